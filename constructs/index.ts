@@ -1,0 +1,13 @@
+export * from './python-microservice';
+export * from './server';
+export * from './health';
+export * from './resources';
+export * from './secrets';
+export * from './exposure';
+export * from './labels';
+export * from './namespace';
+export * from './validation';
+export * from './pod';
+export { parseImage, imagePinProblem, ImageReference } from './names';
+export { parseCpu, parseMemory, parseQuantity, formatCpu, formatMemory } from './quantity';
+export * from './profiles';

@@ -1,0 +1,40 @@
+import { imageVersionLabel } from './names';
+
+/**
+ * Label that selects a workload's pods. It is keyed to the object name, which
+ * Kubernetes already makes unique per namespace, rather than to the construct
+ * path: selectors are immutable, and a path changes whenever code is refactored.
+ */
+export const SELECTOR_LABEL = 'pyservice.dev/workload';
+
+/** The selector labels of the workload called `name`. */
+export function selectorLabels(name: string): Record<string, string> {
+  return { [SELECTOR_LABEL]: name };
+}
+
+/** What the recommended labels describe. */
+export interface WorkloadLabelInput {
+  readonly name: string;
+  /** Role in the application: web, worker, migration, job. */
+  readonly component: string;
+  readonly image: string;
+  readonly partOf?: string;
+}
+
+/**
+ * The recommended `app.kubernetes.io/*` labels
+ * (https://kubernetes.io/docs/concepts/overview/working-with-objects/common-labels/).
+ * They are for people and tools, never for selectors: the version changes every release.
+ */
+export function workloadLabels(input: WorkloadLabelInput): Record<string, string> {
+  const labels: Record<string, string> = {
+    'app.kubernetes.io/name': input.name,
+    'app.kubernetes.io/instance': input.name,
+    'app.kubernetes.io/component': input.component,
+    'app.kubernetes.io/managed-by': 'cdk8s',
+  };
+  const version = imageVersionLabel(input.image);
+  if (version) labels['app.kubernetes.io/version'] = version;
+  if (input.partOf) labels['app.kubernetes.io/part-of'] = input.partOf;
+  return labels;
+}

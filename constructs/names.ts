@@ -1,0 +1,104 @@
+/**
+ * Name and reference rules of the Kubernetes API and of container registries,
+ * checked at synth time so that a typo fails here and not at `kubectl apply`.
+ */
+
+/** RFC 1123 label: what Kubernetes requires of Service, Deployment and most object names. */
+export const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/** RFC 1123 subdomain: what Kubernetes requires of ConfigMap and Secret names. */
+export const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/** A C identifier, the portable env var name (what POSIX shells and Python accept). */
+export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** Keys allowed in a ConfigMap or Secret: alphanumerics, '-', '_' and '.'. */
+export const CONFIG_KEY = /^[-._a-zA-Z0-9]+$/;
+
+/** Why `name` is not a DNS-1123 label of at most `max` characters, or undefined. */
+export function dnsLabelProblem(name: string, max = 63): string | undefined {
+  if (typeof name !== 'string' || name.length === 0) return 'must be a non-empty string';
+  if (name.length > max) return `must be at most ${max} characters (it is ${name.length})`;
+  if (!DNS1123_LABEL.test(name)) {
+    return 'must be a DNS-1123 label: lowercase letters, digits and \'-\', starting and ending with a letter or digit';
+  }
+  return undefined;
+}
+
+/** Why `name` is not a DNS-1123 subdomain, or undefined. */
+export function dnsSubdomainProblem(name: string): string | undefined {
+  if (typeof name !== 'string' || name.length === 0) return 'must be a non-empty string';
+  if (name.length > 253) return `must be at most 253 characters (it is ${name.length})`;
+  if (!DNS1123_SUBDOMAIN.test(name)) {
+    return 'must be a DNS-1123 subdomain: lowercase letters, digits, \'-\' and \'.\'';
+  }
+  return undefined;
+}
+
+/** Suggests a valid DNS-1123 label close to `name`. */
+export function suggestDnsLabel(name: string): string {
+  const s = String(name).toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 63);
+  return s.replace(/-+$/, '') || 'my-service';
+}
+
+/** A container image reference split into its parts. */
+export interface ImageReference {
+  /** Registry host and repository path, e.g. `ghcr.io/acme/orders-api`. */
+  readonly repository: string;
+  /** The tag, if any. */
+  readonly tag?: string;
+  /** The digest (`sha256:...`), if any. */
+  readonly digest?: string;
+}
+
+const COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
+const DOMAIN = '(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]+)?/)?';
+const IMAGE = new RegExp(
+  `^(${DOMAIN}${COMPONENT}(?:/${COMPONENT})*)(?::([\\w][\\w.-]{0,127}))?(?:@(sha256:[a-f0-9]{64}))?$`,
+);
+
+/** Parses a reference in the grammar of the OCI distribution spec, or returns undefined. */
+export function parseImage(ref: string): ImageReference | undefined {
+  if (typeof ref !== 'string') return undefined;
+  const m = IMAGE.exec(ref);
+  if (!m) return undefined;
+  return { repository: m[1], tag: m[2], digest: m[3] };
+}
+
+/**
+ * Why `ref` is not a pinned image, or undefined.
+ *
+ * A pinned image names an exact build: a digest, or a tag other than `latest`.
+ * Anything else lets two nodes run two different builds of "the same" version.
+ */
+export function imagePinProblem(ref: string): { rule: string; fix: string } | undefined {
+  const parsed = parseImage(ref);
+  if (!parsed) {
+    return {
+      rule: 'must be a container image reference (registry/repository:tag or @sha256:digest)',
+      fix: 'Write it like \'ghcr.io/acme/orders-api:1.4.2\'.',
+    };
+  }
+  if (!parsed.tag && !parsed.digest) {
+    return {
+      rule: 'must be pinned with a tag or a digest',
+      fix: `Add the version you built, e.g. '${ref}:1.0.0' or '${ref}@sha256:<digest>'.`,
+    };
+  }
+  if (parsed.tag === 'latest' && !parsed.digest) {
+    return {
+      rule: 'must not use the mutable tag \':latest\'',
+      fix: 'Tag each build with its version or commit SHA, or pin the digest (\'@sha256:...\').',
+    };
+  }
+  return undefined;
+}
+
+/** Label-safe version of an image: its tag when it is a valid label value. */
+export function imageVersionLabel(ref: string): string | undefined {
+  const parsed = parseImage(ref);
+  const tag = parsed?.tag;
+  if (tag && tag.length <= 63 && /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(tag)) return tag;
+  if (parsed?.digest) return parsed.digest.slice('sha256:'.length, 'sha256:'.length + 12);
+  return undefined;
+}

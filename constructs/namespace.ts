@@ -1,0 +1,48 @@
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { dnsLabelProblem, suggestDnsLabel } from './names';
+import { IssueCollector } from './validation';
+
+/** Props of {@link RestrictedNamespace}. */
+export interface RestrictedNamespaceProps {
+  /**
+   * Name of the namespace.
+   * @default - the construct id
+   */
+  readonly name?: string;
+  /**
+   * Pod Security Standards version the admission controller evaluates against.
+   * @default 'v1.28'
+   */
+  readonly podSecurityVersion?: string;
+}
+
+/**
+ * A namespace whose Pod Security Admission enforces the "restricted" standard
+ * (https://kubernetes.io/docs/concepts/security/pod-security-admission/), so a
+ * pod that is not hardened is rejected by the cluster, not just by review.
+ */
+export class RestrictedNamespace extends Construct {
+  /** Name of the namespace. */
+  public readonly name: string;
+  /** The Namespace object. */
+  public readonly namespace: k8s.KubeNamespace;
+
+  public constructor(scope: Construct, id: string, props: RestrictedNamespaceProps = {}) {
+    super(scope, id);
+    const issues = IssueCollector.of(this);
+    this.name = props.name ?? id;
+    const problem = dnsLabelProblem(this.name);
+    issues.check(!problem, { prop: 'name', rule: problem ?? '', received: this.name, fix: `Use a name like '${suggestDnsLabel(this.name)}'.` });
+    const version = props.podSecurityVersion ?? 'v1.28';
+    issues.check(/^(latest|v1\.\d+)$/.test(version), {
+      prop: 'podSecurityVersion', rule: 'must be \'latest\' or a Kubernetes minor version like \'v1.28\'', received: version, fix: 'Use the version of your cluster, e.g. \'v1.28\'.',
+    });
+    const labels: Record<string, string> = {};
+    for (const mode of ['enforce', 'audit', 'warn']) {
+      labels[`pod-security.kubernetes.io/${mode}`] = 'restricted';
+      labels[`pod-security.kubernetes.io/${mode}-version`] = version;
+    }
+    this.namespace = new k8s.KubeNamespace(this, 'Resource', { metadata: { name: this.name, labels } });
+  }
+}

@@ -1,0 +1,97 @@
+import { Construct, IValidation } from 'constructs';
+
+/**
+ * One broken rule about one prop.
+ *
+ * Rendered as `'<prop>' <rule>; received <value>. <fix>` so that every
+ * message a user sees has the same four parts, in the same order.
+ */
+export interface PropIssue {
+  /** Dotted path of the prop, e.g. `resources.cpu` or `profile.roleArn`. */
+  readonly prop: string;
+  /** The rule the value breaks, phrased as what must hold. */
+  readonly rule: string;
+  /** The offending value, echoed back. */
+  readonly received: unknown;
+  /** How to fix it. */
+  readonly fix: string;
+}
+
+/** Formats an issue in the project's one error shape. */
+export function formatIssue(issue: PropIssue): string {
+  return `'${issue.prop}' ${issue.rule}; received ${show(issue.received)}. ${issue.fix}`;
+}
+
+function show(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (typeof value === 'string') return JSON.stringify(value);
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return String(value);
+  }
+}
+
+/**
+ * Collects the issues a construct finds while it resolves its props, and
+ * reports them all at synthesis through `node.addValidation`.
+ *
+ * Collecting instead of throwing lets one synth report every mistake of
+ * every service at once; cdk8s prefixes each message with the construct path.
+ */
+export class IssueCollector implements IValidation {
+  /** Attaches a collector to `scope`. */
+  public static of(scope: Construct): IssueCollector {
+    const collector = new IssueCollector();
+    scope.node.addValidation(collector);
+    return collector;
+  }
+
+  private readonly issues: PropIssue[] = [];
+
+  private constructor() {}
+
+  /** Records an issue. */
+  public add(issue: PropIssue): void {
+    this.issues.push(issue);
+  }
+
+  /** Records an issue unless `ok` holds; returns `ok`. */
+  public check(ok: boolean, issue: PropIssue): boolean {
+    if (!ok) this.add(issue);
+    return ok;
+  }
+
+  /** Records every issue of a list. */
+  public addAll(issues: readonly PropIssue[]): void {
+    for (const issue of issues) this.add(issue);
+  }
+
+  /** True when nothing was recorded. */
+  public get isEmpty(): boolean {
+    return this.issues.length === 0;
+  }
+
+  public validate(): string[] {
+    return this.issues.map(formatIssue);
+  }
+}
+
+/** Records a non-fatal message that the synth output shows to the user. */
+export function addWarning(scope: Construct, message: string): void {
+  scope.node.addMetadata(WARNING_METADATA, message);
+}
+
+/** Metadata type under which warnings are recorded. */
+export const WARNING_METADATA = 'pyservice:warning';
+
+/** Every warning recorded under `scope`, prefixed with the construct path. */
+export function collectWarnings(scope: Construct): string[] {
+  const out: string[] = [];
+  for (const c of scope.node.findAll()) {
+    for (const entry of c.node.metadata) {
+      if (entry.type === WARNING_METADATA) out.push(`[${c.node.path}] ${entry.data}`);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,88 @@
+import { Chart, Duration } from 'cdk8s';
+import { Construct } from 'constructs';
+import {
+  CloudProfile, Exposure, ICloudProfile, NetworkPeer, PythonMicroservice, PythonServer, RestrictedNamespace, SecretEnv,
+} from '../constructs';
+
+/** The namespace the example shop runs in. */
+export const SHOP_NAMESPACE = 'shop';
+
+/** The cloud identities of one service of the example, per cloud. */
+interface ServiceIdentity {
+  readonly awsRole: string;
+  readonly gcpServiceAccount: string;
+  readonly azureClientId: string;
+}
+
+const AZURE_TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
+
+const IDENTITIES: Record<string, ServiceIdentity> = {
+  'orders-api': {
+    awsRole: 'arn:aws:iam::111122223333:role/shop/orders-api',
+    gcpServiceAccount: 'orders-api@acme-shop-prod.iam.gserviceaccount.com',
+    azureClientId: '5b0c3a6e-4f7d-4c1a-9a53-0d6f3b8e2c11',
+  },
+  'inventory': {
+    awsRole: 'arn:aws:iam::111122223333:role/shop/inventory',
+    gcpServiceAccount: 'inventory@acme-shop-prod.iam.gserviceaccount.com',
+    azureClientId: 'c2d4e6f8-1a3b-4c5d-8e7f-9a0b1c2d3e4f',
+  },
+};
+
+/** The clouds the example is synthesized for, each a profile per service. */
+export const CLOUDS: Record<string, (service: string) => ICloudProfile> = {
+  eks: (service) => CloudProfile.eks({ roleArn: IDENTITIES[service]?.awsRole }),
+  gke: (service) => CloudProfile.gke({ serviceAccount: IDENTITIES[service]?.gcpServiceAccount, autopilot: true }),
+  aks: (service) => CloudProfile.aks({ clientId: IDENTITIES[service]?.azureClientId, tenantId: IDENTITIES[service] && AZURE_TENANT }),
+};
+
+/**
+ * The example shop: a public FastAPI orders API that autoscales and reads its
+ * database URL from a Secret, an internal Django inventory service, and a
+ * cluster-only recommendations service, in a namespace that enforces the
+ * "restricted" Pod Security Standard.
+ */
+export function defineShop(scope: Construct, profileFor: (service: string) => ICloudProfile): void {
+  const ns = new Chart(scope, 'namespace');
+  new RestrictedNamespace(ns, SHOP_NAMESPACE);
+
+  const shop = new Chart(scope, 'shop', { namespace: SHOP_NAMESPACE });
+  shop.addDependency(ns);
+
+  new PythonMicroservice(shop, 'orders-api', {
+    image: 'ghcr.io/acme/orders-api:1.4.2',
+    server: PythonServer.gunicornUvicorn({ app: 'orders.main:app' }),
+    resources: { cpu: '500m', memory: '512Mi' },
+    health: { liveness: '/livez', readiness: '/readyz', startupBudget: Duration.seconds(90) },
+    autoscaling: { minReplicas: 2, maxReplicas: 10, targetCpuUtilization: 70 },
+    config: { LOG_LEVEL: 'info', ORDERS_PAGE_SIZE: '50', INVENTORY_URL: 'http://inventory.shop.svc.cluster.local' },
+    secrets: [SecretEnv.fromExisting('orders-db', { DATABASE_URL: 'url' })],
+    exposure: Exposure.PUBLIC,
+    partOf: 'shop',
+    profile: profileFor('orders-api'),
+  });
+
+  new PythonMicroservice(shop, 'inventory', {
+    image: 'ghcr.io/acme/inventory@sha256:9f2c1d0a6b8e4f3c2a1b0c9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3b2c1d0e9f',
+    server: PythonServer.django({ project: 'inventory', threads: 4 }),
+    resources: { cpu: '1', memory: '1Gi' },
+    health: { liveness: '/healthz/live', readiness: '/healthz/ready' },
+    replicas: 3,
+    config: { DJANGO_ALLOWED_HOSTS: 'inventory,inventory.shop.svc.cluster.local' },
+    secrets: [SecretEnv.fromExisting('inventory-django', { DJANGO_SECRET_KEY: 'secret-key', DATABASE_URL: 'database-url' })],
+    exposure: Exposure.INTERNAL,
+    allowFrom: [NetworkPeer.pods({ 'pyservice.dev/workload': 'orders-api' })],
+    partOf: 'shop',
+    profile: profileFor('inventory'),
+  });
+
+  new PythonMicroservice(shop, 'recommendations', {
+    image: 'ghcr.io/acme/recommendations:0.9.0',
+    server: PythonServer.uvicorn({ app: 'recs.app:app' }),
+    resources: { cpu: '250m', memory: '384Mi' },
+    health: { readiness: '/ready' },
+    replicas: 2,
+    partOf: 'shop',
+    profile: profileFor('recommendations'),
+  });
+}

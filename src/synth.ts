@@ -1,0 +1,93 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { App, Yaml } from 'cdk8s';
+import { collectWarnings } from '../constructs';
+
+/** One cloud's app, rendered into its own folder. */
+export interface CloudTarget {
+  /** Folder name under the output directory, e.g. `eks`. */
+  readonly cloud: string;
+  /** The app holding the cloud's charts. */
+  readonly app: App;
+}
+
+/** The result of rendering targets in memory. */
+export interface Rendering {
+  /** Relative path to file content. Empty when there are errors. */
+  readonly files: Map<string, string>;
+  /** Validation errors, `[cloud] [construct path] message`. */
+  readonly errors: string[];
+  /** Warnings, `[cloud] [construct path] message`. */
+  readonly warnings: string[];
+  /** Number of Kubernetes objects rendered. */
+  readonly objectCount: number;
+}
+
+/**
+ * Validates and renders every target in memory. Nothing is written: a synth
+ * either produces every file of every cloud, or reports every error.
+ */
+export function render(targets: readonly CloudTarget[]): Rendering {
+  const errors: string[] = [];
+  const warnings: string[] = [];
+  for (const { cloud, app } of targets) {
+    for (const c of app.node.findAll()) {
+      for (const message of c.node.validate()) errors.push(`[${cloud}] [${c.node.path}] ${message}`);
+    }
+    warnings.push(...collectWarnings(app).map((w) => `[${cloud}] ${w}`));
+  }
+  const files = new Map<string, string>();
+  if (errors.length > 0) return { files, errors, warnings, objectCount: 0 };
+
+  let objectCount = 0;
+  for (const { cloud, app } of targets) {
+    const names: string[] = [];
+    for (const chart of app.charts) {
+      for (const obj of chart.toJson()) {
+        const file = fileName(obj, names);
+        names.push(file);
+        files.set(`${cloud}/${file}`, Yaml.stringify(obj));
+        objectCount++;
+      }
+    }
+    files.set(`${cloud}/kustomization.yaml`, kustomization(names));
+  }
+  return { files, errors, warnings, objectCount };
+}
+
+/** `<kind>-<name>.yaml`, with the namespace added when two objects would share a file. */
+function fileName(obj: any, taken: string[]): string {
+  const base = `${String(obj.kind).toLowerCase()}-${obj.metadata?.name}`;
+  const candidate = taken.includes(`${base}.yaml`) && obj.metadata?.namespace ? `${base}.${obj.metadata.namespace}` : base;
+  if (taken.includes(`${candidate}.yaml`)) {
+    throw new Error(`two objects would both be written to ${candidate}.yaml: give them different names`);
+  }
+  return `${candidate}.yaml`;
+}
+
+function kustomization(resources: string[]): string {
+  return Yaml.stringify({
+    apiVersion: 'kustomize.config.k8s.io/v1beta1',
+    kind: 'Kustomization',
+    resources: [...resources].sort(),
+  });
+}
+
+/**
+ * Replaces `dest` with exactly `files`, atomically from a reader's point of
+ * view: everything is written beside it first, then swapped in by renames.
+ */
+export function publish(files: Map<string, string>, dest: string): void {
+  const next = `${dest}.next`;
+  const old = `${dest}.old`;
+  fs.rmSync(next, { recursive: true, force: true });
+  fs.rmSync(old, { recursive: true, force: true });
+  for (const [rel, content] of files) {
+    const file = path.join(next, rel);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, content);
+  }
+  if (fs.existsSync(dest)) fs.renameSync(dest, old);
+  fs.renameSync(next, dest);
+  fs.rmSync(old, { recursive: true, force: true });
+}
