@@ -8,6 +8,7 @@ export * from './labels';
 export * from './namespace';
 export * from './validation';
 export * from './pod';
-export { parseImage, imagePinProblem, ImageReference } from './names';
+export { parseImage, imagePinProblem } from './names';
+export type { ImageReference } from './names';
 export { parseCpu, parseMemory, parseQuantity, formatCpu, formatMemory } from './quantity';
 export * from './profiles';
