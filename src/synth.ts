@@ -91,3 +91,43 @@ export function publish(files: Map<string, string>, dest: string): void {
   fs.renameSync(next, dest);
   fs.rmSync(old, { recursive: true, force: true });
 }
+
+/** Where {@link synthesize} writes, and where it reports. */
+export interface SynthesizeOptions {
+  /** The folder replaced with the rendered files on success. */
+  readonly dist: string;
+  /** A second folder that gets a copy (the cdk8s CLI's output folder), if any. */
+  readonly staging?: string;
+  /** Receives warnings and errors. */
+  readonly stderr: (text: string) => void;
+}
+
+/**
+ * Renders every target and, only if all of them are valid, publishes the
+ * files. Returns the process exit code: 0 on success, 1 when any input was
+ * rejected, in which case nothing on disk changes.
+ */
+export function synthesize(targets: readonly CloudTarget[], options: SynthesizeOptions): number {
+  const result = render(targets);
+  for (const w of foldClouds(result.warnings)) options.stderr(`warning: ${w}\n`);
+  if (result.errors.length > 0) {
+    const errors = foldClouds(result.errors);
+    options.stderr(`\nSynthesis failed with ${errors.length} error(s); ${path.basename(options.dist)}/ was not changed:\n`);
+    for (const e of errors) options.stderr(`  ${e}\n`);
+    return 1;
+  }
+  if (options.staging && path.resolve(options.staging) !== path.resolve(options.dist)) publish(result.files, options.staging);
+  publish(result.files, options.dist);
+  return 0;
+}
+
+/** Folds messages that are identical on several clouds into one line naming the clouds. */
+export function foldClouds(lines: string[]): string[] {
+  const byText = new Map<string, string[]>();
+  for (const line of lines) {
+    const m = /^\[([^\]]+)\] (.*)$/s.exec(line);
+    const [cloud, text] = m ? [m[1], m[2]] : ['', line];
+    byText.set(text, [...(byText.get(text) ?? []), cloud]);
+  }
+  return [...byText].map(([text, clouds]) => `[${clouds.join(', ')}] ${text}`);
+}

@@ -1,0 +1,102 @@
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { parseAllDocuments } from 'yaml';
+import { CLOUDS } from '../src/example';
+import { App, Chart } from 'cdk8s';
+import { PythonMicroservice } from '../constructs';
+import { publish, synthesize } from '../src/synth';
+import { PROFILES, baseProps } from './support/synth';
+import { ROOT, kubectl128, objectsOf, renderExample } from './support/example';
+import { validateAll } from './support/schema';
+
+const CLOUD_NAMES = Object.keys(CLOUDS);
+const rendering = renderExample();
+
+describe('the example app', () => {
+  test('synthesizes for EKS, GKE and AKS without errors', () => {
+    expect(rendering.errors).toEqual([]);
+    expect(CLOUD_NAMES).toEqual(['eks', 'gke', 'aks']);
+  });
+
+  test.each(CLOUD_NAMES)('%s: every object is valid against the Kubernetes 1.28 schemas (unknown fields rejected)', (cloud) => {
+    const objects = objectsOf(rendering, cloud);
+    expect(objects.length).toBeGreaterThan(15);
+    expect(validateAll(objects)).toEqual([]);
+  });
+
+  test.each(CLOUD_NAMES)('%s: has a public API with autoscaling and secrets, and an internal service', (cloud) => {
+    const objects = objectsOf(rendering, cloud);
+    const services = objects.filter((o) => o.kind === 'Service');
+    expect(services.filter((s) => s.spec.type === 'LoadBalancer').map((s) => s.metadata.name)).toEqual(['orders-api', 'inventory']);
+    expect(objects.find((o) => o.kind === 'HorizontalPodAutoscaler')?.spec.scaleTargetRef.name).toBe('orders-api');
+    const orders = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'orders-api');
+    expect(orders.spec.template.spec.containers[0].env.some((e: any) => e.valueFrom?.secretKeyRef)).toBe(true);
+  });
+
+  test('dist/ holds exactly what the code synthesizes now', () => {
+    for (const [file, text] of rendering.files) {
+      expect({ file, text: fs.readFileSync(path.join(ROOT, 'dist', file), 'utf8') }).toEqual({ file, text });
+    }
+    const onDisk = CLOUD_NAMES.flatMap((c) => fs.readdirSync(path.join(ROOT, 'dist', c)).map((f) => `${c}/${f}`)).sort();
+    expect(onDisk).toEqual([...rendering.files.keys()].sort());
+  });
+
+  test('synthesizes byte-identical output twice', () => {
+    const again = renderExample();
+    expect([...again.files]).toEqual([...rendering.files]);
+  });
+
+  test.each(CLOUD_NAMES)('%s: `kubectl kustomize dist/%s` (kubectl 1.28) renders every object', (cloud) => {
+    const out = execFileSync(kubectl128(), ['kustomize', path.join(ROOT, 'dist', cloud)], { encoding: 'utf8' });
+    const rendered = parseAllDocuments(out).map((d) => d.toJSON());
+    expect(rendered.map((o) => `${o.kind}/${o.metadata.name}`).sort())
+      .toEqual(objectsOf(rendering, cloud).map((o) => `${o.kind}/${o.metadata.name}`).sort());
+  });
+
+  test.each(CLOUD_NAMES)('%s: snapshot of every file', (cloud) => {
+    const files = Object.fromEntries([...rendering.files].filter(([f]) => f.startsWith(`${cloud}/`)));
+    expect(files).toMatchSnapshot();
+  });
+});
+
+describe('publishing', () => {
+  test('replaces the destination whole, leaving no stale files', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'publish-'));
+    const dest = path.join(dir, 'dist');
+    publish(new Map([['eks/a.yaml', 'a: 1\n'], ['eks/old.yaml', 'x\n']]), dest);
+    publish(new Map([['eks/a.yaml', 'a: 2\n']]), dest);
+    expect(fs.readdirSync(path.join(dest, 'eks'))).toEqual(['a.yaml']);
+    expect(fs.readFileSync(path.join(dest, 'eks', 'a.yaml'), 'utf8')).toBe('a: 2\n');
+    expect(fs.readdirSync(dir)).toEqual(['dist']);
+  });
+});
+
+describe('a synth with bad input', () => {
+  test('writes nothing, reports every error once per message with its clouds', () => {
+    // GIVEN a dist/ from an earlier good synth
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'synth-'));
+    const dist = path.join(dir, 'dist');
+    publish(new Map([['eks/deployment-a.yaml', 'kept: true\n']]), dist);
+    const targets = ['eks', 'gke'].map((cloud) => {
+      const app = new App();
+      const chart = new Chart(app, 'shop');
+      new PythonMicroservice(chart, 'orders-api', baseProps({ image: 'ghcr.io/acme/orders-api:latest', port: 80, profile: PROFILES[cloud] }));
+      return { cloud, app };
+    });
+    let stderr = '';
+
+    // WHEN
+    const code = synthesize(targets, { dist, stderr: (t) => { stderr += t; } });
+
+    // THEN
+    expect(code).toBe(1);
+    expect(fs.readFileSync(path.join(dist, 'eks', 'deployment-a.yaml'), 'utf8')).toBe('kept: true\n');
+    expect(fs.readdirSync(dir)).toEqual(['dist']);
+    expect(stderr).toContain("Synthesis failed with 2 error(s); dist/ was not changed");
+    expect(stderr).toContain("[eks, gke] [shop/orders-api] 'image' must not use the mutable tag ':latest'");
+    expect(stderr).toContain("[eks, gke] [shop/orders-api] 'port' must be a whole number from 1024 to 65535");
+    expect(stderr).not.toMatch(/\n\s+at /);
+  });
+});

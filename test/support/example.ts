@@ -1,0 +1,38 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { App } from 'cdk8s';
+import { parseAllDocuments } from 'yaml';
+import { CLOUDS, defineShop } from '../../src/example';
+import { CloudTarget, Rendering, render } from '../../src/synth';
+
+/** The repository root. */
+export const ROOT = path.resolve(__dirname, '..', '..');
+
+/** Renders the example app for every cloud, in memory. */
+export function renderExample(): Rendering {
+  const targets: CloudTarget[] = Object.entries(CLOUDS).map(([cloud, profileFor]) => {
+    const app = new App();
+    defineShop(app, profileFor);
+    return { cloud, app };
+  });
+  return render(targets);
+}
+
+/** Every object of one cloud's rendering, parsed back from its YAML. */
+export function objectsOf(rendering: Rendering, cloud: string): any[] {
+  return [...rendering.files]
+    .filter(([file]) => file.startsWith(`${cloud}/`) && !file.endsWith('kustomization.yaml'))
+    .flatMap(([, text]) => parseAllDocuments(text).map((d) => d.toJSON()));
+}
+
+/** kubectl 1.28 as shipped beside the `kubectl` on PATH by the Google Cloud CLI, or $KUBECTL. */
+export function kubectl128(): string {
+  if (process.env.KUBECTL) return process.env.KUBECTL;
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+    const candidate = path.join(dir, 'kubectl');
+    if (!fs.existsSync(candidate)) continue;
+    const versioned = path.join(path.dirname(fs.realpathSync(candidate)), 'kubectl.1.28');
+    if (fs.existsSync(versioned)) return versioned;
+  }
+  throw new Error('kubectl 1.28 not found: install the Google Cloud CLI component or set KUBECTL to a kubectl 1.28 binary');
+}
