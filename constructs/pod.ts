@@ -22,6 +22,50 @@ export const PYTHON_RUNTIME_ENV: Record<string, string> = {
   PYTHONDONTWRITEBYTECODE: '1',
 };
 
+/**
+ * The container of a workload as the image must match it: what a Dockerfile or
+ * a compose file generated from the same description has to agree with.
+ */
+export interface ContainerDescription {
+  /** Workload name. */
+  readonly name: string;
+  /** Image reference. */
+  readonly image: string;
+  /** The exact argv the container runs. */
+  readonly command: string[];
+  /** Container port, for servers. */
+  readonly port?: number;
+  /** UID the container runs as. */
+  readonly runAsUser: number;
+  /** GID the container runs as. */
+  readonly runAsGroup: number;
+  /** Literal env vars (runtime, server-derived and user-given). */
+  readonly env: Record<string, string>;
+  /** Settings delivered from the ConfigMap. */
+  readonly config: Record<string, string>;
+  /** Names of env vars that come from secrets (values are never known here). */
+  readonly secretEnvNames: string[];
+  /** Readiness path, for servers. */
+  readonly readinessPath?: string;
+  /** The only writable paths on the read-only root filesystem. */
+  readonly writablePaths: { readonly path: string; readonly medium: 'disk' | 'memory'; readonly sizeLimit: string }[];
+  /** Resources after the profile's rules. */
+  readonly resources: ResourceSpec;
+  /** Seconds the server takes to drain after SIGTERM. */
+  readonly gracefulTimeoutSeconds: number;
+}
+
+/** Size limit of the disk-backed /tmp every pod gets. */
+export const TMP_SIZE_LIMIT = '256Mi';
+
+/** The writable paths of a container: /tmp plus the server's memory-backed scratch dirs. */
+export function writablePaths(scratchDirs: ServerScratchDir[]): ContainerDescription['writablePaths'] {
+  return [
+    { path: '/tmp', medium: 'disk', sizeLimit: TMP_SIZE_LIMIT },
+    ...scratchDirs.map((d) => ({ path: d.path, medium: 'memory' as const, sizeLimit: d.sizeLimit })),
+  ];
+}
+
 /** The application container of a pod. */
 export interface AppContainerInput {
   readonly image: string;
@@ -87,7 +131,7 @@ export function buildPodTemplate(input: PodTemplateInput): k8s.PodTemplateSpec {
   const c = input.container;
   // /tmp is the one disk-backed writable path on the read-only root filesystem:
   // Python's tempfile, uploads and many libraries write there.
-  const volumes: k8s.Volume[] = [{ name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('256Mi') } }];
+  const volumes: k8s.Volume[] = [{ name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString(TMP_SIZE_LIMIT) } }];
   const mounts: k8s.VolumeMount[] = [{ name: 'tmp', mountPath: '/tmp' }];
   for (const dir of c.scratchDirs) {
     volumes.push({ name: dir.name, emptyDir: { medium: 'Memory', sizeLimit: k8s.Quantity.fromString(dir.sizeLimit) } });

@@ -7,7 +7,7 @@ import { Exposure, NetworkPeer, cidrProblem } from './exposure';
 import { HealthProps, resolveHealth } from './health';
 import { workloadLabels, selectorLabels } from './labels';
 import { dnsLabelProblem, imagePinProblem, suggestDnsLabel } from './names';
-import { APP_CONTAINER, PYTHON_RUNTIME_ENV, buildPodTemplate } from './pod';
+import { APP_CONTAINER, ContainerDescription, PYTHON_RUNTIME_ENV, RUN_AS_GID, RUN_AS_UID, buildPodTemplate, writablePaths } from './pod';
 import { ICloudProfile } from './profiles/profile';
 import { ResourcesProps, cpuBasisMillis, resolveResources } from './resources';
 import { SecretEnv } from './secrets';
@@ -157,6 +157,8 @@ export class PythonMicroservice extends Construct {
   public readonly terminationGracePeriodSeconds: number;
   /** Labels that select the service's pods. */
   public readonly selectorLabels: Record<string, string>;
+  /** The container as the image must match it (for Dockerfile and compose generators). */
+  public readonly container: ContainerDescription;
 
   /** The ServiceAccount the pods run as. */
   public readonly serviceAccount: k8s.KubeServiceAccount;
@@ -239,6 +241,23 @@ export class PythonMicroservice extends Construct {
       ...secretBindings.map((b, i) => ({ prop: `secrets[${i}]`, names: b.env.map((e) => e.name) })),
     ]));
 
+    const literalEnv = { ...PYTHON_RUNTIME_ENV, ...server.env, ...env };
+    this.container = {
+      name: this.name,
+      image: props.image,
+      command: server.command,
+      port: this.port,
+      runAsUser: RUN_AS_UID,
+      runAsGroup: RUN_AS_GID,
+      env: literalEnv,
+      config: { ...config },
+      secretEnvNames: secretBindings.flatMap((b) => b.env.map((e) => e.name)),
+      readinessPath: props.health?.readiness,
+      writablePaths: writablePaths(server.scratchDirs),
+      resources: cloud.resources,
+      gracefulTimeoutSeconds: server.gracefulTimeoutSeconds,
+    };
+
     const labels = workloadLabels({ name: this.name, component: 'web', image: props.image, partOf: props.partOf });
     this.selectorLabels = selectorLabels(this.name);
 
@@ -282,7 +301,7 @@ export class PythonMicroservice extends Construct {
             command: server.command,
             ports: [{ name: 'http', containerPort: this.port, protocol: 'TCP' }],
             env: [
-              ...Object.entries({ ...PYTHON_RUNTIME_ENV, ...server.env, ...env }).map(([name, value]) => ({ name, value })),
+              ...Object.entries(literalEnv).map(([name, value]) => ({ name, value })),
               ...secretBindings.flatMap((b) => b.env),
             ],
             envFrom: this.configMap ? [{ configMapRef: { name: this.configMap.name } }] : [],
