@@ -9,6 +9,9 @@ export const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 /** RFC 1123 subdomain: what Kubernetes requires of ConfigMap and Secret names. */
 export const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
+/** A label value (may be empty in Kubernetes, but never here). */
+export const LABEL_VALUE = /^(?=.{1,63}$)[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+
 /** A C identifier, the portable env var name (what POSIX shells and Python accept). */
 export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -98,7 +101,7 @@ export function imagePinProblem(ref: string): { rule: string; fix: string } | un
 export function imageVersionLabel(ref: string): string | undefined {
   const parsed = parseImage(ref);
   const tag = parsed?.tag;
-  if (tag && tag.length <= 63 && /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(tag)) return tag;
+  if (tag && LABEL_VALUE.test(tag)) return tag;
   if (parsed?.digest) return parsed.digest.slice('sha256:'.length, 'sha256:'.length + 12);
   return undefined;
 }

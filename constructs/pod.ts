@@ -97,6 +97,8 @@ export interface PodTemplateInput {
   readonly tolerations: k8s.Toleration[];
   /** Spread replicas over zones and nodes. */
   readonly spread: boolean;
+  /** PriorityClass of the pods, if any. */
+  readonly priorityClassName?: string;
   readonly restartPolicy?: string;
 }
 
@@ -174,9 +176,24 @@ export function buildPodTemplate(input: PodTemplateInput): k8s.PodTemplateSpec {
       restartPolicy: input.restartPolicy,
       nodeSelector: Object.keys(input.nodeSelector).length > 0 ? input.nodeSelector : undefined,
       tolerations: input.tolerations.length > 0 ? input.tolerations : undefined,
+      priorityClassName: input.priorityClassName,
       topologySpreadConstraints: input.spread ? spreadConstraints(input.selectorLabels) : undefined,
+      // Topology spread balances zones; the anti-affinity keeps two replicas off one
+      // node when the scheduler has a choice (kube-score and kube-linter ask for it).
+      affinity: input.spread ? antiAffinity(input.selectorLabels) : undefined,
       containers: [container],
       volumes,
+    },
+  };
+}
+
+function antiAffinity(selector: Record<string, string>): k8s.Affinity {
+  return {
+    podAntiAffinity: {
+      preferredDuringSchedulingIgnoredDuringExecution: [{
+        weight: 100,
+        podAffinityTerm: { topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: { ...selector } } },
+      }],
     },
   };
 }

@@ -6,7 +6,7 @@ import { checkDuplicateEnv, checkPlainSettings } from './env';
 import { Exposure, NetworkPeer, cidrProblem } from './exposure';
 import { HealthProps, resolveHealth } from './health';
 import { workloadLabels, selectorLabels } from './labels';
-import { dnsLabelProblem, imagePinProblem, suggestDnsLabel } from './names';
+import { LABEL_VALUE, dnsLabelProblem, dnsSubdomainProblem, imagePinProblem, suggestDnsLabel } from './names';
 import { APP_CONTAINER, ContainerDescription, PYTHON_RUNTIME_ENV, RUN_AS_GID, RUN_AS_UID, buildPodTemplate, writablePaths } from './pod';
 import { ICloudProfile } from './profiles/profile';
 import { ResourcesProps, cpuBasisMillis, resolveResources } from './resources';
@@ -126,6 +126,12 @@ export interface PythonMicroserviceProps {
    */
   readonly terminationGracePeriod?: Duration;
   /**
+   * PriorityClass of the pods, so the scheduler knows what to evict first under pressure.
+   * The PriorityClass must exist in the cluster.
+   * @default - the cluster's default priority
+   */
+  readonly priorityClassName?: string;
+  /**
    * Mount a Kubernetes API token into the pod. Only apps that call the Kubernetes API need one.
    * @default false
    */
@@ -187,6 +193,16 @@ export class PythonMicroservice extends Construct {
     });
     const pin = imagePinProblem(props.image);
     if (pin) issues.add({ prop: 'image', rule: pin.rule, received: props.image, fix: pin.fix });
+    if (props.priorityClassName !== undefined) {
+      const problem = dnsSubdomainProblem(props.priorityClassName);
+      issues.check(!problem, { prop: 'priorityClassName', rule: problem ?? '', received: props.priorityClassName, fix: 'Use the name of a PriorityClass in the cluster.' });
+    }
+    if (props.partOf !== undefined) {
+      issues.check(LABEL_VALUE.test(props.partOf), {
+        prop: 'partOf', rule: 'must be a label value: at most 63 letters, digits, \'-\', \'_\' or \'.\', starting and ending with a letter or digit',
+        received: props.partOf, fix: 'Use a short name like \'shop\'.',
+      });
+    }
 
     this.port = props.port ?? 8000;
     issues.check(Number.isInteger(this.port) && this.port >= 1024 && this.port <= 65535, {
@@ -277,7 +293,13 @@ export class PythonMicroservice extends Construct {
     }
 
     this.deployment = new k8s.KubeDeployment(this, 'Deployment', {
-      metadata: { name: this.name, labels },
+      metadata: {
+        name: this.name,
+        labels,
+        // Polaris wants spec.replicas >= 2, but a replica count beside an HPA
+        // resets the scale on every apply (kube-score flags that): the HPA wins.
+        annotations: scaling.fixedReplicas === undefined ? { 'polaris.fairwinds.com/deploymentMissingReplicas-exempt': 'true' } : undefined,
+      },
       spec: {
         replicas: scaling.fixedReplicas,
         selector: { matchLabels: this.selectorLabels },
@@ -293,6 +315,7 @@ export class PythonMicroservice extends Construct {
           nodeSelector: cloud.nodeSelector,
           tolerations: cloud.tolerations,
           spread: scaling.maxReplicas > 1,
+          priorityClassName: props.priorityClassName,
           container: {
             image: props.image,
             // Re-resolving the tag on every start keeps imagePullSecrets checked

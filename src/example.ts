@@ -1,4 +1,5 @@
 import { Chart, Duration } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
   CloudProfile, Exposure, ICloudProfile, NetworkPeer, PythonMicroservice, PythonServer, RestrictedNamespace, SecretEnv,
@@ -6,6 +7,9 @@ import {
 
 /** The namespace the example shop runs in. */
 export const SHOP_NAMESPACE = 'shop';
+
+/** The PriorityClass of the shop's services. */
+export const SHOP_PRIORITY = 'shop-standard';
 
 /** The cloud identities of one service of the example, per cloud. */
 interface ServiceIdentity {
@@ -45,6 +49,11 @@ export const CLOUDS: Record<string, (service: string) => ICloudProfile> = {
 export function defineShop(scope: Construct, profileFor: (service: string) => ICloudProfile): void {
   const ns = new Chart(scope, 'namespace');
   new RestrictedNamespace(ns, SHOP_NAMESPACE);
+  new k8s.KubePriorityClass(ns, 'priority', {
+    metadata: { name: SHOP_PRIORITY },
+    value: 100_000,
+    description: 'Customer-facing shop services: scheduled before batch work, evicted after it.',
+  });
 
   const shop = new Chart(scope, 'shop', { namespace: SHOP_NAMESPACE });
   shop.addDependency(ns);
@@ -59,6 +68,7 @@ export function defineShop(scope: Construct, profileFor: (service: string) => IC
     secrets: [SecretEnv.fromExisting('orders-db', { DATABASE_URL: 'url' })],
     exposure: Exposure.PUBLIC,
     partOf: 'shop',
+    priorityClassName: SHOP_PRIORITY,
     profile: profileFor('orders-api'),
   });
 
@@ -73,6 +83,7 @@ export function defineShop(scope: Construct, profileFor: (service: string) => IC
     exposure: Exposure.INTERNAL,
     allowFrom: [NetworkPeer.pods({ 'pyservice.dev/workload': 'orders-api' })],
     partOf: 'shop',
+    priorityClassName: SHOP_PRIORITY,
     profile: profileFor('inventory'),
   });
 
@@ -83,6 +94,7 @@ export function defineShop(scope: Construct, profileFor: (service: string) => IC
     health: { readiness: '/ready' },
     replicas: 2,
     partOf: 'shop',
+    priorityClassName: SHOP_PRIORITY,
     profile: profileFor('recommendations'),
   });
 }

@@ -9,6 +9,7 @@ import { PythonMicroservice } from '../constructs';
 import { publish, synthesize } from '../src/synth';
 import { PROFILES, baseProps } from './support/synth';
 import { ROOT, kubectl128, objectsOf, renderExample } from './support/example';
+import { lintFindings, restrictedViolations } from './support/policies';
 import { validateAll } from './support/schema';
 
 const CLOUD_NAMES = Object.keys(CLOUDS);
@@ -33,6 +34,17 @@ describe('the example app', () => {
     expect(objects.find((o) => o.kind === 'HorizontalPodAutoscaler')?.spec.scaleTargetRef.name).toBe('orders-api');
     const orders = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'orders-api');
     expect(orders.spec.template.spec.containers[0].env.some((e: any) => e.valueFrom?.secretKeyRef)).toBe(true);
+  });
+
+  test.each(CLOUD_NAMES)('%s: every pod passes the "restricted" Pod Security Standard (v1.28)', (cloud) => {
+    const objects = objectsOf(rendering, cloud);
+    expect(objects.filter((o) => o.kind === 'Deployment')).toHaveLength(3);
+    expect(objects.flatMap((o) => restrictedViolations(o))).toEqual([]);
+  });
+
+  test.each(CLOUD_NAMES)('%s: no finding from the default checks of kube-score, Polaris and kube-linter', (cloud) => {
+    const findings = lintFindings(objectsOf(rendering, cloud));
+    expect(findings.map((f) => `${f.tool} ${f.check} ${f.object}: ${f.message}`)).toEqual([]);
   });
 
   test('dist/ holds exactly what the code synthesizes now', () => {
