@@ -8,7 +8,7 @@ import { HealthProps, resolveHealth } from './health';
 import { workloadLabels, selectorLabels } from './labels';
 import { LABEL_VALUE, dnsLabelProblem, dnsSubdomainProblem, imagePinProblem, suggestDnsLabel } from './names';
 import { APP_CONTAINER, ContainerDescription, PYTHON_RUNTIME_ENV, RUN_AS_GID, RUN_AS_UID, buildPodTemplate, writablePaths } from './pod';
-import { ICloudProfile } from './profiles/profile';
+import { ICloudProfile, neutralOutput } from './profiles/profile';
 import { ResourcesProps, cpuBasisMillis, resolveResources } from './resources';
 import { SecretEnv } from './secrets';
 import { PythonServer } from './server';
@@ -140,6 +140,16 @@ export interface PythonMicroserviceProps {
 
 const SHUTDOWN_SLACK_SECONDS = 5;
 
+const REQUIRED_FIX = {
+  image: 'Pass the image you built, e.g. \'ghcr.io/acme/orders-api:1.4.2\'.',
+  server: 'Pass e.g. PythonServer.gunicornUvicorn({ app: \'orders.main:app\' }).',
+  health: 'Pass e.g. { readiness: \'/readyz\', liveness: \'/livez\' }.',
+  profile: 'Pass CloudProfile.eks(), CloudProfile.gke() or CloudProfile.aks().',
+};
+
+/** Stands in for a missing profile so the other props can still be checked. */
+const NO_PROFILE: ICloudProfile = { cloud: 'none', bind: (input) => neutralOutput(input) };
+
 /**
  * A Python web service on Kubernetes: Deployment, Service, ServiceAccount,
  * ConfigMap, HorizontalPodAutoscaler, PodDisruptionBudget and NetworkPolicy,
@@ -185,6 +195,14 @@ export class PythonMicroservice extends Construct {
     super(scope, id);
     const issues = IssueCollector.of(this);
 
+    for (const prop of ['image', 'server', 'health', 'profile'] as const) {
+      issues.check(props[prop] !== undefined && props[prop] !== null, {
+        prop, rule: 'is required', received: props[prop], fix: REQUIRED_FIX[prop],
+      });
+    }
+    const profile = props.profile ?? NO_PROFILE;
+    const serverModel = props.server ?? PythonServer.command({ command: ['python3'] });
+
     this.name = props.name ?? id;
     const nameProblem = dnsLabelProblem(this.name, 52);
     issues.check(!nameProblem, {
@@ -224,7 +242,7 @@ export class PythonMicroservice extends Construct {
     const requested = resolveResources(props.resources);
     issues.addAll(requested.issues);
 
-    const cloud = props.profile.bind({
+    const cloud = profile.bind({
       name: this.name,
       exposure: this.exposure,
       port: { number: this.port, name: 'http' },
@@ -234,7 +252,7 @@ export class PythonMicroservice extends Construct {
     issues.addAll(cloud.issues);
     cloud.warnings.forEach((w) => addWarning(this, w));
 
-    const server = props.server.bind({ port: this.port, cpuMillis: cpuBasisMillis(cloud.resources), memoryBytes: cloud.resources.memoryLimitBytes });
+    const server = serverModel.bind({ port: this.port, cpuMillis: cpuBasisMillis(cloud.resources), memoryBytes: cloud.resources.memoryLimitBytes });
     issues.addAll(server.issues);
     server.warnings.forEach((w) => addWarning(this, w));
     this.workers = server.workers;

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, Yaml } from 'cdk8s';
+import { ApiObject, App, Yaml } from 'cdk8s';
 import { collectWarnings } from '../constructs';
 
 /** One cloud's app, rendered into its own folder. */
@@ -36,6 +36,7 @@ export function render(targets: readonly CloudTarget[]): Rendering {
     }
     warnings.push(...collectWarnings(app).map((w) => `[${cloud}] ${w}`));
   }
+  for (const { cloud, app } of targets) errors.push(...duplicateObjects(app).map((e) => `[${cloud}] ${e}`));
   const files = new Map<string, string>();
   if (errors.length > 0) return { files, errors, warnings, objectCount: 0 };
 
@@ -53,6 +54,24 @@ export function render(targets: readonly CloudTarget[]): Rendering {
     files.set(`${cloud}/kustomization.yaml`, kustomization(names));
   }
   return { files, errors, warnings, objectCount };
+}
+
+/** Objects that Kubernetes would see as one: same apiVersion group, kind, namespace and name. */
+function duplicateObjects(app: App): string[] {
+  const seen = new Map<string, string>();
+  const errors: string[] = [];
+  for (const c of app.node.findAll()) {
+    if (!(c instanceof ApiObject)) continue;
+    const group = c.apiVersion.includes('/') ? c.apiVersion.split('/')[0] : '';
+    const key = `${group}/${c.kind}/${c.metadata.namespace ?? ''}/${c.metadata.name}`;
+    const first = seen.get(key);
+    if (first !== undefined) {
+      errors.push(`[${c.node.path}] ${c.kind} '${c.metadata.name}' is also defined by ${first}; Kubernetes would keep only one of them. Give one of them another name (the 'name' prop) or put it in another namespace.`);
+    } else {
+      seen.set(key, c.node.path);
+    }
+  }
+  return errors;
 }
 
 /** `<kind>-<name>.yaml`, with the namespace added when two objects would share a file. */

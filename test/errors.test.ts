@@ -1,4 +1,5 @@
-import { Duration, Testing } from 'cdk8s';
+import { App, Chart, Duration, Testing } from 'cdk8s';
+import { render } from '../src/synth';
 import { CloudProfile, NetworkPeer, PythonMicroservice, PythonServer, SecretEnv } from '../constructs';
 import { baseProps, synthError } from './support/synth';
 
@@ -96,6 +97,23 @@ describe('bad input fails at synth with path, prop, value, rule and fix', () => 
     new PythonMicroservice(chart, 'a', baseProps({ image: 'a' }));
     new PythonMicroservice(chart, 'b', baseProps({ port: 5 }));
     expect(() => Testing.synth(chart)).toThrow(/\[test\/a\] 'image'[\s\S]*\[test\/b\] 'port'/);
+  });
+
+  test('missing required props (as from JavaScript) are reported, not a crash', () => {
+    const chart = Testing.chart();
+    new PythonMicroservice(chart, 'svc', {} as any);
+    const message = (() => { try { Testing.synth(chart); return ''; } catch (e) { return (e as Error).message; } })();
+    for (const prop of ['image', 'server', 'health', 'profile']) expect(message).toContain(`[test/svc] '${prop}' is required; received nothing.`);
+  });
+
+  test('two services with the same name in one namespace are an error', () => {
+    const app = new App();
+    const chart = new Chart(app, 'shop', { namespace: 'shop' });
+    new PythonMicroservice(chart, 'orders-api', baseProps());
+    new PythonMicroservice(chart, 'orders-v2', baseProps({ name: 'orders-api' }));
+    const result = render([{ cloud: 'eks', app }]);
+    expect(result.errors).toContain("[eks] [shop/orders-v2/Deployment] Deployment 'orders-api' is also defined by shop/orders-api/Deployment; Kubernetes would keep only one of them. Give one of them another name (the 'name' prop) or put it in another namespace.");
+    expect(result.files.size).toBe(0);
   });
 
   test('a name that looks secret can be vouched for with notSecret', () => {
