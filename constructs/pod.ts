@@ -74,6 +74,8 @@ export interface AppContainerInput {
   readonly ports?: k8s.ContainerPort[];
   readonly env: k8s.EnvVar[];
   readonly envFrom: k8s.EnvFromSource[];
+  /** Mounts beyond the scratch dirs (e.g. secrets). */
+  readonly mounts?: k8s.VolumeMount[];
   readonly resources: ResourceSpec;
   readonly liveness?: k8s.Probe;
   readonly readiness?: k8s.Probe;
@@ -99,6 +101,8 @@ export interface PodTemplateInput {
   readonly spread: boolean;
   /** PriorityClass of the pods, if any. */
   readonly priorityClassName?: string;
+  /** Volumes beyond the scratch dirs (e.g. secrets). */
+  readonly volumes?: k8s.Volume[];
   readonly restartPolicy?: string;
 }
 
@@ -139,6 +143,8 @@ export function buildPodTemplate(input: PodTemplateInput): k8s.PodTemplateSpec {
     volumes.push({ name: dir.name, emptyDir: { medium: 'Memory', sizeLimit: k8s.Quantity.fromString(dir.sizeLimit) } });
     mounts.push({ name: dir.name, mountPath: dir.path });
   }
+  volumes.push(...(input.volumes ?? []));
+  mounts.push(...(c.mounts ?? []));
 
   const container: k8s.Container = {
     name: APP_CONTAINER,

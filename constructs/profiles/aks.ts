@@ -1,6 +1,12 @@
+import { Duration } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
 import { Exposure } from '../exposure';
+import { SecretStoreSpecProviderAzurekvAuthType } from '../imports/secretstore-external-secrets.io';
+import { SecretBackend, SecretBackendResult } from '../secret-store';
 import { PropIssue } from '../validation';
-import { ICloudProfile, ProfileInput, ProfileOutput, neutralOutput } from './profile';
+import {
+  ICloudProfile, Placement, ProfileInput, ProfileOutput, SecretBackendInput, WorkloadIdentity, neutralOutput, tokenExpirationSeconds,
+} from './profile';
 
 /** Options of the Azure AKS profile. */
 export interface AksProfileOptions {
@@ -15,7 +21,35 @@ export interface AksProfileOptions {
    * @default - the tenant the workload identity webhook is configured with
    */
   readonly tenantId?: string;
+  /**
+   * Lifetime of the projected token the identity webhook mounts (3600 to 86400 seconds).
+   * @default - the webhook's default, 3600 seconds
+   */
+  readonly tokenExpiration?: Duration;
+  /**
+   * Where secrets from `SecretEnv.fromStore` and `SecretFile.fromStore` come from.
+   * @default - store secrets are an error
+   */
+  readonly secrets?: AksSecretsOptions;
 }
+
+/** Azure Key Vault access. */
+export interface AksSecretsOptions {
+  /** Secrets Store CSI driver (the AKS Key Vault provider add-on) or External Secrets Operator. */
+  readonly backend: SecretBackend;
+  /** Name of the Key Vault. */
+  readonly keyVaultName: string;
+  /**
+   * External Secrets only: an existing ClusterSecretStore to use instead of a SecretStore per service.
+   * @default - a SecretStore per service, authenticated with the service's workload identity
+   */
+  readonly clusterSecretStore?: string;
+}
+
+// Key Vault names: 3-24 of letters, digits and single hyphens, starting with a letter, not ending in a hyphen.
+const KEY_VAULT = /^(?=.{3,24}$)[a-zA-Z](?!.*--)[a-zA-Z0-9-]*[a-zA-Z0-9]$/;
+// Key Vault object names: 1-127 of letters, digits and hyphens.
+const KV_OBJECT = /^[0-9a-zA-Z-]{1,127}$/;
 
 const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
@@ -57,15 +91,19 @@ export class AksProfile implements ICloudProfile {
       issues.push({ prop: 'profile.tenantId', rule: 'needs profile.clientId (a tenant alone names no identity)', received: tenantId, fix: 'Set profile.clientId too.' });
     }
     if (clientId !== undefined) {
+      // azure-workload-identity docs: topics/service-account-labels-and-annotations.md.
       sa['azure.workload.identity/client-id'] = clientId;
+      const ttl = tokenExpirationSeconds(this.options.tokenExpiration, issues);
+      if (ttl !== undefined) sa['azure.workload.identity/service-account-token-expiration'] = String(ttl);
       if (tenantId !== undefined) sa['azure.workload.identity/tenant-id'] = tenantId;
       // The webhook mutates only pods that carry this label (azure-workload-identity >= v1.0.0).
       podLabels['azure.workload.identity/use'] = 'true';
     }
 
-    if (input.exposure === Exposure.CLUSTER || !input.health) {
-      return { ...out, issues, serviceAccountAnnotations: sa, podLabels };
-    }
+    const identity: WorkloadIdentity | undefined = clientId === undefined ? undefined
+      : { mechanism: 'azure-workload-identity', principal: clientId, details: tenantId === undefined ? {} : { tenantId } };
+    const common = { ...out, ...placement(input.placement), issues, identity, serviceAccountAnnotations: sa, podLabels };
+    if (input.exposure === Exposure.CLUSTER || !input.health) return common;
     const hc = input.health;
     const serviceAnnotations: Record<string, string> = {
       // With appProtocol http on the port (Kubernetes >= 1.24) the probe is HTTP; this sets its path.
@@ -75,6 +113,75 @@ export class AksProfile implements ICloudProfile {
       [`${AZ}health-probe-num-of-probe`]: String(Math.max(2, Math.min(hc.unhealthyThreshold, 23))),
     };
     if (input.exposure === Exposure.INTERNAL) serviceAnnotations[`${AZ}internal`] = 'true';
-    return { ...out, issues, serviceAccountAnnotations: sa, podLabels, serviceAnnotations, drainSeconds: LB_DRAIN_SECONDS };
+    return { ...common, serviceAnnotations, drainSeconds: LB_DRAIN_SECONDS };
   }
+
+  public secretBackend(input: SecretBackendInput): SecretBackendResult {
+    const opts = this.options.secrets;
+    if (!opts) {
+      return { issues: [{ prop: 'profile.secrets', rule: 'must be set to fetch secrets from Azure Key Vault', received: undefined, fix: 'Pass CloudProfile.aks({ secrets: { backend: SecretBackend.CSI_DRIVER, keyVaultName: \'acme-prod-kv\' } }).' }] };
+    }
+    const issues: PropIssue[] = [];
+    if (typeof opts.keyVaultName !== 'string' || !KEY_VAULT.test(opts.keyVaultName)) {
+      issues.push({
+        prop: 'profile.secrets.keyVaultName', rule: 'must be a Key Vault name: 3-24 letters, digits and single hyphens, starting with a letter',
+        received: opts.keyVaultName, fix: 'Use the name `az keyvault list` shows, e.g. \'acme-prod-kv\'.',
+      });
+    }
+    for (const r of input.requests) {
+      if (!KV_OBJECT.test(r.remote)) {
+        issues.push({ prop: r.prop, rule: 'must be a Key Vault secret name (1-127 letters, digits and hyphens)', received: r.remote, fix: 'Key Vault names cannot contain \'/\' or \'_\'; use hyphens.' });
+      }
+    }
+    const { clientId, tenantId } = this.options;
+    if (opts.backend === SecretBackend.CSI_DRIVER) {
+      if (clientId === undefined || tenantId === undefined) {
+        issues.push({ prop: 'profile.clientId', rule: 'and profile.tenantId are needed: the Key Vault provider authenticates with the workload identity', received: clientId, fix: 'Set profile.clientId and profile.tenantId.' });
+      }
+      // Key Vault provider parameters: https://learn.microsoft.com/azure/aks/csi-secrets-store-identity-access
+      const objects = ['array:', ...input.requests.flatMap((r) => ['  - |', `    objectName: ${r.remote}`, '    objectType: secret', `    objectAlias: ${r.alias}`])].join('\n') + '\n';
+      return {
+        issues,
+        config: {
+          backend: SecretBackend.CSI_DRIVER,
+          provider: 'azure',
+          parameters: { usePodIdentity: 'false', clientID: clientId ?? '', keyvaultName: opts.keyVaultName, tenantId: tenantId ?? '', objects },
+        },
+      };
+    }
+    if (opts.clusterSecretStore !== undefined) {
+      return { issues, config: { backend: SecretBackend.EXTERNAL_SECRETS, clusterSecretStore: opts.clusterSecretStore } };
+    }
+    if (clientId === undefined) {
+      issues.push({ prop: 'profile.clientId', rule: 'is needed: a per-service SecretStore authenticates with the service\'s workload identity', received: undefined, fix: 'Set profile.clientId, or name a ClusterSecretStore in profile.secrets.' });
+    }
+    return {
+      issues,
+      config: {
+        backend: SecretBackend.EXTERNAL_SECRETS,
+        provider: {
+          azurekv: {
+            authType: SecretStoreSpecProviderAzurekvAuthType.WORKLOAD_IDENTITY,
+            vaultUrl: `https://${opts.keyVaultName}.vault.azure.net`,
+            serviceAccountRef: { name: input.serviceAccountName },
+          },
+        },
+      },
+    };
+  }
+}
+
+/**
+ * Spot node pools carry the label and taint kubernetes.azure.com/scalesetpriority=spot
+ * (https://learn.microsoft.com/azure/aks/spot-node-pool).
+ */
+function placement(p: Placement | undefined): { nodeSelector: Record<string, string>; tolerations: k8s.Toleration[] } {
+  const nodeSelector: Record<string, string> = {};
+  const tolerations: k8s.Toleration[] = [];
+  if (p?.spot) {
+    nodeSelector['kubernetes.azure.com/scalesetpriority'] = 'spot';
+    tolerations.push({ key: 'kubernetes.azure.com/scalesetpriority', operator: 'Equal', value: 'spot', effect: 'NoSchedule' });
+  }
+  if (p?.arch) nodeSelector['kubernetes.io/arch'] = p.arch;
+  return { nodeSelector, tolerations };
 }

@@ -1,24 +1,71 @@
+import { Duration } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
 import { Exposure } from '../exposure';
+import { SecretStoreSpecProviderAwsService } from '../imports/secretstore-external-secrets.io';
+import { SecretBackend, SecretBackendResult } from '../secret-store';
 import { PropIssue } from '../validation';
-import { ICloudProfile, ProfileInput, ProfileOutput, neutralOutput } from './profile';
+import {
+  ICloudProfile, Placement, ProfileInput, ProfileOutput, SecretBackendInput, neutralOutput, tokenExpirationSeconds, yamlBlock,
+} from './profile';
 
 /** Options of the Amazon EKS profile. */
 export interface EksProfileOptions {
   /**
-   * IAM role the pods assume through IAM Roles for Service Accounts (IRSA).
+   * IAM role the pods act as.
    * @default - no AWS identity
    */
   readonly roleArn?: string;
   /**
-   * Make the AWS SDKs call the regional STS endpoint (`eks.amazonaws.com/sts-regional-endpoints`).
+   * How pods get the role: IAM Roles for Service Accounts (an annotation on the
+   * ServiceAccount), or EKS Pod Identity (an association created on the AWS side,
+   * nothing in Kubernetes; see the workload's `identity` for its values).
+   * @default 'irsa'
+   */
+  readonly identity?: 'irsa' | 'pod-identity';
+  /**
+   * Lifetime of the IRSA web identity token (3600 to 86400 seconds).
+   * @default - the webhook's default, 86400 seconds
+   */
+  readonly tokenExpiration?: Duration;
+  /**
+   * Make the AWS SDKs call the regional STS endpoint (IRSA).
    * @default true when roleArn is set
    */
   readonly stsRegionalEndpoints?: boolean;
+  /**
+   * Where secrets from `SecretEnv.fromStore` and `SecretFile.fromStore` come from.
+   * @default - store secrets are an error
+   */
+  readonly secrets?: EksSecretsOptions;
+  /**
+   * Which node labels mark spot capacity: EKS managed node groups
+   * (`eks.amazonaws.com/capacityType`) or Karpenter (`karpenter.sh/capacity-type`).
+   * @default 'managed-node-groups'
+   */
+  readonly nodeProvisioner?: 'managed-node-groups' | 'karpenter';
+}
+
+/** AWS Secrets Manager and SSM Parameter Store access. */
+export interface EksSecretsOptions {
+  /** Secrets Store CSI driver (with the AWS provider, ASCP) or External Secrets Operator. */
+  readonly backend: SecretBackend;
+  /** AWS region of the secrets, e.g. `eu-west-1`. */
+  readonly region: string;
+  /**
+   * External Secrets only: an existing ClusterSecretStore to use instead of a SecretStore per service.
+   * @default - a SecretStore per service, authenticated with the service's IRSA role
+   */
+  readonly clusterSecretStore?: string;
 }
 
 // IAM ARNs: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html
 // Role names: 1-64 of [\w+=,.@-]; paths: '/'-delimited printable ASCII (CreateRole API).
 const ROLE_ARN = /^arn:(aws|aws-cn|aws-us-gov):iam::\d{12}:role\/(?:[\x21-\x7E]+\/)?[\w+=,.@-]{1,64}$/;
+const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
+// Secrets Manager names: 1-512 of [A-Za-z0-9/_+=.@-]; SSM parameter names: [a-zA-Z0-9_.\-/].
+const SM_NAME = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
+const SSM_NAME = /^\/?[a-zA-Z0-9_.\-/]{1,1011}$/;
+const SSM_PREFIX = 'ssm:';
 
 /** Annotation keys of the AWS Load Balancer Controller (docs/guide/service/annotations.md). */
 const LBC = 'service.beta.kubernetes.io/aws-load-balancer-';
@@ -31,10 +78,10 @@ const LBC = 'service.beta.kubernetes.io/aws-load-balancer-';
 const NLB_DRAIN_SECONDS = 20;
 
 /**
- * Amazon EKS: IRSA for identity (amazon-eks-pod-identity-webhook reads
- * `eks.amazonaws.com/role-arn` on the ServiceAccount) and the AWS Load Balancer
- * Controller for internal and public exposure (an NLB with IP targets, so the
- * health check reaches the pod's own readiness endpoint).
+ * Amazon EKS: IRSA or EKS Pod Identity, the AWS Load Balancer Controller for
+ * internal and public exposure (NLB with IP targets, so the health check
+ * reaches the pod's readiness endpoint), and AWS Secrets Manager / SSM
+ * Parameter Store through the Secrets Store CSI driver or External Secrets.
  */
 export class EksProfile implements ICloudProfile {
   public readonly cloud = 'eks';
@@ -44,26 +91,38 @@ export class EksProfile implements ICloudProfile {
   public bind(input: ProfileInput): ProfileOutput {
     const out = neutralOutput(input);
     const issues: PropIssue[] = [];
-    const sa: Record<string, string> = {};
     const { roleArn } = this.options;
-    if (roleArn !== undefined) {
-      if (typeof roleArn !== 'string' || !ROLE_ARN.test(roleArn)) {
-        issues.push({
-          prop: 'profile.roleArn', rule: 'must be an IAM role ARN (arn:aws:iam::<12-digit account>:role/<name>)', received: roleArn,
-          fix: 'Copy the ARN from the IAM console, e.g. \'arn:aws:iam::111122223333:role/orders-api\'.',
-        });
-      }
+    const mode = this.options.identity ?? 'irsa';
+    const sa: Record<string, string> = {};
+    if (!['irsa', 'pod-identity'].includes(mode)) {
+      issues.push({ prop: 'profile.identity', rule: 'must be \'irsa\' or \'pod-identity\'', received: mode, fix: 'Use \'irsa\' unless your cluster runs the EKS Pod Identity Agent.' });
+    }
+    if (roleArn !== undefined && (typeof roleArn !== 'string' || !ROLE_ARN.test(roleArn))) {
+      issues.push({
+        prop: 'profile.roleArn', rule: 'must be an IAM role ARN (arn:aws:iam::<12-digit account>:role/<name>)', received: roleArn,
+        fix: 'Copy the ARN from the IAM console, e.g. \'arn:aws:iam::111122223333:role/orders-api\'.',
+      });
+    }
+    if (roleArn !== undefined && mode === 'irsa') {
+      // amazon-eks-pod-identity-webhook: pkg/annotations/constants.go.
       sa['eks.amazonaws.com/role-arn'] = roleArn;
       if (this.options.stsRegionalEndpoints ?? true) sa['eks.amazonaws.com/sts-regional-endpoints'] = 'true';
+      const ttl = tokenExpirationSeconds(this.options.tokenExpiration, issues);
+      if (ttl !== undefined) sa['eks.amazonaws.com/token-expiration'] = String(ttl);
     }
+    const identity = roleArn === undefined ? undefined
+      : { mechanism: mode === 'irsa' ? 'irsa' : 'eks-pod-identity', principal: roleArn, details: {} };
+    const placement = this.placement(input.placement);
 
     if (input.exposure === Exposure.CLUSTER || !input.health) {
-      return { ...out, issues, serviceAccountAnnotations: sa };
+      return { ...out, ...placement, issues, identity, serviceAccountAnnotations: sa };
     }
     const hc = input.health;
     return {
       ...out,
+      ...placement,
       issues,
+      identity,
       serviceAccountAnnotations: sa,
       serviceAnnotations: {
         [`${LBC}type`]: 'external',
@@ -80,6 +139,80 @@ export class EksProfile implements ICloudProfile {
       },
       drainSeconds: NLB_DRAIN_SECONDS,
     };
+  }
+
+  public secretBackend(input: SecretBackendInput): SecretBackendResult {
+    const opts = this.options.secrets;
+    const issues: PropIssue[] = [];
+    if (!opts) {
+      return { issues: [{ prop: 'profile.secrets', rule: 'must be set to fetch secrets from AWS', received: undefined, fix: 'Pass CloudProfile.eks({ secrets: { backend: SecretBackend.CSI_DRIVER, region: \'eu-west-1\' } }).' }] };
+    }
+    if (typeof opts.region !== 'string' || !REGION.test(opts.region)) {
+      issues.push({ prop: 'profile.secrets.region', rule: 'must be an AWS region code', received: opts.region, fix: 'Use e.g. \'eu-west-1\'.' });
+    }
+    for (const r of input.requests) {
+      const ssm = r.remote.startsWith(SSM_PREFIX);
+      const name = ssm ? r.remote.slice(SSM_PREFIX.length) : r.remote;
+      if (!(ssm ? SSM_NAME : SM_NAME).test(name)) {
+        issues.push({
+          prop: r.prop, rule: ssm ? 'must be an SSM parameter name ([a-zA-Z0-9_.-/])' : 'must be a Secrets Manager name (1-512 of [A-Za-z0-9/_+=.@-])',
+          received: r.remote, fix: 'Use the name as the AWS console shows it; prefix Parameter Store names with \'ssm:\'.',
+        });
+      }
+    }
+    const podIdentity = this.options.identity === 'pod-identity';
+    if (opts.backend === SecretBackend.CSI_DRIVER) {
+      // ASCP parameters: https://docs.aws.amazon.com/secretsmanager/latest/userguide/ascp-examples.html
+      const objects = input.requests.map((r) => {
+        const ssm = r.remote.startsWith(SSM_PREFIX);
+        return { objectName: ssm ? r.remote.slice(SSM_PREFIX.length) : r.remote, objectType: ssm ? 'ssmparameter' : 'secretsmanager', objectAlias: r.alias };
+      });
+      const parameters: Record<string, string> = { region: opts.region, objects: yamlBlock(objects) };
+      if (podIdentity) parameters.usePodIdentity = 'true';
+      return { issues, config: { backend: SecretBackend.CSI_DRIVER, provider: 'aws', parameters } };
+    }
+    if (opts.backend !== SecretBackend.EXTERNAL_SECRETS) {
+      return { issues: [...issues, { prop: 'profile.secrets.backend', rule: 'must be a SecretBackend', received: opts.backend, fix: 'Use SecretBackend.CSI_DRIVER or SecretBackend.EXTERNAL_SECRETS.' }] };
+    }
+    if (opts.clusterSecretStore !== undefined) {
+      return { issues, config: { backend: SecretBackend.EXTERNAL_SECRETS, clusterSecretStore: opts.clusterSecretStore } };
+    }
+    const ssmCount = input.requests.filter((r) => r.remote.startsWith(SSM_PREFIX)).length;
+    if (ssmCount > 0 && ssmCount < input.requests.length) {
+      issues.push({ prop: 'secrets', rule: 'must all come from one AWS service when External Secrets uses a SecretStore per service', received: input.requests.map((r) => r.remote), fix: 'Keep them all in Secrets Manager or all in Parameter Store, or set profile.secrets.clusterSecretStore.' });
+    }
+    if (podIdentity || this.options.roleArn === undefined) {
+      issues.push({
+        prop: 'profile.secrets.clusterSecretStore', rule: 'is needed: a per-service SecretStore authenticates with the service\'s IRSA role', received: undefined,
+        fix: 'Set profile.roleArn with identity \'irsa\', or name a ClusterSecretStore.',
+      });
+    }
+    return {
+      issues,
+      config: {
+        backend: SecretBackend.EXTERNAL_SECRETS,
+        provider: {
+          aws: {
+            service: ssmCount > 0 ? SecretStoreSpecProviderAwsService.PARAMETER_STORE : SecretStoreSpecProviderAwsService.SECRETS_MANAGER,
+            region: opts.region,
+            auth: { jwt: { serviceAccountRef: { name: input.serviceAccountName } } },
+          },
+        },
+        remoteKey: (remote) => remote.startsWith(SSM_PREFIX) ? remote.slice(SSM_PREFIX.length) : remote,
+      },
+    };
+  }
+
+  private placement(p: Placement | undefined): { nodeSelector: Record<string, string>; tolerations: k8s.Toleration[] } {
+    const nodeSelector: Record<string, string> = {};
+    if (p?.spot) {
+      // https://docs.aws.amazon.com/eks/latest/userguide/managed-node-groups.html (capacity type label);
+      // https://karpenter.sh/docs/concepts/scheduling/ (karpenter.sh/capacity-type).
+      if ((this.options.nodeProvisioner ?? 'managed-node-groups') === 'karpenter') nodeSelector['karpenter.sh/capacity-type'] = 'spot';
+      else nodeSelector['eks.amazonaws.com/capacityType'] = 'SPOT';
+    }
+    if (p?.arch) nodeSelector['kubernetes.io/arch'] = p.arch;
+    return { nodeSelector, tolerations: [] };
   }
 }
 

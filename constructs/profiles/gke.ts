@@ -1,8 +1,10 @@
-import { formatCpu, formatMemory, MiB } from '../quantity';
+import { k8s } from 'cdk8s-plus-28';
 import { Exposure } from '../exposure';
+import { MiB, formatCpu, formatMemory } from '../quantity';
 import { ResourceSpec } from '../resources';
+import { SecretBackend, SecretBackendResult } from '../secret-store';
 import { PropIssue } from '../validation';
-import { ICloudProfile, ProfileInput, ProfileOutput, neutralOutput } from './profile';
+import { ICloudProfile, Placement, ProfileInput, ProfileOutput, SecretBackendInput, neutralOutput, yamlBlock } from './profile';
 
 /** Options of the Google GKE profile. */
 export interface GkeProfileOptions {
@@ -23,7 +25,35 @@ export interface GkeProfileOptions {
    * @default true
    */
   readonly autopilotBursting?: boolean;
+  /**
+   * Where secrets from `SecretEnv.fromStore` and `SecretFile.fromStore` come from.
+   * @default - store secrets are an error
+   */
+  readonly secrets?: GkeSecretsOptions;
 }
+
+/** Google Secret Manager access. */
+export interface GkeSecretsOptions {
+  /** Secrets Store CSI driver or External Secrets Operator. */
+  readonly backend: SecretBackend;
+  /** Project that holds the secrets. */
+  readonly projectId: string;
+  /**
+   * CSI driver only: the open-source Google provider (`gcp`, which can sync env vars
+   * into a Secret) or GKE's managed Secret Manager add-on (`gke`, files only).
+   * @default 'gcp'
+   */
+  readonly csiProvider?: 'gcp' | 'gke';
+  /**
+   * External Secrets only: an existing ClusterSecretStore to use instead of a SecretStore per service.
+   * @default - a SecretStore per service, authenticated as the service's ServiceAccount through Workload Identity
+   */
+  readonly clusterSecretStore?: string;
+}
+
+// Project IDs: 6-30 lowercase letters, digits, hyphens; secret IDs: [A-Za-z0-9_-]{1,255}.
+const PROJECT_ID = /^[a-z][-a-z0-9]{4,28}[a-z0-9]$/;
+const SECRET_ID = /^[A-Za-z0-9_-]{1,255}$/;
 
 // Service account emails: <6-30 char id>@<project>.iam.gserviceaccount.com
 // (https://cloud.google.com/iam/reference/rest/v1/projects.serviceAccounts/create).
@@ -89,14 +119,85 @@ export class GkeProfile implements ICloudProfile {
 
     return {
       ...out,
+      ...placement(input.placement),
       issues,
       warnings,
       resources,
+      identity: gsa === undefined ? undefined : { mechanism: 'gke-workload-identity', principal: gsa, details: {} },
       serviceAccountAnnotations: sa,
       serviceAnnotations,
       drainSeconds: input.exposure === Exposure.CLUSTER ? out.drainSeconds : LB_DRAIN_SECONDS,
     };
   }
+
+  public secretBackend(input: SecretBackendInput): SecretBackendResult {
+    const opts = this.options.secrets;
+    if (!opts) {
+      return { issues: [{ prop: 'profile.secrets', rule: 'must be set to fetch secrets from Google Secret Manager', received: undefined, fix: 'Pass CloudProfile.gke({ secrets: { backend: SecretBackend.CSI_DRIVER, projectId: \'acme-prod\' } }).' }] };
+    }
+    const issues: PropIssue[] = [];
+    if (typeof opts.projectId !== 'string' || !PROJECT_ID.test(opts.projectId)) {
+      issues.push({ prop: 'profile.secrets.projectId', rule: 'must be a Google Cloud project ID (6-30 lowercase letters, digits and hyphens)', received: opts.projectId, fix: 'Use the ID `gcloud projects list` shows, not the project name.' });
+    }
+    for (const r of input.requests) {
+      if (!SECRET_ID.test(r.remote)) {
+        issues.push({ prop: r.prop, rule: 'must be a Secret Manager secret ID ([A-Za-z0-9_-], up to 255)', received: r.remote, fix: 'Use the secret\'s ID, not its full resource name.' });
+      }
+    }
+    if (opts.backend === SecretBackend.CSI_DRIVER) {
+      const provider = opts.csiProvider ?? 'gcp';
+      if (provider === 'gke' && input.requests.some((r) => r.env !== undefined)) {
+        issues.push({
+          prop: 'profile.secrets.csiProvider', rule: 'must be \'gcp\' for env vars: the GKE Secret Manager add-on mounts files and cannot sync a Secret', received: provider,
+          fix: 'Use SecretFile.fromStore for these secrets, or csiProvider \'gcp\', or External Secrets.',
+        });
+      }
+      // github.com/GoogleCloudPlatform/secrets-store-csi-driver-provider-gcp (README): `secrets` lists resourceName and path.
+      const secrets = input.requests.map((r) => ({ resourceName: `projects/${opts.projectId}/secrets/${r.remote}/versions/latest`, path: r.alias }));
+      return {
+        issues,
+        config: {
+          backend: SecretBackend.CSI_DRIVER,
+          provider,
+          parameters: { secrets: yamlBlock(secrets) },
+          // The managed add-on registers its own driver name.
+          driver: provider === 'gke' ? 'secrets-store-gke.csi.k8s.io' : undefined,
+        },
+      };
+    }
+    if (opts.clusterSecretStore !== undefined) {
+      return { issues, config: { backend: SecretBackend.EXTERNAL_SECRETS, clusterSecretStore: opts.clusterSecretStore } };
+    }
+    if (this.options.serviceAccount === undefined) {
+      issues.push({ prop: 'profile.serviceAccount', rule: 'is needed: a per-service SecretStore authenticates as the service through Workload Identity', received: undefined, fix: 'Set profile.serviceAccount, or name a ClusterSecretStore in profile.secrets.' });
+    }
+    return {
+      issues,
+      config: {
+        backend: SecretBackend.EXTERNAL_SECRETS,
+        provider: { gcpsm: { projectId: opts.projectId, auth: { workloadIdentity: { serviceAccountRef: { name: input.serviceAccountName } } } } },
+      },
+    };
+  }
+}
+
+/**
+ * Spot VMs and Arm nodes: https://cloud.google.com/kubernetes-engine/docs/concepts/spot-vms and
+ * .../how-to/prepare-arm-workloads-for-deployment. GKE taints Arm nodes with
+ * kubernetes.io/arch=arm64:NoSchedule and Spot node pools may carry cloud.google.com/gke-spot=true:NoSchedule.
+ */
+function placement(p: Placement | undefined): { nodeSelector: Record<string, string>; tolerations: k8s.Toleration[] } {
+  const nodeSelector: Record<string, string> = {};
+  const tolerations: k8s.Toleration[] = [];
+  if (p?.spot) {
+    nodeSelector['cloud.google.com/gke-spot'] = 'true';
+    tolerations.push({ key: 'cloud.google.com/gke-spot', operator: 'Equal', value: 'true', effect: 'NoSchedule' });
+  }
+  if (p?.arch) {
+    nodeSelector['kubernetes.io/arch'] = p.arch;
+    if (p.arch === 'arm64') tolerations.push({ key: 'kubernetes.io/arch', operator: 'Equal', value: 'arm64', effect: 'NoSchedule' });
+  }
+  return { nodeSelector, tolerations };
 }
 
 /** Applies Autopilot's resource rules, recording a warning for every value it changes. */

@@ -1,7 +1,10 @@
+import { Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
+import { stringify } from 'yaml';
 import { Exposure } from '../exposure';
 import { LoadBalancerHealthCheck } from '../health';
 import { ResourceSpec } from '../resources';
+import { SecretBackendResult, StoreSecretRequest } from '../secret-store';
 import { PropIssue } from '../validation';
 
 /** What a workload tells its cloud profile. */
@@ -18,6 +21,42 @@ export interface ProfileInput {
   readonly health?: LoadBalancerHealthCheck;
   /** The container's resources, as the user asked for them. */
   readonly resources: ResourceSpec;
+  /** Where the pods should run. */
+  readonly placement?: Placement;
+}
+
+/** Where pods run, in cloud-neutral words; the profile turns it into node selectors and tolerations. */
+export interface Placement {
+  /**
+   * Run on spot (preemptible) capacity. Only for workloads that tolerate losing a node at short notice.
+   * @default false
+   */
+  readonly spot?: boolean;
+  /**
+   * CPU architecture of the nodes; the image must be built for it.
+   * @default - any architecture the cluster has
+   */
+  readonly arch?: 'amd64' | 'arm64';
+}
+
+/** The workload identity a profile set up, and what must exist on the cloud side for it to work. */
+export interface WorkloadIdentity {
+  /** The mechanism, e.g. `irsa`, `eks-pod-identity`, `gke-workload-identity`, `azure-workload-identity`. */
+  readonly mechanism: string;
+  /** The cloud principal: a role ARN, a Google service account email, a client ID. */
+  readonly principal: string;
+  /** Extra values the cloud-side binding needs (e.g. the tenant). */
+  readonly details: Record<string, string>;
+}
+
+/** A workload's request for secrets from the cloud's secret manager. */
+export interface SecretBackendInput {
+  /** The workload's name. */
+  readonly name: string;
+  /** The ServiceAccount the pods run as. */
+  readonly serviceAccountName: string;
+  /** The secrets. */
+  readonly requests: readonly StoreSecretRequest[];
 }
 
 /** What a cloud profile contributes to a workload's objects. */
@@ -28,6 +67,8 @@ export interface ProfileOutput {
   readonly warnings: string[];
   /** Resources after the platform's rules; equal to the input when the platform has none. */
   readonly resources: ResourceSpec;
+  /** The workload identity, when the profile has one. */
+  readonly identity?: WorkloadIdentity;
   /** Annotations of the ServiceAccount (workload identity). */
   readonly serviceAccountAnnotations: Record<string, string>;
   /** Labels of the pod template. */
@@ -57,6 +98,8 @@ export interface ICloudProfile {
   readonly cloud: string;
   /** Turns a workload's cloud-neutral intent into cloud-specific settings. */
   bind(input: ProfileInput): ProfileOutput;
+  /** Names the backend and provider parameters that fetch secrets from the cloud's secret manager. */
+  secretBackend(input: SecretBackendInput): SecretBackendResult;
 }
 
 /** Seconds for endpoint removal to reach every node's kube-proxy (in-cluster traffic only). */
@@ -75,4 +118,29 @@ export function neutralOutput(input: ProfileInput): ProfileOutput {
     tolerations: [],
     drainSeconds: CLUSTER_DRAIN_SECONDS,
   };
+}
+
+/**
+ * A list of objects as the YAML text that Secrets Store CSI providers expect in
+ * a string parameter (the AWS provider's `objects`, the Google provider's `secrets`).
+ */
+export function yamlBlock(items: object[]): string {
+  return stringify(items, { lineWidth: 0 });
+}
+
+/**
+ * Seconds of a projected ServiceAccount token lifetime, checked against the
+ * 3600-86400 s range both the EKS and the Azure workload identity webhooks enforce.
+ */
+export function tokenExpirationSeconds(d: Duration | undefined, issues: PropIssue[]): number | undefined {
+  if (d === undefined) return undefined;
+  const s = d.toSeconds({ integral: false });
+  if (!Number.isInteger(s) || s < 3600 || s > 86400) {
+    issues.push({
+      prop: 'profile.tokenExpiration', rule: 'must be a whole number of seconds from 3600 to 86400', received: s,
+      fix: 'Use e.g. Duration.hours(1); the webhook raises shorter values and rejects longer ones.',
+    });
+    return undefined;
+  }
+  return s;
 }

@@ -1,0 +1,324 @@
+import * as path from 'path';
+import { Document, Scalar } from 'yaml';
+import { parseImage } from '../names';
+import { parseMemory } from '../quantity';
+import { ContainerDescription } from '../pod';
+import { PropIssue, formatIssue } from '../validation';
+import { BackingService, ComposeHealthcheck } from './backing';
+import { PythonBuild } from './build';
+import { containerIssues } from './dockerfile';
+
+/** What a workload does; decides its compose lifecycle. */
+export enum WorkloadRole {
+  /** Serves HTTP on its port; published on 127.0.0.1 and health-checked on its readiness path. */
+  WEB = 'web',
+  /** A long-running process without a port (a queue consumer). */
+  WORKER = 'worker',
+  /** Runs once before the others start (database migrations); they wait for it to succeed. */
+  MIGRATION = 'migration',
+  /** Runs on a schedule in the cluster; compose has no scheduler, so it runs on demand (`--profile cron`). */
+  CRON = 'cron',
+}
+
+/** One container of the application as the pod runs it, and its role. */
+export interface Workload {
+  /** The container description of the workload, e.g. `PythonMicroservice.container`. */
+  readonly container: ContainerDescription;
+  /**
+   * What the workload does.
+   * @default WorkloadRole.WEB when the container has a port, otherwise WorkloadRole.WORKER
+   */
+  readonly role?: WorkloadRole;
+  /**
+   * How its image is built. Workloads with the same image must share one build.
+   * @default - the build given for all workloads
+   */
+  readonly build?: PythonBuild;
+}
+
+/** Options of the local development files. */
+export interface ComposeOptions {
+  /**
+   * Folder the files are written to, relative to the project root; paths in the compose file are relative to it.
+   * @default 'dist/container'
+   */
+  readonly outDir?: string;
+  /**
+   * Databases, caches and other services the workloads need; every workload waits until they are healthy.
+   * @default - none
+   */
+  readonly backingServices?: BackingService[];
+  /**
+   * Folder, relative to the project root, of the files with secret values: `.env.<image name>.local`,
+   * one per image. They are optional (`required: false`) and must never be committed.
+   * @default '.'
+   */
+  readonly secretsDir?: string;
+  /**
+   * Port on 127.0.0.1 for each web workload, by workload name.
+   * @default - the container port, or the next free one when another service took it
+   */
+  readonly hostPorts?: Record<string, number>;
+  /**
+   * Compose project name.
+   * @default - compose derives it from the folder of the compose file
+   */
+  readonly projectName?: string;
+}
+
+/** A workload with its defaults resolved. */
+export interface PlannedWorkload {
+  readonly container: ContainerDescription;
+  readonly role: WorkloadRole;
+  readonly build: PythonBuild;
+  /** Name of the image group, which names the Dockerfile's folder. */
+  readonly group: string;
+}
+
+/** Workloads that share an image: one Dockerfile, built from the first web workload (else the first). */
+export interface ImageGroup {
+  /** Folder of the Dockerfile, the name of its primary workload. */
+  readonly name: string;
+  readonly image: string;
+  readonly build: PythonBuild;
+  /** The primary container, with the writable paths of every workload of the image. */
+  readonly container: ContainerDescription;
+}
+
+/** The plan both the compose file and the Dockerfiles are rendered from. */
+export interface ContainerPlan {
+  readonly outDir: string;
+  readonly workloads: PlannedWorkload[];
+  readonly groups: ImageGroup[];
+  readonly backing: BackingService[];
+  readonly issues: PropIssue[];
+}
+
+/** Path of an image group's Dockerfile, relative to `outDir`. */
+export function dockerfilePath(group: string): string {
+  return `${group}/Dockerfile`;
+}
+
+/** Resolves defaults, groups workloads by image and collects every broken rule. */
+export function planContainers(workloads: readonly Workload[], build: PythonBuild, options: ComposeOptions = {}): ContainerPlan {
+  const issues: PropIssue[] = [];
+  const outDir = (options.outDir ?? 'dist/container').replace(/\/+$/, '');
+  if (!/^[A-Za-z0-9._/-]+$/.test(outDir) || outDir.startsWith('/') || outDir.split('/').includes('..')) {
+    issues.push({ prop: 'outDir', rule: 'must be a relative path inside the project', received: options.outDir, fix: 'Use \'dist/container\'.' });
+  }
+  if (!Array.isArray(workloads) || workloads.length === 0) {
+    issues.push({ prop: 'workloads', rule: 'must list at least one workload', received: workloads, fix: 'Pass e.g. [{ container: service.container }].' });
+  }
+  const builds = new Set<PythonBuild>();
+  const planned: PlannedWorkload[] = [];
+  const groups = new Map<string, { members: PlannedWorkload[]; build: PythonBuild; prop: string }>();
+  (workloads ?? []).forEach((w, i) => {
+    const prop = `workloads[${i}]`;
+    const c = w.container;
+    const role = w.role ?? (c.port !== undefined ? WorkloadRole.WEB : WorkloadRole.WORKER);
+    const b = w.build ?? build;
+    if (!builds.has(b)) {
+      builds.add(b);
+      issues.push(...b.validate(w.build ? `${prop}.build` : 'build'));
+    }
+    issues.push(...containerIssues(c, `${prop}.container`));
+    if (role === WorkloadRole.WEB && (c.port === undefined || !c.readinessPath)) {
+      issues.push({
+        prop: `${prop}.role`, rule: 'web needs a container port and a readiness path (the compose healthcheck uses them)',
+        received: role, fix: 'Use WorkloadRole.WORKER for a process without a port.',
+      });
+    }
+    const existing = groups.get(c.image);
+    if (existing && existing.build !== b) {
+      issues.push({
+        prop: `${prop}.build`, rule: `must be the build of '${existing.members[0].container.name}', which has the same image`,
+        received: c.image, fix: 'Give workloads of one image one PythonBuild, or give them different images.',
+      });
+    }
+    if (existing && (existing.members[0].container.runAsUser !== c.runAsUser || existing.members[0].container.runAsGroup !== c.runAsGroup)) {
+      issues.push({
+        prop: `${prop}.container.runAsUser`, rule: `must equal that of '${existing.members[0].container.name}', which has the same image`,
+        received: `${c.runAsUser}:${c.runAsGroup}`, fix: 'An image has one user; run every workload of it as the same UID:GID.',
+      });
+    }
+    const group = existing ?? { members: [], build: b, prop };
+    groups.set(c.image, group);
+    const p = { container: c, role, build: b, group: '' };
+    group.members.push(p);
+    planned.push(p);
+  });
+
+  const imageGroups: ImageGroup[] = [...groups.entries()].map(([image, g]) => {
+    const primary = (g.members.find((m) => m.role === WorkloadRole.WEB) ?? g.members[0]).container;
+    const paths = new Map(g.members.flatMap((m) => m.container.writablePaths).map((w) => [w.path, w]));
+    g.members.forEach((m) => ((m as { group: string }).group = primary.name));
+    return { name: primary.name, image, build: g.build, container: { ...primary, writablePaths: [...paths.values()] } };
+  });
+
+  const backing = options.backingServices ?? [];
+  backing.forEach((s, i) => issues.push(...s.validate(`backingServices[${i}]`)));
+  const names = [...planned.map((p) => p.container.name), ...backing.map((s) => s.name)];
+  names.forEach((n, i) => {
+    if (names.indexOf(n) !== i) {
+      issues.push({ prop: 'workloads', rule: 'must have unique names across workloads and backing services (each is one compose service)', received: n, fix: 'Rename one of them.' });
+    }
+  });
+  return { outDir, workloads: planned, groups: imageGroups, backing, issues };
+}
+
+/**
+ * The compose file for local development, mirroring the pods: per workload the
+ * same image (built locally from the generated Dockerfile), command, env and
+ * config, UID:GID, read-only root filesystem with tmpfs exactly at the pod's
+ * writable paths, no capabilities, no privilege gain, the CPU and memory limits
+ * and a healthcheck on the readiness path; backing services with their own
+ * healthchecks, waited for with `condition: service_healthy`.
+ *
+ * @throws Error listing every broken rule
+ */
+export function renderCompose(workloads: readonly Workload[], build: PythonBuild, options: ComposeOptions = {}): string {
+  const plan = planContainers(workloads, build, options);
+  assertNoIssues(plan.issues, 'the compose file');
+  return composeFromPlan(plan, options);
+}
+
+/** Throws every issue at once, in the project's error shape. */
+export function assertNoIssues(issues: readonly PropIssue[], what: string): void {
+  if (issues.length > 0) {
+    throw new Error(`Cannot render ${what}:\n${issues.map((i) => `  ${formatIssue(i)}`).join('\n')}`);
+  }
+}
+
+/** Renders a checked plan. */
+export function composeFromPlan(plan: ContainerPlan, options: ComposeOptions): string {
+  const taken = new Set(plan.backing.flatMap((s) => (s.hostPort !== undefined ? [s.hostPort] : [])));
+  const migrations = plan.workloads.filter((w) => w.role === WorkloadRole.MIGRATION).map((w) => w.container.name);
+  const services: Record<string, unknown> = {};
+  for (const w of plan.workloads) {
+    services[w.container.name] = workloadService(w, plan, options, taken, migrations);
+  }
+  for (const s of plan.backing) services[s.name] = backingService(s);
+  const doc = new Document({ ...(options.projectName ? { name: options.projectName } : {}), services });
+  doc.commentBefore = ' Local development mirror of the Kubernetes pods, generated from the same service descriptions.\n'
+    + ' Secrets come from the .env.<image>.local files named under env_file; never commit them.\n'
+    + ' Needs Docker Compose 2.24 or newer (optional env files) and BuildKit (Dockerfile.dockerignore).';
+  return doc.toString({ lineWidth: 0 });
+}
+
+function workloadService(w: PlannedWorkload, plan: ContainerPlan, options: ComposeOptions,
+  taken: Set<number>, migrations: string[]): Record<string, unknown> {
+  const c = w.container;
+  const context = w.build.context;
+  const svc: Record<string, unknown> = {
+    image: localImage(c.image),
+    build: {
+      context: relative(plan.outDir, context),
+      // compose resolves `dockerfile` from the context, not from the compose file.
+      dockerfile: relative(context, `${plan.outDir}/${dockerfilePath(w.group)}`),
+    },
+    // Always build from the local code: a pulled production image would hide local changes.
+    pull_policy: 'build',
+    command: c.command.map(escape),
+    // Quoted: YAML 1.1 readers take some `a:b` scalars for base-60 numbers.
+    user: quoted(`${c.runAsUser}:${c.runAsGroup}`),
+    read_only: true,
+    cap_drop: ['ALL'],
+    security_opt: ['no-new-privileges:true'],
+    environment: Object.fromEntries(Object.entries({ ...c.env, ...c.config }).map(([k, v]) => [k, escape(v)])),
+  };
+  if (c.secretEnvNames.length > 0) {
+    const file = relative(plan.outDir, `${options.secretsDir ?? '.'}/.env.${w.group}.local`);
+    svc.env_file = [{ path: file, required: false }];
+    // Which names the env file must define: what the pod reads from Secrets.
+    svc['x-secret-env'] = [...c.secretEnvNames];
+  }
+  if (w.role === WorkloadRole.WEB && c.port !== undefined) {
+    let published = options.hostPorts?.[c.name] ?? c.port;
+    while (taken.has(published)) published++;
+    taken.add(published);
+    svc.ports = [{ target: c.port, published, host_ip: '127.0.0.1', protocol: 'tcp' }];
+    svc.healthcheck = readinessCheck(c.port, c.readinessPath!);
+  }
+  // The long volume syntax is the one whose tmpfs `size` the Compose Specification documents.
+  svc.volumes = c.writablePaths.map((p) => ({ type: 'tmpfs', target: p.path, tmpfs: { size: bytes(p.sizeLimit) } }));
+  const dependsOn: Record<string, { condition: string }> = {};
+  for (const s of plan.backing) dependsOn[s.name] = { condition: 'service_healthy' };
+  if (w.role !== WorkloadRole.MIGRATION) {
+    for (const m of migrations) dependsOn[m] = { condition: 'service_completed_successfully' };
+  }
+  if (Object.keys(dependsOn).length > 0) svc.depends_on = dependsOn;
+  // Service-level `cpus`/`mem_limit` are core Compose; `deploy` is an optional part of the specification.
+  if (c.resources.cpuLimitMillis !== undefined) svc.cpus = c.resources.cpuLimitMillis / 1000;
+  svc.mem_limit = byteValue(c.resources.memoryLimitBytes);
+  svc.stop_grace_period = `${c.gracefulTimeoutSeconds + 5}s`;
+  if (w.role === WorkloadRole.CRON) svc.profiles = ['cron'];
+  // Like the pod's restartPolicy: Always; jobs keep compose's default of no restart.
+  if (w.role === WorkloadRole.WEB || w.role === WorkloadRole.WORKER) svc.restart = 'unless-stopped';
+  return svc;
+}
+
+function backingService(s: BackingService): Record<string, unknown> {
+  const svc: Record<string, unknown> = { image: s.image };
+  if (Object.keys(s.environment).length > 0) svc.environment = { ...s.environment };
+  if (s.hostPort !== undefined && s.containerPort !== undefined) {
+    svc.ports = [{ target: s.containerPort, published: s.hostPort, host_ip: '127.0.0.1', protocol: 'tcp' }];
+  }
+  svc.healthcheck = { ...s.healthcheck, test: [...s.healthcheck.test] };
+  svc.restart = 'unless-stopped';
+  return svc;
+}
+
+/**
+ * The readiness probe as a compose healthcheck. Slim images have no curl, and
+ * the venv's python3 is on PATH: urlopen raises (exit 1) on a refused
+ * connection or any 4xx/5xx, as the kubelet's httpGet probe fails on them.
+ */
+export function readinessCheck(port: number, readinessPath: string): ComposeHealthcheck {
+  const url = `http://127.0.0.1:${port}${readinessPath}`;
+  return {
+    test: ['CMD', 'python3', '-c', escape(`import urllib.request; urllib.request.urlopen(${JSON.stringify(url)}, timeout=2)`)],
+    interval: '10s',
+    timeout: '3s',
+    retries: 3,
+    start_period: '30s',
+  };
+}
+
+/** A digest reference cannot name a local build; keep its tag, or tag it `local`. */
+function localImage(image: string): string {
+  const ref = parseImage(image);
+  if (!ref?.digest) return image;
+  return `${ref.repository}:${ref.tag ?? 'local'}`;
+}
+
+function quoted(value: string): Scalar {
+  const node = new Scalar(value);
+  node.type = Scalar.QUOTE_DOUBLE;
+  return node;
+}
+
+// Compose interpolates `$VAR` in every string of the file; `$$` is a literal `$`.
+function escape(s: string): string {
+  return s.replace(/\$/g, '$$$$');
+}
+
+// path.posix.relative on project-relative paths, from a fake root deep enough that '..' in a context never clamps.
+const ROOT = `/${Array.from({ length: 32 }, (_, i) => `r${i}`).join('/')}`;
+function relative(from: string, to: string): string {
+  return path.posix.relative(path.posix.join(ROOT, from), path.posix.join(ROOT, to)) || '.';
+}
+
+/** A pod size limit in bytes; the pod's own validation has already rejected unusable ones. */
+function bytes(quantity: string): number {
+  const parsed = parseMemory(quantity);
+  if ('error' in parsed) throw new Error(`size limit ${JSON.stringify(quantity)} ${parsed.error}`);
+  return parsed.bytes;
+}
+
+/** Bytes as a compose byte value; compose reads k, m and g as powers of 1024, like Ki, Mi and Gi. */
+function byteValue(n: number): string | number {
+  for (const [suffix, f] of [['g', 2 ** 30], ['m', 2 ** 20], ['k', 2 ** 10]] as const) {
+    if (n % f === 0) return `${n / f}${suffix}`;
+  }
+  return n;
+}

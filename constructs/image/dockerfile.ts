@@ -1,0 +1,210 @@
+import { ContainerDescription, PYTHON_RUNTIME_ENV } from '../pod';
+import { PropIssue, formatIssue } from '../validation';
+import { APP_DIR, IGNORED_AT_ROOT, PythonBuild, VENV_DIR } from './build';
+
+/** Name of the user and group the image creates (the pod refers to them by number only). */
+export const IMAGE_USER = 'app';
+
+// Paths the container runtime mounts itself; anything written there at build time is hidden at run time.
+const RUNTIME_MOUNTS = ['/dev', '/proc', '/sys'];
+
+/**
+ * The Dockerfile of a container: a builder stage that installs the locked
+ * dependencies into a virtualenv, and a runtime stage on the same exact slim
+ * base that gets only the virtualenv and the code, runs as the pod's numeric
+ * UID:GID, exposes the pod's port and runs the pod's command.
+ *
+ * Nothing secret is written: no env value of the service, no secret name, no build argument.
+ *
+ * @throws Error listing every broken rule when the build or the container cannot be rendered
+ */
+export function renderDockerfile(container: ContainerDescription, build: PythonBuild): string {
+  const issues = [...build.validate(), ...containerIssues(container)];
+  if (issues.length > 0) {
+    throw new Error(`Cannot render the Dockerfile of '${container?.name}':\n${issues.map((i) => `  ${formatIssue(i)}`).join('\n')}`);
+  }
+  const uid = container.runAsUser;
+  const gid = container.runAsGroup;
+  const lines: string[] = [
+    `# Image of '${container.name}', generated from the same description as its Kubernetes manifests;`,
+    '# change the description and regenerate rather than editing this file.',
+    '',
+    '# Builder: compilers, headers and the dependency tool live here only.',
+    `FROM ${build.baseImage} AS builder`,
+    envLine({
+      PIP_DISABLE_PIP_VERSION_CHECK: '1',
+      VIRTUAL_ENV: VENV_DIR,
+      PATH: `${VENV_DIR}/bin:$PATH`,
+    }),
+    ...aptInstall(build.buildPackages),
+    `WORKDIR /build`,
+    ...dependencySteps(build),
+    '',
+    '# Runtime: the same exact base, the virtualenv and the code; nothing to compile with.',
+    `FROM ${build.baseImage} AS runtime`,
+    ...aptInstall(build.runtimePackages),
+    ...userSteps(container),
+    envLine({ ...PYTHON_RUNTIME_ENV, VIRTUAL_ENV: VENV_DIR, PATH: `${VENV_DIR}/bin:$PATH` }),
+    `COPY --from=builder ${VENV_DIR} ${VENV_DIR}`,
+    `WORKDIR ${APP_DIR}`,
+    // Left owned by root: the app user can read its code but a compromised process cannot rewrite it.
+    `COPY ${build.sourceDir === '.' ? '.' : `${build.sourceDir}/`} ${APP_DIR}/`,
+    `USER ${uid}:${gid}`,
+  ];
+  if (container.port !== undefined) lines.push(`EXPOSE ${container.port}`);
+  lines.push(`CMD [${container.command.map((a) => JSON.stringify(a)).join(', ')}]`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** Rules the container description must meet for an image to match it. */
+export function containerIssues(container: ContainerDescription, prop = 'container'): PropIssue[] {
+  const issues: PropIssue[] = [];
+  const id = (name: 'runAsUser' | 'runAsGroup') => {
+    const v = container[name];
+    if (!Number.isInteger(v) || v < 1 || v > 2147483647) {
+      issues.push({
+        prop: `${prop}.${name}`, rule: 'must be a whole number from 1 to 2147483647 (0 is root)', received: v,
+        fix: 'Use 10001, the UID and GID every pod of this library runs as.',
+      });
+    }
+  };
+  id('runAsUser');
+  id('runAsGroup');
+  const cmd = container.command;
+  if (!Array.isArray(cmd) || cmd.length === 0 || cmd.some((c) => typeof c !== 'string' || c.length === 0)) {
+    issues.push({
+      prop: `${prop}.command`, rule: 'must be a non-empty list of non-empty strings (CMD is written in exec form)', received: cmd,
+      fix: 'Pass the argv the pod runs, e.g. [\'gunicorn\', \'app:app\'].',
+    });
+  }
+  if (container.port !== undefined && (!Number.isInteger(container.port) || container.port < 1 || container.port > 65535)) {
+    issues.push({ prop: `${prop}.port`, rule: 'must be a whole number from 1 to 65535', received: container.port, fix: 'Use 8000.' });
+  }
+  (container.writablePaths ?? []).forEach((w, i) => {
+    if (typeof w?.path !== 'string' || !/^\/[A-Za-z0-9._/-]*$/.test(w.path) || w.path.split('/').includes('..')) {
+      issues.push({
+        prop: `${prop}.writablePaths[${i}].path`, rule: 'must be an absolute path of letters, digits, \'.\', \'_\', \'-\' and \'/\'',
+        received: w?.path, fix: 'Use a path such as \'/tmp\'.',
+      });
+    }
+  });
+  return issues;
+}
+
+/** One `ENV` instruction with every pair, so it is one layer. */
+function envLine(env: Record<string, string>): string {
+  const pairs = Object.entries(env).map(([k, v]) => `${k}=${/^[A-Za-z0-9_./:$-]+$/.test(v) ? v : JSON.stringify(v)}`);
+  return `ENV ${pairs.join(' \\\n    ')}`;
+}
+
+/**
+ * apt-get in one layer: no recommended extras, and the package lists removed in
+ * the same RUN so they never reach a layer (hadolint DL3009, DL3014, DL3015).
+ */
+function aptInstall(packages: readonly string[]): string[] {
+  if (packages.length === 0) return [];
+  return [
+    'RUN apt-get update \\',
+    `    && apt-get install -y --no-install-recommends ${[...packages].join(' ')} \\`,
+    '    && rm -rf /var/lib/apt/lists/*',
+  ];
+}
+
+/** Lock or manifest first, dependencies into the virtualenv, caches removed in the same layer. */
+function dependencySteps(build: PythonBuild): string[] {
+  const dep = build.dependencies;
+  const copyManifests = `COPY ${dep.manifests.join(' ')} ./`;
+  switch (dep.tool) {
+    case 'pip':
+      return [
+        `RUN python -m venv ${VENV_DIR}`,
+        copyManifests,
+        `RUN pip install --no-cache-dir -r ${dep.manifests[0]}`,
+      ];
+    case 'poetry':
+      return [
+        // Poetry gets its own virtualenv so that neither it nor its dependencies end up in the app's.
+        envLine({ POETRY_NO_INTERACTION: '1', POETRY_VIRTUALENVS_CREATE: 'false', POETRY_CACHE_DIR: '/tmp/poetry-cache' }),
+        `RUN python -m venv /opt/poetry \\`,
+        `    && /opt/poetry/bin/pip install --no-cache-dir poetry==${dep.toolVersion} \\`,
+        `    && python -m venv ${VENV_DIR}`,
+        copyManifests,
+        // VIRTUAL_ENV makes Poetry install into /opt/venv; --no-root leaves the project itself to the COPY of the code.
+        'RUN /opt/poetry/bin/poetry install --only main --no-root --no-ansi \\',
+        '    && rm -rf /tmp/poetry-cache',
+      ];
+    case 'uv':
+      return [
+        `COPY --from=ghcr.io/astral-sh/uv:${dep.toolVersion} /uv /usr/local/bin/uv`,
+        // The interpreter of the base image, never a downloaded one: the runtime stage has only that one.
+        envLine({
+          UV_PROJECT_ENVIRONMENT: VENV_DIR,
+          UV_PYTHON: '/usr/local/bin/python3',
+          UV_PYTHON_DOWNLOADS: 'never',
+          UV_COMPILE_BYTECODE: '1',
+          UV_LINK_MODE: 'copy',
+        }),
+        copyManifests,
+        'RUN uv sync --locked --no-install-project --no-dev --no-editable --no-cache',
+      ];
+  }
+}
+
+/**
+ * The user and group with exactly the pod's IDs, and the writable paths owned
+ * by them. `--no-log-init` keeps a high UID from growing /var/log/lastlog (hadolint
+ * DL3046); the home does not exist, so nothing expects a writable home on the
+ * read-only root filesystem.
+ */
+function userSteps(container: ContainerDescription): string[] {
+  const uid = container.runAsUser;
+  const gid = container.runAsGroup;
+  const paths = [...new Set(container.writablePaths.map((w) => w.path))]
+    .filter((p) => !RUNTIME_MOUNTS.some((m) => p === m || p.startsWith(`${m}/`)))
+    .sort();
+  const lines = [
+    `RUN groupadd --system --gid ${gid} ${IMAGE_USER} \\`,
+    `    && useradd --system --no-log-init --uid ${uid} --gid ${gid} --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin ${IMAGE_USER}`,
+  ];
+  if (paths.length > 0) {
+    lines[lines.length - 1] += ' \\';
+    // The pod mounts emptyDirs here; the image owns them too, so `docker run` without mounts behaves the same.
+    lines.push(`    && mkdir -p ${paths.join(' ')} \\`, `    && chown ${uid}:${gid} ${paths.join(' ')}`);
+  }
+  return lines;
+}
+
+/**
+ * The build context's ignore file. Write it next to the Dockerfile as
+ * `Dockerfile.dockerignore`: BuildKit reads `<Dockerfile>.dockerignore` beside the
+ * Dockerfile before `.dockerignore` at the context root, and the generated
+ * Dockerfile does not live at the context root.
+ *
+ * Patterns use `**` because a bare name matches only at the root of the context.
+ */
+export function renderDockerignore(build: PythonBuild): string {
+  const sections: [string, string[]][] = [
+    ['Version control', ['**/.git', '**/.hg', '**/.svn', '**/.gitignore', '**/.gitattributes']],
+    ['Virtualenvs and tool caches: the image builds its own', [
+      '**/.venv', '**/venv', '**/__pycache__', '**/*.py[cod]', '**/.pytest_cache', '**/.mypy_cache',
+      '**/.ruff_cache', '**/.tox', '**/.nox', '**/.coverage', '**/htmlcov', '**/*.egg-info', '**/.ipynb_checkpoints',
+    ]],
+    ['Tests', ['**/tests', '**/test_*.py', '**/*_test.py', '**/conftest.py']],
+    ['Local env files and secrets: never in a layer', [
+      '**/.env', '**/.env.*', '**/*.pem', '**/*.key', '**/*.p12', '**/*.pfx', '**/id_rsa*', '**/id_ed25519*',
+      // Not `credentials.*`: that would also drop a `credentials.py` module.
+      '**/credentials.json', '**/*-credentials.json', '**/service-account*.json', '**/.netrc', '**/.pypirc',
+      '**/.aws', '**/.ssh', '**/.config/gcloud',
+    ]],
+    ['Other ecosystems and generated output', [
+      '**/node_modules', ...IGNORED_AT_ROOT, '**/compose.yaml', '**/compose.yml',
+      '**/compose.*.yaml', '**/docker-compose*.yml', '**/docker-compose*.yaml', '**/Dockerfile*', '**/.dockerignore',
+    ]],
+    ['Editors and OS files', ['**/.idea', '**/.vscode', '**/.DS_Store']],
+  ];
+  const lines = ['# Build context of the generated Dockerfile: only what the image needs.'];
+  for (const [title, patterns] of sections) lines.push('', `# ${title}`, ...patterns);
+  // Last match wins: the dependency manifests must reach the builder whatever matched above.
+  lines.push('', '# Dependency manifests, copied before the code', ...build.dependencies.manifests.map((m) => `!${m}`));
+  return `${lines.join('\n')}\n`;
+}

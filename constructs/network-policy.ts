@@ -1,0 +1,45 @@
+import { k8s } from 'cdk8s-plus-28';
+import { NetworkPeer, cidrProblem } from './exposure';
+import { IssueCollector } from './validation';
+
+/** What a workload's NetworkPolicy admits. */
+export interface NetworkPolicyInput {
+  readonly selector: Record<string, string>;
+  /** The port served, if the workload serves traffic. */
+  readonly port?: number;
+  /** In-cluster sources admitted to the port. */
+  readonly allowFrom: readonly NetworkPeer[];
+  /** Admit load balancer traffic (from outside the cluster) to the port. */
+  readonly loadBalanced: boolean;
+  /** Destinations allowed besides DNS; undefined allows all. */
+  readonly allowEgressTo?: readonly NetworkPeer[];
+}
+
+/**
+ * Ingress only to the served port from the allowed sources (nothing for
+ * workloads that serve nothing), egress to DNS plus the allowed destinations.
+ */
+export function networkPolicySpec(input: NetworkPolicyInput, issues: IssueCollector): k8s.NetworkPolicySpec {
+  const checkCidrs = (peers: readonly NetworkPeer[], prop: string) => peers.forEach((p, i) => {
+    const problem = p.cidr !== undefined ? cidrProblem(p.cidr) : undefined;
+    if (problem) issues.add({ prop: `${prop}[${i}]`, rule: problem, received: p.cidr, fix: 'Write the range like 10.0.0.0/16.' });
+  });
+  checkCidrs(input.allowFrom, 'allowFrom');
+  checkCidrs(input.allowEgressTo ?? [], 'allowEgressTo');
+
+  const ingress: k8s.NetworkPolicyIngressRule[] = [];
+  if (input.port !== undefined) {
+    const ports = [{ port: k8s.IntOrString.fromNumber(input.port), protocol: 'TCP' }];
+    if (input.allowFrom.length > 0) ingress.push({ from: input.allowFrom.map((p) => p.peer), ports });
+    // Load balancers forward client (or their own) addresses from outside the
+    // cluster; the served port is the only port they can reach.
+    if (input.loadBalanced) ingress.push({ from: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports });
+  }
+  const egress: k8s.NetworkPolicyEgressRule[] = input.allowEgressTo === undefined
+    ? [{}]
+    : [
+      { ports: [{ port: k8s.IntOrString.fromNumber(53), protocol: 'UDP' }, { port: k8s.IntOrString.fromNumber(53), protocol: 'TCP' }] },
+      ...(input.allowEgressTo.length > 0 ? [{ to: input.allowEgressTo.map((p) => p.peer) }] : []),
+    ];
+  return { podSelector: { matchLabels: { ...input.selector } }, policyTypes: ['Ingress', 'Egress'], ingress, egress };
+}

@@ -1,0 +1,106 @@
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { AppEnvProps } from './app-env';
+import { NetworkPeer } from './exposure';
+import { LABEL_VALUE, dnsLabelProblem, dnsSubdomainProblem, imagePinProblem, suggestDnsLabel } from './names';
+import { ICloudProfile, Placement, ProfileOutput, neutralOutput } from './profiles/profile';
+import { ResourcesProps } from './resources';
+import { IssueCollector } from './validation';
+
+/** Props every Python workload has: what runs, where, with which settings and secrets. */
+export interface WorkloadProps extends AppEnvProps {
+  /** Container image, pinned by tag or digest, e.g. `ghcr.io/acme/orders-api:1.4.2`. */
+  readonly image: string;
+  /** The cloud the manifests are for: identity, load balancer wiring, secret store, platform rules. */
+  readonly profile: ICloudProfile;
+  /**
+   * Name of every object of the workload.
+   * @default - the construct id
+   */
+  readonly name?: string;
+  /**
+   * CPU, memory and scratch space.
+   * @default - 250m CPU, 512Mi memory, limits equal to requests, 1Gi ephemeral storage
+   */
+  readonly resources?: ResourcesProps;
+  /**
+   * Where the pods run (spot capacity, CPU architecture); the profile picks the node labels.
+   * @default - anywhere
+   */
+  readonly placement?: Placement;
+  /**
+   * Destinations the pods may open connections to (DNS is always allowed).
+   * @default - every destination
+   */
+  readonly allowEgressTo?: NetworkPeer[];
+  /**
+   * Name of the larger application, for the `app.kubernetes.io/part-of` label.
+   * @default - no part-of label
+   */
+  readonly partOf?: string;
+  /**
+   * PriorityClass of the pods, so the scheduler knows what to evict first under pressure.
+   * The PriorityClass must exist in the cluster.
+   * @default - the cluster's default priority
+   */
+  readonly priorityClassName?: string;
+  /**
+   * Mount a Kubernetes API token into the pod. Only apps that call the Kubernetes API need one.
+   * @default false
+   */
+  readonly mountServiceAccountToken?: boolean;
+}
+
+/** Stands in for a missing profile so the other props can still be checked. */
+export const NO_PROFILE: ICloudProfile = {
+  cloud: 'none',
+  bind: (input) => neutralOutput(input),
+  secretBackend: () => ({ issues: [] }),
+};
+
+/** Checks the props every workload shares; returns the workload name. */
+export function checkWorkloadProps(id: string, props: WorkloadProps, required: Record<string, string>, issues: IssueCollector): string {
+  for (const [prop, fix] of Object.entries(required)) {
+    const value = (props as unknown as Record<string, unknown>)[prop];
+    issues.check(value !== undefined && value !== null, { prop, rule: 'is required', received: value, fix });
+  }
+  const name = props.name ?? id;
+  const nameProblem = dnsLabelProblem(name, 52);
+  issues.check(!nameProblem, {
+    prop: 'name', rule: nameProblem ?? '', received: name,
+    fix: `Use a name like '${suggestDnsLabel(name)}' (52 characters at most, so derived names fit).`,
+  });
+  if (props.image !== undefined) {
+    const pin = imagePinProblem(props.image);
+    if (pin) issues.add({ prop: 'image', rule: pin.rule, received: props.image, fix: pin.fix });
+  }
+  if (props.priorityClassName !== undefined) {
+    const problem = dnsSubdomainProblem(props.priorityClassName);
+    issues.check(!problem, { prop: 'priorityClassName', rule: problem ?? '', received: props.priorityClassName, fix: 'Use the name of a PriorityClass in the cluster.' });
+  }
+  if (props.partOf !== undefined) {
+    issues.check(LABEL_VALUE.test(props.partOf), {
+      prop: 'partOf', rule: 'must be a label value: at most 63 letters, digits, \'-\', \'_\' or \'.\', starting and ending with a letter or digit',
+      received: props.partOf, fix: 'Use a short name like \'shop\'.',
+    });
+  }
+  if (props.placement?.arch !== undefined) {
+    issues.check(['amd64', 'arm64'].includes(props.placement.arch), {
+      prop: 'placement.arch', rule: 'must be \'amd64\' or \'arm64\'', received: props.placement.arch, fix: 'Build the image for the architecture you name.',
+    });
+  }
+  return name;
+}
+
+/** The ServiceAccount of a workload, carrying the profile's identity annotations. */
+export function workloadServiceAccount(scope: Construct, name: string, labels: Record<string, string>, cloud: ProfileOutput, mountToken: boolean): k8s.KubeServiceAccount {
+  return new k8s.KubeServiceAccount(scope, 'ServiceAccount', {
+    metadata: { name, labels, annotations: nonEmpty(cloud.serviceAccountAnnotations) },
+    automountServiceAccountToken: mountToken,
+  });
+}
+
+/** `map`, or undefined when it is empty (so no empty `annotations: {}` is written). */
+export function nonEmpty(map: Record<string, string>): Record<string, string> | undefined {
+  return Object.keys(map).length > 0 ? map : undefined;
+}
