@@ -9,6 +9,7 @@ export * from './scaling';
 export * from './network-policy';
 export * from './workload';
 export * from './exposure';
+export * from './ingress';
 export * from './labels';
 export * from './namespace';
 export * from './validation';

@@ -4,6 +4,8 @@ import { Construct } from 'constructs';
 import { AppEnv, resolveAppEnv } from './app-env';
 import { Exposure, NetworkPeer } from './exposure';
 import { HealthProps, resolveHealth } from './health';
+import { IngressOutput, IngressProps, checkIngressProps, renderHttpRoute, renderIngress } from './ingress';
+import { HttpRoute } from './imports/httproute-gateway.networking.k8s.io';
 import { selectorLabels, workloadLabels } from './labels';
 import { networkPolicySpec } from './network-policy';
 import { APP_CONTAINER, ContainerDescription, PYTHON_RUNTIME_ENV, RUN_AS_GID, RUN_AS_UID, buildPodTemplate, writablePaths } from './pod';
@@ -45,6 +47,12 @@ export interface PythonMicroserviceProps extends WorkloadProps {
    * @default Exposure.CLUSTER
    */
   readonly exposure?: Exposure;
+  /**
+   * Route HTTP(S) through the cloud's layer-7 load balancer (an Ingress) or a
+   * Gateway API Gateway, instead of a LoadBalancer Service. Needs an internal or public exposure.
+   * @default - a LoadBalancer Service when exposed
+   */
+  readonly ingress?: IngressProps;
   /**
    * In-cluster sources the NetworkPolicy admits to the service port. Load
    * balancer traffic is admitted on top when the exposure is internal or public.
@@ -123,6 +131,10 @@ export class PythonMicroservice extends Construct {
   public readonly disruptionBudget?: k8s.KubePodDisruptionBudget;
   /** The NetworkPolicy. */
   public readonly networkPolicy: k8s.KubeNetworkPolicy;
+  /** The Ingress, when `ingress` is set without a gateway. */
+  public readonly ingress?: k8s.KubeIngress;
+  /** The HTTPRoute, when `ingress.gateway` is set. */
+  public readonly httpRoute?: HttpRoute;
 
   public constructor(scope: Construct, id: string, props: PythonMicroserviceProps) {
     super(scope, id);
@@ -152,9 +164,11 @@ export class PythonMicroservice extends Construct {
     const requested = resolveResources(props.resources);
     issues.addAll(requested.issues);
 
+    if (props.ingress) issues.addAll(checkIngressProps(props.ingress, this.exposure));
     this.cloud = this.profile.bind({
       name: this.name,
       exposure: this.exposure,
+      viaIngress: props.ingress !== undefined,
       port: { number: this.port, name: 'http' },
       health: health.loadBalancer,
       resources: requested.spec,
@@ -239,9 +253,25 @@ export class PythonMicroservice extends Construct {
       },
     });
 
-    const loadBalanced = this.exposure !== Exposure.CLUSTER;
+    let l7: IngressOutput | undefined;
+    if (props.ingress && this.exposure !== Exposure.CLUSTER) {
+      const input = {
+        name: this.name, labels, exposure: this.exposure, host: props.ingress.host, tls: props.ingress.tls,
+        health: health.loadBalancer, terminationSeconds: this.terminationGracePeriodSeconds,
+      };
+      if (props.ingress.gateway) {
+        l7 = this.profile.gatewayRoute(this, input);
+        this.httpRoute = renderHttpRoute(this, this.name, labels, props.ingress, this.servicePort);
+      } else {
+        l7 = this.profile.ingress(this, input);
+        this.ingress = renderIngress(this, this.name, labels, props.ingress, l7);
+      }
+      issues.addAll(l7.issues);
+    }
+
+    const loadBalanced = this.exposure !== Exposure.CLUSTER && !l7;
     this.service = new k8s.KubeService(this, 'Service', {
-      metadata: { name: this.name, labels, annotations: nonEmpty(cloud.serviceAnnotations) },
+      metadata: { name: this.name, labels, annotations: nonEmpty({ ...cloud.serviceAnnotations, ...l7?.serviceAnnotations }) },
       spec: {
         type: loadBalanced ? 'LoadBalancer' : 'ClusterIP',
         loadBalancerClass: loadBalanced ? cloud.loadBalancerClass : undefined,
@@ -258,7 +288,7 @@ export class PythonMicroservice extends Construct {
       spec: networkPolicySpec({
         selector: this.selectorLabels,
         port: this.port,
-        allowFrom: props.allowFrom ?? [NetworkPeer.sameNamespace()],
+        allowFrom: [...(props.allowFrom ?? [NetworkPeer.sameNamespace()]), ...(l7?.allowFrom ?? [])],
         loadBalanced,
         allowEgressTo: props.allowEgressTo,
       }, issues),

@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { AppEnvProps } from './app-env';
 import { NetworkPeer } from './exposure';
 import { LABEL_VALUE, dnsLabelProblem, dnsSubdomainProblem, imagePinProblem, suggestDnsLabel } from './names';
-import { ICloudProfile, Placement, ProfileOutput, neutralOutput } from './profiles/profile';
+import { ICloudProfile, Placement, ProfileOutput, neutralIngress, neutralOutput } from './profiles/profile';
 import { ResourcesProps } from './resources';
 import { IssueCollector } from './validation';
 
@@ -56,6 +56,8 @@ export const NO_PROFILE: ICloudProfile = {
   cloud: 'none',
   bind: (input) => neutralOutput(input),
   secretBackend: () => ({ issues: [] }),
+  ingress: () => neutralIngress(),
+  gatewayRoute: () => neutralIngress(),
 };
 
 /** Checks the props every workload shares; returns the workload name. */

@@ -2,7 +2,8 @@ import { Chart, Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
-  CloudProfile, Exposure, ICloudProfile, NetworkPeer, PythonMicroservice, PythonServer, RestrictedNamespace, SecretEnv,
+  CloudProfile, Exposure, ICloudProfile, NetworkPeer, PythonMicroservice, PythonServer, RestrictedNamespace, SecretBackend, SecretEnv,
+  SecretFile, TlsCertificate,
 } from '../constructs';
 
 /** The namespace the example shop runs in. */
@@ -33,11 +34,33 @@ const IDENTITIES: Record<string, ServiceIdentity> = {
   },
 };
 
-/** The clouds the example is synthesized for, each a profile per service. */
+/**
+ * The clouds the example is synthesized for, each a profile per service: the
+ * service's identity, and the cloud's secret manager (CSI driver on EKS and AKS,
+ * External Secrets on GKE, to show both).
+ */
 export const CLOUDS: Record<string, (service: string) => ICloudProfile> = {
-  eks: (service) => CloudProfile.eks({ roleArn: IDENTITIES[service]?.awsRole }),
-  gke: (service) => CloudProfile.gke({ serviceAccount: IDENTITIES[service]?.gcpServiceAccount, autopilot: true }),
-  aks: (service) => CloudProfile.aks({ clientId: IDENTITIES[service]?.azureClientId, tenantId: IDENTITIES[service] && AZURE_TENANT }),
+  eks: (service) => CloudProfile.eks({
+    roleArn: IDENTITIES[service]?.awsRole,
+    secrets: { backend: SecretBackend.CSI_DRIVER, region: 'eu-west-1' },
+  }),
+  gke: (service) => CloudProfile.gke({
+    serviceAccount: IDENTITIES[service]?.gcpServiceAccount,
+    autopilot: true,
+    secrets: { backend: SecretBackend.EXTERNAL_SECRETS, projectId: 'acme-shop-prod' },
+  }),
+  aks: (service) => CloudProfile.aks({
+    clientId: IDENTITIES[service]?.azureClientId,
+    tenantId: IDENTITIES[service] && AZURE_TENANT,
+    secrets: { backend: SecretBackend.CSI_DRIVER, keyVaultName: 'acme-shop-kv' },
+  }),
+};
+
+/** The public API's certificate, as each cloud's load balancer references it. */
+const API_CERTIFICATE: Record<string, TlsCertificate> = {
+  eks: TlsCertificate.acm('arn:aws:acm:eu-west-1:111122223333:certificate/6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f'),
+  gke: TlsCertificate.googleManaged(),
+  aks: TlsCertificate.keyVault('https://acme-shop-kv.vault.azure.net/certificates/api-shop-example-com'),
 };
 
 /**
@@ -58,6 +81,7 @@ export function defineShop(scope: Construct, profileFor: (service: string) => IC
   const shop = new Chart(scope, 'shop', { namespace: SHOP_NAMESPACE });
   shop.addDependency(ns);
 
+  const ordersProfile = profileFor('orders-api');
   new PythonMicroservice(shop, 'orders-api', {
     image: 'ghcr.io/acme/orders-api:1.4.2',
     server: PythonServer.gunicornUvicorn({ app: 'orders.main:app' }),
@@ -65,11 +89,13 @@ export function defineShop(scope: Construct, profileFor: (service: string) => IC
     health: { liveness: '/livez', readiness: '/readyz', startupBudget: Duration.seconds(90) },
     autoscaling: { minReplicas: 2, maxReplicas: 10, targetCpuUtilization: 70 },
     config: { LOG_LEVEL: 'info', ORDERS_PAGE_SIZE: '50', INVENTORY_URL: 'http://inventory.shop.svc.cluster.local' },
-    secrets: [SecretEnv.fromExisting('orders-db', { DATABASE_URL: 'url' })],
+    secrets: [SecretEnv.fromStore({ DATABASE_URL: 'shop-orders-database-url' })],
+    secretFiles: [SecretFile.fromStore('shop-orders-jwt-signing-key', 'jwt-signing-key.pem')],
     exposure: Exposure.PUBLIC,
+    ingress: { host: 'api.shop.example.com', tls: API_CERTIFICATE[ordersProfile.cloud] },
     partOf: 'shop',
     priorityClassName: SHOP_PRIORITY,
-    profile: profileFor('orders-api'),
+    profile: ordersProfile,
   });
 
   new PythonMicroservice(shop, 'inventory', {

@@ -27,13 +27,17 @@ describe('the example app', () => {
     expect(validateAll(objects)).toEqual([]);
   });
 
-  test.each(CLOUD_NAMES)('%s: has a public API with autoscaling and secrets, and an internal service', (cloud) => {
+  test.each(CLOUD_NAMES)('%s: has a public API with TLS, autoscaling and cloud secrets, and an internal service', (cloud) => {
     const objects = objectsOf(rendering, cloud);
     const services = objects.filter((o) => o.kind === 'Service');
-    expect(services.filter((s) => s.spec.type === 'LoadBalancer').map((s) => s.metadata.name)).toEqual(['orders-api', 'inventory']);
+    expect(services.filter((s) => s.spec.type === 'LoadBalancer').map((s) => s.metadata.name)).toEqual(['inventory']);
+    const ingress = objects.find((o) => o.kind === 'Ingress');
+    expect(ingress.spec.rules[0].host).toBe('api.shop.example.com');
+    expect(ingress.spec.tls[0].hosts).toEqual(['api.shop.example.com']);
     expect(objects.find((o) => o.kind === 'HorizontalPodAutoscaler')?.spec.scaleTargetRef.name).toBe('orders-api');
     const orders = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'orders-api');
-    expect(orders.spec.template.spec.containers[0].env.some((e: any) => e.valueFrom?.secretKeyRef)).toBe(true);
+    expect(orders.spec.template.spec.containers[0].env.find((e: any) => e.name === 'DATABASE_URL').valueFrom.secretKeyRef.name).toBe('orders-api-store');
+    expect(objects.some((o) => ['SecretProviderClass', 'ExternalSecret'].includes(o.kind))).toBe(true);
   });
 
   test.each(CLOUD_NAMES)('%s: every pod passes the "restricted" Pod Security Standard (v1.28)', (cloud) => {

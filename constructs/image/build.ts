@@ -22,8 +22,8 @@ export interface PythonBuildOptions {
    */
   readonly baseImageDigest?: string;
   /**
-   * Build context: the folder sent to the builder, relative to the project root
-   * (the folder the app runs in, where `dist/` is).
+   * Build context: the folder sent to the builder, inside the project root
+   * (the folder the app runs in, where `dist/` is) and relative to it.
    * @default '.'
    */
   readonly context?: string;
@@ -176,9 +176,9 @@ export class PythonBuild {
         fix: `Pin the ${dep.tool} release you lock with, e.g. '${dep.tool === 'uv' ? '0.8.15' : '2.1.3'}'.`,
       });
     }
-    issues.push(...pathIssues(`${prop}.context`, this.context, true));
-    issues.push(...pathIssues(`${prop}.sourceDir`, this.sourceDir, false));
-    if (dep.tool === 'pip') issues.push(...pathIssues(`${prop}.file`, dep.manifests[0], false));
+    issues.push(...pathIssues(`${prop}.context`, this.context, 'the project root', 'Run the app from a folder that contains the code, e.g. the repository root.'));
+    issues.push(...pathIssues(`${prop}.sourceDir`, this.sourceDir));
+    if (dep.tool === 'pip') issues.push(...pathIssues(`${prop}.file`, dep.manifests[0]));
     const segments = this.sourceDir.split('/');
     const excluded = segments.find((seg) => IGNORED_ANYWHERE.includes(seg))
       ?? (IGNORED_AT_ROOT.includes(segments[0]) ? segments[0] : undefined);
@@ -213,7 +213,8 @@ function normalizePath(p: string): string {
   return trimmed === '' ? '.' : trimmed;
 }
 
-function pathIssues(prop: string, value: string, mayLeaveRoot: boolean): PropIssue[] {
+function pathIssues(prop: string, value: string, inside = 'the build context',
+  fix = 'Widen build.context instead, so the path lies inside it.'): PropIssue[] {
   if (typeof value !== 'string' || value.length === 0 || !SAFE_PATH.test(value)) {
     return [{
       prop, rule: 'must be a relative path of letters, digits, \'.\', \'_\', \'-\' and \'/\'', received: value,
@@ -223,8 +224,8 @@ function pathIssues(prop: string, value: string, mayLeaveRoot: boolean): PropIss
   if (value.startsWith('/')) {
     return [{ prop, rule: 'must be relative, not absolute (generated files are moved between machines)', received: value, fix: `Use '${value.replace(/^\/+/, '')}'.` }];
   }
-  if (!mayLeaveRoot && value.split('/').includes('..')) {
-    return [{ prop, rule: 'must stay inside the build context (no \'..\')', received: value, fix: 'Widen build.context instead, so the path lies inside it.' }];
+  if (value.split('/').includes('..')) {
+    return [{ prop, rule: `must stay inside ${inside} (no '..')`, received: value, fix }];
   }
   return [];
 }

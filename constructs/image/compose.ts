@@ -106,12 +106,16 @@ export function planContainers(workloads: readonly Workload[], build: PythonBuil
   if (!/^[A-Za-z0-9._/-]+$/.test(outDir) || outDir.startsWith('/') || outDir.split('/').includes('..')) {
     issues.push({ prop: 'outDir', rule: 'must be a relative path inside the project', received: options.outDir, fix: 'Use \'dist/container\'.' });
   }
+  const secretsDir = options.secretsDir ?? '.';
+  if (!/^[A-Za-z0-9._/-]+$/.test(secretsDir) || secretsDir.startsWith('/') || secretsDir.split('/').includes('..')) {
+    issues.push({ prop: 'secretsDir', rule: 'must be a relative path inside the project', received: options.secretsDir, fix: 'Use \'.\', the project root, and keep `.env.*.local` out of version control.' });
+  }
   if (!Array.isArray(workloads) || workloads.length === 0) {
     issues.push({ prop: 'workloads', rule: 'must list at least one workload', received: workloads, fix: 'Pass e.g. [{ container: service.container }].' });
   }
   const builds = new Set<PythonBuild>();
-  const planned: PlannedWorkload[] = [];
-  const groups = new Map<string, { members: PlannedWorkload[]; build: PythonBuild; prop: string }>();
+  const resolved: Omit<PlannedWorkload, 'group'>[] = [];
+  const byImage = new Map<string, Omit<PlannedWorkload, 'group'>[]>();
   (workloads ?? []).forEach((w, i) => {
     const prop = `workloads[${i}]`;
     const c = w.container;
@@ -128,32 +132,42 @@ export function planContainers(workloads: readonly Workload[], build: PythonBuil
         received: role, fix: 'Use WorkloadRole.WORKER for a process without a port.',
       });
     }
-    const existing = groups.get(c.image);
-    if (existing && existing.build !== b) {
+    const first = byImage.get(c.image)?.[0];
+    if (first && first.build !== b) {
       issues.push({
-        prop: `${prop}.build`, rule: `must be the build of '${existing.members[0].container.name}', which has the same image`,
+        prop: `${prop}.build`, rule: `must be the build of '${first.container.name}', which has the same image`,
         received: c.image, fix: 'Give workloads of one image one PythonBuild, or give them different images.',
       });
     }
-    if (existing && (existing.members[0].container.runAsUser !== c.runAsUser || existing.members[0].container.runAsGroup !== c.runAsGroup)) {
+    if (first && (first.container.runAsUser !== c.runAsUser || first.container.runAsGroup !== c.runAsGroup)) {
       issues.push({
-        prop: `${prop}.container.runAsUser`, rule: `must equal that of '${existing.members[0].container.name}', which has the same image`,
+        prop: `${prop}.container.runAsUser`, rule: `must equal that of '${first.container.name}', which has the same image`,
         received: `${c.runAsUser}:${c.runAsGroup}`, fix: 'An image has one user; run every workload of it as the same UID:GID.',
       });
     }
-    const group = existing ?? { members: [], build: b, prop };
-    groups.set(c.image, group);
-    const p = { container: c, role, build: b, group: '' };
-    group.members.push(p);
-    planned.push(p);
+    const entry = { container: c, role, build: b };
+    resolved.push(entry);
+    byImage.set(c.image, [...(byImage.get(c.image) ?? []), entry]);
   });
 
-  const imageGroups: ImageGroup[] = [...groups.entries()].map(([image, g]) => {
-    const primary = (g.members.find((m) => m.role === WorkloadRole.WEB) ?? g.members[0]).container;
-    const paths = new Map(g.members.flatMap((m) => m.container.writablePaths).map((w) => [w.path, w]));
-    g.members.forEach((m) => ((m as { group: string }).group = primary.name));
-    return { name: primary.name, image, build: g.build, container: { ...primary, writablePaths: [...paths.values()] } };
+  const groupOf = new Map<string, string>();
+  const groups: ImageGroup[] = [...byImage.entries()].map(([image, members]) => {
+    const primary = (members.find((m) => m.role === WorkloadRole.WEB) ?? members[0]).container;
+    // One image serves every workload of it: it must own the writable paths of all of them.
+    const paths = new Map(members.flatMap((m) => m.container.writablePaths).map((w) => [w.path, w]));
+    groupOf.set(image, primary.name);
+    return { name: primary.name, image, build: members[0].build, container: { ...primary, writablePaths: [...paths.values()] } };
   });
+  const planned = resolved.map((r) => ({ ...r, group: groupOf.get(r.container.image)! }));
+  for (const [name, port] of Object.entries(options.hostPorts ?? {})) {
+    const web = planned.some((p) => p.container.name === name && p.role === WorkloadRole.WEB);
+    if (!web || !Number.isInteger(port) || port < 1 || port > 65535) {
+      issues.push({
+        prop: `hostPorts.${name}`, rule: 'must map a web workload to a whole number from 1 to 65535', received: port,
+        fix: `Name one of the web workloads (${[...new Set(planned.filter((p) => p.role === WorkloadRole.WEB).map((p) => p.container.name))].join(', ')}).`,
+      });
+    }
+  }
 
   const backing = options.backingServices ?? [];
   backing.forEach((s, i) => issues.push(...s.validate(`backingServices[${i}]`)));
@@ -163,7 +177,7 @@ export function planContainers(workloads: readonly Workload[], build: PythonBuil
       issues.push({ prop: 'workloads', rule: 'must have unique names across workloads and backing services (each is one compose service)', received: n, fix: 'Rename one of them.' });
     }
   });
-  return { outDir, workloads: planned, groups: imageGroups, backing, issues };
+  return { outDir, workloads: planned, groups, backing, issues };
 }
 
 /**
@@ -302,10 +316,9 @@ function escape(s: string): string {
   return s.replace(/\$/g, '$$$$');
 }
 
-// path.posix.relative on project-relative paths, from a fake root deep enough that '..' in a context never clamps.
-const ROOT = `/${Array.from({ length: 32 }, (_, i) => `r${i}`).join('/')}`;
+// Both paths are project-relative and stay inside the project (validated), so '/' can stand for its root.
 function relative(from: string, to: string): string {
-  return path.posix.relative(path.posix.join(ROOT, from), path.posix.join(ROOT, to)) || '.';
+  return path.posix.relative(path.posix.join('/', from), path.posix.join('/', to)) || '.';
 }
 
 /** A pod size limit in bytes; the pod's own validation has already rejected unusable ones. */

@@ -1,3 +1,4 @@
+import { dnsLabelProblem } from '../names';
 import { ContainerDescription, PYTHON_RUNTIME_ENV } from '../pod';
 import { PropIssue, formatIssue } from '../validation';
 import { APP_DIR, IGNORED_AT_ROOT, PythonBuild, VENV_DIR } from './build';
@@ -59,6 +60,9 @@ export function renderDockerfile(container: ContainerDescription, build: PythonB
 /** Rules the container description must meet for an image to match it. */
 export function containerIssues(container: ContainerDescription, prop = 'container'): PropIssue[] {
   const issues: PropIssue[] = [];
+  // The name becomes a folder, a compose service and a host name.
+  const nameProblem = dnsLabelProblem(container.name);
+  if (nameProblem) issues.push({ prop: `${prop}.name`, rule: nameProblem, received: container.name, fix: 'Use the name of the workload, e.g. \'orders-api\'.' });
   const id = (name: 'runAsUser' | 'runAsGroup') => {
     const v = container[name];
     if (!Number.isInteger(v) || v < 1 || v > 2147483647) {
@@ -113,7 +117,10 @@ function aptInstall(packages: readonly string[]): string[] {
 /** Lock or manifest first, dependencies into the virtualenv, caches removed in the same layer. */
 function dependencySteps(build: PythonBuild): string[] {
   const dep = build.dependencies;
-  const copyManifests = `COPY ${dep.manifests.join(' ')} ./`;
+  // Same relative paths as in the context, so `-r requirements/prod.txt` means the same file here.
+  const copyManifests = dep.manifests.every((m) => !m.includes('/'))
+    ? `COPY ${dep.manifests.join(' ')} ./`
+    : dep.manifests.map((m) => `COPY ${m} ${m}`).join('\n');
   switch (dep.tool) {
     case 'pip':
       return [

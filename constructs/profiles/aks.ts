@@ -1,11 +1,14 @@
 import { Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
-import { Exposure } from '../exposure';
+import { Construct } from 'constructs';
+import { Exposure, NetworkPeer } from '../exposure';
+import { IngressInput, IngressOutput } from '../ingress';
 import { SecretStoreSpecProviderAzurekvAuthType } from '../imports/secretstore-external-secrets.io';
 import { SecretBackend, SecretBackendResult } from '../secret-store';
 import { PropIssue } from '../validation';
 import {
-  ICloudProfile, Placement, ProfileInput, ProfileOutput, SecretBackendInput, WorkloadIdentity, neutralOutput, tokenExpirationSeconds,
+  ICloudProfile, PROBE_SUCCESS_CODES, Placement, ProfileInput, ProfileOutput, SecretBackendInput, WorkloadIdentity, neutralIngress,
+  neutralOutput, tokenExpirationSeconds,
 } from './profile';
 
 /** Options of the Azure AKS profile. */
@@ -31,6 +34,18 @@ export interface AksProfileOptions {
    * @default - store secrets are an error
    */
   readonly secrets?: AksSecretsOptions;
+  /**
+   * Ingress controller: the application routing add-on (managed NGINX) or the
+   * Application Gateway Ingress Controller.
+   * @default 'app-routing'
+   */
+  readonly ingressController?: 'app-routing' | 'agic';
+  /**
+   * Application routing only: the IngressClass of the internal NGINX controller
+   * (an internal NginxIngressController you created).
+   * @default 'nginx-internal'
+   */
+  readonly internalIngressClassName?: string;
 }
 
 /** Azure Key Vault access. */
@@ -50,6 +65,13 @@ export interface AksSecretsOptions {
 const KEY_VAULT = /^(?=.{3,24}$)[a-zA-Z](?!.*--)[a-zA-Z0-9-]*[a-zA-Z0-9]$/;
 // Key Vault object names: 1-127 of letters, digits and hyphens.
 const KV_OBJECT = /^[0-9a-zA-Z-]{1,127}$/;
+// Key Vault certificate URIs, optionally versioned.
+const KV_CERT_URI = /^https:\/\/[a-zA-Z][a-zA-Z0-9-]{1,22}[a-zA-Z0-9]\.vault\.azure\.net\/certificates\/[0-9a-zA-Z-]{1,127}(\/[0-9a-f]{32})?$/;
+
+/** The application routing add-on's public IngressClass (https://learn.microsoft.com/azure/aks/app-routing). */
+const APP_ROUTING_CLASS = 'webapprouting.kubernetes.azure.com';
+/** Annotation prefix of AGIC (application-gateway-kubernetes-ingress pkg/annotations/ingress_annotations.go). */
+const AGIC = 'appgw.ingress.kubernetes.io/';
 
 const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
@@ -104,6 +126,7 @@ export class AksProfile implements ICloudProfile {
       : { mechanism: 'azure-workload-identity', principal: clientId, details: tenantId === undefined ? {} : { tenantId } };
     const common = { ...out, ...placement(input.placement), issues, identity, serviceAccountAnnotations: sa, podLabels };
     if (input.exposure === Exposure.CLUSTER || !input.health) return common;
+    if (input.viaIngress) return { ...common, drainSeconds: LB_DRAIN_SECONDS };
     const hc = input.health;
     const serviceAnnotations: Record<string, string> = {
       // With appProtocol http on the port (Kubernetes >= 1.24) the probe is HTTP; this sets its path.
@@ -114,6 +137,69 @@ export class AksProfile implements ICloudProfile {
     };
     if (input.exposure === Exposure.INTERNAL) serviceAnnotations[`${AZ}internal`] = 'true';
     return { ...common, serviceAnnotations, drainSeconds: LB_DRAIN_SECONDS };
+  }
+
+  public ingress(_scope: Construct, input: IngressInput): IngressOutput {
+    return (this.options.ingressController ?? 'app-routing') === 'agic' ? this.agic(input) : this.appRouting(input);
+  }
+
+  public gatewayRoute(_scope: Construct, _input: IngressInput): IngressOutput {
+    return neutralIngress();
+  }
+
+  /** Managed NGINX: it routes to ready endpoints itself, so readiness is its health check. */
+  private appRouting(input: IngressInput): IngressOutput {
+    const issues: PropIssue[] = [];
+    const annotations: Record<string, string> = {};
+    let tls: k8s.IngressTls[] | undefined;
+    const t = input.tls;
+    if (t?.kind === 'key-vault') {
+      if (!KV_CERT_URI.test(t.ref)) issues.push({ prop: 'ingress.tls', rule: 'must be a Key Vault certificate URI (https://<vault>.vault.azure.net/certificates/<name>)', received: t.ref, fix: 'Copy the certificate\'s identifier from the Key Vault.' });
+      // The add-on syncs the certificate into this Secret name.
+      annotations['kubernetes.azure.com/tls-cert-keyvault-uri'] = t.ref;
+      tls = [{ hosts: [input.host], secretName: `keyvault-${input.name}` }];
+    } else if (t?.kind === 'secret') {
+      tls = [{ hosts: [input.host], secretName: t.ref }];
+    } else if (t) {
+      issues.push({ prop: 'ingress.tls', rule: 'must be a certificate application routing can use', received: t.kind, fix: 'Use TlsCertificate.keyVault(uri) or kubernetesSecret(name).' });
+    }
+    const internal = input.exposure === Exposure.INTERNAL;
+    return {
+      ...neutralIngress(),
+      issues,
+      ingressClassName: internal ? this.options.internalIngressClassName ?? 'nginx-internal' : APP_ROUTING_CLASS,
+      annotations,
+      tls,
+      // The NGINX pods run in the add-on's namespace and connect to pod IPs.
+      allowFrom: [NetworkPeer.namespace('app-routing-system')],
+    };
+  }
+
+  /** Application Gateway: its probe follows the health definition; it drains for as long as the pod lives. */
+  private agic(input: IngressInput): IngressOutput {
+    const issues: PropIssue[] = [];
+    const hc = input.health;
+    const annotations: Record<string, string> = {
+      [`${AGIC}health-probe-path`]: hc.path,
+      [`${AGIC}health-probe-port`]: String(hc.port),
+      [`${AGIC}health-probe-interval`]: String(hc.intervalSeconds),
+      [`${AGIC}health-probe-timeout`]: String(hc.timeoutSeconds),
+      [`${AGIC}health-probe-unhealthy-threshold`]: String(hc.unhealthyThreshold),
+      [`${AGIC}health-probe-status-codes`]: PROBE_SUCCESS_CODES,
+      [`${AGIC}connection-draining`]: 'true',
+      [`${AGIC}connection-draining-timeout`]: String(input.terminationSeconds),
+    };
+    if (input.exposure === Exposure.INTERNAL) annotations[`${AGIC}use-private-ip`] = 'true';
+    let tls: k8s.IngressTls[] | undefined;
+    const t = input.tls;
+    if (t) {
+      if (t.kind === 'app-gateway') annotations[`${AGIC}appgw-ssl-certificate`] = t.ref;
+      else if (t.kind === 'secret') tls = [{ hosts: [input.host], secretName: t.ref }];
+      else issues.push({ prop: 'ingress.tls', rule: 'must be a certificate the Application Gateway can use', received: t.kind, fix: 'Use TlsCertificate.appGateway(name) or kubernetesSecret(name).' });
+      annotations[`${AGIC}ssl-redirect`] = 'true';
+      tls = tls ?? [{ hosts: [input.host] }];
+    }
+    return { ...neutralIngress(), issues, ingressClassName: 'azure-application-gateway', annotations, tls };
   }
 
   public secretBackend(input: SecretBackendInput): SecretBackendResult {

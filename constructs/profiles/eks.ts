@@ -1,11 +1,14 @@
 import { Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
 import { Exposure } from '../exposure';
+import { IngressInput, IngressOutput } from '../ingress';
 import { SecretStoreSpecProviderAwsService } from '../imports/secretstore-external-secrets.io';
 import { SecretBackend, SecretBackendResult } from '../secret-store';
 import { PropIssue } from '../validation';
 import {
-  ICloudProfile, Placement, ProfileInput, ProfileOutput, SecretBackendInput, neutralOutput, tokenExpirationSeconds, yamlBlock,
+  ICloudProfile, PROBE_SUCCESS_CODES, Placement, ProfileInput, ProfileOutput, SecretBackendInput, neutralIngress, neutralOutput,
+  tokenExpirationSeconds, yamlBlock,
 } from './profile';
 
 /** Options of the Amazon EKS profile. */
@@ -43,6 +46,12 @@ export interface EksProfileOptions {
    * @default 'managed-node-groups'
    */
   readonly nodeProvisioner?: 'managed-node-groups' | 'karpenter';
+  /**
+   * ALB IngressGroup to join, so several services share one load balancer
+   * (`alb.ingress.kubernetes.io/group.name`).
+   * @default - one ALB per Ingress
+   */
+  readonly albGroup?: string;
 }
 
 /** AWS Secrets Manager and SSM Parameter Store access. */
@@ -66,6 +75,12 @@ const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
 const SM_NAME = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
 const SSM_NAME = /^\/?[a-zA-Z0-9_.\-/]{1,1011}$/;
 const SSM_PREFIX = 'ssm:';
+const ACM_ARN = /^arn:(aws|aws-cn|aws-us-gov):acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]{36}$/;
+// IngressGroup names: lowercase alphanumerics, '-' and '.', at most 63 (docs/guide/ingress/annotations.md).
+const ALB_GROUP = /^[a-z0-9]([-a-z0-9.]{0,61}[a-z0-9])?$/;
+
+/** Annotation prefix of the AWS Load Balancer Controller's Ingress (docs/guide/ingress/annotations.md). */
+const ALB = 'alb.ingress.kubernetes.io/';
 
 /** Annotation keys of the AWS Load Balancer Controller (docs/guide/service/annotations.md). */
 const LBC = 'service.beta.kubernetes.io/aws-load-balancer-';
@@ -117,6 +132,7 @@ export class EksProfile implements ICloudProfile {
     if (input.exposure === Exposure.CLUSTER || !input.health) {
       return { ...out, ...placement, issues, identity, serviceAccountAnnotations: sa };
     }
+    if (input.viaIngress) return { ...out, ...placement, issues, identity, serviceAccountAnnotations: sa, drainSeconds: NLB_DRAIN_SECONDS };
     const hc = input.health;
     return {
       ...out,
@@ -203,6 +219,53 @@ export class EksProfile implements ICloudProfile {
     };
   }
 
+  public ingress(_scope: Construct, input: IngressInput): IngressOutput {
+    const out = neutralIngress();
+    const issues: PropIssue[] = [];
+    const hc = input.health;
+    const annotations: Record<string, string> = {
+      [`${ALB}scheme`]: input.exposure === Exposure.PUBLIC ? 'internet-facing' : 'internal',
+      // IP targets: the ALB sends to pod IPs, so its health check hits the pod's readiness path.
+      [`${ALB}target-type`]: 'ip',
+      [`${ALB}healthcheck-protocol`]: 'HTTP',
+      [`${ALB}healthcheck-port`]: 'traffic-port',
+      [`${ALB}healthcheck-path`]: hc.path,
+      [`${ALB}healthcheck-interval-seconds`]: String(clamp(hc.intervalSeconds, 5, 300)),
+      [`${ALB}healthcheck-timeout-seconds`]: String(clamp(hc.timeoutSeconds, 2, 120)),
+      [`${ALB}healthy-threshold-count`]: String(clamp(hc.healthyThreshold, 2, 10)),
+      [`${ALB}unhealthy-threshold-count`]: String(clamp(hc.unhealthyThreshold, 2, 10)),
+      [`${ALB}success-codes`]: PROBE_SUCCESS_CODES,
+      // Keep in-flight requests only as long as the pod itself lives (the default is 300 s).
+      [`${ALB}target-group-attributes`]: `deregistration_delay.timeout_seconds=${clamp(input.terminationSeconds, 0, 3600)}`,
+    };
+    const group = this.options.albGroup;
+    if (group !== undefined) {
+      if (!ALB_GROUP.test(group)) issues.push({ prop: 'profile.albGroup', rule: 'must be lowercase alphanumerics, \'-\' and \'.\', at most 63', received: group, fix: 'Use e.g. \'shop-public\'.' });
+      annotations[`${ALB}group.name`] = group;
+    }
+    let tls: k8s.IngressTls[] | undefined;
+    if (input.tls) {
+      if (input.tls.kind === 'acm') {
+        if (!ACM_ARN.test(input.tls.ref)) {
+          issues.push({ prop: 'ingress.tls', rule: 'must be an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>)', received: input.tls.ref, fix: 'Copy the ARN from the ACM console.' });
+        }
+        annotations[`${ALB}certificate-arn`] = input.tls.ref;
+      } else if (input.tls.kind === 'secret') {
+        issues.push({ prop: 'ingress.tls', rule: 'must be an ACM certificate: the ALB cannot serve a Kubernetes Secret', received: input.tls.ref, fix: 'Use TlsCertificate.acm(\'arn:aws:acm:...\').' });
+      } else {
+        issues.push(wrongTls(input.tls.kind, 'TlsCertificate.acm(arn)'));
+      }
+      annotations[`${ALB}listen-ports`] = '[{"HTTP": 80}, {"HTTPS": 443}]';
+      annotations[`${ALB}ssl-redirect`] = '443';
+      tls = [{ hosts: [input.host] }];
+    }
+    return { ...out, issues, ingressClassName: 'alb', annotations, tls };
+  }
+
+  public gatewayRoute(_scope: Construct, _input: IngressInput): IngressOutput {
+    return neutralIngress();
+  }
+
   private placement(p: Placement | undefined): { nodeSelector: Record<string, string>; tolerations: k8s.Toleration[] } {
     const nodeSelector: Record<string, string> = {};
     if (p?.spot) {
@@ -214,6 +277,10 @@ export class EksProfile implements ICloudProfile {
     if (p?.arch) nodeSelector['kubernetes.io/arch'] = p.arch;
     return { nodeSelector, tolerations: [] };
   }
+}
+
+function wrongTls(kind: string, use: string): PropIssue {
+  return { prop: 'ingress.tls', rule: 'must be a certificate the AWS Load Balancer Controller can use', received: kind, fix: `Use ${use}.` };
 }
 
 function clamp(n: number, min: number, max: number): number {

@@ -1,10 +1,14 @@
 import { k8s } from 'cdk8s-plus-28';
-import { Exposure } from '../exposure';
+import { Construct } from 'constructs';
+import { Exposure, NetworkPeer } from '../exposure';
+import { ManagedCertificate } from '../imports/managedcertificate-networking.gke.io';
+import { IngressInput, IngressOutput } from '../ingress';
 import { MiB, formatCpu, formatMemory } from '../quantity';
 import { ResourceSpec } from '../resources';
 import { SecretBackend, SecretBackendResult } from '../secret-store';
 import { PropIssue } from '../validation';
-import { ICloudProfile, Placement, ProfileInput, ProfileOutput, SecretBackendInput, neutralOutput, yamlBlock } from './profile';
+import { BackendConfig, FrontendConfig, HealthCheckPolicy } from './gke-types';
+import { ICloudProfile, Placement, ProfileInput, ProfileOutput, SecretBackendInput, neutralIngress, neutralOutput, yamlBlock } from './profile';
 
 /** Options of the Google GKE profile. */
 export interface GkeProfileOptions {
@@ -30,6 +34,11 @@ export interface GkeProfileOptions {
    * @default - store secrets are an error
    */
   readonly secrets?: GkeSecretsOptions;
+  /**
+   * Reserved global static IP address for the external Ingress (`kubernetes.io/ingress.global-static-ip-name`).
+   * @default - an ephemeral address
+   */
+  readonly staticIpName?: string;
 }
 
 /** Google Secret Manager access. */
@@ -54,6 +63,15 @@ export interface GkeSecretsOptions {
 // Project IDs: 6-30 lowercase letters, digits, hyphens; secret IDs: [A-Za-z0-9_-]{1,255}.
 const PROJECT_ID = /^[a-z][-a-z0-9]{4,28}[a-z0-9]$/;
 const SECRET_ID = /^[A-Za-z0-9_-]{1,255}$/;
+// Compute Engine resource names (addresses, SSL certificates): RFC 1035, at most 63.
+const GCE_NAME = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+/**
+ * Where Google's external load balancers and health checkers connect from
+ * (https://cloud.google.com/load-balancing/docs/health-check-concepts#ip-ranges);
+ * the pods must admit them for container-native load balancing.
+ */
+const GOOGLE_LB_RANGES = ['35.191.0.0/16', '130.211.0.0/22'];
 
 // Service account emails: <6-30 char id>@<project>.iam.gserviceaccount.com
 // (https://cloud.google.com/iam/reference/rest/v1/projects.serviceAccounts/create).
@@ -115,7 +133,7 @@ export class GkeProfile implements ICloudProfile {
       // Container-native load balancing: the Google LB targets pod IPs directly.
       serviceAnnotations['cloud.google.com/neg'] = '{"ingress": true}';
     }
-    if (input.exposure === Exposure.INTERNAL) serviceAnnotations['networking.gke.io/load-balancer-type'] = 'Internal';
+    if (input.exposure === Exposure.INTERNAL && !input.viaIngress) serviceAnnotations['networking.gke.io/load-balancer-type'] = 'Internal';
 
     return {
       ...out,
@@ -128,6 +146,91 @@ export class GkeProfile implements ICloudProfile {
       serviceAnnotations,
       drainSeconds: input.exposure === Exposure.CLUSTER ? out.drainSeconds : LB_DRAIN_SECONDS,
     };
+  }
+
+  public ingress(scope: Construct, input: IngressInput): IngressOutput {
+    const issues: PropIssue[] = [];
+    const internal = input.exposure === Exposure.INTERNAL;
+    const backend = this.backendConfig(scope, input);
+    // GKE selects its controller by this annotation; it ignores spec.ingressClassName
+    // (https://cloud.google.com/kubernetes-engine/docs/concepts/ingress).
+    const annotations: Record<string, string> = { 'kubernetes.io/ingress.class': internal ? 'gce-internal' : 'gce' };
+    const ip = this.options.staticIpName;
+    if (ip !== undefined) {
+      if (!GCE_NAME.test(ip)) issues.push({ prop: 'profile.staticIpName', rule: 'must be a Compute Engine address name', received: ip, fix: 'Use the name `gcloud compute addresses list --global` shows.' });
+      annotations[internal ? 'kubernetes.io/ingress.regional-static-ip-name' : 'kubernetes.io/ingress.global-static-ip-name'] = ip;
+    }
+    let tls: k8s.IngressTls[] | undefined;
+    const t = input.tls;
+    if (t) {
+      if (t.kind === 'google-managed') {
+        if (internal) issues.push({ prop: 'ingress.tls', rule: 'cannot be Google-managed on an internal Ingress (Google-managed certificates need a public load balancer)', received: t.kind, fix: 'Use TlsCertificate.gcpPreShared(name) or a Kubernetes Secret.' });
+        const cert = new ManagedCertificate(scope, 'ManagedCertificate', { metadata: { name: input.name, labels: input.labels }, spec: { domains: [input.host] } });
+        annotations['networking.gke.io/managed-certificates'] = cert.name;
+      } else if (t.kind === 'gcp-pre-shared') {
+        if (!GCE_NAME.test(t.ref)) issues.push({ prop: 'ingress.tls', rule: 'must name a Compute Engine SSL certificate', received: t.ref, fix: 'Use the name `gcloud compute ssl-certificates list` shows.' });
+        annotations['ingress.gcp.kubernetes.io/pre-shared-cert'] = t.ref;
+      } else if (t.kind === 'secret') {
+        tls = [{ hosts: [input.host], secretName: t.ref }];
+      } else {
+        issues.push({ prop: 'ingress.tls', rule: 'must be a certificate the GKE Ingress can use', received: t.kind, fix: 'Use TlsCertificate.googleManaged(), gcpPreShared(name) or kubernetesSecret(name).' });
+      }
+      tls = tls ?? [{ hosts: [input.host] }];
+      if (!internal) {
+        const frontend = new FrontendConfig(scope, 'FrontendConfig', {
+          metadata: { name: input.name, labels: input.labels },
+          spec: { redirectToHttps: { enabled: true, responseCodeName: 'MOVED_PERMANENTLY_DEFAULT' } },
+        });
+        annotations['networking.gke.io/v1beta1.FrontendConfig'] = frontend.name;
+      }
+    }
+    return {
+      issues,
+      annotations,
+      tls,
+      serviceAnnotations: { 'cloud.google.com/backend-config': JSON.stringify({ default: backend.name }) },
+      // An internal Ingress's proxies live in the region's proxy-only subnet, whose range is the user's.
+      allowFrom: internal ? [NetworkPeer.cidr('0.0.0.0/0')] : GOOGLE_LB_RANGES.map((c) => NetworkPeer.cidr(c)),
+    };
+  }
+
+  public gatewayRoute(scope: Construct, input: IngressInput): IngressOutput {
+    const hc = input.health;
+    // GKE Gateways do not read readiness probes; this policy makes their health check the same one.
+    new HealthCheckPolicy(scope, 'HealthCheckPolicy', {
+      metadata: { name: input.name, labels: input.labels },
+      spec: {
+        default: {
+          checkIntervalSec: hc.intervalSeconds,
+          timeoutSec: hc.timeoutSeconds,
+          healthyThreshold: hc.healthyThreshold,
+          unhealthyThreshold: hc.unhealthyThreshold,
+          config: { type: 'HTTP', httpHealthCheck: { portSpecification: 'USE_FIXED_PORT', port: hc.port, requestPath: hc.path } },
+        },
+        targetRef: { group: '', kind: 'Service', name: input.name },
+      },
+    });
+    return { ...neutralIngress(), allowFrom: GOOGLE_LB_RANGES.map((c) => NetworkPeer.cidr(c)) };
+  }
+
+  /** The Google load balancer's health check and draining, from the workload's health definition. */
+  private backendConfig(scope: Construct, input: IngressInput): BackendConfig {
+    const hc = input.health;
+    return new BackendConfig(scope, 'BackendConfig', {
+      metadata: { name: input.name, labels: input.labels },
+      spec: {
+        healthCheck: {
+          type: 'HTTP',
+          requestPath: hc.path,
+          port: hc.port,
+          checkIntervalSec: hc.intervalSeconds,
+          timeoutSec: hc.timeoutSeconds,
+          healthyThreshold: hc.healthyThreshold,
+          unhealthyThreshold: hc.unhealthyThreshold,
+        },
+        connectionDraining: { drainingTimeoutSec: input.terminationSeconds },
+      },
+    });
   }
 
   public secretBackend(input: SecretBackendInput): SecretBackendResult {

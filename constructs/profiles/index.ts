@@ -7,6 +7,7 @@ export * from './profile';
 export * from './eks';
 export * from './gke';
 export * from './aks';
+export * from './gke-types';
 
 /** The cloud profiles. */
 export class CloudProfile {

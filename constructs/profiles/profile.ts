@@ -1,8 +1,10 @@
 import { Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
 import { stringify } from 'yaml';
-import { Exposure } from '../exposure';
+import { Exposure, NetworkPeer } from '../exposure';
 import { LoadBalancerHealthCheck } from '../health';
+import { IngressInput, IngressOutput } from '../ingress';
 import { ResourceSpec } from '../resources';
 import { SecretBackendResult, StoreSecretRequest } from '../secret-store';
 import { PropIssue } from '../validation';
@@ -15,6 +17,11 @@ export interface ProfileInput {
   readonly namespace?: string;
   /** Who can reach the workload. */
   readonly exposure: Exposure;
+  /**
+   * The exposure goes through an Ingress or Gateway (layer 7), not a LoadBalancer
+   * Service: the Service stays ClusterIP, but pods still drain for a load balancer.
+   */
+  readonly viaIngress?: boolean;
   /** The container port and its name, when the workload serves traffic. */
   readonly port?: { readonly number: number; readonly name: string };
   /** The health definition as a load balancer check, when the workload serves traffic. */
@@ -100,6 +107,13 @@ export interface ICloudProfile {
   bind(input: ProfileInput): ProfileOutput;
   /** Names the backend and provider parameters that fetch secrets from the cloud's secret manager. */
   secretBackend(input: SecretBackendInput): SecretBackendResult;
+  /**
+   * Wires an Ingress to the cloud's layer-7 load balancer, its health check
+   * following the workload's health definition; may create objects under `scope`.
+   */
+  ingress(scope: Construct, input: IngressInput): IngressOutput;
+  /** What a Gateway API route needs on this cloud beyond the HTTPRoute (e.g. a health check policy). */
+  gatewayRoute(scope: Construct, input: IngressInput): IngressOutput;
 }
 
 /** Seconds for endpoint removal to reach every node's kube-proxy (in-cluster traffic only). */
@@ -143,4 +157,12 @@ export function tokenExpirationSeconds(d: Duration | undefined, issues: PropIssu
     return undefined;
   }
   return s;
+}
+
+/** Load balancer health check status codes matching what a Kubernetes HTTP probe accepts. */
+export const PROBE_SUCCESS_CODES = '200-399';
+
+/** An ingress output with nothing cloud-specific, for profiles to extend. */
+export function neutralIngress(): IngressOutput {
+  return { issues: [], annotations: {}, serviceAnnotations: {}, allowFrom: [NetworkPeer.cidr('0.0.0.0/0')] };
 }

@@ -1,0 +1,126 @@
+import * as pulumi from '@pulumi/pulumi';
+import { ClusterIdentityInputs, IdentityBinding, ReportedIdentity, identityBinding } from './identity';
+import { Manifest, registerManifest } from './kinds';
+import { TreeObject } from './tree';
+import { withoutUndefined } from './util';
+
+/** The address a cloud load balancer got, from `status.loadBalancer.ingress[0]`. */
+export interface LoadBalancerAddress {
+  /** DNS name (AWS load balancers). */
+  readonly hostname?: string;
+  /** IP address (Google and Azure load balancers). */
+  readonly ip?: string;
+}
+
+/** A Kubernetes Service, as deployed. */
+export interface ServiceInfo {
+  /** Name of the Service. */
+  readonly name: string;
+  /** Namespace of the Service. */
+  readonly namespace: string;
+  /** `spec.type`, e.g. `ClusterIP` or `LoadBalancer`. */
+  readonly type: string;
+  /** ServiceAccount of the pods behind the Service, when one workload in the tree serves it. */
+  readonly serviceAccount?: string;
+  /** Address of the load balancer, for a LoadBalancer Service once the cloud has assigned one. */
+  readonly loadBalancer?: LoadBalancerAddress;
+}
+
+/** What registering a tree under a component produced. */
+export interface HostedTree {
+  /** Every registered resource, by object id (`<namespace>/<Kind>/<name>`). */
+  readonly resources: Readonly<Record<string, pulumi.CustomResource>>;
+  /** Every Service, by `<namespace>/<name>` (`<name>` when the manifest leaves the namespace to the provider). */
+  readonly services: pulumi.Output<Record<string, ServiceInfo>>;
+  /**
+   * One binding per ServiceAccount bound to a cloud identity, by `<namespace>/<name>`
+   * (`<name>` when the manifest leaves the namespace to the provider). The keys
+   * are known while the program runs, so cloud resources can be declared per
+   * entry without `apply`.
+   */
+  readonly identities: Readonly<Record<string, pulumi.Output<IdentityBinding>>>;
+  /** The same bindings as one output, for stack outputs. */
+  readonly identityBindings: pulumi.Output<IdentityBinding[]>;
+}
+
+const WORKLOAD_POD_SPECS: Record<string, (o: any) => any> = {
+  Deployment: (o) => o.spec?.template,
+  StatefulSet: (o) => o.spec?.template,
+  DaemonSet: (o) => o.spec?.template,
+  ReplicaSet: (o) => o.spec?.template,
+};
+
+/** How {@link hostTree} finds identities. */
+export interface HostOptions {
+  /** Facts about the cluster for identity bindings. */
+  readonly cluster?: ClusterIdentityInputs;
+  /** Identities the profiles reported, by the construct path of the ServiceAccount they bind. */
+  readonly identities?: ReadonlyMap<string, ReportedIdentity>;
+  /** The profile's cloud, when the tree is one service: only its annotations count. */
+  readonly cloud?: string;
+}
+
+/**
+ * Registers every object of a synthesized tree as a child of `parent`, named
+ * `<prefix>/<object id>`, each with `dependsOn` its prerequisites, and derives
+ * the outputs users wire into their clouds.
+ */
+export function hostTree(parent: pulumi.ComponentResource, prefix: string, objects: readonly TreeObject[], options: HostOptions = {}): HostedTree {
+  const resources: Record<string, pulumi.CustomResource> = {};
+  for (const o of objects) {
+    resources[o.id] = registerManifest(`${prefix}/${o.id}`, o.manifest, { parent, dependsOn: o.dependsOn.map((d) => resources[d]) });
+  }
+
+  const namespaceOf = (o: TreeObject): pulumi.Output<string> => o.manifest.metadata.namespace !== undefined
+    ? pulumi.output(o.manifest.metadata.namespace)
+    // Left to the provider's default namespace: the cluster reports which one.
+    : pulumi.output((resources[o.id] as any).metadata).apply((m: any): string => m?.namespace ?? 'default');
+
+  const services = objects.filter((o) => o.manifest.apiVersion === 'v1' && o.manifest.kind === 'Service').map((o) => {
+    const { manifest } = o;
+    const key = namespacedName(manifest);
+    const type: string = manifest.spec?.type ?? 'ClusterIP';
+    const address = type === 'LoadBalancer'
+      ? pulumi.output((resources[o.id] as any).status).apply((s: any) => loadBalancerAddress(s?.loadBalancer?.ingress?.[0]))
+      : pulumi.output(undefined);
+    return pulumi.all([namespaceOf(o), address]).apply(([namespace, loadBalancer]) => [key, withoutUndefined({
+      name: manifest.metadata.name, namespace, type, serviceAccount: serviceAccountBehind(manifest, objects), loadBalancer,
+    })] as const);
+  });
+
+  const identities: Record<string, pulumi.Output<IdentityBinding>> = {};
+  for (const o of objects.filter((x) => x.manifest.apiVersion === 'v1' && x.manifest.kind === 'ServiceAccount')) {
+    const binding = identityBinding(o.manifest, namespaceOf(o), options.cluster, options.identities?.get(o.path), options.cloud);
+    if (binding) identities[namespacedName(o.manifest)] = binding;
+  }
+
+  return {
+    resources,
+    services: pulumi.all(services).apply((entries) => Object.fromEntries(entries)),
+    identities,
+    identityBindings: pulumi.all(Object.values(identities)),
+  };
+}
+
+function namespacedName(manifest: Manifest): string {
+  return manifest.metadata.namespace ? `${manifest.metadata.namespace}/${manifest.metadata.name}` : manifest.metadata.name;
+}
+
+/** The ServiceAccount of the one workload whose pods the Service selects, if exactly one does. */
+function serviceAccountBehind(service: Manifest, objects: readonly TreeObject[]): string | undefined {
+  const selector: Record<string, string> | undefined = service.spec?.selector;
+  if (!selector || Object.keys(selector).length === 0) return undefined;
+  const accounts = new Set<string>();
+  for (const { manifest } of objects) {
+    const template = WORKLOAD_POD_SPECS[manifest.kind]?.(manifest);
+    if (!template || manifest.metadata.namespace !== service.metadata.namespace) continue;
+    const labels: Record<string, string> = template.metadata?.labels ?? {};
+    if (Object.entries(selector).every(([k, v]) => labels[k] === v)) accounts.add(template.spec?.serviceAccountName ?? 'default');
+  }
+  return accounts.size === 1 ? [...accounts][0] : undefined;
+}
+
+function loadBalancerAddress(ingress: any): LoadBalancerAddress | undefined {
+  if (!ingress || (ingress.hostname === undefined && ingress.ip === undefined)) return undefined;
+  return withoutUndefined({ hostname: ingress.hostname, ip: ingress.ip });
+}

@@ -1,0 +1,104 @@
+import { ApiObject, App } from 'cdk8s';
+import { Construct } from 'constructs';
+import { render } from '../synth';
+import { inferDependencies, topologicalOrder } from './dependencies';
+import { Manifest } from './kinds';
+
+/** One object of a synthesized construct tree. */
+export interface TreeObject {
+  /** The object exactly as `cdk8s synth` writes it. */
+  readonly manifest: Manifest;
+  /** Path of the construct that made it, e.g. `shop/orders-api/Deployment`. */
+  readonly path: string;
+  /** Stable identity: `<namespace>/<Kind>/<name>`, or `<Kind>/<name>` when the manifest has no namespace. */
+  readonly id: string;
+  /** Ids of the objects that must be created before this one. */
+  readonly dependsOn: readonly string[];
+}
+
+/** A construct tree, synthesized in memory and validated. */
+export interface SynthesizedTree {
+  /** The app that holds the tree: the escape hatch to its constructs. */
+  readonly app: App;
+  /** Every object, each after the objects it depends on. */
+  readonly objects: readonly TreeObject[];
+  /** Warnings, `[label] [construct path] message`. */
+  readonly warnings: readonly string[];
+}
+
+/** Thrown when constructs report validation errors; nothing has been registered. */
+export class SynthesisError extends Error {
+  /** Each error, `[label] [construct path] message`, as `render()` reports it. */
+  public readonly errors: readonly string[];
+
+  public constructor(errors: readonly string[]) {
+    super(`Synthesis failed with ${errors.length} error(s); no resources were registered:\n${errors.map((e) => `  ${e}`).join('\n')}`);
+    this.name = 'SynthesisError';
+    this.errors = errors;
+  }
+}
+
+/**
+ * Builds the construct tree `define` makes under a fresh cdk8s `App`,
+ * validates it with the same code as `cdk8s synth` (so errors read the same,
+ * prefixed with `label` where the synth names the cloud) and returns every
+ * object in dependency order. Nothing is written to disk.
+ *
+ * @throws SynthesisError listing every validation error at once
+ */
+export function synthesizeTree(define: (scope: Construct) => void, label: string): SynthesizedTree {
+  const app = new App();
+  define(app);
+  const rendering = render([{ cloud: label, app }]);
+  if (rendering.errors.length > 0) throw new SynthesisError(rendering.errors);
+
+  const made: Array<{ manifest: Manifest; apiObject?: ApiObject }> = [];
+  const byIdentity = new Map<string, ApiObject>();
+  for (const c of app.node.findAll()) {
+    if (ApiObject.isApiObject(c)) byIdentity.set(identity(c.apiVersion, c.kind, c.metadata.namespace, c.name), c);
+  }
+  for (const chart of app.charts) {
+    for (const manifest of chart.toJson() as Manifest[]) {
+      const { apiVersion, kind, metadata } = manifest;
+      made.push({ manifest, apiObject: byIdentity.get(identity(apiVersion, kind, metadata.namespace, metadata.name)) });
+    }
+  }
+
+  const ids = made.map(({ manifest }) => objectId(manifest));
+  const seen = new Map<string, number>();
+  ids.forEach((id, i) => {
+    const first = seen.get(id);
+    if (first !== undefined) {
+      throw new Error(`two objects are both ${id} (${made[first].manifest.apiVersion} and ${made[i].manifest.apiVersion}): give them different names`);
+    }
+    seen.set(id, i);
+  });
+
+  // Dependencies declared in cdk8s (chart.addDependency, node.addDependency) plus those the manifests imply.
+  const deps = inferDependencies(made.map((m) => m.manifest));
+  const indexOf = new Map([...made].map((m, i) => [m.apiObject, i] as const).filter(([o]) => o !== undefined));
+  made.forEach(({ apiObject }, i) => {
+    for (const d of apiObject?.node.dependencies ?? []) {
+      const j = indexOf.get(d as ApiObject);
+      if (j !== undefined && j !== i) deps[i].add(j);
+    }
+  });
+
+  const objects = topologicalOrder(deps, (i) => ids[i]).map((i): TreeObject => ({
+    manifest: made[i].manifest,
+    path: made[i].apiObject?.node.path ?? ids[i],
+    id: ids[i],
+    dependsOn: [...deps[i]].sort((a, b) => a - b).map((j) => ids[j]),
+  }));
+  return { app, objects, warnings: rendering.warnings };
+}
+
+/** `<namespace>/<Kind>/<name>`, or `<Kind>/<name>` for objects without a namespace. */
+export function objectId(manifest: Manifest): string {
+  const { kind, metadata } = manifest;
+  return metadata.namespace ? `${metadata.namespace}/${kind}/${metadata.name}` : `${kind}/${metadata.name}`;
+}
+
+function identity(apiVersion: string, kind: string, namespace: string | undefined, name: string): string {
+  return JSON.stringify([apiVersion, kind, namespace ?? '', name]);
+}
