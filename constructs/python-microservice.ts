@@ -72,6 +72,16 @@ export interface PythonMicroserviceProps extends WorkloadProps {
   readonly terminationGracePeriod?: Duration;
 }
 
+/** A workload identity with the Kubernetes side of its binding. */
+export interface IdentityBinding extends WorkloadIdentity {
+  /** Namespace of the ServiceAccount. */
+  readonly namespace: string;
+  /** Name of the ServiceAccount. */
+  readonly serviceAccount: string;
+  /** The token subject clouds federate on: `system:serviceaccount:<namespace>:<name>`. */
+  readonly subject: string;
+}
+
 const SHUTDOWN_SLACK_SECONDS = 5;
 
 const REQUIRED = {
@@ -293,6 +303,17 @@ export class PythonMicroservice extends Construct {
         allowEgressTo: props.allowEgressTo,
       }, issues),
     });
+  }
+
+  /**
+   * Everything a cloud-side identity binding needs (EKS Pod Identity association,
+   * IRSA trust policy, GCP IAM binding, Azure federated credential), or undefined
+   * without an identity.
+   */
+  public get identityBinding(): IdentityBinding | undefined {
+    if (!this.identity) return undefined;
+    const namespace = this.deployment.metadata.namespace ?? 'default';
+    return { ...this.identity, namespace, serviceAccount: this.name, subject: `system:serviceaccount:${namespace}:${this.name}` };
   }
 
   /** The container of the Deployment's pod template, for escape hatches. */

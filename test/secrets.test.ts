@@ -64,6 +64,11 @@ describe('provider parameters', () => {
     expect(find(objects, 'SecretProviderClass').spec.parameters.usePodIdentity).toBe('true');
     expect(find(objects, 'ServiceAccount').metadata.annotations).toBeUndefined();
     expect(service.identity).toEqual({ mechanism: 'eks-pod-identity', principal: 'arn:aws:iam::111122223333:role/orders-api', details: {} });
+    // The chart of Testing.chart() has no namespace.
+    expect(service.identityBinding).toEqual({
+      mechanism: 'eks-pod-identity', principal: 'arn:aws:iam::111122223333:role/orders-api', details: {},
+      namespace: 'default', serviceAccount: 'orders-api', subject: 'system:serviceaccount:default:orders-api',
+    });
   });
 
   test('GKE: Secret Manager resource names with the latest version', () => {

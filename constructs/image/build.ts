@@ -157,9 +157,9 @@ export class PythonBuild {
         received: this.pythonVersion,
         fix: 'Pin the patch release you test with, e.g. \'3.12.7\'.',
       });
-    } else if (Number(m[1]) < 9) {
+    } else if (Number(m[1]) < 8) {
       issues.push({
-        prop: `${prop}.pythonVersion`, rule: 'must be 3.9 or newer (older releases get no security fixes)', received: this.pythonVersion,
+        prop: `${prop}.pythonVersion`, rule: `must be 3.8 or newer (older releases have no -slim-${DEBIAN_RELEASE} image)`, received: this.pythonVersion,
         fix: 'Upgrade to a supported release, e.g. \'3.12.7\'.',
       });
     }
