@@ -18,3 +18,4 @@ export { parseImage, imagePinProblem } from './names';
 export type { ImageReference } from './names';
 export { parseCpu, parseMemory, parseQuantity, formatCpu, formatMemory } from './quantity';
 export * from './profiles';
+export * from './image';

@@ -1,10 +1,11 @@
-import { Chart, Duration } from 'cdk8s';
+import { App, Chart, Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
   CloudProfile, Exposure, ICloudProfile, NetworkPeer, PythonMicroservice, PythonServer, RestrictedNamespace, SecretBackend, SecretEnv,
-  SecretFile, TlsCertificate,
+  SecretFile, TlsCertificate, BackingService, PythonBuild, containerFiles,
 } from '../constructs';
+import { CloudTarget } from './synth';
 
 /** The namespace the example shop runs in. */
 export const SHOP_NAMESPACE = 'shop';
@@ -123,4 +124,37 @@ export function defineShop(scope: Construct, profileFor: (service: string) => IC
     priorityClassName: SHOP_PRIORITY,
     profile: profileFor('recommendations'),
   });
+}
+
+/** The example for every cloud: one cdk8s App per cloud, defined but not synthesized. */
+export function exampleTargets(): CloudTarget[] {
+  return Object.entries(CLOUDS).map(([cloud, profileFor]) => {
+    const app = new App();
+    defineShop(app, profileFor);
+    return { cloud, app };
+  });
+}
+
+/** How each service's image is built; the Dockerfiles are generated from it. */
+const BUILDS: Record<string, PythonBuild> = {
+  'orders-api': PythonBuild.uv({ pythonVersion: '3.12.7', context: 'services/orders-api' }),
+  'inventory': PythonBuild.poetry({ pythonVersion: '3.12.7', context: 'services/inventory', runtimePackages: ['libpq5'], buildPackages: ['libpq-dev', 'gcc'] }),
+  'recommendations': PythonBuild.requirements({ pythonVersion: '3.12.7', context: 'services/recommendations' }),
+};
+
+/**
+ * The container side of the example (Dockerfiles, their ignore files and a
+ * compose file for local development), from the same service descriptions.
+ * Written under dist/container/; the pods they must agree with are the EKS
+ * ones (resources differ only where a profile applies platform rules).
+ */
+export function exampleContainerFiles(targets: readonly CloudTarget[]): Map<string, string> {
+  const app = targets[0].app;
+  const services = app.node.findAll().filter((c): c is PythonMicroservice => c instanceof PythonMicroservice);
+  const files = containerFiles(
+    services.map((s) => ({ container: s.container, build: BUILDS[s.name] })),
+    BUILDS['orders-api'],
+    { outDir: 'dist/container', backingServices: [BackingService.postgres(), BackingService.redis()] },
+  );
+  return new Map([...files].map(([file, text]) => [`container/${file}`, text]));
 }

@@ -7,20 +7,16 @@
  * (.cdk8s.out); dist/ is replaced only when every cloud synthesized cleanly.
  */
 import * as path from 'path';
-import { App } from 'cdk8s';
-import { CLOUDS, defineShop } from './example';
-import { CloudTarget, synthesize } from './synth';
+import { exampleContainerFiles, exampleTargets } from './example';
+import { synthesize } from './synth';
 
 function main(): number {
-  const targets: CloudTarget[] = Object.entries(CLOUDS).map(([cloud, profileFor]) => {
-    const app = new App();
-    defineShop(app, profileFor);
-    return { cloud, app };
-  });
-  return synthesize(targets, {
-    dist: path.resolve(__dirname, '..', 'dist'),
+  return synthesize(exampleTargets(), {
+    // PYSERVICE_DIST redirects the output, e.g. to diff a change against the committed dist/.
+    dist: path.resolve(process.env.PYSERVICE_DIST ?? path.join(__dirname, '..', 'dist')),
     staging: process.env.CDK8S_OUTDIR,
     stderr: (text) => process.stderr.write(text),
+    extraFiles: exampleContainerFiles,
   });
 }
 

@@ -119,6 +119,8 @@ export interface SynthesizeOptions {
   readonly staging?: string;
   /** Receives warnings and errors. */
   readonly stderr: (text: string) => void;
+  /** Files besides the manifests (relative to dist), produced only once every target is valid. */
+  readonly extraFiles?: (targets: readonly CloudTarget[]) => Map<string, string>;
 }
 
 /**
@@ -135,8 +137,9 @@ export function synthesize(targets: readonly CloudTarget[], options: SynthesizeO
     for (const e of errors) options.stderr(`  ${e}\n`);
     return 1;
   }
-  if (options.staging && path.resolve(options.staging) !== path.resolve(options.dist)) publish(result.files, options.staging);
-  publish(result.files, options.dist);
+  const files = new Map([...result.files, ...(options.extraFiles?.(targets) ?? [])]);
+  if (options.staging && path.resolve(options.staging) !== path.resolve(options.dist)) publish(files, options.staging);
+  publish(files, options.dist);
   return 0;
 }
 

@@ -1,21 +1,18 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { App } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
-import { CLOUDS, defineShop } from '../../src/example';
-import { CloudTarget, Rendering, render } from '../../src/synth';
+import { exampleContainerFiles, exampleTargets } from '../../src/example';
+import { Rendering, render } from '../../src/synth';
 
 /** The repository root. */
 export const ROOT = path.resolve(__dirname, '..', '..');
 
 /** Renders the example app for every cloud, in memory. */
 export function renderExample(): Rendering {
-  const targets: CloudTarget[] = Object.entries(CLOUDS).map(([cloud, profileFor]) => {
-    const app = new App();
-    defineShop(app, profileFor);
-    return { cloud, app };
-  });
-  return render(targets);
+  const targets = exampleTargets();
+  const rendering = render(targets);
+  if (rendering.errors.length > 0) return rendering;
+  return { ...rendering, files: new Map([...rendering.files, ...exampleContainerFiles(targets)]) };
 }
 
 /** Every object of one cloud's rendering, parsed back from its YAML. */
