@@ -1,9 +1,9 @@
 import * as pulumi from '@pulumi/pulumi';
 import { ApiObject, App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { ICloudProfile, PythonMicroservice, PythonMicroserviceProps } from '../../constructs';
+import { PythonMicroservice, PythonMicroserviceProps, WorkloadIdentity } from '../../constructs';
 import { HostOptions, HostedTree, LoadBalancerAddress, ServiceInfo, hostTree } from './host';
-import { ClusterIdentityInputs, IdentityBinding, ReportedIdentity } from './identity';
+import { CloudIdentityBinding, ClusterIdentityInputs } from './identity';
 import { SynthesizedTree, TreeObject, synthesizeTree } from './tree';
 
 /** Args of {@link Cdk8sComponent}. */
@@ -49,9 +49,9 @@ export class Cdk8sComponent extends pulumi.ComponentResource {
    * What each cloud identity must trust, per ServiceAccount bound to one, by
    * `<namespace>/<name>`; the keys are known while the program runs.
    */
-  public readonly identities: Readonly<Record<string, pulumi.Output<IdentityBinding>>>;
+  public readonly identities: Readonly<Record<string, pulumi.Output<CloudIdentityBinding>>>;
   /** The same bindings as one output, for stack outputs. */
-  public readonly identityBindings: pulumi.Output<IdentityBinding[]>;
+  public readonly identityBindings: pulumi.Output<CloudIdentityBinding[]>;
 
   public constructor(name: string, args: Cdk8sComponentArgs, opts?: pulumi.ComponentResourceOptions) {
     // Synthesize before registering anything, so a bad prop fails with nothing half-registered.
@@ -85,9 +85,10 @@ export interface PythonMicroserviceComponentArgs {
 }
 
 /**
- * One `PythonMicroservice` deployed through @pulumi/kubernetes. The construct
- * is the component's construct id, so the service is named after the
- * component unless `service.name` says otherwise.
+ * One `PythonMicroservice` deployed through @pulumi/kubernetes. The
+ * component's name is the construct id, so the service is named after the
+ * component unless `service.name` says otherwise; errors name the construct
+ * `<namespace>/<component>`, as the example's `shop/orders-api`.
  *
  * @throws SynthesisError when the props are invalid, with the messages `cdk8s synth` prints
  */
@@ -104,26 +105,26 @@ export class PythonMicroserviceComponent extends pulumi.ComponentResource {
   public readonly namespace: pulumi.Output<string>;
   /** Name of the ServiceAccount the pods run as: the subject of identity bindings. */
   public readonly serviceAccountName: pulumi.Output<string>;
-  /** Address of the load balancer, when the service is exposed beyond the cluster. */
+  /**
+   * Address of the cloud load balancer in front of the service: the Service's
+   * own when it is of type LoadBalancer, else that of the Ingress routing to it.
+   */
   public readonly loadBalancer: pulumi.Output<LoadBalancerAddress | undefined>;
+  /** The Service as deployed, with its Ingress (hosts and address) when it has one. */
+  public readonly service: pulumi.Output<ServiceInfo>;
   /** What the cloud identity must trust, when the profile binds one. */
-  public readonly identityBinding: pulumi.Output<IdentityBinding | undefined>;
+  public readonly identityBinding: pulumi.Output<CloudIdentityBinding | undefined>;
 
   public constructor(name: string, args: PythonMicroserviceComponentArgs, opts?: pulumi.ComponentResourceOptions) {
     let microservice: PythonMicroservice | undefined;
-    const { profile, reported } = recordingIdentity(args.service.profile);
+    const cloud = args.service.profile.cloud;
     const tree = synthesizeTree((app) => {
       const chart = new Chart(app, args.namespace ?? 'default', { namespace: args.namespace });
-      microservice = new PythonMicroservice(chart, name, { ...args.service, profile });
-    }, profile.cloud);
+      microservice = new PythonMicroservice(chart, name, args.service);
+    }, cloud);
     super('pyservice:index:PythonMicroservice', name, {}, opts);
-    const identity = reported();
-    const hosted = host(this, name, tree, {
-      cluster: args.cluster,
-      cloud: profile.cloud,
-      identities: new Map(identity ? [[microservice!.serviceAccount.node.path, identity]] : []),
-    });
     this.microservice = microservice!;
+    const hosted = host(this, name, tree, { cluster: args.cluster, cloud, identities: exposedIdentities(tree.app) });
     this.objects = tree.objects;
     this.resources = hosted.resources;
     const serviceName = this.microservice.name;
@@ -131,12 +132,13 @@ export class PythonMicroserviceComponent extends pulumi.ComponentResource {
     this.serviceName = info.name;
     this.namespace = info.namespace;
     this.serviceAccountName = pulumi.output(this.microservice.serviceAccount.name);
-    this.loadBalancer = info.apply((s) => s.loadBalancer);
+    this.loadBalancer = info.apply((s) => s.loadBalancer ?? s.ingresses?.find((i) => i.loadBalancer)?.loadBalancer);
+    this.service = info;
     const binding = Object.values(hosted.identities)[0];
     this.identityBinding = binding ?? pulumi.output(undefined);
     this.registerOutputs({
       serviceName: this.serviceName, namespace: this.namespace, serviceAccountName: this.serviceAccountName,
-      loadBalancer: this.loadBalancer, identityBinding: this.identityBinding,
+      loadBalancer: this.loadBalancer, service: this.service, identityBinding: this.identityBinding,
     });
   }
 }
@@ -147,43 +149,22 @@ function host(component: pulumi.ComponentResource, name: string, tree: Synthesiz
 }
 
 /**
- * The profile, unchanged, except that it remembers the workload identity its
- * `bind` reports (EKS Pod Identity, for one, leaves no trace in the manifests).
- */
-function recordingIdentity(profile: ICloudProfile): { profile: ICloudProfile; reported: () => ReportedIdentity | undefined } {
-  let identity: ReportedIdentity | undefined;
-  const recording = new Proxy(profile, {
-    get(target, key, receiver) {
-      if (key !== 'bind') {
-        // Methods run on the profile itself, so private state stays reachable.
-        const value = Reflect.get(target, key, receiver);
-        return typeof value === 'function' ? value.bind(target) : value;
-      }
-      return (input: Parameters<ICloudProfile['bind']>[0]) => {
-        const out = target.bind(input);
-        identity = asReportedIdentity((out as { identity?: unknown }).identity);
-        return out;
-      };
-    },
-  });
-  return { profile: recording, reported: () => identity };
-}
-
-/**
  * Identities of constructs that expose both `serviceAccount` (an ApiObject)
- * and `identity` (a mechanism and a principal), by the ServiceAccount's path.
+ * and `identity` (a WorkloadIdentity), as `PythonMicroservice` does, by the
+ * ServiceAccount's construct path. The profile's report is what counts: EKS
+ * Pod Identity, for one, leaves no trace in the manifests.
  */
-function exposedIdentities(app: App): Map<string, ReportedIdentity> {
-  const found = new Map<string, ReportedIdentity>();
+function exposedIdentities(app: App): Map<string, WorkloadIdentity> {
+  const found = new Map<string, WorkloadIdentity>();
   for (const c of app.node.findAll()) {
     const { serviceAccount, identity } = c as { serviceAccount?: unknown; identity?: unknown };
-    const reported = asReportedIdentity(identity);
+    const reported = asWorkloadIdentity(identity);
     if (reported && ApiObject.isApiObject(serviceAccount)) found.set(serviceAccount.node.path, reported);
   }
   return found;
 }
 
-function asReportedIdentity(value: unknown): ReportedIdentity | undefined {
-  const v = value as Partial<ReportedIdentity> | undefined;
-  return typeof v?.mechanism === 'string' && typeof v.principal === 'string' ? v as ReportedIdentity : undefined;
+function asWorkloadIdentity(value: unknown): WorkloadIdentity | undefined {
+  const v = value as Partial<WorkloadIdentity> | undefined;
+  return typeof v?.mechanism === 'string' && typeof v.principal === 'string' ? { mechanism: v.mechanism, principal: v.principal, details: v.details ?? {} } : undefined;
 }

@@ -38,6 +38,7 @@ interface Reference {
  *   SecretProviderClasses and PriorityClass its pods name;
  * - an ExternalSecret needs its SecretStore or ClusterSecretStore, and a
  *   store needs the ServiceAccount it authenticates as;
+ * - an Ingress needs the Services it routes to and its TLS Secrets;
  * - a custom resource needs the CustomResourceDefinition of its kind.
  *
  * References to objects that are not in `objects` (created elsewhere) add nothing.
@@ -57,9 +58,10 @@ export function inferDependencies(objects: readonly Manifest[]): Set<number>[] {
       const i = index.get(refKey(ref));
       if (i !== undefined && i !== self) deps.add(i);
     };
-    if (o.metadata.namespace !== undefined) add({ kind: 'Namespace', name: o.metadata.namespace });
+    if (o.metadata.namespace !== undefined && !CLUSTER_SCOPED.has(o.kind)) add({ kind: 'Namespace', name: o.metadata.namespace });
     podReferences(o).forEach(add);
     storeReferences(o).forEach(add);
+    ingressReferences(o).forEach(add);
     const crd = crds.get(`${apiGroup(o.apiVersion)}/${o.kind}`);
     if (crd !== undefined && crd !== self) deps.add(crd);
     return deps;
@@ -87,7 +89,23 @@ function storeReferences(o: Manifest): Reference[] {
   const ref = o.kind === 'ExternalSecret' ? o.spec?.secretStoreRef : undefined;
   if (!ref?.name) return [];
   const kind = ref.kind ?? 'SecretStore';
-  return [{ kind, name: ref.name, namespace: kind === 'ClusterSecretStore' ? undefined : o.metadata.namespace }];
+  return [{ kind, name: ref.name, namespace: o.metadata.namespace }];
+}
+
+/** The backends and TLS Secrets of an Ingress. */
+function ingressReferences(o: Manifest): Reference[] {
+  if (o.apiVersion !== 'networking.k8s.io/v1' || o.kind !== 'Ingress') return [];
+  const secrets: unknown[] = (o.spec?.tls ?? []).map((t: any) => t?.secretName);
+  return [
+    ...ingressBackends(o).map((name) => ({ kind: 'Service', name, namespace: o.metadata.namespace })),
+    ...secrets.filter((n): n is string => typeof n === 'string').map((name) => ({ kind: 'Secret', name, namespace: o.metadata.namespace })),
+  ];
+}
+
+/** Names of the Services an Ingress sends traffic to. */
+export function ingressBackends(ingress: Manifest): string[] {
+  const backends: any[] = [ingress.spec?.defaultBackend, ...(ingress.spec?.rules ?? []).flatMap((r: any) => (r?.http?.paths ?? []).map((p: any) => p?.backend))];
+  return backends.map((b) => b?.service?.name).filter((n): n is string => typeof n === 'string');
 }
 
 /** Every `serviceAccountRef` in a store's provider block (its place differs per provider). */

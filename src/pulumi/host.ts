@@ -1,5 +1,7 @@
 import * as pulumi from '@pulumi/pulumi';
-import { ClusterIdentityInputs, IdentityBinding, ReportedIdentity, identityBinding } from './identity';
+import { WorkloadIdentity } from '../../constructs';
+import { ingressBackends } from './dependencies';
+import { CloudIdentityBinding, ClusterIdentityInputs, identityBinding } from './identity';
 import { Manifest, registerManifest } from './kinds';
 import { TreeObject } from './tree';
 import { withoutUndefined } from './util';
@@ -24,6 +26,18 @@ export interface ServiceInfo {
   readonly serviceAccount?: string;
   /** Address of the load balancer, for a LoadBalancer Service once the cloud has assigned one. */
   readonly loadBalancer?: LoadBalancerAddress;
+  /** The Ingresses in the tree that route to the Service, if any. */
+  readonly ingresses?: IngressInfo[];
+}
+
+/** A Kubernetes Ingress, as deployed. */
+export interface IngressInfo {
+  /** Name of the Ingress. */
+  readonly name: string;
+  /** Hosts its rules match. */
+  readonly hosts: string[];
+  /** Address of its load balancer, once the controller has assigned one. */
+  readonly loadBalancer?: LoadBalancerAddress;
 }
 
 /** What registering a tree under a component produced. */
@@ -38,9 +52,9 @@ export interface HostedTree {
    * are known while the program runs, so cloud resources can be declared per
    * entry without `apply`.
    */
-  readonly identities: Readonly<Record<string, pulumi.Output<IdentityBinding>>>;
+  readonly identities: Readonly<Record<string, pulumi.Output<CloudIdentityBinding>>>;
   /** The same bindings as one output, for stack outputs. */
-  readonly identityBindings: pulumi.Output<IdentityBinding[]>;
+  readonly identityBindings: pulumi.Output<CloudIdentityBinding[]>;
 }
 
 const WORKLOAD_POD_SPECS: Record<string, (o: any) => any> = {
@@ -55,7 +69,7 @@ export interface HostOptions {
   /** Facts about the cluster for identity bindings. */
   readonly cluster?: ClusterIdentityInputs;
   /** Identities the profiles reported, by the construct path of the ServiceAccount they bind. */
-  readonly identities?: ReadonlyMap<string, ReportedIdentity>;
+  readonly identities?: ReadonlyMap<string, WorkloadIdentity>;
   /** The profile's cloud, when the tree is one service: only its annotations count. */
   readonly cloud?: string;
 }
@@ -76,19 +90,27 @@ export function hostTree(parent: pulumi.ComponentResource, prefix: string, objec
     // Left to the provider's default namespace: the cluster reports which one.
     : pulumi.output((resources[o.id] as any).metadata).apply((m: any): string => m?.namespace ?? 'default');
 
+  // Both Services and Ingresses report their load balancer in status.loadBalancer.ingress.
+  const addressOf = (o: TreeObject) => pulumi.output((resources[o.id] as any).status)
+    .apply((status: any) => loadBalancerAddress(status?.loadBalancer?.ingress?.[0]));
+  const ingresses = objects.filter((o) => o.manifest.apiVersion === 'networking.k8s.io/v1' && o.manifest.kind === 'Ingress');
   const services = objects.filter((o) => o.manifest.apiVersion === 'v1' && o.manifest.kind === 'Service').map((o) => {
     const { manifest } = o;
-    const key = namespacedName(manifest);
     const type: string = manifest.spec?.type ?? 'ClusterIP';
-    const address = type === 'LoadBalancer'
-      ? pulumi.output((resources[o.id] as any).status).apply((s: any) => loadBalancerAddress(s?.loadBalancer?.ingress?.[0]))
-      : pulumi.output(undefined);
-    return pulumi.all([namespaceOf(o), address]).apply(([namespace, loadBalancer]) => [key, withoutUndefined({
+    const address = type === 'LoadBalancer' ? addressOf(o) : pulumi.output(undefined);
+    const routes = ingresses.filter((i) => i.manifest.metadata.namespace === manifest.metadata.namespace && ingressBackends(i.manifest).includes(manifest.metadata.name))
+      .map((i) => addressOf(i).apply((loadBalancer): IngressInfo => withoutUndefined({
+        name: i.manifest.metadata.name,
+        hosts: [...new Set<string>((i.manifest.spec?.rules ?? []).map((r: any) => r.host).filter(Boolean))],
+        loadBalancer,
+      })));
+    return pulumi.all([namespaceOf(o), address, pulumi.all(routes)]).apply(([namespace, loadBalancer, routed]) => [namespacedName(manifest), withoutUndefined({
       name: manifest.metadata.name, namespace, type, serviceAccount: serviceAccountBehind(manifest, objects), loadBalancer,
+      ingresses: routed.length > 0 ? routed : undefined,
     })] as const);
   });
 
-  const identities: Record<string, pulumi.Output<IdentityBinding>> = {};
+  const identities: Record<string, pulumi.Output<CloudIdentityBinding>> = {};
   for (const o of objects.filter((x) => x.manifest.apiVersion === 'v1' && x.manifest.kind === 'ServiceAccount')) {
     const binding = identityBinding(o.manifest, namespaceOf(o), options.cluster, options.identities?.get(o.path), options.cloud);
     if (binding) identities[namespacedName(o.manifest)] = binding;

@@ -1,4 +1,5 @@
 import * as pulumi from '@pulumi/pulumi';
+import { WorkloadIdentity } from '../../constructs';
 import { Manifest } from './kinds';
 import { withoutUndefined } from './util';
 
@@ -18,19 +19,6 @@ export interface ClusterIdentityInputs {
    * @default - the project in the Google service account's email
    */
   readonly gcpProject?: pulumi.Input<string>;
-}
-
-/**
- * A workload identity as a cloud profile reports it (`ProfileOutput.identity`):
- * the mechanism and the cloud principal.
- */
-export interface ReportedIdentity {
-  /** `irsa`, `eks-pod-identity`, `gke-workload-identity` or `azure-workload-identity`. */
-  readonly mechanism: string;
-  /** Role ARN, Google service account email or client ID. */
-  readonly principal: string;
-  /** Extra values, e.g. `tenantId`. */
-  readonly details?: Record<string, string>;
 }
 
 /** What every identity binding names: the Kubernetes side of the trust. */
@@ -94,7 +82,7 @@ export interface AksIdentityBinding extends IdentityBindingBase {
 }
 
 /** The cloud side of a workload identity, as plain values to wire into that cloud's provider. */
-export type IdentityBinding = EksIdentityBinding | GkeIdentityBinding | AksIdentityBinding;
+export type CloudIdentityBinding = EksIdentityBinding | GkeIdentityBinding | AksIdentityBinding;
 
 interface BindingContext extends IdentityBindingBase {
   readonly principal: string;
@@ -104,18 +92,18 @@ interface BindingContext extends IdentityBindingBase {
 }
 
 interface Mechanism {
-  readonly cloud: IdentityBinding['cloud'];
+  readonly cloud: CloudIdentityBinding['cloud'];
   /** The ServiceAccount annotation that carries the principal; none when nothing in Kubernetes shows it. */
   readonly annotation?: string;
   /** Annotations holding `details`, by detail name. */
   readonly detailAnnotations?: Record<string, string>;
-  readonly bind: (c: BindingContext) => IdentityBinding;
+  readonly bind: (c: BindingContext) => CloudIdentityBinding;
 }
 
 const base = (c: BindingContext): IdentityBindingBase => ({ namespace: c.namespace, serviceAccount: c.serviceAccount, subject: c.subject });
 
 /** Per mechanism: its cloud, the annotation that reveals it, and the binding it calls for. */
-const MECHANISMS: Record<IdentityBinding['mechanism'], Mechanism> = {
+const MECHANISMS: Record<CloudIdentityBinding['mechanism'], Mechanism> = {
   'irsa': {
     cloud: 'eks',
     annotation: 'eks.amazonaws.com/role-arn',
@@ -155,7 +143,7 @@ const MECHANISMS: Record<IdentityBinding['mechanism'], Mechanism> = {
  * The identity a ServiceAccount's annotations bind, if any. With `cloud` (a
  * profile's `cloud`), only that cloud's annotations count.
  */
-export function identityFromAnnotations(serviceAccount: Manifest, cloud?: string): ReportedIdentity | undefined {
+export function identityFromAnnotations(serviceAccount: Manifest, cloud?: string): WorkloadIdentity | undefined {
   const annotations: Record<string, string> = serviceAccount.metadata.annotations ?? {};
   for (const [mechanism, m] of Object.entries(MECHANISMS)) {
     if (!m.annotation || annotations[m.annotation] === undefined || (cloud !== undefined && m.cloud !== cloud)) continue;
@@ -178,10 +166,10 @@ export function identityFromAnnotations(serviceAccount: Manifest, cloud?: string
  * @param cloud the profile's cloud, when known
  */
 export function identityBinding(
-  serviceAccount: Manifest, namespace: pulumi.Input<string>, cluster: ClusterIdentityInputs = {}, reported?: ReportedIdentity, cloud?: string,
-): pulumi.Output<IdentityBinding> | undefined {
+  serviceAccount: Manifest, namespace: pulumi.Input<string>, cluster: ClusterIdentityInputs = {}, reported?: WorkloadIdentity, cloud?: string,
+): pulumi.Output<CloudIdentityBinding> | undefined {
   const identity = reported ?? identityFromAnnotations(serviceAccount, cloud);
-  const mechanism = identity && MECHANISMS[identity.mechanism as IdentityBinding['mechanism']];
+  const mechanism = identity && Object.hasOwn(MECHANISMS, identity.mechanism) ? MECHANISMS[identity.mechanism as CloudIdentityBinding['mechanism']] : undefined;
   if (!identity || !mechanism) return undefined;
   const name = serviceAccount.metadata.name;
   return pulumi.all([namespace, cluster.oidcIssuer, cluster.gcpProject]).apply(([ns, issuer, gcpProject]) => mechanism.bind({
@@ -189,7 +177,7 @@ export function identityBinding(
     serviceAccount: name,
     subject: `system:serviceaccount:${ns}:${name}`,
     principal: identity.principal,
-    details: identity.details ?? {},
+    details: identity.details,
     issuer,
     gcpProject,
   }));

@@ -12,7 +12,7 @@ export interface Manifest {
 type Constructor = new (name: string, args: any, opts?: pulumi.CustomResourceOptions) => pulumi.CustomResource;
 
 /** How one built-in kind is registered: its typed resource and the top-level fields that resource sends. */
-interface TypedKind {
+export interface TypedKind {
   readonly resource: Constructor;
   /** Top-level fields the typed resource passes on; anything else it would silently drop. */
   readonly fields: readonly string[];

@@ -76,7 +76,7 @@ export function synthesizeTree(define: (scope: Construct) => void, label: string
 
   // Dependencies declared in cdk8s (chart.addDependency, node.addDependency) plus those the manifests imply.
   const deps = inferDependencies(made.map((m) => m.manifest));
-  const indexOf = new Map([...made].map((m, i) => [m.apiObject, i] as const).filter(([o]) => o !== undefined));
+  const indexOf = new Map(made.map((m, i) => [m.apiObject, i] as const).filter(([o]) => o !== undefined));
   made.forEach(({ apiObject }, i) => {
     for (const d of apiObject?.node.dependencies ?? []) {
       const j = indexOf.get(d as ApiObject);
