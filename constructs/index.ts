@@ -19,3 +19,7 @@ export type { ImageReference } from './names';
 export { parseCpu, parseMemory, parseQuantity, formatCpu, formatMemory } from './quantity';
 export * from './profiles';
 export * from './image';
+export * from './worker';
+export * from './worker-command';
+export * from './queue-scaler';
+export * from './jobs';

@@ -58,6 +58,7 @@ export const NO_PROFILE: ICloudProfile = {
   secretBackend: () => ({ issues: [] }),
   ingress: () => neutralIngress(),
   gatewayRoute: () => neutralIngress(),
+  kedaIdentity: () => ({ issues: [] }),
 };
 
 /** Checks the props every workload shares; returns the workload name. */

@@ -3,7 +3,8 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
   CloudProfile, Exposure, ICloudProfile, NetworkPeer, PythonMicroservice, PythonServer, RestrictedNamespace, SecretBackend, SecretEnv,
-  SecretFile, TlsCertificate, BackingService, PythonBuild, containerFiles,
+  SecretFile, TlsCertificate, BackingService, PythonBuild, containerFiles, PythonWorker, WorkerCommand, WorkerLiveness,
+  QueueScaler, PythonMigration, MigrationCommand, PythonCronJob,
 } from '../constructs';
 import { CloudTarget } from './synth';
 
@@ -57,6 +58,13 @@ export const CLOUDS: Record<string, (service: string) => ICloudProfile> = {
   }),
 };
 
+/** The queue of order events on each cloud. */
+const EVENTS_QUEUE: Record<string, QueueScaler> = {
+  eks: QueueScaler.sqs({ queueUrl: 'https://sqs.eu-west-1.amazonaws.com/111122223333/orders-events' }),
+  gke: QueueScaler.pubsub({ subscription: 'orders-events-worker' }),
+  aks: QueueScaler.serviceBus({ namespace: 'acme-shop-bus', queueName: 'orders-events' }),
+};
+
 /** The public API's certificate, as each cloud's load balancer references it. */
 const API_CERTIFICATE: Record<string, TlsCertificate> = {
   eks: TlsCertificate.acm('arn:aws:acm:eu-west-1:111122223333:certificate/6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f'),
@@ -83,13 +91,16 @@ export function defineShop(scope: Construct, profileFor: (service: string) => IC
   shop.addDependency(ns);
 
   const ordersProfile = profileFor('orders-api');
-  new PythonMicroservice(shop, 'orders-api', {
+  const orders = new PythonMicroservice(shop, 'orders-api', {
     image: 'ghcr.io/acme/orders-api:1.4.2',
     server: PythonServer.gunicornUvicorn({ app: 'orders.main:app' }),
     resources: { cpu: '500m', memory: '512Mi' },
     health: { liveness: '/livez', readiness: '/readyz', startupBudget: Duration.seconds(90) },
     autoscaling: { minReplicas: 2, maxReplicas: 10, targetCpuUtilization: 70 },
-    config: { LOG_LEVEL: 'info', ORDERS_PAGE_SIZE: '50', INVENTORY_URL: 'http://inventory.shop.svc.cluster.local' },
+    config: {
+      LOG_LEVEL: 'info', ORDERS_PAGE_SIZE: '50', INVENTORY_URL: 'http://inventory.shop.svc.cluster.local',
+      REDIS_ADDRESS: 'redis.shop.svc.cluster.local:6379',
+    },
     secrets: [SecretEnv.fromStore({ DATABASE_URL: 'shop-orders-database-url' })],
     secretFiles: [SecretFile.fromStore('shop-orders-jwt-signing-key', 'jwt-signing-key.pem')],
     exposure: Exposure.PUBLIC,
@@ -97,6 +108,32 @@ export function defineShop(scope: Construct, profileFor: (service: string) => IC
     partOf: 'shop',
     priorityClassName: SHOP_PRIORITY,
     profile: ordersProfile,
+  });
+
+  // Celery on Redis, scaled by KEDA on the length of the 'celery' list.
+  new PythonWorker(shop, 'orders-worker', {
+    app: orders,
+    command: WorkerCommand.celery({ app: 'orders.celery:app', queues: ['celery'] }),
+    resources: { cpu: '500m', memory: '768Mi' },
+    queueAutoscaling: { queue: QueueScaler.redis({ addressFromEnv: 'REDIS_ADDRESS', listName: 'celery' }), minReplicas: 1, maxReplicas: 20 },
+    shutdownTimeout: Duration.minutes(10),
+  });
+
+  // Order events from the cloud's own queue, read with the worker's workload identity.
+  new PythonWorker(shop, 'orders-events', {
+    app: orders,
+    command: WorkerCommand.command(['python', '-m', 'orders.events']),
+    liveness: WorkerLiveness.heartbeatFile('/tmp/orders-events-heartbeat'),
+    queueAutoscaling: { queue: EVENTS_QUEUE[ordersProfile.cloud], minReplicas: 0, maxReplicas: 10 },
+  });
+
+  new PythonMigration(shop, 'orders-migrate', { app: orders, command: MigrationCommand.alembic() });
+
+  new PythonCronJob(shop, 'orders-nightly-report', {
+    app: orders,
+    command: ['python', '-m', 'orders.reports', 'nightly'],
+    schedule: '30 2 * * *',
+    timeZone: 'Europe/Paris',
   });
 
   new PythonMicroservice(shop, 'inventory', {

@@ -42,7 +42,7 @@ describe('the example app', () => {
 
   test.each(CLOUD_NAMES)('%s: every pod passes the "restricted" Pod Security Standard (v1.28)', (cloud) => {
     const objects = objectsOf(rendering, cloud);
-    expect(objects.filter((o) => o.kind === 'Deployment')).toHaveLength(3);
+    expect(objects.filter((o) => ['Deployment', 'Job', 'CronJob'].includes(o.kind)).map((o) => o.metadata.name)).toHaveLength(7);
     expect(objects.flatMap((o) => restrictedViolations(o))).toEqual([]);
   });
 

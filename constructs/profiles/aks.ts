@@ -4,11 +4,13 @@ import { Construct } from 'constructs';
 import { Exposure, NetworkPeer } from '../exposure';
 import { IngressInput, IngressOutput } from '../ingress';
 import { SecretStoreSpecProviderAzurekvAuthType } from '../imports/secretstore-external-secrets.io';
+import { TriggerAuthenticationSpecPodIdentityProvider } from '../imports/triggerauthentication-keda.sh';
+import { ScalerCloud } from '../queue-scaler';
 import { SecretBackend, SecretBackendResult } from '../secret-store';
 import { PropIssue } from '../validation';
 import {
-  ICloudProfile, PROBE_SUCCESS_CODES, Placement, ProfileInput, ProfileOutput, SecretBackendInput, WorkloadIdentity, neutralIngress,
-  neutralOutput, tokenExpirationSeconds,
+  ICloudProfile, KedaIdentityResult, PROBE_SUCCESS_CODES, Placement, ProfileInput, ProfileOutput, SecretBackendInput, WorkloadIdentity, neutralIngress,
+  foreignScaler, neutralOutput, tokenExpirationSeconds,
 } from './profile';
 
 /** Options of the Azure AKS profile. */
@@ -141,6 +143,15 @@ export class AksProfile implements ICloudProfile {
 
   public ingress(_scope: Construct, input: IngressInput): IngressOutput {
     return (this.options.ingressController ?? 'app-routing') === 'agic' ? this.agic(input) : this.appRouting(input);
+  }
+
+  public kedaIdentity(cloud: ScalerCloud): KedaIdentityResult {
+    if (cloud !== 'azure') return foreignScaler(cloud, 'AKS');
+    if (this.options.clientId === undefined) {
+      return { issues: [{ prop: 'profile.clientId', rule: 'is needed for KEDA to read Service Bus as the worker', received: undefined, fix: 'Set the client ID of the worker\'s managed identity.' }] };
+    }
+    // KEDA azure-workload: the operator federates to this identity (keda.sh/docs/latest/authentication-providers/azure-ad-workload-identity).
+    return { issues: [], podIdentity: { provider: TriggerAuthenticationSpecPodIdentityProvider.AZURE_HYPHEN_WORKLOAD, identityId: this.options.clientId } };
   }
 
   public gatewayRoute(_scope: Construct, _input: IngressInput): IngressOutput {

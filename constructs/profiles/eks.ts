@@ -4,11 +4,13 @@ import { Construct } from 'constructs';
 import { Exposure } from '../exposure';
 import { IngressInput, IngressOutput } from '../ingress';
 import { SecretStoreSpecProviderAwsService } from '../imports/secretstore-external-secrets.io';
+import { TriggerAuthenticationSpecPodIdentityIdentityOwner, TriggerAuthenticationSpecPodIdentityProvider } from '../imports/triggerauthentication-keda.sh';
+import { ScalerCloud } from '../queue-scaler';
 import { SecretBackend, SecretBackendResult } from '../secret-store';
 import { PropIssue } from '../validation';
 import {
-  ICloudProfile, PROBE_SUCCESS_CODES, Placement, ProfileInput, ProfileOutput, SecretBackendInput, neutralIngress, neutralOutput,
-  tokenExpirationSeconds, yamlBlock,
+  ICloudProfile, KedaIdentityResult, PROBE_SUCCESS_CODES, Placement, ProfileInput, ProfileOutput, SecretBackendInput, neutralIngress, neutralOutput,
+  foreignScaler, tokenExpirationSeconds, yamlBlock,
 } from './profile';
 
 /** Options of the Amazon EKS profile. */
@@ -260,6 +262,18 @@ export class EksProfile implements ICloudProfile {
       tls = [{ hosts: [input.host] }];
     }
     return { ...out, issues, ingressClassName: 'alb', annotations, tls };
+  }
+
+  public kedaIdentity(cloud: ScalerCloud): KedaIdentityResult {
+    if (cloud !== 'aws') return foreignScaler(cloud, 'EKS');
+    if (this.options.roleArn === undefined) {
+      return { issues: [{ prop: 'profile.roleArn', rule: 'is needed for KEDA to read SQS as the worker', received: undefined, fix: 'Set the IAM role the worker uses; it needs sqs:GetQueueAttributes.' }] };
+    }
+    // KEDA aws pod identity (keda.sh/docs/latest/authentication-providers/aws):
+    // with IRSA KEDA assumes the workload's own role; with EKS Pod Identity it needs the role named.
+    return this.options.identity === 'pod-identity'
+      ? { issues: [], podIdentity: { provider: TriggerAuthenticationSpecPodIdentityProvider.AWS, roleArn: this.options.roleArn } }
+      : { issues: [], podIdentity: { provider: TriggerAuthenticationSpecPodIdentityProvider.AWS, identityOwner: TriggerAuthenticationSpecPodIdentityIdentityOwner.WORKLOAD } };
   }
 
   public gatewayRoute(_scope: Construct, _input: IngressInput): IngressOutput {

@@ -8,7 +8,9 @@ import { ResourceSpec } from '../resources';
 import { SecretBackend, SecretBackendResult } from '../secret-store';
 import { PropIssue } from '../validation';
 import { BackendConfig, FrontendConfig, HealthCheckPolicy } from './gke-types';
-import { ICloudProfile, Placement, ProfileInput, ProfileOutput, SecretBackendInput, neutralIngress, neutralOutput, yamlBlock } from './profile';
+import { ICloudProfile, KedaIdentityResult, Placement, ProfileInput, ProfileOutput, SecretBackendInput, foreignScaler, neutralIngress, neutralOutput, yamlBlock } from './profile';
+import { TriggerAuthenticationSpecPodIdentityProvider } from '../imports/triggerauthentication-keda.sh';
+import { ScalerCloud } from '../queue-scaler';
 
 /** Options of the Google GKE profile. */
 export interface GkeProfileOptions {
@@ -192,6 +194,13 @@ export class GkeProfile implements ICloudProfile {
       // An internal Ingress's proxies live in the region's proxy-only subnet, whose range is the user's.
       allowFrom: internal ? [NetworkPeer.cidr('0.0.0.0/0')] : GOOGLE_LB_RANGES.map((c) => NetworkPeer.cidr(c)),
     };
+  }
+
+  public kedaIdentity(cloud: ScalerCloud): KedaIdentityResult {
+    if (cloud !== 'gcp') return foreignScaler(cloud, 'GKE');
+    // KEDA's gcp provider uses the KEDA operator's own Workload Identity; grant its
+    // Google service account roles/pubsub.viewer on the subscription.
+    return { issues: [], podIdentity: { provider: TriggerAuthenticationSpecPodIdentityProvider.GCP } };
   }
 
   public gatewayRoute(scope: Construct, input: IngressInput): IngressOutput {

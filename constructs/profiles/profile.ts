@@ -4,7 +4,9 @@ import { Construct } from 'constructs';
 import { stringify } from 'yaml';
 import { Exposure, NetworkPeer } from '../exposure';
 import { LoadBalancerHealthCheck } from '../health';
+import { TriggerAuthenticationSpecPodIdentity } from '../imports/triggerauthentication-keda.sh';
 import { IngressInput, IngressOutput } from '../ingress';
+import type { ScalerCloud } from '../queue-scaler';
 import { ResourceSpec } from '../resources';
 import { SecretBackendResult, StoreSecretRequest } from '../secret-store';
 import { PropIssue } from '../validation';
@@ -114,6 +116,25 @@ export interface ICloudProfile {
   ingress(scope: Construct, input: IngressInput): IngressOutput;
   /** What a Gateway API route needs on this cloud beyond the HTTPRoute (e.g. a health check policy). */
   gatewayRoute(scope: Construct, input: IngressInput): IngressOutput;
+  /** The KEDA pod identity that lets a scaler read a cloud queue, or why this profile cannot. */
+  kedaIdentity(cloud: ScalerCloud): KedaIdentityResult;
+}
+
+/** A profile's answer to a KEDA scaler that needs a cloud identity. */
+export interface KedaIdentityResult {
+  readonly issues: PropIssue[];
+  readonly podIdentity?: TriggerAuthenticationSpecPodIdentity;
+}
+
+/** The answer of a profile that has no identity for the scaler's cloud. */
+export function foreignScaler(cloud: ScalerCloud, profile: string): KedaIdentityResult {
+  const names: Record<ScalerCloud, string> = { aws: 'SQS (EKS)', gcp: 'Pub/Sub (GKE)', azure: 'Service Bus (AKS)' };
+  return {
+    issues: [{
+      prop: 'autoscaling.queue', rule: `must be a queue the cluster's cloud can authenticate to: ${names[cloud]} is not reachable with the ${profile} profile's identity`,
+      received: cloud, fix: 'Use the queue of your cloud, or a Redis or RabbitMQ scaler.',
+    }],
+  };
 }
 
 /** Seconds for endpoint removal to reach every node's kube-proxy (in-cluster traffic only). */

@@ -1,0 +1,126 @@
+import { ENV_NAME } from './names';
+import { PropIssue } from './validation';
+
+/** Which cloud's identity a KEDA scaler authenticates with. */
+export type ScalerCloud = 'aws' | 'gcp' | 'azure';
+
+/** A KEDA trigger, resolved. */
+export interface ScalerTrigger {
+  /** KEDA scaler type, e.g. `redis`, `aws-sqs-queue`. */
+  readonly type: string;
+  readonly metadata: Record<string, string>;
+  /** The cloud whose workload identity the scaler needs (through a TriggerAuthentication). */
+  readonly identity?: ScalerCloud;
+  readonly issues: PropIssue[];
+}
+
+/** Options every queue scaler shares. */
+export interface QueueTargetOptions {
+  /**
+   * Messages (or list entries) per replica the scaler aims for.
+   * @default 10
+   */
+  readonly messagesPerReplica?: number;
+}
+
+const checkTarget = (n: number, issues: PropIssue[]): string => {
+  if (!Number.isInteger(n) || n < 1) {
+    issues.push({ prop: 'autoscaling.queue.messagesPerReplica', rule: 'must be a whole number of at least 1', received: n, fix: 'Use how many queued tasks one replica clears in a few seconds, e.g. 10.' });
+  }
+  return String(n);
+};
+
+const checkEnv = (prop: string, name: string, issues: PropIssue[]) => {
+  if (typeof name !== 'string' || !ENV_NAME.test(name)) {
+    issues.push({ prop, rule: 'must name an env var of the worker', received: name, fix: 'Name the variable holding the address, e.g. \'REDIS_ADDRESS\'; KEDA reads it from the container.' });
+  }
+};
+
+/**
+ * Scales a worker on queue length with a KEDA ScaledObject. Broker addresses
+ * come from env vars of the worker (KEDA's `...FromEnv` parameters), so no
+ * connection string is written twice; cloud queues authenticate with the
+ * profile's workload identity.
+ */
+export abstract class QueueScaler {
+  /** A Redis list (Celery and RQ on Redis). `addressFromEnv` holds `host:port`. */
+  public static redis(options: QueueTargetOptions & { readonly addressFromEnv: string; readonly listName?: string; readonly passwordFromEnv?: string }): QueueScaler {
+    return new Fixed((issues) => {
+      checkEnv('autoscaling.queue.addressFromEnv', options.addressFromEnv, issues);
+      const metadata: Record<string, string> = {
+        addressFromEnv: options.addressFromEnv, listName: options.listName ?? 'celery', listLength: checkTarget(options.messagesPerReplica ?? 10, issues),
+      };
+      if (options.passwordFromEnv !== undefined) {
+        checkEnv('autoscaling.queue.passwordFromEnv', options.passwordFromEnv, issues);
+        metadata.passwordFromEnv = options.passwordFromEnv;
+      }
+      return { type: 'redis', metadata };
+    });
+  }
+
+  /** A RabbitMQ queue. `hostFromEnv` holds the AMQP URL (often the Celery broker URL). */
+  public static rabbitmq(options: QueueTargetOptions & { readonly hostFromEnv: string; readonly queueName?: string }): QueueScaler {
+    return new Fixed((issues) => {
+      checkEnv('autoscaling.queue.hostFromEnv', options.hostFromEnv, issues);
+      return {
+        type: 'rabbitmq',
+        metadata: { protocol: 'amqp', hostFromEnv: options.hostFromEnv, queueName: options.queueName ?? 'celery', mode: 'QueueLength', value: checkTarget(options.messagesPerReplica ?? 10, issues) },
+      };
+    });
+  }
+
+  /** An Amazon SQS queue, read with the worker's AWS identity (EKS). */
+  public static sqs(options: QueueTargetOptions & { readonly queueUrl: string }): QueueScaler {
+    return new Fixed((issues) => {
+      const m = /^https:\/\/sqs\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?\/\d{12}\/[A-Za-z0-9_-]{1,80}(\.fifo)?$/.exec(options.queueUrl ?? '');
+      if (!m) issues.push({ prop: 'autoscaling.queue.queueUrl', rule: 'must be an SQS queue URL (https://sqs.<region>.amazonaws.com/<account>/<name>)', received: options.queueUrl, fix: 'Copy the URL from the SQS console.' });
+      return {
+        type: 'aws-sqs-queue',
+        metadata: { queueURL: options.queueUrl, awsRegion: m?.[1] ?? '', queueLength: checkTarget(options.messagesPerReplica ?? 10, issues) },
+        identity: 'aws',
+      };
+    });
+  }
+
+  /** A Google Pub/Sub subscription, read with KEDA's Google identity (GKE). */
+  public static pubsub(options: QueueTargetOptions & { readonly subscription: string }): QueueScaler {
+    return new Fixed((issues) => {
+      if (typeof options.subscription !== 'string' || !/^[A-Za-z][-A-Za-z0-9_.~+%]{2,254}$|^projects\/[^/]+\/subscriptions\/[^/]+$/.test(options.subscription)) {
+        issues.push({ prop: 'autoscaling.queue.subscription', rule: 'must be a Pub/Sub subscription ID or projects/<p>/subscriptions/<s>', received: options.subscription, fix: 'Use the subscription the worker pulls from.' });
+      }
+      return {
+        type: 'gcp-pubsub',
+        metadata: { subscriptionName: options.subscription, mode: 'SubscriptionSize', value: checkTarget(options.messagesPerReplica ?? 10, issues) },
+        identity: 'gcp',
+      };
+    });
+  }
+
+  /** An Azure Service Bus queue, read with the worker's Azure identity (AKS). */
+  public static serviceBus(options: QueueTargetOptions & { readonly namespace: string; readonly queueName: string }): QueueScaler {
+    return new Fixed((issues) => {
+      if (typeof options.namespace !== 'string' || !/^[a-zA-Z][a-zA-Z0-9-]{4,48}[a-zA-Z0-9]$/.test(options.namespace)) {
+        issues.push({ prop: 'autoscaling.queue.namespace', rule: 'must be a Service Bus namespace name (6-50 letters, digits, hyphens)', received: options.namespace, fix: 'Use the namespace name without .servicebus.windows.net.' });
+      }
+      return {
+        type: 'azure-servicebus',
+        metadata: { namespace: options.namespace, queueName: options.queueName, messageCount: checkTarget(options.messagesPerReplica ?? 10, issues) },
+        identity: 'azure',
+      };
+    });
+  }
+
+  /** Resolves the trigger. */
+  public abstract bind(): ScalerTrigger;
+}
+
+class Fixed extends QueueScaler {
+  public constructor(private readonly build: (issues: PropIssue[]) => Omit<ScalerTrigger, 'issues'>) {
+    super();
+  }
+
+  public bind(): ScalerTrigger {
+    const issues: PropIssue[] = [];
+    return { ...this.build(issues), issues };
+  }
+}
