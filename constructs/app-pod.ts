@@ -2,12 +2,13 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { Exposure } from './exposure';
 import { selectorLabels, workloadLabels } from './labels';
-import { networkPolicySpec } from './network-policy';
+import { METRICS_PORT_NAME, MetricsProps, MonitorInput, resolveMetrics } from './metrics';
+import { NetworkPolicyInput, networkPolicySpec } from './network-policy';
 import { PYTHON_RUNTIME_ENV, buildPodTemplate } from './pod';
-import { ProfileOutput } from './profiles/profile';
+import { ICloudProfile, ProfileOutput } from './profiles/profile';
 import { ResourceSpec, ResourcesProps, resolveResources } from './resources';
 import { ServerScratchDir } from './server';
-import { IssueCollector, addWarning } from './validation';
+import { IssueCollector, addWarning, formatIssue } from './validation';
 import type { PythonMicroservice } from './python-microservice';
 
 /** A pod of another workload of the same application: same image, identity, settings and secrets. */
@@ -74,11 +75,14 @@ export function appPod(input: AppPodInput, cloud: ProfileOutput): AppPod {
 }
 
 /** Checks that the props of a workload of an application name the application. */
-export function requireApp(app: PythonMicroservice | undefined, issues: IssueCollector): app is PythonMicroservice {
-  return issues.check(app !== undefined && app !== null, {
-    prop: 'app', rule: 'is required', received: app,
-    fix: 'Pass the PythonMicroservice whose image, settings, secrets and identity this workload shares.',
-  });
+export function requireApp(scope: Construct, app: PythonMicroservice | undefined): void {
+  if (app === undefined || app === null) {
+    // Nothing of the workload can be built without its app, so this one fails at once.
+    throw new Error(`[${scope.node.path}] ${formatIssue({
+      prop: 'app', rule: 'is required', received: app,
+      fix: 'Pass the PythonMicroservice whose image, settings, secrets and identity this workload shares.',
+    })}`);
+  }
 }
 
 /** Resources of a workload of the app, through the app's profile (so platform rules apply), with warnings. */
@@ -99,9 +103,25 @@ export function appWorkloadCloud(scope: Construct, app: PythonMicroservice, name
 export const DENY_INGRESS_EXEMPTION = { 'polaris.fairwinds.com/missingNetworkPolicy-exempt': 'true' };
 
 /** An egress-only NetworkPolicy for a workload that serves nothing. */
-export function egressOnlyPolicy(scope: Construct, app: PythonMicroservice, name: string, labels: Record<string, string>, selector: Record<string, string>, issues: IssueCollector) {
+export function egressOnlyPolicy(scope: Construct, app: PythonMicroservice, name: string, labels: Record<string, string>, selector: Record<string, string>,
+  issues: IssueCollector, extraIngress: NetworkPolicyInput['extraIngress'] = []) {
   return new k8s.KubeNetworkPolicy(scope, 'NetworkPolicy', {
     metadata: { name, labels },
-    spec: networkPolicySpec({ selector, allowFrom: [], loadBalanced: false, allowEgressTo: app.props.allowEgressTo }, issues),
+    spec: networkPolicySpec({ selector, allowFrom: [], loadBalanced: false, allowEgressTo: app.props.allowEgressTo, extraIngress }, issues),
   });
+}
+
+/** Metrics of a workload: its port, env, scratch dir and command wrapper, and the monitor object. */
+export function workloadMetrics(scope: Construct, profile: ICloudProfile, props: MetricsProps | undefined, input: Omit<MonitorInput, 'portName' | 'path' | 'intervalSeconds'>,
+  servingPorts: number[], issues: IssueCollector) {
+  if (!props) return undefined;
+  const m = resolveMetrics(props, servingPorts);
+  issues.addAll(m.issues);
+  const monitor = profile.metricsMonitor(scope, { ...input, portName: METRICS_PORT_NAME, path: m.path, intervalSeconds: m.intervalSeconds });
+  issues.addAll(monitor.issues);
+  return {
+    ...m,
+    containerPort: { name: METRICS_PORT_NAME, containerPort: m.port, protocol: 'TCP' } as k8s.ContainerPort,
+    ingress: { port: m.port, from: props.scrapeFrom ?? monitor.scrapers },
+  };
 }

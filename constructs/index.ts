@@ -23,3 +23,4 @@ export * from './worker';
 export * from './worker-command';
 export * from './queue-scaler';
 export * from './jobs';
+export * from './metrics';

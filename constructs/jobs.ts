@@ -97,7 +97,7 @@ export class PythonMigration extends Construct {
   public constructor(scope: Construct, id: string, props: PythonMigrationProps) {
     super(scope, id);
     const issues = IssueCollector.of(this);
-    requireApp(props.app, issues);
+    requireApp(this, props.app);
     const app = props.app;
     const base = props.name ?? `${app.name}-migrate`;
     checkName(base, issues);
@@ -178,7 +178,7 @@ export class PythonCronJob extends Construct {
   public constructor(scope: Construct, id: string, props: PythonCronJobProps) {
     super(scope, id);
     const issues = IssueCollector.of(this);
-    requireApp(props.app, issues);
+    requireApp(this, props.app);
     const app = props.app;
     const name = props.name ?? id;
     // CronJob names become Job names plus an 11-character suffix.

@@ -13,6 +13,8 @@ export interface NetworkPolicyInput {
   readonly loadBalanced: boolean;
   /** Destinations allowed besides DNS; undefined allows all. */
   readonly allowEgressTo?: readonly NetworkPeer[];
+  /** Further ports and who may reach them (e.g. the metrics port from Prometheus). */
+  readonly extraIngress?: ReadonlyArray<{ readonly port: number; readonly from: readonly NetworkPeer[] }>;
 }
 
 /**
@@ -34,6 +36,9 @@ export function networkPolicySpec(input: NetworkPolicyInput, issues: IssueCollec
     // Load balancers forward client (or their own) addresses from outside the
     // cluster; the served port is the only port they can reach.
     if (input.loadBalanced) ingress.push({ from: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports });
+  }
+  for (const extra of input.extraIngress ?? []) {
+    if (extra.from.length > 0) ingress.push({ from: extra.from.map((p) => p.peer), ports: [{ port: k8s.IntOrString.fromNumber(extra.port), protocol: 'TCP' }] });
   }
   const egress: k8s.NetworkPolicyEgressRule[] = input.allowEgressTo === undefined
     ? [{}]

@@ -7,7 +7,9 @@ import { HealthProps, resolveHealth } from './health';
 import { IngressOutput, IngressProps, checkIngressProps, renderHttpRoute, renderIngress } from './ingress';
 import { HttpRoute } from './imports/httproute-gateway.networking.k8s.io';
 import { selectorLabels, workloadLabels } from './labels';
+import { MetricsProps } from './metrics';
 import { networkPolicySpec } from './network-policy';
+import { workloadMetrics } from './app-pod';
 import { APP_CONTAINER, ContainerDescription, PYTHON_RUNTIME_ENV, RUN_AS_GID, RUN_AS_UID, buildPodTemplate, writablePaths } from './pod';
 import { ICloudProfile, ProfileOutput, WorkloadIdentity } from './profiles/profile';
 import { cpuBasisMillis, resolveResources } from './resources';
@@ -65,6 +67,12 @@ export interface PythonMicroserviceProps extends WorkloadProps {
    * @default - the profile's drain time for the exposure
    */
   readonly drainDelay?: Duration;
+  /**
+   * Prometheus metrics: a named port, prometheus_client's multi-process
+   * directory, and the cloud's scrape configuration.
+   * @default - no metrics
+   */
+  readonly metrics?: MetricsProps;
   /**
    * Hard deadline for the pod to stop. Must cover the drain delay plus the server's graceful timeout.
    * @default - drain delay + graceful timeout + 5 seconds
@@ -199,7 +207,10 @@ export class PythonMicroservice extends Construct {
 
     const labels = workloadLabels({ name: this.name, component: 'web', image: props.image, partOf: props.partOf });
     this.selectorLabels = selectorLabels(this.name);
-    const runtimeEnv = { ...PYTHON_RUNTIME_ENV, ...server.env };
+    const metrics = workloadMetrics(this, this.profile, props.metrics, { name: this.name, labels, selector: this.selectorLabels }, [this.port], issues);
+    const runtimeEnv = { ...PYTHON_RUNTIME_ENV, ...server.env, ...metrics?.env };
+    const command = metrics ? metrics.wrap(server.command) : server.command;
+    const scratchDirs = [...server.scratchDirs, ...(metrics?.scratchDirs ?? [])];
 
     this.serviceAccount = workloadServiceAccount(this, this.name, labels, cloud, props.mountServiceAccountToken ?? false);
     this.appEnv = resolveAppEnv(this, props, {
@@ -210,7 +221,7 @@ export class PythonMicroservice extends Construct {
     this.container = {
       name: this.name,
       image: props.image,
-      command: server.command,
+      command,
       port: this.port,
       runAsUser: RUN_AS_UID,
       runAsGroup: RUN_AS_GID,
@@ -218,7 +229,7 @@ export class PythonMicroservice extends Construct {
       config: this.appEnv.config,
       secretEnvNames: this.appEnv.secretEnvNames,
       readinessPath: props.health?.readiness,
-      writablePaths: writablePaths(server.scratchDirs),
+      writablePaths: writablePaths(scratchDirs),
       resources: cloud.resources,
       gracefulTimeoutSeconds: server.gracefulTimeoutSeconds,
     };
@@ -247,8 +258,8 @@ export class PythonMicroservice extends Construct {
             // Re-resolving the tag on every start keeps imagePullSecrets checked
             // for every pod; with a pinned tag or digest it costs one manifest request.
             imagePullPolicy: 'Always',
-            command: server.command,
-            ports: [{ name: 'http', containerPort: this.port, protocol: 'TCP' }],
+            command,
+            ports: [{ name: 'http', containerPort: this.port, protocol: 'TCP' }, ...(metrics ? [metrics.containerPort] : [])],
             env: [...Object.entries(runtimeEnv).map(([name, value]) => ({ name, value })), ...this.appEnv.env],
             envFrom: this.appEnv.envFrom,
             mounts: this.appEnv.mounts,
@@ -257,7 +268,7 @@ export class PythonMicroservice extends Construct {
             readiness: health.readiness,
             startup: health.startup,
             preStopSeconds: this.drainSeconds,
-            scratchDirs: server.scratchDirs,
+            scratchDirs,
           },
         }),
       },
@@ -301,6 +312,7 @@ export class PythonMicroservice extends Construct {
         allowFrom: [...(props.allowFrom ?? [NetworkPeer.sameNamespace()]), ...(l7?.allowFrom ?? [])],
         loadBalanced,
         allowEgressTo: props.allowEgressTo,
+        extraIngress: metrics ? [metrics.ingress] : [],
       }, issues),
     });
   }

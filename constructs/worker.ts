@@ -1,7 +1,9 @@
 import { Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { DENY_INGRESS_EXEMPTION, appPod, appWorkloadCloud, egressOnlyPolicy, requireApp } from './app-pod';
+import { DENY_INGRESS_EXEMPTION, appPod, appWorkloadCloud, egressOnlyPolicy, requireApp, workloadMetrics } from './app-pod';
+import { MetricsProps } from './metrics';
+import { selectorLabels, workloadLabels } from './labels';
 import { checkDuplicateEnv } from './env';
 import { ScaledObject } from './imports/scaledobject-keda.sh';
 import { TriggerAuthentication } from './imports/triggerauthentication-keda.sh';
@@ -69,6 +71,11 @@ export interface PythonWorkerProps {
    */
   readonly liveness?: WorkerLiveness;
   /**
+   * Prometheus metrics of the worker (e.g. from a Celery exporter or prometheus_client).
+   * @default - no metrics
+   */
+  readonly metrics?: MetricsProps;
+  /**
    * Time the longest task may take to finish after SIGTERM (Celery's warm
    * shutdown, RQ's and Dramatiq's graceful stop) before the pod is killed.
    * @default Duration.minutes(5)
@@ -109,7 +116,7 @@ export class PythonWorker extends Construct {
     this.name = props.name ?? id;
     const problem = dnsLabelProblem(this.name, 52);
     issues.check(!problem, { prop: 'name', rule: problem ?? '', received: this.name, fix: `Use a name like '${suggestDnsLabel(this.name)}'.` });
-    requireApp(props.app, issues);
+    requireApp(this, props.app);
     const app = props.app;
 
     const cloud = appWorkloadCloud(this, app, this.name, props.resources, issues);
@@ -139,10 +146,15 @@ export class PythonWorker extends Construct {
       ? this.resolveQueueScaling(q, props.replicas, issues)
       : resolveScaling(props.replicas, props.autoscaling, issues);
 
+    const metrics = workloadMetrics(this, app.profile, props.metrics, {
+      name: this.name,
+      labels: workloadLabels({ name: this.name, component: 'worker', image: app.container.image, partOf: app.props.partOf }),
+      selector: selectorLabels(this.name),
+    }, [], issues);
     const pod = appPod({
-      app, name: this.name, component: 'worker', command: cmd.command, env: cmd.env, resources: cloud.resources,
-      liveness: liveness?.toProbe(), terminationGracePeriodSeconds: this.terminationGracePeriodSeconds,
-      spread: scaling.maxReplicas > 1, scratchDirs: [],
+      app, name: this.name, component: 'worker', command: metrics ? metrics.wrap(cmd.command) : cmd.command, env: { ...cmd.env, ...metrics?.env },
+      resources: cloud.resources, liveness: liveness?.toProbe(), terminationGracePeriodSeconds: this.terminationGracePeriodSeconds,
+      spread: scaling.maxReplicas > 1, scratchDirs: metrics?.scratchDirs ?? [], ports: metrics ? [metrics.containerPort] : undefined,
     }, cloud);
 
     this.deployment = new k8s.KubeDeployment(this, 'Deployment', {
@@ -197,7 +209,7 @@ export class PythonWorker extends Construct {
     }
 
     if (scaling.maxReplicas > 1) this.disruptionBudget = disruptionBudget(this, this.name, pod.labels, pod.selector);
-    this.networkPolicy = egressOnlyPolicy(this, app, this.name, pod.labels, pod.selector, issues);
+    this.networkPolicy = egressOnlyPolicy(this, app, this.name, pod.labels, pod.selector, issues, metrics ? [metrics.ingress] : []);
   }
 
   private resolveQueueScaling(q: QueueAutoscalingProps, replicas: number | undefined, issues: IssueCollector) {

@@ -59,6 +59,7 @@ export const NO_PROFILE: ICloudProfile = {
   ingress: () => neutralIngress(),
   gatewayRoute: () => neutralIngress(),
   kedaIdentity: () => ({ issues: [] }),
+  metricsMonitor: () => ({ issues: [], scrapers: [] }),
 };
 
 /** Checks the props every workload shares; returns the workload name. */

@@ -105,6 +105,7 @@ export function defineShop(scope: Construct, profileFor: (service: string) => IC
     secretFiles: [SecretFile.fromStore('shop-orders-jwt-signing-key', 'jwt-signing-key.pem')],
     exposure: Exposure.PUBLIC,
     ingress: { host: 'api.shop.example.com', tls: API_CERTIFICATE[ordersProfile.cloud] },
+    metrics: { port: 9090 },
     partOf: 'shop',
     priorityClassName: SHOP_PRIORITY,
     profile: ordersProfile,
@@ -117,6 +118,7 @@ export function defineShop(scope: Construct, profileFor: (service: string) => IC
     resources: { cpu: '500m', memory: '768Mi' },
     queueAutoscaling: { queue: QueueScaler.redis({ addressFromEnv: 'REDIS_ADDRESS', listName: 'celery' }), minReplicas: 1, maxReplicas: 20 },
     shutdownTimeout: Duration.minutes(10),
+    metrics: { port: 9090 },
   });
 
   // Order events from the cloud's own queue, read with the worker's workload identity.

@@ -3,6 +3,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { Exposure, NetworkPeer } from '../exposure';
 import { IngressInput, IngressOutput } from '../ingress';
+import { MonitorInput, MonitorOutput, renderPodMonitor } from '../metrics';
 import { SecretStoreSpecProviderAzurekvAuthType } from '../imports/secretstore-external-secrets.io';
 import { TriggerAuthenticationSpecPodIdentityProvider } from '../imports/triggerauthentication-keda.sh';
 import { ScalerCloud } from '../queue-scaler';
@@ -48,6 +49,12 @@ export interface AksProfileOptions {
    * @default 'nginx-internal'
    */
   readonly internalIngressClassName?: string;
+  /**
+   * Scrape metrics with Azure Monitor managed Prometheus (PodMonitors in the
+   * `azmonitoring.coreos.com` group); `false` writes Prometheus Operator PodMonitors.
+   * @default true
+   */
+  readonly managedPrometheus?: boolean;
 }
 
 /** Azure Key Vault access. */
@@ -143,6 +150,17 @@ export class AksProfile implements ICloudProfile {
 
   public ingress(_scope: Construct, input: IngressInput): IngressOutput {
     return (this.options.ingressController ?? 'app-routing') === 'agic' ? this.agic(input) : this.appRouting(input);
+  }
+
+  public metricsMonitor(scope: Construct, input: MonitorInput): MonitorOutput {
+    if (this.options.managedPrometheus === false) {
+      renderPodMonitor(scope, input);
+      return { issues: [], scrapers: [NetworkPeer.namespace('monitoring')] };
+    }
+    // https://learn.microsoft.com/azure/azure-monitor/containers/prometheus-metrics-scrape-crd:
+    // the ama-metrics collectors in kube-system read PodMonitors of this group.
+    renderPodMonitor(scope, input, 'azmonitoring.coreos.com/v1');
+    return { issues: [], scrapers: [NetworkPeer.namespace('kube-system')] };
   }
 
   public kedaIdentity(cloud: ScalerCloud): KedaIdentityResult {

@@ -1,8 +1,9 @@
 import { Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { Exposure } from '../exposure';
+import { Exposure, NetworkPeer } from '../exposure';
 import { IngressInput, IngressOutput } from '../ingress';
+import { MonitorInput, MonitorOutput, renderPodMonitor } from '../metrics';
 import { SecretStoreSpecProviderAwsService } from '../imports/secretstore-external-secrets.io';
 import { TriggerAuthenticationSpecPodIdentityIdentityOwner, TriggerAuthenticationSpecPodIdentityProvider } from '../imports/triggerauthentication-keda.sh';
 import { ScalerCloud } from '../queue-scaler';
@@ -54,6 +55,12 @@ export interface EksProfileOptions {
    * @default - one ALB per Ingress
    */
   readonly albGroup?: string;
+  /**
+   * Namespace of the Prometheus (Operator) that scrapes PodMonitors; the
+   * NetworkPolicy admits it to metrics ports.
+   * @default 'monitoring'
+   */
+  readonly prometheusNamespace?: string;
 }
 
 /** AWS Secrets Manager and SSM Parameter Store access. */
@@ -262,6 +269,13 @@ export class EksProfile implements ICloudProfile {
       tls = [{ hosts: [input.host] }];
     }
     return { ...out, issues, ingressClassName: 'alb', annotations, tls };
+  }
+
+  public metricsMonitor(scope: Construct, input: MonitorInput): MonitorOutput {
+    // EKS has no built-in scraper: Prometheus Operator (or Amazon Managed
+    // Service for Prometheus through its agent) reads PodMonitors.
+    renderPodMonitor(scope, input);
+    return { issues: [], scrapers: [NetworkPeer.namespace(this.options.prometheusNamespace ?? 'monitoring')] };
   }
 
   public kedaIdentity(cloud: ScalerCloud): KedaIdentityResult {

@@ -10,6 +10,8 @@
  * - FrontendConfig, networking.gke.io/v1beta1: kubernetes/ingress-gce
  *   pkg/apis/frontendconfig/v1beta1/types.go
  * - HealthCheckPolicy, networking.gke.io/v1: https://cloud.google.com/kubernetes-engine/docs/how-to/configure-gateway-resources#configure_health_check
+ * - PodMonitoring, monitoring.googleapis.com/v1: GoogleCloudPlatform/prometheus-engine
+ *   pkg/operator/apis/monitoring/v1 (PodMonitoringSpec); https://cloud.google.com/stackdriver/docs/managed-prometheus/setup-managed
  */
 import { ApiObject, ApiObjectMetadata } from 'cdk8s';
 import { Construct } from 'constructs';
@@ -76,5 +78,18 @@ export interface HealthCheckPolicySpec {
 export class HealthCheckPolicy extends ApiObject {
   public constructor(scope: Construct, id: string, props: { readonly metadata: ApiObjectMetadata; readonly spec: HealthCheckPolicySpec }) {
     super(scope, id, { apiVersion: 'networking.gke.io/v1', kind: 'HealthCheckPolicy', metadata: props.metadata, spec: props.spec });
+  }
+}
+
+/** PodMonitoring `spec`. */
+export interface PodMonitoringSpec {
+  readonly selector: { readonly matchLabels: Record<string, string> };
+  readonly endpoints: Array<{ readonly port: string | number; readonly path?: string; readonly interval?: string; readonly timeout?: string }>;
+}
+
+/** A Google Cloud Managed Service for Prometheus PodMonitoring (monitoring.googleapis.com/v1). */
+export class PodMonitoring extends ApiObject {
+  public constructor(scope: Construct, id: string, props: { readonly metadata: ApiObjectMetadata; readonly spec: PodMonitoringSpec }) {
+    super(scope, id, { apiVersion: 'monitoring.googleapis.com/v1', kind: 'PodMonitoring', metadata: props.metadata, spec: props.spec });
   }
 }

@@ -3,11 +3,12 @@ import { Construct } from 'constructs';
 import { Exposure, NetworkPeer } from '../exposure';
 import { ManagedCertificate } from '../imports/managedcertificate-networking.gke.io';
 import { IngressInput, IngressOutput } from '../ingress';
+import { MonitorInput, MonitorOutput, renderPodMonitor } from '../metrics';
 import { MiB, formatCpu, formatMemory } from '../quantity';
 import { ResourceSpec } from '../resources';
 import { SecretBackend, SecretBackendResult } from '../secret-store';
 import { PropIssue } from '../validation';
-import { BackendConfig, FrontendConfig, HealthCheckPolicy } from './gke-types';
+import { BackendConfig, FrontendConfig, HealthCheckPolicy, PodMonitoring } from './gke-types';
 import { ICloudProfile, KedaIdentityResult, Placement, ProfileInput, ProfileOutput, SecretBackendInput, foreignScaler, neutralIngress, neutralOutput, yamlBlock } from './profile';
 import { TriggerAuthenticationSpecPodIdentityProvider } from '../imports/triggerauthentication-keda.sh';
 import { ScalerCloud } from '../queue-scaler';
@@ -41,6 +42,12 @@ export interface GkeProfileOptions {
    * @default - an ephemeral address
    */
   readonly staticIpName?: string;
+  /**
+   * Scrape metrics with Google Cloud Managed Service for Prometheus
+   * (PodMonitoring objects); `false` writes Prometheus Operator PodMonitors instead.
+   * @default true
+   */
+  readonly managedPrometheus?: boolean;
 }
 
 /** Google Secret Manager access. */
@@ -194,6 +201,22 @@ export class GkeProfile implements ICloudProfile {
       // An internal Ingress's proxies live in the region's proxy-only subnet, whose range is the user's.
       allowFrom: internal ? [NetworkPeer.cidr('0.0.0.0/0')] : GOOGLE_LB_RANGES.map((c) => NetworkPeer.cidr(c)),
     };
+  }
+
+  public metricsMonitor(scope: Construct, input: MonitorInput): MonitorOutput {
+    if (this.options.managedPrometheus === false) {
+      renderPodMonitor(scope, input);
+      return { issues: [], scrapers: [NetworkPeer.namespace('monitoring')] };
+    }
+    // https://cloud.google.com/stackdriver/docs/managed-prometheus/setup-managed: collectors run in gmp-system.
+    new PodMonitoring(scope, 'PodMonitoring', {
+      metadata: { name: input.name, labels: input.labels },
+      spec: {
+        selector: { matchLabels: { ...input.selector } },
+        endpoints: [{ port: input.portName, path: input.path, interval: `${input.intervalSeconds}s` }],
+      },
+    });
+    return { issues: [], scrapers: [NetworkPeer.namespace('gmp-system')] };
   }
 
   public kedaIdentity(cloud: ScalerCloud): KedaIdentityResult {

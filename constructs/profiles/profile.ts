@@ -6,6 +6,7 @@ import { Exposure, NetworkPeer } from '../exposure';
 import { LoadBalancerHealthCheck } from '../health';
 import { TriggerAuthenticationSpecPodIdentity } from '../imports/triggerauthentication-keda.sh';
 import { IngressInput, IngressOutput } from '../ingress';
+import { MonitorInput, MonitorOutput } from '../metrics';
 import type { ScalerCloud } from '../queue-scaler';
 import { ResourceSpec } from '../resources';
 import { SecretBackendResult, StoreSecretRequest } from '../secret-store';
@@ -118,6 +119,8 @@ export interface ICloudProfile {
   gatewayRoute(scope: Construct, input: IngressInput): IngressOutput;
   /** The KEDA pod identity that lets a scaler read a cloud queue, or why this profile cannot. */
   kedaIdentity(cloud: ScalerCloud): KedaIdentityResult;
+  /** Creates the scrape configuration of the cloud's Prometheus for a workload's metrics port. */
+  metricsMonitor(scope: Construct, input: MonitorInput): MonitorOutput;
 }
 
 /** A profile's answer to a KEDA scaler that needs a cloud identity. */

@@ -23,7 +23,7 @@ import * as path from 'path';
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { parse as parseYaml } from 'yaml';
-import { GKE_SCHEMAS } from './gke-schemas';
+import { DERIVED_SCHEMAS, GROUP_ALIASES } from './derived-schemas';
 
 /** A JSON Schema node as found in swagger.json and CRDs; loosely typed because it is upstream data. */
 type Schema = { [keyword: string]: unknown };
@@ -302,8 +302,8 @@ function createValidator(apiVersion: string, kind: string): Validator {
   const definition = definitionByGvk.get(gvkKey(group, version, kind));
   if (definition) return { validate: ajv.compile({ $ref: `${SWAGGER_ID}#/definitions/${definition}` }) };
 
-  const file = crdFileIndex().get(`${group}/${kind}`);
-  const derived = GKE_SCHEMAS[`${group}/${version}/${kind}`];
+  const file = crdFileIndex().get(`${GROUP_ALIASES[group] ?? group}/${kind}`);
+  const derived = DERIVED_SCHEMAS[`${group}/${version}/${kind}`];
   if (!file && derived) return { validate: compileCrdVersion(derived) };
   if (!file) {
     return { problem: `unknown kind: neither Kubernetes 1.28 nor a CRD in ${SHARED_DIR} defines ${apiVersion} ${kind}` };

@@ -1,5 +1,7 @@
 /**
- * Schemas of GKE's load-balancing custom resources, which have no upstream
+ * Schemas of custom resources with no upstream CRD file in ../shared.
+ *
+ * GKE's load-balancing and monitoring resources have no upstream
  * CRD file (the GKE ingress controller builds its CRDs from Go types at
  * start-up). Written, in the openAPIV3Schema form a CRD would carry, from
  * kubernetes/ingress-gce pkg/apis/backendconfig/v1/types.go and
@@ -53,9 +55,32 @@ const healthCheckPolicy = closed({
   }, ['targetRef']),
 });
 
+// GoogleCloudPlatform/prometheus-engine pkg/operator/apis/monitoring/v1 (PodMonitoringSpec, ScrapeEndpoint).
+const podMonitoring = closed({
+  apiVersion: str, kind: str, metadata: { type: 'object' },
+  spec: closed({
+    selector: closed({ matchLabels: { type: 'object', additionalProperties: str }, matchExpressions: { type: 'array' } }),
+    endpoints: {
+      type: 'array', minItems: 1,
+      items: closed({ port: { type: ['string', 'integer'] }, path: str, interval: str, timeout: str, scheme: str, params: open, metricRelabeling: { type: 'array' }, tls: open, authorization: open, basicAuth: open, oauth2: open, proxyUrl: str }, ['port']),
+    },
+    targetLabels: open, limits: open, filterRunning: { type: 'boolean' },
+  }, ['selector', 'endpoints']),
+});
+
 /** Derived schemas by `<group>/<version>/<kind>`. */
-export const GKE_SCHEMAS: Record<string, Schema> = {
+export const DERIVED_SCHEMAS: Record<string, Schema> = {
   'cloud.google.com/v1/BackendConfig': backendConfig,
   'networking.gke.io/v1beta1/FrontendConfig': frontendConfig,
   'networking.gke.io/v1/HealthCheckPolicy': healthCheckPolicy,
+  'monitoring.googleapis.com/v1/PodMonitoring': podMonitoring,
+};
+
+/**
+ * Groups that serve another group's schema. Azure Monitor's managed Prometheus
+ * reads Prometheus Operator PodMonitors and ServiceMonitors under its own group
+ * (https://learn.microsoft.com/azure/azure-monitor/containers/prometheus-metrics-scrape-crd).
+ */
+export const GROUP_ALIASES: Record<string, string> = {
+  'azmonitoring.coreos.com': 'monitoring.coreos.com',
 };
