@@ -197,7 +197,10 @@ export class PythonMicroservice extends Construct {
     cloud.warnings.forEach((w) => addWarning(this, w));
     this.identity = cloud.identity;
 
-    const server = serverModel.bind({ port: this.port, cpuMillis: cpuBasisMillis(cloud.resources), memoryBytes: cloud.resources.memoryLimitBytes });
+    const server = serverModel.bind({
+      port: this.port, cpuMillis: cpuBasisMillis(cloud.resources), memoryBytes: cloud.resources.memoryLimitBytes,
+      behindProxy: props.ingress !== undefined && this.exposure !== Exposure.CLUSTER,
+    });
     issues.addAll(server.issues);
     server.warnings.forEach((w) => addWarning(this, w));
     this.workers = server.workers;

@@ -10,6 +10,19 @@ export interface ServerContext {
   readonly cpuMillis: number;
   /** The container's memory limit in bytes. */
   readonly memoryBytes: number;
+  /**
+   * Requests arrive through a layer-7 load balancer that sets X-Forwarded-For
+   * and X-Forwarded-Proto, which the server should then trust.
+   */
+  readonly behindProxy?: boolean;
+}
+
+/**
+ * gunicorn and uvicorn read FORWARDED_ALLOW_IPS; the load balancer's addresses
+ * are not known at synth time, and the NetworkPolicy already limits who reaches the pod.
+ */
+function proxyEnv(ctx: ServerContext): Record<string, string> {
+  return ctx.behindProxy ? { FORWARDED_ALLOW_IPS: '*' } : {};
 }
 
 /** A writable in-memory directory the server needs on a read-only root filesystem. */
@@ -260,7 +273,7 @@ class GunicornServer extends WorkerServer {
     return {
       command,
       // gunicorn reads its default worker count from WEB_CONCURRENCY.
-      env: { WEB_CONCURRENCY: String(workers), ...this.extraEnv },
+      env: { WEB_CONCURRENCY: String(workers), ...proxyEnv(ctx), ...this.extraEnv },
       gracefulTimeoutSeconds: grace,
       workers,
       scratchDirs: [{ name: 'shm', path: '/dev/shm', sizeLimit: '64Mi' }],
@@ -291,8 +304,8 @@ class UvicornServer extends WorkerServer {
         '--timeout-graceful-shutdown', String(grace),
         ...(this.options.extraArgs ?? []),
       ],
-      // uvicorn's --workers defaults to $WEB_CONCURRENCY.
-      env: { WEB_CONCURRENCY: String(workers) },
+      // uvicorn's --workers defaults to $WEB_CONCURRENCY; --proxy-headers is on by default.
+      env: { WEB_CONCURRENCY: String(workers), ...proxyEnv(ctx) },
       gracefulTimeoutSeconds: grace,
       workers,
       scratchDirs: [],

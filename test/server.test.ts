@@ -32,6 +32,12 @@ describe('worker count follows the container, never the node', () => {
 });
 
 describe('server commands', () => {
+  test('behind a layer-7 load balancer the server trusts X-Forwarded-* headers', () => {
+    expect(PythonServer.gunicorn({ app: 'a:app' }).bind({ ...ctx(500, 512), behindProxy: true }).env.FORWARDED_ALLOW_IPS).toBe('*');
+    expect(PythonServer.uvicorn({ app: 'a:app' }).bind({ ...ctx(500, 512), behindProxy: true }).env.FORWARDED_ALLOW_IPS).toBe('*');
+    expect(PythonServer.gunicorn({ app: 'a:app' }).bind(ctx(500, 512)).env.FORWARDED_ALLOW_IPS).toBeUndefined();
+  });
+
   test('gunicorn binds the port, drains for the graceful timeout, keeps its heartbeat in memory', () => {
     const c = PythonServer.gunicorn({ app: 'shop.wsgi:application', threads: 4, gracefulTimeout: Duration.seconds(20) }).bind(ctx(1000, 1024, 9000));
     expect(c.command).toEqual([
