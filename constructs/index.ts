@@ -24,3 +24,4 @@ export * from './worker-command';
 export * from './queue-scaler';
 export * from './jobs';
 export * from './metrics';
+export * from './gitops';

@@ -6,6 +6,8 @@ import {
   SecretFile, TlsCertificate, BackingService, PythonBuild, containerFiles, PythonWorker, WorkerCommand, WorkerLiveness,
   QueueScaler, PythonMigration, MigrationCommand, PythonCronJob,
 } from '../constructs';
+import { gitopsFiles } from './gitops';
+import { imageFor } from './images';
 import { CloudTarget } from './synth';
 
 /** The namespace the example shop runs in. */
@@ -92,7 +94,8 @@ export function defineShop(scope: Construct, profileFor: (service: string) => IC
 
   const ordersProfile = profileFor('orders-api');
   const orders = new PythonMicroservice(shop, 'orders-api', {
-    image: 'ghcr.io/acme/orders-api:1.4.2',
+    // The pipeline pins the digest it built through IMAGE_ORDERS_API (src/images.ts).
+    image: imageFor('orders-api', 'ghcr.io/acme/orders-api:1.4.2'),
     server: PythonServer.gunicornUvicorn({ app: 'orders.main:app' }),
     resources: { cpu: '500m', memory: '512Mi' },
     health: { liveness: '/livez', readiness: '/readyz', startupBudget: Duration.seconds(90) },
@@ -139,7 +142,7 @@ export function defineShop(scope: Construct, profileFor: (service: string) => IC
   });
 
   new PythonMicroservice(shop, 'inventory', {
-    image: 'ghcr.io/acme/inventory@sha256:9f2c1d0a6b8e4f3c2a1b0c9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3b2c1d0e9f',
+    image: imageFor('inventory', 'ghcr.io/acme/inventory@sha256:9f2c1d0a6b8e4f3c2a1b0c9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3b2c1d0e9f'),
     server: PythonServer.django({ project: 'inventory', threads: 4 }),
     resources: { cpu: '1', memory: '1Gi' },
     health: { liveness: '/healthz/live', readiness: '/healthz/ready' },
@@ -154,7 +157,7 @@ export function defineShop(scope: Construct, profileFor: (service: string) => IC
   });
 
   new PythonMicroservice(shop, 'recommendations', {
-    image: 'ghcr.io/acme/recommendations:0.9.0',
+    image: imageFor('recommendations', 'ghcr.io/acme/recommendations:0.9.0'),
     server: PythonServer.uvicorn({ app: 'recs.app:app' }),
     resources: { cpu: '250m', memory: '384Mi' },
     health: { readiness: '/ready' },
@@ -180,6 +183,20 @@ const BUILDS: Record<string, PythonBuild> = {
   'inventory': PythonBuild.poetry({ pythonVersion: '3.12.7', context: 'services/inventory', runtimePackages: ['libpq5'], buildPackages: ['libpq-dev', 'gcc'] }),
   'recommendations': PythonBuild.requirements({ pythonVersion: '3.12.7', context: 'services/recommendations' }),
 };
+
+/** The services whose images the pipeline builds and promotes through IMAGE_<SERVICE>. */
+export const SHOP_SERVICES = Object.keys(BUILDS);
+
+/** Delivery files of the example (Argo CD, Flux, GitHub Actions per cloud), under dist/gitops/ and dist/ci/. */
+export function exampleGitopsFiles(): Map<string, string> {
+  const services = Object.entries(BUILDS).map(([name, build]) => ({ name, context: build.context }));
+  return gitopsFiles({
+    repoUrl: 'https://github.com/acme/shop.git',
+    namespace: SHOP_NAMESPACE,
+    clouds: Object.fromEntries(Object.keys(CLOUDS).map((cloud) => [cloud, { services }])),
+    argoCd: { autoSync: true, prune: true, selfHeal: true },
+  });
+}
 
 /**
  * The container side of the example (Dockerfiles, their ignore files and a

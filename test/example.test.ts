@@ -117,3 +117,35 @@ describe('a synth with bad input', () => {
     expect(stderr).not.toMatch(/\n\s+at /);
   });
 });
+
+describe('image promotion', () => {
+  const DIGEST = 'ghcr.io/acme/orders-api@sha256:' + 'a'.repeat(64);
+
+  test('IMAGE_ORDERS_API flows into every Deployment and Job built from that image', () => {
+    process.env.IMAGE_ORDERS_API = DIGEST;
+    try {
+      const objects = objectsOf(renderExample(), 'eks');
+      const pods = objects.flatMap((o) => {
+        const spec = o.spec?.template?.spec ?? o.spec?.jobTemplate?.spec?.template?.spec;
+        return spec ? [{ name: `${o.kind}/${o.metadata.name}`, image: spec.containers[0].image }] : [];
+      });
+      const orders = pods.filter((p) => !/inventory|recommendations/.test(p.name));
+      expect(orders.map((p) => p.name).sort()).toEqual([
+        'CronJob/orders-nightly-report', 'Deployment/orders-api', 'Deployment/orders-events', 'Deployment/orders-worker', expect.stringMatching(/^Job\/orders-api-migrate-/),
+      ].sort());
+      for (const p of orders) expect(p.image).toBe(DIGEST);
+      expect(pods.find((p) => p.name === 'Deployment/recommendations')?.image).toBe('ghcr.io/acme/recommendations:0.9.0');
+    } finally {
+      delete process.env.IMAGE_ORDERS_API;
+    }
+  });
+
+  test('an unpinned override is a synth error naming the variable', () => {
+    process.env.IMAGE_ORDERS_API = 'ghcr.io/acme/orders-api:latest';
+    try {
+      expect(() => renderExample()).toThrow("'IMAGE_ORDERS_API' must not use the mutable tag ':latest'");
+    } finally {
+      delete process.env.IMAGE_ORDERS_API;
+    }
+  });
+});

@@ -1,43 +1,35 @@
 /**
- * Annotations that order objects during a GitOps sync. Kept in one place so the
- * objects that run around a rollout (a database migration Job) and the
- * Application that deploys them agree on the same names.
+ * Argo CD annotations that order objects within a sync.
+ *
+ * How a release is ordered in this library (see `PythonMigration`):
+ *
+ * | wave | objects |
+ * |---|---|
+ * | -2 | the app's ConfigMap, ServiceAccount, secret objects and the migration's NetworkPolicy |
+ * | -1 | the migration Job, a `Sync` hook with `BeforeHookCreation` |
+ * | 0 | the Deployment and everything else |
+ *
+ * Argo CD applies each wave and waits for it to be healthy before the next, so
+ * the migration runs with the new config and identity and finishes before any
+ * pod of the new version starts. It is a `Sync` hook rather than `PreSync`
+ * because PreSync hooks run before every Sync-phase object, including the
+ * config the migration reads, which on a first sync does not exist yet.
+ * The namespace exists before all of it: Argo CD moves a Namespace object
+ * ahead of the earliest object placed in it, whatever their waves
+ * (gitops-engine PR #159), and `CreateNamespace=true` on the Application
+ * creates it even when no Namespace object is synced.
+ *
+ * Flux has no waves: it applies a folder at once and, with `wait: true`,
+ * reports Ready only when the Job has completed and the Deployments have
+ * rolled out. A strict "migrate, then roll" order there needs the Job in its
+ * own folder and Kustomization, which the app's Kustomization lists in `dependsOn`.
  */
 
-/** Argo CD: the sync phase an object runs in as a hook (`PreSync`, `Sync`, `PostSync`, `SyncFail`). */
+/** The sync phase an object runs in as a hook (`PreSync`, `Sync`, `PostSync`, `SyncFail`). */
 export const ARGOCD_HOOK = 'argocd.argoproj.io/hook';
 
-/** Argo CD: when a hook object is deleted. */
+/** When a hook object is deleted (`BeforeHookCreation`, `HookSucceeded`, `HookFailed`). */
 export const ARGOCD_HOOK_DELETE_POLICY = 'argocd.argoproj.io/hook-delete-policy';
 
-/** Argo CD: the wave an object is applied in within its phase; lower waves first, then by kind. */
+/** The wave an object is applied in within its phase; lower waves first. */
 export const ARGOCD_SYNC_WAVE = 'argocd.argoproj.io/sync-wave';
-
-/** Flux: recreate this object when an update hits an immutable field (a Job's pod template). */
-export const FLUX_FORCE = 'kustomize.toolkit.fluxcd.io/force';
-
-/**
- * Annotations for a Job that must finish before the new version rolls out, such
- * as a database migration.
- *
- * - Argo CD runs a `PreSync` hook before every wave of the Sync phase, so the
- *   migration completes before any Deployment changes; Namespaces (and, with
- *   `CreateNamespace=true`, the destination namespace) are created before
- *   PreSync hooks run. Objects the Job itself needs (its ServiceAccount,
- *   ConfigMap, secrets) are Sync-phase objects and do not exist yet on the
- *   very first sync.
- * - `BeforeHookCreation` deletes the previous run's Job just before the next
- *   one is created: a Job's pod template is immutable, and the last run stays
- *   inspectable until then.
- * - Flux has no hooks: it applies the Job with everything else. The force
- *   annotation lets it replace the Job when the image changes instead of
- *   failing on the immutable template; `wait: true` then holds the
- *   Kustomization not-ready until the Job completes.
- */
-export function migrationJobAnnotations(): Record<string, string> {
-  return {
-    [ARGOCD_HOOK]: 'PreSync',
-    [ARGOCD_HOOK_DELETE_POLICY]: 'BeforeHookCreation',
-    [FLUX_FORCE]: 'enabled',
-  };
-}

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
-import { exampleContainerFiles, exampleTargets } from '../../src/example';
+import { exampleContainerFiles, exampleGitopsFiles, exampleTargets } from '../../src/example';
 import { Rendering, render } from '../../src/synth';
 
 /** The repository root. */
@@ -12,7 +12,7 @@ export function renderExample(): Rendering {
   const targets = exampleTargets();
   const rendering = render(targets);
   if (rendering.errors.length > 0) return rendering;
-  return { ...rendering, files: new Map([...rendering.files, ...exampleContainerFiles(targets)]) };
+  return { ...rendering, files: new Map([...rendering.files, ...exampleContainerFiles(targets), ...exampleGitopsFiles()]) };
 }
 
 /** Every object of one cloud's rendering, parsed back from its YAML. */
