@@ -298,7 +298,6 @@ export class PythonMicroservice extends Construct {
       metadata: { name: this.name, labels, annotations: nonEmpty({ ...cloud.serviceAnnotations, ...l7?.serviceAnnotations }) },
       spec: {
         type: loadBalanced ? 'LoadBalancer' : 'ClusterIP',
-        loadBalancerClass: loadBalanced ? cloud.loadBalancerClass : undefined,
         selector: this.selectorLabels,
         ports: [{ name: 'http', port: this.servicePort, targetPort: k8s.IntOrString.fromString('http'), protocol: 'TCP', appProtocol: 'http' }],
       },

@@ -85,8 +85,6 @@ export interface ProfileOutput {
   readonly podLabels: Record<string, string>;
   /** Annotations of the Service. */
   readonly serviceAnnotations: Record<string, string>;
-  /** `spec.loadBalancerClass` of a LoadBalancer Service, when the cloud's controller wants one. */
-  readonly loadBalancerClass?: string;
   /** Node selector of the pod. */
   readonly nodeSelector: Record<string, string>;
   /** Tolerations of the pod. */
