@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, App, Yaml } from 'cdk8s';
 import { collectWarnings } from '../constructs';
+import { ManifestWriter } from './yaml';
 
 /** One cloud's app, rendered into its own folder. */
 export interface CloudTarget {
@@ -41,17 +42,18 @@ export function render(targets: readonly CloudTarget[]): Rendering {
   if (errors.length > 0) return { files, errors, warnings, objectCount: 0 };
 
   let objectCount = 0;
+  const yaml = new ManifestWriter();
   for (const { cloud, app } of targets) {
-    const names: string[] = [];
+    const names = new Set<string>();
     for (const chart of app.charts) {
       for (const obj of chart.toJson()) {
         const file = fileName(obj, names);
-        names.push(file);
-        files.set(`${cloud}/${file}`, Yaml.stringify(obj));
+        names.add(file);
+        files.set(`${cloud}/${file}`, yaml.stringify(obj));
         objectCount++;
       }
     }
-    files.set(`${cloud}/kustomization.yaml`, kustomization(names));
+    files.set(`${cloud}/kustomization.yaml`, kustomization([...names]));
   }
   return { files, errors, warnings, objectCount };
 }
@@ -75,10 +77,10 @@ function duplicateObjects(app: App): string[] {
 }
 
 /** `<kind>-<name>.yaml`, with the namespace added when two objects would share a file. */
-function fileName(obj: any, taken: string[]): string {
+function fileName(obj: any, taken: ReadonlySet<string>): string {
   const base = `${String(obj.kind).toLowerCase()}-${obj.metadata?.name}`;
-  const candidate = taken.includes(`${base}.yaml`) && obj.metadata?.namespace ? `${base}.${obj.metadata.namespace}` : base;
-  if (taken.includes(`${candidate}.yaml`)) {
+  const candidate = taken.has(`${base}.yaml`) && obj.metadata?.namespace ? `${base}.${obj.metadata.namespace}` : base;
+  if (taken.has(`${candidate}.yaml`)) {
     throw new Error(`two objects would both be written to ${candidate}.yaml: give them different names`);
   }
   return `${candidate}.yaml`;

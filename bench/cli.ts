@@ -1,0 +1,166 @@
+/**
+ * Times the commands a user runs: `npm run synth` (`node scripts/synth.js`:
+ * `cdk8s synth` with the app run by tsx, as cdk8s.yaml configures it), and for
+ * contrast the same with the app run by ts-node, as `cdk8s init` sets it up.
+ * Each runs in a copy of the repository in a temporary folder, so the working
+ * tree's dist/ is never touched; ts-node is installed only into that copy.
+ */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { CommandResult, median } from './report';
+
+const TIME = '/usr/bin/time';
+const TS_NODE_APP = 'npx ts-node --prefer-ts-exts src/main.ts';
+/** Not copied: installed or generated state. */
+const SKIP = new Set(['node_modules', '.git', 'lib', '.cdk8s.out', 'dist.next', 'dist.old', 'coverage', path.join('bench', 'results')]);
+
+/** Copies the repository into `dest` without node_modules and generated folders. */
+function copyRepo(repo: string, dest: string): void {
+  fs.cpSync(repo, dest, {
+    recursive: true,
+    filter: (src) => {
+      const rel = path.relative(repo, src);
+      return !SKIP.has(rel) && !rel.split(path.sep).includes('node_modules');
+    },
+  });
+}
+
+/**
+ * A node_modules folder of symlinks to the repository's packages, so that a
+ * package can be added to the copy without writing into the repository's.
+ */
+function linkFarm(repoModules: string, dest: string): void {
+  fs.mkdirSync(path.join(dest, '.bin'), { recursive: true });
+  for (const entry of fs.readdirSync(repoModules)) {
+    if (entry === '.bin') continue;
+    fs.symlinkSync(path.join(repoModules, entry), path.join(dest, entry));
+  }
+  const bin = path.join(repoModules, '.bin');
+  for (const entry of fs.existsSync(bin) ? fs.readdirSync(bin) : []) {
+    fs.symlinkSync(fs.realpathSync(path.join(bin, entry)), path.join(dest, '.bin', entry));
+  }
+}
+
+interface Timed {
+  readonly ok: boolean;
+  readonly wallS: number;
+  readonly cpuS: number | null;
+  readonly maxRssMb: number | null;
+  readonly stderr: string;
+}
+
+/** Runs `node scripts/synth.js` in `cwd` under GNU time when there is one. */
+function timeSynth(cwd: string): Timed {
+  const useTime = fs.existsSync(TIME);
+  const timeFile = path.join(cwd, '.bench-time');
+  const [cmd, args] = useTime
+    ? [TIME, ['-f', '%e %U %S %M', '-o', timeFile, process.execPath, 'scripts/synth.js']]
+    : [process.execPath, ['scripts/synth.js']];
+  const t0 = performance.now();
+  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', env: { ...process.env, CDK8S_OUTDIR: undefined }, maxBuffer: 64 * 1024 * 1024 });
+  const wallS = (performance.now() - t0) / 1000;
+  const ok = r.status === 0 && fs.existsSync(path.join(cwd, 'dist', 'eks', 'kustomization.yaml'));
+  if (!useTime || !fs.existsSync(timeFile)) return { ok, wallS, cpuS: null, maxRssMb: null, stderr: r.stderr ?? '' };
+  const [, user, sys, rssKb] = fs.readFileSync(timeFile, 'utf8').trim().split('\n').pop()!.split(' ').map(Number);
+  return { ok, wallS, cpuS: user + sys, maxRssMb: rssKb / 1024, stderr: r.stderr ?? '' };
+}
+
+function measureCommand(name: string, command: string, cwd: string, repeats: number, note: string, log: (s: string) => void): CommandResult {
+  fs.rmSync(path.join(cwd, 'dist'), { recursive: true, force: true });
+  const warmUp = timeSynth(cwd);
+  if (!warmUp.ok) {
+    return { name, command, samplesS: [], medianS: null, cpuS: null, maxRssMb: null, note: `failed: ${lastLines(warmUp.stderr)}` };
+  }
+  const runs: Timed[] = [];
+  for (let i = 0; i < repeats; i++) {
+    const t = timeSynth(cwd);
+    if (!t.ok) return { name, command, samplesS: [], medianS: null, cpuS: null, maxRssMb: null, note: `failed: ${lastLines(t.stderr)}` };
+    runs.push(t);
+    log(`  ${name} run ${i + 1}/${repeats}: ${t.wallS.toFixed(2)} s`);
+  }
+  const cpu = runs.map((r) => r.cpuS).filter((x): x is number => x !== null);
+  const rss = runs.map((r) => r.maxRssMb).filter((x): x is number => x !== null);
+  return {
+    name, command,
+    samplesS: runs.map((r) => Math.round(r.wallS * 1000) / 1000),
+    medianS: median(runs.map((r) => r.wallS)),
+    cpuS: cpu.length ? median(cpu) : null,
+    maxRssMb: rss.length ? median(rss) : null,
+    note,
+  };
+}
+
+function lastLines(text: string): string {
+  return text.trim().split('\n').slice(-3).join(' / ').slice(0, 300);
+}
+
+/** What the registry and the ts-node install said. */
+export interface TsNodeSetup {
+  /** `npm view ts-node version`, or null when the registry could not be reached. */
+  readonly registryVersion: string | null;
+  /** Whether ts-node was installed into the copy. */
+  readonly installed: boolean;
+  readonly note: string;
+}
+
+function setUpTsNode(copy: string, log: (s: string) => void): TsNodeSetup {
+  const view = spawnSync('npm', ['view', 'ts-node', 'version'], { encoding: 'utf8', timeout: 60_000 });
+  const version = view.status === 0 ? view.stdout.trim().split('\n').pop()!.trim() : null;
+  if (!version) return { registryVersion: null, installed: false, note: `npm view ts-node failed (${lastLines(view.stderr ?? '')}); ts-node not measured` };
+  const prefix = path.join(copy, '.ts-node');
+  log(`  installing ts-node@${version} into the copy (${prefix})`);
+  // --legacy-peer-deps: ts-node must use the project's TypeScript, not a second one.
+  const install = spawnSync('npm', ['install', '--prefix', prefix, '--no-audit', '--no-fund', '--legacy-peer-deps', '--no-package-lock', `ts-node@${version}`], {
+    encoding: 'utf8', timeout: 300_000,
+  });
+  const installed = path.join(prefix, 'node_modules', 'ts-node');
+  if (install.status !== 0 || !fs.existsSync(installed)) {
+    return { registryVersion: version, installed: false, note: `npm install ts-node failed (${lastLines(install.stderr ?? '')}); ts-node not measured` };
+  }
+  fs.symlinkSync(installed, path.join(copy, 'node_modules', 'ts-node'));
+  fs.symlinkSync(path.join(installed, 'dist', 'bin.js'), path.join(copy, 'node_modules', '.bin', 'ts-node'));
+  return { registryVersion: version, installed: true, note: `ts-node ${version} (type-checks), the project's TypeScript` };
+}
+
+export interface CliResults {
+  readonly commands: CommandResult[];
+  readonly tsNode: TsNodeSetup;
+  /** Whether both variants wrote identical dist/ folders. */
+  readonly sameOutput: boolean | null;
+}
+
+/** Copies the repository twice under `work` and times the example's synth in each. */
+export function measureCli(repo: string, work: string, repeats: number, log: (s: string) => void): CliResults {
+  const tsxCopy = path.join(work, 'repo-tsx');
+  copyRepo(repo, tsxCopy);
+  fs.symlinkSync(path.join(repo, 'node_modules'), path.join(tsxCopy, 'node_modules'));
+  const app = /^app: (.*)$/m.exec(fs.readFileSync(path.join(tsxCopy, 'cdk8s.yaml'), 'utf8'))?.[1] ?? '?';
+  log(`cdk8s synth, app: ${app}`);
+  const commands = [measureCommand('cdk8s synth (tsx)', `npm run synth (cdk8s.yaml app: ${app})`, tsxCopy, repeats, 'as the project configures it', log)];
+
+  const tsNodeCopy = path.join(work, 'repo-ts-node');
+  copyRepo(repo, tsNodeCopy);
+  linkFarm(path.join(repo, 'node_modules'), path.join(tsNodeCopy, 'node_modules'));
+  const config = path.join(tsNodeCopy, 'cdk8s.yaml');
+  fs.writeFileSync(config, fs.readFileSync(config, 'utf8').replace(/^app: .*$/m, `app: ${TS_NODE_APP}`));
+  log(`cdk8s synth, app: ${TS_NODE_APP}`);
+  const tsNode = setUpTsNode(tsNodeCopy, log);
+  commands.push(tsNode.installed
+    ? measureCommand('cdk8s synth (ts-node)', `cdk8s synth (cdk8s.yaml app: ${TS_NODE_APP})`, tsNodeCopy, repeats, tsNode.note, log)
+    : { name: 'cdk8s synth (ts-node)', command: TS_NODE_APP, samplesS: [], medianS: null, cpuS: null, maxRssMb: null, note: tsNode.note });
+
+  const sameOutput = commands.every((c) => c.medianS !== null) ? sameTree(path.join(tsxCopy, 'dist'), path.join(tsNodeCopy, 'dist')) : null;
+  return { commands, tsNode, sameOutput };
+}
+
+function sameTree(a: string, b: string): boolean {
+  const list = (d: string): string[] => fs.readdirSync(d, { recursive: true, encoding: 'utf8' }).sort();
+  const fa = list(a);
+  const fb = list(b);
+  if (fa.join('\n') !== fb.join('\n')) return false;
+  return fa.every((f) => {
+    const pa = path.join(a, f);
+    return fs.statSync(pa).isDirectory() || fs.readFileSync(pa).equals(fs.readFileSync(path.join(b, f)));
+  });
+}

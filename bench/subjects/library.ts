@@ -1,0 +1,35 @@
+/**
+ * This library, as `npm run synth` uses it: `PythonMicroservice` per service,
+ * one App per cloud, `render()` (validate everything, then YAML in memory),
+ * then `publish()` into `<outDir>/dist/<cloud>/`, one file per object plus a
+ * kustomization.yaml, exactly the layout of dist/.
+ */
+import * as path from 'path';
+import { App } from 'cdk8s';
+import { PythonMicroservice } from '../../constructs';
+import { CloudTarget, publish, render } from '../../src/synth';
+import { CLOUDS, serviceName } from '../names';
+import { benchChart, serviceProps } from '../shape';
+import { RunResult } from '../types';
+
+/** Defines `n` services on every cloud. */
+export function define(n: number): CloudTarget[] {
+  return CLOUDS.map((cloud) => {
+    const app = new App();
+    const chart = benchChart(app);
+    for (let i = 0; i < n; i++) new PythonMicroservice(chart, serviceName(i), serviceProps(cloud, i));
+    return { cloud, app };
+  });
+}
+
+export function run(n: number, outDir: string): RunResult {
+  const t0 = performance.now();
+  const targets = define(n);
+  const t1 = performance.now();
+  const rendering = render(targets);
+  if (rendering.errors.length > 0) throw new Error(`the benchmark service is invalid:\n${rendering.errors.slice(0, 5).join('\n')}`);
+  const t2 = performance.now();
+  publish(rendering.files, path.join(outDir, 'dist'));
+  const t3 = performance.now();
+  return { phases: { define: t1 - t0, render: t2 - t1, write: t3 - t2 } };
+}
