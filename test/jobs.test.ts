@@ -2,7 +2,7 @@ import { Duration, Testing } from 'cdk8s';
 import { Delivery, MigrationCommand, PythonCronJob, PythonCronJobProps, PythonMicroservice, PythonMigration, PythonMigrationProps, cronProblem } from '../constructs';
 import { lintFindings, restrictedViolations } from './support/policies';
 import { validateAll } from './support/schema';
-import { baseProps, find } from './support/synth';
+import { baseProps, errorOf, find } from './support/synth';
 
 function synthJobs(migration?: Partial<PythonMigrationProps>, cron?: Partial<PythonCronJobProps>, image = 'ghcr.io/acme/orders-api:1.4.2') {
   const chart = Testing.chart();
@@ -13,12 +13,7 @@ function synthJobs(migration?: Partial<PythonMigrationProps>, cron?: Partial<Pyt
 }
 
 function jobsError(migration?: Partial<PythonMigrationProps>, cron?: Partial<PythonCronJobProps>): string {
-  try {
-    synthJobs(migration, cron);
-  } catch (e) {
-    return (e as Error).message;
-  }
-  throw new Error('expected synthesis to fail');
+  return errorOf(() => synthJobs(migration, cron));
 }
 
 describe('PythonMigration', () => {

@@ -1,7 +1,7 @@
 import { Duration, Testing } from 'cdk8s';
 import { CloudProfile, PythonMicroservice, PythonWorker, PythonWorkerProps, QueueScaler, WorkerCommand, WorkerLiveness } from '../constructs';
 import { validateAll } from './support/schema';
-import { appContainer, baseProps, find } from './support/synth';
+import { appContainer, baseProps, errorOf, find } from './support/synth';
 
 const ROLE = 'arn:aws:iam::111122223333:role/orders-api';
 
@@ -13,12 +13,7 @@ function synthWorker(workerProps: Partial<PythonWorkerProps>, appOverrides = {})
 }
 
 function workerError(workerProps: Partial<PythonWorkerProps>, appOverrides = {}): string {
-  try {
-    synthWorker(workerProps, appOverrides);
-  } catch (e) {
-    return (e as Error).message;
-  }
-  throw new Error('expected synthesis to fail');
+  return errorOf(() => synthWorker(workerProps, appOverrides));
 }
 
 describe('PythonWorker', () => {

@@ -1,26 +1,8 @@
 import * as path from 'path';
 import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
-import { Chart, Testing } from 'cdk8s';
 
-/** The chart's synth error (cdk8s prefixes each message with the construct path), or fails. */
-export function synthError(build: (chart: Chart) => void): string {
-  const chart = Testing.chart();
-  build(chart);
-  try {
-    Testing.synth(chart);
-  } catch (e) {
-    return (e as Error).message;
-  }
-  throw new Error('expected synthesis to fail');
-}
-
-/** The object of `kind` (and `name`), failing unless there is exactly one. */
-export function find(objects: any[], kind: string, name?: string): any {
-  const matches = objects.filter((o) => o.kind === kind && (name === undefined || o.metadata?.name === name));
-  if (matches.length !== 1) throw new Error(`expected one ${kind}${name ? ` named ${name}` : ''}, found ${matches.length}`);
-  return matches[0];
-}
+export { chartError as synthError, find } from '../support/synth';
 
 let workflowValidator: ValidateFunction | undefined;
 

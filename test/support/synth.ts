@@ -20,16 +20,26 @@ export function synthService(overrides: Partial<PythonMicroserviceProps> = {}, i
   return { chart, service, objects };
 }
 
-/** Synthesizes `overrides` and returns the error thrown by validation (or fails). */
-export function synthError(overrides: Partial<PythonMicroserviceProps>, id = 'orders-api'): string {
-  const chart: Chart = Testing.chart();
-  new PythonMicroservice(chart, id, baseProps(overrides));
+/** The message of the error `fn` throws; fails the test when it throws none. */
+export function errorOf(fn: () => unknown): string {
   try {
-    Testing.synth(chart);
+    fn();
   } catch (e) {
     return (e as Error).message;
   }
   throw new Error('expected synthesis to fail');
+}
+
+/** Builds constructs in a test chart and returns the synth error (cdk8s prefixes each message with the construct path). */
+export function chartError(build: (chart: Chart) => void): string {
+  const chart = Testing.chart();
+  build(chart);
+  return errorOf(() => Testing.synth(chart));
+}
+
+/** Synthesizes `overrides` and returns the error thrown by validation (or fails). */
+export function synthError(overrides: Partial<PythonMicroserviceProps>, id = 'orders-api'): string {
+  return chartError((chart) => new PythonMicroservice(chart, id, baseProps(overrides)));
 }
 
 /** The object of `kind` called `name` (or the only one of that kind). */
