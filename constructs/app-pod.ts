@@ -4,7 +4,7 @@ import { Exposure } from './exposure';
 import { selectorLabels, workloadLabels } from './labels';
 import { METRICS_PORT_NAME, MetricsProps, MonitorInput, resolveMetrics } from './metrics';
 import { NetworkPolicyInput, networkPolicySpec } from './network-policy';
-import { PYTHON_RUNTIME_ENV, buildPodTemplate } from './pod';
+import { ContainerDescription, PYTHON_RUNTIME_ENV, RUN_AS_GID, RUN_AS_UID, buildPodTemplate, writablePaths } from './pod';
 import { ICloudProfile, ProfileOutput } from './profiles/profile';
 import { ResourceSpec, ResourcesProps, resolveResources } from './resources';
 import { ServerScratchDir } from './server';
@@ -33,11 +33,12 @@ export interface AppPodInput {
   readonly ports?: k8s.ContainerPort[];
 }
 
-/** The pod template, its labels and its selector. */
+/** The pod template, its labels and selector, and the container as the image must match it. */
 export interface AppPod {
   readonly template: k8s.PodTemplateSpec;
   readonly labels: Record<string, string>;
   readonly selector: Record<string, string>;
+  readonly container: ContainerDescription;
 }
 
 /** Builds a hardened pod for another workload of `input.app`, sharing its runtime. */
@@ -71,7 +72,21 @@ export function appPod(input: AppPodInput, cloud: ProfileOutput): AppPod {
       scratchDirs: input.scratchDirs,
     },
   });
-  return { template, labels, selector };
+  const container: ContainerDescription = {
+    name: input.name,
+    image: app.container.image,
+    command: input.command,
+    port: undefined,
+    runAsUser: RUN_AS_UID,
+    runAsGroup: RUN_AS_GID,
+    env: { ...PYTHON_RUNTIME_ENV, ...input.env, ...app.appEnv.literalEnv },
+    config: app.appEnv.config,
+    secretEnvNames: app.appEnv.secretEnvNames,
+    writablePaths: writablePaths(input.scratchDirs),
+    resources: input.resources,
+    gracefulTimeoutSeconds: input.terminationGracePeriodSeconds,
+  };
+  return { template, labels, selector, container };
 }
 
 /** Checks that the props of a workload of an application name the application. */

@@ -4,6 +4,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { DENY_INGRESS_EXEMPTION, appPod, appWorkloadCloud, egressOnlyPolicy, requireApp } from './app-pod';
 import { dnsLabelProblem, suggestDnsLabel } from './names';
+import { ContainerDescription } from './pod';
 import { ResourcesProps } from './resources';
 import { IssueCollector } from './validation';
 import type { PythonMicroservice } from './python-microservice';
@@ -89,6 +90,8 @@ const ARGO_WAVE = 'argocd.argoproj.io/sync-wave';
 export class PythonMigration extends Construct {
   /** Name of the Job (with the version hash). */
   public readonly jobName: string;
+  /** The container as the image must match it (for the compose generator). */
+  public readonly container: ContainerDescription;
   /** The Job. */
   public readonly job: k8s.KubeJob;
   /** The NetworkPolicy of the Job's pods. */
@@ -117,6 +120,7 @@ export class PythonMigration extends Construct {
       terminationGracePeriodSeconds: 30, restartPolicy: 'Never', spread: false, scratchDirs: [],
     }, cloud);
 
+    this.container = pod.container;
     const annotations: Record<string, string> = delivery === Delivery.FLUX
       // A TTL would delete the finished Job, and Flux would re-create it and migrate again.
       ? { ...DENY_INGRESS_EXEMPTION, 'ignore-check.kube-linter.io/job-ttl-seconds-after-finished': 'Flux re-creates deleted Jobs; the name changes per version instead' }
@@ -170,6 +174,8 @@ export interface PythonCronJobProps extends AppJobProps {
 
 /** A scheduled Python task (management command, report) sharing the app's runtime. */
 export class PythonCronJob extends Construct {
+  /** The container as the image must match it (for the compose generator). */
+  public readonly container: ContainerDescription;
   /** The CronJob. */
   public readonly cronJob: k8s.KubeCronJob;
   /** The NetworkPolicy of its pods. */
@@ -200,6 +206,7 @@ export class PythonCronJob extends Construct {
       app, name, component: 'job', command, env: {}, resources: cloud.resources,
       terminationGracePeriodSeconds: 30, restartPolicy: 'Never', spread: false, scratchDirs: [],
     }, cloud);
+    this.container = pod.container;
     this.cronJob = new k8s.KubeCronJob(this, 'CronJob', {
       metadata: { name, labels: pod.labels, annotations: DENY_INGRESS_EXEMPTION },
       spec: {

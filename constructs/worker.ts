@@ -8,7 +8,7 @@ import { checkDuplicateEnv } from './env';
 import { ScaledObject } from './imports/scaledobject-keda.sh';
 import { TriggerAuthentication } from './imports/triggerauthentication-keda.sh';
 import { dnsLabelProblem, suggestDnsLabel } from './names';
-import { APP_CONTAINER } from './pod';
+import { APP_CONTAINER, ContainerDescription } from './pod';
 import { QueueScaler } from './queue-scaler';
 import { ResourcesProps, cpuBasisMillis } from './resources';
 import { AutoscalingProps, cpuAutoscaler, disruptionBudget, hpaOwnsReplicasAnnotation, resolveScaling } from './scaling';
@@ -97,6 +97,8 @@ export class PythonWorker extends Construct {
   public readonly concurrency?: number;
   /** terminationGracePeriodSeconds of the pods. */
   public readonly terminationGracePeriodSeconds: number;
+  /** The container as the image must match it (for the compose generator). */
+  public readonly container: ContainerDescription;
   /** The Deployment. */
   public readonly deployment: k8s.KubeDeployment;
   /** The PodDisruptionBudget, when more than one replica can run. */
@@ -157,6 +159,7 @@ export class PythonWorker extends Construct {
       spread: scaling.maxReplicas > 1, scratchDirs: metrics?.scratchDirs ?? [], ports: metrics ? [metrics.containerPort] : undefined,
     }, cloud);
 
+    this.container = pod.container;
     this.deployment = new k8s.KubeDeployment(this, 'Deployment', {
       metadata: {
         name: this.name,

@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import {
   CloudProfile, Exposure, ICloudProfile, NetworkPeer, PythonMicroservice, PythonServer, RestrictedNamespace, SecretBackend, SecretEnv,
   SecretFile, TlsCertificate, BackingService, PythonBuild, containerFiles, PythonWorker, WorkerCommand, WorkerLiveness,
-  QueueScaler, PythonMigration, MigrationCommand, PythonCronJob,
+  QueueScaler, PythonMigration, MigrationCommand, PythonCronJob, Workload, WorkloadRole,
 } from '../constructs';
 import { gitopsFiles } from './gitops';
 import { imageFor } from './images';
@@ -205,10 +205,16 @@ export function exampleGitopsFiles(): Map<string, string> {
  * ones (resources differ only where a profile applies platform rules).
  */
 export function exampleContainerFiles(targets: readonly CloudTarget[]): Map<string, string> {
-  const app = targets[0].app;
-  const services = app.node.findAll().filter((c): c is PythonMicroservice => c instanceof PythonMicroservice);
+  const all = targets[0].app.node.findAll();
+  const of = <T extends Construct>(type: abstract new (...args: never[]) => T): T[] => all.filter((c): c is T => c instanceof type);
+  const workloads: Workload[] = [
+    ...of(PythonMicroservice).map((s) => ({ container: s.container, role: WorkloadRole.WEB, build: BUILDS[s.name] })),
+    ...of(PythonWorker).map((w) => ({ container: w.container, role: WorkloadRole.WORKER })),
+    ...of(PythonMigration).map((m) => ({ container: m.container, role: WorkloadRole.MIGRATION })),
+    ...of(PythonCronJob).map((c) => ({ container: c.container, role: WorkloadRole.CRON })),
+  ];
   const files = containerFiles(
-    services.map((s) => ({ container: s.container, build: BUILDS[s.name] })),
+    workloads,
     BUILDS['orders-api'],
     { outDir: 'dist/container', backingServices: [BackingService.postgres(), BackingService.redis()] },
   );

@@ -118,6 +118,18 @@ describe('a synth with bad input', () => {
   });
 });
 
+describe('the container side of the example', () => {
+  test('compose runs every workload from the same description as its pod', () => {
+    const compose = parseAllDocuments(rendering.files.get('container/compose.yaml')!)[0].toJSON();
+    expect(Object.keys(compose.services)).toEqual([
+      'orders-api', 'inventory', 'recommendations', 'orders-worker', 'orders-events', 'orders-api-migrate', 'orders-nightly-report', 'postgres', 'redis',
+    ]);
+    const worker = objectsOf(rendering, 'eks').find((o) => o.kind === 'Deployment' && o.metadata.name === 'orders-worker');
+    expect(compose.services['orders-worker'].command).toEqual(worker.spec.template.spec.containers[0].command);
+    expect(compose.services['orders-worker'].user).toBe('10001:10001');
+  });
+});
+
 describe('image promotion', () => {
   const DIGEST = 'ghcr.io/acme/orders-api@sha256:' + 'a'.repeat(64);
 
