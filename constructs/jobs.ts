@@ -3,7 +3,7 @@ import { ApiObject, Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { DENY_INGRESS_EXEMPTION, appPod, appWorkloadCloud, egressOnlyPolicy, requireApp } from './app-pod';
-import { dnsLabelProblem, suggestDnsLabel } from './names';
+import { nameIssue } from './names';
 import { ContainerDescription } from './pod';
 import { ResourcesProps } from './resources';
 import { IssueCollector } from './validation';
@@ -103,7 +103,8 @@ export class PythonMigration extends Construct {
     requireApp(this, props.app);
     const app = props.app;
     const base = props.name ?? `${app.name}-migrate`;
-    checkName(base, issues);
+    const badBase = nameIssue(base);
+    if (badBase) issues.add(badBase);
     const command = props.command?.command ?? [];
     issues.check(command.length > 0 && command.every((c) => typeof c === 'string' && c.length > 0), {
       prop: 'command', rule: 'must be a non-empty argv', received: command, fix: 'Use MigrationCommand.django(), .alembic() or .command([...]).',
@@ -188,7 +189,8 @@ export class PythonCronJob extends Construct {
     const app = props.app;
     const name = props.name ?? id;
     // CronJob names become Job names plus an 11-character suffix.
-    checkName(name, issues, 52);
+    const badName = nameIssue(name);
+    if (badName) issues.add(badName);
     const command = props.command ?? [];
     issues.check(Array.isArray(command) && command.length > 0 && command.every((c) => typeof c === 'string' && c.length > 0), {
       prop: 'command', rule: 'must be a non-empty argv', received: command, fix: 'Pass e.g. [\'python\', \'-m\', \'django\', \'clearsessions\'].',
@@ -234,11 +236,6 @@ export class PythonCronJob extends Construct {
 function sharedObjects(app: PythonMicroservice): ApiObject[] {
   const kinds = new Set(['ServiceAccount', 'ConfigMap', 'Secret', 'SecretProviderClass', 'ExternalSecret', 'SecretStore']);
   return app.node.children.filter((c): c is ApiObject => c instanceof ApiObject && kinds.has(c.kind));
-}
-
-function checkName(name: string, issues: IssueCollector, max = 52): void {
-  const problem = dnsLabelProblem(name, max);
-  issues.check(!problem, { prop: 'name', rule: problem ?? '', received: name, fix: `Use a name like '${suggestDnsLabel(name).slice(0, max)}'.` });
 }
 
 function retries(n: number | undefined, issues: IssueCollector): number {

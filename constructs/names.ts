@@ -1,3 +1,5 @@
+import type { PropIssue } from './validation';
+
 /**
  * Name and reference rules of the Kubernetes API and of container registries,
  * checked at synth time so that a typo fails here and not at `kubectl apply`.
@@ -36,6 +38,17 @@ export function dnsSubdomainProblem(name: string): string | undefined {
     return 'must be a DNS-1123 subdomain: lowercase letters, digits, \'-\' and \'.\'';
   }
   return undefined;
+}
+
+/**
+ * The issue with an object name that is not a DNS-1123 label of at most `max`
+ * characters, or undefined. 52 leaves room for the suffixes Kubernetes and this
+ * library add (`-config-<hash>`, a CronJob's Job suffix).
+ */
+export function nameIssue(name: string, max = 52): PropIssue | undefined {
+  const problem = dnsLabelProblem(name, max);
+  if (!problem) return undefined;
+  return { prop: 'name', rule: problem, received: name, fix: `Use a name like '${suggestDnsLabel(name).slice(0, max)}' (${max} characters at most).` };
 }
 
 /** Suggests a valid DNS-1123 label close to `name`. */

@@ -1,6 +1,6 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { dnsLabelProblem, suggestDnsLabel } from './names';
+import { nameIssue } from './names';
 import { IssueCollector } from './validation';
 
 /** Props of {@link RestrictedNamespace}. */
@@ -32,8 +32,8 @@ export class RestrictedNamespace extends Construct {
     super(scope, id);
     const issues = IssueCollector.of(this);
     this.name = props.name ?? id;
-    const problem = dnsLabelProblem(this.name);
-    issues.check(!problem, { prop: 'name', rule: problem ?? '', received: this.name, fix: `Use a name like '${suggestDnsLabel(this.name)}'.` });
+    const bad = nameIssue(this.name, 63);
+    if (bad) issues.add(bad);
     const version = props.podSecurityVersion ?? 'v1.28';
     issues.check(/^(latest|v1\.\d+)$/.test(version), {
       prop: 'podSecurityVersion', rule: 'must be \'latest\' or a Kubernetes minor version like \'v1.28\'', received: version, fix: 'Use the version of your cluster, e.g. \'v1.28\'.',

@@ -7,7 +7,7 @@ import { selectorLabels, workloadLabels } from './labels';
 import { checkDuplicateEnv } from './env';
 import { ScaledObject } from './imports/scaledobject-keda.sh';
 import { TriggerAuthentication } from './imports/triggerauthentication-keda.sh';
-import { dnsLabelProblem, suggestDnsLabel } from './names';
+import { nameIssue } from './names';
 import { APP_CONTAINER, ContainerDescription } from './pod';
 import { QueueScaler } from './queue-scaler';
 import { ResourcesProps, cpuBasisMillis } from './resources';
@@ -116,8 +116,8 @@ export class PythonWorker extends Construct {
     super(scope, id);
     const issues = IssueCollector.of(this);
     this.name = props.name ?? id;
-    const problem = dnsLabelProblem(this.name, 52);
-    issues.check(!problem, { prop: 'name', rule: problem ?? '', received: this.name, fix: `Use a name like '${suggestDnsLabel(this.name)}'.` });
+    const bad = nameIssue(this.name);
+    if (bad) issues.add(bad);
     requireApp(this, props.app);
     const app = props.app;
 

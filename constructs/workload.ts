@@ -2,7 +2,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AppEnvProps } from './app-env';
 import { NetworkPeer } from './exposure';
-import { LABEL_VALUE, dnsLabelProblem, dnsSubdomainProblem, imagePinProblem, suggestDnsLabel } from './names';
+import { LABEL_VALUE, dnsSubdomainProblem, imagePinProblem, nameIssue } from './names';
 import { ICloudProfile, Placement, ProfileOutput, neutralIngress, neutralOutput } from './profiles/profile';
 import { ResourcesProps } from './resources';
 import { IssueCollector } from './validation';
@@ -69,11 +69,8 @@ export function checkWorkloadProps(id: string, props: WorkloadProps, required: R
     issues.check(value !== undefined && value !== null, { prop, rule: 'is required', received: value, fix });
   }
   const name = props.name ?? id;
-  const nameProblem = dnsLabelProblem(name, 52);
-  issues.check(!nameProblem, {
-    prop: 'name', rule: nameProblem ?? '', received: name,
-    fix: `Use a name like '${suggestDnsLabel(name)}' (52 characters at most, so derived names fit).`,
-  });
+  const bad = nameIssue(name);
+  if (bad) issues.add(bad);
   if (props.image !== undefined) {
     const pin = imagePinProblem(props.image);
     if (pin) issues.add({ prop: 'image', rule: pin.rule, received: props.image, fix: pin.fix });
