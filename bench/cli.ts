@@ -11,7 +11,7 @@ import * as path from 'path';
 import { CommandResult, median } from './report';
 
 const TIME = '/usr/bin/time';
-const TS_NODE_APP = 'npx ts-node --prefer-ts-exts src/main.ts';
+const TS_NODE_APP = 'npx ts-node --prefer-ts-exts examples/shop/main.ts';
 /** Not copied: installed or generated state. */
 const SKIP = new Set(['node_modules', '.git', 'lib', '.cdk8s.out', 'dist.next', 'dist.old', 'coverage', path.join('bench', 'results')]);
 

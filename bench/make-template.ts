@@ -1,6 +1,6 @@
 /** Builds the peers' template (bench/template.ts) with the library. */
 import { App } from 'cdk8s';
-import { PythonMicroservice } from '../constructs';
+import { PythonMicroservice } from '../src';
 import { CLOUDS, serviceName } from './names';
 import { benchChart, serviceProps } from './shape';
 import { SENTINEL, Template } from './template';

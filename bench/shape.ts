@@ -5,7 +5,7 @@
  */
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { CloudProfile, Exposure, ICloudProfile, PythonMicroserviceProps, PythonServer, SecretEnv } from '../constructs';
+import { CloudProfile, Exposure, ICloudProfile, PythonMicroserviceProps, PythonServer, SecretEnv } from '../src';
 import { AZURE_TENANT, Cloud, NAMESPACE, azureClientId, serviceName } from './names';
 
 /** The cloud identity of service `i` on `cloud`. */

@@ -95,3 +95,29 @@ export function collectWarnings(scope: Construct): string[] {
   }
   return out;
 }
+
+/**
+ * The one error type of the library and the app kit: every broken rule found in
+ * the user's input, each on its own line, with the construct path it is about.
+ * Callers make one `instanceof ValidationError` check; `errors` holds the lines
+ * without the summary.
+ */
+export class ValidationError extends Error {
+  /** Formats issues of one construct (or one named input) as error lines. */
+  public static fromIssues(summary: string, issues: readonly PropIssue[], where?: Construct | string): ValidationError {
+    const path = typeof where === 'string' ? where : where?.node.path;
+    return new ValidationError(summary, issues.map((i) => (path ? `[${path}] ` : '') + formatIssue(i)), path);
+  }
+
+  /** Each broken rule, as `[path] '<prop>' <rule>; received <value>. <fix>`. */
+  public readonly errors: readonly string[];
+  /** The construct path (or input name) the error is about, when it is about one. */
+  public readonly path?: string;
+
+  public constructor(summary: string, errors: readonly string[], path?: string) {
+    super(errors.length > 0 ? `${summary}\n${errors.map((e) => `  ${e}`).join('\n')}` : summary);
+    this.name = 'ValidationError';
+    this.errors = [...errors];
+    this.path = path;
+  }
+}

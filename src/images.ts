@@ -18,8 +18,8 @@
  * name, since a silently ignored override would deploy the old build.
  */
 import { Construct } from 'constructs';
-import { formatIssue, imagePinProblem, PropIssue } from '../constructs';
-import { DNS1123_LABEL } from '../constructs/names';
+import { DNS1123_LABEL, imagePinProblem } from '../constructs/names';
+import { PropIssue, ValidationError, formatIssue } from '../constructs/validation';
 
 /** Context key holding a map from service name to image. */
 export const IMAGE_CONTEXT_KEY = 'pyservice:images';
@@ -42,14 +42,6 @@ export interface ImageResolution {
   readonly issue?: PropIssue;
 }
 
-/** An override that the synth refuses; its message is in the project's error shape. */
-export class ImageOverrideError extends Error {
-  public constructor(public readonly issues: readonly PropIssue[]) {
-    super(issues.map(formatIssue).join('\n'));
-    this.name = 'ImageOverrideError';
-  }
-}
-
 /**
  * The environment variable that overrides the image of `service`:
  * `orders-api` → `IMAGE_ORDERS_API`. One-to-one for DNS-1123 labels, the only
@@ -59,12 +51,12 @@ export class ImageOverrideError extends Error {
  */
 export function imageVariable(service: string): string {
   if (typeof service !== 'string' || !DNS1123_LABEL.test(service)) {
-    throw new Error(formatIssue({
+    throw new ValidationError('No IMAGE_ variable can be derived:', [formatIssue({
       prop: 'service',
       rule: 'must be a service name (a DNS-1123 label) to derive its IMAGE_ variable',
       received: service,
       fix: 'Pass the name the service is deployed under, e.g. \'orders-api\'.',
-    }));
+    })]);
   }
   return IMAGE_VARIABLE_PREFIX + service.toUpperCase().replace(/-/g, '_');
 }
@@ -103,12 +95,12 @@ function contextImages(scope: Construct | undefined): Record<string, unknown> {
  *
  * @example
  *   image: imageFor('orders-api', 'ghcr.io/acme/orders-api:1.4.2'),
- * @throws ImageOverrideError when the override is unpinned or malformed, e.g.
+ * @throws ValidationError when the override is unpinned or malformed, e.g.
  *   `'IMAGE_ORDERS_API' must not use the mutable tag ':latest'; received "ghcr.io/acme/orders-api:latest". ...`
  */
 export function imageFor(service: string, fallback: string, env: NodeJS.ProcessEnv = process.env, scope?: Construct): string {
   const resolution = resolveImage(service, fallback, env, scope);
-  if (resolution.issue) throw new ImageOverrideError([resolution.issue]);
+  if (resolution.issue) throw new ValidationError('The image override is refused:', [formatIssue(resolution.issue)]);
   return resolution.image;
 }
 

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, App, Yaml } from 'cdk8s';
-import { collectWarnings } from '../constructs';
+import { collectWarnings } from '../constructs/validation';
 import { ManifestWriter } from './yaml';
 
 /** One cloud's app, rendered into its own folder. */
@@ -111,38 +111,6 @@ export function publish(files: Map<string, string>, dest: string): void {
   if (fs.existsSync(dest)) fs.renameSync(dest, old);
   fs.renameSync(next, dest);
   fs.rmSync(old, { recursive: true, force: true });
-}
-
-/** Where {@link synthesize} writes, and where it reports. */
-export interface SynthesizeOptions {
-  /** The folder replaced with the rendered files on success. */
-  readonly dist: string;
-  /** A second folder that gets a copy (the cdk8s CLI's output folder), if any. */
-  readonly staging?: string;
-  /** Receives warnings and errors. */
-  readonly stderr: (text: string) => void;
-  /** Files besides the manifests (relative to dist), produced only once every target is valid. */
-  readonly extraFiles?: (targets: readonly CloudTarget[]) => Map<string, string>;
-}
-
-/**
- * Renders every target and, only if all of them are valid, publishes the
- * files. Returns the process exit code: 0 on success, 1 when any input was
- * rejected, in which case nothing on disk changes.
- */
-export function synthesize(targets: readonly CloudTarget[], options: SynthesizeOptions): number {
-  const result = render(targets);
-  for (const w of foldClouds(result.warnings)) options.stderr(`warning: ${w}\n`);
-  if (result.errors.length > 0) {
-    const errors = foldClouds(result.errors);
-    options.stderr(`\nSynthesis failed with ${errors.length} error(s); ${path.basename(options.dist)}/ was not changed:\n`);
-    for (const e of errors) options.stderr(`  ${e}\n`);
-    return 1;
-  }
-  const files = new Map([...result.files, ...(options.extraFiles?.(targets) ?? [])]);
-  if (options.staging && path.resolve(options.staging) !== path.resolve(options.dist)) publish(files, options.staging);
-  publish(files, options.dist);
-  return 0;
 }
 
 /** Folds messages that are identical on several clouds into one line naming the clouds. */

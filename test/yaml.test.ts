@@ -1,12 +1,12 @@
 import { Yaml } from 'cdk8s';
-import { exampleTargets } from '../src/example';
+import { shopApp } from '../examples/shop/shop';
 import { ManifestWriter } from '../src/yaml';
 
 describe('ManifestWriter writes exactly what cdk8s Yaml.stringify writes', () => {
   test('for every object of the example on every cloud', () => {
     const writer = new ManifestWriter();
     let count = 0;
-    for (const { app } of exampleTargets()) {
+    for (const app of shopApp({ env: {} }).targets) {
       for (const chart of app.charts) {
         for (const obj of chart.toJson()) {
           expect(writer.stringify(obj)).toBe(Yaml.stringify(obj));

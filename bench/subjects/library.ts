@@ -6,7 +6,7 @@
  */
 import * as path from 'path';
 import { App } from 'cdk8s';
-import { PythonMicroservice } from '../../constructs';
+import { PythonMicroservice } from '../../src';
 import { CloudTarget, publish, render } from '../../src/synth';
 import { CLOUDS, serviceName } from '../names';
 import { benchChart, serviceProps } from '../shape';

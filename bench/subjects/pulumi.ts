@@ -6,7 +6,7 @@
  */
 import { drain } from '../pulumi-mocks';
 import { Chart } from 'cdk8s';
-import { PythonMicroservice } from '../../constructs';
+import { PythonMicroservice } from '../../src';
 import { Cdk8sComponent, PythonMicroserviceComponent } from '../../src/pulumi';
 import { CLOUDS, NAMESPACE, serviceName } from '../names';
 import { benchChart, serviceProps } from '../shape';

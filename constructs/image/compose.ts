@@ -3,7 +3,7 @@ import { Document, Scalar } from 'yaml';
 import { parseImage } from '../names';
 import { parseMemory } from '../quantity';
 import { ContainerDescription } from '../pod';
-import { PropIssue, formatIssue } from '../validation';
+import { PropIssue, ValidationError } from '../validation';
 import { BackingService, ComposeHealthcheck } from './backing';
 import { PythonBuild } from './build';
 import { containerIssues } from './dockerfile';
@@ -199,7 +199,7 @@ export function renderCompose(workloads: readonly Workload[], build: PythonBuild
 /** Throws every issue at once, in the project's error shape. */
 export function assertNoIssues(issues: readonly PropIssue[], what: string): void {
   if (issues.length > 0) {
-    throw new Error(`Cannot render ${what}:\n${issues.map((i) => `  ${formatIssue(i)}`).join('\n')}`);
+    throw ValidationError.fromIssues(`Cannot render ${what}:`, issues);
   }
 }
 

@@ -1,6 +1,6 @@
 import { dnsLabelProblem } from '../names';
 import { ContainerDescription, PYTHON_RUNTIME_ENV } from '../pod';
-import { PropIssue, formatIssue } from '../validation';
+import { PropIssue, ValidationError } from '../validation';
 import { APP_DIR, IGNORED_AT_ROOT, PythonBuild, VENV_DIR } from './build';
 
 /** Name of the user and group the image creates (the pod refers to them by number only). */
@@ -17,12 +17,12 @@ const RUNTIME_MOUNTS = ['/dev', '/proc', '/sys'];
  *
  * Nothing secret is written: no env value of the service, no secret name, no build argument.
  *
- * @throws Error listing every broken rule when the build or the container cannot be rendered
+ * @throws ValidationError listing every broken rule when the build or the container cannot be rendered
  */
 export function renderDockerfile(container: ContainerDescription, build: PythonBuild): string {
   const issues = [...build.validate(), ...containerIssues(container)];
   if (issues.length > 0) {
-    throw new Error(`Cannot render the Dockerfile of '${container?.name}':\n${issues.map((i) => `  ${formatIssue(i)}`).join('\n')}`);
+    throw ValidationError.fromIssues(`Cannot render the Dockerfile of '${container?.name}':`, issues);
   }
   const uid = container.runAsUser;
   const gid = container.runAsGroup;

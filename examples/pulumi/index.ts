@@ -1,9 +1,10 @@
 /**
- * The example shop (src/example.ts) deployed with Pulumi: the same constructs,
+ * The example shop (examples/shop/shop.ts) deployed with Pulumi: the same constructs,
  * props and validation as `npm run synth`, registered object by object through
  * @pulumi/kubernetes.
  *
- *   pulumi config set cloud eks              # eks, gke or aks: the profile set of CLOUDS
+ *   pulumi config set cloud eks              # eks, gke or aks
+ *   pulumi config set environment prod       # staging or prod (default prod)
  *   pulumi config set --secret kubeconfig "$(cat cluster.kubeconfig)"   # else the ambient kubeconfig
  *   pulumi config set oidcIssuer https://…   # EKS (IRSA) and AKS: the cluster's OIDC issuer, for the outputs
  *   pulumi config set gcpProject acme-prod   # GKE: the cluster's project, if not the service accounts'
@@ -11,27 +12,32 @@
  */
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import { CLOUDS, defineShop } from '../../src/example';
-import { Cdk8sComponent } from '../../src/pulumi';
+import { Cdk8sComponent } from 'pyservice-k8s/pulumi';
+import { Cloud, ENVIRONMENTS, IMAGES, defineShop } from '../shop/shop';
+
+const CLOUDS: readonly Cloud[] = ['eks', 'gke', 'aks'];
 
 const config = new pulumi.Config();
-const cloud = config.require('cloud');
-const profileFor = CLOUDS[cloud];
-if (!profileFor) {
-  throw new Error(`'cloud' must be one of ${Object.keys(CLOUDS).join(', ')}; received ${JSON.stringify(cloud)}. Run \`pulumi config set cloud ${Object.keys(CLOUDS)[0]}\`.`);
+const cloud = config.require('cloud') as Cloud;
+if (!CLOUDS.includes(cloud)) {
+  throw new Error(`'cloud' must be one of ${CLOUDS.join(', ')}; received ${JSON.stringify(cloud)}. Run \`pulumi config set cloud eks\`.`);
+}
+const environment = config.get('environment') ?? 'prod';
+if (!ENVIRONMENTS[environment]) {
+  throw new Error(`'environment' must be one of ${Object.keys(ENVIRONMENTS).join(', ')}; received ${JSON.stringify(environment)}. Run \`pulumi config set environment prod\`.`);
 }
 
 /** The target cluster; without `kubeconfig` the provider uses ~/.kube/config or $KUBECONFIG. */
-const provider = new k8s.Provider(`${cloud}-cluster`, {
+const provider = new k8s.Provider(`${environment}-${cloud}-cluster`, {
   kubeconfig: config.getSecret('kubeconfig'),
   context: config.get('context'),
 });
 
-/** Every object of the shop, as `dist/<cloud>/` holds it. */
+/** Every object of the shop, as `dist/<environment>/<cloud>/` holds it. */
 const shop = new Cdk8sComponent('shop', {
-  define: (app) => defineShop(app, profileFor),
-  // Validation errors read as in `npm run synth`: `[eks] [shop/orders-api] 'image' ...`.
-  label: cloud,
+  define: (app) => defineShop(app, { cloud, environment, image: (service) => IMAGES![service].image }),
+  // Validation errors read as in `npm run synth`: `[prod/eks] [shop/orders-api] 'image' ...`.
+  label: `${environment}/${cloud}`,
   cluster: { oidcIssuer: config.get('oidcIssuer'), gcpProject: config.get('gcpProject') },
 }, { provider });
 
@@ -50,7 +56,7 @@ export const identityBindings = shop.identityBindings;
 // subject. Declare the role with that name and path (or update its trust policy):
 //
 //   import * as aws from '@pulumi/aws';
-//   import { EksIdentityBinding } from '../../src/pulumi';
+//   import { EksIdentityBinding } from 'pyservice-k8s/pulumi';
 //   const cluster = aws.eks.getClusterOutput({ name: 'shop' });
 //   const issuer = cluster.identities[0].oidcs[0].issuer;            // also pass as cluster.oidcIssuer above
 //   const oidc = aws.iam.getOpenIdConnectProviderOutput({ url: issuer });
@@ -83,7 +89,7 @@ export const identityBindings = shop.identityBindings;
 // Kubernetes ServiceAccount act as the Google service account.
 //
 //   import * as gcp from '@pulumi/gcp';
-//   import { GkeIdentityBinding } from '../../src/pulumi';
+//   import { GkeIdentityBinding } from 'pyservice-k8s/pulumi';
 //   for (const [key, binding] of Object.entries(shop.identities)) {
 //     const b = binding as pulumi.Output<GkeIdentityBinding>;
 //     new gcp.serviceaccount.IAMMember(`${key}-workload-identity`, {
@@ -97,7 +103,7 @@ export const identityBindings = shop.identityBindings;
 // managed identity with that client ID with the cluster's issuer and this subject.
 //
 //   import * as azure from '@pulumi/azure-native';
-//   import { AksIdentityBinding } from '../../src/pulumi';
+//   import { AksIdentityBinding } from 'pyservice-k8s/pulumi';
 //   const aks = azure.containerservice.getManagedClusterOutput({ resourceGroupName: 'shop', resourceName: 'shop' });
 //   const issuer = aks.oidcIssuerProfile.apply((p) => p!.issuerURL!);  // also pass as cluster.oidcIssuer above
 //   const identityNames: Record<string, string> = { 'shop/orders-api': 'orders-api', 'shop/inventory': 'inventory' };

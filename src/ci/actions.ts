@@ -8,7 +8,7 @@
  * stole CI secrets; 0.35.0, the release with immutable tags, was not affected.
  * A tag can move, a SHA cannot: pin the others the same way once reviewed.
  */
-import { PropIssue } from '../../constructs';
+import { PropIssue } from '../../constructs/validation';
 
 /** The actions the workflow uses, by role. */
 export interface ActionRefs {

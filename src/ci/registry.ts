@@ -3,7 +3,7 @@
  * token (keyless): the cloud trusts tokens from this repository, so no
  * long-lived key is stored anywhere.
  */
-import { PropIssue } from '../../constructs';
+import { PropIssue } from '../../constructs/validation';
 import { ActionRefs } from './actions';
 
 /** A workflow step, as GitHub Actions reads it. */

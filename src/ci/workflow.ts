@@ -1,7 +1,9 @@
 /**
- * Generates the GitHub Actions workflow that takes a commit to one cloud:
- * test, build and scan every image, push it, synthesize the manifests with the
- * pushed digests, and hand them to GitOps by committing them (or opening a PR).
+ * Generates the GitHub Actions workflow that takes a commit to a group of
+ * targets (usually the environments on one cloud): test, build and scan every
+ * image, push it once, then, target after target in promotion order,
+ * synthesize the manifests with the pushed digests and hand them to GitOps by
+ * committing them (or opening a PR).
  *
  * Each job holds only the permissions its own steps need, because every action
  * in a job can read that job's token:
@@ -11,13 +13,13 @@
  * | test | push, PR | contents: read |
  * | scan (build + Trivy) | push, PR | contents: read |
  * | publish (build + push) | push to the branch | contents: read, id-token: write |
- * | deliver (synth + commit) | push to the branch | contents: write (+ pull-requests: write) |
+ * | deliver-<target> (synth + commit), one per target | push to the branch | contents: write (+ pull-requests: write) |
  *
  * The scanner never runs beside cloud credentials, and no npm package (whose
  * install scripts run arbitrary code) runs beside the OIDC token.
  */
 import { Document, isScalar, visit } from 'yaml';
-import { formatIssue, PropIssue } from '../../constructs';
+import { PropIssue, ValidationError } from '../../constructs/validation';
 import { branchProblem, repoPathProblem } from '../../constructs/gitops';
 import { dnsLabelProblem } from '../../constructs/names';
 import { imageVariable } from '../images';
@@ -48,10 +50,44 @@ export enum DeliveryMode {
   PULL_REQUEST = 'pull-request',
 }
 
+/** One place the workflow delivers to, in promotion order. */
+export interface WorkflowTarget {
+  /** Target name, e.g. `staging` or `prod-eks`; names its deliver job. */
+  readonly name: string;
+  /**
+   * GitHub environment of the target's deliver job: required reviewers and
+   * wait timers set on it in the repository settings gate the promotion.
+   */
+  readonly environment: string;
+  /** Folder of the target's manifests, relative to the repository root, e.g. `dist/prod/eks`. */
+  readonly manifests: string;
+  /**
+   * Branch the synthesized manifests are delivered to, the one Argo CD or Flux follows.
+   * A branch of its own keeps `branch` free of pipeline commits, so a local
+   * `npm run synth` there never reverts a promoted image.
+   */
+  readonly deployBranch: string;
+}
+
 /** Options of {@link renderWorkflow}. */
 export interface WorkflowOptions {
-  /** Cloud folder under `dist/`, e.g. `eks`; names the workflow and what it delivers. */
-  readonly cloud: string;
+  /**
+   * Names the workflow (`deploy-<name>`), e.g. the cloud its targets run on.
+   * @default - the workflow is named `deploy`
+   */
+  readonly name?: string;
+  /**
+   * Cloud whose own registry the images go to, when `registry` is not given:
+   * `eks` (ECR), `gke` (Artifact Registry) or `aks` (ACR).
+   * @default - `name`
+   */
+  readonly cloud?: string;
+  /**
+   * Where the images go, in promotion order: each target's deliver job waits for
+   * the previous one, so one pushed digest reaches staging first and production
+   * only after staging succeeded (and after the approval its GitHub environment asks for).
+   */
+  readonly targets: readonly WorkflowTarget[];
   /** Every service whose image is built; each gets `IMAGE_<NAME>` at synth time. */
   readonly services: readonly WorkflowService[];
   /**
@@ -64,13 +100,6 @@ export interface WorkflowOptions {
    * @default 'main'
    */
   readonly branch?: string;
-  /**
-   * Branch the synthesized manifests are delivered to, the one Argo CD or Flux follows.
-   * A branch of its own keeps `branch` free of pipeline commits, so a local
-   * `npm run synth` there never reverts a promoted image.
-   * @default 'deploy/<cloud>'
-   */
-  readonly deployBranch?: string;
   /**
    * Commit to the deploy branch, or open a pull request against it.
    * @default DeliveryMode.COMMIT
@@ -98,20 +127,17 @@ export interface WorkflowOptions {
   readonly trivyVersion?: string;
 }
 
-/** Rejected workflow options; the message lists each in the project's error shape. */
-export class WorkflowOptionsError extends Error {
-  public constructor(public readonly issues: readonly PropIssue[]) {
-    super(`The ${issues.length === 1 ? 'workflow option is' : 'workflow options are'} invalid:\n  ${issues.map(formatIssue).join('\n  ')}`);
-    this.name = 'WorkflowOptionsError';
-  }
+interface ResolvedTarget extends WorkflowTarget {
+  /** Job id of the target's deliver job. */
+  readonly job: string;
 }
 
 interface Resolved {
-  readonly cloud: string;
-  readonly manifests: string;
+  /** `deploy` or `deploy-<name>`. */
+  readonly workflow: string;
+  readonly targets: readonly ResolvedTarget[];
   readonly services: ReadonlyArray<Required<WorkflowService> & { readonly variable: string; readonly key: string }>;
   readonly branch: string;
-  readonly deployBranch: string;
   readonly deliveryMode: DeliveryMode;
   readonly nodeVersion: string;
   readonly platform: string;
@@ -120,20 +146,51 @@ interface Resolved {
 }
 
 /**
- * The workflow for one cloud, as YAML for `.github/workflows/deploy-<cloud>.yml`.
+ * The workflow for one group of targets, as YAML for `.github/workflows/deploy-<name>.yml`.
  *
- * @throws WorkflowOptionsError listing every broken rule of `options`
+ * @throws ValidationError listing every broken rule of `options`
  */
 export function renderWorkflow(options: WorkflowOptions): string {
   const { resolved, registry, issues } = resolve(options);
   const binding = registry?.bind(resolved.actions);
   const allIssues = [...issues, ...(binding?.issues ?? [])];
-  if (allIssues.length > 0 || !binding) throw new WorkflowOptionsError(allIssues);
+  if (allIssues.length > 0 || !binding) {
+    const workflow = options.name ? `deploy-${options.name}` : 'deploy';
+    throw ValidationError.fromIssues(`The workflow options of ${workflow} are invalid:`, allIssues, `ci/${workflow}`);
+  }
 
   const r = resolved;
   const onBranch = `github.event_name != 'pull_request' && github.ref == 'refs/heads/${r.branch}'`;
+  const deliverJobs: Record<string, object> = {};
+  r.targets.forEach((target, i) => {
+    deliverJobs[target.job] = {
+      'name': `Synthesize and deliver ${target.manifests}`,
+      // Promotion order: the same pushed digests reach each target only after the previous one was delivered.
+      'needs': i === 0 ? 'publish' : ['publish', r.targets[i - 1].job],
+      'if': onBranch,
+      'runs-on': 'ubuntu-latest',
+      'environment': target.environment,
+      'permissions': r.deliveryMode === DeliveryMode.PULL_REQUEST ? { 'contents': 'write', 'pull-requests': 'write' } : { contents: 'write' },
+      'steps': [
+        ...checkoutAndNode(r),
+        { run: 'npm ci' },
+        {
+          name: 'Synthesize with the pushed digests',
+          run: 'npm run synth',
+          env: Object.fromEntries(r.services.map((s) => [s.variable, `\${{ needs.publish.outputs.${s.variable} }}`])),
+        },
+        {
+          // `npm test` would compare dist/ with a synth without the overrides; render
+          // what the GitOps tool will render instead.
+          name: `Validate ${target.manifests}`,
+          run: `kubectl kustomize "${target.manifests}" > /dev/null\ngit status --short -- "${target.manifests}"`,
+        },
+        ...deliverySteps(r, target),
+      ],
+    };
+  });
   const workflow = {
-    'name': `deploy-${r.cloud}`,
+    'name': r.workflow,
     'on': {
       push: { branches: [r.branch] },
       pull_request: { branches: [r.branch] },
@@ -143,7 +200,7 @@ export function renderWorkflow(options: WorkflowOptions): string {
     // Deliveries queue instead of cancelling each other (a cancelled push can leave
     // an image without manifests); pull request runs replace their previous run.
     'concurrency': {
-      'group': `\${{ github.event_name == 'pull_request' && format('deploy-${r.cloud}-pr-{0}', github.ref) || 'deploy-${r.cloud}' }}`,
+      'group': `\${{ github.event_name == 'pull_request' && format('${r.workflow}-pr-{0}', github.ref) || '${r.workflow}' }}`,
       'cancel-in-progress': '${{ github.event_name == \'pull_request\' }}',
     },
     'jobs': {
@@ -174,29 +231,7 @@ export function renderWorkflow(options: WorkflowOptions): string {
           ...r.services.flatMap((s) => publishSteps(r, s, binding.imageRepository(s.name))),
         ],
       },
-      deliver: {
-        'name': `Synthesize and deliver dist/${r.cloud}`,
-        'needs': 'publish',
-        'if': onBranch,
-        'runs-on': 'ubuntu-latest',
-        'permissions': r.deliveryMode === DeliveryMode.PULL_REQUEST ? { 'contents': 'write', 'pull-requests': 'write' } : { contents: 'write' },
-        'steps': [
-          ...checkoutAndNode(r),
-          { run: 'npm ci' },
-          {
-            name: 'Synthesize with the pushed digests',
-            run: 'npm run synth',
-            env: Object.fromEntries(r.services.map((s) => [s.variable, `\${{ needs.publish.outputs.${s.variable} }}`])),
-          },
-          {
-            // `npm test` would compare dist/ with a synth without the overrides; render
-            // what the GitOps tool will render instead.
-            name: `Validate dist/${r.cloud}`,
-            run: `kubectl kustomize "${r.manifests}" > /dev/null\ngit status --short -- "${r.manifests}"`,
-          },
-          ...deliverySteps(r),
-        ],
-      },
+      ...deliverJobs,
     },
   };
   return toYaml(workflow, r);
@@ -204,34 +239,44 @@ export function renderWorkflow(options: WorkflowOptions): string {
 
 function resolve(options: WorkflowOptions): { resolved: Resolved; registry?: ContainerRegistry; issues: PropIssue[] } {
   const issues: PropIssue[] = [];
-  const cloud = options.cloud;
-  const cloudProblem = dnsLabelProblem(cloud);
-  if (cloudProblem) issues.push({ prop: 'cloud', rule: cloudProblem, received: cloud, fix: 'Use the folder name under dist/, e.g. \'eks\'.' });
+  const name = options.name;
+  const nameProblem = name === undefined ? undefined : dnsLabelProblem(name);
+  if (nameProblem) issues.push({ prop: 'name', rule: nameProblem, received: name, fix: 'Use a short label such as the cloud, e.g. \'eks\'.' });
+  const cloud = options.cloud ?? name;
   const branch = options.branch ?? 'main';
-  const deployBranch = options.deployBranch ?? `deploy/${cloud}`;
-  for (const [prop, value] of [['branch', branch], ['deployBranch', deployBranch]] as const) {
-    const problem = branchProblem(value);
-    if (problem) issues.push({ prop, ...problem, received: value });
-  }
-  const registry = options.registry ?? ContainerRegistry.forCloud(cloud);
+  const branchIssue = branchProblem(branch);
+  if (branchIssue) issues.push({ prop: 'branch', ...branchIssue, received: branch });
+  const targets = (options.targets ?? []).map((t, i): ResolvedTarget => {
+    const problem = branchProblem(t.deployBranch);
+    if (problem) issues.push({ prop: `targets[${i}].deployBranch`, ...problem, received: t.deployBranch });
+    const pathProblem = repoPathProblem(t.manifests);
+    if (pathProblem) issues.push({ prop: `targets[${i}].manifests`, rule: pathProblem.rule, received: t.manifests, fix: 'Use a path relative to the repository root, e.g. \'dist/prod\'.' });
+    const jobProblem = dnsLabelProblem(t.name);
+    if (jobProblem) issues.push({ prop: `targets[${i}].name`, rule: jobProblem, received: t.name, fix: 'Use the target name, e.g. \'prod-eks\'.' });
+    const envProblem = dnsLabelProblem(t.environment);
+    if (envProblem) issues.push({ prop: `targets[${i}].environment`, rule: envProblem, received: t.environment, fix: 'Use the environment name, e.g. \'prod\'.' });
+    return { ...t, job: `deliver-${t.name}` };
+  });
+  if (targets.length === 0) issues.push({ prop: 'targets', rule: 'must list at least one target', received: [], fix: 'Pass e.g. [{ name: \'prod\', environment: \'prod\', manifests: \'dist/prod\', deployBranch: \'deploy/prod\' }].' });
+  const registry = options.registry ?? (cloud === undefined ? undefined : ContainerRegistry.forCloud(cloud));
   if (!registry) {
-    issues.push({ prop: 'registry', rule: 'must be given for a cloud without a default registry', received: cloud, fix: 'Pass ContainerRegistry.ecr(), .artifactRegistry() or .acr().' });
+    issues.push({ prop: 'registry', rule: 'must be given for targets on a cloud without a default registry', received: cloud, fix: 'Pass ContainerRegistry.ecr(), .artifactRegistry() or .acr().' });
   }
   const services = (options.services ?? []).map((s, i) => {
-    const nameProblem = dnsLabelProblem(s.name);
-    if (nameProblem) issues.push({ prop: `services[${i}].name`, rule: nameProblem, received: s.name, fix: 'Use the service name, e.g. \'orders-api\'.' });
+    const serviceProblem = dnsLabelProblem(s.name);
+    if (serviceProblem) issues.push({ prop: `services[${i}].name`, rule: serviceProblem, received: s.name, fix: 'Use the service name, e.g. \'orders-api\'.' });
     const dockerfile = s.dockerfile ?? `dist/container/${s.name}/Dockerfile`;
     const context = s.context ?? '.';
     for (const [prop, value] of [[`services[${i}].dockerfile`, dockerfile], [`services[${i}].context`, context]] as const) {
       const problem = repoPathProblem(value);
       if (problem) issues.push({ prop, rule: problem.rule, received: value, fix: 'Use a path relative to the repository root, e.g. \'dist/container/orders-api/Dockerfile\'.' });
     }
-    const key = nameProblem ? `service_${i}` : s.name.replace(/-/g, '_');
-    const variable = nameProblem ? `IMAGE_${i}` : imageVariable(s.name);
+    const key = serviceProblem ? `service_${i}` : s.name.replace(/-/g, '_');
+    const variable = serviceProblem ? `IMAGE_${i}` : imageVariable(s.name);
     return { name: s.name, dockerfile, context, key, variable };
   });
   if (services.length === 0) issues.push({ prop: 'services', rule: 'must list at least one service', received: [], fix: 'Pass e.g. [{ name: \'orders-api\' }].' });
-  const duplicates = services.map((s) => s.name).filter((name, i, all) => all.indexOf(name) !== i);
+  const duplicates = services.map((s) => s.name).filter((n, i, all) => all.indexOf(n) !== i);
   if (duplicates.length > 0) issues.push({ prop: 'services', rule: 'must name each service once', received: [...new Set(duplicates)], fix: 'Remove the repeated entries.' });
   const nodeVersion = options.nodeVersion ?? '20';
   if (!/^\d+(\.\d+){0,2}$/.test(nodeVersion)) issues.push({ prop: 'nodeVersion', rule: 'must be a Node.js version like \'20\' or \'20.19.0\'', received: nodeVersion, fix: 'Use \'20\'.' });
@@ -244,7 +289,7 @@ function resolve(options: WorkflowOptions): { resolved: Resolved; registry?: Con
   const actions = resolveActions(options.actions);
   issues.push(...actions.issues);
   return {
-    resolved: { cloud, manifests: `dist/${cloud}`, services, branch, deployBranch, deliveryMode, nodeVersion, platform, actions: actions.refs, trivyVersion },
+    resolved: { workflow: name ? `deploy-${name}` : 'deploy', targets, services, branch, deliveryMode, nodeVersion, platform, actions: actions.refs, trivyVersion },
     registry,
     issues,
   };
@@ -321,15 +366,15 @@ function publishSteps(r: Resolved, s: Resolved['services'][number], repository: 
 const BOT = '-c user.name="github-actions[bot]" -c user.email="41898282+github-actions[bot]@users.noreply.github.com"';
 
 /**
- * Commit mode replaces only dist/<cloud> on the deploy branch, creating the branch
+ * Commit mode replaces only the target's folder on the deploy branch, creating the branch
  * from this commit the first time. The token reaches git through this step's env
  * only; GITHUB_TOKEN pushes start no new workflow run, so delivery cannot loop.
  */
-function deliverySteps(r: Resolved): Step[] {
-  const env = { DEPLOY_BRANCH: r.deployBranch, MANIFESTS: r.manifests };
+function deliverySteps(r: Resolved, t: ResolvedTarget): Step[] {
+  const env = { DEPLOY_BRANCH: t.deployBranch, MANIFESTS: t.manifests };
   if (r.deliveryMode === DeliveryMode.COMMIT) {
     return [{
-      name: `Commit dist/${r.cloud} to ${r.deployBranch}`,
+      name: `Commit ${t.manifests} to ${t.deployBranch}`,
       env: { ...env, GITHUB_TOKEN: '${{ github.token }}' },
       run: [
         'set -euo pipefail',
@@ -346,25 +391,25 @@ function deliverySteps(r: Resolved): Step[] {
         'cd .gitops',
         'git add -A -- "${MANIFESTS}"',
         'if git diff --cached --quiet; then echo "${MANIFESTS} is already up to date on ${DEPLOY_BRANCH}"; exit 0; fi',
-        `git ${BOT} commit -m "deploy(${r.cloud}): images built from \${GITHUB_SHA}"`,
+        `git ${BOT} commit -m "deploy(${t.name}): images built from \${GITHUB_SHA}"`,
         'remote push origin "HEAD:refs/heads/${DEPLOY_BRANCH}"',
       ].join('\n'),
     }];
   }
   return [
-    { name: `Check out ${r.deployBranch}`, uses: r.actions.checkout, with: { 'ref': r.deployBranch, 'path': '.gitops', 'persist-credentials': false } },
-    { name: `Copy dist/${r.cloud}`, env, run: 'rm -rf ".gitops/${MANIFESTS}" && mkdir -p ".gitops/${MANIFESTS}"\ncp -R "${MANIFESTS}/." ".gitops/${MANIFESTS}/"' },
+    { name: `Check out ${t.deployBranch}`, uses: r.actions.checkout, with: { 'ref': t.deployBranch, 'path': '.gitops', 'persist-credentials': false } },
+    { name: `Copy ${t.manifests}`, env, run: 'rm -rf ".gitops/${MANIFESTS}" && mkdir -p ".gitops/${MANIFESTS}"\ncp -R "${MANIFESTS}/." ".gitops/${MANIFESTS}/"' },
     {
-      name: `Open a pull request against ${r.deployBranch}`,
+      name: `Open a pull request against ${t.deployBranch}`,
       uses: r.actions.createPullRequest,
       with: {
         'path': '.gitops',
-        'base': r.deployBranch,
-        'branch': `promote/${r.cloud}`,
-        'add-paths': r.manifests,
-        'commit-message': `deploy(${r.cloud}): images built from \${{ github.sha }}`,
-        'title': `Deploy ${r.cloud}: images built from \${{ github.sha }}`,
-        'body': `Manifests of dist/${r.cloud} synthesized with the images pushed by run \${{ github.run_id }}.`,
+        'base': t.deployBranch,
+        'branch': `promote/${t.name}`,
+        'add-paths': t.manifests,
+        'commit-message': `deploy(${t.name}): images built from \${{ github.sha }}`,
+        'title': `Deploy ${t.name}: images built from \${{ github.sha }}`,
+        'body': `Manifests of ${t.manifests} synthesized with the images pushed by run \${{ github.run_id }}.`,
         'delete-branch': true,
       },
     },
@@ -374,8 +419,8 @@ function deliverySteps(r: Resolved): Step[] {
 function toYaml(workflow: object, r: Resolved): string {
   const doc = new Document(workflow);
   doc.commentBefore = [
-    ` Deploys dist/${r.cloud}: generated by src/ci/workflow.ts on every synth, do not edit by hand.`,
-    ` Copy it to .github/workflows/deploy-${r.cloud}.yml. Setup: see "From commit to cluster" in README.md.`,
+    ` Deploys ${r.targets.map((t) => t.manifests).join(', ')}: generated by pyservice-k8s on every synth, do not edit by hand.`,
+    ` Copy it to .github/workflows/${r.workflow}.yml.`,
   ].join('\n');
   visit(doc, {
     Scalar(_key, node) {

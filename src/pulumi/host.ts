@@ -1,5 +1,5 @@
 import * as pulumi from '@pulumi/pulumi';
-import { WorkloadIdentity } from '../../constructs';
+import { WorkloadIdentity } from '../../constructs/profiles/profile';
 import { ingressBackends } from './dependencies';
 import { CloudIdentityBinding, ClusterIdentityInputs, identityBinding } from './identity';
 import { Manifest, registerManifest } from './kinds';

@@ -1,5 +1,5 @@
 import * as pulumi from '@pulumi/pulumi';
-import { WorkloadIdentity } from '../../constructs';
+import { WorkloadIdentity } from '../../constructs/profiles/profile';
 import { Manifest } from './kinds';
 import { withoutUndefined } from './util';
 

@@ -1,33 +1,35 @@
 import { parse, parseAllDocuments } from 'yaml';
 import { ContainerRegistry } from '../../src/ci/registry';
 import { DeliveryMode } from '../../src/ci/workflow';
-import { GitOpsError, gitopsFiles, GitOpsOptions } from '../../src/gitops';
+import { DeliveryOptions, DeliveryTarget, deliveryFiles } from '../../src/gitops';
+import { ValidationError } from '../../constructs/validation';
 import { validateAll } from '../support/schema';
 import { find, validateWorkflow } from './support';
 
-const SERVICES = ['orders-api', 'inventory', 'recommendations'];
-const OPTIONS: GitOpsOptions = {
-  repoUrl: 'https://github.com/acme/shop.git',
-  namespace: 'shop',
-  clouds: { eks: { services: SERVICES }, gke: { services: SERVICES }, aks: { services: SERVICES } },
-};
+const SERVICES = ['orders-api', 'inventory', 'recommendations'].map((name) => ({ name }));
+const OPTIONS: DeliveryOptions = { repoUrl: 'https://github.com/acme/shop.git', namespace: 'shop' };
+
+/** One prod target per cloud, as the example has. */
+const TARGETS: DeliveryTarget[] = ['eks', 'gke', 'aks'].map((cloud) => ({
+  name: `prod-${cloud}`, environment: 'prod', group: cloud, cloud, folder: `prod/${cloud}`, manifests: `dist/prod/${cloud}`, deployBranch: `deploy/prod/${cloud}`,
+}));
 
 const docs = (text: string): any[] => parseAllDocuments(text).map((d) => d.toJS());
 
-describe('gitopsFiles', () => {
-  const files = gitopsFiles(OPTIONS);
+describe('deliveryFiles', () => {
+  const files = deliveryFiles(TARGETS, SERVICES, OPTIONS);
 
-  test('one Application, one Flux file and one workflow per cloud, relative to dist/', () => {
+  test('one Application and one Flux file per target, one workflow per cloud, relative to the output folder', () => {
     expect([...files.keys()].sort()).toEqual([
       'ci/deploy-aks.yml', 'ci/deploy-eks.yml', 'ci/deploy-gke.yml',
-      'gitops/aks/argocd-application.yaml', 'gitops/aks/flux.yaml',
-      'gitops/eks/argocd-application.yaml', 'gitops/eks/flux.yaml',
-      'gitops/gke/argocd-application.yaml', 'gitops/gke/flux.yaml',
+      'gitops/prod/aks/argocd-application.yaml', 'gitops/prod/aks/flux.yaml',
+      'gitops/prod/eks/argocd-application.yaml', 'gitops/prod/eks/flux.yaml',
+      'gitops/prod/gke/argocd-application.yaml', 'gitops/prod/gke/flux.yaml',
     ]);
   });
 
   test.each(['eks', 'gke', 'aks'])('%s: the objects validate against the Argo CD and Flux CRDs', (cloud) => {
-    const objects = [...docs(files.get(`gitops/${cloud}/argocd-application.yaml`)!), ...docs(files.get(`gitops/${cloud}/flux.yaml`)!)];
+    const objects = [...docs(files.get(`gitops/prod/${cloud}/argocd-application.yaml`)!), ...docs(files.get(`gitops/prod/${cloud}/flux.yaml`)!)];
     expect(objects.map((o) => o.kind)).toEqual(['Application', 'GitRepository', 'Kustomization']);
     expect(validateAll(objects)).toEqual([]);
   });
@@ -38,68 +40,65 @@ describe('gitopsFiles', () => {
 
   test('Argo CD, Flux and the pipeline agree on the folder and the deploy branch', () => {
     // GIVEN
-    const application = find(docs(files.get('gitops/eks/argocd-application.yaml')!), 'Application');
-    const flux = docs(files.get('gitops/eks/flux.yaml')!);
+    const application = find(docs(files.get('gitops/prod/eks/argocd-application.yaml')!), 'Application');
+    const flux = docs(files.get('gitops/prod/eks/flux.yaml')!);
     const workflow = parse(files.get('ci/deploy-eks.yml')!);
-    const commit = workflow.jobs.deliver.steps.at(-1);
+    const commit = workflow.jobs['deliver-prod-eks'].steps.at(-1);
     // THEN
-    expect(application.metadata.name).toBe('shop-eks');
-    expect(application.spec.source).toEqual({ repoURL: 'https://github.com/acme/shop.git', targetRevision: 'deploy/eks', path: 'dist/eks' });
+    expect(application.metadata.name).toBe('shop-prod-eks');
+    expect(application.spec.source).toEqual({ repoURL: 'https://github.com/acme/shop.git', targetRevision: 'deploy/prod/eks', path: 'dist/prod/eks' });
     expect(application.spec.destination.namespace).toBe('shop');
-    expect(find(flux, 'GitRepository').spec.ref).toEqual({ branch: 'deploy/eks' });
-    expect(find(flux, 'Kustomization').spec.path).toBe('./dist/eks');
-    expect(commit.env).toMatchObject({ DEPLOY_BRANCH: 'deploy/eks', MANIFESTS: 'dist/eks' });
+    expect(find(flux, 'GitRepository').spec.ref).toEqual({ branch: 'deploy/prod/eks' });
+    expect(find(flux, 'Kustomization').spec.path).toBe('./dist/prod/eks');
+    expect(commit.env).toMatchObject({ DEPLOY_BRANCH: 'deploy/prod/eks', MANIFESTS: 'dist/prod/eks' });
     expect(workflow.on.push.branches).toEqual(['main']);
   });
 
-  test('per-cloud branch, registry and Dockerfile, and shared Argo CD settings, are passed through', () => {
+  test('branch, registry and Dockerfile per target group, and shared Argo CD settings, are passed through', () => {
     // GIVEN / WHEN
-    const custom = gitopsFiles({
-      ...OPTIONS,
-      name: 'acme-shop',
-      argoCd: { autoSync: true, prune: true, selfHeal: true },
-      deliveryMode: DeliveryMode.PULL_REQUEST,
-      clouds: {
-        eks: {
-          services: [{ name: 'orders-api', dockerfile: 'docker/orders.Dockerfile' }],
-          deployBranch: 'main',
-          registry: ContainerRegistry.ecr({ repositoryPrefix: 'shop/' }),
-        },
+    const custom = deliveryFiles(
+      [{ ...TARGETS[0], deployBranch: 'main' }],
+      [{ name: 'orders-api', dockerfile: 'docker/orders.Dockerfile' }],
+      {
+        ...OPTIONS,
+        name: 'acme-shop',
+        argoCd: { autoSync: true, prune: true, selfHeal: true },
+        ci: { deliveryMode: DeliveryMode.PULL_REQUEST, registries: { eks: ContainerRegistry.ecr({ repositoryPrefix: 'shop/' }) } },
       },
-    });
+    );
     // THEN
-    const application = find(docs(custom.get('gitops/eks/argocd-application.yaml')!), 'Application');
-    expect(application.metadata.name).toBe('acme-shop-eks');
+    const application = find(docs(custom.get('gitops/prod/eks/argocd-application.yaml')!), 'Application');
+    expect(application.metadata.name).toBe('acme-shop-prod-eks');
     expect(application.spec.source.targetRevision).toBe('main');
     expect(application.spec.syncPolicy.automated).toEqual({ prune: true, selfHeal: true });
     const workflow = parse(custom.get('ci/deploy-eks.yml')!);
     expect(workflow.jobs.publish.outputs.IMAGE_ORDERS_API).toBe('${{ steps.ecr.outputs.registry }}/shop/orders-api@${{ steps.build_orders_api.outputs.digest }}');
     expect(workflow.jobs.scan.steps.find((s: any) => s.name === 'Build orders-api').with.file).toBe('docker/orders.Dockerfile');
-    expect(workflow.jobs.deliver.permissions['pull-requests']).toBe('write');
+    expect(workflow.jobs['deliver-prod-eks'].permissions['pull-requests']).toBe('write');
   });
 
-  test('every mistake of every cloud is reported at once, naming the file it belongs to', () => {
+  test('without services there is no workflow, only the GitOps files', () => {
+    expect([...deliveryFiles(TARGETS.slice(0, 1), [], OPTIONS).keys()]).toEqual(['gitops/prod/eks/argocd-application.yaml', 'gitops/prod/eks/flux.yaml']);
+  });
+
+  test('every mistake of every target is reported at once, naming the file it belongs to', () => {
     // GIVEN
-    const options: GitOpsOptions = {
-      ...OPTIONS,
-      repoUrl: 'git@github.com:acme/shop.git',
-      clouds: { eks: { services: ['Orders'] }, gke: { services: SERVICES, deployBranch: 'deploy..gke' } },
-    };
+    const targets = [TARGETS[0], { ...TARGETS[1], deployBranch: 'deploy..gke' }];
     // WHEN
-    let error: GitOpsError | undefined;
+    let error: ValidationError | undefined;
     try {
-      gitopsFiles(options);
+      deliveryFiles(targets, [{ name: 'Orders' }], { ...OPTIONS, repoUrl: 'git@github.com:acme/shop.git' });
     } catch (e) {
-      error = e as GitOpsError;
+      error = e as ValidationError;
     }
     // THEN
-    expect(error).toBeInstanceOf(GitOpsError);
+    expect(error).toBeInstanceOf(ValidationError);
     expect(error!.errors).toEqual(expect.arrayContaining([
-      expect.stringMatching(/^\[gitops\/eks\] \[flux\/shop-eks\] 'repoUrl' must be an https:\/\/ or ssh:\/\/ URL \(Flux does not accept/),
+      expect.stringMatching(/^\[gitops\/prod\/eks\] \[flux\/shop-prod-eks\] 'repoUrl' must be an https:\/\/ or ssh:\/\/ URL \(Flux does not accept/),
       expect.stringMatching(/^\[ci\/deploy-eks\] 'services\[0\].name' must be a DNS-1123 label/),
-      expect.stringMatching(/^\[gitops\/gke\] \[argocd\/shop-gke\] 'branch' must be a git branch name/),
-      expect.stringMatching(/^\[ci\/deploy-gke\] 'deployBranch' must be a git branch name/),
+      expect.stringMatching(/^\[gitops\/prod\/gke\] \[argocd\/shop-prod-gke\] 'branch' must be a git branch name/),
+      expect.stringMatching(/^\[ci\/deploy-gke\] 'targets\[0\].deployBranch' must be a git branch name/),
     ]));
-    expect(error!.message).toMatch(/^The GitOps files have \d+ error\(s\):\n {2}\[/);
+    expect(error!.message).toMatch(/^The delivery files have \d+ error\(s\):\n {2}\[/);
   });
 });

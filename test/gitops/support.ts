@@ -7,17 +7,17 @@ export { chartError as synthError, find } from '../support/synth';
 let workflowValidator: ValidateFunction | undefined;
 
 /**
- * Validates a workflow against SchemaStore's github-workflow.json from ../shared.
- * `strictTypes: false` because the upstream schema does not compile in Ajv's
- * strict mode (see shared/gitops/SOURCES.md); `strictTuples: false` silences
- * the same schema's tuple warnings.
+ * Validates a workflow against SchemaStore's github-workflow.json, kept
+ * unmodified in schemas/github. `strictTypes: false` because the upstream
+ * schema does not compile in Ajv's strict mode (see schemas/SOURCES.md);
+ * `strictTuples: false` silences the same schema's tuple warnings.
  */
 export function validateWorkflow(workflow: unknown): string[] {
   if (!workflowValidator) {
     const ajv = new Ajv({ strictTypes: false, strictTuples: false, allErrors: true });
     addFormats(ajv);
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const schema = require(path.resolve(__dirname, '..', '..', '..', 'shared', 'gitops', 'schemas', 'github-workflow.json'));
+    const schema = require(path.resolve(__dirname, '..', '..', 'schemas', 'github', 'github-workflow.json'));
     workflowValidator = ajv.compile(schema);
   }
   if (workflowValidator(workflow)) return [];

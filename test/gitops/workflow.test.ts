@@ -6,10 +6,18 @@ import { validateWorkflow } from './support';
 
 const SERVICES = [{ name: 'orders-api' }, { name: 'inventory' }, { name: 'recommendations' }];
 
-function workflow(overrides: Partial<WorkflowOptions> = {}): { text: string; wf: any } {
-  const text = renderWorkflow({ cloud: 'eks', services: SERVICES, ...overrides });
+/** One target per cloud, as the example has for prod. */
+function targets(cloud: string) {
+  return [{ name: `prod-${cloud}`, environment: 'prod', manifests: `dist/prod/${cloud}`, deployBranch: `deploy/prod/${cloud}` }];
+}
+
+function workflow(overrides: Partial<WorkflowOptions> & { cloud?: string } = {}): { text: string; wf: any } {
+  const cloud = overrides.cloud ?? 'eks';
+  const text = renderWorkflow({ name: cloud, targets: targets(cloud), services: SERVICES, ...overrides });
   return { text, wf: parse(text) };
 }
+
+const DELIVER = 'deliver-prod-eks';
 
 /** Every step of every job, with its job name. */
 function steps(wf: any): Array<{ job: string; step: any }> {
@@ -31,7 +39,7 @@ describe('renderWorkflow', () => {
     const { wf } = workflow({ branch: 'trunk' });
     expect(wf.on).toEqual({ push: { branches: ['trunk'] }, pull_request: { branches: ['trunk'] }, workflow_dispatch: {} });
     expect(wf.jobs.publish.if).toBe('github.event_name != \'pull_request\' && github.ref == \'refs/heads/trunk\'');
-    expect(wf.jobs.deliver.if).toBe(wf.jobs.publish.if);
+    expect(wf.jobs[DELIVER].if).toBe(wf.jobs.publish.if);
     expect(wf.jobs.test.if).toBeUndefined();
     expect(wf.jobs.scan.if).toBeUndefined();
   });
@@ -39,7 +47,21 @@ describe('renderWorkflow', () => {
   test('installs and tests first, then scans, publishes and delivers in order', () => {
     const { wf } = workflow();
     expect(wf.jobs.test.steps.map((s: any) => s.run).filter(Boolean)).toEqual(['npm ci', 'npm test']);
-    expect([wf.jobs.scan.needs, wf.jobs.publish.needs, wf.jobs.deliver.needs]).toEqual(['test', 'scan', 'publish']);
+    expect([wf.jobs.scan.needs, wf.jobs.publish.needs, wf.jobs[DELIVER].needs]).toEqual(['test', 'scan', 'publish']);
+  });
+
+  test('targets are delivered in promotion order, each in its GitHub environment, from one build', () => {
+    const { wf } = workflow({
+      targets: [
+        { name: 'staging-eks', environment: 'staging', manifests: 'dist/staging/eks', deployBranch: 'deploy/staging/eks' },
+        ...targets('eks'),
+      ],
+    });
+    expect(Object.keys(wf.jobs)).toEqual(['test', 'scan', 'publish', 'deliver-staging-eks', 'deliver-prod-eks']);
+    expect(wf.jobs['deliver-staging-eks']).toMatchObject({ needs: 'publish', environment: 'staging' });
+    expect(wf.jobs['deliver-prod-eks']).toMatchObject({ needs: ['publish', 'deliver-staging-eks'], environment: 'prod' });
+    expect(wf.jobs['deliver-prod-eks'].steps.at(-1).env).toMatchObject({ DEPLOY_BRANCH: 'deploy/prod/eks', MANIFESTS: 'dist/prod/eks' });
+    expect(validateWorkflow(wf)).toEqual([]);
   });
 
   test('OIDC: only the publish job may request an id token, and only deliver may write', () => {
@@ -48,14 +70,14 @@ describe('renderWorkflow', () => {
     expect(wf.jobs.test.permissions).toEqual({ contents: 'read' });
     expect(wf.jobs.scan.permissions).toEqual({ contents: 'read' });
     expect(wf.jobs.publish.permissions).toEqual({ 'contents': 'read', 'id-token': 'write' });
-    expect(wf.jobs.deliver.permissions).toEqual({ contents: 'write' });
+    expect(wf.jobs[DELIVER].permissions).toEqual({ contents: 'write' });
   });
 
   test('pull request delivery also may write pull requests, and opens one against the deploy branch', () => {
     const { wf } = workflow({ deliveryMode: DeliveryMode.PULL_REQUEST });
-    expect(wf.jobs.deliver.permissions).toEqual({ 'contents': 'write', 'pull-requests': 'write' });
-    const pr = wf.jobs.deliver.steps.find((s: any) => s.uses === DEFAULT_ACTIONS.createPullRequest);
-    expect(pr.with).toMatchObject({ 'path': '.gitops', 'base': 'deploy/eks', 'branch': 'promote/eks', 'add-paths': 'dist/eks' });
+    expect(wf.jobs[DELIVER].permissions).toEqual({ 'contents': 'write', 'pull-requests': 'write' });
+    const pr = wf.jobs[DELIVER].steps.find((s: any) => s.uses === DEFAULT_ACTIONS.createPullRequest);
+    expect(pr.with).toMatchObject({ 'path': '.gitops', 'base': 'deploy/prod/eks', 'branch': 'promote/prod-eks', 'add-paths': 'dist/prod/eks' });
   });
 
   test('Trivy scans every image, fails on fixable HIGH and CRITICAL findings, before anything is pushed', () => {
@@ -80,7 +102,7 @@ describe('renderWorkflow', () => {
 
   test('the pushed digest of every service reaches the synth as IMAGE_<SERVICE>', () => {
     const { wf } = workflow();
-    const synth = wf.jobs.deliver.steps.find((s: any) => s.run === 'npm run synth');
+    const synth = wf.jobs[DELIVER].steps.find((s: any) => s.run === 'npm run synth');
     for (const [name, variable] of [['orders-api', 'IMAGE_ORDERS_API'], ['inventory', 'IMAGE_INVENTORY'], ['recommendations', 'IMAGE_RECOMMENDATIONS']]) {
       const key = name.replace(/-/g, '_');
       expect(wf.jobs.publish.outputs[variable]).toBe(`\${{ steps.ecr.outputs.registry }}/${name}@\${{ steps.build_${key}.outputs.digest }}`);
@@ -92,11 +114,11 @@ describe('renderWorkflow', () => {
 
   test('the manifests are validated with kubectl kustomize and committed to the deploy branch only', () => {
     const { wf } = workflow();
-    const names = wf.jobs.deliver.steps.map((s: any) => s.name ?? s.uses ?? s.run);
-    expect(names.slice(-2)).toEqual(['Validate dist/eks', 'Commit dist/eks to deploy/eks']);
-    expect(wf.jobs.deliver.steps.at(-2).run).toContain('kubectl kustomize "dist/eks"');
-    const commit = wf.jobs.deliver.steps.at(-1);
-    expect(commit.env).toEqual({ DEPLOY_BRANCH: 'deploy/eks', MANIFESTS: 'dist/eks', GITHUB_TOKEN: '${{ github.token }}' });
+    const names = wf.jobs[DELIVER].steps.map((s: any) => s.name ?? s.uses ?? s.run);
+    expect(names.slice(-2)).toEqual(['Validate dist/prod/eks', 'Commit dist/prod/eks to deploy/prod/eks']);
+    expect(wf.jobs[DELIVER].steps.at(-2).run).toContain('kubectl kustomize "dist/prod/eks"');
+    const commit = wf.jobs[DELIVER].steps.at(-1);
+    expect(commit.env).toEqual({ DEPLOY_BRANCH: 'deploy/prod/eks', MANIFESTS: 'dist/prod/eks', GITHUB_TOKEN: '${{ github.token }}' });
     expect(commit.run).toContain('remote push origin "HEAD:refs/heads/${DEPLOY_BRANCH}"');
   });
 
@@ -192,20 +214,24 @@ describe('renderWorkflow errors', () => {
   test('every broken option is listed at once', () => {
     const error = (() => {
       try {
-        renderWorkflow({ cloud: 'EKS', services: [{ name: 'Orders' }, { name: 'inventory', dockerfile: '../Dockerfile' }], deployBranch: 'deploy..eks', nodeVersion: 'lts' });
+        renderWorkflow({
+          name: 'EKS', services: [{ name: 'Orders' }, { name: 'inventory', dockerfile: '../Dockerfile' }],
+          targets: [{ name: 'prod', environment: 'prod', manifests: 'dist/prod', deployBranch: 'deploy..eks' }], nodeVersion: 'lts',
+        });
       } catch (e) {
         return (e as Error).message;
       }
       throw new Error('expected an error');
     })();
-    expect(error).toMatch(/^The workflow options are invalid:\n/);
-    for (const prop of ['cloud', 'deployBranch', 'registry', 'services[0].name', 'services[1].dockerfile', 'nodeVersion']) {
-      expect(error).toContain(`\n  '${prop}' `);
+    expect(error).toMatch(/^The workflow options of deploy-EKS are invalid:\n/);
+    for (const prop of ['name', 'targets[0].deployBranch', 'registry', 'services[0].name', 'services[1].dockerfile', 'nodeVersion']) {
+      expect(error).toContain(`\n  [ci/deploy-EKS] '${prop}' `);
     }
   });
 
   test('a workflow needs at least one service, each once', () => {
-    expect(() => renderWorkflow({ cloud: 'eks', services: [] })).toThrow('\'services\' must list at least one service; received []. Pass e.g. [{ name: \'orders-api\' }].');
-    expect(() => renderWorkflow({ cloud: 'eks', services: [{ name: 'a' }, { name: 'a' }] })).toThrow('\'services\' must name each service once; received ["a"].');
+    expect(() => renderWorkflow({ name: 'eks', targets: targets('eks'), services: [] })).toThrow('\'services\' must list at least one service; received []. Pass e.g. [{ name: \'orders-api\' }].');
+    expect(() => renderWorkflow({ name: 'eks', targets: targets('eks'), services: [{ name: 'a' }, { name: 'a' }] })).toThrow('\'services\' must name each service once; received ["a"].');
+    expect(() => renderWorkflow({ name: 'eks', targets: [], services: SERVICES })).toThrow('\'targets\' must list at least one target; received [].');
   });
 });

@@ -5,8 +5,8 @@ import addFormats from 'ajv-formats';
 import { DockerfileParser, From, Instruction, JSONInstruction } from 'dockerfile-ast';
 import { parseMemory } from '../../constructs';
 
-/** The Compose Specification's JSON Schema, kept unmodified beside the repository. */
-const COMPOSE_SCHEMA_FILE = path.resolve(__dirname, '..', '..', '..', 'shared', 'compose', 'compose-spec.json');
+/** The Compose Specification's JSON Schema, kept unmodified in schemas/compose (see schemas/SOURCES.md). */
+const COMPOSE_SCHEMA_FILE = path.resolve(__dirname, '..', '..', 'schemas', 'compose', 'compose-spec.json');
 
 let validator: ValidateFunction | undefined;
 

@@ -2,7 +2,8 @@ import * as pulumi from '@pulumi/pulumi';
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { CloudProfile, PythonMicroservice, PythonServer } from '../../constructs';
-import { CLOUDS, defineShop } from '../../src/example';
+import { Cloud } from '../../examples/shop/shop';
+import { PROD_CLOUDS, prodShop } from '../support/example';
 import { Recorder, installMocks, registered, settle } from './mocks';
 
 const engine: Recorder = installMocks();
@@ -59,9 +60,9 @@ function platform(scope: Construct): void {
 }
 
 describe('Cdk8sComponent hosting the example shop', () => {
-  test.each(Object.keys(CLOUDS))('%s: the Namespace comes before every object in it', async (cloud) => {
+  test.each(PROD_CLOUDS)('%s: the Namespace comes before every object in it', async (cloud) => {
     // GIVEN / WHEN
-    await deploy('shop', (app) => defineShop(app, CLOUDS[cloud]), { label: cloud });
+    await deploy('shop', prodShop(cloud), { label: cloud });
     // THEN
     const namespace = urn('shop', 'Namespace/shop');
     const inNamespace = engine.under('shop/shop/');
@@ -72,7 +73,7 @@ describe('Cdk8sComponent hosting the example shop', () => {
 
   test('creates the PriorityClass before the Deployments that name it', async () => {
     // GIVEN / WHEN
-    await deploy('shop', (app) => defineShop(app, CLOUDS.aks), { label: 'aks' });
+    await deploy('shop', prodShop('aks'), { label: 'aks' });
     // THEN
     const priorityClass = engine.under('shop/PriorityClass/');
     expect(priorityClass).toHaveLength(1);
@@ -99,7 +100,7 @@ describe('Cdk8sComponent hosting the example shop', () => {
 
   test('outputs every Service with its ServiceAccount (found through the selector), load balancer and Ingress', async () => {
     // GIVEN / WHEN
-    const c = await deploy('shop', (app) => defineShop(app, CLOUDS.eks), { label: 'eks' });
+    const c = await deploy('shop', prodShop('eks'), { label: 'eks' });
     // THEN the internal service has its own load balancer; the public one is behind an Ingress
     const services = await settle(c.services);
     expect(Object.keys(services).sort()).toEqual(['shop/inventory', 'shop/orders-api', 'shop/recommendations']);
@@ -116,7 +117,7 @@ describe('Cdk8sComponent hosting the example shop', () => {
     ['aks', 'clientId', '5b0c3a6e-4f7d-4c1a-9a53-0d6f3b8e2c11'],
   ])('%s: one identity binding per ServiceAccount with a cloud identity, read from its annotations', async (cloud, field, value) => {
     // GIVEN / WHEN
-    const c = await deploy('shop', (app) => defineShop(app, CLOUDS[cloud]), { label: cloud });
+    const c = await deploy('shop', prodShop(cloud as Cloud), { label: cloud });
     // THEN the two services with identities have bindings; recommendations has none
     expect(Object.keys(c.identities).sort()).toEqual(['shop/inventory', 'shop/orders-api']);
     const orders = await settle(c.identities['shop/orders-api']) as any;

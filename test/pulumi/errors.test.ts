@@ -1,7 +1,8 @@
 import { App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { CloudProfile, PythonMicroservice, PythonMicroserviceProps, PythonServer } from '../../constructs';
-import { CLOUDS, defineShop } from '../../src/example';
+import { profileFor } from '../../examples/shop/shop';
+import { prodShop } from '../support/example';
 import { render } from '../../src/synth';
 import { Recorder, drained, installMocks } from './mocks';
 
@@ -22,8 +23,8 @@ const BAD: PythonMicroserviceProps = {
 
 /** The shop plus one broken service, defined the same way for both tools. */
 function shopWithBadService(scope: Construct): void {
-  defineShop(scope, CLOUDS.gke);
-  new PythonMicroservice(scope.node.findChild('shop') as Chart, 'checkout', { ...BAD, profile: CLOUDS.gke('checkout') });
+  prodShop('gke')(scope);
+  new PythonMicroservice(scope.node.findChild('shop') as Chart, 'checkout', { ...BAD, profile: profileFor('gke', 'prod', 'checkout') });
 }
 
 /** What `render()` (the code behind `npm run synth`) reports for a tree. */

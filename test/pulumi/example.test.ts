@@ -1,5 +1,5 @@
 import * as pulumi from '@pulumi/pulumi';
-import { CLOUDS } from '../../src/example';
+import { PROD_CLOUDS } from '../support/example';
 import { Recorder, drained, installMocks, settle } from './mocks';
 
 // The project name of examples/pulumi/Pulumi.yaml, which namespaces its config.
@@ -20,16 +20,16 @@ async function runProgram(cloud: string): Promise<Program> {
 }
 
 describe('examples/pulumi', () => {
-  test.each(Object.keys(CLOUDS))('%s: deploys the shop through the program\'s provider and exports services and identity bindings', async (cloud) => {
+  test.each(PROD_CLOUDS)('%s: deploys the shop through the program\'s provider and exports services and identity bindings', async (cloud) => {
     // GIVEN / WHEN
     const program = await runProgram(cloud);
     const [services, bindings] = await settle(pulumi.all([program.services, program.identityBindings]));
     // THEN every shop object went to the cluster of the provider the program made
-    const provider = engine.named(`${cloud}-cluster`);
+    const provider = engine.named(`prod-${cloud}-cluster`);
     expect(provider.type).toBe('pulumi:providers:kubernetes');
     const shop = engine.under('shop/');
     expect(shop.length).toBeGreaterThan(15);
-    for (const r of shop) expect({ name: r.name, provider: r.provider }).toEqual({ name: r.name, provider: `${provider.urn}::${cloud}-cluster-id` });
+    for (const r of shop) expect({ name: r.name, provider: r.provider }).toEqual({ name: r.name, provider: `${provider.urn}::prod-${cloud}-cluster-id` });
     // AND the outputs name the public service's address and each identity's subject
     expect(services['shop/orders-api'].ingresses?.[0].loadBalancer).toEqual({ hostname: 'lb-ingress-orders-api.example.com' });
     expect(bindings.map((b) => [b.cloud, b.subject]).sort()).toEqual([

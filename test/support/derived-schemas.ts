@@ -1,5 +1,5 @@
 /**
- * Schemas of custom resources with no upstream CRD file in ../shared.
+ * Schemas of custom resources with no upstream CRD file in schemas/crds.
  *
  * GKE's load-balancing and monitoring resources have no upstream
  * CRD file (the GKE ingress controller builds its CRDs from Go types at

@@ -1,7 +1,7 @@
 /**
- * Validates synthesized Kubernetes objects against the real upstream schemas kept in `shared/`
- * (a sibling of the repository): the Kubernetes 1.28 OpenAPI v2 spec for built-in kinds and the
- * CustomResourceDefinitions under `shared/k8s/crds` and `shared/gitops/crds` for custom resources.
+ * Validates synthesized Kubernetes objects against the real upstream schemas kept unmodified in the
+ * repository's `schemas/` folder (provenance in schemas/SOURCES.md): the Kubernetes 1.28 OpenAPI v2
+ * spec for built-in kinds and the CustomResourceDefinitions under `schemas/crds` for custom resources.
  *
  * Unknown fields are rejected the way the API server does with strict field validation, which the
  * upstream schemas alone would let through (they never say `additionalProperties: false`).
@@ -38,9 +38,9 @@ interface Crd {
   readonly servedVersions: ReadonlyMap<string, Schema>;
 }
 
-const SHARED_DIR = path.resolve(__dirname, '..', '..', '..', 'shared');
-const SWAGGER_FILE = path.join(SHARED_DIR, 'k8s', 'openapi', 'v1.28', 'swagger.json');
-const CRD_DIRS = [path.join(SHARED_DIR, 'k8s', 'crds'), path.join(SHARED_DIR, 'gitops', 'crds')];
+const SCHEMAS_DIR = path.resolve(__dirname, '..', '..', 'schemas');
+const SWAGGER_FILE = path.join(SCHEMAS_DIR, 'k8s', 'openapi', 'v1.28', 'swagger.json');
+const CRD_DIR = path.join(SCHEMAS_DIR, 'crds');
 
 const SWAGGER_ID = 'kubernetes-1.28.json';
 const OBJECT_META_REF = `${SWAGGER_ID}#/definitions/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta`;
@@ -156,7 +156,7 @@ const builtins = lazy(() => {
   ajv.addFormat('duration', GO_DURATION_PATTERN);
 
   if (!fs.existsSync(SWAGGER_FILE)) {
-    throw new Error(`Kubernetes OpenAPI spec not found at ${SWAGGER_FILE}; the shared/ schemas must sit beside the repository`);
+    throw new Error(`Kubernetes OpenAPI spec not found at ${SWAGGER_FILE}; it is part of the repository (see schemas/SOURCES.md)`);
   }
   const swagger = JSON.parse(fs.readFileSync(SWAGGER_FILE, 'utf8')) as { definitions: Record<string, Schema> };
   const definitions: Record<string, Schema> = {};
@@ -200,7 +200,7 @@ function listYamlFiles(dir: string): string[] {
 /** Maps `group/kind` to its CRD file, reading only each file's header so big CRDs stay unparsed. */
 const crdFileIndex = lazy(() => {
   const index = new Map<string, string>();
-  for (const file of CRD_DIRS.flatMap(listYamlFiles)) {
+  for (const file of listYamlFiles(CRD_DIR)) {
     const { group, kind } = readCrdHeader(file);
     index.set(`${group}/${kind}`, file);
   }
@@ -306,7 +306,7 @@ function createValidator(apiVersion: string, kind: string): Validator {
   const derived = DERIVED_SCHEMAS[`${group}/${version}/${kind}`];
   if (!file && derived) return { validate: compileCrdVersion(derived) };
   if (!file) {
-    return { problem: `unknown kind: neither Kubernetes 1.28 nor a CRD in ${SHARED_DIR} defines ${apiVersion} ${kind}` };
+    return { problem: `unknown kind: neither Kubernetes 1.28 nor a CRD in ${CRD_DIR} defines ${apiVersion} ${kind}` };
   }
   const crd = loadCrd(file);
   const schema = crd.servedVersions.get(version);

@@ -1,0 +1,87 @@
+#!/usr/bin/env node
+/**
+ * `pyservice-k8s init`: writes a working cdk8s app into the current folder.
+ *
+ *   npx pyservice-k8s init [--cloud eks|gke|aks] [--name <npm name>] [--library <version spec>]
+ *
+ * It never overwrites a file: when any of the files exists, it writes none.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { formatIssue } from '../constructs/validation';
+import { STARTER_CLOUDS, starterFiles, starterIssues } from './starter';
+
+const USAGE = `Usage: pyservice-k8s init [--cloud ${STARTER_CLOUDS.join('|')}] [--name <npm name>] [--library <version spec>]
+
+Writes a cdk8s app that deploys one Python service to two environments
+(package.json, cdk8s.yaml, tsconfig.json, main.ts, .gitignore, README.md)
+into the current folder. Then: npm install && npm run synth
+`;
+
+/** Runs the command line; returns the exit code. */
+export function run(argv: readonly string[], cwd: string, out: (text: string) => void, err: (text: string) => void): number {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    out(USAGE);
+    return command === undefined ? 1 : 0;
+  }
+  if (command !== 'init') {
+    err(`Unknown command ${JSON.stringify(command)}.\n\n${USAGE}`);
+    return 1;
+  }
+  const flags = new Map<string, string>();
+  for (let i = 0; i < rest.length; i++) {
+    const m = /^--(cloud|name|library)(?:=(.*))?$/.exec(rest[i]);
+    const value = m?.[2] ?? rest[i + 1];
+    if (!m || value === undefined) {
+      err(`Unknown or incomplete option ${JSON.stringify(rest[i])}.\n\n${USAGE}`);
+      return 1;
+    }
+    flags.set(m[1], value);
+    if (m[2] === undefined) i++;
+  }
+
+  const own = ownPackage();
+  // The starter pins what this release was tested with (see the package's devDependencies).
+  const pinned = (name: string) => `^${own.devDependencies[name].replace(/^[^\d]*/, '')}`;
+  const options = {
+    name: flags.get('name') ?? path.basename(cwd).toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[._-]+/, '') ?? 'my-service',
+    cloud: flags.get('cloud') ?? 'eks',
+    librarySpec: flags.get('library') ?? `^${own.version}`,
+    versions: Object.fromEntries(['cdk8s', 'cdk8s-plus-28', 'constructs', 'cdk8s-cli', 'tsx', '@types/node'].map((n) => [n, pinned(n)]).concat([
+      // ts-node and ts-jest users need TypeScript below 7; keep the minor the package was built with.
+      ['typescript', `~${own.devDependencies.typescript}`],
+    ])),
+  };
+  const issues = starterIssues(options);
+  if (issues.length > 0) {
+    err(`init failed; nothing was written:\n${issues.map((i) => `  ${formatIssue(i)}\n`).join('')}`);
+    return 1;
+  }
+
+  const files = starterFiles(options);
+  const existing = [...files.keys()].filter((f) => fs.existsSync(path.join(cwd, f)));
+  if (existing.length > 0) {
+    err(`init failed; nothing was written: ${existing.join(', ')} already exist${existing.length === 1 ? 's' : ''} in ${cwd}. Run it in an empty folder.\n`);
+    return 1;
+  }
+  for (const [file, text] of files) fs.writeFileSync(path.join(cwd, file), text, { flag: 'wx' });
+  out(`Wrote ${[...files.keys()].join(', ')}.\nNext: npm install && npm run synth\n`);
+  return 0;
+}
+
+/** This package's package.json: two levels up when compiled (lib/src/cli.js), one from the sources. */
+function ownPackage(): { version: string; devDependencies: Record<string, string> } {
+  for (let dir = __dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    const file = path.join(dir, 'package.json');
+    if (fs.existsSync(file)) {
+      const pkg = JSON.parse(fs.readFileSync(file, 'utf8'));
+      if (pkg.name === 'pyservice-k8s') return pkg;
+    }
+  }
+  throw new Error('the package.json of pyservice-k8s was not found beside its code; reinstall the package');
+}
+
+if (require.main === module) {
+  process.exitCode = run(process.argv.slice(2), process.cwd(), (t) => process.stdout.write(t), (t) => process.stderr.write(t));
+}

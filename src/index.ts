@@ -1,0 +1,81 @@
+/**
+ * pyservice-k8s: the public API. Constructs, their props and value objects,
+ * the cloud profiles, the container and delivery generators, and the app kit.
+ * Everything is exported by name; helpers used between modules stay internal.
+ * The Pulumi adapter is a separate entry point, `pyservice-k8s/pulumi`.
+ */
+
+// Workloads
+export { PythonMicroservice } from '../constructs/python-microservice';
+export type { PythonMicroserviceProps, IdentityBinding } from '../constructs/python-microservice';
+export { PythonWorker } from '../constructs/worker';
+export type { PythonWorkerProps, QueueAutoscalingProps } from '../constructs/worker';
+export { PythonMigration, PythonCronJob, MigrationCommand, Delivery } from '../constructs/jobs';
+export type { AppJobProps, PythonMigrationProps, PythonCronJobProps } from '../constructs/jobs';
+export { RestrictedNamespace } from '../constructs/namespace';
+export type { RestrictedNamespaceProps } from '../constructs/namespace';
+export type { WorkloadProps } from '../constructs/workload';
+export type { AppEnvProps } from '../constructs/app-env';
+export type { ContainerDescription } from '../constructs/pod';
+
+// Value objects and the props they appear in
+export { PythonServer } from '../constructs/server';
+export type { ServerOptions, AppServerOptions, GunicornOptions, DjangoOptions, CommandServerOptions } from '../constructs/server';
+export { WorkerCommand, WorkerLiveness } from '../constructs/worker-command';
+export type { CeleryOptions } from '../constructs/worker-command';
+export { QueueScaler } from '../constructs/queue-scaler';
+export type { QueueTargetOptions } from '../constructs/queue-scaler';
+export { SecretEnv, SecretFile } from '../constructs/secrets';
+export { SecretBackend } from '../constructs/secret-store';
+export type { SecretBackendConfig } from '../constructs/secret-store';
+export { Exposure, NetworkPeer } from '../constructs/exposure';
+export { TlsCertificate } from '../constructs/ingress';
+export type { IngressProps, GatewayRef } from '../constructs/ingress';
+export type { HealthProps } from '../constructs/health';
+export type { ResourcesProps } from '../constructs/resources';
+export type { AutoscalingProps } from '../constructs/scaling';
+export type { MetricsProps } from '../constructs/metrics';
+
+// Cloud profiles: the factory, each cloud's options, and the contract a new cloud implements
+export { CloudProfile } from '../constructs/profiles';
+export type { EksProfileOptions, EksSecretsOptions } from '../constructs/profiles/eks';
+export type { GkeProfileOptions, GkeSecretsOptions } from '../constructs/profiles/gke';
+export type { AksProfileOptions, AksSecretsOptions } from '../constructs/profiles/aks';
+export type {
+  ICloudProfile, Placement, ProfileInput, ProfileOutput, WorkloadIdentity, SecretBackendInput, KedaIdentityResult,
+} from '../constructs/profiles/profile';
+export type { SecretBackendResult, StoreSecretRequest } from '../constructs/secret-store';
+export type { IngressInput, IngressOutput, TlsKind } from '../constructs/ingress';
+export type { LoadBalancerHealthCheck } from '../constructs/health';
+export type { MonitorInput, MonitorOutput } from '../constructs/metrics';
+export type { ResourceSpec } from '../constructs/resources';
+export type { ScalerCloud } from '../constructs/queue-scaler';
+
+// Errors and warnings
+export { ValidationError, formatIssue } from '../constructs/validation';
+export type { PropIssue } from '../constructs/validation';
+
+// Container files (Dockerfile, .dockerignore, compose)
+export { PythonBuild, BackingService, WorkloadRole, containerFiles } from '../constructs/image';
+export type {
+  PythonBuildOptions, RequirementsBuildOptions, PoetryBuildOptions, UvBuildOptions, BackingServiceProps, PostgresOptions, RedisOptions,
+  ComposeOptions, Workload,
+} from '../constructs/image';
+
+// GitOps constructs
+export { ArgoCdApplication, FluxDelivery } from '../constructs/gitops';
+export type { ArgoCdApplicationProps, SyncRetry, FluxDeliveryProps, FluxHealthCheck } from '../constructs/gitops';
+
+// The app kit
+export { PyserviceApp } from './kit/app';
+export type { PyserviceAppProps, ImageProps, ContainerFilesProps, SynthOptions } from './kit/app';
+export { Target } from './kit/target';
+export type { TargetProps } from './kit/target';
+export type { DeliveryOptions, ArgoCdOptions, FluxOptions, CiOptions } from './gitops';
+export { ContainerRegistry } from './ci/registry';
+export type { EcrOptions, ArtifactRegistryOptions, AcrOptions } from './ci/registry';
+export { DeliveryMode } from './ci/workflow';
+export { DEFAULT_ACTIONS } from './ci/actions';
+export type { ActionRefs } from './ci/actions';
+export { imageFor, imageVariable } from './images';
+export type { Rendering } from './synth';

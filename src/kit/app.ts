@@ -1,0 +1,296 @@
+import * as path from 'path';
+import { Construct } from 'constructs';
+import { BackingService, PythonBuild, Workload, WorkloadRole, containerFiles } from '../../constructs/image';
+import { PythonCronJob, PythonMigration } from '../../constructs/jobs';
+import { DNS1123_LABEL, dnsLabelProblem, imagePinProblem } from '../../constructs/names';
+import { PythonMicroservice } from '../../constructs/python-microservice';
+import { PropIssue, ValidationError, formatIssue } from '../../constructs/validation';
+import { PythonWorker } from '../../constructs/worker';
+import { DeliveryOptions, DeliveryTarget, deliveryFiles } from '../gitops';
+import { imageOverrideProblems, resolveImage } from '../images';
+import { Rendering, foldClouds, publish, render } from '../synth';
+import { Target, TargetProps } from './target';
+
+/** An image the app deploys. */
+export interface ImageProps {
+  /**
+   * The image to deploy when CI does not override it, pinned by tag or digest,
+   * e.g. `ghcr.io/acme/orders-api:1.4.2`. CI overrides it with the digest it
+   * pushed, through `IMAGE_<SERVICE>`.
+   */
+  readonly image: string;
+  /**
+   * How this repository builds the image: the synth writes its Dockerfile, and
+   * the CI workflow builds, scans and pushes it.
+   * @default - built elsewhere: no Dockerfile, not built by CI
+   */
+  readonly build?: PythonBuild;
+}
+
+/** Options of the container files (Dockerfiles and a compose file). */
+export interface ContainerFilesProps {
+  /**
+   * Databases and caches the compose file starts beside the workloads.
+   * @default - none
+   */
+  readonly backingServices?: BackingService[];
+  /**
+   * Environment whose workloads the compose file mirrors.
+   * @default - the first target's
+   */
+  readonly environment?: string;
+}
+
+/** Options of {@link PyserviceApp.synth}. */
+export interface SynthOptions {
+  /**
+   * Folder to write instead of the output folder, e.g. a temporary one to compare
+   * with the committed output. Paths inside the files still name the output folder.
+   * @default - the output folder
+   */
+  readonly directory?: string;
+}
+
+/** Props of {@link PyserviceApp}. */
+export interface PyserviceAppProps {
+  /**
+   * Folder the synth replaces with its output, relative to the working directory
+   * (where `cdk8s synth` runs) and, for the delivery files, to the repository root.
+   * @default 'dist'
+   */
+  readonly outdir?: string;
+  /**
+   * The images the services run, by service name (`orders-api`); targets resolve
+   * them with `target.image('orders-api')`.
+   * @default - none: services name their images themselves
+   */
+  readonly images?: { readonly [service: string]: ImageProps };
+  /**
+   * Dockerfiles and a compose file for the images this repository builds, under `<outdir>/container/`.
+   * @default - written when any image has a `build`
+   */
+  readonly containers?: ContainerFilesProps;
+  /**
+   * Argo CD, Flux and CI files per target, under `<outdir>/gitops/` and `<outdir>/ci/`.
+   * @default - no delivery files
+   */
+  readonly delivery?: DeliveryOptions;
+  /**
+   * Environment variables to read: `IMAGE_<SERVICE>` overrides from CI, and
+   * `CDK8S_OUTDIR`, the cdk8s CLI's own output folder, which gets a copy.
+   * @default process.env
+   */
+  readonly env?: { readonly [name: string]: string | undefined };
+}
+
+/**
+ * The app kit: a repository's services, rendered for every target (environment ×
+ * cloud) into one folder each, with a kustomization per folder, container files,
+ * and Argo CD, Flux and CI wiring per target. Nothing is written unless every
+ * target is valid.
+ *
+ * @example
+ *   const app = new PyserviceApp({ images: { api: { image: 'ghcr.io/acme/api:1.0.0', build: PythonBuild.uv({ pythonVersion: '3.12.7' }) } } });
+ *   for (const env of ['staging', 'prod']) {
+ *     const target = app.addTarget({ environment: env });
+ *     const chart = new Chart(target, 'api', { namespace: 'api' });
+ *     new PythonMicroservice(chart, 'api', { image: target.image('api'), ... });
+ *   }
+ *   app.synth();
+ */
+export class PyserviceApp {
+  /** The targets, in the order they were added: the promotion order within each cloud. */
+  public readonly targets: Target[] = [];
+  /** The output folder. */
+  public readonly outdir: string;
+  private readonly props: PyserviceAppProps;
+  private readonly env: { readonly [name: string]: string | undefined };
+  private readonly issues: string[] = [];
+
+  public constructor(props: PyserviceAppProps = {}) {
+    this.props = props;
+    this.outdir = (props.outdir ?? 'dist').replace(/\/+$/, '');
+    this.env = props.env ?? process.env;
+    if (!/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/.test(this.outdir) || this.outdir.split('/').includes('..')) {
+      // The delivery files name this folder inside the repository, so it cannot be absolute.
+      this.report('outdir', 'must be a folder relative to the repository root, without \'..\'', props.outdir, 'Use \'dist\'; to write elsewhere, pass synth({ directory }).');
+    }
+    for (const [service, image] of Object.entries(props.images ?? {})) {
+      if (!DNS1123_LABEL.test(service)) {
+        this.report(`images.${service}`, 'must be keyed by a service name (a DNS-1123 label)', service, 'Use the name the service is deployed under, e.g. \'orders-api\'.');
+      }
+      const pin = typeof image?.image === 'string' ? imagePinProblem(image.image) : { rule: 'is required', fix: 'Pass e.g. { image: \'ghcr.io/acme/orders-api:1.4.2\' }.' };
+      if (pin) this.report(`images.${service}.image`, pin.rule, image?.image, pin.fix);
+    }
+  }
+
+  /** Adds a target: an environment, optionally on one cloud. Define its charts under the returned `Target`. */
+  public addTarget(props: TargetProps): Target {
+    const target = new Target(props, (service) => this.image(service));
+    const prop = `targets[${this.targets.length}]`;
+    for (const [key, value] of [['environment', props.environment], ['cloud', props.cloud]] as const) {
+      if (value === undefined && key === 'cloud') continue;
+      const problem = dnsLabelProblem(value as string);
+      if (problem) this.report(`${prop}.${key}`, problem, value, key === 'environment' ? 'Use e.g. \'staging\' or \'prod\'.' : 'Use e.g. \'eks\'.');
+    }
+    const twin = this.targets.find((t) => t.folder === target.folder);
+    if (twin) this.report(`${prop}`, `must differ from an earlier target: both are '${target.folder}'`, props, 'Give each environment and cloud pair one target.');
+    this.targets.push(target);
+    return target;
+  }
+
+  /**
+   * The image of a service declared in `images`: `IMAGE_<SERVICE>` when CI set it
+   * (the digest it pushed), else the image written in code. A service that is
+   * not declared is reported at synth, with the declared ones.
+   */
+  public image(service: string): string {
+    const images = this.props.images ?? {};
+    if (!Object.prototype.hasOwnProperty.call(images, service)) {
+      const known = Object.keys(images);
+      const issue = formatIssue({
+        prop: 'image', rule: `must name a service declared in the app's images (${known.length > 0 ? known.join(', ') : 'none declared'})`,
+        received: service, fix: `Declare it: new PyserviceApp({ images: { '${service}': { image: '<registry>/<repository>:<tag>' } } }).`,
+      });
+      if (!this.issues.includes(issue)) this.issues.push(issue);
+      // A well-formed stand-in keeps the tree buildable; the synth fails on the issue above.
+      return 'undeclared.invalid/pyservice/undeclared:0';
+    }
+    const resolution = resolveImage(service, images[service].image, this.env);
+    if (resolution.issue) {
+      const issue = formatIssue(resolution.issue);
+      if (!this.issues.includes(issue)) this.issues.push(issue);
+    }
+    return resolution.image;
+  }
+
+  /**
+   * Validates and renders every target in memory, with the container and
+   * delivery files; paths are relative to the output folder. Nothing is written.
+   */
+  public render(): Rendering {
+    const errors = [...this.issues];
+    const services = Object.keys(this.props.images ?? {});
+    if (services.length > 0) errors.push(...imageOverrideProblems(services, this.env));
+    if (this.targets.length === 0) {
+      errors.push(formatIssue({ prop: 'targets', rule: 'must hold at least one target', received: [], fix: 'Call app.addTarget({ environment: \'prod\' }) and define your charts under it.' }));
+    }
+    const manifests = render(this.targets.map((t) => ({ cloud: t.folder, app: t })));
+    errors.push(...manifests.errors);
+    if (errors.length > 0) return { files: new Map(), errors, warnings: manifests.warnings, objectCount: 0 };
+
+    const files = new Map(manifests.files);
+    let container = new Map<string, string>();
+    try {
+      container = this.containerFiles();
+      for (const [file, text] of container) files.set(file, text);
+      for (const [file, text] of this.deliveryFiles(container)) files.set(file, text);
+    } catch (e) {
+      if (!(e instanceof ValidationError)) throw e;
+      errors.push(...e.errors);
+    }
+    if (errors.length > 0) return { files: new Map(), errors, warnings: manifests.warnings, objectCount: 0 };
+    return { files, errors, warnings: manifests.warnings, objectCount: manifests.objectCount };
+  }
+
+  /**
+   * Renders every target and, only if all of them are valid, replaces the output
+   * folder with the result (and the cdk8s CLI's folder, when it runs the app).
+   * Prints warnings and errors to stderr without a stack trace and sets
+   * `process.exitCode` to 1 on failure, which `cdk8s synth` reports.
+   *
+   * @returns true when the files were written
+   */
+  public synth(options: SynthOptions = {}): boolean {
+    const result = this.render();
+    const stderr = (text: string) => process.stderr.write(text);
+    for (const w of foldClouds(result.warnings)) stderr(`warning: ${w}\n`);
+    if (result.errors.length > 0) {
+      const errors = foldClouds(result.errors);
+      stderr(`\nSynthesis failed with ${errors.length} error(s); ${this.outdir}/ was not changed:\n`);
+      for (const e of errors) stderr(`  ${e}\n`);
+      process.exitCode = 1;
+      return false;
+    }
+    const dest = path.resolve(options.directory ?? this.outdir);
+    const staging = this.env.CDK8S_OUTDIR;
+    if (staging && path.resolve(staging) !== dest) publish(result.files, path.resolve(staging));
+    publish(result.files, dest);
+    return true;
+  }
+
+  private report(prop: string, rule: string, received: unknown, fix: string): void {
+    this.issues.push(formatIssue({ prop, rule, received, fix } satisfies PropIssue));
+  }
+
+  /** The workloads of the environment compose mirrors, with the build of their image. */
+  private containerFiles(): Map<string, string> {
+    const built = Object.entries(this.props.images ?? {}).filter(([, i]) => i.build !== undefined);
+    if (built.length === 0) return new Map();
+    const environment = this.props.containers?.environment;
+    const source = environment === undefined ? this.targets[0] : this.targets.find((t) => t.environment === environment);
+    if (!source) {
+      throw new ValidationError('The container files cannot be written:', [formatIssue({
+        prop: 'containers.environment', rule: 'must name the environment of a target', received: environment,
+        fix: `Use one of ${[...new Set(this.targets.map((t) => t.environment))].join(', ')}.`,
+      })]);
+    }
+    const buildOf = new Map(built.map(([service, i]) => [this.image(service), i.build!]));
+    const workloads = containerWorkloads(source).filter((w) => buildOf.has(w.container.image)).map((w) => ({ ...w, build: buildOf.get(w.container.image) }));
+    if (workloads.length === 0) return new Map();
+    const outDir = `${this.outdir}/container`;
+    let files: Map<string, string>;
+    try {
+      files = containerFiles(workloads, workloads[0].build!, { outDir, backingServices: this.props.containers?.backingServices });
+    } catch (e) {
+      if (!(e instanceof ValidationError)) throw e;
+      throw new ValidationError(e.message, e.errors.map((line) => `[${outDir}] ${line}`));
+    }
+    return new Map([...files].map(([file, text]) => [`container/${file}`, text]));
+  }
+
+  private deliveryFiles(container: Map<string, string>): Map<string, string> {
+    const delivery = this.props.delivery;
+    if (!delivery) return new Map();
+    const targets: DeliveryTarget[] = this.targets.map((t) => ({
+      name: t.targetName, environment: t.environment, group: t.cloud, cloud: profileCloud(t), folder: t.folder,
+      manifests: `${this.outdir}/${t.folder}`, deployBranch: t.deployBranch,
+    }));
+    // The Dockerfile of each built image sits in the folder of its first web workload.
+    const containerDirs = new Map<string, string>();
+    for (const [file] of container) {
+      const m = /^container\/([^/]+)\/Dockerfile$/.exec(file);
+      if (m) containerDirs.set(m[1], `${this.outdir}/container/${m[1]}/Dockerfile`);
+    }
+    const services = Object.entries(this.props.images ?? {})
+      .filter(([, i]) => i.build !== undefined)
+      .map(([name, i]) => ({ name, dockerfile: this.dockerfileOf(name, containerDirs), context: i.build!.context }));
+    return deliveryFiles(targets, services, delivery);
+  }
+
+  private dockerfileOf(service: string, dirs: Map<string, string>): string {
+    const source = this.targets[0];
+    const image = this.image(service);
+    const owner = containerWorkloads(source).find((w) => w.container.image === image && w.role === WorkloadRole.WEB)
+      ?? containerWorkloads(source).find((w) => w.container.image === image);
+    return (owner && dirs.get(owner.container.name)) ?? `${this.outdir}/container/${service}/Dockerfile`;
+  }
+}
+
+/** The cloud the web services of a target are profiled for, when they agree on one. */
+function profileCloud(target: Target): string | undefined {
+  const clouds = new Set(target.node.findAll().filter((c): c is PythonMicroservice => c instanceof PythonMicroservice).map((s) => s.profile.cloud));
+  return clouds.size === 1 ? [...clouds][0] : undefined;
+}
+
+/** Every workload of a construct tree whose container the image files describe, with its role. */
+export function containerWorkloads(scope: Construct): Workload[] {
+  const out: Workload[] = [];
+  for (const c of scope.node.findAll()) {
+    if (c instanceof PythonMicroservice) out.push({ container: c.container, role: WorkloadRole.WEB });
+    else if (c instanceof PythonWorker) out.push({ container: c.container, role: WorkloadRole.WORKER });
+    else if (c instanceof PythonMigration) out.push({ container: c.container, role: WorkloadRole.MIGRATION });
+    else if (c instanceof PythonCronJob) out.push({ container: c.container, role: WorkloadRole.CRON });
+  }
+  return out;
+}
