@@ -1,15 +1,34 @@
+/**
+ * Two projects: `unit` (construct behaviour, the fast loop while editing:
+ * `npm run test:unit`) and `integration` (the example app, Pulumi, the packaging
+ * contract, the diff tool: `npm run test:integration`). `npm test` runs both.
+ */
+const INTEGRATION = [
+  '<rootDir>/test/example.test.ts',
+  '<rootDir>/test/pulumi/',
+  '<rootDir>/test/packaging/',
+  '<rootDir>/test/gitops/diff.test.ts',
+];
+
 /** @type {import('jest').Config} */
-module.exports = {
+const common = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
-  testMatch: ['**/*.test.ts'],
   // Type-checking is done once by `tsc --noEmit` in `npm test`; jest only transpiles.
   transform: { '^.+\\.ts$': 'ts-jest' },
-  testTimeout: 60000,
   // The examples import the package by its name, as a user's code does; in this
   // repository the name resolves to the sources (tsconfig.json "paths" says the same).
   moduleNameMapper: {
     '^pyservice-k8s$': '<rootDir>/src/index.ts',
     '^pyservice-k8s/pulumi$': '<rootDir>/src/pulumi/index.ts',
   },
+};
+
+/** @type {import('jest').Config} */
+module.exports = {
+  testTimeout: 60000,
+  projects: [
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/**/*.test.ts'], testPathIgnorePatterns: INTEGRATION },
+    { ...common, displayName: 'integration', testMatch: INTEGRATION.map((p) => (p.endsWith('/') ? `${p}**/*.test.ts` : p)) },
+  ],
 };

@@ -73,10 +73,10 @@ function readRevision(rev) {
 
 /** Runs the example app with its publish folder redirected to a temporary folder, and reads what it wrote. */
 function synthesize() {
-  const main = path.join(ROOT, 'src', 'main.ts');
+  const main = path.join(ROOT, 'examples', 'shop', 'main.ts');
   // Without the redirect the app would replace the real dist/: refuse rather than overwrite it.
   if (!fs.readFileSync(main, 'utf8').includes('PYSERVICE_DIST')) {
-    throw new Error('src/main.ts does not read PYSERVICE_DIST, so a synth would overwrite dist/; nothing was run');
+    throw new Error('examples/shop/main.ts does not read PYSERVICE_DIST, so a synth would overwrite dist/; nothing was run');
   }
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pyservice-diff-'));
   try {

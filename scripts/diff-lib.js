@@ -47,12 +47,12 @@ function canonical(value) {
   return JSON.stringify(value);
 }
 
-/** Splits a tree into folders (`eks`, `gke`, ...) holding objects and plain files. */
+/** Splits a tree into folders (`prod/eks`, `staging`, ...: each file's own folder) holding objects and plain files. */
 function index(tree) {
   const folders = new Map();
   const entries = tree instanceof Map ? [...tree] : Object.entries(tree);
   for (const [file, text] of entries) {
-    const slash = file.indexOf('/');
+    const slash = file.lastIndexOf('/');
     const folder = slash < 0 ? '.' : file.slice(0, slash);
     if (!folders.has(folder)) folders.set(folder, new Map());
     const items = folders.get(folder);

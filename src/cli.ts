@@ -1,34 +1,47 @@
 #!/usr/bin/env node
 /**
- * `pyservice-k8s init`: writes a working cdk8s app into the current folder.
+ * The command line:
  *
  *   npx pyservice-k8s init [--cloud eks|gke|aks] [--name <npm name>] [--library <version spec>]
- *
- * It never overwrites a file: when any of the files exists, it writes none.
+ *     writes a working cdk8s app into the current folder; it never overwrites a
+ *     file: when any of the files exists, it writes none.
+ *   npx pyservice-k8s synth [cdk8s synth options]
+ *     runs the project's `cdk8s synth`; when the app rejects its input it has
+ *     already printed every error with its construct path, so the CLI's own stack
+ *     trace ("command ... returned a non-zero exit code"), which says nothing new,
+ *     is dropped. Everything else the CLI prints passes through.
  */
+import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { formatIssue } from '../constructs/validation';
 import { STARTER_CLOUDS, starterFiles, starterIssues } from './starter';
 
-const USAGE = `Usage: pyservice-k8s init [--cloud ${STARTER_CLOUDS.join('|')}] [--name <npm name>] [--library <version spec>]
-
-Writes a cdk8s app that deploys one Python service to two environments
-(package.json, cdk8s.yaml, tsconfig.json, main.ts, .gitignore, README.md)
-into the current folder. Then: npm install && npm run synth
+const USAGE = `Usage:
+  pyservice-k8s init [--cloud ${STARTER_CLOUDS.join('|')}] [--name <npm name>] [--library <version spec>]
+      Writes a cdk8s app that deploys one Python service to two environments
+      (package.json, cdk8s.yaml, tsconfig.json, main.ts, .gitignore, README.md)
+      into the current folder. Then: npm install && npm run synth
+  pyservice-k8s synth [cdk8s synth options]
+      Runs the project's cdk8s synth; errors are printed without the CLI's stack trace.
 `;
 
-/** Runs the command line; returns the exit code. */
-export function run(argv: readonly string[], cwd: string, out: (text: string) => void, err: (text: string) => void): number {
+/** Runs the command line; resolves to the exit code. */
+export async function run(argv: readonly string[], cwd: string, out: (text: string) => void, err: (text: string) => void): Promise<number> {
   const [command, ...rest] = argv;
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
     out(USAGE);
     return command === undefined ? 1 : 0;
   }
+  if (command === 'synth') return synth(rest, cwd, err);
   if (command !== 'init') {
     err(`Unknown command ${JSON.stringify(command)}.\n\n${USAGE}`);
     return 1;
   }
+  return init(rest, cwd, out, err);
+}
+
+function init(rest: readonly string[], cwd: string, out: (text: string) => void, err: (text: string) => void): number {
   const flags = new Map<string, string>();
   for (let i = 0; i < rest.length; i++) {
     const m = /^--(cloud|name|library)(?:=(.*))?$/.exec(rest[i]);
@@ -82,6 +95,42 @@ function ownPackage(): { version: string; devDependencies: Record<string, string
   throw new Error('the package.json of pyservice-k8s was not found beside its code; reinstall the package');
 }
 
+/** Runs the cdk8s CLI of the project in `cwd`, dropping its stack trace after the app's own errors. */
+function synth(args: readonly string[], cwd: string, err: (text: string) => void): Promise<number> {
+  let cli: string;
+  try {
+    cli = path.join(path.dirname(require.resolve('cdk8s-cli/package.json', { paths: [cwd] })), 'bin', 'cdk8s');
+  } catch {
+    err('synth needs the cdk8s CLI in this project: npm install --save-dev cdk8s-cli\n');
+    return Promise.resolve(1);
+  }
+  const child = spawn(process.execPath, [cli, 'synth', '--no-check-upgrade', ...args], { cwd, stdio: ['inherit', 'inherit', 'pipe'] });
+  let buffered = '';
+  let dropping = false;
+  const emit = (line: string) => {
+    if (/^Error: command ".*" at .* returned a non-zero exit code \d+$/.test(line)) {
+      dropping = true;
+      return;
+    }
+    if (dropping && /^\s+at /.test(line)) return;
+    dropping = false;
+    err(`${line}\n`);
+  };
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (chunk: string) => {
+    buffered += chunk;
+    const lines = buffered.split('\n');
+    buffered = lines.pop() ?? '';
+    lines.forEach(emit);
+  });
+  return new Promise((resolve) => child.on('close', (code) => {
+    if (buffered) emit(buffered);
+    resolve(code ?? 1);
+  }));
+}
+
 if (require.main === module) {
-  process.exitCode = run(process.argv.slice(2), process.cwd(), (t) => process.stdout.write(t), (t) => process.stderr.write(t));
+  void run(process.argv.slice(2), process.cwd(), (t) => process.stdout.write(t), (t) => process.stderr.write(t)).then((code) => {
+    process.exitCode = code;
+  });
 }

@@ -60,8 +60,8 @@ export function starterFiles(options: StarterOptions): Map<string, string> {
     version: '0.1.0',
     private: true,
     scripts: {
-      synth: 'cdk8s synth --no-check-upgrade',
-      test: 'tsc --noEmit && cdk8s synth --no-check-upgrade',
+      synth: 'pyservice-k8s synth',
+      test: 'tsc --noEmit && pyservice-k8s synth',
     },
     engines: { node: '>=20' },
     dependencies: {

@@ -121,5 +121,6 @@ export function foldClouds(lines: string[]): string[] {
     const [cloud, text] = m ? [m[1], m[2]] : ['', line];
     byText.set(text, [...(byText.get(text) ?? []), cloud]);
   }
-  return [...byText].map(([text, clouds]) => `[${clouds.join(', ')}] ${text}`);
+  // Messages about the app as a whole carry no target.
+  return [...byText].map(([text, clouds]) => (clouds.every((c) => c === '') ? text : `[${clouds.filter((c) => c !== '').join(', ')}] ${text}`));
 }

@@ -35,7 +35,7 @@ export interface Cdk8sComponentArgs {
  *
  * Pass a Kubernetes provider (`provider` or `providers`) to target a cluster.
  *
- * @throws SynthesisError when any construct reports validation errors, listing them all
+ * @throws ValidationError when any construct reports validation errors, listing them all
  */
 export class Cdk8sComponent extends pulumi.ComponentResource {
   /** The cdk8s app holding the construct tree. */
@@ -91,7 +91,7 @@ export interface PythonMicroserviceComponentArgs {
  * component unless `service.name` says otherwise; errors name the construct
  * `<namespace>/<component>`, as the example's `shop/orders-api`.
  *
- * @throws SynthesisError when the props are invalid, with the messages `cdk8s synth` prints
+ * @throws ValidationError when the props are invalid, with the messages `cdk8s synth` prints
  */
 export class PythonMicroserviceComponent extends pulumi.ComponentResource {
   /** The construct, for its resolved settings (workers, drain time, ...). */

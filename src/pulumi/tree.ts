@@ -1,5 +1,6 @@
 import { ApiObject, App } from 'cdk8s';
 import { Construct } from 'constructs';
+import { ValidationError } from '../../constructs/validation';
 import { render } from '../synth';
 import { inferDependencies, topologicalOrder } from './dependencies';
 import { Manifest } from './kinds';
@@ -26,31 +27,21 @@ export interface SynthesizedTree {
   readonly warnings: readonly string[];
 }
 
-/** Thrown when constructs report validation errors; nothing has been registered. */
-export class SynthesisError extends Error {
-  /** Each error, `[label] [construct path] message`, as `render()` reports it. */
-  public readonly errors: readonly string[];
-
-  public constructor(errors: readonly string[]) {
-    super(`Synthesis failed with ${errors.length} error(s); no resources were registered:\n${errors.map((e) => `  ${e}`).join('\n')}`);
-    this.name = 'SynthesisError';
-    this.errors = errors;
-  }
-}
-
 /**
  * Builds the construct tree `define` makes under a fresh cdk8s `App`,
  * validates it with the same code as `cdk8s synth` (so errors read the same,
  * prefixed with `label` where the synth names the cloud) and returns every
  * object in dependency order. Nothing is written to disk.
  *
- * @throws SynthesisError listing every validation error at once
+ * @throws ValidationError listing every validation error at once
  */
 export function synthesizeTree(define: (scope: Construct) => void, label: string): SynthesizedTree {
   const app = new App();
   define(app);
   const rendering = render([{ cloud: label, app }]);
-  if (rendering.errors.length > 0) throw new SynthesisError(rendering.errors);
+  if (rendering.errors.length > 0) {
+    throw new ValidationError(`Synthesis failed with ${rendering.errors.length} error(s); no resources were registered:`, rendering.errors);
+  }
 
   const made: Array<{ manifest: Manifest; apiObject?: ApiObject }> = [];
   const byIdentity = new Map<string, ApiObject>();

@@ -8,8 +8,10 @@ import { Recorder, installMocks, registered, settle } from './mocks';
 
 const engine: Recorder = installMocks();
 let lib: typeof import('../../src/pulumi');
+let kinds: typeof import('../../src/pulumi/kinds');
 beforeAll(async () => {
   lib = await import('../../src/pulumi');
+  kinds = await import('../../src/pulumi/kinds');
 });
 beforeEach(() => engine.clear());
 
@@ -218,16 +220,16 @@ describe('the table of typed kinds', () => {
   test('every field it lists reaches the engine', async () => {
     // GIVEN one object per typed kind, with every listed field set
     const component = new pulumi.ComponentResource('test:index:Kinds', 'kinds');
-    const resources = Object.entries(lib.TYPED_KINDS).map(([key, { fields }]) => {
+    const resources = Object.entries(kinds.TYPED_KINDS).map(([key, { fields }]) => {
       const slash = key.lastIndexOf('/');
       const manifest: any = { apiVersion: key.slice(0, slash), kind: key.slice(slash + 1) };
       for (const f of fields) manifest[f] = f === 'metadata' ? { name: 'x' } : { marker: f };
-      return lib.registerManifest(`kinds/${key}`, manifest, { parent: component });
+      return kinds.registerManifest(`kinds/${key}`, manifest, { parent: component });
     });
     // WHEN
     await registered(resources);
     // THEN
-    for (const [key, { fields }] of Object.entries(lib.TYPED_KINDS)) {
+    for (const [key, { fields }] of Object.entries(kinds.TYPED_KINDS)) {
       const inputs = engine.named(`kinds/${key}`).inputs;
       expect({ key, fields: Object.keys(inputs).filter((f) => f !== 'apiVersion' && f !== 'kind').sort() }).toEqual({ key, fields: [...fields].sort() });
       expect(`${inputs.apiVersion}/${inputs.kind}`).toBe(key);

@@ -64,8 +64,8 @@ describe('a bad prop', () => {
     const error = thrown(() => new lib.PythonMicroserviceComponent('orders-api', { service: BAD, namespace: 'shop' }));
     // THEN
     expect(expected).toHaveLength(2);
-    expect(error).toBeInstanceOf(lib.SynthesisError);
-    expect((error as InstanceType<typeof lib.SynthesisError>).errors).toEqual(expected);
+    expect(error).toBeInstanceOf(lib.ValidationError);
+    expect((error as InstanceType<typeof lib.ValidationError>).errors).toEqual(expected);
     expect(error.message.split('\n').slice(1)).toEqual(expected.map((e) => `  ${e}`));
   });
 
