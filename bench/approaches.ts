@@ -29,6 +29,11 @@ export const APPROACHES: Record<string, Approach> = {
     description: 'PythonMicroservice -> render() -> publish(): this project, file per object as in dist/',
     load: async () => (await import('./subjects/library')).run,
   },
+  'library-lib': {
+    description: 'the same, with the library compiled (lib/, as an installed package runs it) instead of transpiled by tsx on load',
+    load: async () => (await import('./subjects/library-lib')).run,
+    unavailable: () => (fs.existsSync(path.join(REPO, 'lib', 'src', 'index.js')) ? undefined : 'lib/ is not built: run npm run build'),
+  },
   'cdk8s-plus': {
     description: 'the same objects by hand with cdk8s-plus-28 (+ KubePodDisruptionBudget), app.synth() file per resource',
     load: async () => (await import('./peers/cdk8s-plus')).run,
@@ -36,6 +41,11 @@ export const APPROACHES: Record<string, Approach> = {
   'plain': {
     description: 'the library\'s objects as literal JS objects -> yaml.stringify -> files: the floor',
     load: async () => (await import('./peers/plain')).run,
+    template: true,
+  },
+  'floor': {
+    description: 'the same literal objects -> the project\'s own YAML writer (src/yaml.ts) -> files: the true floor, pure serialization',
+    load: async () => (await import('./peers/floor')).run,
     template: true,
   },
   'pulumi': {

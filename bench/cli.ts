@@ -50,31 +50,37 @@ interface Timed {
   readonly stderr: string;
 }
 
-/** Runs `node scripts/synth.js` in `cwd` under GNU time when there is one. */
-function timeSynth(cwd: string): Timed {
+/** The synth command of a repository copy (`npm run synth`), or of an app with the package installed. */
+const SYNTH_ARGS: Record<'repo' | 'installed', string[]> = {
+  repo: ['--import', 'tsx', 'src/cli.ts', 'synth'],
+  installed: ['node_modules/pyservice-k8s/lib/src/cli.js', 'synth'],
+};
+
+/** Runs the synth command in `cwd` under GNU time when there is one. */
+function timeSynth(cwd: string, kind: 'repo' | 'installed' = 'repo'): Timed {
   const useTime = fs.existsSync(TIME);
   const timeFile = path.join(cwd, '.bench-time');
   const [cmd, args] = useTime
-    ? [TIME, ['-f', '%e %U %S %M', '-o', timeFile, process.execPath, 'scripts/synth.js']]
-    : [process.execPath, ['scripts/synth.js']];
+    ? [TIME, ['-f', '%e %U %S %M', '-o', timeFile, process.execPath, ...SYNTH_ARGS[kind]]]
+    : [process.execPath, SYNTH_ARGS[kind]];
   const t0 = performance.now();
   const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', env: { ...process.env, CDK8S_OUTDIR: undefined }, maxBuffer: 64 * 1024 * 1024 });
   const wallS = (performance.now() - t0) / 1000;
-  const ok = r.status === 0 && fs.existsSync(path.join(cwd, 'dist', 'eks', 'kustomization.yaml'));
+  const ok = r.status === 0 && fs.existsSync(path.join(cwd, 'dist', 'prod', 'eks', 'kustomization.yaml'));
   if (!useTime || !fs.existsSync(timeFile)) return { ok, wallS, cpuS: null, maxRssMb: null, stderr: r.stderr ?? '' };
   const [, user, sys, rssKb] = fs.readFileSync(timeFile, 'utf8').trim().split('\n').pop()!.split(' ').map(Number);
   return { ok, wallS, cpuS: user + sys, maxRssMb: rssKb / 1024, stderr: r.stderr ?? '' };
 }
 
-function measureCommand(name: string, command: string, cwd: string, repeats: number, note: string, log: (s: string) => void): CommandResult {
+function measureCommand(name: string, command: string, cwd: string, repeats: number, note: string, log: (s: string) => void, kind: 'repo' | 'installed' = 'repo'): CommandResult {
   fs.rmSync(path.join(cwd, 'dist'), { recursive: true, force: true });
-  const warmUp = timeSynth(cwd);
+  const warmUp = timeSynth(cwd, kind);
   if (!warmUp.ok) {
     return { name, command, samplesS: [], medianS: null, cpuS: null, maxRssMb: null, note: `failed: ${lastLines(warmUp.stderr)}` };
   }
   const runs: Timed[] = [];
   for (let i = 0; i < repeats; i++) {
-    const t = timeSynth(cwd);
+    const t = timeSynth(cwd, kind);
     if (!t.ok) return { name, command, samplesS: [], medianS: null, cpuS: null, maxRssMb: null, note: `failed: ${lastLines(t.stderr)}` };
     runs.push(t);
     log(`  ${name} run ${i + 1}/${repeats}: ${t.wallS.toFixed(2)} s`);
@@ -150,8 +156,37 @@ export function measureCli(repo: string, work: string, repeats: number, log: (s:
     ? measureCommand('cdk8s synth (ts-node)', `cdk8s synth (cdk8s.yaml app: ${TS_NODE_APP})`, tsNodeCopy, repeats, tsNode.note, log)
     : { name: 'cdk8s synth (ts-node)', command: TS_NODE_APP, samplesS: [], medianS: null, cpuS: null, maxRssMb: null, note: tsNode.note });
 
-  const sameOutput = commands.every((c) => c.medianS !== null) ? sameTree(path.join(tsxCopy, 'dist'), path.join(tsNodeCopy, 'dist')) : null;
+  const installed = installTarball(repo, path.join(work, 'installed'), log);
+  commands.push(installed.ok
+    ? measureCommand('synth through the installed tarball', 'pyservice-k8s synth in an app with the packed package installed (lib/, compiled)', installed.dir, repeats, installed.note, log, 'installed')
+    : { name: 'synth through the installed tarball', command: 'pyservice-k8s synth', samplesS: [], medianS: null, cpuS: null, maxRssMb: null, note: installed.note });
+
+  const finished = commands.filter((c) => c.medianS !== null);
+  const dirs = [tsxCopy, tsNodeCopy, installed.dir].filter((_, i) => commands[i]?.medianS !== null).map((d) => path.join(d, 'dist'));
+  const sameOutput = finished.length === commands.length ? dirs.slice(1).every((d) => sameTree(dirs[0], d)) : null;
   return { commands, tsNode, sameOutput };
+}
+
+/**
+ * An app outside the repository with the packed package installed, as a user
+ * gets it, holding a copy of the example (which imports `pyservice-k8s`).
+ */
+function installTarball(repo: string, dir: string, log: (s: string) => void): { ok: boolean; dir: string; note: string } {
+  fs.mkdirSync(dir, { recursive: true });
+  log('  packing the library and installing the tarball into an app outside the repository');
+  const pack = spawnSync('npm', ['pack', '--silent', '--pack-destination', dir], { cwd: repo, encoding: 'utf8', timeout: 300_000 });
+  const tarball = pack.status === 0 ? path.join(dir, pack.stdout.trim().split('\n').pop()!.trim()) : '';
+  if (!tarball || !fs.existsSync(tarball)) return { ok: false, dir, note: `npm pack failed (${lastLines(pack.stderr ?? '')})` };
+  const own = JSON.parse(fs.readFileSync(path.join(repo, 'package.json'), 'utf8'));
+  const deps = ['cdk8s', 'cdk8s-plus-28', 'constructs', 'cdk8s-cli', 'tsx', 'yaml'].map((p) => `${p}@${own.devDependencies[p] ?? own.dependencies[p]}`);
+  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'bench-installed', private: true }));
+  const install = spawnSync('npm', ['install', '--no-audit', '--no-fund', tarball, ...deps], { cwd: dir, encoding: 'utf8', timeout: 600_000 });
+  if (install.status !== 0) return { ok: false, dir, note: `npm install failed (${lastLines(install.stderr ?? '')})` };
+  fs.cpSync(path.join(repo, 'examples', 'shop'), dir, { recursive: true });
+  fs.copyFileSync(path.join(repo, 'cdk8s.yaml'), path.join(dir, 'cdk8s.yaml'));
+  const config = path.join(dir, 'cdk8s.yaml');
+  fs.writeFileSync(config, fs.readFileSync(config, 'utf8').replace(/^app: .*$/m, 'app: node --import tsx main.ts').replace(/^imports:[\s\S]*$/m, ''));
+  return { ok: true, dir, note: `${path.basename(tarball)} and its pinned peers from the registry; only the example is transpiled` };
 }
 
 function sameTree(a: string, b: string): boolean {

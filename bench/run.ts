@@ -3,7 +3,10 @@
  * objects + YAML (the floor), and on the Pulumi side the adapter against raw
  * @pulumi/kubernetes resources; then the user's real `cdk8s synth` commands.
  *
- *   node --import tsx bench/run.ts [--quick] [--only=library,plain] [--no-cli] [--no-profile]
+ *   node --import tsx bench/run.ts [--quick] [--large] [--only=library,plain] [--no-cli] [--no-profile]
+ *
+ * `--large` adds N=10,000 (× 3 clouds, one process each) for the library,
+ * the compiled library and the floor.
  *
  * Every measurement runs in a fresh worker process (bench/worker.ts), so load
  * time, JIT state and peak RSS are comparable. Writes
@@ -42,17 +45,21 @@ const PLANS: Record<Plan['mode'], Plan> = {
   quick: { mode: 'quick', ns: [1, 10, 100], processes: 1, warmRuns: 2, slowWarmRuns: 0, pulumiMaxN: 100, cliRuns: 1 },
 };
 
+/** N of `--large`: 10,000 services on each of the three clouds. */
+const LARGE_N = 10_000;
+const LARGE_APPROACHES = ['library', 'library-lib', 'floor'];
+
 const started = performance.now();
 const log = (s: string) => process.stdout.write(`[${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${s}\n`);
 
 function parseArgs(argv: string[]) {
   const flag = (name: string) => argv.includes(`--${name}`);
   const value = (name: string) => argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
-  const unknown = argv.filter((a) => !/^--(quick|no-cli|no-profile|only=.+)$/.test(a));
-  if (unknown.length > 0) throw new Error(`unknown argument(s) ${unknown.join(' ')}; usage: bench/run.ts [--quick] [--only=a,b] [--no-cli] [--no-profile]`);
+  const unknown = argv.filter((a) => !/^--(quick|large|no-cli|no-profile|only=.+)$/.test(a));
+  if (unknown.length > 0) throw new Error(`unknown argument(s) ${unknown.join(' ')}; usage: bench/run.ts [--quick] [--large] [--only=a,b] [--no-cli] [--no-profile]`);
   const only = value('only')?.split(',');
   for (const a of only ?? []) if (!APPROACHES[a]) throw new Error(`unknown approach '${a}'; one of ${Object.keys(APPROACHES).join(', ')}`);
-  return { plan: PLANS[flag('quick') ? 'quick' : 'full'], only, cli: !flag('no-cli'), profile: !flag('no-profile') };
+  return { plan: PLANS[flag('quick') ? 'quick' : 'full'], only, cli: !flag('no-cli'), profile: !flag('no-profile'), large: flag('large') };
 }
 
 interface SpawnOptions {
@@ -132,7 +139,7 @@ function parityLine(rows: Row[], n: number): string {
 }
 
 async function main(): Promise<void> {
-  const { plan, only, cli, profile } = parseArgs(process.argv.slice(2));
+  const { plan, only, cli, profile, large } = parseArgs(process.argv.slice(2));
   const git = gitInfo();
   const scratch = scratchRoot();
   const work = fs.mkdtempSync(path.join(scratch, 'pyservice-bench-'));
@@ -169,6 +176,13 @@ async function main(): Promise<void> {
         const w = report.warm.map((s) => s.wallMs.toFixed(0)).join(', ');
         log(`${a} N=${n} [${p + 1}/${plan.processes}]: first ${report.cold.wallMs.toFixed(0)} ms${w ? `, warm ${w} ms` : ''}, process ${report.coldProcessMs} ms, RSS ${report.coldMaxRssMb.toFixed(0)} MB`);
       }
+    }
+  }
+  if (large) {
+    for (const a of approaches.filter((x) => LARGE_APPROACHES.includes(x))) {
+      const report = runWorker(a, LARGE_N, 0, spawnOpts);
+      reports.set(`${a}@${LARGE_N}`, [report]);
+      log(`${a} N=${LARGE_N}: ${report.cold.wallMs.toFixed(0)} ms, process ${report.coldProcessMs} ms, RSS ${report.coldMaxRssMb.toFixed(0)} MB`);
     }
   }
   for (const a of approaches.filter((x) => x.startsWith('pulumi'))) {

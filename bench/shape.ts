@@ -5,11 +5,19 @@
  */
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { CloudProfile, Exposure, ICloudProfile, PythonMicroserviceProps, PythonServer, SecretEnv } from '../src';
+import type * as SourceApi from '../src';
+import type { ICloudProfile, PythonMicroserviceProps } from '../src';
 import { AZURE_TENANT, Cloud, NAMESPACE, azureClientId, serviceName } from './names';
 
+/** The public API the props are made with: the sources, or the compiled lib/ (bench/subjects/library-lib.ts). */
+export type Api = typeof SourceApi;
+
+/** The sources, loaded only when no other API is given, so the compiled run never loads them. */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const sources = (): Api => require('../src') as Api;
+
 /** The cloud identity of service `i` on `cloud`. */
-export function profileFor(cloud: Cloud, i: number): ICloudProfile {
+export function profileFor(cloud: Cloud, i: number, { CloudProfile }: Api = sources()): ICloudProfile {
   const name = serviceName(i);
   switch (cloud) {
     case 'eks': return CloudProfile.eks({ roleArn: `arn:aws:iam::111122223333:role/bench/${name}` });
@@ -19,7 +27,8 @@ export function profileFor(cloud: Cloud, i: number): ICloudProfile {
 }
 
 /** Props of service `i` on `cloud`. */
-export function serviceProps(cloud: Cloud, i: number): PythonMicroserviceProps {
+export function serviceProps(cloud: Cloud, i: number, api: Api = sources()): PythonMicroserviceProps {
+  const { Exposure, PythonServer, SecretEnv } = api;
   const name = serviceName(i);
   return {
     image: `ghcr.io/acme/${name}:1.4.${i}`,
@@ -31,7 +40,7 @@ export function serviceProps(cloud: Cloud, i: number): PythonMicroserviceProps {
     secrets: [SecretEnv.fromExisting(`${name}-db`, { DATABASE_URL: 'url' })],
     exposure: Exposure.PUBLIC,
     partOf: 'bench',
-    profile: profileFor(cloud, i),
+    profile: profileFor(cloud, i, api),
   };
 }
 

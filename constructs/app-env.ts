@@ -1,6 +1,7 @@
 import { createHash } from 'crypto';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { EnvFrom, PodField } from './containers';
 import { checkDuplicateEnv, checkPlainSettings } from './env';
 import { ICloudProfile } from './profiles/profile';
 import { StoreSecretRequest, renderStoreSecrets } from './secret-store';
@@ -35,6 +36,16 @@ export interface AppEnvProps {
    * @default - none
    */
   readonly secretFiles?: SecretFile[];
+  /**
+   * Whole ConfigMaps or Secrets that exist in the namespace, every key as an env var.
+   * @default - none
+   */
+  readonly envFrom?: EnvFrom[];
+  /**
+   * Env vars set from the pod itself (downward API), e.g. `{ POD_IP: PodField.POD_IP }`.
+   * @default - none
+   */
+  readonly fieldEnv?: { readonly [name: string]: PodField };
 }
 
 /** The resolved settings and secrets, ready to put into any pod of the application. */
@@ -91,7 +102,15 @@ export function resolveAppEnv(scope: Construct, props: AppEnvProps, ctx: AppEnvC
   issues.addAll(checkDuplicateAliases(requests));
 
   const secretEnvNames = [...bindings.flatMap((b) => b.env.map((e) => e.name)), ...requests.flatMap((r) => (r.env ? [r.env] : []))];
+  const fieldEnv = Object.entries(props.fieldEnv ?? {});
+  fieldEnv.forEach(([name, field]) => issues.check(Object.values(PodField).includes(field), {
+    prop: `fieldEnv.${name}`, rule: `must be a PodField (${Object.keys(PodField).join(', ')})`, received: field, fix: 'Use e.g. PodField.POD_IP.',
+  }));
+  (props.envFrom ?? []).forEach((e, i) => issues.check(e instanceof EnvFrom, {
+    prop: `envFrom[${i}]`, rule: 'must be EnvFrom.configMap(name) or EnvFrom.secret(name)', received: e, fix: 'Use e.g. EnvFrom.secret(\'netbox-env\').',
+  }));
   issues.addAll(checkDuplicateEnv([
+    { prop: 'fieldEnv', names: fieldEnv.map(([name]) => name) },
     { prop: 'the runtime (derived from server and resources)', names: ctx.reservedEnv },
     { prop: 'config', names: Object.keys(config) },
     { prop: 'env', names: Object.keys(literalEnv) },
@@ -111,16 +130,18 @@ export function resolveAppEnv(scope: Construct, props: AppEnvProps, ctx: AppEnvC
   return {
     env: [
       ...Object.entries(literalEnv).map(([name, value]) => ({ name, value })),
+      ...fieldEnv.map(([name, field]) => ({ name, valueFrom: { fieldRef: { fieldPath: field } } })),
       ...bindings.flatMap((b) => b.env),
       ...store.env,
     ],
-    envFrom: configMap ? [{ configMapRef: { name: configMap.name } }] : [],
+    // Later sources win in envFrom; the app's own ConfigMap comes last so its keys cannot be shadowed.
+    envFrom: [...(props.envFrom ?? []).filter((e) => e instanceof EnvFrom).map((e) => e.source), ...(configMap ? [{ configMapRef: { name: configMap.name } }] : [])],
     volumes: store.volumes,
     mounts: store.mounts,
     literalEnv: { ...literalEnv },
     config: { ...config },
     secretEnvNames,
-    envNames: [...Object.keys(config), ...Object.keys(literalEnv), ...secretEnvNames],
+    envNames: [...Object.keys(config), ...Object.keys(literalEnv), ...fieldEnv.map(([name]) => name), ...secretEnvNames],
     configMap,
   };
 }

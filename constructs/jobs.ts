@@ -2,12 +2,11 @@ import { createHash } from 'crypto';
 import { ApiObject, Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { DENY_INGRESS_EXEMPTION, appPod, appWorkloadCloud, egressOnlyPolicy, requireApp } from './app-pod';
+import { DENY_INGRESS_EXEMPTION, IPythonApp, addWait, appPod, appWorkloadCloud, egressOnlyPolicy, registerPod, requireApp } from './app-pod';
 import { nameIssue } from './names';
-import { ContainerDescription } from './pod';
-import { ResourcesProps } from './resources';
+import { ContainerDescription, PodExtrasProps, containerSecurityContext } from './pod';
+import { ResourcesProps, renderResources, resolveResources } from './resources';
 import { IssueCollector } from './validation';
-import type { PythonMicroservice } from './python-microservice';
 
 /** The migration tool. */
 export class MigrationCommand {
@@ -29,24 +28,10 @@ export class MigrationCommand {
   private constructor(/** The argv. */ public readonly command: string[]) {}
 }
 
-/** Which GitOps tool applies the manifests; it decides how the migration is ordered. */
-export enum Delivery {
-  /**
-   * Argo CD: the Job is a `Sync` hook in wave -1, after the app's config,
-   * secrets and ServiceAccount (wave -2) and before the Deployment (wave 0).
-   */
-  ARGO_CD = 'argocd',
-  /**
-   * Flux: the Job's name carries a hash of the image and command, so each new
-   * version runs it once; order it before the app with a Kustomization `dependsOn`.
-   */
-  FLUX = 'flux',
-}
-
 /** Props every job of an application shares. */
-export interface AppJobProps {
-  /** The web service whose image, settings, secrets and identity the job shares. */
-  readonly app: PythonMicroservice;
+export interface AppJobProps extends PodExtrasProps {
+  /** The application whose image, settings, secrets and identity the job shares. */
+  readonly app: IPythonApp;
   /**
    * CPU and memory.
    * @default - the app's resources
@@ -69,23 +54,67 @@ export interface PythonMigrationProps extends AppJobProps {
   /** The migration tool. */
   readonly command: MigrationCommand;
   /**
-   * Base name of the Job.
-   * @default - `<app>-migrate`
+   * Base name of the Job; a hash of its pod template is appended.
+   * @default - the construct id
    */
   readonly name?: string;
   /**
-   * The GitOps tool that applies the manifests.
-   * @default Delivery.ARGO_CD
+   * Make every new pod of the app (web, workers, scheduled jobs) wait, in an init
+   * container, until this version's migration Job has succeeded. This orders the
+   * migration first under plain `kubectl apply`, Argo CD and Flux alike. The wait
+   * reads the Job through the Kubernetes API with the app's ServiceAccount, allowed
+   * by a Role that can only `get` this one Job; only the init container gets a token.
+   * @default true
    */
-  readonly delivery?: Delivery;
+  readonly waitInPods?: boolean;
 }
 
-const ARGO_HOOK = 'argocd.argoproj.io/hook';
 const ARGO_WAVE = 'argocd.argoproj.io/sync-wave';
+
+/** Where the wait reads the token, as the kubelet mounts it for automounted pods. */
+const TOKEN_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
+/** Name of the token volume of the waits; one per pod. */
+const WAIT_TOKEN_VOLUME = 'kube-api-access-wait';
+
+/**
+ * Polls the Job with the pod's own token (stdlib only: every Python image has it)
+ * until it succeeded (exit 0) or failed (exit 1: the kubelet restarts the init
+ * container with backoff). A 404 means the Job is not applied yet.
+ */
+const WAIT_SCRIPT = [
+  'import json, os, ssl, sys, time, urllib.error, urllib.request',
+  `d = ${JSON.stringify(TOKEN_DIR)}`,
+  "h = os.environ['KUBERNETES_SERVICE_HOST']",
+  "h = '[%s]' % h if ':' in h else h",
+  "u = 'https://%s:%s/apis/batch/v1/namespaces/%s/jobs/%s' % (h, os.environ['KUBERNETES_SERVICE_PORT'], os.environ['POD_NAMESPACE'], os.environ['MIGRATION_JOB'])",
+  "c = ssl.create_default_context(cafile=d + '/ca.crt')",
+  'while True:',
+  "    r = urllib.request.Request(u, headers={'Authorization': 'Bearer ' + open(d + '/token').read().strip()})",
+  '    try:',
+  "        s = json.load(urllib.request.urlopen(r, context=c, timeout=10)).get('status', {})",
+  '    except urllib.error.HTTPError as e:',
+  "        s = {}",
+  "        print('waiting for job %s: HTTP %d' % (os.environ['MIGRATION_JOB'], e.code), flush=True)",
+  '    except OSError as e:',
+  "        s = {}",
+  "        print('waiting for job %s: %s' % (os.environ['MIGRATION_JOB'], e), flush=True)",
+  "    if s.get('succeeded'):",
+  '        sys.exit(0)',
+  "    if any(x.get('type') == 'Failed' and x.get('status') == 'True' for x in s.get('conditions', [])):",
+  "        print('job %s failed; see kubectl logs job/%s' % (os.environ['MIGRATION_JOB'], os.environ['MIGRATION_JOB']), flush=True)",
+  '        sys.exit(1)',
+  '    time.sleep(5)',
+].join('\n');
 
 /**
  * A database migration Job that runs with the app's image, settings and
  * secrets before the new version of the app serves.
+ *
+ * The Job's name ends in a hash of its whole pod template (image, command,
+ * config, secrets), so each new version is a new Job that runs once, and an
+ * unchanged version is left alone: a Job's template is immutable, and a
+ * finished Job is kept (no TTL), since Argo CD, Flux and `kubectl apply` would
+ * re-create a deleted one and migrate again. Old Jobs go when pruned.
  */
 export class PythonMigration extends Construct {
   /** Name of the Job (with the version hash). */
@@ -96,51 +125,97 @@ export class PythonMigration extends Construct {
   public readonly job: k8s.KubeJob;
   /** The NetworkPolicy of the Job's pods. */
   public readonly networkPolicy: k8s.KubeNetworkPolicy;
+  /** The Role that lets the app's pods read this Job, when they wait for it. */
+  public readonly waitRole?: k8s.KubeRole;
+  /** Binds the Role to the app's ServiceAccount. */
+  public readonly waitRoleBinding?: k8s.KubeRoleBinding;
 
   public constructor(scope: Construct, id: string, props: PythonMigrationProps) {
     super(scope, id);
     const issues = IssueCollector.of(this);
     requireApp(this, props.app);
-    const app = props.app;
-    const base = props.name ?? `${app.name}-migrate`;
-    const badBase = nameIssue(base);
+    const rt = props.app.runtime;
+    const base = props.name ?? id;
+    const badBase = nameIssue(base, 43);
     if (badBase) issues.add(badBase);
     const command = props.command?.command ?? [];
     issues.check(command.length > 0 && command.every((c) => typeof c === 'string' && c.length > 0), {
       prop: 'command', rule: 'must be a non-empty argv', received: command, fix: 'Use MigrationCommand.django(), .alembic() or .command([...]).',
     });
-    const delivery = props.delivery ?? Delivery.ARGO_CD;
-    issues.check(Object.values(Delivery).includes(delivery), { prop: 'delivery', rule: 'must be Delivery.ARGO_CD or Delivery.FLUX', received: delivery, fix: 'Name the tool that applies dist/.' });
 
-    // A new name per image and command: a Job's pod template is immutable, and a
-    // changed name is what makes Flux (and a human) run the new version's migration.
-    this.jobName = `${base}-${createHash('sha256').update(JSON.stringify([app.container.image, command])).digest('hex').slice(0, 8)}`;
-    const cloud = appWorkloadCloud(this, app, base, props.resources, issues);
+    const cloud = appWorkloadCloud(this, rt, base, props.resources, issues);
     const pod = appPod({
-      app, name: base, component: 'migration', command, env: {}, resources: cloud.resources,
-      terminationGracePeriodSeconds: 30, restartPolicy: 'Never', spread: false, scratchDirs: [],
+      runtime: rt, scope: this, name: base, component: 'migration', command, env: {}, resources: cloud.resources,
+      terminationGracePeriodSeconds: 30, restartPolicy: 'Never', spread: false, scratchDirs: [], extras: props, job: true,
     }, cloud);
+    issues.addAll(pod.issues);
+    // A new name per pod template: any change of image, command, config or secrets is a new version.
+    this.jobName = `${base}-${createHash('sha256').update(JSON.stringify(pod.template)).digest('hex').slice(0, 8)}`;
 
     this.container = pod.container;
-    const annotations: Record<string, string> = delivery === Delivery.FLUX
-      // A TTL would delete the finished Job, and Flux would re-create it and migrate again.
-      ? { ...DENY_INGRESS_EXEMPTION, 'ignore-check.kube-linter.io/job-ttl-seconds-after-finished': 'Flux re-creates deleted Jobs; the name changes per version instead' }
-      : { ...DENY_INGRESS_EXEMPTION, [ARGO_HOOK]: 'Sync', 'argocd.argoproj.io/hook-delete-policy': 'BeforeHookCreation', [ARGO_WAVE]: '-1' };
     this.job = new k8s.KubeJob(this, 'Job', {
-      metadata: { name: this.jobName, labels: { ...pod.labels, 'app.kubernetes.io/instance': this.jobName }, annotations },
+      metadata: {
+        name: this.jobName,
+        labels: { ...pod.labels, 'app.kubernetes.io/instance': this.jobName },
+        annotations: {
+          ...DENY_INGRESS_EXEMPTION,
+          // Argo CD applies waves in order and waits for each to be healthy: a Job is healthy once it succeeded.
+          [ARGO_WAVE]: '-1',
+          'ignore-check.kube-linter.io/job-ttl-seconds-after-finished': 'a deleted Job would be re-created by the next apply and migrate again; the name changes per version instead',
+        },
+      },
       spec: {
         backoffLimit: retries(props.retries, issues),
         activeDeadlineSeconds: seconds(props.timeout, 600, 'timeout', issues),
-        ttlSecondsAfterFinished: delivery === Delivery.FLUX ? undefined : 86400,
         template: pod.template,
       },
     });
-    this.networkPolicy = egressOnlyPolicy(this, app, base, pod.labels, pod.selector, issues);
+    this.networkPolicy = egressOnlyPolicy(this, rt, base, pod.labels, pod.selector, issues);
+    // Config, secrets and identity must exist before the Job runs (wave -1).
+    for (const obj of [...rt.sharedObjects, ApiObject.of(this.networkPolicy)]) obj.metadata.addAnnotation(ARGO_WAVE, '-2');
 
-    if (delivery === Delivery.ARGO_CD) {
-      // Config, secrets and identity must exist before the hook runs (wave -1).
-      for (const obj of sharedObjects(app)) obj.metadata.addAnnotation(ARGO_WAVE, '-2');
-      ApiObject.of(this.networkPolicy).metadata.addAnnotation(ARGO_WAVE, '-2');
+    if (props.waitInPods ?? true) {
+      issues.check(rt.python, {
+        prop: 'waitInPods', rule: 'needs python3 in the app\'s image (the wait is a short standard-library script)', received: true,
+        fix: 'Set waitInPods: false and order the migration with your delivery tool, or run the app from a Python image.',
+      });
+      const labels = { ...pod.labels, 'app.kubernetes.io/component': 'migration-wait' };
+      this.waitRole = new k8s.KubeRole(this, 'WaitRole', {
+        metadata: { name: `${base}-wait`, labels, annotations: { [ARGO_WAVE]: '-2' } },
+        rules: [{ apiGroups: ['batch'], resources: ['jobs'], verbs: ['get'], resourceNames: [this.jobName] }],
+      });
+      this.waitRoleBinding = new k8s.KubeRoleBinding(this, 'WaitRoleBinding', {
+        metadata: { name: `${base}-wait`, labels, annotations: { [ARGO_WAVE]: '-2' } },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: this.waitRole.name },
+        subjects: [{ kind: 'ServiceAccount', name: rt.serviceAccountName }],
+      });
+      addWait(rt, {
+        container: {
+          name: `wait-for-${base}`,
+          image: rt.image,
+          imagePullPolicy: 'Always',
+          command: ['python3', '-c', WAIT_SCRIPT],
+          env: [
+            { name: 'MIGRATION_JOB', value: this.jobName },
+            { name: 'POD_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
+            { name: 'PYTHONDONTWRITEBYTECODE', value: '1' },
+          ],
+          resources: renderResources(resolveResources({ cpu: '50m', memory: '64Mi', ephemeralStorage: '64Mi' }).spec),
+          securityContext: containerSecurityContext(rt.runAs),
+          volumeMounts: [{ name: WAIT_TOKEN_VOLUME, mountPath: TOKEN_DIR, readOnly: true }],
+        },
+        // The pods keep automountServiceAccountToken: false; only this init container gets a token.
+        volumes: [{
+          name: WAIT_TOKEN_VOLUME,
+          projected: {
+            defaultMode: 0o440,
+            sources: [
+              { serviceAccountToken: { path: 'token', expirationSeconds: 600 } },
+              { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
+            ],
+          },
+        }],
+      });
     }
   }
 }
@@ -186,7 +261,7 @@ export class PythonCronJob extends Construct {
     super(scope, id);
     const issues = IssueCollector.of(this);
     requireApp(this, props.app);
-    const app = props.app;
+    const rt = props.app.runtime;
     const name = props.name ?? id;
     // CronJob names become Job names plus an 11-character suffix.
     const badName = nameIssue(name);
@@ -203,11 +278,12 @@ export class PythonCronJob extends Construct {
     const policy = props.concurrencyPolicy ?? 'Forbid';
     issues.check(['Forbid', 'Replace', 'Allow'].includes(policy), { prop: 'concurrencyPolicy', rule: 'must be Forbid, Replace or Allow', received: policy, fix: 'Use Forbid so runs never overlap.' });
 
-    const cloud = appWorkloadCloud(this, app, name, props.resources, issues);
+    const cloud = appWorkloadCloud(this, rt, name, props.resources, issues);
     const pod = appPod({
-      app, name, component: 'job', command, env: {}, resources: cloud.resources,
-      terminationGracePeriodSeconds: 30, restartPolicy: 'Never', spread: false, scratchDirs: [],
+      runtime: rt, scope: this, name, component: 'job', command, env: {}, resources: cloud.resources,
+      terminationGracePeriodSeconds: 30, restartPolicy: 'Never', spread: false, scratchDirs: [], extras: props, job: true,
     }, cloud);
+    issues.addAll(pod.issues);
     this.container = pod.container;
     this.cronJob = new k8s.KubeCronJob(this, 'CronJob', {
       metadata: { name, labels: pod.labels, annotations: DENY_INGRESS_EXEMPTION },
@@ -228,14 +304,11 @@ export class PythonCronJob extends Construct {
         },
       },
     });
-    this.networkPolicy = egressOnlyPolicy(this, app, name, pod.labels, pod.selector, issues);
+    registerPod(rt, {
+      object: this.cronJob, specPath: '/spec/jobTemplate/spec/template/spec', hasInitContainers: pod.setup.extras.initContainers.length > 0, addedVolumes: new Set(),
+    });
+    this.networkPolicy = egressOnlyPolicy(this, rt, name, pod.labels, pod.selector, issues);
   }
-}
-
-/** The app's objects a job needs before it runs: ServiceAccount, ConfigMap, secret objects. */
-function sharedObjects(app: PythonMicroservice): ApiObject[] {
-  const kinds = new Set(['ServiceAccount', 'ConfigMap', 'Secret', 'SecretProviderClass', 'ExternalSecret', 'SecretStore']);
-  return app.node.children.filter((c): c is ApiObject => c instanceof ApiObject && kinds.has(c.kind));
 }
 
 function retries(n: number | undefined, issues: IssueCollector): number {

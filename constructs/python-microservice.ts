@@ -9,13 +9,13 @@ import { HttpRoute } from './imports/httproute-gateway.networking.k8s.io';
 import { selectorLabels, workloadLabels } from './labels';
 import { MetricsProps } from './metrics';
 import { networkPolicySpec } from './network-policy';
-import { workloadMetrics } from './app-pod';
-import { APP_CONTAINER, ContainerDescription, PYTHON_RUNTIME_ENV, RUN_AS_GID, RUN_AS_UID, buildPodTemplate, writablePaths } from './pod';
+import { AppRuntime, IPythonApp, registerPod, sharedObjectsOf, workloadMetrics } from './app-pod';
+import { APP_CONTAINER, ContainerDescription, PYTHON_RUNTIME_ENV, PodSetup, buildPodTemplate, resolvePodSetup, writablePaths } from './pod';
 import { ICloudProfile, ProfileOutput, WorkloadIdentity } from './profiles/profile';
 import { cpuBasisMillis, resolveResources } from './resources';
 import { AutoscalingProps, cpuAutoscaler, disruptionBudget, hpaOwnsReplicasAnnotation, resolveScaling } from './scaling';
 import { PythonServer } from './server';
-import { IssueCollector, addWarning } from './validation';
+import { IssueCollector, PropIssue, addWarning } from './validation';
 import { NO_PROFILE, WorkloadProps, checkWorkloadProps, nonEmpty, workloadServiceAccount } from './workload';
 
 /** Props of {@link PythonMicroservice}. */
@@ -105,7 +105,7 @@ const REQUIRED = {
  * hardened to the "restricted" Pod Security Standard and wired to the cloud
  * by its profile.
  */
-export class PythonMicroservice extends Construct {
+export class PythonMicroservice extends Construct implements IPythonApp {
   /** Name of every object of the service. */
   public readonly name: string;
   /** Container port. */
@@ -134,6 +134,10 @@ export class PythonMicroservice extends Construct {
   public readonly appEnv: AppEnv;
   /** The workload identity the profile set up, with what the cloud side needs to bind it. */
   public readonly identity?: WorkloadIdentity;
+  /** The pod's user, runtime and extras (volumes, init containers, sidecars), resolved. */
+  public readonly pod: PodSetup;
+  /** What the service's workers and jobs share with it. */
+  public readonly runtime: AppRuntime;
 
   /** The ServiceAccount the pods run as. */
   public readonly serviceAccount: k8s.KubeServiceAccount;
@@ -211,7 +215,8 @@ export class PythonMicroservice extends Construct {
     const labels = workloadLabels({ name: this.name, component: 'web', image: props.image, partOf: props.partOf });
     this.selectorLabels = selectorLabels(this.name);
     const metrics = workloadMetrics(this, this.profile, props.metrics, { name: this.name, labels, selector: this.selectorLabels }, [this.port], issues);
-    const runtimeEnv = { ...PYTHON_RUNTIME_ENV, ...server.env, ...metrics?.env };
+    const python = props.python ?? true;
+    const runtimeEnv = { ...(python ? PYTHON_RUNTIME_ENV : {}), ...server.env, ...metrics?.env };
     const command = metrics ? metrics.wrap(server.command) : server.command;
     const scratchDirs = [...server.scratchDirs, ...(metrics?.scratchDirs ?? [])];
 
@@ -221,18 +226,27 @@ export class PythonMicroservice extends Construct {
     }, issues);
     this.configMap = this.appEnv.configMap;
 
+    const podIssues: PropIssue[] = [];
+    this.pod = resolvePodSetup(props, { scope: this, image: props.image, labels, scratchDirs, appEnv: this.appEnv }, podIssues);
+    issues.addAll(podIssues);
+    if (!this.pod.python && this.drainSeconds > 0 && this.pod.extras.kubernetesMinor < 30) {
+      addWarning(this, `the container does not run Python, so there is no python3 for the ${this.drainSeconds}s preStop delay before Kubernetes 1.30 (its sleep action); in-flight requests may fail during rollouts. Target Kubernetes 1.30 or later (the target's kubernetesVersion).`);
+    }
+
     this.container = {
       name: this.name,
       image: props.image,
       command,
+      keepsEntrypoint: props.keepEntrypoint === true,
+      python: this.pod.python,
       port: this.port,
-      runAsUser: RUN_AS_UID,
-      runAsGroup: RUN_AS_GID,
+      runAsUser: this.pod.runAs.user,
+      runAsGroup: this.pod.runAs.group,
       env: { ...runtimeEnv, ...this.appEnv.literalEnv },
       config: this.appEnv.config,
       secretEnvNames: this.appEnv.secretEnvNames,
       readinessPath: props.health?.readiness,
-      writablePaths: writablePaths(scratchDirs),
+      writablePaths: [...writablePaths(scratchDirs), ...this.pod.extras.writablePaths],
       resources: cloud.resources,
       gracefulTimeoutSeconds: server.gracefulTimeoutSeconds,
     };
@@ -256,6 +270,8 @@ export class PythonMicroservice extends Construct {
           spread: scaling.maxReplicas > 1,
           priorityClassName: props.priorityClassName,
           volumes: this.appEnv.volumes,
+          runAs: this.pod.runAs,
+          extras: this.pod.extras,
           container: {
             image: props.image,
             // Re-resolving the tag on every start keeps imagePullSecrets checked
@@ -272,6 +288,8 @@ export class PythonMicroservice extends Construct {
             startup: health.startup,
             preStopSeconds: this.drainSeconds,
             scratchDirs,
+            keepEntrypoint: props.keepEntrypoint === true,
+            python: this.pod.python,
           },
         }),
       },
@@ -316,6 +334,16 @@ export class PythonMicroservice extends Construct {
         allowEgressTo: props.allowEgressTo,
         extraIngress: metrics ? [metrics.ingress] : [],
       }, issues),
+    });
+
+    this.runtime = {
+      name: this.name, image: props.image, profile: this.profile, serviceAccountName: this.name, appEnv: this.appEnv, runAs: this.pod.runAs,
+      python: this.pod.python, keepEntrypoint: props.keepEntrypoint === true, partOf: props.partOf, priorityClassName: props.priorityClassName,
+      placement: props.placement, mountServiceAccountToken: props.mountServiceAccountToken ?? false, allowEgressTo: props.allowEgressTo,
+      resources: props.resources, sharedObjects: sharedObjectsOf(this), pods: [], waits: [],
+    };
+    registerPod(this.runtime, {
+      object: this.deployment, specPath: '/spec/template/spec', hasInitContainers: this.pod.extras.initContainers.length > 0, addedVolumes: new Set(),
     });
   }
 

@@ -1,20 +1,23 @@
 import { Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { DENY_INGRESS_EXEMPTION, appPod, appWorkloadCloud, egressOnlyPolicy, requireApp, workloadMetrics } from './app-pod';
+import { AppEnvProps } from './app-env';
+import { AppRuntime, DENY_INGRESS_EXEMPTION, IPythonApp, appPod, appWorkloadCloud, egressOnlyPolicy, registerPod, standaloneRuntime, workloadMetrics } from './app-pod';
+import { NetworkPeer } from './exposure';
 import { MetricsProps } from './metrics';
 import { selectorLabels, workloadLabels } from './labels';
 import { checkDuplicateEnv } from './env';
 import { ScaledObject } from './imports/scaledobject-keda.sh';
 import { TriggerAuthentication } from './imports/triggerauthentication-keda.sh';
 import { nameIssue } from './names';
-import { APP_CONTAINER, ContainerDescription } from './pod';
+import { APP_CONTAINER, ContainerDescription, PodExtrasProps } from './pod';
+import { ICloudProfile, Placement } from './profiles/profile';
 import { QueueScaler } from './queue-scaler';
 import { ResourcesProps, cpuBasisMillis } from './resources';
-import { AutoscalingProps, cpuAutoscaler, disruptionBudget, hpaOwnsReplicasAnnotation, resolveScaling } from './scaling';
+import { AutoscalingProps, ResolvedScaling, cpuAutoscaler, disruptionBudget, hpaOwnsReplicasAnnotation, resolveScaling } from './scaling';
 import { IssueCollector, addWarning } from './validation';
 import { WorkerCommand, WorkerLiveness } from './worker-command';
-import type { PythonMicroservice } from './python-microservice';
+import { NO_PROFILE, ProcessProps, checkWorkloadProps } from './workload';
 
 /** Queue-driven autoscaling of a worker with KEDA. */
 export interface QueueAutoscalingProps {
@@ -34,22 +37,76 @@ export interface QueueAutoscalingProps {
   readonly cooldownSeconds?: number;
 }
 
-/** Props of {@link PythonWorker}. */
-export interface PythonWorkerProps {
-  /** The web service whose image, settings, secrets, identity and profile the worker shares. */
-  readonly app: PythonMicroservice;
-  /** How the worker starts. */
+/** Props of a process that runs without serving a port: a worker, a scheduler, a load generator. */
+export interface PythonProcessProps extends AppEnvProps, PodExtrasProps, ProcessProps {
+  /**
+   * The application whose image, settings, secrets, identity and profile the process
+   * shares. Without it the process is its own application and needs `image` and `profile`.
+   * @default - a standalone process
+   */
+  readonly app?: IPythonApp;
+  /** How the process starts. */
   readonly command: WorkerCommand;
   /**
-   * Name of the worker's objects.
+   * Image of a standalone process, pinned by tag or digest. Not with `app`.
+   * @default - the app's image
+   */
+  readonly image?: string;
+  /**
+   * Cloud profile of a standalone process. Not with `app`.
+   * @default - the app's profile
+   */
+  readonly profile?: ICloudProfile;
+  /**
+   * Name of the process's objects.
    * @default - the construct id
    */
   readonly name?: string;
   /**
-   * CPU and memory of the worker.
+   * CPU and memory.
    * @default - the app's resources
    */
   readonly resources?: ResourcesProps;
+  /**
+   * How the kubelet tells the process is wedged.
+   * @default - the framework's own check (Celery: `inspect ping`); required for other commands
+   */
+  readonly liveness?: WorkerLiveness;
+  /**
+   * Prometheus metrics of the process (e.g. from a Celery exporter or prometheus_client).
+   * @default - no metrics
+   */
+  readonly metrics?: MetricsProps;
+  /**
+   * Time the longest task may take to finish after SIGTERM (Celery's warm
+   * shutdown, RQ's and Dramatiq's graceful stop) before the pod is killed.
+   * @default Duration.minutes(5)
+   */
+  readonly shutdownTimeout?: Duration;
+  /**
+   * Where the pods of a standalone process run. Not with `app`.
+   * @default - the app's placement, or anywhere
+   */
+  readonly placement?: Placement;
+  /**
+   * Destinations the pods of a standalone process may reach. Not with `app`.
+   * @default - the app's, or every destination
+   */
+  readonly allowEgressTo?: NetworkPeer[];
+  /**
+   * `app.kubernetes.io/part-of` of a standalone process. Not with `app`.
+   * @default - the app's
+   */
+  readonly partOf?: string;
+  /**
+   * PriorityClass of a standalone process's pods. Not with `app`.
+   * @default - the app's
+   */
+  readonly priorityClassName?: string;
+}
+
+/** Props of {@link PythonWorker}. */
+export interface PythonWorkerProps extends PythonProcessProps {
   /**
    * Replicas without autoscaling.
    * @default 2
@@ -65,32 +122,25 @@ export interface PythonWorkerProps {
    * @default - a fixed number of replicas
    */
   readonly autoscaling?: AutoscalingProps;
-  /**
-   * How the kubelet tells the worker is wedged.
-   * @default - the framework's own check (Celery: `inspect ping`); required for other commands
-   */
-  readonly liveness?: WorkerLiveness;
-  /**
-   * Prometheus metrics of the worker (e.g. from a Celery exporter or prometheus_client).
-   * @default - no metrics
-   */
-  readonly metrics?: MetricsProps;
-  /**
-   * Time the longest task may take to finish after SIGTERM (Celery's warm
-   * shutdown, RQ's and Dramatiq's graceful stop) before the pod is killed.
-   * @default Duration.minutes(5)
-   */
-  readonly shutdownTimeout?: Duration;
+}
+
+/** Props that belong to a standalone process and come from the app otherwise. */
+const STANDALONE_ONLY = ['image', 'profile', 'config', 'env', 'secrets', 'secretFiles', 'envFrom', 'fieldEnv', 'placement', 'allowEgressTo', 'partOf', 'priorityClassName'] as const;
+
+/** How a process's replicas are run. */
+interface ProcessMode {
+  readonly singleton: boolean;
 }
 
 /**
- * A background worker of a Python application (Celery, RQ, Dramatiq, arq or a
- * command): same image, settings, secrets and identity as its web service, no
- * Service, a liveness check that suits a worker, a grace period that lets
- * running tasks finish, a PodDisruptionBudget, and queue-length autoscaling
- * with KEDA (or CPU autoscaling).
+ * A background worker (Celery, RQ, Dramatiq, arq or a command): no Service, a
+ * liveness check that suits a worker, a grace period that lets running tasks
+ * finish, a PodDisruptionBudget, and queue-length autoscaling with KEDA (or CPU
+ * autoscaling). With `app`, it shares its web service's image, settings,
+ * secrets and identity; without, it is its own application (a load generator,
+ * a consumer with its own image).
  */
-export class PythonWorker extends Construct {
+export class PythonWorker extends Construct implements IPythonApp {
   /** Name of the worker's objects. */
   public readonly name: string;
   /** Worker processes, when derived. */
@@ -99,6 +149,8 @@ export class PythonWorker extends Construct {
   public readonly terminationGracePeriodSeconds: number;
   /** The container as the image must match it (for the compose generator). */
   public readonly container: ContainerDescription;
+  /** What the worker shares with its app, or its own runtime when standalone. */
+  public readonly runtime: AppRuntime;
   /** The Deployment. */
   public readonly deployment: k8s.KubeDeployment;
   /** The PodDisruptionBudget, when more than one replica can run. */
@@ -109,27 +161,31 @@ export class PythonWorker extends Construct {
   public readonly triggerAuthentication?: TriggerAuthentication;
   /** The HorizontalPodAutoscaler, with CPU autoscaling. */
   public readonly autoscaler?: k8s.KubeHorizontalPodAutoscalerV2;
-  /** The NetworkPolicy (egress only: a worker serves nothing). */
+  /** The NetworkPolicy (egress only, unless metrics are scraped). */
   public readonly networkPolicy: k8s.KubeNetworkPolicy;
 
-  public constructor(scope: Construct, id: string, props: PythonWorkerProps) {
+  public constructor(scope: Construct, id: string, props: PythonWorkerProps);
+  /** @internal */
+  public constructor(scope: Construct, id: string, props: PythonWorkerProps, mode: ProcessMode);
+  public constructor(scope: Construct, id: string, props: PythonWorkerProps, mode: ProcessMode = { singleton: false }) {
     super(scope, id);
     const issues = IssueCollector.of(this);
     this.name = props.name ?? id;
     const bad = nameIssue(this.name);
     if (bad) issues.add(bad);
-    requireApp(this, props.app);
-    const app = props.app;
+    const rt = this.resolveRuntime(props, issues);
+    this.runtime = rt;
 
-    const cloud = appWorkloadCloud(this, app, this.name, props.resources, issues);
+    const cloud = appWorkloadCloud(this, rt, this.name, props.resources, issues);
     const cmd = (props.command ?? WorkerCommand.command([])).bind({ cpuMillis: cpuBasisMillis(cloud.resources), memoryBytes: cloud.resources.memoryLimitBytes });
     issues.addAll(cmd.issues);
     cmd.warnings.forEach((w) => addWarning(this, w));
     this.concurrency = cmd.concurrency;
-    issues.addAll(checkDuplicateEnv([{ prop: 'the app', names: app.appEnv.envNames }, { prop: 'command', names: Object.keys(cmd.env) }]));
+    issues.addAll(checkDuplicateEnv([{ prop: 'the app', names: rt.appEnv.envNames }, { prop: 'command', names: Object.keys(cmd.env) }]));
 
     const liveness = props.liveness ?? cmd.defaultLiveness;
-    issues.check(liveness !== undefined, {
+    // A scheduler has no cheap health check of its own; Recreate and one replica keep it honest.
+    issues.check(liveness !== undefined || mode.singleton, {
       prop: 'liveness', rule: 'is required for this command (it has no health check of its own)', received: undefined,
       fix: 'Use WorkerLiveness.heartbeatFile(\'/tmp/worker-heartbeat\') and touch the file from the worker, or WorkerLiveness.command([...]).',
     });
@@ -140,24 +196,21 @@ export class PythonWorker extends Construct {
     // The grace period is all a worker needs: no endpoint to drain, only tasks to finish.
     this.terminationGracePeriodSeconds = shutdown + 5;
 
-    if (props.queueAutoscaling && props.autoscaling) {
-      issues.add({ prop: 'autoscaling', rule: 'must not be set together with queueAutoscaling (KEDA creates its own autoscaler)', received: props.autoscaling, fix: 'Keep one of the two.' });
-    }
-    const q = props.queueAutoscaling;
-    const scaling = q
-      ? this.resolveQueueScaling(q, props.replicas, issues)
-      : resolveScaling(props.replicas, props.autoscaling, issues);
+    const scaling = mode.singleton ? this.singletonScaling(props, issues) : this.resolveWorkerScaling(props, issues);
 
-    const metrics = workloadMetrics(this, app.profile, props.metrics, {
+    const component = mode.singleton ? 'scheduler' : 'worker';
+    const metrics = workloadMetrics(this, rt.profile, props.metrics, {
       name: this.name,
-      labels: workloadLabels({ name: this.name, component: 'worker', image: app.container.image, partOf: app.props.partOf }),
+      labels: workloadLabels({ name: this.name, component, image: rt.image, partOf: rt.partOf }),
       selector: selectorLabels(this.name),
     }, [], issues);
     const pod = appPod({
-      app, name: this.name, component: 'worker', command: metrics ? metrics.wrap(cmd.command) : cmd.command, env: { ...cmd.env, ...metrics?.env },
+      runtime: rt, scope: this, name: this.name, component, command: metrics ? metrics.wrap(cmd.command) : cmd.command, env: { ...cmd.env, ...metrics?.env },
       resources: cloud.resources, liveness: liveness?.toProbe(), terminationGracePeriodSeconds: this.terminationGracePeriodSeconds,
       spread: scaling.maxReplicas > 1, scratchDirs: metrics?.scratchDirs ?? [], ports: metrics ? [metrics.containerPort] : undefined,
+      extras: props,
     }, cloud);
+    issues.addAll(pod.issues);
 
     this.container = pod.container;
     this.deployment = new k8s.KubeDeployment(this, 'Deployment', {
@@ -168,25 +221,31 @@ export class PythonWorker extends Construct {
           ...hpaOwnsReplicasAnnotation(scaling),
           // A worker takes no traffic, so a readiness probe would gate nothing.
           'polaris.fairwinds.com/readinessProbeMissing-exempt': 'true',
+          ...(mode.singleton ? SINGLETON_EXEMPTIONS : {}),
           ...DENY_INGRESS_EXEMPTION,
         },
       },
       spec: {
         replicas: scaling.fixedReplicas,
         selector: { matchLabels: pod.selector },
-        // Workers hold no connections: replace one at a time, never run short.
-        strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: k8s.IntOrString.fromNumber(1), maxUnavailable: k8s.IntOrString.fromNumber(0) } },
+        strategy: mode.singleton
+          // Never two at once, not even during a rollout: the old pod stops before the new one starts.
+          ? { type: 'Recreate' }
+          // Workers hold no connections: replace one at a time, never run short.
+          : { type: 'RollingUpdate', rollingUpdate: { maxSurge: k8s.IntOrString.fromNumber(1), maxUnavailable: k8s.IntOrString.fromNumber(0) } },
         revisionHistoryLimit: 5,
         template: pod.template,
       },
     });
+    registerPod(rt, { object: this.deployment, specPath: '/spec/template/spec', hasInitContainers: pod.setup.extras.initContainers.length > 0, addedVolumes: new Set() });
 
-    if (q) {
+    const q = props.queueAutoscaling;
+    if (q && !mode.singleton) {
       const trigger = q.queue.bind();
       issues.addAll(trigger.issues);
       let authenticationRef: { name: string } | undefined;
       if (trigger.identity) {
-        const identity = app.profile.kedaIdentity(trigger.identity);
+        const identity = rt.profile.kedaIdentity(trigger.identity);
         issues.addAll(identity.issues);
         if (identity.podIdentity) {
           this.triggerAuthentication = new TriggerAuthentication(this, 'TriggerAuthentication', {
@@ -207,24 +266,100 @@ export class PythonWorker extends Construct {
           triggers: [{ type: trigger.type, metadata: trigger.metadata, authenticationRef }],
         },
       });
-    } else if (props.autoscaling) {
+    } else if (props.autoscaling && !mode.singleton) {
       this.autoscaler = cpuAutoscaler(this, this.name, pod.labels, scaling);
     }
 
     if (scaling.maxReplicas > 1) this.disruptionBudget = disruptionBudget(this, this.name, pod.labels, pod.selector);
-    this.networkPolicy = egressOnlyPolicy(this, app, this.name, pod.labels, pod.selector, issues, metrics ? [metrics.ingress] : []);
+    this.networkPolicy = egressOnlyPolicy(this, rt, this.name, pod.labels, pod.selector, issues, metrics ? [metrics.ingress] : []);
   }
 
-  private resolveQueueScaling(q: QueueAutoscalingProps, replicas: number | undefined, issues: IssueCollector) {
+  private resolveRuntime(props: PythonWorkerProps, issues: IssueCollector): AppRuntime {
+    if (props.app !== undefined && props.app !== null) {
+      const app = props.app as Partial<IPythonApp>;
+      if (!app.runtime) {
+        issues.add({ prop: 'app', rule: 'must be a PythonMicroservice or a standalone PythonWorker', received: typeof props.app, fix: 'Pass the web service the worker belongs to.' });
+      } else {
+        const extra = STANDALONE_ONLY.filter((k) => props[k] !== undefined);
+        if (extra.length > 0) {
+          issues.add({
+            prop: extra[0], rule: `must not be set together with 'app': the worker shares the app's ${extra.join(', ')}`,
+            received: props[extra[0]], fix: 'Remove it, or remove app to make the process its own application.',
+          });
+        }
+        return app.runtime;
+      }
+    }
+    const required = {
+      image: 'Pass the image the process runs, e.g. \'ghcr.io/acme/loadgenerator:1.0.0\', or pass app to share a web service\'s.',
+      profile: 'Pass CloudProfile.eks(), CloudProfile.gke() or CloudProfile.aks().',
+    };
+    checkWorkloadProps(this.name, { ...props, image: props.image!, profile: props.profile! }, required, issues);
+    return standaloneRuntime(this, this.name, {
+      ...props,
+      image: props.image ?? 'invalid.invalid/missing:0',
+      profile: props.profile ?? NO_PROFILE,
+    }, issues);
+  }
+
+  private resolveWorkerScaling(props: PythonWorkerProps, issues: IssueCollector): ResolvedScaling {
+    if (props.queueAutoscaling && props.autoscaling) {
+      issues.add({ prop: 'autoscaling', rule: 'must not be set together with queueAutoscaling (KEDA creates its own autoscaler)', received: props.autoscaling, fix: 'Keep one of the two.' });
+    }
+    const q = props.queueAutoscaling;
+    if (!q) return resolveScaling(props.replicas, props.autoscaling, issues);
     const min = q.minReplicas ?? 1;
     issues.check(Number.isInteger(min) && min >= 0, { prop: 'queueAutoscaling.minReplicas', rule: 'must be a whole number of at least 0', received: min, fix: 'Use 0 to stop the worker when the queue is empty, or 1.' });
     issues.check(Number.isInteger(q.maxReplicas) && q.maxReplicas >= Math.max(1, min) && q.maxReplicas <= 1000, {
       prop: 'queueAutoscaling.maxReplicas', rule: `must be a whole number from ${Math.max(1, min)} to 1000`, received: q.maxReplicas, fix: 'Use the most workers your broker and database can take.',
     });
-    if (replicas !== undefined) {
-      issues.add({ prop: 'replicas', rule: 'must not be set together with queueAutoscaling (KEDA owns the replica count)', received: replicas, fix: 'Remove replicas; set queueAutoscaling.minReplicas.' });
+    if (props.replicas !== undefined) {
+      issues.add({ prop: 'replicas', rule: 'must not be set together with queueAutoscaling (KEDA owns the replica count)', received: props.replicas, fix: 'Remove replicas; set queueAutoscaling.minReplicas.' });
     }
     return { fixedReplicas: undefined, minReplicas: min, maxReplicas: q.maxReplicas, metrics: [] };
   }
+
+  private singletonScaling(props: PythonWorkerProps, issues: IssueCollector): ResolvedScaling {
+    for (const prop of ['autoscaling', 'queueAutoscaling'] as const) {
+      if (props[prop] !== undefined) {
+        issues.add({
+          prop, rule: 'must not be set on a singleton: it runs exactly one replica with the Recreate strategy, and an autoscaler would start a second one',
+          received: props[prop], fix: 'Remove it, or use a PythonWorker if the process may run more than once at a time.',
+        });
+      }
+    }
+    if (props.replicas !== undefined && props.replicas !== 1) {
+      issues.add({ prop: 'replicas', rule: 'must be 1 on a singleton', received: props.replicas, fix: 'Remove it; a singleton always runs one replica.' });
+    }
+    return { fixedReplicas: 1, minReplicas: 1, maxReplicas: 1, metrics: [] };
+  }
 }
 
+/** Props of {@link PythonSingleton}. */
+export interface PythonSingletonProps extends PythonProcessProps {}
+
+/**
+ * A process that must never run twice, such as Celery beat or any scheduler:
+ * exactly one replica, the `Recreate` strategy (the old pod stops before the
+ * new one starts, even during a rollout), no autoscaler and no
+ * PodDisruptionBudget (which could only block node drains). Liveness is
+ * optional, since schedulers rarely have a cheap health check.
+ */
+export class PythonSingleton extends PythonWorker {
+  public constructor(scope: Construct, id: string, props: PythonSingletonProps) {
+    super(scope, id, props, { singleton: true });
+  }
+}
+
+/**
+ * A singleton is one replica by design; the linters' replica, spread and
+ * disruption-budget checks (rules modelled on kube-score, Polaris, kube-linter)
+ * ask for the opposite.
+ */
+const SINGLETON_EXEMPTIONS = {
+  'kube-score/ignore': 'deployment-replicas,deployment-has-poddisruptionbudget',
+  'polaris.fairwinds.com/deploymentMissingReplicas-exempt': 'true',
+  'polaris.fairwinds.com/missingPodDisruptionBudget-exempt': 'true',
+  'polaris.fairwinds.com/topologySpreadConstraint-exempt': 'true',
+  'ignore-check.kube-linter.io/no-anti-affinity': 'a singleton has one replica',
+};

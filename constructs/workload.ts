@@ -1,14 +1,43 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AppEnvProps } from './app-env';
+import { PodExtrasProps } from './pod';
 import { NetworkPeer } from './exposure';
 import { LABEL_VALUE, dnsSubdomainProblem, imagePinProblem, nameIssue } from './names';
 import { ICloudProfile, Placement, ProfileOutput, neutralIngress, neutralOutput } from './profiles/profile';
 import { ResourcesProps } from './resources';
 import { IssueCollector } from './validation';
 
+/** How a workload's main container runs: its user, its entrypoint, its runtime. */
+export interface ProcessProps {
+  /**
+   * UID every container runs as. Use the UID the image's own `USER` creates (often
+   * 1000) for images you do not build; the generated Dockerfile follows it. Never 0.
+   * @default 10001
+   */
+  readonly runAsUser?: number;
+  /**
+   * GID every container runs as, and the pod's fsGroup.
+   * @default - runAsUser when it is set, else 10001
+   */
+  readonly runAsGroup?: number;
+  /**
+   * Keep the image's ENTRYPOINT (tini, an entrypoint script) and pass the command
+   * as its arguments (Kubernetes `args`) instead of replacing it.
+   * @default false
+   */
+  readonly keepEntrypoint?: boolean;
+  /**
+   * The main container runs Python: it gets PYTHONUNBUFFERED and
+   * PYTHONDONTWRITEBYTECODE, and a `python3` preStop delay before Kubernetes 1.30.
+   * Set false for a Node, Go or other container.
+   * @default true
+   */
+  readonly python?: boolean;
+}
+
 /** Props every Python workload has: what runs, where, with which settings and secrets. */
-export interface WorkloadProps extends AppEnvProps {
+export interface WorkloadProps extends AppEnvProps, PodExtrasProps, ProcessProps {
   /** Container image, pinned by tag or digest, e.g. `ghcr.io/acme/orders-api:1.4.2`. */
   readonly image: string;
   /** The cloud the manifests are for: identity, load balancer wiring, secret store, platform rules. */

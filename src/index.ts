@@ -8,15 +8,22 @@
 // Workloads
 export { PythonMicroservice } from '../constructs/python-microservice';
 export type { PythonMicroserviceProps, IdentityBinding } from '../constructs/python-microservice';
-export { PythonWorker } from '../constructs/worker';
-export type { PythonWorkerProps, QueueAutoscalingProps } from '../constructs/worker';
-export { PythonMigration, PythonCronJob, MigrationCommand, Delivery } from '../constructs/jobs';
+export { PythonWorker, PythonSingleton } from '../constructs/worker';
+export type { PythonWorkerProps, PythonSingletonProps, PythonProcessProps, QueueAutoscalingProps } from '../constructs/worker';
+export { PythonMigration, PythonCronJob, MigrationCommand } from '../constructs/jobs';
 export type { AppJobProps, PythonMigrationProps, PythonCronJobProps } from '../constructs/jobs';
 export { RestrictedNamespace } from '../constructs/namespace';
 export type { RestrictedNamespaceProps } from '../constructs/namespace';
-export type { WorkloadProps } from '../constructs/workload';
+export type { WorkloadProps, ProcessProps } from '../constructs/workload';
 export type { AppEnvProps } from '../constructs/app-env';
-export type { ContainerDescription } from '../constructs/pod';
+export type { ContainerDescription, WritablePath, PodExtrasProps } from '../constructs/pod';
+export type { IPythonApp, AppRuntime } from '../constructs/app-pod';
+
+// Pods: volumes, extra containers, env sources
+export { Volume, AccessMode } from '../constructs/volumes';
+export type { Mount, EmptyDirOptions, KeyedVolumeOptions, NewClaimOptions } from '../constructs/volumes';
+export { EnvFrom, PodField, KUBERNETES_VERSION_CONTEXT } from '../constructs/containers';
+export type { ContainerProps } from '../constructs/containers';
 
 // Value objects and the props they appear in
 export { PythonServer } from '../constructs/server';

@@ -109,7 +109,7 @@ describe('the container side of the example', () => {
   test('compose runs every workload from the same description as its pod (staging, the first target)', () => {
     const compose = parseAllDocuments(rendering.files.get('container/compose.yaml')!)[0].toJSON();
     expect(Object.keys(compose.services)).toEqual([
-      'orders-api', 'orders-worker', 'orders-events', 'orders-api-migrate', 'orders-nightly-report', 'inventory', 'recommendations', 'postgres', 'redis',
+      'orders-api', 'orders-worker', 'orders-events', 'orders-migrate', 'orders-nightly-report', 'inventory', 'recommendations', 'postgres', 'redis',
     ]);
     const worker = objectsOf(rendering, 'staging/eks').find((o) => o.kind === 'Deployment' && o.metadata.name === 'orders-worker');
     expect(compose.services['orders-worker'].command).toEqual(worker.spec.template.spec.containers[0].command);
@@ -128,7 +128,7 @@ describe('image promotion', () => {
     });
     const orders = pods.filter((p) => !/inventory|recommendations/.test(p.name));
     expect(orders.map((p) => p.name).sort()).toEqual([
-      'CronJob/orders-nightly-report', 'Deployment/orders-api', 'Deployment/orders-events', 'Deployment/orders-worker', expect.stringMatching(/^Job\/orders-api-migrate-/),
+      'CronJob/orders-nightly-report', 'Deployment/orders-api', 'Deployment/orders-events', 'Deployment/orders-worker', expect.stringMatching(/^Job\/orders-migrate-/),
     ].sort());
     for (const p of orders) expect(p.image).toBe(DIGEST);
     expect(pods.find((p) => p.name === 'Deployment/recommendations')?.image).toBe('ghcr.io/acme/recommendations:0.9.0');

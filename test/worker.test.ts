@@ -122,8 +122,11 @@ describe('PythonWorker', () => {
     expect(workerError(props as Partial<PythonWorkerProps>, app)).toContain(message);
   });
 
-  test('a worker without its app fails at once, naming the path', () => {
+  test('a worker without its app is its own application, and then needs an image and a profile', () => {
     const chart = Testing.chart();
-    expect(() => new PythonWorker(chart, 'w', { command: WorkerCommand.celery({ app: 'x:app' }) } as PythonWorkerProps)).toThrow("[test/w] 'app' is required");
+    new PythonWorker(chart, 'w', { command: WorkerCommand.celery({ app: 'x:app' }) } as PythonWorkerProps);
+    const message = errorOf(() => Testing.synth(chart));
+    expect(message).toContain("[test/w] 'image' is required; received nothing. Pass the image the process runs");
+    expect(message).toContain("[test/w] 'profile' is required; received nothing.");
   });
 });

@@ -133,6 +133,9 @@ export class PyserviceApp {
       const problem = dnsLabelProblem(value as string);
       if (problem) this.report(`${prop}.${key}`, problem, value, key === 'environment' ? 'Use e.g. \'staging\' or \'prod\'.' : 'Use e.g. \'eks\'.');
     }
+    if (props.kubernetesVersion !== undefined && !/^1\.(2[4-9]|[3-9]\d)$/.test(props.kubernetesVersion)) {
+      this.report(`${prop}.kubernetesVersion`, 'must be a Kubernetes minor version from 1.24, like \'1.29\'', props.kubernetesVersion, 'Use the version of the target\'s clusters, e.g. \'1.29\'.');
+    }
     const twin = this.targets.find((t) => t.folder === target.folder);
     if (twin) this.report(`${prop}`, `must differ from an earlier target: both are '${target.folder}'`, props, 'Give each environment and cloud pair one target.');
     this.targets.push(target);

@@ -1,4 +1,5 @@
 import { App } from 'cdk8s';
+import { KUBERNETES_VERSION_CONTEXT } from '../../constructs/containers';
 
 /** Props of a {@link Target}. */
 export interface TargetProps {
@@ -18,6 +19,12 @@ export interface TargetProps {
    * @default 'deploy/<environment>' or 'deploy/<environment>/<cloud>'
    */
   readonly deployBranch?: string;
+  /**
+   * Kubernetes version of the target's clusters (`'1.29'`): decides native
+   * sidecars (1.29+) and the `sleep` preStop action (1.30+).
+   * @default '1.28'
+   */
+  readonly kubernetesVersion?: string;
 }
 
 /**
@@ -46,6 +53,7 @@ export class Target extends App {
     this.targetName = props.cloud === undefined ? props.environment : `${props.environment}-${props.cloud}`;
     this.folder = props.cloud === undefined ? props.environment : `${props.environment}/${props.cloud}`;
     this.deployBranch = props.deployBranch ?? `deploy/${this.folder}`;
+    if (props.kubernetesVersion !== undefined) this.node.setContext(KUBERNETES_VERSION_CONTEXT, props.kubernetesVersion);
   }
 
   /**
