@@ -45,7 +45,8 @@ export interface Row {
 
 /** The peers each approach is compared with (plain, the floor, for every approach that writes YAML). */
 export const PEERS: Record<string, string[]> = {
-  'library': ['cdk8s-plus', 'plain'],
+  'library': ['cdk8s-plus', 'plain', 'floor'],
+  'library-lib': ['library', 'floor'],
   'cdk8s-plus': ['plain'],
   'pulumi': ['pulumi-raw'],
   'pulumi-service': ['pulumi-raw'],
@@ -151,17 +152,24 @@ export function evaluateTargets(rows: Row[], commands: CommandResult[]): Target[
       lib?.ratios.plain, 3.0, (x) => `${x.toFixed(2)}x`, 'steady-state synthesis wall time, same N, same run', { approach: 'library', n });
   }
 
-  const tsx = commands.find((c) => c.name === 'cdk8s synth (tsx)');
-  const tsNode = commands.find((c) => c.name === 'cdk8s synth (ts-node)');
-  const speedup = tsx?.medianS && tsNode?.medianS ? tsNode.medianS / tsx.medianS : null;
-  targets.push({
-    id: 'cli-tsx-vs-ts-node',
-    description: '`cdk8s synth` of the example >= 3x faster than through ts-node (as `cdk8s init` sets it up)',
-    measured: speedup === null ? null : round3(speedup),
-    threshold: '>= 3.00x',
-    status: speedup === null ? 'N/A' : speedup >= 3 ? 'PASS' : 'MISS',
-    basis: 'median wall time of `node scripts/synth.js` in a copy of the repository, ts-node median / tsx median',
-  });
+  for (const n of [100, 1000]) {
+    const lib = row('library', n);
+    const floor = row('floor', n);
+    check(`library-vs-floor-n${n}`, `library synth cost per service <= 3x the true floor (literal objects + the project's YAML writer), N=${n}`,
+      lib && floor ? lib.synthMs / floor.synthMs : null, 3.0, (x) => `${x.toFixed(2)}x`, 'steady-state synthesis wall time, same N, same run', { approach: 'library', n });
+  }
+
+  const repo = commands.find((c) => c.name === 'cdk8s synth (tsx)');
+  const installed = commands.find((c) => c.name === 'synth through the installed tarball');
+  check('cli-installed-vs-repo', 'the example\'s synth through the installed tarball (precompiled) <= 1.0x the same in the repository (tsx)',
+    repo?.medianS && installed?.medianS ? installed.medianS / repo.medianS : null, 1.0, (x) => `${x.toFixed(2)}x`,
+    'median wall time of `pyservice-k8s synth`, installed / repository copy');
+
+  const huge = row('library', 10_000);
+  check('library-10000x3-wall', '10,000 services x 3 clouds <= 30 s wall (fresh process)',
+    huge ? huge.processMs / 1000 : null, 30, (x) => `${x.toFixed(1)} s`, 'spawn to end of the first synthesis, one fresh process (--large)');
+  check('library-10000x3-rss', '10,000 services x 3 clouds <= 2 GB peak RSS',
+    huge?.peakRssMb, 2048, (x) => `${x.toFixed(0)} MB`, 'maxRSS of a fresh process through its first synthesis (--large)');
 
   const big = row('library', 1000);
   check('library-1000x3-wall', '1000 services x 3 clouds <= 5 s wall (fresh process: node start, imports, synthesis, writes)',
