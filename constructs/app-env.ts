@@ -1,4 +1,6 @@
+import { ApiObject } from 'cdk8s';
 import { createHash } from 'crypto';
+import { kubeObject } from './objects';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { EnvFrom, PodField } from './containers';
@@ -67,7 +69,7 @@ export interface AppEnv {
   /** Every env var name defined here, for duplicate checks by workloads that add their own. */
   readonly envNames: string[];
   /** The ConfigMap, if there is config. */
-  readonly configMap?: k8s.KubeConfigMap;
+  readonly configMap?: ApiObject;
 }
 
 /** What {@link resolveAppEnv} needs besides the props. */
@@ -119,7 +121,7 @@ export function resolveAppEnv(scope: Construct, props: AppEnvProps, ctx: AppEnvC
 
   const store = storeSecrets(scope, ctx, requests, issues);
 
-  const configMap = Object.keys(config).length === 0 ? undefined : new k8s.KubeConfigMap(scope, 'Config', {
+  const configMap = Object.keys(config).length === 0 ? undefined : kubeObject(scope, 'Config', k8s.KubeConfigMap, {
     // The content hash in the name makes every change a new ConfigMap, which
     // rolls the pods and lets a rollback return to the old values.
     metadata: { name: `${ctx.name}-config-${contentHash(config)}`, labels: ctx.labels },

@@ -1,4 +1,5 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
+import { kubeObject } from './objects';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AppEnv, resolveAppEnv } from './app-env';
@@ -81,15 +82,21 @@ export function addWait(rt: AppRuntime, wait: PodWait): void {
   for (const ref of rt.pods) applyWait(ref, wait);
 }
 
+/** A typed value as the JSON a patch must carry: Quantity and IntOrString objects become their values. */
+function plainJson<T>(value: T): unknown {
+  return JSON.parse(JSON.stringify(value, (_key, v) => (v instanceof k8s.Quantity || v instanceof k8s.IntOrString ? v.value : v)));
+}
+
 function applyWait(ref: AppPodRef, wait: PodWait): void {
   const spec = ref.specPath;
+  const container = plainJson(wait.container);
   // Waits go first, so that nothing of the new version starts before them.
   ref.object.addJsonPatch(ref.hasInitContainers
-    ? JsonPatch.add(`${spec}/initContainers/0`, wait.container)
-    : JsonPatch.add(`${spec}/initContainers`, [wait.container]));
+    ? JsonPatch.add(`${spec}/initContainers/0`, container)
+    : JsonPatch.add(`${spec}/initContainers`, [container]));
   ref.hasInitContainers = true;
   for (const volume of wait.volumes.filter((v) => !ref.addedVolumes.has(v.name))) {
-    ref.object.addJsonPatch(JsonPatch.add(`${spec}/volumes/-`, volume));
+    ref.object.addJsonPatch(JsonPatch.add(`${spec}/volumes/-`, plainJson(volume)));
     ref.addedVolumes.add(volume.name);
   }
 }
@@ -256,7 +263,7 @@ export const DENY_INGRESS_EXEMPTION = { 'polaris.fairwinds.com/missingNetworkPol
 /** An egress-only NetworkPolicy for a workload that serves nothing. */
 export function egressOnlyPolicy(scope: Construct, rt: AppRuntime, name: string, labels: Record<string, string>, selector: Record<string, string>,
   issues: IssueCollector, extraIngress: NetworkPolicyInput['extraIngress'] = []) {
-  return new k8s.KubeNetworkPolicy(scope, 'NetworkPolicy', {
+  return kubeObject(scope, 'NetworkPolicy', k8s.KubeNetworkPolicy, {
     metadata: { name, labels },
     spec: networkPolicySpec({ selector, allowFrom: [], loadBalanced: false, allowEgressTo: rt.allowEgressTo, extraIngress }, issues),
   });

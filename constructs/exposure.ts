@@ -10,6 +10,16 @@ export enum Exposure {
   PUBLIC = 'public',
 }
 
+/** What a service speaks on its port; names the port and sets the Service's `appProtocol`. */
+export enum Protocol {
+  /** HTTP/1.1 (and HTTP/2 with TLS): port `http`, `appProtocol: http`, HTTP probes. */
+  HTTP = 'http',
+  /** gRPC over cleartext HTTP/2: port `grpc`, `appProtocol: kubernetes.io/h2c`, native gRPC probes (Kubernetes 1.24+). */
+  GRPC = 'grpc',
+  /** Any other TCP protocol: port `tcp`, TCP probes. */
+  TCP = 'tcp',
+}
+
 /** A source of traffic that the service's NetworkPolicy admits. */
 export class NetworkPeer {
   /** Every pod in the service's own namespace. */

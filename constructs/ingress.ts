@@ -1,4 +1,6 @@
+import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
+import { kubeObject } from './objects';
 import { Construct } from 'constructs';
 import { Exposure, NetworkPeer } from './exposure';
 import { LoadBalancerHealthCheck } from './health';
@@ -148,8 +150,8 @@ export function checkIngressProps(props: IngressProps, exposure: Exposure): Prop
 }
 
 /** An Ingress routing `host` + `path` to the service's `http` port. */
-export function renderIngress(scope: Construct, name: string, labels: Record<string, string>, props: IngressProps, out: IngressOutput): k8s.KubeIngress {
-  return new k8s.KubeIngress(scope, 'Ingress', {
+export function renderIngress(scope: Construct, name: string, labels: Record<string, string>, props: IngressProps, out: IngressOutput): ApiObject {
+  return kubeObject(scope, 'Ingress', k8s.KubeIngress, {
     metadata: { name, labels, annotations: Object.keys(out.annotations).length > 0 ? out.annotations : undefined },
     spec: {
       ingressClassName: out.ingressClassName,
@@ -163,9 +165,9 @@ export function renderIngress(scope: Construct, name: string, labels: Record<str
 }
 
 /** An HTTPRoute attaching the service to a Gateway (Gateway API v1). */
-export function renderHttpRoute(scope: Construct, name: string, labels: Record<string, string>, props: IngressProps, servicePort: number): HttpRoute {
+export function renderHttpRoute(scope: Construct, name: string, labels: Record<string, string>, props: IngressProps, servicePort: number): ApiObject {
   const gw = props.gateway!;
-  return new HttpRoute(scope, 'HttpRoute', {
+  return kubeObject(scope, 'HttpRoute', HttpRoute, {
     metadata: { name, labels },
     spec: {
       parentRefs: [{ name: gw.name, namespace: gw.namespace, sectionName: gw.sectionName }],

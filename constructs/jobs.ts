@@ -1,4 +1,5 @@
 import { createHash } from 'crypto';
+import { kubeObject } from './objects';
 import { ApiObject, Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
@@ -122,13 +123,13 @@ export class PythonMigration extends Construct {
   /** The container as the image must match it (for the compose generator). */
   public readonly container: ContainerDescription;
   /** The Job. */
-  public readonly job: k8s.KubeJob;
+  public readonly job: ApiObject;
   /** The NetworkPolicy of the Job's pods. */
-  public readonly networkPolicy: k8s.KubeNetworkPolicy;
+  public readonly networkPolicy: ApiObject;
   /** The Role that lets the app's pods read this Job, when they wait for it. */
-  public readonly waitRole?: k8s.KubeRole;
+  public readonly waitRole?: ApiObject;
   /** Binds the Role to the app's ServiceAccount. */
-  public readonly waitRoleBinding?: k8s.KubeRoleBinding;
+  public readonly waitRoleBinding?: ApiObject;
 
   public constructor(scope: Construct, id: string, props: PythonMigrationProps) {
     super(scope, id);
@@ -153,7 +154,7 @@ export class PythonMigration extends Construct {
     this.jobName = `${base}-${createHash('sha256').update(JSON.stringify(pod.template)).digest('hex').slice(0, 8)}`;
 
     this.container = pod.container;
-    this.job = new k8s.KubeJob(this, 'Job', {
+    this.job = kubeObject(this, 'Job', k8s.KubeJob, {
       metadata: {
         name: this.jobName,
         labels: { ...pod.labels, 'app.kubernetes.io/instance': this.jobName },
@@ -180,11 +181,11 @@ export class PythonMigration extends Construct {
         fix: 'Set waitInPods: false and order the migration with your delivery tool, or run the app from a Python image.',
       });
       const labels = { ...pod.labels, 'app.kubernetes.io/component': 'migration-wait' };
-      this.waitRole = new k8s.KubeRole(this, 'WaitRole', {
+      this.waitRole = kubeObject(this, 'WaitRole', k8s.KubeRole, {
         metadata: { name: `${base}-wait`, labels, annotations: { [ARGO_WAVE]: '-2' } },
         rules: [{ apiGroups: ['batch'], resources: ['jobs'], verbs: ['get'], resourceNames: [this.jobName] }],
       });
-      this.waitRoleBinding = new k8s.KubeRoleBinding(this, 'WaitRoleBinding', {
+      this.waitRoleBinding = kubeObject(this, 'WaitRoleBinding', k8s.KubeRoleBinding, {
         metadata: { name: `${base}-wait`, labels, annotations: { [ARGO_WAVE]: '-2' } },
         roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: this.waitRole.name },
         subjects: [{ kind: 'ServiceAccount', name: rt.serviceAccountName }],
@@ -253,9 +254,9 @@ export class PythonCronJob extends Construct {
   /** The container as the image must match it (for the compose generator). */
   public readonly container: ContainerDescription;
   /** The CronJob. */
-  public readonly cronJob: k8s.KubeCronJob;
+  public readonly cronJob: ApiObject;
   /** The NetworkPolicy of its pods. */
-  public readonly networkPolicy: k8s.KubeNetworkPolicy;
+  public readonly networkPolicy: ApiObject;
 
   public constructor(scope: Construct, id: string, props: PythonCronJobProps) {
     super(scope, id);
@@ -285,7 +286,7 @@ export class PythonCronJob extends Construct {
     }, cloud);
     issues.addAll(pod.issues);
     this.container = pod.container;
-    this.cronJob = new k8s.KubeCronJob(this, 'CronJob', {
+    this.cronJob = kubeObject(this, 'CronJob', k8s.KubeCronJob, {
       metadata: { name, labels: pod.labels, annotations: DENY_INGRESS_EXEMPTION },
       spec: {
         schedule: props.schedule,

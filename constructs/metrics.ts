@@ -1,4 +1,5 @@
 import { ApiObject, Duration } from 'cdk8s';
+import { kubeObject } from './objects';
 import { Construct } from 'constructs';
 import { NetworkPeer } from './exposure';
 import { PodMonitor } from './imports/podmonitor-monitoring.coreos.com';
@@ -114,6 +115,6 @@ export function renderPodMonitor(scope: Construct, input: MonitorInput, apiVersi
     selector: { matchLabels: { ...input.selector } },
     podMetricsEndpoints: [{ port: input.portName, path: input.path, interval: `${input.intervalSeconds}s` }],
   };
-  if (apiVersion === 'monitoring.coreos.com/v1') return new PodMonitor(scope, 'PodMonitor', { metadata, spec });
+  if (apiVersion === 'monitoring.coreos.com/v1') return kubeObject(scope, 'PodMonitor', PodMonitor, { metadata, spec });
   return new ApiObject(scope, 'PodMonitor', { apiVersion, kind: 'PodMonitor', metadata, spec });
 }

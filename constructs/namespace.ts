@@ -1,4 +1,6 @@
+import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
+import { kubeObject } from './objects';
 import { Construct } from 'constructs';
 import { nameIssue } from './names';
 import { IssueCollector } from './validation';
@@ -26,7 +28,7 @@ export class RestrictedNamespace extends Construct {
   /** Name of the namespace. */
   public readonly name: string;
   /** The Namespace object. */
-  public readonly namespace: k8s.KubeNamespace;
+  public readonly namespace: ApiObject;
 
   public constructor(scope: Construct, id: string, props: RestrictedNamespaceProps = {}) {
     super(scope, id);
@@ -43,6 +45,6 @@ export class RestrictedNamespace extends Construct {
       labels[`pod-security.kubernetes.io/${mode}`] = 'restricted';
       labels[`pod-security.kubernetes.io/${mode}-version`] = version;
     }
-    this.namespace = new k8s.KubeNamespace(this, 'Resource', { metadata: { name: this.name, labels } });
+    this.namespace = kubeObject(this, 'Resource', k8s.KubeNamespace, { metadata: { name: this.name, labels } });
   }
 }

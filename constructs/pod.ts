@@ -1,3 +1,4 @@
+import { JsonPatch } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ContainerProps, ExtraContainerContext, kubernetesMinor, mountOf, resolveExtraContainer } from './containers';
@@ -243,9 +244,18 @@ export function buildPodTemplate(input: PodTemplateInput): k8s.PodTemplateSpec {
  * other images get no hook (the workload warns).
  */
 function preStopHook(seconds: number, python: boolean, minor: number): k8s.LifecycleHandler | undefined {
-  if (minor >= 30) return { sleep: { seconds } } as k8s.LifecycleHandler;
+  // cdk8s-plus-28's classes cannot carry the sleep action; the workload patches it in (sleepPreStopPatch).
+  if (minor >= 30) return undefined;
   if (python) return { exec: { command: ['python3', '-c', `import time; time.sleep(${seconds})`] } };
   return undefined;
+}
+
+/**
+ * The `sleep` preStop action for Kubernetes 1.30+, as a patch of the object that
+ * holds the pod template at `specPath` (the 1.28 object classes cannot express it).
+ */
+export function sleepPreStopPatch(seconds: number, specPath: string): JsonPatch {
+  return JsonPatch.add(`${specPath}/containers/0/lifecycle`, { preStop: { sleep: { seconds } } });
 }
 
 /** Extra parts of a pod: volumes, mounts of the app container, init containers, sidecars, annotations. */

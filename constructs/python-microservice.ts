@@ -1,16 +1,16 @@
-import { Duration } from 'cdk8s';
+import { ApiObject, Duration } from 'cdk8s';
+import { kubeObject } from './objects';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AppEnv, resolveAppEnv } from './app-env';
-import { Exposure, NetworkPeer } from './exposure';
+import { Exposure, NetworkPeer, Protocol } from './exposure';
 import { HealthProps, resolveHealth } from './health';
 import { IngressOutput, IngressProps, checkIngressProps, renderHttpRoute, renderIngress } from './ingress';
-import { HttpRoute } from './imports/httproute-gateway.networking.k8s.io';
 import { selectorLabels, workloadLabels } from './labels';
 import { MetricsProps } from './metrics';
 import { networkPolicySpec } from './network-policy';
 import { AppRuntime, IPythonApp, registerPod, sharedObjectsOf, workloadMetrics } from './app-pod';
-import { APP_CONTAINER, ContainerDescription, PYTHON_RUNTIME_ENV, PodSetup, buildPodTemplate, resolvePodSetup, writablePaths } from './pod';
+import { APP_CONTAINER, ContainerDescription, PYTHON_RUNTIME_ENV, PodSetup, buildPodTemplate, resolvePodSetup, sleepPreStopPatch, writablePaths } from './pod';
 import { ICloudProfile, ProfileOutput, WorkloadIdentity } from './profiles/profile';
 import { cpuBasisMillis, resolveResources } from './resources';
 import { AutoscalingProps, cpuAutoscaler, disruptionBudget, hpaOwnsReplicasAnnotation, resolveScaling } from './scaling';
@@ -24,6 +24,12 @@ export interface PythonMicroserviceProps extends WorkloadProps {
   readonly server: PythonServer;
   /** Health endpoints; they drive the probes and the load balancer's health check. */
   readonly health: HealthProps;
+  /**
+   * What the service speaks: HTTP, gRPC or another TCP protocol. Names the port,
+   * sets the Service's `appProtocol` and picks the kind of health checks.
+   * @default Protocol.HTTP
+   */
+  readonly protocol?: Protocol;
   /**
    * Port the server listens on inside the container (1024 or above: the container runs without privileges).
    * @default 8000
@@ -92,6 +98,15 @@ export interface IdentityBinding extends WorkloadIdentity {
 
 const SHUTDOWN_SLACK_SECONDS = 5;
 
+/** The name of the serving port per protocol (Istio and Linkerd also read the protocol from it). */
+const PORT_NAMES: Record<Protocol, string> = { [Protocol.HTTP]: 'http', [Protocol.GRPC]: 'grpc', [Protocol.TCP]: 'tcp' };
+
+/**
+ * `appProtocol` per protocol: `kubernetes.io/h2c` is the standard value for
+ * cleartext HTTP/2, which gRPC is (KEP-3726); plain TCP sets none.
+ */
+const APP_PROTOCOLS: Record<Protocol, string | undefined> = { [Protocol.HTTP]: 'http', [Protocol.GRPC]: 'kubernetes.io/h2c', [Protocol.TCP]: undefined };
+
 const REQUIRED = {
   image: 'Pass the image you built, e.g. \'ghcr.io/acme/orders-api:1.4.2\'.',
   server: 'Pass e.g. PythonServer.gunicornUvicorn({ app: \'orders.main:app\' }).',
@@ -110,6 +125,8 @@ export class PythonMicroservice extends Construct implements IPythonApp {
   public readonly name: string;
   /** Container port. */
   public readonly port: number;
+  /** What the service speaks. */
+  public readonly protocol: Protocol;
   /** Service port. */
   public readonly servicePort: number;
   /** Exposure of the service. */
@@ -140,23 +157,23 @@ export class PythonMicroservice extends Construct implements IPythonApp {
   public readonly runtime: AppRuntime;
 
   /** The ServiceAccount the pods run as. */
-  public readonly serviceAccount: k8s.KubeServiceAccount;
+  public readonly serviceAccount: ApiObject;
   /** The ConfigMap of `config`, when there is any. */
-  public readonly configMap?: k8s.KubeConfigMap;
+  public readonly configMap?: ApiObject;
   /** The Deployment. */
-  public readonly deployment: k8s.KubeDeployment;
+  public readonly deployment: ApiObject;
   /** The Service. */
-  public readonly service: k8s.KubeService;
+  public readonly service: ApiObject;
   /** The HorizontalPodAutoscaler, when autoscaling is on. */
-  public readonly autoscaler?: k8s.KubeHorizontalPodAutoscalerV2;
+  public readonly autoscaler?: ApiObject;
   /** The PodDisruptionBudget, when more than one replica can run. */
-  public readonly disruptionBudget?: k8s.KubePodDisruptionBudget;
+  public readonly disruptionBudget?: ApiObject;
   /** The NetworkPolicy. */
-  public readonly networkPolicy: k8s.KubeNetworkPolicy;
+  public readonly networkPolicy: ApiObject;
   /** The Ingress, when `ingress` is set without a gateway. */
-  public readonly ingress?: k8s.KubeIngress;
+  public readonly ingress?: ApiObject;
   /** The HTTPRoute, when `ingress.gateway` is set. */
-  public readonly httpRoute?: HttpRoute;
+  public readonly httpRoute?: ApiObject;
 
   public constructor(scope: Construct, id: string, props: PythonMicroserviceProps) {
     super(scope, id);
@@ -180,8 +197,22 @@ export class PythonMicroservice extends Construct implements IPythonApp {
       prop: 'exposure', rule: `must be one of ${Object.values(Exposure).join(', ')}`, received: this.exposure, fix: 'Use Exposure.CLUSTER, Exposure.INTERNAL or Exposure.PUBLIC.',
     });
 
+    this.protocol = props.protocol ?? Protocol.HTTP;
+    issues.check(Object.values(Protocol).includes(this.protocol), {
+      prop: 'protocol', rule: `must be one of ${Object.values(Protocol).join(', ')}`, received: this.protocol, fix: 'Use Protocol.HTTP, Protocol.GRPC or Protocol.TCP.',
+    });
+    const portName = PORT_NAMES[this.protocol] ?? 'http';
+    if (props.ingress && this.protocol !== Protocol.HTTP) {
+      issues.add({
+        prop: 'ingress', rule: `routes HTTP only; this service speaks ${this.protocol}`, received: props.ingress.host,
+        fix: 'Expose it with a LoadBalancer Service instead: remove ingress and keep exposure INTERNAL or PUBLIC (the load balancer checks it over TCP).',
+      });
+    }
+
     const scaling = resolveScaling(props.replicas, props.autoscaling, issues);
-    const health = resolveHealth(props.health ?? ({} as HealthProps), this.port, 'http');
+    const health = resolveHealth(props.health ?? ({} as HealthProps), {
+      port: this.port, portName, protocol: this.protocol, exposedPorts: [this.port, ...(props.metrics?.port !== undefined ? [props.metrics.port] : [])],
+    });
     issues.addAll(health.issues);
     const requested = resolveResources(props.resources);
     issues.addAll(requested.issues);
@@ -191,7 +222,7 @@ export class PythonMicroservice extends Construct implements IPythonApp {
       name: this.name,
       exposure: this.exposure,
       viaIngress: props.ingress !== undefined,
-      port: { number: this.port, name: 'http' },
+      port: { number: this.port, name: portName },
       health: health.loadBalancer,
       resources: requested.spec,
       placement: props.placement,
@@ -251,7 +282,7 @@ export class PythonMicroservice extends Construct implements IPythonApp {
       gracefulTimeoutSeconds: server.gracefulTimeoutSeconds,
     };
 
-    this.deployment = new k8s.KubeDeployment(this, 'Deployment', {
+    this.deployment = kubeObject(this, 'Deployment', k8s.KubeDeployment, {
       metadata: { name: this.name, labels, annotations: hpaOwnsReplicasAnnotation(scaling) },
       spec: {
         replicas: scaling.fixedReplicas,
@@ -278,7 +309,7 @@ export class PythonMicroservice extends Construct implements IPythonApp {
             // for every pod; with a pinned tag or digest it costs one manifest request.
             imagePullPolicy: 'Always',
             command,
-            ports: [{ name: 'http', containerPort: this.port, protocol: 'TCP' }, ...(metrics ? [metrics.containerPort] : [])],
+            ports: [{ name: portName, containerPort: this.port, protocol: 'TCP' }, ...(metrics ? [metrics.containerPort] : [])],
             env: [...Object.entries(runtimeEnv).map(([name, value]) => ({ name, value })), ...this.appEnv.env],
             envFrom: this.appEnv.envFrom,
             mounts: this.appEnv.mounts,
@@ -294,6 +325,10 @@ export class PythonMicroservice extends Construct implements IPythonApp {
         }),
       },
     });
+
+    if (this.drainSeconds > 0 && this.pod.extras.kubernetesMinor >= 30) {
+      this.deployment.addJsonPatch(sleepPreStopPatch(this.drainSeconds, '/spec/template/spec'));
+    }
 
     let l7: IngressOutput | undefined;
     if (props.ingress && this.exposure !== Exposure.CLUSTER) {
@@ -312,19 +347,21 @@ export class PythonMicroservice extends Construct implements IPythonApp {
     }
 
     const loadBalanced = this.exposure !== Exposure.CLUSTER && !l7;
-    this.service = new k8s.KubeService(this, 'Service', {
+    this.service = kubeObject(this, 'Service', k8s.KubeService, {
       metadata: { name: this.name, labels, annotations: nonEmpty({ ...cloud.serviceAnnotations, ...l7?.serviceAnnotations }) },
       spec: {
         type: loadBalanced ? 'LoadBalancer' : 'ClusterIP',
         selector: this.selectorLabels,
-        ports: [{ name: 'http', port: this.servicePort, targetPort: k8s.IntOrString.fromString('http'), protocol: 'TCP', appProtocol: 'http' }],
+        ports: [{
+          name: portName, port: this.servicePort, targetPort: k8s.IntOrString.fromString(portName), protocol: 'TCP', appProtocol: APP_PROTOCOLS[this.protocol],
+        }],
       },
     });
 
     if (props.autoscaling) this.autoscaler = cpuAutoscaler(this, this.name, labels, scaling);
     if (scaling.maxReplicas > 1) this.disruptionBudget = disruptionBudget(this, this.name, labels, this.selectorLabels);
 
-    this.networkPolicy = new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
+    this.networkPolicy = kubeObject(this, 'NetworkPolicy', k8s.KubeNetworkPolicy, {
       metadata: { name: this.name, labels },
       spec: networkPolicySpec({
         selector: this.selectorLabels,

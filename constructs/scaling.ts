@@ -1,4 +1,6 @@
+import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
+import { kubeObject } from './objects';
 import { Construct } from 'constructs';
 import { IssueCollector } from './validation';
 
@@ -71,8 +73,8 @@ export function resolveScaling(replicas: number | undefined, a: AutoscalingProps
 }
 
 /** A CPU/memory HorizontalPodAutoscaler for the Deployment called `name`. */
-export function cpuAutoscaler(scope: Construct, name: string, labels: Record<string, string>, scaling: ResolvedScaling): k8s.KubeHorizontalPodAutoscalerV2 {
-  return new k8s.KubeHorizontalPodAutoscalerV2(scope, 'Autoscaler', {
+export function cpuAutoscaler(scope: Construct, name: string, labels: Record<string, string>, scaling: ResolvedScaling): ApiObject {
+  return kubeObject(scope, 'Autoscaler', k8s.KubeHorizontalPodAutoscalerV2, {
     metadata: { name, labels },
     spec: {
       scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name },
@@ -84,8 +86,8 @@ export function cpuAutoscaler(scope: Construct, name: string, labels: Record<str
 }
 
 /** A PodDisruptionBudget that lets one pod go at a time. */
-export function disruptionBudget(scope: Construct, name: string, labels: Record<string, string>, selector: Record<string, string>): k8s.KubePodDisruptionBudget {
-  return new k8s.KubePodDisruptionBudget(scope, 'DisruptionBudget', {
+export function disruptionBudget(scope: Construct, name: string, labels: Record<string, string>, selector: Record<string, string>): ApiObject {
+  return kubeObject(scope, 'DisruptionBudget', k8s.KubePodDisruptionBudget, {
     metadata: { name, labels },
     spec: {
       // One pod at a time: node drains proceed, capacity never drops by more than one.

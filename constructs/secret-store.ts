@@ -1,4 +1,5 @@
 import { k8s } from 'cdk8s-plus-28';
+import { kubeObject } from './objects';
 import { Construct } from 'constructs';
 import {
   ExternalSecret, ExternalSecretSpecSecretStoreRefKind, ExternalSecretSpecTargetCreationPolicy,
@@ -93,7 +94,7 @@ export function renderStoreSecrets(scope: Construct, input: RenderStoreSecretsIn
   const mount: k8s.VolumeMount = { name: 'store-secrets', mountPath: SECRET_FILE_DIR, readOnly: true };
 
   if (input.config.backend === SecretBackend.CSI_DRIVER) {
-    const spc = new SecretProviderClass(scope, 'SecretProviderClass', {
+    const spc = kubeObject(scope, 'SecretProviderClass', SecretProviderClass, {
       metadata: { name: input.name, labels: input.labels },
       spec: {
         provider: input.config.provider,
@@ -119,13 +120,13 @@ export function renderStoreSecrets(scope: Construct, input: RenderStoreSecretsIn
   const remoteKey = input.config.remoteKey ?? ((remote: string) => remote);
   let storeRef = { kind: ExternalSecretSpecSecretStoreRefKind.CLUSTER_SECRET_STORE, name: input.config.clusterSecretStore ?? '' };
   if (input.config.clusterSecretStore === undefined && input.config.provider) {
-    const store = new SecretStore(scope, 'SecretStore', {
+    const store = kubeObject(scope, 'SecretStore', SecretStore, {
       metadata: { name: input.name, labels: input.labels },
       spec: { provider: input.config.provider },
     });
     storeRef = { kind: ExternalSecretSpecSecretStoreRefKind.SECRET_STORE, name: store.name };
   }
-  new ExternalSecret(scope, 'ExternalSecret', {
+  kubeObject(scope, 'ExternalSecret', ExternalSecret, {
     metadata: { name: input.name, labels: input.labels },
     spec: {
       refreshInterval: '1h',

@@ -1,4 +1,6 @@
+import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
+import { kubeObject } from './objects';
 import { Construct } from 'constructs';
 import { parseMemory } from './quantity';
 import { DNS1123_LABEL, dnsSubdomainProblem } from './names';
@@ -139,7 +141,7 @@ export class Volume {
     }, options);
   }
 
-  private claimObject?: k8s.KubePersistentVolumeClaim;
+  private claimObject?: ApiObject;
 
   private constructor(
     /** Identifies the volume within a pod. */
@@ -159,10 +161,10 @@ export class Volume {
    * Creates the claim of {@link Volume.newClaim} under `scope`, once, however
    * many workloads mount it; returns it. Other kinds create nothing.
    */
-  public createClaim(scope: Construct, labels: Record<string, string>): k8s.KubePersistentVolumeClaim | undefined {
+  public createClaim(scope: Construct, labels: Record<string, string>): ApiObject | undefined {
     if (this.kind !== 'newClaim' || this.claimObject) return this.claimObject;
     const name = this.key.slice('pvc-'.length);
-    this.claimObject = new k8s.KubePersistentVolumeClaim(scope, `Claim-${name}`, {
+    this.claimObject = kubeObject(scope, `Claim-${name}`, k8s.KubePersistentVolumeClaim, {
       metadata: { name, labels },
       spec: {
         accessModes: [this.claim?.accessMode ?? AccessMode.READ_WRITE_ONCE],
@@ -174,7 +176,7 @@ export class Volume {
   }
 
   /** The claim this volume created, when it is a new claim that was created. */
-  public get createdClaim(): k8s.KubePersistentVolumeClaim | undefined {
+  public get createdClaim(): ApiObject | undefined {
     return this.claimObject;
   }
 }

@@ -1,4 +1,5 @@
-import { Duration } from 'cdk8s';
+import { ApiObject, Duration } from 'cdk8s';
+import { kubeObject } from './objects';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AppEnvProps } from './app-env';
@@ -152,17 +153,17 @@ export class PythonWorker extends Construct implements IPythonApp {
   /** What the worker shares with its app, or its own runtime when standalone. */
   public readonly runtime: AppRuntime;
   /** The Deployment. */
-  public readonly deployment: k8s.KubeDeployment;
+  public readonly deployment: ApiObject;
   /** The PodDisruptionBudget, when more than one replica can run. */
-  public readonly disruptionBudget?: k8s.KubePodDisruptionBudget;
+  public readonly disruptionBudget?: ApiObject;
   /** The KEDA ScaledObject, with queue autoscaling. */
-  public readonly scaledObject?: ScaledObject;
+  public readonly scaledObject?: ApiObject;
   /** The KEDA TriggerAuthentication, when the queue needs a cloud identity. */
-  public readonly triggerAuthentication?: TriggerAuthentication;
+  public readonly triggerAuthentication?: ApiObject;
   /** The HorizontalPodAutoscaler, with CPU autoscaling. */
-  public readonly autoscaler?: k8s.KubeHorizontalPodAutoscalerV2;
+  public readonly autoscaler?: ApiObject;
   /** The NetworkPolicy (egress only, unless metrics are scraped). */
-  public readonly networkPolicy: k8s.KubeNetworkPolicy;
+  public readonly networkPolicy: ApiObject;
 
   public constructor(scope: Construct, id: string, props: PythonWorkerProps);
   /** @internal */
@@ -213,7 +214,7 @@ export class PythonWorker extends Construct implements IPythonApp {
     issues.addAll(pod.issues);
 
     this.container = pod.container;
-    this.deployment = new k8s.KubeDeployment(this, 'Deployment', {
+    this.deployment = kubeObject(this, 'Deployment', k8s.KubeDeployment, {
       metadata: {
         name: this.name,
         labels: pod.labels,
@@ -222,6 +223,8 @@ export class PythonWorker extends Construct implements IPythonApp {
           // A worker takes no traffic, so a readiness probe would gate nothing.
           'polaris.fairwinds.com/readinessProbeMissing-exempt': 'true',
           ...(mode.singleton ? SINGLETON_EXEMPTIONS : {}),
+          // Optional on a singleton only: a scheduler often has no cheap health check (Recreate keeps it single).
+          ...(liveness === undefined ? { 'polaris.fairwinds.com/livenessProbeMissing-exempt': 'true' } : {}),
           ...DENY_INGRESS_EXEMPTION,
         },
       },
@@ -248,14 +251,14 @@ export class PythonWorker extends Construct implements IPythonApp {
         const identity = rt.profile.kedaIdentity(trigger.identity);
         issues.addAll(identity.issues);
         if (identity.podIdentity) {
-          this.triggerAuthentication = new TriggerAuthentication(this, 'TriggerAuthentication', {
+          this.triggerAuthentication = kubeObject(this, 'TriggerAuthentication', TriggerAuthentication, {
             metadata: { name: this.name, labels: pod.labels },
             spec: { podIdentity: identity.podIdentity },
           });
           authenticationRef = { name: this.triggerAuthentication.name };
         }
       }
-      this.scaledObject = new ScaledObject(this, 'ScaledObject', {
+      this.scaledObject = kubeObject(this, 'ScaledObject', ScaledObject, {
         metadata: { name: this.name, labels: pod.labels },
         spec: {
           scaleTargetRef: { name: this.name, envSourceContainerName: APP_CONTAINER },

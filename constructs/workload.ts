@@ -1,4 +1,6 @@
+import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
+import { kubeObject } from './objects';
 import { Construct } from 'constructs';
 import { AppEnvProps } from './app-env';
 import { PodExtrasProps } from './pod';
@@ -123,8 +125,8 @@ export function checkWorkloadProps(id: string, props: WorkloadProps, required: R
 }
 
 /** The ServiceAccount of a workload, carrying the profile's identity annotations. */
-export function workloadServiceAccount(scope: Construct, name: string, labels: Record<string, string>, cloud: ProfileOutput, mountToken: boolean): k8s.KubeServiceAccount {
-  return new k8s.KubeServiceAccount(scope, 'ServiceAccount', {
+export function workloadServiceAccount(scope: Construct, name: string, labels: Record<string, string>, cloud: ProfileOutput, mountToken: boolean): ApiObject {
+  return kubeObject(scope, 'ServiceAccount', k8s.KubeServiceAccount, {
     metadata: { name, labels, annotations: nonEmpty(cloud.serviceAccountAnnotations) },
     automountServiceAccountToken: mountToken,
   });

@@ -1,4 +1,5 @@
-import { Duration } from 'cdk8s';
+import { ApiObject, Duration } from 'cdk8s';
+import { kubeObject } from '../objects';
 import { Construct } from 'constructs';
 import { Application, ApplicationSpecSyncPolicy } from '../imports/argo-application-argoproj.io';
 import { dnsLabelProblem, suggestDnsLabel } from '../names';
@@ -113,7 +114,7 @@ export class ArgoCdApplication extends Construct {
   /** The branch Argo CD follows. */
   public readonly branch: string;
   /** The Application object. */
-  public readonly application: Application;
+  public readonly application: ApiObject;
 
   public constructor(scope: Construct, id: string, props: ArgoCdApplicationProps) {
     super(scope, id);
@@ -176,7 +177,7 @@ export class ArgoCdApplication extends Construct {
       },
     };
 
-    this.application = new Application(this, 'Resource', {
+    this.application = kubeObject(this, 'Resource', Application, {
       metadata: {
         name: this.name,
         namespace: argoNamespace,

@@ -1,4 +1,5 @@
-import { Duration } from 'cdk8s';
+import { ApiObject, Duration } from 'cdk8s';
+import { kubeObject } from '../objects';
 import { Construct } from 'constructs';
 import { GitRepository } from '../imports/flux-gitrepository-source.toolkit.fluxcd.io';
 import { Kustomization, KustomizationSpecSourceRefKind } from '../imports/flux-kustomization-kustomize.toolkit.fluxcd.io';
@@ -111,9 +112,9 @@ export class FluxDelivery extends Construct {
   /** Whether Flux waits for every applied object. */
   public readonly wait: boolean;
   /** The GitRepository object. */
-  public readonly gitRepository: GitRepository;
+  public readonly gitRepository: ApiObject;
   /** The Kustomization object. */
-  public readonly kustomization: Kustomization;
+  public readonly kustomization: ApiObject;
 
   public constructor(scope: Construct, id: string, props: FluxDeliveryProps) {
     super(scope, id);
@@ -169,7 +170,7 @@ export class FluxDelivery extends Construct {
       });
     });
 
-    this.gitRepository = new GitRepository(this, 'Source', {
+    this.gitRepository = kubeObject(this, 'Source', GitRepository, {
       metadata: { name: this.name, namespace },
       spec: {
         url: props.repoUrl,
@@ -179,7 +180,7 @@ export class FluxDelivery extends Construct {
       },
     });
 
-    this.kustomization = new Kustomization(this, 'Resource', {
+    this.kustomization = kubeObject(this, 'Resource', Kustomization, {
       metadata: { name: this.name, namespace },
       spec: {
         sourceRef: { kind: KustomizationSpecSourceRefKind.GIT_REPOSITORY, name: this.name },

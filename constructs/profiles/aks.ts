@@ -138,8 +138,9 @@ export class AksProfile implements ICloudProfile {
     if (input.viaIngress) return { ...common, drainSeconds: LB_DRAIN_SECONDS };
     const hc = input.health;
     const serviceAnnotations: Record<string, string> = {
-      // With appProtocol http on the port (Kubernetes >= 1.24) the probe is HTTP; this sets its path.
-      [`${AZ}health-probe-request-path`]: hc.path,
+      // With appProtocol http on the port (Kubernetes >= 1.24) the probe is HTTP and this sets its path;
+      // gRPC and TCP ports have no HTTP appProtocol, so the probe is TCP.
+      ...(hc.path === undefined ? {} : { [`${AZ}health-probe-request-path`]: hc.path }),
       // interval >= 5, probes >= 2, and interval x probes < 120 (cloud-provider-azure).
       [`${AZ}health-probe-interval`]: String(Math.max(5, Math.min(hc.intervalSeconds, 59))),
       [`${AZ}health-probe-num-of-probe`]: String(Math.max(2, Math.min(hc.unhealthyThreshold, 23))),
@@ -209,7 +210,7 @@ export class AksProfile implements ICloudProfile {
     const issues: PropIssue[] = [];
     const hc = input.health;
     const annotations: Record<string, string> = {
-      [`${AGIC}health-probe-path`]: hc.path,
+      [`${AGIC}health-probe-path`]: hc.path ?? '/',
       [`${AGIC}health-probe-port`]: String(hc.port),
       [`${AGIC}health-probe-interval`]: String(hc.intervalSeconds),
       [`${AGIC}health-probe-timeout`]: String(hc.timeoutSeconds),

@@ -153,9 +153,10 @@ export class EksProfile implements ICloudProfile {
         [`${LBC}type`]: 'external',
         [`${LBC}nlb-target-type`]: 'ip',
         [`${LBC}scheme`]: input.exposure === Exposure.PUBLIC ? 'internet-facing' : 'internal',
-        [`${LBC}healthcheck-protocol`]: 'http',
+        // NLB target groups check gRPC and TCP services by connecting (TCP); HTTP ones on the readiness path.
+        [`${LBC}healthcheck-protocol`]: hc.path === undefined ? 'tcp' : 'http',
         [`${LBC}healthcheck-port`]: 'traffic-port',
-        [`${LBC}healthcheck-path`]: hc.path,
+        ...(hc.path === undefined ? {} : { [`${LBC}healthcheck-path`]: hc.path }),
         // ELBv2 accepts intervals of 5-300 s and thresholds of 2-10.
         [`${LBC}healthcheck-interval`]: String(clamp(hc.intervalSeconds, 5, 300)),
         [`${LBC}healthcheck-timeout`]: String(clamp(hc.timeoutSeconds, 2, 120)),
@@ -238,7 +239,7 @@ export class EksProfile implements ICloudProfile {
       [`${ALB}target-type`]: 'ip',
       [`${ALB}healthcheck-protocol`]: 'HTTP',
       [`${ALB}healthcheck-port`]: 'traffic-port',
-      [`${ALB}healthcheck-path`]: hc.path,
+      [`${ALB}healthcheck-path`]: hc.path ?? '/',
       [`${ALB}healthcheck-interval-seconds`]: String(clamp(hc.intervalSeconds, 5, 300)),
       [`${ALB}healthcheck-timeout-seconds`]: String(clamp(hc.timeoutSeconds, 2, 120)),
       [`${ALB}healthy-threshold-count`]: String(clamp(hc.healthyThreshold, 2, 10)),

@@ -1,4 +1,5 @@
 import { k8s } from 'cdk8s-plus-28';
+import { kubeObject } from '../objects';
 import { Construct } from 'constructs';
 import { Exposure, NetworkPeer } from '../exposure';
 import { ManagedCertificate } from '../imports/managedcertificate-networking.gke.io';
@@ -174,7 +175,7 @@ export class GkeProfile implements ICloudProfile {
     if (t) {
       if (t.kind === 'google-managed') {
         if (internal) issues.push({ prop: 'ingress.tls', rule: 'cannot be Google-managed on an internal Ingress (Google-managed certificates need a public load balancer)', received: t.kind, fix: 'Use TlsCertificate.gcpPreShared(name) or a Kubernetes Secret.' });
-        const cert = new ManagedCertificate(scope, 'ManagedCertificate', { metadata: { name: input.name, labels: input.labels }, spec: { domains: [input.host] } });
+        const cert = kubeObject(scope, 'ManagedCertificate', ManagedCertificate, { metadata: { name: input.name, labels: input.labels }, spec: { domains: [input.host] } });
         annotations['networking.gke.io/managed-certificates'] = cert.name;
       } else if (t.kind === 'gcp-pre-shared') {
         if (!GCE_NAME.test(t.ref)) issues.push({ prop: 'ingress.tls', rule: 'must name a Compute Engine SSL certificate', received: t.ref, fix: 'Use the name `gcloud compute ssl-certificates list` shows.' });

@@ -290,7 +290,8 @@ function profileCloud(target: Target): string | undefined {
 export function containerWorkloads(scope: Construct): Workload[] {
   const out: Workload[] = [];
   for (const c of scope.node.findAll()) {
-    if (c instanceof PythonMicroservice) out.push({ container: c.container, role: WorkloadRole.WEB });
+    // A service without an HTTP readiness path (gRPC, TCP) runs in compose without a published, HTTP-checked port.
+    if (c instanceof PythonMicroservice) out.push({ container: c.container, role: c.container.readinessPath ? WorkloadRole.WEB : WorkloadRole.WORKER });
     else if (c instanceof PythonWorker) out.push({ container: c.container, role: WorkloadRole.WORKER });
     else if (c instanceof PythonMigration) out.push({ container: c.container, role: WorkloadRole.MIGRATION });
     else if (c instanceof PythonCronJob) out.push({ container: c.container, role: WorkloadRole.CRON });
