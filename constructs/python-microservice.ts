@@ -259,6 +259,11 @@ export class PythonMicroservice extends Construct implements IPythonApp {
 
     const podIssues: PropIssue[] = [];
     this.pod = resolvePodSetup(props, { scope: this, image: props.image, labels, scratchDirs, appEnv: this.appEnv }, podIssues);
+    if (props.health?.readinessChecksNoDependency === true && (props.health.liveness === undefined || props.health.liveness === props.health.readiness)) {
+      // Stated by the user: the one check depends on nothing, so identical probes cannot cascade (kube-score's pod-probes-identical).
+      const ignore = this.pod.extras.annotations['kube-score/ignore'];
+      this.pod.extras.annotations['kube-score/ignore'] = [ignore, 'pod-probes-identical'].filter(Boolean).join(',');
+    }
     issues.addAll(podIssues);
     if (!this.pod.python && this.drainSeconds > 0 && this.pod.extras.kubernetesMinor < 30) {
       addWarning(this, `the container does not run Python, so there is no python3 for the ${this.drainSeconds}s preStop delay before Kubernetes 1.30 (its sleep action); in-flight requests may fail during rollouts. Target Kubernetes 1.30 or later (the target's kubernetesVersion).`);
