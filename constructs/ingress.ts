@@ -114,6 +114,14 @@ export interface IngressOutput {
   readonly serviceAnnotations: Record<string, string>;
   /** Where the load balancer's traffic comes from, for the NetworkPolicy. */
   readonly allowFrom: NetworkPeer[];
+  /**
+   * Ingresses of one host share one load balancer (and certificate) on this
+   * cloud, so several services can each route a path of the same host.
+   * @default false
+   */
+  readonly sharesHost?: boolean;
+  /** How to share a host when `sharesHost` is false. */
+  readonly shareHostFix?: string;
 }
 
 const HOST = /^(\*\.)?([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,63}$/;

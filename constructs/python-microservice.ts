@@ -15,7 +15,7 @@ import { ICloudProfile, ProfileOutput, WorkloadIdentity } from './profiles/profi
 import { cpuBasisMillis, resolveResources } from './resources';
 import { AutoscalingProps, cpuAutoscaler, disruptionBudget, hpaOwnsReplicasAnnotation, resolveScaling } from './scaling';
 import { PythonServer } from './server';
-import { IssueCollector, PropIssue, addWarning } from './validation';
+import { IssueCollector, PropIssue, addWarning, formatIssue } from './validation';
 import { NO_PROFILE, WorkloadProps, checkWorkloadProps, nonEmpty, workloadServiceAccount } from './workload';
 
 /** Props of {@link PythonMicroservice}. */
@@ -349,7 +349,10 @@ export class PythonMicroservice extends Construct implements IPythonApp {
         this.ingress = renderIngress(this, this.name, labels, props.ingress, l7);
       }
       issues.addAll(l7.issues);
+      if (!props.ingress.gateway) this.routedHost = { host: props.ingress.host, path: props.ingress.path ?? '/', sharesHost: l7.sharesHost === true, fix: l7.shareHostFix };
     }
+    // Checked once every service of the app exists: another service may route the same host.
+    this.node.addValidation({ validate: () => this.hostSharingProblems() });
 
     const loadBalanced = this.exposure !== Exposure.CLUSTER && !l7;
     this.service = kubeObject(this, 'Service', k8s.KubeService, {
@@ -387,6 +390,29 @@ export class PythonMicroservice extends Construct implements IPythonApp {
     registerPod(this.runtime, {
       object: this.deployment, specPath: '/spec/template/spec', hasInitContainers: this.pod.extras.initContainers.length > 0, addedVolumes: new Set(),
     });
+  }
+
+  /** The host and path this service's Ingress routes, for the check across services. */
+  private routedHost?: { readonly host: string; readonly path: string; readonly sharesHost: boolean; readonly fix?: string };
+
+  private hostSharingProblems(): string[] {
+    const mine = this.routedHost;
+    if (!mine) return [];
+    const others = this.node.root.node.findAll()
+      .filter((c): c is PythonMicroservice => c instanceof PythonMicroservice && c !== this && c.routedHost?.host === mine.host);
+    const earlier = others.filter((o) => o.node.path < this.node.path);
+    const problems: string[] = [];
+    const clash = others.find((o) => o.routedHost!.path === mine.path);
+    if (clash && clash.node.path < this.node.path) {
+      problems.push(formatIssue({ prop: 'ingress.path', rule: `must differ from the path of ${clash.node.path}, which routes the same host`, received: mine.path, fix: 'Give each service its own path prefix, e.g. \'/api\' and \'/ws\'.' }));
+    }
+    if (earlier.length > 0 && !mine.sharesHost) {
+      problems.push(formatIssue({
+        prop: 'ingress.host', rule: `is also routed by ${earlier[0].node.path}, and on this cloud each Ingress gets its own load balancer and certificate`,
+        received: mine.host, fix: mine.fix ?? 'Route both through one Gateway.',
+      }));
+    }
+    return problems;
   }
 
   /**

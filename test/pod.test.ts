@@ -3,6 +3,8 @@ import {
   AccessMode, CloudProfile, EnvFrom, Exposure, HealthCheck, KUBERNETES_VERSION_CONTEXT, MigrationCommand, PodField, Protocol, PythonBuild, PythonCronJob,
   PythonMicroservice, PythonMicroserviceProps, PythonMigration, PythonServer, PythonSingleton, PythonWorker, Volume, WorkerCommand, WorkerLiveness,
 } from 'pyservice-k8s';
+import { parse } from 'yaml';
+import { containerFiles } from '../constructs/image';
 import { renderDockerfile } from '../constructs/image/dockerfile';
 import { lintFindings, restrictedViolations } from './support/policies';
 import { validateAll } from './support/schema';
@@ -332,5 +334,55 @@ describe('escape hatches', () => {
     for (const o of [service.deployment, service.service, service.serviceAccount, service.networkPolicy, service.autoscaler!, service.disruptionBudget!]) {
       expect(o.constructor).toBe(ApiObject);
     }
+  });
+});
+
+describe('several services behind one host', () => {
+  /** A web app on `/` and a websocket server on `/ws` of one host. */
+  function twoOnOneHost(profile: () => ReturnType<typeof CloudProfile.eks>, paths: [string, string] = ['/', '/ws'], gateway = false) {
+    const chart = Testing.chart();
+    for (const [id, path] of [['web', paths[0]], ['websocket', paths[1]]]) {
+      new PythonMicroservice(chart, id, baseProps({
+        exposure: Exposure.PUBLIC, profile: profile(),
+        ingress: { host: 'analytics.example.com', path, gateway: gateway ? { name: 'public', namespace: 'gateways' } : undefined },
+      }));
+    }
+    return chart;
+  }
+
+  test('AKS (managed NGINX) and EKS with an ALB group share one load balancer: one Ingress per service, each its path', () => {
+    for (const profile of [() => CloudProfile.aks(), () => CloudProfile.eks({ albGroup: 'analytics' })]) {
+      const objects = Testing.synth(twoOnOneHost(profile));
+      const paths = objects.filter((o) => o.kind === 'Ingress').map((o) => [o.spec.rules[0].host, o.spec.rules[0].http.paths[0].path]);
+      expect(paths).toEqual([['analytics.example.com', '/'], ['analytics.example.com', '/ws']]);
+    }
+  });
+
+  test('GKE Ingresses would be two load balancers and two certificates: refused, with the Gateway as the fix', () => {
+    expect(errorOf(() => Testing.synth(twoOnOneHost(() => CloudProfile.gke()))))
+      .toContain("[test/websocket] 'ingress.host' is also routed by test/web, and on this cloud each Ingress gets its own load balancer and certificate; received \"analytics.example.com\". Route the services through one Gateway instead");
+    const routes = Testing.synth(twoOnOneHost(() => CloudProfile.gke(), ['/', '/ws'], true)).filter((o) => o.kind === 'HTTPRoute');
+    expect(routes.map((r) => r.spec.rules[0].matches[0].path.value)).toEqual(['/', '/ws']);
+  });
+
+  test('EKS without an ALB group: refused, naming albGroup', () => {
+    expect(errorOf(() => Testing.synth(twoOnOneHost(() => CloudProfile.eks())))).toContain('Set CloudProfile.eks({ albGroup:');
+  });
+
+  test('two services on the same host and path are refused', () => {
+    expect(errorOf(() => Testing.synth(twoOnOneHost(() => CloudProfile.aks(), ['/', '/']))))
+      .toContain("[test/websocket] 'ingress.path' must differ from the path of test/web, which routes the same host");
+  });
+});
+
+describe('the container files follow the pod', () => {
+  test('compose: scratch paths are tmpfs owned by the pod\'s user; a claim is a named volume', () => {
+    const { service } = synth({ runAsUser: 1000, mounts: [{ path: '/app/media', volume: Volume.newClaim('media', { storage: '1Gi' }) }] });
+    const files = containerFiles([{ container: service.container }], PythonBuild.uv({ pythonVersion: '3.12.7' }));
+    const compose = parse(files.get('compose.yaml')!);
+    expect(compose.services.svc.tmpfs).toEqual(['/tmp:size=268435456,uid=1000,gid=1000', '/dev/shm:size=67108864,uid=1000,gid=1000']);
+    expect(compose.services.svc.volumes).toEqual([{ type: 'volume', source: 'app-media', target: '/app/media' }]);
+    expect(compose.volumes).toEqual({ 'app-media': {} });
+    expect(files.get('svc/Dockerfile')).toContain('USER 1000:1000');
   });
 });

@@ -203,6 +203,11 @@ export function assertNoIssues(issues: readonly PropIssue[], what: string): void
   }
 }
 
+/** The named volume of a persistent path, e.g. `/app/media` -> `app-media`. */
+function composeVolumeName(path: string): string {
+  return path.replace(/^\/+|\/+$/g, '').replace(/[^A-Za-z0-9_.-]+/g, '-').toLowerCase() || 'data';
+}
+
 /** Renders a checked plan. */
 export function composeFromPlan(plan: ContainerPlan, options: ComposeOptions): string {
   const taken = new Set(plan.backing.flatMap((s) => (s.hostPort !== undefined ? [s.hostPort] : [])));
@@ -212,7 +217,12 @@ export function composeFromPlan(plan: ContainerPlan, options: ComposeOptions): s
     services[w.container.name] = workloadService(w, plan, options, taken, migrations);
   }
   for (const s of plan.backing) services[s.name] = backingService(s);
-  const doc = new Document({ ...(options.projectName ? { name: options.projectName } : {}), services });
+  const volumes = [...new Set(plan.workloads.flatMap((w) => w.container.writablePaths.filter((p) => p.medium === 'persistent').map((p) => composeVolumeName(p.path))))].sort();
+  const doc = new Document({
+    ...(options.projectName ? { name: options.projectName } : {}),
+    services,
+    ...(volumes.length > 0 ? { volumes: Object.fromEntries(volumes.map((v) => [v, {}])) } : {}),
+  });
   doc.commentBefore = ' Local development mirror of the Kubernetes pods, generated from the same service descriptions.\n'
     + ' Secrets come from the .env.<image>.local files named under env_file; never commit them.\n'
     + ' Needs Docker Compose 2.24 or newer (optional env files) and BuildKit (Dockerfile.dockerignore).';
@@ -253,8 +263,14 @@ function workloadService(w: PlannedWorkload, plan: ContainerPlan, options: Compo
     svc.ports = [{ target: c.port, published, host_ip: '127.0.0.1', protocol: 'tcp' }];
     svc.healthcheck = readinessCheck(c.port, c.readinessPath!);
   }
-  // The long volume syntax is the one whose tmpfs `size` the Compose Specification documents.
-  svc.volumes = c.writablePaths.map((p) => ({ type: 'tmpfs', target: p.path, tmpfs: { size: bytes(p.sizeLimit) } }));
+  // A Docker tmpfs belongs to root whatever its mode, so the container's user could not write it:
+  // the short syntax passes uid and gid to the mount (the long syntax only knows size and mode).
+  const scratch = c.writablePaths.filter((p) => p.medium !== 'persistent');
+  if (scratch.length > 0) svc.tmpfs = scratch.map((p) => `${p.path}:size=${bytes(p.sizeLimit)},uid=${c.runAsUser},gid=${c.runAsGroup}`);
+  // Persistent paths (PersistentVolumeClaims in the cluster) are named volumes; a new one takes
+  // the ownership of the image's folder, which the Dockerfile gives to the user.
+  const persistent = c.writablePaths.filter((p) => p.medium === 'persistent');
+  if (persistent.length > 0) svc.volumes = persistent.map((p) => ({ type: 'volume', source: composeVolumeName(p.path), target: p.path }));
   const dependsOn: Record<string, { condition: string }> = {};
   for (const s of plan.backing) dependsOn[s.name] = { condition: 'service_healthy' };
   if (w.role !== WorkloadRole.MIGRATION) {

@@ -202,6 +202,8 @@ export class AksProfile implements ICloudProfile {
       tls,
       // The NGINX pods run in the add-on's namespace and connect to pod IPs.
       allowFrom: [NetworkPeer.namespace('app-routing-system')],
+      // The managed NGINX merges the Ingresses of one host into one server block.
+      sharesHost: true,
     };
   }
 
@@ -229,7 +231,8 @@ export class AksProfile implements ICloudProfile {
       annotations[`${AGIC}ssl-redirect`] = 'true';
       tls = tls ?? [{ hosts: [input.host] }];
     }
-    return { ...neutralIngress(), issues, ingressClassName: 'azure-application-gateway', annotations, tls };
+    // AGIC merges the Ingresses of one host into one listener with path rules.
+    return { ...neutralIngress(), issues, ingressClassName: 'azure-application-gateway', annotations, tls, sharesHost: true };
   }
 
   public secretBackend(input: SecretBackendInput): SecretBackendResult {

@@ -269,7 +269,11 @@ export class EksProfile implements ICloudProfile {
       annotations[`${ALB}ssl-redirect`] = '443';
       tls = [{ hosts: [input.host] }];
     }
-    return { ...out, issues, ingressClassName: 'alb', annotations, tls };
+    // Ingresses of one IngressGroup share one ALB; without a group each Ingress gets its own.
+    return {
+      ...out, issues, ingressClassName: 'alb', annotations, tls, sharesHost: group !== undefined,
+      shareHostFix: 'Set CloudProfile.eks({ albGroup: \'<name>\' }) on every service of the host, so their Ingresses share one ALB.',
+    };
   }
 
   public metricsMonitor(scope: Construct, input: MonitorInput): MonitorOutput {

@@ -201,6 +201,9 @@ export class GkeProfile implements ICloudProfile {
       serviceAnnotations: { 'cloud.google.com/backend-config': JSON.stringify({ default: backend.name }) },
       // An internal Ingress's proxies live in the region's proxy-only subnet, whose range is the user's.
       allowFrom: internal ? [NetworkPeer.cidr('0.0.0.0/0')] : GOOGLE_LB_RANGES.map((c) => NetworkPeer.cidr(c)),
+      // Each GKE Ingress is its own load balancer (and certificate); HTTPRoutes of one Gateway share one.
+      sharesHost: false,
+      shareHostFix: 'Route the services through one Gateway instead: ingress: { host, path, gateway: { name: \'<gateway>\' } }.',
     };
   }
 

@@ -66,11 +66,12 @@ describe('the web service mirrors the Deployment', () => {
     expect(svc.security_opt).toEqual(['no-new-privileges:true']);
   });
 
-  test('tmpfs exactly at the pod\'s writable paths, with the emptyDir size limits', () => {
+  test('tmpfs exactly at the pod\'s writable paths, with the emptyDir size limits, owned by the pod\'s user (a Docker tmpfs is root\'s otherwise)', () => {
     const sizes = Object.fromEntries(pod.volumes.map((v: any) => [v.name, quantityBytes(v.emptyDir.sizeLimit)]));
-    const expected = c.volumeMounts.map((m: any) => ({ type: 'tmpfs', target: m.mountPath, tmpfs: { size: sizes[m.name] } }));
-    expect(svc.volumes).toEqual(expected);
-    expect(svc.tmpfs).toBeUndefined();
+    const { runAsUser, runAsGroup } = pod.securityContext;
+    const expected = c.volumeMounts.map((m: any) => `${m.mountPath}:size=${sizes[m.name]},uid=${runAsUser},gid=${runAsGroup}`);
+    expect(svc.tmpfs).toEqual(expected);
+    expect(svc.volumes).toBeUndefined();
   });
 
   test('command, port and a healthcheck on the readiness path', () => {
