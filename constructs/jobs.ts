@@ -3,6 +3,7 @@ import { kubeObject } from './objects';
 import { ApiObject, Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { ARGOCD_SYNC_WAVE, MIGRATION_INPUT_WAVE, MIGRATION_WAVE } from './gitops/hooks';
 import { DENY_INGRESS_EXEMPTION, IPythonApp, addWait, appPod, appWorkloadCloud, egressOnlyPolicy, registerPod, requireApp } from './app-pod';
 import { nameIssue } from './names';
 import { ContainerDescription, PodExtrasProps, containerSecurityContext } from './pod';
@@ -70,7 +71,6 @@ export interface PythonMigrationProps extends AppJobProps {
   readonly waitInPods?: boolean;
 }
 
-const ARGO_WAVE = 'argocd.argoproj.io/sync-wave';
 
 /** Where the wait reads the token, as the kubelet mounts it for automounted pods. */
 const TOKEN_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
@@ -161,7 +161,7 @@ export class PythonMigration extends Construct {
         annotations: {
           ...DENY_INGRESS_EXEMPTION,
           // Argo CD applies waves in order and waits for each to be healthy: a Job is healthy once it succeeded.
-          [ARGO_WAVE]: '-1',
+          [ARGOCD_SYNC_WAVE]: MIGRATION_WAVE,
           'ignore-check.kube-linter.io/job-ttl-seconds-after-finished': 'a deleted Job would be re-created by the next apply and migrate again; the name changes per version instead',
         },
       },
@@ -173,7 +173,7 @@ export class PythonMigration extends Construct {
     });
     this.networkPolicy = egressOnlyPolicy(this, rt, base, pod.labels, pod.selector, issues);
     // Config, secrets and identity must exist before the Job runs (wave -1).
-    for (const obj of [...rt.sharedObjects, ApiObject.of(this.networkPolicy)]) obj.metadata.addAnnotation(ARGO_WAVE, '-2');
+    for (const obj of [...rt.sharedObjects, ApiObject.of(this.networkPolicy)]) obj.metadata.addAnnotation(ARGOCD_SYNC_WAVE, MIGRATION_INPUT_WAVE);
 
     if (props.waitInPods ?? true) {
       issues.check(rt.python, {
@@ -182,11 +182,11 @@ export class PythonMigration extends Construct {
       });
       const labels = { ...pod.labels, 'app.kubernetes.io/component': 'migration-wait' };
       this.waitRole = kubeObject(this, 'WaitRole', k8s.KubeRole, {
-        metadata: { name: `${base}-wait`, labels, annotations: { [ARGO_WAVE]: '-2' } },
+        metadata: { name: `${base}-wait`, labels, annotations: { [ARGOCD_SYNC_WAVE]: MIGRATION_INPUT_WAVE } },
         rules: [{ apiGroups: ['batch'], resources: ['jobs'], verbs: ['get'], resourceNames: [this.jobName] }],
       });
       this.waitRoleBinding = kubeObject(this, 'WaitRoleBinding', k8s.KubeRoleBinding, {
-        metadata: { name: `${base}-wait`, labels, annotations: { [ARGO_WAVE]: '-2' } },
+        metadata: { name: `${base}-wait`, labels, annotations: { [ARGOCD_SYNC_WAVE]: MIGRATION_INPUT_WAVE } },
         roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: this.waitRole.name },
         subjects: [{ kind: 'ServiceAccount', name: rt.serviceAccountName }],
       });

@@ -2,6 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { kubeObject } from './objects';
 import { Construct } from 'constructs';
+import { ARGOCD_SYNC_WAVE, PREREQUISITE_WAVE } from './gitops/hooks';
 import { nameIssue } from './names';
 import { IssueCollector } from './validation';
 
@@ -45,6 +46,9 @@ export class RestrictedNamespace extends Construct {
       labels[`pod-security.kubernetes.io/${mode}`] = 'restricted';
       labels[`pod-security.kubernetes.io/${mode}-version`] = version;
     }
-    this.namespace = kubeObject(this, 'Resource', k8s.KubeNamespace, { metadata: { name: this.name, labels } });
+    this.namespace = kubeObject(this, 'Resource', k8s.KubeNamespace, {
+      // Everything in the namespace needs it first (Argo CD also orders Namespaces ahead on its own).
+      metadata: { name: this.name, labels, annotations: { [ARGOCD_SYNC_WAVE]: PREREQUISITE_WAVE } },
+    });
   }
 }

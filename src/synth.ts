@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, App, Yaml } from 'cdk8s';
+import { ARGOCD_SYNC_WAVE, PREREQUISITE_KINDS, PREREQUISITE_WAVE } from '../constructs/gitops/hooks';
 import { collectWarnings } from '../constructs/validation';
 import { ManifestWriter } from './yaml';
 
@@ -40,6 +41,15 @@ export function render(targets: readonly CloudTarget[]): Rendering {
   for (const { cloud, app } of targets) errors.push(...duplicateObjects(app).map((e) => `[${cloud}] ${e}`));
   const files = new Map<string, string>();
   if (errors.length > 0) return { files, errors, warnings, objectCount: 0 };
+
+  // Prerequisites other objects name go first in an Argo CD sync (a pod naming a missing PriorityClass is rejected).
+  for (const { app } of targets) {
+    for (const c of app.node.findAll()) {
+      if (c instanceof ApiObject && PREREQUISITE_KINDS.includes(c.kind) && c.metadata.toJson().annotations?.[ARGOCD_SYNC_WAVE] === undefined) {
+        c.metadata.addAnnotation(ARGOCD_SYNC_WAVE, PREREQUISITE_WAVE);
+      }
+    }
+  }
 
   let objectCount = 0;
   const yaml = new ManifestWriter();

@@ -1,29 +1,31 @@
 /**
  * Argo CD annotations that order objects within a sync.
  *
- * How a release is ordered in this library (see `PythonMigration`):
+ * How a release is ordered (see `PythonMigration`):
  *
  * | wave | objects |
  * |---|---|
- * | -2 | the app's ConfigMap, ServiceAccount, secret objects and the migration's NetworkPolicy |
- * | -1 | the migration Job, a `Sync` hook with `BeforeHookCreation` |
+ * | -3 | prerequisites other objects name: Namespaces, PriorityClasses, CRDs, StorageClasses (the app kit gives them this wave when they have none) |
+ * | -2 | the app's ConfigMap, ServiceAccount, secret objects, claims, the migration's NetworkPolicy and the wait's Role and RoleBinding |
+ * | -1 | the migration Job, a regular resource (a hook would be re-created, so re-run, on every sync) |
  * | 0 | the Deployment and everything else |
  *
- * Argo CD applies each wave and waits for it to be healthy before the next, so
- * the migration runs with the new config and identity and finishes before any
- * pod of the new version starts. It is a `Sync` hook rather than `PreSync`
- * because PreSync hooks run before every Sync-phase object, including the
- * config the migration reads, which on a first sync does not exist yet.
- * The namespace exists before all of it: Argo CD moves a Namespace object
- * ahead of the earliest object placed in it, whatever their waves
- * (gitops-engine PR #159), and `CreateNamespace=true` on the Application
- * creates it even when no Namespace object is synced.
- *
- * Flux has no waves: it applies a folder at once and, with `wait: true`,
- * reports Ready only when the Job has completed and the Deployments have
- * rolled out. A strict "migrate, then roll" order there needs the Job in its
- * own folder and Kustomization, which the app's Kustomization lists in `dependsOn`.
+ * Argo CD applies each wave and waits for it to be healthy before the next
+ * (a Job is healthy once it succeeded), so the migration runs with the new
+ * config and identity and finishes before any pod of the new version starts;
+ * those pods also wait for it themselves, for Flux and `kubectl apply`.
+ * A pod whose PriorityClass does not exist is rejected by admission, so the
+ * PriorityClass must be in an earlier wave than the Job that names it.
  */
+
+/** Wave of prerequisites (Namespaces, PriorityClasses, CRDs, StorageClasses). */
+export const PREREQUISITE_WAVE = '-3';
+/** Wave of what a migration needs: config, secrets, identity, its NetworkPolicy and RBAC. */
+export const MIGRATION_INPUT_WAVE = '-2';
+/** Wave of migration Jobs. */
+export const MIGRATION_WAVE = '-1';
+/** Kinds other objects name that must exist first. */
+export const PREREQUISITE_KINDS: readonly string[] = ['Namespace', 'PriorityClass', 'CustomResourceDefinition', 'StorageClass'];
 
 /** The sync phase an object runs in as a hook (`PreSync`, `Sync`, `PostSync`, `SyncFail`). */
 export const ARGOCD_HOOK = 'argocd.argoproj.io/hook';

@@ -1,0 +1,132 @@
+import { parseAllDocuments } from 'yaml';
+import { analyticsApp } from '../../examples/systems/analytics';
+import { fastapiApp } from '../../examples/systems/fastapi-backend';
+import { inventoryApp } from '../../examples/systems/inventory-django';
+import { Rendering } from '../../src/synth';
+import { renderExample } from '../support/example';
+
+const WAVE = 'argocd.argoproj.io/sync-wave';
+const HOOK = 'argocd.argoproj.io/hook';
+
+type Obj = any;
+
+/** Every object one target folder of a rendering holds. */
+function targets(rendering: Rendering): Map<string, Obj[]> {
+  const out = new Map<string, Obj[]>();
+  for (const [file, text] of rendering.files) {
+    const folder = file.slice(0, file.lastIndexOf('/'));
+    if (file.endsWith('kustomization.yaml') || /^(container|gitops|ci)\//.test(file)) continue;
+    out.set(folder, [...(out.get(folder) ?? []), ...parseAllDocuments(text).map((d) => d.toJSON())]);
+  }
+  return out;
+}
+
+const key = (kind: string, name: string, namespace?: string) => `${kind}/${namespace ?? ''}/${name}`;
+
+/** The pod spec of an object, if it has one. */
+function podSpec(o: Obj): Obj | undefined {
+  return o.spec?.template?.spec ?? o.spec?.jobTemplate?.spec?.template?.spec;
+}
+
+/** Every object `o` names that must exist before it: namespace, PriorityClass, ServiceAccount, ConfigMaps, Secrets, SecretProviderClasses, claims, RBAC. */
+function references(o: Obj): string[] {
+  const ns = o.metadata.namespace;
+  const refs: string[] = [];
+  if (ns) refs.push(key('Namespace', ns));
+  const pod = podSpec(o);
+  if (pod) {
+    if (pod.priorityClassName) refs.push(key('PriorityClass', pod.priorityClassName));
+    if (pod.serviceAccountName) refs.push(key('ServiceAccount', pod.serviceAccountName, ns));
+    for (const c of [...(pod.containers ?? []), ...(pod.initContainers ?? [])]) {
+      for (const e of c.envFrom ?? []) {
+        if (e.configMapRef) refs.push(key('ConfigMap', e.configMapRef.name, ns));
+        if (e.secretRef) refs.push(key('Secret', e.secretRef.name, ns));
+      }
+      for (const e of c.env ?? []) {
+        if (e.valueFrom?.configMapKeyRef) refs.push(key('ConfigMap', e.valueFrom.configMapKeyRef.name, ns));
+        if (e.valueFrom?.secretKeyRef) refs.push(key('Secret', e.valueFrom.secretKeyRef.name, ns));
+      }
+    }
+    for (const v of pod.volumes ?? []) {
+      if (v.configMap) refs.push(key('ConfigMap', v.configMap.name, ns));
+      if (v.secret) refs.push(key('Secret', v.secret.secretName, ns));
+      if (v.persistentVolumeClaim) refs.push(key('PersistentVolumeClaim', v.persistentVolumeClaim.claimName, ns));
+      if (v.csi?.volumeAttributes?.secretProviderClass) refs.push(key('SecretProviderClass', v.csi.volumeAttributes.secretProviderClass, ns));
+    }
+    // A pod that waits for a migration needs its RoleBinding (and that its Role) to read the Job.
+    for (const c of pod.initContainers ?? []) {
+      const job = c.env?.find((e: Obj) => e.name === 'MIGRATION_JOB')?.value;
+      if (job) refs.push(key('Job', job, ns), key('RoleBinding', `${c.name.replace(/^wait-for-/, '')}-wait`, ns));
+    }
+  }
+  if (o.kind === 'RoleBinding') refs.push(key('Role', o.roleRef.name, ns), ...o.subjects.map((s: Obj) => key('ServiceAccount', s.name, ns)));
+  return refs;
+}
+
+const wave = (o: Obj) => Number(o.metadata.annotations?.[WAVE] ?? 0);
+
+/**
+ * How Argo CD orders a sync: by phase, then wave, and a wave starts only once the
+ * previous one is healthy. Each referenced object must be applied in an earlier
+ * wave than the object using it: strictly earlier for hooks, earlier or equal for
+ * the rest (within a wave Argo CD applies kinds in dependency order).
+ */
+function waveViolations(objects: Obj[]): string[] {
+  const byKey = new Map(objects.map((o) => [key(o.kind, o.metadata.name, o.metadata.namespace), o]));
+  const problems: string[] = [];
+  for (const o of objects) {
+    const hook = o.metadata.annotations?.[HOOK] !== undefined;
+    for (const ref of references(o)) {
+      const target = byKey.get(ref) ?? byKey.get(ref.replace(/^(Namespace|PriorityClass)\/[^/]*\//, '$1//'));
+      if (!target) continue;
+      const ok = hook ? wave(target) < wave(o) : wave(target) <= wave(o);
+      if (!ok) problems.push(`${o.kind}/${o.metadata.name} (wave ${wave(o)}) uses ${ref} (wave ${wave(target)})`);
+    }
+  }
+  return problems;
+}
+
+const RENDERINGS: Record<string, Rendering> = {
+  'the example shop': renderExample(),
+  'analytics': analyticsApp({}).render(),
+  'inventory': inventoryApp({}).render(),
+  'fastapi': fastapiApp({}).render(),
+};
+
+const CASES = Object.entries(RENDERINGS).flatMap(([name, r]) => [...targets(r)].map(([folder, objects]) => [name, folder, objects] as const));
+
+describe('Argo CD sync waves: everything an object names is applied first', () => {
+  test.each(CASES)('%s, %s', (_name, _folder, objects) => {
+    expect(objects.length).toBeGreaterThan(5);
+    expect(waveViolations(objects)).toEqual([]);
+  });
+
+  test('the walk catches the first-sync deadlock: a migration Job naming a PriorityClass of a later wave', () => {
+    const objects: Obj[] = [
+      { kind: 'PriorityClass', metadata: { name: 'shop-standard' } },
+      {
+        kind: 'Job', metadata: { name: 'm', namespace: 'shop', annotations: { [WAVE]: '-1' } },
+        spec: { template: { spec: { priorityClassName: 'shop-standard', containers: [] } } },
+      },
+    ];
+    expect(waveViolations(objects)).toEqual(['Job/m (wave -1) uses PriorityClass//shop-standard (wave 0)']);
+  });
+
+  test('the prerequisites are in the earliest wave, and the migration before the app', () => {
+    const [, objects] = [...targets(RENDERINGS['the example shop'])][0];
+    const of = (kind: string) => objects.filter((o) => o.kind === kind).map(wave);
+    expect(of('Namespace')).toEqual([-3]);
+    expect(of('PriorityClass')).toEqual([-3]);
+    expect(of('Job')).toEqual([-1]);
+    expect(Math.min(...of('Deployment'))).toBe(0);
+  });
+
+  test('no object of any engine\'s folder is a hook or expires: one folder serves Argo CD, Flux and kubectl apply', () => {
+    for (const [, , objects] of CASES) {
+      for (const o of objects) {
+        expect(o.metadata.annotations?.[HOOK]).toBeUndefined();
+        expect(o.spec?.ttlSecondsAfterFinished).toBeUndefined();
+      }
+    }
+  });
+});
