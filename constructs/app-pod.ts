@@ -8,7 +8,7 @@ import { selectorLabels, workloadLabels } from './labels';
 import { METRICS_PORT_NAME, MetricsProps, MonitorInput, resolveMetrics } from './metrics';
 import { NetworkPolicyInput, networkPolicySpec } from './network-policy';
 import { ContainerDescription, PYTHON_RUNTIME_ENV, PodExtrasProps, PodSetup, RunAs, buildPodTemplate, resolvePodSetup, writablePaths } from './pod';
-import { ICloudProfile, Placement, ProfileOutput } from './profiles/profile';
+import { ICloudProfile, Placement, ProfileOutput, TRUSTED_SUBJECTS_ANNOTATION } from './profiles/profile';
 import { ResourceSpec, ResourcesProps, resolveResources } from './resources';
 import { ServerScratchDir } from './server';
 import { IssueCollector, PropIssue, ValidationError, addWarning, formatIssue } from './validation';
@@ -50,6 +50,19 @@ export interface AppRuntime {
   readonly pods: AppPodRef[];
   /** Init containers (and their volumes) every pod of the application gets: the migrations' waits. */
   readonly waits: PodWait[];
+  /** The application's ServiceAccount, which carries the subjects its cloud identity must also trust. */
+  readonly serviceAccount?: ApiObject;
+}
+
+/**
+ * Records on the application's ServiceAccount another subject its cloud identity
+ * must trust (KEDA's operator), where bindings, Pulumi outputs and people read it.
+ */
+export function alsoTrust(rt: AppRuntime, subject: string): void {
+  if (!rt.serviceAccount) return;
+  const current = rt.serviceAccount.metadata.toJson().annotations?.[TRUSTED_SUBJECTS_ANNOTATION];
+  const subjects = new Set([...(current ? String(current).split(',') : []), subject]);
+  rt.serviceAccount.metadata.addAnnotation(TRUSTED_SUBJECTS_ANNOTATION, [...subjects].sort().join(','));
 }
 
 /** A pod template of one of the application's workloads. */
@@ -126,6 +139,7 @@ export function standaloneRuntime(scope: Construct, name: string, props: Workloa
     sharedObjects: sharedObjectsOf(scope),
     pods: [],
     waits: [],
+    serviceAccount,
   };
 }
 
@@ -220,6 +234,7 @@ export function appPod(input: AppPodInput, cloud: ProfileOutput): AppPod {
     keepsEntrypoint: rt.keepEntrypoint,
     python: rt.python,
     port: undefined,
+    metricsPort: input.ports?.find((p) => p.name === 'metrics')?.containerPort,
     runAsUser: setup.runAs.user,
     runAsGroup: setup.runAs.group,
     env: { ...runtimeEnv, ...rt.appEnv.literalEnv },

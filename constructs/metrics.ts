@@ -79,8 +79,9 @@ export const METRICS_PORT_NAME = 'metrics';
  * summed into the new process's counters. Python, not a shell, so it works in
  * any Python image.
  */
-const CLEAN_AND_EXEC = 'import os, sys; d = os.environ["PROMETHEUS_MULTIPROC_DIR"]; '
-  + '[os.remove(os.path.join(d, f)) for f in os.listdir(d)]; os.execvp(sys.argv[1], sys.argv[1:])';
+const CLEAN_AND_EXEC = 'import os, sys; d = os.environ.get("PROMETHEUS_MULTIPROC_DIR"); '
+  // Tolerates a missing variable or folder: `docker run` of the bare image sets neither.
+  + '[os.remove(os.path.join(d, f)) for f in (os.listdir(d) if d and os.path.isdir(d) else [])]; os.execvp(sys.argv[1], sys.argv[1:])';
 
 /** Checks and resolves the metrics props. */
 export function resolveMetrics(props: MetricsProps, otherPorts: number[]): ResolvedMetrics {

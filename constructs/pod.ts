@@ -25,6 +25,9 @@ export const PYTHON_RUNTIME_ENV: Record<string, string> = {
   PYTHONUNBUFFERED: '1',
   // The root filesystem is read-only; do not try to write .pyc files.
   PYTHONDONTWRITEBYTECODE: '1',
+  // The image's user has no home (/nonexistent); gunicorn's control socket and
+  // other per-user files go to the writable /tmp instead of failing at start.
+  HOME: '/tmp',
 };
 
 /**
@@ -50,6 +53,8 @@ export interface ContainerDescription {
   readonly python?: boolean;
   /** Container port, for servers. */
   readonly port?: number;
+  /** Port of the Prometheus metrics endpoint, when the container serves one. */
+  readonly metricsPort?: number;
   /** UID the container runs as. */
   readonly runAsUser: number;
   /** GID the container runs as. */

@@ -11,7 +11,7 @@ import { MetricsProps } from './metrics';
 import { networkPolicySpec } from './network-policy';
 import { AppRuntime, IPythonApp, registerPod, sharedObjectsOf, workloadMetrics } from './app-pod';
 import { APP_CONTAINER, ContainerDescription, PYTHON_RUNTIME_ENV, PodSetup, buildPodTemplate, resolvePodSetup, sleepPreStopPatch, writablePaths } from './pod';
-import { ICloudProfile, ProfileOutput, WorkloadIdentity } from './profiles/profile';
+import { ICloudProfile, ProfileOutput, TRUSTED_SUBJECTS_ANNOTATION, WorkloadIdentity } from './profiles/profile';
 import { cpuBasisMillis, resolveResources } from './resources';
 import { AutoscalingProps, cpuAutoscaler, disruptionBudget, hpaOwnsReplicasAnnotation, resolveScaling } from './scaling';
 import { PythonServer } from './server';
@@ -94,6 +94,11 @@ export interface IdentityBinding extends WorkloadIdentity {
   readonly serviceAccount: string;
   /** The token subject clouds federate on: `system:serviceaccount:<namespace>:<name>`. */
   readonly subject: string;
+  /**
+   * Other subjects the identity must trust too: KEDA's operator, when a worker's
+   * scaler reads a cloud queue as the workload (EKS `identityOwner: workload`, AKS `azure-workload`).
+   */
+  readonly alsoTrustedSubjects: string[];
 }
 
 const SHUTDOWN_SLACK_SECONDS = 5;
@@ -235,6 +240,9 @@ export class PythonMicroservice extends Construct implements IPythonApp {
     const server = serverModel.bind({
       port: this.port, cpuMillis: cpuBasisMillis(cloud.resources), memoryBytes: cloud.resources.memoryLimitBytes,
       behindProxy: props.ingress !== undefined && this.exposure !== Exposure.CLUSTER,
+      upstreamIdleTimeoutSeconds: props.ingress !== undefined && this.exposure !== Exposure.CLUSTER
+        ? this.profile.upstreamIdleTimeoutSeconds?.({ gateway: props.ingress.gateway !== undefined })
+        : undefined,
     });
     issues.addAll(server.issues);
     server.warnings.forEach((w) => addWarning(this, w));
@@ -276,6 +284,7 @@ export class PythonMicroservice extends Construct implements IPythonApp {
       keepsEntrypoint: props.keepEntrypoint === true,
       python: this.pod.python,
       port: this.port,
+      metricsPort: metrics?.port,
       runAsUser: this.pod.runAs.user,
       runAsGroup: this.pod.runAs.group,
       env: { ...runtimeEnv, ...this.appEnv.literalEnv },
@@ -355,8 +364,9 @@ export class PythonMicroservice extends Construct implements IPythonApp {
     this.node.addValidation({ validate: () => this.hostSharingProblems() });
 
     const loadBalanced = this.exposure !== Exposure.CLUSTER && !l7;
+    const drain = loadBalanced ? this.profile.serviceDrainAnnotations?.(this.terminationGracePeriodSeconds) ?? {} : {};
     this.service = kubeObject(this, 'Service', k8s.KubeService, {
-      metadata: { name: this.name, labels, annotations: nonEmpty({ ...cloud.serviceAnnotations, ...l7?.serviceAnnotations }) },
+      metadata: { name: this.name, labels, annotations: nonEmpty({ ...cloud.serviceAnnotations, ...drain, ...l7?.serviceAnnotations }) },
       spec: {
         type: loadBalanced ? 'LoadBalancer' : 'ClusterIP',
         selector: this.selectorLabels,
@@ -385,7 +395,7 @@ export class PythonMicroservice extends Construct implements IPythonApp {
       name: this.name, image: props.image, profile: this.profile, serviceAccountName: this.name, appEnv: this.appEnv, runAs: this.pod.runAs,
       python: this.pod.python, keepEntrypoint: props.keepEntrypoint === true, partOf: props.partOf, priorityClassName: props.priorityClassName,
       placement: props.placement, mountServiceAccountToken: props.mountServiceAccountToken ?? false, allowEgressTo: props.allowEgressTo,
-      resources: props.resources, sharedObjects: sharedObjectsOf(this), pods: [], waits: [],
+      resources: props.resources, sharedObjects: sharedObjectsOf(this), pods: [], waits: [], serviceAccount: this.serviceAccount,
     };
     registerPod(this.runtime, {
       object: this.deployment, specPath: '/spec/template/spec', hasInitContainers: this.pod.extras.initContainers.length > 0, addedVolumes: new Set(),
@@ -423,7 +433,11 @@ export class PythonMicroservice extends Construct implements IPythonApp {
   public get identityBinding(): IdentityBinding | undefined {
     if (!this.identity) return undefined;
     const namespace = this.deployment.metadata.namespace ?? 'default';
-    return { ...this.identity, namespace, serviceAccount: this.name, subject: `system:serviceaccount:${namespace}:${this.name}` };
+    const also = this.serviceAccount.metadata.toJson().annotations?.[TRUSTED_SUBJECTS_ANNOTATION];
+    return {
+      ...this.identity, namespace, serviceAccount: this.name, subject: `system:serviceaccount:${namespace}:${this.name}`,
+      alsoTrustedSubjects: also ? String(also).split(',') : [],
+    };
   }
 
   /** The container of the Deployment's pod template, for escape hatches. */

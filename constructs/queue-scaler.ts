@@ -12,6 +12,8 @@ export interface ScalerTrigger {
   /** The cloud whose workload identity the scaler needs (through a TriggerAuthentication). */
   readonly identity?: ScalerCloud;
   readonly issues: PropIssue[];
+  /** Notes for the user, e.g. a deprecated scaler. */
+  readonly warnings?: string[];
 }
 
 /** Options every queue scaler shares. */
@@ -82,16 +84,35 @@ export abstract class QueueScaler {
     });
   }
 
-  /** A Google Pub/Sub subscription, read with KEDA's Google identity (GKE). */
-  public static pubsub(options: QueueTargetOptions & { readonly subscription: string }): QueueScaler {
+  /**
+   * A Google Pub/Sub subscription, read with KEDA's Google identity (GKE). KEDA's
+   * `gcp-pubsub` scaler is deprecated since KEDA 2.18 in favour of its Prometheus
+   * scaler against Google Cloud Monitoring's PromQL endpoint; it still works, and
+   * the synth says so. KEDA's Google service account needs `roles/monitoring.viewer`
+   * (the scaler reads Cloud Monitoring, not Pub/Sub).
+   */
+  public static pubsub(options: QueueTargetOptions & { readonly subscription: string; readonly project?: string }): QueueScaler {
     return new Fixed((issues) => {
-      if (typeof options.subscription !== 'string' || !/^[A-Za-z][-A-Za-z0-9_.~+%]{2,254}$|^projects\/[^/]+\/subscriptions\/[^/]+$/.test(options.subscription)) {
+      const qualified = typeof options.subscription === 'string' && /^projects\/[a-z][-a-z0-9]{4,28}[a-z0-9]\/subscriptions\/[A-Za-z][-A-Za-z0-9_.~+%]{2,254}$/.test(options.subscription);
+      if (!qualified && (typeof options.subscription !== 'string' || !/^[A-Za-z][-A-Za-z0-9_.~+%]{2,254}$/.test(options.subscription))) {
         issues.push({ prop: 'autoscaling.queue.subscription', rule: 'must be a Pub/Sub subscription ID or projects/<p>/subscriptions/<s>', received: options.subscription, fix: 'Use the subscription the worker pulls from.' });
       }
+      if (options.project !== undefined && !/^[a-z][-a-z0-9]{4,28}[a-z0-9]$/.test(options.project)) {
+        issues.push({ prop: 'autoscaling.queue.project', rule: 'must be a Google Cloud project ID', received: options.project, fix: 'Use the ID of the project that holds the subscription.' });
+      }
+      if (!qualified && options.project === undefined) {
+        // KEDA resolves a bare name in the project of its own credentials, not the workload's.
+        issues.push({
+          prop: 'autoscaling.queue.project', rule: 'is required unless the subscription is a full name: KEDA resolves a bare subscription in its own project',
+          received: undefined, fix: 'Pass project: \'<project ID>\', or subscription: \'projects/<project>/subscriptions/<name>\'.',
+        });
+      }
+      const subscriptionName = qualified ? options.subscription : `projects/${options.project}/subscriptions/${options.subscription}`;
       return {
         type: 'gcp-pubsub',
-        metadata: { subscriptionName: options.subscription, mode: 'SubscriptionSize', value: checkTarget(options.messagesPerReplica ?? 10, issues) },
+        metadata: { subscriptionName, mode: 'SubscriptionSize', value: checkTarget(options.messagesPerReplica ?? 10, issues) },
         identity: 'gcp',
+        warnings: ['KEDA deprecates the gcp-pubsub scaler since 2.18 (its Prometheus scaler against Google Cloud Monitoring\'s PromQL endpoint replaces it); it still works today.'],
       };
     });
   }

@@ -15,6 +15,21 @@ export interface ServerContext {
    * and X-Forwarded-Proto, which the server should then trust.
    */
   readonly behindProxy?: boolean;
+  /**
+   * Seconds a layer-7 load balancer in front keeps an idle connection to the pod
+   * open for reuse. The server must keep it longer, or the load balancer sends a
+   * request on a connection the server just closed and answers 502.
+   */
+  readonly upstreamIdleTimeoutSeconds?: number;
+}
+
+/**
+ * The server's keep-alive: 5 s above the load balancer's idle timeout (AWS:
+ * "configure the idle timeout of your application to be larger than the idle
+ * timeout configured for the load balancer"), or the server's own default.
+ */
+function keepAliveSeconds(ctx: ServerContext): number | undefined {
+  return ctx.upstreamIdleTimeoutSeconds === undefined ? undefined : ctx.upstreamIdleTimeoutSeconds + 5;
 }
 
 /**
@@ -81,6 +96,13 @@ export interface ServerOptions {
 export interface AppServerOptions extends ServerOptions {
   /** The application, as `module:attribute`, e.g. `orders.main:app`. */
   readonly app: string;
+  /**
+   * gunicorn with Uvicorn workers only: use `uvicorn_worker.UvicornWorker` from the
+   * `uvicorn-worker` package, which replaces `uvicorn.workers.UvicornWorker`
+   * (deprecated since uvicorn 0.30). The image must have the package.
+   * @default false
+   */
+  readonly uvicornWorkerPackage?: boolean;
 }
 
 /** Options of gunicorn with its own (WSGI) workers. */
@@ -248,6 +270,10 @@ class GunicornServer extends WorkerServer {
     this.kind = flavour === 'asgi' ? 'gunicorn-uvicorn' : 'gunicorn';
   }
 
+  private get uvicornWorkerClass(): string {
+    return (this.options as AppServerOptions).uvicornWorkerPackage === true ? 'uvicorn_worker.UvicornWorker' : 'uvicorn.workers.UvicornWorker';
+  }
+
   public bind(ctx: ServerContext): ServerConfig {
     const issues: PropIssue[] = [];
     const warnings: string[] = [];
@@ -267,8 +293,11 @@ class GunicornServer extends WorkerServer {
       '--graceful-timeout', String(grace),
       '--access-logfile', '-',
     ];
-    if (this.flavour === 'asgi') command.push('--worker-class', 'uvicorn.workers.UvicornWorker');
+    if (this.flavour === 'asgi') command.push('--worker-class', this.uvicornWorkerClass);
     else if (threads > 1) command.push('--worker-class', 'gthread', '--threads', String(threads));
+    const keepAlive = keepAliveSeconds(ctx);
+    // gunicorn's default is 2 s; the Uvicorn worker takes the same setting.
+    if (keepAlive !== undefined) command.push('--keep-alive', String(keepAlive));
     command.push(...(this.options.extraArgs ?? []));
     return {
       command,
@@ -302,6 +331,7 @@ class UvicornServer extends WorkerServer {
         '--host', '0.0.0.0', '--port', String(ctx.port),
         // uvicorn waits forever for open connections unless told otherwise.
         '--timeout-graceful-shutdown', String(grace),
+        ...(keepAliveSeconds(ctx) === undefined ? [] : ['--timeout-keep-alive', String(keepAliveSeconds(ctx))]),
         ...(this.options.extraArgs ?? []),
       ],
       // uvicorn's --workers defaults to $WEB_CONCURRENCY; --proxy-headers is on by default.

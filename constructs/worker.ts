@@ -3,7 +3,7 @@ import { kubeObject } from './objects';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AppEnvProps } from './app-env';
-import { AppRuntime, DENY_INGRESS_EXEMPTION, IPythonApp, appPod, appWorkloadCloud, egressOnlyPolicy, registerPod, standaloneRuntime, workloadMetrics } from './app-pod';
+import { AppRuntime, DENY_INGRESS_EXEMPTION, IPythonApp, alsoTrust, appPod, appWorkloadCloud, egressOnlyPolicy, registerPod, standaloneRuntime, workloadMetrics } from './app-pod';
 import { NetworkPeer } from './exposure';
 import { MetricsProps } from './metrics';
 import { selectorLabels, workloadLabels } from './labels';
@@ -246,10 +246,12 @@ export class PythonWorker extends Construct implements IPythonApp {
     if (q && !mode.singleton) {
       const trigger = q.queue.bind();
       issues.addAll(trigger.issues);
+      (trigger.warnings ?? []).forEach((w) => addWarning(this, w));
       let authenticationRef: { name: string } | undefined;
       if (trigger.identity) {
         const identity = rt.profile.kedaIdentity(trigger.identity);
         issues.addAll(identity.issues);
+        if (identity.alsoTrust) alsoTrust(rt, identity.alsoTrust);
         if (identity.podIdentity) {
           this.triggerAuthentication = kubeObject(this, 'TriggerAuthentication', TriggerAuthentication, {
             metadata: { name: this.name, labels: pod.labels },

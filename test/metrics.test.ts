@@ -17,7 +17,7 @@ describe('metrics', () => {
 
   test('the directory is emptied every time the container starts, then the server is exec\'d', () => {
     expect(c.command.slice(0, 2)).toEqual(['python3', '-c']);
-    expect(c.command[2]).toContain('os.environ["PROMETHEUS_MULTIPROC_DIR"]');
+    expect(c.command[2]).toContain('os.environ.get("PROMETHEUS_MULTIPROC_DIR")');
     expect(c.command[2]).toContain('os.execvp(sys.argv[1], sys.argv[1:])');
     expect(c.command.slice(3, 5)).toEqual(['gunicorn', 'orders.main:app']);
     // The image's CMD is generated from the same description.

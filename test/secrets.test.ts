@@ -66,7 +66,7 @@ describe('provider parameters', () => {
     expect(service.identity).toEqual({ mechanism: 'eks-pod-identity', principal: 'arn:aws:iam::111122223333:role/orders-api', details: {} });
     // The chart of Testing.chart() has no namespace.
     expect(service.identityBinding).toEqual({
-      mechanism: 'eks-pod-identity', principal: 'arn:aws:iam::111122223333:role/orders-api', details: {},
+      mechanism: 'eks-pod-identity', principal: 'arn:aws:iam::111122223333:role/orders-api', details: {}, alsoTrustedSubjects: [],
       namespace: 'default', serviceAccount: 'orders-api', subject: 'system:serviceaccount:default:orders-api',
     });
   });

@@ -84,7 +84,7 @@ describe('PythonWorker', () => {
       'aws-sqs-queue', { provider: 'aws', identityOwner: 'workload' }],
     ['EKS / SQS with Pod Identity', CloudProfile.eks({ roleArn: ROLE, identity: 'pod-identity' }), QueueScaler.sqs({ queueUrl: 'https://sqs.eu-west-1.amazonaws.com/111122223333/orders' }),
       'aws-sqs-queue', { provider: 'aws', roleArn: ROLE }],
-    ['GKE / Pub/Sub', CloudProfile.gke(), QueueScaler.pubsub({ subscription: 'orders-sub' }), 'gcp-pubsub', { provider: 'gcp' }],
+    ['GKE / Pub/Sub', CloudProfile.gke(), QueueScaler.pubsub({ subscription: 'orders-sub', project: 'acme-prod' }), 'gcp-pubsub', { provider: 'gcp' }],
     ['AKS / Service Bus', CloudProfile.aks({ clientId: '5b0c3a6e-4f7d-4c1a-9a53-0d6f3b8e2c11' }), QueueScaler.serviceBus({ namespace: 'acme-bus', queueName: 'orders' }),
       'azure-servicebus', { provider: 'azure-workload', identityId: '5b0c3a6e-4f7d-4c1a-9a53-0d6f3b8e2c11' }],
   ])('%s: TriggerAuthentication with the workload identity', (_name, profile, queue, type, podIdentity) => {
@@ -106,7 +106,7 @@ describe('PythonWorker', () => {
   });
 
   test.each([
-    ['a queue of another cloud', { queueAutoscaling: { queue: QueueScaler.pubsub({ subscription: 'orders-sub' }), maxReplicas: 5 } }, {},
+    ['a queue of another cloud', { queueAutoscaling: { queue: QueueScaler.pubsub({ subscription: 'orders-sub', project: 'acme-prod' }), maxReplicas: 5 } }, {},
       "'autoscaling.queue' must be a queue the cluster's cloud can authenticate to: Pub/Sub (GKE) is not reachable with the EKS profile's identity"],
     ['SQS without a role', { queueAutoscaling: { queue: QueueScaler.sqs({ queueUrl: 'https://sqs.eu-west-1.amazonaws.com/111122223333/orders' }), maxReplicas: 5 } }, {},
       "'profile.roleArn' is needed for KEDA to read SQS as the worker"],

@@ -52,7 +52,8 @@ export function renderDockerfile(container: ContainerDescription, build: PythonB
     `COPY ${build.sourceDir === '.' ? '.' : `${build.sourceDir}/`} ${APP_DIR}/`,
     `USER ${uid}:${gid}`,
   ];
-  if (container.port !== undefined) lines.push(`EXPOSE ${container.port}`);
+  const ports = [container.port, container.metricsPort].filter((p): p is number => p !== undefined);
+  if (ports.length > 0) lines.push(`EXPOSE ${ports.join(' ')}`);
   lines.push(`CMD [${container.command.map((a) => JSON.stringify(a)).join(', ')}]`);
   return `${lines.join('\n')}\n`;
 }

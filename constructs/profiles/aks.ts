@@ -12,6 +12,7 @@ import { PropIssue } from '../validation';
 import {
   ICloudProfile, KedaIdentityResult, PROBE_SUCCESS_CODES, Placement, ProfileInput, ProfileOutput, SecretBackendInput, WorkloadIdentity, neutralIngress,
   foreignScaler, neutralOutput, tokenExpirationSeconds,
+  KedaOperatorOptions, kedaOperatorSubject,
 } from './profile';
 
 /** Options of the Azure AKS profile. */
@@ -55,6 +56,11 @@ export interface AksProfileOptions {
    * @default true
    */
   readonly managedPrometheus?: boolean;
+  /**
+   * Where KEDA runs, for the subject the identity must also federate when KEDA reads Service Bus as the workload.
+   * @default - namespace 'keda', ServiceAccount 'keda-operator'
+   */
+  readonly keda?: KedaOperatorOptions;
 }
 
 /** Azure Key Vault access. */
@@ -153,6 +159,15 @@ export class AksProfile implements ICloudProfile {
     return (this.options.ingressController ?? 'app-routing') === 'agic' ? this.agic(input) : this.appRouting(input);
   }
 
+  /**
+   * The application routing add-on's NGINX keeps upstream connections 60 s
+   * (ingress-nginx `upstream-keepalive-timeout`, which the add-on leaves at its
+   * default). Application Gateway's value is not documented, so AGIC gets none.
+   */
+  public upstreamIdleTimeoutSeconds(route: { readonly gateway: boolean }): number | undefined {
+    return !route.gateway && (this.options.ingressController ?? 'app-routing') === 'app-routing' ? 60 : undefined;
+  }
+
   public metricsMonitor(scope: Construct, input: MonitorInput): MonitorOutput {
     if (this.options.managedPrometheus === false) {
       renderPodMonitor(scope, input);
@@ -169,8 +184,13 @@ export class AksProfile implements ICloudProfile {
     if (this.options.clientId === undefined) {
       return { issues: [{ prop: 'profile.clientId', rule: 'is needed for KEDA to read Service Bus as the worker', received: undefined, fix: 'Set the client ID of the worker\'s managed identity.' }] };
     }
-    // KEDA azure-workload: the operator federates to this identity (keda.sh/docs/latest/authentication-providers/azure-ad-workload-identity).
-    return { issues: [], podIdentity: { provider: TriggerAuthenticationSpecPodIdentityProvider.AZURE_HYPHEN_WORKLOAD, identityId: this.options.clientId } };
+    // KEDA azure-workload (keda.sh/docs/latest/authentication-providers/azure-ad-workload-identity):
+    // KEDA's operator authenticates with its own ServiceAccount token, so the identity
+    // needs a second federated credential, for the operator's subject.
+    return {
+      issues: [], podIdentity: { provider: TriggerAuthenticationSpecPodIdentityProvider.AZURE_HYPHEN_WORKLOAD, identityId: this.options.clientId },
+      alsoTrust: kedaOperatorSubject(this.options.keda),
+    };
   }
 
   public gatewayRoute(_scope: Construct, _input: IngressInput): IngressOutput {

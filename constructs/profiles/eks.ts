@@ -12,6 +12,7 @@ import { PropIssue } from '../validation';
 import {
   ICloudProfile, KedaIdentityResult, PROBE_SUCCESS_CODES, Placement, ProfileInput, ProfileOutput, SecretBackendInput, neutralIngress, neutralOutput,
   foreignScaler, tokenExpirationSeconds, yamlBlock,
+  KedaOperatorOptions, kedaOperatorSubject,
 } from './profile';
 
 /** Options of the Amazon EKS profile. */
@@ -61,6 +62,11 @@ export interface EksProfileOptions {
    * @default 'monitoring'
    */
   readonly prometheusNamespace?: string;
+  /**
+   * Where KEDA runs, for the subject the workload's role must also trust when KEDA reads SQS as the workload.
+   * @default - namespace 'keda', ServiceAccount 'keda-operator'
+   */
+  readonly keda?: KedaOperatorOptions;
 }
 
 /** AWS Secrets Manager and SSM Parameter Store access. */
@@ -276,6 +282,23 @@ export class EksProfile implements ICloudProfile {
     };
   }
 
+  /**
+   * NLB target groups deregister a target after 300 s by default: longer than the
+   * pod lives after SIGTERM, so its connections are cut. Match the grace period, as the ALB does.
+   */
+  public serviceDrainAnnotations(terminationSeconds: number): Record<string, string> {
+    return { [`${LBC}target-group-attributes`]: `deregistration_delay.timeout_seconds=${clamp(terminationSeconds, 0, 3600)}` };
+  }
+
+  /**
+   * The ALB keeps idle connections 60 s by default (`idle_timeout.timeout_seconds`); AWS:
+   * "configure the idle timeout of your application to be larger than the idle timeout
+   * configured for the load balancer" (Application Load Balancers, connection idle timeout).
+   */
+  public upstreamIdleTimeoutSeconds(route: { readonly gateway: boolean }): number | undefined {
+    return route.gateway ? undefined : 60;
+  }
+
   public metricsMonitor(scope: Construct, input: MonitorInput): MonitorOutput {
     // EKS has no built-in scraper: Prometheus Operator (or Amazon Managed
     // Service for Prometheus through its agent) reads PodMonitors.
@@ -288,11 +311,15 @@ export class EksProfile implements ICloudProfile {
     if (this.options.roleArn === undefined) {
       return { issues: [{ prop: 'profile.roleArn', rule: 'is needed for KEDA to read SQS as the worker', received: undefined, fix: 'Set the IAM role the worker uses; it needs sqs:GetQueueAttributes.' }] };
     }
-    // KEDA aws pod identity (keda.sh/docs/latest/authentication-providers/aws):
-    // with IRSA KEDA assumes the workload's own role; with EKS Pod Identity it needs the role named.
+    // KEDA aws pod identity (keda.sh/docs/latest/authentication-providers/aws): with
+    // identityOwner: workload the KEDA operator assumes the role on the workload's
+    // ServiceAccount, first with its own web identity token, so the role's trust policy
+    // must also allow KEDA's operator subject (or, as KEDA's fallback, KEDA's own role);
+    // with EKS Pod Identity it needs the role named, and KEDA's role must be allowed to assume it.
+    const subject = kedaOperatorSubject(this.options.keda);
     return this.options.identity === 'pod-identity'
       ? { issues: [], podIdentity: { provider: TriggerAuthenticationSpecPodIdentityProvider.AWS, roleArn: this.options.roleArn } }
-      : { issues: [], podIdentity: { provider: TriggerAuthenticationSpecPodIdentityProvider.AWS, identityOwner: TriggerAuthenticationSpecPodIdentityIdentityOwner.WORKLOAD } };
+      : { issues: [], podIdentity: { provider: TriggerAuthenticationSpecPodIdentityProvider.AWS, identityOwner: TriggerAuthenticationSpecPodIdentityIdentityOwner.WORKLOAD }, alsoTrust: subject };
   }
 
   public gatewayRoute(_scope: Construct, _input: IngressInput): IngressOutput {

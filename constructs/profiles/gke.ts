@@ -207,6 +207,15 @@ export class GkeProfile implements ICloudProfile {
     };
   }
 
+  /**
+   * Google's front ends keep backend connections for 600 s, a fixed value; Google
+   * asks for a backend keep-alive above it ("HTTP keepalive timeout", external
+   * Application Load Balancer timeouts). The same front ends serve GKE Gateways.
+   */
+  public upstreamIdleTimeoutSeconds(): number {
+    return 600;
+  }
+
   public metricsMonitor(scope: Construct, input: MonitorInput): MonitorOutput {
     if (this.options.managedPrometheus === false) {
       renderPodMonitor(scope, input);
@@ -225,8 +234,9 @@ export class GkeProfile implements ICloudProfile {
 
   public kedaIdentity(cloud: ScalerCloud): KedaIdentityResult {
     if (cloud !== 'gcp') return foreignScaler(cloud, 'GKE');
-    // KEDA's gcp provider uses the KEDA operator's own Workload Identity; grant its
-    // Google service account roles/pubsub.viewer on the subscription.
+    // KEDA's gcp provider uses the KEDA operator's own Workload Identity; the gcp-pubsub
+    // scaler reads the subscription's size from Cloud Monitoring, so KEDA's Google
+    // service account needs roles/monitoring.viewer (keda.sh/docs/latest/scalers/gcp-pub-sub).
     return { issues: [], podIdentity: { provider: TriggerAuthenticationSpecPodIdentityProvider.GCP } };
   }
 

@@ -119,13 +119,51 @@ export interface ICloudProfile {
   kedaIdentity(cloud: ScalerCloud): KedaIdentityResult;
   /** Creates the scrape configuration of the cloud's Prometheus for a workload's metrics port. */
   metricsMonitor(scope: Construct, input: MonitorInput): MonitorOutput;
+  /**
+   * Seconds the cloud's layer-7 load balancer keeps an idle connection to a pod
+   * for reuse, when it does; the server's keep-alive is set above it.
+   */
+  upstreamIdleTimeoutSeconds?(route: { readonly gateway: boolean }): number | undefined;
+  /**
+   * Annotations of a LoadBalancer Service that make the load balancer drain a
+   * pod for as long as the pod may take to stop.
+   */
+  serviceDrainAnnotations?(terminationSeconds: number): Record<string, string>;
 }
 
 /** A profile's answer to a KEDA scaler that needs a cloud identity. */
 export interface KedaIdentityResult {
   readonly issues: PropIssue[];
   readonly podIdentity?: TriggerAuthenticationSpecPodIdentity;
+  /**
+   * A ServiceAccount subject the workload's cloud identity must also trust,
+   * because KEDA's operator, not the workload, reads the queue with it
+   * (`system:serviceaccount:keda:keda-operator`).
+   */
+  readonly alsoTrust?: string;
 }
+
+/** Where KEDA's operator runs, for the identity it authenticates with. */
+export interface KedaOperatorOptions {
+  /**
+   * Namespace KEDA is installed in.
+   * @default 'keda'
+   */
+  readonly namespace?: string;
+  /**
+   * ServiceAccount of the KEDA operator.
+   * @default 'keda-operator'
+   */
+  readonly serviceAccount?: string;
+}
+
+/** The token subject of KEDA's operator, as its Helm chart installs it unless told otherwise. */
+export function kedaOperatorSubject(options: KedaOperatorOptions = {}): string {
+  return `system:serviceaccount:${options.namespace ?? 'keda'}:${options.serviceAccount ?? 'keda-operator'}`;
+}
+
+/** ServiceAccount annotation listing the other subjects its cloud identity must trust (KEDA's operator). */
+export const TRUSTED_SUBJECTS_ANNOTATION = 'pyservice.dev/also-trusted-subjects';
 
 /** The answer of a profile that has no identity for the scaler's cloud. */
 export function foreignScaler(cloud: ScalerCloud, profile: string): KedaIdentityResult {

@@ -117,7 +117,7 @@ export function profileFor(cloud: Cloud, environment: string, service: string): 
 function eventsQueue(cloud: Cloud, env: EnvironmentSettings): QueueScaler {
   switch (cloud) {
     case 'eks': return QueueScaler.sqs({ queueUrl: `https://sqs.eu-west-1.amazonaws.com/${env.account.aws}/orders-events` });
-    case 'gke': return QueueScaler.pubsub({ subscription: 'orders-events-worker' });
+    case 'gke': return QueueScaler.pubsub({ subscription: 'orders-events-worker', project: env.account.gcpProject });
     case 'aks': return QueueScaler.serviceBus({ namespace: 'acme-shop-bus', queueName: 'orders-events' });
   }
 }

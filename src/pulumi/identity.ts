@@ -1,5 +1,5 @@
 import * as pulumi from '@pulumi/pulumi';
-import { WorkloadIdentity } from '../../constructs/profiles/profile';
+import { TRUSTED_SUBJECTS_ANNOTATION, WorkloadIdentity } from '../../constructs/profiles/profile';
 import { Manifest } from './kinds';
 import { withoutUndefined } from './util';
 
@@ -29,6 +29,13 @@ export interface IdentityBindingBase {
   readonly serviceAccount: string;
   /** Subject of the ServiceAccount's tokens: `system:serviceaccount:<namespace>:<name>`. */
   readonly subject: string;
+  /**
+   * Other subjects the cloud identity must trust too, from the ServiceAccount's
+   * `pyservice.dev/also-trusted-subjects` annotation: KEDA's operator, when a
+   * worker's scaler reads a cloud queue as the workload (a second federated
+   * credential on AKS; a second `sub` in the role's trust policy on EKS).
+   */
+  readonly alsoTrustedSubjects: string[];
 }
 
 /**
@@ -100,7 +107,9 @@ interface Mechanism {
   readonly bind: (c: BindingContext) => CloudIdentityBinding;
 }
 
-const base = (c: BindingContext): IdentityBindingBase => ({ namespace: c.namespace, serviceAccount: c.serviceAccount, subject: c.subject });
+const base = (c: BindingContext): IdentityBindingBase => ({
+  namespace: c.namespace, serviceAccount: c.serviceAccount, subject: c.subject, alsoTrustedSubjects: c.alsoTrustedSubjects,
+});
 
 /** Per mechanism: its cloud, the annotation that reveals it, and the binding it calls for. */
 const MECHANISMS: Record<CloudIdentityBinding['mechanism'], Mechanism> = {
@@ -172,10 +181,12 @@ export function identityBinding(
   const mechanism = identity && Object.hasOwn(MECHANISMS, identity.mechanism) ? MECHANISMS[identity.mechanism as CloudIdentityBinding['mechanism']] : undefined;
   if (!identity || !mechanism) return undefined;
   const name = serviceAccount.metadata.name;
+  const also = serviceAccount.metadata.annotations?.[TRUSTED_SUBJECTS_ANNOTATION];
   return pulumi.all([namespace, cluster.oidcIssuer, cluster.gcpProject]).apply(([ns, issuer, gcpProject]) => mechanism.bind({
     namespace: ns,
     serviceAccount: name,
     subject: `system:serviceaccount:${ns}:${name}`,
+    alsoTrustedSubjects: also ? String(also).split(',') : [],
     principal: identity.principal,
     details: identity.details,
     issuer,

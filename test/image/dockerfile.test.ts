@@ -99,6 +99,7 @@ describe('Dockerfile: base image, stages and layers', () => {
     expect(env).toEqual({
       PYTHONUNBUFFERED: podEnv.PYTHONUNBUFFERED,
       PYTHONDONTWRITEBYTECODE: podEnv.PYTHONDONTWRITEBYTECODE,
+      HOME: podEnv.HOME,
       VIRTUAL_ENV: '/opt/venv',
       PATH: '/opt/venv/bin:$PATH',
     });

@@ -131,7 +131,7 @@ describe('PythonMicroserviceComponent', () => {
     const c = await deploy('orders-api', {}, { cluster: { oidcIssuer: 'https://oidc.eks.eu-west-1.amazonaws.com/id/ABC' } });
     // THEN
     expect(await settle(c.identityBinding)).toEqual({
-      cloud: 'eks', mechanism: 'irsa', namespace: 'shop', serviceAccount: 'orders-api',
+      cloud: 'eks', mechanism: 'irsa', namespace: 'shop', serviceAccount: 'orders-api', alsoTrustedSubjects: [],
       subject: 'system:serviceaccount:shop:orders-api', roleArn: 'arn:aws:iam::111122223333:role/orders-api',
       audience: 'sts.amazonaws.com', issuer: 'https://oidc.eks.eu-west-1.amazonaws.com/id/ABC',
     });
@@ -143,7 +143,7 @@ describe('PythonMicroserviceComponent', () => {
     // THEN
     expect(engine.named('orders-api/shop/ServiceAccount/orders-api').inputs.metadata.annotations).toBeUndefined();
     expect(await settle(c.identityBinding)).toEqual({
-      cloud: 'eks', mechanism: 'eks-pod-identity', namespace: 'shop', serviceAccount: 'orders-api',
+      cloud: 'eks', mechanism: 'eks-pod-identity', namespace: 'shop', serviceAccount: 'orders-api', alsoTrustedSubjects: [],
       subject: 'system:serviceaccount:shop:orders-api', roleArn: 'arn:aws:iam::111122223333:role/orders-api',
     });
   });
@@ -153,7 +153,7 @@ describe('PythonMicroserviceComponent', () => {
     const c = await deploy('orders-api', { profile: CloudProfile.gke({ serviceAccount: 'orders-api@acme-iam.iam.gserviceaccount.com' }) }, { cluster: { gcpProject: 'acme-prod' } });
     // THEN
     expect(await settle(c.identityBinding)).toEqual({
-      cloud: 'gke', mechanism: 'gke-workload-identity', namespace: 'shop', serviceAccount: 'orders-api',
+      cloud: 'gke', mechanism: 'gke-workload-identity', namespace: 'shop', serviceAccount: 'orders-api', alsoTrustedSubjects: [],
       subject: 'system:serviceaccount:shop:orders-api', googleServiceAccount: 'orders-api@acme-iam.iam.gserviceaccount.com',
       role: 'roles/iam.workloadIdentityUser', member: 'serviceAccount:acme-prod.svc.id.goog[shop/orders-api]', workloadPool: 'acme-prod.svc.id.goog',
     });
@@ -173,7 +173,7 @@ describe('PythonMicroserviceComponent', () => {
     const c = await deploy('orders-api', { profile: CloudProfile.aks({ clientId, tenantId }) }, { cluster: { oidcIssuer: pulumi.output('https://eastus.oic.prod-aks.azure.com/tenant/issuer/') } });
     // THEN
     expect(await settle(c.identityBinding)).toEqual({
-      cloud: 'aks', mechanism: 'azure-workload-identity', namespace: 'shop', serviceAccount: 'orders-api',
+      cloud: 'aks', mechanism: 'azure-workload-identity', namespace: 'shop', serviceAccount: 'orders-api', alsoTrustedSubjects: [],
       subject: 'system:serviceaccount:shop:orders-api', clientId, tenantId,
       audience: 'api://AzureADTokenExchange', issuer: 'https://eastus.oic.prod-aks.azure.com/tenant/issuer/',
     });

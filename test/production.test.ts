@@ -1,0 +1,139 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Testing } from 'cdk8s';
+import {
+  CloudProfile, Exposure, PythonBuild, PythonMicroservice, PythonMicroserviceProps, PythonServer, PythonWorker, QueueScaler, TlsCertificate, WorkerCommand,
+  WorkerLiveness,
+} from 'pyservice-k8s';
+import { renderDockerfile } from '../constructs/image/dockerfile';
+import { appContainer, baseProps, errorOf, find } from './support/synth';
+
+function synth(overrides: Partial<PythonMicroserviceProps>) {
+  const chart = Testing.chart();
+  const service = new PythonMicroservice(chart, 'api', baseProps(overrides));
+  return { service, chart, objects: Testing.synth(chart) };
+}
+
+const argv = (objects: any[]) => appContainer(find(objects, 'Deployment')).command as string[];
+const after = (args: string[], flag: string) => args[args.indexOf(flag) + 1];
+
+describe('HTTP keep-alive above the layer-7 load balancer\'s idle timeout', () => {
+  test.each([
+    ['EKS (ALB, 60 s idle)', CloudProfile.eks(), TlsCertificate.acm('arn:aws:acm:eu-west-1:111122223333:certificate/6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f'), '65'],
+    ['GKE (Google front ends, 600 s)', CloudProfile.gke(), TlsCertificate.googleManaged(), '605'],
+    ['AKS (app routing NGINX, 60 s)', CloudProfile.aks(), TlsCertificate.keyVault('https://acme-kv.vault.azure.net/certificates/api'), '65'],
+  ])('%s', (_name, profile, tls, keepAlive) => {
+    const command = argv(synth({ profile, exposure: Exposure.PUBLIC, ingress: { host: 'api.example.com', tls } }).objects);
+    expect(after(command, '--keep-alive')).toBe(keepAlive);
+  });
+
+  test('uvicorn gets --timeout-keep-alive', () => {
+    const command = argv(synth({ server: PythonServer.uvicorn({ app: 'a:app' }), exposure: Exposure.PUBLIC, ingress: { host: 'api.example.com' } }).objects);
+    expect(after(command, '--timeout-keep-alive')).toBe('65');
+  });
+
+  test('without a layer-7 load balancer the server keeps its default', () => {
+    expect(argv(synth({ exposure: Exposure.PUBLIC }).objects)).not.toContain('--keep-alive');
+  });
+
+  test('the uvicorn-worker package replaces the deprecated uvicorn.workers class when asked', () => {
+    expect(after(argv(synth({}).objects), '--worker-class')).toBe('uvicorn.workers.UvicornWorker');
+    expect(after(argv(synth({ server: PythonServer.gunicornUvicorn({ app: 'a:app', uvicornWorkerPackage: true }) }).objects), '--worker-class')).toBe('uvicorn_worker.UvicornWorker');
+  });
+});
+
+describe('EKS: the NLB drains as long as the pod lives', () => {
+  test('a LoadBalancer Service sets the target group\'s deregistration delay to the grace period', () => {
+    const { objects, service } = synth({ profile: CloudProfile.eks(), exposure: Exposure.INTERNAL });
+    expect(find(objects, 'Service').metadata.annotations['service.beta.kubernetes.io/aws-load-balancer-target-group-attributes'])
+      .toBe(`deregistration_delay.timeout_seconds=${service.terminationGracePeriodSeconds}`);
+  });
+});
+
+describe('KEDA reads cloud queues as KEDA: the workload\'s identity must trust KEDA\'s operator too', () => {
+  function worker(profile: ReturnType<typeof CloudProfile.aks>, queue: QueueScaler) {
+    const chart = Testing.chart();
+    const app = new PythonMicroservice(chart, 'api', baseProps({ profile }));
+    new PythonWorker(chart, 'events', {
+      app, command: WorkerCommand.command(['python', '-m', 'events']), liveness: WorkerLiveness.heartbeatFile('/tmp/hb'),
+      queueAutoscaling: { queue, minReplicas: 0, maxReplicas: 5 },
+    });
+    return { app, objects: Testing.synth(chart) };
+  }
+
+  test.each([
+    ['AKS', CloudProfile.aks({ clientId: '5b0c3a6e-4f7d-4c1a-9a53-0d6f3b8e2c11' }), QueueScaler.serviceBus({ namespace: 'acme-bus', queueName: 'events' })],
+    ['EKS (IRSA)', CloudProfile.eks({ roleArn: 'arn:aws:iam::111122223333:role/api' }), QueueScaler.sqs({ queueUrl: 'https://sqs.eu-west-1.amazonaws.com/111122223333/events' })],
+  ])('%s: the binding and the ServiceAccount name KEDA\'s operator subject', (_name, profile, queue) => {
+    const { app, objects } = worker(profile, queue);
+    expect(app.identityBinding!.alsoTrustedSubjects).toEqual(['system:serviceaccount:keda:keda-operator']);
+    expect(find(objects, 'ServiceAccount').metadata.annotations['pyservice.dev/also-trusted-subjects']).toBe('system:serviceaccount:keda:keda-operator');
+  });
+
+  test('KEDA\'s namespace and ServiceAccount are configurable', () => {
+    const { app } = worker(CloudProfile.aks({ clientId: '5b0c3a6e-4f7d-4c1a-9a53-0d6f3b8e2c11', keda: { namespace: 'autoscaling', serviceAccount: 'keda' } }),
+      QueueScaler.serviceBus({ namespace: 'acme-bus', queueName: 'events' }));
+    expect(app.identityBinding!.alsoTrustedSubjects).toEqual(['system:serviceaccount:autoscaling:keda']);
+  });
+
+  test('without a cloud queue nothing extra is trusted', () => {
+    const { app } = worker(CloudProfile.aks({ clientId: '5b0c3a6e-4f7d-4c1a-9a53-0d6f3b8e2c11' }), QueueScaler.redis({ addressFromEnv: 'REDIS_ADDRESS' }));
+    expect(app.identityBinding!.alsoTrustedSubjects).toEqual([]);
+  });
+});
+
+describe('GKE Pub/Sub scaling', () => {
+  test('the subscription carries its project; the deprecation is a warning', () => {
+    const chart = Testing.chart();
+    const app = new PythonMicroservice(chart, 'api', baseProps({ profile: CloudProfile.gke(), config: {} }));
+    new PythonWorker(chart, 'events', {
+      app, command: WorkerCommand.command(['python', '-m', 'events']), liveness: WorkerLiveness.heartbeatFile('/tmp/hb'),
+      queueAutoscaling: { queue: QueueScaler.pubsub({ subscription: 'events-worker', project: 'acme-prod' }), maxReplicas: 5 },
+    });
+    const scaled = find(Testing.synth(chart), 'ScaledObject');
+    expect(scaled.spec.triggers[0].metadata.subscriptionName).toBe('projects/acme-prod/subscriptions/events-worker');
+    const warnings = chart.node.findAll().flatMap((n) => n.node.metadata.filter((m) => m.type === 'pyservice:warning').map((m) => String(m.data)));
+    expect(warnings.some((w) => w.includes('deprecates the gcp-pubsub scaler'))).toBe(true);
+  });
+
+  test('a bare subscription without a project is refused', () => {
+    const chart = Testing.chart();
+    const app = new PythonMicroservice(chart, 'api', baseProps({ profile: CloudProfile.gke() }));
+    new PythonWorker(chart, 'events', {
+      app, command: WorkerCommand.command(['python', '-m', 'events']), liveness: WorkerLiveness.heartbeatFile('/tmp/hb'),
+      queueAutoscaling: { queue: QueueScaler.pubsub({ subscription: 'events-worker' }), maxReplicas: 5 },
+    });
+    expect(errorOf(() => Testing.synth(chart))).toContain("'autoscaling.queue.project' is required unless the subscription is a full name: KEDA resolves a bare subscription in its own project");
+  });
+});
+
+describe('the container agrees with the pod', () => {
+  test('the metrics port is exposed by the Dockerfile too', () => {
+    const { service } = synth({ metrics: { port: 9090 } });
+    expect(renderDockerfile(service.container, PythonBuild.uv({ pythonVersion: '3.12.7' }))).toContain('EXPOSE 8000 9090');
+  });
+
+  test('HOME is /tmp, writable on the read-only root (gunicorn writes its control socket there)', () => {
+    const env = appContainer(find(synth({}).objects, 'Deployment')).env;
+    expect(env).toContainEqual({ name: 'HOME', value: '/tmp' });
+  });
+
+  test('the metrics prelude (real python3) runs without PROMETHEUS_MULTIPROC_DIR, as a bare docker run of the image', () => {
+    const command = argv(synth({ metrics: { port: 9090 } }).objects);
+    expect(command.slice(0, 2)).toEqual(['python3', '-c']);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'multiproc-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'counter_1.db'), 'stale');
+      const run = (env: Record<string, string>) => spawnSync('python3', ['-c', command[2], 'python3', '-c', 'print("started")'], { encoding: 'utf8', env: { PATH: process.env.PATH!, ...env } });
+      const bare = run({});
+      expect([bare.status, bare.stdout.trim()]).toEqual([0, 'started']);
+      const withDir = run({ PROMETHEUS_MULTIPROC_DIR: dir });
+      expect([withDir.status, withDir.stdout.trim()]).toEqual([0, 'started']);
+      expect(fs.readdirSync(dir)).toEqual([]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
