@@ -197,6 +197,11 @@ export class WorkerLiveness {
 
   private constructor(private readonly handler: Pick<k8s.Probe, 'exec'>, private readonly periodSeconds: number) {}
 
+  /** The check runs `python3` in the container, which a non-Python image may lack. */
+  public get usesPython(): boolean {
+    return this.handler.exec?.command?.[0] === 'python3';
+  }
+
   /** The liveness probe; lenient, since a restart loses the tasks in flight. */
   public toProbe(): k8s.Probe {
     return { ...this.handler, periodSeconds: this.periodSeconds, timeoutSeconds: 30, failureThreshold: 3, successThreshold: 1, initialDelaySeconds: 30 };

@@ -190,6 +190,9 @@ export class PythonWorker extends Construct implements IPythonApp {
       prop: 'liveness', rule: 'is required for this command (it has no health check of its own)', received: undefined,
       fix: 'Use WorkerLiveness.heartbeatFile(\'/tmp/worker-heartbeat\') and touch the file from the worker, or WorkerLiveness.command([...]).',
     });
+    if (liveness?.usesPython && !rt.python) {
+      addWarning(this, 'the liveness check runs python3, but the container does not run Python (python: false); the image may not have it. Use WorkerLiveness.command([...]) with a binary the image has.');
+    }
     const shutdown = props.shutdownTimeout?.toSeconds({ integral: false }) ?? 300;
     issues.check(Number.isInteger(shutdown) && shutdown >= 1 && shutdown <= 86400, {
       prop: 'shutdownTimeout', rule: 'must be a whole number of seconds from 1 to 86400', received: shutdown, fix: 'Use the duration of your longest task, e.g. Duration.minutes(5).',

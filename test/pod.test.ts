@@ -386,3 +386,16 @@ describe('the container files follow the pod', () => {
     expect(files.get('svc/Dockerfile')).toContain('USER 1000:1000');
   });
 });
+
+describe('hooks that need a binary', () => {
+  test('a python3 liveness check on a non-Python standalone process is a warning', () => {
+    const chart = Testing.chart();
+    new PythonWorker(chart, 'relay', {
+      image: 'ghcr.io/acme/relay:1.0.0', profile: CloudProfile.eks(), python: false,
+      command: WorkerCommand.command(['/relay']), liveness: WorkerLiveness.heartbeatFile('/tmp/hb'),
+    });
+    Testing.synth(chart);
+    const warnings = chart.node.findAll().flatMap((n) => n.node.metadata.filter((m) => m.type === 'pyservice:warning').map((m) => String(m.data)));
+    expect(warnings).toContain('the liveness check runs python3, but the container does not run Python (python: false); the image may not have it. Use WorkerLiveness.command([...]) with a binary the image has.');
+  });
+});
