@@ -8,6 +8,7 @@ const INTEGRATION = [
   '<rootDir>/test/pulumi/',
   '<rootDir>/test/packaging/',
   '<rootDir>/test/gitops/diff.test.ts',
+  '<rootDir>/test/django-host.test.ts',
 ];
 
 /** @type {import('jest').Config} */

@@ -67,6 +67,8 @@ export interface ContainerDescription {
   readonly secretEnvNames: string[];
   /** Readiness path, for servers. */
   readonly readinessPath?: string;
+  /** Headers the readiness check sends (e.g. a Host the app allows). */
+  readonly readinessHeaders?: Record<string, string>;
   /** The only writable paths on the read-only root filesystem. */
   readonly writablePaths: WritablePath[];
   /** Resources after the profile's rules. */

@@ -291,6 +291,7 @@ export class PythonMicroservice extends Construct implements IPythonApp {
       config: this.appEnv.config,
       secretEnvNames: this.appEnv.secretEnvNames,
       readinessPath: props.health?.readiness,
+      readinessHeaders: props.health?.httpHeaders ? { ...props.health.httpHeaders } : undefined,
       writablePaths: [...writablePaths(scratchDirs), ...this.pod.extras.writablePaths],
       resources: cloud.resources,
       gracefulTimeoutSeconds: server.gracefulTimeoutSeconds,

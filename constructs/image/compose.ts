@@ -261,7 +261,7 @@ function workloadService(w: PlannedWorkload, plan: ContainerPlan, options: Compo
     while (taken.has(published)) published++;
     taken.add(published);
     svc.ports = [{ target: c.port, published, host_ip: '127.0.0.1', protocol: 'tcp' }];
-    svc.healthcheck = readinessCheck(c.port, c.readinessPath!);
+    svc.healthcheck = readinessCheck(c.port, c.readinessPath!, c.readinessHeaders);
   }
   // A Docker tmpfs belongs to root whatever its mode, so the container's user could not write it:
   // the short syntax passes uid and gid to the mount (the long syntax only knows size and mode).
@@ -303,10 +303,12 @@ function backingService(s: BackingService): Record<string, unknown> {
  * the venv's python3 is on PATH: urlopen raises (exit 1) on a refused
  * connection or any 4xx/5xx, as the kubelet's httpGet probe fails on them.
  */
-export function readinessCheck(port: number, readinessPath: string): ComposeHealthcheck {
+export function readinessCheck(port: number, readinessPath: string, headers?: Record<string, string>): ComposeHealthcheck {
   const url = `http://127.0.0.1:${port}${readinessPath}`;
+  // The same headers as the pod's probes: a Django app refuses a Host it does not allow.
+  const request = headers && Object.keys(headers).length > 0 ? `urllib.request.Request(${JSON.stringify(url)}, headers=${JSON.stringify(headers)})` : JSON.stringify(url);
   return {
-    test: ['CMD', 'python3', '-c', escape(`import urllib.request; urllib.request.urlopen(${JSON.stringify(url)}, timeout=2)`)],
+    test: ['CMD', 'python3', '-c', escape(`import urllib.request; urllib.request.urlopen(${request}, timeout=2)`)],
     interval: '10s',
     timeout: '3s',
     retries: 3,

@@ -228,9 +228,11 @@ export function defineShop(scope: Construct, ctx: ShopContext): void {
     image: ctx.image('inventory'),
     server: PythonServer.django({ project: 'inventory', threads: 4 }),
     resources: { cpu: '1', memory: '1Gi' },
-    health: { liveness: '/healthz/live', readiness: '/healthz/ready' },
+    // The kubelet's probes send Host: <pod IP>:<port>, which Django refuses (DisallowedHost, 400):
+    // they send a host the settings allow instead.
+    health: { liveness: '/healthz/live', readiness: '/healthz/ready', httpHeaders: { Host: 'localhost' } },
     replicas: env.replicas,
-    config: { DJANGO_ALLOWED_HOSTS: 'inventory,inventory.shop.svc.cluster.local' },
+    config: { DJANGO_ALLOWED_HOSTS: 'inventory,inventory.shop.svc.cluster.local,localhost' },
     secrets: [SecretEnv.fromExisting('inventory-django', { DJANGO_SECRET_KEY: 'secret-key', DATABASE_URL: 'database-url' })],
     exposure: Exposure.INTERNAL,
     allowFrom: [NetworkPeer.pods({ 'pyservice.dev/workload': 'orders-api' })],
