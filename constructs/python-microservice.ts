@@ -250,6 +250,8 @@ export class PythonMicroservice extends Construct implements IPythonApp {
 
     this.drainSeconds = this.resolveDrain(props, cloud.drainSeconds, issues);
     this.terminationGracePeriodSeconds = this.resolveGrace(props, server.gracefulTimeoutSeconds, issues);
+    const graceWarning = this.profile.gracePeriodWarning?.(this.terminationGracePeriodSeconds);
+    if (graceWarning) addWarning(this, graceWarning);
 
     const labels = workloadLabels({ name: this.name, component: 'web', image: props.image, partOf: props.partOf });
     this.selectorLabels = selectorLabels(this.name);
@@ -363,6 +365,9 @@ export class PythonMicroservice extends Construct implements IPythonApp {
     }
     // Checked once every service of the app exists: another service may route the same host.
     this.node.addValidation({ validate: () => this.hostSharingProblems() });
+    const nsLabels = this.profile.namespaceLabels?.({ name: this.name, exposure: this.exposure, resources: cloud.resources }) ?? {};
+    // The Namespace may be defined after the service: labelled once the whole tree exists.
+    if (Object.keys(nsLabels).length > 0) this.node.addValidation({ validate: () => this.labelNamespace(nsLabels) });
 
     const loadBalanced = this.exposure !== Exposure.CLUSTER && !l7;
     const drain = loadBalanced ? this.profile.serviceDrainAnnotations?.(this.terminationGracePeriodSeconds) ?? {} : {};
@@ -401,6 +406,19 @@ export class PythonMicroservice extends Construct implements IPythonApp {
     registerPod(this.runtime, {
       object: this.deployment, specPath: '/spec/template/spec', hasInitContainers: this.pod.extras.initContainers.length > 0, addedVolumes: new Set(),
     });
+  }
+
+  /** Adds the labels the profile needs to the service's Namespace object, or warns when the app defines none. */
+  private labelNamespace(labels: Record<string, string>): string[] {
+    const namespace = this.deployment.metadata.namespace;
+    const ns = this.node.root.node.findAll().find((c): c is ApiObject => c instanceof ApiObject && c.kind === 'Namespace' && c.name === namespace);
+    if (ns) {
+      for (const [key, value] of Object.entries(labels)) ns.metadata.addLabel(key, value);
+    } else if (!this.node.metadata.some((m) => m.type === 'pyservice:namespace-labels')) {
+      this.node.addMetadata('pyservice:namespace-labels', true);
+      addWarning(this, `namespace '${namespace ?? 'default'}' needs the label(s) ${Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(', ')}, and the app does not define the Namespace; label it in the cluster (or add a RestrictedNamespace).`);
+    }
+    return [];
   }
 
   /** The host and path this service's Ingress routes, for the check across services. */

@@ -199,6 +199,8 @@ export class PythonWorker extends Construct implements IPythonApp {
     });
     // The grace period is all a worker needs: no endpoint to drain, only tasks to finish.
     this.terminationGracePeriodSeconds = shutdown + 5;
+    const graceWarning = rt.profile.gracePeriodWarning?.(this.terminationGracePeriodSeconds);
+    if (graceWarning) addWarning(this, graceWarning);
 
     const scaling = mode.singleton ? this.singletonScaling(props, issues) : this.resolveWorkerScaling(props, issues);
 

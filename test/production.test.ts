@@ -2,9 +2,9 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Testing } from 'cdk8s';
+import { Chart, Duration, Testing } from 'cdk8s';
 import {
-  CloudProfile, Exposure, PythonBuild, PythonMicroservice, PythonMicroserviceProps, PythonServer, PythonWorker, QueueScaler, TlsCertificate, WorkerCommand,
+  CloudProfile, Exposure, PythonBuild, PythonMicroservice, PythonMicroserviceProps, PythonServer, PythonWorker, QueueScaler, RestrictedNamespace, TlsCertificate, WorkerCommand,
   WorkerLiveness,
 } from 'pyservice-k8s';
 import { renderDockerfile } from '../constructs/image/dockerfile';
@@ -135,5 +135,51 @@ describe('the container agrees with the pod', () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('grace periods the platform will not honour', () => {
+  const warningsOf = (chart: any) => chart.node.findAll().flatMap((n: any) => n.node.metadata.filter((m: any) => m.type === 'pyservice:warning').map((m: any) => String(m.data)));
+
+  test.each([
+    ['GKE', CloudProfile.gke(), 'extended-duration pods'],
+    ['AKS', CloudProfile.aks(), 'cluster-autoscaler.kubernetes.io/safe-to-evict'],
+    ['EKS with Karpenter', CloudProfile.eks({ nodeProvisioner: 'karpenter' }), 'karpenter.sh/do-not-disrupt'],
+  ])('%s: a worker allowed 20 minutes is warned about, with the way out', (_name, profile, way) => {
+    const chart = Testing.chart();
+    const app = new PythonMicroservice(chart, 'api', baseProps({ profile }));
+    new PythonWorker(chart, 'reports', {
+      app, command: WorkerCommand.celery({ app: 'a.celery:app' }), shutdownTimeout: Duration.minutes(20),
+    });
+    Testing.synth(chart);
+    const warning = warningsOf(chart).find((w: string) => w.includes('terminationGracePeriodSeconds 1205'));
+    expect(warning).toContain(way);
+  });
+
+  test('10 minutes or less: no warning', () => {
+    const chart = Testing.chart();
+    const app = new PythonMicroservice(chart, 'api', baseProps({ profile: CloudProfile.gke() }));
+    new PythonWorker(chart, 'w', { app, command: WorkerCommand.celery({ app: 'a.celery:app' }) });
+    Testing.synth(chart);
+    expect(warningsOf(chart).filter((w: string) => w.includes('terminationGracePeriodSeconds'))).toEqual([]);
+  });
+});
+
+describe('EKS: rollouts wait for the load balancer\'s target health', () => {
+  test('the namespace of an exposed service is labelled for pod readiness gate injection', () => {
+    const chart = Testing.chart();
+    const ns = new RestrictedNamespace(chart, 'shop');
+    const shop = new Chart(chart, 'shop-app', { namespace: 'shop' });
+    new PythonMicroservice(shop, 'api', baseProps({ profile: CloudProfile.eks(), exposure: Exposure.INTERNAL }));
+    Testing.synth(chart);
+    expect(ns.namespace.metadata.toJson().labels['elbv2.k8s.aws/pod-readiness-gate-inject']).toBe('enabled');
+  });
+
+  test('without a Namespace in the app, a warning says which label to set', () => {
+    const chart = Testing.chart();
+    new PythonMicroservice(chart, 'api', baseProps({ profile: CloudProfile.eks(), exposure: Exposure.PUBLIC }));
+    Testing.synth(chart);
+    const warnings = chart.node.findAll().flatMap((n) => n.node.metadata.filter((m) => m.type === 'pyservice:warning').map((m) => String(m.data)));
+    expect(warnings.some((w) => w.includes('elbv2.k8s.aws/pod-readiness-gate-inject=enabled'))).toBe(true);
   });
 });

@@ -12,7 +12,7 @@ import { PropIssue } from '../validation';
 import {
   ICloudProfile, KedaIdentityResult, PROBE_SUCCESS_CODES, Placement, ProfileInput, ProfileOutput, SecretBackendInput, WorkloadIdentity, neutralIngress,
   foreignScaler, neutralOutput, tokenExpirationSeconds,
-  KedaOperatorOptions, kedaOperatorSubject,
+  AUTOSCALER_MAX_GRACE_SECONDS, KedaOperatorOptions, kedaOperatorSubject,
 } from './profile';
 
 /** Options of the Azure AKS profile. */
@@ -177,6 +177,13 @@ export class AksProfile implements ICloudProfile {
     // the ama-metrics collectors in kube-system read PodMonitors of this group.
     renderPodMonitor(scope, input, 'azmonitoring.coreos.com/v1');
     return { issues: [], scrapers: [NetworkPeer.namespace('kube-system')] };
+  }
+
+  /** AKS's cluster autoscaler also waits at most 10 minutes for pods on a node it removes (AKS cluster autoscaler FAQ). */
+  public gracePeriodWarning(terminationSeconds: number): string | undefined {
+    if (terminationSeconds <= AUTOSCALER_MAX_GRACE_SECONDS) return undefined;
+    return `terminationGracePeriodSeconds ${terminationSeconds} is above the ${AUTOSCALER_MAX_GRACE_SECONDS} s AKS's cluster autoscaler waits when it removes a node; `
+      + 'longer tasks are cut on scale-down. Run them on a node pool without autoscaling, or annotate the pods with cluster-autoscaler.kubernetes.io/safe-to-evict: "false".';
   }
 
   public kedaIdentity(cloud: ScalerCloud): KedaIdentityResult {

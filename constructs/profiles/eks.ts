@@ -12,7 +12,7 @@ import { PropIssue } from '../validation';
 import {
   ICloudProfile, KedaIdentityResult, PROBE_SUCCESS_CODES, Placement, ProfileInput, ProfileOutput, SecretBackendInput, neutralIngress, neutralOutput,
   foreignScaler, tokenExpirationSeconds, yamlBlock,
-  KedaOperatorOptions, kedaOperatorSubject,
+  AUTOSCALER_MAX_GRACE_SECONDS, KedaOperatorOptions, kedaOperatorSubject,
 } from './profile';
 
 /** Options of the Amazon EKS profile. */
@@ -280,6 +280,25 @@ export class EksProfile implements ICloudProfile {
       ...out, issues, ingressClassName: 'alb', annotations, tls, sharesHost: group !== undefined,
       shareHostFix: 'Set CloudProfile.eks({ albGroup: \'<name>\' }) on every service of the host, so their Ingresses share one ALB.',
     };
+  }
+
+  /**
+   * With Karpenter, a NodePool's `spec.template.spec.terminationGracePeriod` bounds how
+   * long a node drains, and `karpenter.sh/do-not-disrupt: "true"` keeps a pod from being
+   * disrupted; the cluster autoscaler of managed node groups waits at most 600 s.
+   */
+  public gracePeriodWarning(terminationSeconds: number): string | undefined {
+    if (terminationSeconds <= AUTOSCALER_MAX_GRACE_SECONDS) return undefined;
+    return (this.options.nodeProvisioner ?? 'managed-node-groups') === 'karpenter'
+      ? `terminationGracePeriodSeconds ${terminationSeconds} needs a Karpenter NodePool whose spec.template.spec.terminationGracePeriod is at least as long; `
+        + 'for tasks that must not be interrupted, podAnnotations: { \'karpenter.sh/do-not-disrupt\': \'true\' }.'
+      : `terminationGracePeriodSeconds ${terminationSeconds} is above the ${AUTOSCALER_MAX_GRACE_SECONDS} s the cluster autoscaler waits when it removes a node; `
+        + 'longer tasks are cut on scale-down. Use Karpenter (nodeProvisioner: \'karpenter\') with a long NodePool terminationGracePeriod, or a node group without autoscaling.';
+  }
+
+  /** Pods behind the AWS Load Balancer Controller's IP targets get readiness gates only in a namespace labelled so. */
+  public namespaceLabels(input: ProfileInput): Record<string, string> {
+    return input.exposure !== Exposure.CLUSTER ? { 'elbv2.k8s.aws/pod-readiness-gate-inject': 'enabled' } : {};
   }
 
   /**

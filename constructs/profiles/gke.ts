@@ -10,7 +10,9 @@ import { ResourceSpec } from '../resources';
 import { SecretBackend, SecretBackendResult } from '../secret-store';
 import { PropIssue } from '../validation';
 import { BackendConfig, FrontendConfig, HealthCheckPolicy, PodMonitoring } from './gke-types';
-import { ICloudProfile, KedaIdentityResult, Placement, ProfileInput, ProfileOutput, SecretBackendInput, foreignScaler, neutralIngress, neutralOutput, yamlBlock } from './profile';
+import { ICloudProfile, KedaIdentityResult, Placement, ProfileInput, ProfileOutput, SecretBackendInput, foreignScaler, neutralIngress, neutralOutput, yamlBlock,
+  AUTOSCALER_MAX_GRACE_SECONDS,
+} from './profile';
 import { TriggerAuthenticationSpecPodIdentityProvider } from '../imports/triggerauthentication-keda.sh';
 import { ScalerCloud } from '../queue-scaler';
 
@@ -230,6 +232,18 @@ export class GkeProfile implements ICloudProfile {
       },
     });
     return { issues: [], scrapers: [NetworkPeer.namespace('gmp-system')] };
+  }
+
+  /**
+   * GKE's cluster autoscaler waits at most 10 minutes for pods when it removes a node
+   * (cloud.google.com/kubernetes-engine/docs/concepts/cluster-autoscaler). Autopilot
+   * can keep a pod up to 7 days (extended duration pods, annotation
+   * `cluster-autoscaler.kubernetes.io/safe-to-evict: "false"`).
+   */
+  public gracePeriodWarning(terminationSeconds: number): string | undefined {
+    if (terminationSeconds <= AUTOSCALER_MAX_GRACE_SECONDS) return undefined;
+    return `terminationGracePeriodSeconds ${terminationSeconds} is above the ${AUTOSCALER_MAX_GRACE_SECONDS} s GKE's cluster autoscaler waits when it removes a node; `
+      + 'longer tasks are cut on scale-down. On Autopilot, make the pods extended-duration pods (podAnnotations: { \'cluster-autoscaler.kubernetes.io/safe-to-evict\': \'false\' }, up to 7 days); on Standard, run them on a node pool without autoscaling.';
   }
 
   public kedaIdentity(cloud: ScalerCloud): KedaIdentityResult {

@@ -129,7 +129,20 @@ export interface ICloudProfile {
    * pod for as long as the pod may take to stop.
    */
   serviceDrainAnnotations?(terminationSeconds: number): Record<string, string>;
+  /**
+   * Why the platform may not honour a pod's grace period (a node autoscaler that
+   * stops waiting earlier), and the way out on this cloud; undefined when it will.
+   */
+  gracePeriodWarning?(terminationSeconds: number): string | undefined;
+  /** Labels the workload's namespace needs on this cloud (e.g. readiness gate injection). */
+  namespaceLabels?(input: ProfileInput): Record<string, string>;
 }
+
+/**
+ * The cluster autoscaler waits at most 10 minutes for a pod to stop when it
+ * removes a node (`--max-graceful-termination-sec`, 600 s: GKE and AKS document it).
+ */
+export const AUTOSCALER_MAX_GRACE_SECONDS = 600;
 
 /** A profile's answer to a KEDA scaler that needs a cloud identity. */
 export interface KedaIdentityResult {

@@ -203,7 +203,7 @@ export function defineShop(scope: Construct, ctx: ShopContext): void {
     command: WorkerCommand.celery({ app: 'orders.celery:app', queues: ['celery'] }),
     resources: { cpu: '500m', memory: '768Mi' },
     queueAutoscaling: { queue: QueueScaler.redis({ addressFromEnv: 'REDIS_ADDRESS', listName: 'celery' }), minReplicas: 1, maxReplicas: 20 },
-    shutdownTimeout: Duration.minutes(10),
+    shutdownTimeout: Duration.minutes(9),
     metrics: { port: 9090 },
   });
 
