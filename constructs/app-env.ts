@@ -121,6 +121,12 @@ export function resolveAppEnv(scope: Construct, props: AppEnvProps, ctx: AppEnvC
 
   const store = storeSecrets(scope, ctx, requests, issues);
 
+  // The API server refuses a ConfigMap over 1 MiB (etcd's object limit, core/v1 validation).
+  const configBytes = Object.entries(config).reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(String(v)), 0);
+  issues.check(configBytes <= 1024 * 1024, {
+    prop: 'config', rule: 'must total at most 1 MiB (the API server refuses larger ConfigMaps)', received: `${configBytes} bytes`,
+    fix: 'Keep large data out of env vars: mount a file from a volume, or fetch it at start.',
+  });
   const configMap = Object.keys(config).length === 0 ? undefined : kubeObject(scope, 'Config', k8s.KubeConfigMap, {
     // The content hash in the name makes every change a new ConfigMap, which
     // rolls the pods and lets a rollback return to the old values.

@@ -5,11 +5,30 @@ const SECRET_WORDS = new Set(['PASSWORD', 'PASSWD', 'PWD', 'PASS', 'TOKEN', 'SEC
 // scheme://user:password@host: a password embedded in a connection URL.
 const URL_WITH_PASSWORD = /^[a-z][a-z0-9+.-]*:\/\/[^/\s:@]*:[^/\s@]+@/i;
 
+/** Secret words long enough to find inside a name without separators (`dbpassword`); short ones (KEY, PASS) only as words. */
+const SECRET_INFIXES = ['PASSWORD', 'PASSWD', 'SECRET', 'TOKEN', 'APIKEY', 'CREDENTIAL', 'PRIVATEKEY'];
+
+/**
+ * The words of a name in any case style: `DB_PASSWORD`, `db-password`,
+ * `dbPassword` and `DbPassword` all give DB and PASSWORD.
+ */
+export function nameWords(name: string): string[] {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
+    .toUpperCase()
+    .split(/[^A-Z0-9]+/)
+    .filter(Boolean);
+}
+
 /** Why a plain (non-secret) setting looks like a secret, or undefined. */
 export function secretLooking(name: string, value: string): string | undefined {
-  const words = name.toUpperCase().split(/[^A-Z0-9]+/);
+  const words = nameWords(name);
   const word = words.find((w) => SECRET_WORDS.has(w));
   if (word) return `its name contains '${word}'`;
+  const joined = words.join('');
+  const infix = SECRET_INFIXES.find((w) => joined.includes(w));
+  if (infix) return `its name contains '${infix}'`;
   if (typeof value === 'string' && URL_WITH_PASSWORD.test(value)) return 'its value is a URL with a password in it';
   return undefined;
 }

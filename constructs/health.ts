@@ -169,7 +169,9 @@ export function resolveHealth(props: HealthProps, target: HealthTarget | number,
   if (check === HealthCheck.HTTP) {
     const readinessOk = checkPath('health.readiness', props.readiness);
     if (props.liveness !== undefined) checkPath('health.liveness', props.liveness);
-    if (readinessOk && props.liveness === props.readiness && props.readinessChecksNoDependency !== true) {
+    // '/health' and '/health/' are one endpoint in most frameworks (Django redirects one to the other).
+    const same = (a?: string, b?: string) => a !== undefined && b !== undefined && a.replace(/\/+$/, '') === b.replace(/\/+$/, '');
+    if (readinessOk && same(props.liveness, props.readiness) && props.readinessChecksNoDependency !== true) {
       issues.push({
         prop: 'health.liveness',
         rule: 'must differ from health.readiness: a readiness path that checks dependencies would restart every pod when a dependency blips',
@@ -201,7 +203,8 @@ export function resolveHealth(props: HealthProps, target: HealthTarget | number,
   return {
     // Liveness is deliberately lenient: a restart is the most expensive remedy.
     liveness: { ...livenessHandler, periodSeconds: 10, timeoutSeconds: PROBE_TIMEOUT, failureThreshold: 3, successThreshold: 1 },
-    readiness: { ...readinessHandler, periodSeconds: interval, timeoutSeconds: PROBE_TIMEOUT, failureThreshold: 3, successThreshold: 1 },
+    // A timeout longer than the period overlaps checks; the kubelet then counts them unpredictably.
+    readiness: { ...readinessHandler, periodSeconds: interval, timeoutSeconds: Math.min(PROBE_TIMEOUT, interval), failureThreshold: 3, successThreshold: 1 },
     // Liveness and readiness only start once the startup probe has passed, so a
     // slow import gets the whole budget without loosening the other two.
     startup: {

@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import { kubeObject } from './objects';
+import { checkDuplicatesOnce, kubeObject } from './objects';
 import { ApiObject, Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
@@ -134,6 +134,7 @@ export class PythonMigration extends Construct {
   public constructor(scope: Construct, id: string, props: PythonMigrationProps) {
     super(scope, id);
     const issues = IssueCollector.of(this);
+    checkDuplicatesOnce(this);
     requireApp(this, props.app);
     const rt = props.app.runtime;
     const base = props.name ?? id;
@@ -261,6 +262,7 @@ export class PythonCronJob extends Construct {
   public constructor(scope: Construct, id: string, props: PythonCronJobProps) {
     super(scope, id);
     const issues = IssueCollector.of(this);
+    checkDuplicatesOnce(this);
     requireApp(this, props.app);
     const rt = props.app.runtime;
     const name = props.name ?? id;

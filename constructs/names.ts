@@ -51,11 +51,21 @@ export function nameIssue(name: string, max = 52): PropIssue | undefined {
   return { prop: 'name', rule: problem, received: name, fix: `Use a name like '${suggestDnsLabel(name).slice(0, max)}' (${max} characters at most).` };
 }
 
-/** Suggests a valid DNS-1123 label close to `name`. */
+/**
+ * Suggests a valid DNS-1123 label close to `name`. Accented letters are
+ * transliterated (`órders-api` -> `orders-api`), not dropped.
+ */
 export function suggestDnsLabel(name: string): string {
-  const s = String(name).toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 63);
+  const ascii = String(name).normalize('NFKD').replace(/[\u0300-\u036f]/g, '');
+  const s = ascii.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 63);
   return s.replace(/-+$/, '') || 'my-service';
 }
+
+/**
+ * RFC 1035 label: a Service name must also start with a letter (the API server
+ * rejects `1api`, since the name becomes a DNS name of the cluster).
+ */
+export const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 
 /** A container image reference split into its parts. */
 export interface ImageReference {
@@ -90,10 +100,7 @@ export function parseImage(ref: string): ImageReference | undefined {
 export function imagePinProblem(ref: string): { rule: string; fix: string } | undefined {
   const parsed = parseImage(ref);
   if (!parsed) {
-    return {
-      rule: 'must be a container image reference (registry/repository:tag or @sha256:digest)',
-      fix: 'Write it like \'ghcr.io/acme/orders-api:1.4.2\'.',
-    };
+    return { rule: `must be a container image reference (registry/repository:tag or @sha256:digest)${imageDetail(ref)}`, fix: imageFix(ref) };
   }
   if (!parsed.tag && !parsed.digest) {
     return {
@@ -108,6 +115,32 @@ export function imagePinProblem(ref: string): { rule: string; fix: string } | un
     };
   }
   return undefined;
+}
+
+/** Which part of a malformed image reference is wrong, as a clause of the rule. */
+function imageDetail(ref: unknown): string {
+  if (typeof ref !== 'string') return ` (it is a ${ref === null ? 'null' : typeof ref}, not a string)`;
+  if (ref.trim() !== ref) return ' (it has leading or trailing whitespace)';
+  if (ref === '') return ' (it is empty)';
+  if (/\s/.test(ref)) return ' (it contains whitespace)';
+  const at = ref.indexOf('@');
+  if (at >= 0) {
+    const digest = ref.slice(at + 1);
+    if (!/^sha256:[a-f0-9]{64}$/.test(digest)) return ` (the digest '${digest}' is not 'sha256:' and 64 lowercase hex characters)`;
+  }
+  const name = at >= 0 ? ref.slice(0, at) : ref;
+  const slash = name.indexOf('/');
+  const path = slash >= 0 && /[.:]|^localhost$/.test(name.slice(0, slash)) ? name.slice(slash + 1) : name;
+  const repository = path.replace(/:[^/]*$/, '');
+  if (/[A-Z]/.test(repository)) return ` (the repository '${repository}' has uppercase letters; only the registry host may)`;
+  const tag = /:([^/]*)$/.exec(path)?.[1];
+  if (tag !== undefined && !/^[\w][\w.-]{0,127}$/.test(tag)) return ` (the tag '${tag}' must be letters, digits, '_', '.' and '-', at most 128)`;
+  return '';
+}
+
+function imageFix(ref: unknown): string {
+  if (typeof ref === 'string' && ref.trim() !== ref && parseImage(ref.trim())) return `Remove the whitespace: '${ref.trim()}'.`;
+  return 'Write it like \'ghcr.io/acme/orders-api:1.4.2\'.';
 }
 
 /** Label-safe version of an image: its tag when it is a valid label value. */

@@ -1,5 +1,5 @@
 import { ApiObject, Duration } from 'cdk8s';
-import { kubeObject } from './objects';
+import { checkDuplicatesOnce, kubeObject } from './objects';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AppEnv, resolveAppEnv } from './app-env';
@@ -15,6 +15,7 @@ import { ICloudProfile, ProfileOutput, TRUSTED_SUBJECTS_ANNOTATION, WorkloadIden
 import { cpuBasisMillis, resolveResources } from './resources';
 import { AutoscalingProps, cpuAutoscaler, disruptionBudget, hpaOwnsReplicasAnnotation, resolveScaling } from './scaling';
 import { PythonServer } from './server';
+import { DNS1035_LABEL, DNS1123_LABEL, dnsLabelProblem, suggestDnsLabel } from './names';
 import { IssueCollector, PropIssue, addWarning, formatIssue } from './validation';
 import { NO_PROFILE, WorkloadProps, checkWorkloadProps, nonEmpty, workloadServiceAccount } from './workload';
 
@@ -103,6 +104,14 @@ export interface IdentityBinding extends WorkloadIdentity {
 
 const SHUTDOWN_SLACK_SECONDS = 5;
 
+/** The namespace the chart puts the objects in must be one the API server accepts. */
+function namespaceProblems(obj: ApiObject): string[] {
+  const ns = obj.metadata.namespace;
+  if (ns === undefined) return [];
+  const problem = dnsLabelProblem(ns);
+  return problem ? [formatIssue({ prop: 'namespace (of the chart)', rule: problem, received: ns, fix: `Use e.g. new Chart(app, 'shop', { namespace: '${suggestDnsLabel(ns)}' }).` })] : [];
+}
+
 /** The name of the serving port per protocol (Istio and Linkerd also read the protocol from it). */
 const PORT_NAMES: Record<Protocol, string> = { [Protocol.HTTP]: 'http', [Protocol.GRPC]: 'grpc', [Protocol.TCP]: 'tcp' };
 
@@ -183,8 +192,15 @@ export class PythonMicroservice extends Construct implements IPythonApp {
   public constructor(scope: Construct, id: string, props: PythonMicroserviceProps) {
     super(scope, id);
     const issues = IssueCollector.of(this);
+    checkDuplicatesOnce(this);
     this.props = props;
     this.name = checkWorkloadProps(id, props, REQUIRED, issues);
+    if (DNS1123_LABEL.test(this.name) && !DNS1035_LABEL.test(this.name)) {
+      issues.add({
+        prop: 'name', rule: 'must start with a letter: it also names the Service, whose name is an RFC 1035 label', received: this.name,
+        fix: `Use e.g. 'svc-${this.name}' (or set 'name' when the construct id starts with a digit).`,
+      });
+    }
     this.profile = props.profile ?? NO_PROFILE;
     const serverModel = props.server ?? PythonServer.command({ command: ['python3'] });
 
@@ -365,6 +381,7 @@ export class PythonMicroservice extends Construct implements IPythonApp {
     }
     // Checked once every service of the app exists: another service may route the same host.
     this.node.addValidation({ validate: () => this.hostSharingProblems() });
+    this.node.addValidation({ validate: () => namespaceProblems(this.deployment) });
     const nsLabels = this.profile.namespaceLabels?.({ name: this.name, exposure: this.exposure, resources: cloud.resources }) ?? {};
     // The Namespace may be defined after the service: labelled once the whole tree exists.
     if (Object.keys(nsLabels).length > 0) this.node.addValidation({ validate: () => this.labelNamespace(nsLabels) });

@@ -25,6 +25,9 @@ export function formatIssue(issue: PropIssue): string {
 function show(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (typeof value === 'string') return JSON.stringify(value);
+  // JSON would print them as null.
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
+  if (typeof value === 'function') return `a function (${value.name || 'anonymous'})`;
   try {
     return JSON.stringify(value);
   } catch {

@@ -1,5 +1,5 @@
 import { ApiObject, Duration } from 'cdk8s';
-import { kubeObject } from './objects';
+import { checkDuplicatesOnce, kubeObject } from './objects';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AppEnvProps } from './app-env';
@@ -16,7 +16,7 @@ import { ICloudProfile, Placement } from './profiles/profile';
 import { QueueScaler } from './queue-scaler';
 import { ResourcesProps, cpuBasisMillis } from './resources';
 import { AutoscalingProps, ResolvedScaling, cpuAutoscaler, disruptionBudget, hpaOwnsReplicasAnnotation, resolveScaling } from './scaling';
-import { IssueCollector, addWarning } from './validation';
+import { IssueCollector, PropIssue, addWarning } from './validation';
 import { WorkerCommand, WorkerLiveness } from './worker-command';
 import { NO_PROFILE, ProcessProps, checkWorkloadProps } from './workload';
 
@@ -171,6 +171,7 @@ export class PythonWorker extends Construct implements IPythonApp {
   public constructor(scope: Construct, id: string, props: PythonWorkerProps, mode: ProcessMode = { singleton: false }) {
     super(scope, id);
     const issues = IssueCollector.of(this);
+    checkDuplicatesOnce(this);
     this.name = props.name ?? id;
     const bad = nameIssue(this.name);
     if (bad) issues.add(bad);
@@ -251,6 +252,7 @@ export class PythonWorker extends Construct implements IPythonApp {
     if (q && !mode.singleton) {
       const trigger = q.queue.bind();
       issues.addAll(trigger.issues);
+      issues.addAll(scalerEnvIssues(trigger.metadata, rt, Object.keys(cmd.env)));
       (trigger.warnings ?? []).forEach((w) => addWarning(this, w));
       let authenticationRef: { name: string } | undefined;
       if (trigger.identity) {
@@ -343,6 +345,24 @@ export class PythonWorker extends Construct implements IPythonApp {
     }
     return { fixedReplicas: 1, minReplicas: 1, maxReplicas: 1, metrics: [] };
   }
+}
+
+/**
+ * KEDA reads a broker's address from an env var of the scaled container
+ * (`addressFromEnv`, `hostFromEnv`); a name the container does not define fails
+ * only once KEDA polls. Whole Secrets or ConfigMaps in `envFrom` may define
+ * anything, so with them nothing is checked.
+ */
+function scalerEnvIssues(metadata: Record<string, string>, rt: AppRuntime, ownEnv: string[]): PropIssue[] {
+  const opaque = rt.appEnv.envFrom.some((e) => e.secretRef !== undefined || (e.configMapRef !== undefined && e.configMapRef.name !== rt.appEnv.configMap?.name));
+  if (opaque) return [];
+  const defined = new Set([...rt.appEnv.envNames, ...ownEnv]);
+  return Object.entries(metadata)
+    .filter(([key, name]) => key.endsWith('FromEnv') && !defined.has(name))
+    .map(([key, name]) => ({
+      prop: `queueAutoscaling.queue.${key}`, rule: 'must name an env var the worker defines (KEDA reads the broker address from it)', received: name,
+      fix: `Define ${name} in the app's config, env or secrets, or name the variable that holds the address.`,
+    }));
 }
 
 /** Props of {@link PythonSingleton}. */

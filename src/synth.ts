@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, App, Yaml } from 'cdk8s';
 import { ARGOCD_SYNC_WAVE, PREREQUISITE_KINDS, PREREQUISITE_WAVE } from '../constructs/gitops/hooks';
+import { checksDuplicates, duplicateObjectProblems } from '../constructs/objects';
 import { collectWarnings } from '../constructs/validation';
 import { ManifestWriter } from './yaml';
 
@@ -34,11 +35,15 @@ export function render(targets: readonly CloudTarget[]): Rendering {
   const warnings: string[] = [];
   for (const { cloud, app } of targets) {
     for (const c of app.node.findAll()) {
-      for (const message of c.node.validate()) errors.push(`[${cloud}] [${c.node.path}] ${message}`);
+      // The root's own checks (duplicates across the tree) name their paths themselves.
+      for (const message of c.node.validate()) errors.push(c.node.path === '' ? `[${cloud}] ${message}` : `[${cloud}] [${c.node.path}] ${message}`);
     }
     warnings.push(...collectWarnings(app).map((w) => `[${cloud}] ${w}`));
   }
-  for (const { cloud, app } of targets) errors.push(...duplicateObjects(app).map((e) => `[${cloud}] ${e}`));
+  // Roots with a construct of this library report duplicates in their own validation (above).
+  for (const { cloud, app } of targets) {
+    if (!checksDuplicates(app)) errors.push(...duplicateObjectProblems(app).map((e) => `[${cloud}] ${e}`));
+  }
   const files = new Map<string, string>();
   if (errors.length > 0) return { files, errors, warnings, objectCount: 0 };
 
@@ -66,24 +71,6 @@ export function render(targets: readonly CloudTarget[]): Rendering {
     files.set(`${cloud}/kustomization.yaml`, kustomization([...names]));
   }
   return { files, errors, warnings, objectCount };
-}
-
-/** Objects that Kubernetes would see as one: same apiVersion group, kind, namespace and name. */
-function duplicateObjects(app: App): string[] {
-  const seen = new Map<string, string>();
-  const errors: string[] = [];
-  for (const c of app.node.findAll()) {
-    if (!(c instanceof ApiObject)) continue;
-    const group = c.apiVersion.includes('/') ? c.apiVersion.split('/')[0] : '';
-    const key = `${group}/${c.kind}/${c.metadata.namespace ?? ''}/${c.metadata.name}`;
-    const first = seen.get(key);
-    if (first !== undefined) {
-      errors.push(`[${c.node.path}] ${c.kind} '${c.metadata.name}' is also defined by ${first}; Kubernetes would keep only one of them. Give one of them another name (the 'name' prop) or put it in another namespace.`);
-    } else {
-      seen.set(key, c.node.path);
-    }
-  }
-  return errors;
 }
 
 /** `<kind>-<name>.yaml`, with the namespace added when two objects would share a file. */

@@ -1,6 +1,6 @@
 import { App, Chart, Duration, Testing } from 'cdk8s';
 import { render } from '../src/synth';
-import { CloudProfile, NetworkPeer, PythonMicroservice, PythonServer, SecretEnv } from '../constructs';
+import { CloudProfile, NetworkPeer, PythonMicroservice, PythonServer, SecretEnv } from './support/internals';
 import { baseProps, synthError } from './support/synth';
 
 // Each row: a bad input, and the parts its message must contain: the construct

@@ -1,4 +1,4 @@
-import { CloudProfile, Exposure, TlsCertificate } from '../constructs';
+import { CloudProfile, Exposure, TlsCertificate } from './support/internals';
 import { validateAll } from './support/schema';
 import { find, synthError, synthService } from './support/synth';
 

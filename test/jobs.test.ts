@@ -1,6 +1,6 @@
 import { spawnSync } from 'child_process';
 import { Duration, Testing } from 'cdk8s';
-import { MigrationCommand, PythonCronJob, PythonCronJobProps, PythonMicroservice, PythonMigration, PythonMigrationProps, cronProblem } from '../constructs';
+import { MigrationCommand, PythonCronJob, PythonCronJobProps, PythonMicroservice, PythonMigration, PythonMigrationProps, cronProblem } from './support/internals';
 import { lintFindings, restrictedViolations } from './support/policies';
 import { validateAll } from './support/schema';
 import { baseProps, errorOf, find } from './support/synth';

@@ -1,5 +1,5 @@
 import { Duration } from 'cdk8s';
-import { CloudProfile, NetworkPeer } from '../constructs';
+import { CloudProfile, NetworkPeer } from './support/internals';
 import { validateAll } from './support/schema';
 import { appContainer, find, synthError, synthService } from './support/synth';
 

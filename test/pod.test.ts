@@ -332,7 +332,8 @@ describe('escape hatches', () => {
   test('every object the constructs make is exposed as a plain ApiObject', () => {
     const { service } = synth({ autoscaling: { minReplicas: 2, maxReplicas: 4 } });
     for (const o of [service.deployment, service.service, service.serviceAccount, service.networkPolicy, service.autoscaler!, service.disruptionBudget!]) {
-      expect(o.constructor).toBe(ApiObject);
+      expect(o).toBeInstanceOf(ApiObject);
+      expect(Object.getPrototypeOf(o.constructor)).toBe(ApiObject);
     }
   });
 });

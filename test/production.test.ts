@@ -55,7 +55,7 @@ describe('EKS: the NLB drains as long as the pod lives', () => {
 describe('KEDA reads cloud queues as KEDA: the workload\'s identity must trust KEDA\'s operator too', () => {
   function worker(profile: ReturnType<typeof CloudProfile.aks>, queue: QueueScaler) {
     const chart = Testing.chart();
-    const app = new PythonMicroservice(chart, 'api', baseProps({ profile }));
+    const app = new PythonMicroservice(chart, 'api', baseProps({ profile, config: { REDIS_ADDRESS: 'redis:6379' } }));
     new PythonWorker(chart, 'events', {
       app, command: WorkerCommand.command(['python', '-m', 'events']), liveness: WorkerLiveness.heartbeatFile('/tmp/hb'),
       queueAutoscaling: { queue, minReplicas: 0, maxReplicas: 5 },

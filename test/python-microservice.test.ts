@@ -1,5 +1,5 @@
 import { Duration } from 'cdk8s';
-import { Exposure, NetworkPeer, PythonServer, SecretEnv } from '../constructs';
+import { Exposure, NetworkPeer, PythonServer, SecretEnv } from './support/internals';
 import { appContainer, envMap, find, synthService } from './support/synth';
 
 describe('PythonMicroservice: Deployment', () => {

@@ -1,4 +1,4 @@
-import { formatCpu, formatMemory, parseCpu, parseMemory, parseQuantity } from '../constructs';
+import { formatCpu, formatMemory, parseCpu, parseMemory, parseQuantity } from './support/internals';
 
 describe('quantities', () => {
   test.each([

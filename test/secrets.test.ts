@@ -1,5 +1,5 @@
 import { Duration } from 'cdk8s';
-import { CloudProfile, SecretBackend, SecretEnv, SecretFile, collectWarnings } from '../constructs';
+import { CloudProfile, SecretBackend, SecretEnv, SecretFile, collectWarnings } from './support/internals';
 import { appContainer, envMap, find, synthError, synthService } from './support/synth';
 import { validateAll } from './support/schema';
 

@@ -1,5 +1,5 @@
 import { Duration } from 'cdk8s';
-import { PythonServer, ServerContext } from '../constructs';
+import { PythonServer, ServerContext } from './support/internals';
 
 const MiB = 2 ** 20;
 const ctx = (cpuMillis: number, memoryMiB: number, port = 8000): ServerContext => ({ port, cpuMillis, memoryBytes: memoryMiB * MiB });

@@ -1,5 +1,5 @@
 import { Duration } from 'cdk8s';
-import { CloudProfile, Exposure, ICloudProfile, PythonServer } from '../constructs';
+import { CloudProfile, Exposure, ICloudProfile, PythonServer } from './support/internals';
 import { appContainer, find, synthError, synthService } from './support/synth';
 
 // The shutdown budget: a terminating pod keeps serving for the drain delay

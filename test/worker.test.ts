@@ -1,5 +1,5 @@
 import { Duration, Testing } from 'cdk8s';
-import { CloudProfile, PythonMicroservice, PythonWorker, PythonWorkerProps, QueueScaler, WorkerCommand, WorkerLiveness } from '../constructs';
+import { CloudProfile, PythonMicroservice, SecretEnv, PythonWorker, PythonWorkerProps, QueueScaler, WorkerCommand, WorkerLiveness } from './support/internals';
 import { validateAll } from './support/schema';
 import { appContainer, baseProps, errorOf, find } from './support/synth';
 
@@ -74,8 +74,17 @@ describe('PythonWorker', () => {
     expect(validateAll(objects)).toEqual([]);
   });
 
+  test('a scaler reading the broker address from an env var the worker lacks is refused', () => {
+    expect(workerError({ queueAutoscaling: { queue: QueueScaler.redis({ addressFromEnv: 'REDIS_URL' }), maxReplicas: 5 } })).toContain(
+      "[test/orders-worker] 'queueAutoscaling.queue.addressFromEnv' must name an env var the worker defines (KEDA reads the broker address from it); received \"REDIS_URL\". Define REDIS_URL in the app's config, env or secrets",
+    );
+  });
+
   test('KEDA on RabbitMQ', () => {
-    const so = find(synthWorker({ queueAutoscaling: { queue: QueueScaler.rabbitmq({ hostFromEnv: 'CELERY_BROKER_URL', queueName: 'orders' }), maxReplicas: 5 } }).objects, 'ScaledObject');
+    const so = find(synthWorker(
+      { queueAutoscaling: { queue: QueueScaler.rabbitmq({ hostFromEnv: 'CELERY_BROKER_URL', queueName: 'orders' }), maxReplicas: 5 } },
+      { secrets: [SecretEnv.fromExisting('broker', { CELERY_BROKER_URL: 'url' })] },
+    ).objects, 'ScaledObject');
     expect(so.spec.triggers[0]).toEqual({ type: 'rabbitmq', metadata: { protocol: 'amqp', hostFromEnv: 'CELERY_BROKER_URL', queueName: 'orders', mode: 'QueueLength', value: '10' } });
   });
 

@@ -59,7 +59,7 @@ describe('imageFor', () => {
 
   test('a malformed reference is refused', () => {
     expect(() => imageFor('orders-api', FALLBACK, { IMAGE_ORDERS_API: 'Ghcr.io/acme/Orders API:1.0' })).toThrow(
-      '\'IMAGE_ORDERS_API\' must be a container image reference (registry/repository:tag or @sha256:digest); received "Ghcr.io/acme/Orders API:1.0". ' +
+      '\'IMAGE_ORDERS_API\' must be a container image reference (registry/repository:tag or @sha256:digest) (it contains whitespace); received "Ghcr.io/acme/Orders API:1.0". ' +
       'Write it like \'ghcr.io/acme/orders-api:1.4.2\'. Unset IMAGE_ORDERS_API to deploy the image written in code.',
     );
   });
@@ -69,7 +69,7 @@ describe('imageFor', () => {
       /'IMAGE_ORDERS_API' must be a container image reference/,
     );
     expect(() => imageFor('orders-api', FALLBACK, { IMAGE_ORDERS_API: '' })).toThrow(
-      '\'IMAGE_ORDERS_API\' must be a container image reference (registry/repository:tag or @sha256:digest); received "". ',
+      '\'IMAGE_ORDERS_API\' must be a container image reference (registry/repository:tag or @sha256:digest) (it is empty); received "". ',
     );
   });
 

@@ -1,4 +1,4 @@
-import { formatIssue } from '../../constructs';
+import { formatIssue } from '../support/internals';
 import { BackingService, PythonBuild } from '../../constructs/image';
 
 const ok = { pythonVersion: '3.12.7' };

@@ -1,5 +1,5 @@
 import { parse } from 'yaml';
-import { ContainerDescription, PythonServer, SecretEnv, parseCpu } from '../../constructs';
+import { ContainerDescription, PythonServer, SecretEnv, parseCpu } from '../support/internals';
 import { BackingService, PythonBuild, Workload, WorkloadRole, renderCompose } from '../../constructs/image';
 import { appContainer, find, synthService } from '../support/synth';
 import { composeBytes, composeErrors, quantityBytes } from './support';

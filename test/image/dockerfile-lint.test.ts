@@ -1,4 +1,4 @@
-import { PythonServer, SecretEnv } from '../../constructs';
+import { PythonServer, SecretEnv } from '../support/internals';
 import { PythonBuild, renderDockerfile } from '../../constructs/image';
 import { synthService } from '../support/synth';
 import { RULES, lintDockerfile, shellCommands } from './dockerfile-lint';

@@ -1,4 +1,4 @@
-import { PythonServer, SecretEnv } from '../../constructs';
+import { PythonServer, SecretEnv } from '../support/internals';
 import { IGNORED_ANYWHERE, PythonBuild, renderDockerfile, renderDockerignore } from '../../constructs/image';
 import { appContainer, find, synthService } from '../support/synth';
 import { argsText, execForm, ofKind, parseDockerfile } from './support';

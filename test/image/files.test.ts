@@ -1,5 +1,5 @@
 import { parse } from 'yaml';
-import { PythonServer, SecretEnv } from '../../constructs';
+import { PythonServer, SecretEnv } from '../support/internals';
 import { BackingService, PythonBuild, Workload, WorkloadRole, containerFiles } from '../../constructs/image';
 import { appContainer, find, synthService } from '../support/synth';
 import { lintDockerfile } from './dockerfile-lint';

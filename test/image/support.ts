@@ -3,7 +3,7 @@ import * as path from 'path';
 import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { DockerfileParser, From, Instruction, JSONInstruction } from 'dockerfile-ast';
-import { parseMemory } from '../../constructs';
+import { parseMemory } from '../support/internals';
 
 /** The Compose Specification's JSON Schema, kept unmodified in schemas/compose (see schemas/SOURCES.md). */
 const COMPOSE_SCHEMA_FILE = path.resolve(__dirname, '..', '..', 'schemas', 'compose', 'compose-spec.json');

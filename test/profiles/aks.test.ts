@@ -1,4 +1,4 @@
-import { CloudProfile, Exposure } from '../../constructs';
+import { CloudProfile, Exposure } from '../support/internals';
 import { find, synthService } from '../support/synth';
 
 const CLIENT = '5b0c3a6e-4f7d-4c1a-9a53-0d6f3b8e2c11';

@@ -1,4 +1,4 @@
-import { CloudProfile, Exposure } from '../../constructs';
+import { CloudProfile, Exposure } from '../support/internals';
 import { find, synthService } from '../support/synth';
 
 const LBC = 'service.beta.kubernetes.io/aws-load-balancer-';

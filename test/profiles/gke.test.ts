@@ -1,4 +1,4 @@
-import { CloudProfile, Exposure, ResourceSpec, autopilotResources, collectWarnings } from '../../constructs';
+import { CloudProfile, Exposure, ResourceSpec, autopilotResources, collectWarnings } from '../support/internals';
 import { appContainer, find, synthService } from '../support/synth';
 
 const MiB = 2 ** 20;

@@ -1,7 +1,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { CloudProfile, PythonMicroservice, PythonServer } from '../../constructs';
+import { CloudProfile, PythonMicroservice, PythonServer } from '../support/internals';
 import { Cloud } from '../../examples/shop/shop';
 import { PROD_CLOUDS, prodShop } from '../support/example';
 import { Recorder, installMocks, registered, settle } from './mocks';

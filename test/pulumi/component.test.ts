@@ -1,5 +1,5 @@
 import * as pulumi from '@pulumi/pulumi';
-import { CloudProfile, Exposure, PythonMicroserviceProps, PythonServer, SecretEnv } from '../../constructs';
+import { CloudProfile, Exposure, PythonMicroserviceProps, PythonServer, SecretEnv } from '../support/internals';
 import { Recorder, installMocks, registered, settle } from './mocks';
 
 // The engine is mocked before the component module (and @pulumi/kubernetes) is loaded.

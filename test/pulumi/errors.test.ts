@@ -1,6 +1,6 @@
 import { App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { CloudProfile, PythonMicroservice, PythonMicroserviceProps, PythonServer } from '../../constructs';
+import { CloudProfile, PythonMicroservice, PythonMicroserviceProps, PythonServer } from '../support/internals';
 import { profileFor } from '../../examples/shop/shop';
 import { prodShop } from '../support/example';
 import { render } from '../../src/synth';

@@ -1,5 +1,5 @@
 import { Chart, Testing } from 'cdk8s';
-import { CloudProfile, ICloudProfile, PythonMicroservice, PythonMicroserviceProps, PythonServer } from '../../constructs';
+import { CloudProfile, ICloudProfile, PythonMicroservice, PythonMicroserviceProps, PythonServer } from './internals';
 
 /** Props of a minimal valid service, to override per test. */
 export function baseProps(overrides: Partial<PythonMicroserviceProps> = {}): PythonMicroserviceProps {
