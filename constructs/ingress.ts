@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { kubeObject } from './objects';
+import { domainToASCII } from 'url';
 import { Construct } from 'constructs';
 import { Exposure, NetworkPeer } from './exposure';
 import { LoadBalancerHealthCheck } from './health';
@@ -130,9 +131,12 @@ const HOST = /^(\*\.)?([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,63}$/;
 export function checkIngressProps(props: IngressProps, exposure: Exposure): PropIssue[] {
   const issues: PropIssue[] = [];
   if (typeof props.host !== 'string' || !HOST.test(props.host)) {
+    // An internationalised name goes into Kubernetes in its ASCII (punycode) form.
+    const ascii = typeof props.host === 'string' ? domainToASCII(props.host.toLowerCase()) : '';
     issues.push({
       prop: 'ingress.host', rule: 'must be a fully qualified lowercase host name', received: props.host,
-      fix: props.tls ? 'TLS needs the host the certificate is for, e.g. \'api.example.com\'.' : 'Use the name clients use, e.g. \'api.example.com\'.',
+      fix: ascii && ascii !== props.host && HOST.test(ascii) ? `Use its ASCII form '${ascii}'.`
+        : props.tls ? 'TLS needs the host the certificate is for, e.g. \'api.example.com\'.' : 'Use the name clients use, e.g. \'api.example.com\'.',
     });
   }
   const path = props.path ?? '/';

@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import { checkDuplicatesOnce, kubeObject } from './objects';
+import { guardApp, kubeObject, uniqueIn } from './objects';
 import { ApiObject, Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
@@ -8,7 +8,7 @@ import { DENY_INGRESS_EXEMPTION, IPythonApp, addWait, appPod, appWorkloadCloud, 
 import { nameIssue } from './names';
 import { ContainerDescription, PodExtrasProps, containerSecurityContext } from './pod';
 import { ResourcesProps, renderResources, resolveResources } from './resources';
-import { IssueCollector } from './validation';
+import { IssueCollector, checkedProps } from './validation';
 
 /** The migration tool. */
 export class MigrationCommand {
@@ -132,9 +132,10 @@ export class PythonMigration extends Construct {
   public readonly waitRoleBinding?: ApiObject;
 
   public constructor(scope: Construct, id: string, props: PythonMigrationProps) {
-    super(scope, id);
+    super(uniqueIn(scope, id), id);
     const issues = IssueCollector.of(this);
-    checkDuplicatesOnce(this);
+    guardApp(this);
+    props = checkedProps(props, 'PythonMigrationProps', 'PythonMigration', issues);
     requireApp(this, props.app);
     const rt = props.app.runtime;
     const base = props.name ?? id;
@@ -260,9 +261,10 @@ export class PythonCronJob extends Construct {
   public readonly networkPolicy: ApiObject;
 
   public constructor(scope: Construct, id: string, props: PythonCronJobProps) {
-    super(scope, id);
+    super(uniqueIn(scope, id), id);
     const issues = IssueCollector.of(this);
-    checkDuplicatesOnce(this);
+    guardApp(this);
+    props = checkedProps(props, 'PythonCronJobProps', 'PythonCronJob', issues);
     requireApp(this, props.app);
     const rt = props.app.runtime;
     const name = props.name ?? id;

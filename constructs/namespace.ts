@@ -1,10 +1,10 @@
 import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
-import { kubeObject } from './objects';
+import { kubeObject, uniqueIn } from './objects';
 import { Construct } from 'constructs';
 import { ARGOCD_SYNC_WAVE, PREREQUISITE_WAVE } from './gitops/hooks';
 import { nameIssue } from './names';
-import { IssueCollector } from './validation';
+import { IssueCollector, checkedProps } from './validation';
 
 /** Props of {@link RestrictedNamespace}. */
 export interface RestrictedNamespaceProps {
@@ -32,8 +32,9 @@ export class RestrictedNamespace extends Construct {
   public readonly namespace: ApiObject;
 
   public constructor(scope: Construct, id: string, props: RestrictedNamespaceProps = {}) {
-    super(scope, id);
+    super(uniqueIn(scope, id), id);
     const issues = IssueCollector.of(this);
+    props = checkedProps(props, 'RestrictedNamespaceProps', 'RestrictedNamespace', issues);
     this.name = props.name ?? id;
     const bad = nameIssue(this.name, 63);
     if (bad) issues.add(bad);

@@ -1,5 +1,6 @@
-import { ApiObject } from 'cdk8s';
+import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
+import { ValidationError, formatIssue } from './validation';
 
 /** A class of typed Kubernetes objects (cdk8s-plus-28's `k8s.Kube*`, or one `cdk8s import` generated). */
 export interface ObjectKind<P> {
@@ -56,24 +57,53 @@ export function kubeObject<P>(scope: Construct, id: string, kind: ObjectKind<P>,
   return new PlainObject(scope, id, manifest as never);
 }
 
-/** Roots that already check their objects for duplicates. */
-const CHECKED_ROOTS = new WeakSet<Construct>();
+/** Whether charts check the rest of the app (off while the app kit renders, which checks everything itself). */
+let crossChartChecks = true;
+/** Set while a chart checks the others, so that their own cross-chart checks do not recurse. */
+let inCrossChartCheck = false;
 
-/**
- * Makes the root of `scope` report, at synthesis, objects that Kubernetes would
- * see as one (same group, kind, namespace and name), so that plain `app.synth()`
- * refuses them as the app kit does, instead of writing both.
- */
-export function checkDuplicatesOnce(scope: Construct): void {
-  const root = scope.node.root;
-  if (CHECKED_ROOTS.has(root)) return;
-  CHECKED_ROOTS.add(root);
-  root.node.addValidation({ validate: () => duplicateObjectProblems(root) });
+/** Runs `f` with the cross-chart checks off: for a renderer that validates every construct of the app itself. */
+export function withoutCrossChartChecks<T>(f: () => T): T {
+  const before = crossChartChecks;
+  crossChartChecks = false;
+  try {
+    return f();
+  } finally {
+    crossChartChecks = before;
+  }
 }
 
-/** Whether `root` reports duplicates itself (see {@link checkDuplicatesOnce}). */
-export function checksDuplicates(root: Construct): boolean {
-  return CHECKED_ROOTS.has(root);
+const GUARDED = new WeakSet<Construct>();
+
+/**
+ * Makes the chart of `scope` check, at synthesis, what spans the whole app:
+ * objects that Kubernetes would see as one (same group, kind, namespace and
+ * name), and the errors of every other chart. cdk8s's `app.synth()` validates
+ * and writes chart by chart, so without this a valid chart is written before
+ * an invalid one fails; with it, nothing is written unless every chart is valid.
+ */
+export function guardApp(scope: Construct): void {
+  const chart = Chart.of(scope);
+  if (GUARDED.has(chart)) return;
+  GUARDED.add(chart);
+  chart.node.addValidation({ validate: () => (crossChartChecks && !inCrossChartCheck ? crossChartProblems(chart) : []) });
+}
+
+function crossChartProblems(chart: Chart): string[] {
+  const root = chart.node.root;
+  const problems = duplicateObjectProblems(root).filter((p) => p.startsWith(`[${chart.node.path}/`) || p.startsWith(`[${chart.node.path}]`));
+  inCrossChartCheck = true;
+  try {
+    const others = root.node.findAll().filter((c) => Chart.isChart(c) && c !== chart && !c.node.path.startsWith(`${chart.node.path}/`) && !chart.node.path.startsWith(`${c.node.path}/`));
+    for (const other of others) {
+      for (const c of other.node.findAll()) {
+        for (const message of c.node.validate()) problems.push(`another chart of the app is invalid, so nothing is written: [${c.node.path}] ${message}`);
+      }
+    }
+  } finally {
+    inCrossChartCheck = false;
+  }
+  return problems;
 }
 
 /** Objects under `root` that Kubernetes would see as one, as `[path] message` lines. */
@@ -92,4 +122,20 @@ export function duplicateObjectProblems(root: Construct): string[] {
     }
   }
   return errors;
+}
+
+/**
+ * `scope`, after checking that it has no child called `id` yet: the constructs
+ * library would otherwise refuse the second one with a message about its own
+ * internals. Used in the `super()` call of every construct of this library.
+ */
+export function uniqueIn(scope: Construct, id: string): Construct {
+  const existing = scope?.node?.tryFindChild(id);
+  if (existing) {
+    throw new ValidationError('A construct id is used twice:', [formatIssue({
+      prop: 'id', rule: `must be unique in its scope: ${scope.node.path || 'the app'} already has a child '${id}' (a ${existing.constructor.name})`,
+      received: id, fix: 'Give each construct its own id; the id is also the default name of its objects.',
+    })], scope.node.path);
+  }
+  return scope;
 }

@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { ContainerProps, ExtraContainerContext, kubernetesMinor, mountOf, resolveExtraContainer } from './containers';
 import { ResourceSpec, renderResources } from './resources';
 import { ServerScratchDir } from './server';
-import { Mount, volumeName } from './volumes';
+import { Mount, Volume, volumeName } from './volumes';
 import { PropIssue } from './validation';
 
 /**
@@ -331,7 +331,7 @@ export function resolvePodExtras(props: PodExtrasProps, ctx: PodExtrasContext, i
   const volumes = new Map<string, k8s.Volume>();
   const writablePaths: WritablePath[] = [];
   const addVolume = (m: Mount, prop: string): boolean => {
-    if (!m || typeof m !== 'object' || !m.volume || typeof m.volume.bind !== 'function') {
+    if (!m || typeof m !== 'object' || !(m.volume instanceof Volume)) {
       issues.push({ prop, rule: 'must be { path, volume } with a Volume', received: m, fix: 'Pass e.g. { path: \'/data\', volume: Volume.newClaim(\'media\', { storage: \'10Gi\' }) }.' });
       return false;
     }
@@ -371,7 +371,7 @@ export function resolvePodExtras(props: PodExtrasProps, ctx: PodExtrasContext, i
     const prop = `mounts[${i}]`;
     checkPath(m, prop, appTaken);
     const writable = addVolume(m, prop);
-    if (!m?.volume) return;
+    if (!(m?.volume instanceof Volume)) return;
     mounts.push(mountOf(m, writable));
     const bound = m.volume.bind(prop);
     if (writable && (bound.medium === 'disk' || bound.medium === 'memory' || bound.medium === 'persistent')) {

@@ -1,5 +1,6 @@
 import { ApiObject, Duration } from 'cdk8s';
-import { checkDuplicatesOnce, kubeObject } from './objects';
+import { guardApp, kubeObject, uniqueIn } from './objects';
+import { checkedProps } from './validation';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AppEnv, resolveAppEnv } from './app-env';
@@ -190,9 +191,10 @@ export class PythonMicroservice extends Construct implements IPythonApp {
   public readonly httpRoute?: ApiObject;
 
   public constructor(scope: Construct, id: string, props: PythonMicroserviceProps) {
-    super(scope, id);
+    super(uniqueIn(scope, id), id);
     const issues = IssueCollector.of(this);
-    checkDuplicatesOnce(this);
+    guardApp(this);
+    props = checkedProps(props, 'PythonMicroserviceProps', 'PythonMicroservice', issues);
     this.props = props;
     this.name = checkWorkloadProps(id, props, REQUIRED, issues);
     if (DNS1123_LABEL.test(this.name) && !DNS1035_LABEL.test(this.name)) {

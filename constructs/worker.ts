@@ -1,5 +1,6 @@
 import { ApiObject, Duration } from 'cdk8s';
-import { checkDuplicatesOnce, kubeObject } from './objects';
+import { guardApp, kubeObject, uniqueIn } from './objects';
+import { checkedProps } from './validation';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AppEnvProps } from './app-env';
@@ -169,9 +170,10 @@ export class PythonWorker extends Construct implements IPythonApp {
   /** @internal */
   public constructor(scope: Construct, id: string, props: PythonWorkerProps, mode: ProcessMode);
   public constructor(scope: Construct, id: string, props: PythonWorkerProps, mode: ProcessMode = { singleton: false }) {
-    super(scope, id);
+    super(uniqueIn(scope, id), id);
     const issues = IssueCollector.of(this);
-    checkDuplicatesOnce(this);
+    guardApp(this);
+    props = mode.singleton ? checkedProps(props, 'PythonSingletonProps', 'PythonSingleton', issues) : checkedProps(props, 'PythonWorkerProps', 'PythonWorker', issues);
     this.name = props.name ?? id;
     const bad = nameIssue(this.name);
     if (bad) issues.add(bad);

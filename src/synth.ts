@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, App, Yaml } from 'cdk8s';
 import { ARGOCD_SYNC_WAVE, PREREQUISITE_KINDS, PREREQUISITE_WAVE } from '../constructs/gitops/hooks';
-import { checksDuplicates, duplicateObjectProblems } from '../constructs/objects';
+import { duplicateObjectProblems, withoutCrossChartChecks } from '../constructs/objects';
 import { collectWarnings } from '../constructs/validation';
 import { ManifestWriter } from './yaml';
 
@@ -33,17 +33,16 @@ export interface Rendering {
 export function render(targets: readonly CloudTarget[]): Rendering {
   const errors: string[] = [];
   const warnings: string[] = [];
-  for (const { cloud, app } of targets) {
-    for (const c of app.node.findAll()) {
-      // The root's own checks (duplicates across the tree) name their paths themselves.
-      for (const message of c.node.validate()) errors.push(c.node.path === '' ? `[${cloud}] ${message}` : `[${cloud}] [${c.node.path}] ${message}`);
+  // Every construct is validated here, so the charts' checks of each other (for plain app.synth()) would only repeat errors.
+  withoutCrossChartChecks(() => {
+    for (const { cloud, app } of targets) {
+      for (const c of app.node.findAll()) {
+        for (const message of c.node.validate()) errors.push(`[${cloud}] [${c.node.path}] ${message}`);
+      }
+      warnings.push(...collectWarnings(app).map((w) => `[${cloud}] ${w}`));
     }
-    warnings.push(...collectWarnings(app).map((w) => `[${cloud}] ${w}`));
-  }
-  // Roots with a construct of this library report duplicates in their own validation (above).
-  for (const { cloud, app } of targets) {
-    if (!checksDuplicates(app)) errors.push(...duplicateObjectProblems(app).map((e) => `[${cloud}] ${e}`));
-  }
+  });
+  for (const { cloud, app } of targets) errors.push(...duplicateObjectProblems(app).map((e) => `[${cloud}] ${e}`));
   const files = new Map<string, string>();
   if (errors.length > 0) return { files, errors, warnings, objectCount: 0 };
 

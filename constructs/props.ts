@@ -1,0 +1,162 @@
+import { Duration } from 'cdk8s';
+import { PropIssue } from './validation';
+
+/**
+ * The shape of a props interface, checked at the construct's boundary for users
+ * whom TypeScript does not protect (plain JavaScript, `as any`, Python later):
+ * a misspelled prop would otherwise be ignored without a word, and a wrong type
+ * would fail deep inside (`x.toSeconds is not a function`).
+ *
+ * `test/props-shapes.test.ts` keeps every shape equal to its TypeScript interface.
+ */
+export type PropKind = 'string' | 'number' | 'boolean' | 'duration' | 'array' | 'map' | 'object' | 'string|false';
+
+/** A props interface: each key's kind, or the shape of a nested props interface. */
+export interface PropShape {
+  readonly [key: string]: PropKind | PropShape;
+}
+
+const RESOURCES: PropShape = { cpu: 'string', memory: 'string', cpuLimit: 'string|false', memoryLimit: 'string', ephemeralStorage: 'string' };
+const PLACEMENT: PropShape = { spot: 'boolean', arch: 'string' };
+const AUTOSCALING: PropShape = { minReplicas: 'number', maxReplicas: 'number', targetCpuUtilization: 'number', targetMemoryUtilization: 'number' };
+const METRICS: PropShape = { port: 'number', path: 'string', interval: 'duration', multiprocess: 'boolean', scrapeFrom: 'array' };
+const HEALTH: PropShape = {
+  readiness: 'string', liveness: 'string', startupBudget: 'duration', interval: 'duration', check: 'string', grpcService: 'string',
+  command: 'array', httpHeaders: 'map', port: 'number', readinessChecksNoDependency: 'boolean',
+};
+const INGRESS: PropShape = { host: 'string', path: 'string', tls: 'object', gateway: { name: 'string', namespace: 'string', sectionName: 'string' } };
+const QUEUE_AUTOSCALING: PropShape = { queue: 'object', minReplicas: 'number', maxReplicas: 'number', cooldownSeconds: 'number' };
+
+const APP_ENV: PropShape = { config: 'map', env: 'map', notSecret: 'array', secrets: 'array', secretFiles: 'array', envFrom: 'array', fieldEnv: 'map' };
+const POD_EXTRAS: PropShape = { mounts: 'array', initContainers: 'array', sidecars: 'array', podAnnotations: 'map' };
+const PROCESS: PropShape = { runAsUser: 'number', runAsGroup: 'number', keepEntrypoint: 'boolean', python: 'boolean' };
+const STANDALONE: PropShape = {
+  image: 'string', profile: 'object', name: 'string', resources: RESOURCES, placement: PLACEMENT, allowEgressTo: 'array', partOf: 'string',
+  priorityClassName: 'string',
+};
+
+/** Keys a shape accepts beyond its interface, to refuse them with a specific reason. */
+export const EXPLAINED_KEYS: { readonly [name: string]: readonly string[] } = {
+  PythonSingletonProps: ['replicas', 'autoscaling', 'queueAutoscaling'],
+};
+
+/** Shapes of the props interfaces, by interface name. */
+export const PROP_SHAPES: { readonly [name: string]: PropShape } = {
+  PythonMicroserviceProps: {
+    ...APP_ENV, ...POD_EXTRAS, ...PROCESS, ...STANDALONE, mountServiceAccountToken: 'boolean',
+    server: 'object', health: HEALTH, protocol: 'string', port: 'number', servicePort: 'number', replicas: 'number', autoscaling: AUTOSCALING,
+    exposure: 'string', ingress: INGRESS, allowFrom: 'array', drainDelay: 'duration', metrics: METRICS, terminationGracePeriod: 'duration',
+  },
+  PythonSingletonProps: {
+    ...APP_ENV, ...POD_EXTRAS, ...PROCESS, ...STANDALONE,
+    app: 'object', command: 'object', liveness: 'object', metrics: METRICS, shutdownTimeout: 'duration',
+    // Not props of a singleton: accepted here only so that the singleton can say why they are refused.
+    replicas: 'number', autoscaling: AUTOSCALING, queueAutoscaling: QUEUE_AUTOSCALING,
+  },
+  PythonWorkerProps: {
+    ...APP_ENV, ...POD_EXTRAS, ...PROCESS, ...STANDALONE,
+    app: 'object', command: 'object', liveness: 'object', metrics: METRICS, shutdownTimeout: 'duration',
+    replicas: 'number', queueAutoscaling: QUEUE_AUTOSCALING, autoscaling: AUTOSCALING,
+  },
+  PythonMigrationProps: {
+    ...POD_EXTRAS, app: 'object', resources: RESOURCES, timeout: 'duration', retries: 'number', command: 'object', name: 'string', waitInPods: 'boolean',
+  },
+  PythonCronJobProps: {
+    ...POD_EXTRAS, app: 'object', resources: RESOURCES, timeout: 'duration', retries: 'number', command: 'array', name: 'string',
+    schedule: 'string', timeZone: 'string', concurrencyPolicy: 'string', startingDeadline: 'duration',
+  },
+  RestrictedNamespaceProps: { name: 'string', podSecurityVersion: 'string' },
+};
+
+const EXPECTED: Record<PropKind, string> = {
+  'string': 'a string',
+  'number': 'a finite number',
+  'boolean': 'true or false',
+  'duration': 'a Duration (e.g. Duration.seconds(30), from cdk8s)',
+  'array': 'a list',
+  'map': 'an object of names to values',
+  'object': 'an object',
+  'string|false': 'a string, or false',
+};
+
+function kindOk(kind: PropKind, v: unknown): boolean {
+  switch (kind) {
+    case 'string': return typeof v === 'string';
+    case 'number': return typeof v === 'number' && Number.isFinite(v);
+    case 'boolean': return typeof v === 'boolean';
+    case 'duration': return v instanceof Duration;
+    case 'array': return Array.isArray(v);
+    case 'map': return typeof v === 'object' && v !== null && !Array.isArray(v);
+    case 'object': return (typeof v === 'object' && v !== null) || typeof v === 'function';
+    case 'string|false': return typeof v === 'string' || v === false;
+  }
+}
+
+/** Edit distance, for "did you mean". */
+function distance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0][j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+  }
+  return d[a.length][b.length];
+}
+
+/** The known key closest to `key`, when it is close enough to be a typo. */
+export function closest(key: string, known: readonly string[]): string | undefined {
+  const lower = key.toLowerCase();
+  const scored = known.map((k) => ({ k, d: k.toLowerCase() === lower ? 0 : distance(lower, k.toLowerCase()) }));
+  scored.sort((x, y) => x.d - y.d || x.k.localeCompare(y.k));
+  const best = scored[0];
+  return best && best.d <= Math.max(2, Math.floor(key.length / 4)) ? best.k : undefined;
+}
+
+/**
+ * Checks `props` against `shape`: every key must be known, every value of its
+ * kind. Returns a copy without the values that are of the wrong kind, so that
+ * the construct can still resolve the rest (and report every mistake at once)
+ * without crashing on them.
+ */
+export function checkShape<T>(props: T, shape: PropShape, what: string, issues: PropIssue[], prefix = ''): T {
+  if (props === undefined || props === null) return props;
+  if (typeof props !== 'object' || Array.isArray(props)) {
+    issues.push({ prop: prefix || 'props', rule: `must be an object of ${what}`, received: props, fix: 'Pass an object literal, e.g. { image: \'...\', ... }.' });
+    return {} as T;
+  }
+  const known = Object.keys(shape);
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(props as object)) {
+    const value = (props as Record<string, unknown>)[key];
+    const prop = prefix ? `${prefix}.${key}` : key;
+    const spec = shape[key];
+    if (spec === undefined || !Object.prototype.hasOwnProperty.call(shape, key)) {
+      const near = closest(key, known);
+      issues.push({
+        prop, rule: `is not a prop of ${what}, so it would be ignored`, received: value,
+        fix: near ? `Did you mean '${prefix ? `${prefix}.` : ''}${near}'?` : `Remove it; the props are ${known.join(', ')}.`,
+      });
+      continue;
+    }
+    if (value === undefined) {
+      out[key] = value;
+    } else if (typeof spec === 'string') {
+      if (kindOk(spec, value)) out[key] = value;
+      else issues.push({ prop, rule: `must be ${EXPECTED[spec]}`, received: value, fix: fixFor(spec, value) });
+    } else if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      issues.push({ prop, rule: 'must be an object', received: value, fix: `Pass { ${Object.keys(spec).slice(0, 3).join(', ')}, ... }.` });
+    } else {
+      out[key] = checkShape(value, spec, `${what}.${key}`, issues, prop);
+    }
+  }
+  return out as T;
+}
+
+function fixFor(kind: PropKind, value: unknown): string {
+  if (kind === 'duration' && typeof value === 'number') return `Use Duration.seconds(${value}) (import { Duration } from 'cdk8s').`;
+  if (kind === 'duration' && typeof value === 'string') return 'Use Duration.seconds(...), Duration.minutes(...) (import { Duration } from \'cdk8s\').';
+  if (kind === 'number' && typeof value === 'string' && Number.isFinite(Number(value))) return `Write the number without quotes: ${Number(value)}.`;
+  if (kind === 'string' && typeof value === 'number') return `Quote it: '${value}'.`;
+  return `Pass ${EXPECTED[kind]}.`;
+}

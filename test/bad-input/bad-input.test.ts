@@ -1,0 +1,96 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, Chart } from 'cdk8s';
+import { PyserviceApp, PythonMicroservice, ValidationError } from 'pyservice-k8s';
+import { BadInput, CASES, good } from './cases';
+
+/** Messages that would mean a dependency's internals reached the user. */
+const INTERNAL = [/can't render non-simple object/, /There is already a Construct with name/, /toSeconds is not a function/, /Cannot read properties of/, /\n\s+at .*node_modules/];
+
+let dir: string;
+beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bad-input-')); });
+afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+const files = (d: string): string[] => (fs.existsSync(d) ? (fs.readdirSync(d, { recursive: true }) as string[]) : []);
+
+/** What every message about the case must say: the construct path, the prop, the received value, the fix. */
+function expectNamed(message: string, c: BadInput): void {
+  const line = message.split('\n').find((l) => l.includes(`[${c.path}] '${c.prop}' `));
+  expect({ name: c.name, line }).toEqual({ name: c.name, line: expect.stringContaining(`; received ${c.received}.`) });
+  expect(line!.slice(line!.indexOf(`; received ${c.received}.`) + `; received ${c.received}.`.length).trim()).toMatch(new RegExp(`^${c.fix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+  for (const pattern of INTERNAL) expect(message).not.toMatch(pattern);
+}
+
+describe.each(CASES.map((c) => [`${c.family}: ${c.name}`, c] as const))('%s', (_title, c) => {
+  test('plain app.synth(): refused with the path, prop, value and fix; no chart written, not even a valid one before it', () => {
+    // GIVEN a valid chart synthesized before the broken one
+    const app = new App({ outdir: dir });
+    new PythonMicroservice(new Chart(app, 'first', { namespace: 'first' }), 'valid', good());
+    c.build(new Chart(app, 'shop', { namespace: 'shop' }));
+    // WHEN
+    let message = '';
+    try {
+      app.synth();
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    // THEN
+    expectNamed(message, c);
+    expect(files(dir)).toEqual([]);
+  });
+
+  test('the app kit: the same message under the target, and nothing written', () => {
+    const kit = new PyserviceApp({ env: {} });
+    c.build(new Chart(kit.addTarget({ environment: 'prod' }), 'shop', { namespace: 'shop' }));
+    const out = path.join(dir, 'dist');
+    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      expect(kit.synth({ directory: out })).toBe(false);
+      expectNamed(stderr.mock.calls.map((call) => String(call[0])).join(''), { ...c, path: c.path });
+    } finally {
+      stderr.mockRestore();
+      process.exitCode = undefined;
+    }
+    expect(files(out)).toEqual([]);
+  });
+});
+
+describe('mistakes caught when the construct is created', () => {
+  test('two constructs with one id: the path, the id and a fix, not the constructs library\'s message', () => {
+    const chart = new Chart(new App(), 'shop');
+    new PythonMicroservice(chart, 'orders-api', good());
+    let error: unknown;
+    try {
+      new PythonMicroservice(chart, 'orders-api', good());
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).errors).toEqual([
+      '\'id\' must be unique in its scope: shop already has a child \'orders-api\' (a PythonMicroservice); received "orders-api". Give each construct its own id; the id is also the default name of its objects.',
+    ]);
+    expect((error as ValidationError).path).toBe('shop');
+  });
+
+  test('two services with one name in two charts of one namespace: refused by plain app.synth() too', () => {
+    const app = new App({ outdir: dir });
+    new PythonMicroservice(new Chart(app, 'a', { namespace: 'shop' }), 'one', good({ name: 'orders-api' }));
+    new PythonMicroservice(new Chart(app, 'b', { namespace: 'shop' }), 'two', good({ name: 'orders-api' }));
+    expect(() => app.synth()).toThrow(/\[b\/two\/Deployment\] Deployment 'orders-api' is also defined by a\/one\/Deployment; Kubernetes would keep only one of them/);
+    expect(files(dir)).toEqual([]);
+  });
+});
+
+describe('data, not code: config keys named like Object.prototype members', () => {
+  test('constructor and __proto__ reach the ConfigMap as keys', () => {
+    const config = JSON.parse('{"constructor": "a", "__proto__": "b", "toString": "c"}');
+    const app = new App({ outdir: dir });
+    new PythonMicroservice(new Chart(app, 'shop', { namespace: 'shop' }), 'orders-api', good({ config }));
+    app.synth();
+    const written = fs.readFileSync(path.join(dir, files(dir)[0]), 'utf8');
+    expect(written).toMatch(/\n {2}constructor: a\n/);
+    expect(written).toMatch(/\n {2}__proto__: b\n/);
+    expect(written).toMatch(/\n {2}toString: c\n/);
+  });
+});
