@@ -8,7 +8,7 @@ import {
   WorkerLiveness,
 } from 'pyservice-k8s';
 import { renderDockerfile } from '../constructs/image/dockerfile';
-import { appContainer, baseProps, errorOf, find } from './support/synth';
+import { appContainer, baseProps, envMap, errorOf, find, synthService } from './support/synth';
 
 function synth(overrides: Partial<PythonMicroserviceProps>) {
   const chart = Testing.chart();
@@ -181,5 +181,37 @@ describe('EKS: rollouts wait for the load balancer\'s target health', () => {
     Testing.synth(chart);
     const warnings = chart.node.findAll().flatMap((n) => n.node.metadata.filter((m) => m.type === 'pyservice:warning').map((m) => String(m.data)));
     expect(warnings.some((w) => w.includes('elbv2.k8s.aws/pod-readiness-gate-inject=enabled'))).toBe(true);
+  });
+});
+
+describe('values only the golden files guarded before', () => {
+  test.each([
+    ['SQS', QueueScaler.sqs({ queueUrl: 'https://sqs.eu-west-1.amazonaws.com/111122223333/orders', messagesPerReplica: 5 }),
+      { type: 'aws-sqs-queue', metadata: { queueURL: 'https://sqs.eu-west-1.amazonaws.com/111122223333/orders', awsRegion: 'eu-west-1', queueLength: '5' } }],
+    ['Pub/Sub', QueueScaler.pubsub({ subscription: 'orders', project: 'acme-prod' }),
+      { type: 'gcp-pubsub', metadata: { subscriptionName: 'projects/acme-prod/subscriptions/orders', mode: 'SubscriptionSize', value: '10' } }],
+    ['Service Bus', QueueScaler.serviceBus({ namespace: 'acme-bus', queueName: 'orders', messagesPerReplica: 20 }),
+      { type: 'azure-servicebus', metadata: { namespace: 'acme-bus', queueName: 'orders', messageCount: '20' } }],
+  ])('the KEDA trigger of %s carries exactly the metadata KEDA reads', (_name, queue, expected) => {
+    const trigger = queue.bind();
+    expect(trigger.issues).toEqual([]);
+    expect({ type: trigger.type, metadata: trigger.metadata }).toEqual(expected);
+  });
+
+  test.each([
+    ['250m', '1'], ['500m', '1'], ['1', '1'], ['1500m', '2'], ['2', '2'], ['2500m', '3'],
+  ])('ASGI workers: one per CPU, rounded (%s CPU -> %s)', (cpu, workers) => {
+    const { objects } = synthService({ resources: { cpu, memory: '4Gi' }, server: PythonServer.uvicorn({ app: 'a:app' }) });
+    expect(envMap(appContainer(find(objects, 'Deployment'))).WEB_CONCURRENCY).toBe(workers);
+  });
+
+  test('RestrictedNamespace enforces, audits and warns at the restricted level, at the version given', () => {
+    const chart = Testing.chart();
+    const ns = new RestrictedNamespace(chart, 'shop', { podSecurityVersion: 'v1.29' });
+    expect(ns.namespace.metadata.toJson().labels).toEqual({
+      'pod-security.kubernetes.io/enforce': 'restricted', 'pod-security.kubernetes.io/enforce-version': 'v1.29',
+      'pod-security.kubernetes.io/audit': 'restricted', 'pod-security.kubernetes.io/audit-version': 'v1.29',
+      'pod-security.kubernetes.io/warn': 'restricted', 'pod-security.kubernetes.io/warn-version': 'v1.29',
+    });
   });
 });

@@ -375,10 +375,12 @@ export function autopilotResources(spec: ResourceSpec, bursting: boolean, warnin
 
   const cpuIn = cpu;
   cpu = Math.min(AUTOPILOT.maxCpu, Math.max(rules.minCpu, Math.ceil(cpu / rules.cpuStep) * rules.cpuStep));
-  change('CPU request', formatCpu(cpuIn), formatCpu(cpu), bursting ? `minimum ${formatCpu(rules.minCpu)}` : 'minimum 250m, steps of 250m');
+  change('CPU request', formatCpu(cpuIn), formatCpu(cpu), cpu < cpuIn && cpu === AUTOPILOT.maxCpu ? `maximum ${formatCpu(AUTOPILOT.maxCpu)} per pod`
+    : bursting ? `minimum ${formatCpu(rules.minCpu)}` : 'minimum 250m, steps of 250m');
 
   const memIn = memory;
   memory = Math.min(AUTOPILOT.maxMemory, Math.max(rules.minMemory, memory));
+  const memoryCapped = memory < memIn;
   // Keep memory within 1-6.5 GiB per vCPU; Autopilot raises the smaller side.
   const gib = 1024 * MiB;
   const minMemForCpu = Math.ceil((cpu / 1000) * AUTOPILOT.minGiBPerCpu * gib / MiB) * MiB;
@@ -388,7 +390,7 @@ export function autopilotResources(spec: ResourceSpec, bursting: boolean, warnin
     change('CPU request', formatCpu(cpu), formatCpu(minCpuForMem), 'at most 6.5 GiB of memory per vCPU');
     cpu = minCpuForMem;
   }
-  change('memory request', formatMemory(memIn), formatMemory(memory), 'minimum and 1 GiB per vCPU');
+  change('memory request', formatMemory(memIn), formatMemory(memory), memoryCapped ? `maximum ${formatMemory(AUTOPILOT.maxMemory)} per pod` : 'minimum and 1 GiB per vCPU');
 
   const ephIn = ephemeral;
   ephemeral = Math.min(AUTOPILOT.maxEphemeral, Math.max(AUTOPILOT.minEphemeral, ephemeral));
@@ -399,9 +401,11 @@ export function autopilotResources(spec: ResourceSpec, bursting: boolean, warnin
     if (spec.memoryLimitBytes !== memory) change('memory limit', formatMemory(spec.memoryLimitBytes), formatMemory(memory), 'limits equal requests without bursting');
     return { cpuRequestMillis: cpu, cpuLimitMillis: cpu, memoryRequestBytes: memory, memoryLimitBytes: memory, ephemeralStorageBytes: ephemeral };
   }
-  const cpuLimit = spec.cpuLimitMillis === undefined ? undefined : Math.max(spec.cpuLimitMillis, cpu);
-  const memoryLimit = Math.max(spec.memoryLimitBytes, memory);
-  if (cpuLimit !== spec.cpuLimitMillis && spec.cpuLimitMillis !== undefined) change('CPU limit', formatCpu(spec.cpuLimitMillis), formatCpu(cpuLimit!), 'not below the request');
-  if (memoryLimit !== spec.memoryLimitBytes) change('memory limit', formatMemory(spec.memoryLimitBytes), formatMemory(memoryLimit), 'not below the request');
+  // Limits stay between the request and Autopilot's per-pod maximum (the worker count follows the CPU limit).
+  const cpuLimit = spec.cpuLimitMillis === undefined ? undefined : Math.min(AUTOPILOT.maxCpu, Math.max(spec.cpuLimitMillis, cpu));
+  const memoryLimit = Math.min(AUTOPILOT.maxMemory, Math.max(spec.memoryLimitBytes, memory));
+  const why = (from: number, to: number, max: number, fmt: (x: number) => string) => (to < from ? `maximum ${fmt(max)} per pod` : 'not below the request');
+  if (cpuLimit !== spec.cpuLimitMillis && spec.cpuLimitMillis !== undefined) change('CPU limit', formatCpu(spec.cpuLimitMillis), formatCpu(cpuLimit!), why(spec.cpuLimitMillis, cpuLimit!, AUTOPILOT.maxCpu, formatCpu));
+  if (memoryLimit !== spec.memoryLimitBytes) change('memory limit', formatMemory(spec.memoryLimitBytes), formatMemory(memoryLimit), why(spec.memoryLimitBytes, memoryLimit, AUTOPILOT.maxMemory, formatMemory));
   return { cpuRequestMillis: cpu, cpuLimitMillis: cpuLimit, memoryRequestBytes: memory, memoryLimitBytes: memoryLimit, ephemeralStorageBytes: ephemeral };
 }
