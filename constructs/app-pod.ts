@@ -259,11 +259,12 @@ export function requireApp(scope: Construct, app: IPythonApp | undefined): void 
 }
 
 /** Resources of a workload of the app, through the app's profile (so platform rules apply), with warnings. */
-export function appWorkloadCloud(scope: Construct, rt: AppRuntime, name: string, resources: ResourcesProps | undefined, issues: IssueCollector) {
+export function appWorkloadCloud(scope: Construct, rt: AppRuntime, name: string, resources: ResourcesProps | undefined, issues: IssueCollector,
+  placement?: Placement) {
   const requested = resolveResources(resources ?? rt.resources);
   issues.addAll(requested.issues);
   // Profile option problems are the app's to report; only resource rules and placement matter here.
-  const cloud = rt.profile.bind({ name, exposure: Exposure.CLUSTER, resources: requested.spec, placement: rt.placement });
+  const cloud = rt.profile.bind({ name, exposure: Exposure.CLUSTER, resources: requested.spec, placement: placement ?? rt.placement });
   cloud.warnings.forEach((w) => addWarning(scope, w));
   return cloud;
 }

@@ -86,7 +86,7 @@ export interface PythonProcessProps extends AppEnvProps, PodExtrasProps, Process
    */
   readonly shutdownTimeout?: Duration;
   /**
-   * Where the pods of a standalone process run. Not with `app`.
+   * Where the process's pods run, e.g. `{ spot: true }` for work that survives losing a node.
    * @default - the app's placement, or anywhere
    */
   readonly placement?: Placement;
@@ -127,7 +127,7 @@ export interface PythonWorkerProps extends PythonProcessProps {
 }
 
 /** Props that belong to a standalone process and come from the app otherwise. */
-const STANDALONE_ONLY = ['image', 'profile', 'config', 'env', 'secrets', 'secretFiles', 'envFrom', 'fieldEnv', 'placement', 'allowEgressTo', 'partOf', 'priorityClassName'] as const;
+const STANDALONE_ONLY = ['image', 'profile', 'config', 'env', 'secrets', 'secretFiles', 'envFrom', 'fieldEnv', 'allowEgressTo', 'partOf', 'priorityClassName'] as const;
 
 /** How a process's replicas are run. */
 interface ProcessMode {
@@ -180,7 +180,8 @@ export class PythonWorker extends Construct implements IPythonApp {
     const rt = this.resolveRuntime(props, issues);
     this.runtime = rt;
 
-    const cloud = appWorkloadCloud(this, rt, this.name, props.resources, issues);
+    // A worker may run elsewhere than its app (spot capacity for work that can be retried).
+    const cloud = appWorkloadCloud(this, rt, this.name, props.resources, issues, props.placement);
     const cmd = (props.command ?? WorkerCommand.command([])).bind({ cpuMillis: cpuBasisMillis(cloud.resources), memoryBytes: cloud.resources.memoryLimitBytes });
     issues.addAll(cmd.issues);
     cmd.warnings.forEach((w) => addWarning(this, w));

@@ -27,8 +27,11 @@ describe('the example app', () => {
   test.each(PROD)('%s: has a public API with TLS, autoscaling and cloud secrets, and an internal service', (folder) => {
     const objects = objectsOf(rendering, folder);
     const services = objects.filter((o) => o.kind === 'Service');
-    expect(services.filter((s) => s.spec.type === 'LoadBalancer').map((s) => s.metadata.name)).toEqual(['inventory']);
-    const ingress = objects.find((o) => o.kind === 'Ingress');
+    // The internal inventory service: an internal NLB on EKS, a Gateway route on GKE, the Application Gateway on AKS.
+    expect(services.filter((s) => s.spec.type === 'LoadBalancer').map((s) => s.metadata.name)).toEqual(folder === 'prod/eks' ? ['inventory'] : []);
+    expect(objects.some((o) => o.kind === 'HTTPRoute' && o.metadata.name === 'inventory')).toBe(folder === 'prod/gke');
+    expect(objects.find((o) => o.kind === 'Ingress' && o.metadata.name === 'inventory')?.spec.ingressClassName).toBe(folder === 'prod/aks' ? 'azure-application-gateway' : undefined);
+    const ingress = objects.find((o) => o.kind === 'Ingress' && o.metadata.name === 'orders-api');
     expect(ingress.spec.rules[0].host).toBe('api.shop.example.com');
     expect(ingress.spec.tls[0].hosts).toEqual(['api.shop.example.com']);
     expect(objects.find((o) => o.kind === 'HorizontalPodAutoscaler')?.spec.scaleTargetRef.name).toBe('orders-api');
@@ -46,13 +49,26 @@ describe('the example app', () => {
     expect(of(staging, 'HorizontalPodAutoscaler', 'orders-api').spec).toMatchObject({ minReplicas: 2, maxReplicas: 3 });
     expect([staging, prod].map((o) => of(o, 'Deployment', 'inventory').spec.replicas)).toEqual([2, 3]);
     expect(of(prod, 'HorizontalPodAutoscaler', 'orders-api').spec).toMatchObject({ minReplicas: 2, maxReplicas: 10 });
-    expect(of(staging, 'ServiceAccount', 'orders-api').metadata.annotations['eks.amazonaws.com/role-arn']).toBe('arn:aws:iam::444455556666:role/shop/orders-api');
+    // Staging uses EKS Pod Identity: the association lives in AWS, nothing in the ServiceAccount.
+    expect(of(staging, 'ServiceAccount', 'orders-api').metadata.annotations?.['eks.amazonaws.com/role-arn']).toBeUndefined();
     expect(of(prod, 'ServiceAccount', 'orders-api').metadata.annotations['eks.amazonaws.com/role-arn']).toBe('arn:aws:iam::111122223333:role/shop/orders-api');
     const secretNames = (objects: any[]) => JSON.stringify(of(objects, 'SecretProviderClass', 'orders-api').spec.parameters.objects);
     expect(secretNames(staging)).toContain('shop-staging-database-url');
     expect(secretNames(prod)).toContain('shop-orders-database-url');
     expect(of(staging, 'Deployment', 'orders-api').spec.template.spec.containers[0].resources.limits).toMatchObject({ cpu: '250m', memory: '384Mi' });
     expect(of(prod, 'Deployment', 'orders-api').spec.template.spec.containers[0].resources.limits).toMatchObject({ cpu: '500m', memory: '512Mi' });
+  });
+
+  test('the example shows what the README claims: Pod Identity, spot workers, a static IP with a Google-managed certificate', () => {
+    const [staging, gke] = ['staging/eks', 'prod/gke'].map((f) => objectsOf(rendering, f));
+    const ta = staging.find((o) => o.kind === 'TriggerAuthentication' && o.metadata.name === 'orders-events');
+    expect(ta.spec.podIdentity).toEqual({ provider: 'aws', roleArn: 'arn:aws:iam::444455556666:role/shop/orders-api' });
+    const ingress = gke.find((o) => o.kind === 'Ingress' && o.metadata.name === 'orders-api');
+    expect(ingress.metadata.annotations).toMatchObject({ 'kubernetes.io/ingress.global-static-ip-name': 'shop-api-ip', 'networking.gke.io/managed-certificates': 'orders-api' });
+    for (const folder of TARGET_FOLDERS) {
+      const worker = objectsOf(rendering, folder).find((o) => o.kind === 'Deployment' && o.metadata.name === 'orders-worker');
+      expect(JSON.stringify(worker.spec.template.spec.nodeSelector)).toMatch(/spot|SPOT/);
+    }
   });
 
   test.each(TARGET_FOLDERS)('%s: every pod passes the "restricted" Pod Security Standard (v1.28)', (folder) => {

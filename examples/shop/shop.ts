@@ -11,7 +11,7 @@ import { Chart, Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
-  BackingService, CloudProfile, Exposure, ICloudProfile, MigrationCommand, NetworkPeer, PyserviceApp, PyserviceAppProps, PythonBuild,
+  BackingService, CloudProfile, Exposure, ICloudProfile, MigrationCommand, NetworkPeer, PyserviceApp, PyserviceAppProps, PythonBuild, PythonMicroserviceProps,
   PythonCronJob, PythonMicroservice, PythonMigration, PythonServer, PythonWorker, QueueScaler, RestrictedNamespace, SecretBackend,
   SecretEnv, SecretFile, TlsCertificate, WorkerCommand, WorkerLiveness,
 } from 'pyservice-k8s';
@@ -96,20 +96,36 @@ export function profileFor(cloud: Cloud, environment: string, service: string): 
     case 'eks':
       return CloudProfile.eks({
         roleArn: identity ? `arn:aws:iam::${env.account.aws}:role/shop/${service}` : undefined,
+        // Staging shows EKS Pod Identity (an association, nothing in the manifests); prod uses IRSA.
+        identity: environment === 'staging' ? 'pod-identity' : 'irsa',
         secrets: { backend: SecretBackend.CSI_DRIVER, region: 'eu-west-1' },
+        nodeProvisioner: 'karpenter',
       });
     case 'gke':
       return CloudProfile.gke({
         serviceAccount: identity ? `${service}@${env.account.gcpProject}.iam.gserviceaccount.com` : undefined,
         autopilot: true,
         secrets: { backend: SecretBackend.EXTERNAL_SECRETS, projectId: env.account.gcpProject },
+        // The public API keeps its address across re-creations of the load balancer.
+        staticIpName: service === 'orders-api' ? 'shop-api-ip' : undefined,
       });
     case 'aks':
       return CloudProfile.aks({
         clientId: identity ? AZURE_CLIENT_IDS[environment][service] : undefined,
         tenantId: identity ? AZURE_TENANT : undefined,
         secrets: { backend: SecretBackend.CSI_DRIVER, keyVaultName: env.account.keyVault },
+        // The internal inventory service sits behind the Application Gateway; the public API behind app routing.
+        ingressController: service === 'inventory' ? 'agic' : 'app-routing',
       });
+  }
+}
+
+/** How the internal inventory service is reached on each cloud: an internal NLB, a Gateway route, the Application Gateway. */
+function inventoryIngress(cloud: Cloud): PythonMicroserviceProps['ingress'] {
+  switch (cloud) {
+    case 'eks': return undefined;
+    case 'gke': return { host: 'inventory.shop.internal.example.com', gateway: { name: 'internal', namespace: 'gateways' } };
+    case 'aks': return { host: 'inventory.shop.internal.example.com', tls: TlsCertificate.appGateway('inventory-internal') };
   }
 }
 
@@ -204,6 +220,8 @@ export function defineShop(scope: Construct, ctx: ShopContext): void {
     resources: { cpu: '500m', memory: '768Mi' },
     queueAutoscaling: { queue: QueueScaler.redis({ addressFromEnv: 'REDIS_ADDRESS', listName: 'celery' }), minReplicas: 1, maxReplicas: 20 },
     shutdownTimeout: Duration.minutes(9),
+    // Celery tasks are retried when a node goes away: the workers run on spot capacity.
+    placement: { spot: true },
     metrics: { port: 9090 },
   });
 
@@ -235,6 +253,7 @@ export function defineShop(scope: Construct, ctx: ShopContext): void {
     config: { DJANGO_ALLOWED_HOSTS: 'inventory,inventory.shop.svc.cluster.local,localhost' },
     secrets: [SecretEnv.fromExisting('inventory-django', { DJANGO_SECRET_KEY: 'secret-key', DATABASE_URL: 'database-url' })],
     exposure: Exposure.INTERNAL,
+    ingress: inventoryIngress(ctx.cloud),
     allowFrom: [NetworkPeer.pods({ 'pyservice.dev/workload': 'orders-api' })],
     partOf: 'shop',
     priorityClassName: SHOP_PRIORITY,
