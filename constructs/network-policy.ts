@@ -11,6 +11,11 @@ export interface NetworkPolicyInput {
   readonly allowFrom: readonly NetworkPeer[];
   /** Admit load balancer traffic (from outside the cluster) to the port. */
   readonly loadBalanced: boolean;
+  /**
+   * Where the load balancer's traffic comes from, as the profile knows it.
+   * @default - anywhere (0.0.0.0/0): passthrough load balancers keep client addresses
+   */
+  readonly loadBalancerSources?: readonly NetworkPeer[];
   /** Destinations allowed besides DNS; undefined allows all. */
   readonly allowEgressTo?: readonly NetworkPeer[];
   /** Further ports and who may reach them (e.g. the metrics port from Prometheus). */
@@ -35,7 +40,11 @@ export function networkPolicySpec(input: NetworkPolicyInput, issues: IssueCollec
     if (input.allowFrom.length > 0) ingress.push({ from: input.allowFrom.map((p) => p.peer), ports });
     // Load balancers forward client (or their own) addresses from outside the
     // cluster; the served port is the only port they can reach.
-    if (input.loadBalanced) ingress.push({ from: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports });
+    if (input.loadBalanced) {
+      const sources = input.loadBalancerSources ?? [NetworkPeer.cidr('0.0.0.0/0')];
+      checkCidrs(sources, 'profile.loadBalancerSourceRanges');
+      ingress.push({ from: sources.map((p) => p.peer), ports });
+    }
   }
   for (const extra of input.extraIngress ?? []) {
     if (extra.from.length > 0) ingress.push({ from: extra.from.map((p) => p.peer), ports: [{ port: k8s.IntOrString.fromNumber(extra.port), protocol: 'TCP' }] });

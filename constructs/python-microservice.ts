@@ -411,6 +411,7 @@ export class PythonMicroservice extends Construct implements IPythonApp {
         port: this.port,
         allowFrom: [...(props.allowFrom ?? [NetworkPeer.sameNamespace()]), ...(l7?.allowFrom ?? [])],
         loadBalanced,
+        loadBalancerSources: cloud.loadBalancerSources,
         allowEgressTo: props.allowEgressTo,
         extraIngress: metrics ? [metrics.ingress] : [],
       }, issues),

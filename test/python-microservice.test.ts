@@ -1,5 +1,5 @@
 import { Duration } from 'cdk8s';
-import { Exposure, NetworkPeer, PythonServer, SecretEnv } from './support/internals';
+import { CloudProfile, Exposure, NetworkPeer, PythonServer, SecretEnv } from './support/internals';
 import { appContainer, envMap, find, synthService } from './support/synth';
 
 describe('PythonMicroservice: Deployment', () => {
@@ -161,14 +161,22 @@ describe('PythonMicroservice: Service, HPA, PDB, NetworkPolicy, ServiceAccount',
       exposure: Exposure.PUBLIC,
       allowFrom: [NetworkPeer.namespace('frontend')],
       allowEgressTo: [NetworkPeer.cidr('10.20.0.0/16')],
+      profile: CloudProfile.aks(),
     });
     const np = find(objects, 'NetworkPolicy');
     expect(np.spec.ingress).toEqual([
       { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'frontend' } } }], ports: [{ port: 8000, protocol: 'TCP' }] },
+      // A passthrough load balancer (AKS, GKE) keeps the clients' addresses.
       { from: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: [{ port: 8000, protocol: 'TCP' }] },
     ]);
     expect(np.spec.egress[0].ports.map((p: any) => `${p.port}/${p.protocol}`)).toEqual(['53/UDP', '53/TCP']);
     expect(np.spec.egress[1]).toEqual({ to: [{ ipBlock: { cidr: '10.20.0.0/16' } }] });
+  });
+
+  test('EKS: the NLB\'s traffic comes from its own private addresses, not from anywhere; the subnets can be named', () => {
+    const lbRule = (profile: ReturnType<typeof CloudProfile.eks>) => find(synthService({ exposure: Exposure.PUBLIC, profile }).objects, 'NetworkPolicy').spec.ingress.at(-1).from;
+    expect(lbRule(CloudProfile.eks())).toEqual(['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'].map((cidr) => ({ ipBlock: { cidr } })));
+    expect(lbRule(CloudProfile.eks({ loadBalancerSourceRanges: ['10.0.96.0/20', '10.0.112.0/20'] }))).toEqual([{ ipBlock: { cidr: '10.0.96.0/20' } }, { ipBlock: { cidr: '10.0.112.0/20' } }]);
   });
 
   test('ServiceAccount does not mount an API token unless asked', () => {

@@ -63,6 +63,14 @@ export interface EksProfileOptions {
    */
   readonly prometheusNamespace?: string;
   /**
+   * CIDRs the NLB reaches the pods from: its subnets. With IP targets and without
+   * client IP preservation (the AWS Load Balancer Controller's default for IP
+   * targets), NLB traffic and health checks come from the NLB's own private
+   * addresses in those subnets; naming them keeps other pods of the VPC out.
+   * @default ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'] (private addresses: the internet is not admitted directly)
+   */
+  readonly loadBalancerSourceRanges?: string[];
+  /**
    * Where KEDA runs, for the subject the workload's role must also trust when KEDA reads SQS as the workload.
    * @default - namespace 'keda', ServiceAccount 'keda-operator'
    */
@@ -105,6 +113,9 @@ const LBC = 'service.beta.kubernetes.io/aws-load-balancer-';
  * longer sending it new connections: the controller deregisters the target,
  * and ELBv2 takes several seconds to stop routing to it.
  */
+/** RFC 1918: where an NLB's own addresses are, whatever the VPC's CIDR. */
+const PRIVATE_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'];
+
 const NLB_DRAIN_SECONDS = 20;
 
 /**
@@ -170,6 +181,7 @@ export class EksProfile implements ICloudProfile {
         [`${LBC}healthcheck-unhealthy-threshold`]: String(clamp(hc.unhealthyThreshold, 2, 10)),
       },
       drainSeconds: NLB_DRAIN_SECONDS,
+      loadBalancerSources: (this.options.loadBalancerSourceRanges ?? PRIVATE_RANGES).map((c) => NetworkPeer.cidr(c)),
     };
   }
 

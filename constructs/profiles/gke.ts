@@ -231,7 +231,9 @@ export class GkeProfile implements ICloudProfile {
         endpoints: [{ port: input.portName, path: input.path, interval: `${input.intervalSeconds}s` }],
       },
     });
-    return { issues: [], scrapers: [NetworkPeer.namespace('gmp-system')] };
+    // Managed Service for Prometheus runs its collectors in gmp-system; GKE-managed
+    // collection on recent versions runs them in gke-gmp-system. Both may scrape.
+    return { issues: [], scrapers: [NetworkPeer.namespace('gmp-system'), NetworkPeer.namespace('gke-gmp-system')] };
   }
 
   /**

@@ -94,6 +94,11 @@ export interface ProfileOutput {
    * removal reaches kube-proxy and the cloud load balancer before the server stops.
    */
   readonly drainSeconds: number;
+  /**
+   * Where a LoadBalancer Service's traffic reaches the pods from, for the NetworkPolicy.
+   * @default - anywhere (0.0.0.0/0)
+   */
+  readonly loadBalancerSources?: NetworkPeer[];
 }
 
 /**
