@@ -110,8 +110,9 @@ export function resolveMetrics(props: MetricsProps, otherPorts: number[]): Resol
  * managed Prometheus group (`azmonitoring.coreos.com/v1`), which reads the
  * Prometheus Operator schema under its own API group.
  */
-export function renderPodMonitor(scope: Construct, input: MonitorInput, apiVersion = 'monitoring.coreos.com/v1'): ApiObject {
-  const metadata = { name: input.name, labels: input.labels };
+export function renderPodMonitor(scope: Construct, input: MonitorInput, apiVersion = 'monitoring.coreos.com/v1', selectorLabels: Record<string, string> = {}): ApiObject {
+  // kube-prometheus-stack's Prometheus selects PodMonitors by its `release` label by default.
+  const metadata = { name: input.name, labels: { ...input.labels, ...selectorLabels } };
   const spec = {
     selector: { matchLabels: { ...input.selector } },
     podMetricsEndpoints: [{ port: input.portName, path: input.path, interval: `${input.intervalSeconds}s` }],

@@ -63,6 +63,12 @@ export interface EksProfileOptions {
    */
   readonly prometheusNamespace?: string;
   /**
+   * Helm release name of kube-prometheus-stack: its Prometheus only reads PodMonitors
+   * labelled `release: <name>` unless `podMonitorSelectorNilUsesHelmValues` is false.
+   * @default - no release label
+   */
+  readonly prometheusRelease?: string;
+  /**
    * CIDRs the NLB reaches the pods from: its subnets. With IP targets and without
    * client IP preservation (the AWS Load Balancer Controller's default for IP
    * targets), NLB traffic and health checks come from the NLB's own private
@@ -333,7 +339,7 @@ export class EksProfile implements ICloudProfile {
   public metricsMonitor(scope: Construct, input: MonitorInput): MonitorOutput {
     // EKS has no built-in scraper: Prometheus Operator (or Amazon Managed
     // Service for Prometheus through its agent) reads PodMonitors.
-    renderPodMonitor(scope, input);
+    renderPodMonitor(scope, input, undefined, this.options.prometheusRelease ? { release: this.options.prometheusRelease } : {});
     return { issues: [], scrapers: [NetworkPeer.namespace(this.options.prometheusNamespace ?? 'monitoring')] };
   }
 
