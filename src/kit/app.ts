@@ -106,6 +106,7 @@ export class PyserviceApp {
   private readonly props: PyserviceAppProps;
   private readonly env: { readonly [name: string]: string | undefined };
   private readonly issues: string[] = [];
+  private badBuilds = false;
 
   public constructor(props: PyserviceAppProps = {}) {
     this.props = props;
@@ -121,6 +122,11 @@ export class PyserviceApp {
       }
       const pin = typeof image?.image === 'string' ? imagePinProblem(image.image) : { rule: 'is required', fix: 'Pass e.g. { image: \'ghcr.io/acme/orders-api:1.4.2\' }.' };
       if (pin) this.report(`images.${service}.image`, pin.rule, image?.image, pin.fix);
+      // Checked here, where the prop has the user's name; the container files are then not rendered.
+      for (const issue of image?.build?.validate(`images.${service}.build`) ?? []) {
+        this.issues.push(formatIssue(issue));
+        this.badBuilds = true;
+      }
     }
   }
 
@@ -229,7 +235,7 @@ export class PyserviceApp {
   /** The workloads of the environment compose mirrors, with the build of their image. */
   private containerFiles(): Map<string, string> {
     const built = Object.entries(this.props.images ?? {}).filter(([, i]) => i.build !== undefined);
-    if (built.length === 0) return new Map();
+    if (built.length === 0 || this.badBuilds) return new Map();
     const environment = this.props.containers?.environment;
     const source = environment === undefined ? this.targets[0] : this.targets.find((t) => t.environment === environment);
     if (!source) {

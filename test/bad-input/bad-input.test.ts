@@ -1,8 +1,8 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Chart } from 'cdk8s';
-import { PyserviceApp, PythonMicroservice, ValidationError } from 'pyservice-k8s';
+import { App, Chart, Duration } from 'cdk8s';
+import { PyserviceApp, PythonBuild, PythonMicroservice, ValidationError } from 'pyservice-k8s';
 import { BadInput, CASES, good } from './cases';
 
 /** Messages that would mean a dependency's internals reached the user. */
@@ -92,5 +92,26 @@ describe('data, not code: config keys named like Object.prototype members', () =
     expect(written).toMatch(/\n {2}constructor: a\n/);
     expect(written).toMatch(/\n {2}__proto__: b\n/);
     expect(written).toMatch(/\n {2}toString: c\n/);
+  });
+});
+
+describe('container build (the app kit\'s container files)', () => {
+  test('an inexact Python version names the image, the prop, the value and a fix, and nothing is written', () => {
+    const kit = new PyserviceApp({ env: {}, images: { 'orders-api': { image: 'ghcr.io/acme/orders-api:1.4.2', build: PythonBuild.uv({ pythonVersion: '3.12' }) } } });
+    const target = kit.addTarget({ environment: 'prod' });
+    new PythonMicroservice(new Chart(target, 'shop', { namespace: 'shop' }), 'orders-api', good({ image: target.image('orders-api') }));
+    const { errors, files: rendered } = kit.render();
+    expect(rendered.size).toBe(0);
+    expect(errors).toContain('\'images.orders-api.build.pythonVersion\' must be an exact CPython 3 version \'major.minor.patch\' (a minor-only tag moves under you); received "3.12". Pin the patch release you test with, e.g. \'3.12.7\'.');
+  });
+});
+
+describe('probe timing the kubelet treats oddly', () => {
+  test('a readiness interval shorter than the probe timeout gets a timeout within the period', () => {
+    const chart = new Chart(new App(), 'shop');
+    const svc = new PythonMicroservice(chart, 'orders-api', good({ health: { readiness: '/readyz', liveness: '/livez', interval: Duration.seconds(2) } }));
+    const probe = chart.toJson().find((o: any) => o.kind === 'Deployment').spec.template.spec.containers[0].readinessProbe;
+    expect(probe).toMatchObject({ periodSeconds: 2, timeoutSeconds: 2 });
+    expect(svc).toBeDefined();
   });
 });
