@@ -9,6 +9,12 @@ export interface NetworkPolicyInput {
   readonly port?: number;
   /** In-cluster sources admitted to the port. */
   readonly allowFrom: readonly NetworkPeer[];
+  /**
+   * Where the ingress controller or layer-7 load balancer in front reaches the
+   * pods from, as the profile knows it.
+   * @default - none
+   */
+  readonly proxySources?: readonly NetworkPeer[];
   /** Admit load balancer traffic (from outside the cluster) to the port. */
   readonly loadBalanced: boolean;
   /**
@@ -32,12 +38,14 @@ export function networkPolicySpec(input: NetworkPolicyInput, issues: IssueCollec
     if (problem) issues.add({ prop: `${prop}[${i}]`, rule: problem, received: p.cidr, fix: 'Write the range like 10.0.0.0/16.' });
   });
   checkCidrs(input.allowFrom, 'allowFrom');
+  checkCidrs(input.proxySources ?? [], 'profile.loadBalancerSourceRanges');
   checkCidrs(input.allowEgressTo ?? [], 'allowEgressTo');
 
   const ingress: k8s.NetworkPolicyIngressRule[] = [];
   if (input.port !== undefined) {
     const ports = [{ port: k8s.IntOrString.fromNumber(input.port), protocol: 'TCP' }];
-    if (input.allowFrom.length > 0) ingress.push({ from: input.allowFrom.map((p) => p.peer), ports });
+    const from = [...input.allowFrom, ...(input.proxySources ?? [])];
+    if (from.length > 0) ingress.push({ from: from.map((p) => p.peer), ports });
     // Load balancers forward client (or their own) addresses from outside the
     // cluster; the served port is the only port they can reach.
     if (input.loadBalanced) {

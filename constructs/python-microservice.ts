@@ -409,7 +409,8 @@ export class PythonMicroservice extends Construct implements IPythonApp {
       spec: networkPolicySpec({
         selector: this.selectorLabels,
         port: this.port,
-        allowFrom: [...(props.allowFrom ?? [NetworkPeer.sameNamespace()]), ...(l7?.allowFrom ?? [])],
+        allowFrom: props.allowFrom ?? [NetworkPeer.sameNamespace()],
+        proxySources: l7?.allowFrom,
         loadBalanced,
         loadBalancerSources: cloud.loadBalancerSources,
         allowEgressTo: props.allowEgressTo,

@@ -50,7 +50,7 @@ export type { EksProfileOptions, EksSecretsOptions } from '../constructs/profile
 export type { GkeProfileOptions, GkeSecretsOptions } from '../constructs/profiles/gke';
 export type { AksProfileOptions, AksSecretsOptions } from '../constructs/profiles/aks';
 export type {
-  ICloudProfile, Placement, ProfileInput, ProfileOutput, WorkloadIdentity, SecretBackendInput, KedaIdentityResult,
+  ICloudProfile, Placement, ProfileInput, ProfileOutput, WorkloadIdentity, SecretBackendInput, KedaIdentityResult, KedaOperatorOptions,
 } from '../constructs/profiles/profile';
 export type { SecretBackendResult, StoreSecretRequest } from '../constructs/secret-store';
 export type { IngressInput, IngressOutput, TlsKind } from '../constructs/ingress';

@@ -71,6 +71,13 @@ describe('the example app', () => {
     }
   });
 
+  test.each(TARGET_FOLDERS)('%s: no NetworkPolicy admits anywhere: the example has no passthrough load balancer, and proxies are admitted from their private ranges', (folder) => {
+    const policies = objectsOf(rendering, folder).filter((o) => o.kind === 'NetworkPolicy');
+    const cidrs = policies.flatMap((p) => p.spec.ingress.flatMap((r: any) => (r.from ?? []).flatMap((f: any) => (f.ipBlock ? [`${p.metadata.name} ${f.ipBlock.cidr}`] : []))));
+    expect(cidrs.length).toBeGreaterThan(0);
+    expect(cidrs.filter((c: string) => c.endsWith(' 0.0.0.0/0') || c.endsWith(' ::/0'))).toEqual([]);
+  });
+
   test.each(TARGET_FOLDERS)('%s: every pod passes the "restricted" Pod Security Standard (v1.28)', (folder) => {
     const objects = objectsOf(rendering, folder);
     expect(objects.filter((o) => ['Deployment', 'Job', 'CronJob'].includes(o.kind)).map((o) => o.metadata.name)).toHaveLength(7);

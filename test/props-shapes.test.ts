@@ -1,6 +1,12 @@
 import * as path from 'path';
 import * as ts from 'typescript';
 import { EXPLAINED_KEYS, PROP_SHAPES, PropShape } from '../constructs/props';
+import { AKS_OPTIONS_SHAPE } from '../constructs/profiles/aks';
+import { EKS_OPTIONS_SHAPE } from '../constructs/profiles/eks';
+import { GKE_OPTIONS_SHAPE } from '../constructs/profiles/gke';
+
+/** Each cloud's options: checked in the profile's own file. */
+const PROFILE_SHAPES: Record<string, PropShape> = { EksProfileOptions: EKS_OPTIONS_SHAPE, GkeProfileOptions: GKE_OPTIONS_SHAPE, AksProfileOptions: AKS_OPTIONS_SHAPE };
 
 const ROOT = path.resolve(__dirname, '..');
 const file = path.join(ROOT, 'src', 'index.ts');
@@ -28,10 +34,11 @@ function compare(name: string, shape: PropShape, type: ts.Type, extra: readonly 
 }
 
 describe('the runtime shapes of the props match their TypeScript interfaces', () => {
-  test.each(Object.keys(PROP_SHAPES))('%s', (name) => {
+  const all: Record<string, PropShape> = { ...PROP_SHAPES, ...PROFILE_SHAPES };
+  test.each(Object.keys(all))('%s', (name) => {
     const symbol = exported.get(name)!;
     expect(symbol).toBeDefined();
     const target = symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
-    compare(name, PROP_SHAPES[name], checker.getDeclaredTypeOfSymbol(target), EXPLAINED_KEYS[name]);
+    compare(name, all[name], checker.getDeclaredTypeOfSymbol(target), EXPLAINED_KEYS[name]);
   });
 });

@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
-import { CloudProfile, Exposure, NetworkPeer, PythonServer, SecretEnv } from './support/internals';
-import { appContainer, envMap, find, synthService } from './support/synth';
+import { CloudProfile, Exposure, ICloudProfile, NetworkPeer, PythonServer, SecretEnv } from './support/internals';
+import { appContainer, envMap, find, synthError, synthService } from './support/synth';
 
 describe('PythonMicroservice: Deployment', () => {
   test('runs the server command with requests, limits and Python runtime env', () => {
@@ -177,6 +177,25 @@ describe('PythonMicroservice: Service, HPA, PDB, NetworkPolicy, ServiceAccount',
     const lbRule = (profile: ReturnType<typeof CloudProfile.eks>) => find(synthService({ exposure: Exposure.PUBLIC, profile }).objects, 'NetworkPolicy').spec.ingress.at(-1).from;
     expect(lbRule(CloudProfile.eks())).toEqual(['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'].map((cidr) => ({ ipBlock: { cidr } })));
     expect(lbRule(CloudProfile.eks({ loadBalancerSourceRanges: ['10.0.96.0/20', '10.0.112.0/20'] }))).toEqual([{ ipBlock: { cidr: '10.0.96.0/20' } }, { ipBlock: { cidr: '10.0.112.0/20' } }]);
+  });
+
+  test('a proxying load balancer in front (ALB, AGIC, GKE internal Ingress) is admitted from its private subnets, never from anywhere', () => {
+    const host = 'api.example.com';
+    const proxied = (exposure: Exposure, profile: ICloudProfile) =>
+      find(synthService({ exposure, ingress: { host }, profile }).objects, 'NetworkPolicy').spec.ingress[0].from;
+    const PRIVATE = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'].map((cidr) => ({ ipBlock: { cidr } }));
+    const same = { podSelector: {} };
+    expect(proxied(Exposure.PUBLIC, CloudProfile.eks())).toEqual([same, ...PRIVATE]);
+    expect(proxied(Exposure.PUBLIC, CloudProfile.eks({ loadBalancerSourceRanges: ['10.0.96.0/20'] }))).toEqual([same, { ipBlock: { cidr: '10.0.96.0/20' } }]);
+    expect(proxied(Exposure.PUBLIC, CloudProfile.aks({ ingressController: 'agic' }))).toEqual([same, ...PRIVATE]);
+    expect(proxied(Exposure.PUBLIC, CloudProfile.aks({ ingressController: 'agic', loadBalancerSourceRanges: ['10.225.0.0/16'] }))).toEqual([same, { ipBlock: { cidr: '10.225.0.0/16' } }]);
+    expect(proxied(Exposure.INTERNAL, CloudProfile.gke())).toEqual([same, ...PRIVATE]);
+    expect(proxied(Exposure.INTERNAL, CloudProfile.gke({ loadBalancerSourceRanges: ['10.129.0.0/23'] }))).toEqual([same, { ipBlock: { cidr: '10.129.0.0/23' } }]);
+  });
+
+  test('a bad proxy range is the profile\'s mistake, named as such', () => {
+    expect(synthError({ exposure: Exposure.PUBLIC, ingress: { host: 'api.example.com' }, profile: CloudProfile.eks({ loadBalancerSourceRanges: ['10.0.96.0/33'] }) }))
+      .toContain("'profile.loadBalancerSourceRanges[0]' must be an IPv4 or IPv6 range in CIDR notation");
   });
 
   test('ServiceAccount does not mount an API token unless asked', () => {

@@ -8,11 +8,12 @@ import { SecretStoreSpecProviderAzurekvAuthType } from '../imports/secretstore-e
 import { TriggerAuthenticationSpecPodIdentityProvider } from '../imports/triggerauthentication-keda.sh';
 import { ScalerCloud } from '../queue-scaler';
 import { SecretBackend, SecretBackendResult } from '../secret-store';
+import { PropShape, checkShape } from '../props';
 import { PropIssue } from '../validation';
 import {
   ICloudProfile, KedaIdentityResult, PROBE_SUCCESS_CODES, Placement, ProfileInput, ProfileOutput, SecretBackendInput, WorkloadIdentity, neutralIngress,
-  foreignScaler, neutralOutput, tokenExpirationSeconds,
-  AUTOSCALER_MAX_GRACE_SECONDS, KedaOperatorOptions, kedaOperatorSubject,
+  foreignScaler, neutralOutput, tokenExpirationSeconds, PRIVATE_RANGES,
+  AUTOSCALER_MAX_GRACE_SECONDS, KEDA_OPERATOR_SHAPE, KedaOperatorOptions, kedaOperatorSubject,
 } from './profile';
 
 /** Options of the Azure AKS profile. */
@@ -61,6 +62,14 @@ export interface AksProfileOptions {
    * @default - namespace 'keda', ServiceAccount 'keda-operator'
    */
   readonly keda?: KedaOperatorOptions;
+  /**
+   * Application Gateway only: CIDRs it reaches the pods from, its own subnet.
+   * The gateway proxies to pod IPs from its private addresses in that subnet
+   * (https://learn.microsoft.com/azure/application-gateway/configuration-infrastructure);
+   * naming the subnet keeps the other pods of the virtual network out.
+   * @default ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'] (private addresses)
+   */
+  readonly loadBalancerSourceRanges?: string[];
 }
 
 /** Azure Key Vault access. */
@@ -99,6 +108,12 @@ const AZ = 'service.beta.kubernetes.io/azure-load-balancer-';
  */
 const LB_DRAIN_SECONDS = 15;
 
+/** The shape of {@link AksProfileOptions}, checked for JavaScript users (test/props-shapes.test.ts keeps it equal to the interface). */
+export const AKS_OPTIONS_SHAPE: PropShape = {
+  clientId: 'string', tenantId: 'string', tokenExpiration: 'duration', secrets: { backend: 'string', keyVaultName: 'string', clusterSecretStore: 'string' },
+  ingressController: 'string', internalIngressClassName: 'string', managedPrometheus: 'boolean', keda: KEDA_OPERATOR_SHAPE, loadBalancerSourceRanges: 'array',
+};
+
 /**
  * Azure AKS: Azure Workload Identity (client-id annotation on the
  * ServiceAccount, `azure.workload.identity/use` label on the pod), and
@@ -108,11 +123,17 @@ const LB_DRAIN_SECONDS = 15;
 export class AksProfile implements ICloudProfile {
   public readonly cloud = 'aks';
 
-  public constructor(private readonly options: AksProfileOptions = {}) {}
+  private readonly options: AksProfileOptions;
+  /** Mistakes in the options (unknown keys, wrong types), reported by every workload that binds the profile. */
+  private readonly optionIssues: PropIssue[] = [];
+
+  public constructor(options: AksProfileOptions = {}) {
+    this.options = checkShape(options, AKS_OPTIONS_SHAPE, 'CloudProfile.aks()', this.optionIssues, 'profile');
+  }
 
   public bind(input: ProfileInput): ProfileOutput {
     const out = neutralOutput(input);
-    const issues: PropIssue[] = [];
+    const issues: PropIssue[] = [...this.optionIssues];
     const sa: Record<string, string> = {};
     const podLabels: Record<string, string> = {};
     const { clientId, tenantId } = this.options;
@@ -259,7 +280,10 @@ export class AksProfile implements ICloudProfile {
       tls = tls ?? [{ hosts: [input.host] }];
     }
     // AGIC merges the Ingresses of one host into one listener with path rules.
-    return { ...neutralIngress(), issues, ingressClassName: 'azure-application-gateway', annotations, tls, sharesHost: true };
+    return {
+      ...neutralIngress(), issues, ingressClassName: 'azure-application-gateway', annotations, tls, sharesHost: true,
+      allowFrom: (this.options.loadBalancerSourceRanges ?? PRIVATE_RANGES).map((c) => NetworkPeer.cidr(c)),
+    };
   }
 
   public secretBackend(input: SecretBackendInput): SecretBackendResult {

@@ -8,11 +8,12 @@ import { SecretStoreSpecProviderAwsService } from '../imports/secretstore-extern
 import { TriggerAuthenticationSpecPodIdentityIdentityOwner, TriggerAuthenticationSpecPodIdentityProvider } from '../imports/triggerauthentication-keda.sh';
 import { ScalerCloud } from '../queue-scaler';
 import { SecretBackend, SecretBackendResult } from '../secret-store';
+import { PropShape, checkShape } from '../props';
 import { PropIssue } from '../validation';
 import {
-  ICloudProfile, KedaIdentityResult, PROBE_SUCCESS_CODES, Placement, ProfileInput, ProfileOutput, SecretBackendInput, neutralIngress, neutralOutput,
+  ICloudProfile, KedaIdentityResult, PROBE_SUCCESS_CODES, Placement, ProfileInput, ProfileOutput, SecretBackendInput, neutralIngress, neutralOutput, PRIVATE_RANGES,
   foreignScaler, tokenExpirationSeconds, yamlBlock,
-  AUTOSCALER_MAX_GRACE_SECONDS, KedaOperatorOptions, kedaOperatorSubject,
+  AUTOSCALER_MAX_GRACE_SECONDS, KEDA_OPERATOR_SHAPE, KedaOperatorOptions, kedaOperatorSubject,
 } from './profile';
 
 /** Options of the Amazon EKS profile. */
@@ -69,10 +70,11 @@ export interface EksProfileOptions {
    */
   readonly prometheusRelease?: string;
   /**
-   * CIDRs the NLB reaches the pods from: its subnets. With IP targets and without
-   * client IP preservation (the AWS Load Balancer Controller's default for IP
-   * targets), NLB traffic and health checks come from the NLB's own private
-   * addresses in those subnets; naming them keeps other pods of the VPC out.
+   * CIDRs the ALB and the NLB reach the pods from: their subnets. With IP targets,
+   * an ALB always, and an NLB without client IP preservation (the AWS Load
+   * Balancer Controller's default for IP targets), send traffic and health checks
+   * from their own private addresses in those subnets; naming the subnets keeps
+   * the other pods of the VPC out.
    * @default ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'] (private addresses: the internet is not admitted directly)
    */
   readonly loadBalancerSourceRanges?: string[];
@@ -119,10 +121,14 @@ const LBC = 'service.beta.kubernetes.io/aws-load-balancer-';
  * longer sending it new connections: the controller deregisters the target,
  * and ELBv2 takes several seconds to stop routing to it.
  */
-/** RFC 1918: where an NLB's own addresses are, whatever the VPC's CIDR. */
-const PRIVATE_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'];
-
 const NLB_DRAIN_SECONDS = 20;
+
+/** The shape of {@link EksProfileOptions}, checked for JavaScript users (test/props-shapes.test.ts keeps it equal to the interface). */
+export const EKS_OPTIONS_SHAPE: PropShape = {
+  roleArn: 'string', identity: 'string', tokenExpiration: 'duration', stsRegionalEndpoints: 'boolean',
+  secrets: { backend: 'string', region: 'string', clusterSecretStore: 'string' }, nodeProvisioner: 'string', albGroup: 'string',
+  prometheusNamespace: 'string', prometheusRelease: 'string', loadBalancerSourceRanges: 'array', keda: KEDA_OPERATOR_SHAPE,
+};
 
 /**
  * Amazon EKS: IRSA or EKS Pod Identity, the AWS Load Balancer Controller for
@@ -133,11 +139,17 @@ const NLB_DRAIN_SECONDS = 20;
 export class EksProfile implements ICloudProfile {
   public readonly cloud = 'eks';
 
-  public constructor(private readonly options: EksProfileOptions = {}) {}
+  private readonly options: EksProfileOptions;
+  /** Mistakes in the options (unknown keys, wrong types), reported by every workload that binds the profile. */
+  private readonly optionIssues: PropIssue[] = [];
+
+  public constructor(options: EksProfileOptions = {}) {
+    this.options = checkShape(options, EKS_OPTIONS_SHAPE, 'CloudProfile.eks()', this.optionIssues, 'profile');
+  }
 
   public bind(input: ProfileInput): ProfileOutput {
     const out = neutralOutput(input);
-    const issues: PropIssue[] = [];
+    const issues: PropIssue[] = [...this.optionIssues];
     const { roleArn } = this.options;
     const mode = this.options.identity ?? 'irsa';
     const sa: Record<string, string> = {};
@@ -187,8 +199,13 @@ export class EksProfile implements ICloudProfile {
         [`${LBC}healthcheck-unhealthy-threshold`]: String(clamp(hc.unhealthyThreshold, 2, 10)),
       },
       drainSeconds: NLB_DRAIN_SECONDS,
-      loadBalancerSources: (this.options.loadBalancerSourceRanges ?? PRIVATE_RANGES).map((c) => NetworkPeer.cidr(c)),
+      loadBalancerSources: this.loadBalancerSources(),
     };
+  }
+
+  /** The load balancers' own addresses: the VPC's private ranges, or the subnets named. */
+  private loadBalancerSources(): NetworkPeer[] {
+    return (this.options.loadBalancerSourceRanges ?? PRIVATE_RANGES).map((c) => NetworkPeer.cidr(c));
   }
 
   public secretBackend(input: SecretBackendInput): SecretBackendResult {
@@ -296,6 +313,8 @@ export class EksProfile implements ICloudProfile {
     // Ingresses of one IngressGroup share one ALB; without a group each Ingress gets its own.
     return {
       ...out, issues, ingressClassName: 'alb', annotations, tls, sharesHost: group !== undefined,
+      // The ALB proxies: pods see its private addresses, never the client's.
+      allowFrom: this.loadBalancerSources(),
       shareHostFix: 'Set CloudProfile.eks({ albGroup: \'<name>\' }) on every service of the host, so their Ingresses share one ALB.',
     };
   }

@@ -8,9 +8,10 @@ import { MonitorInput, MonitorOutput, renderPodMonitor } from '../metrics';
 import { MiB, formatCpu, formatMemory } from '../quantity';
 import { ResourceSpec } from '../resources';
 import { SecretBackend, SecretBackendResult } from '../secret-store';
+import { PropShape, checkShape } from '../props';
 import { PropIssue } from '../validation';
 import { BackendConfig, FrontendConfig, HealthCheckPolicy, PodMonitoring } from './gke-types';
-import { ICloudProfile, KedaIdentityResult, Placement, ProfileInput, ProfileOutput, SecretBackendInput, foreignScaler, neutralIngress, neutralOutput, yamlBlock,
+import { ICloudProfile, KedaIdentityResult, Placement, ProfileInput, ProfileOutput, SecretBackendInput, foreignScaler, neutralIngress, neutralOutput, PRIVATE_RANGES, yamlBlock,
   AUTOSCALER_MAX_GRACE_SECONDS,
 } from './profile';
 import { TriggerAuthenticationSpecPodIdentityProvider } from '../imports/triggerauthentication-keda.sh';
@@ -51,6 +52,15 @@ export interface GkeProfileOptions {
    * @default true
    */
   readonly managedPrometheus?: boolean;
+  /**
+   * CIDRs an internal Ingress reaches the pods from: the region's proxy-only
+   * subnet, whose Envoy proxies connect to the pods
+   * (https://cloud.google.com/load-balancing/docs/proxy-only-subnets: "packets sent from a proxy to a backend ... [have] a source IP address from the proxy-only subnet").
+   * External Ingresses and Gateways are reached from Google's front ends
+   * (35.191.0.0/16, 130.211.0.0/22) whatever this says.
+   * @default ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'] (private addresses)
+   */
+  readonly loadBalancerSourceRanges?: string[];
 }
 
 /** Google Secret Manager access. */
@@ -112,6 +122,13 @@ const AUTOPILOT = {
   maxEphemeral: 10 * 1024 * MiB,
 };
 
+/** The shape of {@link GkeProfileOptions}, checked for JavaScript users (test/props-shapes.test.ts keeps it equal to the interface). */
+export const GKE_OPTIONS_SHAPE: PropShape = {
+  serviceAccount: 'string', autopilot: 'boolean', autopilotBursting: 'boolean',
+  secrets: { backend: 'string', projectId: 'string', csiProvider: 'string', clusterSecretStore: 'string' },
+  staticIpName: 'string', managedPrometheus: 'boolean', loadBalancerSourceRanges: 'array',
+};
+
 /**
  * Google GKE: Workload Identity Federation (`iam.gke.io/gcp-service-account`),
  * container-native load balancing (`cloud.google.com/neg`), the internal
@@ -120,11 +137,17 @@ const AUTOPILOT = {
 export class GkeProfile implements ICloudProfile {
   public readonly cloud = 'gke';
 
-  public constructor(private readonly options: GkeProfileOptions = {}) {}
+  private readonly options: GkeProfileOptions;
+  /** Mistakes in the options (unknown keys, wrong types), reported by every workload that binds the profile. */
+  private readonly optionIssues: PropIssue[] = [];
+
+  public constructor(options: GkeProfileOptions = {}) {
+    this.options = checkShape(options, GKE_OPTIONS_SHAPE, 'CloudProfile.gke()', this.optionIssues, 'profile');
+  }
 
   public bind(input: ProfileInput): ProfileOutput {
     const out = neutralOutput(input);
-    const issues: PropIssue[] = [];
+    const issues: PropIssue[] = [...this.optionIssues];
     const sa: Record<string, string> = {};
     const gsa = this.options.serviceAccount;
     if (gsa !== undefined) {
@@ -202,7 +225,7 @@ export class GkeProfile implements ICloudProfile {
       tls,
       serviceAnnotations: { 'cloud.google.com/backend-config': JSON.stringify({ default: backend.name }) },
       // An internal Ingress's proxies live in the region's proxy-only subnet, whose range is the user's.
-      allowFrom: internal ? [NetworkPeer.cidr('0.0.0.0/0')] : GOOGLE_LB_RANGES.map((c) => NetworkPeer.cidr(c)),
+      allowFrom: (internal ? this.options.loadBalancerSourceRanges ?? PRIVATE_RANGES : GOOGLE_LB_RANGES).map((c) => NetworkPeer.cidr(c)),
       // Each GKE Ingress is its own load balancer (and certificate); HTTPRoutes of one Gateway share one.
       sharesHost: false,
       shareHostFix: 'Route the services through one Gateway instead: ingress: { host, path, gateway: { name: \'<gateway>\' } }.',

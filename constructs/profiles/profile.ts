@@ -10,6 +10,7 @@ import { MonitorInput, MonitorOutput } from '../metrics';
 import type { ScalerCloud } from '../queue-scaler';
 import { ResourceSpec } from '../resources';
 import { SecretBackendResult, StoreSecretRequest } from '../secret-store';
+import { PropShape } from '../props';
 import { PropIssue } from '../validation';
 
 /** What a workload tells its cloud profile. */
@@ -161,6 +162,9 @@ export interface KedaIdentityResult {
   readonly alsoTrust?: string;
 }
 
+/** The shape of {@link KedaOperatorOptions}, checked for JavaScript users. */
+export const KEDA_OPERATOR_SHAPE: PropShape = { namespace: 'string', serviceAccount: 'string' };
+
 /** Where KEDA's operator runs, for the identity it authenticates with. */
 export interface KedaOperatorOptions {
   /**
@@ -236,6 +240,12 @@ export function tokenExpirationSeconds(d: Duration | undefined, issues: PropIssu
   }
   return s;
 }
+
+/**
+ * RFC 1918: where a load balancer's own addresses in a private network are,
+ * whatever that network's CIDR; the default source of proxying load balancers.
+ */
+export const PRIVATE_RANGES: readonly string[] = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'];
 
 /** Load balancer health check status codes matching what a Kubernetes HTTP probe accepts. */
 export const PROBE_SUCCESS_CODES = '200-399';
