@@ -22,7 +22,9 @@ describe('shutdown budget', () => {
     expect(pod.containers[0].lifecycle.preStop.exec.command).toEqual(['python3', '-c', `import time; time.sleep(${preStop})`]);
     expect(service.container.gracefulTimeoutSeconds).toBe(graceful);
     expect(pod.terminationGracePeriodSeconds).toBe(grace);
-    expect(grace).toBeGreaterThanOrEqual(preStop + graceful);
+    // The relation between the objects' own numbers: the grace period is the pod's sleep plus the server's timeout plus 5 s of slack.
+    const sleep = Number(/time\.sleep\((\d+)\)/.exec(pod.containers[0].lifecycle.preStop.exec.command[2])![1]);
+    expect(pod.terminationGracePeriodSeconds).toBe(sleep + service.container.gracefulTimeoutSeconds + 5);
   });
 
   test('the server is told its graceful timeout', () => {

@@ -10,7 +10,7 @@ const BUILDS: Record<string, PythonBuild> = {
   'uv': PythonBuild.uv({ pythonVersion: '3.13.1', sourceDir: 'src', baseImageDigest: `sha256:${'0'.repeat(64)}` }),
 };
 
-describe('generated Dockerfiles pass the platform lint', () => {
+describe('generated Dockerfiles pass the lint rules modelled on hadolint (not hadolint itself) plus this project\'s own', () => {
   test.each(Object.keys(BUILDS))('%s', (name) => {
     // GIVEN
     const { service } = synthService({
@@ -74,7 +74,7 @@ describe('each lint rule fires on its fixture', () => {
   });
 });
 
-describe('lint: what the rules allow, as hadolint does', () => {
+describe('lint: what the rules modelled on hadolint allow, as hadolint does', () => {
   test.each([
     ['a stage alias as base', 'FROM python:3.12.7-slim-bookworm AS base\nFROM base\nUSER 1:1\nCMD ["x"]'],
     ['a digest without tag', `FROM python@sha256:${'a'.repeat(64)}\nUSER 1:1\nCMD ["x"]`],

@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { Finding, lintFindings, podSecurityViolations, restrictedViolations, Severity, Tool } from './policies';
 
 const LABELS = { 'app.kubernetes.io/name': 'api', 'app.kubernetes.io/instance': 'api' };
@@ -118,6 +120,46 @@ function cronJob(): any {
   };
 }
 
+/** A StatefulSet with the hardened pod, and no headless Service or PodDisruptionBudget of its own. */
+function statefulSet(): any {
+  const labels = { 'app.kubernetes.io/name': 'db', 'app.kubernetes.io/instance': 'db' };
+  const pod = deployment().spec.template;
+  pod.metadata.labels = { ...labels };
+  pod.spec.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].podAffinityTerm.labelSelector.matchLabels = { ...labels };
+  pod.spec.topologySpreadConstraints[0].labelSelector.matchLabels = { ...labels };
+  return {
+    apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'db', namespace: 'shop', labels: { ...labels } },
+    spec: { serviceName: 'db', replicas: 3, selector: { matchLabels: { ...labels } }, template: pod },
+  };
+}
+
+/** An Ingress routing / to the named Service's http port. */
+function ingressTo(service: string): any {
+  return {
+    apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: meta(),
+    spec: { tls: [{ hosts: ['api.example.com'] }], rules: [{ host: 'api.example.com', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: service, port: { name: 'http' } } } }] } }] },
+  };
+}
+
+/**
+ * The rule ids the policy modules can report, read from their source: kube-score
+ * and kube-linter ids are the kebab-case literals passed to their finding helpers,
+ * Polaris ids the keys of its severity table.
+ */
+function implementedRules(): string[] {
+  const read = (f: string) => fs.readFileSync(path.join(__dirname, 'policies', `${f}.ts`), 'utf8');
+  const ids = (tool: string, src: string, pattern: RegExp) => [...src.matchAll(pattern)].map((m) => `${tool} ${m[1]}`);
+  const polaris = /^const POLARIS_SEVERITY[^{]*\{([\s\S]*?)^\};/m.exec(read('polaris'))![1];
+  return [
+    ...ids('kube-score', read('kube-score') + read('kube-score-pod'), /(?:ksScore|ksObj)\('([a-z0-9-]+)'/g),
+    ...ids('kube-score', read('kube-score'), /\? '((?:deployment|statefulset)-[a-z-]+)' : '((?:deployment|statefulset)-[a-z-]+)'/g),
+    ...ids('kube-score', read('kube-score'), /: '(statefulset-[a-z-]+)'/g),
+    ...['deployment', 'statefulset'].flatMap((kind) => ids('kube-score', read('kube-score'), /`\$\{prefix\}-([a-z-]+)`/g).map((id) => id.replace('kube-score ', `kube-score ${kind}-`))),
+    ...ids('polaris', polaris, /(\w+): '(?:warning|danger)'/g),
+    ...ids('kube-linter', read('kube-linter'), /(?:kl|klContainers\(w|klHostMounts\(w)\(?,? ?'([a-z0-9-]+)'/g),
+  ].filter((id, i, all) => all.indexOf(id) === i).sort();
+}
+
 function podOf(obj: any): any {
   return obj.spec.template.spec;
 }
@@ -130,7 +172,7 @@ function checkIds(violations: string[]): string[] {
   return violations.map((v) => /\((?:baseline|restricted): (\w+)\)$/.exec(v)?.[1] ?? v);
 }
 
-describe('restrictedViolations', () => {
+describe('restrictedViolations: checks modelled on pod-security-admission (policy 1.28), not the admission controller itself', () => {
   test('a hardened Deployment has no violations', () => {
     // GIVEN
     const obj = deployment();
@@ -272,7 +314,7 @@ function byKind(objects: any[], kind: string): any {
   return objects.find((o) => o.kind === kind);
 }
 
-describe('lintFindings', () => {
+describe('lintFindings: rules modelled on the default checks of kube-score v1.20, Polaris 10 and kube-linter, not the tools themselves', () => {
   test('the hardened Deployment, Service, HPA, PDB, NetworkPolicy and ServiceAccount are clean', () => {
     // GIVEN
     const objects = hardenedSet();
@@ -382,6 +424,38 @@ describe('lintFindings', () => {
     ['kube-linter', 'sensitive-host-mounts', 'critical', (o) => { podOf(o[0]).volumes.push({ name: 'etc', hostPath: { path: '/etc' } }); appContainer(o[0]).volumeMounts.push({ name: 'etc', mountPath: '/host/etc' }); }],
     ['kube-linter', 'docker-sock', 'critical', (o) => { podOf(o[0]).volumes.push({ name: 'sock', hostPath: { path: '/var/run/docker.sock' } }); appContainer(o[0]).volumeMounts.push({ name: 'sock', mountPath: '/var/run/docker.sock' }); }],
     ['kube-linter', 'job-ttl-seconds-after-finished', 'critical', (o) => { const c = cronJob(); o.push({ apiVersion: 'batch/v1', kind: 'Job', metadata: { ...c.metadata, name: 'once', labels: { 'app.kubernetes.io/instance': 'once' } }, spec: c.spec.jobTemplate.spec }); }],
+    // Fixtures for the rules the hardened set does not otherwise exercise.
+    ['kube-score', 'container-image-tag', 'critical', (o) => { appContainer(o[0]).image = 'registry.example.com/shop/api:latest'; }],
+    ['kube-score', 'cronjob-restartpolicy', 'critical', (o) => { const c = cronJob(); c.spec.jobTemplate.spec.template.spec.restartPolicy = 'Always'; o.push(c); }],
+    ['kube-score', 'deployment-replicas', 'warning', (o) => { o.splice(o.indexOf(byKind(o, 'HorizontalPodAutoscaler')), 1); o[0].spec.replicas = 1; }],
+    ['kube-score', 'ingress-targets-service', 'critical', (o) => { o.push(ingressTo('gone')); }],
+    ['kube-score', 'statefulset-has-servicename', 'critical', (o) => { o.push(statefulSet()); }],
+    ['kube-score', 'statefulset-has-host-podantiaffinity', 'warning', (o) => { const s = statefulSet(); delete podOf(s).affinity; o.push(s); }],
+    ['kube-score', 'statefulset-has-poddisruptionbudget', 'critical', (o) => { o.push(statefulSet()); }],
+    ['kube-score', 'deployment-pod-selector-labels-match-template-metadata-labels', 'critical', (o) => { o[0].spec.template.metadata.labels = { ...LABELS, extra: 'x' }; o[0].spec.selector.matchLabels = { ...LABELS, tier: 'web' }; }],
+    ['kube-score', 'statefulset-pod-selector-labels-match-template-metadata-labels', 'critical', (o) => { const st = statefulSet(); st.spec.selector.matchLabels = { tier: 'db' }; o.push(st); }],
+    ['polaris', 'tagNotSpecified', 'danger', (o) => { appContainer(o[0]).image = 'registry.example.com/shop/api'; }],
+    ['polaris', 'pullPolicyNotAlways', 'warning', (o) => { appContainer(o[0]).imagePullPolicy = 'IfNotPresent'; }],
+    ['polaris', 'readinessProbeMissing', 'warning', (o) => { delete appContainer(o[0]).readinessProbe; }],
+    ['polaris', 'livenessProbeMissing', 'warning', (o) => { delete appContainer(o[0]).livenessProbe; }],
+    ['polaris', 'cpuRequestsMissing', 'warning', (o) => { delete appContainer(o[0]).resources.requests.cpu; }],
+    ['polaris', 'cpuLimitsMissing', 'warning', (o) => { delete appContainer(o[0]).resources.limits.cpu; }],
+    ['polaris', 'memoryRequestsMissing', 'warning', (o) => { delete appContainer(o[0]).resources.requests.memory; }],
+    ['polaris', 'memoryLimitsMissing', 'warning', (o) => { delete appContainer(o[0]).resources.limits.memory; }],
+    ['polaris', 'hostIPCSet', 'danger', (o) => { podOf(o[0]).hostIPC = true; }],
+    ['polaris', 'hostPIDSet', 'danger', (o) => { podOf(o[0]).hostPID = true; }],
+    ['polaris', 'hostPathSet', 'warning', (o) => { podOf(o[0]).volumes.push({ name: 'data', hostPath: { path: '/data' } }); }],
+    ['polaris', 'hostPortSet', 'warning', (o) => { appContainer(o[0]).ports[0].hostPort = 8080; }],
+    ['polaris', 'hostProcess', 'warning', (o) => { appContainer(o[0]).securityContext.windowsOptions = { hostProcess: true }; }],
+    ['polaris', 'procMount', 'warning', (o) => { appContainer(o[0]).securityContext.procMount = 'Unmasked'; }],
+    ['polaris', 'runAsPrivileged', 'danger', (o) => { appContainer(o[0]).securityContext.privileged = true; }],
+    ['polaris', 'sensitiveConfigmapContent', 'danger', (o) => { o.push({ apiVersion: 'v1', kind: 'ConfigMap', metadata: meta('settings'), data: { DB_PASSWORD: 'hunter2' } }); }],
+    ['kube-linter', 'host-ipc', 'critical', (o) => { podOf(o[0]).hostIPC = true; }],
+    ['kube-linter', 'host-pid', 'critical', (o) => { podOf(o[0]).hostPID = true; }],
+    ['kube-linter', 'privileged-container', 'critical', (o) => { appContainer(o[0]).securityContext.privileged = true; }],
+    ['kube-linter', 'liveness-port', 'critical', (o) => { appContainer(o[0]).livenessProbe.httpGet.port = 9090; }],
+    ['kube-linter', 'startup-port', 'critical', (o) => { appContainer(o[0]).startupProbe.httpGet.port = 9090; }],
+    ['kube-linter', 'no-extensions-v1beta', 'critical', (o) => { o.push({ apiVersion: 'extensions/v1beta1', kind: 'Ingress', metadata: meta('old'), spec: {} }); }],
   ];
 
   test.each(cases)('%s reports %s (%s)', (tool, check, severity, mutate) => {
@@ -392,6 +466,13 @@ describe('lintFindings', () => {
     const findings = lintFindings(objects);
     // THEN
     expect(has(findings, tool, check, severity)).toBe(true);
+  });
+
+  test('every rule the modules implement has a fixture above that makes it fire', () => {
+    const fired = new Set(cases.map(([tool, check]) => `${tool} ${check}`));
+    const implemented = implementedRules();
+    expect(implemented.length).toBeGreaterThan(80);
+    expect(implemented.filter((id) => !fired.has(id))).toEqual([]);
   });
 
   test('Polaris requires the NetworkPolicy matchLabels to hit exactly one pod label', () => {
