@@ -54,6 +54,17 @@ describe('metrics', () => {
     expect(JSON.stringify(find(gke, 'NetworkPolicy').spec.ingress)).toContain('observability');
   });
 
+  test.each([
+    ['EKS', CloudProfile.eks({ prometheusNamespace: 'observability', prometheusRelease: 'kps' })],
+    ['GKE', CloudProfile.gke({ managedPrometheus: false, prometheusNamespace: 'observability', prometheusRelease: 'kps' })],
+    ['AKS', CloudProfile.aks({ managedPrometheus: false, prometheusNamespace: 'observability', prometheusRelease: 'kps' })],
+  ])('%s: a self-run Prometheus Operator is found the same way on every cloud (namespace admitted, release label set)', (_cloud, profile) => {
+    const objects = synthService({ metrics: {}, profile }).objects;
+    expect(find(objects, 'PodMonitor').metadata.labels.release).toBe('kps');
+    const metricsRule = find(objects, 'NetworkPolicy').spec.ingress.find((r: any) => r.ports[0].port === 9090);
+    expect(metricsRule.from).toEqual([{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'observability' } } }]);
+  });
+
   test('single-process servers can turn multi-process mode off', () => {
     const c2 = appContainer(find(synthService({ metrics: { multiprocess: false } }).objects, 'Deployment'));
     expect(c2.command[0]).toBe('gunicorn');

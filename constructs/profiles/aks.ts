@@ -12,12 +12,12 @@ import { PropShape, checkShape } from '../props';
 import { PropIssue } from '../validation';
 import {
   ICloudProfile, KedaIdentityResult, PROBE_SUCCESS_CODES, Placement, ProfileInput, ProfileOutput, SecretBackendInput, WorkloadIdentity, neutralIngress,
-  foreignScaler, neutralOutput, tokenExpirationSeconds, PRIVATE_RANGES,
+  foreignScaler, neutralOutput, nodePlacement, prometheusOperatorMonitor, PrometheusOperatorOptions, PROMETHEUS_OPERATOR_SHAPE, tokenExpirationSeconds, PRIVATE_RANGES,
   AUTOSCALER_MAX_GRACE_SECONDS, KEDA_OPERATOR_SHAPE, KedaOperatorOptions, kedaOperatorSubject,
 } from './profile';
 
 /** Options of the Azure AKS profile. */
-export interface AksProfileOptions {
+export interface AksProfileOptions extends PrometheusOperatorOptions {
   /**
    * Client ID of the managed identity or Entra application the pods act as
    * through Azure Workload Identity.
@@ -53,7 +53,8 @@ export interface AksProfileOptions {
   readonly internalIngressClassName?: string;
   /**
    * Scrape metrics with Azure Monitor managed Prometheus (PodMonitors in the
-   * `azmonitoring.coreos.com` group); `false` writes Prometheus Operator PodMonitors.
+   * `azmonitoring.coreos.com` group); `false` writes Prometheus Operator PodMonitors,
+   * for the Prometheus in `prometheusNamespace`.
    * @default true
    */
   readonly managedPrometheus?: boolean;
@@ -111,7 +112,7 @@ const LB_DRAIN_SECONDS = 15;
 /** The shape of {@link AksProfileOptions}, checked for JavaScript users (test/props-shapes.test.ts keeps it equal to the interface). */
 export const AKS_OPTIONS_SHAPE: PropShape = {
   clientId: 'string', tenantId: 'string', tokenExpiration: 'duration', secrets: { backend: 'string', keyVaultName: 'string', clusterSecretStore: 'string' },
-  ingressController: 'string', internalIngressClassName: 'string', managedPrometheus: 'boolean', keda: KEDA_OPERATOR_SHAPE, loadBalancerSourceRanges: 'array',
+  ingressController: 'string', internalIngressClassName: 'string', managedPrometheus: 'boolean', ...PROMETHEUS_OPERATOR_SHAPE, keda: KEDA_OPERATOR_SHAPE, loadBalancerSourceRanges: 'array',
 };
 
 /**
@@ -191,8 +192,7 @@ export class AksProfile implements ICloudProfile {
 
   public metricsMonitor(scope: Construct, input: MonitorInput): MonitorOutput {
     if (this.options.managedPrometheus === false) {
-      renderPodMonitor(scope, input);
-      return { issues: [], scrapers: [NetworkPeer.namespace('monitoring')] };
+      return prometheusOperatorMonitor(scope, input, this.options);
     }
     // https://learn.microsoft.com/azure/azure-monitor/containers/prometheus-metrics-scrape-crd:
     // the ama-metrics collectors in kube-system read PodMonitors of this group.
@@ -346,12 +346,5 @@ export class AksProfile implements ICloudProfile {
  * (https://learn.microsoft.com/azure/aks/spot-node-pool).
  */
 function placement(p: Placement | undefined): { nodeSelector: Record<string, string>; tolerations: k8s.Toleration[] } {
-  const nodeSelector: Record<string, string> = {};
-  const tolerations: k8s.Toleration[] = [];
-  if (p?.spot) {
-    nodeSelector['kubernetes.azure.com/scalesetpriority'] = 'spot';
-    tolerations.push({ key: 'kubernetes.azure.com/scalesetpriority', operator: 'Equal', value: 'spot', effect: 'NoSchedule' });
-  }
-  if (p?.arch) nodeSelector['kubernetes.io/arch'] = p.arch;
-  return { nodeSelector, tolerations };
+  return nodePlacement(p, { spot: { key: 'kubernetes.azure.com/scalesetpriority', value: 'spot' }, spotTainted: true, armTainted: false });
 }

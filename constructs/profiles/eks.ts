@@ -3,7 +3,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { Exposure, NetworkPeer } from '../exposure';
 import { IngressInput, IngressOutput } from '../ingress';
-import { MonitorInput, MonitorOutput, renderPodMonitor } from '../metrics';
+import { MonitorInput, MonitorOutput } from '../metrics';
 import { SecretStoreSpecProviderAwsService } from '../imports/secretstore-external-secrets.io';
 import { TriggerAuthenticationSpecPodIdentityIdentityOwner, TriggerAuthenticationSpecPodIdentityProvider } from '../imports/triggerauthentication-keda.sh';
 import { ScalerCloud } from '../queue-scaler';
@@ -11,13 +11,13 @@ import { SecretBackend, SecretBackendResult } from '../secret-store';
 import { PropShape, checkShape } from '../props';
 import { PropIssue } from '../validation';
 import {
-  ICloudProfile, KedaIdentityResult, PROBE_SUCCESS_CODES, Placement, ProfileInput, ProfileOutput, SecretBackendInput, neutralIngress, neutralOutput, PRIVATE_RANGES,
+  ICloudProfile, KedaIdentityResult, PROBE_SUCCESS_CODES, Placement, ProfileInput, ProfileOutput, SecretBackendInput, neutralIngress, neutralOutput, PRIVATE_RANGES, nodePlacement, prometheusOperatorMonitor, PrometheusOperatorOptions, PROMETHEUS_OPERATOR_SHAPE,
   foreignScaler, tokenExpirationSeconds, yamlBlock,
   AUTOSCALER_MAX_GRACE_SECONDS, KEDA_OPERATOR_SHAPE, KedaOperatorOptions, kedaOperatorSubject,
 } from './profile';
 
 /** Options of the Amazon EKS profile. */
-export interface EksProfileOptions {
+export interface EksProfileOptions extends PrometheusOperatorOptions {
   /**
    * IAM role the pods act as.
    * @default - no AWS identity
@@ -57,18 +57,6 @@ export interface EksProfileOptions {
    * @default - one ALB per Ingress
    */
   readonly albGroup?: string;
-  /**
-   * Namespace of the Prometheus (Operator) that scrapes PodMonitors; the
-   * NetworkPolicy admits it to metrics ports.
-   * @default 'monitoring'
-   */
-  readonly prometheusNamespace?: string;
-  /**
-   * Helm release name of kube-prometheus-stack: its Prometheus only reads PodMonitors
-   * labelled `release: <name>` unless `podMonitorSelectorNilUsesHelmValues` is false.
-   * @default - no release label
-   */
-  readonly prometheusRelease?: string;
   /**
    * CIDRs the ALB and the NLB reach the pods from: their subnets. With IP targets,
    * an ALB always, and an NLB without client IP preservation (the AWS Load
@@ -127,7 +115,7 @@ const NLB_DRAIN_SECONDS = 20;
 export const EKS_OPTIONS_SHAPE: PropShape = {
   roleArn: 'string', identity: 'string', tokenExpiration: 'duration', stsRegionalEndpoints: 'boolean',
   secrets: { backend: 'string', region: 'string', clusterSecretStore: 'string' }, nodeProvisioner: 'string', albGroup: 'string',
-  prometheusNamespace: 'string', prometheusRelease: 'string', loadBalancerSourceRanges: 'array', keda: KEDA_OPERATOR_SHAPE,
+  ...PROMETHEUS_OPERATOR_SHAPE, loadBalancerSourceRanges: 'array', keda: KEDA_OPERATOR_SHAPE,
 };
 
 /**
@@ -356,10 +344,9 @@ export class EksProfile implements ICloudProfile {
   }
 
   public metricsMonitor(scope: Construct, input: MonitorInput): MonitorOutput {
-    // EKS has no built-in scraper: Prometheus Operator (or Amazon Managed
+    // No built-in scraper here: Prometheus Operator (or Amazon Managed
     // Service for Prometheus through its agent) reads PodMonitors.
-    renderPodMonitor(scope, input, undefined, this.options.prometheusRelease ? { release: this.options.prometheusRelease } : {});
-    return { issues: [], scrapers: [NetworkPeer.namespace(this.options.prometheusNamespace ?? 'monitoring')] };
+    return prometheusOperatorMonitor(scope, input, this.options);
   }
 
   public kedaIdentity(cloud: ScalerCloud): KedaIdentityResult {
@@ -383,16 +370,13 @@ export class EksProfile implements ICloudProfile {
   }
 
   private placement(p: Placement | undefined): { nodeSelector: Record<string, string>; tolerations: k8s.Toleration[] } {
-    const nodeSelector: Record<string, string> = {};
-    if (p?.spot) {
-      // https://docs.aws.amazon.com/eks/latest/userguide/managed-node-groups.html (capacity type label);
-      // https://karpenter.sh/docs/concepts/scheduling/ (karpenter.sh/capacity-type).
-      if ((this.options.nodeProvisioner ?? 'managed-node-groups') === 'karpenter') nodeSelector['karpenter.sh/capacity-type'] = 'spot';
-      else nodeSelector['eks.amazonaws.com/capacityType'] = 'SPOT';
-    }
-    if (p?.arch) nodeSelector['kubernetes.io/arch'] = p.arch;
-    return { nodeSelector, tolerations: [] };
+    // https://docs.aws.amazon.com/eks/latest/userguide/managed-node-groups.html (capacity type label);
+    // https://karpenter.sh/docs/concepts/scheduling/ (karpenter.sh/capacity-type). Neither taints spot nodes.
+    const karpenter = (this.options.nodeProvisioner ?? 'managed-node-groups') === 'karpenter';
+    const spot = karpenter ? { key: 'karpenter.sh/capacity-type', value: 'spot' } : { key: 'eks.amazonaws.com/capacityType', value: 'SPOT' };
+    return nodePlacement(p, { spot, spotTainted: false, armTainted: false });
   }
+
 }
 
 function wrongTls(kind: string, use: string): PropIssue {

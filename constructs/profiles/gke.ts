@@ -4,21 +4,21 @@ import { Construct } from 'constructs';
 import { Exposure, NetworkPeer } from '../exposure';
 import { ManagedCertificate } from '../imports/managedcertificate-networking.gke.io';
 import { IngressInput, IngressOutput } from '../ingress';
-import { MonitorInput, MonitorOutput, renderPodMonitor } from '../metrics';
+import { MonitorInput, MonitorOutput } from '../metrics';
 import { MiB, formatCpu, formatMemory } from '../quantity';
 import { ResourceSpec } from '../resources';
 import { SecretBackend, SecretBackendResult } from '../secret-store';
 import { PropShape, checkShape } from '../props';
 import { PropIssue } from '../validation';
 import { BackendConfig, FrontendConfig, HealthCheckPolicy, PodMonitoring } from './gke-types';
-import { ICloudProfile, KedaIdentityResult, Placement, ProfileInput, ProfileOutput, SecretBackendInput, foreignScaler, neutralIngress, neutralOutput, PRIVATE_RANGES, yamlBlock,
+import { ICloudProfile, KedaIdentityResult, Placement, ProfileInput, ProfileOutput, SecretBackendInput, foreignScaler, neutralIngress, neutralOutput, nodePlacement, prometheusOperatorMonitor, PrometheusOperatorOptions, PROMETHEUS_OPERATOR_SHAPE, PRIVATE_RANGES, yamlBlock,
   AUTOSCALER_MAX_GRACE_SECONDS,
 } from './profile';
 import { TriggerAuthenticationSpecPodIdentityProvider } from '../imports/triggerauthentication-keda.sh';
 import { ScalerCloud } from '../queue-scaler';
 
 /** Options of the Google GKE profile. */
-export interface GkeProfileOptions {
+export interface GkeProfileOptions extends PrometheusOperatorOptions {
   /**
    * Google service account the pods act as through Workload Identity Federation for GKE.
    * @default - no Google identity (or grant IAM roles to the Kubernetes ServiceAccount principal directly)
@@ -48,7 +48,8 @@ export interface GkeProfileOptions {
   readonly staticIpName?: string;
   /**
    * Scrape metrics with Google Cloud Managed Service for Prometheus
-   * (PodMonitoring objects); `false` writes Prometheus Operator PodMonitors instead.
+   * (PodMonitoring objects); `false` writes Prometheus Operator PodMonitors instead,
+   * for the Prometheus in `prometheusNamespace`.
    * @default true
    */
   readonly managedPrometheus?: boolean;
@@ -126,7 +127,7 @@ const AUTOPILOT = {
 export const GKE_OPTIONS_SHAPE: PropShape = {
   serviceAccount: 'string', autopilot: 'boolean', autopilotBursting: 'boolean',
   secrets: { backend: 'string', projectId: 'string', csiProvider: 'string', clusterSecretStore: 'string' },
-  staticIpName: 'string', managedPrometheus: 'boolean', loadBalancerSourceRanges: 'array',
+  staticIpName: 'string', managedPrometheus: 'boolean', ...PROMETHEUS_OPERATOR_SHAPE, loadBalancerSourceRanges: 'array',
 };
 
 /**
@@ -243,8 +244,7 @@ export class GkeProfile implements ICloudProfile {
 
   public metricsMonitor(scope: Construct, input: MonitorInput): MonitorOutput {
     if (this.options.managedPrometheus === false) {
-      renderPodMonitor(scope, input);
-      return { issues: [], scrapers: [NetworkPeer.namespace('monitoring')] };
+      return prometheusOperatorMonitor(scope, input, this.options);
     }
     // https://cloud.google.com/stackdriver/docs/managed-prometheus/setup-managed: collectors run in gmp-system.
     new PodMonitoring(scope, 'PodMonitoring', {
@@ -375,17 +375,7 @@ export class GkeProfile implements ICloudProfile {
  * kubernetes.io/arch=arm64:NoSchedule and Spot node pools may carry cloud.google.com/gke-spot=true:NoSchedule.
  */
 function placement(p: Placement | undefined): { nodeSelector: Record<string, string>; tolerations: k8s.Toleration[] } {
-  const nodeSelector: Record<string, string> = {};
-  const tolerations: k8s.Toleration[] = [];
-  if (p?.spot) {
-    nodeSelector['cloud.google.com/gke-spot'] = 'true';
-    tolerations.push({ key: 'cloud.google.com/gke-spot', operator: 'Equal', value: 'true', effect: 'NoSchedule' });
-  }
-  if (p?.arch) {
-    nodeSelector['kubernetes.io/arch'] = p.arch;
-    if (p.arch === 'arm64') tolerations.push({ key: 'kubernetes.io/arch', operator: 'Equal', value: 'arm64', effect: 'NoSchedule' });
-  }
-  return { nodeSelector, tolerations };
+  return nodePlacement(p, { spot: { key: 'cloud.google.com/gke-spot', value: 'true' }, spotTainted: true, armTainted: true });
 }
 
 /** Applies Autopilot's resource rules, recording a warning for every value it changes. */

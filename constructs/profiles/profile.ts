@@ -6,7 +6,7 @@ import { Exposure, NetworkPeer } from '../exposure';
 import { LoadBalancerHealthCheck } from '../health';
 import { TriggerAuthenticationSpecPodIdentity } from '../imports/triggerauthentication-keda.sh';
 import { IngressInput, IngressOutput } from '../ingress';
-import { MonitorInput, MonitorOutput } from '../metrics';
+import { MonitorInput, MonitorOutput, renderPodMonitor } from '../metrics';
 import type { ScalerCloud } from '../queue-scaler';
 import { ResourceSpec } from '../resources';
 import { SecretBackendResult, StoreSecretRequest } from '../secret-store';
@@ -253,4 +253,54 @@ export const PROBE_SUCCESS_CODES = '200-399';
 /** An ingress output with nothing cloud-specific, for profiles to extend. */
 export function neutralIngress(): IngressOutput {
   return { issues: [], annotations: {}, serviceAnnotations: {}, allowFrom: [NetworkPeer.cidr('0.0.0.0/0')] };
+}
+
+/** How a cloud labels and taints its node pools, for {@link nodePlacement}. */
+export interface NodeLabels {
+  /** The node label (and value) of spot capacity. */
+  readonly spot: { readonly key: string; readonly value: string };
+  /** Spot nodes carry a NoSchedule taint of the same key and value. */
+  readonly spotTainted: boolean;
+  /** arm64 nodes carry a NoSchedule taint `kubernetes.io/arch=arm64`. */
+  readonly armTainted: boolean;
+}
+
+/** Node selectors and tolerations of a placement: one algorithm, each cloud's labels. */
+export function nodePlacement(p: Placement | undefined, labels: NodeLabels): { nodeSelector: Record<string, string>; tolerations: k8s.Toleration[] } {
+  const nodeSelector: Record<string, string> = {};
+  const tolerations: k8s.Toleration[] = [];
+  if (p?.spot) {
+    nodeSelector[labels.spot.key] = labels.spot.value;
+    if (labels.spotTainted) tolerations.push({ key: labels.spot.key, operator: 'Equal', value: labels.spot.value, effect: 'NoSchedule' });
+  }
+  if (p?.arch) {
+    nodeSelector['kubernetes.io/arch'] = p.arch;
+    if (p.arch === 'arm64' && labels.armTainted) tolerations.push({ key: 'kubernetes.io/arch', operator: 'Equal', value: 'arm64', effect: 'NoSchedule' });
+  }
+  return { nodeSelector, tolerations };
+}
+
+/** Where a self-run Prometheus Operator is, for the profiles that can scrape through one. */
+export interface PrometheusOperatorOptions {
+  /**
+   * Namespace of the Prometheus (Operator) that scrapes PodMonitors; the
+   * NetworkPolicy admits it to metrics ports.
+   * @default 'monitoring'
+   */
+  readonly prometheusNamespace?: string;
+  /**
+   * Helm release name of kube-prometheus-stack: its Prometheus only reads PodMonitors
+   * labelled `release: <name>` unless `podMonitorSelectorNilUsesHelmValues` is false.
+   * @default - no release label
+   */
+  readonly prometheusRelease?: string;
+}
+
+/** The shape of {@link PrometheusOperatorOptions}, for the profiles' option shapes. */
+export const PROMETHEUS_OPERATOR_SHAPE: PropShape = { prometheusNamespace: 'string', prometheusRelease: 'string' };
+
+/** Scraping through a Prometheus Operator: a PodMonitor, and its Prometheus admitted to the metrics port. */
+export function prometheusOperatorMonitor(scope: Construct, input: MonitorInput, options: PrometheusOperatorOptions): MonitorOutput {
+  renderPodMonitor(scope, input, undefined, options.prometheusRelease === undefined ? {} : { release: options.prometheusRelease });
+  return { issues: [], scrapers: [NetworkPeer.namespace(options.prometheusNamespace ?? 'monitoring')] };
 }
