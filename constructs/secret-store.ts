@@ -66,6 +66,94 @@ export interface SecretBackendResult {
   readonly config?: SecretBackendConfig;
 }
 
+/** The options every cloud's `secrets` shares. */
+export interface SecretManagerOptions {
+  /** Secrets Store CSI driver or External Secrets Operator. */
+  readonly backend: SecretBackend;
+  /**
+   * External Secrets only: an existing ClusterSecretStore to use instead of a SecretStore per service.
+   * @default - a SecretStore per service, authenticated with the service's workload identity
+   */
+  readonly clusterSecretStore?: string;
+}
+
+/** The CSI driver settings of a cloud's secret manager. */
+export interface CsiProviderConfig {
+  /** The CSI driver's provider plugin. */
+  readonly provider: string;
+  /** The provider's parameters, in its own format. */
+  readonly parameters: Record<string, string>;
+  /** The CSI driver name, when not the default. */
+  readonly driver?: string;
+}
+
+/** The External Secrets provider of a per-service SecretStore. */
+export interface StoreProviderConfig {
+  readonly provider: SecretStoreSpecProvider;
+  /** The provider's key for a secret name, when it differs from the name. */
+  readonly remoteKey?: (remote: string) => string;
+}
+
+/**
+ * What one cloud's secret manager adds to the algorithm every profile shares
+ * ({@link secretBackendOf}): its option and name rules, its CSI provider, and
+ * how a per-service SecretStore authenticates.
+ */
+export interface SecretManagerRules<O extends SecretManagerOptions> {
+  /** The profile's `secrets` option. */
+  readonly options: O | undefined;
+  /** The secret manager's name, for messages (e.g. `Azure Key Vault`). */
+  readonly manager: string;
+  /** A profile call with `secrets` set, for the message when it is missing. */
+  readonly example: string;
+  /** Problems of the options themselves (a region, a project, a vault name). */
+  checkOptions(options: O, issues: PropIssue[]): void;
+  /** Why a name is not one of this secret manager's secret names; undefined when it is. */
+  nameProblem(remote: string): { readonly rule: string; readonly fix: string } | undefined;
+  /** The CSI driver's provider and parameters. */
+  csiDriver(options: O, input: SecretBackendRequests, issues: PropIssue[]): CsiProviderConfig;
+  /** Why a per-service SecretStore could not authenticate as the service; undefined when it can. */
+  storeIdentityProblem(options: O, input: SecretBackendRequests): PropIssue | undefined;
+  /** The provider block of a per-service SecretStore. */
+  storeProvider(options: O, input: SecretBackendRequests, issues: PropIssue[]): StoreProviderConfig;
+}
+
+/** The secrets a workload asks for, and the ServiceAccount that fetches them. */
+export interface SecretBackendRequests {
+  readonly serviceAccountName: string;
+  readonly requests: readonly StoreSecretRequest[];
+}
+
+/**
+ * The secret backend of a profile: the options are set, every name is the
+ * manager's, then the CSI driver's provider, a ClusterSecretStore, or a
+ * SecretStore per service that authenticates as the service.
+ */
+export function secretBackendOf<O extends SecretManagerOptions>(input: SecretBackendRequests, rules: SecretManagerRules<O>): SecretBackendResult {
+  const opts = rules.options;
+  if (!opts) {
+    return { issues: [{ prop: 'profile.secrets', rule: `must be set to fetch secrets from ${rules.manager}`, received: undefined, fix: `Pass ${rules.example}.` }] };
+  }
+  const issues: PropIssue[] = [];
+  rules.checkOptions(opts, issues);
+  for (const r of input.requests) {
+    const problem = rules.nameProblem(r.remote);
+    if (problem) issues.push({ prop: r.prop, rule: problem.rule, received: r.remote, fix: problem.fix });
+  }
+  if (opts.backend === SecretBackend.CSI_DRIVER) {
+    return { issues, config: { backend: SecretBackend.CSI_DRIVER, ...rules.csiDriver(opts, input, issues) } };
+  }
+  if (opts.backend !== SecretBackend.EXTERNAL_SECRETS) {
+    return { issues: [...issues, { prop: 'profile.secrets.backend', rule: 'must be a SecretBackend', received: opts.backend, fix: 'Use SecretBackend.CSI_DRIVER or SecretBackend.EXTERNAL_SECRETS.' }] };
+  }
+  if (opts.clusterSecretStore !== undefined) {
+    return { issues, config: { backend: SecretBackend.EXTERNAL_SECRETS, clusterSecretStore: opts.clusterSecretStore } };
+  }
+  const identity = rules.storeIdentityProblem(opts, input);
+  if (identity) issues.push(identity);
+  return { issues, config: { backend: SecretBackend.EXTERNAL_SECRETS, ...rules.storeProvider(opts, input, issues) } };
+}
+
 /** What rendering store secrets adds to the pod. */
 export interface StoreSecretsBinding {
   readonly env: k8s.EnvVar[];

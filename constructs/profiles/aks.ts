@@ -7,7 +7,7 @@ import { MonitorInput, MonitorOutput, renderPodMonitor } from '../metrics';
 import { SecretStoreSpecProviderAzurekvAuthType } from '../imports/secretstore-external-secrets.io';
 import { TriggerAuthenticationSpecPodIdentityProvider } from '../imports/triggerauthentication-keda.sh';
 import { ScalerCloud } from '../queue-scaler';
-import { SecretBackend, SecretBackendResult } from '../secret-store';
+import { SecretBackend, SecretBackendResult, secretBackendOf } from '../secret-store';
 import { PropShape, checkShape } from '../props';
 import { PropIssue } from '../validation';
 import {
@@ -287,58 +287,48 @@ export class AksProfile implements ICloudProfile {
   }
 
   public secretBackend(input: SecretBackendInput): SecretBackendResult {
-    const opts = this.options.secrets;
-    if (!opts) {
-      return { issues: [{ prop: 'profile.secrets', rule: 'must be set to fetch secrets from Azure Key Vault', received: undefined, fix: 'Pass CloudProfile.aks({ secrets: { backend: SecretBackend.CSI_DRIVER, keyVaultName: \'acme-prod-kv\' } }).' }] };
-    }
-    const issues: PropIssue[] = [];
-    if (typeof opts.keyVaultName !== 'string' || !KEY_VAULT.test(opts.keyVaultName)) {
-      issues.push({
-        prop: 'profile.secrets.keyVaultName', rule: 'must be a Key Vault name: 3-24 letters, digits and single hyphens, starting with a letter',
-        received: opts.keyVaultName, fix: 'Use the name `az keyvault list` shows, e.g. \'acme-prod-kv\'.',
-      });
-    }
-    for (const r of input.requests) {
-      if (!KV_OBJECT.test(r.remote)) {
-        issues.push({ prop: r.prop, rule: 'must be a Key Vault secret name (1-127 letters, digits and hyphens)', received: r.remote, fix: 'Key Vault names cannot contain \'/\' or \'_\'; use hyphens.' });
-      }
-    }
     const { clientId, tenantId } = this.options;
-    if (opts.backend === SecretBackend.CSI_DRIVER) {
-      if (clientId === undefined || tenantId === undefined) {
-        issues.push({ prop: 'profile.clientId', rule: 'and profile.tenantId are needed: the Key Vault provider authenticates with the workload identity', received: clientId, fix: 'Set profile.clientId and profile.tenantId.' });
-      }
-      // Key Vault provider parameters: https://learn.microsoft.com/azure/aks/csi-secrets-store-identity-access
-      const objects = ['array:', ...input.requests.flatMap((r) => ['  - |', `    objectName: ${r.remote}`, '    objectType: secret', `    objectAlias: ${r.alias}`])].join('\n') + '\n';
-      return {
-        issues,
-        config: {
-          backend: SecretBackend.CSI_DRIVER,
+    return secretBackendOf(input, {
+      options: this.options.secrets,
+      manager: 'Azure Key Vault',
+      example: 'CloudProfile.aks({ secrets: { backend: SecretBackend.CSI_DRIVER, keyVaultName: \'acme-prod-kv\' } })',
+      checkOptions: (opts, issues) => {
+        if (typeof opts.keyVaultName !== 'string' || !KEY_VAULT.test(opts.keyVaultName)) {
+          issues.push({
+            prop: 'profile.secrets.keyVaultName', rule: 'must be a Key Vault name: 3-24 letters, digits and single hyphens, starting with a letter',
+            received: opts.keyVaultName, fix: 'Use the name `az keyvault list` shows, e.g. \'acme-prod-kv\'.',
+          });
+        }
+      },
+      nameProblem: (remote) => (KV_OBJECT.test(remote) ? undefined
+        : { rule: 'must be a Key Vault secret name (1-127 letters, digits and hyphens)', fix: 'Key Vault names cannot contain \'/\' or \'_\'; use hyphens.' }),
+      csiDriver: (opts, req, issues) => {
+        if (clientId === undefined || tenantId === undefined) {
+          issues.push({ prop: 'profile.clientId', rule: 'and profile.tenantId are needed: the Key Vault provider authenticates with the workload identity', received: clientId, fix: 'Set profile.clientId and profile.tenantId.' });
+        }
+        // Key Vault provider parameters: https://learn.microsoft.com/azure/aks/csi-secrets-store-identity-access
+        const objects = ['array:', ...req.requests.flatMap((r) => ['  - |', `    objectName: ${r.remote}`, '    objectType: secret', `    objectAlias: ${r.alias}`])].join('\n') + '\n';
+        return {
           provider: 'azure',
           parameters: { usePodIdentity: 'false', clientID: clientId ?? '', keyvaultName: opts.keyVaultName, tenantId: tenantId ?? '', objects },
-        },
-      };
-    }
-    if (opts.clusterSecretStore !== undefined) {
-      return { issues, config: { backend: SecretBackend.EXTERNAL_SECRETS, clusterSecretStore: opts.clusterSecretStore } };
-    }
-    if (clientId === undefined) {
-      issues.push({ prop: 'profile.clientId', rule: 'is needed: a per-service SecretStore authenticates with the service\'s workload identity', received: undefined, fix: 'Set profile.clientId, or name a ClusterSecretStore in profile.secrets.' });
-    }
-    return {
-      issues,
-      config: {
-        backend: SecretBackend.EXTERNAL_SECRETS,
+        };
+      },
+      storeIdentityProblem: () => (clientId === undefined ? {
+        prop: 'profile.clientId', rule: 'is needed: a per-service SecretStore authenticates with the service\'s workload identity', received: undefined,
+        fix: 'Set profile.clientId, or name a ClusterSecretStore in profile.secrets.',
+      } : undefined),
+      storeProvider: (opts, req) => ({
         provider: {
           azurekv: {
             authType: SecretStoreSpecProviderAzurekvAuthType.WORKLOAD_IDENTITY,
             vaultUrl: `https://${opts.keyVaultName}.vault.azure.net`,
-            serviceAccountRef: { name: input.serviceAccountName },
+            serviceAccountRef: { name: req.serviceAccountName },
           },
         },
-      },
-    };
+      }),
+    });
   }
+
 }
 
 /**

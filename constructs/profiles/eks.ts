@@ -7,7 +7,7 @@ import { MonitorInput, MonitorOutput } from '../metrics';
 import { SecretStoreSpecProviderAwsService } from '../imports/secretstore-external-secrets.io';
 import { TriggerAuthenticationSpecPodIdentityIdentityOwner, TriggerAuthenticationSpecPodIdentityProvider } from '../imports/triggerauthentication-keda.sh';
 import { ScalerCloud } from '../queue-scaler';
-import { SecretBackend, SecretBackendResult } from '../secret-store';
+import { SecretBackend, SecretBackendResult, secretBackendOf } from '../secret-store';
 import { PropShape, checkShape } from '../props';
 import { PropIssue } from '../validation';
 import {
@@ -197,66 +197,60 @@ export class EksProfile implements ICloudProfile {
   }
 
   public secretBackend(input: SecretBackendInput): SecretBackendResult {
-    const opts = this.options.secrets;
-    const issues: PropIssue[] = [];
-    if (!opts) {
-      return { issues: [{ prop: 'profile.secrets', rule: 'must be set to fetch secrets from AWS', received: undefined, fix: 'Pass CloudProfile.eks({ secrets: { backend: SecretBackend.CSI_DRIVER, region: \'eu-west-1\' } }).' }] };
-    }
-    if (typeof opts.region !== 'string' || !REGION.test(opts.region)) {
-      issues.push({ prop: 'profile.secrets.region', rule: 'must be an AWS region code', received: opts.region, fix: 'Use e.g. \'eu-west-1\'.' });
-    }
-    for (const r of input.requests) {
-      const ssm = r.remote.startsWith(SSM_PREFIX);
-      const name = ssm ? r.remote.slice(SSM_PREFIX.length) : r.remote;
-      if (!(ssm ? SSM_NAME : SM_NAME).test(name)) {
-        issues.push({
-          prop: r.prop, rule: ssm ? 'must be an SSM parameter name ([a-zA-Z0-9_.-/])' : 'must be a Secrets Manager name (1-512 of [A-Za-z0-9/_+=.@-])',
-          received: r.remote, fix: 'Use the name as the AWS console shows it; prefix Parameter Store names with \'ssm:\'.',
-        });
-      }
-    }
     const podIdentity = this.options.identity === 'pod-identity';
-    if (opts.backend === SecretBackend.CSI_DRIVER) {
-      // ASCP parameters: https://docs.aws.amazon.com/secretsmanager/latest/userguide/ascp-examples.html
-      const objects = input.requests.map((r) => {
-        const ssm = r.remote.startsWith(SSM_PREFIX);
-        return { objectName: ssm ? r.remote.slice(SSM_PREFIX.length) : r.remote, objectType: ssm ? 'ssmparameter' : 'secretsmanager', objectAlias: r.alias };
-      });
-      const parameters: Record<string, string> = { region: opts.region, objects: yamlBlock(objects) };
-      if (podIdentity) parameters.usePodIdentity = 'true';
-      return { issues, config: { backend: SecretBackend.CSI_DRIVER, provider: 'aws', parameters } };
-    }
-    if (opts.backend !== SecretBackend.EXTERNAL_SECRETS) {
-      return { issues: [...issues, { prop: 'profile.secrets.backend', rule: 'must be a SecretBackend', received: opts.backend, fix: 'Use SecretBackend.CSI_DRIVER or SecretBackend.EXTERNAL_SECRETS.' }] };
-    }
-    if (opts.clusterSecretStore !== undefined) {
-      return { issues, config: { backend: SecretBackend.EXTERNAL_SECRETS, clusterSecretStore: opts.clusterSecretStore } };
-    }
-    const ssmCount = input.requests.filter((r) => r.remote.startsWith(SSM_PREFIX)).length;
-    if (ssmCount > 0 && ssmCount < input.requests.length) {
-      issues.push({ prop: 'secrets', rule: 'must all come from one AWS service when External Secrets uses a SecretStore per service', received: input.requests.map((r) => r.remote), fix: 'Keep them all in Secrets Manager or all in Parameter Store, or set profile.secrets.clusterSecretStore.' });
-    }
-    if (podIdentity || this.options.roleArn === undefined) {
-      issues.push({
+    const remoteKey = (remote: string) => remote.startsWith(SSM_PREFIX) ? remote.slice(SSM_PREFIX.length) : remote;
+    return secretBackendOf(input, {
+      options: this.options.secrets,
+      manager: 'AWS',
+      example: 'CloudProfile.eks({ secrets: { backend: SecretBackend.CSI_DRIVER, region: \'eu-west-1\' } })',
+      checkOptions: (opts, issues) => {
+        if (typeof opts.region !== 'string' || !REGION.test(opts.region)) {
+          issues.push({ prop: 'profile.secrets.region', rule: 'must be an AWS region code', received: opts.region, fix: 'Use e.g. \'eu-west-1\'.' });
+        }
+      },
+      nameProblem: (remote) => {
+        const ssm = remote.startsWith(SSM_PREFIX);
+        if ((ssm ? SSM_NAME : SM_NAME).test(remoteKey(remote))) return undefined;
+        return {
+          rule: ssm ? 'must be an SSM parameter name ([a-zA-Z0-9_.-/])' : 'must be a Secrets Manager name (1-512 of [A-Za-z0-9/_+=.@-])',
+          fix: 'Use the name as the AWS console shows it; prefix Parameter Store names with \'ssm:\'.',
+        };
+      },
+      csiDriver: (opts, req) => {
+        // ASCP parameters: https://docs.aws.amazon.com/secretsmanager/latest/userguide/ascp-examples.html
+        const objects = req.requests.map((r) => ({
+          objectName: remoteKey(r.remote), objectType: r.remote.startsWith(SSM_PREFIX) ? 'ssmparameter' : 'secretsmanager', objectAlias: r.alias,
+        }));
+        const parameters: Record<string, string> = { region: opts.region, objects: yamlBlock(objects) };
+        if (podIdentity) parameters.usePodIdentity = 'true';
+        return { provider: 'aws', parameters };
+      },
+      storeIdentityProblem: () => (podIdentity || this.options.roleArn === undefined ? {
         prop: 'profile.secrets.clusterSecretStore', rule: 'is needed: a per-service SecretStore authenticates with the service\'s IRSA role', received: undefined,
         fix: 'Set profile.roleArn with identity \'irsa\', or name a ClusterSecretStore.',
-      });
-    }
-    return {
-      issues,
-      config: {
-        backend: SecretBackend.EXTERNAL_SECRETS,
-        provider: {
-          aws: {
-            service: ssmCount > 0 ? SecretStoreSpecProviderAwsService.PARAMETER_STORE : SecretStoreSpecProviderAwsService.SECRETS_MANAGER,
-            region: opts.region,
-            auth: { jwt: { serviceAccountRef: { name: input.serviceAccountName } } },
+      } : undefined),
+      storeProvider: (opts, req, issues) => {
+        const ssmCount = req.requests.filter((r) => r.remote.startsWith(SSM_PREFIX)).length;
+        if (ssmCount > 0 && ssmCount < req.requests.length) {
+          issues.push({
+            prop: 'secrets', rule: 'must all come from one AWS service when External Secrets uses a SecretStore per service', received: req.requests.map((r) => r.remote),
+            fix: 'Keep them all in Secrets Manager or all in Parameter Store, or set profile.secrets.clusterSecretStore.',
+          });
+        }
+        return {
+          provider: {
+            aws: {
+              service: ssmCount > 0 ? SecretStoreSpecProviderAwsService.PARAMETER_STORE : SecretStoreSpecProviderAwsService.SECRETS_MANAGER,
+              region: opts.region,
+              auth: { jwt: { serviceAccountRef: { name: req.serviceAccountName } } },
+            },
           },
-        },
-        remoteKey: (remote) => remote.startsWith(SSM_PREFIX) ? remote.slice(SSM_PREFIX.length) : remote,
+          remoteKey,
+        };
       },
-    };
+    });
   }
+
 
   public ingress(_scope: Construct, input: IngressInput): IngressOutput {
     const out = neutralIngress();

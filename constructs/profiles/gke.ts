@@ -7,7 +7,7 @@ import { IngressInput, IngressOutput } from '../ingress';
 import { MonitorInput, MonitorOutput } from '../metrics';
 import { MiB, formatCpu, formatMemory } from '../quantity';
 import { ResourceSpec } from '../resources';
-import { SecretBackend, SecretBackendResult } from '../secret-store';
+import { SecretBackend, SecretBackendResult, secretBackendOf } from '../secret-store';
 import { PropShape, checkShape } from '../props';
 import { PropIssue } from '../validation';
 import { BackendConfig, FrontendConfig, HealthCheckPolicy, PodMonitoring } from './gke-types';
@@ -319,54 +319,40 @@ export class GkeProfile implements ICloudProfile {
   }
 
   public secretBackend(input: SecretBackendInput): SecretBackendResult {
-    const opts = this.options.secrets;
-    if (!opts) {
-      return { issues: [{ prop: 'profile.secrets', rule: 'must be set to fetch secrets from Google Secret Manager', received: undefined, fix: 'Pass CloudProfile.gke({ secrets: { backend: SecretBackend.CSI_DRIVER, projectId: \'acme-prod\' } }).' }] };
-    }
-    const issues: PropIssue[] = [];
-    if (typeof opts.projectId !== 'string' || !PROJECT_ID.test(opts.projectId)) {
-      issues.push({ prop: 'profile.secrets.projectId', rule: 'must be a Google Cloud project ID (6-30 lowercase letters, digits and hyphens)', received: opts.projectId, fix: 'Use the ID `gcloud projects list` shows, not the project name.' });
-    }
-    for (const r of input.requests) {
-      if (!SECRET_ID.test(r.remote)) {
-        issues.push({ prop: r.prop, rule: 'must be a Secret Manager secret ID ([A-Za-z0-9_-], up to 255)', received: r.remote, fix: 'Use the secret\'s ID, not its full resource name.' });
-      }
-    }
-    if (opts.backend === SecretBackend.CSI_DRIVER) {
-      const provider = opts.csiProvider ?? 'gcp';
-      if (provider === 'gke' && input.requests.some((r) => r.env !== undefined)) {
-        issues.push({
-          prop: 'profile.secrets.csiProvider', rule: 'must be \'gcp\' for env vars: the GKE Secret Manager add-on mounts files and cannot sync a Secret', received: provider,
-          fix: 'Use SecretFile.fromStore for these secrets, or csiProvider \'gcp\', or External Secrets.',
-        });
-      }
-      // github.com/GoogleCloudPlatform/secrets-store-csi-driver-provider-gcp (README): `secrets` lists resourceName and path.
-      const secrets = input.requests.map((r) => ({ resourceName: `projects/${opts.projectId}/secrets/${r.remote}/versions/latest`, path: r.alias }));
-      return {
-        issues,
-        config: {
-          backend: SecretBackend.CSI_DRIVER,
-          provider,
-          parameters: { secrets: yamlBlock(secrets) },
-          // The managed add-on registers its own driver name.
-          driver: provider === 'gke' ? 'secrets-store-gke.csi.k8s.io' : undefined,
-        },
-      };
-    }
-    if (opts.clusterSecretStore !== undefined) {
-      return { issues, config: { backend: SecretBackend.EXTERNAL_SECRETS, clusterSecretStore: opts.clusterSecretStore } };
-    }
-    if (this.options.serviceAccount === undefined) {
-      issues.push({ prop: 'profile.serviceAccount', rule: 'is needed: a per-service SecretStore authenticates as the service through Workload Identity', received: undefined, fix: 'Set profile.serviceAccount, or name a ClusterSecretStore in profile.secrets.' });
-    }
-    return {
-      issues,
-      config: {
-        backend: SecretBackend.EXTERNAL_SECRETS,
-        provider: { gcpsm: { projectId: opts.projectId, auth: { workloadIdentity: { serviceAccountRef: { name: input.serviceAccountName } } } } },
+    return secretBackendOf(input, {
+      options: this.options.secrets,
+      manager: 'Google Secret Manager',
+      example: 'CloudProfile.gke({ secrets: { backend: SecretBackend.CSI_DRIVER, projectId: \'acme-prod\' } })',
+      checkOptions: (opts, issues) => {
+        if (typeof opts.projectId !== 'string' || !PROJECT_ID.test(opts.projectId)) {
+          issues.push({ prop: 'profile.secrets.projectId', rule: 'must be a Google Cloud project ID (6-30 lowercase letters, digits and hyphens)', received: opts.projectId, fix: 'Use the ID `gcloud projects list` shows, not the project name.' });
+        }
       },
-    };
+      nameProblem: (remote) => (SECRET_ID.test(remote) ? undefined
+        : { rule: 'must be a Secret Manager secret ID ([A-Za-z0-9_-], up to 255)', fix: 'Use the secret\'s ID, not its full resource name.' }),
+      csiDriver: (opts, req, issues) => {
+        const provider = opts.csiProvider ?? 'gcp';
+        if (provider === 'gke' && req.requests.some((r) => r.env !== undefined)) {
+          issues.push({
+            prop: 'profile.secrets.csiProvider', rule: 'must be \'gcp\' for env vars: the GKE Secret Manager add-on mounts files and cannot sync a Secret', received: provider,
+            fix: 'Use SecretFile.fromStore for these secrets, or csiProvider \'gcp\', or External Secrets.',
+          });
+        }
+        // github.com/GoogleCloudPlatform/secrets-store-csi-driver-provider-gcp (README): `secrets` lists resourceName and path.
+        const secrets = req.requests.map((r) => ({ resourceName: `projects/${opts.projectId}/secrets/${r.remote}/versions/latest`, path: r.alias }));
+        // The managed add-on registers its own driver name.
+        return { provider, parameters: { secrets: yamlBlock(secrets) }, driver: provider === 'gke' ? 'secrets-store-gke.csi.k8s.io' : undefined };
+      },
+      storeIdentityProblem: () => (this.options.serviceAccount === undefined ? {
+        prop: 'profile.serviceAccount', rule: 'is needed: a per-service SecretStore authenticates as the service through Workload Identity', received: undefined,
+        fix: 'Set profile.serviceAccount, or name a ClusterSecretStore in profile.secrets.',
+      } : undefined),
+      storeProvider: (opts, req) => ({
+        provider: { gcpsm: { projectId: opts.projectId, auth: { workloadIdentity: { serviceAccountRef: { name: req.serviceAccountName } } } } },
+      }),
+    });
   }
+
 }
 
 /**
