@@ -47,32 +47,36 @@ export interface GatewayRef {
   readonly sectionName?: string;
 }
 
-/** Kinds of certificate reference. */
-export type TlsKind = 'acm' | 'google-managed' | 'gcp-pre-shared' | 'key-vault' | 'app-gateway' | 'secret';
+/**
+ * Kinds of certificate reference: `acm`, `google-managed`, `gcp-pre-shared`,
+ * `key-vault`, `app-gateway` and `secret` here; a profile may define its own
+ * and read them from {@link TlsCertificate.of}.
+ */
+export type TlsKind = string;
 
 /** A TLS certificate, named the way the cloud's load balancer finds it. */
 export class TlsCertificate {
-  /** An AWS Certificate Manager certificate, by ARN (EKS, ALB). */
+  /** An AWS Certificate Manager certificate, by ARN (for the ALB). */
   public static acm(arn: string): TlsCertificate {
     return new TlsCertificate('acm', arn);
   }
 
-  /** A Google-managed certificate for the host, created as a ManagedCertificate (GKE, external). */
+  /** A Google-managed certificate for the host, created as a ManagedCertificate (external Google load balancers). */
   public static googleManaged(): TlsCertificate {
     return new TlsCertificate('google-managed', '');
   }
 
-  /** A Google Cloud SSL certificate resource uploaded beforehand (GKE). */
+  /** A Google Cloud SSL certificate resource uploaded beforehand. */
   public static gcpPreShared(name: string): TlsCertificate {
     return new TlsCertificate('gcp-pre-shared', name);
   }
 
-  /** A Key Vault certificate, by URI (AKS application routing). */
+  /** A Key Vault certificate, by URI (for the application routing add-on). */
   public static keyVault(uri: string): TlsCertificate {
     return new TlsCertificate('key-vault', uri);
   }
 
-  /** A certificate installed on the Application Gateway (AKS, AGIC). */
+  /** A certificate installed on the Application Gateway (for AGIC). */
   public static appGateway(name: string): TlsCertificate {
     return new TlsCertificate('app-gateway', name);
   }
@@ -80,6 +84,14 @@ export class TlsCertificate {
   /** A Kubernetes TLS Secret in the namespace (e.g. from cert-manager); works with every Ingress controller. */
   public static kubernetesSecret(secretName: string): TlsCertificate {
     return new TlsCertificate('secret', secretName);
+  }
+
+  /**
+   * A certificate reference of a kind a profile defines; the profile of the
+   * service reads `kind` and `ref`, and refuses kinds it does not know.
+   */
+  public static of(kind: TlsKind, ref: string): TlsCertificate {
+    return new TlsCertificate(kind, ref);
   }
 
   private constructor(

@@ -13,6 +13,7 @@ import { networkPolicySpec } from './network-policy';
 import { AppRuntime, IPythonApp, registerPod, sharedObjectsOf, workloadMetrics } from './app-pod';
 import { APP_CONTAINER, ContainerDescription, PYTHON_RUNTIME_ENV, PodSetup, buildPodTemplate, resolvePodSetup, sleepPreStopPatch, writablePaths } from './pod';
 import { ICloudProfile, ProfileOutput, TRUSTED_SUBJECTS_ANNOTATION, WorkloadIdentity } from './profiles/profile';
+import { profileFix } from './profiles';
 import { cpuBasisMillis, resolveResources } from './resources';
 import { AutoscalingProps, cpuAutoscaler, disruptionBudget, hpaOwnsReplicasAnnotation, resolveScaling } from './scaling';
 import { PythonServer } from './server';
@@ -98,7 +99,7 @@ export interface IdentityBinding extends WorkloadIdentity {
   readonly subject: string;
   /**
    * Other subjects the identity must trust too: KEDA's operator, when a worker's
-   * scaler reads a cloud queue as the workload (EKS `identityOwner: workload`, AKS `azure-workload`).
+   * scaler reads a cloud queue as the workload (AWS `identityOwner: workload`, `azure-workload`).
    */
   readonly alsoTrustedSubjects: string[];
 }
@@ -126,7 +127,9 @@ const REQUIRED = {
   image: 'Pass the image you built, e.g. \'ghcr.io/acme/orders-api:1.4.2\'.',
   server: 'Pass e.g. PythonServer.gunicornUvicorn({ app: \'orders.main:app\' }).',
   health: 'Pass e.g. { readiness: \'/readyz\', liveness: \'/livez\' }.',
-  profile: 'Pass CloudProfile.eks(), CloudProfile.gke() or CloudProfile.aks().',
+  get profile() {
+    return profileFix();
+  },
 };
 
 /**
@@ -466,7 +469,7 @@ export class PythonMicroservice extends Construct implements IPythonApp {
   }
 
   /**
-   * Everything a cloud-side identity binding needs (EKS Pod Identity association,
+   * Everything a cloud-side identity binding needs (AWS Pod Identity association,
    * IRSA trust policy, GCP IAM binding, Azure federated credential), or undefined
    * without an identity.
    */

@@ -1,16 +1,24 @@
 import { ENV_NAME } from './names';
 import { PropIssue } from './validation';
 
-/** Which cloud's identity a KEDA scaler authenticates with. */
-export type ScalerCloud = 'aws' | 'gcp' | 'azure';
+/** The cloud identity a KEDA scaler authenticates with, and the service it reads. */
+export interface ScalerIdentity {
+  /**
+   * KEDA's pod identity family the scaler needs (`aws`, `gcp`, `azure`); the
+   * profile of the workload says whether it can provide it.
+   */
+  readonly provider: string;
+  /** The queue service, for messages, e.g. `SQS`. */
+  readonly service: string;
+}
 
 /** A KEDA trigger, resolved. */
 export interface ScalerTrigger {
   /** KEDA scaler type, e.g. `redis`, `aws-sqs-queue`. */
   readonly type: string;
   readonly metadata: Record<string, string>;
-  /** The cloud whose workload identity the scaler needs (through a TriggerAuthentication). */
-  readonly identity?: ScalerCloud;
+  /** The cloud identity the scaler needs (through a TriggerAuthentication). */
+  readonly identity?: ScalerIdentity;
   readonly issues: PropIssue[];
   /** Notes for the user, e.g. a deprecated scaler. */
   readonly warnings?: string[];
@@ -71,7 +79,7 @@ export abstract class QueueScaler {
     });
   }
 
-  /** An Amazon SQS queue, read with the worker's AWS identity (EKS). */
+  /** An Amazon SQS queue, read with the worker's AWS identity. */
   public static sqs(options: QueueTargetOptions & { readonly queueUrl: string }): QueueScaler {
     return new Fixed((issues) => {
       const m = /^https:\/\/sqs\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?\/\d{12}\/[A-Za-z0-9_-]{1,80}(\.fifo)?$/.exec(options.queueUrl ?? '');
@@ -79,13 +87,13 @@ export abstract class QueueScaler {
       return {
         type: 'aws-sqs-queue',
         metadata: { queueURL: options.queueUrl, awsRegion: m?.[1] ?? '', queueLength: checkTarget(options.messagesPerReplica ?? 10, issues) },
-        identity: 'aws',
+        identity: { provider: 'aws', service: 'SQS' },
       };
     });
   }
 
   /**
-   * A Google Pub/Sub subscription, read with KEDA's Google identity (GKE). KEDA's
+   * A Google Pub/Sub subscription, read with KEDA's Google identity. KEDA's
    * `gcp-pubsub` scaler is deprecated since KEDA 2.18 in favour of its Prometheus
    * scaler against Google Cloud Monitoring's PromQL endpoint; it still works, and
    * the synth says so. KEDA's Google service account needs `roles/monitoring.viewer`
@@ -111,13 +119,13 @@ export abstract class QueueScaler {
       return {
         type: 'gcp-pubsub',
         metadata: { subscriptionName, mode: 'SubscriptionSize', value: checkTarget(options.messagesPerReplica ?? 10, issues) },
-        identity: 'gcp',
+        identity: { provider: 'gcp', service: 'Pub/Sub' },
         warnings: ['KEDA deprecates the gcp-pubsub scaler since 2.18 (its Prometheus scaler against Google Cloud Monitoring\'s PromQL endpoint replaces it); it still works today.'],
       };
     });
   }
 
-  /** An Azure Service Bus queue, read with the worker's Azure identity (AKS). */
+  /** An Azure Service Bus queue, read with the worker's Azure identity. */
   public static serviceBus(options: QueueTargetOptions & { readonly namespace: string; readonly queueName: string }): QueueScaler {
     return new Fixed((issues) => {
       if (typeof options.namespace !== 'string' || !/^[a-zA-Z][a-zA-Z0-9-]{4,48}[a-zA-Z0-9]$/.test(options.namespace)) {
@@ -126,8 +134,26 @@ export abstract class QueueScaler {
       return {
         type: 'azure-servicebus',
         metadata: { namespace: options.namespace, queueName: options.queueName, messageCount: checkTarget(options.messagesPerReplica ?? 10, issues) },
-        identity: 'azure',
+        identity: { provider: 'azure', service: 'Service Bus' },
       };
+    });
+  }
+
+  /**
+   * Any KEDA scaler, by its type and metadata (https://keda.sh/docs/latest/scalers/),
+   * e.g. Kafka or NATS JetStream; `identity` when it reads a cloud service with
+   * the workload's cloud identity. Secrets belong in env vars the metadata names
+   * (`...FromEnv`), not in the metadata.
+   */
+  public static keda(type: string, metadata: Record<string, string>, identity?: ScalerIdentity): QueueScaler {
+    return new Fixed((issues) => {
+      if (typeof type !== 'string' || !/^[a-z0-9][a-z0-9-]*$/.test(type)) {
+        issues.push({ prop: 'autoscaling.queue.type', rule: 'must be a KEDA scaler type (lowercase letters, digits, hyphens)', received: type, fix: 'Use the type as KEDA\'s scaler page names it, e.g. \'kafka\'.' });
+      }
+      for (const [key, value] of Object.entries(metadata ?? {})) {
+        if (typeof value !== 'string') issues.push({ prop: `autoscaling.queue.metadata.${key}`, rule: 'must be a string (KEDA reads every metadata value as text)', received: value, fix: `Quote it: '${String(value)}'.` });
+      }
+      return { type, metadata: { ...metadata }, identity };
     });
   }
 

@@ -14,6 +14,7 @@ import { TriggerAuthentication } from './imports/triggerauthentication-keda.sh';
 import { nameIssue } from './names';
 import { APP_CONTAINER, ContainerDescription, PodExtrasProps } from './pod';
 import { ICloudProfile, Placement } from './profiles/profile';
+import { profileFix } from './profiles';
 import { QueueScaler } from './queue-scaler';
 import { ResourcesProps, cpuBasisMillis } from './resources';
 import { AutoscalingProps, ResolvedScaling, cpuAutoscaler, disruptionBudget, hpaOwnsReplicasAnnotation, resolveScaling } from './scaling';
@@ -307,7 +308,7 @@ export class PythonWorker extends Construct implements IPythonApp {
     }
     const required = {
       image: 'Pass the image the process runs, e.g. \'ghcr.io/acme/loadgenerator:1.0.0\', or pass app to share a web service\'s.',
-      profile: 'Pass CloudProfile.eks(), CloudProfile.gke() or CloudProfile.aks().',
+      profile: profileFix(),
     };
     checkWorkloadProps(this.name, { ...props, image: props.image!, profile: props.profile! }, required, issues);
     return standaloneRuntime(this, this.name, {

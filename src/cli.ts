@@ -2,7 +2,7 @@
 /**
  * The command line:
  *
- *   npx pyservice-k8s init [--cloud eks|gke|aks] [--name <npm name>] [--library <version spec>]
+ *   npx pyservice-k8s init [--cloud <cloud>] [--name <npm name>] [--library <version spec>]
  *     writes a working cdk8s app into the current folder; it never overwrites a
  *     file: when any of the files exists, it writes none.
  *   npx pyservice-k8s synth [cdk8s synth options]
@@ -59,7 +59,7 @@ function init(rest: readonly string[], cwd: string, out: (text: string) => void,
   const pinned = (name: string) => `^${own.devDependencies[name].replace(/^[^\d]*/, '')}`;
   const options = {
     name: flags.get('name') ?? path.basename(cwd).toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[._-]+/, '') ?? 'my-service',
-    cloud: flags.get('cloud') ?? 'eks',
+    cloud: flags.get('cloud') ?? STARTER_CLOUDS[0],
     librarySpec: flags.get('library') ?? `^${own.version}`,
     versions: Object.fromEntries(['cdk8s', 'cdk8s-plus-28', 'constructs', 'cdk8s-cli', 'tsx', '@types/node'].map((n) => [n, pinned(n)]).concat([
       // ts-node and ts-jest users need TypeScript below 7; keep the minor the package was built with.

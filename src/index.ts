@@ -46,9 +46,7 @@ export type { MetricsProps } from '../constructs/metrics';
 
 // Cloud profiles: the factory, each cloud's options, and the contract a new cloud implements
 export { CloudProfile } from '../constructs/profiles';
-export type { EksProfileOptions, EksSecretsOptions } from '../constructs/profiles/eks';
-export type { GkeProfileOptions, GkeSecretsOptions } from '../constructs/profiles/gke';
-export type { AksProfileOptions, AksSecretsOptions } from '../constructs/profiles/aks';
+export * from '../constructs/profiles/public';
 export type {
   ICloudProfile, Placement, ProfileInput, ProfileOutput, WorkloadIdentity, SecretBackendInput, KedaIdentityResult, KedaOperatorOptions,
 } from '../constructs/profiles/profile';
@@ -57,7 +55,7 @@ export type { IngressInput, IngressOutput, TlsKind } from '../constructs/ingress
 export type { LoadBalancerHealthCheck } from '../constructs/health';
 export type { MonitorInput, MonitorOutput } from '../constructs/metrics';
 export type { ResourceSpec } from '../constructs/resources';
-export type { ScalerCloud } from '../constructs/queue-scaler';
+export type { ScalerIdentity } from '../constructs/queue-scaler';
 
 // Errors and warnings
 export { ValidationError, formatIssue } from '../constructs/validation';

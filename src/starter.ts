@@ -3,35 +3,19 @@
  * Python service to two environments with the app kit. Kept free of cdk8s
  * imports so that `init` runs before anything else is installed.
  */
+import { STARTERS, StarterSnippet } from '../constructs/profiles/starters';
 import { PropIssue } from '../constructs/validation';
 
-/** The clouds a starter can target, with what differs between them in `main.ts`. */
-const CLOUD_SNIPPETS: Record<string, { profile: (env: string) => string; tls: string; imports: string }> = {
-  eks: {
-    profile: (env) => `CloudProfile.eks({ roleArn: 'arn:aws:iam::111122223333:role/${env}/api' })`,
-    tls: 'TlsCertificate.acm(settings.certificate)',
-    imports: 'CloudProfile, Exposure, PyserviceApp, PythonBuild, PythonMicroservice, PythonServer, RestrictedNamespace, TlsCertificate',
-  },
-  gke: {
-    profile: (env) => `CloudProfile.gke({ serviceAccount: 'api@acme-${env}.iam.gserviceaccount.com' })`,
-    tls: 'TlsCertificate.googleManaged()',
-    imports: 'CloudProfile, Exposure, PyserviceApp, PythonBuild, PythonMicroservice, PythonServer, RestrictedNamespace, TlsCertificate',
-  },
-  aks: {
-    profile: (env) => `CloudProfile.aks({ clientId: '${env === 'prod' ? '5b0c3a6e-4f7d-4c1a-9a53-0d6f3b8e2c11' : '0d9c8b7a-6f5e-4d3c-8b2a-1f0e9d8c7b6a'}', tenantId: '72f988bf-86f1-41af-91ab-2d7cd011db47' })`,
-    tls: 'TlsCertificate.keyVault(settings.certificate)',
-    imports: 'CloudProfile, Exposure, PyserviceApp, PythonBuild, PythonMicroservice, PythonServer, RestrictedNamespace, TlsCertificate',
-  },
-};
+const IMPORTS = 'CloudProfile, Exposure, PyserviceApp, PythonBuild, PythonMicroservice, PythonServer, RestrictedNamespace, TlsCertificate';
 
 /** The clouds `init --cloud` accepts. */
-export const STARTER_CLOUDS = Object.keys(CLOUD_SNIPPETS);
+export const STARTER_CLOUDS = Object.keys(STARTERS);
 
 /** Options of {@link starterFiles}. */
 export interface StarterOptions {
   /** npm name of the project (its folder name, usually). */
   readonly name: string;
-  /** Cloud of the two environments: `eks`, `gke` or `aks`. */
+  /** Cloud of the two environments, one of {@link STARTER_CLOUDS}. */
   readonly cloud: string;
   /** Version spec of pyservice-k8s in the new package.json, e.g. `^0.1.0` or `file:../pyservice-k8s-0.1.0.tgz`. */
   readonly librarySpec: string;
@@ -43,7 +27,7 @@ export interface StarterOptions {
 export function starterIssues(options: StarterOptions): PropIssue[] {
   const issues: PropIssue[] = [];
   if (!STARTER_CLOUDS.includes(options.cloud)) {
-    issues.push({ prop: '--cloud', rule: `must be one of ${STARTER_CLOUDS.join(', ')}`, received: options.cloud, fix: 'Use e.g. --cloud eks.' });
+    issues.push({ prop: '--cloud', rule: `must be one of ${STARTER_CLOUDS.join(', ')}`, received: options.cloud, fix: `Use e.g. --cloud ${STARTER_CLOUDS[0]}.` });
   }
   if (!/^(?:@[a-z0-9-~][a-z0-9-._~]*\/)?[a-z0-9-~][a-z0-9-._~]*$/.test(options.name) || options.name.length > 214) {
     issues.push({ prop: '--name', rule: 'must be a valid npm package name (lowercase letters, digits, \'-\', \'.\', \'_\')', received: options.name, fix: 'Pass --name my-service, or run init in a folder with such a name.' });
@@ -54,7 +38,7 @@ export function starterIssues(options: StarterOptions): PropIssue[] {
 /** The starter's files, by path relative to the project folder. */
 export function starterFiles(options: StarterOptions): Map<string, string> {
   const v = options.versions;
-  const cloud = CLOUD_SNIPPETS[options.cloud];
+  const cloud = STARTERS[options.cloud];
   const packageJson = {
     name: options.name,
     version: '0.1.0',
@@ -95,26 +79,21 @@ export function starterFiles(options: StarterOptions): Map<string, string> {
     include: ['*.ts'],
   }, null, 2)}\n`);
   files.set('.gitignore', ['node_modules/', '.cdk8s.out/', 'dist.next/', 'dist.old/', '.env.*.local', ''].join('\n'));
-  files.set('main.ts', mainTs(options.cloud, cloud));
+  files.set('main.ts', mainTs(cloud));
   files.set('README.md', readme(options));
   return files;
 }
 
-function mainTs(cloudName: string, cloud: (typeof CLOUD_SNIPPETS)[string]): string {
-  const certificates: Record<string, [string, string]> = {
-    eks: ['arn:aws:acm:eu-west-1:111122223333:certificate/00000000-0000-4000-8000-000000000001', 'arn:aws:acm:eu-west-1:111122223333:certificate/00000000-0000-4000-8000-000000000002'],
-    gke: ['', ''],
-    aks: ['https://acme-staging-kv.vault.azure.net/certificates/api', 'https://acme-prod-kv.vault.azure.net/certificates/api'],
-  };
-  const [stagingCert, prodCert] = certificates[cloudName];
+function mainTs(cloud: StarterSnippet): string {
+  const [stagingCert, prodCert] = cloud.certificates;
   const extra = (cert: string) => (cert ? `    certificate: '${cert}',\n` : '');
   return `/**
- * One Python service, deployed to two environments on ${cloudName.toUpperCase()}.
+ * One Python service, deployed to two environments on ${cloud.title}.
  * \`npm run synth\` writes dist/staging and dist/prod (one file per object and a
  * kustomization each), dist/container (Dockerfile, compose.yaml) and dist/gitops, dist/ci.
  */
 import { Chart } from 'cdk8s';
-import { ${cloud.imports} } from 'pyservice-k8s';
+import { ${IMPORTS} } from 'pyservice-k8s';
 
 /** What differs between the environments, in promotion order. */
 const ENVIRONMENTS = {

@@ -8,7 +8,7 @@ import { ManifestWriter } from './yaml';
 
 /** One cloud's app, rendered into its own folder. */
 export interface CloudTarget {
-  /** Folder name under the output directory, e.g. `eks`. */
+  /** Folder name under the output directory, e.g. `prod/east`. */
   readonly cloud: string;
   /** The app holding the cloud's charts. */
   readonly app: App;

@@ -103,6 +103,26 @@ describe('PythonWorker', () => {
     expect(validateAll(objects)).toEqual([]);
   });
 
+  test('any KEDA scaler by type and metadata, e.g. Kafka, with no TriggerAuthentication when it needs no cloud identity', () => {
+    // The env var check applies to custom scalers too: the address comes from an env var the worker defines.
+    const queue = QueueScaler.keda('kafka', { bootstrapServersFromEnv: 'KAFKA_BROKERS', consumerGroup: 'orders', topic: 'orders', lagThreshold: '50' });
+    expect(workerError({ queueAutoscaling: { queue, maxReplicas: 10 } })).toContain("'queueAutoscaling.queue.bootstrapServersFromEnv' must name an env var the worker defines");
+    const { objects } = synthWorker({ queueAutoscaling: { queue, maxReplicas: 10 } }, { config: { KAFKA_BROKERS: 'kafka:9092' } });
+    expect(find(objects, 'ScaledObject').spec.triggers).toEqual([
+      { type: 'kafka', metadata: { bootstrapServersFromEnv: 'KAFKA_BROKERS', consumerGroup: 'orders', topic: 'orders', lagThreshold: '50' } },
+    ]);
+    expect(objects.some((o) => o.kind === 'TriggerAuthentication')).toBe(false);
+    expect(validateAll(objects)).toEqual([]);
+  });
+
+  test('a custom KEDA scaler that needs another cloud\'s identity is refused by the profile, in the scaler\'s own words', () => {
+    const queue = QueueScaler.keda('gcp-cloudtasks', { queueName: 'orders', projectID: 'acme-prod', value: '10' }, { provider: 'gcp', service: 'Cloud Tasks' });
+    expect(workerError({ queueAutoscaling: { queue, maxReplicas: 5 } }))
+      .toContain("'autoscaling.queue' must be a queue the cluster's cloud can authenticate to: Cloud Tasks needs a gcp identity, which the eks profile has not");
+    expect(workerError({ queueAutoscaling: { queue: QueueScaler.keda('Kafka', { lagThreshold: 50 as never }), maxReplicas: 5 } }))
+      .toMatch(/'autoscaling.queue.type' must be a KEDA scaler type[\s\S]*'autoscaling.queue.metadata.lagThreshold' must be a string/);
+  });
+
   test('CPU autoscaling as the fallback without KEDA', () => {
     const { objects } = synthWorker({ autoscaling: { minReplicas: 2, maxReplicas: 8 } });
     expect(find(objects, 'HorizontalPodAutoscaler', 'orders-worker').spec.scaleTargetRef.name).toBe('orders-worker');
@@ -116,7 +136,7 @@ describe('PythonWorker', () => {
 
   test.each([
     ['a queue of another cloud', { queueAutoscaling: { queue: QueueScaler.pubsub({ subscription: 'orders-sub', project: 'acme-prod' }), maxReplicas: 5 } }, {},
-      "'autoscaling.queue' must be a queue the cluster's cloud can authenticate to: Pub/Sub (GKE) is not reachable with the EKS profile's identity"],
+      "'autoscaling.queue' must be a queue the cluster's cloud can authenticate to: Pub/Sub needs a gcp identity, which the eks profile has not"],
     ['SQS without a role', { queueAutoscaling: { queue: QueueScaler.sqs({ queueUrl: 'https://sqs.eu-west-1.amazonaws.com/111122223333/orders' }), maxReplicas: 5 } }, {},
       "'profile.roleArn' is needed for KEDA to read SQS as the worker"],
     ['a malformed SQS URL', { queueAutoscaling: { queue: QueueScaler.sqs({ queueUrl: 'orders' }), maxReplicas: 5 } }, { profile: CloudProfile.eks({ roleArn: ROLE }) },

@@ -35,7 +35,7 @@ export interface SyncRetry {
 export interface ArgoCdApplicationProps {
   /** Git URL of the repository that holds the synthesized manifests (https://, ssh:// or `git@host:path`). */
   readonly repoUrl: string;
-  /** Folder of one cloud's manifests, relative to the repository root, e.g. `dist/eks`. */
+  /** Folder of one cloud's manifests, relative to the repository root, e.g. `dist/prod/east`. */
   readonly path: string;
   /**
    * Branch Argo CD follows (`targetRevision`).
@@ -109,7 +109,7 @@ export interface ArgoCdApplicationProps {
 export class ArgoCdApplication extends Construct {
   /** Name of the Application. */
   public readonly name: string;
-  /** The folder Argo CD reads, normalized (`dist/eks`). */
+  /** The folder Argo CD reads, normalized (`dist/prod/east`). */
   public readonly path: string;
   /** The branch Argo CD follows. */
   public readonly branch: string;

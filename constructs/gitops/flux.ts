@@ -29,7 +29,7 @@ export interface FluxHealthCheck {
 export interface FluxDeliveryProps {
   /** Git URL of the repository that holds the synthesized manifests (https:// or ssh://). */
   readonly repoUrl: string;
-  /** Folder of one cloud's manifests, relative to the repository root, e.g. `dist/eks`. */
+  /** Folder of one cloud's manifests, relative to the repository root, e.g. `dist/prod/east`. */
   readonly path: string;
   /**
    * Branch Flux follows.
@@ -105,7 +105,7 @@ export interface FluxDeliveryProps {
 export class FluxDelivery extends Construct {
   /** Name of both objects. */
   public readonly name: string;
-  /** The folder Flux applies, as Flux spells it (`./dist/eks`). */
+  /** The folder Flux applies, as Flux spells it (`./dist/prod/east`). */
   public readonly path: string;
   /** The branch Flux follows. */
   public readonly branch: string;

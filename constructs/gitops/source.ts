@@ -97,7 +97,7 @@ export function branchProblem(name: string): Problem | undefined {
 
 /** Why `folder` is not a relative folder inside the repository, or undefined. */
 export function repoPathProblem(folder: string): Problem | undefined {
-  const fix = 'Use the synthesized folder, relative to the repository root, e.g. \'dist/eks\'.';
+  const fix = 'Use the synthesized folder, relative to the repository root, e.g. \'dist/prod/east\'.';
   if (typeof folder !== 'string' || folder.length === 0) return { rule: 'must be a non-empty folder path', fix };
   if (folder.startsWith('/') || /^[A-Za-z]:/.test(folder)) return { rule: 'must be relative to the repository root', fix };
   if (folder.includes('\\')) return { rule: 'must use \'/\' as the separator', fix: `Use '${folder.replace(/\\/g, '/')}'.` };
@@ -111,8 +111,8 @@ export function repoPathProblem(folder: string): Problem | undefined {
 }
 
 /**
- * `dist/eks`, `./dist/eks/` and `dist//eks` all name one folder; this returns
- * the spelling Argo CD shows (`dist/eks`, or `.` for the root).
+ * `dist/prod/east`, `./dist/prod/east/` and `dist//prod/east` all name one folder; this returns
+ * the spelling Argo CD shows (`dist/prod/east`, or `.` for the root).
  */
 export function normalizeRepoPath(folder: string): string {
   if (typeof folder !== 'string') return folder;

@@ -6,13 +6,13 @@ import { IngressInput, IngressOutput } from '../ingress';
 import { MonitorInput, MonitorOutput, renderPodMonitor } from '../metrics';
 import { SecretStoreSpecProviderAzurekvAuthType } from '../imports/secretstore-external-secrets.io';
 import { TriggerAuthenticationSpecPodIdentityProvider } from '../imports/triggerauthentication-keda.sh';
-import { ScalerCloud } from '../queue-scaler';
+import { ScalerIdentity } from '../queue-scaler';
 import { SecretBackend, SecretBackendResult, secretBackendOf } from '../secret-store';
 import { PropShape, checkShape } from '../props';
 import { PropIssue } from '../validation';
 import {
   ICloudProfile, KedaIdentityResult, PROBE_SUCCESS_CODES, Placement, ProfileInput, ProfileOutput, SecretBackendInput, WorkloadIdentity, neutralIngress,
-  foreignScaler, neutralOutput, nodePlacement, prometheusOperatorMonitor, PrometheusOperatorOptions, PROMETHEUS_OPERATOR_SHAPE, tokenExpirationSeconds, PRIVATE_RANGES,
+  foreignScaler, neutralOutput, IdentityBindingBase, IdentityMechanism, bindingBase, definedOnly, nodePlacement, prometheusOperatorMonitor, PrometheusOperatorOptions, PROMETHEUS_OPERATOR_SHAPE, tokenExpirationSeconds, PRIVATE_RANGES,
   AUTOSCALER_MAX_GRACE_SECONDS, KEDA_OPERATOR_SHAPE, KedaOperatorOptions, kedaOperatorSubject,
 } from './profile';
 
@@ -109,6 +109,36 @@ const AZ = 'service.beta.kubernetes.io/azure-load-balancer-';
  */
 const LB_DRAIN_SECONDS = 15;
 
+/**
+ * A managed identity (or app registration) for a ServiceAccount on AKS: create
+ * a federated identity credential on it with `issuer`, `subject` and `audience`.
+ */
+export interface AksIdentityBinding extends IdentityBindingBase {
+  readonly cloud: 'aks';
+  readonly mechanism: 'azure-workload-identity';
+  /** Client ID of the identity the pods act as. */
+  readonly clientId: string;
+  /** Tenant of the identity, when the profile names one. */
+  readonly tenantId?: string;
+  /** Audience Microsoft Entra ID accepts for workload identity tokens. */
+  readonly audience: 'api://AzureADTokenExchange';
+  /** The cluster's OIDC issuer URL, when given. */
+  readonly issuer?: string;
+}
+
+/** The identity mechanism of AKS, by the name the profile reports. */
+export const AKS_IDENTITY_MECHANISMS: Record<AksIdentityBinding['mechanism'], IdentityMechanism> = {
+  'azure-workload-identity': {
+    cloud: 'aks',
+    annotation: 'azure.workload.identity/client-id',
+    detailAnnotations: { tenantId: 'azure.workload.identity/tenant-id' },
+    bind: (c): AksIdentityBinding => definedOnly({
+      cloud: 'aks', mechanism: 'azure-workload-identity', ...bindingBase(c), clientId: c.principal, tenantId: c.details.tenantId,
+      audience: 'api://AzureADTokenExchange', issuer: c.issuer,
+    }),
+  },
+};
+
 /** The shape of {@link AksProfileOptions}, checked for JavaScript users (test/props-shapes.test.ts keeps it equal to the interface). */
 export const AKS_OPTIONS_SHAPE: PropShape = {
   clientId: 'string', tenantId: 'string', tokenExpiration: 'duration', secrets: { backend: 'string', keyVaultName: 'string', clusterSecretStore: 'string' },
@@ -123,6 +153,7 @@ export const AKS_OPTIONS_SHAPE: PropShape = {
  */
 export class AksProfile implements ICloudProfile {
   public readonly cloud = 'aks';
+  public readonly registry = 'acr';
 
   private readonly options: AksProfileOptions;
   /** Mistakes in the options (unknown keys, wrong types), reported by every workload that binds the profile. */
@@ -207,8 +238,8 @@ export class AksProfile implements ICloudProfile {
       + 'longer tasks are cut on scale-down. Run them on a node pool without autoscaling, or annotate the pods with cluster-autoscaler.kubernetes.io/safe-to-evict: "false".';
   }
 
-  public kedaIdentity(cloud: ScalerCloud): KedaIdentityResult {
-    if (cloud !== 'azure') return foreignScaler(cloud, 'AKS');
+  public kedaIdentity(identity: ScalerIdentity): KedaIdentityResult {
+    if (identity.provider !== 'azure') return foreignScaler(identity, this.cloud);
     if (this.options.clientId === undefined) {
       return { issues: [{ prop: 'profile.clientId', rule: 'is needed for KEDA to read Service Bus as the worker', received: undefined, fix: 'Set the client ID of the worker\'s managed identity.' }] };
     }

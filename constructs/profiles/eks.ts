@@ -6,12 +6,12 @@ import { IngressInput, IngressOutput } from '../ingress';
 import { MonitorInput, MonitorOutput } from '../metrics';
 import { SecretStoreSpecProviderAwsService } from '../imports/secretstore-external-secrets.io';
 import { TriggerAuthenticationSpecPodIdentityIdentityOwner, TriggerAuthenticationSpecPodIdentityProvider } from '../imports/triggerauthentication-keda.sh';
-import { ScalerCloud } from '../queue-scaler';
+import { ScalerIdentity } from '../queue-scaler';
 import { SecretBackend, SecretBackendResult, secretBackendOf } from '../secret-store';
 import { PropShape, checkShape } from '../props';
 import { PropIssue } from '../validation';
 import {
-  ICloudProfile, KedaIdentityResult, PROBE_SUCCESS_CODES, Placement, ProfileInput, ProfileOutput, SecretBackendInput, neutralIngress, neutralOutput, PRIVATE_RANGES, nodePlacement, prometheusOperatorMonitor, PrometheusOperatorOptions, PROMETHEUS_OPERATOR_SHAPE,
+  ICloudProfile, KedaIdentityResult, PROBE_SUCCESS_CODES, Placement, ProfileInput, ProfileOutput, SecretBackendInput, neutralIngress, neutralOutput, PRIVATE_RANGES, IdentityBindingBase, IdentityMechanism, bindingBase, definedOnly, nodePlacement, prometheusOperatorMonitor, PrometheusOperatorOptions, PROMETHEUS_OPERATOR_SHAPE,
   foreignScaler, tokenExpirationSeconds, yamlBlock,
   AUTOSCALER_MAX_GRACE_SECONDS, KEDA_OPERATOR_SHAPE, KedaOperatorOptions, kedaOperatorSubject,
 } from './profile';
@@ -111,6 +111,39 @@ const LBC = 'service.beta.kubernetes.io/aws-load-balancer-';
  */
 const NLB_DRAIN_SECONDS = 20;
 
+/**
+ * An IAM role for a ServiceAccount on EKS. With `irsa` (the ServiceAccount is
+ * annotated with the role), trust the cluster's OIDC provider in the role's
+ * policy: `sts:AssumeRoleWithWebIdentity`, `<issuer host>:sub` = `subject`,
+ * `<issuer host>:aud` = `audience`. With `eks-pod-identity`, create a Pod
+ * Identity association for `namespace`/`serviceAccount` and trust
+ * `pods.eks.amazonaws.com` in the role's policy.
+ */
+export interface EksIdentityBinding extends IdentityBindingBase {
+  readonly cloud: 'eks';
+  readonly mechanism: 'irsa' | 'eks-pod-identity';
+  /** The role the pods assume. */
+  readonly roleArn: string;
+  /** Audience of the projected token (IRSA). */
+  readonly audience?: 'sts.amazonaws.com';
+  /** The cluster's OIDC issuer URL (IRSA), when given. */
+  readonly issuer?: string;
+}
+
+/** The identity mechanisms of EKS, by the name the profile reports. */
+export const EKS_IDENTITY_MECHANISMS: Record<EksIdentityBinding['mechanism'], IdentityMechanism> = {
+  'irsa': {
+    cloud: 'eks',
+    annotation: 'eks.amazonaws.com/role-arn',
+    bind: (c): EksIdentityBinding => definedOnly({ cloud: 'eks', mechanism: 'irsa', ...bindingBase(c), roleArn: c.principal, audience: 'sts.amazonaws.com', issuer: c.issuer }),
+  },
+  // EKS Pod Identity leaves nothing in the manifests: only the profile's report shows it.
+  'eks-pod-identity': {
+    cloud: 'eks',
+    bind: (c): EksIdentityBinding => ({ cloud: 'eks', mechanism: 'eks-pod-identity', ...bindingBase(c), roleArn: c.principal }),
+  },
+};
+
 /** The shape of {@link EksProfileOptions}, checked for JavaScript users (test/props-shapes.test.ts keeps it equal to the interface). */
 export const EKS_OPTIONS_SHAPE: PropShape = {
   roleArn: 'string', identity: 'string', tokenExpiration: 'duration', stsRegionalEndpoints: 'boolean',
@@ -126,6 +159,7 @@ export const EKS_OPTIONS_SHAPE: PropShape = {
  */
 export class EksProfile implements ICloudProfile {
   public readonly cloud = 'eks';
+  public readonly registry = 'ecr';
 
   private readonly options: EksProfileOptions;
   /** Mistakes in the options (unknown keys, wrong types), reported by every workload that binds the profile. */
@@ -343,8 +377,8 @@ export class EksProfile implements ICloudProfile {
     return prometheusOperatorMonitor(scope, input, this.options);
   }
 
-  public kedaIdentity(cloud: ScalerCloud): KedaIdentityResult {
-    if (cloud !== 'aws') return foreignScaler(cloud, 'EKS');
+  public kedaIdentity(identity: ScalerIdentity): KedaIdentityResult {
+    if (identity.provider !== 'aws') return foreignScaler(identity, this.cloud);
     if (this.options.roleArn === undefined) {
       return { issues: [{ prop: 'profile.roleArn', rule: 'is needed for KEDA to read SQS as the worker', received: undefined, fix: 'Set the IAM role the worker uses; it needs sqs:GetQueueAttributes.' }] };
     }

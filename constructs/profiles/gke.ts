@@ -9,13 +9,13 @@ import { MiB, formatCpu, formatMemory } from '../quantity';
 import { ResourceSpec } from '../resources';
 import { SecretBackend, SecretBackendResult, secretBackendOf } from '../secret-store';
 import { PropShape, checkShape } from '../props';
-import { PropIssue } from '../validation';
+import { PropIssue, ValidationError } from '../validation';
 import { BackendConfig, FrontendConfig, HealthCheckPolicy, PodMonitoring } from './gke-types';
-import { ICloudProfile, KedaIdentityResult, Placement, ProfileInput, ProfileOutput, SecretBackendInput, foreignScaler, neutralIngress, neutralOutput, nodePlacement, prometheusOperatorMonitor, PrometheusOperatorOptions, PROMETHEUS_OPERATOR_SHAPE, PRIVATE_RANGES, yamlBlock,
+import { ICloudProfile, KedaIdentityResult, Placement, ProfileInput, ProfileOutput, SecretBackendInput, foreignScaler, neutralIngress, neutralOutput, IdentityBindingBase, IdentityMechanism, bindingBase, nodePlacement, prometheusOperatorMonitor, PrometheusOperatorOptions, PROMETHEUS_OPERATOR_SHAPE, PRIVATE_RANGES, yamlBlock,
   AUTOSCALER_MAX_GRACE_SECONDS,
 } from './profile';
 import { TriggerAuthenticationSpecPodIdentityProvider } from '../imports/triggerauthentication-keda.sh';
-import { ScalerCloud } from '../queue-scaler';
+import { ScalerIdentity } from '../queue-scaler';
 
 /** Options of the Google GKE profile. */
 export interface GkeProfileOptions extends PrometheusOperatorOptions {
@@ -123,6 +123,42 @@ const AUTOPILOT = {
   maxEphemeral: 10 * 1024 * MiB,
 };
 
+/** A Google service account for a ServiceAccount on GKE: grant `role` on `googleServiceAccount` to `member`. */
+export interface GkeIdentityBinding extends IdentityBindingBase {
+  readonly cloud: 'gke';
+  readonly mechanism: 'gke-workload-identity';
+  /** Email of the Google service account the pods act as. */
+  readonly googleServiceAccount: string;
+  /** The role that lets the Kubernetes ServiceAccount act as the Google service account. */
+  readonly role: 'roles/iam.workloadIdentityUser';
+  /** IAM member of the Kubernetes ServiceAccount: `serviceAccount:<project>.svc.id.goog[<namespace>/<name>]`. */
+  readonly member: string;
+  /** The cluster's workload identity pool, `<project>.svc.id.goog`. */
+  readonly workloadPool: string;
+}
+
+/** The identity mechanism of GKE, by the name the profile reports. */
+export const GKE_IDENTITY_MECHANISMS: Record<GkeIdentityBinding['mechanism'], IdentityMechanism> = {
+  'gke-workload-identity': {
+    cloud: 'gke',
+    annotation: 'iam.gke.io/gcp-service-account',
+    bind: (c): GkeIdentityBinding => {
+      const project = c.gcpProject ?? /@([^.]+)\.iam\.gserviceaccount\.com$/.exec(c.principal)?.[1];
+      if (!project) {
+        throw ValidationError.fromIssues('The identity binding cannot be described:', [{
+          prop: 'cluster.gcpProject', rule: 'is needed: the project of the cluster cannot be read from the Google service account', received: c.principal,
+          fix: 'Pass the cluster\'s project ID.',
+        }], `${c.namespace}/${c.serviceAccount}`);
+      }
+      const pool = `${project}.svc.id.goog`;
+      return {
+        cloud: 'gke', mechanism: 'gke-workload-identity', ...bindingBase(c), googleServiceAccount: c.principal,
+        role: 'roles/iam.workloadIdentityUser', member: `serviceAccount:${pool}[${c.namespace}/${c.serviceAccount}]`, workloadPool: pool,
+      };
+    },
+  },
+};
+
 /** The shape of {@link GkeProfileOptions}, checked for JavaScript users (test/props-shapes.test.ts keeps it equal to the interface). */
 export const GKE_OPTIONS_SHAPE: PropShape = {
   serviceAccount: 'string', autopilot: 'boolean', autopilotBursting: 'boolean',
@@ -137,6 +173,7 @@ export const GKE_OPTIONS_SHAPE: PropShape = {
  */
 export class GkeProfile implements ICloudProfile {
   public readonly cloud = 'gke';
+  public readonly registry = 'artifact-registry';
 
   private readonly options: GkeProfileOptions;
   /** Mistakes in the options (unknown keys, wrong types), reported by every workload that binds the profile. */
@@ -271,8 +308,8 @@ export class GkeProfile implements ICloudProfile {
       + 'longer tasks are cut on scale-down. On Autopilot, make the pods extended-duration pods (podAnnotations: { \'cluster-autoscaler.kubernetes.io/safe-to-evict\': \'false\' }, up to 7 days); on Standard, run them on a node pool without autoscaling.';
   }
 
-  public kedaIdentity(cloud: ScalerCloud): KedaIdentityResult {
-    if (cloud !== 'gcp') return foreignScaler(cloud, 'GKE');
+  public kedaIdentity(identity: ScalerIdentity): KedaIdentityResult {
+    if (identity.provider !== 'gcp') return foreignScaler(identity, this.cloud);
     // KEDA's gcp provider uses the KEDA operator's own Workload Identity; the gcp-pubsub
     // scaler reads the subscription's size from Cloud Monitoring, so KEDA's Google
     // service account needs roles/monitoring.viewer (keda.sh/docs/latest/scalers/gcp-pub-sub).

@@ -1,7 +1,7 @@
-import { AksProfile, AksProfileOptions } from './aks';
-import { EksProfile, EksProfileOptions } from './eks';
-import { GkeProfile, GkeProfileOptions } from './gke';
-import { ICloudProfile } from './profile';
+import { AKS_IDENTITY_MECHANISMS, AksIdentityBinding, AksProfile, AksProfileOptions } from './aks';
+import { EKS_IDENTITY_MECHANISMS, EksIdentityBinding, EksProfile, EksProfileOptions } from './eks';
+import { GKE_IDENTITY_MECHANISMS, GkeIdentityBinding, GkeProfile, GkeProfileOptions } from './gke';
+import { ICloudProfile, IdentityMechanism } from './profile';
 
 export * from './profile';
 export * from './eks';
@@ -27,4 +27,26 @@ export class CloudProfile {
   }
 
   private constructor() {}
+}
+
+/** The fix for a missing profile: the factories {@link CloudProfile} has, by name. */
+export function profileFix(): string {
+  const factories = Object.getOwnPropertyNames(CloudProfile)
+    .filter((k) => typeof (CloudProfile as unknown as Record<string, unknown>)[k] === 'function' && !['length', 'name', 'prototype'].includes(k))
+    .map((k) => `CloudProfile.${k}()`);
+  return `Pass ${factories.slice(0, -1).join(', ')}${factories.length > 1 ? ' or ' : ''}${factories.at(-1)}, or your own ICloudProfile.`;
+}
+
+/** The cloud side of a workload identity of a built-in profile, as plain values to wire into that cloud's provider. */
+export type CloudIdentityBinding = EksIdentityBinding | GkeIdentityBinding | AksIdentityBinding;
+
+/** The identity mechanisms of the built-in profiles, by the name their profiles report. */
+export const IDENTITY_MECHANISMS: Readonly<Record<string, IdentityMechanism>> = {
+  ...EKS_IDENTITY_MECHANISMS, ...GKE_IDENTITY_MECHANISMS, ...AKS_IDENTITY_MECHANISMS,
+};
+
+/** The container registry kind of a built-in profile's cloud, by the profile's `cloud`. */
+export function defaultRegistryOf(cloud: string): string | undefined {
+  const builtIn: ICloudProfile[] = [new EksProfile(), new GkeProfile(), new AksProfile()];
+  return builtIn.find((p) => p.cloud === cloud)?.registry;
 }

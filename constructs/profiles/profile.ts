@@ -7,7 +7,7 @@ import { LoadBalancerHealthCheck } from '../health';
 import { TriggerAuthenticationSpecPodIdentity } from '../imports/triggerauthentication-keda.sh';
 import { IngressInput, IngressOutput } from '../ingress';
 import { MonitorInput, MonitorOutput, renderPodMonitor } from '../metrics';
-import type { ScalerCloud } from '../queue-scaler';
+import type { ScalerIdentity } from '../queue-scaler';
 import { ResourceSpec } from '../resources';
 import { SecretBackendResult, StoreSecretRequest } from '../secret-store';
 import { PropShape } from '../props';
@@ -110,6 +110,12 @@ export interface ProfileOutput {
 export interface ICloudProfile {
   /** Short name of the cloud, e.g. used in folder names. */
   readonly cloud: string;
+  /**
+   * The cloud's own container registry, as `ContainerRegistry` names its kinds
+   * (`ecr`, `artifact-registry`, `acr`): the default registry of CI workflows.
+   * @default - none: a workflow must name its registry
+   */
+  readonly registry?: string;
   /** Turns a workload's cloud-neutral intent into cloud-specific settings. */
   bind(input: ProfileInput): ProfileOutput;
   /** Names the backend and provider parameters that fetch secrets from the cloud's secret manager. */
@@ -122,7 +128,7 @@ export interface ICloudProfile {
   /** What a Gateway API route needs on this cloud beyond the HTTPRoute (e.g. a health check policy). */
   gatewayRoute(scope: Construct, input: IngressInput): IngressOutput;
   /** The KEDA pod identity that lets a scaler read a cloud queue, or why this profile cannot. */
-  kedaIdentity(cloud: ScalerCloud): KedaIdentityResult;
+  kedaIdentity(identity: ScalerIdentity): KedaIdentityResult;
   /** Creates the scrape configuration of the cloud's Prometheus for a workload's metrics port. */
   metricsMonitor(scope: Construct, input: MonitorInput): MonitorOutput;
   /**
@@ -188,12 +194,11 @@ export function kedaOperatorSubject(options: KedaOperatorOptions = {}): string {
 export const TRUSTED_SUBJECTS_ANNOTATION = 'pyservice.dev/also-trusted-subjects';
 
 /** The answer of a profile that has no identity for the scaler's cloud. */
-export function foreignScaler(cloud: ScalerCloud, profile: string): KedaIdentityResult {
-  const names: Record<ScalerCloud, string> = { aws: 'SQS (EKS)', gcp: 'Pub/Sub (GKE)', azure: 'Service Bus (AKS)' };
+export function foreignScaler(identity: ScalerIdentity, profile: string): KedaIdentityResult {
   return {
     issues: [{
-      prop: 'autoscaling.queue', rule: `must be a queue the cluster's cloud can authenticate to: ${names[cloud]} is not reachable with the ${profile} profile's identity`,
-      received: cloud, fix: 'Use the queue of your cloud, or a Redis or RabbitMQ scaler.',
+      prop: 'autoscaling.queue', rule: `must be a queue the cluster's cloud can authenticate to: ${identity.service} needs a ${identity.provider} identity, which the ${profile} profile has not`,
+      received: identity.service, fix: 'Use the queue of your cloud, or a Redis or RabbitMQ scaler.',
     }],
   };
 }
@@ -303,4 +308,58 @@ export const PROMETHEUS_OPERATOR_SHAPE: PropShape = { prometheusNamespace: 'stri
 export function prometheusOperatorMonitor(scope: Construct, input: MonitorInput, options: PrometheusOperatorOptions): MonitorOutput {
   renderPodMonitor(scope, input, undefined, options.prometheusRelease === undefined ? {} : { release: options.prometheusRelease });
   return { issues: [], scrapers: [NetworkPeer.namespace(options.prometheusNamespace ?? 'monitoring')] };
+}
+
+/** What every identity binding names: the Kubernetes side of the trust. */
+export interface IdentityBindingBase {
+  /** Namespace of the ServiceAccount. */
+  readonly namespace: string;
+  /** Name of the ServiceAccount. */
+  readonly serviceAccount: string;
+  /** Subject of the ServiceAccount's tokens: `system:serviceaccount:<namespace>:<name>`. */
+  readonly subject: string;
+  /**
+   * Other subjects the cloud identity must trust too, from the ServiceAccount's
+   * `pyservice.dev/also-trusted-subjects` annotation: KEDA's operator, when a
+   * worker's scaler reads a cloud queue as the workload (a second federated
+   * credential, or a second `sub` in a role's trust policy).
+   */
+  readonly alsoTrustedSubjects: string[];
+}
+
+/** What a cloud's identity mechanism is given to describe its binding. */
+export interface IdentityBindingContext extends IdentityBindingBase {
+  /** The cloud principal the profile reported. */
+  readonly principal: string;
+  /** Extra values the profile reported (e.g. a tenant). */
+  readonly details: Record<string, string>;
+  /** The cluster's OIDC issuer URL, when known. */
+  readonly issuer?: string;
+  /** The cluster's Google Cloud project, when known. */
+  readonly gcpProject?: string;
+}
+
+/**
+ * One workload identity mechanism of a cloud: how its ServiceAccount shows it,
+ * and the cloud-side binding it calls for, as plain values.
+ */
+export interface IdentityMechanism {
+  /** The profile's `cloud`. */
+  readonly cloud: string;
+  /** The ServiceAccount annotation that carries the principal; none when nothing in Kubernetes shows it. */
+  readonly annotation?: string;
+  /** Annotations holding `details`, by detail name. */
+  readonly detailAnnotations?: Record<string, string>;
+  /** The binding, or a problem with the cluster facts it needs. */
+  bind(c: IdentityBindingContext): IdentityBindingBase;
+}
+
+/** The Kubernetes side of a binding, for mechanisms to extend. */
+export function bindingBase(c: IdentityBindingContext): IdentityBindingBase {
+  return { namespace: c.namespace, serviceAccount: c.serviceAccount, subject: c.subject, alsoTrustedSubjects: c.alsoTrustedSubjects };
+}
+
+/** A copy of `o` without its undefined fields, so bindings compare and print cleanly. */
+export function definedOnly<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 }

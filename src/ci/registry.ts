@@ -3,6 +3,7 @@
  * token (keyless): the cloud trusts tokens from this repository, so no
  * long-lived key is stored anywhere.
  */
+import { defaultRegistryOf } from '../../constructs/profiles';
 import { PropIssue } from '../../constructs/validation';
 import { ActionRefs } from './actions';
 
@@ -225,14 +226,20 @@ export class ContainerRegistry {
     }));
   }
 
-  /** The registry of a cloud's own platform, for the clouds the example targets. */
+  /** The registry of a cloud's own platform, as its profile names it (the profile's `registry`). */
   public static forCloud(cloud: string): ContainerRegistry | undefined {
-    const byCloud: Record<string, () => ContainerRegistry> = {
-      eks: () => ContainerRegistry.ecr(),
-      gke: () => ContainerRegistry.artifactRegistry(),
-      aks: () => ContainerRegistry.acr(),
+    const kind = defaultRegistryOf(cloud);
+    return kind === undefined ? undefined : ContainerRegistry.ofKind(kind);
+  }
+
+  /** The registry of a kind, with its repository-variable defaults: `ecr`, `artifact-registry` or `acr`. */
+  public static ofKind(kind: string): ContainerRegistry | undefined {
+    const byKind: Record<string, () => ContainerRegistry> = {
+      ecr: () => ContainerRegistry.ecr(),
+      'artifact-registry': () => ContainerRegistry.artifactRegistry(),
+      acr: () => ContainerRegistry.acr(),
     };
-    return byCloud[cloud]?.();
+    return Object.hasOwn(byKind, kind) ? byKind[kind]() : undefined;
   }
 
   private constructor(

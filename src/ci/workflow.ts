@@ -52,14 +52,14 @@ export enum DeliveryMode {
 
 /** One place the workflow delivers to, in promotion order. */
 export interface WorkflowTarget {
-  /** Target name, e.g. `staging` or `prod-eks`; names its deliver job. */
+  /** Target name, e.g. `staging` or `prod-east`; names its deliver job. */
   readonly name: string;
   /**
    * GitHub environment of the target's deliver job: required reviewers and
    * wait timers set on it in the repository settings gate the promotion.
    */
   readonly environment: string;
-  /** Folder of the target's manifests, relative to the repository root, e.g. `dist/prod/eks`. */
+  /** Folder of the target's manifests, relative to the repository root, e.g. `dist/prod/east`. */
   readonly manifests: string;
   /**
    * Branch the synthesized manifests are delivered to, the one Argo CD or Flux follows.
@@ -78,7 +78,7 @@ export interface WorkflowOptions {
   readonly name?: string;
   /**
    * Cloud whose own registry the images go to, when `registry` is not given:
-   * `eks` (ECR), `gke` (Artifact Registry) or `aks` (ACR).
+   * a profile's `cloud`, whose `registry` names the kind (ECR, Artifact Registry, ACR).
    * @default - `name`
    */
   readonly cloud?: string;
@@ -241,7 +241,7 @@ function resolve(options: WorkflowOptions): { resolved: Resolved; registry?: Con
   const issues: PropIssue[] = [];
   const name = options.name;
   const nameProblem = name === undefined ? undefined : dnsLabelProblem(name);
-  if (nameProblem) issues.push({ prop: 'name', rule: nameProblem, received: name, fix: 'Use a short label such as the cloud, e.g. \'eks\'.' });
+  if (nameProblem) issues.push({ prop: 'name', rule: nameProblem, received: name, fix: 'Use a short label such as the cloud, e.g. \'east\'.' });
   const cloud = options.cloud ?? name;
   const branch = options.branch ?? 'main';
   const branchIssue = branchProblem(branch);
@@ -252,7 +252,7 @@ function resolve(options: WorkflowOptions): { resolved: Resolved; registry?: Con
     const pathProblem = repoPathProblem(t.manifests);
     if (pathProblem) issues.push({ prop: `targets[${i}].manifests`, rule: pathProblem.rule, received: t.manifests, fix: 'Use a path relative to the repository root, e.g. \'dist/prod\'.' });
     const jobProblem = dnsLabelProblem(t.name);
-    if (jobProblem) issues.push({ prop: `targets[${i}].name`, rule: jobProblem, received: t.name, fix: 'Use the target name, e.g. \'prod-eks\'.' });
+    if (jobProblem) issues.push({ prop: `targets[${i}].name`, rule: jobProblem, received: t.name, fix: 'Use the target name, e.g. \'prod-east\'.' });
     const envProblem = dnsLabelProblem(t.environment);
     if (envProblem) issues.push({ prop: `targets[${i}].environment`, rule: envProblem, received: t.environment, fix: 'Use the environment name, e.g. \'prod\'.' });
     return { ...t, job: `deliver-${t.name}` };

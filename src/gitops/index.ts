@@ -10,7 +10,7 @@
  * GitHub only runs workflows from `.github/workflows/`, and a synth must never
  * write outside its output folder (it replaces that one folder atomically), so
  * the workflow is generated here and copied once by hand. Later synths keep the
- * copy reviewable: `diff dist/ci/deploy-eks.yml .github/workflows/deploy-eks.yml`.
+ * copy reviewable: `diff dist/ci/deploy-<cloud>.yml .github/workflows/deploy-<cloud>.yml`.
  */
 import { App, Chart, Duration, Yaml } from 'cdk8s';
 import { ArgoCdApplication, FluxDelivery, SyncRetry } from '../../constructs/gitops';
@@ -87,7 +87,7 @@ export interface CiOptions {
   /**
    * Registry per target group (the targets' `cloud`), when not the cloud's default.
    * Targets without a `cloud` form one group whose key is `default`.
-   * @default - the registry of the cloud the services' profiles name: ECR (EKS), Artifact Registry (GKE), ACR (AKS)
+   * @default - the registry the services' profile names (its `registry`: ECR, Artifact Registry or ACR)
    */
   readonly registries?: { readonly [group: string]: ContainerRegistry };
   /**
@@ -142,17 +142,17 @@ export interface DeliveryOptions {
 
 /** A target as delivery sees it. */
 export interface DeliveryTarget {
-  /** Target name, e.g. `prod-eks`. */
+  /** Target name, e.g. `prod-east`. */
   readonly name: string;
   /** Environment, e.g. `prod`; the GitHub environment of its deliver job. */
   readonly environment: string;
   /** Group of targets that share one workflow and registry (the cloud), or undefined. */
   readonly group?: string;
-  /** The cloud the target's services run on, as their profiles name it (`eks`, `gke`, `aks`), when known. */
+  /** The cloud the target's services run on, as their profiles name it (the profile's `cloud`), when known. */
   readonly cloud?: string;
-  /** Folder of the manifests relative to the output folder, e.g. `prod/eks`. */
+  /** Folder of the manifests relative to the output folder, e.g. `prod/east`. */
   readonly folder: string;
-  /** Folder of the manifests relative to the repository root, e.g. `dist/prod/eks`. */
+  /** Folder of the manifests relative to the repository root, e.g. `dist/prod/east`. */
   readonly manifests: string;
   /** Branch Argo CD or Flux follows. */
   readonly deployBranch: string;

@@ -9,8 +9,8 @@ export interface TargetProps {
    */
   readonly environment: string;
   /**
-   * Cluster group within the environment, usually the cloud (`eks`, `gke`,
-   * `aks`); a second folder level and the CI workflow the target belongs to.
+   * Cluster group within the environment, usually the cloud (its profile's
+   * `cloud`); a second folder level and the CI workflow the target belongs to.
    * @default - one target per environment: the folder is the environment alone
    */
   readonly cloud?: string;

@@ -11,18 +11,18 @@ import { SynthesizedTree, TreeObject, synthesizeTree } from './tree';
 export interface Cdk8sComponentArgs {
   /**
    * Defines the construct tree: charts and constructs under the given scope
-   * (a fresh cdk8s `App`), e.g. `(app) => defineShop(app, CLOUDS.eks)`.
+   * (a fresh cdk8s `App`), e.g. `(app) => defineShop(app, profile)`.
    */
   readonly define: (scope: Construct) => void;
   /**
    * Prefix of validation messages and warnings, like the cloud folder name in
-   * `npm run synth` (`[eks] [shop/orders-api] ...`).
+   * `npm run synth` (`[prod/east] [shop/orders-api] ...`).
    * @default - the component's name
    */
   readonly label?: string;
   /**
    * Facts about the cluster for the identity bindings.
-   * @default - none: bindings have no issuer, and GKE pools come from service account emails
+   * @default - none: bindings have no issuer, and Google workload pools come from service account emails
    */
   readonly cluster?: ClusterIdentityInputs;
 }
@@ -80,7 +80,7 @@ export interface PythonMicroserviceComponentArgs {
   readonly namespace?: string;
   /**
    * Facts about the cluster for the identity binding.
-   * @default - none: no issuer, and the GKE pool comes from the service account email
+   * @default - none: no issuer, and a Google workload pool comes from the service account email
    */
   readonly cluster?: ClusterIdentityInputs;
 }
@@ -152,8 +152,8 @@ function host(component: pulumi.ComponentResource, name: string, tree: Synthesiz
 /**
  * Identities of constructs that expose both `serviceAccount` (an ApiObject)
  * and `identity` (a WorkloadIdentity), as `PythonMicroservice` does, by the
- * ServiceAccount's construct path. The profile's report is what counts: EKS
- * Pod Identity, for one, leaves no trace in the manifests.
+ * ServiceAccount's construct path. The profile's report is what counts: some
+ * mechanisms (AWS Pod Identity, for one) leave no trace in the manifests.
  */
 function exposedIdentities(app: App): Map<string, WorkloadIdentity> {
   const found = new Map<string, WorkloadIdentity>();

@@ -131,7 +131,7 @@ describe('ArgoCdApplication errors', () => {
     ['dist/e ks', 'must contain only letters, digits, \'.\', \'_\', \'-\' and \'/\''],
   ])('path %j is refused', (path, rule) => {
     expect(errorOf({ path })).toContain(
-      `'path' ${rule}; received ${JSON.stringify(path)}. Use the synthesized folder, relative to the repository root, e.g. 'dist/eks'.`,
+      `'path' ${rule}; received ${JSON.stringify(path)}. Use the synthesized folder, relative to the repository root, e.g. 'dist/prod/east'.`,
     );
   });
 

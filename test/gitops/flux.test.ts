@@ -92,7 +92,7 @@ describe('FluxDelivery errors', () => {
 
   test('a path leaving the repository is refused', () => {
     expect(errorOf({ path: 'dist/../..' })).toContain(
-      '\'path\' must stay inside the repository (no \'..\'); received "dist/../..". Use the synthesized folder, relative to the repository root, e.g. \'dist/eks\'.',
+      '\'path\' must stay inside the repository (no \'..\'); received "dist/../..". Use the synthesized folder, relative to the repository root, e.g. \'dist/prod/east\'.',
     );
   });
 

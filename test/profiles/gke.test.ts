@@ -1,4 +1,4 @@
-import { CloudProfile, Exposure, ResourceSpec, autopilotResources, collectWarnings } from '../support/internals';
+import { CloudProfile, Exposure, IDENTITY_MECHANISMS, ResourceSpec, ValidationError, autopilotResources, collectWarnings } from '../support/internals';
 import { appContainer, find, synthService } from '../support/synth';
 
 const MiB = 2 ** 20;
@@ -76,5 +76,33 @@ describe('GKE profile', () => {
     const { service } = synthService({ resources: { cpu: '250m', memory: '4Gi' }, profile: CloudProfile.gke({ autopilot: true }) });
     // 616m after the ratio rule: floor(2 x 0.616) + 1 = 2 WSGI workers, 1 ASGI worker.
     expect(service.workers).toBe(1);
+  });
+});
+
+describe('GKE identity binding', () => {
+  const context = { namespace: 'shop', serviceAccount: 'orders-api', subject: 'system:serviceaccount:shop:orders-api', alsoTrustedSubjects: [], details: {} };
+
+  test('the workload pool comes from the cluster\'s project, or from the Google service account\'s email', () => {
+    const mechanism = IDENTITY_MECHANISMS['gke-workload-identity'];
+    expect(mechanism.bind({ ...context, principal: 'orders@acme-prod.iam.gserviceaccount.com' })).toMatchObject({
+      member: 'serviceAccount:acme-prod.svc.id.goog[shop/orders-api]', workloadPool: 'acme-prod.svc.id.goog',
+    });
+    expect(mechanism.bind({ ...context, principal: 'orders@acme-prod.iam.gserviceaccount.com', gcpProject: 'acme-cluster' })).toMatchObject({
+      workloadPool: 'acme-cluster.svc.id.goog',
+    });
+  });
+
+  test('a Google service account outside any project (a default one) needs the cluster\'s project: a ValidationError naming the prop', () => {
+    const mechanism = IDENTITY_MECHANISMS['gke-workload-identity'];
+    let error: unknown;
+    try {
+      mechanism.bind({ ...context, principal: '123456789-compute@developer.gserviceaccount.com' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).errors).toEqual([
+      '[shop/orders-api] \'cluster.gcpProject\' is needed: the project of the cluster cannot be read from the Google service account; received "123456789-compute@developer.gserviceaccount.com". Pass the cluster\'s project ID.',
+    ]);
   });
 });
