@@ -102,10 +102,16 @@ function checkEnvName(prop: string, name: string, issues: PropIssue[]): void {
   }
 }
 
-function checkNonEmpty(prop: string, map: Record<string, string> | undefined, issues: PropIssue[]): void {
-  if (!map || Object.keys(map).length === 0) {
+/** The env map of a SecretEnv, or an issue when it is empty or not a map (a JavaScript caller passing strings, say). */
+function envMapOf(prop: string, map: Record<string, string> | undefined, issues: PropIssue[]): Record<string, string> {
+  if (typeof map !== 'object' || map === null || Array.isArray(map)) {
+    issues.push({ prop, rule: 'must be an object of env var names to secret names', received: map, fix: 'Pass e.g. { DATABASE_URL: \'orders/database-url\' }.' });
+    return {};
+  }
+  if (Object.keys(map).length === 0) {
     issues.push({ prop, rule: 'must define at least one env var', received: map, fix: 'Pass e.g. { DATABASE_URL: \'...\' }.' });
   }
+  return map;
 }
 
 const EMPTY = { env: [], storeRequests: [], issues: [], warnings: [] };
@@ -121,9 +127,9 @@ class ExistingSecretEnv extends SecretEnv {
     if (nameProblem) {
       issues.push({ prop: `${ctx.prop}.secretName`, rule: nameProblem, received: this.secretName, fix: 'Use the name of the Secret as `kubectl get secret` shows it.' });
     }
-    checkNonEmpty(`${ctx.prop}.keys`, this.keys, issues);
+    const keys = envMapOf(`${ctx.prop}.keys`, this.keys, issues);
     const env: k8s.EnvVar[] = [];
-    for (const [name, key] of Object.entries(this.keys ?? {})) {
+    for (const [name, key] of Object.entries(keys)) {
       checkEnvName(`${ctx.prop}.keys`, name, issues);
       if (typeof key !== 'string' || !CONFIG_KEY.test(key)) {
         issues.push({ prop: `${ctx.prop}.keys.${name}`, rule: 'Secret keys must match [-._a-zA-Z0-9]+', received: key, fix: 'Use the key exactly as it is stored in the Secret.' });
@@ -141,9 +147,9 @@ class StoreSecretEnv extends SecretEnv {
 
   public bind(ctx: SecretBindContext): SecretBinding {
     const issues: PropIssue[] = [];
-    checkNonEmpty(ctx.prop, this.keys, issues);
+    const keys = envMapOf(ctx.prop, this.keys, issues);
     const storeRequests: StoreSecretRequest[] = [];
-    for (const [name, remote] of Object.entries(this.keys ?? {})) {
+    for (const [name, remote] of Object.entries(keys)) {
       checkEnvName(ctx.prop, name, issues);
       if (typeof remote !== 'string' || remote.length === 0) {
         issues.push({ prop: `${ctx.prop}.${name}`, rule: 'must name a secret in the secret manager', received: remote, fix: 'Pass the secret\'s name as your secret manager shows it.' });
@@ -161,11 +167,11 @@ class PlaintextSecretEnv extends SecretEnv {
 
   public bind(ctx: SecretBindContext): SecretBinding {
     const issues: PropIssue[] = [];
-    checkNonEmpty(ctx.prop, this.values, issues);
+    const values = envMapOf(ctx.prop, this.values, issues);
     const secretName = `${ctx.serviceName}-plaintext`;
     const data: Record<string, string> = {};
     const env: k8s.EnvVar[] = [];
-    for (const [name, value] of Object.entries(this.values ?? {})) {
+    for (const [name, value] of Object.entries(values)) {
       checkEnvName(ctx.prop, name, issues);
       const key = secretAlias(name);
       data[key] = String(value);

@@ -49,8 +49,16 @@ export { CloudProfile } from '../constructs/profiles';
 export * from '../constructs/profiles/public';
 export type {
   ICloudProfile, Placement, ProfileInput, ProfileOutput, WorkloadIdentity, SecretBackendInput, KedaIdentityResult, KedaOperatorOptions,
+  NodeLabels, PrometheusOperatorOptions,
 } from '../constructs/profiles/profile';
-export type { SecretBackendResult, StoreSecretRequest } from '../constructs/secret-store';
+export type {
+  SecretBackendResult, StoreSecretRequest, SecretManagerOptions, SecretManagerRules, SecretBackendRequests, CsiProviderConfig, StoreProviderConfig,
+} from '../constructs/secret-store';
+// The algorithms every profile shares, for a profile of your own cluster.
+export {
+  neutralOutput, neutralIngress, nodePlacement, prometheusOperatorMonitor, foreignScaler, PRIVATE_RANGES, PROBE_SUCCESS_CODES,
+} from '../constructs/profiles/profile';
+export { secretBackendOf } from '../constructs/secret-store';
 export type { IngressInput, IngressOutput, TlsKind } from '../constructs/ingress';
 export type { LoadBalancerHealthCheck } from '../constructs/health';
 export type { MonitorInput, MonitorOutput } from '../constructs/metrics';

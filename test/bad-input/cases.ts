@@ -6,7 +6,7 @@
 import { Chart, Duration } from 'cdk8s';
 import {
   CloudProfile, Exposure, MigrationCommand, PythonBuild, PythonCronJob, PythonMicroservice, PythonMicroserviceProps, PythonMigration, PythonServer,
-  PythonWorker, QueueScaler, TlsCertificate, Volume, WorkerCommand, WorkerLiveness,
+  PythonWorker, QueueScaler, SecretEnv, TlsCertificate, Volume, WorkerCommand, WorkerLiveness,
 } from 'pyservice-k8s';
 
 /** Props of a valid service, to break one prop at a time. */
@@ -67,6 +67,7 @@ export const CASES: BadInput[] = [
   { family: 'scaling', name: 'a misspelled prop silently losing the autoscaler (JavaScript)', build: service({ autoscalling: { minReplicas: 2, maxReplicas: 5 } }), path: 'shop/orders-api', prop: 'autoscalling', received: '{"minReplicas":2,"maxReplicas":5}', fix: 'Did you mean \'autoscaling\'?' },
   { family: 'scaling', name: 'min above max', build: service({ autoscaling: { minReplicas: 5, maxReplicas: 2 } }), path: 'shop/orders-api', prop: 'autoscaling.minReplicas', received: '5', fix: 'Lower minReplicas to 2 or raise maxReplicas to 5.' },
   // env, config, secrets
+  { family: 'env/config/secrets', name: 'a store secret passed as two strings (JavaScript)', build: service({ secrets: [(SecretEnv.fromStore as (...a: unknown[]) => SecretEnv)('DATABASE_URL', 'shop/orders-db')] }), path: 'shop/orders-api', prop: 'secrets[0]', received: '"DATABASE_URL"', fix: 'Pass e.g. { DATABASE_URL: \'orders/database-url\' }.' },
   { family: 'env/config/secrets', name: 'a secret in camelCase', build: service({ config: { dbPassword: 'hunter2' } }), path: 'shop/orders-api', prop: 'config.dbPassword', received: '"dbPassword"', fix: 'Move it to \'secrets\'' },
   { family: 'env/config/secrets', name: 'a secret in lowercase, without separators', build: service({ env: { apitoken: 'x' } }), path: 'shop/orders-api', prop: 'env.apitoken', received: '"apitoken"', fix: 'Move it to \'secrets\'' },
   { family: 'env/config/secrets', name: 'a ConfigMap over 1 MiB', build: service({ config: { BIG: 'x'.repeat(1024 * 1024) } }), path: 'shop/orders-api', prop: 'config', received: '"1048579 bytes"', fix: 'Keep large data out of env vars' },
