@@ -1,4 +1,5 @@
 import { k8s } from 'cdk8s-plus-28';
+import type { Problem } from './validation';
 
 /** Who can reach the service. The cloud profile turns this into load balancer settings. */
 export enum Exposure {
@@ -58,8 +59,8 @@ const IPV4_CIDR = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|
 const IPV6_CIDR = /^[0-9a-fA-F:]+\/(12[0-8]|1[01]\d|[1-9]?\d)$/;
 
 /** Why `cidr` is not an IP range, or undefined. */
-export function cidrProblem(cidr: string): string | undefined {
+export function cidrProblem(cidr: string): Problem | undefined {
   if (IPV4_CIDR.test(cidr) || (cidr.includes(':') && IPV6_CIDR.test(cidr))) return undefined;
-  if (/^\d+\.\d+\.\d+\.\d+$/.test(cidr)) return `must be CIDR notation with a mask. Did you mean "${cidr}/32"?`;
-  return 'must be an IPv4 or IPv6 range in CIDR notation, e.g. 10.0.0.0/8';
+  if (/^\d+\.\d+\.\d+\.\d+$/.test(cidr)) return { rule: 'must be CIDR notation with a mask', fix: `Did you mean "${cidr}/32"?` };
+  return { rule: 'must be an IPv4 or IPv6 range in CIDR notation, e.g. 10.0.0.0/8', fix: 'Write the range like 10.0.0.0/16.' };
 }

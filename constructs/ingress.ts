@@ -161,7 +161,7 @@ export function checkIngressProps(props: IngressProps, exposure: Exposure): Prop
   if (props.gateway) {
     for (const [prop, value] of [['ingress.gateway.name', props.gateway.name], ['ingress.gateway.namespace', props.gateway.namespace]] as const) {
       const problem = value === undefined && prop.endsWith('namespace') ? undefined : dnsLabelProblem(value as string);
-      if (problem) issues.push({ prop, rule: problem, received: value, fix: 'Use the name `kubectl get gateways -A` shows.' });
+      if (problem) issues.push({ prop, rule: problem.rule, received: value, fix: 'Use the name `kubectl get gateways -A` shows.' });
     }
     if (props.gateway.sectionName !== undefined && !DNS1123_LABEL.test(props.gateway.sectionName)) {
       issues.push({ prop: 'ingress.gateway.sectionName', rule: 'must be a listener name (DNS-1123 label)', received: props.gateway.sectionName, fix: 'Use the listener\'s name from the Gateway spec.' });

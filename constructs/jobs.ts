@@ -8,7 +8,7 @@ import { DENY_INGRESS_EXEMPTION, IPythonApp, addWait, appPod, appWorkloadCloud, 
 import { nameIssue } from './names';
 import { ContainerDescription, PodExtrasProps, containerSecurityContext } from './pod';
 import { ResourcesProps, renderResources, resolveResources } from './resources';
-import { IssueCollector, checkedProps } from './validation';
+import { IssueCollector, Problem, checkedProps } from './validation';
 
 /** The migration tool. */
 export class MigrationCommand {
@@ -276,7 +276,7 @@ export class PythonCronJob extends Construct {
       prop: 'command', rule: 'must be a non-empty argv', received: command, fix: 'Pass e.g. [\'python\', \'-m\', \'django\', \'clearsessions\'].',
     });
     const scheduleProblem = cronProblem(props.schedule);
-    if (scheduleProblem) issues.add({ prop: 'schedule', rule: scheduleProblem, received: props.schedule, fix: 'Use five fields, e.g. \'30 2 * * *\' (02:30 daily), or @hourly, @daily, @weekly, @monthly.' });
+    if (scheduleProblem) issues.add({ prop: 'schedule', ...scheduleProblem, received: props.schedule });
     if (props.timeZone !== undefined && !validTimeZone(props.timeZone)) {
       issues.add({ prop: 'timeZone', rule: 'must be an IANA time zone name', received: props.timeZone, fix: 'Use e.g. \'Europe/Paris\' or \'America/New_York\'.' });
     }
@@ -336,7 +336,12 @@ const FIELDS: Array<[string, number, number, string[]]> = [
 ];
 
 /** Why `schedule` is not a schedule the CronJob controller (robfig/cron, standard parser) accepts, or undefined. */
-export function cronProblem(schedule: string): string | undefined {
+export function cronProblem(schedule: string): Problem | undefined {
+  const rule = cronRule(schedule);
+  return rule === undefined ? undefined : { rule, fix: 'Use five fields, e.g. \'30 2 * * *\' (02:30 daily), or @hourly, @daily, @weekly, @monthly.' };
+}
+
+function cronRule(schedule: string): string | undefined {
   if (typeof schedule !== 'string') return 'must be a cron schedule';
   if (/^\s*(CRON_)?TZ=/.test(schedule)) return 'must not set TZ inside the schedule (Kubernetes rejects it)';
   if (MACROS.has(schedule.trim())) return undefined;

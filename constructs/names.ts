@@ -1,4 +1,4 @@
-import type { PropIssue } from './validation';
+import type { Problem, PropIssue } from './validation';
 
 /**
  * Name and reference rules of the Kubernetes API and of container registries,
@@ -21,21 +21,23 @@ export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 export const CONFIG_KEY = /^[-._a-zA-Z0-9]+$/;
 
 /** Why `name` is not a DNS-1123 label of at most `max` characters, or undefined. */
-export function dnsLabelProblem(name: string, max = 63): string | undefined {
-  if (typeof name !== 'string' || name.length === 0) return 'must be a non-empty string';
-  if (name.length > max) return `must be at most ${max} characters (it is ${name.length})`;
+export function dnsLabelProblem(name: string, max = 63): Problem | undefined {
+  const fix = `Use a name like '${suggestDnsLabel(typeof name === 'string' ? name : '').slice(0, max)}'.`;
+  if (typeof name !== 'string' || name.length === 0) return { rule: 'must be a non-empty string', fix };
+  if (name.length > max) return { rule: `must be at most ${max} characters (it is ${name.length})`, fix };
   if (!DNS1123_LABEL.test(name)) {
-    return 'must be a DNS-1123 label: lowercase letters, digits and \'-\', starting and ending with a letter or digit';
+    return { rule: 'must be a DNS-1123 label: lowercase letters, digits and \'-\', starting and ending with a letter or digit', fix };
   }
   return undefined;
 }
 
 /** Why `name` is not a DNS-1123 subdomain, or undefined. */
-export function dnsSubdomainProblem(name: string): string | undefined {
-  if (typeof name !== 'string' || name.length === 0) return 'must be a non-empty string';
-  if (name.length > 253) return `must be at most 253 characters (it is ${name.length})`;
+export function dnsSubdomainProblem(name: string): Problem | undefined {
+  const fix = 'Use lowercase letters, digits, \'-\' and \'.\'.';
+  if (typeof name !== 'string' || name.length === 0) return { rule: 'must be a non-empty string', fix };
+  if (name.length > 253) return { rule: `must be at most 253 characters (it is ${name.length})`, fix };
   if (!DNS1123_SUBDOMAIN.test(name)) {
-    return 'must be a DNS-1123 subdomain: lowercase letters, digits, \'-\' and \'.\'';
+    return { rule: 'must be a DNS-1123 subdomain: lowercase letters, digits, \'-\' and \'.\'', fix };
   }
   return undefined;
 }
@@ -48,7 +50,7 @@ export function dnsSubdomainProblem(name: string): string | undefined {
 export function nameIssue(name: string, max = 52): PropIssue | undefined {
   const problem = dnsLabelProblem(name, max);
   if (!problem) return undefined;
-  return { prop: 'name', rule: problem, received: name, fix: `Use a name like '${suggestDnsLabel(name).slice(0, max)}' (${max} characters at most).` };
+  return { prop: 'name', rule: problem.rule, received: name, fix: `Use a name like '${suggestDnsLabel(name).slice(0, max)}' (${max} characters at most).` };
 }
 
 /**
@@ -97,7 +99,7 @@ export function parseImage(ref: string): ImageReference | undefined {
  * A pinned image names an exact build: a digest, or a tag other than `latest`.
  * Anything else lets two nodes run two different builds of "the same" version.
  */
-export function imagePinProblem(ref: string): { rule: string; fix: string } | undefined {
+export function imagePinProblem(ref: string): Problem | undefined {
   const parsed = parseImage(ref);
   if (!parsed) {
     return { rule: `must be a container image reference (registry/repository:tag or @sha256:digest)${imageDetail(ref)}`, fix: imageFix(ref) };

@@ -35,7 +35,7 @@ export interface NetworkPolicyInput {
 export function networkPolicySpec(input: NetworkPolicyInput, issues: IssueCollector): k8s.NetworkPolicySpec {
   const checkCidrs = (peers: readonly NetworkPeer[], prop: string) => peers.forEach((p, i) => {
     const problem = p.cidr !== undefined ? cidrProblem(p.cidr) : undefined;
-    if (problem) issues.add({ prop: `${prop}[${i}]`, rule: problem, received: p.cidr, fix: 'Write the range like 10.0.0.0/16.' });
+    if (problem) issues.add({ prop: `${prop}[${i}]`, ...problem, received: p.cidr });
   });
   checkCidrs(input.allowFrom, 'allowFrom');
   checkCidrs(input.proxySources ?? [], 'profile.loadBalancerSourceRanges');

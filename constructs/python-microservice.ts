@@ -111,7 +111,7 @@ function namespaceProblems(obj: ApiObject): string[] {
   const ns = obj.metadata.namespace;
   if (ns === undefined) return [];
   const problem = dnsLabelProblem(ns);
-  return problem ? [formatIssue({ prop: 'namespace (of the chart)', rule: problem, received: ns, fix: `Use e.g. new Chart(app, 'shop', { namespace: '${suggestDnsLabel(ns)}' }).` })] : [];
+  return problem ? [formatIssue({ prop: 'namespace (of the chart)', rule: problem.rule, received: ns, fix: `Use e.g. new Chart(app, 'shop', { namespace: '${suggestDnsLabel(ns)}' }).` })] : [];
 }
 
 /** The name of the serving port per protocol (Istio and Linkerd also read the protocol from it). */

@@ -125,7 +125,7 @@ class ExistingSecretEnv extends SecretEnv {
     const issues: PropIssue[] = [];
     const nameProblem = dnsSubdomainProblem(this.secretName);
     if (nameProblem) {
-      issues.push({ prop: `${ctx.prop}.secretName`, rule: nameProblem, received: this.secretName, fix: 'Use the name of the Secret as `kubectl get secret` shows it.' });
+      issues.push({ prop: `${ctx.prop}.secretName`, rule: nameProblem.rule, received: this.secretName, fix: 'Use the name of the Secret as `kubectl get secret` shows it.' });
     }
     const keys = envMapOf(`${ctx.prop}.keys`, this.keys, issues);
     const env: k8s.EnvVar[] = [];

@@ -106,6 +106,16 @@ export function collectWarnings(scope: Construct): string[] {
  * Callers make one `instanceof ValidationError` check; `errors` holds the lines
  * without the summary.
  */
+/**
+ * A rule a value breaks, and how to fix it, without the prop (the caller knows
+ * it): what every `...Problem(value)` helper returns. Callers that know a better
+ * fix for their prop give their own.
+ */
+export interface Problem {
+  readonly rule: string;
+  readonly fix: string;
+}
+
 export class ValidationError extends Error {
   /** Formats issues of one construct (or one named input) as error lines. */
   public static fromIssues(summary: string, issues: readonly PropIssue[], where?: Construct | string): ValidationError {

@@ -217,5 +217,5 @@ function keyItems(items: KeyedVolumeOptions['items']): k8s.KeyToPath[] | undefin
 
 function objectNameIssues(prop: string, name: string): PropIssue[] {
   const problem = dnsSubdomainProblem(name);
-  return problem ? [{ prop, rule: problem, received: name, fix: 'Use the name of the object in the namespace.' }] : [];
+  return problem ? [{ prop, rule: problem.rule, received: name, fix: 'Use the name of the object in the namespace.' }] : [];
 }

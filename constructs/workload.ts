@@ -108,7 +108,7 @@ export function checkWorkloadProps(id: string, props: WorkloadProps, required: R
   }
   if (props.priorityClassName !== undefined) {
     const problem = dnsSubdomainProblem(props.priorityClassName);
-    issues.check(!problem, { prop: 'priorityClassName', rule: problem ?? '', received: props.priorityClassName, fix: 'Use the name of a PriorityClass in the cluster.' });
+    issues.check(!problem, { prop: 'priorityClassName', rule: problem?.rule ?? '', received: props.priorityClassName, fix: 'Use the name of a PriorityClass in the cluster.' });
   }
   if (props.partOf !== undefined) {
     issues.check(LABEL_VALUE.test(props.partOf), {

@@ -14,7 +14,7 @@
 import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { formatIssue } from '../constructs/validation';
+import { ValidationError, formatIssue } from '../constructs/validation';
 import { STARTER_CLOUDS, starterFiles, starterIssues } from './starter';
 
 const USAGE = `Usage:
@@ -92,7 +92,7 @@ function ownPackage(): { version: string; devDependencies: Record<string, string
       if (pkg.name === 'pyservice-k8s') return pkg;
     }
   }
-  throw new Error('the package.json of pyservice-k8s was not found beside its code; reinstall the package');
+  throw new ValidationError('The package is incomplete:', ['the package.json of pyservice-k8s was not found beside its code. Reinstall the package.']);
 }
 
 /** Runs the cdk8s CLI of the project in `cwd`, dropping its stack trace after the app's own errors. */

@@ -3,7 +3,7 @@ import * as path from 'path';
 import { ApiObject, App, Yaml } from 'cdk8s';
 import { ARGOCD_SYNC_WAVE, PREREQUISITE_KINDS, PREREQUISITE_WAVE } from '../constructs/gitops/hooks';
 import { duplicateObjectProblems, withoutCrossChartChecks } from '../constructs/objects';
-import { collectWarnings } from '../constructs/validation';
+import { ValidationError, collectWarnings } from '../constructs/validation';
 import { ManifestWriter } from './yaml';
 
 /** One cloud's app, rendered into its own folder. */
@@ -77,7 +77,9 @@ function fileName(obj: any, taken: ReadonlySet<string>): string {
   const base = `${String(obj.kind).toLowerCase()}-${obj.metadata?.name}`;
   const candidate = taken.has(`${base}.yaml`) && obj.metadata?.namespace ? `${base}.${obj.metadata.namespace}` : base;
   if (taken.has(`${candidate}.yaml`)) {
-    throw new Error(`two objects would both be written to ${candidate}.yaml: give them different names`);
+    throw ValidationError.fromIssues('The manifests cannot be written:', [{
+      prop: 'metadata.name', rule: 'must differ between two objects that would share one file', received: `${candidate}.yaml`, fix: 'Give them different names.',
+    }]);
   }
   return `${candidate}.yaml`;
 }

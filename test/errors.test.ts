@@ -71,7 +71,7 @@ const CASES: Array<[string, Parameters<typeof synthError>[0], string[]]> = [
   ['grace period that cuts requests off', { terminationGracePeriod: Duration.seconds(10) },
     ["'terminationGracePeriod' must cover the drain delay (5s) plus the server's graceful timeout (30s)", 'received 10', 'Duration.seconds(40)']],
   ['CIDR without a mask', { allowEgressTo: [NetworkPeer.cidr('10.0.0.1')] },
-    ["'allowEgressTo[0]' must be CIDR notation with a mask. Did you mean \"10.0.0.1/32\"?"]],
+    ["'allowEgressTo[0]' must be CIDR notation with a mask; received \"10.0.0.1\". Did you mean \"10.0.0.1/32\"?"]],
 ];
 
 describe('bad input fails at synth with path, prop, value, rule and fix', () => {

@@ -157,7 +157,7 @@ describe('PythonCronJob', () => {
   ])('schedule %p', (schedule, problem) => {
     const result = cronProblem(schedule);
     if (problem === undefined) expect(result).toBeUndefined();
-    else expect(result).toContain(problem);
+    else expect(result?.rule).toContain(problem);
   });
 
   test.each([

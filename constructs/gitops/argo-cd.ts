@@ -142,7 +142,7 @@ export class ArgoCdApplication extends Construct {
     if (refProblem) issues.add({ prop: 'branch', ...refProblem, received: this.branch });
     for (const [prop, value, max] of [['name', this.name, 63], ['namespace', props.namespace, 63], ['argoNamespace', argoNamespace, 63]] as const) {
       const problem = dnsLabelProblem(value, max);
-      if (problem) issues.add({ prop, rule: problem, received: value, fix: `Use a name like '${suggestDnsLabel(value)}'.` });
+      if (problem) issues.add({ prop, rule: problem.rule, received: value, fix: `Use a name like '${suggestDnsLabel(value)}'.` });
     }
     for (const [prop, on] of [['prune', prune], ['selfHeal', selfHeal]] as const) {
       issues.check(autoSync || !on, {

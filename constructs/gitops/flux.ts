@@ -141,11 +141,11 @@ export class FluxDelivery extends Construct {
     (props.dependsOn ?? []).forEach((dep, i) => names.push([`dependsOn[${i}]`, dep]));
     for (const [prop, value] of names) {
       const problem = dnsLabelProblem(value);
-      if (problem) issues.add({ prop, rule: problem, received: value, fix: `Use a name like '${suggestDnsLabel(value)}'.` });
+      if (problem) issues.add({ prop, rule: problem.rule, received: value, fix: `Use a name like '${suggestDnsLabel(value)}'.` });
     }
     if (props.secretName !== undefined) {
       const problem = dnsSubdomainProblem(props.secretName);
-      if (problem) issues.add({ prop: 'secretName', rule: problem, received: props.secretName, fix: 'Use the name of the Secret \'flux create secret git\' made.' });
+      if (problem) issues.add({ prop: 'secretName', rule: problem.rule, received: props.secretName, fix: 'Use the name of the Secret \'flux create secret git\' made.' });
     }
     for (const [prop, value, fix] of [
       ['pollInterval', pollInterval, 'Use e.g. Duration.minutes(1).'],
@@ -164,7 +164,7 @@ export class FluxDelivery extends Construct {
     });
     healthChecks.forEach((check, i) => {
       const problem = dnsSubdomainProblem(check.name);
-      if (problem) issues.add({ prop: `healthChecks[${i}].name`, rule: problem, received: check.name, fix: 'Use the metadata.name of the object to watch.' });
+      if (problem) issues.add({ prop: `healthChecks[${i}].name`, rule: problem.rule, received: check.name, fix: 'Use the metadata.name of the object to watch.' });
       issues.check(typeof check.kind === 'string' && /^[A-Z][A-Za-z0-9]*$/.test(check.kind), {
         prop: `healthChecks[${i}].kind`, rule: 'must be a Kubernetes kind in PascalCase', received: check.kind, fix: 'Use e.g. \'Deployment\'.',
       });

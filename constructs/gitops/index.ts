@@ -2,4 +2,4 @@ export * from './argo-cd';
 export * from './flux';
 export * from './hooks';
 export { branchProblem, goDuration, normalizeRepoPath, redactUrl, repoPathProblem, repoUrlProblem } from './source';
-export type { Problem, RepoUrlOptions } from './source';
+export type { RepoUrlOptions } from './source';

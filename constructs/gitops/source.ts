@@ -8,11 +8,8 @@ import { PropIssue } from '../validation';
  * as a sync that never starts.
  */
 
-/** A rule broken by a value, without the prop name (the caller knows it). */
-export interface Problem {
-  readonly rule: string;
-  readonly fix: string;
-}
+
+import type { Problem } from '../validation';
 
 const HOST = '[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*';
 const REPO_PATH = '/[^\\s?#]*[^\\s?#/]';

@@ -158,7 +158,7 @@ export class BackingService {
   public validate(prop: string): PropIssue[] {
     const issues: PropIssue[] = [];
     const nameProblem = dnsLabelProblem(this.name);
-    if (nameProblem) issues.push({ prop: `${prop}.name`, rule: nameProblem, received: this.name, fix: 'Use a short name like \'postgres\'.' });
+    if (nameProblem) issues.push({ prop: `${prop}.name`, rule: nameProblem.rule, received: this.name, fix: 'Use a short name like \'postgres\'.' });
     if (this.version !== undefined && !EXACT_VERSION.test(this.version)) {
       issues.push({
         prop: `${prop}.version`, rule: 'must be an exact version such as \'17.2\' (a major-only tag moves under you)', received: this.version,

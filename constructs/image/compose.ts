@@ -342,7 +342,9 @@ function relative(from: string, to: string): string {
 /** A pod size limit in bytes; the pod's own validation has already rejected unusable ones. */
 function bytes(quantity: string): number {
   const parsed = parseMemory(quantity);
-  if ('error' in parsed) throw new Error(`size limit ${JSON.stringify(quantity)} ${parsed.error}`);
+  if ('error' in parsed) {
+    throw ValidationError.fromIssues('The compose file cannot be written:', [{ prop: 'resources.ephemeralStorage', rule: parsed.error, received: quantity, fix: 'Use a quantity such as \'1Gi\'.' }]);
+  }
   return parsed.bytes;
 }
 

@@ -63,7 +63,7 @@ export function containerIssues(container: ContainerDescription, prop = 'contain
   const issues: PropIssue[] = [];
   // The name becomes a folder, a compose service and a host name.
   const nameProblem = dnsLabelProblem(container.name);
-  if (nameProblem) issues.push({ prop: `${prop}.name`, rule: nameProblem, received: container.name, fix: 'Use the name of the workload, e.g. \'orders-api\'.' });
+  if (nameProblem) issues.push({ prop: `${prop}.name`, rule: nameProblem.rule, received: container.name, fix: 'Use the name of the workload, e.g. \'orders-api\'.' });
   const id = (name: 'runAsUser' | 'runAsGroup') => {
     const v = container[name];
     if (!Number.isInteger(v) || v < 1 || v > 2147483647) {

@@ -241,7 +241,7 @@ function resolve(options: WorkflowOptions): { resolved: Resolved; registry?: Con
   const issues: PropIssue[] = [];
   const name = options.name;
   const nameProblem = name === undefined ? undefined : dnsLabelProblem(name);
-  if (nameProblem) issues.push({ prop: 'name', rule: nameProblem, received: name, fix: 'Use a short label such as the cloud, e.g. \'east\'.' });
+  if (nameProblem) issues.push({ prop: 'name', rule: nameProblem.rule, received: name, fix: 'Use a short label such as the cloud, e.g. \'east\'.' });
   const cloud = options.cloud ?? name;
   const branch = options.branch ?? 'main';
   const branchIssue = branchProblem(branch);
@@ -252,9 +252,9 @@ function resolve(options: WorkflowOptions): { resolved: Resolved; registry?: Con
     const pathProblem = repoPathProblem(t.manifests);
     if (pathProblem) issues.push({ prop: `targets[${i}].manifests`, rule: pathProblem.rule, received: t.manifests, fix: 'Use a path relative to the repository root, e.g. \'dist/prod\'.' });
     const jobProblem = dnsLabelProblem(t.name);
-    if (jobProblem) issues.push({ prop: `targets[${i}].name`, rule: jobProblem, received: t.name, fix: 'Use the target name, e.g. \'prod-east\'.' });
+    if (jobProblem) issues.push({ prop: `targets[${i}].name`, rule: jobProblem.rule, received: t.name, fix: 'Use the target name, e.g. \'prod-east\'.' });
     const envProblem = dnsLabelProblem(t.environment);
-    if (envProblem) issues.push({ prop: `targets[${i}].environment`, rule: envProblem, received: t.environment, fix: 'Use the environment name, e.g. \'prod\'.' });
+    if (envProblem) issues.push({ prop: `targets[${i}].environment`, rule: envProblem.rule, received: t.environment, fix: 'Use the environment name, e.g. \'prod\'.' });
     return { ...t, job: `deliver-${t.name}` };
   });
   if (targets.length === 0) issues.push({ prop: 'targets', rule: 'must list at least one target', received: [], fix: 'Pass e.g. [{ name: \'prod\', environment: \'prod\', manifests: \'dist/prod\', deployBranch: \'deploy/prod\' }].' });
@@ -264,7 +264,7 @@ function resolve(options: WorkflowOptions): { resolved: Resolved; registry?: Con
   }
   const services = (options.services ?? []).map((s, i) => {
     const serviceProblem = dnsLabelProblem(s.name);
-    if (serviceProblem) issues.push({ prop: `services[${i}].name`, rule: serviceProblem, received: s.name, fix: 'Use the service name, e.g. \'orders-api\'.' });
+    if (serviceProblem) issues.push({ prop: `services[${i}].name`, rule: serviceProblem.rule, received: s.name, fix: 'Use the service name, e.g. \'orders-api\'.' });
     const dockerfile = s.dockerfile ?? `dist/container/${s.name}/Dockerfile`;
     const context = s.context ?? '.';
     for (const [prop, value] of [[`services[${i}].dockerfile`, dockerfile], [`services[${i}].context`, context]] as const) {

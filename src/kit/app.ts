@@ -137,7 +137,7 @@ export class PyserviceApp {
     for (const [key, value] of [['environment', props.environment], ['cloud', props.cloud]] as const) {
       if (value === undefined && key === 'cloud') continue;
       const problem = dnsLabelProblem(value as string);
-      if (problem) this.report(`${prop}.${key}`, problem, value, key === 'environment' ? 'Use e.g. \'staging\' or \'prod\'.' : 'Use e.g. the cloud\'s short name, as its profile\'s `cloud` says.');
+      if (problem) this.report(`${prop}.${key}`, problem.rule, value, key === 'environment' ? 'Use e.g. \'staging\' or \'prod\'.' : 'Use e.g. the cloud\'s short name, as its profile\'s `cloud` says.');
     }
     if (props.kubernetesVersion !== undefined && !/^1\.(2[4-9]|[3-9]\d)$/.test(props.kubernetesVersion)) {
       this.report(`${prop}.kubernetesVersion`, 'must be a Kubernetes minor version from 1.24, like \'1.29\'', props.kubernetesVersion, 'Use the version of the target\'s clusters, e.g. \'1.29\'.');

@@ -1,4 +1,5 @@
 import { Manifest, apiGroup } from './kinds';
+import { ValidationError } from '../../constructs/validation';
 
 /** Kinds whose pods are described by a pod template, and where the pod spec sits. */
 const POD_SPEC_PATHS: Record<string, readonly string[]> = {
@@ -165,7 +166,9 @@ export function topologicalOrder(deps: readonly ReadonlySet<number>[], describe:
     const next = deps.findIndex((d, i) => !done.has(i) && [...d].every((j) => done.has(j)));
     if (next < 0) {
       const stuck = deps.map((_, i) => i).filter((i) => !done.has(i)).map(describe);
-      throw new Error(`the objects ${stuck.join(', ')} depend on each other in a cycle; remove one of the dependencies`);
+      throw ValidationError.fromIssues('The objects cannot be ordered for Pulumi:', [{
+        prop: 'dependencies', rule: 'must not form a cycle', received: stuck, fix: 'Remove one of the dependencies between these objects.',
+      }]);
     }
     done.add(next);
     order.push(next);

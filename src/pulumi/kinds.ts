@@ -1,5 +1,6 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
+import { ValidationError } from '../../constructs/validation';
 
 /** A Kubernetes object as cdk8s renders it. */
 export interface Manifest {
@@ -68,7 +69,9 @@ export function registerManifest(name: string, manifest: Manifest, opts: pulumi.
   const dropped = Object.keys(manifest).filter((f) => f !== 'apiVersion' && f !== 'kind' && !typed.fields.includes(f));
   if (dropped.length > 0) {
     // Registering it anyway would deploy something other than what cdk8s synthesizes.
-    throw new Error(`${manifest.kind} '${manifest.metadata.name}' has field(s) ${dropped.join(', ')} that the typed ${kindKey(manifest)} resource does not take; add them to its entry in TYPED_KINDS`);
+    throw ValidationError.fromIssues(`${manifest.kind} '${manifest.metadata.name}' cannot be registered as a typed resource:`, [{
+      prop: 'fields', rule: `must all be taken by the typed ${kindKey(manifest)} resource`, received: dropped, fix: 'Add them to its entry in TYPED_KINDS (src/pulumi/kinds.ts).',
+    }]);
   }
   return new typed.resource(name, manifest, opts);
 }

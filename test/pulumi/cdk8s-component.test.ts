@@ -203,7 +203,8 @@ describe('Cdk8sComponent hosting any construct tree', () => {
       new ApiObject(chart, 'b', { apiVersion: 'other.io/v1', kind: 'Gateway', metadata: { name: 'web' } });
     };
     // WHEN / THEN
-    expect(() => new lib.Cdk8sComponent('dup', { define })).toThrow('two objects are both apps/Gateway/web (example.com/v1 and other.io/v1): give them different names');
+    expect(() => new lib.Cdk8sComponent('dup', { define })).toThrow(lib.ValidationError);
+    expect(() => new lib.Cdk8sComponent('dup2', { define })).toThrow('\'metadata.name\' must differ between two objects that are both apps/Gateway/web; received ["example.com/v1","other.io/v1"]. Give them different names.');
   });
 
   test('rejects a field the typed resource would drop, rather than deploy less than cdk8s synthesizes', () => {
@@ -212,7 +213,7 @@ describe('Cdk8sComponent hosting any construct tree', () => {
       new ApiObject(new Chart(app, 'c'), 'a', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a' }, spec: { x: 1 } });
     };
     // WHEN / THEN
-    expect(() => new lib.Cdk8sComponent('extra', { define })).toThrow("ConfigMap 'a' has field(s) spec that the typed v1/ConfigMap resource does not take");
+    expect(() => new lib.Cdk8sComponent('extra', { define })).toThrow("ConfigMap 'a' cannot be registered as a typed resource:\n  'fields' must all be taken by the typed v1/ConfigMap resource; received [\"spec\"].");
   });
 });
 
