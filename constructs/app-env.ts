@@ -175,7 +175,7 @@ function checkDuplicateAliases(requests: StoreSecretRequest[]) {
 }
 
 /** A short, stable hash of a string map, independent of key order. */
-export function contentHash(data: Record<string, string>): string {
+function contentHash(data: Record<string, string>): string {
   const canonical = JSON.stringify(Object.keys(data).sort().map((k) => [k, data[k]]));
   return createHash('sha256').update(canonical).digest('hex').slice(0, 10);
 }

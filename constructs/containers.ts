@@ -9,7 +9,7 @@ import { PropIssue } from './validation';
 export const KUBERNETES_VERSION_CONTEXT = 'pyservice:kubernetesVersion';
 
 /** The version every output is valid for unless a target says otherwise. */
-export const DEFAULT_KUBERNETES_VERSION = '1.28';
+const DEFAULT_KUBERNETES_VERSION = '1.28';
 
 /** The Kubernetes minor version the manifests are for, from the construct context (`pyservice:kubernetesVersion`). */
 export function kubernetesMinor(scope: Construct): number {

@@ -12,7 +12,7 @@ const SECRET_INFIXES = ['PASSWORD', 'PASSWD', 'SECRET', 'TOKEN', 'APIKEY', 'CRED
  * The words of a name in any case style: `DB_PASSWORD`, `db-password`,
  * `dbPassword` and `DbPassword` all give DB and PASSWORD.
  */
-export function nameWords(name: string): string[] {
+function nameWords(name: string): string[] {
   return name
     .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
     .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
@@ -22,7 +22,7 @@ export function nameWords(name: string): string[] {
 }
 
 /** Why a plain (non-secret) setting looks like a secret, or undefined. */
-export function secretLooking(name: string, value: string): string | undefined {
+function secretLooking(name: string, value: string): string | undefined {
   const words = nameWords(name);
   const word = words.find((w) => SECRET_WORDS.has(w));
   if (word) return `its name contains '${word}'`;

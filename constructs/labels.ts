@@ -5,7 +5,7 @@ import { imageVersionLabel } from './names';
  * Kubernetes already makes unique per namespace, rather than to the construct
  * path: selectors are immutable, and a path changes whenever code is refactored.
  */
-export const SELECTOR_LABEL = 'pyservice.dev/workload';
+const SELECTOR_LABEL = 'pyservice.dev/workload';
 
 /** The selector labels of the workload called `name`. */
 export function selectorLabels(name: string): Record<string, string> {

@@ -69,7 +69,7 @@ export interface ResolvedMetrics {
 }
 
 /** Directory of prometheus_client's multi-process files. */
-export const MULTIPROC_DIR = '/run/prometheus';
+const MULTIPROC_DIR = '/run/prometheus';
 /** Name of the metrics port. */
 export const METRICS_PORT_NAME = 'metrics';
 

@@ -14,7 +14,7 @@ import { PropIssue } from './validation';
  */
 export const RUN_AS_UID = 10001;
 /** GID every container runs as, and the fsGroup of every pod. */
-export const RUN_AS_GID = 10001;
+const RUN_AS_GID = 10001;
 
 /** Name of the single application container. */
 export const APP_CONTAINER = 'app';
@@ -87,7 +87,7 @@ export interface WritablePath {
 }
 
 /** Size limit of the disk-backed /tmp every pod gets. */
-export const TMP_SIZE_LIMIT = '256Mi';
+const TMP_SIZE_LIMIT = '256Mi';
 
 /** The writable paths of a container: /tmp plus the server's memory-backed scratch dirs. */
 export function writablePaths(scratchDirs: ServerScratchDir[]): ContainerDescription['writablePaths'] {
@@ -152,10 +152,10 @@ export interface RunAs {
 }
 
 /** The default user: above 10000, so it cannot collide with a user of the node. */
-export const DEFAULT_RUN_AS: RunAs = { user: RUN_AS_UID, group: RUN_AS_GID };
+const DEFAULT_RUN_AS: RunAs = { user: RUN_AS_UID, group: RUN_AS_GID };
 
 /** Security context of every pod: the "restricted" Pod Security Standard, by default. */
-export function podSecurityContext(runAs: RunAs = DEFAULT_RUN_AS): k8s.PodSecurityContext {
+function podSecurityContext(runAs: RunAs = DEFAULT_RUN_AS): k8s.PodSecurityContext {
   return {
     runAsNonRoot: true,
     runAsUser: runAs.user,
@@ -326,7 +326,7 @@ export interface PodExtrasContext extends ExtraContainerContext {
 }
 
 /** Checks and resolves the mounts, init containers, sidecars and annotations of a pod. */
-export function resolvePodExtras(props: PodExtrasProps, ctx: PodExtrasContext, issues: PropIssue[]): PodExtras {
+function resolvePodExtras(props: PodExtrasProps, ctx: PodExtrasContext, issues: PropIssue[]): PodExtras {
   const minor = kubernetesMinor(ctx.scope);
   const volumes = new Map<string, k8s.Volume>();
   const writablePaths: WritablePath[] = [];
@@ -423,7 +423,7 @@ export function resolvePodExtras(props: PodExtrasProps, ctx: PodExtrasContext, i
 }
 
 /** Checks a UID and GID for the pod's security context. */
-export function resolveRunAs(user: number | undefined, group: number | undefined, issues: PropIssue[]): RunAs {
+function resolveRunAs(user: number | undefined, group: number | undefined, issues: PropIssue[]): RunAs {
   const u = user ?? RUN_AS_UID;
   const g = group ?? (user !== undefined ? user : RUN_AS_GID);
   if (!Number.isInteger(u) || u < 1 || u > 2147483647) {

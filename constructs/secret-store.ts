@@ -9,7 +9,7 @@ import { SecretStore, SecretStoreSpecProvider } from './imports/secretstore-exte
 import { PropIssue } from './validation';
 
 /** Folder where secrets delivered as files appear in the container. */
-export const SECRET_FILE_DIR = '/var/run/secrets/store';
+const SECRET_FILE_DIR = '/var/run/secrets/store';
 
 /** How secrets from the cloud's secret manager reach pods. */
 export enum SecretBackend {

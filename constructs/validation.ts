@@ -87,7 +87,7 @@ export function addWarning(scope: Construct, message: string): void {
 }
 
 /** Metadata type under which warnings are recorded. */
-export const WARNING_METADATA = 'pyservice:warning';
+const WARNING_METADATA = 'pyservice:warning';
 
 /** Every warning recorded under `scope`, prefixed with the construct path. */
 export function collectWarnings(scope: Construct): string[] {

@@ -25,7 +25,7 @@ import { PropIssue, ValidationError, formatIssue } from '../constructs/validatio
 export const IMAGE_CONTEXT_KEY = 'pyservice:images';
 
 /** Prefix of every image override variable. */
-export const IMAGE_VARIABLE_PREFIX = 'IMAGE_';
+const IMAGE_VARIABLE_PREFIX = 'IMAGE_';
 
 /** Where the image of a service came from. */
 export type ImageSource = 'env' | 'context' | 'fallback';

@@ -27,11 +27,7 @@ export const MIGRATION_WAVE = '-1';
 /** Kinds other objects name that must exist first. */
 export const PREREQUISITE_KINDS: readonly string[] = ['Namespace', 'PriorityClass', 'CustomResourceDefinition', 'StorageClass'];
 
-/** The sync phase an object runs in as a hook (`PreSync`, `Sync`, `PostSync`, `SyncFail`). */
-export const ARGOCD_HOOK = 'argocd.argoproj.io/hook';
 
-/** When a hook object is deleted (`BeforeHookCreation`, `HookSucceeded`, `HookFailed`). */
-export const ARGOCD_HOOK_DELETE_POLICY = 'argocd.argoproj.io/hook-delete-policy';
 
 /** The wave an object is applied in within its phase; lower waves first. */
 export const ARGOCD_SYNC_WAVE = 'argocd.argoproj.io/sync-wave';

@@ -7,7 +7,7 @@ export const VENV_DIR = '/opt/venv';
 export const APP_DIR = '/app';
 
 /** Debian release of every base image: `python:<version>-slim-<release>`. */
-export const DEBIAN_RELEASE = 'bookworm';
+const DEBIAN_RELEASE = 'bookworm';
 
 /** Options every dependency source shares. */
 export interface PythonBuildOptions {

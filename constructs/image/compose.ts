@@ -303,7 +303,7 @@ function backingService(s: BackingService): Record<string, unknown> {
  * the venv's python3 is on PATH: urlopen raises (exit 1) on a refused
  * connection or any 4xx/5xx, as the kubelet's httpGet probe fails on them.
  */
-export function readinessCheck(port: number, readinessPath: string, headers?: Record<string, string>): ComposeHealthcheck {
+function readinessCheck(port: number, readinessPath: string, headers?: Record<string, string>): ComposeHealthcheck {
   const url = `http://127.0.0.1:${port}${readinessPath}`;
   // The same headers as the pod's probes: a Django app refuses a Host it does not allow.
   const request = headers && Object.keys(headers).length > 0 ? `urllib.request.Request(${JSON.stringify(url)}, headers=${JSON.stringify(headers)})` : JSON.stringify(url);

@@ -4,7 +4,7 @@ import { PropIssue, ValidationError } from '../validation';
 import { APP_DIR, IGNORED_AT_ROOT, PythonBuild, VENV_DIR } from './build';
 
 /** Name of the user and group the image creates (the pod refers to them by number only). */
-export const IMAGE_USER = 'app';
+const IMAGE_USER = 'app';
 
 // Paths the container runtime mounts itself; anything written there at build time is hidden at run time.
 const RUNTIME_MOUNTS = ['/dev', '/proc', '/sys'];

@@ -8,7 +8,7 @@ export * from './compose';
 export * from './dockerfile';
 
 /** Name of the generated compose file, relative to `outDir`. */
-export const COMPOSE_FILE = 'compose.yaml';
+const COMPOSE_FILE = 'compose.yaml';
 
 /**
  * Every container file of an application, as paths relative to `outDir`

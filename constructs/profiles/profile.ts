@@ -204,7 +204,7 @@ export function foreignScaler(identity: ScalerIdentity, profile: string): KedaId
 }
 
 /** Seconds for endpoint removal to reach every node's kube-proxy (in-cluster traffic only). */
-export const CLUSTER_DRAIN_SECONDS = 5;
+const CLUSTER_DRAIN_SECONDS = 5;
 
 /** A profile output with nothing cloud-specific in it, for profiles to extend. */
 export function neutralOutput(input: ProfileInput): ProfileOutput {

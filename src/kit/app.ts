@@ -293,7 +293,7 @@ function profileCloud(target: Target): string | undefined {
 }
 
 /** Every workload of a construct tree whose container the image files describe, with its role. */
-export function containerWorkloads(scope: Construct): Workload[] {
+function containerWorkloads(scope: Construct): Workload[] {
   const out: Workload[] = [];
   for (const c of scope.node.findAll()) {
     // A service without an HTTP readiness path (gRPC, TCP) runs in compose without a published, HTTP-checked port.

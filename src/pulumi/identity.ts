@@ -29,7 +29,7 @@ export type { CloudIdentityBinding };
  * The identity a ServiceAccount's annotations bind, if any. With `cloud` (a
  * profile's `cloud`), only that cloud's annotations count.
  */
-export function identityFromAnnotations(serviceAccount: Manifest, cloud?: string): WorkloadIdentity | undefined {
+function identityFromAnnotations(serviceAccount: Manifest, cloud?: string): WorkloadIdentity | undefined {
   const annotations: Record<string, string> = serviceAccount.metadata.annotations ?? {};
   for (const [mechanism, m] of Object.entries(IDENTITY_MECHANISMS)) {
     if (!m.annotation || annotations[m.annotation] === undefined || (cloud !== undefined && m.cloud !== cloud)) continue;

@@ -48,7 +48,7 @@ export const TYPED_KINDS: Readonly<Record<string, TypedKind>> = {
 };
 
 /** `apiVersion/kind`, the key of {@link TYPED_KINDS}. */
-export function kindKey(manifest: Pick<Manifest, 'apiVersion' | 'kind'>): string {
+function kindKey(manifest: Pick<Manifest, 'apiVersion' | 'kind'>): string {
   return `${manifest.apiVersion}/${manifest.kind}`;
 }
 
