@@ -8,11 +8,11 @@ import { SecretStoreSpecProviderAzurekvAuthType } from '../imports/secretstore-e
 import { TriggerAuthenticationSpecPodIdentityProvider } from '../imports/triggerauthentication-keda.sh';
 import { ScalerIdentity } from '../queue-scaler';
 import { SecretBackend, SecretBackendResult, secretBackendOf } from '../secret-store';
-import { PropShape, checkShape } from '../props';
+import { PropShape } from '../props';
 import { PropIssue } from '../validation';
 import {
   ICloudProfile, KedaIdentityResult, PROBE_SUCCESS_CODES, Placement, ProfileInput, ProfileOutput, SecretBackendInput, WorkloadIdentity, neutralIngress,
-  foreignScaler, neutralOutput, IdentityBindingBase, IdentityMechanism, bindingBase, definedOnly, nodePlacement, prometheusOperatorMonitor, PrometheusOperatorOptions, PROMETHEUS_OPERATOR_SHAPE, tokenExpirationSeconds, PRIVATE_RANGES,
+  foreignScaler, neutralOutput, CheckedOptionsProfile, IdentityBindingBase, IdentityMechanism, bindingBase, definedOnly, nodePlacement, prometheusOperatorMonitor, PrometheusOperatorOptions, PROMETHEUS_OPERATOR_SHAPE, tokenExpirationSeconds, PRIVATE_RANGES,
   AUTOSCALER_MAX_GRACE_SECONDS, KEDA_OPERATOR_SHAPE, KedaOperatorOptions, kedaOperatorSubject,
 } from './profile';
 
@@ -151,16 +151,12 @@ export const AKS_OPTIONS_SHAPE: PropShape = {
  * cloud-provider-azure annotations for internal exposure and an HTTP health
  * probe on the readiness path.
  */
-export class AksProfile implements ICloudProfile {
+export class AksProfile extends CheckedOptionsProfile<AksProfileOptions> implements ICloudProfile {
   public readonly cloud = 'aks';
   public readonly registry = 'acr';
 
-  private readonly options: AksProfileOptions;
-  /** Mistakes in the options (unknown keys, wrong types), reported by every workload that binds the profile. */
-  private readonly optionIssues: PropIssue[] = [];
-
   public constructor(options: AksProfileOptions = {}) {
-    this.options = checkShape(options, AKS_OPTIONS_SHAPE, 'CloudProfile.aks()', this.optionIssues, 'profile');
+    super(options, AKS_OPTIONS_SHAPE, 'CloudProfile.aks()');
   }
 
   public bind(input: ProfileInput): ProfileOutput {

@@ -8,10 +8,10 @@ import { SecretStoreSpecProviderAwsService } from '../imports/secretstore-extern
 import { TriggerAuthenticationSpecPodIdentityIdentityOwner, TriggerAuthenticationSpecPodIdentityProvider } from '../imports/triggerauthentication-keda.sh';
 import { ScalerIdentity } from '../queue-scaler';
 import { SecretBackend, SecretBackendResult, secretBackendOf } from '../secret-store';
-import { PropShape, checkShape } from '../props';
+import { PropShape } from '../props';
 import { PropIssue } from '../validation';
 import {
-  ICloudProfile, KedaIdentityResult, PROBE_SUCCESS_CODES, Placement, ProfileInput, ProfileOutput, SecretBackendInput, neutralIngress, neutralOutput, PRIVATE_RANGES, IdentityBindingBase, IdentityMechanism, bindingBase, definedOnly, nodePlacement, prometheusOperatorMonitor, PrometheusOperatorOptions, PROMETHEUS_OPERATOR_SHAPE,
+  ICloudProfile, KedaIdentityResult, PROBE_SUCCESS_CODES, Placement, ProfileInput, ProfileOutput, SecretBackendInput, neutralIngress, neutralOutput, CheckedOptionsProfile, PRIVATE_RANGES, IdentityBindingBase, IdentityMechanism, bindingBase, definedOnly, nodePlacement, prometheusOperatorMonitor, PrometheusOperatorOptions, PROMETHEUS_OPERATOR_SHAPE,
   foreignScaler, tokenExpirationSeconds, yamlBlock,
   AUTOSCALER_MAX_GRACE_SECONDS, KEDA_OPERATOR_SHAPE, KedaOperatorOptions, kedaOperatorSubject,
 } from './profile';
@@ -157,16 +157,12 @@ export const EKS_OPTIONS_SHAPE: PropShape = {
  * reaches the pod's readiness endpoint), and AWS Secrets Manager / SSM
  * Parameter Store through the Secrets Store CSI driver or External Secrets.
  */
-export class EksProfile implements ICloudProfile {
+export class EksProfile extends CheckedOptionsProfile<EksProfileOptions> implements ICloudProfile {
   public readonly cloud = 'eks';
   public readonly registry = 'ecr';
 
-  private readonly options: EksProfileOptions;
-  /** Mistakes in the options (unknown keys, wrong types), reported by every workload that binds the profile. */
-  private readonly optionIssues: PropIssue[] = [];
-
   public constructor(options: EksProfileOptions = {}) {
-    this.options = checkShape(options, EKS_OPTIONS_SHAPE, 'CloudProfile.eks()', this.optionIssues, 'profile');
+    super(options, EKS_OPTIONS_SHAPE, 'CloudProfile.eks()');
   }
 
   public bind(input: ProfileInput): ProfileOutput {

@@ -8,10 +8,10 @@ import { MonitorInput, MonitorOutput } from '../metrics';
 import { MiB, formatCpu, formatMemory } from '../quantity';
 import { ResourceSpec } from '../resources';
 import { SecretBackend, SecretBackendResult, secretBackendOf } from '../secret-store';
-import { PropShape, checkShape } from '../props';
+import { PropShape } from '../props';
 import { PropIssue, ValidationError } from '../validation';
 import { BackendConfig, FrontendConfig, HealthCheckPolicy, PodMonitoring } from './gke-types';
-import { ICloudProfile, KedaIdentityResult, Placement, ProfileInput, ProfileOutput, SecretBackendInput, foreignScaler, neutralIngress, neutralOutput, IdentityBindingBase, IdentityMechanism, bindingBase, nodePlacement, prometheusOperatorMonitor, PrometheusOperatorOptions, PROMETHEUS_OPERATOR_SHAPE, PRIVATE_RANGES, yamlBlock,
+import { ICloudProfile, KedaIdentityResult, Placement, ProfileInput, ProfileOutput, SecretBackendInput, foreignScaler, neutralIngress, neutralOutput, CheckedOptionsProfile, IdentityBindingBase, IdentityMechanism, bindingBase, nodePlacement, prometheusOperatorMonitor, PrometheusOperatorOptions, PROMETHEUS_OPERATOR_SHAPE, PRIVATE_RANGES, yamlBlock,
   AUTOSCALER_MAX_GRACE_SECONDS,
 } from './profile';
 import { TriggerAuthenticationSpecPodIdentityProvider } from '../imports/triggerauthentication-keda.sh';
@@ -171,16 +171,12 @@ export const GKE_OPTIONS_SHAPE: PropShape = {
  * container-native load balancing (`cloud.google.com/neg`), the internal
  * passthrough load balancer annotation, and an Autopilot mode.
  */
-export class GkeProfile implements ICloudProfile {
+export class GkeProfile extends CheckedOptionsProfile<GkeProfileOptions> implements ICloudProfile {
   public readonly cloud = 'gke';
   public readonly registry = 'artifact-registry';
 
-  private readonly options: GkeProfileOptions;
-  /** Mistakes in the options (unknown keys, wrong types), reported by every workload that binds the profile. */
-  private readonly optionIssues: PropIssue[] = [];
-
   public constructor(options: GkeProfileOptions = {}) {
-    this.options = checkShape(options, GKE_OPTIONS_SHAPE, 'CloudProfile.gke()', this.optionIssues, 'profile');
+    super(options, GKE_OPTIONS_SHAPE, 'CloudProfile.gke()');
   }
 
   public bind(input: ProfileInput): ProfileOutput {

@@ -10,7 +10,7 @@ import { MonitorInput, MonitorOutput, renderPodMonitor } from '../metrics';
 import type { ScalerIdentity } from '../queue-scaler';
 import { ResourceSpec } from '../resources';
 import { SecretBackendResult, StoreSecretRequest } from '../secret-store';
-import { PropShape } from '../props';
+import { PropShape, checkShape } from '../props';
 import { PropIssue } from '../validation';
 
 /** What a workload tells its cloud profile. */
@@ -362,4 +362,22 @@ export function bindingBase(c: IdentityBindingContext): IdentityBindingBase {
 /** A copy of `o` without its undefined fields, so bindings compare and print cleanly. */
 export function definedOnly<T extends object>(o: T): T {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}
+
+/**
+ * The base of a profile with options: they are checked against their shape once
+ * (unknown keys, wrong types, for JavaScript callers), and the issues found are
+ * reported by every workload that binds the profile.
+ */
+export abstract class CheckedOptionsProfile<O extends object> {
+  /** The options, without values of the wrong kind. */
+  protected readonly options: O;
+  /** Mistakes in the options, as `profile.<key>` issues. */
+  protected readonly optionIssues: readonly PropIssue[];
+
+  protected constructor(options: O, shape: PropShape, factory: string) {
+    const issues: PropIssue[] = [];
+    this.options = checkShape(options, shape, factory, issues, 'profile');
+    this.optionIssues = issues;
+  }
 }
