@@ -28,8 +28,14 @@ describe('the public API', () => {
     for (const name of ['PythonMicroservice', 'PythonWorker', 'PyserviceApp', 'Target', 'CloudProfile', 'PythonServer', 'ValidationError']) {
       expect(exported).toContain(`value ${name}`);
     }
-    for (const internal of ['buildPodTemplate', 'resolveHealth', 'neutralOutput', 'IssueCollector', 'render', 'publish', 'RUN_AS_UID']) {
+    for (const internal of ['buildPodTemplate', 'resolveHealth', 'resolvePodSetup', 'IssueCollector', 'checkShape', 'render', 'publish', 'RUN_AS_UID']) {
       expect(exported.some((e) => e.endsWith(` ${internal}`))).toBe(false);
+    }
+  });
+
+  test('exports the algorithms profiles share, for a profile of one\'s own cluster', () => {
+    for (const name of ['neutralOutput', 'neutralIngress', 'nodePlacement', 'secretBackendOf', 'prometheusOperatorMonitor', 'foreignScaler']) {
+      expect(exported).toContain(`value ${name}`);
     }
   });
 
