@@ -12,8 +12,9 @@ import { PropShape } from '../props';
 import { PropIssue } from '../validation';
 import {
   ICloudProfile, KedaIdentityResult, PROBE_SUCCESS_CODES, Placement, ProfileInput, ProfileOutput, SecretBackendInput, WorkloadIdentity, neutralIngress,
-  foreignScaler, neutralOutput, CheckedOptionsProfile, IdentityBindingBase, IdentityMechanism, bindingBase, definedOnly, nodePlacement, prometheusOperatorMonitor, PrometheusOperatorOptions, PROMETHEUS_OPERATOR_SHAPE, tokenExpirationSeconds, PRIVATE_RANGES,
-  AUTOSCALER_MAX_GRACE_SECONDS, KEDA_OPERATOR_SHAPE, KedaOperatorOptions, kedaOperatorSubject,
+  foreignScaler, neutralOutput, CheckedOptionsProfile, IdentityBindingBase, IdentityMechanism, bindingBase, definedOnly, nodePlacement,
+  prometheusOperatorMonitor, PrometheusOperatorOptions, PROMETHEUS_OPERATOR_SHAPE, tokenExpirationSeconds, PRIVATE_RANGES,
+  autoscalerGraceWarning, KEDA_OPERATOR_SHAPE, KedaOperatorOptions, kedaOperatorSubject,
 } from './profile';
 
 /** Options of the Azure AKS profile. */
@@ -229,9 +230,8 @@ export class AksProfile extends CheckedOptionsProfile<AksProfileOptions> impleme
 
   /** AKS's cluster autoscaler also waits at most 10 minutes for pods on a node it removes (AKS cluster autoscaler FAQ). */
   public gracePeriodWarning(terminationSeconds: number): string | undefined {
-    if (terminationSeconds <= AUTOSCALER_MAX_GRACE_SECONDS) return undefined;
-    return `terminationGracePeriodSeconds ${terminationSeconds} is above the ${AUTOSCALER_MAX_GRACE_SECONDS} s AKS's cluster autoscaler waits when it removes a node; `
-      + 'longer tasks are cut on scale-down. Run them on a node pool without autoscaling, or annotate the pods with cluster-autoscaler.kubernetes.io/safe-to-evict: "false".';
+    return autoscalerGraceWarning(terminationSeconds, 'AKS\'s cluster autoscaler',
+      'Run them on a node pool without autoscaling, or annotate the pods with cluster-autoscaler.kubernetes.io/safe-to-evict: "false".');
   }
 
   public kedaIdentity(identity: ScalerIdentity): KedaIdentityResult {

@@ -11,9 +11,10 @@ import { SecretBackend, SecretBackendResult, secretBackendOf } from '../secret-s
 import { PropShape } from '../props';
 import { PropIssue } from '../validation';
 import {
-  ICloudProfile, KedaIdentityResult, PROBE_SUCCESS_CODES, Placement, ProfileInput, ProfileOutput, SecretBackendInput, neutralIngress, neutralOutput, CheckedOptionsProfile, PRIVATE_RANGES, IdentityBindingBase, IdentityMechanism, bindingBase, definedOnly, nodePlacement, prometheusOperatorMonitor, PrometheusOperatorOptions, PROMETHEUS_OPERATOR_SHAPE,
-  foreignScaler, tokenExpirationSeconds, yamlBlock,
-  AUTOSCALER_MAX_GRACE_SECONDS, KEDA_OPERATOR_SHAPE, KedaOperatorOptions, kedaOperatorSubject,
+  AUTOSCALER_MAX_GRACE_SECONDS, CheckedOptionsProfile, ICloudProfile, IdentityBindingBase, IdentityMechanism, KEDA_OPERATOR_SHAPE, KedaIdentityResult,
+  KedaOperatorOptions, PRIVATE_RANGES, PROBE_SUCCESS_CODES, PROMETHEUS_OPERATOR_SHAPE, Placement, ProfileInput, ProfileOutput, PrometheusOperatorOptions,
+  SecretBackendInput, autoscalerGraceWarning, bindingBase, definedOnly, foreignScaler, kedaOperatorSubject, neutralIngress, neutralOutput, nodePlacement,
+  prometheusOperatorMonitor, tokenExpirationSeconds, yamlBlock,
 } from './profile';
 
 /** Options of the Amazon EKS profile. */
@@ -341,8 +342,8 @@ export class EksProfile extends CheckedOptionsProfile<EksProfileOptions> impleme
     return (this.options.nodeProvisioner ?? 'managed-node-groups') === 'karpenter'
       ? `terminationGracePeriodSeconds ${terminationSeconds} needs a Karpenter NodePool whose spec.template.spec.terminationGracePeriod is at least as long; `
         + 'for tasks that must not be interrupted, podAnnotations: { \'karpenter.sh/do-not-disrupt\': \'true\' }.'
-      : `terminationGracePeriodSeconds ${terminationSeconds} is above the ${AUTOSCALER_MAX_GRACE_SECONDS} s the cluster autoscaler waits when it removes a node; `
-        + 'longer tasks are cut on scale-down. Use Karpenter (nodeProvisioner: \'karpenter\') with a long NodePool terminationGracePeriod, or a node group without autoscaling.';
+      : autoscalerGraceWarning(terminationSeconds, 'the cluster autoscaler',
+        'Use Karpenter (nodeProvisioner: \'karpenter\') with a long NodePool terminationGracePeriod, or a node group without autoscaling.');
   }
 
   /** Pods behind the AWS Load Balancer Controller's IP targets get readiness gates only in a namespace labelled so. */

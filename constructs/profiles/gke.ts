@@ -11,8 +11,10 @@ import { SecretBackend, SecretBackendResult, secretBackendOf } from '../secret-s
 import { PropShape } from '../props';
 import { PropIssue, ValidationError } from '../validation';
 import { BackendConfig, FrontendConfig, HealthCheckPolicy, PodMonitoring } from './gke-types';
-import { ICloudProfile, KedaIdentityResult, Placement, ProfileInput, ProfileOutput, SecretBackendInput, foreignScaler, neutralIngress, neutralOutput, CheckedOptionsProfile, IdentityBindingBase, IdentityMechanism, bindingBase, nodePlacement, prometheusOperatorMonitor, PrometheusOperatorOptions, PROMETHEUS_OPERATOR_SHAPE, PRIVATE_RANGES, yamlBlock,
-  AUTOSCALER_MAX_GRACE_SECONDS,
+import {
+  CheckedOptionsProfile, ICloudProfile, IdentityBindingBase, IdentityMechanism, KedaIdentityResult, PRIVATE_RANGES, PROMETHEUS_OPERATOR_SHAPE, Placement,
+  ProfileInput, ProfileOutput, PrometheusOperatorOptions, SecretBackendInput, autoscalerGraceWarning, bindingBase, foreignScaler, neutralIngress,
+  neutralOutput, nodePlacement, prometheusOperatorMonitor, yamlBlock,
 } from './profile';
 import { TriggerAuthenticationSpecPodIdentityProvider } from '../imports/triggerauthentication-keda.sh';
 import { ScalerIdentity } from '../queue-scaler';
@@ -299,9 +301,7 @@ export class GkeProfile extends CheckedOptionsProfile<GkeProfileOptions> impleme
    * `cluster-autoscaler.kubernetes.io/safe-to-evict: "false"`).
    */
   public gracePeriodWarning(terminationSeconds: number): string | undefined {
-    if (terminationSeconds <= AUTOSCALER_MAX_GRACE_SECONDS) return undefined;
-    return `terminationGracePeriodSeconds ${terminationSeconds} is above the ${AUTOSCALER_MAX_GRACE_SECONDS} s GKE's cluster autoscaler waits when it removes a node; `
-      + 'longer tasks are cut on scale-down. On Autopilot, make the pods extended-duration pods (podAnnotations: { \'cluster-autoscaler.kubernetes.io/safe-to-evict\': \'false\' }, up to 7 days); on Standard, run them on a node pool without autoscaling.';
+    return autoscalerGraceWarning(terminationSeconds, 'GKE\'s cluster autoscaler', 'On Autopilot, make the pods extended-duration pods (podAnnotations: { \'cluster-autoscaler.kubernetes.io/safe-to-evict\': \'false\' }, up to 7 days); on Standard, run them on a node pool without autoscaling.');
   }
 
   public kedaIdentity(identity: ScalerIdentity): KedaIdentityResult {

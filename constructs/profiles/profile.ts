@@ -156,6 +156,17 @@ export interface ICloudProfile {
  */
 export const AUTOSCALER_MAX_GRACE_SECONDS = 600;
 
+/**
+ * The warning for a grace period the cluster autoscaler cuts short, with the
+ * cloud's way out; undefined when the grace period fits.
+ * @param autoscaler whose autoscaler, in the message (e.g. "the cluster autoscaler")
+ */
+export function autoscalerGraceWarning(terminationSeconds: number, autoscaler: string, wayOut: string): string | undefined {
+  if (terminationSeconds <= AUTOSCALER_MAX_GRACE_SECONDS) return undefined;
+  return `terminationGracePeriodSeconds ${terminationSeconds} is above the ${AUTOSCALER_MAX_GRACE_SECONDS} s ${autoscaler} waits when it removes a node; `
+    + `longer tasks are cut on scale-down. ${wayOut}`;
+}
+
 /** A profile's answer to a KEDA scaler that needs a cloud identity. */
 export interface KedaIdentityResult {
   readonly issues: PropIssue[];
