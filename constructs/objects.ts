@@ -59,7 +59,7 @@ export function kubeObject<P>(scope: Construct, id: string, kind: ObjectKind<P>,
 
 /** Whether charts check the rest of the app (off while the app kit renders, which checks everything itself). */
 let crossChartChecks = true;
-/** Set while a chart checks the others, so that their own cross-chart checks do not recurse. */
+/** Set while the app's checks run every chart's validations, so that the charts' own cross-chart checks do not recurse. */
 let inCrossChartCheck = false;
 
 /** Runs `f` with the cross-chart checks off: for a renderer that validates every construct of the app itself. */
@@ -71,6 +71,93 @@ export function withoutCrossChartChecks<T>(f: () => T): T {
   } finally {
     crossChartChecks = before;
   }
+}
+
+/** A host and path one service routes through an Ingress, for the check across services. */
+export interface RoutedHost {
+  /** The construct path of the service. */
+  readonly path: string;
+  readonly host: string;
+  readonly routePath: string;
+  /** Ingresses of this host share one load balancer on the service's cloud. */
+  readonly sharesHost: boolean;
+  /** How to route the host through one load balancer, when they do not. */
+  readonly fix?: string;
+}
+
+/**
+ * What the checks across the whole app need, built in one walk of the tree per
+ * validation pass (every check across services reads it, so a synth stays linear
+ * in the number of services): the Namespace objects, the routed hosts, and, for
+ * plain `app.synth()`, each chart's share of the app's errors.
+ */
+export interface AppIndex {
+  /** Namespace objects by name. */
+  readonly namespaces: ReadonlyMap<string, ApiObject>;
+  /** Routed hosts by host name, in construct path order. */
+  readonly hosts: ReadonlyMap<string, readonly RoutedHost[]>;
+  /** For each guarded chart, what it reports about the others (empty unless cross-chart checks are on). */
+  readonly chartProblems: ReadonlyMap<Chart, readonly string[]>;
+}
+
+interface AppRegistry {
+  /** Routed hosts registered by services as they are constructed. */
+  readonly routedHosts: RoutedHost[];
+  /** Charts that check the rest of the app. */
+  readonly charts: Chart[];
+  index?: AppIndex;
+}
+
+const REGISTRIES = new WeakMap<Construct, AppRegistry>();
+
+/** Number of walks over a whole app the index has made (tests guard linearity by counting them). */
+export let appIndexWalks = 0;
+
+function registryOf(scope: Construct): AppRegistry {
+  const root = scope.node.root;
+  let registry = REGISTRIES.get(root);
+  if (!registry) {
+    registry = { routedHosts: [], charts: [] };
+    REGISTRIES.set(root, registry);
+    // The root is validated first in every pass (cdk8s's App.synth and chart.toJson(), render(),
+    // the Pulumi host all walk in pre-order from it), so the index is fresh for every check below it.
+    const r = registry;
+    root.node.addValidation({ validate: () => { r.index = buildIndex(root, r); return []; } });
+  }
+  return registry;
+}
+
+/** The app's index: the one this validation pass built, or a new one when a subtree is validated on its own. */
+export function appIndex(scope: Construct): AppIndex {
+  const registry = registryOf(scope);
+  return registry.index ?? (registry.index = buildIndex(scope.node.root, registry));
+}
+
+/** Records a host and path a service routes, for the check across services. */
+export function registerRoutedHost(scope: Construct, routed: Omit<RoutedHost, 'path'>): void {
+  registryOf(scope).routedHosts.push({ ...routed, path: scope.node.path });
+}
+
+function buildIndex(root: Construct, registry: AppRegistry): AppIndex {
+  appIndexWalks++;
+  const namespaces = new Map<string, ApiObject>();
+  const all = root.node.findAll();
+  for (const c of all) {
+    if (c instanceof ApiObject && c.kind === 'Namespace' && !namespaces.has(c.name)) namespaces.set(c.name, c);
+  }
+  const hosts = new Map<string, RoutedHost[]>();
+  for (const routed of registry.routedHosts) hosts.set(routed.host, [...(hosts.get(routed.host) ?? []), routed]);
+  for (const list of hosts.values()) list.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  // The checks the cross-chart pass runs read this index already.
+  registry.index = { namespaces, hosts, chartProblems: new Map() };
+  if (!crossChartChecks || inCrossChartCheck) return registry.index;
+  return { namespaces, hosts, chartProblems: crossChartProblems(root, all, registry.charts) };
+}
+
+/** The closest chart of `c` (itself when it is one), or undefined outside charts. */
+function chartOf(c: Construct): Chart | undefined {
+  for (let s: Construct | undefined = c; s; s = s.node.scope as Construct | undefined) if (Chart.isChart(s)) return s;
+  return undefined;
 }
 
 const GUARDED = new WeakSet<Construct>();
@@ -86,31 +173,49 @@ export function guardApp(scope: Construct): void {
   const chart = Chart.of(scope);
   if (GUARDED.has(chart)) return;
   GUARDED.add(chart);
-  chart.node.addValidation({ validate: () => (crossChartChecks && !inCrossChartCheck ? crossChartProblems(chart) : []) });
+  registryOf(chart).charts.push(chart);
+  chart.node.addValidation({ validate: () => (crossChartChecks && !inCrossChartCheck ? [...(appIndex(chart).chartProblems.get(chart) ?? [])] : []) });
 }
 
-function crossChartProblems(chart: Chart): string[] {
-  const root = chart.node.root;
-  const problems = duplicateObjectProblems(root).filter((p) => p.startsWith(`[${chart.node.path}/`) || p.startsWith(`[${chart.node.path}]`));
+/**
+ * Each guarded chart's problems with the rest of the app, from one walk: its
+ * duplicate objects, and every error of the other charts. Each construct is
+ * validated once here, whatever the number of charts.
+ */
+function crossChartProblems(root: Construct, all: readonly Construct[], charts: readonly Chart[]): Map<Chart, string[]> {
+  const duplicates = duplicateObjectProblems(root, all);
+  const errorsByChart = new Map<Chart, string[]>();
   inCrossChartCheck = true;
   try {
-    const others = root.node.findAll().filter((c) => Chart.isChart(c) && c !== chart && !c.node.path.startsWith(`${chart.node.path}/`) && !chart.node.path.startsWith(`${c.node.path}/`));
-    for (const other of others) {
-      for (const c of other.node.findAll()) {
-        for (const message of c.node.validate()) problems.push(`another chart of the app is invalid, so nothing is written: [${c.node.path}] ${message}`);
-      }
+    for (const c of all) {
+      const chart = c === root ? undefined : chartOf(c);
+      if (!chart) continue;
+      const messages = c.node.validate();
+      if (messages.length === 0) continue;
+      errorsByChart.set(chart, [...(errorsByChart.get(chart) ?? []), ...messages.map((m) => `[${c.node.path}] ${m}`)]);
     }
   } finally {
     inCrossChartCheck = false;
   }
-  return problems;
+  const out = new Map<Chart, string[]>();
+  for (const chart of charts) {
+    const prefix = chart.node.path;
+    const mine = duplicates.filter((p) => p.startsWith(`[${prefix}/`) || p.startsWith(`[${prefix}]`));
+    const nested = (other: Chart) => other === chart || other.node.path.startsWith(`${prefix}/`) || prefix.startsWith(`${other.node.path}/`);
+    for (const [other, errors] of errorsByChart) {
+      if (nested(other)) continue;
+      for (const e of errors) mine.push(`another chart of the app is invalid, so nothing is written: ${e}`);
+    }
+    out.set(chart, mine);
+  }
+  return out;
 }
 
 /** Objects under `root` that Kubernetes would see as one, as `[path] message` lines. */
-export function duplicateObjectProblems(root: Construct): string[] {
+export function duplicateObjectProblems(root: Construct, all: readonly Construct[] = root.node.findAll()): string[] {
   const seen = new Map<string, string>();
   const errors: string[] = [];
-  for (const c of root.node.findAll()) {
+  for (const c of all) {
     if (!(c instanceof ApiObject)) continue;
     const group = c.apiVersion.includes('/') ? c.apiVersion.split('/')[0] : '';
     const key = `${group}/${c.kind}/${c.metadata.namespace ?? ''}/${c.metadata.name}`;

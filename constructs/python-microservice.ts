@@ -1,5 +1,5 @@
 import { ApiObject, Duration } from 'cdk8s';
-import { guardApp, kubeObject, uniqueIn } from './objects';
+import { appIndex, guardApp, kubeObject, registerRoutedHost, uniqueIn } from './objects';
 import { checkedProps } from './validation';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
@@ -382,7 +382,10 @@ export class PythonMicroservice extends Construct implements IPythonApp {
         this.ingress = renderIngress(this, this.name, labels, props.ingress, l7);
       }
       issues.addAll(l7.issues);
-      if (!props.ingress.gateway) this.routedHost = { host: props.ingress.host, path: props.ingress.path ?? '/', sharesHost: l7.sharesHost === true, fix: l7.shareHostFix };
+      if (!props.ingress.gateway) {
+        this.routedHostName = props.ingress.host;
+        registerRoutedHost(this, { host: props.ingress.host, routePath: props.ingress.path ?? '/', sharesHost: l7.sharesHost === true, fix: l7.shareHostFix });
+      }
     }
     // Checked once every service of the app exists: another service may route the same host.
     this.node.addValidation({ validate: () => this.hostSharingProblems() });
@@ -435,7 +438,7 @@ export class PythonMicroservice extends Construct implements IPythonApp {
   /** Adds the labels the profile needs to the service's Namespace object, or warns when the app defines none. */
   private labelNamespace(labels: Record<string, string>): string[] {
     const namespace = this.deployment.metadata.namespace;
-    const ns = this.node.root.node.findAll().find((c): c is ApiObject => c instanceof ApiObject && c.kind === 'Namespace' && c.name === namespace);
+    const ns = namespace === undefined ? undefined : appIndex(this).namespaces.get(namespace);
     if (ns) {
       for (const [key, value] of Object.entries(labels)) ns.metadata.addLabel(key, value);
     } else if (!this.node.metadata.some((m) => m.type === 'pyservice:namespace-labels')) {
@@ -445,23 +448,23 @@ export class PythonMicroservice extends Construct implements IPythonApp {
     return [];
   }
 
-  /** The host and path this service's Ingress routes, for the check across services. */
-  private routedHost?: { readonly host: string; readonly path: string; readonly sharesHost: boolean; readonly fix?: string };
+  /** The host this service routes through an Ingress (registered for the check across services). */
+  private routedHostName?: string;
 
   private hostSharingProblems(): string[] {
-    const mine = this.routedHost;
-    if (!mine) return [];
-    const others = this.node.root.node.findAll()
-      .filter((c): c is PythonMicroservice => c instanceof PythonMicroservice && c !== this && c.routedHost?.host === mine.host);
-    const earlier = others.filter((o) => o.node.path < this.node.path);
+    if (this.routedHostName === undefined) return [];
+    const path = this.node.path;
+    const routes = appIndex(this).hosts.get(this.routedHostName) ?? [];
+    const mine = routes.find((r) => r.path === path)!;
+    const earlier = routes.filter((o) => o.path < path);
     const problems: string[] = [];
-    const clash = others.find((o) => o.routedHost!.path === mine.path);
-    if (clash && clash.node.path < this.node.path) {
-      problems.push(formatIssue({ prop: 'ingress.path', rule: `must differ from the path of ${clash.node.path}, which routes the same host`, received: mine.path, fix: 'Give each service its own path prefix, e.g. \'/api\' and \'/ws\'.' }));
+    const clash = earlier.find((o) => o.routePath === mine.routePath);
+    if (clash) {
+      problems.push(formatIssue({ prop: 'ingress.path', rule: `must differ from the path of ${clash.path}, which routes the same host`, received: mine.routePath, fix: 'Give each service its own path prefix, e.g. \'/api\' and \'/ws\'.' }));
     }
     if (earlier.length > 0 && !mine.sharesHost) {
       problems.push(formatIssue({
-        prop: 'ingress.host', rule: `is also routed by ${earlier[0].node.path}, and on this cloud each Ingress gets its own load balancer and certificate`,
+        prop: 'ingress.host', rule: `is also routed by ${earlier[0].path}, and on this cloud each Ingress gets its own load balancer and certificate`,
         received: mine.host, fix: mine.fix ?? 'Route both through one Gateway.',
       }));
     }
