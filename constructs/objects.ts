@@ -39,7 +39,7 @@ function unescapeKeys(value: unknown): unknown {
 
 /** An ApiObject whose user data may hold keys cdk8s's serializer cannot (see UNSAFE_KEYS). */
 class PlainObject extends ApiObject {
-  public toJson(): any {
+  public toJson(): ReturnType<ApiObject['toJson']> {
     return unescapeKeys(super.toJson());
   }
 }

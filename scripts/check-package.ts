@@ -46,7 +46,7 @@ function sh(cmd: string, args: string[], cwd: string): string {
     return execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: CLEAN_ENV });
   } catch (e) {
     const err = e as { stdout?: string; stderr?: string; message: string };
-    throw new Error(`${cmd} ${args.join(' ')} failed in ${cwd}:\n${(err.stderr || err.stdout || err.message).trim().split('\n').slice(-25).join('\n')}`);
+    throw new Error(`${cmd} ${args.join(' ')} failed in ${cwd}:\n${(err.stderr || err.stdout || err.message).trim().split('\n').slice(-25).join('\n')}`, { cause: e });
   }
 }
 
@@ -137,7 +137,7 @@ try {
       sh('npx', ['--yes', '--package', tarball, 'pyservice-k8s', 'init'], app);
     } catch (e) {
       if (!/already exist/.test((e as Error).message)) throw e;
-      if (fs.readFileSync(path.join(app, 'main.ts'), 'utf8') !== before) throw new Error('main.ts changed');
+      if (fs.readFileSync(path.join(app, 'main.ts'), 'utf8') !== before) throw new Error('main.ts changed', { cause: e });
       return;
     }
     throw new Error('a second init succeeded');
@@ -167,8 +167,8 @@ try {
       throw new Error('the synth succeeded with a :latest image');
     } catch (e) {
       const message = (e as Error).message;
-      if (!/\[staging, prod\] \[api\/api\] 'image' must not use the mutable tag ':latest'/.test(message)) throw new Error(`unexpected output:\n${message}`);
-      if (/\n\s+at /.test(message)) throw new Error(`a stack trace was printed:\n${message}`);
+      if (!/\[staging, prod\] \[api\/api\] 'image' must not use the mutable tag ':latest'/.test(message)) throw new Error(`unexpected output:\n${message}`, { cause: e });
+      if (/\n\s+at /.test(message)) throw new Error(`a stack trace was printed:\n${message}`, { cause: e });
     } finally {
       fs.writeFileSync(main, good);
     }

@@ -73,7 +73,7 @@ export function render(targets: readonly CloudTarget[]): Rendering {
 }
 
 /** `<kind>-<name>.yaml`, with the namespace added when two objects would share a file. */
-function fileName(obj: any, taken: ReadonlySet<string>): string {
+function fileName(obj: { readonly kind?: unknown; readonly metadata?: { readonly name?: string; readonly namespace?: string } }, taken: ReadonlySet<string>): string {
   const base = `${String(obj.kind).toLowerCase()}-${obj.metadata?.name}`;
   const candidate = taken.has(`${base}.yaml`) && obj.metadata?.namespace ? `${base}.${obj.metadata.namespace}` : base;
   if (taken.has(`${candidate}.yaml`)) {

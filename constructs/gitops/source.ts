@@ -78,6 +78,8 @@ export function branchProblem(name: string): Problem | undefined {
     return { rule: 'must be a short branch name, not a full ref', fix: `Use '${name.replace(/^refs\/(heads\/)?/, '')}'.` };
   }
   const broken =
+    // git check-ref-format refuses control characters, space, DEL and ~^:?*[\ in a ref name.
+    // eslint-disable-next-line no-control-regex -- the control characters are what this rule refuses
     /[\x00-\x20\x7f~^:?*[\\]/.test(name) ||
     name.includes('..') || name.includes('@{') || name.includes('//') ||
     name === '@' || name.startsWith('-') || name.startsWith('/') || name.endsWith('/') ||

@@ -189,9 +189,8 @@ export class PyserviceApp {
     if (errors.length > 0) return { files: new Map(), errors, warnings: manifests.warnings, objectCount: 0 };
 
     const files = new Map(manifests.files);
-    let container = new Map<string, string>();
     try {
-      container = this.containerFiles();
+      const container = this.containerFiles();
       for (const [file, text] of container) files.set(file, text);
       for (const [file, text] of this.deliveryFiles(container)) files.set(file, text);
     } catch (e) {

@@ -1,4 +1,4 @@
-import { Manifest, apiGroup } from './kinds';
+import { Manifest, ManifestField, apiGroup } from './kinds';
 import { ValidationError } from '../../constructs/validation';
 
 /** Kinds whose pods are described by a pod template, and where the pod spec sits. */
@@ -96,7 +96,7 @@ function storeReferences(o: Manifest): Reference[] {
 /** The backends and TLS Secrets of an Ingress. */
 function ingressReferences(o: Manifest): Reference[] {
   if (o.apiVersion !== 'networking.k8s.io/v1' || o.kind !== 'Ingress') return [];
-  const secrets: unknown[] = (o.spec?.tls ?? []).map((t: any) => t?.secretName);
+  const secrets: unknown[] = (o.spec?.tls ?? []).map((t: ManifestField) => t?.secretName);
   return [
     ...ingressBackends(o).map((name) => ({ kind: 'Service', name, namespace: o.metadata.namespace })),
     ...secrets.filter((n): n is string => typeof n === 'string').map((name) => ({ kind: 'Secret', name, namespace: o.metadata.namespace })),
@@ -105,7 +105,10 @@ function ingressReferences(o: Manifest): Reference[] {
 
 /** Names of the Services an Ingress sends traffic to. */
 export function ingressBackends(ingress: Manifest): string[] {
-  const backends: any[] = [ingress.spec?.defaultBackend, ...(ingress.spec?.rules ?? []).flatMap((r: any) => (r?.http?.paths ?? []).map((p: any) => p?.backend))];
+  const backends: ManifestField[] = [
+    ingress.spec?.defaultBackend,
+    ...(ingress.spec?.rules ?? []).flatMap((r: ManifestField) => (r?.http?.paths ?? []).map((p: ManifestField) => p?.backend)),
+  ];
   return backends.map((b) => b?.service?.name).filter((n): n is string => typeof n === 'string');
 }
 
@@ -113,7 +116,7 @@ export function ingressBackends(ingress: Manifest): string[] {
 function serviceAccountRefs(node: unknown): Array<{ name: string; namespace?: string }> {
   if (Array.isArray(node)) return node.flatMap(serviceAccountRefs);
   if (!node || typeof node !== 'object') return [];
-  return Object.entries(node).flatMap(([key, value]) => key === 'serviceAccountRef' && typeof (value as any)?.name === 'string'
+  return Object.entries(node).flatMap(([key, value]) => key === 'serviceAccountRef' && typeof (value as { name?: unknown } | null)?.name === 'string'
     ? [value as { name: string; namespace?: string }]
     : serviceAccountRefs(value));
 }
@@ -122,7 +125,7 @@ function serviceAccountRefs(node: unknown): Array<{ name: string; namespace?: st
 function podReferences(o: Manifest): Reference[] {
   const path = POD_SPEC_PATHS[o.kind];
   if (!path) return [];
-  const pod = path.reduce<any>((node, key) => node?.[key], o);
+  const pod = path.reduce<ManifestField>((node, key) => node?.[key], o);
   if (!pod) return [];
   const ns = o.metadata.namespace;
   const refs: Reference[] = [];

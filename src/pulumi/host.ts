@@ -2,7 +2,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { WorkloadIdentity } from '../../constructs/profiles/profile';
 import { ingressBackends } from './dependencies';
 import { CloudIdentityBinding, ClusterIdentityInputs, identityBinding } from './identity';
-import { Manifest, registerManifest } from './kinds';
+import { Manifest, ManifestField, registerManifest } from './kinds';
 import { TreeObject } from './tree';
 import { withoutUndefined } from './util';
 
@@ -57,7 +57,13 @@ export interface HostedTree {
   readonly identityBindings: pulumi.Output<CloudIdentityBinding[]>;
 }
 
-const WORKLOAD_POD_SPECS: Record<string, (o: any) => any> = {
+/** What the cluster reports back on a registered Service or Ingress (both typed resources and CustomResources have these outputs). */
+type ReportingResource = pulumi.CustomResource & {
+  readonly metadata?: pulumi.Output<{ readonly namespace?: string } | undefined>;
+  readonly status?: pulumi.Output<{ readonly loadBalancer?: { readonly ingress?: LoadBalancerAddress[] } } | undefined>;
+};
+
+const WORKLOAD_POD_SPECS: Record<string, (o: Manifest) => ManifestField> = {
   Deployment: (o) => o.spec?.template,
   StatefulSet: (o) => o.spec?.template,
   DaemonSet: (o) => o.spec?.template,
@@ -88,11 +94,11 @@ export function hostTree(parent: pulumi.ComponentResource, prefix: string, objec
   const namespaceOf = (o: TreeObject): pulumi.Output<string> => o.manifest.metadata.namespace !== undefined
     ? pulumi.output(o.manifest.metadata.namespace)
     // Left to the provider's default namespace: the cluster reports which one.
-    : pulumi.output((resources[o.id] as any).metadata).apply((m: any): string => m?.namespace ?? 'default');
+    : pulumi.output((resources[o.id] as ReportingResource).metadata).apply((m): string => m?.namespace ?? 'default');
 
   // Both Services and Ingresses report their load balancer in status.loadBalancer.ingress.
-  const addressOf = (o: TreeObject) => pulumi.output((resources[o.id] as any).status)
-    .apply((status: any) => loadBalancerAddress(status?.loadBalancer?.ingress?.[0]));
+  const addressOf = (o: TreeObject) => pulumi.output((resources[o.id] as ReportingResource).status)
+    .apply((status) => loadBalancerAddress(status?.loadBalancer?.ingress?.[0]));
   const ingresses = objects.filter((o) => o.manifest.apiVersion === 'networking.k8s.io/v1' && o.manifest.kind === 'Ingress');
   const services = objects.filter((o) => o.manifest.apiVersion === 'v1' && o.manifest.kind === 'Service').map((o) => {
     const { manifest } = o;
@@ -101,7 +107,7 @@ export function hostTree(parent: pulumi.ComponentResource, prefix: string, objec
     const routes = ingresses.filter((i) => i.manifest.metadata.namespace === manifest.metadata.namespace && ingressBackends(i.manifest).includes(manifest.metadata.name))
       .map((i) => addressOf(i).apply((loadBalancer): IngressInfo => withoutUndefined({
         name: i.manifest.metadata.name,
-        hosts: [...new Set<string>((i.manifest.spec?.rules ?? []).map((r: any) => r.host).filter(Boolean))],
+        hosts: [...new Set<string>((i.manifest.spec?.rules ?? []).map((r: ManifestField) => r.host).filter(Boolean))],
         loadBalancer,
       })));
     return pulumi.all([namespaceOf(o), address, pulumi.all(routes)]).apply(([namespace, loadBalancer, routed]) => [namespacedName(manifest), withoutUndefined({
@@ -142,7 +148,7 @@ function serviceAccountBehind(service: Manifest, objects: readonly TreeObject[])
   return accounts.size === 1 ? [...accounts][0] : undefined;
 }
 
-function loadBalancerAddress(ingress: any): LoadBalancerAddress | undefined {
+function loadBalancerAddress(ingress: LoadBalancerAddress | undefined): LoadBalancerAddress | undefined {
   if (!ingress || (ingress.hostname === undefined && ingress.ip === undefined)) return undefined;
   return withoutUndefined({ hostname: ingress.hostname, ip: ingress.ip });
 }

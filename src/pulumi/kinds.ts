@@ -2,15 +2,25 @@ import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { ValidationError } from '../../constructs/validation';
 
+/**
+ * A field of a manifest: whatever JSON the object's kind defines (a CRD's spec
+ * is open-ended). The Kubernetes and CRD schemas check these shapes in the
+ * tests; reading one here is navigation with optional chaining, which `unknown`
+ * would turn into a cast at every step.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- arbitrary JSON of any kind's schema; see above
+export type ManifestField = any;
+
 /** A Kubernetes object as cdk8s renders it. */
 export interface Manifest {
   readonly apiVersion: string;
   readonly kind: string;
-  readonly metadata: { readonly name: string; readonly namespace?: string; readonly [key: string]: any };
-  readonly [field: string]: any;
+  readonly metadata: { readonly name: string; readonly namespace?: string; readonly [key: string]: ManifestField };
+  readonly [field: string]: ManifestField;
 }
 
-type Constructor = new (name: string, args: any, opts?: pulumi.CustomResourceOptions) => pulumi.CustomResource;
+/** A typed @pulumi/kubernetes resource class; each takes its own args type, all of which a manifest satisfies. */
+type Constructor = new (name: string, args: ManifestField, opts?: pulumi.CustomResourceOptions) => pulumi.CustomResource;
 
 /** How one built-in kind is registered: its typed resource and the top-level fields that resource sends. */
 export interface TypedKind {

@@ -86,6 +86,6 @@ describe('a bad prop', () => {
     // GIVEN / WHEN
     const error = thrown(() => new lib.Cdk8sComponent('shop-prod', { define: shopWithBadService }));
     // THEN
-    expect(error.message).toMatch(/^  \[shop-prod\] \[shop\/checkout\] 'image' /m);
+    expect(error.message).toMatch(/^ {2}\[shop-prod\] \[shop\/checkout\] 'image' /m);
   });
 });
