@@ -1,6 +1,7 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { guardApp, kubeObject, uniqueIn } from './objects';
-import { checkedProps } from './validation';
+import { checkedProps } from './props';
+import { SHAPES } from './shapes.generated';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AppEnvProps } from './app-env';
@@ -174,7 +175,7 @@ export class PythonWorker extends Construct implements IPythonApp {
     super(uniqueIn(scope, id), id);
     const issues = IssueCollector.of(this);
     guardApp(this);
-    props = mode.singleton ? checkedProps(props, 'PythonSingletonProps', 'PythonSingleton', issues) : checkedProps(props, 'PythonWorkerProps', 'PythonWorker', issues);
+    props = mode.singleton ? checkedProps(props, SHAPES.PythonSingletonProps, 'PythonSingleton', issues) : checkedProps(props, SHAPES.PythonWorkerProps, 'PythonWorker', issues);
     this.name = props.name ?? id;
     const bad = nameIssue(this.name);
     if (bad) issues.add(bad);
@@ -369,8 +370,30 @@ function scalerEnvIssues(metadata: Record<string, string>, rt: AppRuntime, ownEn
     }));
 }
 
-/** Props of {@link PythonSingleton}. */
-export interface PythonSingletonProps extends PythonProcessProps {}
+/**
+ * Props of {@link PythonSingleton}.
+ *
+ * The `never` props are a worker's that a singleton refuses: declared so that
+ * TypeScript rejects them and, from plain JavaScript, the singleton says why
+ * rather than calling them unknown.
+ */
+export interface PythonSingletonProps extends PythonProcessProps {
+  /**
+   * Not a prop of a singleton, which always runs exactly one replica (a value of 1 is accepted, any other refused).
+   * @default 1
+   */
+  readonly replicas?: never;
+  /**
+   * Not a prop of a singleton: an autoscaler would start a second replica.
+   * @default - no autoscaler
+   */
+  readonly autoscaling?: never;
+  /**
+   * Not a prop of a singleton: KEDA would start a second replica.
+   * @default - no autoscaler
+   */
+  readonly queueAutoscaling?: never;
+}
 
 /**
  * A process that must never run twice, such as Celery beat or any scheduler:
