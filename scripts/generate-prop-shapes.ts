@@ -5,10 +5,9 @@
  *   node --import tsx scripts/generate-prop-shapes.ts           (npm run generate)
  *   node --import tsx scripts/generate-prop-shapes.ts --check   (exits 1 when a generated file is stale)
  *
- * Which shapes: every `SHAPES.<Name>` that a module reachable from
- * `src/index.ts` names, where `SHAPES`
- * is imported from a `shapes.generated` module, is the shape of the interface
- * `<Name>` exported by `src/index.ts`, and that module holds it. A construct
+ * Which shapes: wherever a module reachable from `src/index.ts` imports `SHAPES`
+ * from a `shapes.generated` module and names `SHAPES.<Name>`, that module holds
+ * the shape of the interface `<Name>` exported by `src/index.ts`. A construct
  * that starts checking its props names `SHAPES.<Name>` and runs the generator;
  * each folder's module holds only what its own code checks (so the clouds'
  * options stay under `constructs/profiles/`).
@@ -68,9 +67,9 @@ export function generatePropShapes(options: GenerateOptions = {}): GeneratedModu
   const exported = new Map(checker.getExportsOfModule(entrySymbol).map((s) => [s.name, s.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(s) : s]));
   const props = path.join(root, 'constructs', 'props');
 
-  return [...usesOf(program, root)].sort(([a], [b]) => a.localeCompare(b)).map(([target, names]) => {
+  return [...usesOf(program, root)].sort(byKey).map(([target, names]) => {
     const shapes = new Shapes(checker);
-    for (const [name, at] of [...names].sort(([a], [b]) => a.localeCompare(b))) {
+    for (const [name, at] of [...names].sort(byKey)) {
       const symbol = exported.get(name);
       if (!symbol || !(symbol.flags & ts.SymbolFlags.Interface)) throw new Error(`${at}: SHAPES.${name} names no interface exported by ${rel(root, entry)}`);
       shapes.root(symbol);
@@ -81,17 +80,14 @@ export function generatePropShapes(options: GenerateOptions = {}): GeneratedModu
 }
 
 /** Generated modules on disk under `constructs/` and `src/` (to find those no longer produced). */
-export function generatedOnDisk(root = ROOT): string[] {
+function generatedOnDisk(root = ROOT): string[] {
   return ['constructs', 'src'].flatMap((dir) => (fs.readdirSync(path.join(root, dir), { recursive: true }) as string[])
     .filter((f) => path.basename(f) === `${GENERATED}.ts`)
     .map((f) => toPosix(path.join(dir, f))))
     .sort();
 }
 
-/** The header every generated module starts with. */
-export const GENERATED_HEADER = HEADER;
-
-/** By generated module (absolute path, without extension + `.ts`): each shape name it must hold, and where it is named. */
+/** By generated module (absolute path): each shape name it must hold, and the first place that names it. */
 function usesOf(program: ts.Program, root: string): Map<string, Map<string, string>> {
   const uses = new Map<string, Map<string, string>>();
   for (const sf of program.getSourceFiles()) {
@@ -155,6 +151,7 @@ class Shapes {
     const name = symbol.name;
     const known = this.named.get(name);
     if (known && known.symbol !== symbol) throw new Error(`${where}: two interfaces are named ${name}; rename one`);
+    if (known && !known.entries) throw new Error(`${where}: ${name} contains itself; a recursive props interface has no runtime shape`);
     if (['PropShape', 'SHAPES'].includes(name)) throw new Error(`${where}: an interface may not be named ${name} here`);
     if (!known) {
       const slot: { symbol: ts.Symbol; entries?: Entries } = { symbol };
@@ -186,7 +183,7 @@ class Shapes {
       const properties = this.checker.getPropertiesOfType(t);
       if (symbol && symbol.flags & ts.SymbolFlags.Class) return 'object';
       if (t.getCallSignatures().length > 0 || t.getConstructSignatures().length > 0) throw new Error(`${where}: a function-valued prop has no runtime shape; use a class or an interface with a method`);
-      // jsii's rule: an interface named I<Name>, or one with methods, is behavioural (implemented by classes), not data.
+      // jsii's rule (aws/jsii#271): an interface named I<Name> is behavioural (implemented by classes), not data; so is one with methods.
       if (symbol && symbol.flags & ts.SymbolFlags.Interface && (/^I[A-Z]/.test(symbol.name) || properties.some((p) => p.flags & ts.SymbolFlags.Method))) return 'object';
       if (this.checker.getIndexInfosOfType(t).length > 0) {
         if (properties.length === 0) return 'map';
@@ -239,6 +236,11 @@ function hostWith(root: string, sources: Readonly<Record<string, string>>): ts.C
       return text === undefined ? getSourceFile.call(host, f, language, ...rest) : ts.createSourceFile(f, text, language);
     },
   };
+}
+
+/** Code-point order, the same on every machine (unlike `localeCompare`). */
+function byKey([a]: readonly [string, unknown], [b]: readonly [string, unknown]): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function rel(root: string, file: string): string {
