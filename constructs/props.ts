@@ -9,11 +9,9 @@ import { IssueCollector, PropIssue } from './validation';
  *
  * The shapes are generated from the interfaces (`npm run generate`, which
  * `scripts/generate-prop-shapes.ts` runs): each folder's `shapes.generated.ts`
- * holds the ones its code names as `SHAPES.<Interface>`. `'refused'` is a key
- * the interface declares `never`: any value passes here, so that the construct
- * refuses it with its own reason rather than as an unknown prop.
+ * holds the ones its code names as `SHAPES.<Interface>`.
  */
-export type PropKind = 'string' | 'number' | 'boolean' | 'duration' | 'array' | 'map' | 'object' | 'string|false' | 'refused';
+export type PropKind = 'string' | 'number' | 'boolean' | 'duration' | 'array' | 'map' | 'object' | 'string|false';
 
 /** A props interface: each key's kind, or the shape of a nested props interface. */
 export interface PropShape {
@@ -29,7 +27,6 @@ const EXPECTED: Record<PropKind, string> = {
   'map': 'an object of names to values',
   'object': 'an object',
   'string|false': 'a string, or false',
-  'refused': 'nothing (the construct says why)',
 };
 
 function kindOk(kind: PropKind, v: unknown): boolean {
@@ -42,7 +39,6 @@ function kindOk(kind: PropKind, v: unknown): boolean {
     case 'map': return typeof v === 'object' && v !== null && !Array.isArray(v);
     case 'object': return (typeof v === 'object' && v !== null) || typeof v === 'function';
     case 'string|false': return typeof v === 'string' || v === false;
-    case 'refused': return true;
   }
 }
 

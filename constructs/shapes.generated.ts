@@ -128,9 +128,6 @@ const PythonMigrationProps: PropShape = {
 };
 
 const PythonSingletonProps: PropShape = {
-  replicas: 'refused',
-  autoscaling: 'refused',
-  queueAutoscaling: 'refused',
   app: 'object',
   command: 'object',
   image: 'string',

@@ -175,7 +175,7 @@ export class PythonWorker extends Construct implements IPythonApp {
     super(uniqueIn(scope, id), id);
     const issues = IssueCollector.of(this);
     guardApp(this);
-    props = mode.singleton ? checkedProps(props, SHAPES.PythonSingletonProps, 'PythonSingleton', issues) : checkedProps(props, SHAPES.PythonWorkerProps, 'PythonWorker', issues);
+    props = mode.singleton ? singletonProps(props, issues) : checkedProps(props, SHAPES.PythonWorkerProps, 'PythonWorker', issues);
     this.name = props.name ?? id;
     const bad = nameIssue(this.name);
     if (bad) issues.add(bad);
@@ -370,29 +370,22 @@ function scalerEnvIssues(metadata: Record<string, string>, rt: AppRuntime, ownEn
     }));
 }
 
-/**
- * Props of {@link PythonSingleton}.
- *
- * The `never` props are a worker's that a singleton refuses: declared so that
- * TypeScript rejects them and, from plain JavaScript, the singleton says why
- * rather than calling them unknown.
- */
-export interface PythonSingletonProps extends PythonProcessProps {
-  /**
-   * Not a prop of a singleton, which always runs exactly one replica (a value of 1 is accepted, any other refused).
-   * @default 1
-   */
-  readonly replicas?: never;
-  /**
-   * Not a prop of a singleton: an autoscaler would start a second replica.
-   * @default - no autoscaler
-   */
-  readonly autoscaling?: never;
-  /**
-   * Not a prop of a singleton: KEDA would start a second replica.
-   * @default - no autoscaler
-   */
-  readonly queueAutoscaling?: never;
+/** Props of {@link PythonSingleton}. */
+export interface PythonSingletonProps extends PythonProcessProps {}
+
+/** A worker's props that a singleton refuses with its own reason (see `singletonScaling`), rather than calling them unknown. */
+const REFUSED_BY_SINGLETON = ['replicas', 'autoscaling', 'queueAutoscaling'] as const;
+
+/** The singleton's props checked against its shape, with the worker props it refuses kept aside for their own message. */
+function singletonProps(props: PythonWorkerProps, issues: IssueCollector): PythonWorkerProps {
+  if (props === null || typeof props !== 'object') return checkedProps(props, SHAPES.PythonSingletonProps, 'PythonSingleton', issues);
+  const rest: Record<string, unknown> = { ...props };
+  const refused: Record<string, unknown> = {};
+  for (const key of REFUSED_BY_SINGLETON) {
+    if (key in rest) refused[key] = rest[key];
+    delete rest[key];
+  }
+  return { ...checkedProps(rest as unknown as PythonSingletonProps, SHAPES.PythonSingletonProps, 'PythonSingleton', issues), ...refused };
 }
 
 /**

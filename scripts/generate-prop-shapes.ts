@@ -18,8 +18,7 @@
  * type with only an index signature (`Record<string, string>`): 'map'; classes
  * (value objects) and behavioural interfaces, named `I...` as jsii names them or
  * with methods: 'object'; other interfaces and type literals (data, jsii's
- * structs): a nested shape; `string | false`: 'string|false'; `never` (a key an
- * interface declares only to refuse it with a reason): 'refused'. Anything else
+ * structs): a nested shape; `string | false`: 'string|false'. Anything else
  * stops the generator with the property's path, rather than being guessed.
  */
 import * as fs from 'fs';
@@ -172,7 +171,6 @@ class Shapes {
 
   private node(declared: ts.Type, where: string): Node {
     const t = this.checker.getNonNullableType(declared);
-    if (t.flags & ts.TypeFlags.Never) return 'refused';
     const primitive = primitiveKind(t);
     if (primitive) return primitive;
     if (t.isUnion()) return this.unionKind(t.types, where);
