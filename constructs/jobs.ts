@@ -8,7 +8,9 @@ import { DENY_INGRESS_EXEMPTION, IPythonApp, addWait, appPod, appWorkloadCloud, 
 import { nameIssue } from './names';
 import { ContainerDescription, PodExtrasProps, containerSecurityContext } from './pod';
 import { ResourcesProps, renderResources, resolveResources } from './resources';
-import { IssueCollector, Problem, checkedProps } from './validation';
+import { checkedProps } from './props';
+import { SHAPES } from './shapes.generated';
+import { IssueCollector, Problem } from './validation';
 
 /** The migration tool. */
 export class MigrationCommand {
@@ -135,7 +137,7 @@ export class PythonMigration extends Construct {
     super(uniqueIn(scope, id), id);
     const issues = IssueCollector.of(this);
     guardApp(this);
-    props = checkedProps(props, 'PythonMigrationProps', 'PythonMigration', issues);
+    props = checkedProps(props, SHAPES.PythonMigrationProps, 'PythonMigration', issues);
     requireApp(this, props.app);
     const rt = props.app.runtime;
     const base = props.name ?? id;
@@ -264,7 +266,7 @@ export class PythonCronJob extends Construct {
     super(uniqueIn(scope, id), id);
     const issues = IssueCollector.of(this);
     guardApp(this);
-    props = checkedProps(props, 'PythonCronJobProps', 'PythonCronJob', issues);
+    props = checkedProps(props, SHAPES.PythonCronJobProps, 'PythonCronJob', issues);
     requireApp(this, props.app);
     const rt = props.app.runtime;
     const name = props.name ?? id;

@@ -4,7 +4,9 @@ import { kubeObject, uniqueIn } from './objects';
 import { Construct } from 'constructs';
 import { ARGOCD_SYNC_WAVE, PREREQUISITE_WAVE } from './gitops/hooks';
 import { nameIssue } from './names';
-import { IssueCollector, checkedProps } from './validation';
+import { checkedProps } from './props';
+import { SHAPES } from './shapes.generated';
+import { IssueCollector } from './validation';
 
 /** Props of {@link RestrictedNamespace}. */
 export interface RestrictedNamespaceProps {
@@ -34,7 +36,7 @@ export class RestrictedNamespace extends Construct {
   public constructor(scope: Construct, id: string, props: RestrictedNamespaceProps = {}) {
     super(uniqueIn(scope, id), id);
     const issues = IssueCollector.of(this);
-    props = checkedProps(props, 'RestrictedNamespaceProps', 'RestrictedNamespace', issues);
+    props = checkedProps(props, SHAPES.RestrictedNamespaceProps, 'RestrictedNamespace', issues);
     this.name = props.name ?? id;
     const bad = nameIssue(this.name, 63);
     if (bad) issues.add(bad);

@@ -1,5 +1,5 @@
 import { Duration } from 'cdk8s';
-import { PropIssue } from './validation';
+import { IssueCollector, PropIssue } from './validation';
 
 /**
  * The shape of a props interface, checked at the construct's boundary for users
@@ -7,7 +7,9 @@ import { PropIssue } from './validation';
  * a misspelled prop would otherwise be ignored without a word, and a wrong type
  * would fail deep inside (`x.toSeconds is not a function`).
  *
- * `test/props-shapes.test.ts` keeps every shape equal to its TypeScript interface.
+ * The shapes are generated from the interfaces (`npm run generate`, which
+ * `scripts/generate-prop-shapes.ts` runs): each folder's `shapes.generated.ts`
+ * holds the ones its code names as `SHAPES.<Interface>`.
  */
 export type PropKind = 'string' | 'number' | 'boolean' | 'duration' | 'array' | 'map' | 'object' | 'string|false';
 
@@ -15,58 +17,6 @@ export type PropKind = 'string' | 'number' | 'boolean' | 'duration' | 'array' | 
 export interface PropShape {
   readonly [key: string]: PropKind | PropShape;
 }
-
-const RESOURCES: PropShape = { cpu: 'string', memory: 'string', cpuLimit: 'string|false', memoryLimit: 'string', ephemeralStorage: 'string' };
-const PLACEMENT: PropShape = { spot: 'boolean', arch: 'string' };
-const AUTOSCALING: PropShape = { minReplicas: 'number', maxReplicas: 'number', targetCpuUtilization: 'number', targetMemoryUtilization: 'number' };
-const METRICS: PropShape = { port: 'number', path: 'string', interval: 'duration', multiprocess: 'boolean', scrapeFrom: 'array' };
-const HEALTH: PropShape = {
-  readiness: 'string', liveness: 'string', startupBudget: 'duration', interval: 'duration', check: 'string', grpcService: 'string',
-  command: 'array', httpHeaders: 'map', port: 'number', readinessChecksNoDependency: 'boolean',
-};
-const INGRESS: PropShape = { host: 'string', path: 'string', tls: 'object', gateway: { name: 'string', namespace: 'string', sectionName: 'string' } };
-const QUEUE_AUTOSCALING: PropShape = { queue: 'object', minReplicas: 'number', maxReplicas: 'number', cooldownSeconds: 'number' };
-
-const APP_ENV: PropShape = { config: 'map', env: 'map', notSecret: 'array', secrets: 'array', secretFiles: 'array', envFrom: 'array', fieldEnv: 'map' };
-const POD_EXTRAS: PropShape = { mounts: 'array', initContainers: 'array', sidecars: 'array', podAnnotations: 'map' };
-const PROCESS: PropShape = { runAsUser: 'number', runAsGroup: 'number', keepEntrypoint: 'boolean', python: 'boolean' };
-const STANDALONE: PropShape = {
-  image: 'string', profile: 'object', name: 'string', resources: RESOURCES, placement: PLACEMENT, allowEgressTo: 'array', partOf: 'string',
-  priorityClassName: 'string',
-};
-
-/** Keys a shape accepts beyond its interface, to refuse them with a specific reason. */
-export const EXPLAINED_KEYS: { readonly [name: string]: readonly string[] } = {
-  PythonSingletonProps: ['replicas', 'autoscaling', 'queueAutoscaling'],
-};
-
-/** Shapes of the props interfaces, by interface name. */
-export const PROP_SHAPES: { readonly [name: string]: PropShape } = {
-  PythonMicroserviceProps: {
-    ...APP_ENV, ...POD_EXTRAS, ...PROCESS, ...STANDALONE, mountServiceAccountToken: 'boolean',
-    server: 'object', health: HEALTH, protocol: 'string', port: 'number', servicePort: 'number', replicas: 'number', autoscaling: AUTOSCALING,
-    exposure: 'string', ingress: INGRESS, allowFrom: 'array', drainDelay: 'duration', metrics: METRICS, terminationGracePeriod: 'duration',
-  },
-  PythonSingletonProps: {
-    ...APP_ENV, ...POD_EXTRAS, ...PROCESS, ...STANDALONE,
-    app: 'object', command: 'object', liveness: 'object', metrics: METRICS, shutdownTimeout: 'duration',
-    // Not props of a singleton: accepted here only so that the singleton can say why they are refused.
-    replicas: 'number', autoscaling: AUTOSCALING, queueAutoscaling: QUEUE_AUTOSCALING,
-  },
-  PythonWorkerProps: {
-    ...APP_ENV, ...POD_EXTRAS, ...PROCESS, ...STANDALONE,
-    app: 'object', command: 'object', liveness: 'object', metrics: METRICS, shutdownTimeout: 'duration',
-    replicas: 'number', queueAutoscaling: QUEUE_AUTOSCALING, autoscaling: AUTOSCALING,
-  },
-  PythonMigrationProps: {
-    ...POD_EXTRAS, app: 'object', resources: RESOURCES, timeout: 'duration', retries: 'number', command: 'object', name: 'string', waitInPods: 'boolean',
-  },
-  PythonCronJobProps: {
-    ...POD_EXTRAS, app: 'object', resources: RESOURCES, timeout: 'duration', retries: 'number', command: 'array', name: 'string',
-    schedule: 'string', timeZone: 'string', concurrencyPolicy: 'string', startingDeadline: 'duration',
-  },
-  RestrictedNamespaceProps: { name: 'string', podSecurityVersion: 'string' },
-};
 
 const EXPECTED: Record<PropKind, string> = {
   'string': 'a string',
@@ -159,4 +109,12 @@ function fixFor(kind: PropKind, value: unknown): string {
   if (kind === 'number' && typeof value === 'string' && Number.isFinite(Number(value))) return `Write the number without quotes: ${Number(value)}.`;
   if (kind === 'string' && typeof value === 'number') return `Quote it: '${value}'.`;
   return `Pass ${EXPECTED[kind]}.`;
+}
+
+/** `props` checked against the shape of its interface (unknown keys, wrong kinds), issues recorded; see {@link checkShape}. */
+export function checkedProps<T>(props: T, shape: PropShape, construct: string, issues: IssueCollector): T {
+  const found: PropIssue[] = [];
+  const checked = checkShape(props, shape, construct, found);
+  issues.addAll(found);
+  return checked;
 }

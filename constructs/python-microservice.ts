@@ -1,6 +1,7 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { appIndex, guardApp, kubeObject, registerRoutedHost, uniqueIn } from './objects';
-import { checkedProps } from './validation';
+import { checkedProps } from './props';
+import { SHAPES } from './shapes.generated';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AppEnv, resolveAppEnv } from './app-env';
@@ -197,7 +198,7 @@ export class PythonMicroservice extends Construct implements IPythonApp {
     super(uniqueIn(scope, id), id);
     const issues = IssueCollector.of(this);
     guardApp(this);
-    props = checkedProps(props, 'PythonMicroserviceProps', 'PythonMicroservice', issues);
+    props = checkedProps(props, SHAPES.PythonMicroserviceProps, 'PythonMicroservice', issues);
     this.props = props;
     this.name = checkWorkloadProps(id, props, REQUIRED, issues);
     if (DNS1123_LABEL.test(this.name) && !DNS1035_LABEL.test(this.name)) {

@@ -1,5 +1,4 @@
 import { Construct, IValidation } from 'constructs';
-import { PROP_SHAPES, checkShape } from './props';
 
 /**
  * One broken rule about one prop.
@@ -134,12 +133,4 @@ export class ValidationError extends Error {
     this.errors = [...errors];
     this.path = path;
   }
-}
-
-/** `props` checked against the shape of its interface (unknown keys, wrong kinds), issues recorded; see `props.ts`. */
-export function checkedProps<T>(props: T, shape: string, construct: string, issues: IssueCollector): T {
-  const found: PropIssue[] = [];
-  const checked = checkShape(props, PROP_SHAPES[shape], construct, found);
-  issues.addAll(found);
-  return checked;
 }

@@ -1,6 +1,7 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { guardApp, kubeObject, uniqueIn } from './objects';
-import { checkedProps } from './validation';
+import { checkedProps } from './props';
+import { SHAPES } from './shapes.generated';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AppEnvProps } from './app-env';
@@ -174,7 +175,7 @@ export class PythonWorker extends Construct implements IPythonApp {
     super(uniqueIn(scope, id), id);
     const issues = IssueCollector.of(this);
     guardApp(this);
-    props = mode.singleton ? checkedProps(props, 'PythonSingletonProps', 'PythonSingleton', issues) : checkedProps(props, 'PythonWorkerProps', 'PythonWorker', issues);
+    props = mode.singleton ? singletonProps(props, issues) : checkedProps(props, SHAPES.PythonWorkerProps, 'PythonWorker', issues);
     this.name = props.name ?? id;
     const bad = nameIssue(this.name);
     if (bad) issues.add(bad);
@@ -371,6 +372,21 @@ function scalerEnvIssues(metadata: Record<string, string>, rt: AppRuntime, ownEn
 
 /** Props of {@link PythonSingleton}. */
 export interface PythonSingletonProps extends PythonProcessProps {}
+
+/** A worker's props that a singleton refuses with its own reason (see `singletonScaling`), rather than calling them unknown. */
+const REFUSED_BY_SINGLETON = ['replicas', 'autoscaling', 'queueAutoscaling'] as const;
+
+/** The singleton's props checked against its shape, with the worker props it refuses kept aside for their own message. */
+function singletonProps(props: PythonWorkerProps, issues: IssueCollector): PythonWorkerProps {
+  if (props === null || typeof props !== 'object') return checkedProps(props, SHAPES.PythonSingletonProps, 'PythonSingleton', issues);
+  const rest: Record<string, unknown> = { ...props };
+  const refused: Record<string, unknown> = {};
+  for (const key of REFUSED_BY_SINGLETON) {
+    if (key in rest) refused[key] = rest[key];
+    delete rest[key];
+  }
+  return { ...checkedProps(rest as unknown as PythonSingletonProps, SHAPES.PythonSingletonProps, 'PythonSingleton', issues), ...refused };
+}
 
 /**
  * A process that must never run twice, such as Celery beat or any scheduler:

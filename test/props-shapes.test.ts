@@ -1,44 +1,121 @@
-import * as path from 'path';
-import * as ts from 'typescript';
-import { EXPLAINED_KEYS, PROP_SHAPES, PropShape } from '../constructs/props';
-import { AKS_OPTIONS_SHAPE } from '../constructs/profiles/aks';
-import { EKS_OPTIONS_SHAPE } from '../constructs/profiles/eks';
-import { GKE_OPTIONS_SHAPE } from '../constructs/profiles/gke';
+/**
+ * The runtime shapes of the props are generated from the interfaces
+ * (scripts/generate-prop-shapes.ts): the committed modules must be what the
+ * generator writes now, and the generator must map each kind of type as
+ * `checkShape` expects.
+ */
+import { Testing } from 'cdk8s';
+import { GeneratedModule, generatePropShapes, run } from '../scripts/generate-prop-shapes';
+import { SHAPES } from '../constructs/shapes.generated';
+import { SHAPES as PROFILE_SHAPES } from '../constructs/profiles/shapes.generated';
+import { PythonMicroservice, PythonSingleton, WorkerCommand } from '../src';
+import { baseProps, errorOf } from './support/synth';
 
-/** Each cloud's options: checked in the profile's own file. */
-const PROFILE_SHAPES: Record<string, PropShape> = { EksProfileOptions: EKS_OPTIONS_SHAPE, GkeProfileOptions: GKE_OPTIONS_SHAPE, AksProfileOptions: AKS_OPTIONS_SHAPE };
-
-const ROOT = path.resolve(__dirname, '..');
-const file = path.join(ROOT, 'src', 'index.ts');
-const program = ts.createProgram([file], { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS, strict: true, skipLibCheck: true, noEmit: true });
-const checker = program.getTypeChecker();
-const exported = new Map(checker.getExportsOfModule(checker.getSymbolAtLocation(program.getSourceFile(file)!)!).map((s) => [s.name, s]));
-
-/** The property names of an exported interface, and of its nested props interfaces by property. */
-function keysOf(type: ts.Type): { keys: string[]; nested: Map<string, ts.Type> } {
-  const nested = new Map<string, ts.Type>();
-  const keys = checker.getPropertiesOfType(type).map((p) => {
-    const t = checker.getNonNullableType(checker.getTypeOfSymbolAtLocation(p, p.valueDeclaration!));
-    if (t.isClassOrInterface() || (t.flags & ts.TypeFlags.Object && checker.getPropertiesOfType(t).length > 0 && !checker.isArrayType(t))) nested.set(p.name, t);
-    return p.name;
+describe('the committed shapes', () => {
+  test('are what `npm run generate` writes from the interfaces now', () => {
+    // GIVEN the interfaces as they are WHEN the generator runs without writing
+    const stale = run(true);
+    // THEN nothing differs (a new prop without regenerating fails here)
+    expect({ stale, fix: stale.length > 0 ? 'run `npm run generate` and commit the result' : undefined }).toEqual({ stale: [], fix: undefined });
   });
-  return { keys: keys.sort(), nested };
-}
 
-function compare(name: string, shape: PropShape, type: ts.Type, extra: readonly string[] = []): void {
-  const { keys, nested } = keysOf(type);
-  expect({ name, keys: Object.keys(shape).filter((k) => !extra.includes(k)).sort() }).toEqual({ name, keys });
-  for (const [key, spec] of Object.entries(shape)) {
-    if (typeof spec !== 'string' && nested.has(key)) compare(`${name}.${key}`, spec, nested.get(key)!);
-  }
-}
+  test('hold the interfaces the constructs and the profiles check, each folder its own', () => {
+    expect(Object.keys(SHAPES).sort()).toEqual([
+      'PythonCronJobProps', 'PythonMicroserviceProps', 'PythonMigrationProps', 'PythonSingletonProps', 'PythonWorkerProps', 'RestrictedNamespaceProps',
+    ]);
+    expect(Object.keys(PROFILE_SHAPES).sort()).toEqual(['AksProfileOptions', 'EksProfileOptions', 'GkeProfileOptions']);
+  });
 
-describe('the runtime shapes of the props match their TypeScript interfaces', () => {
-  const all: Record<string, PropShape> = { ...PROP_SHAPES, ...PROFILE_SHAPES };
-  test.each(Object.keys(all))('%s', (name) => {
-    const symbol = exported.get(name)!;
-    expect(symbol).toBeDefined();
-    const target = symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
-    compare(name, all[name], checker.getDeclaredTypeOfSymbol(target), EXPLAINED_KEYS[name]);
+  test('map the props of the real interfaces: nested interfaces, a Duration, string|false, an enum, value objects, maps', () => {
+    const service = SHAPES.PythonMicroserviceProps;
+    expect(service.resources).toEqual({ cpu: 'string', memory: 'string', cpuLimit: 'string|false', memoryLimit: 'string', ephemeralStorage: 'string' });
+    expect(service.drainDelay).toBe('duration');
+    expect(service.exposure).toBe('string');
+    expect(service.profile).toBe('object');
+    expect(service.server).toBe('object');
+    expect(service.config).toBe('map');
+    expect(service.ingress).toEqual({ host: 'string', path: 'string', tls: 'object', gateway: { name: 'string', namespace: 'string', sectionName: 'string' } });
+    // inherited from PrometheusOperatorOptions, and a nested options interface
+    expect(PROFILE_SHAPES.EksProfileOptions).toMatchObject({ prometheusNamespace: 'string', keda: { namespace: 'string', serviceAccount: 'string' } });
+  });
+});
+
+describe('the generator', () => {
+  const FIXTURE = 'test/fixtures/shapes';
+  const generate = (props: string, use = 'SHAPES.FixtureProps'): GeneratedModule[] => generatePropShapes({
+    entry: `${FIXTURE}/index.ts`,
+    sources: {
+      [`${FIXTURE}/index.ts`]: "export * from './props';\nexport * from './use';\n",
+      [`${FIXTURE}/props.ts`]: `import { Duration } from 'cdk8s';\n${props}`,
+      [`${FIXTURE}/use.ts`]: `import { SHAPES } from './shapes.generated';\nexport const used = ${use};\n`,
+    },
+  });
+
+  test('maps each kind of type, nested interfaces first, in declaration order', () => {
+    // GIVEN an interface with every kind of prop
+    const props = `
+      export enum Mode { A = 'a', B = 'b' }
+      export class Thing { private constructor() {} }
+      export interface IThing { readonly id: string }
+      export interface Nested { readonly depth?: number; readonly inner?: { readonly on: boolean } }
+      export interface BaseProps { readonly inherited?: string }
+      export interface FixtureProps extends BaseProps {
+        readonly text?: string; readonly choice?: 'x' | 'y'; readonly mode?: Mode; readonly count: number; readonly flag?: boolean;
+        readonly wait?: Duration; readonly list?: string[]; readonly frozen?: readonly Thing[]; readonly labels?: Record<string, string>;
+        readonly headers?: { readonly [name: string]: string }; readonly thing?: Thing; readonly ithing?: IThing; readonly nested?: Nested;
+        readonly limit?: string | false;
+      }`;
+    // WHEN the generator runs
+    const [module] = generate(props);
+    // THEN one module, next to the file that names SHAPES, with every kind mapped
+    expect(module.file).toBe(`${FIXTURE}/shapes.generated.ts`);
+    expect(module.text).toContain("import type { PropShape } from '../../../constructs/props';");
+    expect(module.text).toContain([
+      'const Nested: PropShape = {', '  depth: \'number\',', '  inner: {', '    on: \'boolean\',', '  },', '};', '',
+      'const FixtureProps: PropShape = {', "  text: 'string',", "  choice: 'string',", "  mode: 'string',", "  count: 'number',", "  flag: 'boolean',",
+      "  wait: 'duration',", "  list: 'array',", "  frozen: 'array',", "  labels: 'map',", "  headers: 'map',", "  thing: 'object',", "  ithing: 'object',",
+      '  nested: Nested,', "  limit: 'string|false',", "  inherited: 'string',", '};',
+    ].join('\n'));
+    expect(module.text).toMatch(/export const SHAPES = \{\n {2}FixtureProps,\n\} as const;\n$/);
+  });
+
+  test('stops at a type it has no kind for, naming the prop', () => {
+    expect(() => generate('export interface FixtureProps { readonly port?: number | string }'))
+      .toThrow("FixtureProps.port: no prop kind for the union 'string | number'");
+    expect(() => generate('export interface FixtureProps { readonly hook?: () => void }'))
+      .toThrow('FixtureProps.hook: a function-valued prop has no runtime shape');
+  });
+
+  test('stops at a name no exported interface has, naming where it is used', () => {
+    expect(() => generate('export interface FixtureProps { readonly a?: string }', 'SHAPES.FixturePrps'))
+      .toThrow(`${FIXTURE}/use.ts:2: SHAPES.FixturePrps names no interface exported by ${FIXTURE}/index.ts`);
+  });
+});
+
+describe('a singleton refuses the props of a worker with the reason', () => {
+  const singletonError = (props: object): string => {
+    const chart = Testing.chart();
+    const app = new PythonMicroservice(chart, 'svc', baseProps());
+    new PythonSingleton(chart, 'beat', { app, command: WorkerCommand.command(['celery', 'beat']), ...props } as never);
+    return errorOf(() => Testing.synth(chart));
+  };
+
+  test('replicas other than 1, whatever their type', () => {
+    // GIVEN replicas as a string WHEN synthesized THEN the singleton's rule, not a type error about a prop it refuses anyway
+    const message = singletonError({ replicas: 'two' });
+    expect(message).toContain("[test/beat] 'replicas' must be 1 on a singleton; received \"two\". Remove it; a singleton always runs one replica.");
+    expect(message).not.toContain('finite number');
+  });
+
+  test('an autoscaler, even a misspelled one, without remarks on its fields', () => {
+    const message = singletonError({ queueAutoscaling: { minReplcas: 0 } });
+    expect(message).toContain("[test/beat] 'queueAutoscaling' must not be set on a singleton");
+    expect(message).not.toContain("'queueAutoscaling.minReplcas'");
+  });
+
+  test('an unknown prop is still unknown, and no refused prop is suggested for it', () => {
+    const message = singletonError({ replica: 1 });
+    expect(message).toContain("[test/beat] 'replica' is not a prop of PythonSingleton, so it would be ignored; received 1. Remove it; the props are app, command,");
+    expect(message).not.toContain("Did you mean 'replicas'");
   });
 });

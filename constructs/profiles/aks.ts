@@ -8,14 +8,14 @@ import { SecretStoreSpecProviderAzurekvAuthType } from '../imports/secretstore-e
 import { TriggerAuthenticationSpecPodIdentityProvider } from '../imports/triggerauthentication-keda.sh';
 import { ScalerIdentity } from '../queue-scaler';
 import { SecretBackend, SecretBackendResult, secretBackendOf } from '../secret-store';
-import { PropShape } from '../props';
 import { PropIssue } from '../validation';
 import {
   ICloudProfile, KedaIdentityResult, PROBE_SUCCESS_CODES, Placement, ProfileInput, ProfileOutput, SecretBackendInput, WorkloadIdentity, neutralIngress,
   foreignScaler, neutralOutput, CheckedOptionsProfile, IdentityBindingBase, IdentityMechanism, bindingBase, definedOnly, nodePlacement,
-  prometheusOperatorMonitor, PrometheusOperatorOptions, PROMETHEUS_OPERATOR_SHAPE, tokenExpirationSeconds, PRIVATE_RANGES,
-  autoscalerGraceWarning, KEDA_OPERATOR_SHAPE, KedaOperatorOptions, kedaOperatorSubject,
+  prometheusOperatorMonitor, PrometheusOperatorOptions, tokenExpirationSeconds, PRIVATE_RANGES,
+  autoscalerGraceWarning, KedaOperatorOptions, kedaOperatorSubject,
 } from './profile';
+import { SHAPES } from './shapes.generated';
 
 /** Options of the Azure AKS profile. */
 export interface AksProfileOptions extends PrometheusOperatorOptions {
@@ -140,12 +140,6 @@ export const AKS_IDENTITY_MECHANISMS: Record<AksIdentityBinding['mechanism'], Id
   },
 };
 
-/** The shape of {@link AksProfileOptions}, checked for JavaScript users (test/props-shapes.test.ts keeps it equal to the interface). */
-export const AKS_OPTIONS_SHAPE: PropShape = {
-  clientId: 'string', tenantId: 'string', tokenExpiration: 'duration', secrets: { backend: 'string', keyVaultName: 'string', clusterSecretStore: 'string' },
-  ingressController: 'string', internalIngressClassName: 'string', managedPrometheus: 'boolean', ...PROMETHEUS_OPERATOR_SHAPE, keda: KEDA_OPERATOR_SHAPE, loadBalancerSourceRanges: 'array',
-};
-
 /**
  * Azure AKS: Azure Workload Identity (client-id annotation on the
  * ServiceAccount, `azure.workload.identity/use` label on the pod), and
@@ -157,7 +151,7 @@ export class AksProfile extends CheckedOptionsProfile<AksProfileOptions> impleme
   public readonly registry = 'acr';
 
   public constructor(options: AksProfileOptions = {}) {
-    super(options, AKS_OPTIONS_SHAPE, 'CloudProfile.aks()');
+    super(options, SHAPES.AksProfileOptions, 'CloudProfile.aks()');
   }
 
   public bind(input: ProfileInput): ProfileOutput {

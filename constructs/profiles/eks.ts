@@ -8,14 +8,14 @@ import { SecretStoreSpecProviderAwsService } from '../imports/secretstore-extern
 import { TriggerAuthenticationSpecPodIdentityIdentityOwner, TriggerAuthenticationSpecPodIdentityProvider } from '../imports/triggerauthentication-keda.sh';
 import { ScalerIdentity } from '../queue-scaler';
 import { SecretBackend, SecretBackendResult, secretBackendOf } from '../secret-store';
-import { PropShape } from '../props';
 import { PropIssue } from '../validation';
 import {
-  AUTOSCALER_MAX_GRACE_SECONDS, CheckedOptionsProfile, ICloudProfile, IdentityBindingBase, IdentityMechanism, KEDA_OPERATOR_SHAPE, KedaIdentityResult,
-  KedaOperatorOptions, PRIVATE_RANGES, PROBE_SUCCESS_CODES, PROMETHEUS_OPERATOR_SHAPE, Placement, ProfileInput, ProfileOutput, PrometheusOperatorOptions,
+  AUTOSCALER_MAX_GRACE_SECONDS, CheckedOptionsProfile, ICloudProfile, IdentityBindingBase, IdentityMechanism, KedaIdentityResult,
+  KedaOperatorOptions, PRIVATE_RANGES, PROBE_SUCCESS_CODES, Placement, ProfileInput, ProfileOutput, PrometheusOperatorOptions,
   SecretBackendInput, autoscalerGraceWarning, bindingBase, definedOnly, foreignScaler, kedaOperatorSubject, neutralIngress, neutralOutput, nodePlacement,
   prometheusOperatorMonitor, tokenExpirationSeconds, yamlBlock,
 } from './profile';
+import { SHAPES } from './shapes.generated';
 
 /** Options of the Amazon EKS profile. */
 export interface EksProfileOptions extends PrometheusOperatorOptions {
@@ -145,13 +145,6 @@ export const EKS_IDENTITY_MECHANISMS: Record<EksIdentityBinding['mechanism'], Id
   },
 };
 
-/** The shape of {@link EksProfileOptions}, checked for JavaScript users (test/props-shapes.test.ts keeps it equal to the interface). */
-export const EKS_OPTIONS_SHAPE: PropShape = {
-  roleArn: 'string', identity: 'string', tokenExpiration: 'duration', stsRegionalEndpoints: 'boolean',
-  secrets: { backend: 'string', region: 'string', clusterSecretStore: 'string' }, nodeProvisioner: 'string', albGroup: 'string',
-  ...PROMETHEUS_OPERATOR_SHAPE, loadBalancerSourceRanges: 'array', keda: KEDA_OPERATOR_SHAPE,
-};
-
 /**
  * Amazon EKS: IRSA or EKS Pod Identity, the AWS Load Balancer Controller for
  * internal and public exposure (NLB with IP targets, so the health check
@@ -163,7 +156,7 @@ export class EksProfile extends CheckedOptionsProfile<EksProfileOptions> impleme
   public readonly registry = 'ecr';
 
   public constructor(options: EksProfileOptions = {}) {
-    super(options, EKS_OPTIONS_SHAPE, 'CloudProfile.eks()');
+    super(options, SHAPES.EksProfileOptions, 'CloudProfile.eks()');
   }
 
   public bind(input: ProfileInput): ProfileOutput {

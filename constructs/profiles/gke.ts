@@ -8,14 +8,14 @@ import { MonitorInput, MonitorOutput } from '../metrics';
 import { MiB, formatCpu, formatMemory } from '../quantity';
 import { ResourceSpec } from '../resources';
 import { SecretBackend, SecretBackendResult, secretBackendOf } from '../secret-store';
-import { PropShape } from '../props';
 import { PropIssue, ValidationError } from '../validation';
 import { BackendConfig, FrontendConfig, HealthCheckPolicy, PodMonitoring } from './gke-types';
 import {
-  CheckedOptionsProfile, ICloudProfile, IdentityBindingBase, IdentityMechanism, KedaIdentityResult, PRIVATE_RANGES, PROMETHEUS_OPERATOR_SHAPE, Placement,
+  CheckedOptionsProfile, ICloudProfile, IdentityBindingBase, IdentityMechanism, KedaIdentityResult, PRIVATE_RANGES, Placement,
   ProfileInput, ProfileOutput, PrometheusOperatorOptions, SecretBackendInput, autoscalerGraceWarning, bindingBase, foreignScaler, neutralIngress,
   neutralOutput, nodePlacement, prometheusOperatorMonitor, yamlBlock,
 } from './profile';
+import { SHAPES } from './shapes.generated';
 import { TriggerAuthenticationSpecPodIdentityProvider } from '../imports/triggerauthentication-keda.sh';
 import { ScalerIdentity } from '../queue-scaler';
 
@@ -161,13 +161,6 @@ export const GKE_IDENTITY_MECHANISMS: Record<GkeIdentityBinding['mechanism'], Id
   },
 };
 
-/** The shape of {@link GkeProfileOptions}, checked for JavaScript users (test/props-shapes.test.ts keeps it equal to the interface). */
-export const GKE_OPTIONS_SHAPE: PropShape = {
-  serviceAccount: 'string', autopilot: 'boolean', autopilotBursting: 'boolean',
-  secrets: { backend: 'string', projectId: 'string', csiProvider: 'string', clusterSecretStore: 'string' },
-  staticIpName: 'string', managedPrometheus: 'boolean', ...PROMETHEUS_OPERATOR_SHAPE, loadBalancerSourceRanges: 'array',
-};
-
 /**
  * Google GKE: Workload Identity Federation (`iam.gke.io/gcp-service-account`),
  * container-native load balancing (`cloud.google.com/neg`), the internal
@@ -178,7 +171,7 @@ export class GkeProfile extends CheckedOptionsProfile<GkeProfileOptions> impleme
   public readonly registry = 'artifact-registry';
 
   public constructor(options: GkeProfileOptions = {}) {
-    super(options, GKE_OPTIONS_SHAPE, 'CloudProfile.gke()');
+    super(options, SHAPES.GkeProfileOptions, 'CloudProfile.gke()');
   }
 
   public bind(input: ProfileInput): ProfileOutput {

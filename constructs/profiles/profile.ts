@@ -179,9 +179,6 @@ export interface KedaIdentityResult {
   readonly alsoTrust?: string;
 }
 
-/** The shape of {@link KedaOperatorOptions}, checked for JavaScript users. */
-export const KEDA_OPERATOR_SHAPE: PropShape = { namespace: 'string', serviceAccount: 'string' };
-
 /** Where KEDA's operator runs, for the identity it authenticates with. */
 export interface KedaOperatorOptions {
   /**
@@ -311,9 +308,6 @@ export interface PrometheusOperatorOptions {
    */
   readonly prometheusRelease?: string;
 }
-
-/** The shape of {@link PrometheusOperatorOptions}, for the profiles' option shapes. */
-export const PROMETHEUS_OPERATOR_SHAPE: PropShape = { prometheusNamespace: 'string', prometheusRelease: 'string' };
 
 /** Scraping through a Prometheus Operator: a PodMonitor, and its Prometheus admitted to the metrics port. */
 export function prometheusOperatorMonitor(scope: Construct, input: MonitorInput, options: PrometheusOperatorOptions): MonitorOutput {
