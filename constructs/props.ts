@@ -55,7 +55,7 @@ function distance(a: string, b: string): number {
 }
 
 /** The known key closest to `key`, when it is close enough to be a typo. */
-function closest(key: string, known: readonly string[]): string | undefined {
+export function closest(key: string, known: readonly string[]): string | undefined {
   const lower = key.toLowerCase();
   const scored = known.map((k) => ({ k, d: k.toLowerCase() === lower ? 0 : distance(lower, k.toLowerCase()) }));
   scored.sort((x, y) => x.d - y.d || x.k.localeCompare(y.k));

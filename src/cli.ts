@@ -1,66 +1,79 @@
 #!/usr/bin/env node
 /**
- * The command line:
- *
- *   npx pyservice-k8s init [--cloud <cloud>] [--name <npm name>] [--library <version spec>]
- *     writes a working cdk8s app into the current folder; it never overwrites a
- *     file: when any of the files exists, it writes none.
- *   npx pyservice-k8s synth [cdk8s synth options]
- *     runs the project's `cdk8s synth`; when the app rejects its input it has
- *     already printed every error with its construct path, so the CLI's own stack
- *     trace ("command ... returned a non-zero exit code"), which says nothing new,
- *     is dropped. Everything else the CLI prints passes through.
+ * The command line: `pyservice-k8s init`, `synth` and `diff`, with `--help`,
+ * `help <command>`, `--version`, and the exit codes of {@link ExitCode}. The
+ * commands' help is in `cli/help.ts`.
  */
-import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { ValidationError, formatIssue } from '../constructs/validation';
+import { UsageError, didYouMean, parseOptions } from './cli/args';
+import { diff } from './cli/diff';
+import { ExitCode, commandHelp, helpOf, overview } from './cli/help';
+import { runSynth } from './cli/synth';
 import { STARTER_CLOUDS, starterFiles, starterIssues } from './starter';
 
-const USAGE = `Usage:
-  pyservice-k8s init [--cloud ${STARTER_CLOUDS.join('|')}] [--name <npm name>] [--library <version spec>]
-      Writes a cdk8s app that deploys one Python service to two environments
-      (package.json, cdk8s.yaml, tsconfig.json, main.ts, .gitignore, README.md)
-      into the current folder. Then: npm install && npm run synth
-  pyservice-k8s synth [cdk8s synth options]
-      Runs the project's cdk8s synth; errors are printed without the CLI's stack trace.
-`;
+type Print = (text: string) => void;
+type Command = keyof ReturnType<typeof commandHelp>;
+
+const COMMANDS = Object.keys(commandHelp(STARTER_CLOUDS)) as Command[];
+const isCommand = (word: string | undefined): word is Command => COMMANDS.includes(word as Command);
+const wantsHelp = (args: readonly string[]) => args.includes('--help') || args.includes('-h');
 
 /** Runs the command line; resolves to the exit code. */
-export async function run(argv: readonly string[], cwd: string, out: (text: string) => void, err: (text: string) => void): Promise<number> {
+export async function run(argv: readonly string[], cwd: string, out: Print, err: Print): Promise<number> {
   const [command, ...rest] = argv;
-  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
-    out(USAGE);
-    return command === undefined ? 1 : 0;
+  try {
+    if (command === '--help' || command === '-h') {
+      out(overview(STARTER_CLOUDS));
+      return ExitCode.OK;
+    }
+    if (command === '--version') {
+      out(`${ownPackage().version}\n`);
+      return ExitCode.OK;
+    }
+    if (command === undefined) throw new UsageError('A command is missing.');
+    if (command === 'help') {
+      const [topic, ...extra] = rest;
+      if (topic === undefined) out(overview(STARTER_CLOUDS));
+      else if (!isCommand(topic) || extra.length > 0) throw new UsageError(`"help" takes one command: ${COMMANDS.join(', ')}; received "${rest.join(' ')}".${didYouMean(topic, COMMANDS)}`);
+      else out(helpOf(topic, STARTER_CLOUDS));
+      return ExitCode.OK;
+    }
+    if (!isCommand(command)) {
+      throw new UsageError(command.startsWith('-')
+        ? `Unknown option "${command}".${didYouMean(command, ['--help', '--version'])}`
+        : `Unknown command "${command}".${didYouMean(command, [...COMMANDS, 'help'])}`);
+    }
+    // synth passes its options to cdk8s synth, so its own help is only asked for first.
+    if (command === 'synth' ? rest[0] === '--help' || rest[0] === '-h' : wantsHelp(rest)) {
+      out(helpOf(command, STARTER_CLOUDS));
+      return ExitCode.OK;
+    }
+    switch (command) {
+      case 'init': return init(rest, cwd, out, err);
+      case 'synth': return await runSynth(cwd, err, { args: rest });
+      case 'diff': return await diff(rest, cwd, out, err);
+    }
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    const help = isCommand(command) ? `pyservice-k8s help ${command}` : 'pyservice-k8s --help';
+    err(`${e.message}\nSee: ${help}\n`);
+    return ExitCode.USAGE;
   }
-  if (command === 'synth') return synth(rest, cwd, err);
-  if (command !== 'init') {
-    err(`Unknown command ${JSON.stringify(command)}.\n\n${USAGE}`);
-    return 1;
-  }
-  return init(rest, cwd, out, err);
 }
 
-function init(rest: readonly string[], cwd: string, out: (text: string) => void, err: (text: string) => void): number {
-  const flags = new Map<string, string>();
-  for (let i = 0; i < rest.length; i++) {
-    const m = /^--(cloud|name|library)(?:=(.*))?$/.exec(rest[i]);
-    const value = m?.[2] ?? rest[i + 1];
-    if (!m || value === undefined) {
-      err(`Unknown or incomplete option ${JSON.stringify(rest[i])}.\n\n${USAGE}`);
-      return 1;
-    }
-    flags.set(m[1], value);
-    if (m[2] === undefined) i++;
-  }
+function init(rest: readonly string[], cwd: string, out: Print, err: Print): number {
+  const given = parseOptions('init', rest, { cloud: { values: 1 }, name: { values: 1 }, library: { values: 1 } });
+  const flag = (name: string) => given.get(name)?.[0][0];
 
   const own = ownPackage();
   // The starter pins what this release was tested with (see the package's devDependencies).
   const pinned = (name: string) => `^${own.devDependencies[name].replace(/^[^\d]*/, '')}`;
   const options = {
-    name: flags.get('name') ?? path.basename(cwd).toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[._-]+/, '') ?? 'my-service',
-    cloud: flags.get('cloud') ?? STARTER_CLOUDS[0],
-    librarySpec: flags.get('library') ?? `^${own.version}`,
+    name: flag('name') ?? path.basename(cwd).toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[._-]+/, '') ?? 'my-service',
+    cloud: flag('cloud') ?? STARTER_CLOUDS[0],
+    librarySpec: flag('library') ?? `^${own.version}`,
     versions: Object.fromEntries(['cdk8s', 'cdk8s-plus-28', 'constructs', 'cdk8s-cli', 'tsx', '@types/node'].map((n) => [n, pinned(n)]).concat([
       // ts-node and ts-jest users need TypeScript below 7; keep the minor the package was built with.
       ['typescript', `~${own.devDependencies.typescript}`],
@@ -69,18 +82,18 @@ function init(rest: readonly string[], cwd: string, out: (text: string) => void,
   const issues = starterIssues(options);
   if (issues.length > 0) {
     err(`init failed; nothing was written:\n${issues.map((i) => `  ${formatIssue(i)}\n`).join('')}`);
-    return 1;
+    return ExitCode.USAGE;
   }
 
   const files = starterFiles(options);
   const existing = [...files.keys()].filter((f) => fs.existsSync(path.join(cwd, f)));
   if (existing.length > 0) {
     err(`init failed; nothing was written: ${existing.join(', ')} already exist${existing.length === 1 ? 's' : ''} in ${cwd}. Run it in an empty folder.\n`);
-    return 1;
+    return ExitCode.FAILED;
   }
   for (const [file, text] of files) fs.writeFileSync(path.join(cwd, file), text, { flag: 'wx' });
   out(`Wrote ${[...files.keys()].join(', ')}.\nNext: npm install && npm run synth\n`);
-  return 0;
+  return ExitCode.OK;
 }
 
 /** This package's package.json: two levels up when compiled (lib/src/cli.js), one from the sources. */
@@ -93,40 +106,6 @@ function ownPackage(): { version: string; devDependencies: Record<string, string
     }
   }
   throw new ValidationError('The package is incomplete:', ['the package.json of pyservice-k8s was not found beside its code. Reinstall the package.']);
-}
-
-/** Runs the cdk8s CLI of the project in `cwd`, dropping its stack trace after the app's own errors. */
-function synth(args: readonly string[], cwd: string, err: (text: string) => void): Promise<number> {
-  let cli: string;
-  try {
-    cli = path.join(path.dirname(require.resolve('cdk8s-cli/package.json', { paths: [cwd] })), 'bin', 'cdk8s');
-  } catch {
-    err('synth needs the cdk8s CLI in this project: npm install --save-dev cdk8s-cli\n');
-    return Promise.resolve(1);
-  }
-  const child = spawn(process.execPath, [cli, 'synth', '--no-check-upgrade', ...args], { cwd, stdio: ['inherit', 'inherit', 'pipe'] });
-  let buffered = '';
-  let dropping = false;
-  const emit = (line: string) => {
-    if (/^Error: command ".*" at .* returned a non-zero exit code \d+$/.test(line)) {
-      dropping = true;
-      return;
-    }
-    if (dropping && /^\s+at /.test(line)) return;
-    dropping = false;
-    err(`${line}\n`);
-  };
-  child.stderr.setEncoding('utf8');
-  child.stderr.on('data', (chunk: string) => {
-    buffered += chunk;
-    const lines = buffered.split('\n');
-    buffered = lines.pop() ?? '';
-    lines.forEach(emit);
-  });
-  return new Promise((resolve) => child.on('close', (code) => {
-    if (buffered) emit(buffered);
-    resolve(code ?? 1);
-  }));
 }
 
 if (require.main === module) {

@@ -9,6 +9,7 @@ import { PythonWorker } from '../../constructs/worker';
 import { DeliveryOptions, DeliveryTarget, deliveryFiles } from '../gitops';
 import { imageOverrideProblems, resolveImage } from '../images';
 import { Rendering, foldClouds, publish, render } from '../synth';
+import { OUTPUT_REDIRECT_VARIABLE } from './output';
 import { Target, TargetProps } from './target';
 
 /** An image the app deploys. */
@@ -46,7 +47,8 @@ export interface SynthOptions {
   /**
    * Folder to write instead of the output folder, e.g. a temporary one to compare
    * with the committed output. Paths inside the files still name the output folder.
-   * @default - the output folder
+   * @default - the folder in the `PYSERVICE_DIST` environment variable when it is set
+   * (`pyservice-k8s diff` sets it to synthesize into a temporary folder), else the output folder
    */
   readonly directory?: string;
 }
@@ -220,7 +222,8 @@ export class PyserviceApp {
       process.exitCode = 1;
       return false;
     }
-    const dest = path.resolve(options.directory ?? this.outdir);
+    // Read from the process, not `env`: it tells where this run writes, whatever the app's inputs are.
+    const dest = path.resolve(options.directory ?? process.env[OUTPUT_REDIRECT_VARIABLE] ?? this.outdir);
     const staging = this.env.CDK8S_OUTDIR;
     if (staging && path.resolve(staging) !== dest) publish(result.files, path.resolve(staging));
     publish(result.files, dest);
