@@ -7,7 +7,7 @@ const INTEGRATION = [
   '<rootDir>/test/example.test.ts',
   '<rootDir>/test/pulumi/',
   '<rootDir>/test/packaging/',
-  '<rootDir>/test/gitops/diff.test.ts',
+  '<rootDir>/test/diff/cli-diff.test.ts',
   '<rootDir>/test/django-host.test.ts',
 ];
 

@@ -53,26 +53,101 @@ describe('pyservice-k8s init', () => {
     expect(main).toContain(`CloudProfile.${cloud}(`);
   });
 
-  test('refuses to overwrite an existing file, and then writes nothing at all', async () => {
+  test('refuses to overwrite an existing file, and then writes nothing at all (exit 4)', async () => {
     fs.writeFileSync(path.join(dir, 'main.ts'), 'mine');
     const { code, err } = await cli(['init'], dir);
-    expect(code).toBe(1);
+    expect(code).toBe(4);
     expect(err).toBe(`init failed; nothing was written: main.ts already exists in ${dir}. Run it in an empty folder.\n`);
     expect(fs.readdirSync(dir)).toEqual(['main.ts']);
     expect(fs.readFileSync(path.join(dir, 'main.ts'), 'utf8')).toBe('mine');
   });
 
-  test('bad options are reported in the project\'s error shape', async () => {
+  test('bad option values are reported in the project\'s error shape (exit 2)', async () => {
     const { code, err } = await cli(['init', '--cloud', 'openshift', '--name', 'My API'], dir);
-    expect(code).toBe(1);
+    expect(code).toBe(2);
     expect(err).toContain('\'--cloud\' must be one of eks, gke, aks; received "openshift". Use e.g. --cloud eks.');
     expect(err).toContain('\'--name\' must be a valid npm package name');
     expect(fs.readdirSync(dir)).toEqual([]);
   });
 
-  test('an unknown command or option prints the usage', async () => {
-    expect((await cli(['deploy'], dir)).err).toMatch(/^Unknown command "deploy"\.\n\nUsage:/);
-    expect((await cli(['init', '--force'], dir)).err).toMatch(/^Unknown or incomplete option "--force"/);
-    expect((await cli(['--help'], dir)).code).toBe(0);
+  test('--name=value is read like --name value', async () => {
+    expect((await cli(['init', '--name=my-api', '--cloud=gke'], dir)).code).toBe(0);
+    expect(JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')).name).toBe('my-api');
+    expect(fs.readFileSync(path.join(dir, 'main.ts'), 'utf8')).toContain('CloudProfile.gke(');
+  });
+});
+
+describe('the command line as a whole', () => {
+  const cwd = os.tmpdir();
+  const own = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8'));
+
+  test('--version prints the package\'s version', async () => {
+    expect(await cli(['--version'], cwd)).toEqual({ code: 0, out: `${own.version}\n`, err: '' });
+  });
+
+  test('--help lists every command, the global options and the exit codes', async () => {
+    for (const args of [['--help'], ['-h'], ['help']]) {
+      const { code, out } = await cli(args, cwd);
+      expect(code).toBe(0);
+      for (const command of ['init', 'synth', 'diff', 'help']) expect(out).toMatch(new RegExp(`^  ${command} +\\S`, 'm'));
+      expect(out).toContain('--version');
+      expect(out).toMatch(/^Exit codes:\n {2}0 {2}success.*\n {2}1 {2}diff --exit-code: there are differences\n {2}2 {2}usage error/m);
+      expect(out).toMatch(/^ {2}3 {2}the synth failed/m);
+      expect(out).toMatch(/^ {2}4 {2}the command could not run/m);
+    }
+  });
+
+  test.each([
+    ['init', /^Usage: pyservice-k8s init \[--cloud eks\|gke\|aks\]/],
+    ['synth', /^Usage: pyservice-k8s synth \[cdk8s synth options\]/],
+    ['diff', /^Usage: pyservice-k8s diff \[--base <git rev>\]/],
+  ])('%s has its own help: help <command>, <command> --help and <command> -h', async (command, usage) => {
+    const texts = await Promise.all([['help', command], [command, '--help'], [command, '-h']].map((args) => cli(args, cwd)));
+    for (const { code, out, err } of texts) {
+      expect([code, err]).toEqual([0, '']);
+      expect(out).toMatch(usage);
+      expect(out).toContain('Exit codes:');
+    }
+    expect(new Set(texts.map((t) => t.out)).size).toBe(1);
+  });
+
+  test('diff\'s help names each option and the output symbols', async () => {
+    const { out } = await cli(['help', 'diff'], cwd);
+    for (const option of ['--base <git rev>', '--dir <folder>', '--targets <a> <b>', '--ignore <field>', '--exit-code']) expect(out).toContain(`  ${option}`);
+    for (const symbol of ['+ Kind', '- Kind', '~ Kind', '-/+ Kind']) expect(out).toContain(symbol);
+  });
+
+  test('a misspelled command gets "did you mean", on stderr, with exit code 2', async () => {
+    expect(await cli(['snyth'], cwd)).toEqual({ code: 2, out: '', err: 'Unknown command "snyth". Did you mean "synth"?\nSee: pyservice-k8s --help\n' });
+    expect((await cli(['dif'], cwd)).err).toContain('Did you mean "diff"?');
+    expect((await cli(['help', 'inti'], cwd)).err).toContain('Did you mean "init"?');
+    expect((await cli(['--verison'], cwd)).err).toBe('Unknown option "--verison". Did you mean "--version"?\nSee: pyservice-k8s --help\n');
+    // Nothing close: no guess.
+    expect((await cli(['deploy'], cwd)).err).toBe('Unknown command "deploy".\nSee: pyservice-k8s --help\n');
+  });
+
+  test('a misspelled option gets "did you mean" among the command\'s options, with exit code 2', async () => {
+    expect(await cli(['init', '--clod', 'eks'], cwd)).toEqual({ code: 2, out: '', err: 'Unknown option "--clod" for init. Did you mean "--cloud"?\nSee: pyservice-k8s help init\n' });
+    expect((await cli(['diff', '--exit-cod'], cwd)).err).toBe('Unknown option "--exit-cod" for diff. Did you mean "--exit-code"?\nSee: pyservice-k8s help diff\n');
+    expect((await cli(['diff', 'targets'], cwd)).err).toContain('Unexpected argument "targets" for diff: options start with --. Did you mean "--targets"?');
+  });
+
+  test('a missing command or value is a usage error (exit 2), before anything runs', async () => {
+    expect(await cli([], cwd)).toEqual({ code: 2, out: '', err: 'A command is missing.\nSee: pyservice-k8s --help\n' });
+    expect((await cli(['init', '--cloud'], cwd)).err).toBe('"--cloud" needs a value, e.g. --cloud <value>.\nSee: pyservice-k8s help init\n');
+    expect((await cli(['diff', '--targets', 'staging'], cwd)).err).toMatch(/^"--targets" needs 2 values/);
+    expect((await cli(['diff', '--exit-code=yes'], cwd)).err).toMatch(/^"--exit-code" takes no value; received "yes"\./);
+    expect((await cli(['diff', '--base', 'HEAD', '--base', 'main'], cwd)).err).toMatch(/^"--base" is given twice/);
+    expect((await cli(['diff', '--targets', 'a', 'b', '--base', 'HEAD'], cwd)).err).toMatch(/^--targets compares two targets of a fresh synth; it takes no --base or --dir\./);
+    expect((await cli(['diff', '--dir', '../elsewhere'], cwd)).code).toBe(2);
+  });
+
+  test('synth without the cdk8s CLI in the project: exit 4 with the install command', async () => {
+    const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'no-cdk8s-'));
+    try {
+      expect(await cli(['synth'], empty)).toEqual({ code: 4, out: '', err: 'synth needs the cdk8s CLI in this project: npm install --save-dev cdk8s-cli\n' });
+    } finally {
+      fs.rmSync(empty, { recursive: true, force: true });
+    }
   });
 });

@@ -24,28 +24,32 @@ const METADATA_KEY = /(?:^|\.)(labels|annotations)(?:\[("(?:[^"\\]|\\.)*")\]|\.(
 
 /**
  * A value on one line, shortened when it is long: a string loses its middle (its
- * ends, a registry and a tag, are what differ); a map or list keeps its first
- * entries, with nested ones as `{…}` and `[…]`, and counts the rest.
+ * ends, a registry and a tag, are what differ); a map or list keeps as many of
+ * its first entries as fit, each shortened the same way, and counts the rest.
  */
 export function shown(value: unknown, width = INLINE_WIDTH): string {
   const text = compact(value);
   if (text.length <= width) return text;
   if (typeof value !== 'object' || value === null) {
-    const half = Math.floor((width - 3) / 2);
+    const half = Math.max(1, Math.floor((width - 3) / 2));
     return `${text.slice(0, half)} … ${text.slice(-half)}`;
   }
   const entries: Array<[string | undefined, unknown]> = Array.isArray(value) ? value.map((v) => [undefined, v]) : Object.entries(value);
-  const brief = (v: unknown) => (Array.isArray(v) ? '[…]' : typeof v === 'object' && v !== null ? '{…}' : shown(v, 40));
   const [open, close] = Array.isArray(value) ? ['[', ']'] : ['{', '}'];
+  // Room kept for the brackets and ", … N more".
+  let room = width - 16;
   const parts: string[] = [];
-  let length = 4;
   for (const [key, v] of entries) {
-    const part = key === undefined ? brief(v) : `${compact(key)}: ${brief(v)}`;
-    if (length + part.length + 2 > width - 14) break;
-    parts.push(part);
-    length += part.length + 2;
+    const prefix = key === undefined ? '' : `${compact(key)}: `;
+    const budget = room - prefix.length - (parts.length > 0 ? 2 : 0);
+    if (budget < 8) break;
+    let inner = shown(v, budget);
+    if (inner.length > budget) inner = Array.isArray(v) ? '[…]' : typeof v === 'object' && v !== null ? '{…}' : inner.slice(0, budget);
+    parts.push(`${prefix}${inner}`);
+    room -= prefix.length + inner.length + (parts.length > 1 ? 2 : 0);
   }
-  return `${open} ${[...parts, `… ${entries.length - parts.length} more`].join(', ')} ${close}`;
+  const rest = entries.length - parts.length;
+  return `${open} ${[...parts, ...(rest > 0 ? [`… ${rest} more`] : [])].join(', ')} ${close}`;
 }
 
 const isText = (v: unknown) => typeof v === 'string' || v === undefined;
