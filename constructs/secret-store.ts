@@ -30,7 +30,7 @@ export interface StoreSecretRequest {
   readonly alias: string;
   /** Env var to set from it, if any. */
   readonly env?: string;
-  /** Whether it is also wanted as a file under {@link SECRET_FILE_DIR}. */
+  /** Whether it is also wanted as a file under `/var/run/secrets/store` (SECRET_FILE_DIR). */
   readonly asFile: boolean;
   /** Where the request sits in the props, for messages. */
   readonly prop: string;

@@ -3,6 +3,8 @@
  * the cloud profiles, the container and delivery generators, and the app kit.
  * Everything is exported by name; helpers used between modules stay internal.
  * The Pulumi adapter is a separate entry point, `pyservice-k8s/pulumi`.
+ *
+ * @module pyservice-k8s
  */
 
 // Workloads
