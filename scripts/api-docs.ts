@@ -12,6 +12,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { readFolder } from '../src/diff/sources';
 
 const ROOT = path.resolve(__dirname, '..');
 const DOCS = path.join(ROOT, 'docs', 'api');
@@ -21,22 +22,15 @@ function typedoc(out: string): void {
   execFileSync(process.execPath, [TYPEDOC, '--out', out], { cwd: ROOT, stdio: 'inherit' });
 }
 
-/** Every file under `dir`, relative path to content. */
-function read(dir: string): Map<string, string> {
-  if (!fs.existsSync(dir)) return new Map();
-  return new Map((fs.readdirSync(dir, { recursive: true }) as string[]).sort()
-    .filter((f) => fs.statSync(path.join(dir, f)).isFile())
-    .map((f) => [f.split(path.sep).join('/'), fs.readFileSync(path.join(dir, f), 'utf8')]));
-}
 
 if (!process.argv.includes('--check')) {
   typedoc(DOCS);
-  process.stdout.write(`docs/api/: ${read(DOCS).size} files\n`);
+  process.stdout.write(`docs/api/: ${readFolder(DOCS).size} files\n`);
 } else {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pyservice-api-docs-'));
   try {
     typedoc(tmp);
-    const [fresh, committed] = [read(tmp), read(DOCS)];
+    const [fresh, committed] = [readFolder(tmp), readFolder(DOCS)];
     const stale = [...new Set([...fresh.keys(), ...committed.keys()])].sort().filter((f) => fresh.get(f) !== committed.get(f))
       .map((f) => `${!committed.has(f) ? 'missing' : !fresh.has(f) ? 'extra' : 'stale'}: docs/api/${f}`);
     if (stale.length > 0) {

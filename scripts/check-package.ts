@@ -1,7 +1,8 @@
 /**
  * The package as a user gets it: packs the library, checks what the tarball
  * holds, installs it into a fresh folder outside the repository, runs the
- * starter (`npx pyservice-k8s init`) against the tarball, synthesizes, and
+ * starter (`npx pyservice-k8s init`) against the tarball, synthesizes, runs
+ * `--version`, `--help` and `diff` from the installed package, and
  * validates the result with the same schema and Pod Security checks as the
  * example. Then the lowest peer versions the package declares, and the Pulumi
  * entry point with and without its optional peers.
@@ -155,6 +156,36 @@ try {
     const errors = [...validateAll(objects), ...restrictedViolations(objects).map((v) => JSON.stringify(v))];
     if (errors.length > 0) throw new Error(errors.slice(0, 20).join('\n'));
     return `${objects.length} objects`;
+  });
+
+  check('npx pyservice-k8s --version, --help and help diff, from the installed package', () => {
+    const version = sh('npx', ['pyservice-k8s', '--version'], app).trim();
+    if (version !== PKG.version) throw new Error(`--version printed "${version}", not ${PKG.version}`);
+    const help = sh('npx', ['pyservice-k8s', '--help'], app);
+    const missing = ['init', 'synth', 'diff', 'Exit codes:'].filter((w) => !help.includes(w));
+    if (missing.length > 0) throw new Error(`--help does not mention ${missing.join(', ')}:\n${help}`);
+    if (!sh('npx', ['pyservice-k8s', 'help', 'diff'], app).includes('--exit-code')) throw new Error('help diff does not document --exit-code');
+  });
+
+  check('npx pyservice-k8s diff: nothing after a synth; after an edit, the field it moves; dist/ untouched', () => {
+    const same = sh('npx', ['pyservice-k8s', 'diff', '--exit-code'], app);
+    if (!/^No differences in \d+ folders\.$/m.test(same)) throw new Error(`unexpected output:\n${same}`);
+    const main = path.join(app, 'main.ts');
+    const good = fs.readFileSync(main, 'utf8');
+    const stamp = fs.statSync(path.join(app, 'dist', 'prod', 'deployment-api.yaml')).mtimeMs;
+    fs.writeFileSync(main, good.replace('max: 10 }', 'max: 12 }'));
+    try {
+      execFileSync('npx', ['pyservice-k8s', 'diff', '--exit-code'], { cwd: app, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: CLEAN_ENV });
+      throw new Error('diff --exit-code exited 0 after an edit');
+    } catch (e) {
+      const { status, stdout } = e as { status?: number; stdout?: string };
+      if (status !== 1 || !stdout?.includes('  ~ HorizontalPodAutoscaler api/api\n      spec.maxReplicas: 10 → 12\n')) {
+        throw new Error(`expected exit 1 and the HPA's maxReplicas; got ${status}:\n${stdout ?? (e as Error).message}`, { cause: e });
+      }
+    } finally {
+      fs.writeFileSync(main, good);
+    }
+    if (fs.statSync(path.join(app, 'dist', 'prod', 'deployment-api.yaml')).mtimeMs !== stamp) throw new Error('dist/ was rewritten');
   });
 
   check('a bad prop fails the starter\'s synth with the construct path, and writes nothing', () => {
