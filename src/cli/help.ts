@@ -71,7 +71,7 @@ Options:
 
 Synthesizes the app into a temporary folder (the output folder is not touched)
 and compares it with the committed output folder, folder by folder (one per
-target: prod/eks, staging...). Objects are matched by kind, namespace and name,
+target: staging, prod/east...). Objects are matched by kind, namespace and name,
 whatever their files are called; for each one that changed, the fields that
 moved are listed as paths, with list elements named by their name
 (containers[app].image). An object whose name ends in a content hash (a
@@ -86,7 +86,7 @@ Options:
                           (default: the working tree's)
   --dir <folder>          the committed output folder (default: dist)
   --targets <a> <b>       compare target folder a with target folder b, e.g.
-                          --targets staging/eks prod/eks
+                          --targets staging prod
   --ignore <field>        leave out a field path and what is under it; * is one
                           segment, ** any number, e.g. --ignore 'spec.rules[*].host'
                           or --ignore 'metadata.annotations'; repeatable

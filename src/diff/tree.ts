@@ -170,7 +170,7 @@ export function diffItems(before: ReadonlyArray<readonly [string, string]>, afte
 /** The folder of a file: everything before its last '/', or '.'. */
 const folderOf = (file: string): string => (file.includes('/') ? file.slice(0, file.lastIndexOf('/')) : '.');
 
-/** Compares two trees folder by folder (each file's own folder: `prod/eks`, `container/orders-api`, `ci`). */
+/** Compares two trees folder by folder (each file's own folder: `prod/east`, `container/orders-api`, `ci`). */
 export function diffTrees(before: Tree, after: Tree, options: DiffOptions = {}): TreeDiff {
   const group = (tree: Tree) => {
     const folders = new Map<string, Array<[string, string]>>();
