@@ -98,9 +98,24 @@ const GCE_NAME = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
  */
 const GOOGLE_LB_RANGES = ['35.191.0.0/16', '130.211.0.0/22'];
 
-// Service account emails: <6-30 char id>@<project>.iam.gserviceaccount.com
-// (https://cloud.google.com/iam/reference/rest/v1/projects.serviceAccounts/create).
-const GSA_EMAIL = /^[a-z]([-a-z0-9]{4,28}[a-z0-9])@[a-z][-a-z0-9.:]{4,61}[a-z0-9]\.iam\.gserviceaccount\.com$/;
+// Service account emails: <account ID>@<project>.iam.gserviceaccount.com; the account ID is
+// 6-30 of [a-z0-9-], starting with a letter (https://cloud.google.com/iam/reference/rest/v1/projects.serviceAccounts/create).
+const GSA_DOMAIN = '.iam.gserviceaccount.com';
+const GSA_ACCOUNT_ID = /^[a-z][-a-z0-9]{4,28}[a-z0-9]$/;
+const GSA_PROJECT = /^[a-z][-a-z0-9.:]{4,61}[a-z0-9]$/;
+
+/** What is wrong with a Google service account email, naming the part; undefined when it is one. */
+function serviceAccountProblem(email: unknown): string | undefined {
+  const shape = 'must be a Google service account email (<account ID>@<project>.iam.gserviceaccount.com)';
+  if (typeof email !== 'string' || email.split('@').length !== 2) return shape;
+  const [id, domain] = email.split('@');
+  if (!domain.endsWith(GSA_DOMAIN)) return `${shape}: its domain '${domain}' must end in '${GSA_DOMAIN}'`;
+  if (!GSA_ACCOUNT_ID.test(id)) {
+    return `${shape}: its account ID '${id}' (${id.length} characters) must be 6-30 lowercase letters, digits and hyphens, starting with a letter and not ending with a hyphen`;
+  }
+  const project = domain.slice(0, -GSA_DOMAIN.length);
+  return GSA_PROJECT.test(project) ? undefined : `${shape}: its project '${project}' must be a Google Cloud project ID`;
+}
 
 /**
  * Seconds for a terminating pod to leave its network endpoint group and the
@@ -187,9 +202,10 @@ export class GkeProfile extends CheckedOptionsProfile<GkeProfileOptions> impleme
     const sa: Record<string, string> = {};
     const gsa = this.options.serviceAccount;
     if (gsa !== undefined) {
-      if (typeof gsa !== 'string' || !GSA_EMAIL.test(gsa)) {
+      const problem = serviceAccountProblem(gsa);
+      if (problem) {
         issues.push({
-          prop: 'profile.serviceAccount', rule: 'must be a Google service account email (<name>@<project>.iam.gserviceaccount.com)', received: gsa,
+          prop: 'profile.serviceAccount', rule: problem, received: gsa,
           fix: 'Use the email `gcloud iam service-accounts list` shows, e.g. \'orders-api@acme-prod.iam.gserviceaccount.com\'.',
         });
       }
