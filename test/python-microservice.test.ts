@@ -189,8 +189,10 @@ describe('PythonMicroservice: Service, HPA, PDB, NetworkPolicy, ServiceAccount',
     expect(proxied(Exposure.PUBLIC, CloudProfile.eks({ loadBalancerSourceRanges: ['10.0.96.0/20'] }))).toEqual([same, { ipBlock: { cidr: '10.0.96.0/20' } }]);
     expect(proxied(Exposure.PUBLIC, CloudProfile.aks({ ingressController: 'agic' }))).toEqual([same, ...PRIVATE]);
     expect(proxied(Exposure.PUBLIC, CloudProfile.aks({ ingressController: 'agic', loadBalancerSourceRanges: ['10.225.0.0/16'] }))).toEqual([same, { ipBlock: { cidr: '10.225.0.0/16' } }]);
-    expect(proxied(Exposure.INTERNAL, CloudProfile.gke())).toEqual([same, ...PRIVATE]);
-    expect(proxied(Exposure.INTERNAL, CloudProfile.gke({ loadBalancerSourceRanges: ['10.129.0.0/23'] }))).toEqual([same, { ipBlock: { cidr: '10.129.0.0/23' } }]);
+    // GKE's internal load balancer is checked from Google's health check ranges, besides its proxy-only subnet.
+    const CHECKERS = ['35.191.0.0/16', '130.211.0.0/22'].map((cidr) => ({ ipBlock: { cidr } }));
+    expect(proxied(Exposure.INTERNAL, CloudProfile.gke())).toEqual([same, ...PRIVATE, ...CHECKERS]);
+    expect(proxied(Exposure.INTERNAL, CloudProfile.gke({ loadBalancerSourceRanges: ['10.129.0.0/23'] }))).toEqual([same, { ipBlock: { cidr: '10.129.0.0/23' } }, ...CHECKERS]);
   });
 
   test('a bad proxy range is the profile\'s mistake, named as such', () => {

@@ -56,11 +56,14 @@ export interface GkeProfileOptions extends PrometheusOperatorOptions {
    */
   readonly managedPrometheus?: boolean;
   /**
-   * CIDRs an internal Ingress reaches the pods from: the region's proxy-only
-   * subnet, whose Envoy proxies connect to the pods
+   * CIDRs an internal Ingress or an internal Gateway (`gke-l7-rilb`,
+   * `gke-l7-cross-regional-internal-managed-mc`: an internal exposure routed through
+   * a Gateway) reaches the pods from: the region's proxy-only subnet, whose Envoy
+   * proxies connect to the pods
    * (https://cloud.google.com/load-balancing/docs/proxy-only-subnets: "packets sent from a proxy to a backend ... [have] a source IP address from the proxy-only subnet").
-   * External Ingresses and Gateways are reached from Google's front ends
-   * (35.191.0.0/16, 130.211.0.0/22) whatever this says.
+   * Its range is the one you chose for the VPC; naming it keeps the other pods of the VPC out.
+   * Google's health checkers (35.191.0.0/16, 130.211.0.0/22) are admitted too, and
+   * external Ingresses and Gateways are reached from Google's front ends, whatever this says.
    * @default ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'] (private addresses)
    */
   readonly loadBalancerSourceRanges?: string[];
@@ -276,8 +279,7 @@ export class GkeProfile extends CheckedOptionsProfile<GkeProfileOptions> impleme
       annotations,
       tls,
       serviceAnnotations: { 'cloud.google.com/backend-config': JSON.stringify({ default: backend.name }) },
-      // An internal Ingress's proxies live in the region's proxy-only subnet, whose range is the user's.
-      allowFrom: (internal ? this.options.loadBalancerSourceRanges ?? PRIVATE_RANGES : GOOGLE_LB_RANGES).map((c) => NetworkPeer.cidr(c)),
+      allowFrom: this.layer7Sources(internal),
       // Each GKE Ingress is its own load balancer (and certificate); HTTPRoutes of one Gateway share one.
       sharesHost: false,
       shareHostFix: 'Route the services through one Gateway instead: ingress: { host, path, gateway: { name: \'<gateway>\' } }.',
@@ -344,7 +346,20 @@ export class GkeProfile extends CheckedOptionsProfile<GkeProfileOptions> impleme
         targetRef: { group: '', kind: 'Service', name: input.name },
       },
     });
-    return { ...neutralIngress(), allowFrom: GOOGLE_LB_RANGES.map((c) => NetworkPeer.cidr(c)) };
+    // An internal exposure through a Gateway is an internal (Envoy-based) Gateway class.
+    return { ...neutralIngress(), allowFrom: this.layer7Sources(input.exposure === Exposure.INTERNAL) };
+  }
+
+  /**
+   * Where Google's layer-7 load balancer reaches the pods from. External ones: Google's
+   * front ends, which share the health checkers' ranges. Regional and cross-region
+   * internal ones (Envoy-based): the proxy-only subnet for requests, the health
+   * checkers' ranges for checks (https://cloud.google.com/load-balancing/docs/firewall-rules,
+   * "Regional internal Application Load Balancer": health check ranges and the proxy-only subnet).
+   */
+  private layer7Sources(internal: boolean): NetworkPeer[] {
+    const proxies = internal ? this.options.loadBalancerSourceRanges ?? PRIVATE_RANGES : [];
+    return [...proxies, ...GOOGLE_LB_RANGES].map((c) => NetworkPeer.cidr(c));
   }
 
   /** The Google load balancer's health check and draining, from the workload's health definition. */
