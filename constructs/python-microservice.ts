@@ -387,6 +387,11 @@ export class PythonMicroservice extends Construct implements IPythonApp {
         registerRoutedHost(this, { host: props.ingress.host, routePath: props.ingress.path ?? '/', sharesHost: l7.sharesHost === true, fix: l7.shareHostFix });
       }
     }
+    if (props.allowFrom !== undefined && this.exposure !== Exposure.CLUSTER) {
+      const route = { exposure: this.exposure, ingress: props.ingress !== undefined, gateway: props.ingress?.gateway !== undefined };
+      const callers = this.profile.callerRestrictionWarning?.(route);
+      if (callers) addWarning(this, callers);
+    }
     // Checked once every service of the app exists: another service may route the same host.
     this.node.addValidation({ validate: () => this.hostSharingProblems() });
     this.node.addValidation({ validate: () => namespaceProblems(this.deployment) });

@@ -49,7 +49,7 @@ export { CloudProfile } from '../constructs/profiles';
 export * from '../constructs/profiles/public';
 export type {
   ICloudProfile, Placement, ProfileInput, ProfileOutput, WorkloadIdentity, SecretBackendInput, KedaIdentityResult, KedaOperatorOptions,
-  NodeLabels, PrometheusOperatorOptions,
+  NodeLabels, PrometheusOperatorOptions, ExposureRoute,
 } from '../constructs/profiles/profile';
 export type {
   SecretBackendResult, StoreSecretRequest, SecretManagerOptions, SecretManagerRules, SecretBackendRequests, CsiProviderConfig, StoreProviderConfig,

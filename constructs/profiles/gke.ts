@@ -14,7 +14,7 @@ import { BackendConfig, FrontendConfig, HealthCheckPolicy, PodMonitoring } from 
 import {
   CheckedOptionsProfile, ICloudProfile, IdentityBindingBase, IdentityMechanism, KedaIdentityResult, PRIVATE_RANGES, PROMETHEUS_OPERATOR_SHAPE, Placement,
   ProfileInput, ProfileOutput, PrometheusOperatorOptions, SecretBackendInput, autoscalerGraceWarning, bindingBase, foreignScaler, neutralIngress,
-  neutralOutput, nodePlacement, prometheusOperatorMonitor, yamlBlock,
+  neutralOutput, nodePlacement, prometheusOperatorMonitor, yamlBlock, ExposureRoute, privateRangesWarning,
 } from './profile';
 import { TriggerAuthenticationSpecPodIdentityProvider } from '../imports/triggerauthentication-keda.sh';
 import { ScalerIdentity } from '../queue-scaler';
@@ -348,6 +348,14 @@ export class GkeProfile extends CheckedOptionsProfile<GkeProfileOptions> impleme
     });
     // An internal exposure through a Gateway is an internal (Envoy-based) Gateway class.
     return { ...neutralIngress(), allowFrom: this.layer7Sources(input.exposure === Exposure.INTERNAL) };
+  }
+
+  /** Internal layer-7 load balancers are admitted from the proxy-only subnet, the private ranges unless named. */
+  public callerRestrictionWarning(route: ExposureRoute): string | undefined {
+    const internalProxy = (route.ingress || route.gateway) && route.exposure === Exposure.INTERNAL;
+    if (!internalProxy || this.options.loadBalancerSourceRanges !== undefined) return undefined;
+    return privateRangesWarning('in a VPC-native cluster every pod of the VPC has such an address',
+      'Set CloudProfile.gke({ loadBalancerSourceRanges: [...] }) to the region\'s proxy-only subnet (gcloud compute networks subnets list --filter=purpose=REGIONAL_MANAGED_PROXY).');
   }
 
   /**
