@@ -28,10 +28,10 @@ export type { ContainerProps } from '../constructs/containers';
 // Value objects and the props they appear in
 export { PythonServer } from '../constructs/server';
 export type { ServerOptions, AppServerOptions, GunicornOptions, DjangoOptions, CommandServerOptions } from '../constructs/server';
-export { WorkerCommand, WorkerLiveness } from '../constructs/worker-command';
+export { WorkerCommand, WorkerLiveness, CeleryBroker } from '../constructs/worker-command';
 export type { CeleryOptions } from '../constructs/worker-command';
 export { QueueScaler } from '../constructs/queue-scaler';
-export type { QueueTargetOptions } from '../constructs/queue-scaler';
+export type { QueueTargetOptions, RedisScalerOptions, ScalerContext, ScalerTrigger } from '../constructs/queue-scaler';
 export { SecretEnv, SecretFile } from '../constructs/secrets';
 export { SecretBackend } from '../constructs/secret-store';
 export type { SecretBackendConfig } from '../constructs/secret-store';

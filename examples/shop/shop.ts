@@ -227,12 +227,12 @@ export function defineShop(scope: Construct, ctx: ShopContext): void {
     profile: profile('orders-api'),
   });
 
-  // Celery on Redis, scaled by KEDA on the length of the 'celery' list.
+  // Celery on Redis, scaled by KEDA on the length of the lists of its queues (a Celery queue's list has its name).
   new PythonWorker(shop, 'orders-worker', {
     app: orders,
     command: WorkerCommand.celery({ app: 'orders.celery:app', queues: ['celery'] }),
     resources: { cpu: '500m', memory: '768Mi' },
-    queueAutoscaling: { queue: QueueScaler.redis({ addressFromEnv: 'REDIS_ADDRESS', listName: 'celery' }), minReplicas: 1, maxReplicas: 20 },
+    queueAutoscaling: { queue: QueueScaler.redis({ addressFromEnv: 'REDIS_ADDRESS' }), minReplicas: 1, maxReplicas: 20 },
     shutdownTimeout: Duration.minutes(9),
     // Celery tasks are retried when a node goes away: the workers run on spot capacity.
     placement: { spot: true },
