@@ -1,4 +1,4 @@
-import { ApiObject, Duration } from 'cdk8s';
+import { ApiObject, Chart, Duration } from 'cdk8s';
 import { appIndex, guardApp, kubeObject, registerRoutedHost, uniqueIn } from './objects';
 import { checkedProps } from './validation';
 import { k8s } from 'cdk8s-plus-28';
@@ -307,6 +307,7 @@ export class PythonMicroservice extends Construct implements IPythonApp {
       keepsEntrypoint: props.keepEntrypoint === true,
       python: this.pod.python,
       port: this.port,
+      service: { name: this.name, namespace: Chart.of(this).namespace, port: this.servicePort },
       metricsPort: metrics?.port,
       runAsUser: this.pod.runAs.user,
       runAsGroup: this.pod.runAs.group,

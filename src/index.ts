@@ -16,7 +16,7 @@ export { RestrictedNamespace } from '../constructs/namespace';
 export type { RestrictedNamespaceProps } from '../constructs/namespace';
 export type { WorkloadProps, ProcessProps } from '../constructs/workload';
 export type { AppEnvProps } from '../constructs/app-env';
-export type { ContainerDescription, WritablePath, PodExtrasProps } from '../constructs/pod';
+export type { ContainerDescription, ServiceDescription, WritablePath, PodExtrasProps } from '../constructs/pod';
 export type { IPythonApp, AppRuntime } from '../constructs/app-pod';
 
 // Pods: volumes, extra containers, env sources
