@@ -1,4 +1,4 @@
-import { ApiObject, Duration } from 'cdk8s';
+import { ApiObject, Chart, Duration } from 'cdk8s';
 import { appIndex, guardApp, kubeObject, registerRoutedHost, uniqueIn } from './objects';
 import { checkedProps } from './props';
 import { SHAPES } from './shapes.generated';
@@ -308,6 +308,7 @@ export class PythonMicroservice extends Construct implements IPythonApp {
       keepsEntrypoint: props.keepEntrypoint === true,
       python: this.pod.python,
       port: this.port,
+      service: { name: this.name, namespace: Chart.of(this).namespace, port: this.servicePort },
       metricsPort: metrics?.port,
       runAsUser: this.pod.runAs.user,
       runAsGroup: this.pod.runAs.group,
@@ -387,6 +388,11 @@ export class PythonMicroservice extends Construct implements IPythonApp {
         this.routedHostName = props.ingress.host;
         registerRoutedHost(this, { host: props.ingress.host, routePath: props.ingress.path ?? '/', sharesHost: l7.sharesHost === true, fix: l7.shareHostFix });
       }
+    }
+    if (props.allowFrom !== undefined && this.exposure !== Exposure.CLUSTER) {
+      const route = { exposure: this.exposure, ingress: props.ingress !== undefined, gateway: props.ingress?.gateway !== undefined };
+      const callers = this.profile.callerRestrictionWarning?.(route);
+      if (callers) addWarning(this, callers);
     }
     // Checked once every service of the app exists: another service may route the same host.
     this.node.addValidation({ validate: () => this.hostSharingProblems() });

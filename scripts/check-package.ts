@@ -1,9 +1,9 @@
 /**
  * The package as a user gets it: packs the library, checks what the tarball
- * holds, installs it into a fresh folder outside the repository, runs the
- * starter (`npx pyservice-k8s init`) against the tarball, synthesizes, and
- * validates the result with the same schema and Pod Security checks as the
- * example. Then the lowest peer versions the package declares, and the Pulumi
+ * holds, installs it into fresh folders outside the repository, runs every
+ * cloud's starter (`npx pyservice-k8s init --cloud <cloud>`) against the tarball
+ * with its own `npm test` (type-check and synth, no edit), and validates the
+ * result with the same schema and Pod Security checks as the example. Then the lowest peer versions the package declares, and the Pulumi
  * entry point with and without its optional peers.
  *
  *   node --import tsx scripts/check-package.ts [--keep]
@@ -17,6 +17,7 @@ import { builtinModules } from 'module';
 import * as os from 'os';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
+import { STARTER_CLOUDS } from '../src/starter';
 import { restrictedViolations } from '../test/support/policies';
 import { validateAll } from '../test/support/schema';
 
@@ -119,17 +120,37 @@ try {
     if (problems.length > 0) throw new Error(problems.join('\n'));
   });
 
-  // 2. The starter, against the tarball, with the pinned peers.
-  const app = path.join(work, 'starter');
-  fs.mkdirSync(app);
-  check('npx pyservice-k8s init writes a starter into an empty folder', () => {
-    sh('npx', ['--yes', '--package', tarball, 'pyservice-k8s', 'init', '--library', `file:${tarball}`], app);
-    const written = fs.readdirSync(app).sort();
-    for (const f of ['.gitignore', 'README.md', 'cdk8s.yaml', 'main.ts', 'package.json', 'tsconfig.json']) {
-      if (!written.includes(f)) throw new Error(`${f} was not written`);
-    }
-    return written.join(', ');
-  });
+  // 2. Every cloud's starter, against the tarball, with the pinned peers, exactly as init writes it.
+  const starterDir = (cloud: string) => path.join(work, `starter-${cloud}`);
+  for (const cloud of STARTER_CLOUDS) {
+    const dir = starterDir(cloud);
+    fs.mkdirSync(dir);
+    check(`npx pyservice-k8s init --cloud ${cloud} writes a starter into an empty folder`, () => {
+      sh('npx', ['--yes', '--package', tarball, 'pyservice-k8s', 'init', '--cloud', cloud, '--library', `file:${tarball}`], dir);
+      const written = fs.readdirSync(dir).sort();
+      for (const f of ['.gitignore', 'README.md', 'cdk8s.yaml', 'main.ts', 'package.json', 'tsconfig.json']) {
+        if (!written.includes(f)) throw new Error(`${f} was not written`);
+      }
+      if (!fs.readFileSync(path.join(dir, 'main.ts'), 'utf8').includes(`CloudProfile.${cloud}(`)) throw new Error(`main.ts does not use CloudProfile.${cloud}()`);
+      return written.join(', ');
+    });
+
+    check(`the ${cloud} starter installs, type-checks and synthesizes with no edit (npm install, npm test)`, () => {
+      sh('npm', ['install', '--no-audit', '--no-fund'], dir);
+      sh('npm', ['test'], dir);
+      return fs.readdirSync(path.join(dir, 'dist')).sort().join(', ');
+    });
+
+    check(`the ${cloud} starter's manifests pass the Kubernetes 1.28 schemas and the restricted Pod Security Standard`, () => {
+      const objects = objectsUnder(path.join(dir, 'dist'));
+      if (objects.length < 10) throw new Error(`only ${objects.length} objects were synthesized`);
+      const errors = [...validateAll(objects), ...restrictedViolations(objects).map((v) => JSON.stringify(v))];
+      if (errors.length > 0) throw new Error(errors.slice(0, 20).join('\n'));
+      return `${objects.length} objects`;
+    });
+  }
+  // The checks below use the default cloud's starter.
+  const app = starterDir(STARTER_CLOUDS[0]);
 
   check('init refuses to overwrite, and writes nothing', () => {
     const before = fs.readFileSync(path.join(app, 'main.ts'), 'utf8');
@@ -141,20 +162,6 @@ try {
       return;
     }
     throw new Error('a second init succeeded');
-  });
-
-  check('the starter installs, type-checks and synthesizes (npm install, npm test)', () => {
-    sh('npm', ['install', '--no-audit', '--no-fund'], app);
-    sh('npm', ['test'], app);
-    return fs.readdirSync(path.join(app, 'dist')).sort().join(', ');
-  });
-
-  check('the starter\'s manifests pass the Kubernetes 1.28 schemas and the restricted Pod Security Standard', () => {
-    const objects = objectsUnder(path.join(app, 'dist'));
-    if (objects.length < 10) throw new Error(`only ${objects.length} objects were synthesized`);
-    const errors = [...validateAll(objects), ...restrictedViolations(objects).map((v) => JSON.stringify(v))];
-    if (errors.length > 0) throw new Error(errors.slice(0, 20).join('\n'));
-    return `${objects.length} objects`;
   });
 
   check('a bad prop fails the starter\'s synth with the construct path, and writes nothing', () => {

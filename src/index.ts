@@ -16,7 +16,7 @@ export { RestrictedNamespace } from '../constructs/namespace';
 export type { RestrictedNamespaceProps } from '../constructs/namespace';
 export type { WorkloadProps, ProcessProps } from '../constructs/workload';
 export type { AppEnvProps } from '../constructs/app-env';
-export type { ContainerDescription, WritablePath, PodExtrasProps } from '../constructs/pod';
+export type { ContainerDescription, ServiceDescription, WritablePath, PodExtrasProps } from '../constructs/pod';
 export type { IPythonApp, AppRuntime } from '../constructs/app-pod';
 
 // Pods: volumes, extra containers, env sources
@@ -28,10 +28,10 @@ export type { ContainerProps } from '../constructs/containers';
 // Value objects and the props they appear in
 export { PythonServer } from '../constructs/server';
 export type { ServerOptions, AppServerOptions, GunicornOptions, DjangoOptions, CommandServerOptions } from '../constructs/server';
-export { WorkerCommand, WorkerLiveness } from '../constructs/worker-command';
+export { WorkerCommand, WorkerLiveness, CeleryBroker } from '../constructs/worker-command';
 export type { CeleryOptions } from '../constructs/worker-command';
 export { QueueScaler } from '../constructs/queue-scaler';
-export type { QueueTargetOptions } from '../constructs/queue-scaler';
+export type { QueueTargetOptions, RedisScalerOptions, ScalerContext, ScalerTrigger } from '../constructs/queue-scaler';
 export { SecretEnv, SecretFile } from '../constructs/secrets';
 export { SecretBackend } from '../constructs/secret-store';
 export type { SecretBackendConfig } from '../constructs/secret-store';
@@ -49,7 +49,7 @@ export { CloudProfile } from '../constructs/profiles';
 export * from '../constructs/profiles/public';
 export type {
   ICloudProfile, Placement, ProfileInput, ProfileOutput, WorkloadIdentity, SecretBackendInput, KedaIdentityResult, KedaOperatorOptions,
-  NodeLabels, PrometheusOperatorOptions,
+  NodeLabels, PrometheusOperatorOptions, ExposureRoute,
 } from '../constructs/profiles/profile';
 export type {
   SecretBackendResult, StoreSecretRequest, SecretManagerOptions, SecretManagerRules, SecretBackendRequests, CsiProviderConfig, StoreProviderConfig,
