@@ -29,6 +29,8 @@ function runStarter(source: string): Rendering {
   }
   const library = { ...api, PyserviceApp: RecordingApp };
   const js = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } }).outputText;
+  // The starter's main.ts runs as CommonJS with its own require: the package name resolves to the recording app kit.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a module loader for transpiled code
   const load = (spec: string) => (spec === 'pyservice-k8s' ? library : require(spec));
   const module = { exports: {} };
   new Function('require', 'module', 'exports', js)(load, module, module.exports);
