@@ -306,7 +306,7 @@ export class PyserviceApp {
   }
 }
 
-/** Whether one of two different slash-separated paths is a folder of the other (`prod` and `prod/eks`). */
+/** Whether one of two different slash-separated paths is a folder of the other (`prod` and `prod/east`). */
 function nests(a: string, b: string): boolean {
   return a !== b && (b.startsWith(`${a}/`) || a.startsWith(`${b}/`));
 }
