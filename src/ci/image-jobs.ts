@@ -122,8 +122,18 @@ function installCrane(r: Resolved): Step[] {
   ];
 }
 
-const repositoryOutputs = (r: Resolved, binding: RegistryBinding): Record<string, string> =>
-  Object.fromEntries(r.services.map((s) => [repositoryOutput(s), binding.imageRepository(s.name)]));
+/** A job that fills a registry: it may get an OIDC token, runs only for the branch, and names each service's repository there. */
+function registryJob(r: Resolved, name: string, needs: string[], binding: RegistryBinding, steps: Step[]): object {
+  return {
+    'name': name,
+    'needs': needs,
+    'if': onBranch(r),
+    'runs-on': 'ubuntu-latest',
+    'permissions': { 'contents': 'read', 'id-token': 'write' },
+    'outputs': Object.fromEntries(r.services.map((s) => [repositoryOutput(s), binding.imageRepository(s.name)])),
+    'steps': steps,
+  };
+}
 
 /**
  * Pushes each scanned layout to the first target's registry. crane pushes the
@@ -132,63 +142,47 @@ const repositoryOutputs = (r: Resolved, binding: RegistryBinding): Record<string
  */
 export function publishJob(r: Resolved): object {
   const binding = r.primary.binding;
-  return {
-    'name': 'Push the scanned images',
-    'needs': ['test', 'scan'],
-    'if': onBranch(r),
-    'runs-on': 'ubuntu-latest',
-    'permissions': { 'contents': 'read', 'id-token': 'write' },
-    'outputs': repositoryOutputs(r, binding),
-    'steps': [
-      downloadImages(r),
-      ...installCrane(r),
-      ...binding.loginSteps,
-      ...r.services.map((s: ResolvedService) => ({
-        name: `Push ${s.name}`,
-        // Repository names may hold ${{ vars.* }}: they reach the script through env, never its text.
-        env: { SERVICE: s.name, DIGEST: `\${{ needs.scan.outputs.${digestOutput(s)} }}`, REPOSITORY: binding.imageRepository(s.name) },
-        run: [
-          ...READ_LAYOUT,
-          SAME_DIGEST,
-          'pushed="$(crane push "${layout}" "${REPOSITORY}:sha-${GITHUB_SHA}")"',
-          'if [ "${pushed##*@}" != "${DIGEST}" ]; then echo "::error::the registry holds ${pushed}, not ${DIGEST}"; exit 1; fi',
-        ].join('\n'),
-      })),
-    ],
-  };
+  return registryJob(r, 'Push the scanned images', ['test', 'scan'], binding, [
+    downloadImages(r),
+    ...installCrane(r),
+    ...binding.loginSteps,
+    ...r.services.map((s: ResolvedService) => ({
+      name: `Push ${s.name}`,
+      // Repository names may hold ${{ vars.* }}: they reach the script through env, never its text.
+      env: { SERVICE: s.name, DIGEST: `\${{ needs.scan.outputs.${digestOutput(s)} }}`, REPOSITORY: binding.imageRepository(s.name) },
+      run: [
+        ...READ_LAYOUT,
+        SAME_DIGEST,
+        'pushed="$(crane push "${layout}" "${REPOSITORY}:sha-${GITHUB_SHA}")"',
+        'if [ "${pushed##*@}" != "${DIGEST}" ]; then echo "::error::the registry holds ${pushed}, not ${DIGEST}"; exit 1; fi',
+      ].join('\n'),
+    })),
+  ]);
 }
 
 /**
- * Copies each pushed image by digest into another registry. `crane copy`
- * "copies a remote image from src to dst while retaining the digest value"
- * (go-containerregistry, cmd/crane/doc/crane_copy.md); the step checks it.
+ * Copies each pushed image by digest into another registry: `crane copy` does so
+ * "while retaining the digest value" (go-containerregistry, cmd/crane/doc/crane_copy.md);
+ * the step checks it.
  */
 export function copyJob(r: Resolved, copy: RegistryJob, source: RegistryBinding): object {
-  return {
-    'name': `Copy the scanned images to ${copy.job.replace(/^copy-/, '')}'s registry`,
-    'needs': ['scan', 'publish'],
-    'if': onBranch(r),
-    'runs-on': 'ubuntu-latest',
-    'permissions': { 'contents': 'read', 'id-token': 'write' },
-    'outputs': repositoryOutputs(r, copy.binding),
-    'steps': [
-      ...installCrane(r),
-      ...source.loginSteps,
-      ...copy.binding.loginSteps,
-      ...r.services.map((s: ResolvedService) => ({
-        name: `Copy ${s.name}`,
-        env: {
-          DIGEST: `\${{ needs.scan.outputs.${digestOutput(s)} }}`,
-          SOURCE: `\${{ needs.publish.outputs.${repositoryOutput(s)} }}`,
-          TARGET: copy.binding.imageRepository(s.name),
-        },
-        run: [
-          'set -euo pipefail',
-          'crane copy "${SOURCE}@${DIGEST}" "${TARGET}:sha-${GITHUB_SHA}"',
-          'copied="$(crane digest "${TARGET}:sha-${GITHUB_SHA}")"',
-          'if [ "${copied}" != "${DIGEST}" ]; then echo "::error::${TARGET} holds ${copied}, not ${DIGEST}"; exit 1; fi',
-        ].join('\n'),
-      })),
-    ],
-  };
+  return registryJob(r, `Copy the scanned images to ${copy.job.replace(/^copy-/, '')}'s registry`, ['scan', 'publish'], copy.binding, [
+    ...installCrane(r),
+    ...source.loginSteps,
+    ...copy.binding.loginSteps,
+    ...r.services.map((s: ResolvedService) => ({
+      name: `Copy ${s.name}`,
+      env: {
+        DIGEST: `\${{ needs.scan.outputs.${digestOutput(s)} }}`,
+        SOURCE: `\${{ needs.publish.outputs.${repositoryOutput(s)} }}`,
+        TARGET: copy.binding.imageRepository(s.name),
+      },
+      run: [
+        'set -euo pipefail',
+        'crane copy "${SOURCE}@${DIGEST}" "${TARGET}:sha-${GITHUB_SHA}"',
+        'copied="$(crane digest "${TARGET}:sha-${GITHUB_SHA}")"',
+        'if [ "${copied}" != "${DIGEST}" ]; then echo "::error::${TARGET} holds ${copied}, not ${DIGEST}"; exit 1; fi',
+      ].join('\n'),
+    })),
+  ]);
 }

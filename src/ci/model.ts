@@ -4,6 +4,7 @@
  */
 import { ActionRefs } from './actions';
 import { ContainerRegistry, RegistryBinding, Step } from './registry';
+import type { WorkflowTarget } from './workflow';
 
 /** How synthesized manifests reach the branch GitOps watches. */
 export enum DeliveryMode {
@@ -35,11 +36,7 @@ export interface RegistryJob {
 }
 
 /** A target as the jobs see it. */
-export interface ResolvedTarget {
-  readonly name: string;
-  readonly environment: string;
-  readonly manifests: string;
-  readonly deployBranch: string;
+export interface ResolvedTarget extends Pick<WorkflowTarget, 'name' | 'environment' | 'manifests' | 'deployBranch'> {
   /** Job id of the target's deliver job. */
   readonly job: string;
   /** Job id of the job that waits until the target is healthy, when the health gate is on. */
