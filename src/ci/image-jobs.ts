@@ -138,7 +138,7 @@ function registryJob(r: Resolved, name: string, needs: string[], binding: Regist
 /**
  * Pushes each scanned layout to the first target's registry. crane pushes the
  * manifest bytes as they are, so the registry holds the scanned digest; the
- * step checks the digest crane reports.
+ * step asks the registry for the pushed tag's digest and checks it.
  */
 export function publishJob(r: Resolved): object {
   const binding = r.primary.binding;
@@ -153,8 +153,10 @@ export function publishJob(r: Resolved): object {
       run: [
         ...READ_LAYOUT,
         SAME_DIGEST,
-        'pushed="$(crane push "${layout}" "${REPOSITORY}:sha-${GITHUB_SHA}")"',
-        'if [ "${pushed##*@}" != "${DIGEST}" ]; then echo "::error::the registry holds ${pushed}, not ${DIGEST}"; exit 1; fi',
+        'crane push "${layout}" "${REPOSITORY}:sha-${GITHUB_SHA}"',
+        // What the registry answers for the tag, not what crane computed locally.
+        'pushed="$(crane digest "${REPOSITORY}:sha-${GITHUB_SHA}")"',
+        'if [ "${pushed}" != "${DIGEST}" ]; then echo "::error::${REPOSITORY}:sha-${GITHUB_SHA} is ${pushed}, not ${DIGEST}"; exit 1; fi',
       ].join('\n'),
     })),
   ]);

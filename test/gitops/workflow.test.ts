@@ -85,8 +85,9 @@ describe('renderWorkflow: one build, a scanned digest, everywhere', () => {
     const push = wf.jobs.publish.steps.find((s: any) => s.name === 'Push orders-api');
     expect(push.env).toEqual({ SERVICE: 'orders-api', DIGEST: '${{ needs.scan.outputs.digest_orders_api }}', REPOSITORY: '${{ steps.ecr.outputs.registry }}/orders-api' });
     expect(push.run).toContain('if [ "${digest}" != "${DIGEST}" ]');
-    expect(push.run).toContain('pushed="$(crane push "${layout}" "${REPOSITORY}:sha-${GITHUB_SHA}")"');
-    expect(push.run).toContain('if [ "${pushed##*@}" != "${DIGEST}" ]');
+    expect(push.run).toContain('crane push "${layout}" "${REPOSITORY}:sha-${GITHUB_SHA}"');
+    expect(push.run).toContain('pushed="$(crane digest "${REPOSITORY}:sha-${GITHUB_SHA}")"');
+    expect(push.run).toContain('if [ "${pushed}" != "${DIGEST}" ]');
     const copy = wf.jobs['copy-gke'].steps.find((s: any) => s.name === 'Copy orders-api');
     expect(copy.env).toEqual({
       DIGEST: '${{ needs.scan.outputs.digest_orders_api }}',
