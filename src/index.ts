@@ -77,19 +77,19 @@ export type {
 } from '../constructs/image';
 
 // GitOps constructs
-export { ArgoCdApplication, FluxDelivery } from '../constructs/gitops';
-export type { ArgoCdApplicationProps, SyncRetry, FluxDeliveryProps, FluxHealthCheck } from '../constructs/gitops';
+export { ArgoCdApplication, ArgoCdProject, FluxDelivery, FluxCommitStatus } from '../constructs/gitops';
+export type { ArgoCdApplicationProps, ArgoCdProjectProps, GroupKind, SyncRetry, FluxDeliveryProps, FluxHealthCheck, FluxCommitStatusProps } from '../constructs/gitops';
 
 // The app kit
 export { PyserviceApp } from './kit/app';
 export type { PyserviceAppProps, ImageProps, ContainerFilesProps, SynthOptions } from './kit/app';
 export { Target } from './kit/target';
 export type { TargetProps } from './kit/target';
-export type { DeliveryOptions, ArgoCdOptions, FluxOptions, CiOptions } from './gitops';
+export type { DeliveryOptions, ArgoCdOptions, FluxOptions, CiOptions, HealthGateOptions } from './gitops';
 export { ContainerRegistry } from './ci/registry';
 export type { EcrOptions, ArtifactRegistryOptions, AcrOptions } from './ci/registry';
 export { DeliveryMode } from './ci/workflow';
-export { DEFAULT_ACTIONS } from './ci/actions';
-export type { ActionRefs } from './ci/actions';
+export { ACTION_PINS, DEFAULT_ACTIONS } from './ci/actions';
+export type { ActionPin, ActionRefs } from './ci/actions';
 export { imageFor, imageVariable } from './images';
 export type { Rendering } from './synth';

@@ -301,6 +301,8 @@ export function shopApp(options: { readonly outdir?: string; readonly env?: { re
       repoUrl: 'https://github.com/acme/shop.git',
       namespace: SHOP_NAMESPACE,
       argoCd: { autoSync: true, prune: true, selfHeal: true },
+      // Production starts only once every staging target reports healthy on the delivered revision.
+      ci: { healthGate: { timeout: Duration.minutes(20) } },
     },
   });
   for (const { environment, cloud } of TARGETS) {
