@@ -46,7 +46,10 @@ export interface TargetScope {
  * namespaced kind there grants nothing, while missing a cluster-scoped one
  * would fail every sync.
  */
-export function scopeOf(objects: readonly any[], destinationNamespace: string): TargetScope {
+export function scopeOf(
+  objects: ReadonlyArray<{ readonly apiVersion?: unknown; readonly kind?: unknown; readonly metadata?: { readonly namespace?: unknown; readonly [field: string]: unknown } } | undefined>,
+  destinationNamespace: string,
+): TargetScope {
   const namespaces = new Set<string>([destinationNamespace]);
   const kinds = new Map<string, GroupKind>();
   for (const obj of objects) {
