@@ -80,6 +80,11 @@ export interface FluxOptions {
    * @default - none
    */
   readonly dependsOn?: string[];
+  /**
+   * How long an apply may take until everything is ready, before Flux reports the release as failed.
+   * @default - per target: its longest migration wait plus its slowest rollout (see constructs/rollout.ts), at least 5 minutes
+   */
+  readonly timeout?: Duration;
 }
 
 /** The CI workflow's settings. */
@@ -156,6 +161,11 @@ export interface DeliveryTarget {
   readonly manifests: string;
   /** Branch Argo CD or Flux follows. */
   readonly deployBranch: string;
+  /**
+   * The longest a release of the target takes until every object is ready: Flux's Kustomization `timeout`.
+   * @default - FluxDelivery's default
+   */
+  readonly releaseTimeout?: Duration;
 }
 
 /**
@@ -178,7 +188,9 @@ export function deliveryFiles(targets: readonly DeliveryTarget[], services: read
       ...options.argoCd, repoUrl: options.repoUrl, path: target.manifests, branch: target.deployBranch, namespace: options.namespace,
     });
     const flux = new Chart(app, 'flux');
-    new FluxDelivery(flux, `${baseName}-${target.name}`, { ...options.flux, repoUrl: options.repoUrl, path: target.manifests, branch: target.deployBranch });
+    new FluxDelivery(flux, `${baseName}-${target.name}`, {
+      ...options.flux, repoUrl: options.repoUrl, path: target.manifests, branch: target.deployBranch, timeout: options.flux?.timeout ?? target.releaseTimeout,
+    });
 
     const targetErrors = app.node.findAll().flatMap((c) => c.node.validate().map((m) => `[gitops/${target.folder}] [${c.node.path}] ${m}`));
     if (targetErrors.length === 0) {
