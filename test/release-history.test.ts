@@ -15,7 +15,7 @@ import { analyticsApp } from '../examples/systems/analytics';
 import { fastapiApp } from '../examples/systems/fastapi-backend';
 import { inventoryApp } from '../examples/systems/inventory-django';
 import { Rendering } from '../src/synth';
-import { KUBECTL_PRUNE_SELECTOR } from '../constructs/gitops/retention';
+import { KUBECTL_PRUNE_SELECTOR, RELEASE_HISTORY_LABEL, RETAINED_ANNOTATIONS } from '../constructs/gitops/retention';
 import { TARGET_FOLDERS, objectsOf } from './support/example';
 import { MigrationCommand, PythonCronJob, PythonMicroservice, PythonMigration, PythonWorker, WorkerCommand, WorkerLiveness } from './support/internals';
 import { Engine, ReleaseModel } from './support/release-history';
@@ -66,86 +66,122 @@ const ENGINES: Array<[string, Engine, { prune: boolean; pruneSelector?: string }
 
 const CASES = HISTORIES.flatMap((h) => ENGINES.map(([label, engine, options]) => [h.target, label, h, engine, options] as const));
 
-/** The three properties, at one step. */
-function expectSound(model: ReleaseModel, step: string): void {
-  const blocked = model.creatablePods().filter((p) => p.outcome.state === 'blocked').map((p) => `${step}: ${p.from}: ${'cause' in p.outcome ? p.outcome.cause : ''}`);
-  expect(blocked).toEqual([]);
-  const againstNewer = model.runs.filter((r) => r.databaseBefore > r.revision).map((r) => `${step}: ${r.job} (revision ${r.revision}) ran against revision ${r.databaseBefore}`);
-  expect(againstNewer).toEqual([]);
-  expect(model.problems).toEqual([]);
+/** What breaks the three properties at one step (and, where `capacity`, what leaves a Deployment short of pods). */
+function unsound(model: ReleaseModel, step: string, capacity: boolean): string[] {
+  return [
+    ...model.creatablePods().filter((p) => p.outcome.state === 'blocked').map((p) => `${step}: a pod of ${p.from}: ${'cause' in p.outcome ? p.outcome.cause : ''}`),
+    ...model.runs.filter((r) => r.databaseBefore > r.revision).map((r) => `${r.job} (revision ${r.revision}) ran against the schema at revision ${r.databaseBefore}`),
+    ...model.problems,
+    ...(capacity ? model.shortOfCapacity().map((s) => `${step}: short of capacity: ${s}`) : []),
+  ];
 }
 
 /** The Deployments whose pods wait for a migration. */
 const waiting = (model: ReleaseModel) => model.deploymentNames().filter((d) => model.waits(d));
 
-/** Deploys N and lets its migration finish. */
-function deployN(model: ReleaseModel, h: History): void {
-  model.deliver(h.n, 1);
-  model.settle();
-  model.finishMigrations();
-  expectSound(model, 'deploy N');
-  expect(model.shortOfCapacity()).toEqual([]);
-  expect(waiting(model).length).toBeGreaterThan(0);
-}
-
-/** Ships N+1, then scales and evicts while its migration runs. */
-function shipWhileMigrating(model: ReleaseModel, h: History, migrationFails = false): void {
-  model.deliver(h.next, 2, { migrationFails });
-  model.settle();
-  expectSound(model, 'ship N+1');
-  for (const d of waiting(model)) model.scale(d, model.replicas(d) + 3);
-  model.settle();
-  expectSound(model, 'scale mid-rollout');
-  for (const d of waiting(model)) model.evictOldPod(d);
-  model.settle();
-  expectSound(model, 'evict an old pod');
-}
-
-function rollBackToN(model: ReleaseModel, h: History): void {
-  model.deliver(h.n, 1);
-  model.settle();
-  model.finishMigrations();
-  expectSound(model, 'roll back to N');
-  expect(model.shortOfCapacity()).toEqual([]);
+/**
+ * Walks a history and returns what broke, step by step: deploy N; ship N+1 and,
+ * while its migration runs, scale and evict an old pod; then N+1's migration
+ * succeeds (`rollout undo` follows) or fails (an old pod is evicted again);
+ * then roll back to N.
+ */
+function walk(model: ReleaseModel, h: History, migrationFails: boolean, checks: (step: string) => void = () => undefined): string[] {
+  const problems = new Set<string>();
+  const step = (name: string, capacity: boolean, act: () => void) => {
+    act();
+    model.settle();
+    unsound(model, name, capacity).forEach((p) => problems.add(p));
+    checks(name);
+  };
+  step('deploy N', true, () => {
+    model.deliver(h.n, 1);
+    model.settle();
+    model.finishMigrations();
+  });
+  step('ship N+1', false, () => model.deliver(h.next, 2, { migrationFails }));
+  // An autoscaler adds pods to the old and the new ReplicaSet in proportion; during Argo CD's wave -1 only the old one exists.
+  step('scale mid-rollout', false, () => waiting(model).forEach((d) => model.scale(d, model.replicas(d) + 3)));
+  step('evict an old pod', false, () => waiting(model).forEach((d) => model.evictOldPod(d)));
+  if (migrationFails) {
+    step('the migration failed', false, () => model.finishMigrations());
+    step('evict an old pod after the failed migration', false, () => waiting(model).forEach((d) => model.evictOldPod(d)));
+  } else {
+    step('N+1 migrated', true, () => model.finishMigrations());
+    step('rollout undo', true, () => model.deploymentNames().forEach((d) => model.rolloutUndo(d)));
+  }
+  step('roll back to N', true, () => {
+    model.deliver(h.n, 1);
+    model.settle();
+    model.finishMigrations();
+  });
+  return [...problems];
 }
 
 describe('a release history under each delivery engine (rules modelled on Argo CD, Flux, kubectl and the Kubernetes controllers)', () => {
   test.each(CASES)('%s, %s: ship N+1, scale and evict mid-rollout, migrate, rollout undo, roll back to N', (_t, _e, h, engine, options) => {
     const model = new ReleaseModel(engine, options);
-    deployN(model, h);
-    shipWhileMigrating(model, h);
-    model.finishMigrations();
-    expectSound(model, 'N+1 migrated');
-    expect(model.shortOfCapacity()).toEqual([]);
-    expect(model.creatablePods().filter((p) => p.outcome.state !== 'passed')).toEqual([]);
-    for (const d of model.deploymentNames()) model.rolloutUndo(d);
-    model.settle();
-    expectSound(model, 'rollout undo');
-    expect(model.shortOfCapacity()).toEqual([]);
-    rollBackToN(model, h);
-    // N's migration was not run again: one run per version.
+    expect(walk(model, h, false, (step) => {
+      if (step === 'deploy N') expect(waiting(model).length).toBeGreaterThan(0);
+      if (step === 'N+1 migrated') expect(model.creatablePods().filter((p) => p.outcome.state !== 'passed')).toEqual([]);
+    })).toEqual([]);
+    // Each version's migration ran once: the rollback re-applied N's finished Job.
     expect(model.runs.map((r) => [r.revision, r.succeeded])).toEqual([[1, true], [2, true]]);
   });
 
   test.each(CASES)('%s, %s: N+1\'s migration fails, old pods keep starting, the failure names the Job, roll back to N', (_t, _e, h, engine, options) => {
     const model = new ReleaseModel(engine, options);
-    deployN(model, h);
-    shipWhileMigrating(model, h, true);
-    model.finishMigrations();
-    expectSound(model, 'the migration failed');
     const failedJob = h.next.find((o) => o.kind === 'Job' && !h.n.some((p) => p.metadata.name === o.metadata.name)).metadata.name;
-    // Where the failure shows: Argo CD's sync stops at the Job's wave; Flux's health check names the Job;
-    // with kubectl, the new pods' waits exit naming it.
-    const status = model.engineStatus();
-    if (engine === 'kubectl') expect(status).toBeUndefined();
-    else expect(status).toEqual({ state: 'failed', message: expect.stringContaining(failedJob) });
-    const failing = model.creatablePods().filter((p) => p.outcome.state === 'job-failed');
-    if (engine !== 'argocd') expect(failing.length).toBeGreaterThan(0);
-    for (const p of failing) expect(p.outcome).toEqual({ state: 'job-failed', job: failedJob });
-    for (const d of waiting(model)) model.evictOldPod(d);
-    model.settle();
-    expectSound(model, 'evict an old pod after the failed migration');
-    rollBackToN(model, h);
+    expect(walk(model, h, true, (step) => {
+      if (step !== 'the migration failed') return;
+      // Where the failure shows: Argo CD's sync stops at the Job's wave; Flux's health check names the Job;
+      // with kubectl, the new pods' waits exit naming it.
+      const status = model.engineStatus();
+      if (engine === 'kubectl') expect(status).toBeUndefined();
+      else expect(status).toEqual({ state: 'failed', message: expect.stringContaining(failedJob) });
+      const failing = model.creatablePods().filter((p) => p.outcome.state === 'job-failed');
+      if (engine !== 'argocd') expect(failing.length).toBeGreaterThan(0);
+      for (const p of failing) expect(p.outcome).toEqual({ state: 'job-failed', job: failedJob });
+    })).toEqual([]);
     expect(model.runs.map((r) => [r.revision, r.succeeded])).toEqual([[1, true], [2, false]]);
+  });
+});
+
+/** `objects` with the kinds in `kinds` no longer kept in the release history, and, with `sharedRole`, one wait Role per migration. */
+function withoutRetention(objects: Obj[], kinds: string[], sharedRole = false): Obj[] {
+  return objects.map((o) => {
+    const c = JSON.parse(JSON.stringify(o));
+    if (kinds.includes(c.kind)) {
+      for (const key of Object.keys(RETAINED_ANNOTATIONS)) delete c.metadata.annotations?.[key];
+      delete c.metadata.labels?.[RELEASE_HISTORY_LABEL];
+    }
+    if (sharedRole && ['Role', 'RoleBinding'].includes(c.kind)) c.metadata.name = `${c.metadata.labels['app.kubernetes.io/name']}-wait`;
+    if (sharedRole && c.kind === 'RoleBinding') c.roleRef.name = c.metadata.name;
+    return c;
+  });
+}
+
+describe('the walk catches what the previous design did over the same history', () => {
+  const shop = HISTORIES.find((h) => h.target === 'the example shop prod/eks')!;
+  const config = HISTORIES.find((h) => h.target === 'a config change')!;
+  const altered = (h: History, kinds: string[], sharedRole = false): History => ({
+    ...h, n: withoutRetention(h.n, kinds, sharedRole), next: withoutRetention(h.next, kinds, sharedRole),
+  });
+
+  test.each(ENGINES)('%s: the previous design (one Role for the latest Job, nothing kept): pods of N get HTTP 403 as soon as N+1 ships', (_label, engine, options) => {
+    const problems = walk(new ReleaseModel(engine, options), altered(shop, ['Job', 'ConfigMap', 'Role', 'RoleBinding'], true), false);
+    expect(problems).toContainEqual(expect.stringMatching(/^ship N\+1: a pod of Deployment\/shop\/orders-api revision 1: HTTP 403 reading job orders-migrate-/));
+  });
+
+  test.each(ENGINES)('%s: Jobs pruned: old pods get HTTP 404, and the rollback runs N\'s migration against N+1\'s schema', (_label, engine, options) => {
+    const problems = walk(new ReleaseModel(engine, options), altered(shop, ['Job']), false);
+    // Flux and kubectl prune as they apply; Argo CD prunes last, once N+1 is healthy.
+    const when = engine === 'argocd' ? 'N\\+1 migrated' : 'ship N\\+1';
+    expect(problems).toContainEqual(expect.stringMatching(new RegExp(`^${when}: a pod of Deployment/shop/orders-api revision 1: HTTP 404 reading job orders-migrate-`)));
+    expect(problems).toContainEqual(expect.stringMatching(/^orders-migrate-[0-9a-f]{8} \(revision 1\) ran against the schema at revision 2$/));
+  });
+
+  test.each(ENGINES)('%s: ConfigMaps pruned: a pod of N no longer finds its config', (_label, engine, options) => {
+    const problems = walk(new ReleaseModel(engine, options), altered(config, ['ConfigMap']), false);
+    expect(problems).toContainEqual(expect.stringMatching(/: a pod of Deployment\/\/orders-api revision 1: ConfigMap\/\/orders-api-config-[0-9a-f]{10} is missing$/));
   });
 });
