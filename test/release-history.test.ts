@@ -14,6 +14,7 @@ import { shopApp } from '../examples/shop/shop';
 import { analyticsApp } from '../examples/systems/analytics';
 import { fastapiApp } from '../examples/systems/fastapi-backend';
 import { inventoryApp } from '../examples/systems/inventory-django';
+import { unneededHistory } from '../src/history';
 import { Rendering } from '../src/synth';
 import { KUBECTL_PRUNE_SELECTOR, RELEASE_HISTORY_LABEL, RETAINED_ANNOTATIONS } from '../constructs/gitops/retention';
 import { TARGET_FOLDERS, objectsOf } from './support/example';
@@ -183,5 +184,41 @@ describe('the walk catches what the previous design did over the same history', 
   test.each(ENGINES)('%s: ConfigMaps pruned: a pod of N no longer finds its config', (_label, engine, options) => {
     const problems = walk(new ReleaseModel(engine, options), altered(config, ['ConfigMap']), false);
     expect(problems).toContainEqual(expect.stringMatching(/: a pod of Deployment\/\/orders-api revision 1: ConfigMap\/\/orders-api-config-[0-9a-f]{10} is missing$/));
+  });
+});
+
+describe('cleaning up the release history (pyservice-k8s history)', () => {
+  test('after eight releases, what no ReplicaSet, CronJob or current manifest names goes; every pod the controllers can create still starts', () => {
+    // GIVEN eight config releases under Flux, each migrated
+    const releases = [1, 2, 3, 4, 5, 6, 7, 8].map((v) => configApp(`v${v}`));
+    const model = new ReleaseModel('flux', { prune: true });
+    releases.forEach((manifests, i) => {
+      model.deliver(manifests, i + 1);
+      model.settle();
+      model.finishMigrations();
+    });
+    expect(model.creatablePods().filter((p) => p.outcome.state !== 'passed')).toEqual([]);
+    // WHEN the kept objects nothing needs are listed
+    const unneeded = unneededHistory(model.list(), releases[7]);
+    // THEN they are those of the two releases older than the Deployments' revisionHistoryLimit (5) keeps
+    const versioned = (r: Obj[]) => r.filter((o) => o.metadata.labels?.['pyservice.dev/release-history'] === 'true' && !o.data?.['wait.py'])
+      .map((o) => `${o.kind.toLowerCase()}/${o.metadata.name}`);
+    expect(unneeded).toEqual([...versioned(releases[0]), ...versioned(releases[1])].sort());
+    expect(unneeded).toHaveLength(8);
+    // AND once deleted, every ReplicaSet kept for `rollout undo` and the CronJob still start their pods
+    model.kubectlDelete(unneeded);
+    expect(model.creatablePods().filter((p) => p.outcome.state !== 'passed')).toEqual([]);
+    expect(model.creatablePods().length).toBeGreaterThan(10);
+  });
+
+  test('the Job of the version in git is kept even when no pod waits for it (waitInPods: false)', () => {
+    const chart = Testing.chart();
+    const app = new PythonMicroservice(chart, 'orders-api', baseProps());
+    new PythonMigration(chart, 'orders-migrate', { app, command: MigrationCommand.alembic(), waitInPods: false });
+    const manifests = Testing.synth(chart);
+    const job = manifests.find((o) => o.kind === 'Job');
+    const live = { items: [...manifests, { ...job, metadata: { ...job.metadata, name: 'orders-migrate-00000000' } }] };
+    expect(unneededHistory(live, manifests)).toEqual(['job/orders-migrate-00000000']);
+    expect(unneededHistory(live)).toEqual(['job/orders-migrate-00000000', `job/${job.metadata.name}`].sort());
   });
 });

@@ -258,9 +258,9 @@ export class ReleaseModel {
     return { items: [...[...this.objects.values()].map(clone), ...sets] };
   }
 
-  /** Deletes objects by key (a user's cleanup). */
-  public deleteAll(keys: Iterable<string>): void {
-    for (const key of keys) this.delete(key);
+  /** `kubectl delete <kind>/<name> ...`, as a user's cleanup runs it. */
+  public kubectlDelete(names: readonly string[]): void {
+    for (const [key, o] of [...this.objects]) if (names.includes(`${o.kind.toLowerCase()}/${o.metadata.name}`)) this.delete(key);
   }
 
   private outcome(template: Obj, owner: Obj): WaitOutcome {
