@@ -251,7 +251,7 @@ export class PythonWorker extends Construct implements IPythonApp {
         template: pod.template,
       },
     });
-    // No readiness probe: a new pod is available once it runs. Recreate first stops the old pod; maxSurge 1 adds one at a time.
+    // Available once running (no readiness probe); Recreate first stops the old pod, maxSurge 1 adds one pod a round.
     const pace = mode.singleton ? { rounds: 1, leadSeconds: this.terminationGracePeriodSeconds } : { rounds: rollingRounds(scaling.maxReplicas, 1), leadSeconds: 0 };
     registerPod(rt, { object: this.deployment, specPath: '/spec/template/spec', hasInitContainers: pod.setup.extras.initContainers.length > 0, addedVolumes: new Set(), rollout: { startSeconds: podStartSeconds(), ...pace } });
 

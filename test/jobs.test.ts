@@ -5,7 +5,7 @@ import {
   WorkerLiveness, cronProblem,
 } from './support/internals';
 import { lintFindings, restrictedViolations } from './support/policies';
-import { selectorMatches } from './support/release-history';
+import { selectorMatches } from './support/kubectl-rules';
 import { validateAll } from './support/schema';
 import { baseProps, errorOf, find } from './support/synth';
 

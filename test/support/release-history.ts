@@ -32,6 +32,7 @@
  *   alembic's `upgrade head` does ("Can't locate revision identified by ...").
  */
 import { createHash } from 'crypto';
+import { KUBECTL_PRUNE_KINDS, selectorMatches } from './kubectl-rules';
 import { objectKey, podReferences, podSpec, waitedJobs } from './references';
 
 type Obj = any;
@@ -69,26 +70,9 @@ interface DeploymentState {
 }
 
 const WAVE = 'argocd.argoproj.io/sync-wave';
-/** `kubectl apply --prune`'s default allowlist (kubectl's pkg/util/prune/prune.go). */
-const KUBECTL_PRUNE_KINDS = new Set([
-  'ConfigMap', 'Endpoints', 'PersistentVolumeClaim', 'Pod', 'ReplicationController', 'Secret', 'Service', 'Job', 'CronJob', 'Ingress',
-  'DaemonSet', 'Deployment', 'ReplicaSet', 'StatefulSet', 'Namespace', 'PersistentVolume',
-]);
-
 const keyOf = (o: Obj) => objectKey(o.kind, o.metadata.name, o.metadata.namespace);
 const clone = <T>(o: T): T => JSON.parse(JSON.stringify(o));
 const hashOf = (o: unknown) => createHash('sha256').update(JSON.stringify(o)).digest('hex').slice(0, 10);
-
-/** Whether `labels` match a label selector (`k=v`, `k==v`, `k!=v`, `k`, `!k`, comma-separated). */
-export function selectorMatches(selector: string, labels: Record<string, string> = {}): boolean {
-  return selector.split(',').map((r) => r.trim()).every((r) => {
-    const m = /^(!?)([^=!]+?)\s*(?:(==|=|!=)\s*(.*))?$/.exec(r);
-    if (!m) throw new Error(`unparsable selector requirement '${r}'`);
-    const [, not, key, op, value] = m;
-    if (!op) return not ? !(key in labels) : key in labels;
-    return op === '!=' ? labels[key] !== value : labels[key] === value;
-  });
-}
 
 /** The cluster, one delivery engine and the controllers, as the rules above describe them. */
 export class ReleaseModel {
@@ -224,11 +208,6 @@ export class ReleaseModel {
     if (this.engine !== 'flux') return undefined;
     const failed = [...this.applied].map((k) => this.objects.get(k)).find((o) => o?.kind === 'Job' && o.status.phase === 'failed');
     return failed ? { state: 'failed', message: `Job/${failed.metadata.namespace}/${failed.metadata.name} status: 'Failed'` } : { state: 'ready' };
-  }
-
-  /** Whether an object exists, by kind and name. */
-  public has(kind: string, name: string): boolean {
-    return [...this.objects.values()].some((o) => o.kind === kind && o.metadata.name === name);
   }
 
   /**
