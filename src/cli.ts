@@ -29,7 +29,7 @@ const USAGE = `Usage:
   pyservice-k8s synth [cdk8s synth options]
       Runs the project's cdk8s synth; errors are printed without the CLI's stack trace.
   kubectl get deployments,replicasets,cronjobs,jobs,pods,configmaps,roles,rolebindings -n <ns> -o json \\
-    | pyservice-k8s history [<target folder, e.g. dist/prod/eks>]
+    | pyservice-k8s history [<target folder, e.g. dist/prod/east>]
       Prints the kept migration Jobs, wait Roles and ConfigMaps that no ReplicaSet, CronJob,
       running pod or the folder's manifests need any more, one kind/name a line, for
       xargs -r kubectl delete -n <ns>.
@@ -109,7 +109,7 @@ async function history(rest: readonly string[], cwd: string, out: (text: string)
   }
   const folder = rest[0] === undefined ? undefined : path.resolve(cwd, rest[0]);
   if (folder !== undefined && !fs.existsSync(folder)) {
-    err(`history: no folder ${folder}; pass the target's synthesized folder, e.g. dist/prod/eks.\n`);
+    err(`history: no folder ${folder}; pass the target's synthesized folder, e.g. dist/prod/east.\n`);
     return 1;
   }
   for (const line of unneededHistory(live, folder === undefined ? [] : manifestsIn(folder))) out(`${line}\n`);

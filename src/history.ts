@@ -14,7 +14,7 @@
  * Usage (the namespace's live objects on stdin, the target's folder as argument):
  *
  *     kubectl get deployments,replicasets,cronjobs,jobs,pods,configmaps,roles,rolebindings -n shop -o json \
- *       | npx pyservice-k8s history dist/prod/eks | xargs -r kubectl delete -n shop
+ *       | npx pyservice-k8s history dist/prod/east | xargs -r kubectl delete -n shop
  */
 import * as fs from 'fs';
 import * as path from 'path';

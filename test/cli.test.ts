@@ -113,6 +113,6 @@ describe('pyservice-k8s history', () => {
     expect(err).toContain('history reads a List from stdin: pipe `kubectl get deployments,replicasets,cronjobs,jobs,pods,configmaps,roles,rolebindings -n <ns> -o json`');
     err = '';
     expect(await run(['history', 'nowhere'], dir, () => undefined, (t) => { err += t; }, async () => JSON.stringify(live))).toBe(1);
-    expect(err).toBe(`history: no folder ${path.join(dir, 'nowhere')}; pass the target's synthesized folder, e.g. dist/prod/eks.\n`);
+    expect(err).toBe(`history: no folder ${path.join(dir, 'nowhere')}; pass the target's synthesized folder, e.g. dist/prod/east.\n`);
   });
 });

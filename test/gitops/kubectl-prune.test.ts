@@ -94,7 +94,8 @@ afterAll(async () => {
 /** Runs kubectl against the stub with an empty environment. */
 function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(kubectl.path!, ['--kubeconfig', kubeconfig, ...args], { env: {} });
+    // Its discovery cache goes into the temporary folder, not the working directory.
+    const child = spawn(kubectl.path!, ['--kubeconfig', kubeconfig, '--cache-dir', path.join(dir, 'cache'), ...args], { env: {}, cwd: dir });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
