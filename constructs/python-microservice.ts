@@ -12,6 +12,7 @@ import { selectorLabels, workloadLabels } from './labels';
 import { MetricsProps } from './metrics';
 import { networkPolicySpec } from './network-policy';
 import { AppRuntime, IPythonApp, registerPod, sharedObjectsOf, workloadMetrics } from './app-pod';
+import { podStartSeconds, rollingRounds } from './rollout';
 import { APP_CONTAINER, ContainerDescription, PYTHON_RUNTIME_ENV, PodSetup, buildPodTemplate, resolvePodSetup, sleepPreStopPatch, writablePaths } from './pod';
 import { ICloudProfile, ProfileOutput, TRUSTED_SUBJECTS_ANNOTATION, WorkloadIdentity } from './profiles/profile';
 import { profileFix } from './profiles';
@@ -439,6 +440,11 @@ export class PythonMicroservice extends Construct implements IPythonApp {
     };
     registerPod(this.runtime, {
       object: this.deployment, specPath: '/spec/template/spec', hasInitContainers: this.pod.extras.initContainers.length > 0, addedVolumes: new Set(),
+      // maxSurge 25% (rounded up), maxUnavailable 0: a round of new pods at a time, at the most replicas.
+      rollout: {
+        startSeconds: podStartSeconds(health.startup, health.readiness), leadSeconds: 0,
+        rounds: rollingRounds(scaling.maxReplicas, Math.ceil(scaling.maxReplicas / 4)),
+      },
     });
   }
 

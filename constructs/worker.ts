@@ -5,6 +5,7 @@ import { SHAPES } from './shapes.generated';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AppEnvProps } from './app-env';
+import { podStartSeconds, rollingRounds } from './rollout';
 import { AppRuntime, DENY_INGRESS_EXEMPTION, IPythonApp, alsoTrust, appPod, appWorkloadCloud, egressOnlyPolicy, registerPod, standaloneRuntime, workloadMetrics } from './app-pod';
 import { NetworkPeer } from './exposure';
 import { MetricsProps } from './metrics';
@@ -253,7 +254,9 @@ export class PythonWorker extends Construct implements IPythonApp {
         template: pod.template,
       },
     });
-    registerPod(rt, { object: this.deployment, specPath: '/spec/template/spec', hasInitContainers: pod.setup.extras.initContainers.length > 0, addedVolumes: new Set() });
+    // Available once running (no readiness probe); Recreate first stops the old pod, maxSurge 1 adds one pod a round.
+    const pace = mode.singleton ? { rounds: 1, leadSeconds: this.terminationGracePeriodSeconds } : { rounds: rollingRounds(scaling.maxReplicas, 1), leadSeconds: 0 };
+    registerPod(rt, { object: this.deployment, specPath: '/spec/template/spec', hasInitContainers: pod.setup.extras.initContainers.length > 0, addedVolumes: new Set(), rollout: { startSeconds: podStartSeconds(), ...pace } });
 
     const q = props.queueAutoscaling;
     if (q && !mode.singleton) {

@@ -10,11 +10,15 @@
  *     already printed every error with its construct path, so the CLI's own stack
  *     trace ("command ... returned a non-zero exit code"), which says nothing new,
  *     is dropped. Everything else the CLI prints passes through.
+ *   kubectl get ... -o json | npx pyservice-k8s history [<target folder>]
+ *     prints the release history's objects that nothing needs any more, for
+ *     `xargs -r kubectl delete -n <namespace>` (see src/history.ts).
  */
 import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { ValidationError, formatIssue } from '../constructs/validation';
+import { manifestsIn, unneededHistory } from './history';
 import { STARTER_CLOUDS, starterFiles, starterIssues } from './starter';
 
 const USAGE = `Usage:
@@ -24,16 +28,23 @@ const USAGE = `Usage:
       into the current folder. Then: npm install && npm run synth
   pyservice-k8s synth [cdk8s synth options]
       Runs the project's cdk8s synth; errors are printed without the CLI's stack trace.
+  kubectl get deployments,replicasets,cronjobs,jobs,pods,configmaps,roles,rolebindings -n <ns> -o json \\
+    | pyservice-k8s history [<target folder, e.g. dist/prod/east>]
+      Prints the kept migration Jobs, wait Roles and ConfigMaps that no ReplicaSet, CronJob,
+      running pod or the folder's manifests need any more, one kind/name a line, for
+      xargs -r kubectl delete -n <ns>.
 `;
 
-/** Runs the command line; resolves to the exit code. */
-export async function run(argv: readonly string[], cwd: string, out: (text: string) => void, err: (text: string) => void): Promise<number> {
+/** Runs the command line; resolves to the exit code. `stdin` reads the standard input (for `history`). */
+export async function run(argv: readonly string[], cwd: string, out: (text: string) => void, err: (text: string) => void,
+  stdin: () => Promise<string> = readStdin): Promise<number> {
   const [command, ...rest] = argv;
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
     out(USAGE);
     return command === undefined ? 1 : 0;
   }
   if (command === 'synth') return synth(rest, cwd, err);
+  if (command === 'history') return history(rest, cwd, out, err, stdin);
   if (command !== 'init') {
     err(`Unknown command ${JSON.stringify(command)}.\n\n${USAGE}`);
     return 1;
@@ -81,6 +92,38 @@ function init(rest: readonly string[], cwd: string, out: (text: string) => void,
   for (const [file, text] of files) fs.writeFileSync(path.join(cwd, file), text, { flag: 'wx' });
   out(`Wrote ${[...files.keys()].join(', ')}.\nNext: npm install && npm run synth\n`);
   return 0;
+}
+
+async function history(rest: readonly string[], cwd: string, out: (text: string) => void, err: (text: string) => void, stdin: () => Promise<string>): Promise<number> {
+  if (rest.length > 1 || rest.some((a) => a.startsWith('-'))) {
+    err(`history takes at most one argument, the target's folder.\n\n${USAGE}`);
+    return 1;
+  }
+  let live: { items?: unknown[] };
+  try {
+    live = JSON.parse(await stdin());
+    if (!Array.isArray(live?.items)) throw new Error('no items');
+  } catch {
+    err('history reads a List from stdin: pipe `kubectl get deployments,replicasets,cronjobs,jobs,pods,configmaps,roles,rolebindings -n <ns> -o json` into it.\n');
+    return 1;
+  }
+  const folder = rest[0] === undefined ? undefined : path.resolve(cwd, rest[0]);
+  if (folder !== undefined && !fs.existsSync(folder)) {
+    err(`history: no folder ${folder}; pass the target's synthesized folder, e.g. dist/prod/east.\n`);
+    return 1;
+  }
+  for (const line of unneededHistory(live, folder === undefined ? [] : manifestsIn(folder))) out(`${line}\n`);
+  return 0;
+}
+
+function readStdin(): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    process.stdin.setEncoding('utf8');
+    process.stdin.on('data', (chunk: string) => (text += chunk));
+    process.stdin.on('end', () => resolve(text));
+    process.stdin.on('error', reject);
+  });
 }
 
 /** This package's package.json: two levels up when compiled (lib/src/cli.js), one from the sources. */

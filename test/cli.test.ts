@@ -76,3 +76,43 @@ describe('pyservice-k8s init', () => {
     expect((await cli(['--help'], dir)).code).toBe(0);
   });
 });
+
+describe('pyservice-k8s history', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'history-'));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  const kept = { 'pyservice.dev/release-history': 'true' };
+  const job = (name: string) => ({ kind: 'Job', metadata: { name, labels: kept }, status: { succeeded: 1 } });
+  const live = {
+    kind: 'List',
+    items: [
+      job('migrate-old'), job('migrate-new'),
+      { kind: 'Role', metadata: { name: 'migrate-old-wait', labels: { ...kept, 'pyservice.dev/migration-job': 'migrate-old' } } },
+      { kind: 'ReplicaSet', metadata: { name: 'api-1' }, spec: { template: { spec: { initContainers: [{ env: [{ name: 'MIGRATION_JOB', value: 'migrate-new' }] }], containers: [] } } } },
+    ],
+  };
+
+  test('reads the cluster\'s List on stdin and prints what nothing needs, for kubectl delete', async () => {
+    // GIVEN the target's folder, whose manifests hold the new Job
+    fs.writeFileSync(path.join(dir, 'job-migrate-new.yaml'), 'apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: migrate-new\n');
+    fs.writeFileSync(path.join(dir, 'kustomization.yaml'), 'resources: [job-migrate-new.yaml]\n');
+    // WHEN
+    let out = '';
+    const code = await run(['history', dir], dir, (t) => { out += t; }, () => undefined, async () => JSON.stringify(live));
+    // THEN the old Job and its Role go; the new one stays
+    expect(code).toBe(0);
+    expect(out).toBe('job/migrate-old\nrole/migrate-old-wait\n');
+  });
+
+  test('without a List on stdin, or with a folder that does not exist, it says what to do', async () => {
+    let err = '';
+    expect(await run(['history'], dir, () => undefined, (t) => { err += t; }, async () => 'not json')).toBe(1);
+    expect(err).toContain('history reads a List from stdin: pipe `kubectl get deployments,replicasets,cronjobs,jobs,pods,configmaps,roles,rolebindings -n <ns> -o json`');
+    err = '';
+    expect(await run(['history', 'nowhere'], dir, () => undefined, (t) => { err += t; }, async () => JSON.stringify(live))).toBe(1);
+    expect(err).toBe(`history: no folder ${path.join(dir, 'nowhere')}; pass the target's synthesized folder, e.g. dist/prod/east.\n`);
+  });
+});

@@ -74,6 +74,10 @@ export interface FluxDeliveryProps {
   readonly retryInterval?: Duration;
   /**
    * How long an apply, including waiting for health, may take before it counts as failed.
+   * It must cover the slowest rollout, including the migrations its pods wait for; the app
+   * kit derives it per target (`FluxOptions.timeout`). Flux fails fast on an object that
+   * reports failure (a failed Job, a Deployment past its progress deadline), so a long
+   * timeout does not delay the report of a real failure.
    * @default Duration.minutes(5)
    */
   readonly timeout?: Duration;

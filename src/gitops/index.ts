@@ -97,6 +97,11 @@ export interface FluxOptions {
    * @default - none
    */
   readonly dependsOn?: string[];
+  /**
+   * How long an apply may take until everything is ready, before Flux reports the release as failed.
+   * @default - per target: its longest migration wait plus its slowest rollout (see constructs/rollout.ts), at least 5 minutes
+   */
+  readonly timeout?: Duration;
 }
 
 /** The health gate between environments. */
@@ -204,6 +209,11 @@ export interface DeliveryTarget {
    * @default - the delivery namespace and no cluster-scoped kind but Namespace
    */
   readonly scope?: TargetScope;
+  /**
+   * The longest a release of the target takes until every object is ready: Flux's Kustomization `timeout`.
+   * @default - FluxDelivery's default
+   */
+  readonly releaseTimeout?: Duration;
 }
 
 /**
@@ -244,7 +254,9 @@ export function deliveryFiles(targets: readonly DeliveryTarget[], services: read
     });
     if (gate) application.application.metadata.addAnnotation(SUBSCRIBE_ON_DEPLOYED, '');
     const flux = new Chart(app, 'flux');
-    new FluxDelivery(flux, name, { ...options.flux, repoUrl: options.repoUrl, path: target.manifests, branch: target.deployBranch });
+    new FluxDelivery(flux, name, {
+      ...options.flux, repoUrl: options.repoUrl, path: target.manifests, branch: target.deployBranch, timeout: options.flux?.timeout ?? target.releaseTimeout,
+    });
     if (gate) {
       new FluxCommitStatus(flux, `${name}-status`, {
         repoUrl: options.repoUrl, kustomization: name, fluxNamespace: options.flux?.fluxNamespace, secretName: gate.fluxSecretName ?? 'github-commit-status',

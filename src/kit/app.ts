@@ -1,10 +1,11 @@
 import * as path from 'path';
-import { ApiObject } from 'cdk8s';
+import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { BackingService, PythonBuild, Workload, WorkloadRole, containerFiles } from '../../constructs/image';
 import { PythonCronJob, PythonMigration } from '../../constructs/jobs';
 import { DNS1123_LABEL, dnsLabelProblem, imagePinProblem } from '../../constructs/names';
 import { PythonMicroservice } from '../../constructs/python-microservice';
+import { releaseSeconds } from '../../constructs/rollout';
 import { PropIssue, ValidationError, formatIssue } from '../../constructs/validation';
 import { PythonWorker } from '../../constructs/worker';
 import { DeliveryOptions, DeliveryTarget, deliveryFiles } from '../gitops';
@@ -282,7 +283,7 @@ export class PyserviceApp {
     if (!delivery) return new Map();
     const targets: DeliveryTarget[] = this.targets.map((t) => ({
       name: t.targetName, environment: t.environment, group: t.cloud, cloud: profileCloud(t), folder: t.folder,
-      manifests: `${this.outdir}/${t.folder}`, deployBranch: t.deployBranch, scope: targetScope(t, delivery.namespace),
+      manifests: `${this.outdir}/${t.folder}`, deployBranch: t.deployBranch, scope: targetScope(t, delivery.namespace), releaseTimeout: releaseTimeout(t),
     }));
     // The Dockerfile of each built image sits in the folder of its first web workload.
     const containerDirs = new Map<string, string>();
@@ -315,6 +316,12 @@ function targetScope(target: Target, namespace: string): TargetScope {
   const objects = target.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject)
     .map((o) => ({ apiVersion: o.apiVersion, kind: o.kind, metadata: { namespace: o.metadata.namespace } }));
   return scopeOf(objects, namespace);
+}
+
+/** Flux's timeout for a target: its slowest release (migrations and rollouts), never below Flux's own 5 minutes. */
+function releaseTimeout(target: Target): Duration | undefined {
+  const seconds = releaseSeconds(target);
+  return seconds === undefined ? undefined : Duration.seconds(Math.max(300, seconds));
 }
 
 /** The cloud the web services of a target are profiled for, when they agree on one. */

@@ -1,3 +1,4 @@
+import { Duration } from 'cdk8s';
 import { parse, parseAllDocuments } from 'yaml';
 import { ContainerRegistry } from '../../src/ci/registry';
 import { DeliveryMode } from '../../src/ci/workflow';
@@ -148,6 +149,16 @@ describe('deliveryFiles', () => {
     expect(workflow.jobs.publish.outputs.repository_orders_api).toBe('${{ steps.ecr.outputs.registry }}/shop/orders-api');
     expect(workflow.jobs.build.steps.find((s: any) => s.name === 'Build orders-api').with.file).toBe('docker/orders.Dockerfile');
     expect(workflow.jobs['deliver-prod-eks'].permissions['pull-requests']).toBe('write');
+  });
+
+  test('Flux\'s timeout is the target\'s release timeout, unless delivery.flux.timeout is set', () => {
+    // GIVEN a target whose slowest release takes 31 minutes
+    const target = { ...TARGETS[0], releaseTimeout: Duration.minutes(31) };
+    const timeoutOf = (files: Map<string, string>) => find(docs(files.get('gitops/prod/eks/flux.yaml')!), 'Kustomization').spec.timeout;
+    // THEN
+    expect(timeoutOf(deliveryFiles([target], [], OPTIONS))).toBe('31m');
+    expect(timeoutOf(deliveryFiles([target], [], { ...OPTIONS, flux: { timeout: Duration.hours(1) } }))).toBe('1h');
+    expect(timeoutOf(deliveryFiles([TARGETS[0]], [], OPTIONS))).toBe('5m');
   });
 
   test('without services there is no workflow, only the GitOps files', () => {
