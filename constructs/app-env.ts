@@ -4,6 +4,7 @@ import { kubeObject } from './objects';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { EnvFrom, PodField } from './containers';
+import { keepInReleaseHistory } from './gitops/retention';
 import { checkDuplicateEnv, checkPlainSettings } from './env';
 import { ICloudProfile } from './profiles/profile';
 import { StoreSecretRequest, renderStoreSecrets } from './secret-store';
@@ -134,6 +135,8 @@ export function resolveAppEnv(scope: Construct, props: AppEnvProps, ctx: AppEnvC
     data: { ...config },
     immutable: true,
   });
+  // Pods of earlier versions still name their ConfigMap (an evicted old pod, a rollback): kept, never pruned.
+  if (configMap) keepInReleaseHistory(configMap);
 
   return {
     env: [

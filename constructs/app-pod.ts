@@ -10,6 +10,7 @@ import { NetworkPolicyInput, networkPolicySpec } from './network-policy';
 import { ContainerDescription, PYTHON_RUNTIME_ENV, PodExtrasProps, PodSetup, RunAs, buildPodTemplate, resolvePodSetup, writablePaths } from './pod';
 import { ICloudProfile, Placement, ProfileOutput, TRUSTED_SUBJECTS_ANNOTATION } from './profiles/profile';
 import { ResourceSpec, ResourcesProps, resolveResources } from './resources';
+import { RolloutPace, progressDeadlineSeconds, waitSeconds } from './rollout';
 import { ServerScratchDir } from './server';
 import { IssueCollector, PropIssue, ValidationError, addWarning, formatIssue } from './validation';
 import { WorkloadProps, workloadServiceAccount } from './workload';
@@ -75,24 +76,37 @@ export interface AppPodRef {
   hasInitContainers: boolean;
   /** Volume names added by waits. */
   readonly addedVolumes: Set<string>;
+  /** How the rollout of a Deployment is paced; its `progressDeadlineSeconds` follows from it and the waits. */
+  readonly rollout?: RolloutPace;
 }
 
 /** An init container that makes a pod wait (for a migration), with the volumes it needs. */
 export interface PodWait {
   readonly container: k8s.Container;
   readonly volumes: k8s.Volume[];
+  /** The longest the wait takes before it gives up. */
+  readonly deadlineSeconds: number;
 }
 
 /** Makes `ref` wait as every wait of the application says, now and for waits added later. */
 export function registerPod(rt: AppRuntime, ref: AppPodRef): void {
   rt.pods.push(ref);
   for (const wait of rt.waits) applyWait(ref, wait);
+  setProgressDeadline(rt, ref);
 }
 
 /** Adds a wait to every pod of the application, and to pods registered later. */
 export function addWait(rt: AppRuntime, wait: PodWait): void {
   rt.waits.push(wait);
-  for (const ref of rt.pods) applyWait(ref, wait);
+  for (const ref of rt.pods) {
+    applyWait(ref, wait);
+    setProgressDeadline(rt, ref);
+  }
+}
+
+/** A Deployment's progress deadline covers its waits and its own start-up (JSON Patch `add` replaces an earlier value). */
+function setProgressDeadline(rt: AppRuntime, ref: AppPodRef): void {
+  if (ref.rollout) ref.object.addJsonPatch(JsonPatch.add('/spec/progressDeadlineSeconds', progressDeadlineSeconds(ref.rollout, waitSeconds(rt))));
 }
 
 /** A typed value as the JSON a patch must carry: Quantity and IntOrString objects become their values. */

@@ -5,9 +5,11 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ARGOCD_SYNC_WAVE, MIGRATION_INPUT_WAVE, MIGRATION_WAVE } from './gitops/hooks';
 import { DENY_INGRESS_EXEMPTION, IPythonApp, addWait, appPod, appWorkloadCloud, egressOnlyPolicy, registerPod, requireApp } from './app-pod';
+import { keepInReleaseHistory } from './gitops/retention';
+import { migrationWait } from './migration-wait';
 import { nameIssue } from './names';
-import { ContainerDescription, PodExtrasProps, containerSecurityContext } from './pod';
-import { ResourcesProps, renderResources, resolveResources } from './resources';
+import { ContainerDescription, PodExtrasProps } from './pod';
+import { ResourcesProps } from './resources';
 import { checkedProps } from './props';
 import { SHAPES } from './shapes.generated';
 import { IssueCollector, Problem } from './validation';
@@ -67,47 +69,14 @@ export interface PythonMigrationProps extends AppJobProps {
    * container, until this version's migration Job has succeeded. This orders the
    * migration first under plain `kubectl apply`, Argo CD and Flux alike. The wait
    * reads the Job through the Kubernetes API with the app's ServiceAccount, allowed
-   * by a Role that can only `get` this one Job; only the init container gets a token.
+   * by a Role (kept per version) that can only `get` this one Job; only the init
+   * container gets a token. It gives up, naming the cause, once the Job's
+   * `timeout` and a minute have passed, and exits at once on SIGTERM.
    * @default true
    */
   readonly waitInPods?: boolean;
 }
 
-
-/** Where the wait reads the token, as the kubelet mounts it for automounted pods. */
-const TOKEN_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
-/** Name of the token volume of the waits; one per pod. */
-const WAIT_TOKEN_VOLUME = 'kube-api-access-wait';
-
-/**
- * Polls the Job with the pod's own token (stdlib only: every Python image has it)
- * until it succeeded (exit 0) or failed (exit 1: the kubelet restarts the init
- * container with backoff). A 404 means the Job is not applied yet.
- */
-const WAIT_SCRIPT = [
-  'import json, os, ssl, sys, time, urllib.error, urllib.request',
-  `d = ${JSON.stringify(TOKEN_DIR)}`,
-  "h = os.environ['KUBERNETES_SERVICE_HOST']",
-  "h = '[%s]' % h if ':' in h else h",
-  "u = 'https://%s:%s/apis/batch/v1/namespaces/%s/jobs/%s' % (h, os.environ['KUBERNETES_SERVICE_PORT'], os.environ['POD_NAMESPACE'], os.environ['MIGRATION_JOB'])",
-  "c = ssl.create_default_context(cafile=d + '/ca.crt')",
-  'while True:',
-  "    r = urllib.request.Request(u, headers={'Authorization': 'Bearer ' + open(d + '/token').read().strip()})",
-  '    try:',
-  "        s = json.load(urllib.request.urlopen(r, context=c, timeout=10)).get('status', {})",
-  '    except urllib.error.HTTPError as e:',
-  "        s = {}",
-  "        print('waiting for job %s: HTTP %d' % (os.environ['MIGRATION_JOB'], e.code), flush=True)",
-  '    except OSError as e:',
-  "        s = {}",
-  "        print('waiting for job %s: %s' % (os.environ['MIGRATION_JOB'], e), flush=True)",
-  "    if s.get('succeeded'):",
-  '        sys.exit(0)',
-  "    if any(x.get('type') == 'Failed' and x.get('status') == 'True' for x in s.get('conditions', [])):",
-  "        print('job %s failed; see kubectl logs job/%s' % (os.environ['MIGRATION_JOB'], os.environ['MIGRATION_JOB']), flush=True)",
-  '        sys.exit(1)',
-  '    time.sleep(5)',
-].join('\n');
 
 /**
  * A database migration Job that runs with the app's image, settings and
@@ -115,9 +84,12 @@ const WAIT_SCRIPT = [
  *
  * The Job's name ends in a hash of its whole pod template (image, command,
  * config, secrets), so each new version is a new Job that runs once, and an
- * unchanged version is left alone: a Job's template is immutable, and a
- * finished Job is kept (no TTL), since Argo CD, Flux and `kubectl apply` would
- * re-create a deleted one and migrate again. Old Jobs go when pruned.
+ * unchanged version is left alone (a Job's template is immutable). Every
+ * version's Job stays, finished, in the release history (see
+ * `gitops/retention.ts`): no TTL, and exempt from pruning on Argo CD, Flux and
+ * the documented `kubectl apply --prune`. So pods of an earlier version find
+ * their Job, and a rollback re-applies an existing Job instead of running an
+ * old migration against a newer schema.
  */
 export class PythonMigration extends Construct {
   /** Name of the Job (with the version hash). */
@@ -128,10 +100,12 @@ export class PythonMigration extends Construct {
   public readonly job: ApiObject;
   /** The NetworkPolicy of the Job's pods. */
   public readonly networkPolicy: ApiObject;
-  /** The Role that lets the app's pods read this Job, when they wait for it. */
+  /** The Role that lets the app's pods read this Job, when they wait for it (named after the Job: one per version). */
   public readonly waitRole?: ApiObject;
   /** Binds the Role to the app's ServiceAccount. */
   public readonly waitRoleBinding?: ApiObject;
+  /** The ConfigMap holding the wait's script, shared by the migrations of the app. */
+  public readonly waitScript?: ApiObject;
 
   public constructor(scope: Construct, id: string, props: PythonMigrationProps) {
     super(uniqueIn(scope, id), id);
@@ -158,6 +132,7 @@ export class PythonMigration extends Construct {
     this.jobName = `${base}-${createHash('sha256').update(JSON.stringify(pod.template)).digest('hex').slice(0, 8)}`;
 
     this.container = pod.container;
+    const deadline = seconds(props.timeout, 600, 'timeout', issues);
     this.job = kubeObject(this, 'Job', k8s.KubeJob, {
       metadata: {
         name: this.jobName,
@@ -166,15 +141,12 @@ export class PythonMigration extends Construct {
           ...DENY_INGRESS_EXEMPTION,
           // Argo CD applies waves in order and waits for each to be healthy: a Job is healthy once it succeeded.
           [ARGOCD_SYNC_WAVE]: MIGRATION_WAVE,
-          'ignore-check.kube-linter.io/job-ttl-seconds-after-finished': 'a deleted Job would be re-created by the next apply and migrate again; the name changes per version instead',
+          'ignore-check.kube-linter.io/job-ttl-seconds-after-finished': 'pods of this version read the finished Job, and a deleted Job would be re-created by the next apply and migrate again; the release history keeps it',
         },
       },
-      spec: {
-        backoffLimit: retries(props.retries, issues),
-        activeDeadlineSeconds: seconds(props.timeout, 600, 'timeout', issues),
-        template: pod.template,
-      },
+      spec: { backoffLimit: retries(props.retries, issues), activeDeadlineSeconds: deadline, template: pod.template },
     });
+    keepInReleaseHistory(this.job);
     this.networkPolicy = egressOnlyPolicy(this, rt, base, pod.labels, pod.selector, issues);
     // Config, secrets and identity must exist before the Job runs (wave -1).
     for (const obj of [...rt.sharedObjects, ApiObject.of(this.networkPolicy)]) obj.metadata.addAnnotation(ARGOCD_SYNC_WAVE, MIGRATION_INPUT_WAVE);
@@ -184,43 +156,11 @@ export class PythonMigration extends Construct {
         prop: 'waitInPods', rule: 'needs python3 in the app\'s image (the wait is a short standard-library script)', received: true,
         fix: 'Set waitInPods: false and order the migration with your delivery tool, or run the app from a Python image.',
       });
-      const labels = { ...pod.labels, 'app.kubernetes.io/component': 'migration-wait' };
-      this.waitRole = kubeObject(this, 'WaitRole', k8s.KubeRole, {
-        metadata: { name: `${base}-wait`, labels, annotations: { [ARGOCD_SYNC_WAVE]: MIGRATION_INPUT_WAVE } },
-        rules: [{ apiGroups: ['batch'], resources: ['jobs'], verbs: ['get'], resourceNames: [this.jobName] }],
-      });
-      this.waitRoleBinding = kubeObject(this, 'WaitRoleBinding', k8s.KubeRoleBinding, {
-        metadata: { name: `${base}-wait`, labels, annotations: { [ARGOCD_SYNC_WAVE]: MIGRATION_INPUT_WAVE } },
-        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: this.waitRole.name },
-        subjects: [{ kind: 'ServiceAccount', name: rt.serviceAccountName }],
-      });
-      addWait(rt, {
-        container: {
-          name: `wait-for-${base}`,
-          image: rt.image,
-          imagePullPolicy: 'Always',
-          command: ['python3', '-c', WAIT_SCRIPT],
-          env: [
-            { name: 'MIGRATION_JOB', value: this.jobName },
-            { name: 'POD_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
-            { name: 'PYTHONDONTWRITEBYTECODE', value: '1' },
-          ],
-          resources: renderResources(resolveResources({ cpu: '50m', memory: '64Mi', ephemeralStorage: '64Mi' }).spec),
-          securityContext: containerSecurityContext(rt.runAs),
-          volumeMounts: [{ name: WAIT_TOKEN_VOLUME, mountPath: TOKEN_DIR, readOnly: true }],
-        },
-        // The pods keep automountServiceAccountToken: false; only this init container gets a token.
-        volumes: [{
-          name: WAIT_TOKEN_VOLUME,
-          projected: {
-            defaultMode: 0o440,
-            sources: [
-              { serviceAccountToken: { path: 'token', expirationSeconds: 600 } },
-              { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
-            ],
-          },
-        }],
-      });
+      const wait = migrationWait({ runtime: rt, scope: this, base, jobName: this.jobName, jobDeadlineSeconds: deadline, labels: pod.labels });
+      this.waitRole = wait.role;
+      this.waitRoleBinding = wait.roleBinding;
+      this.waitScript = wait.script;
+      addWait(rt, wait);
     }
   }
 }

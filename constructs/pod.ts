@@ -53,6 +53,12 @@ export interface ContainerDescription {
   readonly python?: boolean;
   /** Container port, for servers. */
   readonly port?: number;
+  /**
+   * The Kubernetes Service in front of the container, so that compose can map its
+   * in-cluster addresses in other workloads' settings to this container.
+   * @default - no Service
+   */
+  readonly service?: ServiceDescription;
   /** Port of the Prometheus metrics endpoint, when the container serves one. */
   readonly metricsPort?: number;
   /** UID the container runs as. */
@@ -75,6 +81,19 @@ export interface ContainerDescription {
   readonly resources: ResourceSpec;
   /** Seconds the server takes to drain after SIGTERM. */
   readonly gracefulTimeoutSeconds: number;
+}
+
+/** A Service as the other workloads of the app address it. */
+export interface ServiceDescription {
+  /** Name of the Service. */
+  readonly name: string;
+  /**
+   * Namespace of the Service.
+   * @default - unknown (the chart names none)
+   */
+  readonly namespace?: string;
+  /** Port of the Service, mapped to the container port. */
+  readonly port: number;
 }
 
 /** A path the container may write to on its read-only root filesystem. */

@@ -1,4 +1,4 @@
-import { ApiObject, Duration } from 'cdk8s';
+import { ApiObject, Chart, Duration } from 'cdk8s';
 import { appIndex, guardApp, kubeObject, registerRoutedHost, uniqueIn } from './objects';
 import { checkedProps } from './props';
 import { SHAPES } from './shapes.generated';
@@ -12,6 +12,7 @@ import { selectorLabels, workloadLabels } from './labels';
 import { MetricsProps } from './metrics';
 import { networkPolicySpec } from './network-policy';
 import { AppRuntime, IPythonApp, registerPod, sharedObjectsOf, workloadMetrics } from './app-pod';
+import { podStartSeconds, rollingRounds } from './rollout';
 import { APP_CONTAINER, ContainerDescription, PYTHON_RUNTIME_ENV, PodSetup, buildPodTemplate, resolvePodSetup, sleepPreStopPatch, writablePaths } from './pod';
 import { ICloudProfile, ProfileOutput, TRUSTED_SUBJECTS_ANNOTATION, WorkloadIdentity } from './profiles/profile';
 import { profileFix } from './profiles';
@@ -308,6 +309,7 @@ export class PythonMicroservice extends Construct implements IPythonApp {
       keepsEntrypoint: props.keepEntrypoint === true,
       python: this.pod.python,
       port: this.port,
+      service: { name: this.name, namespace: Chart.of(this).namespace, port: this.servicePort },
       metricsPort: metrics?.port,
       runAsUser: this.pod.runAs.user,
       runAsGroup: this.pod.runAs.group,
@@ -388,6 +390,11 @@ export class PythonMicroservice extends Construct implements IPythonApp {
         registerRoutedHost(this, { host: props.ingress.host, routePath: props.ingress.path ?? '/', sharesHost: l7.sharesHost === true, fix: l7.shareHostFix });
       }
     }
+    if (props.allowFrom !== undefined && this.exposure !== Exposure.CLUSTER) {
+      const route = { exposure: this.exposure, ingress: props.ingress !== undefined, gateway: props.ingress?.gateway !== undefined };
+      const callers = this.profile.callerRestrictionWarning?.(route);
+      if (callers) addWarning(this, callers);
+    }
     // Checked once every service of the app exists: another service may route the same host.
     this.node.addValidation({ validate: () => this.hostSharingProblems() });
     this.node.addValidation({ validate: () => namespaceProblems(this.deployment) });
@@ -433,6 +440,11 @@ export class PythonMicroservice extends Construct implements IPythonApp {
     };
     registerPod(this.runtime, {
       object: this.deployment, specPath: '/spec/template/spec', hasInitContainers: this.pod.extras.initContainers.length > 0, addedVolumes: new Set(),
+      // maxSurge 25% (rounded up), maxUnavailable 0: a round of new pods at a time, at the most replicas.
+      rollout: {
+        startSeconds: podStartSeconds(health.startup, health.readiness), leadSeconds: 0,
+        rounds: rollingRounds(scaling.maxReplicas, Math.ceil(scaling.maxReplicas / 4)),
+      },
     });
   }
 

@@ -1,3 +1,4 @@
+import type { AppEnv } from './app-env';
 import { ENV_NAME } from './names';
 import { PropIssue } from './validation';
 
@@ -12,11 +13,27 @@ export interface ScalerIdentity {
   readonly service: string;
 }
 
+/** What the worker tells its scaler. */
+export interface ScalerContext {
+  /**
+   * The Redis lists the worker's command consumes (a Celery queue's list has the
+   * queue's name; RQ's is `rq:queue:<name>`), when the command says.
+   * @default - unknown
+   */
+  readonly redisLists?: readonly string[];
+}
+
 /** A KEDA trigger, resolved. */
 export interface ScalerTrigger {
   /** KEDA scaler type, e.g. `redis`, `aws-sqs-queue`. */
   readonly type: string;
   readonly metadata: Record<string, string>;
+  /**
+   * Metadata of further triggers of the same type and identity (KEDA's Redis scaler
+   * watches one list per trigger); KEDA scales on the trigger that asks for most replicas.
+   * @default - none
+   */
+  readonly moreMetadata?: ReadonlyArray<Record<string, string>>;
   /** The cloud identity the scaler needs (through a TriggerAuthentication). */
   readonly identity?: ScalerIdentity;
   readonly issues: PropIssue[];
@@ -53,24 +70,35 @@ const checkEnv = (prop: string, name: string, issues: PropIssue[]) => {
  * profile's workload identity.
  */
 export abstract class QueueScaler {
-  /** A Redis list (Celery and RQ on Redis). `addressFromEnv` holds `host:port`. */
-  public static redis(options: QueueTargetOptions & { readonly addressFromEnv: string; readonly listName?: string; readonly passwordFromEnv?: string }): QueueScaler {
-    return new Fixed((issues) => {
+  /**
+   * Redis lists (Celery and RQ on Redis): one trigger per list the worker consumes,
+   * from its command's queues unless `listName` names one. `addressFromEnv` names an
+   * env var holding `host:port` (KEDA's format, not a `redis://` URL).
+   */
+  public static redis(options: RedisScalerOptions): QueueScaler {
+    return new Fixed('redis', (issues, context) => {
       checkEnv('autoscaling.queue.addressFromEnv', options.addressFromEnv, issues);
-      const metadata: Record<string, string> = {
-        addressFromEnv: options.addressFromEnv, listName: options.listName ?? 'celery', listLength: checkTarget(options.messagesPerReplica ?? 10, issues),
-      };
+      const lists = redisLists(options.listName, context.redisLists, issues);
+      const common: Record<string, string> = { addressFromEnv: options.addressFromEnv, listLength: checkTarget(options.messagesPerReplica ?? 10, issues) };
       if (options.passwordFromEnv !== undefined) {
         checkEnv('autoscaling.queue.passwordFromEnv', options.passwordFromEnv, issues);
-        metadata.passwordFromEnv = options.passwordFromEnv;
+        common.passwordFromEnv = options.passwordFromEnv;
       }
-      return { type: 'redis', metadata };
+      if (options.databaseIndex !== undefined) {
+        if (!Number.isInteger(options.databaseIndex) || options.databaseIndex < 0) {
+          issues.push({ prop: 'queueAutoscaling.queue.databaseIndex', rule: 'must be a whole number of at least 0', received: options.databaseIndex, fix: 'Use the database number of the broker URL (the 0 of redis://host:6379/0).' });
+        }
+        common.databaseIndex = String(options.databaseIndex);
+      }
+      if (options.enableTls) common.enableTLS = 'true';
+      const [first, ...rest] = lists.map((listName) => ({ ...common, listName }));
+      return { type: 'redis', metadata: first ?? common, moreMetadata: rest.length > 0 ? rest : undefined };
     });
   }
 
   /** A RabbitMQ queue. `hostFromEnv` holds the AMQP URL (often the Celery broker URL). */
   public static rabbitmq(options: QueueTargetOptions & { readonly hostFromEnv: string; readonly queueName?: string }): QueueScaler {
-    return new Fixed((issues) => {
+    return new Fixed('rabbitmq', (issues) => {
       checkEnv('autoscaling.queue.hostFromEnv', options.hostFromEnv, issues);
       return {
         type: 'rabbitmq',
@@ -81,7 +109,7 @@ export abstract class QueueScaler {
 
   /** An Amazon SQS queue, read with the worker's AWS identity. */
   public static sqs(options: QueueTargetOptions & { readonly queueUrl: string }): QueueScaler {
-    return new Fixed((issues) => {
+    return new Fixed('aws-sqs-queue', (issues) => {
       const m = /^https:\/\/sqs\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?\/\d{12}\/[A-Za-z0-9_-]{1,80}(\.fifo)?$/.exec(options.queueUrl ?? '');
       if (!m) issues.push({ prop: 'autoscaling.queue.queueUrl', rule: 'must be an SQS queue URL (https://sqs.<region>.amazonaws.com/<account>/<name>)', received: options.queueUrl, fix: 'Copy the URL from the SQS console.' });
       return {
@@ -100,7 +128,7 @@ export abstract class QueueScaler {
    * (the scaler reads Cloud Monitoring, not Pub/Sub).
    */
   public static pubsub(options: QueueTargetOptions & { readonly subscription: string; readonly project?: string }): QueueScaler {
-    return new Fixed((issues) => {
+    return new Fixed('gcp-pubsub', (issues) => {
       const qualified = typeof options.subscription === 'string' && /^projects\/[a-z][-a-z0-9]{4,28}[a-z0-9]\/subscriptions\/[A-Za-z][-A-Za-z0-9_.~+%]{2,254}$/.test(options.subscription);
       if (!qualified && (typeof options.subscription !== 'string' || !/^[A-Za-z][-A-Za-z0-9_.~+%]{2,254}$/.test(options.subscription))) {
         issues.push({ prop: 'autoscaling.queue.subscription', rule: 'must be a Pub/Sub subscription ID or projects/<p>/subscriptions/<s>', received: options.subscription, fix: 'Use the subscription the worker pulls from.' });
@@ -127,7 +155,7 @@ export abstract class QueueScaler {
 
   /** An Azure Service Bus queue, read with the worker's Azure identity. */
   public static serviceBus(options: QueueTargetOptions & { readonly namespace: string; readonly queueName: string }): QueueScaler {
-    return new Fixed((issues) => {
+    return new Fixed('azure-servicebus', (issues) => {
       if (typeof options.namespace !== 'string' || !/^[a-zA-Z][a-zA-Z0-9-]{4,48}[a-zA-Z0-9]$/.test(options.namespace)) {
         issues.push({ prop: 'autoscaling.queue.namespace', rule: 'must be a Service Bus namespace name (6-50 letters, digits, hyphens)', received: options.namespace, fix: 'Use the namespace name without .servicebus.windows.net.' });
       }
@@ -146,7 +174,7 @@ export abstract class QueueScaler {
    * (`...FromEnv`), not in the metadata.
    */
   public static keda(type: string, metadata: Record<string, string>, identity?: ScalerIdentity): QueueScaler {
-    return new Fixed((issues) => {
+    return new Fixed(type, (issues) => {
       if (typeof type !== 'string' || !/^[a-z0-9][a-z0-9-]*$/.test(type)) {
         issues.push({ prop: 'autoscaling.queue.type', rule: 'must be a KEDA scaler type (lowercase letters, digits, hyphens)', received: type, fix: 'Use the type as KEDA\'s scaler page names it, e.g. \'kafka\'.' });
       }
@@ -157,17 +185,115 @@ export abstract class QueueScaler {
     });
   }
 
-  /** Resolves the trigger. */
-  public abstract bind(): ScalerTrigger;
+  /** KEDA scaler type, e.g. `redis`: it names the broker the worker reads. */
+  public abstract readonly type: string;
+
+  /** Resolves the trigger for a worker. */
+  public abstract bind(context?: ScalerContext): ScalerTrigger;
+}
+
+/** Options of {@link QueueScaler.redis}. */
+export interface RedisScalerOptions extends QueueTargetOptions {
+  /**
+   * Env var of the worker holding the Redis address as `host:port` (KEDA's format);
+   * a literal `redis://` URL in the worker's config is refused at synth time.
+   */
+  readonly addressFromEnv: string;
+  /**
+   * The one list to watch.
+   * @default - every list the worker's command consumes (Celery: its queues; RQ: `rq:queue:<queue>`)
+   */
+  readonly listName?: string;
+  /**
+   * Env var of the worker holding the Redis password.
+   * @default - no password
+   */
+  readonly passwordFromEnv?: string;
+  /**
+   * Redis database of the lists (the `/0` of a broker URL).
+   * @default - KEDA's default, 0
+   */
+  readonly databaseIndex?: number;
+  /**
+   * Connect with TLS (a `rediss://` broker).
+   * @default false
+   */
+  readonly enableTls?: boolean;
+}
+
+/**
+ * The lists to watch: the one named, which must be one the worker consumes when its
+ * command says, or every one the command consumes.
+ */
+function redisLists(listName: string | undefined, consumed: readonly string[] | undefined, issues: PropIssue[]): string[] {
+  if (listName !== undefined) {
+    if (consumed !== undefined && !consumed.includes(listName)) {
+      issues.push({
+        prop: 'queueAutoscaling.queue.listName', rule: `must be a Redis list the worker consumes (${consumed.join(', ')})`, received: listName,
+        fix: 'Leave listName unset to watch every list of the worker, or name one of them.',
+      });
+    }
+    return [listName];
+  }
+  if (consumed !== undefined && consumed.length > 0) return [...consumed];
+  issues.push({
+    prop: 'queueAutoscaling.queue.listName', rule: 'is needed: the worker\'s command does not say which Redis list it consumes', received: undefined,
+    fix: 'Name the list: a Celery queue\'s list has the queue\'s name, an RQ queue\'s is \'rq:queue:<name>\'.',
+  });
+  return [];
+}
+
+/**
+ * Why a Redis address is not the `host:port` KEDA's Redis scaler connects to,
+ * with the fix; undefined when it is.
+ */
+export function redisAddressProblem(value: string): { readonly rule: string; readonly fix: string } | undefined {
+  if (/^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.-]+):\d{1,5}$/.test(value)) return undefined;
+  const url = /^(rediss?):\/\/(?:[^@/]*@)?([^/:?#]+|\[[^\]]+\])(?::(\d+))?(?:\/(\d+))?/.exec(value);
+  if (url) {
+    const [, scheme, host, port, db] = url;
+    const extra = [db !== undefined && db !== '0' ? `databaseIndex: ${db}` : '', scheme === 'rediss' ? 'enableTls: true' : ''].filter(Boolean).join(', ');
+    return {
+      rule: 'must hold host:port, the address KEDA\'s Redis scaler connects to, not a redis:// URL',
+      fix: `Add a variable holding '${host}:${port ?? '6379'}' (e.g. REDIS_ADDRESS) and name it in addressFromEnv${extra ? `, with ${extra}` : ''}; keep the URL for Celery.`,
+    };
+  }
+  return { rule: 'must hold host:port, the address KEDA\'s Redis scaler connects to', fix: 'Hold e.g. \'redis.shop.svc.cluster.local:6379\' in it.' };
 }
 
 class Fixed extends QueueScaler {
-  public constructor(private readonly build: (issues: PropIssue[]) => Omit<ScalerTrigger, 'issues'>) {
+  public constructor(
+    public readonly type: string,
+    private readonly build: (issues: PropIssue[], context: ScalerContext) => Omit<ScalerTrigger, 'issues'>,
+  ) {
     super();
   }
 
-  public bind(): ScalerTrigger {
+  public bind(context: ScalerContext = {}): ScalerTrigger {
     const issues: PropIssue[] = [];
-    return { ...this.build(issues), issues };
+    return { ...this.build(issues, context), issues };
   }
+}
+
+/**
+ * KEDA reads a broker's address from an env var of the scaled container
+ * (`addressFromEnv`, `hostFromEnv`); a name the container does not define fails
+ * only once KEDA polls. Whole Secrets or ConfigMaps in `envFrom` may define
+ * anything, so with them nothing is checked.
+ */
+export function scalerEnvIssues(trigger: ScalerTrigger, appEnv: AppEnv, ownEnv: string[]): PropIssue[] {
+  // A Redis address KEDA cannot connect to, when the worker's settings show its value (a secret's is never known).
+  const addressEnv = trigger.type === 'redis' ? trigger.metadata.addressFromEnv : undefined;
+  const address = addressEnv === undefined ? undefined : appEnv.config[addressEnv] ?? appEnv.literalEnv[addressEnv];
+  const problem = address === undefined ? undefined : redisAddressProblem(address);
+  const addressIssues = problem ? [{ prop: 'queueAutoscaling.queue.addressFromEnv', rule: `${problem.rule}; ${addressEnv} holds '${address}'`, received: addressEnv, fix: problem.fix }] : [];
+  const opaque = appEnv.envFrom.some((e) => e.secretRef !== undefined || (e.configMapRef !== undefined && e.configMapRef.name !== appEnv.configMap?.name));
+  if (opaque) return addressIssues;
+  const defined = new Set([...appEnv.envNames, ...ownEnv]);
+  return [...addressIssues, ...Object.entries(trigger.metadata)
+    .filter(([key, name]) => key.endsWith('FromEnv') && !defined.has(name))
+    .map(([key, name]) => ({
+      prop: `queueAutoscaling.queue.${key}`, rule: 'must name an env var the worker defines (KEDA reads the broker address from it)', received: name,
+      fix: `Define ${name} in the app's config, env or secrets, or name the variable that holds the address.`,
+    }))];
 }

@@ -9,6 +9,16 @@ export interface WorkerContext {
   readonly cpuMillis: number;
   /** Memory limit in bytes. */
   readonly memoryBytes: number;
+  /**
+   * KEDA scaler type of the worker's queue autoscaling (e.g. `aws-sqs-queue`), which names its broker.
+   * @default - no queue autoscaling
+   */
+  readonly scaler?: string;
+  /**
+   * The worker brings its own liveness check, so the command need not support one.
+   * @default false
+   */
+  readonly ownLiveness?: boolean;
 }
 
 /** A worker command resolved for one container. */
@@ -19,6 +29,8 @@ export interface WorkerCommandConfig {
   readonly concurrency?: number;
   /** The liveness check the framework supports out of the box, if any. */
   readonly defaultLiveness?: WorkerLiveness;
+  /** The Redis lists the command consumes, when it says (for a Redis queue scaler). */
+  readonly redisLists?: string[];
   readonly issues: PropIssue[];
   readonly warnings: string[];
 }
@@ -42,7 +54,88 @@ export interface CeleryOptions {
    * @default 1000
    */
   readonly maxTasksPerChild?: number;
+  /**
+   * The broker (kombu transport) of the Celery app. It decides the liveness check:
+   * `celery inspect ping` where the transport has remote control, a heartbeat file otherwise.
+   * @default - the broker the queue scaler reads (SQS, Pub/Sub, Service Bus, Redis, RabbitMQ), else Redis
+   */
+  readonly broker?: CeleryBroker;
 }
+
+/**
+ * Celery brokers, by kombu transport name. Celery answers remote control
+ * (`celery inspect`, `celery control`) only on transports with fanout exchanges:
+ * its worker leaves out the remote control bootstep otherwise (celery/worker/consumer/control.py,
+ * `include_if`: `c.conninfo.supports_exchange_type('fanout')`). Celery's broker table:
+ * RabbitMQ and Redis yes, Amazon SQS no, GC PubSub yes, Kafka no
+ * (docs.celeryq.dev, Backends and Brokers); kombu's Azure transports implement direct and topic only.
+ */
+export enum CeleryBroker {
+  /** Redis (`redis://`, `rediss://`): remote control. */
+  REDIS = 'redis',
+  /** RabbitMQ (`amqp://`, `pyamqp://`): remote control. */
+  RABBITMQ = 'amqp',
+  /** Amazon SQS (`sqs://`): no remote control (kombu's SNS fanout is opt-in and not assumed). */
+  SQS = 'sqs',
+  /** Google Cloud Pub/Sub (`gcpubsub://`): remote control. */
+  GOOGLE_PUBSUB = 'gcpubsub',
+  /** Azure Service Bus (`azureservicebus://`): no remote control. */
+  AZURE_SERVICE_BUS = 'azureservicebus',
+  /** Azure Storage Queues (`azurestoragequeues://`): no remote control. */
+  AZURE_STORAGE_QUEUES = 'azurestoragequeues',
+  /** Kafka (`confluentkafka://`): no remote control. */
+  KAFKA = 'confluentkafka',
+}
+
+/** The brokers that answer `celery inspect ping`. */
+const REMOTE_CONTROL = new Set<CeleryBroker>([CeleryBroker.REDIS, CeleryBroker.RABBITMQ, CeleryBroker.GOOGLE_PUBSUB]);
+
+/** The Celery broker a KEDA scaler type reads. */
+const BROKER_OF_SCALER: Record<string, CeleryBroker> = {
+  'redis': CeleryBroker.REDIS, 'redis-sentinel': CeleryBroker.REDIS, 'rabbitmq': CeleryBroker.RABBITMQ, 'aws-sqs-queue': CeleryBroker.SQS,
+  'gcp-pubsub': CeleryBroker.GOOGLE_PUBSUB, 'azure-servicebus': CeleryBroker.AZURE_SERVICE_BUS, 'azure-queue': CeleryBroker.AZURE_STORAGE_QUEUES,
+  'kafka': CeleryBroker.KAFKA, 'apache-kafka': CeleryBroker.KAFKA,
+};
+
+/** Where the Celery heartbeat is written: /tmp is the writable emptyDir of every pod. */
+export const CELERY_HEARTBEAT_FILE = '/tmp/celery-heartbeat';
+/** Seconds between two heartbeats; the liveness check allows three to be missed. */
+const CELERY_HEARTBEAT_SECONDS = 30;
+
+/**
+ * Runs `celery` (the argv after the file and interval) with a worker bootstep that
+ * touches the heartbeat file from the worker's timer while its consumer is connected,
+ * added through the `celeryd_init` signal, before the worker builds its steps.
+ * With an event loop (Redis, RabbitMQ, SQS) the timer runs in the consumer's loop,
+ * so a wedged loop stops the heartbeat; without one, the consumer's connection is checked.
+ */
+const CELERY_HEARTBEAT = [
+  'import os, sys',
+  'from celery import bootsteps, signals',
+  'from celery.bin.celery import main',
+  'path, every = sys.argv[1], float(sys.argv[2])',
+  'sys.argv = sys.argv[3:]',
+  'class Heartbeat(bootsteps.StartStopStep):',
+  '    requires = {"celery.worker.components:Timer"}',
+  '    def __init__(self, worker, **kwargs):',
+  '        super().__init__(worker, **kwargs)',
+  '        self.tref = None',
+  '    def start(self, worker):',
+  '        self.tref = worker.timer.call_repeatedly(every, self.beat, (worker,), priority=10)',
+  '    def stop(self, worker):',
+  '        if self.tref is not None:',
+  '            self.tref.cancel()',
+  '            self.tref = None',
+  '    def beat(self, worker):',
+  '        c = worker.consumer',
+  '        if c is not None and c.connection is not None and c.blueprint.state == bootsteps.RUN:',
+  '            with open(path, "a"):',
+  '                os.utime(path, None)',
+  '@signals.celeryd_init.connect',
+  'def add_heartbeat(sender=None, instance=None, **kwargs):',
+  '    instance.app.steps["worker"].add(Heartbeat)',
+  'sys.exit(main())',
+].join('\n');
 
 const MODULE = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*(:[A-Za-z_][A-Za-z0-9_.]*)?$/;
 const QUEUE = /^[A-Za-z0-9_.:-]{1,255}$/;
@@ -61,7 +154,9 @@ export abstract class WorkerCommand {
 
   /** `rq worker` on the given queues; it reads the Redis URL from `RQ_REDIS_URL`. */
   public static rq(options: { readonly queues?: string[] } = {}): WorkerCommand {
-    return new FixedCommand(['rq', 'worker', ...(options.queues ?? ['default'])], 'options.queues', options.queues);
+    const queues = options.queues ?? ['default'];
+    // RQ keeps a queue's jobs in the list 'rq:queue:<name>' (rq/queue.py, redis_queue_namespace_prefix).
+    return new FixedCommand(['rq', 'worker', ...queues], 'options.queues', options.queues ?? queues, undefined, Array.isArray(queues) ? queues.map((q) => `rq:queue:${q}`) : undefined);
   }
 
   /** `dramatiq <module>` with processes derived from the CPU and threads per process. */
@@ -123,13 +218,24 @@ class CeleryCommand extends WorkerCommand {
       // Mingle and gossip cost a broadcast per start and per peer; not needed on Kubernetes.
       '--without-mingle', '--without-gossip',
     ];
+    const broker = o.broker ?? (ctx.scaler === undefined ? undefined : BROKER_OF_SCALER[ctx.scaler]) ?? CeleryBroker.REDIS;
+    if (!Object.values(CeleryBroker).includes(broker)) {
+      issues.push({ prop: 'command.broker', rule: `must be one of ${Object.values(CeleryBroker).join(', ')}`, received: broker, fix: 'Use CeleryBroker.REDIS, CeleryBroker.SQS, ...' });
+    }
+    const remoteControl = REMOTE_CONTROL.has(broker);
+    const heartbeat = !remoteControl && ctx.ownLiveness !== true;
     return {
-      command,
+      command: heartbeat ? ['python3', '-c', CELERY_HEARTBEAT, CELERY_HEARTBEAT_FILE, String(CELERY_HEARTBEAT_SECONDS), ...command] : command,
       env: {},
       concurrency,
-      // `inspect ping` asks this node (celery@<pod name>) through the broker: it fails
-      // when the worker is wedged or has lost the broker.
-      defaultLiveness: WorkerLiveness.command(['sh', '-c', `celery --app ${o.app} inspect ping --destination celery@$HOSTNAME --timeout 10`]),
+      defaultLiveness: remoteControl
+        // `inspect ping` asks this node (celery@<pod name>) through the broker: it fails
+        // when the worker is wedged or has lost the broker.
+        ? WorkerLiveness.command(['sh', '-c', `celery --app ${o.app} inspect ping --destination celery@$HOSTNAME --timeout 10`])
+        // No remote control on this broker: `inspect ping` would never be answered.
+        : WorkerLiveness.heartbeatFile(CELERY_HEARTBEAT_FILE, Duration.seconds(3 * CELERY_HEARTBEAT_SECONDS)),
+      // A Celery queue's Redis list has the queue's name (kombu's redis transport; priorities 3, 6, 9 add lists '<queue>\x06\x16<n>').
+      redisLists: [...queues],
       issues,
       warnings,
     };
@@ -162,7 +268,10 @@ class DramatiqCommand extends WorkerCommand {
 }
 
 class FixedCommand extends WorkerCommand {
-  public constructor(private readonly argv: string[], private readonly prop: string, private readonly checked: unknown, private readonly pattern?: RegExp) {
+  public constructor(
+    private readonly argv: string[], private readonly prop: string, private readonly checked: unknown, private readonly pattern?: RegExp,
+    private readonly redisLists?: string[],
+  ) {
     super();
   }
 
@@ -173,7 +282,7 @@ class FixedCommand extends WorkerCommand {
     if (bad) {
       issues.push({ prop: this.prop, rule: 'must be one or more non-empty names', received: this.checked, fix: 'Pass the queues, settings path or argv your worker needs.' });
     }
-    return { command: [...this.argv], env: {}, issues, warnings: [] };
+    return { command: [...this.argv], env: {}, issues, warnings: [], redisLists: this.redisLists };
   }
 }
 

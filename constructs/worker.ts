@@ -5,6 +5,7 @@ import { SHAPES } from './shapes.generated';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AppEnvProps } from './app-env';
+import { podStartSeconds, rollingRounds } from './rollout';
 import { AppRuntime, DENY_INGRESS_EXEMPTION, IPythonApp, alsoTrust, appPod, appWorkloadCloud, egressOnlyPolicy, registerPod, standaloneRuntime, workloadMetrics } from './app-pod';
 import { NetworkPeer } from './exposure';
 import { MetricsProps } from './metrics';
@@ -16,10 +17,10 @@ import { nameIssue } from './names';
 import { APP_CONTAINER, ContainerDescription, PodExtrasProps } from './pod';
 import { ICloudProfile, Placement } from './profiles/profile';
 import { profileFix } from './profiles';
-import { QueueScaler } from './queue-scaler';
+import { QueueScaler, scalerEnvIssues } from './queue-scaler';
 import { ResourcesProps, cpuBasisMillis } from './resources';
 import { AutoscalingProps, ResolvedScaling, cpuAutoscaler, disruptionBudget, hpaOwnsReplicasAnnotation, resolveScaling } from './scaling';
-import { IssueCollector, PropIssue, addWarning } from './validation';
+import { IssueCollector, addWarning } from './validation';
 import { WorkerCommand, WorkerLiveness } from './worker-command';
 import { NO_PROFILE, ProcessProps, checkWorkloadProps } from './workload';
 
@@ -184,7 +185,9 @@ export class PythonWorker extends Construct implements IPythonApp {
 
     // A worker may run elsewhere than its app (spot capacity for work that can be retried).
     const cloud = appWorkloadCloud(this, rt, this.name, props.resources, issues, props.placement);
-    const cmd = (props.command ?? WorkerCommand.command([])).bind({ cpuMillis: cpuBasisMillis(cloud.resources), memoryBytes: cloud.resources.memoryLimitBytes });
+    const cmd = (props.command ?? WorkerCommand.command([])).bind({
+      cpuMillis: cpuBasisMillis(cloud.resources), memoryBytes: cloud.resources.memoryLimitBytes, scaler: props.queueAutoscaling?.queue?.type, ownLiveness: props.liveness !== undefined,
+    });
     issues.addAll(cmd.issues);
     cmd.warnings.forEach((w) => addWarning(this, w));
     this.concurrency = cmd.concurrency;
@@ -251,13 +254,15 @@ export class PythonWorker extends Construct implements IPythonApp {
         template: pod.template,
       },
     });
-    registerPod(rt, { object: this.deployment, specPath: '/spec/template/spec', hasInitContainers: pod.setup.extras.initContainers.length > 0, addedVolumes: new Set() });
+    // Available once running (no readiness probe); Recreate first stops the old pod, maxSurge 1 adds one pod a round.
+    const pace = mode.singleton ? { rounds: 1, leadSeconds: this.terminationGracePeriodSeconds } : { rounds: rollingRounds(scaling.maxReplicas, 1), leadSeconds: 0 };
+    registerPod(rt, { object: this.deployment, specPath: '/spec/template/spec', hasInitContainers: pod.setup.extras.initContainers.length > 0, addedVolumes: new Set(), rollout: { startSeconds: podStartSeconds(), ...pace } });
 
     const q = props.queueAutoscaling;
     if (q && !mode.singleton) {
-      const trigger = q.queue.bind();
+      const trigger = q.queue.bind({ redisLists: cmd.redisLists });
       issues.addAll(trigger.issues);
-      issues.addAll(scalerEnvIssues(trigger.metadata, rt, Object.keys(cmd.env)));
+      issues.addAll(scalerEnvIssues(trigger, rt.appEnv, Object.keys(cmd.env)));
       (trigger.warnings ?? []).forEach((w) => addWarning(this, w));
       let authenticationRef: { name: string } | undefined;
       if (trigger.identity) {
@@ -280,7 +285,7 @@ export class PythonWorker extends Construct implements IPythonApp {
           maxReplicaCount: scaling.maxReplicas,
           cooldownPeriod: q.cooldownSeconds ?? 300,
           pollingInterval: 15,
-          triggers: [{ type: trigger.type, metadata: trigger.metadata, authenticationRef }],
+          triggers: [trigger.metadata, ...(trigger.moreMetadata ?? [])].map((metadata) => ({ type: trigger.type, metadata, authenticationRef })),
         },
       });
     } else if (props.autoscaling && !mode.singleton) {
@@ -350,24 +355,6 @@ export class PythonWorker extends Construct implements IPythonApp {
     }
     return { fixedReplicas: 1, minReplicas: 1, maxReplicas: 1, metrics: [] };
   }
-}
-
-/**
- * KEDA reads a broker's address from an env var of the scaled container
- * (`addressFromEnv`, `hostFromEnv`); a name the container does not define fails
- * only once KEDA polls. Whole Secrets or ConfigMaps in `envFrom` may define
- * anything, so with them nothing is checked.
- */
-function scalerEnvIssues(metadata: Record<string, string>, rt: AppRuntime, ownEnv: string[]): PropIssue[] {
-  const opaque = rt.appEnv.envFrom.some((e) => e.secretRef !== undefined || (e.configMapRef !== undefined && e.configMapRef.name !== rt.appEnv.configMap?.name));
-  if (opaque) return [];
-  const defined = new Set([...rt.appEnv.envNames, ...ownEnv]);
-  return Object.entries(metadata)
-    .filter(([key, name]) => key.endsWith('FromEnv') && !defined.has(name))
-    .map(([key, name]) => ({
-      prop: `queueAutoscaling.queue.${key}`, rule: 'must name an env var the worker defines (KEDA reads the broker address from it)', received: name,
-      fix: `Define ${name} in the app's config, env or secrets, or name the variable that holds the address.`,
-    }));
 }
 
 /** Props of {@link PythonSingleton}. */

@@ -1,10 +1,11 @@
 /**
  * The package as a user gets it: packs the library, checks what the tarball
- * holds, installs it into a fresh folder outside the repository, runs the
- * starter (`npx pyservice-k8s init`) against the tarball, synthesizes, runs
- * `--version`, `--help` and `diff` from the installed package, and
- * validates the result with the same schema and Pod Security checks as the
- * example. Then the lowest peer versions the package declares, and the Pulumi
+ * holds, installs it into fresh folders outside the repository, runs every
+ * cloud's starter (`npx pyservice-k8s init --cloud <cloud>`) against the tarball
+ * with its own `npm test` (type-check and synth, no edit), validates the result
+ * with the same schema and Pod Security checks as the example, and runs
+ * `--version`, `--help`, `diff` and `history` from the installed package. Then
+ * the lowest peer versions the package declares, and the Pulumi
  * entry point with and without its optional peers.
  *
  *   node --import tsx scripts/check-package.ts [--keep]
@@ -18,6 +19,7 @@ import { builtinModules } from 'module';
 import * as os from 'os';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
+import { STARTER_CLOUDS } from '../src/starter';
 import { restrictedViolations } from '../test/support/policies';
 import { validateAll } from '../test/support/schema';
 
@@ -120,17 +122,37 @@ try {
     if (problems.length > 0) throw new Error(problems.join('\n'));
   });
 
-  // 2. The starter, against the tarball, with the pinned peers.
-  const app = path.join(work, 'starter');
-  fs.mkdirSync(app);
-  check('npx pyservice-k8s init writes a starter into an empty folder', () => {
-    sh('npx', ['--yes', '--package', tarball, 'pyservice-k8s', 'init', '--library', `file:${tarball}`], app);
-    const written = fs.readdirSync(app).sort();
-    for (const f of ['.gitignore', 'README.md', 'cdk8s.yaml', 'main.ts', 'package.json', 'tsconfig.json']) {
-      if (!written.includes(f)) throw new Error(`${f} was not written`);
-    }
-    return written.join(', ');
-  });
+  // 2. Every cloud's starter, against the tarball, with the pinned peers, exactly as init writes it.
+  const starterDir = (cloud: string) => path.join(work, `starter-${cloud}`);
+  for (const cloud of STARTER_CLOUDS) {
+    const dir = starterDir(cloud);
+    fs.mkdirSync(dir);
+    check(`npx pyservice-k8s init --cloud ${cloud} writes a starter into an empty folder`, () => {
+      sh('npx', ['--yes', '--package', tarball, 'pyservice-k8s', 'init', '--cloud', cloud, '--library', `file:${tarball}`], dir);
+      const written = fs.readdirSync(dir).sort();
+      for (const f of ['.gitignore', 'README.md', 'cdk8s.yaml', 'main.ts', 'package.json', 'tsconfig.json']) {
+        if (!written.includes(f)) throw new Error(`${f} was not written`);
+      }
+      if (!fs.readFileSync(path.join(dir, 'main.ts'), 'utf8').includes(`CloudProfile.${cloud}(`)) throw new Error(`main.ts does not use CloudProfile.${cloud}()`);
+      return written.join(', ');
+    });
+
+    check(`the ${cloud} starter installs, type-checks and synthesizes with no edit (npm install, npm test)`, () => {
+      sh('npm', ['install', '--no-audit', '--no-fund'], dir);
+      sh('npm', ['test'], dir);
+      return fs.readdirSync(path.join(dir, 'dist')).sort().join(', ');
+    });
+
+    check(`the ${cloud} starter's manifests pass the Kubernetes 1.28 schemas and the restricted Pod Security Standard`, () => {
+      const objects = objectsUnder(path.join(dir, 'dist'));
+      if (objects.length < 10) throw new Error(`only ${objects.length} objects were synthesized`);
+      const errors = [...validateAll(objects), ...restrictedViolations(objects).map((v) => JSON.stringify(v))];
+      if (errors.length > 0) throw new Error(errors.slice(0, 20).join('\n'));
+      return `${objects.length} objects`;
+    });
+  }
+  // The checks below use the default cloud's starter.
+  const app = starterDir(STARTER_CLOUDS[0]);
 
   check('init refuses to overwrite, and writes nothing', () => {
     const before = fs.readFileSync(path.join(app, 'main.ts'), 'utf8');
@@ -144,25 +166,11 @@ try {
     throw new Error('a second init succeeded');
   });
 
-  check('the starter installs, type-checks and synthesizes (npm install, npm test)', () => {
-    sh('npm', ['install', '--no-audit', '--no-fund'], app);
-    sh('npm', ['test'], app);
-    return fs.readdirSync(path.join(app, 'dist')).sort().join(', ');
-  });
-
-  check('the starter\'s manifests pass the Kubernetes 1.28 schemas and the restricted Pod Security Standard', () => {
-    const objects = objectsUnder(path.join(app, 'dist'));
-    if (objects.length < 10) throw new Error(`only ${objects.length} objects were synthesized`);
-    const errors = [...validateAll(objects), ...restrictedViolations(objects).map((v) => JSON.stringify(v))];
-    if (errors.length > 0) throw new Error(errors.slice(0, 20).join('\n'));
-    return `${objects.length} objects`;
-  });
-
   check('npx pyservice-k8s --version, --help and help diff, from the installed package', () => {
     const version = sh('npx', ['pyservice-k8s', '--version'], app).trim();
     if (version !== PKG.version) throw new Error(`--version printed "${version}", not ${PKG.version}`);
     const help = sh('npx', ['pyservice-k8s', '--help'], app);
-    const missing = ['init', 'synth', 'diff', 'Exit codes:'].filter((w) => !help.includes(w));
+    const missing = ['init', 'synth', 'diff', 'history', 'Exit codes:'].filter((w) => !help.includes(w));
     if (missing.length > 0) throw new Error(`--help does not mention ${missing.join(', ')}:\n${help}`);
     if (!sh('npx', ['pyservice-k8s', 'help', 'diff'], app).includes('--exit-code')) throw new Error('help diff does not document --exit-code');
   });
@@ -186,6 +194,31 @@ try {
       fs.writeFileSync(main, good);
     }
     if (fs.statSync(path.join(app, 'dist', 'prod', 'deployment-api.yaml')).mtimeMs !== stamp) throw new Error('dist/ was rewritten');
+  });
+
+  check('kubectl get ... -o json | npx pyservice-k8s history dist/prod: the kept objects nothing needs, from stdin', () => {
+    const kept = { 'pyservice.dev/release-history': 'true' };
+    const deployment = objectsUnder(path.join(app, 'dist', 'prod')).find((o) => o.kind === 'Deployment');
+    if (!deployment) throw new Error('dist/prod holds no Deployment');
+    const live = {
+      kind: 'List',
+      items: [
+        { kind: 'Job', metadata: { name: 'migrate-old', labels: kept }, status: { succeeded: 1 } },
+        // Kept, but the target's folder holds it: it stays.
+        { kind: deployment.kind, metadata: { name: deployment.metadata.name, labels: kept } },
+      ],
+    };
+    const history = (input: string) => execFileSync('npx', ['pyservice-k8s', 'history', 'dist/prod'], { cwd: app, encoding: 'utf8', input, stdio: ['pipe', 'pipe', 'pipe'], env: CLEAN_ENV });
+    const printed = history(JSON.stringify(live));
+    if (printed !== 'job/migrate-old\n') throw new Error(`expected job/migrate-old only; got:\n${printed}`);
+    try {
+      history('');
+    } catch (e) {
+      const { status, stderr } = e as { status?: number; stderr?: string };
+      if (status !== 2 || !stderr?.includes('history reads a List from stdin')) throw new Error(`expected exit 2 and what to pipe; got ${status}:\n${stderr}`, { cause: e });
+      return;
+    }
+    throw new Error('history succeeded with nothing on stdin');
   });
 
   check('a bad prop fails the starter\'s synth with the construct path, and writes nothing', () => {

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 /**
- * The command line: `pyservice-k8s init`, `synth` and `diff`, with `--help`,
- * `help <command>`, `--version`, and the exit codes of {@link ExitCode}. The
- * commands' help is in `cli/help.ts`.
+ * The command line: `pyservice-k8s init`, `synth`, `diff` and `history`, with
+ * `--help`, `help <command>`, `--version`, and the exit codes of
+ * {@link ExitCode}. The commands' help is in `cli/help.ts`.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -10,6 +10,7 @@ import { ValidationError, formatIssue } from '../constructs/validation';
 import { UsageError, didYouMean, parseOptions } from './cli/args';
 import { diff } from './cli/diff';
 import { ExitCode, commandHelp, helpOf, overview } from './cli/help';
+import { history, readStdin } from './cli/history';
 import { runSynth } from './cli/synth';
 import { STARTER_CLOUDS, starterFiles, starterIssues } from './starter';
 
@@ -20,8 +21,8 @@ const COMMANDS = Object.keys(commandHelp(STARTER_CLOUDS)) as Command[];
 const isCommand = (word: string | undefined): word is Command => COMMANDS.includes(word as Command);
 const wantsHelp = (args: readonly string[]) => args.includes('--help') || args.includes('-h');
 
-/** Runs the command line; resolves to the exit code. */
-export async function run(argv: readonly string[], cwd: string, out: Print, err: Print): Promise<number> {
+/** Runs the command line; resolves to the exit code. `stdin` reads the standard input (for `history`). */
+export async function run(argv: readonly string[], cwd: string, out: Print, err: Print, stdin: () => Promise<string> = readStdin): Promise<number> {
   const [command, ...rest] = argv;
   try {
     if (command === '--help' || command === '-h') {
@@ -54,6 +55,7 @@ export async function run(argv: readonly string[], cwd: string, out: Print, err:
       case 'init': return init(rest, cwd, out, err);
       case 'synth': return await runSynth(cwd, err, { args: rest });
       case 'diff': return await diff(rest, cwd, out, err);
+      case 'history': return await history(rest, cwd, out, stdin);
     }
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;

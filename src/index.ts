@@ -18,7 +18,7 @@ export { RestrictedNamespace } from '../constructs/namespace';
 export type { RestrictedNamespaceProps } from '../constructs/namespace';
 export type { WorkloadProps, ProcessProps } from '../constructs/workload';
 export type { AppEnvProps } from '../constructs/app-env';
-export type { ContainerDescription, WritablePath, PodExtrasProps } from '../constructs/pod';
+export type { ContainerDescription, ServiceDescription, WritablePath, PodExtrasProps } from '../constructs/pod';
 export type { IPythonApp, AppRuntime } from '../constructs/app-pod';
 
 // Pods: volumes, extra containers, env sources
@@ -30,10 +30,10 @@ export type { ContainerProps } from '../constructs/containers';
 // Value objects and the props they appear in
 export { PythonServer } from '../constructs/server';
 export type { ServerOptions, AppServerOptions, GunicornOptions, DjangoOptions, CommandServerOptions } from '../constructs/server';
-export { WorkerCommand, WorkerLiveness } from '../constructs/worker-command';
+export { WorkerCommand, WorkerLiveness, CeleryBroker } from '../constructs/worker-command';
 export type { CeleryOptions } from '../constructs/worker-command';
 export { QueueScaler } from '../constructs/queue-scaler';
-export type { QueueTargetOptions } from '../constructs/queue-scaler';
+export type { QueueTargetOptions, RedisScalerOptions, ScalerContext, ScalerTrigger } from '../constructs/queue-scaler';
 export { SecretEnv, SecretFile } from '../constructs/secrets';
 export { SecretBackend } from '../constructs/secret-store';
 export type { SecretBackendConfig } from '../constructs/secret-store';
@@ -51,7 +51,7 @@ export { CloudProfile } from '../constructs/profiles';
 export * from '../constructs/profiles/public';
 export type {
   ICloudProfile, Placement, ProfileInput, ProfileOutput, WorkloadIdentity, SecretBackendInput, KedaIdentityResult, KedaOperatorOptions,
-  NodeLabels, PrometheusOperatorOptions,
+  NodeLabels, PrometheusOperatorOptions, ExposureRoute,
 } from '../constructs/profiles/profile';
 export type {
   SecretBackendResult, StoreSecretRequest, SecretManagerOptions, SecretManagerRules, SecretBackendRequests, CsiProviderConfig, StoreProviderConfig,
@@ -79,19 +79,19 @@ export type {
 } from '../constructs/image';
 
 // GitOps constructs
-export { ArgoCdApplication, FluxDelivery } from '../constructs/gitops';
-export type { ArgoCdApplicationProps, SyncRetry, FluxDeliveryProps, FluxHealthCheck } from '../constructs/gitops';
+export { ArgoCdApplication, ArgoCdProject, FluxDelivery, FluxCommitStatus } from '../constructs/gitops';
+export type { ArgoCdApplicationProps, ArgoCdProjectProps, GroupKind, SyncRetry, FluxDeliveryProps, FluxHealthCheck, FluxCommitStatusProps } from '../constructs/gitops';
 
 // The app kit
 export { PyserviceApp } from './kit/app';
 export type { PyserviceAppProps, ImageProps, ContainerFilesProps, SynthOptions } from './kit/app';
 export { Target } from './kit/target';
 export type { TargetProps } from './kit/target';
-export type { DeliveryOptions, ArgoCdOptions, FluxOptions, CiOptions } from './gitops';
+export type { DeliveryOptions, ArgoCdOptions, FluxOptions, CiOptions, HealthGateOptions } from './gitops';
 export { ContainerRegistry } from './ci/registry';
 export type { EcrOptions, ArtifactRegistryOptions, AcrOptions } from './ci/registry';
 export { DeliveryMode } from './ci/workflow';
-export { DEFAULT_ACTIONS } from './ci/actions';
-export type { ActionRefs } from './ci/actions';
+export { ACTION_PINS, DEFAULT_ACTIONS } from './ci/actions';
+export type { ActionPin, ActionRefs } from './ci/actions';
 export { imageFor, imageVariable } from './images';
 export type { Rendering } from './synth';

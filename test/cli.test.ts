@@ -89,7 +89,7 @@ describe('the command line as a whole', () => {
     for (const args of [['--help'], ['-h'], ['help']]) {
       const { code, out } = await cli(args, cwd);
       expect(code).toBe(0);
-      for (const command of ['init', 'synth', 'diff', 'help']) expect(out).toMatch(new RegExp(`^  ${command} +\\S`, 'm'));
+      for (const command of ['init', 'synth', 'diff', 'history', 'help']) expect(out).toMatch(new RegExp(`^  ${command} +\\S`, 'm'));
       expect(out).toContain('--version');
       expect(out).toMatch(/^Exit codes:\n {2}0 {2}success.*\n {2}1 {2}diff --exit-code: there are differences\n {2}2 {2}usage error/m);
       expect(out).toMatch(/^ {2}3 {2}the synth failed/m);
@@ -101,6 +101,7 @@ describe('the command line as a whole', () => {
     ['init', /^Usage: pyservice-k8s init \[--cloud eks\|gke\|aks\]/],
     ['synth', /^Usage: pyservice-k8s synth \[cdk8s synth options\]/],
     ['diff', /^Usage: pyservice-k8s diff \[--base <git rev>\]/],
+    ['history', /^Usage: pyservice-k8s history \[<target folder>\]/],
   ])('%s has its own help: help <command>, <command> --help and <command> -h', async (command, usage) => {
     const texts = await Promise.all([['help', command], [command, '--help'], [command, '-h']].map((args) => cli(args, cwd)));
     for (const { code, out, err } of texts) {
@@ -121,6 +122,8 @@ describe('the command line as a whole', () => {
     expect(await cli(['snyth'], cwd)).toEqual({ code: 2, out: '', err: 'Unknown command "snyth". Did you mean "synth"?\nSee: pyservice-k8s --help\n' });
     expect((await cli(['dif'], cwd)).err).toContain('Did you mean "diff"?');
     expect((await cli(['help', 'inti'], cwd)).err).toContain('Did you mean "init"?');
+    expect((await cli(['histroy'], cwd)).err).toBe('Unknown command "histroy". Did you mean "history"?\nSee: pyservice-k8s --help\n');
+    expect((await cli(['help', 'histry'], cwd)).err).toContain('Did you mean "history"?');
     expect((await cli(['--verison'], cwd)).err).toBe('Unknown option "--verison". Did you mean "--version"?\nSee: pyservice-k8s --help\n');
     // Nothing close: no guess.
     expect((await cli(['deploy'], cwd)).err).toBe('Unknown command "deploy".\nSee: pyservice-k8s --help\n');
@@ -149,5 +152,74 @@ describe('the command line as a whole', () => {
     } finally {
       fs.rmSync(empty, { recursive: true, force: true });
     }
+  });
+});
+
+describe('pyservice-k8s history', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'history-'));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  const kept = { 'pyservice.dev/release-history': 'true' };
+  const job = (name: string) => ({ kind: 'Job', metadata: { name, labels: kept }, status: { succeeded: 1 } });
+  const live = {
+    kind: 'List',
+    items: [
+      job('migrate-old'), job('migrate-new'),
+      { kind: 'Role', metadata: { name: 'migrate-old-wait', labels: { ...kept, 'pyservice.dev/migration-job': 'migrate-old' } } },
+      { kind: 'ReplicaSet', metadata: { name: 'api-1' }, spec: { template: { spec: { initContainers: [{ env: [{ name: 'MIGRATION_JOB', value: 'migrate-new' }] }], containers: [] } } } },
+    ],
+  };
+
+  test('reads the cluster\'s List on stdin and prints what nothing needs, for kubectl delete', async () => {
+    // GIVEN the target's folder, whose manifests hold the new Job
+    fs.writeFileSync(path.join(dir, 'job-migrate-new.yaml'), 'apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: migrate-new\n');
+    fs.writeFileSync(path.join(dir, 'kustomization.yaml'), 'resources: [job-migrate-new.yaml]\n');
+    // WHEN
+    let out = '';
+    const code = await run(['history', dir], dir, (t) => { out += t; }, () => undefined, async () => JSON.stringify(live));
+    // THEN the old Job and its Role go; the new one stays
+    expect(code).toBe(0);
+    expect(out).toBe('job/migrate-old\nrole/migrate-old-wait\n');
+  });
+
+  test('without a List on stdin, or with a folder that does not exist, it says what to do (usage error, exit 2)', async () => {
+    let err = '';
+    expect(await run(['history'], dir, () => undefined, (t) => { err += t; }, async () => 'not json')).toBe(2);
+    expect(err).toContain('history reads a List from stdin: pipe `kubectl get deployments,replicasets,cronjobs,jobs,pods,configmaps,roles,rolebindings -n <ns> -o json`');
+    expect(err).toContain('See: pyservice-k8s help history\n');
+    err = '';
+    expect(await run(['history', 'nowhere'], dir, () => undefined, (t) => { err += t; }, async () => JSON.stringify(live))).toBe(2);
+    expect(err).toBe(`history: no folder ${path.join(dir, 'nowhere')}; pass the target's synthesized folder, e.g. dist/prod/east.\nSee: pyservice-k8s help history\n`);
+    // A file is not a target's folder either.
+    fs.writeFileSync(path.join(dir, 'job.yaml'), 'kind: Job\n');
+    err = '';
+    expect(await run(['history', 'job.yaml'], dir, () => undefined, (t) => { err += t; }, async () => JSON.stringify(live))).toBe(2);
+    expect(err).toMatch(/^history: no folder .*job\.yaml; /);
+  });
+
+  test('its command line goes through the shared parser: one folder at most, no options but --help (exit 2)', async () => {
+    // GIVEN a List on stdin that would otherwise be read
+    let read = false;
+    const stdin = async () => { read = true; return JSON.stringify(live); };
+    const history = async (args: string[]) => {
+      let out = '';
+      let err = '';
+      const code = await run(['history', ...args], dir, (t) => { out += t; }, (t) => { err += t; }, stdin);
+      return { code, out, err };
+    };
+    // WHEN two folders, or an option, are given THEN a usage error, and stdin is not read
+    expect(await history(['dist/prod', 'dist/staging'])).toEqual({
+      code: 2, out: '', err: 'history takes at most one <target folder>; received "dist/prod", "dist/staging".\nSee: pyservice-k8s help history\n',
+    });
+    expect(await history(['--dir', 'dist/prod'])).toEqual({ code: 2, out: '', err: 'Unknown option "--dir" for history.\nSee: pyservice-k8s help history\n' });
+    expect(read).toBe(false);
+    // WHEN --help is asked for THEN the command's help, and stdin is not read
+    const help = await history(['--help']);
+    expect([help.code, help.err]).toEqual([0, '']);
+    expect(help.out).toMatch(/^Usage: pyservice-k8s history \[<target folder>\]/);
+    expect(read).toBe(false);
   });
 });

@@ -88,6 +88,6 @@ describe('the example systems (examples/systems/), without JSON patches', () => 
     const job = objs.find((o) => o.kind === 'Job');
     const wait = find(objs, 'Deployment', 'backend').spec.template.spec.initContainers[0];
     expect(wait.env).toContainEqual({ name: 'MIGRATION_JOB', value: job.metadata.name });
-    expect(find(objs, 'Role', 'backend-prestart-wait').rules[0].resourceNames).toEqual([job.metadata.name]);
+    expect(find(objs, 'Role', `${job.metadata.name}-wait`).rules[0].resourceNames).toEqual([job.metadata.name]);
   });
 });

@@ -1,4 +1,5 @@
 import { CloudProfile, Exposure, TlsCertificate } from './support/internals';
+import { objectsOf, renderExample } from './support/example';
 import { validateAll } from './support/schema';
 import { find, synthError, synthService } from './support/synth';
 
@@ -149,6 +150,24 @@ describe('Gateway API', () => {
     });
     expect(objects.filter((o) => o.kind === 'Ingress')).toEqual([]);
     expect(validateAll(objects)).toEqual([]);
+  });
+
+  test('GKE: the example\'s inventory, routed through the internal Gateway, admits the proxy-only subnet and the health checkers', () => {
+    // GIVEN the example's internal inventory service, routed through the 'internal' Gateway on GKE,
+    // with the region's proxy-only subnet named in its profile
+    const objects = objectsOf(renderExample(), 'prod/gke');
+    // WHEN its NetworkPolicy is read
+    const from = find(objects, 'NetworkPolicy', 'inventory').spec.ingress[0].from;
+    // THEN the Envoy proxies of the proxy-only subnet reach the pods, and so do Google's health checkers
+    expect(from.filter((p: any) => p.ipBlock)).toEqual(['10.129.0.0/23', '35.191.0.0/16', '130.211.0.0/22'].map((cidr) => ({ ipBlock: { cidr } })));
+  });
+
+  test('GKE: an internal Gateway admits the proxy-only subnet named in the profile; an external one only Google\'s front ends', () => {
+    const sources = (exposure: Exposure, profile: ReturnType<typeof CloudProfile.gke>) =>
+      find(synthService({ exposure, ingress: { host, gateway: { name: 'gw' } }, profile }).objects, 'NetworkPolicy').spec.ingress[0].from.filter((p: any) => p.ipBlock);
+    const cidrs = (...c: string[]) => c.map((cidr) => ({ ipBlock: { cidr } }));
+    expect(sources(Exposure.INTERNAL, CloudProfile.gke({ loadBalancerSourceRanges: ['10.129.0.0/23'] }))).toEqual(cidrs('10.129.0.0/23', '35.191.0.0/16', '130.211.0.0/22'));
+    expect(sources(Exposure.PUBLIC, CloudProfile.gke({ loadBalancerSourceRanges: ['10.129.0.0/23'] }))).toEqual(cidrs('35.191.0.0/16', '130.211.0.0/22'));
   });
 
   test('GKE: a HealthCheckPolicy carries the readiness check to the Gateway\'s load balancer', () => {

@@ -1,7 +1,11 @@
-import { spawnSync } from 'child_process';
-import { Duration, Testing } from 'cdk8s';
-import { MigrationCommand, PythonCronJob, PythonCronJobProps, PythonMicroservice, PythonMigration, PythonMigrationProps, cronProblem } from './support/internals';
+import { Duration, Testing, Yaml } from 'cdk8s';
+import { KUBECTL_PRUNE_SELECTOR } from '../constructs/gitops/retention';
+import {
+  MigrationCommand, PythonCronJob, PythonCronJobProps, PythonMicroservice, PythonMigration, PythonMigrationProps, PythonSingleton, PythonWorker, WorkerCommand,
+  WorkerLiveness, cronProblem,
+} from './support/internals';
 import { lintFindings, restrictedViolations } from './support/policies';
+import { selectorMatches } from './support/kubectl-rules';
 import { validateAll } from './support/schema';
 import { baseProps, errorOf, find } from './support/synth';
 
@@ -28,8 +32,6 @@ describe('PythonMigration', () => {
     expect(pod.serviceAccountName).toBe('orders-api');
     expect(pod.restartPolicy).toBe('Never');
     expect(job.spec).toMatchObject({ backoffLimit: 1, activeDeadlineSeconds: 600 });
-    // Kept after it finished: Argo CD, Flux and kubectl apply would re-create a deleted Job and migrate again.
-    expect(job.spec.ttlSecondsAfterFinished).toBeUndefined();
     expect(restrictedViolations(job)).toEqual([]);
     expect(validateAll(objects)).toEqual([]);
   });
@@ -40,7 +42,9 @@ describe('PythonMigration', () => {
     expect(annotations['argocd.argoproj.io/sync-wave']).toBe('-1');
     expect(annotations['argocd.argoproj.io/hook']).toBeUndefined();
     expect(annotations['argocd.argoproj.io/hook-delete-policy']).toBeUndefined();
-    for (const kind of ['ConfigMap', 'ServiceAccount', 'Role', 'RoleBinding']) expect(find(objects, kind).metadata.annotations['argocd.argoproj.io/sync-wave']).toBe('-2');
+    for (const kind of ['ServiceAccount', 'Role', 'RoleBinding']) expect(find(objects, kind).metadata.annotations['argocd.argoproj.io/sync-wave']).toBe('-2');
+    // The app's config and the wait's script
+    expect(objects.filter((o) => o.kind === 'ConfigMap').map((o) => o.metadata.annotations['argocd.argoproj.io/sync-wave'])).toEqual(['-2', '-2']);
     expect(find(objects, 'NetworkPolicy', 'migrate').metadata.annotations['argocd.argoproj.io/sync-wave']).toBe('-2');
     expect(find(objects, 'Deployment').metadata.annotations?.['argocd.argoproj.io/sync-wave']).toBeUndefined();
   });
@@ -69,57 +73,110 @@ describe('PythonMigration', () => {
     new PythonCronJob(chart, 'nightly', { app, command: ['python', '-m', 'orders.report'], schedule: '30 2 * * *' });
     const objects = Testing.synth(chart);
     const job = find(objects, 'Job');
+    const script = objects.find((o) => o.kind === 'ConfigMap' && o.data['wait.py']);
     // THEN the web Deployment and the CronJob (created after the migration) wait for exactly this Job
     for (const spec of [find(objects, 'Deployment').spec.template.spec, find(objects, 'CronJob').spec.jobTemplate.spec.template.spec]) {
       const wait = spec.initContainers[0];
       expect(wait.name).toBe('wait-for-migrate');
       expect(wait.image).toBe(job.spec.template.spec.containers[0].image);
       expect(wait.env).toContainEqual({ name: 'MIGRATION_JOB', value: job.metadata.name });
-      expect(wait.volumeMounts).toEqual([{ name: 'kube-api-access-wait', mountPath: '/var/run/secrets/kubernetes.io/serviceaccount', readOnly: true }]);
-      // Only the init container gets a token; the pod does not automount one.
+      expect(wait.volumeMounts).toEqual([{ name: 'migration-wait', mountPath: '/var/run/secrets/pyservice.dev/migration-wait', readOnly: true }]);
+      // The script comes from the app's one ConfigMap, beside a token that only the waits mount.
+      expect(spec.volumes.filter((v: any) => v.name === 'migration-wait')).toEqual([{
+        name: 'migration-wait',
+        projected: {
+          defaultMode: 0o440,
+          sources: [
+            { configMap: { name: script.metadata.name, items: [{ key: 'wait.py', path: 'wait.py' }] } },
+            { serviceAccountToken: { path: 'token', expirationSeconds: 600 } },
+            { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
+          ],
+        },
+      }]);
       expect(spec.automountServiceAccountToken).toBe(false);
-      expect(spec.containers.every((c: any) => c.volumeMounts.every((m: any) => m.name !== 'kube-api-access-wait'))).toBe(true);
-      expect(spec.volumes.filter((v: any) => v.name === 'kube-api-access-wait')).toHaveLength(1);
+      expect(spec.containers.every((c: any) => c.volumeMounts.every((m: any) => m.name !== 'migration-wait'))).toBe(true);
     }
     // AND the migration's own pod does not wait for itself
     expect(job.spec.template.spec.initContainers).toBeUndefined();
-    // AND the app may read this one Job, and nothing else
+    // AND the app may read this one Job, with a Role and RoleBinding named after it (one per version)
+    expect(find(objects, 'Role').metadata.name).toBe(`${job.metadata.name}-wait`);
     expect(find(objects, 'Role').rules).toEqual([{ apiGroups: ['batch'], resources: ['jobs'], verbs: ['get'], resourceNames: [job.metadata.name] }]);
+    expect(find(objects, 'RoleBinding').metadata.name).toBe(`${job.metadata.name}-wait`);
     expect(find(objects, 'RoleBinding').subjects).toEqual([{ kind: 'ServiceAccount', name: 'orders-api' }]);
     expect(validateAll(objects)).toEqual([]);
     expect(objects.flatMap((o) => restrictedViolations(o))).toEqual([]);
   });
 
-  test('the wait script (real python3): waits through 404 and a running Job, exits 0 once it succeeded and 1 once it failed', () => {
-    const wait = find(synthJobs({}), 'Deployment').spec.template.spec.initContainers[0];
-    const script = wait.command[2];
-    const run = (responses: Array<number | object>) => {
-      // Replaces the network and the clock; the script's own logic runs unchanged.
-      const harness = [
-        'import io, json, sys, time, urllib.error, urllib.request, ssl, builtins',
-        `responses = ${JSON.stringify(responses)}`,
-        'def urlopen(req, context=None, timeout=None):',
-        '    assert req.headers["Authorization"] == "Bearer tok", req.headers',
-        '    assert req.full_url == "https://10.0.0.1:443/apis/batch/v1/namespaces/shop/jobs/j-1", req.full_url',
-        '    r = responses.pop(0)',
-        '    if isinstance(r, int): raise urllib.error.HTTPError(req.full_url, r, "x", {}, None)',
-        '    return io.BytesIO(json.dumps(r).encode())',
-        'urllib.request.urlopen = urlopen',
-        'ssl.create_default_context = lambda cafile=None: None',
-        'real_open = builtins.open',
-        'builtins.open = lambda p, *a, **k: io.StringIO("tok\\n") if p.endswith("/token") else real_open(p, *a, **k)',
-        'time.sleep = lambda s: None',
-      ].join('\n');
-      return spawnSync('python3', ['-c', `${harness}\n${script}`], {
-        encoding: 'utf8', env: { KUBERNETES_SERVICE_HOST: '10.0.0.1', KUBERNETES_SERVICE_PORT: '443', POD_NAMESPACE: 'shop', MIGRATION_JOB: 'j-1', PATH: process.env.PATH },
+  test('a finished Job, its wait RBAC and the ConfigMaps old pods name stay in the release history: never pruned, never expired', () => {
+    // GIVEN an app with config and a migration
+    const objects = synthJobs({});
+    const job = find(objects, 'Job');
+    // THEN every versioned object is exempt from pruning on Argo CD, Flux and the documented kubectl selector
+    const versioned = [job, find(objects, 'Role'), find(objects, 'RoleBinding'), ...objects.filter((o) => o.kind === 'ConfigMap')];
+    expect(versioned.map((o) => o.kind).sort()).toEqual(['ConfigMap', 'ConfigMap', 'Job', 'Role', 'RoleBinding']);
+    for (const o of versioned) {
+      expect(o.metadata.annotations).toMatchObject({
+        'argocd.argoproj.io/sync-options': 'Prune=false',
+        'argocd.argoproj.io/compare-options': 'IgnoreExtraneous',
+        'kustomize.toolkit.fluxcd.io/prune': 'disabled',
       });
-    };
-    const ok = run([404, { status: { active: 1 } }, { status: { succeeded: 1 } }]);
-    expect([ok.status, ok.stderr]).toEqual([0, '']);
-    expect(ok.stdout).toContain('waiting for job j-1: HTTP 404');
-    const failed = run([{ status: { conditions: [{ type: 'Failed', status: 'True' }] } }]);
-    expect(failed.status).toBe(1);
-    expect(failed.stdout).toContain('job j-1 failed');
+      expect(o.metadata.labels['pyservice.dev/release-history']).toBe('true');
+      expect(selectorMatches(KUBECTL_PRUNE_SELECTOR, o.metadata.labels)).toBe(false);
+    }
+    expect(job.spec.ttlSecondsAfterFinished).toBeUndefined();
+    expect(find(objects, 'Role').metadata.labels['pyservice.dev/migration-job']).toBe(job.metadata.name);
+    // AND what follows the version (the Deployment, its Service) is pruned as before
+    for (const kind of ['Deployment', 'Service', 'NetworkPolicy']) {
+      const o = objects.find((x) => x.kind === kind);
+      expect(o.metadata.annotations?.['argocd.argoproj.io/sync-options']).toBeUndefined();
+      expect(selectorMatches(KUBECTL_PRUNE_SELECTOR, o.metadata.labels)).toBe(true);
+    }
+  });
+
+  test('the wait\'s script is one ConfigMap per app, and each pod carries a short init container', () => {
+    // GIVEN an app with two migrations
+    const chart = Testing.chart();
+    const app = new PythonMicroservice(chart, 'orders-api', baseProps());
+    new PythonMigration(chart, 'migrate', { app, command: MigrationCommand.alembic() });
+    new PythonMigration(chart, 'seed', { app, command: MigrationCommand.command(['python', '-m', 'orders.seed']) });
+    const objects = Testing.synth(chart);
+    // THEN the script is written once
+    const scripts = objects.filter((o) => o.kind === 'ConfigMap' && o.data['wait.py']);
+    expect(scripts).toHaveLength(1);
+    expect(scripts[0]).toMatchObject({ immutable: true, metadata: { name: expect.stringMatching(/^orders-api-migration-wait-[0-9a-f]{10}$/) } });
+    // AND each pod has one short init container per migration, sharing one volume
+    const spec = find(objects, 'Deployment').spec.template.spec;
+    expect(spec.initContainers.map((c: any) => c.name)).toEqual(['wait-for-seed', 'wait-for-migrate']);
+    expect(spec.volumes.filter((v: any) => v.name === 'migration-wait')).toHaveLength(1);
+    for (const c of spec.initContainers) expect(Yaml.stringify(c).split('\n').length).toBeLessThan(45);
+    expect(JSON.stringify(spec)).not.toContain('urllib');
+  });
+
+  test('Deployments that wait have a progress deadline covering the wait and their own start-up', () => {
+    // GIVEN a service with a 90 s startup budget, a worker, a singleton, and a migration of 15 minutes
+    const chart = Testing.chart();
+    const app = new PythonMicroservice(chart, 'orders-api', baseProps({ health: { liveness: '/livez', readiness: '/readyz', startupBudget: Duration.seconds(90) } }));
+    new PythonWorker(chart, 'orders-worker', { app, command: WorkerCommand.command(['python', '-m', 'w']), liveness: WorkerLiveness.heartbeatFile('/tmp/b') });
+    new PythonSingleton(chart, 'orders-beat', { app, command: WorkerCommand.command(['python', '-m', 'beat']), shutdownTimeout: Duration.seconds(30) });
+    new PythonMigration(chart, 'migrate', { app, command: MigrationCommand.alembic(), timeout: Duration.minutes(15) });
+    const objects = Testing.synth(chart);
+    // THEN each wait allows the Job's deadline plus a minute
+    const web = find(objects, 'Deployment', 'orders-api');
+    const wait = Number(web.spec.template.spec.initContainers[0].env.find((e: any) => e.name === 'WAIT_DEADLINE_SECONDS').value);
+    expect(wait).toBe(find(objects, 'Job').spec.activeDeadlineSeconds + 60);
+    // AND the progress deadline is the wait, scheduling (120 s), the startup probe's budget and one readiness period
+    const startup = web.spec.template.spec.containers[0].startupProbe;
+    expect(startup.periodSeconds * startup.failureThreshold).toBe(90);
+    expect(web.spec.progressDeadlineSeconds).toBe(wait + 120 + 90 + 10);
+    // AND a worker has no probe to wait for; a singleton first stops its old pod (Recreate: its grace period)
+    expect(find(objects, 'Deployment', 'orders-worker').spec.progressDeadlineSeconds).toBe(wait + 120);
+    const beat = find(objects, 'Deployment', 'orders-beat');
+    expect(beat.spec.progressDeadlineSeconds).toBe(beat.spec.template.spec.terminationGracePeriodSeconds + wait + 120);
+  });
+
+  test('without a wait, a Deployment keeps the controller\'s default progress deadline at the least', () => {
+    const objects = synthJobs({ waitInPods: false });
+    expect(find(objects, 'Deployment').spec.progressDeadlineSeconds).toBe(600);
   });
 
   test('waitInPods: false leaves the pods alone', () => {

@@ -79,7 +79,8 @@ describe('KEDA reads cloud queues as KEDA: the workload\'s identity must trust K
   });
 
   test('without a cloud queue nothing extra is trusted', () => {
-    const { app } = worker(CloudProfile.aks({ clientId: '5b0c3a6e-4f7d-4c1a-9a53-0d6f3b8e2c11' }), QueueScaler.redis({ addressFromEnv: 'REDIS_ADDRESS' }));
+    // The command says nothing of its lists, so the Redis scaler names the one it watches.
+    const { app } = worker(CloudProfile.aks({ clientId: '5b0c3a6e-4f7d-4c1a-9a53-0d6f3b8e2c11' }), QueueScaler.redis({ addressFromEnv: 'REDIS_ADDRESS', listName: 'events' }));
     expect(app.identityBinding!.alsoTrustedSubjects).toEqual([]);
   });
 });

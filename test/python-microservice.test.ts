@@ -1,5 +1,5 @@
 import { Duration } from 'cdk8s';
-import { CloudProfile, Exposure, ICloudProfile, NetworkPeer, PythonServer, SecretEnv } from './support/internals';
+import { CloudProfile, Exposure, ICloudProfile, NetworkPeer, PythonServer, SecretEnv, collectWarnings } from './support/internals';
 import { appContainer, envMap, find, synthError, synthService } from './support/synth';
 
 describe('PythonMicroservice: Deployment', () => {
@@ -189,8 +189,43 @@ describe('PythonMicroservice: Service, HPA, PDB, NetworkPolicy, ServiceAccount',
     expect(proxied(Exposure.PUBLIC, CloudProfile.eks({ loadBalancerSourceRanges: ['10.0.96.0/20'] }))).toEqual([same, { ipBlock: { cidr: '10.0.96.0/20' } }]);
     expect(proxied(Exposure.PUBLIC, CloudProfile.aks({ ingressController: 'agic' }))).toEqual([same, ...PRIVATE]);
     expect(proxied(Exposure.PUBLIC, CloudProfile.aks({ ingressController: 'agic', loadBalancerSourceRanges: ['10.225.0.0/16'] }))).toEqual([same, { ipBlock: { cidr: '10.225.0.0/16' } }]);
-    expect(proxied(Exposure.INTERNAL, CloudProfile.gke())).toEqual([same, ...PRIVATE]);
-    expect(proxied(Exposure.INTERNAL, CloudProfile.gke({ loadBalancerSourceRanges: ['10.129.0.0/23'] }))).toEqual([same, { ipBlock: { cidr: '10.129.0.0/23' } }]);
+    // GKE's internal load balancer is checked from Google's health check ranges, besides its proxy-only subnet.
+    const CHECKERS = ['35.191.0.0/16', '130.211.0.0/22'].map((cidr) => ({ ipBlock: { cidr } }));
+    expect(proxied(Exposure.INTERNAL, CloudProfile.gke())).toEqual([same, ...PRIVATE, ...CHECKERS]);
+    expect(proxied(Exposure.INTERNAL, CloudProfile.gke({ loadBalancerSourceRanges: ['10.129.0.0/23'] }))).toEqual([same, { ipBlock: { cidr: '10.129.0.0/23' } }, ...CHECKERS]);
+  });
+
+  describe('an exposed service that restricts its callers, behind a load balancer admitted from the private ranges', () => {
+    const callers = [NetworkPeer.pods({ app: 'frontend' })];
+    const warningsOf = (props: Parameters<typeof synthService>[0]) => collectWarnings(synthService({ allowFrom: callers, ...props }).chart).filter((w) => w.includes('allowFrom'));
+    const named = ['10.0.96.0/20'];
+
+    test.each([
+      ['EKS NLB', { exposure: Exposure.INTERNAL, profile: CloudProfile.eks() }, 'CloudProfile.eks({ loadBalancerSourceRanges'],
+      ['EKS ALB', { exposure: Exposure.PUBLIC, ingress: { host: 'api.example.com' }, profile: CloudProfile.eks() }, 'CloudProfile.eks({ loadBalancerSourceRanges'],
+      ['AKS Application Gateway', { exposure: Exposure.INTERNAL, ingress: { host: 'api.example.com' }, profile: CloudProfile.aks({ ingressController: 'agic' }) }, 'CloudProfile.aks({ loadBalancerSourceRanges'],
+      ['GKE internal Gateway', { exposure: Exposure.INTERNAL, ingress: { host: 'api.example.com', gateway: { name: 'internal' } }, profile: CloudProfile.gke() }, 'CloudProfile.gke({ loadBalancerSourceRanges'],
+    ])('%s: a synth warning says every pod is admitted, with the cloud\'s fix', (_lb, props, fix) => {
+      // GIVEN a service that names its callers WHEN its load balancer's sources are the default private ranges
+      const [warning] = warningsOf(props as Parameters<typeof synthService>[0]);
+      // THEN the synth warns that allowFrom is moot, and how to name the load balancer's subnets
+      expect(warning).toContain('[test/orders-api] allowFrom restricts who may call the service, but the NetworkPolicy also admits its load balancer from the private ranges (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16)');
+      expect(warning).toContain(fix);
+    });
+
+    test.each([
+      ['EKS with the subnets named', { exposure: Exposure.INTERNAL, profile: CloudProfile.eks({ loadBalancerSourceRanges: named }) }],
+      ['AKS app routing (admitted by namespace)', { exposure: Exposure.INTERNAL, ingress: { host: 'api.example.com' }, profile: CloudProfile.aks() }],
+      ['AKS Application Gateway with its subnet named', { exposure: Exposure.INTERNAL, ingress: { host: 'api.example.com' }, profile: CloudProfile.aks({ ingressController: 'agic', loadBalancerSourceRanges: named }) }],
+      ['GKE external Ingress (Google\'s front ends)', { exposure: Exposure.PUBLIC, ingress: { host: 'api.example.com' }, profile: CloudProfile.gke() }],
+      ['a cluster-only service', { profile: CloudProfile.eks() }],
+    ])('%s: no warning', (_case, props) => {
+      expect(warningsOf(props as Parameters<typeof synthService>[0])).toEqual([]);
+    });
+
+    test('without allowFrom there is no restriction to defeat, and no warning', () => {
+      expect(collectWarnings(synthService({ exposure: Exposure.INTERNAL, profile: CloudProfile.eks() }).chart).filter((w) => w.includes('allowFrom'))).toEqual([]);
+    });
   });
 
   test('a bad proxy range is the profile\'s mistake, named as such', () => {

@@ -52,6 +52,12 @@ export interface FluxDeliveryProps {
    */
   readonly secretName?: string;
   /**
+   * Service account in `fluxNamespace` that Flux impersonates to apply the folder
+   * (multi-tenancy: the apply can do only what that account's RBAC allows).
+   * @default - kustomize-controller's own account, or the cluster's `--default-service-account`
+   */
+  readonly serviceAccountName?: string;
+  /**
    * How often Flux looks for new commits on the branch.
    * @default Duration.minutes(1)
    */
@@ -68,6 +74,10 @@ export interface FluxDeliveryProps {
   readonly retryInterval?: Duration;
   /**
    * How long an apply, including waiting for health, may take before it counts as failed.
+   * It must cover the slowest rollout, including the migrations its pods wait for; the app
+   * kit derives it per target (`FluxOptions.timeout`). Flux fails fast on an object that
+   * reports failure (a failed Job, a Deployment past its progress deadline), so a long
+   * timeout does not delay the report of a real failure.
    * @default Duration.minutes(5)
    */
   readonly timeout?: Duration;
@@ -147,6 +157,10 @@ export class FluxDelivery extends Construct {
       const problem = dnsSubdomainProblem(props.secretName);
       if (problem) issues.add({ prop: 'secretName', rule: problem.rule, received: props.secretName, fix: 'Use the name of the Secret \'flux create secret git\' made.' });
     }
+    if (props.serviceAccountName !== undefined) {
+      const problem = dnsSubdomainProblem(props.serviceAccountName);
+      if (problem) issues.add({ prop: 'serviceAccountName', rule: problem.rule, received: props.serviceAccountName, fix: `Use the name of a ServiceAccount in '${namespace}', e.g. 'shop-deployer'.` });
+    }
     for (const [prop, value, fix] of [
       ['pollInterval', pollInterval, 'Use e.g. Duration.minutes(1).'],
       ['interval', interval, 'Use e.g. Duration.minutes(10).'],
@@ -192,6 +206,7 @@ export class FluxDelivery extends Construct {
         wait: this.wait,
         healthChecks: healthChecks.length > 0 ? healthChecks.map((h) => ({ ...h })) : undefined,
         dependsOn: props.dependsOn?.map((name) => ({ name })),
+        serviceAccountName: props.serviceAccountName,
       },
     });
   }

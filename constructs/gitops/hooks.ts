@@ -6,8 +6,8 @@
  * | wave | objects |
  * |---|---|
  * | -3 | prerequisites other objects name: Namespaces, PriorityClasses, CRDs, StorageClasses (the app kit gives them this wave when they have none) |
- * | -2 | the app's ConfigMap, ServiceAccount, secret objects, claims, the migration's NetworkPolicy and the wait's Role and RoleBinding |
- * | -1 | the migration Job, a regular resource (a hook would be re-created, so re-run, on every sync) |
+ * | -2 | the app's ConfigMap, ServiceAccount, secret objects, claims, the migration's NetworkPolicy, the wait's script ConfigMap, Role and RoleBinding |
+ * | -1 | the migration Job, a regular resource (a hook would be re-created, so re-run, on every sync); finished, it stays (retention.ts) and is healthy on every later sync |
  * | 0 | the Deployment and everything else |
  *
  * Argo CD applies each wave and waits for it to be healthy before the next

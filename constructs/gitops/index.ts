@@ -1,4 +1,6 @@
+export * from './app-project';
 export * from './argo-cd';
+export * from './commit-status';
 export * from './flux';
 export * from './hooks';
 export { branchProblem, goDuration, normalizeRepoPath, redactUrl, repoPathProblem, repoUrlProblem } from './source';

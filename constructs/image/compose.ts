@@ -4,6 +4,7 @@ import { parseImage } from '../names';
 import { parseMemory } from '../quantity';
 import { ContainerDescription } from '../pod';
 import { PropIssue, ValidationError } from '../validation';
+import { ComposeTarget, composeAddresses } from './addresses';
 import { BackingService, ComposeHealthcheck } from './backing';
 import { PythonBuild } from './build';
 import { containerIssues } from './dockerfile';
@@ -213,8 +214,9 @@ export function composeFromPlan(plan: ContainerPlan, options: ComposeOptions): s
   const taken = new Set(plan.backing.flatMap((s) => (s.hostPort !== undefined ? [s.hostPort] : [])));
   const migrations = plan.workloads.filter((w) => w.role === WorkloadRole.MIGRATION).map((w) => w.container.name);
   const services: Record<string, unknown> = {};
+  const addresses = composeTargets(plan);
   for (const w of plan.workloads) {
-    services[w.container.name] = workloadService(w, plan, options, taken, migrations);
+    services[w.container.name] = workloadService(w, plan, options, taken, migrations, addresses);
   }
   for (const s of plan.backing) services[s.name] = backingService(s);
   const volumes = [...new Set(plan.workloads.flatMap((w) => w.container.writablePaths.filter((p) => p.medium === 'persistent').map((p) => composeVolumeName(p.path))))].sort();
@@ -224,13 +226,25 @@ export function composeFromPlan(plan: ContainerPlan, options: ComposeOptions): s
     ...(volumes.length > 0 ? { volumes: Object.fromEntries(volumes.map((v) => [v, {}])) } : {}),
   });
   doc.commentBefore = ' Local development mirror of the Kubernetes pods, generated from the same service descriptions.\n'
+    + ' In-cluster addresses of the services below are rewritten to their compose names and ports.\n'
     + ' Secrets come from the .env.<image>.local files named under env_file; never commit them.\n'
     + ' Needs Docker Compose 2.24 or newer (optional env files) and BuildKit (Dockerfile.dockerignore).';
   return doc.toString({ lineWidth: 0 });
 }
 
+/** The services compose runs that settings may address by their in-cluster names: the app's Services and the backing services. */
+function composeTargets(plan: ContainerPlan): { targets: ComposeTarget[]; namespaces: Set<string> } {
+  const targets: ComposeTarget[] = [];
+  for (const { container: c } of plan.workloads) {
+    if (c.service === undefined || c.port === undefined) continue;
+    targets.push({ serviceName: c.service.name, namespace: c.service.namespace, composeName: c.name, ports: { service: c.service.port, container: c.port } });
+  }
+  for (const s of plan.backing) targets.push({ serviceName: s.name, composeName: s.name });
+  return { targets, namespaces: new Set(targets.flatMap((t) => (t.namespace === undefined ? [] : [t.namespace]))) };
+}
+
 function workloadService(w: PlannedWorkload, plan: ContainerPlan, options: ComposeOptions,
-  taken: Set<number>, migrations: string[]): Record<string, unknown> {
+  taken: Set<number>, migrations: string[], addresses: { targets: ComposeTarget[]; namespaces: Set<string> }): Record<string, unknown> {
   const c = w.container;
   const context = w.build.context;
   const svc: Record<string, unknown> = {
@@ -248,7 +262,8 @@ function workloadService(w: PlannedWorkload, plan: ContainerPlan, options: Compo
     read_only: true,
     cap_drop: ['ALL'],
     security_opt: ['no-new-privileges:true'],
-    environment: Object.fromEntries(Object.entries({ ...c.env, ...c.config }).map(([k, v]) => [k, escape(v)])),
+    // `environment` wins over `env_file`, so the in-cluster addresses are mapped here, not left to a .env file.
+    environment: Object.fromEntries(Object.entries({ ...c.env, ...c.config }).map(([k, v]) => [k, escape(composeAddresses(v, addresses.targets, addresses.namespaces))])),
   };
   if (c.secretEnvNames.length > 0) {
     const file = relative(plan.outDir, `${options.secretsDir ?? '.'}/.env.${w.group}.local`);

@@ -13,7 +13,7 @@ import {
   ICloudProfile, KedaIdentityResult, PROBE_SUCCESS_CODES, Placement, ProfileInput, ProfileOutput, SecretBackendInput, WorkloadIdentity, neutralIngress,
   foreignScaler, neutralOutput, CheckedOptionsProfile, IdentityBindingBase, IdentityMechanism, bindingBase, definedOnly, nodePlacement,
   prometheusOperatorMonitor, PrometheusOperatorOptions, tokenExpirationSeconds, PRIVATE_RANGES,
-  autoscalerGraceWarning, KedaOperatorOptions, kedaOperatorSubject,
+  autoscalerGraceWarning, KedaOperatorOptions, kedaOperatorSubject, ExposureRoute, privateRangesWarning,
 } from './profile';
 import { SHAPES } from './shapes.generated';
 
@@ -226,6 +226,17 @@ export class AksProfile extends CheckedOptionsProfile<AksProfileOptions> impleme
   public gracePeriodWarning(terminationSeconds: number): string | undefined {
     return autoscalerGraceWarning(terminationSeconds, 'AKS\'s cluster autoscaler',
       'Run them on a node pool without autoscaling, or annotate the pods with cluster-autoscaler.kubernetes.io/safe-to-evict: "false".');
+  }
+
+  /**
+   * Only the Application Gateway is admitted from the private ranges (a LoadBalancer
+   * Service keeps the clients' addresses; app routing is admitted by namespace).
+   */
+  public callerRestrictionWarning(route: ExposureRoute): string | undefined {
+    const agic = route.ingress && !route.gateway && (this.options.ingressController ?? 'app-routing') === 'agic';
+    if (!agic || this.options.loadBalancerSourceRanges !== undefined) return undefined;
+    return privateRangesWarning('with Azure CNI every pod of the virtual network has such an address (with Azure CNI Overlay, its private pod CIDR does)',
+      'Set CloudProfile.aks({ loadBalancerSourceRanges: [...] }) to the Application Gateway\'s subnet (az network vnet subnet show for the gateway\'s subnet).');
   }
 
   public kedaIdentity(identity: ScalerIdentity): KedaIdentityResult {

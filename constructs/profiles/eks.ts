@@ -13,7 +13,7 @@ import {
   AUTOSCALER_MAX_GRACE_SECONDS, CheckedOptionsProfile, ICloudProfile, IdentityBindingBase, IdentityMechanism, KedaIdentityResult,
   KedaOperatorOptions, PRIVATE_RANGES, PROBE_SUCCESS_CODES, Placement, ProfileInput, ProfileOutput, PrometheusOperatorOptions,
   SecretBackendInput, autoscalerGraceWarning, bindingBase, definedOnly, foreignScaler, kedaOperatorSubject, neutralIngress, neutralOutput, nodePlacement,
-  prometheusOperatorMonitor, tokenExpirationSeconds, yamlBlock,
+  prometheusOperatorMonitor, tokenExpirationSeconds, yamlBlock, ExposureRoute, privateRangesWarning,
 } from './profile';
 import { SHAPES } from './shapes.generated';
 
@@ -337,6 +337,17 @@ export class EksProfile extends CheckedOptionsProfile<EksProfileOptions> impleme
         + 'for tasks that must not be interrupted, podAnnotations: { \'karpenter.sh/do-not-disrupt\': \'true\' }.'
       : autoscalerGraceWarning(terminationSeconds, 'the cluster autoscaler',
         'Use Karpenter (nodeProvisioner: \'karpenter\') with a long NodePool terminationGracePeriod, or a node group without autoscaling.');
+  }
+
+  /**
+   * The NLB and the ALB (IP targets) are admitted from their subnets, the private ranges
+   * unless named; with the VPC CNI the pods' addresses are the VPC's too. A route to a
+   * Gateway is the Gateway implementation's business.
+   */
+  public callerRestrictionWarning(route: ExposureRoute): string | undefined {
+    if (route.gateway || this.options.loadBalancerSourceRanges !== undefined) return undefined;
+    return privateRangesWarning('with the VPC CNI every pod of the VPC has such an address',
+      'Set CloudProfile.eks({ loadBalancerSourceRanges: [...] }) to the subnets of the load balancers (those tagged kubernetes.io/role/internal-elb or kubernetes.io/role/elb that the AWS Load Balancer Controller picks).');
   }
 
   /** Pods behind the AWS Load Balancer Controller's IP targets get readiness gates only in a namespace labelled so. */

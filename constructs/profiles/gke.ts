@@ -13,7 +13,7 @@ import { BackendConfig, FrontendConfig, HealthCheckPolicy, PodMonitoring } from 
 import {
   CheckedOptionsProfile, ICloudProfile, IdentityBindingBase, IdentityMechanism, KedaIdentityResult, PRIVATE_RANGES, Placement,
   ProfileInput, ProfileOutput, PrometheusOperatorOptions, SecretBackendInput, autoscalerGraceWarning, bindingBase, foreignScaler, neutralIngress,
-  neutralOutput, nodePlacement, prometheusOperatorMonitor, yamlBlock,
+  neutralOutput, nodePlacement, prometheusOperatorMonitor, yamlBlock, ExposureRoute, privateRangesWarning,
 } from './profile';
 import { SHAPES } from './shapes.generated';
 import { TriggerAuthenticationSpecPodIdentityProvider } from '../imports/triggerauthentication-keda.sh';
@@ -56,11 +56,14 @@ export interface GkeProfileOptions extends PrometheusOperatorOptions {
    */
   readonly managedPrometheus?: boolean;
   /**
-   * CIDRs an internal Ingress reaches the pods from: the region's proxy-only
-   * subnet, whose Envoy proxies connect to the pods
+   * CIDRs an internal Ingress or an internal Gateway (`gke-l7-rilb`,
+   * `gke-l7-cross-regional-internal-managed-mc`: an internal exposure routed through
+   * a Gateway) reaches the pods from: the region's proxy-only subnet, whose Envoy
+   * proxies connect to the pods
    * (https://cloud.google.com/load-balancing/docs/proxy-only-subnets: "packets sent from a proxy to a backend ... [have] a source IP address from the proxy-only subnet").
-   * External Ingresses and Gateways are reached from Google's front ends
-   * (35.191.0.0/16, 130.211.0.0/22) whatever this says.
+   * Its range is the one you chose for the VPC; naming it keeps the other pods of the VPC out.
+   * Google's health checkers (35.191.0.0/16, 130.211.0.0/22) are admitted too, and
+   * external Ingresses and Gateways are reached from Google's front ends, whatever this says.
    * @default ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'] (private addresses)
    */
   readonly loadBalancerSourceRanges?: string[];
@@ -98,9 +101,24 @@ const GCE_NAME = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
  */
 const GOOGLE_LB_RANGES = ['35.191.0.0/16', '130.211.0.0/22'];
 
-// Service account emails: <6-30 char id>@<project>.iam.gserviceaccount.com
-// (https://cloud.google.com/iam/reference/rest/v1/projects.serviceAccounts/create).
-const GSA_EMAIL = /^[a-z]([-a-z0-9]{4,28}[a-z0-9])@[a-z][-a-z0-9.:]{4,61}[a-z0-9]\.iam\.gserviceaccount\.com$/;
+// Service account emails: <account ID>@<project>.iam.gserviceaccount.com; the account ID is
+// 6-30 of [a-z0-9-], starting with a letter (https://cloud.google.com/iam/reference/rest/v1/projects.serviceAccounts/create).
+const GSA_DOMAIN = '.iam.gserviceaccount.com';
+const GSA_ACCOUNT_ID = /^[a-z][-a-z0-9]{4,28}[a-z0-9]$/;
+const GSA_PROJECT = /^[a-z][-a-z0-9.:]{4,61}[a-z0-9]$/;
+
+/** What is wrong with a Google service account email, naming the part; undefined when it is one. */
+function serviceAccountProblem(email: unknown): string | undefined {
+  const shape = 'must be a Google service account email (<account ID>@<project>.iam.gserviceaccount.com)';
+  if (typeof email !== 'string' || email.split('@').length !== 2) return shape;
+  const [id, domain] = email.split('@');
+  if (!domain.endsWith(GSA_DOMAIN)) return `${shape}: its domain '${domain}' must end in '${GSA_DOMAIN}'`;
+  if (!GSA_ACCOUNT_ID.test(id)) {
+    return `${shape}: its account ID '${id}' (${id.length} characters) must be 6-30 lowercase letters, digits and hyphens, starting with a letter and not ending with a hyphen`;
+  }
+  const project = domain.slice(0, -GSA_DOMAIN.length);
+  return GSA_PROJECT.test(project) ? undefined : `${shape}: its project '${project}' must be a Google Cloud project ID`;
+}
 
 /**
  * Seconds for a terminating pod to leave its network endpoint group and the
@@ -180,9 +198,10 @@ export class GkeProfile extends CheckedOptionsProfile<GkeProfileOptions> impleme
     const sa: Record<string, string> = {};
     const gsa = this.options.serviceAccount;
     if (gsa !== undefined) {
-      if (typeof gsa !== 'string' || !GSA_EMAIL.test(gsa)) {
+      const problem = serviceAccountProblem(gsa);
+      if (problem) {
         issues.push({
-          prop: 'profile.serviceAccount', rule: 'must be a Google service account email (<name>@<project>.iam.gserviceaccount.com)', received: gsa,
+          prop: 'profile.serviceAccount', rule: problem, received: gsa,
           fix: 'Use the email `gcloud iam service-accounts list` shows, e.g. \'orders-api@acme-prod.iam.gserviceaccount.com\'.',
         });
       }
@@ -253,8 +272,7 @@ export class GkeProfile extends CheckedOptionsProfile<GkeProfileOptions> impleme
       annotations,
       tls,
       serviceAnnotations: { 'cloud.google.com/backend-config': JSON.stringify({ default: backend.name }) },
-      // An internal Ingress's proxies live in the region's proxy-only subnet, whose range is the user's.
-      allowFrom: (internal ? this.options.loadBalancerSourceRanges ?? PRIVATE_RANGES : GOOGLE_LB_RANGES).map((c) => NetworkPeer.cidr(c)),
+      allowFrom: this.layer7Sources(internal),
       // Each GKE Ingress is its own load balancer (and certificate); HTTPRoutes of one Gateway share one.
       sharesHost: false,
       shareHostFix: 'Route the services through one Gateway instead: ingress: { host, path, gateway: { name: \'<gateway>\' } }.',
@@ -321,7 +339,28 @@ export class GkeProfile extends CheckedOptionsProfile<GkeProfileOptions> impleme
         targetRef: { group: '', kind: 'Service', name: input.name },
       },
     });
-    return { ...neutralIngress(), allowFrom: GOOGLE_LB_RANGES.map((c) => NetworkPeer.cidr(c)) };
+    // An internal exposure through a Gateway is an internal (Envoy-based) Gateway class.
+    return { ...neutralIngress(), allowFrom: this.layer7Sources(input.exposure === Exposure.INTERNAL) };
+  }
+
+  /** Internal layer-7 load balancers are admitted from the proxy-only subnet, the private ranges unless named. */
+  public callerRestrictionWarning(route: ExposureRoute): string | undefined {
+    const internalProxy = (route.ingress || route.gateway) && route.exposure === Exposure.INTERNAL;
+    if (!internalProxy || this.options.loadBalancerSourceRanges !== undefined) return undefined;
+    return privateRangesWarning('in a VPC-native cluster every pod of the VPC has such an address',
+      'Set CloudProfile.gke({ loadBalancerSourceRanges: [...] }) to the region\'s proxy-only subnet (gcloud compute networks subnets list --filter=purpose=REGIONAL_MANAGED_PROXY).');
+  }
+
+  /**
+   * Where Google's layer-7 load balancer reaches the pods from. External ones: Google's
+   * front ends, which share the health checkers' ranges. Regional and cross-region
+   * internal ones (Envoy-based): the proxy-only subnet for requests, the health
+   * checkers' ranges for checks (https://cloud.google.com/load-balancing/docs/firewall-rules,
+   * "Regional internal Application Load Balancer": health check ranges and the proxy-only subnet).
+   */
+  private layer7Sources(internal: boolean): NetworkPeer[] {
+    const proxies = internal ? this.options.loadBalancerSourceRanges ?? PRIVATE_RANGES : [];
+    return [...proxies, ...GOOGLE_LB_RANGES].map((c) => NetworkPeer.cidr(c));
   }
 
   /** The Google load balancer's health check and draining, from the workload's health definition. */

@@ -148,6 +148,33 @@ export interface ICloudProfile {
   gracePeriodWarning?(terminationSeconds: number): string | undefined;
   /** Labels the workload's namespace needs on this cloud (e.g. readiness gate injection). */
   namespaceLabels?(input: ProfileInput): Record<string, string>;
+  /**
+   * Why the NetworkPolicy of an exposed service that restricts its callers
+   * (`allowFrom`) still admits every pod of the network (a load balancer admitted
+   * from whole private ranges), with the cloud's fix; undefined when it does not.
+   */
+  callerRestrictionWarning?(route: ExposureRoute): string | undefined;
+}
+
+/** How an exposed service is reached, for {@link ICloudProfile.callerRestrictionWarning}. */
+export interface ExposureRoute {
+  /** Who can reach the service (internal or public). */
+  readonly exposure: Exposure;
+  /** Through an Ingress (layer 7) rather than a LoadBalancer Service. */
+  readonly ingress: boolean;
+  /** Through a Gateway API route rather than a LoadBalancer Service or an Ingress. */
+  readonly gateway: boolean;
+}
+
+/**
+ * The warning for a load balancer admitted from the private ranges by default:
+ * pod addresses are private too, so the ipBlock admits every pod as well.
+ * @param network where the pods' addresses come from, in the cloud's words
+ * @param fix how to name the load balancer's own subnets on this cloud
+ */
+export function privateRangesWarning(network: string, fix: string): string {
+  return `allowFrom restricts who may call the service, but the NetworkPolicy also admits its load balancer from the private ranges `
+    + `(${PRIVATE_RANGES.join(', ')}), the default of loadBalancerSourceRanges, and ${network}: every pod there reaches the port, whatever allowFrom says. ${fix}`;
 }
 
 /**

@@ -30,7 +30,8 @@ export const STARTERS: Readonly<Record<string, StarterSnippet>> = {
   },
   gke: {
     title: 'Google GKE',
-    profile: (env) => `CloudProfile.gke({ serviceAccount: 'api@acme-${env}.iam.gserviceaccount.com' })`,
+    // A Google account ID has 6 to 30 characters.
+    profile: (env) => `CloudProfile.gke({ serviceAccount: 'api-service@acme-${env}.iam.gserviceaccount.com' })`,
     tls: 'TlsCertificate.googleManaged()',
     certificates: ['', ''],
   },

@@ -81,6 +81,17 @@ const AZURE_CLIENT_IDS: Record<string, Record<string, string>> = {
   prod: { 'orders-api': '5b0c3a6e-4f7d-4c1a-9a53-0d6f3b8e2c11', 'inventory': 'c2d4e6f8-1a3b-4c5d-8e7f-9a0b1c2d3e4f' },
 };
 
+/**
+ * Where each cloud's load balancers reach the pods from: the subnets of the NLBs and
+ * ALBs (EKS), the region's proxy-only subnet (GKE), the Application Gateway's subnet
+ * (AKS). Naming them keeps the other pods of the network out of the NetworkPolicies.
+ */
+const LOAD_BALANCER_SUBNETS: Record<Cloud, string[]> = {
+  eks: ['10.0.96.0/20', '10.0.112.0/20', '10.0.128.0/20'],
+  gke: ['10.129.0.0/23'],
+  aks: ['10.225.0.0/24'],
+};
+
 /** The services that have a cloud identity. */
 const WITH_IDENTITY = new Set(['orders-api', 'inventory']);
 
@@ -100,6 +111,7 @@ export function profileFor(cloud: Cloud, environment: string, service: string): 
         identity: environment === 'staging' ? 'pod-identity' : 'irsa',
         secrets: { backend: SecretBackend.CSI_DRIVER, region: 'eu-west-1' },
         nodeProvisioner: 'karpenter',
+        loadBalancerSourceRanges: LOAD_BALANCER_SUBNETS.eks,
       });
     case 'gke':
       return CloudProfile.gke({
@@ -108,6 +120,7 @@ export function profileFor(cloud: Cloud, environment: string, service: string): 
         secrets: { backend: SecretBackend.EXTERNAL_SECRETS, projectId: env.account.gcpProject },
         // The public API keeps its address across re-creations of the load balancer.
         staticIpName: service === 'orders-api' ? 'shop-api-ip' : undefined,
+        loadBalancerSourceRanges: LOAD_BALANCER_SUBNETS.gke,
       });
     case 'aks':
       return CloudProfile.aks({
@@ -116,6 +129,7 @@ export function profileFor(cloud: Cloud, environment: string, service: string): 
         secrets: { backend: SecretBackend.CSI_DRIVER, keyVaultName: env.account.keyVault },
         // The internal inventory service sits behind the Application Gateway; the public API behind app routing.
         ingressController: service === 'inventory' ? 'agic' : 'app-routing',
+        loadBalancerSourceRanges: LOAD_BALANCER_SUBNETS.aks,
       });
   }
 }
@@ -213,12 +227,12 @@ export function defineShop(scope: Construct, ctx: ShopContext): void {
     profile: profile('orders-api'),
   });
 
-  // Celery on Redis, scaled by KEDA on the length of the 'celery' list.
+  // Celery on Redis, scaled by KEDA on the length of the lists of its queues (a Celery queue's list has its name).
   new PythonWorker(shop, 'orders-worker', {
     app: orders,
     command: WorkerCommand.celery({ app: 'orders.celery:app', queues: ['celery'] }),
     resources: { cpu: '500m', memory: '768Mi' },
-    queueAutoscaling: { queue: QueueScaler.redis({ addressFromEnv: 'REDIS_ADDRESS', listName: 'celery' }), minReplicas: 1, maxReplicas: 20 },
+    queueAutoscaling: { queue: QueueScaler.redis({ addressFromEnv: 'REDIS_ADDRESS' }), minReplicas: 1, maxReplicas: 20 },
     shutdownTimeout: Duration.minutes(9),
     // Celery tasks are retried when a node goes away: the workers run on spot capacity.
     placement: { spot: true },
@@ -287,6 +301,8 @@ export function shopApp(options: { readonly outdir?: string; readonly env?: { re
       repoUrl: 'https://github.com/acme/shop.git',
       namespace: SHOP_NAMESPACE,
       argoCd: { autoSync: true, prune: true, selfHeal: true },
+      // Production starts only once every staging target reports healthy on the delivered revision.
+      ci: { healthGate: { timeout: Duration.minutes(20) } },
     },
   });
   for (const { environment, cloud } of TARGETS) {

@@ -12,11 +12,11 @@ import {
 } from 'pyservice-k8s';
 import { CLOUDS, PRIORITY, profile, runIfMain, systemChart } from './common';
 
-const IMAGE = 'ghcr.io/acme/analytics:4.1.1';
 const CELERY_APP = 'superset.tasks.celery_app:app';
 
 export function analyticsApp(env: { readonly [name: string]: string | undefined } = {}): PyserviceApp {
-  const app = new PyserviceApp({ outdir: 'examples/out/analytics', env });
+  // Built elsewhere; CI promotes a new build with IMAGE_ANALYTICS.
+  const app = new PyserviceApp({ outdir: 'examples/out/analytics', env, images: { analytics: { image: 'ghcr.io/acme/analytics:4.1.1' } } });
   for (const cloud of CLOUDS) {
     const target = app.addTarget({ environment: 'prod', cloud });
     const chart = systemChart(target, 'analytics');
@@ -24,7 +24,7 @@ export function analyticsApp(env: { readonly [name: string]: string | undefined 
     // The settings file and the secrets the image expects, shared by every workload of the app.
     const settings = Volume.configMap('analytics-config', { items: { 'superset_config.py': 'superset_config.py' } });
     const web = new PythonMicroservice(chart, 'analytics', {
-      image: IMAGE,
+      image: target.image('analytics'),
       runAsUser: 1000,
       server: PythonServer.gunicorn({ app: 'superset.app:create_app()', threads: 20, gracefulTimeout: Duration.seconds(60) }),
       port: 8088,

@@ -14,7 +14,8 @@ import {
 import { CLOUDS, PRIORITY, profile, runIfMain, systemChart } from './common';
 
 export function inventoryApp(env: { readonly [name: string]: string | undefined } = {}): PyserviceApp {
-  const app = new PyserviceApp({ outdir: 'examples/out/inventory', env });
+  // Built elsewhere; CI promotes a new build with IMAGE_INVENTORY.
+  const app = new PyserviceApp({ outdir: 'examples/out/inventory', env, images: { inventory: { image: 'ghcr.io/acme/inventory:4.1.7' } } });
   for (const cloud of CLOUDS) {
     const target = app.addTarget({ environment: 'prod', cloud });
     const chart = systemChart(target, 'inventory');
@@ -23,7 +24,7 @@ export function inventoryApp(env: { readonly [name: string]: string | undefined 
     const media = Volume.newClaim('inventory-media', { storage: '20Gi', accessMode: AccessMode.READ_WRITE_MANY });
     const settings = Volume.configMap('inventory-settings');
     const web = new PythonMicroservice(chart, 'inventory', {
-      image: 'ghcr.io/acme/inventory:4.1.7',
+      image: target.image('inventory'),
       runAsUser: 1000,
       server: PythonServer.django({ project: 'netbox', threads: 4 }),
       port: 8080,

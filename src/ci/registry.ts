@@ -10,9 +10,9 @@ import { ActionRefs } from './actions';
 /** A workflow step, as GitHub Actions reads it. */
 export type Step = Record<string, unknown>;
 
-/** What a registry contributes to the publish job. */
+/** What a registry contributes to the jobs that push to it or copy from it. */
 export interface RegistryBinding {
-  /** Steps that obtain cloud credentials and log Docker in; they run before any push. */
+  /** Steps that obtain cloud credentials and log in to the registry (the Docker config, which crane reads too). */
   readonly loginSteps: Step[];
   /** Image repository of a service, without tag or digest; may contain `${{ }}` expressions. */
   imageRepository(service: string): string;
@@ -141,7 +141,7 @@ export class ContainerRegistry {
     const role = options.roleToAssume ?? '${{ vars.AWS_ROLE_TO_ASSUME }}';
     const region = options.region ?? '${{ vars.AWS_REGION }}';
     const prefix = options.repositoryPrefix ?? '';
-    return new ContainerRegistry('ecr', (actions) => ({
+    return new ContainerRegistry('ecr', (actions, suffix) => ({
       issues: defined([identityIssue('registry.roleToAssume', role, 'AWS_ROLE_TO_ASSUME'), nameIssue('registry.region', region, 'eu-west-1'), prefixIssue('registry.repositoryPrefix', prefix)]),
       loginSteps: [
         {
@@ -151,9 +151,9 @@ export class ContainerRegistry {
           // drops outputs that contain masked values, so the id must not be masked.
           with: { 'role-to-assume': role, 'aws-region': region, 'mask-aws-account-id': false },
         },
-        { name: 'Sign in to Amazon ECR', id: 'ecr', uses: actions.ecrLogin },
+        { name: 'Sign in to Amazon ECR', id: `ecr${suffix}`, uses: actions.ecrLogin },
       ],
-      imageRepository: (service) => `\${{ steps.ecr.outputs.registry }}/${prefix}${service}`,
+      imageRepository: (service) => `\${{ steps.ecr${suffix}.outputs.registry }}/${prefix}${service}`,
     }));
   }
 
@@ -169,7 +169,7 @@ export class ContainerRegistry {
     const project = options.projectId ?? '${{ vars.GCP_PROJECT_ID }}';
     const repository = options.repository ?? '${{ vars.GAR_REPOSITORY }}';
     const host = `${location}-docker.pkg.dev`;
-    return new ContainerRegistry('artifact-registry', (actions) => ({
+    return new ContainerRegistry('artifact-registry', (actions, suffix) => ({
       issues: defined([
         identityIssue('registry.workloadIdentityProvider', provider, 'GCP_WORKLOAD_IDENTITY_PROVIDER'),
         identityIssue('registry.serviceAccount', account, 'GCP_SERVICE_ACCOUNT'),
@@ -180,7 +180,7 @@ export class ContainerRegistry {
       loginSteps: [
         {
           name: 'Sign in to Google Cloud (Workload Identity Federation)',
-          id: 'gcp',
+          id: `gcp${suffix}`,
           uses: actions.googleAuth,
           with: { workload_identity_provider: provider, service_account: account, token_format: 'access_token' },
         },
@@ -188,7 +188,7 @@ export class ContainerRegistry {
           name: 'Sign in to Artifact Registry',
           uses: actions.dockerLogin,
           // 'oauth2accesstoken' is the fixed user name Artifact Registry expects with an access token.
-          with: { registry: host, username: 'oauth2accesstoken', password: '${{ steps.gcp.outputs.access_token }}' },
+          with: { registry: host, username: 'oauth2accesstoken', password: `\${{ steps.gcp${suffix}.outputs.access_token }}` },
         },
       ],
       imageRepository: (service) => `${host}/${project}/${repository}/${service}`,
@@ -245,11 +245,14 @@ export class ContainerRegistry {
   private constructor(
     /** Which registry service this is: `ecr`, `artifact-registry` or `acr`. */
     public readonly kind: string,
-    private readonly binder: (actions: ActionRefs) => RegistryBinding,
+    private readonly binder: (actions: ActionRefs, suffix: string) => RegistryBinding,
   ) {}
 
-  /** The login steps, image repositories and option issues, for the given action references. */
-  public bind(actions: ActionRefs): RegistryBinding {
-    return this.binder(actions);
+  /**
+   * The login steps, image repositories and option issues, for the given action references.
+   * @param stepSuffix appended to the ids of the login steps, so that one job can sign in to two registries
+   */
+  public bind(actions: ActionRefs, stepSuffix = ''): RegistryBinding {
+    return this.binder(actions, stepSuffix);
   }
 }

@@ -1,30 +1,35 @@
 /**
- * Generates the GitHub Actions workflow that takes a commit to a group of
- * targets (usually the environments on one cloud): test, build and scan every
- * image, push it once, then, target after target in promotion order,
- * synthesize the manifests with the pushed digests and hand them to GitOps by
- * committing them (or opening a PR).
+ * Generates the one GitHub Actions workflow that takes a commit to every
+ * target of an app, on every cloud:
  *
- * Each job holds only the permissions its own steps need, because every action
- * in a job can read that job's token:
+ * | job | on | permissions | does |
+ * |---|---|---|---|
+ * | test | push, PR | contents: read | `npm ci`, `npm test` |
+ * | build | push, PR | contents: read | builds each image once, into an OCI layout; its digest is fixed here |
+ * | scan | push, PR | contents: read | Trivy on each layout by digest; its outputs are the only digests delivered |
+ * | publish | push to the branch | id-token: write | pushes the scanned layouts to the first target's registry |
+ * | copy-<group> | push to the branch | id-token: write | copies them by digest into each other registry |
+ * | deliver-<target> | push to the branch | contents: write | synthesizes with `<registry>/<repo>@<scanned digest>` and hands the folder to GitOps |
+ * | verify-<target> | with the health gate | statuses: read | waits for the GitOps tool's "healthy" commit status |
  *
- * | job | on | permissions |
- * |---|---|---|
- * | test | push, PR | contents: read |
- * | scan (build + Trivy) | push, PR | contents: read |
- * | publish (build + push) | push to the branch | contents: read, id-token: write |
- * | deliver-<target> (synth + commit), one per target | push to the branch | contents: write (+ pull-requests: write) |
- *
- * The scanner never runs beside cloud credentials, and no npm package (whose
- * install scripts run arbitrary code) runs beside the OIDC token.
+ * No job after build builds an image, and no job that holds credentials runs
+ * a build or the scanner (see image-jobs.ts). Environments are promoted in the
+ * order of their first target: each target of an environment waits for every
+ * target of the previous one.
  */
+import { Duration } from 'cdk8s';
 import { Document, isScalar, visit } from 'yaml';
 import { PropIssue, ValidationError } from '../../constructs/validation';
 import { branchProblem, repoPathProblem } from '../../constructs/gitops';
 import { dnsLabelProblem } from '../../constructs/names';
 import { imageVariable } from '../images';
-import { ActionRefs, DEFAULT_TRIVY_VERSION, PINNED_VERSIONS, resolveActions } from './actions';
-import { ContainerRegistry, Step } from './registry';
+import { ActionRefs, DEFAULT_ACTIONS, DEFAULT_CRANE_VERSION, DEFAULT_TRIVY_VERSION, resolveActions } from './actions';
+import { deliverJob, verifyJob } from './deliver';
+import { buildJob, copyJob, publishJob, scanJob } from './image-jobs';
+import { DeliveryMode, Resolved, ResolvedService, ResolvedTarget, RegistryJob, checkoutAndNode } from './model';
+import { ContainerRegistry } from './registry';
+
+export { DeliveryMode } from './model';
 
 /** One image the workflow builds. */
 export interface WorkflowService {
@@ -42,21 +47,14 @@ export interface WorkflowService {
   readonly context?: string;
 }
 
-/** How synthesized manifests reach the branch GitOps watches. */
-export enum DeliveryMode {
-  /** Commit and push to the deploy branch. */
-  COMMIT = 'commit',
-  /** Open (or update) a pull request against the deploy branch. */
-  PULL_REQUEST = 'pull-request',
-}
-
-/** One place the workflow delivers to, in promotion order. */
+/** One place the workflow delivers to; targets are listed in promotion order. */
 export interface WorkflowTarget {
   /** Target name, e.g. `staging` or `prod-east`; names its deliver job. */
   readonly name: string;
   /**
    * GitHub environment of the target's deliver job: required reviewers and
    * wait timers set on it in the repository settings gate the promotion.
+   * Environments are promoted in the order their first target is listed.
    */
   readonly environment: string;
   /** Folder of the target's manifests, relative to the repository root, e.g. `dist/prod/east`. */
@@ -67,34 +65,51 @@ export interface WorkflowTarget {
    * `npm run synth` there never reverts a promoted image.
    */
   readonly deployBranch: string;
+  /**
+   * Registry group of the target, usually its cloud: the key of its registry in `registries`.
+   * @default 'default'
+   */
+  readonly group?: string;
+  /**
+   * Cloud whose own registry the target pulls from when `registries` has no entry for its group:
+   * a profile's `cloud`, whose `registry` names the kind (ECR, Artifact Registry, ACR).
+   * @default - `group`
+   */
+  readonly cloud?: string;
+  /**
+   * Name of the Argo CD Application or Flux Kustomization that deploys the target;
+   * the health gate waits for the commit status `continuous-delivery/<application>`.
+   * @default - `name`
+   */
+  readonly application?: string;
+}
+
+/** The health gate between environments. */
+export interface WorkflowHealthGate {
+  /**
+   * How long to wait for the GitOps tool to report a target healthy.
+   * @default Duration.minutes(15)
+   */
+  readonly timeout?: Duration;
 }
 
 /** Options of {@link renderWorkflow}. */
 export interface WorkflowOptions {
   /**
-   * Names the workflow (`deploy-<name>`), e.g. the cloud its targets run on.
+   * Names the workflow (`deploy-<name>`).
    * @default - the workflow is named `deploy`
    */
   readonly name?: string;
-  /**
-   * Cloud whose own registry the images go to, when `registry` is not given:
-   * a profile's `cloud`, whose `registry` names the kind (ECR, Artifact Registry, ACR).
-   * @default - `name`
-   */
-  readonly cloud?: string;
-  /**
-   * Where the images go, in promotion order: each target's deliver job waits for
-   * the previous one, so one pushed digest reaches staging first and production
-   * only after staging succeeded (and after the approval its GitHub environment asks for).
-   */
+  /** Where the images go, in promotion order (see {@link WorkflowTarget.environment}). */
   readonly targets: readonly WorkflowTarget[];
   /** Every service whose image is built; each gets `IMAGE_<NAME>` at synth time. */
   readonly services: readonly WorkflowService[];
   /**
-   * Registry the images are pushed to.
-   * @default - the cloud's own registry (ECR, Artifact Registry or ACR), from repository variables
+   * Registry per target group. The first target's registry receives the push; every
+   * other registry receives a copy by digest.
+   * @default - each group's cloud's own registry (ECR, Artifact Registry or ACR), from repository variables
    */
-  readonly registry?: ContainerRegistry;
+  readonly registries?: { readonly [group: string]: ContainerRegistry };
   /**
    * Branch whose pushes deploy (and whose pull requests are checked).
    * @default 'main'
@@ -116,7 +131,7 @@ export interface WorkflowOptions {
    */
   readonly platform?: string;
   /**
-   * Action references to use instead of the defaults, e.g. commit SHAs you reviewed.
+   * Action references to use instead of the pinned defaults: `'owner/repo@<40-hex SHA> # <release>'`.
    * @default - DEFAULT_ACTIONS
    */
   readonly actions?: Partial<ActionRefs>;
@@ -125,70 +140,47 @@ export interface WorkflowOptions {
    * @default DEFAULT_TRIVY_VERSION
    */
   readonly trivyVersion?: string;
-}
-
-interface ResolvedTarget extends WorkflowTarget {
-  /** Job id of the target's deliver job. */
-  readonly job: string;
-}
-
-interface Resolved {
-  /** `deploy` or `deploy-<name>`. */
-  readonly workflow: string;
-  readonly targets: readonly ResolvedTarget[];
-  readonly services: ReadonlyArray<Required<WorkflowService> & { readonly variable: string; readonly key: string }>;
-  readonly branch: string;
-  readonly deliveryMode: DeliveryMode;
-  readonly nodeVersion: string;
-  readonly platform: string;
-  readonly actions: ActionRefs;
-  readonly trivyVersion: string;
+  /**
+   * Version of crane, which pushes and copies the images by digest.
+   * @default DEFAULT_CRANE_VERSION
+   */
+  readonly craneVersion?: string;
+  /**
+   * Wait, after delivering each target, until its GitOps tool reports it healthy
+   * on the delivered revision, before the next environment's targets start.
+   * Needs Argo CD notifications or a Flux notification Provider posting GitHub commit statuses.
+   * @default - no health gate: the next environment starts once the previous one is delivered (committed)
+   */
+  readonly healthGate?: WorkflowHealthGate;
 }
 
 /**
- * The workflow for one group of targets, as YAML for `.github/workflows/deploy-<name>.yml`.
+ * The workflow, as YAML for `.github/workflows/<name>.yml`.
  *
  * @throws ValidationError listing every broken rule of `options`
  */
 export function renderWorkflow(options: WorkflowOptions): string {
-  const { resolved, registry, issues } = resolve(options);
-  const binding = registry?.bind(resolved.actions);
-  const allIssues = [...issues, ...(binding?.issues ?? [])];
-  if (allIssues.length > 0 || !binding) {
-    const workflow = options.name ? `deploy-${options.name}` : 'deploy';
-    throw ValidationError.fromIssues(`The workflow options of ${workflow} are invalid:`, allIssues, `ci/${workflow}`);
-  }
+  const workflowName = options.name ? `deploy-${options.name}` : 'deploy';
+  const { resolved: r, issues, versions } = resolve(options, workflowName);
+  if (issues.length > 0 || !r) throw ValidationError.fromIssues(`The workflow options of ${workflowName} are invalid:`, issues, `ci/${workflowName}`);
 
-  const r = resolved;
-  const onBranch = `github.event_name != 'pull_request' && github.ref == 'refs/heads/${r.branch}'`;
-  const deliverJobs: Record<string, object> = {};
-  r.targets.forEach((target, i) => {
-    deliverJobs[target.job] = {
-      'name': `Synthesize and deliver ${target.manifests}`,
-      // Promotion order: the same pushed digests reach each target only after the previous one was delivered.
-      'needs': i === 0 ? 'publish' : ['publish', r.targets[i - 1].job],
-      'if': onBranch,
+  const jobs: Record<string, object> = {
+    test: {
+      'name': 'Install and test',
       'runs-on': 'ubuntu-latest',
-      'environment': target.environment,
-      'permissions': r.deliveryMode === DeliveryMode.PULL_REQUEST ? { 'contents': 'write', 'pull-requests': 'write' } : { contents: 'write' },
-      'steps': [
-        ...checkoutAndNode(r),
-        { run: 'npm ci' },
-        {
-          name: 'Synthesize with the pushed digests',
-          run: 'npm run synth',
-          env: Object.fromEntries(r.services.map((s) => [s.variable, `\${{ needs.publish.outputs.${s.variable} }}`])),
-        },
-        {
-          // `npm test` would compare dist/ with a synth without the overrides; render
-          // what the GitOps tool will render instead.
-          name: `Validate ${target.manifests}`,
-          run: `kubectl kustomize "${target.manifests}" > /dev/null\ngit status --short -- "${target.manifests}"`,
-        },
-        ...deliverySteps(r, target),
-      ],
-    };
-  });
+      'permissions': { contents: 'read' },
+      'steps': [...checkoutAndNode(r), { run: 'npm ci' }, { run: 'npm test' }],
+    },
+    build: buildJob(r),
+    scan: scanJob(r),
+    publish: publishJob(r),
+  };
+  const source = r.primary.registry.bind(r.actions, '_source');
+  for (const copy of r.copies) jobs[copy.job] = copyJob(r, copy, source);
+  for (const t of r.targets) {
+    jobs[t.job] = deliverJob(r, t);
+    if (t.verifyJob) jobs[t.verifyJob] = verifyJob(r, t, r.healthGateSeconds!);
+  }
   const workflow = {
     'name': r.workflow,
     'on': {
@@ -197,71 +189,71 @@ export function renderWorkflow(options: WorkflowOptions): string {
       workflow_dispatch: {},
     },
     'permissions': { contents: 'read' },
-    // Deliveries queue instead of cancelling each other (a cancelled push can leave
-    // an image without manifests); pull request runs replace their previous run.
+    // A pull request's run replaces its previous run. Pushes do not queue behind each
+    // other here: each deliver job has a group per target, so a production approval
+    // holds production only, and staging keeps moving.
     'concurrency': {
-      'group': `\${{ github.event_name == 'pull_request' && format('${r.workflow}-pr-{0}', github.ref) || '${r.workflow}' }}`,
+      'group': `\${{ github.event_name == 'pull_request' && format('${r.workflow}-pr-{0}', github.ref) || format('${r.workflow}-{0}', github.run_id) }}`,
       'cancel-in-progress': '${{ github.event_name == \'pull_request\' }}',
     },
-    'jobs': {
-      test: {
-        'name': 'Install and test',
-        'runs-on': 'ubuntu-latest',
-        'permissions': { contents: 'read' },
-        'steps': [...checkoutAndNode(r), { run: 'npm ci' }, { run: 'npm test' }],
-      },
-      scan: {
-        'name': 'Build and scan images',
-        'needs': 'test',
-        'runs-on': 'ubuntu-latest',
-        'permissions': { contents: 'read' },
-        'steps': [checkout(r), { uses: r.actions.setupBuildx }, ...r.services.flatMap((s) => scanSteps(r, s))],
-      },
-      publish: {
-        'name': 'Push images',
-        'needs': 'scan',
-        'if': onBranch,
-        'runs-on': 'ubuntu-latest',
-        'permissions': { 'contents': 'read', 'id-token': 'write' },
-        'outputs': Object.fromEntries(r.services.map((s) => [s.variable, `${binding.imageRepository(s.name)}@\${{ steps.build_${s.key}.outputs.digest }}`])),
-        'steps': [
-          checkout(r),
-          { uses: r.actions.setupBuildx },
-          ...binding.loginSteps,
-          ...r.services.flatMap((s) => publishSteps(r, s, binding.imageRepository(s.name))),
-        ],
-      },
-      ...deliverJobs,
-    },
+    jobs,
   };
-  return toYaml(workflow, r);
+  return toYaml(workflow, r, versions);
 }
 
-function resolve(options: WorkflowOptions): { resolved: Resolved; registry?: ContainerRegistry; issues: PropIssue[] } {
+function resolve(options: WorkflowOptions, workflow: string): { resolved?: Resolved; issues: PropIssue[]; versions: ReadonlyMap<string, string> } {
   const issues: PropIssue[] = [];
   const name = options.name;
   const nameProblem = name === undefined ? undefined : dnsLabelProblem(name);
-  if (nameProblem) issues.push({ prop: 'name', rule: nameProblem.rule, received: name, fix: 'Use a short label such as the cloud, e.g. \'east\'.' });
-  const cloud = options.cloud ?? name;
+  if (nameProblem) issues.push({ prop: 'name', rule: nameProblem.rule, received: name, fix: 'Use a short label, e.g. \'shop\'.' });
   const branch = options.branch ?? 'main';
   const branchIssue = branchProblem(branch);
   if (branchIssue) issues.push({ prop: 'branch', ...branchIssue, received: branch });
-  const targets = (options.targets ?? []).map((t, i): ResolvedTarget => {
-    const problem = branchProblem(t.deployBranch);
-    if (problem) issues.push({ prop: `targets[${i}].deployBranch`, ...problem, received: t.deployBranch });
-    const pathProblem = repoPathProblem(t.manifests);
-    if (pathProblem) issues.push({ prop: `targets[${i}].manifests`, rule: pathProblem.rule, received: t.manifests, fix: 'Use a path relative to the repository root, e.g. \'dist/prod\'.' });
-    const jobProblem = dnsLabelProblem(t.name);
-    if (jobProblem) issues.push({ prop: `targets[${i}].name`, rule: jobProblem.rule, received: t.name, fix: 'Use the target name, e.g. \'prod-east\'.' });
-    const envProblem = dnsLabelProblem(t.environment);
-    if (envProblem) issues.push({ prop: `targets[${i}].environment`, rule: envProblem.rule, received: t.environment, fix: 'Use the environment name, e.g. \'prod\'.' });
-    return { ...t, job: `deliver-${t.name}` };
-  });
-  if (targets.length === 0) issues.push({ prop: 'targets', rule: 'must list at least one target', received: [], fix: 'Pass e.g. [{ name: \'prod\', environment: \'prod\', manifests: \'dist/prod\', deployBranch: \'deploy/prod\' }].' });
-  const registry = options.registry ?? (cloud === undefined ? undefined : ContainerRegistry.forCloud(cloud));
-  if (!registry) {
-    issues.push({ prop: 'registry', rule: 'must be given for targets on a cloud without a default registry', received: cloud, fix: 'Pass ContainerRegistry.ecr(), .artifactRegistry() or .acr().' });
+  const deliveryMode = options.deliveryMode ?? DeliveryMode.COMMIT;
+  if (!Object.values(DeliveryMode).includes(deliveryMode)) issues.push({ prop: 'deliveryMode', rule: 'must be DeliveryMode.COMMIT or DeliveryMode.PULL_REQUEST', received: deliveryMode, fix: 'Use DeliveryMode.COMMIT.' });
+  const { actions, issues: actionIssues } = resolveActions(options.actions);
+  issues.push(...actionIssues);
+  const healthGateSeconds = healthGate(options, deliveryMode, issues);
+  const services = resolveServices(options, issues);
+  const registries = resolveRegistries(options, actions.refs, issues);
+  const targets = resolveTargets(options, registries, healthGateSeconds !== undefined, issues);
+
+  const nodeVersion = options.nodeVersion ?? '20';
+  if (!/^\d+(\.\d+){0,2}$/.test(nodeVersion)) issues.push({ prop: 'nodeVersion', rule: 'must be a Node.js version like \'20\' or \'20.19.0\'', received: nodeVersion, fix: 'Use \'20\'.' });
+  const platform = options.platform ?? 'linux/amd64';
+  if (!/^linux\/(amd64|arm64)$/.test(platform)) issues.push({ prop: 'platform', rule: 'must be one platform, linux/amd64 or linux/arm64 (the scan reads one image manifest)', received: platform, fix: 'Use \'linux/amd64\'.' });
+  const trivyVersion = options.trivyVersion ?? DEFAULT_TRIVY_VERSION;
+  if (!/^v\d+\.\d+\.\d+$/.test(trivyVersion)) issues.push({ prop: 'trivyVersion', rule: 'must be an exact release like \'v0.69.3\'', received: trivyVersion, fix: `Use '${DEFAULT_TRIVY_VERSION}'.` });
+  const craneVersion = options.craneVersion ?? DEFAULT_CRANE_VERSION;
+  if (!/^v\d+\.\d+\.\d+$/.test(craneVersion)) issues.push({ prop: 'craneVersion', rule: 'must be an exact release like \'v0.21.9\'', received: craneVersion, fix: `Use '${DEFAULT_CRANE_VERSION}'.` });
+  if (issues.length > 0 || !registries.primary) return { issues, versions: actions.versions };
+  return {
+    resolved: {
+      workflow, targets, services, primary: registries.primary, copies: registries.copies, branch, deliveryMode, nodeVersion, platform,
+      actions: actions.refs, trivyVersion, craneVersion, healthGateSeconds,
+    },
+    issues,
+    versions: actions.versions,
+  };
+}
+
+function healthGate(options: WorkflowOptions, mode: DeliveryMode, issues: PropIssue[]): number | undefined {
+  if (options.healthGate === undefined) return undefined;
+  const timeout = options.healthGate.timeout ?? Duration.minutes(15);
+  const seconds = timeout.toSeconds({ integral: false });
+  if (!(Number.isInteger(seconds) && seconds >= 60 && seconds <= 5 * 3600)) {
+    issues.push({ prop: 'healthGate.timeout', rule: 'must be a whole number of seconds from 1 minute to 5 hours (a job may run 6 hours)', received: timeout.toHumanString(), fix: 'Use e.g. Duration.minutes(15).' });
   }
+  if (mode !== DeliveryMode.COMMIT) {
+    issues.push({
+      prop: 'healthGate', rule: 'needs deliveryMode COMMIT (with pull requests, the revision to check exists only once someone merges)',
+      received: mode, fix: 'Use DeliveryMode.COMMIT, or leave the health gate out and let the merge of each pull request be the gate.',
+    });
+  }
+  return seconds;
+}
+
+function resolveServices(options: WorkflowOptions, issues: PropIssue[]): ResolvedService[] {
   const services = (options.services ?? []).map((s, i) => {
     const serviceProblem = dnsLabelProblem(s.name);
     if (serviceProblem) issues.push({ prop: `services[${i}].name`, rule: serviceProblem.rule, received: s.name, fix: 'Use the service name, e.g. \'orders-api\'.' });
@@ -278,154 +270,95 @@ function resolve(options: WorkflowOptions): { resolved: Resolved; registry?: Con
   if (services.length === 0) issues.push({ prop: 'services', rule: 'must list at least one service', received: [], fix: 'Pass e.g. [{ name: \'orders-api\' }].' });
   const duplicates = services.map((s) => s.name).filter((n, i, all) => all.indexOf(n) !== i);
   if (duplicates.length > 0) issues.push({ prop: 'services', rule: 'must name each service once', received: [...new Set(duplicates)], fix: 'Remove the repeated entries.' });
-  const nodeVersion = options.nodeVersion ?? '20';
-  if (!/^\d+(\.\d+){0,2}$/.test(nodeVersion)) issues.push({ prop: 'nodeVersion', rule: 'must be a Node.js version like \'20\' or \'20.19.0\'', received: nodeVersion, fix: 'Use \'20\'.' });
-  const platform = options.platform ?? 'linux/amd64';
-  if (!/^linux\/(amd64|arm64)$/.test(platform)) issues.push({ prop: 'platform', rule: 'must be one platform, linux/amd64 or linux/arm64 (a scanned image is loaded into Docker, which holds one)', received: platform, fix: 'Use \'linux/amd64\'.' });
-  const trivyVersion = options.trivyVersion ?? DEFAULT_TRIVY_VERSION;
-  if (!/^v\d+\.\d+\.\d+$/.test(trivyVersion)) issues.push({ prop: 'trivyVersion', rule: 'must be an exact release like \'v0.69.3\'', received: trivyVersion, fix: `Use '${DEFAULT_TRIVY_VERSION}'.` });
-  const deliveryMode = options.deliveryMode ?? DeliveryMode.COMMIT;
-  if (!Object.values(DeliveryMode).includes(deliveryMode)) issues.push({ prop: 'deliveryMode', rule: 'must be DeliveryMode.COMMIT or DeliveryMode.PULL_REQUEST', received: deliveryMode, fix: 'Use DeliveryMode.COMMIT.' });
-  const actions = resolveActions(options.actions);
-  issues.push(...actions.issues);
-  return {
-    resolved: { workflow: name ? `deploy-${name}` : 'deploy', targets, services, branch, deliveryMode, nodeVersion, platform, actions: actions.refs, trivyVersion },
-    registry,
-    issues,
-  };
+  return services;
 }
 
-/** Checkout without leaving the token in .git/config, where any later script could read it. */
-function checkout(r: Resolved): Step {
-  return { uses: r.actions.checkout, with: { 'persist-credentials': false } };
+interface Registries {
+  /** The registry of the first target. */
+  readonly primary?: RegistryJob;
+  readonly copies: RegistryJob[];
+  /** Registry job per target group. */
+  readonly byGroup: Map<string, RegistryJob>;
 }
-
-function checkoutAndNode(r: Resolved): Step[] {
-  return [checkout(r), { uses: r.actions.setupNode, with: { 'node-version': r.nodeVersion, 'cache': 'npm' } }];
-}
-
-function scanSteps(r: Resolved, s: Resolved['services'][number]): Step[] {
-  const local = `scan/${s.name}:\${{ github.sha }}`;
-  return [
-    {
-      name: `Build ${s.name}`,
-      uses: r.actions.buildPush,
-      with: {
-        'context': s.context,
-        'file': s.dockerfile,
-        'platforms': r.platform,
-        'load': true,
-        'push': false,
-        'provenance': false,
-        'tags': local,
-        // The publish job rebuilds from this cache, so it pushes the layers scanned here.
-        'cache-from': `type=gha,scope=${s.name}`,
-        'cache-to': `type=gha,mode=max,scope=${s.name}`,
-      },
-    },
-    {
-      name: `Scan ${s.name}`,
-      uses: r.actions.trivy,
-      with: {
-        'image-ref': local,
-        'severity': 'HIGH,CRITICAL',
-        // Unfixed findings have no upgrade to apply; failing on them would block every deploy.
-        'ignore-unfixed': true,
-        'exit-code': '1',
-        'version': r.trivyVersion,
-      },
-    },
-  ];
-}
-
-function publishSteps(r: Resolved, s: Resolved['services'][number], repository: string): Step[] {
-  return [
-    {
-      name: `Tags and labels of ${s.name}`,
-      id: `meta_${s.key}`,
-      uses: r.actions.metadata,
-      with: { images: repository, tags: 'type=sha,format=long' },
-    },
-    {
-      name: `Push ${s.name}`,
-      id: `build_${s.key}`,
-      uses: r.actions.buildPush,
-      with: {
-        'context': s.context,
-        'file': s.dockerfile,
-        'platforms': r.platform,
-        'push': true,
-        'tags': `\${{ steps.meta_${s.key}.outputs.tags }}`,
-        'labels': `\${{ steps.meta_${s.key}.outputs.labels }}`,
-        'cache-from': `type=gha,scope=${s.name}`,
-      },
-    },
-  ];
-}
-
-const BOT = '-c user.name="github-actions[bot]" -c user.email="41898282+github-actions[bot]@users.noreply.github.com"';
 
 /**
- * Commit mode replaces only the target's folder on the deploy branch, creating the branch
- * from this commit the first time. The token reaches git through this step's env
- * only; GITHUB_TOKEN pushes start no new workflow run, so delivery cannot loop.
+ * One registry per group; groups whose registries are the same (same kind, same
+ * sign-in, same repositories) share it. The first target's registry is filled by
+ * the publish job, each other one by a copy job named after its first group.
  */
-function deliverySteps(r: Resolved, t: ResolvedTarget): Step[] {
-  const env = { DEPLOY_BRANCH: t.deployBranch, MANIFESTS: t.manifests };
-  if (r.deliveryMode === DeliveryMode.COMMIT) {
-    return [{
-      name: `Commit ${t.manifests} to ${t.deployBranch}`,
-      env: { ...env, GITHUB_TOKEN: '${{ github.token }}' },
-      run: [
-        'set -euo pipefail',
-        'auth="AUTHORIZATION: basic $(printf \'x-access-token:%s\' "$GITHUB_TOKEN" | base64 -w0)"',
-        'remote() { git -c "http.${GITHUB_SERVER_URL}/.extraheader=${auth}" "$@"; }',
-        'if remote fetch --no-tags --depth=1 origin "refs/heads/${DEPLOY_BRANCH}"; then',
-        '  git worktree add --detach .gitops FETCH_HEAD',
-        'else',
-        '  echo "::notice::${DEPLOY_BRANCH} does not exist yet; starting it from ${GITHUB_SHA}"',
-        '  git worktree add --detach .gitops HEAD',
-        'fi',
-        'rm -rf ".gitops/${MANIFESTS}" && mkdir -p ".gitops/${MANIFESTS}"',
-        'cp -R "${MANIFESTS}/." ".gitops/${MANIFESTS}/"',
-        'cd .gitops',
-        'git add -A -- "${MANIFESTS}"',
-        'if git diff --cached --quiet; then echo "${MANIFESTS} is already up to date on ${DEPLOY_BRANCH}"; exit 0; fi',
-        `git ${BOT} commit -m "deploy(${t.name}): images built from \${GITHUB_SHA}"`,
-        'remote push origin "HEAD:refs/heads/${DEPLOY_BRANCH}"',
-      ].join('\n'),
-    }];
+function resolveRegistries(options: WorkflowOptions, actions: ActionRefs, issues: PropIssue[]): Registries {
+  const byGroup = new Map<string, RegistryJob>();
+  const byIdentity = new Map<string, RegistryJob>();
+  const copies: RegistryJob[] = [];
+  let primary: RegistryJob | undefined;
+  for (const t of options.targets ?? []) {
+    const group = t.group ?? 'default';
+    if (byGroup.has(group) || dnsLabelProblem(group)) continue;
+    const registry = options.registries?.[group] ?? ContainerRegistry.forCloud(t.cloud ?? group);
+    if (!registry) {
+      issues.push({ prop: `registries.${group}`, rule: 'must be given for targets on a cloud without a default registry', received: t.cloud ?? group, fix: 'Pass ContainerRegistry.ecr(), .artifactRegistry() or .acr().' });
+      continue;
+    }
+    // Identity: what the registry does with the default actions (the actions do not change which registry it is).
+    const identity = `${registry.kind} ${JSON.stringify(registry.bind(DEFAULT_ACTIONS).loginSteps)} ${registry.bind(DEFAULT_ACTIONS).imageRepository('x')}`;
+    let job = byIdentity.get(identity);
+    if (!job) {
+      const binding = registry.bind(actions);
+      issues.push(...binding.issues.map((i) => ({ ...i, prop: `registries.${group}.${i.prop.replace(/^registry\./, '')}` })));
+      job = { job: primary ? `copy-${group}` : 'publish', registry, binding };
+      if (primary) copies.push(job);
+      else primary = job;
+      byIdentity.set(identity, job);
+    }
+    byGroup.set(group, job);
   }
-  return [
-    { name: `Check out ${t.deployBranch}`, uses: r.actions.checkout, with: { 'ref': t.deployBranch, 'path': '.gitops', 'persist-credentials': false } },
-    { name: `Copy ${t.manifests}`, env, run: 'rm -rf ".gitops/${MANIFESTS}" && mkdir -p ".gitops/${MANIFESTS}"\ncp -R "${MANIFESTS}/." ".gitops/${MANIFESTS}/"' },
-    {
-      name: `Open a pull request against ${t.deployBranch}`,
-      uses: r.actions.createPullRequest,
-      with: {
-        'path': '.gitops',
-        'base': t.deployBranch,
-        'branch': `promote/${t.name}`,
-        'add-paths': t.manifests,
-        'commit-message': `deploy(${t.name}): images built from \${{ github.sha }}`,
-        'title': `Deploy ${t.name}: images built from \${{ github.sha }}`,
-        'body': `Manifests of ${t.manifests} synthesized with the images pushed by run \${{ github.run_id }}.`,
-        'delete-branch': true,
-      },
-    },
-  ];
+  return { primary, copies, byGroup };
 }
 
-function toYaml(workflow: object, r: Resolved): string {
-  const doc = new Document(workflow);
+function resolveTargets(options: WorkflowOptions, registries: Registries, gated: boolean, issues: PropIssue[]): ResolvedTarget[] {
+  const environments: string[] = [];
+  const targets = (options.targets ?? []).flatMap((t, i): ResolvedTarget[] => {
+    const problem = branchProblem(t.deployBranch);
+    if (problem) issues.push({ prop: `targets[${i}].deployBranch`, ...problem, received: t.deployBranch });
+    const pathProblem = repoPathProblem(t.manifests);
+    if (pathProblem) issues.push({ prop: `targets[${i}].manifests`, rule: pathProblem.rule, received: t.manifests, fix: 'Use a path relative to the repository root, e.g. \'dist/prod\'.' });
+    for (const [prop, value, fix] of [
+      ['name', t.name, 'Use the target name, e.g. \'prod-east\'.'],
+      ['environment', t.environment, 'Use the environment name, e.g. \'prod\'.'],
+      ['group', t.group ?? 'default', 'Use the cloud, e.g. \'east\'.'],
+      ['application', t.application ?? t.name, 'Use the name of the Argo CD Application, e.g. \'shop-prod\'.'],
+    ] as const) {
+      const labelProblem = dnsLabelProblem(value);
+      if (labelProblem) issues.push({ prop: `targets[${i}].${prop}`, rule: labelProblem.rule, received: value, fix });
+    }
+    if (!environments.includes(t.environment)) environments.push(t.environment);
+    const registry = registries.byGroup.get(t.group ?? 'default');
+    if (!registry) return [];
+    return [{
+      name: t.name, environment: t.environment, manifests: t.manifests, deployBranch: t.deployBranch,
+      job: `deliver-${t.name}`, verifyJob: gated ? `verify-${t.name}` : undefined,
+      statusContext: `continuous-delivery/${t.application ?? t.name}`,
+      registry, stage: environments.indexOf(t.environment),
+    }];
+  });
+  if ((options.targets ?? []).length === 0) issues.push({ prop: 'targets', rule: 'must list at least one target', received: [], fix: 'Pass e.g. [{ name: \'prod\', environment: \'prod\', manifests: \'dist/prod\', deployBranch: \'deploy/prod\' }].' });
+  const duplicates = targets.map((t) => t.name).filter((n, i, all) => all.indexOf(n) !== i);
+  if (duplicates.length > 0) issues.push({ prop: 'targets', rule: 'must name each target once (the name is its job id)', received: [...new Set(duplicates)], fix: 'Rename the repeated targets.' });
+  return targets;
+}
+
+function toYaml(workflow: object, r: Resolved, versions: ReadonlyMap<string, string>): string {
+  // Jobs share step objects (the sign-in steps of the first registry): write each in full, never as a YAML alias.
+  const doc = new Document(workflow, { aliasDuplicateObjects: false });
   doc.commentBefore = [
     ` Deploys ${r.targets.map((t) => t.manifests).join(', ')}: generated by pyservice-k8s on every synth, do not edit by hand.`,
     ` Copy it to .github/workflows/${r.workflow}.yml.`,
   ].join('\n');
+  // Every action is pinned to a commit; the release it is goes beside it, as Dependabot and Renovate read it.
   visit(doc, {
     Scalar(_key, node) {
       const sha = typeof node.value === 'string' ? /@([0-9a-f]{40})$/.exec(node.value)?.[1] : undefined;
-      if (sha && PINNED_VERSIONS[sha] && isScalar(node)) node.comment = ` ${PINNED_VERSIONS[sha]}`;
+      if (sha && versions.has(sha) && isScalar(node)) node.comment = ` ${versions.get(sha)}`;
     },
   });
   return doc.toString({ lineWidth: 0 });

@@ -15,6 +15,20 @@ export interface OptionSpec {
 /** The options given, by name without dashes; each occurrence's values, in order. */
 export type ParsedOptions = ReadonlyMap<string, ReadonlyArray<readonly string[]>>;
 
+/** The operands a command takes besides its options, e.g. history's target folder. */
+export interface OperandSpec {
+  /** How the help writes it, e.g. `<target folder>`. */
+  readonly name: string;
+  /** How many may be given. */
+  readonly max: number;
+}
+
+/** A command line: the options given, and the operands in order. */
+export interface ParsedArguments {
+  readonly options: ParsedOptions;
+  readonly operands: readonly string[];
+}
+
 /** "Did you mean" for `word` among `known`, or ''. */
 export function didYouMean(word: string, known: readonly string[]): string {
   const near = closest(word, known);
@@ -27,11 +41,24 @@ export function didYouMean(word: string, known: readonly string[]): string {
  * closest option.
  */
 export function parseOptions(command: string, argv: readonly string[], spec: Readonly<Record<string, OptionSpec>>): ParsedOptions {
+  return parseArguments(command, argv, spec).options;
+}
+
+/**
+ * Parses options as {@link parseOptions} does; a word that does not start with
+ * `-` is an operand when the command takes `operands`, up to their `max`.
+ */
+export function parseArguments(command: string, argv: readonly string[], spec: Readonly<Record<string, OptionSpec>>, operands?: OperandSpec): ParsedArguments {
   const parsed = new Map<string, string[][]>();
+  const given: string[] = [];
   const known = Object.keys(spec).map((n) => `--${n}`);
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const m = /^--([^=]+)(?:=(.*))?$/s.exec(arg);
+    if (!m && operands && !arg.startsWith('-')) {
+      given.push(arg);
+      continue;
+    }
     if (!m) {
       throw new UsageError(arg.startsWith('-')
         ? `Unknown option "${arg}" for ${command}.${didYouMean(arg, known)}`
@@ -56,7 +83,10 @@ export function parseOptions(command: string, argv: readonly string[], spec: Rea
     }
     parsed.set(name, [...(parsed.get(name) ?? []), values]);
   }
-  return parsed;
+  if (operands && given.length > operands.max) {
+    throw new UsageError(`${command} takes at most ${operands.max === 1 ? 'one' : operands.max} ${operands.name}; received ${given.map((g) => `"${g}"`).join(', ')}.`);
+  }
+  return { options: parsed, operands: given };
 }
 
 const EXAMPLE_VALUES: Record<1 | 2, (name: string) => string> = {

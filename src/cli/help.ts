@@ -1,4 +1,5 @@
 /** What `pyservice-k8s --help` and `pyservice-k8s help <command>` print. */
+import { HISTORY_KINDS } from '../history';
 
 /** The exit codes of every command. */
 export enum ExitCode {
@@ -6,7 +7,7 @@ export enum ExitCode {
   OK = 0,
   /** diff --exit-code found a difference. */
   DIFFERENCES = 1,
-  /** The command line is wrong: an unknown command or option, a missing or bad value. */
+  /** The command line is wrong: an unknown command or option, a missing or bad value; for history, no kubectl List on stdin. */
   USAGE = 2,
   /** The synth failed: the app reported errors (printed above) or crashed. */
   SYNTH_FAILED = 3,
@@ -18,7 +19,8 @@ const EXIT_CODES = `Exit codes:
   0  success; for diff: no difference, or differences without --exit-code
   1  diff --exit-code: there are differences
   2  usage error: an unknown command or option, a missing or bad value
-     (a target or git revision that does not exist)
+     (a target, git revision or folder that does not exist); for history,
+     no kubectl List on stdin
   3  the synth failed: the app reported errors (printed above) or crashed
   4  the command could not run: init would overwrite a file, the cdk8s CLI
      is missing, git failed, or the app wrote nothing
@@ -33,7 +35,7 @@ interface CommandHelp {
 }
 
 /** The commands, in the order the overview lists them. */
-export function commandHelp(clouds: readonly string[]): Record<'init' | 'synth' | 'diff', CommandHelp> {
+export function commandHelp(clouds: readonly string[]): Record<'init' | 'synth' | 'diff' | 'history', CommandHelp> {
   return {
     init: {
       summary: 'write a cdk8s app for one Python service into the current folder',
@@ -74,9 +76,11 @@ and compares it with the committed output folder, folder by folder (one per
 target: staging, prod/east...). Objects are matched by kind, namespace and name,
 whatever their files are called; for each one that changed, the fields that
 moved are listed as paths, with list elements named by their name
-(containers[app].image). An object whose name ends in a content hash (a
-ConfigMap, a migration Job) and changed is shown as replaced (-/+).
-A label or annotation that moved the same way on several objects is said once.
+(containers[app].image). An object whose name holds a content hash (a
+ConfigMap, a migration Job and its wait Role) and changed is shown as replaced
+(-/+); one of the release history is said to be kept in the cluster (see
+pyservice-k8s help history). A label or annotation that moved the same way on
+several objects is said once.
 
 With --targets, compares two targets of the fresh synth instead, e.g. what
 prod runs that staging does not.
@@ -99,6 +103,30 @@ Output:
     - Kind namespace/name        removed
     ~ Kind namespace/name        changed, then one line per field: path: old → new
     -/+ Kind ns/old → ns/new     replaced (a new name from a content hash)
+`,
+    },
+    history: {
+      summary: 'list the kept release history that nothing needs any more, for kubectl delete',
+      text: `Usage: pyservice-k8s history [<target folder>]
+
+  kubectl get ${HISTORY_KINDS} -n <ns> -o json \\
+    | pyservice-k8s history dist/prod/east | xargs -r kubectl delete -n <ns>
+
+Reads the namespace's live objects, a kubectl List, on stdin. Of the release
+history kept in the cluster (the migration Jobs, their wait Roles and
+RoleBindings, the content-hashed ConfigMaps of earlier versions, which no
+delivery engine prunes), prints those that no Deployment, ReplicaSet, CronJob,
+running Job or pod names any more, one kind/name a line, sorted; nothing when
+everything is still needed. A wait Role or RoleBinding goes with its Job.
+
+Arguments:
+  <target folder>  the target's synthesized folder, e.g. dist/prod/east; what
+                   it holds stays, whatever the cluster runs (a migration Job
+                   deleted while git still holds it would be re-created and run
+                   again)
+
+Options:
+  -h, --help  show this help
 `,
     },
   };

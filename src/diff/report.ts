@@ -73,9 +73,11 @@ function itemLines(c: ItemChange): string[] {
   const fields = c.fields.flatMap((f) => fieldLines(f, '      '));
   if (c.kind === ChangeKind.REPLACED) {
     const space = c.label.indexOf(' ');
-    return [`  ${SYMBOL[c.kind]} ${c.replaces} → ${c.label.slice(space + 1)} (replaced: the name ends in a hash of the content, so a new ${c.label.slice(0, space)} is created and the old one removed)`, ...fields];
+    const old = c.kept ? 'kept as release history' : 'removed';
+    return [`  ${SYMBOL[c.kind]} ${c.replaces} → ${c.label.slice(space + 1)} (replaced: the name holds a hash of the content, so a new ${c.label.slice(0, space)} is created and the old one ${old})`, ...fields];
   }
-  const where = c.isObject && c.kind !== ChangeKind.CHANGED ? `  (${c.file.slice(c.file.lastIndexOf('/') + 1)})` : '';
+  const kept = c.kept ? '; kept in the cluster as release history' : '';
+  const where = c.isObject && c.kind !== ChangeKind.CHANGED ? `  (${c.file.slice(c.file.lastIndexOf('/') + 1)}${kept})` : '';
   return [`  ${SYMBOL[c.kind]} ${c.label}${where}`, ...fields];
 }
 

@@ -5,6 +5,7 @@
  * (a Dockerfile) line by line.
  */
 import { parseAllDocuments } from 'yaml';
+import { RELEASE_HISTORY_LABEL } from '../../constructs/gitops/retention';
 import { FieldChange, FieldFilter, diffFields } from './fields';
 
 /** Relative path ('/'-separated) to file text. */
@@ -19,8 +20,9 @@ export enum ChangeKind {
   /** Present on both sides, with different content. */
   CHANGED = 'changed',
   /**
-   * A new name that differs from the old one only by the content hash it ends in
-   * (a ConfigMap, a migration Job): the new object replaces the old one.
+   * A new name that differs from the old one only by a content hash (a
+   * ConfigMap, a migration Job, its wait Role `<job>-wait`): the new object
+   * replaces the old one.
    */
   REPLACED = 'replaced',
 }
@@ -38,6 +40,12 @@ export interface ItemChange {
   readonly fields: FieldChange[];
   /** Whether the item is a Kubernetes object. */
   readonly isObject: boolean;
+  /**
+   * For a replaced or removed object: the old one is in the release history
+   * (labelled `pyservice.dev/release-history`), which Argo CD, Flux and the
+   * documented `kubectl apply --prune` leave in the cluster.
+   */
+  readonly kept?: boolean;
 }
 
 /** The comparison of one folder. */
@@ -71,15 +79,33 @@ interface Item {
   readonly isObject: boolean;
   /** The parsed content; a string for a text file. */
   readonly value: unknown;
-  /** For an object, its identity without a trailing content hash. */
+  /** For an object whose name holds a content hash, its identity with the hash left out. */
   readonly stem?: string;
 }
 
 /**
- * The content hash the library appends to names (a ConfigMap's data, a migration
- * Job's pod template): at least six hex digits with one digit among them.
+ * A content hash the library puts in names (a ConfigMap's data, a migration
+ * Job's pod template): a dash-separated segment of at least six hex digits with
+ * one digit among them.
  */
-const HASH_SUFFIX = /-(?=[0-9a-f]*[0-9])[0-9a-f]{6,}$/;
+const HASH_SEGMENT = /^(?=[0-9a-f]*[0-9])[0-9a-f]{6,}$/;
+
+/**
+ * `name` with its last content hash replaced by `#`, or undefined: the hash
+ * ends the name (`orders-api-config-941618b32d`) or is followed by a fixed
+ * suffix (`orders-migrate-6eff90a9-wait`, the Role named after a Job).
+ */
+function hashStem(name: string): string | undefined {
+  const segments = name.split('-');
+  for (let i = segments.length - 1; i > 0; i--) {
+    if (HASH_SEGMENT.test(segments[i])) return [...segments.slice(0, i), '#', ...segments.slice(i + 1)].join('-');
+  }
+  return undefined;
+}
+
+/** Whether an object is in the release history (see constructs/gitops/retention.ts). */
+const isKept = (item: Item): boolean =>
+  isPlain(item.value) && isPlain(item.value.metadata) && isPlain(item.value.metadata.labels) && item.value.metadata.labels[RELEASE_HISTORY_LABEL] === 'true';
 
 type Plain = Record<string, unknown>;
 const isPlain = (v: unknown): v is Plain => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -103,9 +129,10 @@ function itemsOf(file: string, text: string): Item[] {
     const group = obj.apiVersion.includes('/') ? obj.apiVersion.split('/')[0] : '';
     const ns = obj.metadata.namespace ? `${obj.metadata.namespace}/` : '';
     const id = `${group}/${obj.kind} ${ns}`;
+    const stem = hashStem(obj.metadata.name);
     return {
       key: `object ${id}${obj.metadata.name}`, label: `${obj.kind} ${ns}${obj.metadata.name}`, file, isObject: true, value: obj,
-      stem: HASH_SUFFIX.test(obj.metadata.name) ? `${id}${obj.metadata.name.replace(HASH_SUFFIX, '')}` : undefined,
+      stem: stem === undefined ? undefined : `${id}${stem}`,
     };
   });
 }
@@ -159,10 +186,12 @@ export function diffItems(before: ReadonlyArray<readonly [string, string]>, afte
     // The new name is in the label, so a field that only carries the name (a label equal to it) says nothing more.
     const [oldName, newName] = [old, item].map((i) => (i.value as { metadata: { name: string } }).metadata.name);
     const fields = diffFields(old.value, item.value, filter).filter((f) => !(f.before === oldName && f.after === newName));
-    changes.push({ kind: ChangeKind.REPLACED, label: item.label, replaces: old.label, file: item.file, fields, isObject: true });
+    changes.push({ kind: ChangeKind.REPLACED, label: item.label, replaces: old.label, file: item.file, fields, isObject: true, ...(isKept(old) ? { kept: true } : {}) });
     pairedOut.add(old).add(item);
   }
-  for (const old of removed) if (!pairedOut.has(old)) changes.push({ kind: ChangeKind.REMOVED, label: old.label, file: old.file, fields: [], isObject: old.isObject });
+  for (const old of removed) {
+    if (!pairedOut.has(old)) changes.push({ kind: ChangeKind.REMOVED, label: old.label, file: old.file, fields: [], isObject: old.isObject, ...(isKept(old) ? { kept: true } : {}) });
+  }
   for (const item of added) if (!pairedOut.has(item)) changes.push({ kind: ChangeKind.ADDED, label: item.label, file: item.file, fields: [], isObject: item.isObject });
   return { changes: changes.sort(byLabel), unchanged };
 }

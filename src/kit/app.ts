@@ -1,12 +1,15 @@
 import * as path from 'path';
+import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { BackingService, PythonBuild, Workload, WorkloadRole, containerFiles } from '../../constructs/image';
 import { PythonCronJob, PythonMigration } from '../../constructs/jobs';
 import { DNS1123_LABEL, dnsLabelProblem, imagePinProblem } from '../../constructs/names';
 import { PythonMicroservice } from '../../constructs/python-microservice';
+import { releaseSeconds } from '../../constructs/rollout';
 import { PropIssue, ValidationError, formatIssue } from '../../constructs/validation';
 import { PythonWorker } from '../../constructs/worker';
 import { DeliveryOptions, DeliveryTarget, deliveryFiles } from '../gitops';
+import { TargetScope, scopeOf } from '../gitops/scope';
 import { imageOverrideProblems, resolveImage } from '../images';
 import { Rendering, foldClouds, publish, render } from '../synth';
 import { OUTPUT_REDIRECT_VARIABLE } from './output';
@@ -144,8 +147,26 @@ export class PyserviceApp {
     if (props.kubernetesVersion !== undefined && !/^1\.(2[4-9]|[3-9]\d)$/.test(props.kubernetesVersion)) {
       this.report(`${prop}.kubernetesVersion`, 'must be a Kubernetes minor version from 1.24, like \'1.29\'', props.kubernetesVersion, 'Use the version of the target\'s clusters, e.g. \'1.29\'.');
     }
-    const twin = this.targets.find((t) => t.folder === target.folder);
-    if (twin) this.report(`${prop}`, `must differ from an earlier target: both are '${target.folder}'`, props, 'Give each environment and cloud pair one target.');
+    this.targets.forEach((earlier, i) => {
+      if (earlier.folder === target.folder) {
+        this.report(`${prop}`, `must differ from an earlier target: both are '${target.folder}'`, props, 'Give each environment and cloud pair one target.');
+      } else if (nests(earlier.folder, target.folder)) {
+        const [outer, inner] = earlier.folder.length < target.folder.length ? [earlier, target] : [target, earlier];
+        this.report(
+          `${prop}`,
+          `must not nest with targets[${i}]: folder '${outer.folder}' would hold '${inner.folder}', and git cannot hold both branches '${outer.deployBranch}' and '${inner.deployBranch}' (a branch is a file under refs/heads/, so one cannot be the folder of the other: "cannot lock ref")`,
+          props,
+          `Give the target of environment '${outer.environment}' a cloud too, e.g. app.addTarget({ environment: '${outer.environment}', cloud: '<cloud>' }), or use another environment name.`,
+        );
+      } else if (nests(earlier.deployBranch, target.deployBranch)) {
+        this.report(
+          `${prop}.deployBranch`,
+          `must not nest with the branch '${earlier.deployBranch}' of targets[${i}]: git cannot hold both '${earlier.deployBranch}' and '${target.deployBranch}' (a branch is a file under refs/heads/: "cannot lock ref")`,
+          target.deployBranch,
+          `Use a sibling name, e.g. '${target.deployBranch.replace(/\/([^/]*)$/, '-$1')}'.`,
+        );
+      }
+    });
     this.targets.push(target);
     return target;
   }
@@ -265,7 +286,7 @@ export class PyserviceApp {
     if (!delivery) return new Map();
     const targets: DeliveryTarget[] = this.targets.map((t) => ({
       name: t.targetName, environment: t.environment, group: t.cloud, cloud: profileCloud(t), folder: t.folder,
-      manifests: `${this.outdir}/${t.folder}`, deployBranch: t.deployBranch,
+      manifests: `${this.outdir}/${t.folder}`, deployBranch: t.deployBranch, scope: targetScope(t, delivery.namespace), releaseTimeout: releaseTimeout(t),
     }));
     // The Dockerfile of each built image sits in the folder of its first web workload.
     const containerDirs = new Map<string, string>();
@@ -286,6 +307,24 @@ export class PyserviceApp {
       ?? containerWorkloads(source).find((w) => w.container.image === image);
     return (owner && dirs.get(owner.container.name)) ?? `${this.outdir}/container/${service}/Dockerfile`;
   }
+}
+
+/** Whether one of two different slash-separated paths is a folder of the other (`prod` and `prod/east`). */
+function nests(a: string, b: string): boolean {
+  return a !== b && (b.startsWith(`${a}/`) || a.startsWith(`${b}/`));
+}
+
+/** The namespaces and cluster-scoped kinds of a target's objects, for its AppProject. */
+function targetScope(target: Target, namespace: string): TargetScope {
+  const objects = target.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject)
+    .map((o) => ({ apiVersion: o.apiVersion, kind: o.kind, metadata: { namespace: o.metadata.namespace } }));
+  return scopeOf(objects, namespace);
+}
+
+/** Flux's timeout for a target: its slowest release (migrations and rollouts), never below Flux's own 5 minutes. */
+function releaseTimeout(target: Target): Duration | undefined {
+  const seconds = releaseSeconds(target);
+  return seconds === undefined ? undefined : Duration.seconds(Math.max(300, seconds));
 }
 
 /** The cloud the web services of a target are profiled for, when they agree on one. */

@@ -2,14 +2,9 @@ import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { ValidationError } from '../../constructs/validation';
 
-/**
- * A field of a manifest: whatever JSON the object's kind defines (a CRD's spec
- * is open-ended). The Kubernetes and CRD schemas check these shapes in the
- * tests; reading one here is navigation with optional chaining, which `unknown`
- * would turn into a cast at every step.
- */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- arbitrary JSON of any kind's schema; see above
-export type ManifestField = any;
+import { ManifestField } from '../manifest';
+
+export type { ManifestField };
 
 /** A Kubernetes object as cdk8s renders it. */
 export interface Manifest {

@@ -39,8 +39,8 @@ const service = (overrides: Partial<PythonMicroserviceProps> | Record<string, un
   new PythonMicroservice(chart, id, good(overrides));
 };
 
-const withApp = (add: (chart: Chart, app: PythonMicroservice) => void) => (chart: Chart) => {
-  add(chart, new PythonMicroservice(chart, 'orders-api', good()));
+const withApp = (add: (chart: Chart, app: PythonMicroservice) => void, appOverrides: Partial<PythonMicroserviceProps> = {}) => (chart: Chart) => {
+  add(chart, new PythonMicroservice(chart, 'orders-api', good(appOverrides)));
 };
 
 export const CASES: BadInput[] = [
@@ -82,6 +82,8 @@ export const CASES: BadInput[] = [
   { family: 'ingress/TLS', name: 'a Google certificate on EKS', build: service({ exposure: Exposure.PUBLIC, ingress: { host: 'api.example.com', tls: TlsCertificate.googleManaged() } }), path: 'shop/orders-api', prop: 'ingress.tls', received: '"google-managed"', fix: 'Use TlsCertificate.acm(arn)' },
   // workers and KEDA
   { family: 'workers/KEDA', name: 'a scaler reading an env var nobody defines', build: withApp((chart, app) => new PythonWorker(chart, 'orders-worker', { app, command: WorkerCommand.celery({ app: 'orders.celery:app' }), queueAutoscaling: { queue: QueueScaler.redis({ addressFromEnv: 'REDIS_URL' }), maxReplicas: 5 } })), path: 'shop/orders-worker', prop: 'queueAutoscaling.queue.addressFromEnv', received: '"REDIS_URL"', fix: 'Define REDIS_URL' },
+  { family: 'workers/KEDA', name: 'a Redis scaler reading a redis:// URL as its address', build: withApp((chart, app) => new PythonWorker(chart, 'orders-worker', { app, command: WorkerCommand.celery({ app: 'orders.celery:app' }), queueAutoscaling: { queue: QueueScaler.redis({ addressFromEnv: 'REDIS_URL' }), maxReplicas: 5 } }), { config: { REDIS_URL: 'redis://redis:6379/0' } }), path: 'shop/orders-worker', prop: 'queueAutoscaling.queue.addressFromEnv', received: '"REDIS_URL"', fix: 'Add a variable holding \'redis:6379\'' },
+  { family: 'workers/KEDA', name: 'a Redis scaler watching a list the worker does not consume', build: withApp((chart, app) => new PythonWorker(chart, 'orders-worker', { app, command: WorkerCommand.celery({ app: 'orders.celery:app', queues: ['orders'] }), queueAutoscaling: { queue: QueueScaler.redis({ addressFromEnv: 'REDIS_ADDRESS', listName: 'celery' }), maxReplicas: 5 } })), path: 'shop/orders-worker', prop: 'queueAutoscaling.queue.listName', received: '"celery"', fix: 'Leave listName unset' },
   { family: 'workers/KEDA', name: 'shutdownTimeout as a number (JavaScript)', build: withApp((chart, app) => new PythonWorker(chart, 'orders-worker', { app, command: WorkerCommand.celery({ app: 'orders.celery:app' }), shutdownTimeout: 600 as never })), path: 'shop/orders-worker', prop: 'shutdownTimeout', received: '600', fix: 'Use Duration.seconds(600)' },
   { family: 'workers/KEDA', name: 'a command without a liveness check', build: withApp((chart, app) => new PythonWorker(chart, 'orders-events', { app, command: WorkerCommand.command(['python', '-m', 'events']) })), path: 'shop/orders-events', prop: 'liveness', received: 'nothing', fix: 'Use WorkerLiveness.heartbeatFile' },
   // cron

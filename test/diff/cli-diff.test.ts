@@ -63,12 +63,12 @@ describe('pyservice-k8s diff in a project', () => {
     expect(plain.out).toBe(strict.out);
     const expected = releaseApp(V2).render().files;
     const job = (env: string) => [...expected.keys()].find((f) => f.startsWith(`${env}/job-`))!.replace(/^.*\/job-|\.yaml$/g, '');
-    expect(strict.out).toMatch(/^Comparing dist\/ \(working tree\) with a fresh synth\.\ndist\/prod: 3 added, 1 replaced, \d+ changed, 1 unchanged\n/);
+    expect(strict.out).toMatch(/^Comparing dist\/ \(working tree\) with a fresh synth\.\ndist\/prod: 3 added, 3 replaced, \d+ changed, 1 unchanged\n/);
     expect(strict.out).toContain('  ~ Deployment shop/orders-api\n      spec.replicas: 2 → 3\n      spec.template.spec.containers[app].image: ghcr.io/acme/orders:1.4.2 → ghcr.io/acme/orders:1.4.3\n');
     expect(strict.out).toContain('  + Deployment shop/orders-mailer  (deployment-orders-mailer.yaml)\n');
     expect(strict.out).toContain(`  -/+ Job shop/orders-migrate-`);
     expect(strict.out).toContain(` → shop/${job('prod')} (replaced: `);
-    expect(strict.out).toMatch(/\nDifferences: 6 added, 2 replaced, \d+ changed, in 2 of 2 folders\.\n$/);
+    expect(strict.out).toMatch(/\nDifferences: 6 added, 6 replaced, \d+ changed, in 2 of 2 folders\.\n$/);
     expect(strict.err).toBe('');
     expect(snapshot(path.join(project, 'dist'))).toEqual(committed);
     expect(diffFolders()).toEqual(scratch);

@@ -127,6 +127,36 @@ describe('diffTrees', () => {
     }]);
   });
 
+  test('a hash followed by a fixed suffix (the wait Role named after its Job) is a replacement too', () => {
+    // GIVEN the Role of one migration Job, then of the next
+    const role = (job: string) => `apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: ${job}-wait\n  namespace: shop\nrules:\n  - apiGroups: [batch]\n    resources: [jobs]\n    resourceNames: [${job}]\n    verbs: [get]\n`;
+    const before = new Map([['eks/role.yaml', role('orders-migrate-6eff90a9')]]);
+    const after = new Map([['eks/role.yaml', role('orders-migrate-d8967f9c')]]);
+    // WHEN
+    const [change] = diffTrees(before, after).folders[0].changes;
+    // THEN one replacement, whose only field is the Job it names
+    expect(change).toEqual({
+      kind: ChangeKind.REPLACED, label: 'Role shop/orders-migrate-d8967f9c-wait', replaces: 'Role shop/orders-migrate-6eff90a9-wait', file: 'eks/role.yaml', isObject: true,
+      fields: [{ path: 'rules[0].resourceNames', before: ['orders-migrate-6eff90a9'], after: ['orders-migrate-d8967f9c'] }],
+    });
+  });
+
+  test('an old object of the release history is said to be kept in the cluster, replaced or removed', () => {
+    // GIVEN ConfigMaps labelled as release history: one replaced, one gone from the folder
+    const kept = (name: string, level: string) => configMap(name, level).replace('  namespace: shop\n', '  namespace: shop\n  labels:\n    pyservice.dev/release-history: "true"\n');
+    const before = new Map([['a/cm.yaml', kept('api-config-941618b32d', 'info')], ['a/old.yaml', kept('old-config-0a1b2c3d4e', 'info')]]);
+    const after = new Map([['a/cm.yaml', kept('api-config-0123abcd45', 'debug')]]);
+    // WHEN
+    const result = diffTrees(before, after);
+    // THEN
+    expect(result.folders[0].changes.map((c) => [c.kind, c.kept])).toEqual([[ChangeKind.REPLACED, true], [ChangeKind.REMOVED, true]]);
+    expect(formatReport(result)).toContain([
+      '  -/+ ConfigMap shop/api-config-941618b32d → shop/api-config-0123abcd45 (replaced: the name holds a hash of the content, so a new ConfigMap is created and the old one kept as release history)',
+      '      data.LOG_LEVEL: info → debug',
+      '  - ConfigMap shop/old-config-0a1b2c3d4e  (old.yaml; kept in the cluster as release history)',
+    ].join('\n'));
+  });
+
   test('a name that merely ends in hex letters is not a content hash: removed and added', () => {
     const after = changed({ 'gke/service-orders-api.yaml': undefined, 'gke/service-x.yaml': service.replace('name: orders-api', 'name: orders-cafe') });
     const before = new Map([...BEFORE].map(([f, t]) => [f, f === 'gke/service-orders-api.yaml' ? service.replace('name: orders-api', 'name: orders-beef') : t]));
@@ -201,7 +231,7 @@ describe('formatReport', () => {
     const report = formatReport(diffTrees(before, new Map([...after, ['container/Dockerfile', 'FROM python:3.12\nUSER 10001\n']])));
     expect(report).toContain([
       'eks: 1 replaced, 3 unchanged',
-      '  -/+ ConfigMap shop/orders-api-config-941618b32d → shop/orders-api-config-0123abcd45 (replaced: the name ends in a hash of the content, so a new ConfigMap is created and the old one removed)',
+      '  -/+ ConfigMap shop/orders-api-config-941618b32d → shop/orders-api-config-0123abcd45 (replaced: the name holds a hash of the content, so a new ConfigMap is created and the old one removed)',
       '      data.LOG_LEVEL: info → debug',
     ].join('\n'));
     expect(report).toContain('container: 1 changed, 0 unchanged\n  ~ Dockerfile\n      @@ -1,2 +1,2 @@\n      -FROM python:3.11\n      +FROM python:3.12\n       USER 10001\n');

@@ -54,7 +54,8 @@ describe('pyservice-k8s diff on a release: one image tag, one replica count, one
     expect([before.errors, after.errors]).toEqual([[], []]);
     expect([...folders.keys()]).toEqual(['dist/prod', 'dist/staging']);
     const added = mailerObjects('staging').length + mailerObjects('prod').length;
-    expect(report.trimEnd().split('\n').pop()).toMatch(new RegExp(`^Differences: ${added} added, 2 replaced, \\d+ changed, in 2 of 2 folders\\.$`));
+    // The migration Job, its wait Role and RoleBinding (named after the Job), in each folder.
+    expect(report.trimEnd().split('\n').pop()).toMatch(new RegExp(`^Differences: ${added} added, 6 replaced, \\d+ changed, in 2 of 2 folders\\.$`));
   });
 
   test.each(['staging', 'prod'])('%s: the added worker\'s objects are added, and nothing is removed', (env) => {
@@ -64,12 +65,15 @@ describe('pyservice-k8s diff on a release: one image tag, one replica count, one
     expect(items.filter((i) => i.line.startsWith('- '))).toEqual([]);
   });
 
-  test.each(['staging', 'prod'])('%s: the migration Job is replaced under a new name, and says so', (env) => {
+  test.each(['staging', 'prod'])('%s: the migration Job and its wait Role and RoleBinding are replaced under new names, the old ones kept, and it says so', (env) => {
     const [oldJob, newJob] = [jobName(before.files, env), jobName(after.files, env)];
     expect(oldJob).not.toBe(newJob);
     const replaced = folders.get(`dist/${env}`)!.items.filter((i) => i.line.startsWith('-/+ '));
+    const kept = (kind: string) => `(replaced: the name holds a hash of the content, so a new ${kind} is created and the old one kept as release history)`;
     expect(replaced.map((i) => i.line)).toEqual([
-      `-/+ Job shop/${oldJob} → shop/${newJob} (replaced: the name ends in a hash of the content, so a new Job is created and the old one removed)`,
+      `-/+ Job shop/${oldJob} → shop/${newJob} ${kept('Job')}`,
+      `-/+ Role shop/${oldJob}-wait → shop/${newJob}-wait ${kept('Role')}`,
+      `-/+ RoleBinding shop/${oldJob}-wait → shop/${newJob}-wait ${kept('RoleBinding')}`,
     ]);
     expect(replaced[0].fields).toEqual([`spec.template.spec.containers[app].image: ${OLD_IMAGE} → ${NEW_IMAGE}`]);
   });
@@ -102,10 +106,12 @@ describe('pyservice-k8s diff on a release: one image tag, one replica count, one
     const allowed = (field: string) =>
       field === `${field.split(': ')[0]}: ${OLD_IMAGE} → ${NEW_IMAGE}` && field.split(': ')[0].endsWith('.image')
       || (env === 'prod' && field === 'spec.replicas: 2 → 3')
-      // References to the Job by name: the pods wait for it, the Role lets them read it.
+      // References to the Job by name: the pods wait for it, the Role lets them read it, the RoleBinding names the Role.
       || field.endsWith(`: ${oldJob} → ${newJob}`) || field.endsWith(`: [ ${oldJob} ] → [ ${newJob} ]`)
-      // The kustomization lists the files: the worker's, and the Job's new one.
-      || field.endsWith(`: job-${oldJob}.yaml → job-${newJob}.yaml`) || added.some((file) => field.endsWith(`: (absent) → ${file}`));
+      || field.endsWith(`: ${oldJob}-wait → ${newJob}-wait`)
+      // The kustomization lists the files: the worker's, and the new ones of the Job and its wait Role and RoleBinding.
+      || ['job', 'role', 'rolebinding'].some((k) => field.endsWith(`: ${k}-${oldJob}${k === 'job' ? '' : '-wait'}.yaml → ${k}-${newJob}${k === 'job' ? '' : '-wait'}.yaml`))
+      || added.some((file) => field.endsWith(`: (absent) → ${file}`));
     const items = folders.get(`dist/${env}`)!.items;
     const unexpected = items.flatMap((i) => i.fields.filter((f) => !allowed(f)).map((f) => `${i.line}: ${f}`));
     expect(unexpected).toEqual([]);

@@ -82,6 +82,29 @@ describe('FluxDelivery', () => {
   });
 });
 
+describe('FluxDelivery on a shared cluster', () => {
+  test('the Kustomization applies as the tenant\'s service account, and the GitRepository reads with the repository Secret', () => {
+    // GIVEN / WHEN
+    const { source, kustomization, objects } = synthFlux({ serviceAccountName: 'shop-deployer', secretName: 'shop-deploy-key', fluxNamespace: 'shop-tenant' });
+    // THEN
+    expect(kustomization.spec.serviceAccountName).toBe('shop-deployer');
+    expect(kustomization.metadata.namespace).toBe('shop-tenant');
+    expect(source.spec.secretRef).toEqual({ name: 'shop-deploy-key' });
+    expect(validateAll(objects)).toEqual([]);
+  });
+
+  test('without one, Flux applies with its own account: the field is left out', () => {
+    expect(synthFlux().kustomization.spec.serviceAccountName).toBeUndefined();
+  });
+
+  test('a service account name that Kubernetes would refuse is reported', () => {
+    expect(errorOf({ serviceAccountName: 'Shop_Deployer' })).toContain(
+      '[test/shop-gke] \'serviceAccountName\' must be a DNS-1123 subdomain',
+    );
+    expect(errorOf({ serviceAccountName: 'Shop_Deployer' })).toContain('received "Shop_Deployer". Use the name of a ServiceAccount in \'flux-system\', e.g. \'shop-deployer\'.');
+  });
+});
+
 describe('FluxDelivery errors', () => {
   test('the scp-like SSH form Flux rejects is refused with the ssh:// spelling as the fix', () => {
     expect(errorOf({ repoUrl: 'git@github.com:acme/shop-deploy.git' })).toContain(

@@ -4,6 +4,7 @@ import { fastapiApp } from '../../examples/systems/fastapi-backend';
 import { inventoryApp } from '../../examples/systems/inventory-django';
 import { Rendering } from '../../src/synth';
 import { renderExample } from '../support/example';
+import { objectKey, references } from '../support/references';
 
 const WAVE = 'argocd.argoproj.io/sync-wave';
 const HOOK = 'argocd.argoproj.io/hook';
@@ -21,47 +22,7 @@ function targets(rendering: Rendering): Map<string, Obj[]> {
   return out;
 }
 
-const key = (kind: string, name: string, namespace?: string) => `${kind}/${namespace ?? ''}/${name}`;
-
-/** The pod spec of an object, if it has one. */
-function podSpec(o: Obj): Obj | undefined {
-  return o.spec?.template?.spec ?? o.spec?.jobTemplate?.spec?.template?.spec;
-}
-
-/** Every object `o` names that must exist before it: namespace, PriorityClass, ServiceAccount, ConfigMaps, Secrets, SecretProviderClasses, claims, RBAC. */
-function references(o: Obj): string[] {
-  const ns = o.metadata.namespace;
-  const refs: string[] = [];
-  if (ns) refs.push(key('Namespace', ns));
-  const pod = podSpec(o);
-  if (pod) {
-    if (pod.priorityClassName) refs.push(key('PriorityClass', pod.priorityClassName));
-    if (pod.serviceAccountName) refs.push(key('ServiceAccount', pod.serviceAccountName, ns));
-    for (const c of [...(pod.containers ?? []), ...(pod.initContainers ?? [])]) {
-      for (const e of c.envFrom ?? []) {
-        if (e.configMapRef) refs.push(key('ConfigMap', e.configMapRef.name, ns));
-        if (e.secretRef) refs.push(key('Secret', e.secretRef.name, ns));
-      }
-      for (const e of c.env ?? []) {
-        if (e.valueFrom?.configMapKeyRef) refs.push(key('ConfigMap', e.valueFrom.configMapKeyRef.name, ns));
-        if (e.valueFrom?.secretKeyRef) refs.push(key('Secret', e.valueFrom.secretKeyRef.name, ns));
-      }
-    }
-    for (const v of pod.volumes ?? []) {
-      if (v.configMap) refs.push(key('ConfigMap', v.configMap.name, ns));
-      if (v.secret) refs.push(key('Secret', v.secret.secretName, ns));
-      if (v.persistentVolumeClaim) refs.push(key('PersistentVolumeClaim', v.persistentVolumeClaim.claimName, ns));
-      if (v.csi?.volumeAttributes?.secretProviderClass) refs.push(key('SecretProviderClass', v.csi.volumeAttributes.secretProviderClass, ns));
-    }
-    // A pod that waits for a migration needs its RoleBinding (and that its Role) to read the Job.
-    for (const c of pod.initContainers ?? []) {
-      const job = c.env?.find((e: Obj) => e.name === 'MIGRATION_JOB')?.value;
-      if (job) refs.push(key('Job', job, ns), key('RoleBinding', `${c.name.replace(/^wait-for-/, '')}-wait`, ns));
-    }
-  }
-  if (o.kind === 'RoleBinding') refs.push(key('Role', o.roleRef.name, ns), ...o.subjects.map((s: Obj) => key('ServiceAccount', s.name, ns)));
-  return refs;
-}
+const key = objectKey;
 
 const wave = (o: Obj) => Number(o.metadata.annotations?.[WAVE] ?? 0);
 

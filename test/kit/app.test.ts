@@ -2,7 +2,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Chart } from 'cdk8s';
-import { parse } from 'yaml';
+import { k8s } from 'cdk8s-plus-28';
+import { parse, parseAllDocuments } from 'yaml';
 import { CloudProfile, Exposure, PyserviceApp, PyserviceAppProps, PythonBuild, PythonMicroservice, PythonServer, RestrictedNamespace, ValidationError } from 'pyservice-k8s';
 
 const IMAGES: PyserviceAppProps['images'] = {
@@ -126,6 +127,40 @@ describe('PyserviceApp: errors', () => {
     expect(errors).toContain('\'targets[2]\' must differ from an earlier target: both are \'staging/eks\'; received {"environment":"staging","cloud":"eks"}. Give each environment and cloud pair one target.');
   });
 
+  test('a target whose folder and deploy branch would sit inside another target\'s is refused', () => {
+    // GIVEN: prod on no cloud (dist/prod, deploy/prod) and prod on one cloud (dist/prod/eks, deploy/prod/eks)
+    const app = new PyserviceApp({ env: {} });
+    app.addTarget({ environment: 'prod' });
+    app.addTarget({ environment: 'prod', cloud: 'eks' });
+    // WHEN
+    const { errors, files } = app.render();
+    // THEN
+    expect(files.size).toBe(0);
+    expect(errors).toContain(
+      '\'targets[1]\' must not nest with targets[0]: folder \'prod\' would hold \'prod/eks\', and git cannot hold both branches \'deploy/prod\' and \'deploy/prod/eks\' ' +
+      '(a branch is a file under refs/heads/, so one cannot be the folder of the other: "cannot lock ref"); received {"environment":"prod","cloud":"eks"}. ' +
+      'Give the target of environment \'prod\' a cloud too, e.g. app.addTarget({ environment: \'prod\', cloud: \'<cloud>\' }), or use another environment name.',
+    );
+  });
+
+  test('deploy branches that nest are refused, whatever the folders', () => {
+    const app = new PyserviceApp({ env: {} });
+    app.addTarget({ environment: 'staging', cloud: 'eks', deployBranch: 'deploy/shop' });
+    app.addTarget({ environment: 'prod', cloud: 'eks', deployBranch: 'deploy/shop/prod' });
+    expect(app.render().errors).toContain(
+      '\'targets[1].deployBranch\' must not nest with the branch \'deploy/shop\' of targets[0]: git cannot hold both \'deploy/shop\' and \'deploy/shop/prod\' ' +
+      '(a branch is a file under refs/heads/: "cannot lock ref"); received "deploy/shop/prod". Use a sibling name, e.g. \'deploy/shop-prod\'.',
+    );
+  });
+
+  test('sibling folders and branches that only share a prefix are fine', () => {
+    const app = new PyserviceApp({ env: {} });
+    app.addTarget({ environment: 'prod', cloud: 'eks' });
+    app.addTarget({ environment: 'prod', cloud: 'eks2' });
+    app.addTarget({ environment: 'prod2' });
+    expect(app.render().errors.filter((e) => e.includes('nest'))).toEqual([]);
+  });
+
   test('the output folder must be relative to the repository (the delivery files name it)', () => {
     expect(twoEnvironments({ outdir: '/tmp/out' }).render().errors[0]).toBe(
       '\'outdir\' must be a folder relative to the repository root, without \'..\'; received "/tmp/out". Use \'dist\'; to write elsewhere, pass synth({ directory }).',
@@ -197,36 +232,54 @@ describe('PyserviceApp: delivery', () => {
   test('an Argo CD Application and a Flux Kustomization per target, following its folder and branch', () => {
     const { files, errors } = twoEnvironments({ delivery }, 'eks').render();
     expect(errors).toEqual([]);
-    const argo = objectOf(files, 'gitops/prod/eks/argocd-application.yaml');
+    const argo = parseAllDocuments(files.get('gitops/prod/eks/argocd-application.yaml')!).map((d) => d.toJS()).find((o) => o.kind === 'Application');
     expect(argo.spec.source).toEqual({ repoURL: 'https://github.com/acme/api.git', targetRevision: 'deploy/prod/eks', path: 'dist/prod/eks' });
     expect(argo.metadata.name).toBe('api-prod-eks');
   });
 
-  test('one workflow per cloud: one build, then staging, then prod with the same digests', () => {
+  test('one workflow: one build, then staging, then prod with the same scanned digests', () => {
     const { files } = twoEnvironments({ delivery }, 'eks').render();
-    const wf = parse(files.get('ci/deploy-eks.yml')!);
-    expect(Object.keys(wf.jobs)).toEqual(['test', 'scan', 'publish', 'deliver-staging-eks', 'deliver-prod-eks']);
-    expect(wf.jobs['deliver-staging-eks'].needs).toBe('publish');
-    expect(wf.jobs['deliver-prod-eks'].needs).toEqual(['publish', 'deliver-staging-eks']);
+    expect([...files.keys()].filter((f) => f.startsWith('ci/'))).toEqual(['ci/deploy.yml']);
+    const wf = parse(files.get('ci/deploy.yml')!);
+    expect(Object.keys(wf.jobs)).toEqual(['test', 'build', 'scan', 'publish', 'deliver-staging-eks', 'deliver-prod-eks']);
+    expect(wf.jobs['deliver-staging-eks'].needs).toEqual(['scan', 'publish']);
+    expect(wf.jobs['deliver-prod-eks'].needs).toEqual(['scan', 'publish', 'deliver-staging-eks']);
     expect(wf.jobs['deliver-prod-eks'].environment).toBe('prod');
     const synth = (job: string) => wf.jobs[job].steps.find((s: any) => s.run === 'npm run synth');
     expect(synth('deliver-prod-eks').env).toEqual(synth('deliver-staging-eks').env);
-    expect(synth('deliver-prod-eks').env).toEqual({ IMAGE_API: '${{ needs.publish.outputs.IMAGE_API }}' });
-    expect(wf.jobs.scan.steps.find((s: any) => s.name === 'Build api').with.file).toBe('dist/container/api/Dockerfile');
+    expect(synth('deliver-prod-eks').env).toEqual({ IMAGE_API: '${{ needs.publish.outputs.repository_api }}@${{ needs.scan.outputs.digest_api }}' });
+    expect(wf.jobs.build.steps.find((s: any) => s.name === 'Build api').with.file).toBe('dist/container/api/Dockerfile');
   });
 
-  test('targets without a cloud share one workflow, its registry inferred from the services\' profiles', () => {
+  test('targets without a cloud share the workflow, its registry inferred from the services\' profiles', () => {
     const { files, errors } = twoEnvironments({ delivery }).render();
     expect(errors).toEqual([]);
     const wf = parse(files.get('ci/deploy.yml')!);
     expect(wf.name).toBe('deploy');
-    expect(wf.jobs.publish.steps.some((s: any) => String(s.uses).startsWith('aws-actions/amazon-ecr-login'))).toBe(true);
+    expect(wf.jobs.publish.steps.some((s: any) => String(s.uses).startsWith('aws-actions/amazon-ecr-login@'))).toBe(true);
+  });
+
+  test('each target\'s AppProject allows the namespaces and cluster-scoped kinds of its own objects', () => {
+    // GIVEN: a Namespace and a PriorityClass beside the service
+    const app = twoEnvironments({ delivery }, 'eks');
+    for (const target of app.targets) {
+      new k8s.KubePriorityClass(new Chart(target, 'priority'), 'priority', { metadata: { name: 'api-standard' }, value: 1000 });
+    }
+    // WHEN
+    const { files, errors } = app.render();
+    // THEN
+    expect(errors).toEqual([]);
+    const [project, application] = parseAllDocuments(files.get('gitops/staging/eks/argocd-application.yaml')!).map((d) => d.toJS());
+    expect(project.kind).toBe('AppProject');
+    expect(application.spec.project).toBe(project.metadata.name);
+    expect(project.spec.destinations).toEqual([{ server: 'https://kubernetes.default.svc', namespace: 'api' }]);
+    expect(project.spec.clusterResourceWhitelist).toEqual([{ group: '', kind: 'Namespace' }, { group: 'scheduling.k8s.io', kind: 'PriorityClass' }]);
   });
 
   test('delivery errors are reported with the rest, and nothing is rendered', () => {
     const { files, errors } = twoEnvironments({ delivery: { ...delivery, repoUrl: 'ftp://example.com/x' } }).render();
     expect(files.size).toBe(0);
-    expect(errors.some((e) => e.startsWith('[gitops/staging] [argocd/api-staging] \'repoUrl\''))).toBe(true);
+    expect(errors.some((e) => e.startsWith('[gitops/staging] [argocd/api-staging] \'delivery.repoUrl\''))).toBe(true);
   });
 
   test('every error is a ValidationError when thrown', () => {

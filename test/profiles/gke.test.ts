@@ -16,6 +16,15 @@ describe('GKE profile', () => {
       expect(() => synthService({ profile: CloudProfile.gke({ serviceAccount }) })).toThrow(/'profile.serviceAccount' must be a Google service account email/);
     });
 
+  test.each([
+    ['api@acme-staging.iam.gserviceaccount.com', "its account ID 'api' (3 characters) must be 6-30 lowercase letters, digits and hyphens"],
+    ['orders-api@acme-prod.gserviceaccount.com', "its domain 'acme-prod.gserviceaccount.com' must end in '.iam.gserviceaccount.com'"],
+    ['orders-api@ACME.iam.gserviceaccount.com', "its project 'ACME' must be a Google Cloud project ID"],
+  ])('the error for %s names the part that is wrong', (serviceAccount, part) => {
+    // GIVEN a service account email with one bad part WHEN a service binds the profile THEN the error names that part
+    expect(() => synthService({ profile: CloudProfile.gke({ serviceAccount }) })).toThrow(part);
+  });
+
   test('container-native load balancing: NEG annotation on the Service', () => {
     const svc = find(synthService({ profile: CloudProfile.gke() }).objects, 'Service');
     expect(svc.metadata.annotations).toEqual({ 'cloud.google.com/neg': '{"ingress": true}' });
