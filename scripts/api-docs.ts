@@ -22,7 +22,6 @@ function typedoc(out: string): void {
   execFileSync(process.execPath, [TYPEDOC, '--out', out], { cwd: ROOT, stdio: 'inherit' });
 }
 
-
 if (!process.argv.includes('--check')) {
   typedoc(DOCS);
   process.stdout.write(`docs/api/: ${readFolder(DOCS).size} files\n`);
@@ -31,7 +30,9 @@ if (!process.argv.includes('--check')) {
   try {
     typedoc(tmp);
     const [fresh, committed] = [readFolder(tmp), readFolder(DOCS)];
-    const stale = [...new Set([...fresh.keys(), ...committed.keys()])].sort().filter((f) => fresh.get(f) !== committed.get(f))
+    const stale = [...new Set([...fresh.keys(), ...committed.keys()])]
+      .sort()
+      .filter((f) => fresh.get(f) !== committed.get(f))
       .map((f) => `${!committed.has(f) ? 'missing' : !fresh.has(f) ? 'extra' : 'stale'}: docs/api/${f}`);
     if (stale.length > 0) {
       process.stdout.write(`${stale.slice(0, 20).join('\n')}${stale.length > 20 ? `\n... and ${stale.length - 20} more` : ''}\n`);

@@ -11,14 +11,25 @@ import { Converter } from 'typedoc';
 export function load(app) {
   app.converter.on(Converter.EVENT_RESOLVE_BEGIN, (context) => {
     for (const reflection of Object.values(context.project.reflections)) {
-      const comments = [reflection.comment, ...('signatures' in reflection && Array.isArray(reflection.signatures) ? reflection.signatures.map((s) => s.comment) : [])];
+      const comments = [
+        reflection.comment,
+        ...('signatures' in reflection && Array.isArray(reflection.signatures) ? reflection.signatures.map((s) => s.comment) : []),
+      ];
       for (const tag of comments.flatMap((c) => c?.blockTags ?? [])) {
         if (tag.tag !== '@default' && tag.tag !== '@defaultValue') continue;
         const first = tag.content[0];
         if (first?.kind === 'text' && /^-\s/.test(first.text)) {
           tag.content = [{ ...first, text: first.text.replace(/^-\s+/, '') }, ...tag.content.slice(1)];
         } else if (tag.content.every((part) => part.kind === 'text')) {
-          tag.content = [{ kind: 'code', text: `\`${tag.content.map((part) => part.text).join('').trim()}\`` }];
+          tag.content = [
+            {
+              kind: 'code',
+              text: `\`${tag.content
+                .map((part) => part.text)
+                .join('')
+                .trim()}\``,
+            },
+          ];
         }
       }
     }

@@ -22,7 +22,13 @@ const isCommand = (word: string | undefined): word is Command => COMMANDS.includ
 const wantsHelp = (args: readonly string[]) => args.includes('--help') || args.includes('-h');
 
 /** Runs the command line; resolves to the exit code. `stdin` reads the standard input (for `history`). */
-export async function run(argv: readonly string[], cwd: string, out: Print, err: Print, stdin: () => Promise<string> = readStdin): Promise<number> {
+export async function run(
+  argv: readonly string[],
+  cwd: string,
+  out: Print,
+  err: Print,
+  stdin: () => Promise<string> = readStdin,
+): Promise<number> {
   const [command, ...rest] = argv;
   try {
     if (command === '--help' || command === '-h') {
@@ -37,14 +43,19 @@ export async function run(argv: readonly string[], cwd: string, out: Print, err:
     if (command === 'help') {
       const [topic, ...extra] = rest;
       if (topic === undefined) out(overview(STARTER_CLOUDS));
-      else if (!isCommand(topic) || extra.length > 0) throw new UsageError(`"help" takes one command: ${COMMANDS.join(', ')}; received "${rest.join(' ')}".${didYouMean(topic, COMMANDS)}`);
+      else if (!isCommand(topic) || extra.length > 0)
+        throw new UsageError(
+          `"help" takes one command: ${COMMANDS.join(', ')}; received "${rest.join(' ')}".${didYouMean(topic, COMMANDS)}`,
+        );
       else out(helpOf(topic, STARTER_CLOUDS));
       return ExitCode.OK;
     }
     if (!isCommand(command)) {
-      throw new UsageError(command.startsWith('-')
-        ? `Unknown option "${command}".${didYouMean(command, ['--help', '--version'])}`
-        : `Unknown command "${command}".${didYouMean(command, [...COMMANDS, 'help'])}`);
+      throw new UsageError(
+        command.startsWith('-')
+          ? `Unknown option "${command}".${didYouMean(command, ['--help', '--version'])}`
+          : `Unknown command "${command}".${didYouMean(command, [...COMMANDS, 'help'])}`,
+      );
     }
     // synth passes its options to cdk8s synth, so its own help is only asked for first.
     if (command === 'synth' ? rest[0] === '--help' || rest[0] === '-h' : wantsHelp(rest)) {
@@ -52,10 +63,14 @@ export async function run(argv: readonly string[], cwd: string, out: Print, err:
       return ExitCode.OK;
     }
     switch (command) {
-      case 'init': return init(rest, cwd, out, err);
-      case 'synth': return await runSynth(cwd, err, { args: rest });
-      case 'diff': return await diff(rest, cwd, out, err);
-      case 'history': return await history(rest, cwd, out, stdin);
+      case 'init':
+        return init(rest, cwd, out, err);
+      case 'synth':
+        return await runSynth(cwd, err, { args: rest });
+      case 'diff':
+        return await diff(rest, cwd, out, err);
+      case 'history':
+        return await history(rest, cwd, out, stdin);
     }
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
@@ -73,13 +88,24 @@ function init(rest: readonly string[], cwd: string, out: Print, err: Print): num
   // The starter pins what this release was tested with (see the package's devDependencies).
   const pinned = (name: string) => `^${own.devDependencies[name].replace(/^[^\d]*/, '')}`;
   const options = {
-    name: flag('name') ?? path.basename(cwd).toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[._-]+/, '') ?? 'my-service',
+    name:
+      flag('name') ??
+      path
+        .basename(cwd)
+        .toLowerCase()
+        .replace(/[^a-z0-9._-]+/g, '-')
+        .replace(/^[._-]+/, '') ??
+      'my-service',
     cloud: flag('cloud') ?? STARTER_CLOUDS[0],
     librarySpec: flag('library') ?? `^${own.version}`,
-    versions: Object.fromEntries(['cdk8s', 'cdk8s-plus-28', 'constructs', 'cdk8s-cli', 'tsx', '@types/node'].map((n) => [n, pinned(n)]).concat([
-      // ts-node and ts-jest users need TypeScript below 7; keep the minor the package was built with.
-      ['typescript', `~${own.devDependencies.typescript}`],
-    ])),
+    versions: Object.fromEntries(
+      ['cdk8s', 'cdk8s-plus-28', 'constructs', 'cdk8s-cli', 'tsx', '@types/node']
+        .map((n) => [n, pinned(n)])
+        .concat([
+          // ts-node and ts-jest users need TypeScript below 7; keep the minor the package was built with.
+          ['typescript', `~${own.devDependencies.typescript}`],
+        ]),
+    ),
   };
   const issues = starterIssues(options);
   if (issues.length > 0) {
@@ -90,7 +116,9 @@ function init(rest: readonly string[], cwd: string, out: Print, err: Print): num
   const files = starterFiles(options);
   const existing = [...files.keys()].filter((f) => fs.existsSync(path.join(cwd, f)));
   if (existing.length > 0) {
-    err(`init failed; nothing was written: ${existing.join(', ')} already exist${existing.length === 1 ? 's' : ''} in ${cwd}. Run it in an empty folder.\n`);
+    err(
+      `init failed; nothing was written: ${existing.join(', ')} already exist${existing.length === 1 ? 's' : ''} in ${cwd}. Run it in an empty folder.\n`,
+    );
     return ExitCode.FAILED;
   }
   for (const [file, text] of files) fs.writeFileSync(path.join(cwd, file), text, { flag: 'wx' });
@@ -107,11 +135,18 @@ function ownPackage(): { version: string; devDependencies: Record<string, string
       if (pkg.name === 'pyservice-k8s') return pkg;
     }
   }
-  throw new ValidationError('The package is incomplete:', ['the package.json of pyservice-k8s was not found beside its code. Reinstall the package.']);
+  throw new ValidationError('The package is incomplete:', [
+    'the package.json of pyservice-k8s was not found beside its code. Reinstall the package.',
+  ]);
 }
 
 if (require.main === module) {
-  void run(process.argv.slice(2), process.cwd(), (t) => process.stdout.write(t), (t) => process.stderr.write(t)).then((code) => {
+  void run(
+    process.argv.slice(2),
+    process.cwd(),
+    (t) => process.stdout.write(t),
+    (t) => process.stderr.write(t),
+  ).then((code) => {
     process.exitCode = code;
   });
 }

@@ -8,7 +8,16 @@ import { starterFiles } from '../src/starter';
 async function cli(args: string[], cwd: string) {
   let out = '';
   let err = '';
-  const code = await run(args, cwd, (t) => { out += t; }, (t) => { err += t; });
+  const code = await run(
+    args,
+    cwd,
+    (t) => {
+      out += t;
+    },
+    (t) => {
+      err += t;
+    },
+  );
   return { code, out, err };
 }
 
@@ -28,8 +37,10 @@ describe('pyservice-k8s init', () => {
     const own = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8'));
     expect(pkg.name).toBe('my-api');
     expect(pkg.dependencies).toEqual({
-      'cdk8s': `^${own.devDependencies.cdk8s}`, 'cdk8s-plus-28': `^${own.devDependencies['cdk8s-plus-28']}`,
-      'constructs': `^${own.devDependencies.constructs}`, 'pyservice-k8s': `^${own.version}`,
+      cdk8s: `^${own.devDependencies.cdk8s}`,
+      'cdk8s-plus-28': `^${own.devDependencies['cdk8s-plus-28']}`,
+      constructs: `^${own.devDependencies.constructs}`,
+      'pyservice-k8s': `^${own.version}`,
     });
     expect(Object.keys(pkg.devDependencies).sort()).toEqual(['@types/node', 'cdk8s-cli', 'tsx', 'typescript']);
     expect(pkg.devDependencies.typescript).toMatch(/^~5\./);
@@ -48,7 +59,7 @@ describe('pyservice-k8s init', () => {
     expect(main.match(/new PythonMicroservice\(/g)).toHaveLength(1);
   });
 
-  test.each(['eks', 'gke', 'aks'])('--cloud %s picks that cloud\'s profile and certificate', async (cloud) => {
+  test.each(['eks', 'gke', 'aks'])("--cloud %s picks that cloud's profile and certificate", async (cloud) => {
     const main = starterFiles({ name: 'x', cloud, librarySpec: '^0.1.0', versions: {} }).get('main.ts')!;
     expect(main).toContain(`CloudProfile.${cloud}(`);
   });
@@ -62,11 +73,11 @@ describe('pyservice-k8s init', () => {
     expect(fs.readFileSync(path.join(dir, 'main.ts'), 'utf8')).toBe('mine');
   });
 
-  test('bad option values are reported in the project\'s error shape (exit 2)', async () => {
+  test("bad option values are reported in the project's error shape (exit 2)", async () => {
     const { code, err } = await cli(['init', '--cloud', 'openshift', '--name', 'My API'], dir);
     expect(code).toBe(2);
     expect(err).toContain('\'--cloud\' must be one of eks, gke, aks; received "openshift". Use e.g. --cloud eks.');
-    expect(err).toContain('\'--name\' must be a valid npm package name');
+    expect(err).toContain("'--name' must be a valid npm package name");
     expect(fs.readdirSync(dir)).toEqual([]);
   });
 
@@ -81,7 +92,7 @@ describe('the command line as a whole', () => {
   const cwd = os.tmpdir();
   const own = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8'));
 
-  test('--version prints the package\'s version', async () => {
+  test("--version prints the package's version", async () => {
     expect(await cli(['--version'], cwd)).toEqual({ code: 0, out: `${own.version}\n`, err: '' });
   });
 
@@ -103,7 +114,13 @@ describe('the command line as a whole', () => {
     ['diff', /^Usage: pyservice-k8s diff \[--base <git rev>\]/],
     ['history', /^Usage: pyservice-k8s history \[<target folder>\]/],
   ])('%s has its own help: help <command>, <command> --help and <command> -h', async (command, usage) => {
-    const texts = await Promise.all([['help', command], [command, '--help'], [command, '-h']].map((args) => cli(args, cwd)));
+    const texts = await Promise.all(
+      [
+        ['help', command],
+        [command, '--help'],
+        [command, '-h'],
+      ].map((args) => cli(args, cwd)),
+    );
     for (const { code, out, err } of texts) {
       expect([code, err]).toEqual([0, '']);
       expect(out).toMatch(usage);
@@ -112,14 +129,19 @@ describe('the command line as a whole', () => {
     expect(new Set(texts.map((t) => t.out)).size).toBe(1);
   });
 
-  test('diff\'s help names each option and the output symbols', async () => {
+  test("diff's help names each option and the output symbols", async () => {
     const { out } = await cli(['help', 'diff'], cwd);
-    for (const option of ['--base <git rev>', '--dir <folder>', '--targets <a> <b>', '--ignore <field>', '--exit-code']) expect(out).toContain(`  ${option}`);
+    for (const option of ['--base <git rev>', '--dir <folder>', '--targets <a> <b>', '--ignore <field>', '--exit-code'])
+      expect(out).toContain(`  ${option}`);
     for (const symbol of ['+ Kind', '- Kind', '~ Kind', '-/+ Kind']) expect(out).toContain(symbol);
   });
 
   test('a misspelled command gets "did you mean", on stderr, with exit code 2', async () => {
-    expect(await cli(['snyth'], cwd)).toEqual({ code: 2, out: '', err: 'Unknown command "snyth". Did you mean "synth"?\nSee: pyservice-k8s --help\n' });
+    expect(await cli(['snyth'], cwd)).toEqual({
+      code: 2,
+      out: '',
+      err: 'Unknown command "snyth". Did you mean "synth"?\nSee: pyservice-k8s --help\n',
+    });
     expect((await cli(['dif'], cwd)).err).toContain('Did you mean "diff"?');
     expect((await cli(['help', 'inti'], cwd)).err).toContain('Did you mean "init"?');
     expect((await cli(['histroy'], cwd)).err).toBe('Unknown command "histroy". Did you mean "history"?\nSee: pyservice-k8s --help\n');
@@ -130,25 +152,41 @@ describe('the command line as a whole', () => {
   });
 
   test('a misspelled option gets "did you mean" among the command\'s options, with exit code 2', async () => {
-    expect(await cli(['init', '--clod', 'eks'], cwd)).toEqual({ code: 2, out: '', err: 'Unknown option "--clod" for init. Did you mean "--cloud"?\nSee: pyservice-k8s help init\n' });
-    expect((await cli(['diff', '--exit-cod'], cwd)).err).toBe('Unknown option "--exit-cod" for diff. Did you mean "--exit-code"?\nSee: pyservice-k8s help diff\n');
-    expect((await cli(['diff', 'targets'], cwd)).err).toContain('Unexpected argument "targets" for diff: options start with --. Did you mean "--targets"?');
+    expect(await cli(['init', '--clod', 'eks'], cwd)).toEqual({
+      code: 2,
+      out: '',
+      err: 'Unknown option "--clod" for init. Did you mean "--cloud"?\nSee: pyservice-k8s help init\n',
+    });
+    expect((await cli(['diff', '--exit-cod'], cwd)).err).toBe(
+      'Unknown option "--exit-cod" for diff. Did you mean "--exit-code"?\nSee: pyservice-k8s help diff\n',
+    );
+    expect((await cli(['diff', 'targets'], cwd)).err).toContain(
+      'Unexpected argument "targets" for diff: options start with --. Did you mean "--targets"?',
+    );
   });
 
   test('a missing command or value is a usage error (exit 2), before anything runs', async () => {
     expect(await cli([], cwd)).toEqual({ code: 2, out: '', err: 'A command is missing.\nSee: pyservice-k8s --help\n' });
-    expect((await cli(['init', '--cloud'], cwd)).err).toBe('"--cloud" needs a value, e.g. --cloud <value>.\nSee: pyservice-k8s help init\n');
+    expect((await cli(['init', '--cloud'], cwd)).err).toBe(
+      '"--cloud" needs a value, e.g. --cloud <value>.\nSee: pyservice-k8s help init\n',
+    );
     expect((await cli(['diff', '--targets', 'staging'], cwd)).err).toMatch(/^"--targets" needs 2 values/);
     expect((await cli(['diff', '--exit-code=yes'], cwd)).err).toMatch(/^"--exit-code" takes no value; received "yes"\./);
     expect((await cli(['diff', '--base', 'HEAD', '--base', 'main'], cwd)).err).toMatch(/^"--base" is given twice/);
-    expect((await cli(['diff', '--targets', 'a', 'b', '--base', 'HEAD'], cwd)).err).toMatch(/^--targets compares two targets of a fresh synth; it takes no --base or --dir\./);
+    expect((await cli(['diff', '--targets', 'a', 'b', '--base', 'HEAD'], cwd)).err).toMatch(
+      /^--targets compares two targets of a fresh synth; it takes no --base or --dir\./,
+    );
     expect((await cli(['diff', '--dir', '../elsewhere'], cwd)).code).toBe(2);
   });
 
   test('synth without the cdk8s CLI in the project: exit 4 with the install command', async () => {
     const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'no-cdk8s-'));
     try {
-      expect(await cli(['synth'], empty)).toEqual({ code: 4, out: '', err: 'synth needs the cdk8s CLI in this project: npm install --save-dev cdk8s-cli\n' });
+      expect(await cli(['synth'], empty)).toEqual({
+        code: 4,
+        out: '',
+        err: 'synth needs the cdk8s CLI in this project: npm install --save-dev cdk8s-cli\n',
+      });
     } finally {
       fs.rmSync(empty, { recursive: true, force: true });
     }
@@ -167,19 +205,32 @@ describe('pyservice-k8s history', () => {
   const live = {
     kind: 'List',
     items: [
-      job('migrate-old'), job('migrate-new'),
+      job('migrate-old'),
+      job('migrate-new'),
       { kind: 'Role', metadata: { name: 'migrate-old-wait', labels: { ...kept, 'pyservice.dev/migration-job': 'migrate-old' } } },
-      { kind: 'ReplicaSet', metadata: { name: 'api-1' }, spec: { template: { spec: { initContainers: [{ env: [{ name: 'MIGRATION_JOB', value: 'migrate-new' }] }], containers: [] } } } },
+      {
+        kind: 'ReplicaSet',
+        metadata: { name: 'api-1' },
+        spec: { template: { spec: { initContainers: [{ env: [{ name: 'MIGRATION_JOB', value: 'migrate-new' }] }], containers: [] } } },
+      },
     ],
   };
 
-  test('reads the cluster\'s List on stdin and prints what nothing needs, for kubectl delete', async () => {
+  test("reads the cluster's List on stdin and prints what nothing needs, for kubectl delete", async () => {
     // GIVEN the target's folder, whose manifests hold the new Job
     fs.writeFileSync(path.join(dir, 'job-migrate-new.yaml'), 'apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: migrate-new\n');
     fs.writeFileSync(path.join(dir, 'kustomization.yaml'), 'resources: [job-migrate-new.yaml]\n');
     // WHEN
     let out = '';
-    const code = await run(['history', dir], dir, (t) => { out += t; }, () => undefined, async () => JSON.stringify(live));
+    const code = await run(
+      ['history', dir],
+      dir,
+      (t) => {
+        out += t;
+      },
+      () => undefined,
+      async () => JSON.stringify(live),
+    );
     // THEN the old Job and its Role go; the new one stays
     expect(code).toBe(0);
     expect(out).toBe('job/migrate-old\nrole/migrate-old-wait\n');
@@ -187,34 +238,87 @@ describe('pyservice-k8s history', () => {
 
   test('without a List on stdin, or with a folder that does not exist, it says what to do (usage error, exit 2)', async () => {
     let err = '';
-    expect(await run(['history'], dir, () => undefined, (t) => { err += t; }, async () => 'not json')).toBe(2);
-    expect(err).toContain('history reads a List from stdin: pipe `kubectl get deployments,replicasets,cronjobs,jobs,pods,configmaps,roles,rolebindings -n <ns> -o json`');
+    expect(
+      await run(
+        ['history'],
+        dir,
+        () => undefined,
+        (t) => {
+          err += t;
+        },
+        async () => 'not json',
+      ),
+    ).toBe(2);
+    expect(err).toContain(
+      'history reads a List from stdin: pipe `kubectl get deployments,replicasets,cronjobs,jobs,pods,configmaps,roles,rolebindings -n <ns> -o json`',
+    );
     expect(err).toContain('See: pyservice-k8s help history\n');
     err = '';
-    expect(await run(['history', 'nowhere'], dir, () => undefined, (t) => { err += t; }, async () => JSON.stringify(live))).toBe(2);
-    expect(err).toBe(`history: no folder ${path.join(dir, 'nowhere')}; pass the target's synthesized folder, e.g. dist/prod/east.\nSee: pyservice-k8s help history\n`);
+    expect(
+      await run(
+        ['history', 'nowhere'],
+        dir,
+        () => undefined,
+        (t) => {
+          err += t;
+        },
+        async () => JSON.stringify(live),
+      ),
+    ).toBe(2);
+    expect(err).toBe(
+      `history: no folder ${path.join(dir, 'nowhere')}; pass the target's synthesized folder, e.g. dist/prod/east.\nSee: pyservice-k8s help history\n`,
+    );
     // A file is not a target's folder either.
     fs.writeFileSync(path.join(dir, 'job.yaml'), 'kind: Job\n');
     err = '';
-    expect(await run(['history', 'job.yaml'], dir, () => undefined, (t) => { err += t; }, async () => JSON.stringify(live))).toBe(2);
+    expect(
+      await run(
+        ['history', 'job.yaml'],
+        dir,
+        () => undefined,
+        (t) => {
+          err += t;
+        },
+        async () => JSON.stringify(live),
+      ),
+    ).toBe(2);
     expect(err).toMatch(/^history: no folder .*job\.yaml; /);
   });
 
   test('its command line goes through the shared parser: one folder at most, no options but --help (exit 2)', async () => {
     // GIVEN a List on stdin that would otherwise be read
     let read = false;
-    const stdin = async () => { read = true; return JSON.stringify(live); };
+    const stdin = async () => {
+      read = true;
+      return JSON.stringify(live);
+    };
     const history = async (args: string[]) => {
       let out = '';
       let err = '';
-      const code = await run(['history', ...args], dir, (t) => { out += t; }, (t) => { err += t; }, stdin);
+      const code = await run(
+        ['history', ...args],
+        dir,
+        (t) => {
+          out += t;
+        },
+        (t) => {
+          err += t;
+        },
+        stdin,
+      );
       return { code, out, err };
     };
     // WHEN two folders, or an option, are given THEN a usage error, and stdin is not read
     expect(await history(['dist/prod', 'dist/staging'])).toEqual({
-      code: 2, out: '', err: 'history takes at most one <target folder>; received "dist/prod", "dist/staging".\nSee: pyservice-k8s help history\n',
+      code: 2,
+      out: '',
+      err: 'history takes at most one <target folder>; received "dist/prod", "dist/staging".\nSee: pyservice-k8s help history\n',
     });
-    expect(await history(['--dir', 'dist/prod'])).toEqual({ code: 2, out: '', err: 'Unknown option "--dir" for history.\nSee: pyservice-k8s help history\n' });
+    expect(await history(['--dir', 'dist/prod'])).toEqual({
+      code: 2,
+      out: '',
+      err: 'Unknown option "--dir" for history.\nSee: pyservice-k8s help history\n',
+    });
     expect(read).toBe(false);
     // WHEN --help is asked for THEN the command's help, and stdin is not read
     const help = await history(['--help']);

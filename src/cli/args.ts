@@ -48,7 +48,12 @@ export function parseOptions(command: string, argv: readonly string[], spec: Rea
  * Parses options as {@link parseOptions} does; a word that does not start with
  * `-` is an operand when the command takes `operands`, up to their `max`.
  */
-export function parseArguments(command: string, argv: readonly string[], spec: Readonly<Record<string, OptionSpec>>, operands?: OperandSpec): ParsedArguments {
+export function parseArguments(
+  command: string,
+  argv: readonly string[],
+  spec: Readonly<Record<string, OptionSpec>>,
+  operands?: OperandSpec,
+): ParsedArguments {
   const parsed = new Map<string, string[][]>();
   const given: string[] = [];
   const known = Object.keys(spec).map((n) => `--${n}`);
@@ -60,9 +65,11 @@ export function parseArguments(command: string, argv: readonly string[], spec: R
       continue;
     }
     if (!m) {
-      throw new UsageError(arg.startsWith('-')
-        ? `Unknown option "${arg}" for ${command}.${didYouMean(arg, known)}`
-        : `Unexpected argument "${arg}" for ${command}: options start with --.${didYouMean(`--${arg}`, known)}`);
+      throw new UsageError(
+        arg.startsWith('-')
+          ? `Unknown option "${arg}" for ${command}.${didYouMean(arg, known)}`
+          : `Unexpected argument "${arg}" for ${command}: options start with --.${didYouMean(`--${arg}`, known)}`,
+      );
     }
     const [, name, inline] = m;
     const option = Object.prototype.hasOwnProperty.call(spec, name) ? spec[name] : undefined;
@@ -77,14 +84,18 @@ export function parseArguments(command: string, argv: readonly string[], spec: R
     } else {
       values = argv.slice(i + 1, i + 1 + option.values);
       if (inline !== undefined || values.length < option.values || values.some((v) => v.startsWith('--'))) {
-        throw new UsageError(`"--${name}" needs ${option.values === 1 ? 'a value' : `${option.values} values`}, e.g. ${EXAMPLE_VALUES[option.values](name)}.`);
+        throw new UsageError(
+          `"--${name}" needs ${option.values === 1 ? 'a value' : `${option.values} values`}, e.g. ${EXAMPLE_VALUES[option.values](name)}.`,
+        );
       }
       i += option.values;
     }
     parsed.set(name, [...(parsed.get(name) ?? []), values]);
   }
   if (operands && given.length > operands.max) {
-    throw new UsageError(`${command} takes at most ${operands.max === 1 ? 'one' : operands.max} ${operands.name}; received ${given.map((g) => `"${g}"`).join(', ')}.`);
+    throw new UsageError(
+      `${command} takes at most ${operands.max === 1 ? 'one' : operands.max} ${operands.name}; received ${given.map((g) => `"${g}"`).join(', ')}.`,
+    );
   }
   return { options: parsed, operands: given };
 }

@@ -10,12 +10,11 @@ import { UsageError, didYouMean, parseOptions } from './args';
 import { ExitCode } from './help';
 import { runSynth } from './synth';
 
-
 const OPTIONS = {
-  'base': { values: 1 },
-  'dir': { values: 1 },
-  'targets': { values: 2 },
-  'ignore': { values: 1, repeatable: true },
+  base: { values: 1 },
+  dir: { values: 1 },
+  targets: { values: 2 },
+  ignore: { values: 1, repeatable: true },
   'exit-code': { values: 0 },
 } as const;
 
@@ -56,7 +55,9 @@ export async function diff(args: readonly string[], cwd: string, out: Print, err
     const known = targetFolders(synthesized);
     for (const t of targets) {
       if (!known.includes(t)) {
-        throw new UsageError(`"--targets": "${t}" is not a target folder of the synth; the targets are ${known.join(', ') || 'none (no folder holds a kustomization.yaml)'}.${didYouMean(t, known)}`);
+        throw new UsageError(
+          `"--targets": "${t}" is not a target folder of the synth; the targets are ${known.join(', ') || 'none (no folder holds a kustomization.yaml)'}.${didYouMean(t, known)}`,
+        );
       }
     }
     const [a, b] = targets;
@@ -88,8 +89,10 @@ async function synthesize(cwd: string, err: Print): Promise<Tree | ExitCode> {
     }
     const files = readFolder(outdir);
     if (files.size === 0) {
-      err(`diff: the app wrote nothing to the temporary folder. A PyserviceApp writes there when ${OUTPUT_REDIRECT_VARIABLE} is set, `
-        + 'a cdk8s App when it has no outdir of its own (CDK8S_OUTDIR); check that the app does not set its output folder itself.\n');
+      err(
+        `diff: the app wrote nothing to the temporary folder. A PyserviceApp writes there when ${OUTPUT_REDIRECT_VARIABLE} is set, ` +
+          'a cdk8s App when it has no outdir of its own (CDK8S_OUTDIR); check that the app does not set its output folder itself.\n',
+      );
       return ExitCode.FAILED;
     }
     return files;

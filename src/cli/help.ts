@@ -139,7 +139,9 @@ export function overview(clouds: readonly string[]): string {
   return `Usage: pyservice-k8s <command> [options]
 
 Commands:
-${Object.entries(commands).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`).join('\n')}
+${Object.entries(commands)
+  .map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`)
+  .join('\n')}
   ${'help'.padEnd(width)}  show the help of a command: pyservice-k8s help <command>
 
 Options:

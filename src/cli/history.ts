@@ -12,7 +12,12 @@ import { ExitCode } from './help';
  * src/history.ts). Resolves to the exit code; a bad folder or input is a
  * {@link UsageError}.
  */
-export async function history(args: readonly string[], cwd: string, out: (text: string) => void, stdin: () => Promise<string>): Promise<ExitCode> {
+export async function history(
+  args: readonly string[],
+  cwd: string,
+  out: (text: string) => void,
+  stdin: () => Promise<string>,
+): Promise<ExitCode> {
   const { operands } = parseArguments('history', args, {}, { name: '<target folder>', max: 1 });
   const folder = operands[0] === undefined ? undefined : path.resolve(cwd, operands[0]);
   if (folder !== undefined && !fs.statSync(folder, { throwIfNoEntry: false })?.isDirectory()) {

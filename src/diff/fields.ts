@@ -41,7 +41,11 @@ const isScalar = (v: unknown): boolean => v === null || (typeof v !== 'object' &
 /** Key-order-independent serialization, for equality only. */
 export function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (isPlain(value)) return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonical(value[k])}`).join(',')}}`;
+  if (isPlain(value))
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical(value[k])}`)
+      .join(',')}}`;
   return value === undefined ? 'undefined' : JSON.stringify(value);
 }
 
@@ -66,11 +70,19 @@ export class FieldFilter {
   private readonly patterns: RegExp[];
 
   public constructor(patterns: readonly string[] = []) {
-    this.patterns = patterns.map((p) => new RegExp(`^(?:${p.split(/(\*\*|\*)/).map((part) => {
-      if (part === '**') return '.*';
-      if (part === '*') return '[^.[\\]]*';
-      return part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    }).join('')})(?=$|[.[])`));
+    this.patterns = patterns.map(
+      (p) =>
+        new RegExp(
+          `^(?:${p
+            .split(/(\*\*|\*)/)
+            .map((part) => {
+              if (part === '**') return '.*';
+              if (part === '*') return '[^.[\\]]*';
+              return part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+            })
+            .join('')})(?=$|[.[])`,
+        ),
+    );
   }
 
   /** Whether the field at `path` (and so everything under it) is left out. */
@@ -98,7 +110,8 @@ function diffValue(before: unknown, after: unknown, path: string, out: FieldChan
   if (present !== undefined && compact(present).length > INLINE_WIDTH) {
     const fields: FieldChange[] = [];
     if (isPlain(present)) diffMaps(isPlain(before) ? before : {}, isPlain(after) ? after : {}, path, fields, filter);
-    else if (Array.isArray(present) && listKey(present, []) !== undefined) diffLists(Array.isArray(before) ? before : [], Array.isArray(after) ? after : [], path, fields, filter);
+    else if (Array.isArray(present) && listKey(present, []) !== undefined)
+      diffLists(Array.isArray(before) ? before : [], Array.isArray(after) ? after : [], path, fields, filter);
     if (fields.length > 0 && fields.length <= MAX_EXPANDED) {
       out.push(...fields);
       return;
@@ -116,10 +129,12 @@ function diffMaps(before: Plain, after: Plain, path: string, out: FieldChange[],
 function listKey(a: readonly unknown[], b: readonly unknown[]): string | undefined {
   const all = [...a, ...b];
   if (all.length === 0 || !all.every(isPlain)) return undefined;
-  return LIST_KEYS.find((key) => [a, b].every((list) => {
-    const values = list.map((e) => (e as Plain)[key]);
-    return values.every((v) => typeof v === 'string' || typeof v === 'number') && new Set(values).size === values.length;
-  }));
+  return LIST_KEYS.find((key) =>
+    [a, b].every((list) => {
+      const values = list.map((e) => (e as Plain)[key]);
+      return values.every((v) => typeof v === 'string' || typeof v === 'number') && new Set(values).size === values.length;
+    }),
+  );
 }
 
 function diffLists(before: unknown[], after: unknown[], path: string, out: FieldChange[], filter: FieldFilter): void {
@@ -170,7 +185,8 @@ function diffKeyedLists(before: Plain[], after: Plain[], key: string, path: stri
   const orderBefore = common(before, now);
   const orderAfter = common(after, was);
   // Order matters in some lists (env vars referring to earlier ones, init containers): say when it changed.
-  if (!filter.ignores(path) && orderBefore.some((k, i) => k !== orderAfter[i])) out.push({ path, before: orderBefore, after: orderAfter, reordered: true });
+  if (!filter.ignores(path) && orderBefore.some((k, i) => k !== orderAfter[i]))
+    out.push({ path, before: orderBefore, after: orderAfter, reordered: true });
   for (const e of before) diffValue(e, now.get(e[key]), label(e[key]), out, filter);
   for (const e of after) if (!was.has(e[key])) diffValue(undefined, e, label(e[key]), out, filter);
 }

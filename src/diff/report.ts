@@ -60,7 +60,8 @@ function fieldLines(f: FieldChange, indent: string): string[] {
   const multiline = [f.before, f.after].some((v) => typeof v === 'string' && v.includes('\n'));
   if (multiline && isText(f.before) && isText(f.after)) {
     const hunks = unifiedHunks((f.before as string | undefined) ?? '', (f.after as string | undefined) ?? '', 2);
-    const head = f.path === '' ? [] : [`${indent}${f.path}: text ${f.before === undefined ? 'added' : f.after === undefined ? 'removed' : 'changed'}`];
+    const head =
+      f.path === '' ? [] : [`${indent}${f.path}: text ${f.before === undefined ? 'added' : f.after === undefined ? 'removed' : 'changed'}`];
     const inner = f.path === '' ? indent : `${indent}  `;
     const body = hunks.slice(0, MAX_TEXT_LINES).map((l) => `${inner}${l}`);
     if (hunks.length > MAX_TEXT_LINES) body.push(`${inner}… ${hunks.length - MAX_TEXT_LINES} more lines`);
@@ -74,7 +75,10 @@ function itemLines(c: ItemChange): string[] {
   if (c.kind === ChangeKind.REPLACED) {
     const space = c.label.indexOf(' ');
     const old = c.kept ? 'kept as release history' : 'removed';
-    return [`  ${SYMBOL[c.kind]} ${c.replaces} → ${c.label.slice(space + 1)} (replaced: the name holds a hash of the content, so a new ${c.label.slice(0, space)} is created and the old one ${old})`, ...fields];
+    return [
+      `  ${SYMBOL[c.kind]} ${c.replaces} → ${c.label.slice(space + 1)} (replaced: the name holds a hash of the content, so a new ${c.label.slice(0, space)} is created and the old one ${old})`,
+      ...fields,
+    ];
   }
   const kept = c.kept ? '; kept in the cluster as release history' : '';
   const where = c.isObject && c.kind !== ChangeKind.CHANGED ? `  (${c.file.slice(c.file.lastIndexOf('/') + 1)}${kept})` : '';
@@ -112,7 +116,10 @@ function foldShared(changes: readonly ItemChange[]): { shared: string[]; changes
       const key = keyOf(f);
       if (key === undefined) continue;
       const [which, name] = JSON.parse(key) as string[];
-      const group = groups.get(key) ?? { line: `${which === 'labels' ? 'label' : 'annotation'} ${name}: ${shown(f.before)} → ${shown(f.after)}`, items: new Set() };
+      const group = groups.get(key) ?? {
+        line: `${which === 'labels' ? 'label' : 'annotation'} ${name}: ${shown(f.before)} → ${shown(f.after)}`,
+        items: new Set(),
+      };
       group.items.add(c);
       groups.set(key, group);
     }

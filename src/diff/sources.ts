@@ -28,7 +28,8 @@ export class UnknownRevisionError extends Error {}
  * did not exist at that revision.
  */
 export function readRevision(cwd: string, rev: string, dir: string): Tree {
-  const git = (args: string[], input?: string) => execFileSync('git', args, { cwd, input, maxBuffer: 1 << 30, stdio: ['pipe', 'pipe', 'pipe'] });
+  const git = (args: string[], input?: string) =>
+    execFileSync('git', args, { cwd, input, maxBuffer: 1 << 30, stdio: ['pipe', 'pipe', 'pipe'] });
   try {
     git(['rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`]);
   } catch {

@@ -105,15 +105,23 @@ function hashStem(name: string): string | undefined {
 
 /** Whether an object is in the release history (see constructs/gitops/retention.ts). */
 const isKept = (item: Item): boolean =>
-  isPlain(item.value) && isPlain(item.value.metadata) && isPlain(item.value.metadata.labels) && item.value.metadata.labels[RELEASE_HISTORY_LABEL] === 'true';
+  isPlain(item.value) &&
+  isPlain(item.value.metadata) &&
+  isPlain(item.value.metadata.labels) &&
+  item.value.metadata.labels[RELEASE_HISTORY_LABEL] === 'true';
 
 type Plain = Record<string, unknown>;
 const isPlain = (v: unknown): v is Plain => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Whether `value` is a Kubernetes object: apiVersion, kind and a metadata.name. */
 function isKubeObject(value: unknown): value is { apiVersion: string; kind: string; metadata: { name: string; namespace?: string } } {
-  return isPlain(value) && typeof value.apiVersion === 'string' && typeof value.kind === 'string'
-    && isPlain(value.metadata) && typeof value.metadata.name === 'string';
+  return (
+    isPlain(value) &&
+    typeof value.apiVersion === 'string' &&
+    typeof value.kind === 'string' &&
+    isPlain(value.metadata) &&
+    typeof value.metadata.name === 'string'
+  );
 }
 
 /** The items of one file: its objects, or the file itself. */
@@ -131,7 +139,11 @@ function itemsOf(file: string, text: string): Item[] {
     const id = `${group}/${obj.kind} ${ns}`;
     const stem = hashStem(obj.metadata.name);
     return {
-      key: `object ${id}${obj.metadata.name}`, label: `${obj.kind} ${ns}${obj.metadata.name}`, file, isObject: true, value: obj,
+      key: `object ${id}${obj.metadata.name}`,
+      label: `${obj.kind} ${ns}${obj.metadata.name}`,
+      file,
+      isObject: true,
+      value: obj,
       stem: stem === undefined ? undefined : `${id}${stem}`,
     };
   });
@@ -149,13 +161,18 @@ function index(files: ReadonlyArray<readonly [string, string]>): Map<string, Ite
   return items;
 }
 
-const byLabel = (a: ItemChange, b: ItemChange) => (a.label < b.label ? -1 : a.label > b.label ? 1 : a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0);
+const byLabel = (a: ItemChange, b: ItemChange) =>
+  a.label < b.label ? -1 : a.label > b.label ? 1 : a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0;
 
 /**
  * Compares two sets of files as one folder: items are matched by identity, an
  * object whose name changed only by its content hash is a replacement.
  */
-export function diffItems(before: ReadonlyArray<readonly [string, string]>, after: ReadonlyArray<readonly [string, string]>, options: DiffOptions = {}): { changes: ItemChange[]; unchanged: number } {
+export function diffItems(
+  before: ReadonlyArray<readonly [string, string]>,
+  after: ReadonlyArray<readonly [string, string]>,
+  options: DiffOptions = {},
+): { changes: ItemChange[]; unchanged: number } {
   const filter = new FieldFilter(options.ignore);
   const was = index(before);
   const now = index(after);
@@ -186,13 +203,31 @@ export function diffItems(before: ReadonlyArray<readonly [string, string]>, afte
     // The new name is in the label, so a field that only carries the name (a label equal to it) says nothing more.
     const [oldName, newName] = [old, item].map((i) => (i.value as { metadata: { name: string } }).metadata.name);
     const fields = diffFields(old.value, item.value, filter).filter((f) => !(f.before === oldName && f.after === newName));
-    changes.push({ kind: ChangeKind.REPLACED, label: item.label, replaces: old.label, file: item.file, fields, isObject: true, ...(isKept(old) ? { kept: true } : {}) });
+    changes.push({
+      kind: ChangeKind.REPLACED,
+      label: item.label,
+      replaces: old.label,
+      file: item.file,
+      fields,
+      isObject: true,
+      ...(isKept(old) ? { kept: true } : {}),
+    });
     pairedOut.add(old).add(item);
   }
   for (const old of removed) {
-    if (!pairedOut.has(old)) changes.push({ kind: ChangeKind.REMOVED, label: old.label, file: old.file, fields: [], isObject: old.isObject, ...(isKept(old) ? { kept: true } : {}) });
+    if (!pairedOut.has(old))
+      changes.push({
+        kind: ChangeKind.REMOVED,
+        label: old.label,
+        file: old.file,
+        fields: [],
+        isObject: old.isObject,
+        ...(isKept(old) ? { kept: true } : {}),
+      });
   }
-  for (const item of added) if (!pairedOut.has(item)) changes.push({ kind: ChangeKind.ADDED, label: item.label, file: item.file, fields: [], isObject: item.isObject });
+  for (const item of added)
+    if (!pairedOut.has(item))
+      changes.push({ kind: ChangeKind.ADDED, label: item.label, file: item.file, fields: [], isObject: item.isObject });
   return { changes: changes.sort(byLabel), unchanged };
 }
 
@@ -223,5 +258,8 @@ export function filesIn(tree: Tree, folder: string): Array<[string, string]> {
 
 /** The folders of a tree that hold a kustomization.yaml: the targets of an app kit's output. */
 export function targetFolders(tree: Tree): string[] {
-  return [...tree.keys()].filter((f) => f === 'kustomization.yaml' || f.endsWith('/kustomization.yaml')).map(folderOf).sort();
+  return [...tree.keys()]
+    .filter((f) => f === 'kustomization.yaml' || f.endsWith('/kustomization.yaml'))
+    .map(folderOf)
+    .sort();
 }

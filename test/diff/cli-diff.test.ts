@@ -15,26 +15,47 @@ const ROOT = path.resolve(__dirname, '..', '..');
 async function cli(args: string[], cwd: string) {
   let out = '';
   let err = '';
-  const code = await run(args, cwd, (t) => { out += t; }, (t) => { err += t; });
+  const code = await run(
+    args,
+    cwd,
+    (t) => {
+      out += t;
+    },
+    (t) => {
+      err += t;
+    },
+  );
   return { code, out, err };
 }
 
 /** Every file under `dir` with its content. */
 function snapshot(dir: string): Record<string, string> {
-  return Object.fromEntries((fs.readdirSync(dir, { recursive: true }) as string[]).sort()
-    .filter((f) => fs.statSync(path.join(dir, f)).isFile()).map((f) => [f, fs.readFileSync(path.join(dir, f), 'utf8')]));
+  return Object.fromEntries(
+    (fs.readdirSync(dir, { recursive: true }) as string[])
+      .sort()
+      .filter((f) => fs.statSync(path.join(dir, f)).isFile())
+      .map((f) => [f, fs.readFileSync(path.join(dir, f), 'utf8')]),
+  );
 }
 
-const diffFolders = () => fs.readdirSync(os.tmpdir()).filter((f) => f.startsWith('pyservice-diff-')).sort();
+const diffFolders = () =>
+  fs
+    .readdirSync(os.tmpdir())
+    .filter((f) => f.startsWith('pyservice-diff-'))
+    .sort();
 
 describe('pyservice-k8s diff in a project', () => {
   let project: string;
   /** Points main.ts at one version of the app. */
-  const useVersion = (version: string, extra = '') => fs.writeFileSync(path.join(project, 'main.ts'), [
-    `import { ${version}, releaseApp } from ${JSON.stringify(path.join(ROOT, 'test', 'diff', 'release-app'))};`,
-    `releaseApp({ ...${version}${extra} }, { CDK8S_OUTDIR: process.env.CDK8S_OUTDIR }).synth();`,
-    '',
-  ].join('\n'));
+  const useVersion = (version: string, extra = '') =>
+    fs.writeFileSync(
+      path.join(project, 'main.ts'),
+      [
+        `import { ${version}, releaseApp } from ${JSON.stringify(path.join(ROOT, 'test', 'diff', 'release-app'))};`,
+        `releaseApp({ ...${version}${extra} }, { CDK8S_OUTDIR: process.env.CDK8S_OUTDIR }).synth();`,
+        '',
+      ].join('\n'),
+    );
 
   beforeAll(() => {
     // GIVEN a project whose committed dist/ holds version 1
@@ -42,7 +63,11 @@ describe('pyservice-k8s diff in a project', () => {
     fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(project, 'node_modules'), 'dir');
     fs.writeFileSync(path.join(project, 'cdk8s.yaml'), 'language: typescript\napp: node --import tsx main.ts\noutput: .cdk8s.out\n');
     expect(releaseApp(V1).synth({ directory: path.join(project, 'dist') })).toBe(true);
-    const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=test', '-c', 'user.email=test@example.com', '-c', 'commit.gpgsign=false', ...args], { cwd: project, stdio: 'pipe' });
+    const git = (...args: string[]) =>
+      execFileSync('git', ['-c', 'user.name=test', '-c', 'user.email=test@example.com', '-c', 'commit.gpgsign=false', ...args], {
+        cwd: project,
+        stdio: 'pipe',
+      });
     git('init', '--quiet');
     git('add', 'dist');
     git('commit', '--quiet', '-m', 'version 1');
@@ -63,8 +88,12 @@ describe('pyservice-k8s diff in a project', () => {
     expect(plain.out).toBe(strict.out);
     const expected = releaseApp(V2).render().files;
     const job = (env: string) => [...expected.keys()].find((f) => f.startsWith(`${env}/job-`))!.replace(/^.*\/job-|\.yaml$/g, '');
-    expect(strict.out).toMatch(/^Comparing dist\/ \(working tree\) with a fresh synth\.\ndist\/prod: 3 added, 3 replaced, \d+ changed, 1 unchanged\n/);
-    expect(strict.out).toContain('  ~ Deployment shop/orders-api\n      spec.replicas: 2 → 3\n      spec.template.spec.containers[app].image: ghcr.io/acme/orders:1.4.2 → ghcr.io/acme/orders:1.4.3\n');
+    expect(strict.out).toMatch(
+      /^Comparing dist\/ \(working tree\) with a fresh synth\.\ndist\/prod: 3 added, 3 replaced, \d+ changed, 1 unchanged\n/,
+    );
+    expect(strict.out).toContain(
+      '  ~ Deployment shop/orders-api\n      spec.replicas: 2 → 3\n      spec.template.spec.containers[app].image: ghcr.io/acme/orders:1.4.2 → ghcr.io/acme/orders:1.4.3\n',
+    );
     expect(strict.out).toContain('  + Deployment shop/orders-mailer  (deployment-orders-mailer.yaml)\n');
     expect(strict.out).toContain(`  -/+ Job shop/orders-migrate-`);
     expect(strict.out).toContain(` → shop/${job('prod')} (replaced: `);
@@ -99,7 +128,9 @@ describe('pyservice-k8s diff in a project', () => {
   test('--targets compares two targets of one synth; --ignore leaves a field out', async () => {
     // GIVEN version 2, whose environments differ only by the API's replicas (2 in staging, 3 in prod)
     useVersion('V2');
-    const objects = [...releaseApp(V2).render().files.keys()].filter((f) => f.startsWith('prod/') && !f.endsWith('kustomization.yaml')).length;
+    const objects = [...releaseApp(V2).render().files.keys()].filter(
+      (f) => f.startsWith('prod/') && !f.endsWith('kustomization.yaml'),
+    ).length;
     // WHEN / THEN
     const both = await cli(['diff', '--targets', 'staging', 'prod', '--exit-code'], project);
     expect(both).toEqual({
@@ -109,18 +140,22 @@ describe('pyservice-k8s diff in a project', () => {
     });
     const ignored = await cli(['diff', '--targets', 'staging', 'prod', '--exit-code', '--ignore', 'spec.replicas'], project);
     expect(ignored.code).toBe(0);
-    expect(ignored.out).toBe(`Comparing target staging with target prod, from a fresh synth.\nstaging → prod: no changes (${objects + 1} unchanged)\nNo differences.\n`);
+    expect(ignored.out).toBe(
+      `Comparing target staging with target prod, from a fresh synth.\nstaging → prod: no changes (${objects + 1} unchanged)\nNo differences.\n`,
+    );
     const typo = await cli(['diff', '--targets', 'staging', 'prd'], project);
     expect(typo.code).toBe(2);
-    expect(typo.err).toContain('"--targets": "prd" is not a target folder of the synth; the targets are prod, staging. Did you mean "prod"?');
+    expect(typo.err).toContain(
+      '"--targets": "prd" is not a target folder of the synth; the targets are prod, staging. Did you mean "prod"?',
+    );
   });
 
-  test('a synth that fails: exit 3, the app\'s errors without a stack trace, nothing compared', async () => {
+  test("a synth that fails: exit 3, the app's errors without a stack trace, nothing compared", async () => {
     useVersion('V2', ", tag: 'latest'");
     const { code, out, err } = await cli(['diff', '--exit-code'], project);
     expect(code).toBe(3);
     expect(out).toBe('');
-    expect(err).toContain('\'images.orders.image\' must not use the mutable tag \':latest\'');
+    expect(err).toContain("'images.orders.image' must not use the mutable tag ':latest'");
     expect(err).toContain('diff: the synth failed (see above); nothing was compared.');
     expect(err).not.toMatch(/\n\s+at /);
   });

@@ -6,8 +6,16 @@
  */
 import { Chart } from 'cdk8s';
 import {
-  CloudProfile, Exposure, MigrationCommand, PyserviceApp, PythonMicroservice, PythonMigration, PythonServer, PythonWorker,
-  RestrictedNamespace, WorkerCommand,
+  CloudProfile,
+  Exposure,
+  MigrationCommand,
+  PyserviceApp,
+  PythonMicroservice,
+  PythonMigration,
+  PythonServer,
+  PythonWorker,
+  RestrictedNamespace,
+  WorkerCommand,
 } from '../../src/index';
 
 /** What changes between two versions. */
@@ -48,7 +56,8 @@ export function releaseApp(release: Release, env: { readonly CDK8S_OUTDIR?: stri
     });
     new PythonWorker(chart, 'orders-worker', { app: api, command: WorkerCommand.celery({ app: 'orders.celery:app' }) });
     new PythonMigration(chart, 'orders-migrate', { app: api, command: MigrationCommand.alembic() });
-    if (release.mailer) new PythonWorker(chart, 'orders-mailer', { app: api, command: WorkerCommand.celery({ app: 'orders.celery:app', queues: ['mail'] }) });
+    if (release.mailer)
+      new PythonWorker(chart, 'orders-mailer', { app: api, command: WorkerCommand.celery({ app: 'orders.celery:app', queues: ['mail'] }) });
   }
   return app;
 }
