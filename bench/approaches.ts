@@ -20,12 +20,13 @@ export interface Approach {
 }
 
 const REPO = path.resolve(__dirname, '..');
-const pulumiAdapter = () => fs.existsSync(path.join(REPO, 'src', 'pulumi', 'index.ts'))
-  ? undefined
-  : 'src/pulumi/index.ts does not exist yet: the Pulumi component is not measured';
+const pulumiAdapter = () =>
+  fs.existsSync(path.join(REPO, 'src', 'pulumi', 'index.ts'))
+    ? undefined
+    : 'src/pulumi/index.ts does not exist yet: the Pulumi component is not measured';
 
 export const APPROACHES: Record<string, Approach> = {
-  'library': {
+  library: {
     description: 'PythonMicroservice -> render() -> publish(): this project, file per object as in dist/',
     load: async () => (await import('./subjects/library')).run,
   },
@@ -38,17 +39,17 @@ export const APPROACHES: Record<string, Approach> = {
     description: 'the same objects by hand with cdk8s-plus-28 (+ KubePodDisruptionBudget), app.synth() file per resource',
     load: async () => (await import('./peers/cdk8s-plus')).run,
   },
-  'plain': {
-    description: 'the library\'s objects as literal JS objects -> yaml.stringify -> files: the floor',
+  plain: {
+    description: "the library's objects as literal JS objects -> yaml.stringify -> files: the floor",
     load: async () => (await import('./peers/plain')).run,
     template: true,
   },
-  'floor': {
-    description: 'the same literal objects -> the project\'s own YAML writer (src/yaml.ts) -> files: the true floor, pure serialization',
+  floor: {
+    description: "the same literal objects -> the project's own YAML writer (src/yaml.ts) -> files: the true floor, pure serialization",
     load: async () => (await import('./peers/floor')).run,
     template: true,
   },
-  'pulumi': {
+  pulumi: {
     description: 'src/pulumi Cdk8sComponent per cloud hosting the construct tree, mocked engine',
     load: async () => (await import('./subjects/pulumi')).run,
     unavailable: pulumiAdapter,
@@ -59,7 +60,7 @@ export const APPROACHES: Record<string, Approach> = {
     unavailable: pulumiAdapter,
   },
   'pulumi-raw': {
-    description: 'the library\'s objects as typed @pulumi/kubernetes resources, mocked engine',
+    description: "the library's objects as typed @pulumi/kubernetes resources, mocked engine",
     load: async () => (await import('./peers/pulumi-raw')).run,
     template: true,
   },

@@ -56,7 +56,15 @@ function timeSynth(cwd: string, kind: 'repo' | 'installed' = 'repo'): Timed {
   return { ok, wallS, cpuS: user + sys, maxRssMb: rssKb / 1024, stderr: r.stderr ?? '' };
 }
 
-function measureCommand(name: string, command: string, cwd: string, repeats: number, note: string, log: (s: string) => void, kind: 'repo' | 'installed' = 'repo'): CommandResult {
+function measureCommand(
+  name: string,
+  command: string,
+  cwd: string,
+  repeats: number,
+  note: string,
+  log: (s: string) => void,
+  kind: 'repo' | 'installed' = 'repo',
+): CommandResult {
   fs.rmSync(path.join(cwd, 'dist'), { recursive: true, force: true });
   const warmUp = timeSynth(cwd, kind);
   if (!warmUp.ok) {
@@ -72,7 +80,8 @@ function measureCommand(name: string, command: string, cwd: string, repeats: num
   const cpu = runs.map((r) => r.cpuS).filter((x): x is number => x !== null);
   const rss = runs.map((r) => r.maxRssMb).filter((x): x is number => x !== null);
   return {
-    name, command,
+    name,
+    command,
     samplesS: runs.map((r) => Math.round(r.wallS * 1000) / 1000),
     medianS: median(runs.map((r) => r.wallS)),
     cpuS: cpu.length ? median(cpu) : null,
@@ -108,18 +117,40 @@ export function measureCli(repo: string, work: string, repeats: number, log: (s:
   fs.symlinkSync(path.join(repo, 'node_modules'), path.join(tsxCopy, 'node_modules'));
   const app = /^app: (.*)$/m.exec(fs.readFileSync(path.join(tsxCopy, 'cdk8s.yaml'), 'utf8'))?.[1] ?? '?';
   log(`cdk8s synth, app: ${app}`);
-  const commands = [measureCommand('cdk8s synth (tsx)', `npm run synth (cdk8s.yaml app: ${app})`, tsxCopy, repeats, 'as the project configures it', log)];
+  const commands = [
+    measureCommand('cdk8s synth (tsx)', `npm run synth (cdk8s.yaml app: ${app})`, tsxCopy, repeats, 'as the project configures it', log),
+  ];
 
   // ts-node is not timed any more: the example imports the package by name, which
   // ts-node resolves only with tsconfig-paths; the earlier runs measured it at 4.3x tsx.
   const tsNode: TsNodeSetup = { registryVersion: null, installed: false, note: 'not measured (see bench/README.md)' };
 
   const installed = installTarball(repo, path.join(work, 'installed'), log);
-  commands.push(installed.ok
-    ? measureCommand('synth through the installed tarball', 'pyservice-k8s synth in an app with the packed package installed (lib/, compiled)', installed.dir, repeats, installed.note, log, 'installed')
-    : { name: 'synth through the installed tarball', command: 'pyservice-k8s synth', samplesS: [], medianS: null, cpuS: null, maxRssMb: null, note: installed.note });
+  commands.push(
+    installed.ok
+      ? measureCommand(
+          'synth through the installed tarball',
+          'pyservice-k8s synth in an app with the packed package installed (lib/, compiled)',
+          installed.dir,
+          repeats,
+          installed.note,
+          log,
+          'installed',
+        )
+      : {
+          name: 'synth through the installed tarball',
+          command: 'pyservice-k8s synth',
+          samplesS: [],
+          medianS: null,
+          cpuS: null,
+          maxRssMb: null,
+          note: installed.note,
+        },
+  );
 
-  const sameOutput = commands.every((c) => c.medianS !== null) ? sameTree(path.join(tsxCopy, 'dist'), path.join(installed.dir, 'dist')) : null;
+  const sameOutput = commands.every((c) => c.medianS !== null)
+    ? sameTree(path.join(tsxCopy, 'dist'), path.join(installed.dir, 'dist'))
+    : null;
   return { commands, tsNode, sameOutput };
 }
 
@@ -134,14 +165,26 @@ function installTarball(repo: string, dir: string, log: (s: string) => void): { 
   const tarball = pack.status === 0 ? path.join(dir, pack.stdout.trim().split('\n').pop()!.trim()) : '';
   if (!tarball || !fs.existsSync(tarball)) return { ok: false, dir, note: `npm pack failed (${lastLines(pack.stderr ?? '')})` };
   const own = JSON.parse(fs.readFileSync(path.join(repo, 'package.json'), 'utf8'));
-  const deps = ['cdk8s', 'cdk8s-plus-28', 'constructs', 'cdk8s-cli', 'tsx', 'yaml'].map((p) => `${p}@${own.devDependencies[p] ?? own.dependencies[p]}`);
+  const deps = ['cdk8s', 'cdk8s-plus-28', 'constructs', 'cdk8s-cli', 'tsx', 'yaml'].map(
+    (p) => `${p}@${own.devDependencies[p] ?? own.dependencies[p]}`,
+  );
   fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'bench-installed', private: true }));
-  const install = spawnSync('npm', ['install', '--no-audit', '--no-fund', tarball, ...deps], { cwd: dir, encoding: 'utf8', timeout: 600_000 });
+  const install = spawnSync('npm', ['install', '--no-audit', '--no-fund', tarball, ...deps], {
+    cwd: dir,
+    encoding: 'utf8',
+    timeout: 600_000,
+  });
   if (install.status !== 0) return { ok: false, dir, note: `npm install failed (${lastLines(install.stderr ?? '')})` };
   fs.cpSync(path.join(repo, 'examples', 'shop'), dir, { recursive: true });
   fs.copyFileSync(path.join(repo, 'cdk8s.yaml'), path.join(dir, 'cdk8s.yaml'));
   const config = path.join(dir, 'cdk8s.yaml');
-  fs.writeFileSync(config, fs.readFileSync(config, 'utf8').replace(/^app: .*$/m, 'app: node --import tsx main.ts').replace(/^imports:[\s\S]*$/m, ''));
+  fs.writeFileSync(
+    config,
+    fs
+      .readFileSync(config, 'utf8')
+      .replace(/^app: .*$/m, 'app: node --import tsx main.ts')
+      .replace(/^imports:[\s\S]*$/m, ''),
+  );
   return { ok: true, dir, note: `${path.basename(tarball)} and its pinned peers from the registry; only the example is transpiled` };
 }
 

@@ -5,7 +5,7 @@
 
 /** The clouds, in the order every approach renders them. */
 export const CLOUDS = ['eks', 'gke', 'aks'] as const;
-export type Cloud = typeof CLOUDS[number];
+export type Cloud = (typeof CLOUDS)[number];
 
 /** Namespace of every benchmark object. */
 export const NAMESPACE = 'bench';
@@ -14,7 +14,15 @@ export const NAMESPACE = 'bench';
 export const AZURE_TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 
 /** Kinds each service yields. */
-export const KINDS_PER_SERVICE = ['ServiceAccount', 'ConfigMap', 'Deployment', 'Service', 'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'NetworkPolicy'] as const;
+export const KINDS_PER_SERVICE = [
+  'ServiceAccount',
+  'ConfigMap',
+  'Deployment',
+  'Service',
+  'HorizontalPodAutoscaler',
+  'PodDisruptionBudget',
+  'NetworkPolicy',
+] as const;
 
 /** `svc-0007`: sortable, a valid DNS label and short enough for a Google service account id. */
 export function serviceName(i: number): string {

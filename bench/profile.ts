@@ -91,11 +91,12 @@ export function summarizeProfile(file: string, windows: Array<[number, number]>,
     for (const k of onStack) total.set(k, (total.get(k) ?? 0) + us);
   }
 
-  const rank = (m: Map<string, number>, keep: (k: string) => boolean): FunctionTime[] => [...m]
-    .filter(([k]) => keep(k))
-    .sort((a, b) => b[1] - a[1])
-    .slice(0, top)
-    .map(([fn, us]) => ({ fn, ms: round(us / 1000), pct: round((100 * us) / Math.max(sampled, 1)) }));
+  const rank = (m: Map<string, number>, keep: (k: string) => boolean): FunctionTime[] =>
+    [...m]
+      .filter(([k]) => keep(k))
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+      .map(([fn, us]) => ({ fn, ms: round(us / 1000), pct: round((100 * us) / Math.max(sampled, 1)) }));
   const isMeta = (k: string) => k.startsWith('(root)') || k.startsWith('(program)') || k.startsWith('(idle)');
   const isLibrary = (k: string) => library.has(k);
   return {

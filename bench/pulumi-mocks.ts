@@ -7,13 +7,18 @@ import * as pulumi from '@pulumi/pulumi';
 
 const counts = new Map<string, number>();
 
-pulumi.runtime.setMocks({
-  newResource: (args) => {
-    counts.set(args.type, (counts.get(args.type) ?? 0) + 1);
-    return { id: `${args.name}-id`, state: args.inputs };
+pulumi.runtime.setMocks(
+  {
+    newResource: (args) => {
+      counts.set(args.type, (counts.get(args.type) ?? 0) + 1);
+      return { id: `${args.name}-id`, state: args.inputs };
+    },
+    call: (args) => args.inputs,
   },
-  call: (args) => args.inputs,
-}, 'pyservice-bench', 'bench', false);
+  'pyservice-bench',
+  'bench',
+  false,
+);
 
 /** Waits until every registration started so far has completed, then returns and resets the counts of Kubernetes kinds. */
 export async function drain(): Promise<Record<string, number>> {

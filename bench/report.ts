@@ -45,10 +45,10 @@ export interface Row {
 
 /** The peers each approach is compared with (plain, the floor, for every approach that writes YAML). */
 export const PEERS: Record<string, string[]> = {
-  'library': ['cdk8s-plus', 'plain', 'floor'],
+  library: ['cdk8s-plus', 'plain', 'floor'],
   'library-lib': ['library', 'floor'],
   'cdk8s-plus': ['plain'],
-  'pulumi': ['pulumi-raw'],
+  pulumi: ['pulumi-raw'],
   'pulumi-service': ['pulumi-raw'],
 };
 
@@ -139,53 +139,134 @@ export const LINEAR_TOLERANCE = 1.25;
 export function evaluateTargets(rows: Row[], commands: CommandResult[]): Target[] {
   const row = (a: string, n: number) => rows.find((r) => r.approach === a && r.n === n);
   const targets: Target[] = [];
-  const check = (id: string, description: string, measured: number | null | undefined, max: number, fmt: (x: number) => string, basis: string, profile?: Target['profile']): void => {
+  const check = (
+    id: string,
+    description: string,
+    measured: number | null | undefined,
+    max: number,
+    fmt: (x: number) => string,
+    basis: string,
+    profile?: Target['profile'],
+  ): void => {
     const m = measured === undefined || measured === null || Number.isNaN(measured) ? null : measured;
-    targets.push({ id, description, measured: m === null ? null : round3(m), threshold: `<= ${fmt(max)}`, status: m === null ? 'N/A' : m <= max ? 'PASS' : 'MISS', basis, profile });
+    targets.push({
+      id,
+      description,
+      measured: m === null ? null : round3(m),
+      threshold: `<= ${fmt(max)}`,
+      status: m === null ? 'N/A' : m <= max ? 'PASS' : 'MISS',
+      basis,
+      profile,
+    });
   };
 
   for (const n of [100, 1000]) {
     const lib = row('library', n);
-    check(`library-vs-cdk8s-plus-n${n}`, `library synth cost per service <= 1.0x hand-written cdk8s-plus-28, N=${n}`,
-      lib?.ratios['cdk8s-plus'], 1.0, (x) => `${x.toFixed(2)}x`, 'steady-state synthesis wall time, same N, same run', { approach: 'library', n });
-    check(`library-vs-plain-n${n}`, `library synth cost per service <= 3x plain objects + YAML, N=${n}`,
-      lib?.ratios.plain, 3.0, (x) => `${x.toFixed(2)}x`, 'steady-state synthesis wall time, same N, same run', { approach: 'library', n });
+    check(
+      `library-vs-cdk8s-plus-n${n}`,
+      `library synth cost per service <= 1.0x hand-written cdk8s-plus-28, N=${n}`,
+      lib?.ratios['cdk8s-plus'],
+      1.0,
+      (x) => `${x.toFixed(2)}x`,
+      'steady-state synthesis wall time, same N, same run',
+      { approach: 'library', n },
+    );
+    check(
+      `library-vs-plain-n${n}`,
+      `library synth cost per service <= 3x plain objects + YAML, N=${n}`,
+      lib?.ratios.plain,
+      3.0,
+      (x) => `${x.toFixed(2)}x`,
+      'steady-state synthesis wall time, same N, same run',
+      { approach: 'library', n },
+    );
   }
 
   for (const n of [100, 1000]) {
     const lib = row('library', n);
     const floor = row('floor', n);
-    check(`library-vs-floor-n${n}`, `library synth cost per service <= 3x the true floor (literal objects + the project's YAML writer), N=${n}`,
-      lib && floor ? lib.synthMs / floor.synthMs : null, 3.0, (x) => `${x.toFixed(2)}x`, 'steady-state synthesis wall time, same N, same run', { approach: 'library', n });
+    check(
+      `library-vs-floor-n${n}`,
+      `library synth cost per service <= 3x the true floor (literal objects + the project's YAML writer), N=${n}`,
+      lib && floor ? lib.synthMs / floor.synthMs : null,
+      3.0,
+      (x) => `${x.toFixed(2)}x`,
+      'steady-state synthesis wall time, same N, same run',
+      { approach: 'library', n },
+    );
   }
 
   const repo = commands.find((c) => c.name === 'cdk8s synth (tsx)');
   const installed = commands.find((c) => c.name === 'synth through the installed tarball');
-  check('cli-installed-vs-repo', 'the example\'s synth through the installed tarball (precompiled) <= 1.0x the same in the repository (tsx)',
-    repo?.medianS && installed?.medianS ? installed.medianS / repo.medianS : null, 1.0, (x) => `${x.toFixed(2)}x`,
-    'median wall time of `pyservice-k8s synth`, installed / repository copy');
+  check(
+    'cli-installed-vs-repo',
+    "the example's synth through the installed tarball (precompiled) <= 1.0x the same in the repository (tsx)",
+    repo?.medianS && installed?.medianS ? installed.medianS / repo.medianS : null,
+    1.0,
+    (x) => `${x.toFixed(2)}x`,
+    'median wall time of `pyservice-k8s synth`, installed / repository copy',
+  );
 
   const huge = row('library', 10_000);
-  check('library-10000x3-wall', '10,000 services x 3 clouds <= 30 s wall (fresh process)',
-    huge ? huge.processMs / 1000 : null, 30, (x) => `${x.toFixed(1)} s`, 'spawn to end of the first synthesis, one fresh process (--large)');
-  check('library-10000x3-rss', '10,000 services x 3 clouds <= 2 GB peak RSS',
-    huge?.peakRssMb, 2048, (x) => `${x.toFixed(0)} MB`, 'maxRSS of a fresh process through its first synthesis (--large)');
+  check(
+    'library-10000x3-wall',
+    '10,000 services x 3 clouds <= 30 s wall (fresh process)',
+    huge ? huge.processMs / 1000 : null,
+    30,
+    (x) => `${x.toFixed(1)} s`,
+    'spawn to end of the first synthesis, one fresh process (--large)',
+  );
+  check(
+    'library-10000x3-rss',
+    '10,000 services x 3 clouds <= 2 GB peak RSS',
+    huge?.peakRssMb,
+    2048,
+    (x) => `${x.toFixed(0)} MB`,
+    'maxRSS of a fresh process through its first synthesis (--large)',
+  );
 
   const big = row('library', 1000);
-  check('library-1000x3-wall', '1000 services x 3 clouds <= 5 s wall (fresh process: node start, imports, synthesis, writes)',
-    big ? big.processMs / 1000 : null, 5, (x) => `${x.toFixed(1)} s`, 'spawn to end of the first synthesis, median of fresh processes', { approach: 'library', n: 1000 });
-  check('library-1000x3-rss', '1000 services x 3 clouds <= 400 MB peak RSS',
-    big?.peakRssMb, 400, (x) => `${x.toFixed(0)} MB`, 'maxRSS of a fresh process through its first synthesis', { approach: 'library', n: 1000 });
+  check(
+    'library-1000x3-wall',
+    '1000 services x 3 clouds <= 5 s wall (fresh process: node start, imports, synthesis, writes)',
+    big ? big.processMs / 1000 : null,
+    5,
+    (x) => `${x.toFixed(1)} s`,
+    'spawn to end of the first synthesis, median of fresh processes',
+    { approach: 'library', n: 1000 },
+  );
+  check(
+    'library-1000x3-rss',
+    '1000 services x 3 clouds <= 400 MB peak RSS',
+    big?.peakRssMb,
+    400,
+    (x) => `${x.toFixed(0)} MB`,
+    'maxRSS of a fresh process through its first synthesis',
+    { approach: 'library', n: 1000 },
+  );
 
   const small = row('library', 100);
-  check('library-linear-growth', `growth linear: per-service cost at N=1000 / at N=100 <= ${LINEAR_TOLERANCE}`,
-    big && small ? big.msPerService / small.msPerService : null, LINEAR_TOLERANCE, (x) => `${x.toFixed(2)}x`, 'steady-state ms per service', { approach: 'library', n: 1000 });
+  check(
+    'library-linear-growth',
+    `growth linear: per-service cost at N=1000 / at N=100 <= ${LINEAR_TOLERANCE}`,
+    big && small ? big.msPerService / small.msPerService : null,
+    LINEAR_TOLERANCE,
+    (x) => `${x.toFixed(2)}x`,
+    'steady-state ms per service',
+    { approach: 'library', n: 1000 },
+  );
 
   for (const approach of ['pulumi', 'pulumi-service']) {
     const measured = rows.filter((r) => r.approach === approach && r.ratios['pulumi-raw'] !== undefined).sort((a, b) => b.n - a.n)[0];
-    check(`${approach}-vs-raw`, `Pulumi path (${approach}) <= 1.5x raw @pulumi/kubernetes${measured ? `, N=${measured.n}` : ''}`,
-      measured?.ratios['pulumi-raw'], 1.5, (x) => `${x.toFixed(2)}x`, `${measured?.synthBasis ?? 'steady-state'} registration wall time with mocks, largest N measured`,
-      measured ? { approach, n: measured.n } : undefined);
+    check(
+      `${approach}-vs-raw`,
+      `Pulumi path (${approach}) <= 1.5x raw @pulumi/kubernetes${measured ? `, N=${measured.n}` : ''}`,
+      measured?.ratios['pulumi-raw'],
+      1.5,
+      (x) => `${x.toFixed(2)}x`,
+      `${measured?.synthBasis ?? 'steady-state'} registration wall time with mocks, largest N measured`,
+      measured ? { approach, n: measured.n } : undefined,
+    );
   }
   return targets;
 }
@@ -194,7 +275,11 @@ export function evaluateTargets(rows: Row[], commands: CommandResult[]): Target[
 export function table(headers: string[], body: string[][]): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...body.map((r) => r[i].length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
-  return [line(headers), `|${widths.map((w, i) => (i === 0 ? ` ${'-'.repeat(w)} ` : ` ${'-'.repeat(w - 1)}: `)).join('|')}|`, ...body.map(line)].join('\n');
+  return [
+    line(headers),
+    `|${widths.map((w, i) => (i === 0 ? ` ${'-'.repeat(w)} ` : ` ${'-'.repeat(w - 1)}: `)).join('|')}|`,
+    ...body.map(line),
+  ].join('\n');
 }
 
 export function resultsTable(rows: Row[]): string {
@@ -210,24 +295,50 @@ export function resultsTable(rows: Row[]): string {
     f(r.marginalMsPerService, 2),
     f(r.processMs),
     f(r.peakRssMb),
-    Object.entries(r.ratios).map(([p, x]) => `${x.toFixed(2)}x ${p}`).join(', ') || '-',
+    Object.entries(r.ratios)
+      .map(([p, x]) => `${x.toFixed(2)}x ${p}`)
+      .join(', ') || '-',
   ]);
-  return table(['approach', 'N', 'objects', 'MB out', 'synth ms', 'CPU ms', 'ms/svc', 'marginal ms/svc', 'process ms', 'peak RSS MB', 'synth time vs peers'], body);
+  return table(
+    [
+      'approach',
+      'N',
+      'objects',
+      'MB out',
+      'synth ms',
+      'CPU ms',
+      'ms/svc',
+      'marginal ms/svc',
+      'process ms',
+      'peak RSS MB',
+      'synth time vs peers',
+    ],
+    body,
+  );
 }
 
 export function commandsTable(commands: CommandResult[]): string {
   const f = (x: number | null, d: number) => (x === null ? '-' : x.toFixed(d));
-  return table(['command', 'runs', 'median s', 'min s', 'max s', 'CPU s', 'max RSS MB', 'note'], commands.map((c) => [
-    c.name, String(c.samplesS.length), f(c.medianS, 2),
-    f(c.samplesS.length ? Math.min(...c.samplesS) : null, 2), f(c.samplesS.length ? Math.max(...c.samplesS) : null, 2),
-    f(c.cpuS, 2), f(c.maxRssMb, 0), c.note,
-  ]));
+  return table(
+    ['command', 'runs', 'median s', 'min s', 'max s', 'CPU s', 'max RSS MB', 'note'],
+    commands.map((c) => [
+      c.name,
+      String(c.samplesS.length),
+      f(c.medianS, 2),
+      f(c.samplesS.length ? Math.min(...c.samplesS) : null, 2),
+      f(c.samplesS.length ? Math.max(...c.samplesS) : null, 2),
+      f(c.cpuS, 2),
+      f(c.maxRssMb, 0),
+      c.note,
+    ]),
+  );
 }
 
 export function targetsTable(targets: Target[]): string {
-  return table(['target', 'measured', 'threshold', 'result'], targets.map((t) => [
-    t.description, t.measured === null ? '-' : String(t.measured), t.threshold, t.status,
-  ]));
+  return table(
+    ['target', 'measured', 'threshold', 'result'],
+    targets.map((t) => [t.description, t.measured === null ? '-' : String(t.measured), t.threshold, t.status]),
+  );
 }
 
 function round(x: number): number {

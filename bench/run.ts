@@ -56,7 +56,10 @@ function parseArgs(argv: string[]) {
   const flag = (name: string) => argv.includes(`--${name}`);
   const value = (name: string) => argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
   const unknown = argv.filter((a) => !/^--(quick|large|no-cli|no-profile|only=.+)$/.test(a));
-  if (unknown.length > 0) throw new Error(`unknown argument(s) ${unknown.join(' ')}; usage: bench/run.ts [--quick] [--large] [--only=a,b] [--no-cli] [--no-profile]`);
+  if (unknown.length > 0)
+    throw new Error(
+      `unknown argument(s) ${unknown.join(' ')}; usage: bench/run.ts [--quick] [--large] [--only=a,b] [--no-cli] [--no-profile]`,
+    );
   const only = value('only')?.split(',');
   for (const a of only ?? []) if (!APPROACHES[a]) throw new Error(`unknown approach '${a}'; one of ${Object.keys(APPROACHES).join(', ')}`);
   return { plan: PLANS[flag('quick') ? 'quick' : 'full'], only, cli: !flag('no-cli'), profile: !flag('no-profile'), large: flag('large') };
@@ -71,7 +74,17 @@ interface SpawnOptions {
 /** Runs one worker; returns its report. */
 function runWorker(approach: string, n: number, warm: number, opts: SpawnOptions): WorkerReport {
   const out = fs.mkdtempSync(path.join(opts.work, `${approach}-${n}-`));
-  const args = [...(opts.extraNodeArgs ?? []), '--expose-gc', '--import', 'tsx', path.join(__dirname, 'worker.ts'), approach, String(n), out, String(warm)];
+  const args = [
+    ...(opts.extraNodeArgs ?? []),
+    '--expose-gc',
+    '--import',
+    'tsx',
+    path.join(__dirname, 'worker.ts'),
+    approach,
+    String(n),
+    out,
+    String(warm),
+  ];
   const r = spawnSync(process.execPath, args, {
     cwd: REPO,
     encoding: 'utf8',
@@ -118,7 +131,11 @@ function machine() {
 function stable(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(stable);
   if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.keys(value).sort().map((k) => [k, stable((value as Record<string, unknown>)[k])]));
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((k) => [k, stable((value as Record<string, unknown>)[k])]),
+    );
   }
   if (typeof value === 'number') return Number.isFinite(value) ? Math.round(value * 1000) / 1000 : null;
   return value;
@@ -126,15 +143,22 @@ function stable(value: unknown): unknown {
 
 /** Objects per kind, per service and cloud: `ConfigMap=1 Deployment=1 ...`. */
 function kindsPerService(row: Row): string {
-  return Object.keys(row.kinds).sort().map((k) => `${k}=${+(row.kinds[k] / (row.n * 3)).toFixed(2)}`).join(' ');
+  return Object.keys(row.kinds)
+    .sort()
+    .map((k) => `${k}=${+(row.kinds[k] / (row.n * 3)).toFixed(2)}`)
+    .join(' ');
 }
 
 /** One line when every approach makes the same objects per service, else one per approach. */
 function parityLine(rows: Row[], n: number): string {
   const at = rows.filter((r) => r.n === n);
   const shapes = new Set(at.map(kindsPerService));
-  const expected = [...KINDS_PER_SERVICE].sort().map((k) => `${k}=1`).join(' ');
-  if (shapes.size === 1 && shapes.has(expected)) return `Parity: every approach makes 1 ${[...KINDS_PER_SERVICE].join(', ')} per service and cloud.`;
+  const expected = [...KINDS_PER_SERVICE]
+    .sort()
+    .map((k) => `${k}=1`)
+    .join(' ');
+  if (shapes.size === 1 && shapes.has(expected))
+    return `Parity: every approach makes 1 ${[...KINDS_PER_SERVICE].join(', ')} per service and cloud.`;
   return `Parity: objects per service and cloud differ (expected ${expected}):\n${at.map((r) => `  ${r.approach}: ${kindsPerService(r)}`).join('\n')}`;
 }
 
@@ -149,17 +173,22 @@ async function main(): Promise<void> {
   log(`${plan.mode} run at ${git.sha}${git.dirty ? ' (uncommitted changes)' : ''}; workers write under ${work}`);
 
   const skipped: Array<{ approach: string; reason: string }> = [];
-  const approaches = Object.keys(APPROACHES).filter((a) => !only || only.includes(a)).filter((a) => {
-    const reason = APPROACHES[a].unavailable?.();
-    if (reason) {
-      skipped.push({ approach: a, reason });
-      log(`skipping ${a}: ${reason}`);
-    }
-    return !reason;
-  });
+  const approaches = Object.keys(APPROACHES)
+    .filter((a) => !only || only.includes(a))
+    .filter((a) => {
+      const reason = APPROACHES[a].unavailable?.();
+      if (reason) {
+        skipped.push({ approach: a, reason });
+        log(`skipping ${a}: ${reason}`);
+      }
+      return !reason;
+    });
 
   const template = path.join(work, 'template.json');
-  const t = spawnSync(process.execPath, ['--import', 'tsx', path.join(__dirname, 'worker.ts'), '--template', template], { cwd: REPO, encoding: 'utf8' });
+  const t = spawnSync(process.execPath, ['--import', 'tsx', path.join(__dirname, 'worker.ts'), '--template', template], {
+    cwd: REPO,
+    encoding: 'utf8',
+  });
   if (t.status !== 0) throw new Error(`building the peers' template failed:\n${t.stderr}`);
   const spawnOpts: SpawnOptions = { work, template };
 
@@ -174,7 +203,9 @@ async function main(): Promise<void> {
         const report = runWorker(a, n, warm, spawnOpts);
         reports.set(`${a}@${n}`, [...(reports.get(`${a}@${n}`) ?? []), report]);
         const w = report.warm.map((s) => s.wallMs.toFixed(0)).join(', ');
-        log(`${a} N=${n} [${p + 1}/${plan.processes}]: first ${report.cold.wallMs.toFixed(0)} ms${w ? `, warm ${w} ms` : ''}, process ${report.coldProcessMs} ms, RSS ${report.coldMaxRssMb.toFixed(0)} MB`);
+        log(
+          `${a} N=${n} [${p + 1}/${plan.processes}]: first ${report.cold.wallMs.toFixed(0)} ms${w ? `, warm ${w} ms` : ''}, process ${report.coldProcessMs} ms, RSS ${report.coldMaxRssMb.toFixed(0)} MB`,
+        );
       }
     }
   }
@@ -182,19 +213,27 @@ async function main(): Promise<void> {
     for (const a of approaches.filter((x) => LARGE_APPROACHES.includes(x))) {
       const report = runWorker(a, LARGE_N, 0, spawnOpts);
       reports.set(`${a}@${LARGE_N}`, [report]);
-      log(`${a} N=${LARGE_N}: ${report.cold.wallMs.toFixed(0)} ms, process ${report.coldProcessMs} ms, RSS ${report.coldMaxRssMb.toFixed(0)} MB`);
+      log(
+        `${a} N=${LARGE_N}: ${report.cold.wallMs.toFixed(0)} ms, process ${report.coldProcessMs} ms, RSS ${report.coldMaxRssMb.toFixed(0)} MB`,
+      );
     }
   }
   for (const a of approaches.filter((x) => x.startsWith('pulumi'))) {
-    for (const n of plan.ns.filter((x) => x > plan.pulumiMaxN)) skipped.push({ approach: a, reason: `N=${n} not measured: the mocked engine takes ~3 ms and ~0.2 MB per object (about a minute and 4 GB per run at N=1000)` });
+    for (const n of plan.ns.filter((x) => x > plan.pulumiMaxN))
+      skipped.push({
+        approach: a,
+        reason: `N=${n} not measured: the mocked engine takes ~3 ms and ~0.2 MB per object (about a minute and 4 GB per run at N=1000)`,
+      });
   }
 
-  const rows = [...reports.values()].map(toRow).sort((a, b) => approaches.indexOf(a.approach) - approaches.indexOf(b.approach) || a.n - b.n);
+  const rows = [...reports.values()]
+    .map(toRow)
+    .sort((a, b) => approaches.indexOf(a.approach) - approaches.indexOf(b.approach) || a.n - b.n);
   derive(rows);
 
   let cliResults: CliResults | null = null;
   if (cli) {
-    log('timing the example\'s cdk8s synth in copies of the repository');
+    log("timing the example's cdk8s synth in copies of the repository");
     const cliWork = fs.mkdtempSync(path.join(os.tmpdir(), 'pyservice-bench-cli-'));
     try {
       cliResults = measureCli(REPO, cliWork, plan.cliRuns, log);
@@ -227,7 +266,9 @@ async function main(): Promise<void> {
 
   const loadAfter = os.loadavg();
   const sections: string[] = [];
-  sections.push(`Machine: ${machine().cpuModel}, ${machine().cpus} CPUs, ${machine().totalMemoryGb} GiB, Node ${process.version}; ${plan.mode} run at ${git.sha}${git.dirty ? '+' : ''}; load average ${loadBefore[0].toFixed(2)} before, ${loadAfter[0].toFixed(2)} after; files written under ${scratch}`);
+  sections.push(
+    `Machine: ${machine().cpuModel}, ${machine().cpus} CPUs, ${machine().totalMemoryGb} GiB, Node ${process.version}; ${plan.mode} run at ${git.sha}${git.dirty ? '+' : ''}; load average ${loadBefore[0].toFixed(2)} before, ${loadAfter[0].toFixed(2)} after; files written under ${scratch}`,
+  );
   sections.push(`One service = one PythonMicroservice (or its equivalent) on each of the 3 clouds: ${KINDS_PER_SERVICE.length} objects x 3 = ${KINDS_PER_SERVICE.length * 3} objects.
 synth ms: wall time of one synthesis after a warm-up one, median (* = no warm run: the first one); CPU ms: its user+sys;
 ms/svc = synth ms / N; marginal = slope of synth ms from the previous N; process ms: spawn of a fresh process to the end of its

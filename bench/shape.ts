@@ -20,9 +20,12 @@ const sources = (): Api => require('../src') as Api;
 export function profileFor(cloud: Cloud, i: number, { CloudProfile }: Api = sources()): ICloudProfile {
   const name = serviceName(i);
   switch (cloud) {
-    case 'eks': return CloudProfile.eks({ roleArn: `arn:aws:iam::111122223333:role/bench/${name}` });
-    case 'gke': return CloudProfile.gke({ serviceAccount: `${name}@acme-bench.iam.gserviceaccount.com` });
-    case 'aks': return CloudProfile.aks({ clientId: azureClientId(i), tenantId: AZURE_TENANT });
+    case 'eks':
+      return CloudProfile.eks({ roleArn: `arn:aws:iam::111122223333:role/bench/${name}` });
+    case 'gke':
+      return CloudProfile.gke({ serviceAccount: `${name}@acme-bench.iam.gserviceaccount.com` });
+    case 'aks':
+      return CloudProfile.aks({ clientId: azureClientId(i), tenantId: AZURE_TENANT });
   }
 }
 

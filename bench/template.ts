@@ -75,7 +75,12 @@ function compile(node: any): Build {
  * each phase: the whole run of the `plain` and `floor` peers, which differ only
  * in their serializer.
  */
-export function writeLiteralServices(factories: Array<[string, ObjectFactory]>, n: number, outDir: string, serialize: (o: object) => string): RunResult {
+export function writeLiteralServices(
+  factories: Array<[string, ObjectFactory]>,
+  n: number,
+  outDir: string,
+  serialize: (o: object) => string,
+): RunResult {
   let build = 0;
   let serializeMs = 0;
   let write = 0;
@@ -97,7 +102,10 @@ export function writeLiteralServices(factories: Array<[string, ObjectFactory]>, 
       serializeMs += t2 - t1;
       write += performance.now() - t2;
     }
-    fs.writeFileSync(path.join(dir, 'kustomization.yaml'), serialize({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: names.sort() }));
+    fs.writeFileSync(
+      path.join(dir, 'kustomization.yaml'),
+      serialize({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: names.sort() }),
+    );
   }
   return { phases: { build, serialize: serializeMs, write } };
 }

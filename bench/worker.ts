@@ -74,7 +74,13 @@ async function main(argv: string[]): Promise<void> {
   process.stdout.write(`\nBENCH_RESULT ${JSON.stringify(report)}\n`);
 }
 
-async function measure(run: Runner, n: number, dir: string, iteration: number, windows: Array<[number, number]>): Promise<{ sample: IterationSample; result: RunResult }> {
+async function measure(
+  run: Runner,
+  n: number,
+  dir: string,
+  iteration: number,
+  windows: Array<[number, number]>,
+): Promise<{ sample: IterationSample; result: RunResult }> {
   fs.mkdirSync(dir, { recursive: true });
   const startUs = Number(process.hrtime.bigint() / 1000n);
   const cpu = process.cpuUsage();

@@ -106,35 +106,52 @@ export function resolveAppEnv(scope: Construct, props: AppEnvProps, ctx: AppEnvC
 
   const secretEnvNames = [...bindings.flatMap((b) => b.env.map((e) => e.name)), ...requests.flatMap((r) => (r.env ? [r.env] : []))];
   const fieldEnv = Object.entries(props.fieldEnv ?? {});
-  fieldEnv.forEach(([name, field]) => issues.check(Object.values(PodField).includes(field), {
-    prop: `fieldEnv.${name}`, rule: `must be a PodField (${Object.keys(PodField).join(', ')})`, received: field, fix: 'Use e.g. PodField.POD_IP.',
-  }));
-  (props.envFrom ?? []).forEach((e, i) => issues.check(e instanceof EnvFrom, {
-    prop: `envFrom[${i}]`, rule: 'must be EnvFrom.configMap(name) or EnvFrom.secret(name)', received: e, fix: 'Use e.g. EnvFrom.secret(\'netbox-env\').',
-  }));
-  issues.addAll(checkDuplicateEnv([
-    { prop: 'fieldEnv', names: fieldEnv.map(([name]) => name) },
-    { prop: 'the runtime (derived from server and resources)', names: ctx.reservedEnv },
-    { prop: 'config', names: Object.keys(config) },
-    { prop: 'env', names: Object.keys(literalEnv) },
-    ...bindings.map((b, i) => ({ prop: `secrets[${i}]`, names: [...b.env.map((e) => e.name), ...b.storeRequests.map((r) => r.env!)] })),
-  ]));
+  fieldEnv.forEach(([name, field]) =>
+    issues.check(Object.values(PodField).includes(field), {
+      prop: `fieldEnv.${name}`,
+      rule: `must be a PodField (${Object.keys(PodField).join(', ')})`,
+      received: field,
+      fix: 'Use e.g. PodField.POD_IP.',
+    }),
+  );
+  (props.envFrom ?? []).forEach((e, i) =>
+    issues.check(e instanceof EnvFrom, {
+      prop: `envFrom[${i}]`,
+      rule: 'must be EnvFrom.configMap(name) or EnvFrom.secret(name)',
+      received: e,
+      fix: "Use e.g. EnvFrom.secret('netbox-env').",
+    }),
+  );
+  issues.addAll(
+    checkDuplicateEnv([
+      { prop: 'fieldEnv', names: fieldEnv.map(([name]) => name) },
+      { prop: 'the runtime (derived from server and resources)', names: ctx.reservedEnv },
+      { prop: 'config', names: Object.keys(config) },
+      { prop: 'env', names: Object.keys(literalEnv) },
+      ...bindings.map((b, i) => ({ prop: `secrets[${i}]`, names: [...b.env.map((e) => e.name), ...b.storeRequests.map((r) => r.env!)] })),
+    ]),
+  );
 
   const store = storeSecrets(scope, ctx, requests, issues);
 
   // The API server refuses a ConfigMap over 1 MiB (etcd's object limit, core/v1 validation).
   const configBytes = Object.entries(config).reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(String(v)), 0);
   issues.check(configBytes <= 1024 * 1024, {
-    prop: 'config', rule: 'must total at most 1 MiB (the API server refuses larger ConfigMaps)', received: `${configBytes} bytes`,
+    prop: 'config',
+    rule: 'must total at most 1 MiB (the API server refuses larger ConfigMaps)',
+    received: `${configBytes} bytes`,
     fix: 'Keep large data out of env vars: mount a file from a volume, or fetch it at start.',
   });
-  const configMap = Object.keys(config).length === 0 ? undefined : kubeObject(scope, 'Config', k8s.KubeConfigMap, {
-    // The content hash in the name makes every change a new ConfigMap, which
-    // rolls the pods and lets a rollback return to the old values.
-    metadata: { name: `${ctx.name}-config-${contentHash(config)}`, labels: ctx.labels },
-    data: { ...config },
-    immutable: true,
-  });
+  const configMap =
+    Object.keys(config).length === 0
+      ? undefined
+      : kubeObject(scope, 'Config', k8s.KubeConfigMap, {
+          // The content hash in the name makes every change a new ConfigMap, which
+          // rolls the pods and lets a rollback return to the old values.
+          metadata: { name: `${ctx.name}-config-${contentHash(config)}`, labels: ctx.labels },
+          data: { ...config },
+          immutable: true,
+        });
   // Pods of earlier versions still name their ConfigMap (an evicted old pod, a rollback): kept, never pruned.
   if (configMap) keepInReleaseHistory(configMap);
 
@@ -146,7 +163,10 @@ export function resolveAppEnv(scope: Construct, props: AppEnvProps, ctx: AppEnvC
       ...store.env,
     ],
     // Later sources win in envFrom; the app's own ConfigMap comes last so its keys cannot be shadowed.
-    envFrom: [...(props.envFrom ?? []).filter((e) => e instanceof EnvFrom).map((e) => e.source), ...(configMap ? [{ configMapRef: { name: configMap.name } }] : [])],
+    envFrom: [
+      ...(props.envFrom ?? []).filter((e) => e instanceof EnvFrom).map((e) => e.source),
+      ...(configMap ? [{ configMapRef: { name: configMap.name } }] : []),
+    ],
     volumes: store.volumes,
     mounts: store.mounts,
     literalEnv: { ...literalEnv },
@@ -162,7 +182,13 @@ function storeSecrets(scope: Construct, ctx: AppEnvContext, requests: StoreSecre
   const backend = ctx.profile.secretBackend({ name: ctx.name, serviceAccountName: ctx.serviceAccountName, requests });
   issues.addAll(backend.issues);
   if (!backend.config) return { env: [], volumes: [], mounts: [] };
-  return renderStoreSecrets(scope, { name: ctx.name, serviceAccountName: ctx.serviceAccountName, labels: ctx.labels, requests, config: backend.config });
+  return renderStoreSecrets(scope, {
+    name: ctx.name,
+    serviceAccountName: ctx.serviceAccountName,
+    labels: ctx.labels,
+    requests,
+    config: backend.config,
+  });
 }
 
 function checkDuplicateAliases(requests: StoreSecretRequest[]) {
@@ -170,15 +196,25 @@ function checkDuplicateAliases(requests: StoreSecretRequest[]) {
   return requests.flatMap((r) => {
     const first = seen.get(r.alias);
     seen.set(r.alias, first ?? r.prop);
-    return first === undefined ? [] : [{
-      prop: r.prop, rule: `must not map to the same key as ${first} ('${r.alias}')`, received: r.remote,
-      fix: 'Give the env var or file a different name.',
-    }];
+    return first === undefined
+      ? []
+      : [
+          {
+            prop: r.prop,
+            rule: `must not map to the same key as ${first} ('${r.alias}')`,
+            received: r.remote,
+            fix: 'Give the env var or file a different name.',
+          },
+        ];
   });
 }
 
 /** A short, stable hash of a string map, independent of key order. */
 function contentHash(data: Record<string, string>): string {
-  const canonical = JSON.stringify(Object.keys(data).sort().map((k) => [k, data[k]]));
+  const canonical = JSON.stringify(
+    Object.keys(data)
+      .sort()
+      .map((k) => [k, data[k]]),
+  );
   return createHash('sha256').update(canonical).digest('hex').slice(0, 10);
 }

@@ -7,7 +7,16 @@ import { Exposure, NetworkPeer } from './exposure';
 import { selectorLabels, workloadLabels } from './labels';
 import { METRICS_PORT_NAME, MetricsProps, MonitorInput, resolveMetrics } from './metrics';
 import { NetworkPolicyInput, networkPolicySpec } from './network-policy';
-import { ContainerDescription, PYTHON_RUNTIME_ENV, PodExtrasProps, PodSetup, RunAs, buildPodTemplate, resolvePodSetup, writablePaths } from './pod';
+import {
+  ContainerDescription,
+  PYTHON_RUNTIME_ENV,
+  PodExtrasProps,
+  PodSetup,
+  RunAs,
+  buildPodTemplate,
+  resolvePodSetup,
+  writablePaths,
+} from './pod';
 import { ICloudProfile, Placement, ProfileOutput, TRUSTED_SUBJECTS_ANNOTATION } from './profiles/profile';
 import { ResourceSpec, ResourcesProps, resolveResources } from './resources';
 import { RolloutPace, progressDeadlineSeconds, waitSeconds } from './rollout';
@@ -106,7 +115,8 @@ export function addWait(rt: AppRuntime, wait: PodWait): void {
 
 /** A Deployment's progress deadline covers its waits and its own start-up (JSON Patch `add` replaces an earlier value). */
 function setProgressDeadline(rt: AppRuntime, ref: AppPodRef): void {
-  if (ref.rollout) ref.object.addJsonPatch(JsonPatch.add('/spec/progressDeadlineSeconds', progressDeadlineSeconds(ref.rollout, waitSeconds(rt))));
+  if (ref.rollout)
+    ref.object.addJsonPatch(JsonPatch.add('/spec/progressDeadlineSeconds', progressDeadlineSeconds(ref.rollout, waitSeconds(rt))));
 }
 
 /** A typed value as the JSON a patch must carry: Quantity and IntOrString objects become their values. */
@@ -118,9 +128,9 @@ function applyWait(ref: AppPodRef, wait: PodWait): void {
   const spec = ref.specPath;
   const container = plainJson(wait.container);
   // Waits go first, so that nothing of the new version starts before them.
-  ref.object.addJsonPatch(ref.hasInitContainers
-    ? JsonPatch.add(`${spec}/initContainers/0`, container)
-    : JsonPatch.add(`${spec}/initContainers`, [container]));
+  ref.object.addJsonPatch(
+    ref.hasInitContainers ? JsonPatch.add(`${spec}/initContainers/0`, container) : JsonPatch.add(`${spec}/initContainers`, [container]),
+  );
   ref.hasInitContainers = true;
   for (const volume of wait.volumes.filter((v) => !ref.addedVolumes.has(v.name))) {
     ref.object.addJsonPatch(JsonPatch.add(`${spec}/volumes/-`, plainJson(volume)));
@@ -137,19 +147,48 @@ export interface IPythonApp {
 /** Creates the ServiceAccount and settings of a workload that is its own application (a standalone worker). */
 export function standaloneRuntime(scope: Construct, name: string, props: WorkloadProps, issues: IssueCollector): AppRuntime {
   const labels = workloadLabels({ name, component: 'worker', image: props.image, partOf: props.partOf });
-  const cloud = props.profile.bind({ name, exposure: Exposure.CLUSTER, resources: resolveResources(props.resources).spec, placement: props.placement });
+  const cloud = props.profile.bind({
+    name,
+    exposure: Exposure.CLUSTER,
+    resources: resolveResources(props.resources).spec,
+    placement: props.placement,
+  });
   issues.addAll(cloud.issues);
   const serviceAccount = workloadServiceAccount(scope, name, labels, cloud, props.mountServiceAccountToken ?? false);
-  const appEnv = resolveAppEnv(scope, props, { name, labels, serviceAccountName: name, profile: props.profile, reservedEnv: Object.keys(PYTHON_RUNTIME_ENV) }, issues);
+  const appEnv = resolveAppEnv(
+    scope,
+    props,
+    { name, labels, serviceAccountName: name, profile: props.profile, reservedEnv: Object.keys(PYTHON_RUNTIME_ENV) },
+    issues,
+  );
   const runAsIssues: PropIssue[] = [];
-  const setup = resolvePodSetup({ runAsUser: props.runAsUser, runAsGroup: props.runAsGroup, python: props.python }, {
-    scope, image: props.image, labels, scratchDirs: [], appEnv,
-  }, runAsIssues);
+  const setup = resolvePodSetup(
+    { runAsUser: props.runAsUser, runAsGroup: props.runAsGroup, python: props.python },
+    {
+      scope,
+      image: props.image,
+      labels,
+      scratchDirs: [],
+      appEnv,
+    },
+    runAsIssues,
+  );
   issues.addAll(runAsIssues.filter((i) => i.prop.startsWith('runAs') || i.prop === 'python'));
   return {
-    name, image: props.image, profile: props.profile, serviceAccountName: serviceAccount.name, appEnv, runAs: setup.runAs, python: setup.python,
-    keepEntrypoint: props.keepEntrypoint === true, partOf: props.partOf, priorityClassName: props.priorityClassName, placement: props.placement,
-    mountServiceAccountToken: props.mountServiceAccountToken ?? false, allowEgressTo: props.allowEgressTo, resources: props.resources,
+    name,
+    image: props.image,
+    profile: props.profile,
+    serviceAccountName: serviceAccount.name,
+    appEnv,
+    runAs: setup.runAs,
+    python: setup.python,
+    keepEntrypoint: props.keepEntrypoint === true,
+    partOf: props.partOf,
+    priorityClassName: props.priorityClassName,
+    placement: props.placement,
+    mountServiceAccountToken: props.mountServiceAccountToken ?? false,
+    allowEgressTo: props.allowEgressTo,
+    resources: props.resources,
     sharedObjects: sharedObjectsOf(scope),
     pods: [],
     waits: [],
@@ -159,7 +198,15 @@ export function standaloneRuntime(scope: Construct, name: string, props: Workloa
 
 /** The objects under `scope` a job needs before it runs: ServiceAccount, ConfigMap, secret objects. */
 export function sharedObjectsOf(scope: Construct): ApiObject[] {
-  const kinds = new Set(['ServiceAccount', 'ConfigMap', 'Secret', 'SecretProviderClass', 'ExternalSecret', 'SecretStore', 'PersistentVolumeClaim']);
+  const kinds = new Set([
+    'ServiceAccount',
+    'ConfigMap',
+    'Secret',
+    'SecretProviderClass',
+    'ExternalSecret',
+    'SecretStore',
+    'PersistentVolumeClaim',
+  ]);
   return scope.node.children.filter((c): c is ApiObject => c instanceof ApiObject && kinds.has(c.kind));
 }
 
@@ -207,9 +254,19 @@ export function appPod(input: AppPodInput, cloud: ProfileOutput): AppPod {
   const labels = workloadLabels({ name: input.name, component: input.component, image: rt.image, partOf: rt.partOf });
   const selector = selectorLabels(input.name);
   const issues: PropIssue[] = [];
-  const setup = resolvePodSetup({ ...input.extras, python: rt.python }, {
-    scope: input.scope, image: rt.image, labels, scratchDirs: input.scratchDirs, appEnv: rt.appEnv, job: input.job, inheritedRunAs: rt.runAs,
-  }, issues);
+  const setup = resolvePodSetup(
+    { ...input.extras, python: rt.python },
+    {
+      scope: input.scope,
+      image: rt.image,
+      labels,
+      scratchDirs: input.scratchDirs,
+      appEnv: rt.appEnv,
+      job: input.job,
+      inheritedRunAs: rt.runAs,
+    },
+    issues,
+  );
   const runtimeEnv = { ...(rt.python ? PYTHON_RUNTIME_ENV : {}), ...input.env };
   const template = buildPodTemplate({
     selectorLabels: selector,
@@ -265,16 +322,30 @@ export function appPod(input: AppPodInput, cloud: ProfileOutput): AppPod {
 export function requireApp(scope: Construct, app: IPythonApp | undefined): void {
   if (app === undefined || app === null || typeof app !== 'object' || !('runtime' in app)) {
     // Nothing of the workload can be built without its app, so this one fails at once.
-    throw new ValidationError('A workload of an application needs its application:', [`[${scope.node.path}] ${formatIssue({
-      prop: 'app', rule: 'is required', received: app,
-      fix: 'Pass the PythonMicroservice (or standalone PythonWorker) whose image, settings, secrets and identity this workload shares.',
-    })}`], scope.node.path);
+    throw new ValidationError(
+      'A workload of an application needs its application:',
+      [
+        `[${scope.node.path}] ${formatIssue({
+          prop: 'app',
+          rule: 'is required',
+          received: app,
+          fix: 'Pass the PythonMicroservice (or standalone PythonWorker) whose image, settings, secrets and identity this workload shares.',
+        })}`,
+      ],
+      scope.node.path,
+    );
   }
 }
 
 /** Resources of a workload of the app, through the app's profile (so platform rules apply), with warnings. */
-export function appWorkloadCloud(scope: Construct, rt: AppRuntime, name: string, resources: ResourcesProps | undefined, issues: IssueCollector,
-  placement?: Placement) {
+export function appWorkloadCloud(
+  scope: Construct,
+  rt: AppRuntime,
+  name: string,
+  resources: ResourcesProps | undefined,
+  issues: IssueCollector,
+  placement?: Placement,
+) {
   const requested = resolveResources(resources ?? rt.resources);
   issues.addAll(requested.issues);
   // Profile option problems are the app's to report; only resource rules and placement matter here.
@@ -291,8 +362,15 @@ export function appWorkloadCloud(scope: Construct, rt: AppRuntime, name: string,
 export const DENY_INGRESS_EXEMPTION = { 'polaris.fairwinds.com/missingNetworkPolicy-exempt': 'true' };
 
 /** An egress-only NetworkPolicy for a workload that serves nothing. */
-export function egressOnlyPolicy(scope: Construct, rt: AppRuntime, name: string, labels: Record<string, string>, selector: Record<string, string>,
-  issues: IssueCollector, extraIngress: NetworkPolicyInput['extraIngress'] = []) {
+export function egressOnlyPolicy(
+  scope: Construct,
+  rt: AppRuntime,
+  name: string,
+  labels: Record<string, string>,
+  selector: Record<string, string>,
+  issues: IssueCollector,
+  extraIngress: NetworkPolicyInput['extraIngress'] = [],
+) {
   return kubeObject(scope, 'NetworkPolicy', k8s.KubeNetworkPolicy, {
     metadata: { name, labels },
     spec: networkPolicySpec({ selector, allowFrom: [], loadBalanced: false, allowEgressTo: rt.allowEgressTo, extraIngress }, issues),
@@ -300,12 +378,23 @@ export function egressOnlyPolicy(scope: Construct, rt: AppRuntime, name: string,
 }
 
 /** Metrics of a workload: its port, env, scratch dir and command wrapper, and the monitor object. */
-export function workloadMetrics(scope: Construct, profile: ICloudProfile, props: MetricsProps | undefined, input: Omit<MonitorInput, 'portName' | 'path' | 'intervalSeconds'>,
-  servingPorts: number[], issues: IssueCollector) {
+export function workloadMetrics(
+  scope: Construct,
+  profile: ICloudProfile,
+  props: MetricsProps | undefined,
+  input: Omit<MonitorInput, 'portName' | 'path' | 'intervalSeconds'>,
+  servingPorts: number[],
+  issues: IssueCollector,
+) {
   if (!props) return undefined;
   const m = resolveMetrics(props, servingPorts);
   issues.addAll(m.issues);
-  const monitor = profile.metricsMonitor(scope, { ...input, portName: METRICS_PORT_NAME, path: m.path, intervalSeconds: m.intervalSeconds });
+  const monitor = profile.metricsMonitor(scope, {
+    ...input,
+    portName: METRICS_PORT_NAME,
+    path: m.path,
+    intervalSeconds: m.intervalSeconds,
+  });
   issues.addAll(monitor.issues);
   return {
     ...m,

@@ -124,17 +124,35 @@ export interface ExtraContainerContext {
 }
 
 /** Resolves and checks one extra container; `prop` names it in messages (`initContainers[0]`). */
-export function resolveExtraContainer(props: ContainerProps, prop: string, ctx: ExtraContainerContext, issues: PropIssue[]): ExtraContainer {
+export function resolveExtraContainer(
+  props: ContainerProps,
+  prop: string,
+  ctx: ExtraContainerContext,
+  issues: PropIssue[],
+): ExtraContainer {
   if (typeof props?.name !== 'string' || !DNS1123_LABEL.test(props.name) || props.name.length > 63) {
-    issues.push({ prop: `${prop}.name`, rule: 'must be a DNS-1123 label (lowercase letters, digits and \'-\')', received: props?.name, fix: 'Use e.g. \'wait-for-db\'.' });
+    issues.push({
+      prop: `${prop}.name`,
+      rule: "must be a DNS-1123 label (lowercase letters, digits and '-')",
+      received: props?.name,
+      fix: "Use e.g. 'wait-for-db'.",
+    });
   }
   if (props.image !== undefined) {
     const pin = imagePinProblem(props.image);
     if (pin) issues.push({ prop: `${prop}.image`, rule: pin.rule, received: props.image, fix: pin.fix });
   }
-  for (const [key, value] of [['command', props.command], ['args', props.args]] as const) {
+  for (const [key, value] of [
+    ['command', props.command],
+    ['args', props.args],
+  ] as const) {
     if (value !== undefined && (!Array.isArray(value) || value.length === 0 || !value.every((v) => typeof v === 'string'))) {
-      issues.push({ prop: `${prop}.${key}`, rule: 'must be a non-empty list of strings', received: value, fix: 'Pass an argv, e.g. [\'python\', \'-m\', \'app.wait\'].' });
+      issues.push({
+        prop: `${prop}.${key}`,
+        rule: 'must be a non-empty list of strings',
+        received: value,
+        fix: "Pass an argv, e.g. ['python', '-m', 'app.wait'].",
+      });
     }
   }
   const sameImage = props.image === undefined || props.image === ctx.image;
@@ -147,7 +165,12 @@ export function resolveExtraContainer(props: ContainerProps, prop: string, ctx: 
   const names = env.map((e) => e.name);
   const duplicates = [...new Set(names.filter((n, i) => names.indexOf(n) !== i))];
   if (duplicates.length > 0) {
-    issues.push({ prop: `${prop}.env`, rule: 'must not redefine env vars the container already gets', received: duplicates, fix: 'Rename them, or set appEnv: false.' });
+    issues.push({
+      prop: `${prop}.env`,
+      rule: 'must not redefine env vars the container already gets',
+      received: duplicates,
+      fix: 'Rename them, or set appEnv: false.',
+    });
   }
   const mounts = props.mounts ?? [];
   return {
@@ -161,11 +184,7 @@ export function resolveExtraContainer(props: ContainerProps, prop: string, ctx: 
       envFrom: withAppEnv && ctx.appEnvFrom.length > 0 ? ctx.appEnvFrom : undefined,
       resources: renderResources(requested.spec),
       securityContext: ctx.securityContext,
-      volumeMounts: [
-        ctx.tmpMount,
-        ...(withAppEnv ? ctx.appMounts : []),
-        ...mounts.map((m) => mountOf(m, m.volume.bind(prop).writable)),
-      ],
+      volumeMounts: [ctx.tmpMount, ...(withAppEnv ? ctx.appMounts : []), ...mounts.map((m) => mountOf(m, m.volume.bind(prop).writable))],
     },
     mounts,
     resources: requested.spec,

@@ -1,7 +1,20 @@
 import { ENV_NAME } from './names';
 import { PropIssue } from './validation';
 
-const SECRET_WORDS = new Set(['PASSWORD', 'PASSWD', 'PWD', 'PASS', 'TOKEN', 'SECRET', 'KEY', 'APIKEY', 'CREDENTIAL', 'CREDENTIALS', 'PRIVATE', 'DSN']);
+const SECRET_WORDS = new Set([
+  'PASSWORD',
+  'PASSWD',
+  'PWD',
+  'PASS',
+  'TOKEN',
+  'SECRET',
+  'KEY',
+  'APIKEY',
+  'CREDENTIAL',
+  'CREDENTIALS',
+  'PRIVATE',
+  'DSN',
+]);
 // scheme://user:password@host: a password embedded in a connection URL.
 const URL_WITH_PASSWORD = /^[a-z][a-z0-9+.-]*:\/\/[^/\s:@]*:[^/\s@]+@/i;
 
@@ -38,10 +51,20 @@ export function checkPlainSettings(prop: string, settings: Record<string, string
   const issues: PropIssue[] = [];
   for (const [name, value] of Object.entries(settings)) {
     if (!ENV_NAME.test(name)) {
-      issues.push({ prop: `${prop}.${name}`, rule: 'env var names must match [A-Za-z_][A-Za-z0-9_]*', received: name, fix: 'Use letters, digits and underscores, e.g. LOG_LEVEL.' });
+      issues.push({
+        prop: `${prop}.${name}`,
+        rule: 'env var names must match [A-Za-z_][A-Za-z0-9_]*',
+        received: name,
+        fix: 'Use letters, digits and underscores, e.g. LOG_LEVEL.',
+      });
     }
     if (typeof value !== 'string') {
-      issues.push({ prop: `${prop}.${name}`, rule: 'must be a string (env vars are strings)', received: value, fix: `Quote it: ${name}: '${String(value)}'.` });
+      issues.push({
+        prop: `${prop}.${name}`,
+        rule: 'must be a string (env vars are strings)',
+        received: value,
+        fix: `Quote it: ${name}: '${String(value)}'.`,
+      });
       continue;
     }
     const why = notSecret.has(name) ? undefined : secretLooking(name, value);

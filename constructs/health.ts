@@ -122,42 +122,70 @@ export interface HealthTarget {
  * and to the cloud load balancer's check, so they can never disagree.
  */
 export function resolveHealth(props: HealthProps, target: HealthTarget | number, legacyPortName?: string): ResolvedHealth {
-  const t: HealthTarget = typeof target === 'number'
-    ? { port: target, portName: legacyPortName ?? 'http', protocol: Protocol.HTTP, exposedPorts: [target] }
-    : target;
+  const t: HealthTarget =
+    typeof target === 'number'
+      ? { port: target, portName: legacyPortName ?? 'http', protocol: Protocol.HTTP, exposedPorts: [target] }
+      : target;
   const issues: PropIssue[] = [];
   const defaultCheck = t.protocol === Protocol.GRPC ? HealthCheck.GRPC : t.protocol === Protocol.TCP ? HealthCheck.TCP : HealthCheck.HTTP;
   const check = props.check ?? defaultCheck;
   if (!Object.values(HealthCheck).includes(check)) {
-    issues.push({ prop: 'health.check', rule: `must be one of ${Object.values(HealthCheck).join(', ')}`, received: check, fix: 'Use HealthCheck.HTTP, .GRPC, .TCP or .EXEC.' });
+    issues.push({
+      prop: 'health.check',
+      rule: `must be one of ${Object.values(HealthCheck).join(', ')}`,
+      received: check,
+      fix: 'Use HealthCheck.HTTP, .GRPC, .TCP or .EXEC.',
+    });
   }
   const checkPath = (prop: string, path: unknown): path is string => {
     const ok = typeof path === 'string' && /^\/[^\s?#]*(\?[^\s#]*)?$/.test(path);
     if (!ok) {
-      issues.push({ prop, rule: 'must be an absolute HTTP path starting with \'/\' and without spaces', received: path, fix: 'Write it like \'/readyz\'.' });
+      issues.push({
+        prop,
+        rule: "must be an absolute HTTP path starting with '/' and without spaces",
+        received: path,
+        fix: "Write it like '/readyz'.",
+      });
     }
     return ok;
   };
   const port = props.port ?? t.port;
   if (props.port !== undefined && !t.exposedPorts.includes(props.port)) {
     issues.push({
-      prop: 'health.port', rule: `must be a port the container exposes (${t.exposedPorts.join(', ')}); the kubelet would probe a port nothing listens on`,
-      received: props.port, fix: 'Expose the port (e.g. as the metrics port), or leave health.port unset.',
+      prop: 'health.port',
+      rule: `must be a port the container exposes (${t.exposedPorts.join(', ')}); the kubelet would probe a port nothing listens on`,
+      received: props.port,
+      fix: 'Expose the port (e.g. as the metrics port), or leave health.port unset.',
     });
   }
   const portRef = props.port === undefined ? k8s.IntOrString.fromString(t.portName) : k8s.IntOrString.fromNumber(props.port);
   if (check === HealthCheck.GRPC && t.protocol === Protocol.HTTP && props.port === undefined) {
     // Allowed (an HTTP app with a gRPC health server elsewhere needs health.port), but not on the HTTP port.
-    issues.push({ prop: 'health.check', rule: 'must not be GRPC on an HTTP port', received: check, fix: 'Set protocol: Protocol.GRPC, or health.port to the gRPC port.' });
+    issues.push({
+      prop: 'health.check',
+      rule: 'must not be GRPC on an HTTP port',
+      received: check,
+      fix: 'Set protocol: Protocol.GRPC, or health.port to the gRPC port.',
+    });
   }
   const headers = Object.entries(props.httpHeaders ?? {}).map(([name, value]) => ({ name, value }));
   for (const h of headers) {
     if (!/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(h.name) || typeof h.value !== 'string') {
-      issues.push({ prop: `health.httpHeaders.${h.name}`, rule: 'must be an HTTP header name with a string value', received: h.value, fix: 'Use e.g. { Host: \'localhost\' }.' });
+      issues.push({
+        prop: `health.httpHeaders.${h.name}`,
+        rule: 'must be an HTTP header name with a string value',
+        received: h.value,
+        fix: "Use e.g. { Host: 'localhost' }.",
+      });
     }
   }
   if (headers.length > 0 && check !== HealthCheck.HTTP) {
-    issues.push({ prop: 'health.httpHeaders', rule: 'apply to HTTP checks only', received: check, fix: 'Remove them, or use HealthCheck.HTTP.' });
+    issues.push({
+      prop: 'health.httpHeaders',
+      rule: 'apply to HTTP checks only',
+      received: check,
+      fix: 'Remove them, or use HealthCheck.HTTP.',
+    });
   }
   const httpGet = (path: string): Pick<k8s.Probe, 'httpGet'> => ({
     httpGet: { path, port: portRef, scheme: 'HTTP', httpHeaders: headers.length > 0 ? headers : undefined },
@@ -176,14 +204,23 @@ export function resolveHealth(props: HealthProps, target: HealthTarget | number,
         prop: 'health.liveness',
         rule: 'must differ from health.readiness: a readiness path that checks dependencies would restart every pod when a dependency blips',
         received: props.liveness,
-        fix: 'Serve a dependency-free liveness path (e.g. \'/livez\'), leave liveness unset for a TCP check, or set readinessChecksNoDependency: true if the path checks nothing outside the process.',
+        fix: "Serve a dependency-free liveness path (e.g. '/livez'), leave liveness unset for a TCP check, or set readinessChecksNoDependency: true if the path checks nothing outside the process.",
       });
     }
     if (readinessOk) readinessHandler = httpGet(props.readiness!);
     if (props.liveness !== undefined) livenessHandler = httpGet(props.liveness);
   } else {
-    for (const [prop, value] of [['readiness', props.readiness], ['liveness', props.liveness]] as const) {
-      if (value !== undefined) issues.push({ prop: `health.${prop}`, rule: `is an HTTP path, but the check is ${check}`, received: value, fix: 'Remove it, or use HealthCheck.HTTP.' });
+    for (const [prop, value] of [
+      ['readiness', props.readiness],
+      ['liveness', props.liveness],
+    ] as const) {
+      if (value !== undefined)
+        issues.push({
+          prop: `health.${prop}`,
+          rule: `is an HTTP path, but the check is ${check}`,
+          received: value,
+          fix: 'Remove it, or use HealthCheck.HTTP.',
+        });
     }
   }
   if (check === HealthCheck.GRPC) {
@@ -191,8 +228,15 @@ export function resolveHealth(props: HealthProps, target: HealthTarget | number,
     readinessHandler = { grpc: { port, service: props.grpcService ?? '' } };
   }
   if (check === HealthCheck.EXEC) {
-    const ok = Array.isArray(props.command) && props.command.length > 0 && props.command.every((c) => typeof c === 'string' && c.length > 0);
-    if (!ok) issues.push({ prop: 'health.command', rule: 'must be a non-empty argv for an EXEC check', received: props.command, fix: 'Pass e.g. [\'python3\', \'-m\', \'app.health\'].' });
+    const ok =
+      Array.isArray(props.command) && props.command.length > 0 && props.command.every((c) => typeof c === 'string' && c.length > 0);
+    if (!ok)
+      issues.push({
+        prop: 'health.command',
+        rule: 'must be a non-empty argv for an EXEC check',
+        received: props.command,
+        fix: "Pass e.g. ['python3', '-m', 'app.health'].",
+      });
     else readinessHandler = { exec: { command: [...props.command!] } };
   }
   if (props.readinessChecksNoDependency === true && props.liveness === undefined) livenessHandler = readinessHandler;
@@ -204,7 +248,13 @@ export function resolveHealth(props: HealthProps, target: HealthTarget | number,
     // Liveness is deliberately lenient: a restart is the most expensive remedy.
     liveness: { ...livenessHandler, periodSeconds: 10, timeoutSeconds: PROBE_TIMEOUT, failureThreshold: 3, successThreshold: 1 },
     // A timeout longer than the period overlaps checks; the kubelet then counts them unpredictably.
-    readiness: { ...readinessHandler, periodSeconds: interval, timeoutSeconds: Math.min(PROBE_TIMEOUT, interval), failureThreshold: 3, successThreshold: 1 },
+    readiness: {
+      ...readinessHandler,
+      periodSeconds: interval,
+      timeoutSeconds: Math.min(PROBE_TIMEOUT, interval),
+      failureThreshold: 3,
+      successThreshold: 1,
+    },
     // Liveness and readiness only start once the startup probe has passed, so a
     // slow import gets the whole budget without loosening the other two.
     startup: {
@@ -231,7 +281,12 @@ function seconds(d: Duration | undefined, fallback: number, prop: string, min: n
   if (d === undefined) return fallback;
   const s = d.toSeconds({ integral: false });
   if (!Number.isInteger(s) || s < min || s > max) {
-    issues.push({ prop, rule: `must be a whole number of seconds from ${min} to ${max}`, received: s, fix: `Use e.g. Duration.seconds(${fallback}).` });
+    issues.push({
+      prop,
+      rule: `must be a whole number of seconds from ${min} to ${max}`,
+      received: s,
+      fix: `Use e.g. Duration.seconds(${fallback}).`,
+    });
     return fallback;
   }
   return s;

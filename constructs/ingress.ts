@@ -146,60 +146,100 @@ export function checkIngressProps(props: IngressProps, exposure: Exposure): Prop
     // An internationalised name goes into Kubernetes in its ASCII (punycode) form.
     const ascii = typeof props.host === 'string' ? domainToASCII(props.host.toLowerCase()) : '';
     issues.push({
-      prop: 'ingress.host', rule: 'must be a fully qualified lowercase host name', received: props.host,
-      fix: ascii && ascii !== props.host && HOST.test(ascii) ? `Use its ASCII form '${ascii}'.`
-        : props.tls ? 'TLS needs the host the certificate is for, e.g. \'api.example.com\'.' : 'Use the name clients use, e.g. \'api.example.com\'.',
+      prop: 'ingress.host',
+      rule: 'must be a fully qualified lowercase host name',
+      received: props.host,
+      fix:
+        ascii && ascii !== props.host && HOST.test(ascii)
+          ? `Use its ASCII form '${ascii}'.`
+          : props.tls
+            ? "TLS needs the host the certificate is for, e.g. 'api.example.com'."
+            : "Use the name clients use, e.g. 'api.example.com'.",
     });
   }
   const path = props.path ?? '/';
   if (typeof path !== 'string' || !/^\/[^\s?#]*$/.test(path)) {
-    issues.push({ prop: 'ingress.path', rule: 'must be a path prefix starting with \'/\'', received: path, fix: 'Use \'/\' or e.g. \'/api\'.' });
+    issues.push({ prop: 'ingress.path', rule: "must be a path prefix starting with '/'", received: path, fix: "Use '/' or e.g. '/api'." });
   }
   if (exposure === Exposure.CLUSTER) {
-    issues.push({ prop: 'exposure', rule: 'must be Exposure.INTERNAL or Exposure.PUBLIC when \'ingress\' is set', received: exposure, fix: 'Say who reaches the ingress: exposure: Exposure.PUBLIC.' });
+    issues.push({
+      prop: 'exposure',
+      rule: "must be Exposure.INTERNAL or Exposure.PUBLIC when 'ingress' is set",
+      received: exposure,
+      fix: 'Say who reaches the ingress: exposure: Exposure.PUBLIC.',
+    });
   }
   if (props.gateway) {
-    for (const [prop, value] of [['ingress.gateway.name', props.gateway.name], ['ingress.gateway.namespace', props.gateway.namespace]] as const) {
+    for (const [prop, value] of [
+      ['ingress.gateway.name', props.gateway.name],
+      ['ingress.gateway.namespace', props.gateway.namespace],
+    ] as const) {
       const problem = value === undefined && prop.endsWith('namespace') ? undefined : dnsLabelProblem(value as string);
       if (problem) issues.push({ prop, rule: problem.rule, received: value, fix: 'Use the name `kubectl get gateways -A` shows.' });
     }
     if (props.gateway.sectionName !== undefined && !DNS1123_LABEL.test(props.gateway.sectionName)) {
-      issues.push({ prop: 'ingress.gateway.sectionName', rule: 'must be a listener name (DNS-1123 label)', received: props.gateway.sectionName, fix: 'Use the listener\'s name from the Gateway spec.' });
+      issues.push({
+        prop: 'ingress.gateway.sectionName',
+        rule: 'must be a listener name (DNS-1123 label)',
+        received: props.gateway.sectionName,
+        fix: "Use the listener's name from the Gateway spec.",
+      });
     }
     if (props.tls) {
-      issues.push({ prop: 'ingress.tls', rule: 'must not be set with a gateway: TLS ends at the Gateway\'s listener', received: props.tls.kind, fix: 'Configure the certificate on the Gateway listener and drop ingress.tls.' });
+      issues.push({
+        prop: 'ingress.tls',
+        rule: "must not be set with a gateway: TLS ends at the Gateway's listener",
+        received: props.tls.kind,
+        fix: 'Configure the certificate on the Gateway listener and drop ingress.tls.',
+      });
     }
   }
   return issues;
 }
 
 /** An Ingress routing `host` + `path` to the service's `http` port. */
-export function renderIngress(scope: Construct, name: string, labels: Record<string, string>, props: IngressProps, out: IngressOutput): ApiObject {
+export function renderIngress(
+  scope: Construct,
+  name: string,
+  labels: Record<string, string>,
+  props: IngressProps,
+  out: IngressOutput,
+): ApiObject {
   return kubeObject(scope, 'Ingress', k8s.KubeIngress, {
     metadata: { name, labels, annotations: Object.keys(out.annotations).length > 0 ? out.annotations : undefined },
     spec: {
       ingressClassName: out.ingressClassName,
       tls: out.tls,
-      rules: [{
-        host: props.host,
-        http: { paths: [{ path: props.path ?? '/', pathType: 'Prefix', backend: { service: { name, port: { name: 'http' } } } }] },
-      }],
+      rules: [
+        {
+          host: props.host,
+          http: { paths: [{ path: props.path ?? '/', pathType: 'Prefix', backend: { service: { name, port: { name: 'http' } } } }] },
+        },
+      ],
     },
   });
 }
 
 /** An HTTPRoute attaching the service to a Gateway (Gateway API v1). */
-export function renderHttpRoute(scope: Construct, name: string, labels: Record<string, string>, props: IngressProps, servicePort: number): ApiObject {
+export function renderHttpRoute(
+  scope: Construct,
+  name: string,
+  labels: Record<string, string>,
+  props: IngressProps,
+  servicePort: number,
+): ApiObject {
   const gw = props.gateway!;
   return kubeObject(scope, 'HttpRoute', HttpRoute, {
     metadata: { name, labels },
     spec: {
       parentRefs: [{ name: gw.name, namespace: gw.namespace, sectionName: gw.sectionName }],
       hostnames: [props.host],
-      rules: [{
-        matches: [{ path: { type: HttpRouteSpecRulesMatchesPathType.PATH_PREFIX, value: props.path ?? '/' } }],
-        backendRefs: [{ name, port: servicePort }],
-      }],
+      rules: [
+        {
+          matches: [{ path: { type: HttpRouteSpecRulesMatchesPathType.PATH_PREFIX, value: props.path ?? '/' } }],
+          backendRefs: [{ name, port: servicePort }],
+        },
+      ],
     },
   });
 }

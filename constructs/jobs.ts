@@ -4,7 +4,16 @@ import { ApiObject, Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ARGOCD_SYNC_WAVE, MIGRATION_INPUT_WAVE, MIGRATION_WAVE } from './gitops/hooks';
-import { DENY_INGRESS_EXEMPTION, IPythonApp, addWait, appPod, appWorkloadCloud, egressOnlyPolicy, registerPod, requireApp } from './app-pod';
+import {
+  DENY_INGRESS_EXEMPTION,
+  IPythonApp,
+  addWait,
+  appPod,
+  appWorkloadCloud,
+  egressOnlyPolicy,
+  registerPod,
+  requireApp,
+} from './app-pod';
 import { keepInReleaseHistory } from './gitops/retention';
 import { migrationWait } from './migration-wait';
 import { nameIssue } from './names';
@@ -77,7 +86,6 @@ export interface PythonMigrationProps extends AppJobProps {
   readonly waitInPods?: boolean;
 }
 
-
 /**
  * A database migration Job that runs with the app's image, settings and
  * secrets before the new version of the app serves.
@@ -119,14 +127,31 @@ export class PythonMigration extends Construct {
     if (badBase) issues.add(badBase);
     const command = props.command?.command ?? [];
     issues.check(command.length > 0 && command.every((c) => typeof c === 'string' && c.length > 0), {
-      prop: 'command', rule: 'must be a non-empty argv', received: command, fix: 'Use MigrationCommand.django(), .alembic() or .command([...]).',
+      prop: 'command',
+      rule: 'must be a non-empty argv',
+      received: command,
+      fix: 'Use MigrationCommand.django(), .alembic() or .command([...]).',
     });
 
     const cloud = appWorkloadCloud(this, rt, base, props.resources, issues);
-    const pod = appPod({
-      runtime: rt, scope: this, name: base, component: 'migration', command, env: {}, resources: cloud.resources,
-      terminationGracePeriodSeconds: 30, restartPolicy: 'Never', spread: false, scratchDirs: [], extras: props, job: true,
-    }, cloud);
+    const pod = appPod(
+      {
+        runtime: rt,
+        scope: this,
+        name: base,
+        component: 'migration',
+        command,
+        env: {},
+        resources: cloud.resources,
+        terminationGracePeriodSeconds: 30,
+        restartPolicy: 'Never',
+        spread: false,
+        scratchDirs: [],
+        extras: props,
+        job: true,
+      },
+      cloud,
+    );
     issues.addAll(pod.issues);
     // A new name per pod template: any change of image, command, config or secrets is a new version.
     this.jobName = `${base}-${createHash('sha256').update(JSON.stringify(pod.template)).digest('hex').slice(0, 8)}`;
@@ -141,7 +166,8 @@ export class PythonMigration extends Construct {
           ...DENY_INGRESS_EXEMPTION,
           // Argo CD applies waves in order and waits for each to be healthy: a Job is healthy once it succeeded.
           [ARGOCD_SYNC_WAVE]: MIGRATION_WAVE,
-          'ignore-check.kube-linter.io/job-ttl-seconds-after-finished': 'pods of this version read the finished Job, and a deleted Job would be re-created by the next apply and migrate again; the release history keeps it',
+          'ignore-check.kube-linter.io/job-ttl-seconds-after-finished':
+            'pods of this version read the finished Job, and a deleted Job would be re-created by the next apply and migrate again; the release history keeps it',
         },
       },
       spec: { backoffLimit: retries(props.retries, issues), activeDeadlineSeconds: deadline, template: pod.template },
@@ -149,14 +175,24 @@ export class PythonMigration extends Construct {
     keepInReleaseHistory(this.job);
     this.networkPolicy = egressOnlyPolicy(this, rt, base, pod.labels, pod.selector, issues);
     // Config, secrets and identity must exist before the Job runs (wave -1).
-    for (const obj of [...rt.sharedObjects, ApiObject.of(this.networkPolicy)]) obj.metadata.addAnnotation(ARGOCD_SYNC_WAVE, MIGRATION_INPUT_WAVE);
+    for (const obj of [...rt.sharedObjects, ApiObject.of(this.networkPolicy)])
+      obj.metadata.addAnnotation(ARGOCD_SYNC_WAVE, MIGRATION_INPUT_WAVE);
 
     if (props.waitInPods ?? true) {
       issues.check(rt.python, {
-        prop: 'waitInPods', rule: 'needs python3 in the app\'s image (the wait is a short standard-library script)', received: true,
+        prop: 'waitInPods',
+        rule: "needs python3 in the app's image (the wait is a short standard-library script)",
+        received: true,
         fix: 'Set waitInPods: false and order the migration with your delivery tool, or run the app from a Python image.',
       });
-      const wait = migrationWait({ runtime: rt, scope: this, base, jobName: this.jobName, jobDeadlineSeconds: deadline, labels: pod.labels });
+      const wait = migrationWait({
+        runtime: rt,
+        scope: this,
+        base,
+        jobName: this.jobName,
+        jobDeadlineSeconds: deadline,
+        labels: pod.labels,
+      });
       this.waitRole = wait.role;
       this.waitRoleBinding = wait.roleBinding;
       this.waitScript = wait.script;
@@ -215,21 +251,48 @@ export class PythonCronJob extends Construct {
     if (badName) issues.add(badName);
     const command = props.command ?? [];
     issues.check(Array.isArray(command) && command.length > 0 && command.every((c) => typeof c === 'string' && c.length > 0), {
-      prop: 'command', rule: 'must be a non-empty argv', received: command, fix: 'Pass e.g. [\'python\', \'-m\', \'django\', \'clearsessions\'].',
+      prop: 'command',
+      rule: 'must be a non-empty argv',
+      received: command,
+      fix: "Pass e.g. ['python', '-m', 'django', 'clearsessions'].",
     });
     const scheduleProblem = cronProblem(props.schedule);
     if (scheduleProblem) issues.add({ prop: 'schedule', ...scheduleProblem, received: props.schedule });
     if (props.timeZone !== undefined && !validTimeZone(props.timeZone)) {
-      issues.add({ prop: 'timeZone', rule: 'must be an IANA time zone name', received: props.timeZone, fix: 'Use e.g. \'Europe/Paris\' or \'America/New_York\'.' });
+      issues.add({
+        prop: 'timeZone',
+        rule: 'must be an IANA time zone name',
+        received: props.timeZone,
+        fix: "Use e.g. 'Europe/Paris' or 'America/New_York'.",
+      });
     }
     const policy = props.concurrencyPolicy ?? 'Forbid';
-    issues.check(['Forbid', 'Replace', 'Allow'].includes(policy), { prop: 'concurrencyPolicy', rule: 'must be Forbid, Replace or Allow', received: policy, fix: 'Use Forbid so runs never overlap.' });
+    issues.check(['Forbid', 'Replace', 'Allow'].includes(policy), {
+      prop: 'concurrencyPolicy',
+      rule: 'must be Forbid, Replace or Allow',
+      received: policy,
+      fix: 'Use Forbid so runs never overlap.',
+    });
 
     const cloud = appWorkloadCloud(this, rt, name, props.resources, issues);
-    const pod = appPod({
-      runtime: rt, scope: this, name, component: 'job', command, env: {}, resources: cloud.resources,
-      terminationGracePeriodSeconds: 30, restartPolicy: 'Never', spread: false, scratchDirs: [], extras: props, job: true,
-    }, cloud);
+    const pod = appPod(
+      {
+        runtime: rt,
+        scope: this,
+        name,
+        component: 'job',
+        command,
+        env: {},
+        resources: cloud.resources,
+        terminationGracePeriodSeconds: 30,
+        restartPolicy: 'Never',
+        spread: false,
+        scratchDirs: [],
+        extras: props,
+        job: true,
+      },
+      cloud,
+    );
     issues.addAll(pod.issues);
     this.container = pod.container;
     this.cronJob = kubeObject(this, 'CronJob', k8s.KubeCronJob, {
@@ -252,7 +315,10 @@ export class PythonCronJob extends Construct {
       },
     });
     registerPod(rt, {
-      object: this.cronJob, specPath: '/spec/jobTemplate/spec/template/spec', hasInitContainers: pod.setup.extras.initContainers.length > 0, addedVolumes: new Set(),
+      object: this.cronJob,
+      specPath: '/spec/jobTemplate/spec/template/spec',
+      hasInitContainers: pod.setup.extras.initContainers.length > 0,
+      addedVolumes: new Set(),
     });
     this.networkPolicy = egressOnlyPolicy(this, rt, name, pod.labels, pod.selector, issues);
   }
@@ -260,19 +326,31 @@ export class PythonCronJob extends Construct {
 
 function retries(n: number | undefined, issues: IssueCollector): number {
   const r = n ?? 1;
-  issues.check(Number.isInteger(r) && r >= 0 && r <= 10, { prop: 'retries', rule: 'must be a whole number from 0 to 10', received: r, fix: 'Use 1; a migration that fails twice needs a human.' });
+  issues.check(Number.isInteger(r) && r >= 0 && r <= 10, {
+    prop: 'retries',
+    rule: 'must be a whole number from 0 to 10',
+    received: r,
+    fix: 'Use 1; a migration that fails twice needs a human.',
+  });
   return r;
 }
 
 function seconds(d: Duration | undefined, fallback: number, prop: string, issues: IssueCollector): number {
   const s = d?.toSeconds({ integral: false }) ?? fallback;
-  issues.check(Number.isInteger(s) && s >= 1, { prop, rule: 'must be a whole number of seconds, at least 1', received: s, fix: `Use e.g. Duration.seconds(${fallback}).` });
+  issues.check(Number.isInteger(s) && s >= 1, {
+    prop,
+    rule: 'must be a whole number of seconds, at least 1',
+    received: s,
+    fix: `Use e.g. Duration.seconds(${fallback}).`,
+  });
   return s;
 }
 
 const MACROS = new Set(['@yearly', '@annually', '@monthly', '@weekly', '@daily', '@midnight', '@hourly']);
 const FIELDS: Array<[string, number, number, string[]]> = [
-  ['minute', 0, 59, []], ['hour', 0, 23, []], ['day of month', 1, 31, []],
+  ['minute', 0, 59, []],
+  ['hour', 0, 23, []],
+  ['day of month', 1, 31, []],
   ['month', 1, 12, ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC']],
   ['day of week', 0, 7, ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT']],
 ];
@@ -280,7 +358,9 @@ const FIELDS: Array<[string, number, number, string[]]> = [
 /** Why `schedule` is not a schedule the CronJob controller (robfig/cron, standard parser) accepts, or undefined. */
 export function cronProblem(schedule: string): Problem | undefined {
   const rule = cronRule(schedule);
-  return rule === undefined ? undefined : { rule, fix: 'Use five fields, e.g. \'30 2 * * *\' (02:30 daily), or @hourly, @daily, @weekly, @monthly.' };
+  return rule === undefined
+    ? undefined
+    : { rule, fix: "Use five fields, e.g. '30 2 * * *' (02:30 daily), or @hourly, @daily, @weekly, @monthly." };
 }
 
 function cronRule(schedule: string): string | undefined {
@@ -294,10 +374,15 @@ function cronRule(schedule: string): string | undefined {
     for (const item of parts[i].split(',')) {
       const m = /^(\*|\?|([0-9A-Za-z]+)(-([0-9A-Za-z]+))?)(\/(\d+))?$/.exec(item);
       const value = (v: string) => (/^\d+$/.test(v) ? Number(v) : names.indexOf(v.toUpperCase()) + (i === 3 ? 1 : 0));
-      const ok = m && [m[2], m[4]].filter((v) => v !== undefined).every((v) => {
-        const n = value(v);
-        return n >= min && n <= max && (/^\d+$/.test(v) || names.includes(v.toUpperCase()));
-      }) && (m[6] === undefined || Number(m[6]) > 0);
+      const ok =
+        m &&
+        [m[2], m[4]]
+          .filter((v) => v !== undefined)
+          .every((v) => {
+            const n = value(v);
+            return n >= min && n <= max && (/^\d+$/.test(v) || names.includes(v.toUpperCase()));
+          }) &&
+        (m[6] === undefined || Number(m[6]) > 0);
       if (!ok) return `has an invalid ${field} field '${parts[i]}' (allowed ${min}-${max}${names.length ? ' or names' : ''})`;
     }
   }

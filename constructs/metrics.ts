@@ -79,26 +79,41 @@ export const METRICS_PORT_NAME = 'metrics';
  * summed into the new process's counters. Python, not a shell, so it works in
  * any Python image.
  */
-const CLEAN_AND_EXEC = 'import os, sys; d = os.environ.get("PROMETHEUS_MULTIPROC_DIR"); '
+const CLEAN_AND_EXEC =
+  'import os, sys; d = os.environ.get("PROMETHEUS_MULTIPROC_DIR"); ' +
   // Tolerates a missing variable or folder: `docker run` of the bare image sets neither.
-  + '[os.remove(os.path.join(d, f)) for f in (os.listdir(d) if d and os.path.isdir(d) else [])]; os.execvp(sys.argv[1], sys.argv[1:])';
+  '[os.remove(os.path.join(d, f)) for f in (os.listdir(d) if d and os.path.isdir(d) else [])]; os.execvp(sys.argv[1], sys.argv[1:])';
 
 /** Checks and resolves the metrics props. */
 export function resolveMetrics(props: MetricsProps, otherPorts: number[]): ResolvedMetrics {
   const issues: PropIssue[] = [];
   const port = props.port ?? 9090;
   if (!Number.isInteger(port) || port < 1024 || port > 65535 || otherPorts.includes(port)) {
-    issues.push({ prop: 'metrics.port', rule: 'must be a whole number from 1024 to 65535, different from the serving port', received: port, fix: 'Use 9090.' });
+    issues.push({
+      prop: 'metrics.port',
+      rule: 'must be a whole number from 1024 to 65535, different from the serving port',
+      received: port,
+      fix: 'Use 9090.',
+    });
   }
   const path = props.path ?? '/metrics';
-  if (!/^\/[^\s?#]*$/.test(path)) issues.push({ prop: 'metrics.path', rule: 'must be a path starting with \'/\'', received: path, fix: 'Use \'/metrics\'.' });
+  if (!/^\/[^\s?#]*$/.test(path))
+    issues.push({ prop: 'metrics.path', rule: "must be a path starting with '/'", received: path, fix: "Use '/metrics'." });
   const interval = props.interval?.toSeconds({ integral: false }) ?? 30;
   if (!Number.isInteger(interval) || interval < 5 || interval > 3600) {
-    issues.push({ prop: 'metrics.interval', rule: 'must be a whole number of seconds from 5 to 3600', received: interval, fix: 'Use Duration.seconds(30).' });
+    issues.push({
+      prop: 'metrics.interval',
+      rule: 'must be a whole number of seconds from 5 to 3600',
+      received: interval,
+      fix: 'Use Duration.seconds(30).',
+    });
   }
   const multi = props.multiprocess ?? true;
   return {
-    port, path, intervalSeconds: interval, issues,
+    port,
+    path,
+    intervalSeconds: interval,
+    issues,
     env: multi ? { PROMETHEUS_MULTIPROC_DIR: MULTIPROC_DIR } : {},
     scratchDirs: multi ? [{ name: 'prometheus', path: MULTIPROC_DIR, sizeLimit: '64Mi' }] : [],
     wrap: (command) => (multi ? ['python3', '-c', CLEAN_AND_EXEC, ...command] : command),
@@ -110,7 +125,12 @@ export function resolveMetrics(props: MetricsProps, otherPorts: number[]): Resol
  * managed Prometheus group (`azmonitoring.coreos.com/v1`), which reads the
  * Prometheus Operator schema under its own API group.
  */
-export function renderPodMonitor(scope: Construct, input: MonitorInput, apiVersion = 'monitoring.coreos.com/v1', selectorLabels: Record<string, string> = {}): ApiObject {
+export function renderPodMonitor(
+  scope: Construct,
+  input: MonitorInput,
+  apiVersion = 'monitoring.coreos.com/v1',
+  selectorLabels: Record<string, string> = {},
+): ApiObject {
   // kube-prometheus-stack's Prometheus selects PodMonitors by its `release` label by default.
   const metadata = { name: input.name, labels: { ...input.labels, ...selectorLabels } };
   const spec = {

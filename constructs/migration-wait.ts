@@ -135,7 +135,10 @@ export function migrationWait(input: MigrationWaitInput): MigrationWait {
   const script = scriptConfigMap(scope, rt, input.labels);
   const deadlineSeconds = input.jobDeadlineSeconds + WAIT_SLACK_SECONDS;
   return {
-    role, roleBinding, script, deadlineSeconds,
+    role,
+    roleBinding,
+    script,
+    deadlineSeconds,
     container: {
       name: `wait-for-${input.base}`,
       image: rt.image,
@@ -151,17 +154,19 @@ export function migrationWait(input: MigrationWaitInput): MigrationWait {
       volumeMounts: [{ name: WAIT_VOLUME, mountPath: WAIT_DIR, readOnly: true }],
     },
     // The pods keep automountServiceAccountToken: false; only the waits get a token.
-    volumes: [{
-      name: WAIT_VOLUME,
-      projected: {
-        defaultMode: 0o440,
-        sources: [
-          { configMap: { name: script.name, items: [{ key: 'wait.py', path: 'wait.py' }] } },
-          { serviceAccountToken: { path: 'token', expirationSeconds: 600 } },
-          { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
-        ],
+    volumes: [
+      {
+        name: WAIT_VOLUME,
+        projected: {
+          defaultMode: 0o440,
+          sources: [
+            { configMap: { name: script.name, items: [{ key: 'wait.py', path: 'wait.py' }] } },
+            { serviceAccountToken: { path: 'token', expirationSeconds: 600 } },
+            { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
+          ],
+        },
       },
-    }],
+    ],
   };
 }
 

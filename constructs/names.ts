@@ -26,18 +26,18 @@ export function dnsLabelProblem(name: string, max = 63): Problem | undefined {
   if (typeof name !== 'string' || name.length === 0) return { rule: 'must be a non-empty string', fix };
   if (name.length > max) return { rule: `must be at most ${max} characters (it is ${name.length})`, fix };
   if (!DNS1123_LABEL.test(name)) {
-    return { rule: 'must be a DNS-1123 label: lowercase letters, digits and \'-\', starting and ending with a letter or digit', fix };
+    return { rule: "must be a DNS-1123 label: lowercase letters, digits and '-', starting and ending with a letter or digit", fix };
   }
   return undefined;
 }
 
 /** Why `name` is not a DNS-1123 subdomain, or undefined. */
 export function dnsSubdomainProblem(name: string): Problem | undefined {
-  const fix = 'Use lowercase letters, digits, \'-\' and \'.\'.';
+  const fix = "Use lowercase letters, digits, '-' and '.'.";
   if (typeof name !== 'string' || name.length === 0) return { rule: 'must be a non-empty string', fix };
   if (name.length > 253) return { rule: `must be at most 253 characters (it is ${name.length})`, fix };
   if (!DNS1123_SUBDOMAIN.test(name)) {
-    return { rule: 'must be a DNS-1123 subdomain: lowercase letters, digits, \'-\' and \'.\'', fix };
+    return { rule: "must be a DNS-1123 subdomain: lowercase letters, digits, '-' and '.'", fix };
   }
   return undefined;
 }
@@ -50,7 +50,12 @@ export function dnsSubdomainProblem(name: string): Problem | undefined {
 export function nameIssue(name: string, max = 52): PropIssue | undefined {
   const problem = dnsLabelProblem(name, max);
   if (!problem) return undefined;
-  return { prop: 'name', rule: problem.rule, received: name, fix: `Use a name like '${suggestDnsLabel(name).slice(0, max)}' (${max} characters at most).` };
+  return {
+    prop: 'name',
+    rule: problem.rule,
+    received: name,
+    fix: `Use a name like '${suggestDnsLabel(name).slice(0, max)}' (${max} characters at most).`,
+  };
 }
 
 /**
@@ -58,8 +63,14 @@ export function nameIssue(name: string, max = 52): PropIssue | undefined {
  * transliterated (`órders-api` -> `orders-api`), not dropped.
  */
 export function suggestDnsLabel(name: string): string {
-  const ascii = String(name).normalize('NFKD').replace(/[\u0300-\u036f]/g, '');
-  const s = ascii.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 63);
+  const ascii = String(name)
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '');
+  const s = ascii
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 63);
   return s.replace(/-+$/, '') || 'my-service';
 }
 
@@ -81,9 +92,7 @@ export interface ImageReference {
 
 const COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
 const DOMAIN = '(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]+)?/)?';
-const IMAGE = new RegExp(
-  `^(${DOMAIN}${COMPONENT}(?:/${COMPONENT})*)(?::([\\w][\\w.-]{0,127}))?(?:@(sha256:[a-f0-9]{64}))?$`,
-);
+const IMAGE = new RegExp(`^(${DOMAIN}${COMPONENT}(?:/${COMPONENT})*)(?::([\\w][\\w.-]{0,127}))?(?:@(sha256:[a-f0-9]{64}))?$`);
 
 /** Parses a reference in the grammar of the OCI distribution spec, or returns undefined. */
 export function parseImage(ref: string): ImageReference | undefined {
@@ -102,7 +111,10 @@ export function parseImage(ref: string): ImageReference | undefined {
 export function imagePinProblem(ref: string): Problem | undefined {
   const parsed = parseImage(ref);
   if (!parsed) {
-    return { rule: `must be a container image reference (registry/repository:tag or @sha256:digest)${imageDetail(ref)}`, fix: imageFix(ref) };
+    return {
+      rule: `must be a container image reference (registry/repository:tag or @sha256:digest)${imageDetail(ref)}`,
+      fix: imageFix(ref),
+    };
   }
   if (!parsed.tag && !parsed.digest) {
     return {
@@ -112,8 +124,8 @@ export function imagePinProblem(ref: string): Problem | undefined {
   }
   if (parsed.tag === 'latest' && !parsed.digest) {
     return {
-      rule: 'must not use the mutable tag \':latest\'',
-      fix: 'Tag each build with its version or commit SHA, or pin the digest (\'@sha256:...\').',
+      rule: "must not use the mutable tag ':latest'",
+      fix: "Tag each build with its version or commit SHA, or pin the digest ('@sha256:...').",
     };
   }
   return undefined;
@@ -136,13 +148,14 @@ function imageDetail(ref: unknown): string {
   const repository = path.replace(/:[^/]*$/, '');
   if (/[A-Z]/.test(repository)) return ` (the repository '${repository}' has uppercase letters; only the registry host may)`;
   const tag = /:([^/]*)$/.exec(path)?.[1];
-  if (tag !== undefined && !/^[\w][\w.-]{0,127}$/.test(tag)) return ` (the tag '${tag}' must be letters, digits, '_', '.' and '-', at most 128)`;
+  if (tag !== undefined && !/^[\w][\w.-]{0,127}$/.test(tag))
+    return ` (the tag '${tag}' must be letters, digits, '_', '.' and '-', at most 128)`;
   return '';
 }
 
 function imageFix(ref: unknown): string {
   if (typeof ref === 'string' && ref.trim() !== ref && parseImage(ref.trim())) return `Remove the whitespace: '${ref.trim()}'.`;
-  return 'Write it like \'ghcr.io/acme/orders-api:1.4.2\'.';
+  return "Write it like 'ghcr.io/acme/orders-api:1.4.2'.";
 }
 
 /** Label-safe version of an image: its tag when it is a valid label value. */

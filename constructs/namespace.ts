@@ -42,7 +42,10 @@ export class RestrictedNamespace extends Construct {
     if (bad) issues.add(bad);
     const version = props.podSecurityVersion ?? 'v1.28';
     issues.check(/^(latest|v1\.\d+)$/.test(version), {
-      prop: 'podSecurityVersion', rule: 'must be \'latest\' or a Kubernetes minor version like \'v1.28\'', received: version, fix: 'Use the version of your cluster, e.g. \'v1.28\'.',
+      prop: 'podSecurityVersion',
+      rule: "must be 'latest' or a Kubernetes minor version like 'v1.28'",
+      received: version,
+      fix: "Use the version of your cluster, e.g. 'v1.28'.",
     });
     const labels: Record<string, string> = {};
     for (const mode of ['enforce', 'audit', 'warn']) {

@@ -33,10 +33,11 @@ export interface NetworkPolicyInput {
  * workloads that serve nothing), egress to DNS plus the allowed destinations.
  */
 export function networkPolicySpec(input: NetworkPolicyInput, issues: IssueCollector): k8s.NetworkPolicySpec {
-  const checkCidrs = (peers: readonly NetworkPeer[], prop: string) => peers.forEach((p, i) => {
-    const problem = p.cidr !== undefined ? cidrProblem(p.cidr) : undefined;
-    if (problem) issues.add({ prop: `${prop}[${i}]`, ...problem, received: p.cidr });
-  });
+  const checkCidrs = (peers: readonly NetworkPeer[], prop: string) =>
+    peers.forEach((p, i) => {
+      const problem = p.cidr !== undefined ? cidrProblem(p.cidr) : undefined;
+      if (problem) issues.add({ prop: `${prop}[${i}]`, ...problem, received: p.cidr });
+    });
   checkCidrs(input.allowFrom, 'allowFrom');
   checkCidrs(input.proxySources ?? [], 'profile.loadBalancerSourceRanges');
   checkCidrs(input.allowEgressTo ?? [], 'allowEgressTo');
@@ -55,13 +56,20 @@ export function networkPolicySpec(input: NetworkPolicyInput, issues: IssueCollec
     }
   }
   for (const extra of input.extraIngress ?? []) {
-    if (extra.from.length > 0) ingress.push({ from: extra.from.map((p) => p.peer), ports: [{ port: k8s.IntOrString.fromNumber(extra.port), protocol: 'TCP' }] });
+    if (extra.from.length > 0)
+      ingress.push({ from: extra.from.map((p) => p.peer), ports: [{ port: k8s.IntOrString.fromNumber(extra.port), protocol: 'TCP' }] });
   }
-  const egress: k8s.NetworkPolicyEgressRule[] = input.allowEgressTo === undefined
-    ? [{}]
-    : [
-      { ports: [{ port: k8s.IntOrString.fromNumber(53), protocol: 'UDP' }, { port: k8s.IntOrString.fromNumber(53), protocol: 'TCP' }] },
-      ...(input.allowEgressTo.length > 0 ? [{ to: input.allowEgressTo.map((p) => p.peer) }] : []),
-    ];
+  const egress: k8s.NetworkPolicyEgressRule[] =
+    input.allowEgressTo === undefined
+      ? [{}]
+      : [
+          {
+            ports: [
+              { port: k8s.IntOrString.fromNumber(53), protocol: 'UDP' },
+              { port: k8s.IntOrString.fromNumber(53), protocol: 'TCP' },
+            ],
+          },
+          ...(input.allowEgressTo.length > 0 ? [{ to: input.allowEgressTo.map((p) => p.peer) }] : []),
+        ];
   return { podSelector: { matchLabels: { ...input.selector } }, policyTypes: ['Ingress', 'Egress'], ingress, egress };
 }

@@ -21,7 +21,8 @@ function escapeKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(escapeKeys);
   if (value === null || typeof value !== 'object' || Object.getPrototypeOf(value) !== Object.prototype) return value;
   const out: Record<string, unknown> = {};
-  for (const key of Object.keys(value)) out[UNSAFE_KEYS.has(key) ? `${ESCAPE}${key}` : key] = escapeKeys((value as Record<string, unknown>)[key]);
+  for (const key of Object.keys(value))
+    out[UNSAFE_KEYS.has(key) ? `${ESCAPE}${key}` : key] = escapeKeys((value as Record<string, unknown>)[key]);
   return out;
 }
 
@@ -32,7 +33,12 @@ function unescapeKeys(value: unknown): unknown {
   for (const key of Object.keys(value)) {
     const name = key.startsWith(ESCAPE) ? key.slice(ESCAPE.length) : key;
     // defineProperty, not assignment: `__proto__` must become an own key, not the prototype.
-    Object.defineProperty(out, name, { value: unescapeKeys((value as Record<string, unknown>)[key]), enumerable: true, writable: true, configurable: true });
+    Object.defineProperty(out, name, {
+      value: unescapeKeys((value as Record<string, unknown>)[key]),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   }
   return out;
 }
@@ -122,7 +128,12 @@ function registryOf(scope: Construct): AppRegistry {
     // The root is validated first in every pass (cdk8s's App.synth and chart.toJson(), render(),
     // the Pulumi host all walk in pre-order from it), so the index is fresh for every check below it.
     const r = registry;
-    root.node.addValidation({ validate: () => { r.index = buildIndex(root, r); return []; } });
+    root.node.addValidation({
+      validate: () => {
+        r.index = buildIndex(root, r);
+        return [];
+      },
+    });
   }
   return registry;
 }
@@ -174,7 +185,9 @@ export function guardApp(scope: Construct): void {
   if (GUARDED.has(chart)) return;
   GUARDED.add(chart);
   registryOf(chart).charts.push(chart);
-  chart.node.addValidation({ validate: () => (crossChartChecks && !inCrossChartCheck ? [...(appIndex(chart).chartProblems.get(chart) ?? [])] : []) });
+  chart.node.addValidation({
+    validate: () => (crossChartChecks && !inCrossChartCheck ? [...(appIndex(chart).chartProblems.get(chart) ?? [])] : []),
+  });
 }
 
 /**
@@ -201,7 +214,8 @@ function crossChartProblems(root: Construct, all: readonly Construct[], charts: 
   for (const chart of charts) {
     const prefix = chart.node.path;
     const mine = duplicates.filter((p) => p.startsWith(`[${prefix}/`) || p.startsWith(`[${prefix}]`));
-    const nested = (other: Chart) => other === chart || other.node.path.startsWith(`${prefix}/`) || prefix.startsWith(`${other.node.path}/`);
+    const nested = (other: Chart) =>
+      other === chart || other.node.path.startsWith(`${prefix}/`) || prefix.startsWith(`${other.node.path}/`);
     for (const [other, errors] of errorsByChart) {
       if (nested(other)) continue;
       for (const e of errors) mine.push(`another chart of the app is invalid, so nothing is written: ${e}`);
@@ -221,7 +235,9 @@ export function duplicateObjectProblems(root: Construct, all: readonly Construct
     const key = `${group}/${c.kind}/${c.metadata.namespace ?? ''}/${c.metadata.name}`;
     const first = seen.get(key);
     if (first !== undefined) {
-      errors.push(`[${c.node.path}] ${c.kind} '${c.metadata.name}' is also defined by ${first}; Kubernetes would keep only one of them. Give one of them another name (the 'name' prop) or put it in another namespace.`);
+      errors.push(
+        `[${c.node.path}] ${c.kind} '${c.metadata.name}' is also defined by ${first}; Kubernetes would keep only one of them. Give one of them another name (the 'name' prop) or put it in another namespace.`,
+      );
     } else {
       seen.set(key, c.node.path);
     }
@@ -237,10 +253,18 @@ export function duplicateObjectProblems(root: Construct, all: readonly Construct
 export function uniqueIn(scope: Construct, id: string): Construct {
   const existing = scope?.node?.tryFindChild(id);
   if (existing) {
-    throw new ValidationError('A construct id is used twice:', [formatIssue({
-      prop: 'id', rule: `must be unique in its scope: ${scope.node.path || 'the app'} already has a child '${id}' (a ${existing.constructor.name})`,
-      received: id, fix: 'Give each construct its own id; the id is also the default name of its objects.',
-    })], scope.node.path);
+    throw new ValidationError(
+      'A construct id is used twice:',
+      [
+        formatIssue({
+          prop: 'id',
+          rule: `must be unique in its scope: ${scope.node.path || 'the app'} already has a child '${id}' (a ${existing.constructor.name})`,
+          received: id,
+          fix: 'Give each construct its own id; the id is also the default name of its objects.',
+        }),
+      ],
+      scope.node.path,
+    );
   }
   return scope;
 }

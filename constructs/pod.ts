@@ -299,7 +299,15 @@ export interface PodExtras {
   readonly kubernetesMinor: number;
 }
 
-const EMPTY_EXTRAS: PodExtras = { volumes: [], mounts: [], initContainers: [], sidecars: [], annotations: {}, writablePaths: [], kubernetesMinor: 28 };
+const EMPTY_EXTRAS: PodExtras = {
+  volumes: [],
+  mounts: [],
+  initContainers: [],
+  sidecars: [],
+  annotations: {},
+  writablePaths: [],
+  kubernetesMinor: 28,
+};
 
 /** What a workload may add to its pod. */
 export interface PodExtrasProps {
@@ -351,18 +359,33 @@ function resolvePodExtras(props: PodExtrasProps, ctx: PodExtrasContext, issues: 
   const writablePaths: WritablePath[] = [];
   const addVolume = (m: Mount, prop: string): boolean => {
     if (!m || typeof m !== 'object' || !(m.volume instanceof Volume)) {
-      issues.push({ prop, rule: 'must be { path, volume } with a Volume', received: m, fix: 'Pass e.g. { path: \'/data\', volume: Volume.newClaim(\'media\', { storage: \'10Gi\' }) }.' });
+      issues.push({
+        prop,
+        rule: 'must be { path, volume } with a Volume',
+        received: m,
+        fix: "Pass e.g. { path: '/data', volume: Volume.newClaim('media', { storage: '10Gi' }) }.",
+      });
       return false;
     }
     const bound = m.volume.bind(`${prop}.volume`);
     issues.push(...bound.issues);
     const name = bound.volume.name;
     if (ctx.reservedVolumes.includes(name)) {
-      issues.push({ prop: `${prop}.volume`, rule: `must not use the name '${name}', which the pod already has`, received: m.volume.key, fix: 'Give the volume another name.' });
+      issues.push({
+        prop: `${prop}.volume`,
+        rule: `must not use the name '${name}', which the pod already has`,
+        received: m.volume.key,
+        fix: 'Give the volume another name.',
+      });
     }
     const existing = volumes.get(name);
     if (existing && JSON.stringify(existing) !== JSON.stringify(bound.volume)) {
-      issues.push({ prop: `${prop}.volume`, rule: `must not share the name '${name}' with a different volume`, received: m.volume.key, fix: 'Give each volume its own name.' });
+      issues.push({
+        prop: `${prop}.volume`,
+        rule: `must not share the name '${name}' with a different volume`,
+        received: m.volume.key,
+        fix: 'Give each volume its own name.',
+      });
     }
     volumes.set(name, bound.volume);
     m.volume.createClaim(ctx.scope, ctx.labels);
@@ -370,17 +393,41 @@ function resolvePodExtras(props: PodExtrasProps, ctx: PodExtrasContext, issues: 
   };
   const checkPath = (m: Mount, prop: string, taken: Set<string>) => {
     if (typeof m?.path !== 'string' || !/^\/[A-Za-z0-9._\-/]*$/.test(m.path) || m.path.split('/').includes('..')) {
-      issues.push({ prop: `${prop}.path`, rule: 'must be an absolute path of letters, digits, \'.\', \'_\', \'-\' and \'/\'', received: m?.path, fix: 'Use e.g. \'/app/media\'.' });
+      issues.push({
+        prop: `${prop}.path`,
+        rule: "must be an absolute path of letters, digits, '.', '_', '-' and '/'",
+        received: m?.path,
+        fix: "Use e.g. '/app/media'.",
+      });
       return;
     }
     const normal = m.path.replace(/\/+$/, '') || '/';
-    if (normal === '/') issues.push({ prop: `${prop}.path`, rule: 'must not be the root folder', received: m.path, fix: 'Mount under a folder of its own, e.g. \'/data\'.' });
+    if (normal === '/')
+      issues.push({
+        prop: `${prop}.path`,
+        rule: 'must not be the root folder',
+        received: m.path,
+        fix: "Mount under a folder of its own, e.g. '/data'.",
+      });
     if (taken.has(normal)) {
-      issues.push({ prop: `${prop}.path`, rule: 'must not be mounted twice in one container (the second mount hides the first)', received: m.path, fix: 'Mount each volume at its own path, or one key with subPath.' });
+      issues.push({
+        prop: `${prop}.path`,
+        rule: 'must not be mounted twice in one container (the second mount hides the first)',
+        received: m.path,
+        fix: 'Mount each volume at its own path, or one key with subPath.',
+      });
     }
     taken.add(normal);
-    if (m.subPath !== undefined && (typeof m.subPath !== 'string' || m.subPath === '' || m.subPath.startsWith('/') || m.subPath.split('/').includes('..'))) {
-      issues.push({ prop: `${prop}.subPath`, rule: 'must be a relative path inside the volume', received: m.subPath, fix: 'Use the key or file name, e.g. \'settings.py\'.' });
+    if (
+      m.subPath !== undefined &&
+      (typeof m.subPath !== 'string' || m.subPath === '' || m.subPath.startsWith('/') || m.subPath.split('/').includes('..'))
+    ) {
+      issues.push({
+        prop: `${prop}.subPath`,
+        rule: 'must be a relative path inside the volume',
+        received: m.subPath,
+        fix: "Use the key or file name, e.g. 'settings.py'.",
+      });
     }
   };
 
@@ -399,34 +446,49 @@ function resolvePodExtras(props: PodExtrasProps, ctx: PodExtrasContext, issues: 
   });
 
   const names = new Set(['app']);
-  const extra = (list: ContainerProps[] | undefined, kind: 'initContainers' | 'sidecars') => (list ?? []).map((c, i) => {
-    const prop = `${kind}[${i}]`;
-    const resolved = resolveExtraContainer(c, prop, ctx, issues);
-    if (names.has(c?.name)) issues.push({ prop: `${prop}.name`, rule: 'must be unique in the pod (\'app\' is the application container)', received: c?.name, fix: 'Give every container its own name.' });
-    names.add(c?.name);
-    const taken = new Set(['/tmp']);
-    resolved.mounts.forEach((m, j) => {
-      checkPath(m, `${prop}.mounts[${j}]`, taken);
-      addVolume(m, `${prop}.mounts[${j}]`);
+  const extra = (list: ContainerProps[] | undefined, kind: 'initContainers' | 'sidecars') =>
+    (list ?? []).map((c, i) => {
+      const prop = `${kind}[${i}]`;
+      const resolved = resolveExtraContainer(c, prop, ctx, issues);
+      if (names.has(c?.name))
+        issues.push({
+          prop: `${prop}.name`,
+          rule: "must be unique in the pod ('app' is the application container)",
+          received: c?.name,
+          fix: 'Give every container its own name.',
+        });
+      names.add(c?.name);
+      const taken = new Set(['/tmp']);
+      resolved.mounts.forEach((m, j) => {
+        checkPath(m, `${prop}.mounts[${j}]`, taken);
+        addVolume(m, `${prop}.mounts[${j}]`);
+      });
+      return resolved.container;
     });
-    return resolved.container;
-  });
   const initContainers = extra(props.initContainers, 'initContainers');
   const sidecars = extra(props.sidecars, 'sidecars');
   const native = minor >= 29;
   if (sidecars.length > 0 && ctx.job && !native) {
     issues.push({
-      prop: 'sidecars', rule: 'need native sidecars (Kubernetes 1.29 and later) in a Job: a regular sidecar container never exits, so the Job never completes',
-      received: `Kubernetes 1.${minor}`, fix: 'Set the target\'s kubernetesVersion to \'1.29\' or later, or run the helper as an init container.',
+      prop: 'sidecars',
+      rule: 'need native sidecars (Kubernetes 1.29 and later) in a Job: a regular sidecar container never exits, so the Job never completes',
+      received: `Kubernetes 1.${minor}`,
+      fix: "Set the target's kubernetesVersion to '1.29' or later, or run the helper as an init container.",
     });
   }
 
   const annotations: Record<string, string> = {};
   for (const [key, value] of Object.entries(props.podAnnotations ?? {})) {
     if (!/^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(key) || key.split('/').pop()!.length > 63) {
-      issues.push({ prop: `podAnnotations.${key}`, rule: 'must be an annotation key: an optional DNS prefix and \'/\', then at most 63 letters, digits, \'-\', \'_\' or \'.\'', received: key, fix: 'Use e.g. \'sidecar.istio.io/inject\'.' });
+      issues.push({
+        prop: `podAnnotations.${key}`,
+        rule: "must be an annotation key: an optional DNS prefix and '/', then at most 63 letters, digits, '-', '_' or '.'",
+        received: key,
+        fix: "Use e.g. 'sidecar.istio.io/inject'.",
+      });
     }
-    if (typeof value !== 'string') issues.push({ prop: `podAnnotations.${key}`, rule: 'must be a string', received: value, fix: 'Quote it, e.g. \'true\'.' });
+    if (typeof value !== 'string')
+      issues.push({ prop: `podAnnotations.${key}`, rule: 'must be a string', received: value, fix: "Quote it, e.g. 'true'." });
     annotations[key] = value;
   }
 
@@ -447,12 +509,19 @@ function resolveRunAs(user: number | undefined, group: number | undefined, issue
   const g = group ?? (user !== undefined ? user : RUN_AS_GID);
   if (!Number.isInteger(u) || u < 1 || u > 2147483647) {
     issues.push({
-      prop: 'runAsUser', rule: 'must be a whole number from 1 to 2147483647: the "restricted" Pod Security Standard forbids UID 0 (root)', received: u,
-      fix: 'Use the UID the image\'s USER creates (often 1000), or leave it unset for 10001.',
+      prop: 'runAsUser',
+      rule: 'must be a whole number from 1 to 2147483647: the "restricted" Pod Security Standard forbids UID 0 (root)',
+      received: u,
+      fix: "Use the UID the image's USER creates (often 1000), or leave it unset for 10001.",
     });
   }
   if (!Number.isInteger(g) || g < 1 || g > 2147483647) {
-    issues.push({ prop: 'runAsGroup', rule: 'must be a whole number from 1 to 2147483647 (GID 0 is root\'s group)', received: g, fix: 'Use the image\'s group, often the same number as the user.' });
+    issues.push({
+      prop: 'runAsGroup',
+      rule: "must be a whole number from 1 to 2147483647 (GID 0 is root's group)",
+      received: g,
+      fix: "Use the image's group, often the same number as the user.",
+    });
   }
   return { user: u, group: g };
 }
@@ -463,10 +532,12 @@ export { volumeName };
 function antiAffinity(selector: Record<string, string>): k8s.Affinity {
   return {
     podAntiAffinity: {
-      preferredDuringSchedulingIgnoredDuringExecution: [{
-        weight: 100,
-        podAffinityTerm: { topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: { ...selector } } },
-      }],
+      preferredDuringSchedulingIgnoredDuringExecution: [
+        {
+          weight: 100,
+          podAffinityTerm: { topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: { ...selector } } },
+        },
+      ],
     },
   };
 }
@@ -497,38 +568,59 @@ export interface PodSetupInput {
   readonly labels: Record<string, string>;
   readonly scratchDirs: readonly ServerScratchDir[];
   /** The app's env, env sources, secret volumes and mounts. */
-  readonly appEnv: { readonly env: k8s.EnvVar[]; readonly envFrom: k8s.EnvFromSource[]; readonly volumes: k8s.Volume[]; readonly mounts: k8s.VolumeMount[] };
+  readonly appEnv: {
+    readonly env: k8s.EnvVar[];
+    readonly envFrom: k8s.EnvFromSource[];
+    readonly volumes: k8s.Volume[];
+    readonly mounts: k8s.VolumeMount[];
+  };
   readonly job?: boolean;
   /** UID and GID inherited (a worker of an app runs as the app's user), unless the props set their own. */
   readonly inheritedRunAs?: RunAs;
 }
 
 /** Resolves the user, runtime and extras of a workload's pod, with every issue. */
-export function resolvePodSetup(props: PodExtrasProps & { readonly runAsUser?: number; readonly runAsGroup?: number; readonly python?: boolean },
-  input: PodSetupInput, issues: PropIssue[]): PodSetup {
-  const runAs = props.runAsUser === undefined && props.runAsGroup === undefined && input.inheritedRunAs
-    ? input.inheritedRunAs
-    : resolveRunAs(props.runAsUser, props.runAsGroup, issues);
+export function resolvePodSetup(
+  props: PodExtrasProps & { readonly runAsUser?: number; readonly runAsGroup?: number; readonly python?: boolean },
+  input: PodSetupInput,
+  issues: PropIssue[],
+): PodSetup {
+  const runAs =
+    props.runAsUser === undefined && props.runAsGroup === undefined && input.inheritedRunAs
+      ? input.inheritedRunAs
+      : resolveRunAs(props.runAsUser, props.runAsGroup, issues);
   const python = props.python ?? true;
-  if (typeof python !== 'boolean') issues.push({ prop: 'python', rule: 'must be true or false', received: python, fix: 'Set false for a container that does not run Python.' });
-  const extras = resolvePodExtras(props, {
-    scope: input.scope,
-    labels: input.labels,
-    job: input.job,
-    image: input.image,
-    reservedPaths: ['/tmp', ...input.scratchDirs.map((d) => d.path), ...input.appEnv.mounts.map((m) => m.mountPath)],
-    reservedVolumes: ['tmp', ...input.scratchDirs.map((d) => d.name), ...input.appEnv.volumes.map((v) => v.name)],
-    pythonEnv: Object.entries(PYTHON_RUNTIME_ENV).map(([name, value]) => ({ name, value })),
-    appEnv: input.appEnv.env,
-    appEnvFrom: input.appEnv.envFrom,
-    appMounts: input.appEnv.mounts,
-    securityContext: containerSecurityContext(runAs),
-    tmpMount: { name: 'tmp', mountPath: '/tmp' },
-  }, issues);
+  if (typeof python !== 'boolean')
+    issues.push({
+      prop: 'python',
+      rule: 'must be true or false',
+      received: python,
+      fix: 'Set false for a container that does not run Python.',
+    });
+  const extras = resolvePodExtras(
+    props,
+    {
+      scope: input.scope,
+      labels: input.labels,
+      job: input.job,
+      image: input.image,
+      reservedPaths: ['/tmp', ...input.scratchDirs.map((d) => d.path), ...input.appEnv.mounts.map((m) => m.mountPath)],
+      reservedVolumes: ['tmp', ...input.scratchDirs.map((d) => d.name), ...input.appEnv.volumes.map((v) => v.name)],
+      pythonEnv: Object.entries(PYTHON_RUNTIME_ENV).map(([name, value]) => ({ name, value })),
+      appEnv: input.appEnv.env,
+      appEnvFrom: input.appEnv.envFrom,
+      appMounts: input.appEnv.mounts,
+      securityContext: containerSecurityContext(runAs),
+      tmpMount: { name: 'tmp', mountPath: '/tmp' },
+    },
+    issues,
+  );
   const annotations = { ...extras.annotations };
   if (runAs.user < 10000 || runAs.group < 10000) {
     // The UID is the image's own, chosen on purpose; kube-score's check wants IDs above 10000.
-    annotations['kube-score/ignore'] = [annotations['kube-score/ignore'], 'container-security-context-user-group-id'].filter(Boolean).join(',');
+    annotations['kube-score/ignore'] = [annotations['kube-score/ignore'], 'container-security-context-user-group-id']
+      .filter(Boolean)
+      .join(',');
   }
   return { runAs, python, extras: { ...extras, annotations } };
 }

@@ -19,26 +19,34 @@ export interface PropShape {
 }
 
 const EXPECTED: Record<PropKind, string> = {
-  'string': 'a string',
-  'number': 'a finite number',
-  'boolean': 'true or false',
-  'duration': 'a Duration (e.g. Duration.seconds(30), from cdk8s)',
-  'array': 'a list',
-  'map': 'an object of names to values',
-  'object': 'an object',
+  string: 'a string',
+  number: 'a finite number',
+  boolean: 'true or false',
+  duration: 'a Duration (e.g. Duration.seconds(30), from cdk8s)',
+  array: 'a list',
+  map: 'an object of names to values',
+  object: 'an object',
   'string|false': 'a string, or false',
 };
 
 function kindOk(kind: PropKind, v: unknown): boolean {
   switch (kind) {
-    case 'string': return typeof v === 'string';
-    case 'number': return typeof v === 'number' && Number.isFinite(v);
-    case 'boolean': return typeof v === 'boolean';
-    case 'duration': return v instanceof Duration;
-    case 'array': return Array.isArray(v);
-    case 'map': return typeof v === 'object' && v !== null && !Array.isArray(v);
-    case 'object': return (typeof v === 'object' && v !== null) || typeof v === 'function';
-    case 'string|false': return typeof v === 'string' || v === false;
+    case 'string':
+      return typeof v === 'string';
+    case 'number':
+      return typeof v === 'number' && Number.isFinite(v);
+    case 'boolean':
+      return typeof v === 'boolean';
+    case 'duration':
+      return v instanceof Duration;
+    case 'array':
+      return Array.isArray(v);
+    case 'map':
+      return typeof v === 'object' && v !== null && !Array.isArray(v);
+    case 'object':
+      return (typeof v === 'object' && v !== null) || typeof v === 'function';
+    case 'string|false':
+      return typeof v === 'string' || v === false;
   }
 }
 
@@ -72,7 +80,12 @@ function closest(key: string, known: readonly string[]): string | undefined {
 export function checkShape<T>(props: T, shape: PropShape, what: string, issues: PropIssue[], prefix = ''): T {
   if (props === undefined || props === null) return props;
   if (typeof props !== 'object' || Array.isArray(props)) {
-    issues.push({ prop: prefix || 'props', rule: `must be an object of ${what}`, received: props, fix: 'Pass an object literal, e.g. { image: \'...\', ... }.' });
+    issues.push({
+      prop: prefix || 'props',
+      rule: `must be an object of ${what}`,
+      received: props,
+      fix: "Pass an object literal, e.g. { image: '...', ... }.",
+    });
     return {} as T;
   }
   const known = Object.keys(shape);
@@ -84,7 +97,9 @@ export function checkShape<T>(props: T, shape: PropShape, what: string, issues: 
     if (spec === undefined || !Object.prototype.hasOwnProperty.call(shape, key)) {
       const near = closest(key, known);
       issues.push({
-        prop, rule: `is not a prop of ${what}, so it would be ignored`, received: value,
+        prop,
+        rule: `is not a prop of ${what}, so it would be ignored`,
+        received: value,
         fix: near ? `Did you mean '${prefix ? `${prefix}.` : ''}${near}'?` : `Remove it; the props are ${known.join(', ')}.`,
       });
       continue;
@@ -105,8 +120,10 @@ export function checkShape<T>(props: T, shape: PropShape, what: string, issues: 
 
 function fixFor(kind: PropKind, value: unknown): string {
   if (kind === 'duration' && typeof value === 'number') return `Use Duration.seconds(${value}) (import { Duration } from 'cdk8s').`;
-  if (kind === 'duration' && typeof value === 'string') return 'Use Duration.seconds(...), Duration.minutes(...) (import { Duration } from \'cdk8s\').';
-  if (kind === 'number' && typeof value === 'string' && Number.isFinite(Number(value))) return `Write the number without quotes: ${Number(value)}.`;
+  if (kind === 'duration' && typeof value === 'string')
+    return "Use Duration.seconds(...), Duration.minutes(...) (import { Duration } from 'cdk8s').";
+  if (kind === 'number' && typeof value === 'string' && Number.isFinite(Number(value)))
+    return `Write the number without quotes: ${Number(value)}.`;
   if (kind === 'string' && typeof value === 'number') return `Quote it: '${value}'.`;
   return `Pass ${EXPECTED[kind]}.`;
 }

@@ -13,7 +13,16 @@ import { MetricsProps } from './metrics';
 import { networkPolicySpec } from './network-policy';
 import { AppRuntime, IPythonApp, registerPod, sharedObjectsOf, workloadMetrics } from './app-pod';
 import { podStartSeconds, rollingRounds } from './rollout';
-import { APP_CONTAINER, ContainerDescription, PYTHON_RUNTIME_ENV, PodSetup, buildPodTemplate, resolvePodSetup, sleepPreStopPatch, writablePaths } from './pod';
+import {
+  APP_CONTAINER,
+  ContainerDescription,
+  PYTHON_RUNTIME_ENV,
+  PodSetup,
+  buildPodTemplate,
+  resolvePodSetup,
+  sleepPreStopPatch,
+  writablePaths,
+} from './pod';
 import { ICloudProfile, ProfileOutput, TRUSTED_SUBJECTS_ANNOTATION, WorkloadIdentity } from './profiles/profile';
 import { profileFix } from './profiles';
 import { cpuBasisMillis, resolveResources } from './resources';
@@ -113,7 +122,16 @@ function namespaceProblems(obj: ApiObject): string[] {
   const ns = obj.metadata.namespace;
   if (ns === undefined) return [];
   const problem = dnsLabelProblem(ns);
-  return problem ? [formatIssue({ prop: 'namespace (of the chart)', rule: problem.rule, received: ns, fix: `Use e.g. new Chart(app, 'shop', { namespace: '${suggestDnsLabel(ns)}' }).` })] : [];
+  return problem
+    ? [
+        formatIssue({
+          prop: 'namespace (of the chart)',
+          rule: problem.rule,
+          received: ns,
+          fix: `Use e.g. new Chart(app, 'shop', { namespace: '${suggestDnsLabel(ns)}' }).`,
+        }),
+      ]
+    : [];
 }
 
 /** The name of the serving port per protocol (Istio and Linkerd also read the protocol from it). */
@@ -123,12 +141,16 @@ const PORT_NAMES: Record<Protocol, string> = { [Protocol.HTTP]: 'http', [Protoco
  * `appProtocol` per protocol: `kubernetes.io/h2c` is the standard value for
  * cleartext HTTP/2, which gRPC is (KEP-3726); plain TCP sets none.
  */
-const APP_PROTOCOLS: Record<Protocol, string | undefined> = { [Protocol.HTTP]: 'http', [Protocol.GRPC]: 'kubernetes.io/h2c', [Protocol.TCP]: undefined };
+const APP_PROTOCOLS: Record<Protocol, string | undefined> = {
+  [Protocol.HTTP]: 'http',
+  [Protocol.GRPC]: 'kubernetes.io/h2c',
+  [Protocol.TCP]: undefined,
+};
 
 const REQUIRED = {
-  image: 'Pass the image you built, e.g. \'ghcr.io/acme/orders-api:1.4.2\'.',
-  server: 'Pass e.g. PythonServer.gunicornUvicorn({ app: \'orders.main:app\' }).',
-  health: 'Pass e.g. { readiness: \'/readyz\', liveness: \'/livez\' }.',
+  image: "Pass the image you built, e.g. 'ghcr.io/acme/orders-api:1.4.2'.",
+  server: "Pass e.g. PythonServer.gunicornUvicorn({ app: 'orders.main:app' }).",
+  health: "Pass e.g. { readiness: '/readyz', liveness: '/livez' }.",
   get profile() {
     return profileFix();
   },
@@ -204,7 +226,9 @@ export class PythonMicroservice extends Construct implements IPythonApp {
     this.name = checkWorkloadProps(id, props, REQUIRED, issues);
     if (DNS1123_LABEL.test(this.name) && !DNS1035_LABEL.test(this.name)) {
       issues.add({
-        prop: 'name', rule: 'must start with a letter: it also names the Service, whose name is an RFC 1035 label', received: this.name,
+        prop: 'name',
+        rule: 'must start with a letter: it also names the Service, whose name is an RFC 1035 label',
+        received: this.name,
         fix: `Use e.g. 'svc-${this.name}' (or set 'name' when the construct id starts with a digit).`,
       });
     }
@@ -213,33 +237,49 @@ export class PythonMicroservice extends Construct implements IPythonApp {
 
     this.port = props.port ?? 8000;
     issues.check(Number.isInteger(this.port) && this.port >= 1024 && this.port <= 65535, {
-      prop: 'port', rule: 'must be a whole number from 1024 to 65535 (the container has no privilege to bind lower ports)', received: this.port,
+      prop: 'port',
+      rule: 'must be a whole number from 1024 to 65535 (the container has no privilege to bind lower ports)',
+      received: this.port,
       fix: 'Listen on 8000 inside the container; the Service maps servicePort (80) to it.',
     });
     this.servicePort = props.servicePort ?? 80;
     issues.check(Number.isInteger(this.servicePort) && this.servicePort >= 1 && this.servicePort <= 65535, {
-      prop: 'servicePort', rule: 'must be a whole number from 1 to 65535', received: this.servicePort, fix: 'Use 80.',
+      prop: 'servicePort',
+      rule: 'must be a whole number from 1 to 65535',
+      received: this.servicePort,
+      fix: 'Use 80.',
     });
     this.exposure = props.exposure ?? Exposure.CLUSTER;
     issues.check(Object.values(Exposure).includes(this.exposure), {
-      prop: 'exposure', rule: `must be one of ${Object.values(Exposure).join(', ')}`, received: this.exposure, fix: 'Use Exposure.CLUSTER, Exposure.INTERNAL or Exposure.PUBLIC.',
+      prop: 'exposure',
+      rule: `must be one of ${Object.values(Exposure).join(', ')}`,
+      received: this.exposure,
+      fix: 'Use Exposure.CLUSTER, Exposure.INTERNAL or Exposure.PUBLIC.',
     });
 
     this.protocol = props.protocol ?? Protocol.HTTP;
     issues.check(Object.values(Protocol).includes(this.protocol), {
-      prop: 'protocol', rule: `must be one of ${Object.values(Protocol).join(', ')}`, received: this.protocol, fix: 'Use Protocol.HTTP, Protocol.GRPC or Protocol.TCP.',
+      prop: 'protocol',
+      rule: `must be one of ${Object.values(Protocol).join(', ')}`,
+      received: this.protocol,
+      fix: 'Use Protocol.HTTP, Protocol.GRPC or Protocol.TCP.',
     });
     const portName = PORT_NAMES[this.protocol] ?? 'http';
     if (props.ingress && this.protocol !== Protocol.HTTP) {
       issues.add({
-        prop: 'ingress', rule: `routes HTTP only; this service speaks ${this.protocol}`, received: props.ingress.host,
+        prop: 'ingress',
+        rule: `routes HTTP only; this service speaks ${this.protocol}`,
+        received: props.ingress.host,
         fix: 'Expose it with a LoadBalancer Service instead: remove ingress and keep exposure INTERNAL or PUBLIC (the load balancer checks it over TCP).',
       });
     }
 
     const scaling = resolveScaling(props.replicas, props.autoscaling, issues);
     const health = resolveHealth(props.health ?? ({} as HealthProps), {
-      port: this.port, portName, protocol: this.protocol, exposedPorts: [this.port, ...(props.metrics?.port !== undefined ? [props.metrics.port] : [])],
+      port: this.port,
+      portName,
+      protocol: this.protocol,
+      exposedPorts: [this.port, ...(props.metrics?.port !== undefined ? [props.metrics.port] : [])],
     });
     issues.addAll(health.issues);
     const requested = resolveResources(props.resources);
@@ -261,11 +301,14 @@ export class PythonMicroservice extends Construct implements IPythonApp {
     this.identity = cloud.identity;
 
     const server = serverModel.bind({
-      port: this.port, cpuMillis: cpuBasisMillis(cloud.resources), memoryBytes: cloud.resources.memoryLimitBytes,
+      port: this.port,
+      cpuMillis: cpuBasisMillis(cloud.resources),
+      memoryBytes: cloud.resources.memoryLimitBytes,
       behindProxy: props.ingress !== undefined && this.exposure !== Exposure.CLUSTER,
-      upstreamIdleTimeoutSeconds: props.ingress !== undefined && this.exposure !== Exposure.CLUSTER
-        ? this.profile.upstreamIdleTimeoutSeconds?.({ gateway: props.ingress.gateway !== undefined })
-        : undefined,
+      upstreamIdleTimeoutSeconds:
+        props.ingress !== undefined && this.exposure !== Exposure.CLUSTER
+          ? this.profile.upstreamIdleTimeoutSeconds?.({ gateway: props.ingress.gateway !== undefined })
+          : undefined,
     });
     issues.addAll(server.issues);
     server.warnings.forEach((w) => addWarning(this, w));
@@ -278,28 +321,50 @@ export class PythonMicroservice extends Construct implements IPythonApp {
 
     const labels = workloadLabels({ name: this.name, component: 'web', image: props.image, partOf: props.partOf });
     this.selectorLabels = selectorLabels(this.name);
-    const metrics = workloadMetrics(this, this.profile, props.metrics, { name: this.name, labels, selector: this.selectorLabels }, [this.port], issues);
+    const metrics = workloadMetrics(
+      this,
+      this.profile,
+      props.metrics,
+      { name: this.name, labels, selector: this.selectorLabels },
+      [this.port],
+      issues,
+    );
     const python = props.python ?? true;
     const runtimeEnv = { ...(python ? PYTHON_RUNTIME_ENV : {}), ...server.env, ...metrics?.env };
     const command = metrics ? metrics.wrap(server.command) : server.command;
     const scratchDirs = [...server.scratchDirs, ...(metrics?.scratchDirs ?? [])];
 
     this.serviceAccount = workloadServiceAccount(this, this.name, labels, cloud, props.mountServiceAccountToken ?? false);
-    this.appEnv = resolveAppEnv(this, props, {
-      name: this.name, labels, serviceAccountName: this.name, profile: this.profile, reservedEnv: Object.keys(runtimeEnv),
-    }, issues);
+    this.appEnv = resolveAppEnv(
+      this,
+      props,
+      {
+        name: this.name,
+        labels,
+        serviceAccountName: this.name,
+        profile: this.profile,
+        reservedEnv: Object.keys(runtimeEnv),
+      },
+      issues,
+    );
     this.configMap = this.appEnv.configMap;
 
     const podIssues: PropIssue[] = [];
     this.pod = resolvePodSetup(props, { scope: this, image: props.image, labels, scratchDirs, appEnv: this.appEnv }, podIssues);
-    if (props.health?.readinessChecksNoDependency === true && (props.health.liveness === undefined || props.health.liveness === props.health.readiness)) {
+    if (
+      props.health?.readinessChecksNoDependency === true &&
+      (props.health.liveness === undefined || props.health.liveness === props.health.readiness)
+    ) {
       // Stated by the user: the one check depends on nothing, so identical probes cannot cascade (kube-score's pod-probes-identical).
       const ignore = this.pod.extras.annotations['kube-score/ignore'];
       this.pod.extras.annotations['kube-score/ignore'] = [ignore, 'pod-probes-identical'].filter(Boolean).join(',');
     }
     issues.addAll(podIssues);
     if (!this.pod.python && this.drainSeconds > 0 && this.pod.extras.kubernetesMinor < 30) {
-      addWarning(this, `the container does not run Python, so there is no python3 for the ${this.drainSeconds}s preStop delay before Kubernetes 1.30 (its sleep action); in-flight requests may fail during rollouts. Target Kubernetes 1.30 or later (the target's kubernetesVersion).`);
+      addWarning(
+        this,
+        `the container does not run Python, so there is no python3 for the ${this.drainSeconds}s preStop delay before Kubernetes 1.30 (its sleep action); in-flight requests may fail during rollouts. Target Kubernetes 1.30 or later (the target's kubernetesVersion).`,
+      );
     }
 
     this.container = {
@@ -329,7 +394,10 @@ export class PythonMicroservice extends Construct implements IPythonApp {
         replicas: scaling.fixedReplicas,
         selector: { matchLabels: this.selectorLabels },
         // Surge new pods before removing old ones: full capacity during rollouts.
-        strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: k8s.IntOrString.fromString('25%'), maxUnavailable: k8s.IntOrString.fromNumber(0) } },
+        strategy: {
+          type: 'RollingUpdate',
+          rollingUpdate: { maxSurge: k8s.IntOrString.fromString('25%'), maxUnavailable: k8s.IntOrString.fromNumber(0) },
+        },
         revisionHistoryLimit: 5,
         template: buildPodTemplate({
           selectorLabels: this.selectorLabels,
@@ -374,8 +442,13 @@ export class PythonMicroservice extends Construct implements IPythonApp {
     let l7: IngressOutput | undefined;
     if (props.ingress && this.exposure !== Exposure.CLUSTER) {
       const input = {
-        name: this.name, labels, exposure: this.exposure, host: props.ingress.host, tls: props.ingress.tls,
-        health: health.loadBalancer, terminationSeconds: this.terminationGracePeriodSeconds,
+        name: this.name,
+        labels,
+        exposure: this.exposure,
+        host: props.ingress.host,
+        tls: props.ingress.tls,
+        health: health.loadBalancer,
+        terminationSeconds: this.terminationGracePeriodSeconds,
       };
       if (props.ingress.gateway) {
         l7 = this.profile.gatewayRoute(this, input);
@@ -387,7 +460,12 @@ export class PythonMicroservice extends Construct implements IPythonApp {
       issues.addAll(l7.issues);
       if (!props.ingress.gateway) {
         this.routedHostName = props.ingress.host;
-        registerRoutedHost(this, { host: props.ingress.host, routePath: props.ingress.path ?? '/', sharesHost: l7.sharesHost === true, fix: l7.shareHostFix });
+        registerRoutedHost(this, {
+          host: props.ingress.host,
+          routePath: props.ingress.path ?? '/',
+          sharesHost: l7.sharesHost === true,
+          fix: l7.shareHostFix,
+        });
       }
     }
     if (props.allowFrom !== undefined && this.exposure !== Exposure.CLUSTER) {
@@ -403,15 +481,21 @@ export class PythonMicroservice extends Construct implements IPythonApp {
     if (Object.keys(nsLabels).length > 0) this.node.addValidation({ validate: () => this.labelNamespace(nsLabels) });
 
     const loadBalanced = this.exposure !== Exposure.CLUSTER && !l7;
-    const drain = loadBalanced ? this.profile.serviceDrainAnnotations?.(this.terminationGracePeriodSeconds) ?? {} : {};
+    const drain = loadBalanced ? (this.profile.serviceDrainAnnotations?.(this.terminationGracePeriodSeconds) ?? {}) : {};
     this.service = kubeObject(this, 'Service', k8s.KubeService, {
       metadata: { name: this.name, labels, annotations: nonEmpty({ ...cloud.serviceAnnotations, ...drain, ...l7?.serviceAnnotations }) },
       spec: {
         type: loadBalanced ? 'LoadBalancer' : 'ClusterIP',
         selector: this.selectorLabels,
-        ports: [{
-          name: portName, port: this.servicePort, targetPort: k8s.IntOrString.fromString(portName), protocol: 'TCP', appProtocol: APP_PROTOCOLS[this.protocol],
-        }],
+        ports: [
+          {
+            name: portName,
+            port: this.servicePort,
+            targetPort: k8s.IntOrString.fromString(portName),
+            protocol: 'TCP',
+            appProtocol: APP_PROTOCOLS[this.protocol],
+          },
+        ],
       },
     });
 
@@ -420,29 +504,50 @@ export class PythonMicroservice extends Construct implements IPythonApp {
 
     this.networkPolicy = kubeObject(this, 'NetworkPolicy', k8s.KubeNetworkPolicy, {
       metadata: { name: this.name, labels },
-      spec: networkPolicySpec({
-        selector: this.selectorLabels,
-        port: this.port,
-        allowFrom: props.allowFrom ?? [NetworkPeer.sameNamespace()],
-        proxySources: l7?.allowFrom,
-        loadBalanced,
-        loadBalancerSources: cloud.loadBalancerSources,
-        allowEgressTo: props.allowEgressTo,
-        extraIngress: metrics ? [metrics.ingress] : [],
-      }, issues),
+      spec: networkPolicySpec(
+        {
+          selector: this.selectorLabels,
+          port: this.port,
+          allowFrom: props.allowFrom ?? [NetworkPeer.sameNamespace()],
+          proxySources: l7?.allowFrom,
+          loadBalanced,
+          loadBalancerSources: cloud.loadBalancerSources,
+          allowEgressTo: props.allowEgressTo,
+          extraIngress: metrics ? [metrics.ingress] : [],
+        },
+        issues,
+      ),
     });
 
     this.runtime = {
-      name: this.name, image: props.image, profile: this.profile, serviceAccountName: this.name, appEnv: this.appEnv, runAs: this.pod.runAs,
-      python: this.pod.python, keepEntrypoint: props.keepEntrypoint === true, partOf: props.partOf, priorityClassName: props.priorityClassName,
-      placement: props.placement, mountServiceAccountToken: props.mountServiceAccountToken ?? false, allowEgressTo: props.allowEgressTo,
-      resources: props.resources, sharedObjects: sharedObjectsOf(this), pods: [], waits: [], serviceAccount: this.serviceAccount,
+      name: this.name,
+      image: props.image,
+      profile: this.profile,
+      serviceAccountName: this.name,
+      appEnv: this.appEnv,
+      runAs: this.pod.runAs,
+      python: this.pod.python,
+      keepEntrypoint: props.keepEntrypoint === true,
+      partOf: props.partOf,
+      priorityClassName: props.priorityClassName,
+      placement: props.placement,
+      mountServiceAccountToken: props.mountServiceAccountToken ?? false,
+      allowEgressTo: props.allowEgressTo,
+      resources: props.resources,
+      sharedObjects: sharedObjectsOf(this),
+      pods: [],
+      waits: [],
+      serviceAccount: this.serviceAccount,
     };
     registerPod(this.runtime, {
-      object: this.deployment, specPath: '/spec/template/spec', hasInitContainers: this.pod.extras.initContainers.length > 0, addedVolumes: new Set(),
+      object: this.deployment,
+      specPath: '/spec/template/spec',
+      hasInitContainers: this.pod.extras.initContainers.length > 0,
+      addedVolumes: new Set(),
       // maxSurge 25% (rounded up), maxUnavailable 0: a round of new pods at a time, at the most replicas.
       rollout: {
-        startSeconds: podStartSeconds(health.startup, health.readiness), leadSeconds: 0,
+        startSeconds: podStartSeconds(health.startup, health.readiness),
+        leadSeconds: 0,
         rounds: rollingRounds(scaling.maxReplicas, Math.ceil(scaling.maxReplicas / 4)),
       },
     });
@@ -456,7 +561,12 @@ export class PythonMicroservice extends Construct implements IPythonApp {
       for (const [key, value] of Object.entries(labels)) ns.metadata.addLabel(key, value);
     } else if (!this.node.metadata.some((m) => m.type === 'pyservice:namespace-labels')) {
       this.node.addMetadata('pyservice:namespace-labels', true);
-      addWarning(this, `namespace '${namespace ?? 'default'}' needs the label(s) ${Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(', ')}, and the app does not define the Namespace; label it in the cluster (or add a RestrictedNamespace).`);
+      addWarning(
+        this,
+        `namespace '${namespace ?? 'default'}' needs the label(s) ${Object.entries(labels)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(', ')}, and the app does not define the Namespace; label it in the cluster (or add a RestrictedNamespace).`,
+      );
     }
     return [];
   }
@@ -473,13 +583,24 @@ export class PythonMicroservice extends Construct implements IPythonApp {
     const problems: string[] = [];
     const clash = earlier.find((o) => o.routePath === mine.routePath);
     if (clash) {
-      problems.push(formatIssue({ prop: 'ingress.path', rule: `must differ from the path of ${clash.path}, which routes the same host`, received: mine.routePath, fix: 'Give each service its own path prefix, e.g. \'/api\' and \'/ws\'.' }));
+      problems.push(
+        formatIssue({
+          prop: 'ingress.path',
+          rule: `must differ from the path of ${clash.path}, which routes the same host`,
+          received: mine.routePath,
+          fix: "Give each service its own path prefix, e.g. '/api' and '/ws'.",
+        }),
+      );
     }
     if (earlier.length > 0 && !mine.sharesHost) {
-      problems.push(formatIssue({
-        prop: 'ingress.host', rule: `is also routed by ${earlier[0].path}, and on this cloud each Ingress gets its own load balancer and certificate`,
-        received: mine.host, fix: mine.fix ?? 'Route both through one Gateway.',
-      }));
+      problems.push(
+        formatIssue({
+          prop: 'ingress.host',
+          rule: `is also routed by ${earlier[0].path}, and on this cloud each Ingress gets its own load balancer and certificate`,
+          received: mine.host,
+          fix: mine.fix ?? 'Route both through one Gateway.',
+        }),
+      );
     }
     return problems;
   }
@@ -494,7 +615,10 @@ export class PythonMicroservice extends Construct implements IPythonApp {
     const namespace = this.deployment.metadata.namespace ?? 'default';
     const also = this.serviceAccount.metadata.toJson().annotations?.[TRUSTED_SUBJECTS_ANNOTATION];
     return {
-      ...this.identity, namespace, serviceAccount: this.name, subject: `system:serviceaccount:${namespace}:${this.name}`,
+      ...this.identity,
+      namespace,
+      serviceAccount: this.name,
+      subject: `system:serviceaccount:${namespace}:${this.name}`,
       alsoTrustedSubjects: also ? String(also).split(',') : [],
     };
   }
@@ -508,10 +632,16 @@ export class PythonMicroservice extends Construct implements IPythonApp {
     if (props.drainDelay === undefined) return profileDrain;
     const s = props.drainDelay.toSeconds({ integral: false });
     issues.check(Number.isInteger(s) && s >= 0 && s <= 300, {
-      prop: 'drainDelay', rule: 'must be a whole number of seconds from 0 to 300', received: s, fix: `Use Duration.seconds(${profileDrain}), the profile's drain time.`,
+      prop: 'drainDelay',
+      rule: 'must be a whole number of seconds from 0 to 300',
+      received: s,
+      fix: `Use Duration.seconds(${profileDrain}), the profile's drain time.`,
     });
     if (s < profileDrain) {
-      addWarning(this, `drainDelay ${s}s is shorter than the ${profileDrain}s the profile allows for the load balancer to stop sending traffic; some requests may fail during rollouts.`);
+      addWarning(
+        this,
+        `drainDelay ${s}s is shorter than the ${profileDrain}s the profile allows for the load balancer to stop sending traffic; some requests may fail during rollouts.`,
+      );
     }
     return s;
   }

@@ -8,10 +8,24 @@
  */
 
 const BINARY: Record<string, number> = {
-  Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60,
+  Ki: 2 ** 10,
+  Mi: 2 ** 20,
+  Gi: 2 ** 30,
+  Ti: 2 ** 40,
+  Pi: 2 ** 50,
+  Ei: 2 ** 60,
 };
 const DECIMAL: Record<string, number> = {
-  'n': 1e-9, 'u': 1e-6, 'm': 1e-3, '': 1, 'k': 1e3, 'M': 1e6, 'G': 1e9, 'T': 1e12, 'P': 1e15, 'E': 1e18,
+  n: 1e-9,
+  u: 1e-6,
+  m: 1e-3,
+  '': 1,
+  k: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  P: 1e15,
+  E: 1e18,
 };
 const QUANTITY = /^([+-]?(?:\d+(?:\.\d*)?|\.\d+))(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?\d+)?$/;
 
@@ -43,9 +57,9 @@ export function parseQuantity(input: string | number): ParsedQuantity | undefine
 /** CPU in millicores, or a reason why the text is not a usable CPU quantity. */
 export function parseCpu(input: string | number): { millis: number } | { error: string } {
   const q = parseQuantity(input);
-  if (!q) return { error: 'must be a Kubernetes CPU quantity such as \'250m\' or \'1.5\'' };
+  if (!q) return { error: "must be a Kubernetes CPU quantity such as '250m' or '1.5'" };
   if (q.suffix in BINARY || /^[kMGTPE]$/.test(q.suffix)) {
-    return { error: 'must be in cores or millicores (\'500m\', \'2\'), not a memory-style unit' };
+    return { error: "must be in cores or millicores ('500m', '2'), not a memory-style unit" };
   }
   const millis = q.value * 1000;
   if (millis < 1) return { error: 'must be at least 1m (one millicore)' };
@@ -55,12 +69,12 @@ export function parseCpu(input: string | number): { millis: number } | { error: 
 /** Memory in bytes, or a reason why the text is not a usable memory quantity. */
 export function parseMemory(input: string | number): { bytes: number } | { error: string } {
   const q = parseQuantity(input);
-  if (!q) return { error: 'must be a Kubernetes memory quantity such as \'512Mi\' or \'1Gi\'' };
+  if (!q) return { error: "must be a Kubernetes memory quantity such as '512Mi' or '1Gi'" };
   if (q.suffix === 'm' || q.suffix === 'u' || q.suffix === 'n') {
     return { error: `uses the milli suffix '${q.suffix}' (thousandths of a byte); did you mean '${q.text.slice(0, -1)}Mi'?` };
   }
   if (q.value < 4 * 2 ** 20) {
-    return { error: 'must be at least 4Mi; a bare number is bytes, so write \'512Mi\' rather than \'512\'' };
+    return { error: "must be at least 4Mi; a bare number is bytes, so write '512Mi' rather than '512'" };
   }
   return { bytes: Math.round(q.value) };
 }

@@ -52,14 +52,24 @@ export interface QueueTargetOptions {
 
 const checkTarget = (n: number, issues: PropIssue[]): string => {
   if (!Number.isInteger(n) || n < 1) {
-    issues.push({ prop: 'autoscaling.queue.messagesPerReplica', rule: 'must be a whole number of at least 1', received: n, fix: 'Use how many queued tasks one replica clears in a few seconds, e.g. 10.' });
+    issues.push({
+      prop: 'autoscaling.queue.messagesPerReplica',
+      rule: 'must be a whole number of at least 1',
+      received: n,
+      fix: 'Use how many queued tasks one replica clears in a few seconds, e.g. 10.',
+    });
   }
   return String(n);
 };
 
 const checkEnv = (prop: string, name: string, issues: PropIssue[]) => {
   if (typeof name !== 'string' || !ENV_NAME.test(name)) {
-    issues.push({ prop, rule: 'must name an env var of the worker', received: name, fix: 'Name the variable holding the address, e.g. \'REDIS_ADDRESS\'; KEDA reads it from the container.' });
+    issues.push({
+      prop,
+      rule: 'must name an env var of the worker',
+      received: name,
+      fix: "Name the variable holding the address, e.g. 'REDIS_ADDRESS'; KEDA reads it from the container.",
+    });
   }
 };
 
@@ -79,14 +89,22 @@ export abstract class QueueScaler {
     return new Fixed('redis', (issues, context) => {
       checkEnv('autoscaling.queue.addressFromEnv', options.addressFromEnv, issues);
       const lists = redisLists(options.listName, context.redisLists, issues);
-      const common: Record<string, string> = { addressFromEnv: options.addressFromEnv, listLength: checkTarget(options.messagesPerReplica ?? 10, issues) };
+      const common: Record<string, string> = {
+        addressFromEnv: options.addressFromEnv,
+        listLength: checkTarget(options.messagesPerReplica ?? 10, issues),
+      };
       if (options.passwordFromEnv !== undefined) {
         checkEnv('autoscaling.queue.passwordFromEnv', options.passwordFromEnv, issues);
         common.passwordFromEnv = options.passwordFromEnv;
       }
       if (options.databaseIndex !== undefined) {
         if (!Number.isInteger(options.databaseIndex) || options.databaseIndex < 0) {
-          issues.push({ prop: 'queueAutoscaling.queue.databaseIndex', rule: 'must be a whole number of at least 0', received: options.databaseIndex, fix: 'Use the database number of the broker URL (the 0 of redis://host:6379/0).' });
+          issues.push({
+            prop: 'queueAutoscaling.queue.databaseIndex',
+            rule: 'must be a whole number of at least 0',
+            received: options.databaseIndex,
+            fix: 'Use the database number of the broker URL (the 0 of redis://host:6379/0).',
+          });
         }
         common.databaseIndex = String(options.databaseIndex);
       }
@@ -102,7 +120,13 @@ export abstract class QueueScaler {
       checkEnv('autoscaling.queue.hostFromEnv', options.hostFromEnv, issues);
       return {
         type: 'rabbitmq',
-        metadata: { protocol: 'amqp', hostFromEnv: options.hostFromEnv, queueName: options.queueName ?? 'celery', mode: 'QueueLength', value: checkTarget(options.messagesPerReplica ?? 10, issues) },
+        metadata: {
+          protocol: 'amqp',
+          hostFromEnv: options.hostFromEnv,
+          queueName: options.queueName ?? 'celery',
+          mode: 'QueueLength',
+          value: checkTarget(options.messagesPerReplica ?? 10, issues),
+        },
       };
     });
   }
@@ -111,10 +135,20 @@ export abstract class QueueScaler {
   public static sqs(options: QueueTargetOptions & { readonly queueUrl: string }): QueueScaler {
     return new Fixed('aws-sqs-queue', (issues) => {
       const m = /^https:\/\/sqs\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?\/\d{12}\/[A-Za-z0-9_-]{1,80}(\.fifo)?$/.exec(options.queueUrl ?? '');
-      if (!m) issues.push({ prop: 'autoscaling.queue.queueUrl', rule: 'must be an SQS queue URL (https://sqs.<region>.amazonaws.com/<account>/<name>)', received: options.queueUrl, fix: 'Copy the URL from the SQS console.' });
+      if (!m)
+        issues.push({
+          prop: 'autoscaling.queue.queueUrl',
+          rule: 'must be an SQS queue URL (https://sqs.<region>.amazonaws.com/<account>/<name>)',
+          received: options.queueUrl,
+          fix: 'Copy the URL from the SQS console.',
+        });
       return {
         type: 'aws-sqs-queue',
-        metadata: { queueURL: options.queueUrl, awsRegion: m?.[1] ?? '', queueLength: checkTarget(options.messagesPerReplica ?? 10, issues) },
+        metadata: {
+          queueURL: options.queueUrl,
+          awsRegion: m?.[1] ?? '',
+          queueLength: checkTarget(options.messagesPerReplica ?? 10, issues),
+        },
         identity: { provider: 'aws', service: 'SQS' },
       };
     });
@@ -129,18 +163,32 @@ export abstract class QueueScaler {
    */
   public static pubsub(options: QueueTargetOptions & { readonly subscription: string; readonly project?: string }): QueueScaler {
     return new Fixed('gcp-pubsub', (issues) => {
-      const qualified = typeof options.subscription === 'string' && /^projects\/[a-z][-a-z0-9]{4,28}[a-z0-9]\/subscriptions\/[A-Za-z][-A-Za-z0-9_.~+%]{2,254}$/.test(options.subscription);
+      const qualified =
+        typeof options.subscription === 'string' &&
+        /^projects\/[a-z][-a-z0-9]{4,28}[a-z0-9]\/subscriptions\/[A-Za-z][-A-Za-z0-9_.~+%]{2,254}$/.test(options.subscription);
       if (!qualified && (typeof options.subscription !== 'string' || !/^[A-Za-z][-A-Za-z0-9_.~+%]{2,254}$/.test(options.subscription))) {
-        issues.push({ prop: 'autoscaling.queue.subscription', rule: 'must be a Pub/Sub subscription ID or projects/<p>/subscriptions/<s>', received: options.subscription, fix: 'Use the subscription the worker pulls from.' });
+        issues.push({
+          prop: 'autoscaling.queue.subscription',
+          rule: 'must be a Pub/Sub subscription ID or projects/<p>/subscriptions/<s>',
+          received: options.subscription,
+          fix: 'Use the subscription the worker pulls from.',
+        });
       }
       if (options.project !== undefined && !/^[a-z][-a-z0-9]{4,28}[a-z0-9]$/.test(options.project)) {
-        issues.push({ prop: 'autoscaling.queue.project', rule: 'must be a Google Cloud project ID', received: options.project, fix: 'Use the ID of the project that holds the subscription.' });
+        issues.push({
+          prop: 'autoscaling.queue.project',
+          rule: 'must be a Google Cloud project ID',
+          received: options.project,
+          fix: 'Use the ID of the project that holds the subscription.',
+        });
       }
       if (!qualified && options.project === undefined) {
         // KEDA resolves a bare name in the project of its own credentials, not the workload's.
         issues.push({
-          prop: 'autoscaling.queue.project', rule: 'is required unless the subscription is a full name: KEDA resolves a bare subscription in its own project',
-          received: undefined, fix: 'Pass project: \'<project ID>\', or subscription: \'projects/<project>/subscriptions/<name>\'.',
+          prop: 'autoscaling.queue.project',
+          rule: 'is required unless the subscription is a full name: KEDA resolves a bare subscription in its own project',
+          received: undefined,
+          fix: "Pass project: '<project ID>', or subscription: 'projects/<project>/subscriptions/<name>'.",
         });
       }
       const subscriptionName = qualified ? options.subscription : `projects/${options.project}/subscriptions/${options.subscription}`;
@@ -148,7 +196,9 @@ export abstract class QueueScaler {
         type: 'gcp-pubsub',
         metadata: { subscriptionName, mode: 'SubscriptionSize', value: checkTarget(options.messagesPerReplica ?? 10, issues) },
         identity: { provider: 'gcp', service: 'Pub/Sub' },
-        warnings: ['KEDA deprecates the gcp-pubsub scaler since 2.18 (its Prometheus scaler against Google Cloud Monitoring\'s PromQL endpoint replaces it); it still works today.'],
+        warnings: [
+          "KEDA deprecates the gcp-pubsub scaler since 2.18 (its Prometheus scaler against Google Cloud Monitoring's PromQL endpoint replaces it); it still works today.",
+        ],
       };
     });
   }
@@ -157,11 +207,20 @@ export abstract class QueueScaler {
   public static serviceBus(options: QueueTargetOptions & { readonly namespace: string; readonly queueName: string }): QueueScaler {
     return new Fixed('azure-servicebus', (issues) => {
       if (typeof options.namespace !== 'string' || !/^[a-zA-Z][a-zA-Z0-9-]{4,48}[a-zA-Z0-9]$/.test(options.namespace)) {
-        issues.push({ prop: 'autoscaling.queue.namespace', rule: 'must be a Service Bus namespace name (6-50 letters, digits, hyphens)', received: options.namespace, fix: 'Use the namespace name without .servicebus.windows.net.' });
+        issues.push({
+          prop: 'autoscaling.queue.namespace',
+          rule: 'must be a Service Bus namespace name (6-50 letters, digits, hyphens)',
+          received: options.namespace,
+          fix: 'Use the namespace name without .servicebus.windows.net.',
+        });
       }
       return {
         type: 'azure-servicebus',
-        metadata: { namespace: options.namespace, queueName: options.queueName, messageCount: checkTarget(options.messagesPerReplica ?? 10, issues) },
+        metadata: {
+          namespace: options.namespace,
+          queueName: options.queueName,
+          messageCount: checkTarget(options.messagesPerReplica ?? 10, issues),
+        },
         identity: { provider: 'azure', service: 'Service Bus' },
       };
     });
@@ -176,10 +235,21 @@ export abstract class QueueScaler {
   public static keda(type: string, metadata: Record<string, string>, identity?: ScalerIdentity): QueueScaler {
     return new Fixed(type, (issues) => {
       if (typeof type !== 'string' || !/^[a-z0-9][a-z0-9-]*$/.test(type)) {
-        issues.push({ prop: 'autoscaling.queue.type', rule: 'must be a KEDA scaler type (lowercase letters, digits, hyphens)', received: type, fix: 'Use the type as KEDA\'s scaler page names it, e.g. \'kafka\'.' });
+        issues.push({
+          prop: 'autoscaling.queue.type',
+          rule: 'must be a KEDA scaler type (lowercase letters, digits, hyphens)',
+          received: type,
+          fix: "Use the type as KEDA's scaler page names it, e.g. 'kafka'.",
+        });
       }
       for (const [key, value] of Object.entries(metadata ?? {})) {
-        if (typeof value !== 'string') issues.push({ prop: `autoscaling.queue.metadata.${key}`, rule: 'must be a string (KEDA reads every metadata value as text)', received: value, fix: `Quote it: '${String(value)}'.` });
+        if (typeof value !== 'string')
+          issues.push({
+            prop: `autoscaling.queue.metadata.${key}`,
+            rule: 'must be a string (KEDA reads every metadata value as text)',
+            received: value,
+            fix: `Quote it: '${String(value)}'.`,
+          });
       }
       return { type, metadata: { ...metadata }, identity };
     });
@@ -229,7 +299,9 @@ function redisLists(listName: string | undefined, consumed: readonly string[] | 
   if (listName !== undefined) {
     if (consumed !== undefined && !consumed.includes(listName)) {
       issues.push({
-        prop: 'queueAutoscaling.queue.listName', rule: `must be a Redis list the worker consumes (${consumed.join(', ')})`, received: listName,
+        prop: 'queueAutoscaling.queue.listName',
+        rule: `must be a Redis list the worker consumes (${consumed.join(', ')})`,
+        received: listName,
         fix: 'Leave listName unset to watch every list of the worker, or name one of them.',
       });
     }
@@ -237,8 +309,10 @@ function redisLists(listName: string | undefined, consumed: readonly string[] | 
   }
   if (consumed !== undefined && consumed.length > 0) return [...consumed];
   issues.push({
-    prop: 'queueAutoscaling.queue.listName', rule: 'is needed: the worker\'s command does not say which Redis list it consumes', received: undefined,
-    fix: 'Name the list: a Celery queue\'s list has the queue\'s name, an RQ queue\'s is \'rq:queue:<name>\'.',
+    prop: 'queueAutoscaling.queue.listName',
+    rule: "is needed: the worker's command does not say which Redis list it consumes",
+    received: undefined,
+    fix: "Name the list: a Celery queue's list has the queue's name, an RQ queue's is 'rq:queue:<name>'.",
   });
   return [];
 }
@@ -252,13 +326,18 @@ export function redisAddressProblem(value: string): { readonly rule: string; rea
   const url = /^(rediss?):\/\/(?:[^@/]*@)?([^/:?#]+|\[[^\]]+\])(?::(\d+))?(?:\/(\d+))?/.exec(value);
   if (url) {
     const [, scheme, host, port, db] = url;
-    const extra = [db !== undefined && db !== '0' ? `databaseIndex: ${db}` : '', scheme === 'rediss' ? 'enableTls: true' : ''].filter(Boolean).join(', ');
+    const extra = [db !== undefined && db !== '0' ? `databaseIndex: ${db}` : '', scheme === 'rediss' ? 'enableTls: true' : '']
+      .filter(Boolean)
+      .join(', ');
     return {
-      rule: 'must hold host:port, the address KEDA\'s Redis scaler connects to, not a redis:// URL',
+      rule: "must hold host:port, the address KEDA's Redis scaler connects to, not a redis:// URL",
       fix: `Add a variable holding '${host}:${port ?? '6379'}' (e.g. REDIS_ADDRESS) and name it in addressFromEnv${extra ? `, with ${extra}` : ''}; keep the URL for Celery.`,
     };
   }
-  return { rule: 'must hold host:port, the address KEDA\'s Redis scaler connects to', fix: 'Hold e.g. \'redis.shop.svc.cluster.local:6379\' in it.' };
+  return {
+    rule: "must hold host:port, the address KEDA's Redis scaler connects to",
+    fix: "Hold e.g. 'redis.shop.svc.cluster.local:6379' in it.",
+  };
 }
 
 class Fixed extends QueueScaler {
@@ -284,16 +363,32 @@ class Fixed extends QueueScaler {
 export function scalerEnvIssues(trigger: ScalerTrigger, appEnv: AppEnv, ownEnv: string[]): PropIssue[] {
   // A Redis address KEDA cannot connect to, when the worker's settings show its value (a secret's is never known).
   const addressEnv = trigger.type === 'redis' ? trigger.metadata.addressFromEnv : undefined;
-  const address = addressEnv === undefined ? undefined : appEnv.config[addressEnv] ?? appEnv.literalEnv[addressEnv];
+  const address = addressEnv === undefined ? undefined : (appEnv.config[addressEnv] ?? appEnv.literalEnv[addressEnv]);
   const problem = address === undefined ? undefined : redisAddressProblem(address);
-  const addressIssues = problem ? [{ prop: 'queueAutoscaling.queue.addressFromEnv', rule: `${problem.rule}; ${addressEnv} holds '${address}'`, received: addressEnv, fix: problem.fix }] : [];
-  const opaque = appEnv.envFrom.some((e) => e.secretRef !== undefined || (e.configMapRef !== undefined && e.configMapRef.name !== appEnv.configMap?.name));
+  const addressIssues = problem
+    ? [
+        {
+          prop: 'queueAutoscaling.queue.addressFromEnv',
+          rule: `${problem.rule}; ${addressEnv} holds '${address}'`,
+          received: addressEnv,
+          fix: problem.fix,
+        },
+      ]
+    : [];
+  const opaque = appEnv.envFrom.some(
+    (e) => e.secretRef !== undefined || (e.configMapRef !== undefined && e.configMapRef.name !== appEnv.configMap?.name),
+  );
   if (opaque) return addressIssues;
   const defined = new Set([...appEnv.envNames, ...ownEnv]);
-  return [...addressIssues, ...Object.entries(trigger.metadata)
-    .filter(([key, name]) => key.endsWith('FromEnv') && !defined.has(name))
-    .map(([key, name]) => ({
-      prop: `queueAutoscaling.queue.${key}`, rule: 'must name an env var the worker defines (KEDA reads the broker address from it)', received: name,
-      fix: `Define ${name} in the app's config, env or secrets, or name the variable that holds the address.`,
-    }))];
+  return [
+    ...addressIssues,
+    ...Object.entries(trigger.metadata)
+      .filter(([key, name]) => key.endsWith('FromEnv') && !defined.has(name))
+      .map(([key, name]) => ({
+        prop: `queueAutoscaling.queue.${key}`,
+        rule: 'must name an env var the worker defines (KEDA reads the broker address from it)',
+        received: name,
+        fix: `Define ${name} in the app's config, env or secrets, or name the variable that holds the address.`,
+      })),
+  ];
 }

@@ -51,7 +51,7 @@ export function resolveResources(props: ResourcesProps = {}): { spec: ResourceSp
   const cpu = (prop: string, value: string, fallback: number): number => {
     const r = parseCpu(value);
     if ('error' in r) {
-      issues.push({ prop, rule: r.error, received: value, fix: 'Use millicores like \'500m\' or cores like \'1\'.' });
+      issues.push({ prop, rule: r.error, received: value, fix: "Use millicores like '500m' or cores like '1'." });
       return fallback;
     }
     return r.millis;
@@ -59,7 +59,7 @@ export function resolveResources(props: ResourcesProps = {}): { spec: ResourceSp
   const mem = (prop: string, value: string, fallback: number): number => {
     const r = parseMemory(value);
     if ('error' in r) {
-      issues.push({ prop, rule: r.error, received: value, fix: 'Use binary units like \'512Mi\' or \'1Gi\'.' });
+      issues.push({ prop, rule: r.error, received: value, fix: "Use binary units like '512Mi' or '1Gi'." });
       return fallback;
     }
     return r.bytes;
@@ -67,20 +67,28 @@ export function resolveResources(props: ResourcesProps = {}): { spec: ResourceSp
 
   const cpuRequest = cpu('resources.cpu', props.cpu ?? DEFAULTS.cpu, 250);
   const memoryRequest = mem('resources.memory', props.memory ?? DEFAULTS.memory, 512 * 2 ** 20);
-  const cpuLimit = props.cpuLimit === false ? undefined
-    : props.cpuLimit === undefined ? cpuRequest : cpu('resources.cpuLimit', props.cpuLimit, cpuRequest);
+  const cpuLimit =
+    props.cpuLimit === false
+      ? undefined
+      : props.cpuLimit === undefined
+        ? cpuRequest
+        : cpu('resources.cpuLimit', props.cpuLimit, cpuRequest);
   const memoryLimit = props.memoryLimit === undefined ? memoryRequest : mem('resources.memoryLimit', props.memoryLimit, memoryRequest);
   const ephemeral = mem('resources.ephemeralStorage', props.ephemeralStorage ?? DEFAULTS.ephemeralStorage, 2 ** 30);
 
   if (cpuLimit !== undefined && cpuLimit < cpuRequest) {
     issues.push({
-      prop: 'resources.cpuLimit', rule: `must be at least the CPU request (${formatCpu(cpuRequest)})`, received: props.cpuLimit,
+      prop: 'resources.cpuLimit',
+      rule: `must be at least the CPU request (${formatCpu(cpuRequest)})`,
+      received: props.cpuLimit,
       fix: `Raise the limit to ${formatCpu(cpuRequest)} or more, or lower resources.cpu.`,
     });
   }
   if (memoryLimit < memoryRequest) {
     issues.push({
-      prop: 'resources.memoryLimit', rule: `must be at least the memory request (${formatMemory(memoryRequest)})`, received: props.memoryLimit,
+      prop: 'resources.memoryLimit',
+      rule: `must be at least the memory request (${formatMemory(memoryRequest)})`,
+      received: props.memoryLimit,
       fix: `Raise the limit to ${formatMemory(memoryRequest)} or more, or lower resources.memory.`,
     });
   }
@@ -104,12 +112,12 @@ export function cpuBasisMillis(spec: ResourceSpec): number {
 /** The container's `resources` block. */
 export function renderResources(spec: ResourceSpec): k8s.ResourceRequirements {
   const requests: Record<string, k8s.Quantity> = {
-    'cpu': k8s.Quantity.fromString(formatCpu(spec.cpuRequestMillis)),
-    'memory': k8s.Quantity.fromString(formatMemory(spec.memoryRequestBytes)),
+    cpu: k8s.Quantity.fromString(formatCpu(spec.cpuRequestMillis)),
+    memory: k8s.Quantity.fromString(formatMemory(spec.memoryRequestBytes)),
     'ephemeral-storage': k8s.Quantity.fromString(formatMemory(spec.ephemeralStorageBytes)),
   };
   const limits: Record<string, k8s.Quantity> = {
-    'memory': k8s.Quantity.fromString(formatMemory(spec.memoryLimitBytes)),
+    memory: k8s.Quantity.fromString(formatMemory(spec.memoryLimitBytes)),
     'ephemeral-storage': k8s.Quantity.fromString(formatMemory(spec.ephemeralStorageBytes)),
   };
   if (spec.cpuLimitMillis !== undefined) limits.cpu = k8s.Quantity.fromString(formatCpu(spec.cpuLimitMillis));

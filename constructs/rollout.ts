@@ -40,7 +40,9 @@ export interface RolloutPace {
  */
 export function podStartSeconds(startup?: k8s.Probe, readiness?: k8s.Probe): number {
   const budget = (p?: k8s.Probe) => (p ? (p.initialDelaySeconds ?? 0) + (p.periodSeconds ?? 10) * (p.failureThreshold ?? 3) : 0);
-  const firstSuccess = readiness ? (readiness.initialDelaySeconds ?? 0) + (readiness.periodSeconds ?? 10) * (readiness.successThreshold ?? 1) : 0;
+  const firstSuccess = readiness
+    ? (readiness.initialDelaySeconds ?? 0) + (readiness.periodSeconds ?? 10) * (readiness.successThreshold ?? 1)
+    : 0;
   return POD_SCHEDULE_SECONDS + budget(startup) + firstSuccess;
 }
 

@@ -37,33 +37,51 @@ export function resolveScaling(replicas: number | undefined, a: AutoscalingProps
   if (!a) {
     const n = replicas ?? 2;
     issues.check(Number.isInteger(n) && n >= 0 && n <= 1000, {
-      prop: 'replicas', rule: 'must be a whole number from 0 to 1000', received: n, fix: 'Use 2 or more for a service that must stay up.',
+      prop: 'replicas',
+      rule: 'must be a whole number from 0 to 1000',
+      received: n,
+      fix: 'Use 2 or more for a service that must stay up.',
     });
     return { fixedReplicas: n, minReplicas: n, maxReplicas: n, metrics: [] };
   }
   const { minReplicas, maxReplicas } = a;
   issues.check(Number.isInteger(minReplicas) && minReplicas >= 1, {
-    prop: 'autoscaling.minReplicas', rule: 'must be a whole number of at least 1', received: minReplicas, fix: 'Use 2 so a node drain never takes the service down.',
+    prop: 'autoscaling.minReplicas',
+    rule: 'must be a whole number of at least 1',
+    received: minReplicas,
+    fix: 'Use 2 so a node drain never takes the service down.',
   });
   issues.check(Number.isInteger(maxReplicas) && maxReplicas >= 1 && maxReplicas <= 1000, {
-    prop: 'autoscaling.maxReplicas', rule: 'must be a whole number from 1 to 1000', received: maxReplicas, fix: 'Use the most replicas your dependencies (e.g. database connections) can take.',
+    prop: 'autoscaling.maxReplicas',
+    rule: 'must be a whole number from 1 to 1000',
+    received: maxReplicas,
+    fix: 'Use the most replicas your dependencies (e.g. database connections) can take.',
   });
   issues.check(!(minReplicas > maxReplicas), {
-    prop: 'autoscaling.minReplicas', rule: `must be less than or equal to 'autoscaling.maxReplicas' (${maxReplicas})`, received: minReplicas,
+    prop: 'autoscaling.minReplicas',
+    rule: `must be less than or equal to 'autoscaling.maxReplicas' (${maxReplicas})`,
+    received: minReplicas,
     fix: `Lower minReplicas to ${maxReplicas} or raise maxReplicas to ${minReplicas}.`,
   });
   if (replicas !== undefined) {
     issues.add({
-      prop: 'replicas', rule: 'must not be set together with autoscaling (the autoscaler owns the replica count)', received: replicas,
+      prop: 'replicas',
+      rule: 'must not be set together with autoscaling (the autoscaler owns the replica count)',
+      received: replicas,
       fix: 'Remove replicas and set autoscaling.minReplicas instead.',
     });
   }
   const metrics: k8s.MetricSpecV2[] = [];
   const target = (prop: string, value: number | undefined, resource: string) => {
     if (value === undefined) return;
-    if (issues.check(Number.isInteger(value) && value >= 1 && value <= 100, {
-      prop, rule: 'must be a whole percentage from 1 to 100', received: value, fix: 'Use 70 for CPU: headroom for a spike while new pods start.',
-    })) {
+    if (
+      issues.check(Number.isInteger(value) && value >= 1 && value <= 100, {
+        prop,
+        rule: 'must be a whole percentage from 1 to 100',
+        received: value,
+        fix: 'Use 70 for CPU: headroom for a spike while new pods start.',
+      })
+    ) {
       metrics.push({ type: 'Resource', resource: { name: resource, target: { type: 'Utilization', averageUtilization: value } } });
     }
   };
@@ -86,7 +104,12 @@ export function cpuAutoscaler(scope: Construct, name: string, labels: Record<str
 }
 
 /** A PodDisruptionBudget that lets one pod go at a time. */
-export function disruptionBudget(scope: Construct, name: string, labels: Record<string, string>, selector: Record<string, string>): ApiObject {
+export function disruptionBudget(
+  scope: Construct,
+  name: string,
+  labels: Record<string, string>,
+  selector: Record<string, string>,
+): ApiObject {
   return kubeObject(scope, 'DisruptionBudget', k8s.KubePodDisruptionBudget, {
     metadata: { name, labels },
     spec: {

@@ -2,7 +2,9 @@ import { k8s } from 'cdk8s-plus-28';
 import { kubeObject } from './objects';
 import { Construct } from 'constructs';
 import {
-  ExternalSecret, ExternalSecretSpecSecretStoreRefKind, ExternalSecretSpecTargetCreationPolicy,
+  ExternalSecret,
+  ExternalSecretSpecSecretStoreRefKind,
+  ExternalSecretSpecTargetCreationPolicy,
 } from './imports/externalsecret-external-secrets.io';
 import { SecretProviderClass } from './imports/secretproviderclass-secrets-store.csi.x-k8s.io';
 import { SecretStore, SecretStoreSpecProvider } from './imports/secretstore-external-secrets.io';
@@ -39,26 +41,26 @@ export interface StoreSecretRequest {
 /** What a cloud profile tells the renderer about its secret manager. */
 export type SecretBackendConfig =
   | {
-    readonly backend: SecretBackend.CSI_DRIVER;
-    /** The CSI driver's provider plugin, e.g. `aws`, `gcp`, `azure`. */
-    readonly provider: string;
-    /** The provider's parameters, in its own format. */
-    readonly parameters: Record<string, string>;
-    /**
-     * The CSI driver name.
-     * @default 'secrets-store.csi.k8s.io'
-     */
-    readonly driver?: string;
-  }
+      readonly backend: SecretBackend.CSI_DRIVER;
+      /** The CSI driver's provider plugin, e.g. `aws`, `gcp`, `azure`. */
+      readonly provider: string;
+      /** The provider's parameters, in its own format. */
+      readonly parameters: Record<string, string>;
+      /**
+       * The CSI driver name.
+       * @default 'secrets-store.csi.k8s.io'
+       */
+      readonly driver?: string;
+    }
   | {
-    readonly backend: SecretBackend.EXTERNAL_SECRETS;
-    /** An existing ClusterSecretStore to use, or undefined for a SecretStore per service. */
-    readonly clusterSecretStore?: string;
-    /** The provider of the per-service SecretStore (authenticated as the service's ServiceAccount). */
-    readonly provider?: SecretStoreSpecProvider;
-    /** The provider's key for a secret name, when it differs from the name. */
-    readonly remoteKey?: (remote: string) => string;
-  }
+      readonly backend: SecretBackend.EXTERNAL_SECRETS;
+      /** An existing ClusterSecretStore to use, or undefined for a SecretStore per service. */
+      readonly clusterSecretStore?: string;
+      /** The provider of the per-service SecretStore (authenticated as the service's ServiceAccount). */
+      readonly provider?: SecretStoreSpecProvider;
+      /** The provider's key for a secret name, when it differs from the name. */
+      readonly remoteKey?: (remote: string) => string;
+    };
 
 /** A profile's answer to a secret request: a backend, or the reasons it has none. */
 export interface SecretBackendResult {
@@ -129,10 +131,22 @@ export interface SecretBackendRequests {
  * manager's, then the CSI driver's provider, a ClusterSecretStore, or a
  * SecretStore per service that authenticates as the service.
  */
-export function secretBackendOf<O extends SecretManagerOptions>(input: SecretBackendRequests, rules: SecretManagerRules<O>): SecretBackendResult {
+export function secretBackendOf<O extends SecretManagerOptions>(
+  input: SecretBackendRequests,
+  rules: SecretManagerRules<O>,
+): SecretBackendResult {
   const opts = rules.options;
   if (!opts) {
-    return { issues: [{ prop: 'profile.secrets', rule: `must be set to fetch secrets from ${rules.manager}`, received: undefined, fix: `Pass ${rules.example}.` }] };
+    return {
+      issues: [
+        {
+          prop: 'profile.secrets',
+          rule: `must be set to fetch secrets from ${rules.manager}`,
+          received: undefined,
+          fix: `Pass ${rules.example}.`,
+        },
+      ],
+    };
   }
   const issues: PropIssue[] = [];
   rules.checkOptions(opts, issues);
@@ -144,7 +158,17 @@ export function secretBackendOf<O extends SecretManagerOptions>(input: SecretBac
     return { issues, config: { backend: SecretBackend.CSI_DRIVER, ...rules.csiDriver(opts, input, issues) } };
   }
   if (opts.backend !== SecretBackend.EXTERNAL_SECRETS) {
-    return { issues: [...issues, { prop: 'profile.secrets.backend', rule: 'must be a SecretBackend', received: opts.backend, fix: 'Use SecretBackend.CSI_DRIVER or SecretBackend.EXTERNAL_SECRETS.' }] };
+    return {
+      issues: [
+        ...issues,
+        {
+          prop: 'profile.secrets.backend',
+          rule: 'must be a SecretBackend',
+          received: opts.backend,
+          fix: 'Use SecretBackend.CSI_DRIVER or SecretBackend.EXTERNAL_SECRETS.',
+        },
+      ],
+    };
   }
   if (opts.clusterSecretStore !== undefined) {
     return { issues, config: { backend: SecretBackend.EXTERNAL_SECRETS, clusterSecretStore: opts.clusterSecretStore } };
@@ -189,18 +213,32 @@ export function renderStoreSecrets(scope: Construct, input: RenderStoreSecretsIn
         parameters: input.config.parameters,
         // The driver creates this Secret while a pod mounts the volume, so env vars
         // can reference it; it is deleted when the last such pod goes.
-        secretObjects: envRequests.length === 0 ? undefined : [{
-          secretName,
-          type: 'Opaque',
-          labels: input.labels,
-          data: envRequests.map((r) => ({ objectName: r.alias, key: r.alias })),
-        }],
+        secretObjects:
+          envRequests.length === 0
+            ? undefined
+            : [
+                {
+                  secretName,
+                  type: 'Opaque',
+                  labels: input.labels,
+                  data: envRequests.map((r) => ({ objectName: r.alias, key: r.alias })),
+                },
+              ],
       },
     });
     // The volume is always mounted: the driver fetches and syncs only for pods that mount it.
     return {
       env,
-      volumes: [{ name: mount.name, csi: { driver: input.config.driver ?? 'secrets-store.csi.k8s.io', readOnly: true, volumeAttributes: { secretProviderClass: spc.name } } }],
+      volumes: [
+        {
+          name: mount.name,
+          csi: {
+            driver: input.config.driver ?? 'secrets-store.csi.k8s.io',
+            readOnly: true,
+            volumeAttributes: { secretProviderClass: spc.name },
+          },
+        },
+      ],
       mounts: [mount],
     };
   }
@@ -226,12 +264,18 @@ export function renderStoreSecrets(scope: Construct, input: RenderStoreSecretsIn
   const files = input.requests.filter((r) => r.asFile);
   return {
     env,
-    volumes: files.length === 0 ? [] : [{ name: mount.name, secret: { secretName, items: files.map((r) => ({ key: r.alias, path: r.alias })) } }],
+    volumes:
+      files.length === 0 ? [] : [{ name: mount.name, secret: { secretName, items: files.map((r) => ({ key: r.alias, path: r.alias })) } }],
     mounts: files.length === 0 ? [] : [mount],
   };
 }
 
 /** A key usable in a Secret and as a file name, derived from an env var or file name. */
 export function secretAlias(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9.-]+/g, '-').replace(/^[-.]+|[-.]+$/g, '') || 'secret';
+  return (
+    name
+      .toLowerCase()
+      .replace(/[^a-z0-9.-]+/g, '-')
+      .replace(/^[-.]+|[-.]+$/g, '') || 'secret'
+  );
 }

@@ -76,7 +76,10 @@ export class SecretFile {
     return new SecretFile(remote, fileName);
   }
 
-  private constructor(public readonly remote: string, public readonly fileName: string) {}
+  private constructor(
+    public readonly remote: string,
+    public readonly fileName: string,
+  ) {}
 
   /** The path the file has in the container. */
   public get path(): string {
@@ -87,10 +90,20 @@ export class SecretFile {
   public bind(prop: string): { request: StoreSecretRequest; issues: PropIssue[] } {
     const issues: PropIssue[] = [];
     if (typeof this.fileName !== 'string' || !/^[a-z0-9]([-a-z0-9._]*[a-z0-9])?$/.test(this.fileName)) {
-      issues.push({ prop: `${prop}.fileName`, rule: 'must be a lowercase file name (letters, digits, \'-\', \'.\', \'_\')', received: this.fileName, fix: 'Use a name like \'tls.pem\'.' });
+      issues.push({
+        prop: `${prop}.fileName`,
+        rule: "must be a lowercase file name (letters, digits, '-', '.', '_')",
+        received: this.fileName,
+        fix: "Use a name like 'tls.pem'.",
+      });
     }
     if (typeof this.remote !== 'string' || this.remote.length === 0) {
-      issues.push({ prop: `${prop}.remote`, rule: 'must name a secret in the secret manager', received: this.remote, fix: 'Pass the secret\'s name as your secret manager shows it.' });
+      issues.push({
+        prop: `${prop}.remote`,
+        rule: 'must name a secret in the secret manager',
+        received: this.remote,
+        fix: "Pass the secret's name as your secret manager shows it.",
+      });
     }
     return { request: { remote: this.remote, alias: this.fileName, asFile: true, prop }, issues };
   }
@@ -98,18 +111,28 @@ export class SecretFile {
 
 function checkEnvName(prop: string, name: string, issues: PropIssue[]): void {
   if (!ENV_NAME.test(name)) {
-    issues.push({ prop, rule: 'env var names must match [A-Za-z_][A-Za-z0-9_]*', received: name, fix: 'Rename the variable, e.g. DATABASE_URL.' });
+    issues.push({
+      prop,
+      rule: 'env var names must match [A-Za-z_][A-Za-z0-9_]*',
+      received: name,
+      fix: 'Rename the variable, e.g. DATABASE_URL.',
+    });
   }
 }
 
 /** The env map of a SecretEnv, or an issue when it is empty or not a map (a JavaScript caller passing strings, say). */
 function envMapOf(prop: string, map: Record<string, string> | undefined, issues: PropIssue[]): Record<string, string> {
   if (typeof map !== 'object' || map === null || Array.isArray(map)) {
-    issues.push({ prop, rule: 'must be an object of env var names to secret names', received: map, fix: 'Pass e.g. { DATABASE_URL: \'orders/database-url\' }.' });
+    issues.push({
+      prop,
+      rule: 'must be an object of env var names to secret names',
+      received: map,
+      fix: "Pass e.g. { DATABASE_URL: 'orders/database-url' }.",
+    });
     return {};
   }
   if (Object.keys(map).length === 0) {
-    issues.push({ prop, rule: 'must define at least one env var', received: map, fix: 'Pass e.g. { DATABASE_URL: \'...\' }.' });
+    issues.push({ prop, rule: 'must define at least one env var', received: map, fix: "Pass e.g. { DATABASE_URL: '...' }." });
   }
   return map;
 }
@@ -117,7 +140,10 @@ function envMapOf(prop: string, map: Record<string, string> | undefined, issues:
 const EMPTY = { env: [], storeRequests: [], issues: [], warnings: [] };
 
 class ExistingSecretEnv extends SecretEnv {
-  public constructor(private readonly secretName: string, private readonly keys: Record<string, string>) {
+  public constructor(
+    private readonly secretName: string,
+    private readonly keys: Record<string, string>,
+  ) {
     super();
   }
 
@@ -125,14 +151,24 @@ class ExistingSecretEnv extends SecretEnv {
     const issues: PropIssue[] = [];
     const nameProblem = dnsSubdomainProblem(this.secretName);
     if (nameProblem) {
-      issues.push({ prop: `${ctx.prop}.secretName`, rule: nameProblem.rule, received: this.secretName, fix: 'Use the name of the Secret as `kubectl get secret` shows it.' });
+      issues.push({
+        prop: `${ctx.prop}.secretName`,
+        rule: nameProblem.rule,
+        received: this.secretName,
+        fix: 'Use the name of the Secret as `kubectl get secret` shows it.',
+      });
     }
     const keys = envMapOf(`${ctx.prop}.keys`, this.keys, issues);
     const env: k8s.EnvVar[] = [];
     for (const [name, key] of Object.entries(keys)) {
       checkEnvName(`${ctx.prop}.keys`, name, issues);
       if (typeof key !== 'string' || !CONFIG_KEY.test(key)) {
-        issues.push({ prop: `${ctx.prop}.keys.${name}`, rule: 'Secret keys must match [-._a-zA-Z0-9]+', received: key, fix: 'Use the key exactly as it is stored in the Secret.' });
+        issues.push({
+          prop: `${ctx.prop}.keys.${name}`,
+          rule: 'Secret keys must match [-._a-zA-Z0-9]+',
+          received: key,
+          fix: 'Use the key exactly as it is stored in the Secret.',
+        });
       }
       env.push({ name, valueFrom: { secretKeyRef: { name: this.secretName, key } } });
     }
@@ -152,7 +188,12 @@ class StoreSecretEnv extends SecretEnv {
     for (const [name, remote] of Object.entries(keys)) {
       checkEnvName(ctx.prop, name, issues);
       if (typeof remote !== 'string' || remote.length === 0) {
-        issues.push({ prop: `${ctx.prop}.${name}`, rule: 'must name a secret in the secret manager', received: remote, fix: 'Pass the secret\'s name as your secret manager shows it.' });
+        issues.push({
+          prop: `${ctx.prop}.${name}`,
+          rule: 'must name a secret in the secret manager',
+          received: remote,
+          fix: "Pass the secret's name as your secret manager shows it.",
+        });
       }
       storeRequests.push({ remote, alias: secretAlias(name), env: name, asFile: false, prop: `${ctx.prop}.${name}` });
     }
@@ -182,7 +223,9 @@ class PlaintextSecretEnv extends SecretEnv {
       type: 'Opaque',
       stringData: data,
     });
-    const warnings = [`${ctx.prop}: SecretEnv.unsafePlaintextInGit writes ${Object.keys(data).length} secret value(s) into the manifests in plain text; use SecretEnv.fromStore for anything but a throwaway cluster.`];
+    const warnings = [
+      `${ctx.prop}: SecretEnv.unsafePlaintextInGit writes ${Object.keys(data).length} secret value(s) into the manifests in plain text; use SecretEnv.fromStore for anything but a throwaway cluster.`,
+    ];
     return { ...EMPTY, env, issues, warnings };
   }
 }

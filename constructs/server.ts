@@ -174,8 +174,9 @@ export abstract class PythonServer {
   /** Django's WSGI application served by gunicorn. */
   public static django(options: DjangoOptions): PythonServer {
     const settings = options.settingsModule ?? `${options.project}.settings`;
-    return new GunicornServer(options, 'wsgi', `${options.project}.wsgi:application`, options.threads,
-      { DJANGO_SETTINGS_MODULE: settings });
+    return new GunicornServer(options, 'wsgi', `${options.project}.wsgi:application`, options.threads, {
+      DJANGO_SETTINGS_MODULE: settings,
+    });
   }
 
   /** A command of your own; `WEB_CONCURRENCY` is derived when you name its concurrency model. */
@@ -191,7 +192,10 @@ export abstract class PythonServer {
 }
 
 abstract class WorkerServer extends PythonServer {
-  protected constructor(protected readonly options: ServerOptions, protected readonly flavour: Flavour) {
+  protected constructor(
+    protected readonly options: ServerOptions,
+    protected readonly flavour: Flavour,
+  ) {
     super();
   }
 
@@ -199,7 +203,9 @@ abstract class WorkerServer extends PythonServer {
     const s = this.options.gracefulTimeout?.toSeconds({ integral: false }) ?? DEFAULT_GRACE;
     if (!Number.isInteger(s) || s < 1 || s > 3600) {
       issues.push({
-        prop: 'server.gracefulTimeout', rule: 'must be a whole number of seconds from 1 to 3600', received: s,
+        prop: 'server.gracefulTimeout',
+        rule: 'must be a whole number of seconds from 1 to 3600',
+        received: s,
         fix: 'Use Duration.seconds(30) or the time your slowest request takes.',
       });
       return DEFAULT_GRACE;
@@ -213,7 +219,9 @@ abstract class WorkerServer extends PythonServer {
       const w = this.options.workers;
       if (!Number.isInteger(w) || w < 1 || w > 64) {
         issues.push({
-          prop: 'server.workers', rule: 'must be a whole number from 1 to 64', received: w,
+          prop: 'server.workers',
+          rule: 'must be a whole number from 1 to 64',
+          received: w,
           fix: 'Leave it unset to derive it from the CPU and memory limits.',
         });
         return 1;
@@ -227,14 +235,18 @@ abstract class WorkerServer extends PythonServer {
     const perWorker = this.perWorkerBytes(issues);
     const byMemory = Math.floor((ctx.memoryBytes - SUPERVISOR_MEMORY) / perWorker);
     if (byMemory < 1) {
-      warnings.push(`memory limit ${formatMemory(ctx.memoryBytes)} cannot hold one ${formatMemory(perWorker)} worker `
-        + `plus ${formatMemory(SUPERVISOR_MEMORY)} for the supervisor; expect OOM kills. Raise resources.memory.`);
+      warnings.push(
+        `memory limit ${formatMemory(ctx.memoryBytes)} cannot hold one ${formatMemory(perWorker)} worker ` +
+          `plus ${formatMemory(SUPERVISOR_MEMORY)} for the supervisor; expect OOM kills. Raise resources.memory.`,
+      );
       return 1;
     }
     if (byMemory < byCpu) {
-      warnings.push(`memory limit ${formatMemory(ctx.memoryBytes)} holds ${byMemory} worker(s) of `
-        + `${formatMemory(perWorker)}; using ${byMemory} instead of the ${byCpu} the CPU allows. `
-        + 'Raise resources.memory or lower server.memoryPerWorker.');
+      warnings.push(
+        `memory limit ${formatMemory(ctx.memoryBytes)} holds ${byMemory} worker(s) of ` +
+          `${formatMemory(perWorker)}; using ${byMemory} instead of the ${byCpu} the CPU allows. ` +
+          'Raise resources.memory or lower server.memoryPerWorker.',
+      );
       return byMemory;
     }
     return byCpu;
@@ -245,7 +257,12 @@ abstract class WorkerServer extends PythonServer {
     if (this.options.memoryPerWorker === undefined) return fallback;
     const parsed = parseMemory(this.options.memoryPerWorker);
     if ('error' in parsed) {
-      issues.push({ prop: 'server.memoryPerWorker', rule: parsed.error, received: this.options.memoryPerWorker, fix: 'Use a value like \'150Mi\'.' });
+      issues.push({
+        prop: 'server.memoryPerWorker',
+        rule: parsed.error,
+        received: this.options.memoryPerWorker,
+        fix: "Use a value like '150Mi'.",
+      });
       return fallback;
     }
     return parsed.bytes;
@@ -254,8 +271,10 @@ abstract class WorkerServer extends PythonServer {
   protected checkApp(app: string, prop: string, issues: PropIssue[]): void {
     if (typeof app !== 'string' || !APP_SPEC.test(app)) {
       issues.push({
-        prop, rule: 'must be a Python import path \'module:attribute\'', received: app,
-        fix: 'Name the module and the application object, e.g. \'orders.main:app\'.',
+        prop,
+        rule: "must be a Python import path 'module:attribute'",
+        received: app,
+        fix: "Name the module and the application object, e.g. 'orders.main:app'.",
       });
     }
   }
@@ -264,34 +283,55 @@ abstract class WorkerServer extends PythonServer {
 class GunicornServer extends WorkerServer {
   public readonly kind: string;
 
-  public constructor(options: ServerOptions, flavour: Flavour, private readonly app: string,
-    private readonly threads?: number, private readonly extraEnv: Record<string, string> = {}) {
+  public constructor(
+    options: ServerOptions,
+    flavour: Flavour,
+    private readonly app: string,
+    private readonly threads?: number,
+    private readonly extraEnv: Record<string, string> = {},
+  ) {
     super(options, flavour);
     this.kind = flavour === 'asgi' ? 'gunicorn-uvicorn' : 'gunicorn';
   }
 
   private get uvicornWorkerClass(): string {
-    return (this.options as AppServerOptions).uvicornWorkerPackage === true ? 'uvicorn_worker.UvicornWorker' : 'uvicorn.workers.UvicornWorker';
+    return (this.options as AppServerOptions).uvicornWorkerPackage === true
+      ? 'uvicorn_worker.UvicornWorker'
+      : 'uvicorn.workers.UvicornWorker';
   }
 
   public bind(ctx: ServerContext): ServerConfig {
     const issues: PropIssue[] = [];
     const warnings: string[] = [];
-    this.checkApp(this.app, this.kind === 'gunicorn' && 'DJANGO_SETTINGS_MODULE' in this.extraEnv ? 'server.project' : 'server.app', issues);
+    this.checkApp(
+      this.app,
+      this.kind === 'gunicorn' && 'DJANGO_SETTINGS_MODULE' in this.extraEnv ? 'server.project' : 'server.app',
+      issues,
+    );
     const grace = this.graceSeconds(issues);
     const workers = this.workers(ctx, issues, warnings);
     const threads = this.threads ?? 1;
     if (!Number.isInteger(threads) || threads < 1 || threads > 64) {
-      issues.push({ prop: 'server.threads', rule: 'must be a whole number from 1 to 64', received: threads, fix: 'Use 1 (sync workers) or a small number like 4.' });
+      issues.push({
+        prop: 'server.threads',
+        rule: 'must be a whole number from 1 to 64',
+        received: threads,
+        fix: 'Use 1 (sync workers) or a small number like 4.',
+      });
     }
     const command = [
-      'gunicorn', this.app,
-      '--bind', `0.0.0.0:${ctx.port}`,
+      'gunicorn',
+      this.app,
+      '--bind',
+      `0.0.0.0:${ctx.port}`,
       // gunicorn's heartbeat file must not live on the read-only root filesystem,
       // and a disk-backed /tmp can stall heartbeats: use the memory-backed mount.
-      '--worker-tmp-dir', '/dev/shm',
-      '--graceful-timeout', String(grace),
-      '--access-logfile', '-',
+      '--worker-tmp-dir',
+      '/dev/shm',
+      '--graceful-timeout',
+      String(grace),
+      '--access-logfile',
+      '-',
     ];
     if (this.flavour === 'asgi') command.push('--worker-class', this.uvicornWorkerClass);
     else if (threads > 1) command.push('--worker-class', 'gthread', '--threads', String(threads));
@@ -327,10 +367,15 @@ class UvicornServer extends WorkerServer {
     const workers = this.workers(ctx, issues, warnings);
     return {
       command: [
-        'uvicorn', this.appOptions.app,
-        '--host', '0.0.0.0', '--port', String(ctx.port),
+        'uvicorn',
+        this.appOptions.app,
+        '--host',
+        '0.0.0.0',
+        '--port',
+        String(ctx.port),
         // uvicorn waits forever for open connections unless told otherwise.
-        '--timeout-graceful-shutdown', String(grace),
+        '--timeout-graceful-shutdown',
+        String(grace),
         ...(keepAliveSeconds(ctx) === undefined ? [] : ['--timeout-keep-alive', String(keepAliveSeconds(ctx))]),
         ...(this.options.extraArgs ?? []),
       ],
@@ -358,8 +403,10 @@ class CommandServer extends WorkerServer {
     const cmd = this.commandOptions.command;
     if (!Array.isArray(cmd) || cmd.length === 0 || cmd.some((c) => typeof c !== 'string' || c.length === 0)) {
       issues.push({
-        prop: 'server.command', rule: 'must be a non-empty list of non-empty strings', received: cmd,
-        fix: 'Pass the argv, e.g. [\'python\', \'-m\', \'myapp\'].',
+        prop: 'server.command',
+        rule: 'must be a non-empty list of non-empty strings',
+        received: cmd,
+        fix: "Pass the argv, e.g. ['python', '-m', 'myapp'].",
       });
     }
     const grace = this.graceSeconds(issues);

@@ -119,7 +119,11 @@ export class ValidationError extends Error {
   /** Formats issues of one construct (or one named input) as error lines. */
   public static fromIssues(summary: string, issues: readonly PropIssue[], where?: Construct | string): ValidationError {
     const path = typeof where === 'string' ? where : where?.node.path;
-    return new ValidationError(summary, issues.map((i) => (path ? `[${path}] ` : '') + formatIssue(i)), path);
+    return new ValidationError(
+      summary,
+      issues.map((i) => (path ? `[${path}] ` : '') + formatIssue(i)),
+      path,
+    );
   }
 
   /** Each broken rule, as `[path] '<prop>' <rule>; received <value>. <fix>`. */

@@ -86,11 +86,22 @@ export class Volume {
       const issues: PropIssue[] = [];
       const sizeLimit = options.sizeLimit ?? '256Mi';
       if ('error' in parseMemory(sizeLimit)) {
-        issues.push({ prop: `${prop}.sizeLimit`, rule: 'must be a memory quantity like \'256Mi\'', received: options.sizeLimit, fix: 'Use e.g. \'256Mi\' or \'1Gi\'.' });
+        issues.push({
+          prop: `${prop}.sizeLimit`,
+          rule: "must be a memory quantity like '256Mi'",
+          received: options.sizeLimit,
+          fix: "Use e.g. '256Mi' or '1Gi'.",
+        });
       }
       return {
-        volume: { name: volumeName(name), emptyDir: { medium: options.memory ? 'Memory' : undefined, sizeLimit: k8s.Quantity.fromString(sizeLimit) } },
-        writable: true, medium: options.memory ? 'memory' : 'disk', sizeLimit, issues,
+        volume: {
+          name: volumeName(name),
+          emptyDir: { medium: options.memory ? 'Memory' : undefined, sizeLimit: k8s.Quantity.fromString(sizeLimit) },
+        },
+        writable: true,
+        medium: options.memory ? 'memory' : 'disk',
+        sizeLimit,
+        issues,
       };
     });
   }
@@ -98,8 +109,13 @@ export class Volume {
   /** The keys of a ConfigMap as read-only files (settings files, nginx.conf). */
   public static configMap(configMapName: string, options: KeyedVolumeOptions = {}): Volume {
     return new Volume(`cm-${configMapName}`, 'configMap', (prop) => ({
-      volume: { name: volumeName(`cm-${configMapName}`), configMap: { name: configMapName, items: keyItems(options.items), optional: options.optional, defaultMode: 0o444 } },
-      writable: false, medium: 'files', issues: objectNameIssues(`${prop}.configMap`, configMapName),
+      volume: {
+        name: volumeName(`cm-${configMapName}`),
+        configMap: { name: configMapName, items: keyItems(options.items), optional: options.optional, defaultMode: 0o444 },
+      },
+      writable: false,
+      medium: 'files',
+      issues: objectNameIssues(`${prop}.configMap`, configMapName),
     }));
   }
 
@@ -107,8 +123,13 @@ export class Volume {
   public static secret(secretName: string, options: KeyedVolumeOptions = {}): Volume {
     return new Volume(`secret-${secretName}`, 'secret', (prop) => ({
       // 0440: readable by the pod's group (fsGroup) and user only.
-      volume: { name: volumeName(`secret-${secretName}`), secret: { secretName, items: keyItems(options.items), optional: options.optional, defaultMode: 0o440 } },
-      writable: false, medium: 'files', issues: objectNameIssues(`${prop}.secret`, secretName),
+      volume: {
+        name: volumeName(`secret-${secretName}`),
+        secret: { secretName, items: keyItems(options.items), optional: options.optional, defaultMode: 0o440 },
+      },
+      writable: false,
+      medium: 'files',
+      issues: objectNameIssues(`${prop}.secret`, secretName),
     }));
   }
 
@@ -116,7 +137,9 @@ export class Volume {
   public static persistentClaim(claimName: string, options: { readonly readOnly?: boolean } = {}): Volume {
     return new Volume(`pvc-${claimName}`, 'claim', (prop) => ({
       volume: { name: volumeName(`pvc-${claimName}`), persistentVolumeClaim: { claimName, readOnly: options.readOnly } },
-      writable: !options.readOnly, medium: 'persistent', issues: objectNameIssues(`${prop}.persistentClaim`, claimName),
+      writable: !options.readOnly,
+      medium: 'persistent',
+      issues: objectNameIssues(`${prop}.persistentClaim`, claimName),
     }));
   }
 
@@ -126,19 +149,37 @@ export class Volume {
    * workload's manifests deletes the claim, so keep `prune` in mind.
    */
   public static newClaim(claimName: string, options: NewClaimOptions): Volume {
-    return new Volume(`pvc-${claimName}`, 'newClaim', (prop) => {
-      const issues = objectNameIssues(`${prop}.newClaim`, claimName);
-      if (typeof options?.storage !== 'string' || 'error' in parseMemory(options.storage)) {
-        issues.push({ prop: `${prop}.storage`, rule: 'must be a size like \'10Gi\'', received: options?.storage, fix: 'Request what the data needs, e.g. \'10Gi\'.' });
-      }
-      if (options?.accessMode !== undefined && !Object.values(AccessMode).includes(options.accessMode)) {
-        issues.push({ prop: `${prop}.accessMode`, rule: `must be one of ${Object.values(AccessMode).join(', ')}`, received: options.accessMode, fix: 'Use AccessMode.READ_WRITE_ONCE.' });
-      }
-      return {
-        volume: { name: volumeName(`pvc-${claimName}`), persistentVolumeClaim: { claimName } },
-        writable: true, medium: 'persistent', sizeLimit: options?.storage, issues,
-      };
-    }, options);
+    return new Volume(
+      `pvc-${claimName}`,
+      'newClaim',
+      (prop) => {
+        const issues = objectNameIssues(`${prop}.newClaim`, claimName);
+        if (typeof options?.storage !== 'string' || 'error' in parseMemory(options.storage)) {
+          issues.push({
+            prop: `${prop}.storage`,
+            rule: "must be a size like '10Gi'",
+            received: options?.storage,
+            fix: "Request what the data needs, e.g. '10Gi'.",
+          });
+        }
+        if (options?.accessMode !== undefined && !Object.values(AccessMode).includes(options.accessMode)) {
+          issues.push({
+            prop: `${prop}.accessMode`,
+            rule: `must be one of ${Object.values(AccessMode).join(', ')}`,
+            received: options.accessMode,
+            fix: 'Use AccessMode.READ_WRITE_ONCE.',
+          });
+        }
+        return {
+          volume: { name: volumeName(`pvc-${claimName}`), persistentVolumeClaim: { claimName } },
+          writable: true,
+          medium: 'persistent',
+          sizeLimit: options?.storage,
+          issues,
+        };
+      },
+      options,
+    );
   }
 
   private claimObject?: ApiObject;
@@ -203,7 +244,10 @@ export interface Mount {
 
 /** `name` as a DNS-1123 label a pod accepts as a volume name (truncated with a stable suffix when long). */
 export function volumeName(name: string): string {
-  const clean = name.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '');
+  const clean = name
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/^-+|-+$/g, '');
   if (clean.length <= 63 && DNS1123_LABEL.test(clean)) return clean;
   let hash = 0;
   for (const ch of name) hash = (hash * 31 + ch.charCodeAt(0)) >>> 0;

@@ -92,9 +92,15 @@ const REMOTE_CONTROL = new Set<CeleryBroker>([CeleryBroker.REDIS, CeleryBroker.R
 
 /** The Celery broker a KEDA scaler type reads. */
 const BROKER_OF_SCALER: Record<string, CeleryBroker> = {
-  'redis': CeleryBroker.REDIS, 'redis-sentinel': CeleryBroker.REDIS, 'rabbitmq': CeleryBroker.RABBITMQ, 'aws-sqs-queue': CeleryBroker.SQS,
-  'gcp-pubsub': CeleryBroker.GOOGLE_PUBSUB, 'azure-servicebus': CeleryBroker.AZURE_SERVICE_BUS, 'azure-queue': CeleryBroker.AZURE_STORAGE_QUEUES,
-  'kafka': CeleryBroker.KAFKA, 'apache-kafka': CeleryBroker.KAFKA,
+  redis: CeleryBroker.REDIS,
+  'redis-sentinel': CeleryBroker.REDIS,
+  rabbitmq: CeleryBroker.RABBITMQ,
+  'aws-sqs-queue': CeleryBroker.SQS,
+  'gcp-pubsub': CeleryBroker.GOOGLE_PUBSUB,
+  'azure-servicebus': CeleryBroker.AZURE_SERVICE_BUS,
+  'azure-queue': CeleryBroker.AZURE_STORAGE_QUEUES,
+  kafka: CeleryBroker.KAFKA,
+  'apache-kafka': CeleryBroker.KAFKA,
 };
 
 /** Where the Celery heartbeat is written: /tmp is the writable emptyDir of every pod. */
@@ -156,7 +162,13 @@ export abstract class WorkerCommand {
   public static rq(options: { readonly queues?: string[] } = {}): WorkerCommand {
     const queues = options.queues ?? ['default'];
     // RQ keeps a queue's jobs in the list 'rq:queue:<name>' (rq/queue.py, redis_queue_namespace_prefix).
-    return new FixedCommand(['rq', 'worker', ...queues], 'options.queues', options.queues ?? queues, undefined, Array.isArray(queues) ? queues.map((q) => `rq:queue:${q}`) : undefined);
+    return new FixedCommand(
+      ['rq', 'worker', ...queues],
+      'options.queues',
+      options.queues ?? queues,
+      undefined,
+      Array.isArray(queues) ? queues.map((q) => `rq:queue:${q}`) : undefined,
+    );
   }
 
   /** `dramatiq <module>` with processes derived from the CPU and threads per process. */
@@ -180,10 +192,12 @@ export abstract class WorkerCommand {
 
 /** Processes for blocking task runners: 2 x cores + 1, capped by memory. */
 function processes(ctx: WorkerContext, warnings: string[]): number {
-  const byCpu = Math.floor(2 * ctx.cpuMillis / 1000) + 1;
+  const byCpu = Math.floor((2 * ctx.cpuMillis) / 1000) + 1;
   const byMemory = Math.max(1, Math.floor((ctx.memoryBytes - SUPERVISOR_MEMORY) / CHILD_MEMORY));
   if (byMemory < byCpu) {
-    warnings.push(`memory limit ${formatMemory(ctx.memoryBytes)} holds ${byMemory} worker process(es) of ${formatMemory(CHILD_MEMORY)}; using ${byMemory} instead of ${byCpu}. Raise resources.memory or set the concurrency.`);
+    warnings.push(
+      `memory limit ${formatMemory(ctx.memoryBytes)} holds ${byMemory} worker process(es) of ${formatMemory(CHILD_MEMORY)}; using ${byMemory} instead of ${byCpu}. Raise resources.memory or set the concurrency.`,
+    );
     return byMemory;
   }
   return byCpu;
@@ -199,41 +213,72 @@ class CeleryCommand extends WorkerCommand {
     const warnings: string[] = [];
     const o = this.options;
     if (typeof o.app !== 'string' || !MODULE.test(o.app)) {
-      issues.push({ prop: 'command.app', rule: 'must be a Python import path (module or module:attribute)', received: o.app, fix: 'Name the Celery app, e.g. \'orders.celery:app\'.' });
+      issues.push({
+        prop: 'command.app',
+        rule: 'must be a Python import path (module or module:attribute)',
+        received: o.app,
+        fix: "Name the Celery app, e.g. 'orders.celery:app'.",
+      });
     }
     const queues = o.queues ?? ['celery'];
     if (queues.length === 0 || queues.some((q) => !QUEUE.test(q))) {
-      issues.push({ prop: 'command.queues', rule: 'must be one or more queue names', received: queues, fix: 'Use e.g. [\'celery\'] or [\'orders\', \'emails\'].' });
+      issues.push({
+        prop: 'command.queues',
+        rule: 'must be one or more queue names',
+        received: queues,
+        fix: "Use e.g. ['celery'] or ['orders', 'emails'].",
+      });
     }
     const concurrency = o.concurrency ?? processes(ctx, warnings);
     if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256) {
-      issues.push({ prop: 'command.concurrency', rule: 'must be a whole number from 1 to 256', received: concurrency, fix: 'Leave it unset to derive it from the CPU and memory limits.' });
+      issues.push({
+        prop: 'command.concurrency',
+        rule: 'must be a whole number from 1 to 256',
+        received: concurrency,
+        fix: 'Leave it unset to derive it from the CPU and memory limits.',
+      });
     }
     const command = [
-      'celery', '--app', o.app, 'worker', '--loglevel', 'INFO',
+      'celery',
+      '--app',
+      o.app,
+      'worker',
+      '--loglevel',
+      'INFO',
       // Without it Celery starts one child per node CPU, whatever the container's limit.
-      '--concurrency', String(concurrency),
-      '--queues', queues.join(','),
-      '--max-tasks-per-child', String(o.maxTasksPerChild ?? 1000),
+      '--concurrency',
+      String(concurrency),
+      '--queues',
+      queues.join(','),
+      '--max-tasks-per-child',
+      String(o.maxTasksPerChild ?? 1000),
       // Mingle and gossip cost a broadcast per start and per peer; not needed on Kubernetes.
-      '--without-mingle', '--without-gossip',
+      '--without-mingle',
+      '--without-gossip',
     ];
     const broker = o.broker ?? (ctx.scaler === undefined ? undefined : BROKER_OF_SCALER[ctx.scaler]) ?? CeleryBroker.REDIS;
     if (!Object.values(CeleryBroker).includes(broker)) {
-      issues.push({ prop: 'command.broker', rule: `must be one of ${Object.values(CeleryBroker).join(', ')}`, received: broker, fix: 'Use CeleryBroker.REDIS, CeleryBroker.SQS, ...' });
+      issues.push({
+        prop: 'command.broker',
+        rule: `must be one of ${Object.values(CeleryBroker).join(', ')}`,
+        received: broker,
+        fix: 'Use CeleryBroker.REDIS, CeleryBroker.SQS, ...',
+      });
     }
     const remoteControl = REMOTE_CONTROL.has(broker);
     const heartbeat = !remoteControl && ctx.ownLiveness !== true;
     return {
-      command: heartbeat ? ['python3', '-c', CELERY_HEARTBEAT, CELERY_HEARTBEAT_FILE, String(CELERY_HEARTBEAT_SECONDS), ...command] : command,
+      command: heartbeat
+        ? ['python3', '-c', CELERY_HEARTBEAT, CELERY_HEARTBEAT_FILE, String(CELERY_HEARTBEAT_SECONDS), ...command]
+        : command,
       env: {},
       concurrency,
       defaultLiveness: remoteControl
-        // `inspect ping` asks this node (celery@<pod name>) through the broker: it fails
-        // when the worker is wedged or has lost the broker.
-        ? WorkerLiveness.command(['sh', '-c', `celery --app ${o.app} inspect ping --destination celery@$HOSTNAME --timeout 10`])
-        // No remote control on this broker: `inspect ping` would never be answered.
-        : WorkerLiveness.heartbeatFile(CELERY_HEARTBEAT_FILE, Duration.seconds(3 * CELERY_HEARTBEAT_SECONDS)),
+        ? // `inspect ping` asks this node (celery@<pod name>) through the broker: it fails
+          // when the worker is wedged or has lost the broker.
+          WorkerLiveness.command(['sh', '-c', `celery --app ${o.app} inspect ping --destination celery@$HOSTNAME --timeout 10`])
+        : // No remote control on this broker: `inspect ping` would never be answered.
+          WorkerLiveness.heartbeatFile(CELERY_HEARTBEAT_FILE, Duration.seconds(3 * CELERY_HEARTBEAT_SECONDS)),
       // A Celery queue's Redis list has the queue's name (kombu's redis transport; priorities 3, 6, 9 add lists '<queue>\x06\x16<n>').
       redisLists: [...queues],
       issues,
@@ -243,7 +288,10 @@ class CeleryCommand extends WorkerCommand {
 }
 
 class DramatiqCommand extends WorkerCommand {
-  public constructor(private readonly broker: string, private readonly threads: number) {
+  public constructor(
+    private readonly broker: string,
+    private readonly threads: number,
+  ) {
     super();
   }
 
@@ -251,10 +299,20 @@ class DramatiqCommand extends WorkerCommand {
     const issues: PropIssue[] = [];
     const warnings: string[] = [];
     if (typeof this.broker !== 'string' || !MODULE.test(this.broker)) {
-      issues.push({ prop: 'command.broker', rule: 'must be a Python module path', received: this.broker, fix: 'Name the module that sets up the broker and actors, e.g. \'orders.tasks\'.' });
+      issues.push({
+        prop: 'command.broker',
+        rule: 'must be a Python module path',
+        received: this.broker,
+        fix: "Name the module that sets up the broker and actors, e.g. 'orders.tasks'.",
+      });
     }
     if (!Number.isInteger(this.threads) || this.threads < 1 || this.threads > 64) {
-      issues.push({ prop: 'command.threads', rule: 'must be a whole number from 1 to 64', received: this.threads, fix: 'Use 8, Dramatiq\'s default.' });
+      issues.push({
+        prop: 'command.threads',
+        rule: 'must be a whole number from 1 to 64',
+        received: this.threads,
+        fix: "Use 8, Dramatiq's default.",
+      });
     }
     const concurrency = processes(ctx, warnings);
     return {
@@ -269,7 +327,10 @@ class DramatiqCommand extends WorkerCommand {
 
 class FixedCommand extends WorkerCommand {
   public constructor(
-    private readonly argv: string[], private readonly prop: string, private readonly checked: unknown, private readonly pattern?: RegExp,
+    private readonly argv: string[],
+    private readonly prop: string,
+    private readonly checked: unknown,
+    private readonly pattern?: RegExp,
     private readonly redisLists?: string[],
   ) {
     super();
@@ -278,9 +339,17 @@ class FixedCommand extends WorkerCommand {
   public bind(_ctx: WorkerContext): WorkerCommandConfig {
     const issues: PropIssue[] = [];
     const values = Array.isArray(this.checked) ? this.checked : [];
-    const bad = !Array.isArray(this.checked) || values.length === 0 || values.some((v) => typeof v !== 'string' || v.length === 0 || (this.pattern && !this.pattern.test(v)));
+    const bad =
+      !Array.isArray(this.checked) ||
+      values.length === 0 ||
+      values.some((v) => typeof v !== 'string' || v.length === 0 || (this.pattern && !this.pattern.test(v)));
     if (bad) {
-      issues.push({ prop: this.prop, rule: 'must be one or more non-empty names', received: this.checked, fix: 'Pass the queues, settings path or argv your worker needs.' });
+      issues.push({
+        prop: this.prop,
+        rule: 'must be one or more non-empty names',
+        received: this.checked,
+        fix: 'Pass the queues, settings path or argv your worker needs.',
+      });
     }
     return { command: [...this.argv], env: {}, issues, warnings: [], redisLists: this.redisLists };
   }
@@ -299,12 +368,24 @@ export class WorkerLiveness {
    */
   public static heartbeatFile(path: string, maxAge: Duration = Duration.minutes(2)): WorkerLiveness {
     const age = maxAge.toSeconds({ integral: false });
-    return new WorkerLiveness({
-      exec: { command: ['python3', '-c', `import os, sys, time; sys.exit(0 if time.time() - os.path.getmtime(${JSON.stringify(path)}) < ${age} else 1)`] },
-    }, Math.max(10, Math.floor(age / 2)));
+    return new WorkerLiveness(
+      {
+        exec: {
+          command: [
+            'python3',
+            '-c',
+            `import os, sys, time; sys.exit(0 if time.time() - os.path.getmtime(${JSON.stringify(path)}) < ${age} else 1)`,
+          ],
+        },
+      },
+      Math.max(10, Math.floor(age / 2)),
+    );
   }
 
-  private constructor(private readonly handler: Pick<k8s.Probe, 'exec'>, private readonly periodSeconds: number) {}
+  private constructor(
+    private readonly handler: Pick<k8s.Probe, 'exec'>,
+    private readonly periodSeconds: number,
+  ) {}
 
   /** The check runs `python3` in the container, which a non-Python image may lack. */
   public get usesPython(): boolean {
@@ -313,6 +394,13 @@ export class WorkerLiveness {
 
   /** The liveness probe; lenient, since a restart loses the tasks in flight. */
   public toProbe(): k8s.Probe {
-    return { ...this.handler, periodSeconds: this.periodSeconds, timeoutSeconds: 30, failureThreshold: 3, successThreshold: 1, initialDelaySeconds: 30 };
+    return {
+      ...this.handler,
+      periodSeconds: this.periodSeconds,
+      timeoutSeconds: 30,
+      failureThreshold: 3,
+      successThreshold: 1,
+      initialDelaySeconds: 30,
+    };
   }
 }

@@ -6,7 +6,18 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AppEnvProps } from './app-env';
 import { podStartSeconds, rollingRounds } from './rollout';
-import { AppRuntime, DENY_INGRESS_EXEMPTION, IPythonApp, alsoTrust, appPod, appWorkloadCloud, egressOnlyPolicy, registerPod, standaloneRuntime, workloadMetrics } from './app-pod';
+import {
+  AppRuntime,
+  DENY_INGRESS_EXEMPTION,
+  IPythonApp,
+  alsoTrust,
+  appPod,
+  appWorkloadCloud,
+  egressOnlyPolicy,
+  registerPod,
+  standaloneRuntime,
+  workloadMetrics,
+} from './app-pod';
 import { NetworkPeer } from './exposure';
 import { MetricsProps } from './metrics';
 import { selectorLabels, workloadLabels } from './labels';
@@ -130,7 +141,19 @@ export interface PythonWorkerProps extends PythonProcessProps {
 }
 
 /** Props that belong to a standalone process and come from the app otherwise. */
-const STANDALONE_ONLY = ['image', 'profile', 'config', 'env', 'secrets', 'secretFiles', 'envFrom', 'fieldEnv', 'allowEgressTo', 'partOf', 'priorityClassName'] as const;
+const STANDALONE_ONLY = [
+  'image',
+  'profile',
+  'config',
+  'env',
+  'secrets',
+  'secretFiles',
+  'envFrom',
+  'fieldEnv',
+  'allowEgressTo',
+  'partOf',
+  'priorityClassName',
+] as const;
 
 /** How a process's replicas are run. */
 interface ProcessMode {
@@ -186,25 +209,41 @@ export class PythonWorker extends Construct implements IPythonApp {
     // A worker may run elsewhere than its app (spot capacity for work that can be retried).
     const cloud = appWorkloadCloud(this, rt, this.name, props.resources, issues, props.placement);
     const cmd = (props.command ?? WorkerCommand.command([])).bind({
-      cpuMillis: cpuBasisMillis(cloud.resources), memoryBytes: cloud.resources.memoryLimitBytes, scaler: props.queueAutoscaling?.queue?.type, ownLiveness: props.liveness !== undefined,
+      cpuMillis: cpuBasisMillis(cloud.resources),
+      memoryBytes: cloud.resources.memoryLimitBytes,
+      scaler: props.queueAutoscaling?.queue?.type,
+      ownLiveness: props.liveness !== undefined,
     });
     issues.addAll(cmd.issues);
     cmd.warnings.forEach((w) => addWarning(this, w));
     this.concurrency = cmd.concurrency;
-    issues.addAll(checkDuplicateEnv([{ prop: 'the app', names: rt.appEnv.envNames }, { prop: 'command', names: Object.keys(cmd.env) }]));
+    issues.addAll(
+      checkDuplicateEnv([
+        { prop: 'the app', names: rt.appEnv.envNames },
+        { prop: 'command', names: Object.keys(cmd.env) },
+      ]),
+    );
 
     const liveness = props.liveness ?? cmd.defaultLiveness;
     // A scheduler has no cheap health check of its own; Recreate and one replica keep it honest.
     issues.check(liveness !== undefined || mode.singleton, {
-      prop: 'liveness', rule: 'is required for this command (it has no health check of its own)', received: undefined,
-      fix: 'Use WorkerLiveness.heartbeatFile(\'/tmp/worker-heartbeat\') and touch the file from the worker, or WorkerLiveness.command([...]).',
+      prop: 'liveness',
+      rule: 'is required for this command (it has no health check of its own)',
+      received: undefined,
+      fix: "Use WorkerLiveness.heartbeatFile('/tmp/worker-heartbeat') and touch the file from the worker, or WorkerLiveness.command([...]).",
     });
     if (liveness?.usesPython && !rt.python) {
-      addWarning(this, 'the liveness check runs python3, but the container does not run Python (python: false); the image may not have it. Use WorkerLiveness.command([...]) with a binary the image has.');
+      addWarning(
+        this,
+        'the liveness check runs python3, but the container does not run Python (python: false); the image may not have it. Use WorkerLiveness.command([...]) with a binary the image has.',
+      );
     }
     const shutdown = props.shutdownTimeout?.toSeconds({ integral: false }) ?? 300;
     issues.check(Number.isInteger(shutdown) && shutdown >= 1 && shutdown <= 86400, {
-      prop: 'shutdownTimeout', rule: 'must be a whole number of seconds from 1 to 86400', received: shutdown, fix: 'Use the duration of your longest task, e.g. Duration.minutes(5).',
+      prop: 'shutdownTimeout',
+      rule: 'must be a whole number of seconds from 1 to 86400',
+      received: shutdown,
+      fix: 'Use the duration of your longest task, e.g. Duration.minutes(5).',
     });
     // The grace period is all a worker needs: no endpoint to drain, only tasks to finish.
     this.terminationGracePeriodSeconds = shutdown + 5;
@@ -214,17 +253,36 @@ export class PythonWorker extends Construct implements IPythonApp {
     const scaling = mode.singleton ? this.singletonScaling(props, issues) : this.resolveWorkerScaling(props, issues);
 
     const component = mode.singleton ? 'scheduler' : 'worker';
-    const metrics = workloadMetrics(this, rt.profile, props.metrics, {
-      name: this.name,
-      labels: workloadLabels({ name: this.name, component, image: rt.image, partOf: rt.partOf }),
-      selector: selectorLabels(this.name),
-    }, [], issues);
-    const pod = appPod({
-      runtime: rt, scope: this, name: this.name, component, command: metrics ? metrics.wrap(cmd.command) : cmd.command, env: { ...cmd.env, ...metrics?.env },
-      resources: cloud.resources, liveness: liveness?.toProbe(), terminationGracePeriodSeconds: this.terminationGracePeriodSeconds,
-      spread: scaling.maxReplicas > 1, scratchDirs: metrics?.scratchDirs ?? [], ports: metrics ? [metrics.containerPort] : undefined,
-      extras: props,
-    }, cloud);
+    const metrics = workloadMetrics(
+      this,
+      rt.profile,
+      props.metrics,
+      {
+        name: this.name,
+        labels: workloadLabels({ name: this.name, component, image: rt.image, partOf: rt.partOf }),
+        selector: selectorLabels(this.name),
+      },
+      [],
+      issues,
+    );
+    const pod = appPod(
+      {
+        runtime: rt,
+        scope: this,
+        name: this.name,
+        component,
+        command: metrics ? metrics.wrap(cmd.command) : cmd.command,
+        env: { ...cmd.env, ...metrics?.env },
+        resources: cloud.resources,
+        liveness: liveness?.toProbe(),
+        terminationGracePeriodSeconds: this.terminationGracePeriodSeconds,
+        spread: scaling.maxReplicas > 1,
+        scratchDirs: metrics?.scratchDirs ?? [],
+        ports: metrics ? [metrics.containerPort] : undefined,
+        extras: props,
+      },
+      cloud,
+    );
     issues.addAll(pod.issues);
 
     this.container = pod.container;
@@ -246,17 +304,28 @@ export class PythonWorker extends Construct implements IPythonApp {
         replicas: scaling.fixedReplicas,
         selector: { matchLabels: pod.selector },
         strategy: mode.singleton
-          // Never two at once, not even during a rollout: the old pod stops before the new one starts.
-          ? { type: 'Recreate' }
-          // Workers hold no connections: replace one at a time, never run short.
-          : { type: 'RollingUpdate', rollingUpdate: { maxSurge: k8s.IntOrString.fromNumber(1), maxUnavailable: k8s.IntOrString.fromNumber(0) } },
+          ? // Never two at once, not even during a rollout: the old pod stops before the new one starts.
+            { type: 'Recreate' }
+          : // Workers hold no connections: replace one at a time, never run short.
+            {
+              type: 'RollingUpdate',
+              rollingUpdate: { maxSurge: k8s.IntOrString.fromNumber(1), maxUnavailable: k8s.IntOrString.fromNumber(0) },
+            },
         revisionHistoryLimit: 5,
         template: pod.template,
       },
     });
     // Available once running (no readiness probe); Recreate first stops the old pod, maxSurge 1 adds one pod a round.
-    const pace = mode.singleton ? { rounds: 1, leadSeconds: this.terminationGracePeriodSeconds } : { rounds: rollingRounds(scaling.maxReplicas, 1), leadSeconds: 0 };
-    registerPod(rt, { object: this.deployment, specPath: '/spec/template/spec', hasInitContainers: pod.setup.extras.initContainers.length > 0, addedVolumes: new Set(), rollout: { startSeconds: podStartSeconds(), ...pace } });
+    const pace = mode.singleton
+      ? { rounds: 1, leadSeconds: this.terminationGracePeriodSeconds }
+      : { rounds: rollingRounds(scaling.maxReplicas, 1), leadSeconds: 0 };
+    registerPod(rt, {
+      object: this.deployment,
+      specPath: '/spec/template/spec',
+      hasInitContainers: pod.setup.extras.initContainers.length > 0,
+      addedVolumes: new Set(),
+      rollout: { startSeconds: podStartSeconds(), ...pace },
+    });
 
     const q = props.queueAutoscaling;
     if (q && !mode.singleton) {
@@ -285,7 +354,11 @@ export class PythonWorker extends Construct implements IPythonApp {
           maxReplicaCount: scaling.maxReplicas,
           cooldownPeriod: q.cooldownSeconds ?? 300,
           pollingInterval: 15,
-          triggers: [trigger.metadata, ...(trigger.moreMetadata ?? [])].map((metadata) => ({ type: trigger.type, metadata, authenticationRef })),
+          triggers: [trigger.metadata, ...(trigger.moreMetadata ?? [])].map((metadata) => ({
+            type: trigger.type,
+            metadata,
+            authenticationRef,
+          })),
         },
       });
     } else if (props.autoscaling && !mode.singleton) {
@@ -300,43 +373,73 @@ export class PythonWorker extends Construct implements IPythonApp {
     if (props.app !== undefined && props.app !== null) {
       const app = props.app as Partial<IPythonApp>;
       if (!app.runtime) {
-        issues.add({ prop: 'app', rule: 'must be a PythonMicroservice or a standalone PythonWorker', received: typeof props.app, fix: 'Pass the web service the worker belongs to.' });
+        issues.add({
+          prop: 'app',
+          rule: 'must be a PythonMicroservice or a standalone PythonWorker',
+          received: typeof props.app,
+          fix: 'Pass the web service the worker belongs to.',
+        });
       } else {
         const extra = STANDALONE_ONLY.filter((k) => props[k] !== undefined);
         if (extra.length > 0) {
           issues.add({
-            prop: extra[0], rule: `must not be set together with 'app': the worker shares the app's ${extra.join(', ')}`,
-            received: props[extra[0]], fix: 'Remove it, or remove app to make the process its own application.',
+            prop: extra[0],
+            rule: `must not be set together with 'app': the worker shares the app's ${extra.join(', ')}`,
+            received: props[extra[0]],
+            fix: 'Remove it, or remove app to make the process its own application.',
           });
         }
         return app.runtime;
       }
     }
     const required = {
-      image: 'Pass the image the process runs, e.g. \'ghcr.io/acme/loadgenerator:1.0.0\', or pass app to share a web service\'s.',
+      image: "Pass the image the process runs, e.g. 'ghcr.io/acme/loadgenerator:1.0.0', or pass app to share a web service's.",
       profile: profileFix(),
     };
     checkWorkloadProps(this.name, { ...props, image: props.image!, profile: props.profile! }, required, issues);
-    return standaloneRuntime(this, this.name, {
-      ...props,
-      image: props.image ?? 'invalid.invalid/missing:0',
-      profile: props.profile ?? NO_PROFILE,
-    }, issues);
+    return standaloneRuntime(
+      this,
+      this.name,
+      {
+        ...props,
+        image: props.image ?? 'invalid.invalid/missing:0',
+        profile: props.profile ?? NO_PROFILE,
+      },
+      issues,
+    );
   }
 
   private resolveWorkerScaling(props: PythonWorkerProps, issues: IssueCollector): ResolvedScaling {
     if (props.queueAutoscaling && props.autoscaling) {
-      issues.add({ prop: 'autoscaling', rule: 'must not be set together with queueAutoscaling (KEDA creates its own autoscaler)', received: props.autoscaling, fix: 'Keep one of the two.' });
+      issues.add({
+        prop: 'autoscaling',
+        rule: 'must not be set together with queueAutoscaling (KEDA creates its own autoscaler)',
+        received: props.autoscaling,
+        fix: 'Keep one of the two.',
+      });
     }
     const q = props.queueAutoscaling;
     if (!q) return resolveScaling(props.replicas, props.autoscaling, issues);
     const min = q.minReplicas ?? 1;
-    issues.check(Number.isInteger(min) && min >= 0, { prop: 'queueAutoscaling.minReplicas', rule: 'must be a whole number of at least 0', received: min, fix: 'Use 0 to stop the worker when the queue is empty, or 1.' });
+    issues.check(Number.isInteger(min) && min >= 0, {
+      prop: 'queueAutoscaling.minReplicas',
+      rule: 'must be a whole number of at least 0',
+      received: min,
+      fix: 'Use 0 to stop the worker when the queue is empty, or 1.',
+    });
     issues.check(Number.isInteger(q.maxReplicas) && q.maxReplicas >= Math.max(1, min) && q.maxReplicas <= 1000, {
-      prop: 'queueAutoscaling.maxReplicas', rule: `must be a whole number from ${Math.max(1, min)} to 1000`, received: q.maxReplicas, fix: 'Use the most workers your broker and database can take.',
+      prop: 'queueAutoscaling.maxReplicas',
+      rule: `must be a whole number from ${Math.max(1, min)} to 1000`,
+      received: q.maxReplicas,
+      fix: 'Use the most workers your broker and database can take.',
     });
     if (props.replicas !== undefined) {
-      issues.add({ prop: 'replicas', rule: 'must not be set together with queueAutoscaling (KEDA owns the replica count)', received: props.replicas, fix: 'Remove replicas; set queueAutoscaling.minReplicas.' });
+      issues.add({
+        prop: 'replicas',
+        rule: 'must not be set together with queueAutoscaling (KEDA owns the replica count)',
+        received: props.replicas,
+        fix: 'Remove replicas; set queueAutoscaling.minReplicas.',
+      });
     }
     return { fixedReplicas: undefined, minReplicas: min, maxReplicas: q.maxReplicas, metrics: [] };
   }
@@ -345,13 +448,20 @@ export class PythonWorker extends Construct implements IPythonApp {
     for (const prop of ['autoscaling', 'queueAutoscaling'] as const) {
       if (props[prop] !== undefined) {
         issues.add({
-          prop, rule: 'must not be set on a singleton: it runs exactly one replica with the Recreate strategy, and an autoscaler would start a second one',
-          received: props[prop], fix: 'Remove it, or use a PythonWorker if the process may run more than once at a time.',
+          prop,
+          rule: 'must not be set on a singleton: it runs exactly one replica with the Recreate strategy, and an autoscaler would start a second one',
+          received: props[prop],
+          fix: 'Remove it, or use a PythonWorker if the process may run more than once at a time.',
         });
       }
     }
     if (props.replicas !== undefined && props.replicas !== 1) {
-      issues.add({ prop: 'replicas', rule: 'must be 1 on a singleton', received: props.replicas, fix: 'Remove it; a singleton always runs one replica.' });
+      issues.add({
+        prop: 'replicas',
+        rule: 'must be 1 on a singleton',
+        received: props.replicas,
+        fix: 'Remove it; a singleton always runs one replica.',
+      });
     }
     return { fixedReplicas: 1, minReplicas: 1, maxReplicas: 1, metrics: [] };
   }

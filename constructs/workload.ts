@@ -108,24 +108,40 @@ export function checkWorkloadProps(id: string, props: WorkloadProps, required: R
   }
   if (props.priorityClassName !== undefined) {
     const problem = dnsSubdomainProblem(props.priorityClassName);
-    issues.check(!problem, { prop: 'priorityClassName', rule: problem?.rule ?? '', received: props.priorityClassName, fix: 'Use the name of a PriorityClass in the cluster.' });
+    issues.check(!problem, {
+      prop: 'priorityClassName',
+      rule: problem?.rule ?? '',
+      received: props.priorityClassName,
+      fix: 'Use the name of a PriorityClass in the cluster.',
+    });
   }
   if (props.partOf !== undefined) {
     issues.check(LABEL_VALUE.test(props.partOf), {
-      prop: 'partOf', rule: 'must be a label value: at most 63 letters, digits, \'-\', \'_\' or \'.\', starting and ending with a letter or digit',
-      received: props.partOf, fix: 'Use a short name like \'shop\'.',
+      prop: 'partOf',
+      rule: "must be a label value: at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit",
+      received: props.partOf,
+      fix: "Use a short name like 'shop'.",
     });
   }
   if (props.placement?.arch !== undefined) {
     issues.check(['amd64', 'arm64'].includes(props.placement.arch), {
-      prop: 'placement.arch', rule: 'must be \'amd64\' or \'arm64\'', received: props.placement.arch, fix: 'Build the image for the architecture you name.',
+      prop: 'placement.arch',
+      rule: "must be 'amd64' or 'arm64'",
+      received: props.placement.arch,
+      fix: 'Build the image for the architecture you name.',
     });
   }
   return name;
 }
 
 /** The ServiceAccount of a workload, carrying the profile's identity annotations. */
-export function workloadServiceAccount(scope: Construct, name: string, labels: Record<string, string>, cloud: ProfileOutput, mountToken: boolean): ApiObject {
+export function workloadServiceAccount(
+  scope: Construct,
+  name: string,
+  labels: Record<string, string>,
+  cloud: ProfileOutput,
+  mountToken: boolean,
+): ApiObject {
   return kubeObject(scope, 'ServiceAccount', k8s.KubeServiceAccount, {
     metadata: { name, labels, annotations: nonEmpty(cloud.serviceAccountAnnotations) },
     automountServiceAccountToken: mountToken,

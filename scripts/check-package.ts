@@ -23,7 +23,10 @@ import { validateAll } from '../test/support/schema';
 
 const ROOT = path.resolve(__dirname, '..');
 const PKG = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
-const PUBLIC_API = fs.readFileSync(path.join(ROOT, 'test', 'packaging', 'public-api.txt'), 'utf8').split('\n').filter((l) => l && !l.startsWith('#'));
+const PUBLIC_API = fs
+  .readFileSync(path.join(ROOT, 'test', 'packaging', 'public-api.txt'), 'utf8')
+  .split('\n')
+  .filter((l) => l && !l.startsWith('#'));
 
 let passed = 0;
 let failed = 0;
@@ -35,7 +38,12 @@ function check(name: string, body: () => string | void): void {
     process.stdout.write(`ok      ${name}${note ? ` (${note})` : ''}\n`);
   } catch (e) {
     failed++;
-    process.stdout.write(`FAILED  ${name}\n${String((e as Error).message ?? e).split('\n').map((l) => `        ${l}`).join('\n')}\n`);
+    process.stdout.write(
+      `FAILED  ${name}\n${String((e as Error).message ?? e)
+        .split('\n')
+        .map((l) => `        ${l}`)
+        .join('\n')}\n`,
+    );
   }
 }
 
@@ -47,18 +55,29 @@ function sh(cmd: string, args: string[], cwd: string): string {
     return execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: CLEAN_ENV });
   } catch (e) {
     const err = e as { stdout?: string; stderr?: string; message: string };
-    throw new Error(`${cmd} ${args.join(' ')} failed in ${cwd}:\n${(err.stderr || err.stdout || err.message).trim().split('\n').slice(-25).join('\n')}`, { cause: e });
+    throw new Error(
+      `${cmd} ${args.join(' ')} failed in ${cwd}:\n${(err.stderr || err.stdout || err.message).trim().split('\n').slice(-25).join('\n')}`,
+      { cause: e },
+    );
   }
 }
 
 function walk(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? walk(path.join(dir, d.name)) : [path.join(dir, d.name)]));
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((d) => (d.isDirectory() ? walk(path.join(dir, d.name)) : [path.join(dir, d.name)]));
 }
 
 /** Every object under a synthesized folder, parsed. */
 function objectsUnder(dir: string): any[] {
   return walk(dir)
-    .filter((f) => f.endsWith('.yaml') && !f.endsWith('kustomization.yaml') && !f.includes(`${path.sep}container${path.sep}`) && !f.includes(`${path.sep}gitops${path.sep}`))
+    .filter(
+      (f) =>
+        f.endsWith('.yaml') &&
+        !f.endsWith('kustomization.yaml') &&
+        !f.includes(`${path.sep}container${path.sep}`) &&
+        !f.includes(`${path.sep}gitops${path.sep}`),
+    )
     .flatMap((f) => parseAllDocuments(fs.readFileSync(f, 'utf8')).map((d) => d.toJSON()));
 }
 
@@ -84,9 +103,12 @@ try {
   });
 
   check('every entry point named in package.json exists in the tarball', () => {
-    const named = [PKG.main, PKG.types, ...Object.values(PKG.bin ?? {}),
-      ...Object.values(PKG.exports).flatMap((e) => (typeof e === 'string' ? [e] : Object.values(e as object)))]
-      .map((p) => String(p).replace(/^\.\//, ''));
+    const named = [
+      PKG.main,
+      PKG.types,
+      ...Object.values(PKG.bin ?? {}),
+      ...Object.values(PKG.exports).flatMap((e) => (typeof e === 'string' ? [e] : Object.values(e as object))),
+    ].map((p) => String(p).replace(/^\.\//, ''));
     const missing = named.filter((p) => !files.includes(p));
     if (missing.length > 0) throw new Error(`missing: ${missing.join(', ')}`);
   });
@@ -105,7 +127,11 @@ try {
 
   check('every package lib/ requires is declared (dependencies, peers; optional peers only in the Pulumi entry)', () => {
     const declared = new Set([...Object.keys(PKG.dependencies ?? {}), ...Object.keys(PKG.peerDependencies ?? {})]);
-    const optional = new Set(Object.entries(PKG.peerDependenciesMeta ?? {}).filter(([, m]) => (m as { optional?: boolean }).optional).map(([n]) => n));
+    const optional = new Set(
+      Object.entries(PKG.peerDependenciesMeta ?? {})
+        .filter(([, m]) => (m as { optional?: boolean }).optional)
+        .map(([n]) => n),
+    );
     const problems: string[] = [];
     for (const f of files.filter((x) => x.endsWith('.js'))) {
       const text = fs.readFileSync(path.join(pkgDir, f), 'utf8');
@@ -114,7 +140,8 @@ try {
         if (spec.startsWith('node:') || builtinModules.includes(spec)) continue;
         const name = spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0];
         if (!declared.has(name)) problems.push(`${f} requires '${name}', which package.json does not declare`);
-        else if (optional.has(name) && !f.startsWith('lib/src/pulumi/')) problems.push(`${f} requires the optional peer '${name}' outside the Pulumi entry point`);
+        else if (optional.has(name) && !f.startsWith('lib/src/pulumi/'))
+          problems.push(`${f} requires the optional peer '${name}' outside the Pulumi entry point`);
       }
     }
     if (problems.length > 0) throw new Error(problems.join('\n'));
@@ -131,7 +158,8 @@ try {
       for (const f of ['.gitignore', 'README.md', 'cdk8s.yaml', 'main.ts', 'package.json', 'tsconfig.json']) {
         if (!written.includes(f)) throw new Error(`${f} was not written`);
       }
-      if (!fs.readFileSync(path.join(dir, 'main.ts'), 'utf8').includes(`CloudProfile.${cloud}(`)) throw new Error(`main.ts does not use CloudProfile.${cloud}()`);
+      if (!fs.readFileSync(path.join(dir, 'main.ts'), 'utf8').includes(`CloudProfile.${cloud}(`))
+        throw new Error(`main.ts does not use CloudProfile.${cloud}()`);
       return written.join(', ');
     });
 
@@ -164,7 +192,7 @@ try {
     throw new Error('a second init succeeded');
   });
 
-  check('a bad prop fails the starter\'s synth with the construct path, and writes nothing', () => {
+  check("a bad prop fails the starter's synth with the construct path, and writes nothing", () => {
     const main = path.join(app, 'main.ts');
     const good = fs.readFileSync(main, 'utf8');
     const stamp = fs.statSync(path.join(app, 'dist', 'prod', 'deployment-api.yaml')).mtimeMs;
@@ -174,7 +202,8 @@ try {
       throw new Error('the synth succeeded with a :latest image');
     } catch (e) {
       const message = (e as Error).message;
-      if (!/\[staging, prod\] \[api\/api\] 'image' must not use the mutable tag ':latest'/.test(message)) throw new Error(`unexpected output:\n${message}`, { cause: e });
+      if (!/\[staging, prod\] \[api\/api\] 'image' must not use the mutable tag ':latest'/.test(message))
+        throw new Error(`unexpected output:\n${message}`, { cause: e });
       if (/\n\s+at /.test(message)) throw new Error(`a stack trace was printed:\n${message}`, { cause: e });
     } finally {
       fs.writeFileSync(main, good);
@@ -185,10 +214,13 @@ try {
   check('the public API at runtime is the documented one (test/packaging/public-api.txt)', () => {
     const script = 'const api = require("pyservice-k8s"); console.log(JSON.stringify(Object.keys(api).sort()))';
     const runtime = JSON.parse(sh('node', ['-e', script], app)) as string[];
-    const expected = PUBLIC_API.filter((l) => l.startsWith('value ')).map((l) => l.slice(6)).sort();
+    const expected = PUBLIC_API.filter((l) => l.startsWith('value '))
+      .map((l) => l.slice(6))
+      .sort();
     const missing = expected.filter((n) => !runtime.includes(n));
     const extra = runtime.filter((n) => !expected.includes(n));
-    if (missing.length + extra.length > 0) throw new Error(`missing: ${missing.join(', ') || '-'}; not documented: ${extra.join(', ') || '-'}`);
+    if (missing.length + extra.length > 0)
+      throw new Error(`missing: ${missing.join(', ') || '-'}; not documented: ${extra.join(', ') || '-'}`);
     return `${runtime.length} values`;
   });
 
@@ -216,8 +248,12 @@ try {
     const peers = ['@pulumi/pulumi', '@pulumi/kubernetes'].map((p) => `${p}@${PKG.devDependencies[p]}`);
     sh('npm', ['install', '--no-audit', '--no-fund', ...peers], app);
     const names = sh('node', ['-e', 'console.log(Object.keys(require("pyservice-k8s/pulumi")).sort().join(","))'], app).trim();
-    for (const n of ['Cdk8sComponent', 'PythonMicroserviceComponent']) if (!names.split(',').includes(n)) throw new Error(`${n} is not exported: ${names}`);
-    fs.writeFileSync(path.join(app, 'pulumi-check.ts'), "import { Cdk8sComponent, PythonMicroserviceComponent } from 'pyservice-k8s/pulumi';\nexport const types = [Cdk8sComponent, PythonMicroserviceComponent];\n");
+    for (const n of ['Cdk8sComponent', 'PythonMicroserviceComponent'])
+      if (!names.split(',').includes(n)) throw new Error(`${n} is not exported: ${names}`);
+    fs.writeFileSync(
+      path.join(app, 'pulumi-check.ts'),
+      "import { Cdk8sComponent, PythonMicroserviceComponent } from 'pyservice-k8s/pulumi';\nexport const types = [Cdk8sComponent, PythonMicroserviceComponent];\n",
+    );
     sh('npx', ['tsc', '--noEmit'], app);
     return names;
   });
@@ -228,7 +264,8 @@ try {
     fs.mkdirSync(low);
     for (const f of ['main.ts', 'cdk8s.yaml', 'tsconfig.json', 'package.json']) fs.copyFileSync(path.join(app, f), path.join(low, f));
     const pkg = JSON.parse(fs.readFileSync(path.join(low, 'package.json'), 'utf8'));
-    for (const peer of ['cdk8s', 'cdk8s-plus-28', 'constructs']) pkg.dependencies[peer] = String(PKG.peerDependencies[peer]).replace(/^\^/, '');
+    for (const peer of ['cdk8s', 'cdk8s-plus-28', 'constructs'])
+      pkg.dependencies[peer] = String(PKG.peerDependencies[peer]).replace(/^\^/, '');
     fs.writeFileSync(path.join(low, 'package.json'), JSON.stringify(pkg, null, 2));
     sh('npm', ['install', '--no-audit', '--no-fund'], low);
     sh('npm', ['test'], low);

@@ -54,7 +54,10 @@ function readTree(dir) {
 function readRevision(rev) {
   const git = (args, input) => execFileSync('git', args, { cwd: ROOT, input, maxBuffer: 1 << 30, stdio: ['pipe', 'pipe', 'pipe'] });
   git(['rev-parse', '--verify', '--quiet', `${rev}^{commit}`]);
-  const names = git(['ls-tree', '-r', '-z', '--name-only', rev, '--', `${DIST}/`]).toString('utf8').split('\0').filter(Boolean);
+  const names = git(['ls-tree', '-r', '-z', '--name-only', rev, '--', `${DIST}/`])
+    .toString('utf8')
+    .split('\0')
+    .filter(Boolean);
   const files = new Map();
   if (names.length === 0) return files;
   const out = git(['cat-file', '--batch'], names.map((n) => `${rev}:${n}\n`).join(''));

@@ -22,8 +22,12 @@ function parseObjects(text) {
     if (doc.errors && doc.errors.length > 0) return null;
     const value = doc.toJS();
     if (value === null || value === undefined) continue;
-    const named = isObject(value) && typeof value.apiVersion === 'string' && typeof value.kind === 'string' &&
-      isObject(value.metadata) && typeof value.metadata.name === 'string';
+    const named =
+      isObject(value) &&
+      typeof value.apiVersion === 'string' &&
+      typeof value.kind === 'string' &&
+      isObject(value.metadata) &&
+      typeof value.metadata.name === 'string';
     if (!named) return null;
     objects.push(value);
   }
@@ -43,7 +47,11 @@ function objectId(obj) {
 /** Key-order-independent serialization, for equality only. */
 function canonical(value) {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (isObject(value)) return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonical(value[k])}`).join(',')}}`;
+  if (isObject(value))
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical(value[k])}`)
+      .join(',')}}`;
   return JSON.stringify(value);
 }
 
@@ -90,11 +98,15 @@ function editScript(a, b) {
   let j = 0;
   while (i < n && j < m) {
     if (a[i] === b[j]) {
-      ops.push({ op: ' ', line: a[i] }); i++; j++;
+      ops.push({ op: ' ', line: a[i] });
+      i++;
+      j++;
     } else if (lcs[i + 1][j] >= lcs[i][j + 1]) {
-      ops.push({ op: '-', line: a[i] }); i++;
+      ops.push({ op: '-', line: a[i] });
+      i++;
     } else {
-      ops.push({ op: '+', line: b[j] }); j++;
+      ops.push({ op: '+', line: b[j] });
+      j++;
     }
   }
   while (i < n) ops.push({ op: '-', line: a[i++] });
@@ -192,11 +204,25 @@ function diffTrees(before, after) {
       const is = now.get(key);
       if (!is) continue;
       const same = was.isObject ? canonical(was.obj) === canonical(is.obj) : was.text === is.text;
-      if (same) { unchanged++; continue; }
-      changed.push({ id: is.id, beforeFile: was.file, afterFile: is.file, diff: unifiedDiff(was.text, is.text, { fromLabel: `a/${was.file}`, toLabel: `b/${is.file}` }) });
+      if (same) {
+        unchanged++;
+        continue;
+      }
+      changed.push({
+        id: is.id,
+        beforeFile: was.file,
+        afterFile: is.file,
+        diff: unifiedDiff(was.text, is.text, { fromLabel: `a/${was.file}`, toLabel: `b/${is.file}` }),
+      });
     }
     for (const [was, is] of pairRenames(removed, added)) {
-      changed.push({ id: is.id, renamedFrom: was.id, beforeFile: was.file, afterFile: is.file, diff: unifiedDiff(was.text, is.text, { fromLabel: `a/${was.file}`, toLabel: `b/${is.file}` }) });
+      changed.push({
+        id: is.id,
+        renamedFrom: was.id,
+        beforeFile: was.file,
+        afterFile: is.file,
+        diff: unifiedDiff(was.text, is.text, { fromLabel: `a/${was.file}`, toLabel: `b/${is.file}` }),
+      });
     }
     const byId = (x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0);
     return { name, added: added.sort(byId), removed: removed.sort(byId), changed: changed.sort(byId), unchanged };
@@ -220,7 +246,12 @@ function formatReport(result, options = {}) {
     for (const e of f.added) lines.push(`  + ${e.id}${e.isObject ? `  (${e.file})` : ''}`);
     for (const c of f.changed) {
       lines.push(`  ~ ${c.renamedFrom ? `${c.renamedFrom} -> ${c.id}` : c.id}`);
-      lines.push(...c.diff.replace(/\n$/, '').split('\n').map((l) => `      ${l}`));
+      lines.push(
+        ...c.diff
+          .replace(/\n$/, '')
+          .split('\n')
+          .map((l) => `      ${l}`),
+      );
     }
   }
   lines.push(result.identical ? 'No differences.' : 'Differences found.');

@@ -36,8 +36,13 @@ const USAGE = `Usage:
 `;
 
 /** Runs the command line; resolves to the exit code. `stdin` reads the standard input (for `history`). */
-export async function run(argv: readonly string[], cwd: string, out: (text: string) => void, err: (text: string) => void,
-  stdin: () => Promise<string> = readStdin): Promise<number> {
+export async function run(
+  argv: readonly string[],
+  cwd: string,
+  out: (text: string) => void,
+  err: (text: string) => void,
+  stdin: () => Promise<string> = readStdin,
+): Promise<number> {
   const [command, ...rest] = argv;
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
     out(USAGE);
@@ -69,13 +74,24 @@ function init(rest: readonly string[], cwd: string, out: (text: string) => void,
   // The starter pins what this release was tested with (see the package's devDependencies).
   const pinned = (name: string) => `^${own.devDependencies[name].replace(/^[^\d]*/, '')}`;
   const options = {
-    name: flags.get('name') ?? path.basename(cwd).toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[._-]+/, '') ?? 'my-service',
+    name:
+      flags.get('name') ??
+      path
+        .basename(cwd)
+        .toLowerCase()
+        .replace(/[^a-z0-9._-]+/g, '-')
+        .replace(/^[._-]+/, '') ??
+      'my-service',
     cloud: flags.get('cloud') ?? STARTER_CLOUDS[0],
     librarySpec: flags.get('library') ?? `^${own.version}`,
-    versions: Object.fromEntries(['cdk8s', 'cdk8s-plus-28', 'constructs', 'cdk8s-cli', 'tsx', '@types/node'].map((n) => [n, pinned(n)]).concat([
-      // ts-node and ts-jest users need TypeScript below 7; keep the minor the package was built with.
-      ['typescript', `~${own.devDependencies.typescript}`],
-    ])),
+    versions: Object.fromEntries(
+      ['cdk8s', 'cdk8s-plus-28', 'constructs', 'cdk8s-cli', 'tsx', '@types/node']
+        .map((n) => [n, pinned(n)])
+        .concat([
+          // ts-node and ts-jest users need TypeScript below 7; keep the minor the package was built with.
+          ['typescript', `~${own.devDependencies.typescript}`],
+        ]),
+    ),
   };
   const issues = starterIssues(options);
   if (issues.length > 0) {
@@ -86,7 +102,9 @@ function init(rest: readonly string[], cwd: string, out: (text: string) => void,
   const files = starterFiles(options);
   const existing = [...files.keys()].filter((f) => fs.existsSync(path.join(cwd, f)));
   if (existing.length > 0) {
-    err(`init failed; nothing was written: ${existing.join(', ')} already exist${existing.length === 1 ? 's' : ''} in ${cwd}. Run it in an empty folder.\n`);
+    err(
+      `init failed; nothing was written: ${existing.join(', ')} already exist${existing.length === 1 ? 's' : ''} in ${cwd}. Run it in an empty folder.\n`,
+    );
     return 1;
   }
   for (const [file, text] of files) fs.writeFileSync(path.join(cwd, file), text, { flag: 'wx' });
@@ -94,7 +112,13 @@ function init(rest: readonly string[], cwd: string, out: (text: string) => void,
   return 0;
 }
 
-async function history(rest: readonly string[], cwd: string, out: (text: string) => void, err: (text: string) => void, stdin: () => Promise<string>): Promise<number> {
+async function history(
+  rest: readonly string[],
+  cwd: string,
+  out: (text: string) => void,
+  err: (text: string) => void,
+  stdin: () => Promise<string>,
+): Promise<number> {
   if (rest.length > 1 || rest.some((a) => a.startsWith('-'))) {
     err(`history takes at most one argument, the target's folder.\n\n${USAGE}`);
     return 1;
@@ -104,7 +128,9 @@ async function history(rest: readonly string[], cwd: string, out: (text: string)
     live = JSON.parse(await stdin());
     if (!Array.isArray(live?.items)) throw new Error('no items');
   } catch {
-    err('history reads a List from stdin: pipe `kubectl get deployments,replicasets,cronjobs,jobs,pods,configmaps,roles,rolebindings -n <ns> -o json` into it.\n');
+    err(
+      'history reads a List from stdin: pipe `kubectl get deployments,replicasets,cronjobs,jobs,pods,configmaps,roles,rolebindings -n <ns> -o json` into it.\n',
+    );
     return 1;
   }
   const folder = rest[0] === undefined ? undefined : path.resolve(cwd, rest[0]);
@@ -135,7 +161,9 @@ function ownPackage(): { version: string; devDependencies: Record<string, string
       if (pkg.name === 'pyservice-k8s') return pkg;
     }
   }
-  throw new ValidationError('The package is incomplete:', ['the package.json of pyservice-k8s was not found beside its code. Reinstall the package.']);
+  throw new ValidationError('The package is incomplete:', [
+    'the package.json of pyservice-k8s was not found beside its code. Reinstall the package.',
+  ]);
 }
 
 /** Runs the cdk8s CLI of the project in `cwd`, dropping its stack trace after the app's own errors. */
@@ -166,14 +194,21 @@ function synth(args: readonly string[], cwd: string, err: (text: string) => void
     buffered = lines.pop() ?? '';
     lines.forEach(emit);
   });
-  return new Promise((resolve) => child.on('close', (code) => {
-    if (buffered) emit(buffered);
-    resolve(code ?? 1);
-  }));
+  return new Promise((resolve) =>
+    child.on('close', (code) => {
+      if (buffered) emit(buffered);
+      resolve(code ?? 1);
+    }),
+  );
 }
 
 if (require.main === module) {
-  void run(process.argv.slice(2), process.cwd(), (t) => process.stdout.write(t), (t) => process.stderr.write(t)).then((code) => {
+  void run(
+    process.argv.slice(2),
+    process.cwd(),
+    (t) => process.stdout.write(t),
+    (t) => process.stderr.write(t),
+  ).then((code) => {
     process.exitCode = code;
   });
 }

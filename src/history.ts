@@ -52,7 +52,8 @@ function named(spec: Obj): { configMaps: string[]; jobs: string[] } {
 export function unneededHistory(live: { readonly items?: readonly Obj[] }, manifests: readonly Obj[] = []): string[] {
   const items = live.items ?? [];
   // Finished Jobs and their finished pods do not hold on to what they named; running ones do.
-  const running = (o: Obj) => (o.kind === 'Job' && o.status?.active > 0) || (o.kind === 'Pod' && !['Succeeded', 'Failed'].includes(o.status?.phase));
+  const running = (o: Obj) =>
+    (o.kind === 'Job' && o.status?.active > 0) || (o.kind === 'Pod' && !['Succeeded', 'Failed'].includes(o.status?.phase));
   const users = items.filter((o) => ['Deployment', 'ReplicaSet', 'CronJob'].includes(o.kind) || running(o));
   const needed = new Set<string>(manifests.map((o) => `${o.kind}/${o.metadata?.name}`));
   for (const o of users) {
@@ -62,8 +63,9 @@ export function unneededHistory(live: { readonly items?: readonly Obj[] }, manif
     configMaps.forEach((n) => needed.add(`ConfigMap/${n}`));
     jobs.forEach((n) => needed.add(`Job/${n}`));
   }
-  const isNeeded = (o: Obj) => needed.has(`${o.kind}/${o.metadata.name}`)
-    || (['Role', 'RoleBinding'].includes(o.kind) && needed.has(`Job/${o.metadata.labels?.[MIGRATION_JOB_LABEL]}`));
+  const isNeeded = (o: Obj) =>
+    needed.has(`${o.kind}/${o.metadata.name}`) ||
+    (['Role', 'RoleBinding'].includes(o.kind) && needed.has(`Job/${o.metadata.labels?.[MIGRATION_JOB_LABEL]}`));
   return items
     .filter((o) => o.metadata?.labels?.[RELEASE_HISTORY_LABEL] === 'true' && !isNeeded(o))
     .map((o) => `${String(o.kind).toLowerCase()}/${o.metadata.name}`)
@@ -72,7 +74,8 @@ export function unneededHistory(live: { readonly items?: readonly Obj[] }, manif
 
 /** Every object in the YAML files of a folder (a target's synthesized manifests), kustomization.yaml aside. */
 export function manifestsIn(folder: string): Obj[] {
-  return fs.readdirSync(folder)
+  return fs
+    .readdirSync(folder)
     .filter((f) => /\.ya?ml$/.test(f) && f !== 'kustomization.yaml')
     .sort()
     .flatMap((f) => parseAllDocuments(fs.readFileSync(path.join(folder, f), 'utf8')).map((d) => d.toJS()))

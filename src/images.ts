@@ -51,12 +51,14 @@ export interface ImageResolution {
  */
 export function imageVariable(service: string): string {
   if (typeof service !== 'string' || !DNS1123_LABEL.test(service)) {
-    throw new ValidationError('No IMAGE_ variable can be derived:', [formatIssue({
-      prop: 'service',
-      rule: 'must be a service name (a DNS-1123 label) to derive its IMAGE_ variable',
-      received: service,
-      fix: 'Pass the name the service is deployed under, e.g. \'orders-api\'.',
-    })]);
+    throw new ValidationError('No IMAGE_ variable can be derived:', [
+      formatIssue({
+        prop: 'service',
+        rule: 'must be a service name (a DNS-1123 label) to derive its IMAGE_ variable',
+        received: service,
+        fix: "Pass the name the service is deployed under, e.g. 'orders-api'.",
+      }),
+    ]);
   }
   return IMAGE_VARIABLE_PREFIX + service.toUpperCase().replace(/-/g, '_');
 }
@@ -80,8 +82,14 @@ function checked(prop: string, value: unknown, source: ImageSource, fallback: st
   // (a missing step output): deploying the fallback then would hide it.
   const problem = typeof value === 'string' ? imagePinProblem(value) : imagePinProblem('');
   if (!problem) return { image: value as string, source, variable };
-  const unset = source === 'env' ? `Unset ${variable} to deploy the image written in code.` : `Remove it to deploy the image written in code.`;
-  return { image: fallback, source: 'fallback', variable, issue: { prop, rule: problem.rule, received: value, fix: `${problem.fix} ${unset}` } };
+  const unset =
+    source === 'env' ? `Unset ${variable} to deploy the image written in code.` : `Remove it to deploy the image written in code.`;
+  return {
+    image: fallback,
+    source: 'fallback',
+    variable,
+    issue: { prop, rule: problem.rule, received: value, fix: `${problem.fix} ${unset}` },
+  };
 }
 
 function contextImages(scope: Construct | undefined): Record<string, unknown> {
@@ -113,7 +121,11 @@ export function imageFor(service: string, fallback: string, env: NodeJS.ProcessE
  * @param services every service the app deploys
  * @param ignore `IMAGE_*` variables that belong to something else in the environment
  */
-export function imageOverrideProblems(services: readonly string[], env: NodeJS.ProcessEnv = process.env, ignore: readonly string[] = []): string[] {
+export function imageOverrideProblems(
+  services: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+  ignore: readonly string[] = [],
+): string[] {
   const known = new Map(services.map((s) => [imageVariable(s), s]));
   const problems: string[] = [];
   for (const [variable, service] of known) {
@@ -124,12 +136,14 @@ export function imageOverrideProblems(services: readonly string[], env: NodeJS.P
     .filter((name) => name.startsWith(IMAGE_VARIABLE_PREFIX) && !known.has(name) && !ignore.includes(name))
     .sort();
   for (const variable of stray) {
-    problems.push(formatIssue({
-      prop: variable,
-      rule: `must name a service of the app (${[...known.keys()].join(', ')})`,
-      received: env[variable],
-      fix: 'Fix the service name in the variable, or unset it.',
-    }));
+    problems.push(
+      formatIssue({
+        prop: variable,
+        rule: `must name a service of the app (${[...known.keys()].join(', ')})`,
+        received: env[variable],
+        fix: 'Fix the service name in the variable, or unset it.',
+      }),
+    );
   }
   return problems;
 }

@@ -48,15 +48,36 @@ export type { MetricsProps } from '../constructs/metrics';
 export { CloudProfile } from '../constructs/profiles';
 export * from '../constructs/profiles/public';
 export type {
-  ICloudProfile, Placement, ProfileInput, ProfileOutput, WorkloadIdentity, SecretBackendInput, KedaIdentityResult, KedaOperatorOptions,
-  NodeLabels, PrometheusOperatorOptions, ExposureRoute,
+  ICloudProfile,
+  Placement,
+  ProfileInput,
+  ProfileOutput,
+  WorkloadIdentity,
+  SecretBackendInput,
+  KedaIdentityResult,
+  KedaOperatorOptions,
+  NodeLabels,
+  PrometheusOperatorOptions,
+  ExposureRoute,
 } from '../constructs/profiles/profile';
 export type {
-  SecretBackendResult, StoreSecretRequest, SecretManagerOptions, SecretManagerRules, SecretBackendRequests, CsiProviderConfig, StoreProviderConfig,
+  SecretBackendResult,
+  StoreSecretRequest,
+  SecretManagerOptions,
+  SecretManagerRules,
+  SecretBackendRequests,
+  CsiProviderConfig,
+  StoreProviderConfig,
 } from '../constructs/secret-store';
 // The algorithms every profile shares, for a profile of your own cluster.
 export {
-  neutralOutput, neutralIngress, nodePlacement, prometheusOperatorMonitor, foreignScaler, PRIVATE_RANGES, PROBE_SUCCESS_CODES,
+  neutralOutput,
+  neutralIngress,
+  nodePlacement,
+  prometheusOperatorMonitor,
+  foreignScaler,
+  PRIVATE_RANGES,
+  PROBE_SUCCESS_CODES,
 } from '../constructs/profiles/profile';
 export { secretBackendOf } from '../constructs/secret-store';
 export type { IngressInput, IngressOutput, TlsKind } from '../constructs/ingress';
@@ -72,13 +93,28 @@ export type { PropIssue } from '../constructs/validation';
 // Container files (Dockerfile, .dockerignore, compose)
 export { PythonBuild, BackingService, WorkloadRole, containerFiles } from '../constructs/image';
 export type {
-  PythonBuildOptions, RequirementsBuildOptions, PoetryBuildOptions, UvBuildOptions, BackingServiceProps, PostgresOptions, RedisOptions,
-  ComposeOptions, Workload,
+  PythonBuildOptions,
+  RequirementsBuildOptions,
+  PoetryBuildOptions,
+  UvBuildOptions,
+  BackingServiceProps,
+  PostgresOptions,
+  RedisOptions,
+  ComposeOptions,
+  Workload,
 } from '../constructs/image';
 
 // GitOps constructs
 export { ArgoCdApplication, ArgoCdProject, FluxDelivery, FluxCommitStatus } from '../constructs/gitops';
-export type { ArgoCdApplicationProps, ArgoCdProjectProps, GroupKind, SyncRetry, FluxDeliveryProps, FluxHealthCheck, FluxCommitStatusProps } from '../constructs/gitops';
+export type {
+  ArgoCdApplicationProps,
+  ArgoCdProjectProps,
+  GroupKind,
+  SyncRetry,
+  FluxDeliveryProps,
+  FluxHealthCheck,
+  FluxCommitStatusProps,
+} from '../constructs/gitops';
 
 // The app kit
 export { PyserviceApp } from './kit/app';

@@ -27,10 +27,20 @@ export interface StarterOptions {
 export function starterIssues(options: StarterOptions): PropIssue[] {
   const issues: PropIssue[] = [];
   if (!STARTER_CLOUDS.includes(options.cloud)) {
-    issues.push({ prop: '--cloud', rule: `must be one of ${STARTER_CLOUDS.join(', ')}`, received: options.cloud, fix: `Use e.g. --cloud ${STARTER_CLOUDS[0]}.` });
+    issues.push({
+      prop: '--cloud',
+      rule: `must be one of ${STARTER_CLOUDS.join(', ')}`,
+      received: options.cloud,
+      fix: `Use e.g. --cloud ${STARTER_CLOUDS[0]}.`,
+    });
   }
   if (!/^(?:@[a-z0-9-~][a-z0-9-._~]*\/)?[a-z0-9-~][a-z0-9-._~]*$/.test(options.name) || options.name.length > 214) {
-    issues.push({ prop: '--name', rule: 'must be a valid npm package name (lowercase letters, digits, \'-\', \'.\', \'_\')', received: options.name, fix: 'Pass --name my-service, or run init in a folder with such a name.' });
+    issues.push({
+      prop: '--name',
+      rule: "must be a valid npm package name (lowercase letters, digits, '-', '.', '_')",
+      received: options.name,
+      fix: 'Pass --name my-service, or run init in a folder with such a name.',
+    });
   }
   return issues;
 }
@@ -49,35 +59,52 @@ export function starterFiles(options: StarterOptions): Map<string, string> {
     },
     engines: { node: '>=20' },
     dependencies: {
-      'cdk8s': v.cdk8s,
+      cdk8s: v.cdk8s,
       'cdk8s-plus-28': v['cdk8s-plus-28'],
-      'constructs': v.constructs,
+      constructs: v.constructs,
       'pyservice-k8s': options.librarySpec,
     },
     devDependencies: {
       '@types/node': v['@types/node'],
       'cdk8s-cli': v['cdk8s-cli'],
-      'tsx': v.tsx,
-      'typescript': v.typescript,
+      tsx: v.tsx,
+      typescript: v.typescript,
     },
   };
   const files = new Map<string, string>();
   files.set('package.json', `${JSON.stringify(packageJson, null, 2)}\n`);
-  files.set('cdk8s.yaml', [
-    'language: typescript',
-    '# tsx runs main.ts without a compile step; `npm test` type-checks it.',
-    'app: node --import tsx main.ts',
-    '# The CLI empties this folder on every run; the app writes dist/ itself,',
-    '# and only when every environment synthesized without errors.',
-    'output: .cdk8s.out',
-    '',
-  ].join('\n'));
-  files.set('tsconfig.json', `${JSON.stringify({
-    compilerOptions: {
-      target: 'ES2022', module: 'commonjs', lib: ['ES2022'], strict: true, esModuleInterop: true, skipLibCheck: true, noEmit: true, types: ['node'],
-    },
-    include: ['*.ts'],
-  }, null, 2)}\n`);
+  files.set(
+    'cdk8s.yaml',
+    [
+      'language: typescript',
+      '# tsx runs main.ts without a compile step; `npm test` type-checks it.',
+      'app: node --import tsx main.ts',
+      '# The CLI empties this folder on every run; the app writes dist/ itself,',
+      '# and only when every environment synthesized without errors.',
+      'output: .cdk8s.out',
+      '',
+    ].join('\n'),
+  );
+  files.set(
+    'tsconfig.json',
+    `${JSON.stringify(
+      {
+        compilerOptions: {
+          target: 'ES2022',
+          module: 'commonjs',
+          lib: ['ES2022'],
+          strict: true,
+          esModuleInterop: true,
+          skipLibCheck: true,
+          noEmit: true,
+          types: ['node'],
+        },
+        include: ['*.ts'],
+      },
+      null,
+      2,
+    )}\n`,
+  );
   files.set('.gitignore', ['node_modules/', '.cdk8s.out/', 'dist.next/', 'dist.old/', '.env.*.local', ''].join('\n'));
   files.set('main.ts', mainTs(cloud));
   files.set('README.md', readme(options));

@@ -49,7 +49,11 @@ export function render(targets: readonly CloudTarget[]): Rendering {
   // Prerequisites other objects name go first in an Argo CD sync (a pod naming a missing PriorityClass is rejected).
   for (const { app } of targets) {
     for (const c of app.node.findAll()) {
-      if (c instanceof ApiObject && PREREQUISITE_KINDS.includes(c.kind) && c.metadata.toJson().annotations?.[ARGOCD_SYNC_WAVE] === undefined) {
+      if (
+        c instanceof ApiObject &&
+        PREREQUISITE_KINDS.includes(c.kind) &&
+        c.metadata.toJson().annotations?.[ARGOCD_SYNC_WAVE] === undefined
+      ) {
         c.metadata.addAnnotation(ARGOCD_SYNC_WAVE, PREREQUISITE_WAVE);
       }
     }
@@ -73,13 +77,21 @@ export function render(targets: readonly CloudTarget[]): Rendering {
 }
 
 /** `<kind>-<name>.yaml`, with the namespace added when two objects would share a file. */
-function fileName(obj: { readonly kind?: unknown; readonly metadata?: { readonly name?: string; readonly namespace?: string } }, taken: ReadonlySet<string>): string {
+function fileName(
+  obj: { readonly kind?: unknown; readonly metadata?: { readonly name?: string; readonly namespace?: string } },
+  taken: ReadonlySet<string>,
+): string {
   const base = `${String(obj.kind).toLowerCase()}-${obj.metadata?.name}`;
   const candidate = taken.has(`${base}.yaml`) && obj.metadata?.namespace ? `${base}.${obj.metadata.namespace}` : base;
   if (taken.has(`${candidate}.yaml`)) {
-    throw ValidationError.fromIssues('The manifests cannot be written:', [{
-      prop: 'metadata.name', rule: 'must differ between two objects that would share one file', received: `${candidate}.yaml`, fix: 'Give them different names.',
-    }]);
+    throw ValidationError.fromIssues('The manifests cannot be written:', [
+      {
+        prop: 'metadata.name',
+        rule: 'must differ between two objects that would share one file',
+        received: `${candidate}.yaml`,
+        fix: 'Give them different names.',
+      },
+    ]);
   }
   return `${candidate}.yaml`;
 }
@@ -120,5 +132,7 @@ export function foldClouds(lines: string[]): string[] {
     byText.set(text, [...(byText.get(text) ?? []), cloud]);
   }
   // Messages about the app as a whole carry no target.
-  return [...byText].map(([text, clouds]) => (clouds.every((c) => c === '') ? text : `[${clouds.filter((c) => c !== '').join(', ')}] ${text}`));
+  return [...byText].map(([text, clouds]) =>
+    clouds.every((c) => c === '') ? text : `[${clouds.filter((c) => c !== '').join(', ')}] ${text}`,
+  );
 }

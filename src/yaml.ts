@@ -65,8 +65,10 @@ export class ManifestWriter {
   private inline(v: unknown): string | undefined {
     if (v === null) return 'null';
     switch (typeof v) {
-      case 'string': return this.scalar(v);
-      case 'boolean': return String(v);
+      case 'string':
+        return this.scalar(v);
+      case 'boolean':
+        return String(v);
       case 'number':
         if (!Number.isFinite(v) || Object.is(v, -0)) throw new Unhandled();
         return String(v);
@@ -74,7 +76,8 @@ export class ManifestWriter {
         if (Array.isArray(v)) return v.length === 0 ? '[]' : undefined;
         if (!isMap(v)) throw new Unhandled();
         return Object.keys(v).length === 0 ? '{}' : undefined;
-      default: throw new Unhandled();
+      default:
+        throw new Unhandled();
     }
   }
 

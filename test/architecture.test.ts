@@ -15,8 +15,9 @@ function sources(dir: string): string[] {
     .map((f) => path.join(dir, f).split(path.sep).join('/'));
 }
 
-const NEUTRAL = [...sources('constructs'), ...sources('src')]
-  .filter((f) => !f.startsWith('constructs/profiles/') && !f.startsWith('constructs/imports/'));
+const NEUTRAL = [...sources('constructs'), ...sources('src')].filter(
+  (f) => !f.startsWith('constructs/profiles/') && !f.startsWith('constructs/imports/'),
+);
 
 describe('a cloud is one file', () => {
   test('the neutral modules exist (the walk finds them)', () => {
@@ -24,16 +25,24 @@ describe('a cloud is one file', () => {
   });
 
   test('outside constructs/profiles/, no code or comment names a managed cloud', () => {
-    const hits = NEUTRAL.flatMap((f) => fs.readFileSync(path.join(ROOT, f), 'utf8').split('\n')
-      .map((line, i) => ({ line, at: `${f}:${i + 1}` }))
-      .filter(({ line }) => /\b(eks|gke|aks)\b/i.test(line))
-      .map(({ at, line }) => `${at}: ${line.trim()}`));
+    const hits = NEUTRAL.flatMap((f) =>
+      fs
+        .readFileSync(path.join(ROOT, f), 'utf8')
+        .split('\n')
+        .map((line, i) => ({ line, at: `${f}:${i + 1}` }))
+        .filter(({ line }) => /\b(eks|gke|aks)\b/i.test(line))
+        .map(({ at, line }) => `${at}: ${line.trim()}`),
+    );
     expect(hits).toEqual([]);
   });
 
-  test('outside constructs/profiles/, nothing imports one cloud\'s file: only the folder\'s index and its public types', () => {
-    const hits = NEUTRAL.flatMap((f) => [...fs.readFileSync(path.join(ROOT, f), 'utf8').matchAll(/from '([^']*profiles\/[^']+)'/g)]
-      .map((m) => m[1]).filter((spec) => !/profiles\/(profile|public|starters)$/.test(spec)).map((spec) => `${f}: ${spec}`));
+  test("outside constructs/profiles/, nothing imports one cloud's file: only the folder's index and its public types", () => {
+    const hits = NEUTRAL.flatMap((f) =>
+      [...fs.readFileSync(path.join(ROOT, f), 'utf8').matchAll(/from '([^']*profiles\/[^']+)'/g)]
+        .map((m) => m[1])
+        .filter((spec) => !/profiles\/(profile|public|starters)$/.test(spec))
+        .map((spec) => `${f}: ${spec}`),
+    );
     expect(hits).toEqual([]);
   });
 });

@@ -8,7 +8,16 @@ import { starterFiles } from '../src/starter';
 async function cli(args: string[], cwd: string) {
   let out = '';
   let err = '';
-  const code = await run(args, cwd, (t) => { out += t; }, (t) => { err += t; });
+  const code = await run(
+    args,
+    cwd,
+    (t) => {
+      out += t;
+    },
+    (t) => {
+      err += t;
+    },
+  );
   return { code, out, err };
 }
 
@@ -28,8 +37,10 @@ describe('pyservice-k8s init', () => {
     const own = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8'));
     expect(pkg.name).toBe('my-api');
     expect(pkg.dependencies).toEqual({
-      'cdk8s': `^${own.devDependencies.cdk8s}`, 'cdk8s-plus-28': `^${own.devDependencies['cdk8s-plus-28']}`,
-      'constructs': `^${own.devDependencies.constructs}`, 'pyservice-k8s': `^${own.version}`,
+      cdk8s: `^${own.devDependencies.cdk8s}`,
+      'cdk8s-plus-28': `^${own.devDependencies['cdk8s-plus-28']}`,
+      constructs: `^${own.devDependencies.constructs}`,
+      'pyservice-k8s': `^${own.version}`,
     });
     expect(Object.keys(pkg.devDependencies).sort()).toEqual(['@types/node', 'cdk8s-cli', 'tsx', 'typescript']);
     expect(pkg.devDependencies.typescript).toMatch(/^~5\./);
@@ -48,7 +59,7 @@ describe('pyservice-k8s init', () => {
     expect(main.match(/new PythonMicroservice\(/g)).toHaveLength(1);
   });
 
-  test.each(['eks', 'gke', 'aks'])('--cloud %s picks that cloud\'s profile and certificate', async (cloud) => {
+  test.each(['eks', 'gke', 'aks'])("--cloud %s picks that cloud's profile and certificate", async (cloud) => {
     const main = starterFiles({ name: 'x', cloud, librarySpec: '^0.1.0', versions: {} }).get('main.ts')!;
     expect(main).toContain(`CloudProfile.${cloud}(`);
   });
@@ -62,11 +73,11 @@ describe('pyservice-k8s init', () => {
     expect(fs.readFileSync(path.join(dir, 'main.ts'), 'utf8')).toBe('mine');
   });
 
-  test('bad options are reported in the project\'s error shape', async () => {
+  test("bad options are reported in the project's error shape", async () => {
     const { code, err } = await cli(['init', '--cloud', 'openshift', '--name', 'My API'], dir);
     expect(code).toBe(1);
     expect(err).toContain('\'--cloud\' must be one of eks, gke, aks; received "openshift". Use e.g. --cloud eks.');
-    expect(err).toContain('\'--name\' must be a valid npm package name');
+    expect(err).toContain("'--name' must be a valid npm package name");
     expect(fs.readdirSync(dir)).toEqual([]);
   });
 
@@ -89,19 +100,32 @@ describe('pyservice-k8s history', () => {
   const live = {
     kind: 'List',
     items: [
-      job('migrate-old'), job('migrate-new'),
+      job('migrate-old'),
+      job('migrate-new'),
       { kind: 'Role', metadata: { name: 'migrate-old-wait', labels: { ...kept, 'pyservice.dev/migration-job': 'migrate-old' } } },
-      { kind: 'ReplicaSet', metadata: { name: 'api-1' }, spec: { template: { spec: { initContainers: [{ env: [{ name: 'MIGRATION_JOB', value: 'migrate-new' }] }], containers: [] } } } },
+      {
+        kind: 'ReplicaSet',
+        metadata: { name: 'api-1' },
+        spec: { template: { spec: { initContainers: [{ env: [{ name: 'MIGRATION_JOB', value: 'migrate-new' }] }], containers: [] } } },
+      },
     ],
   };
 
-  test('reads the cluster\'s List on stdin and prints what nothing needs, for kubectl delete', async () => {
+  test("reads the cluster's List on stdin and prints what nothing needs, for kubectl delete", async () => {
     // GIVEN the target's folder, whose manifests hold the new Job
     fs.writeFileSync(path.join(dir, 'job-migrate-new.yaml'), 'apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: migrate-new\n');
     fs.writeFileSync(path.join(dir, 'kustomization.yaml'), 'resources: [job-migrate-new.yaml]\n');
     // WHEN
     let out = '';
-    const code = await run(['history', dir], dir, (t) => { out += t; }, () => undefined, async () => JSON.stringify(live));
+    const code = await run(
+      ['history', dir],
+      dir,
+      (t) => {
+        out += t;
+      },
+      () => undefined,
+      async () => JSON.stringify(live),
+    );
     // THEN the old Job and its Role go; the new one stays
     expect(code).toBe(0);
     expect(out).toBe('job/migrate-old\nrole/migrate-old-wait\n');
@@ -109,10 +133,32 @@ describe('pyservice-k8s history', () => {
 
   test('without a List on stdin, or with a folder that does not exist, it says what to do', async () => {
     let err = '';
-    expect(await run(['history'], dir, () => undefined, (t) => { err += t; }, async () => 'not json')).toBe(1);
-    expect(err).toContain('history reads a List from stdin: pipe `kubectl get deployments,replicasets,cronjobs,jobs,pods,configmaps,roles,rolebindings -n <ns> -o json`');
+    expect(
+      await run(
+        ['history'],
+        dir,
+        () => undefined,
+        (t) => {
+          err += t;
+        },
+        async () => 'not json',
+      ),
+    ).toBe(1);
+    expect(err).toContain(
+      'history reads a List from stdin: pipe `kubectl get deployments,replicasets,cronjobs,jobs,pods,configmaps,roles,rolebindings -n <ns> -o json`',
+    );
     err = '';
-    expect(await run(['history', 'nowhere'], dir, () => undefined, (t) => { err += t; }, async () => JSON.stringify(live))).toBe(1);
+    expect(
+      await run(
+        ['history', 'nowhere'],
+        dir,
+        () => undefined,
+        (t) => {
+          err += t;
+        },
+        async () => JSON.stringify(live),
+      ),
+    ).toBe(1);
     expect(err).toBe(`history: no folder ${path.join(dir, 'nowhere')}; pass the target's synthesized folder, e.g. dist/prod/east.\n`);
   });
 });

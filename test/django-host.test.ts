@@ -27,7 +27,9 @@ function djangoPython(dir: string): { python?: string; reason?: string } {
   if (create.status !== 0) return { reason: `python3 -m venv failed: ${create.stderr.trim().split('\n').pop()}` };
   const python = path.join(venv, 'bin', 'python');
   const pip = spawnSync(python, ['-m', 'pip', 'install', '--quiet', 'django>=4.2,<6'], { encoding: 'utf8', timeout: 120_000 });
-  return pip.status === 0 ? { python } : { reason: `pip could not install Django here (${(pip.stderr || pip.stdout).trim().split('\n').pop()})` };
+  return pip.status === 0
+    ? { python }
+    : { reason: `pip could not install Django here (${(pip.stderr || pip.stdout).trim().split('\n').pop()})` };
 }
 
 /** Runs Django's test client against a one-view project; prints the status for each Host. */
@@ -61,7 +63,7 @@ exec(sys.argv[1].replace('127.0.0.1:8000', '127.0.0.1:%d' % s.server_port))
 print('healthy')
 `;
 
-describe('the compose healthcheck sends the probes\' Host', () => {
+describe("the compose healthcheck sends the probes' Host", () => {
   test('its code (real python3) passes against a server that answers only that Host', () => {
     const code: string = compose.services.inventory.healthcheck.test[3];
     const run = spawnSync('python3', ['-c', COMPOSE_CHECK, code, 'localhost'], { encoding: 'utf8' });
@@ -76,7 +78,7 @@ describe('the Django service of the example becomes Ready', () => {
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
   if (reason) console.warn(`Django host test skipped: ${reason}`);
 
-  (python ? test : test.skip)('the probes\' Host is allowed by the settings; the kubelet\'s default Host is not', () => {
+  (python ? test : test.skip)("the probes' Host is allowed by the settings; the kubelet's default Host is not", () => {
     const c = inventory.spec.template.spec.containers[0];
     const probeHost = c.readinessProbe.httpGet.httpHeaders.find((h: any) => h.name === 'Host').value;
     expect(c.livenessProbe.httpGet.httpHeaders).toEqual(c.readinessProbe.httpGet.httpHeaders);
@@ -85,7 +87,8 @@ describe('the Django service of the example becomes Ready', () => {
     expect(composeHost).toBe(probeHost);
     const hosts = [probeHost, '10.42.0.17:8000'];
     const run = spawnSync(python!, ['-c', PROBE, JSON.stringify(hosts), c.readinessProbe.httpGet.path, c.livenessProbe.httpGet.path], {
-      encoding: 'utf8', env: { PATH: process.env.PATH, DJANGO_ALLOWED_HOSTS: configMap.data.DJANGO_ALLOWED_HOSTS },
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH, DJANGO_ALLOWED_HOSTS: configMap.data.DJANGO_ALLOWED_HOSTS },
     });
     expect(run.stderr.split('\n').filter((l: string) => l && !l.includes('Invalid HTTP_HOST'))).toEqual([]);
     expect(run.stdout.trim().split('\n')).toEqual([`${probeHost} 200`, '10.42.0.17:8000 400']);

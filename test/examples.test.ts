@@ -44,17 +44,24 @@ describe('the example systems (examples/systems/), without JSON patches', () => 
     expect(lintFindings(objects(system, cloud)).map((f) => `${f.tool} ${f.check} ${f.object}: ${f.message}`)).toEqual([]);
   });
 
-  test('analytics: the image\'s own user, the settings file, beat as a singleton, the Node websocket server', () => {
+  test("analytics: the image's own user, the settings file, beat as a singleton, the Node websocket server", () => {
     const objs = objects('analytics', 'eks');
     const web = find(objs, 'Deployment', 'analytics');
     expect(web.spec.template.spec.securityContext).toMatchObject({ runAsUser: 1000, runAsGroup: 1000 });
     expect(web.spec.template.spec.containers[0].volumeMounts).toContainEqual({
-      name: 'cm-analytics-config', mountPath: '/app/pythonpath/superset_config.py', subPath: 'superset_config.py', readOnly: true,
+      name: 'cm-analytics-config',
+      mountPath: '/app/pythonpath/superset_config.py',
+      subPath: 'superset_config.py',
+      readOnly: true,
     });
     expect(web.spec.template.spec.containers[0].envFrom[0]).toEqual({ secretRef: { name: 'analytics-env' } });
     const beat = find(objs, 'Deployment', 'analytics-beat');
     expect([beat.spec.replicas, beat.spec.strategy.type]).toEqual([1, 'Recreate']);
-    expect(objs.some((o) => o.metadata.name === 'analytics-beat' && ['PodDisruptionBudget', 'ScaledObject', 'HorizontalPodAutoscaler'].includes(o.kind))).toBe(false);
+    expect(
+      objs.some(
+        (o) => o.metadata.name === 'analytics-beat' && ['PodDisruptionBudget', 'ScaledObject', 'HorizontalPodAutoscaler'].includes(o.kind),
+      ),
+    ).toBe(false);
     const ws = find(objs, 'Deployment', 'analytics-websocket').spec.template.spec.containers[0];
     expect(ws.env?.some((e: any) => e.name.startsWith('PYTHON'))).toBeFalsy();
     expect(ws.lifecycle).toBeUndefined();
@@ -66,19 +73,28 @@ describe('the example systems (examples/systems/), without JSON patches', () => 
     const objs = objects('inventory', 'gke');
     expect(find(objs, 'PersistentVolumeClaim', 'inventory-media').spec.accessModes).toEqual(['ReadWriteMany']);
     for (const name of ['inventory', 'inventory-worker']) {
-      expect(find(objs, 'Deployment', name).spec.template.spec.containers[0].volumeMounts).toContainEqual({ name: 'pvc-inventory-media', mountPath: '/opt/netbox/netbox/media' });
+      expect(find(objs, 'Deployment', name).spec.template.spec.containers[0].volumeMounts).toContainEqual({
+        name: 'pvc-inventory-media',
+        mountPath: '/opt/netbox/netbox/media',
+      });
     }
     const c = find(objs, 'Deployment', 'inventory').spec.template.spec.containers[0];
     expect(c.env).toContainEqual({ name: 'POD_IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } });
     expect(c.readinessProbe.httpGet.httpHeaders).toEqual([{ name: 'Host', value: 'localhost' }]);
-    expect(find(objs, 'ConfigMap', objs.find((o) => o.kind === 'ConfigMap').metadata.name).data.ALLOWED_HOSTS.split(' ')).toContain('localhost');
+    expect(find(objs, 'ConfigMap', objs.find((o) => o.kind === 'ConfigMap').metadata.name).data.ALLOWED_HOSTS.split(' ')).toContain(
+      'localhost',
+    );
   });
 
-  test('boutique: gRPC probes and ports, and a load generator that is nobody\'s worker', () => {
+  test("boutique: gRPC probes and ports, and a load generator that is nobody's worker", () => {
     const objs = objects('boutique', 'aks');
     const email = find(objs, 'Deployment', 'emailservice').spec.template.spec.containers[0];
     expect(email.readinessProbe.grpc).toEqual({ port: 8080, service: '' });
-    expect(find(objs, 'Service', 'emailservice').spec.ports[0]).toMatchObject({ name: 'grpc', port: 5000, appProtocol: 'kubernetes.io/h2c' });
+    expect(find(objs, 'Service', 'emailservice').spec.ports[0]).toMatchObject({
+      name: 'grpc',
+      port: 5000,
+      appProtocol: 'kubernetes.io/h2c',
+    });
     expect(objs.some((o) => o.kind === 'Service' && o.metadata.name === 'loadgenerator')).toBe(false);
     expect(find(objs, 'Deployment', 'loadgenerator').spec.template.spec.serviceAccountName).toBe('loadgenerator');
   });

@@ -8,7 +8,11 @@ const KV = 'https://acme-kv.vault.azure.net/certificates/api-example-com';
 const host = 'api.example.com';
 
 describe('EKS: ALB Ingress', () => {
-  const { objects } = synthService({ exposure: Exposure.PUBLIC, ingress: { host, tls: TlsCertificate.acm(ACM) }, profile: CloudProfile.eks({ albGroup: 'shop-public' }) });
+  const { objects } = synthService({
+    exposure: Exposure.PUBLIC,
+    ingress: { host, tls: TlsCertificate.acm(ACM) },
+    profile: CloudProfile.eks({ albGroup: 'shop-public' }),
+  });
   const ing = find(objects, 'Ingress');
   const a = ing.metadata.annotations;
 
@@ -33,7 +37,7 @@ describe('EKS: ALB Ingress', () => {
     expect(a['alb.ingress.kubernetes.io/success-codes']).toBe('200-399');
   });
 
-  test('deregistration delay follows the pod\'s shutdown budget instead of 300 s', () => {
+  test("deregistration delay follows the pod's shutdown budget instead of 300 s", () => {
     const grace = find(objects, 'Deployment').spec.template.spec.terminationGracePeriodSeconds;
     expect(a['alb.ingress.kubernetes.io/target-group-attributes']).toBe(`deregistration_delay.timeout_seconds=${grace}`);
   });
@@ -52,7 +56,11 @@ describe('EKS: ALB Ingress', () => {
 });
 
 describe('GKE: Ingress with BackendConfig, FrontendConfig and ManagedCertificate', () => {
-  const { objects } = synthService({ exposure: Exposure.PUBLIC, ingress: { host, tls: TlsCertificate.googleManaged() }, profile: CloudProfile.gke({ staticIpName: 'shop-api-ip' }) });
+  const { objects } = synthService({
+    exposure: Exposure.PUBLIC,
+    ingress: { host, tls: TlsCertificate.googleManaged() },
+    profile: CloudProfile.gke({ staticIpName: 'shop-api-ip' }),
+  });
   const ing = find(objects, 'Ingress');
 
   test('the gce class by annotation (GKE ignores ingressClassName), static IP, managed certificate, HTTPS redirect', () => {
@@ -72,8 +80,13 @@ describe('GKE: Ingress with BackendConfig, FrontendConfig and ManagedCertificate
     const readiness = pod.containers[0].readinessProbe;
     expect(find(objects, 'BackendConfig').spec).toEqual({
       healthCheck: {
-        type: 'HTTP', requestPath: readiness.httpGet.path, port: 8000, checkIntervalSec: readiness.periodSeconds,
-        timeoutSec: readiness.timeoutSeconds, healthyThreshold: 2, unhealthyThreshold: 3,
+        type: 'HTTP',
+        requestPath: readiness.httpGet.path,
+        port: 8000,
+        checkIntervalSec: readiness.periodSeconds,
+        timeoutSec: readiness.timeoutSeconds,
+        healthyThreshold: 2,
+        unhealthyThreshold: 3,
       },
       connectionDraining: { drainingTimeoutSec: pod.terminationGracePeriodSeconds },
     });
@@ -83,7 +96,7 @@ describe('GKE: Ingress with BackendConfig, FrontendConfig and ManagedCertificate
     });
   });
 
-  test('the NetworkPolicy admits Google\'s load balancer and health check ranges', () => {
+  test("the NetworkPolicy admits Google's load balancer and health check ranges", () => {
     const from = find(objects, 'NetworkPolicy').spec.ingress.flatMap((r: any) => r.from);
     expect(from).toEqual(expect.arrayContaining([{ ipBlock: { cidr: '35.191.0.0/16' } }, { ipBlock: { cidr: '130.211.0.0/22' } }]));
     expect(from).not.toContainEqual({ ipBlock: { cidr: '0.0.0.0/0' } });
@@ -96,14 +109,19 @@ describe('GKE: Ingress with BackendConfig, FrontendConfig and ManagedCertificate
   test('internal: gce-internal class, no Google-managed certificate', () => {
     const internal = find(synthService({ exposure: Exposure.INTERNAL, ingress: { host }, profile: CloudProfile.gke() }).objects, 'Ingress');
     expect(internal.metadata.annotations['kubernetes.io/ingress.class']).toBe('gce-internal');
-    expect(synthError({ exposure: Exposure.INTERNAL, ingress: { host, tls: TlsCertificate.googleManaged() }, profile: CloudProfile.gke() }))
-      .toContain("'ingress.tls' cannot be Google-managed on an internal Ingress");
+    expect(
+      synthError({ exposure: Exposure.INTERNAL, ingress: { host, tls: TlsCertificate.googleManaged() }, profile: CloudProfile.gke() }),
+    ).toContain("'ingress.tls' cannot be Google-managed on an internal Ingress");
   });
 });
 
 describe('AKS: application routing and AGIC', () => {
   test('application routing: its IngressClass, Key Vault certificate, traffic from its namespace', () => {
-    const { objects } = synthService({ exposure: Exposure.PUBLIC, ingress: { host, tls: TlsCertificate.keyVault(KV) }, profile: CloudProfile.aks() });
+    const { objects } = synthService({
+      exposure: Exposure.PUBLIC,
+      ingress: { host, tls: TlsCertificate.keyVault(KV) },
+      profile: CloudProfile.aks(),
+    });
     const ing = find(objects, 'Ingress');
     expect(ing.spec.ingressClassName).toBe('webapprouting.kubernetes.azure.com');
     expect(ing.metadata.annotations).toEqual({ 'kubernetes.azure.com/tls-cert-keyvault-uri': KV });
@@ -113,12 +131,23 @@ describe('AKS: application routing and AGIC', () => {
   });
 
   test('application routing, internal: the internal NGINX class', () => {
-    const ing = find(synthService({ exposure: Exposure.INTERNAL, ingress: { host }, profile: CloudProfile.aks({ internalIngressClassName: 'nginx-private' }) }).objects, 'Ingress');
+    const ing = find(
+      synthService({
+        exposure: Exposure.INTERNAL,
+        ingress: { host },
+        profile: CloudProfile.aks({ internalIngressClassName: 'nginx-private' }),
+      }).objects,
+      'Ingress',
+    );
     expect(ing.spec.ingressClassName).toBe('nginx-private');
   });
 
   test('AGIC: the probe is the readiness endpoint, draining covers the shutdown, private IP when internal', () => {
-    const { objects } = synthService({ exposure: Exposure.INTERNAL, ingress: { host, tls: TlsCertificate.appGateway('api-cert') }, profile: CloudProfile.aks({ ingressController: 'agic' }) });
+    const { objects } = synthService({
+      exposure: Exposure.INTERNAL,
+      ingress: { host, tls: TlsCertificate.appGateway('api-cert') },
+      profile: CloudProfile.aks({ ingressController: 'agic' }),
+    });
     const ing = find(objects, 'Ingress');
     const grace = find(objects, 'Deployment').spec.template.spec.terminationGracePeriodSeconds;
     expect(ing.spec.ingressClassName).toBe('azure-application-gateway');
@@ -139,8 +168,16 @@ describe('AKS: application routing and AGIC', () => {
 });
 
 describe('Gateway API', () => {
-  test.each([['eks', CloudProfile.eks()], ['gke', CloudProfile.gke()], ['aks', CloudProfile.aks()]])('%s: an HTTPRoute to the named Gateway, valid against the v1.6 CRD', (_cloud, profile) => {
-    const { objects } = synthService({ exposure: Exposure.PUBLIC, ingress: { host, path: '/api', gateway: { name: 'public', namespace: 'gateways', sectionName: 'https' } }, profile });
+  test.each([
+    ['eks', CloudProfile.eks()],
+    ['gke', CloudProfile.gke()],
+    ['aks', CloudProfile.aks()],
+  ])('%s: an HTTPRoute to the named Gateway, valid against the v1.6 CRD', (_cloud, profile) => {
+    const { objects } = synthService({
+      exposure: Exposure.PUBLIC,
+      ingress: { host, path: '/api', gateway: { name: 'public', namespace: 'gateways', sectionName: 'https' } },
+      profile,
+    });
     const route = find(objects, 'HTTPRoute');
     expect(route.apiVersion).toBe('gateway.networking.k8s.io/v1');
     expect(route.spec).toEqual({
@@ -152,29 +189,45 @@ describe('Gateway API', () => {
     expect(validateAll(objects)).toEqual([]);
   });
 
-  test('GKE: the example\'s inventory, routed through the internal Gateway, admits the proxy-only subnet and the health checkers', () => {
+  test("GKE: the example's inventory, routed through the internal Gateway, admits the proxy-only subnet and the health checkers", () => {
     // GIVEN the example's internal inventory service, routed through the 'internal' Gateway on GKE,
     // with the region's proxy-only subnet named in its profile
     const objects = objectsOf(renderExample(), 'prod/gke');
     // WHEN its NetworkPolicy is read
     const from = find(objects, 'NetworkPolicy', 'inventory').spec.ingress[0].from;
     // THEN the Envoy proxies of the proxy-only subnet reach the pods, and so do Google's health checkers
-    expect(from.filter((p: any) => p.ipBlock)).toEqual(['10.129.0.0/23', '35.191.0.0/16', '130.211.0.0/22'].map((cidr) => ({ ipBlock: { cidr } })));
+    expect(from.filter((p: any) => p.ipBlock)).toEqual(
+      ['10.129.0.0/23', '35.191.0.0/16', '130.211.0.0/22'].map((cidr) => ({ ipBlock: { cidr } })),
+    );
   });
 
-  test('GKE: an internal Gateway admits the proxy-only subnet named in the profile; an external one only Google\'s front ends', () => {
+  test("GKE: an internal Gateway admits the proxy-only subnet named in the profile; an external one only Google's front ends", () => {
     const sources = (exposure: Exposure, profile: ReturnType<typeof CloudProfile.gke>) =>
-      find(synthService({ exposure, ingress: { host, gateway: { name: 'gw' } }, profile }).objects, 'NetworkPolicy').spec.ingress[0].from.filter((p: any) => p.ipBlock);
+      find(
+        synthService({ exposure, ingress: { host, gateway: { name: 'gw' } }, profile }).objects,
+        'NetworkPolicy',
+      ).spec.ingress[0].from.filter((p: any) => p.ipBlock);
     const cidrs = (...c: string[]) => c.map((cidr) => ({ ipBlock: { cidr } }));
-    expect(sources(Exposure.INTERNAL, CloudProfile.gke({ loadBalancerSourceRanges: ['10.129.0.0/23'] }))).toEqual(cidrs('10.129.0.0/23', '35.191.0.0/16', '130.211.0.0/22'));
-    expect(sources(Exposure.PUBLIC, CloudProfile.gke({ loadBalancerSourceRanges: ['10.129.0.0/23'] }))).toEqual(cidrs('35.191.0.0/16', '130.211.0.0/22'));
+    expect(sources(Exposure.INTERNAL, CloudProfile.gke({ loadBalancerSourceRanges: ['10.129.0.0/23'] }))).toEqual(
+      cidrs('10.129.0.0/23', '35.191.0.0/16', '130.211.0.0/22'),
+    );
+    expect(sources(Exposure.PUBLIC, CloudProfile.gke({ loadBalancerSourceRanges: ['10.129.0.0/23'] }))).toEqual(
+      cidrs('35.191.0.0/16', '130.211.0.0/22'),
+    );
   });
 
-  test('GKE: a HealthCheckPolicy carries the readiness check to the Gateway\'s load balancer', () => {
-    const { objects } = synthService({ exposure: Exposure.PUBLIC, ingress: { host, gateway: { name: 'public' } }, profile: CloudProfile.gke() });
+  test("GKE: a HealthCheckPolicy carries the readiness check to the Gateway's load balancer", () => {
+    const { objects } = synthService({
+      exposure: Exposure.PUBLIC,
+      ingress: { host, gateway: { name: 'public' } },
+      profile: CloudProfile.gke(),
+    });
     expect(find(objects, 'HealthCheckPolicy').spec).toEqual({
       default: {
-        checkIntervalSec: 10, timeoutSec: 3, healthyThreshold: 2, unhealthyThreshold: 3,
+        checkIntervalSec: 10,
+        timeoutSec: 3,
+        healthyThreshold: 2,
+        unhealthyThreshold: 3,
         config: { type: 'HTTP', httpHealthCheck: { portSpecification: 'USE_FIXED_PORT', port: 8000, requestPath: '/readyz' } },
       },
       targetRef: { group: '', kind: 'Service', name: 'orders-api' },
@@ -184,18 +237,47 @@ describe('Gateway API', () => {
 
 describe('ingress errors', () => {
   test.each([
-    ['TLS without a host', { exposure: Exposure.PUBLIC, ingress: { host: '', tls: TlsCertificate.acm(ACM) } }, "'ingress.host' must be a fully qualified lowercase host name; received \"\". TLS needs the host the certificate is for"],
-    ['an ingress on a cluster-only service', { ingress: { host } }, "'exposure' must be Exposure.INTERNAL or Exposure.PUBLIC when 'ingress' is set"],
-    ['a malformed ACM ARN', { exposure: Exposure.PUBLIC, ingress: { host, tls: TlsCertificate.acm('arn:aws:acm:cert') } }, "'ingress.tls' must be an ACM certificate ARN"],
-    ['another cloud\'s certificate', { exposure: Exposure.PUBLIC, ingress: { host, tls: TlsCertificate.googleManaged() } }, "'ingress.tls' must be a certificate the AWS Load Balancer Controller can use; received \"google-managed\""],
-    ['TLS with a gateway', { exposure: Exposure.PUBLIC, ingress: { host, tls: TlsCertificate.acm(ACM), gateway: { name: 'gw' } } }, "'ingress.tls' must not be set with a gateway"],
-    ['a path without /', { exposure: Exposure.PUBLIC, ingress: { host, path: 'api' } }, "'ingress.path' must be a path prefix starting with '/'"],
+    [
+      'TLS without a host',
+      { exposure: Exposure.PUBLIC, ingress: { host: '', tls: TlsCertificate.acm(ACM) } },
+      '\'ingress.host\' must be a fully qualified lowercase host name; received "". TLS needs the host the certificate is for',
+    ],
+    [
+      'an ingress on a cluster-only service',
+      { ingress: { host } },
+      "'exposure' must be Exposure.INTERNAL or Exposure.PUBLIC when 'ingress' is set",
+    ],
+    [
+      'a malformed ACM ARN',
+      { exposure: Exposure.PUBLIC, ingress: { host, tls: TlsCertificate.acm('arn:aws:acm:cert') } },
+      "'ingress.tls' must be an ACM certificate ARN",
+    ],
+    [
+      "another cloud's certificate",
+      { exposure: Exposure.PUBLIC, ingress: { host, tls: TlsCertificate.googleManaged() } },
+      '\'ingress.tls\' must be a certificate the AWS Load Balancer Controller can use; received "google-managed"',
+    ],
+    [
+      'TLS with a gateway',
+      { exposure: Exposure.PUBLIC, ingress: { host, tls: TlsCertificate.acm(ACM), gateway: { name: 'gw' } } },
+      "'ingress.tls' must not be set with a gateway",
+    ],
+    [
+      'a path without /',
+      { exposure: Exposure.PUBLIC, ingress: { host, path: 'api' } },
+      "'ingress.path' must be a path prefix starting with '/'",
+    ],
   ])('%s', (_name, overrides, message) => {
     expect(synthError(overrides as any)).toContain(message);
   });
 
   test('a malformed Key Vault URI on AKS', () => {
-    expect(synthError({ exposure: Exposure.PUBLIC, ingress: { host, tls: TlsCertificate.keyVault('acme-kv/api') }, profile: CloudProfile.aks() }))
-      .toContain("'ingress.tls' must be a Key Vault certificate URI");
+    expect(
+      synthError({
+        exposure: Exposure.PUBLIC,
+        ingress: { host, tls: TlsCertificate.keyVault('acme-kv/api') },
+        profile: CloudProfile.aks(),
+      }),
+    ).toContain("'ingress.tls' must be a Key Vault certificate URI");
   });
 });

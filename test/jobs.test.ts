@@ -1,8 +1,17 @@
 import { Duration, Testing, Yaml } from 'cdk8s';
 import { KUBECTL_PRUNE_SELECTOR } from '../constructs/gitops/retention';
 import {
-  MigrationCommand, PythonCronJob, PythonCronJobProps, PythonMicroservice, PythonMigration, PythonMigrationProps, PythonSingleton, PythonWorker, WorkerCommand,
-  WorkerLiveness, cronProblem,
+  MigrationCommand,
+  PythonCronJob,
+  PythonCronJobProps,
+  PythonMicroservice,
+  PythonMigration,
+  PythonMigrationProps,
+  PythonSingleton,
+  PythonWorker,
+  WorkerCommand,
+  WorkerLiveness,
+  cronProblem,
 } from './support/internals';
 import { lintFindings, restrictedViolations } from './support/policies';
 import { selectorMatches } from './support/kubectl-rules';
@@ -22,7 +31,7 @@ function jobsError(migration?: Partial<PythonMigrationProps>, cron?: Partial<Pyt
 }
 
 describe('PythonMigration', () => {
-  test('runs the tool with the app\'s image, settings and secrets, restricted and bounded', () => {
+  test("runs the tool with the app's image, settings and secrets, restricted and bounded", () => {
     const objects = synthJobs({});
     const job = find(objects, 'Job');
     const pod = job.spec.template.spec;
@@ -42,9 +51,13 @@ describe('PythonMigration', () => {
     expect(annotations['argocd.argoproj.io/sync-wave']).toBe('-1');
     expect(annotations['argocd.argoproj.io/hook']).toBeUndefined();
     expect(annotations['argocd.argoproj.io/hook-delete-policy']).toBeUndefined();
-    for (const kind of ['ServiceAccount', 'Role', 'RoleBinding']) expect(find(objects, kind).metadata.annotations['argocd.argoproj.io/sync-wave']).toBe('-2');
+    for (const kind of ['ServiceAccount', 'Role', 'RoleBinding'])
+      expect(find(objects, kind).metadata.annotations['argocd.argoproj.io/sync-wave']).toBe('-2');
     // The app's config and the wait's script
-    expect(objects.filter((o) => o.kind === 'ConfigMap').map((o) => o.metadata.annotations['argocd.argoproj.io/sync-wave'])).toEqual(['-2', '-2']);
+    expect(objects.filter((o) => o.kind === 'ConfigMap').map((o) => o.metadata.annotations['argocd.argoproj.io/sync-wave'])).toEqual([
+      '-2',
+      '-2',
+    ]);
     expect(find(objects, 'NetworkPolicy', 'migrate').metadata.annotations['argocd.argoproj.io/sync-wave']).toBe('-2');
     expect(find(objects, 'Deployment').metadata.annotations?.['argocd.argoproj.io/sync-wave']).toBeUndefined();
   });
@@ -58,14 +71,15 @@ describe('PythonMigration', () => {
     expect(c).not.toBe(a);
   });
 
-  test('a config change is a new Job (a Job\'s pod template is immutable, so the same name would be rejected)', () => {
+  test("a config change is a new Job (a Job's pod template is immutable, so the same name would be rejected)", () => {
     const chart = Testing.chart();
     const app = new PythonMicroservice(chart, 'orders-api', baseProps({ config: { LOG_LEVEL: 'debug' } }));
-    const other = find(Testing.synth((new PythonMigration(chart, 'migrate', { app, command: MigrationCommand.alembic() }), chart)), 'Job').metadata.name;
+    const other = find(Testing.synth((new PythonMigration(chart, 'migrate', { app, command: MigrationCommand.alembic() }), chart)), 'Job')
+      .metadata.name;
     expect(other).not.toBe(find(synthJobs({}), 'Job').metadata.name);
   });
 
-  test('plain kubectl apply: every new pod of the app waits in an init container for this version\'s Job', () => {
+  test("plain kubectl apply: every new pod of the app waits in an init container for this version's Job", () => {
     // GIVEN a web service, a worker and a cron job of one app, and its migration
     const chart = Testing.chart();
     const app = new PythonMicroservice(chart, 'orders-api', baseProps());
@@ -80,19 +94,23 @@ describe('PythonMigration', () => {
       expect(wait.name).toBe('wait-for-migrate');
       expect(wait.image).toBe(job.spec.template.spec.containers[0].image);
       expect(wait.env).toContainEqual({ name: 'MIGRATION_JOB', value: job.metadata.name });
-      expect(wait.volumeMounts).toEqual([{ name: 'migration-wait', mountPath: '/var/run/secrets/pyservice.dev/migration-wait', readOnly: true }]);
+      expect(wait.volumeMounts).toEqual([
+        { name: 'migration-wait', mountPath: '/var/run/secrets/pyservice.dev/migration-wait', readOnly: true },
+      ]);
       // The script comes from the app's one ConfigMap, beside a token that only the waits mount.
-      expect(spec.volumes.filter((v: any) => v.name === 'migration-wait')).toEqual([{
-        name: 'migration-wait',
-        projected: {
-          defaultMode: 0o440,
-          sources: [
-            { configMap: { name: script.metadata.name, items: [{ key: 'wait.py', path: 'wait.py' }] } },
-            { serviceAccountToken: { path: 'token', expirationSeconds: 600 } },
-            { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
-          ],
+      expect(spec.volumes.filter((v: any) => v.name === 'migration-wait')).toEqual([
+        {
+          name: 'migration-wait',
+          projected: {
+            defaultMode: 0o440,
+            sources: [
+              { configMap: { name: script.metadata.name, items: [{ key: 'wait.py', path: 'wait.py' }] } },
+              { serviceAccountToken: { path: 'token', expirationSeconds: 600 } },
+              { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
+            ],
+          },
         },
-      }]);
+      ]);
       expect(spec.automountServiceAccountToken).toBe(false);
       expect(spec.containers.every((c: any) => c.volumeMounts.every((m: any) => m.name !== 'migration-wait'))).toBe(true);
     }
@@ -100,7 +118,9 @@ describe('PythonMigration', () => {
     expect(job.spec.template.spec.initContainers).toBeUndefined();
     // AND the app may read this one Job, with a Role and RoleBinding named after it (one per version)
     expect(find(objects, 'Role').metadata.name).toBe(`${job.metadata.name}-wait`);
-    expect(find(objects, 'Role').rules).toEqual([{ apiGroups: ['batch'], resources: ['jobs'], verbs: ['get'], resourceNames: [job.metadata.name] }]);
+    expect(find(objects, 'Role').rules).toEqual([
+      { apiGroups: ['batch'], resources: ['jobs'], verbs: ['get'], resourceNames: [job.metadata.name] },
+    ]);
     expect(find(objects, 'RoleBinding').metadata.name).toBe(`${job.metadata.name}-wait`);
     expect(find(objects, 'RoleBinding').subjects).toEqual([{ kind: 'ServiceAccount', name: 'orders-api' }]);
     expect(validateAll(objects)).toEqual([]);
@@ -133,7 +153,7 @@ describe('PythonMigration', () => {
     }
   });
 
-  test('the wait\'s script is one ConfigMap per app, and each pod carries a short init container', () => {
+  test("the wait's script is one ConfigMap per app, and each pod carries a short init container", () => {
     // GIVEN an app with two migrations
     const chart = Testing.chart();
     const app = new PythonMicroservice(chart, 'orders-api', baseProps());
@@ -143,7 +163,10 @@ describe('PythonMigration', () => {
     // THEN the script is written once
     const scripts = objects.filter((o) => o.kind === 'ConfigMap' && o.data['wait.py']);
     expect(scripts).toHaveLength(1);
-    expect(scripts[0]).toMatchObject({ immutable: true, metadata: { name: expect.stringMatching(/^orders-api-migration-wait-[0-9a-f]{10}$/) } });
+    expect(scripts[0]).toMatchObject({
+      immutable: true,
+      metadata: { name: expect.stringMatching(/^orders-api-migration-wait-[0-9a-f]{10}$/) },
+    });
     // AND each pod has one short init container per migration, sharing one volume
     const spec = find(objects, 'Deployment').spec.template.spec;
     expect(spec.initContainers.map((c: any) => c.name)).toEqual(['wait-for-seed', 'wait-for-migrate']);
@@ -155,9 +178,21 @@ describe('PythonMigration', () => {
   test('Deployments that wait have a progress deadline covering the wait and their own start-up', () => {
     // GIVEN a service with a 90 s startup budget, a worker, a singleton, and a migration of 15 minutes
     const chart = Testing.chart();
-    const app = new PythonMicroservice(chart, 'orders-api', baseProps({ health: { liveness: '/livez', readiness: '/readyz', startupBudget: Duration.seconds(90) } }));
-    new PythonWorker(chart, 'orders-worker', { app, command: WorkerCommand.command(['python', '-m', 'w']), liveness: WorkerLiveness.heartbeatFile('/tmp/b') });
-    new PythonSingleton(chart, 'orders-beat', { app, command: WorkerCommand.command(['python', '-m', 'beat']), shutdownTimeout: Duration.seconds(30) });
+    const app = new PythonMicroservice(
+      chart,
+      'orders-api',
+      baseProps({ health: { liveness: '/livez', readiness: '/readyz', startupBudget: Duration.seconds(90) } }),
+    );
+    new PythonWorker(chart, 'orders-worker', {
+      app,
+      command: WorkerCommand.command(['python', '-m', 'w']),
+      liveness: WorkerLiveness.heartbeatFile('/tmp/b'),
+    });
+    new PythonSingleton(chart, 'orders-beat', {
+      app,
+      command: WorkerCommand.command(['python', '-m', 'beat']),
+      shutdownTimeout: Duration.seconds(30),
+    });
     new PythonMigration(chart, 'migrate', { app, command: MigrationCommand.alembic(), timeout: Duration.minutes(15) });
     const objects = Testing.synth(chart);
     // THEN each wait allows the Job's deadline plus a minute
@@ -174,7 +209,7 @@ describe('PythonMigration', () => {
     expect(beat.spec.progressDeadlineSeconds).toBe(beat.spec.template.spec.terminationGracePeriodSeconds + wait + 120);
   });
 
-  test('without a wait, a Deployment keeps the controller\'s default progress deadline at the least', () => {
+  test("without a wait, a Deployment keeps the controller's default progress deadline at the least", () => {
     const objects = synthJobs({ waitInPods: false });
     expect(find(objects, 'Deployment').spec.progressDeadlineSeconds).toBe(600);
   });
@@ -186,8 +221,13 @@ describe('PythonMigration', () => {
   });
 
   test('Django migrate', () => {
-    expect(find(synthJobs({ command: MigrationCommand.django() }), 'Job').spec.template.spec.containers[0].command)
-      .toEqual(['python', '-m', 'django', 'migrate', '--no-input']);
+    expect(find(synthJobs({ command: MigrationCommand.django() }), 'Job').spec.template.spec.containers[0].command).toEqual([
+      'python',
+      '-m',
+      'django',
+      'migrate',
+      '--no-input',
+    ]);
   });
 });
 
@@ -196,21 +236,37 @@ describe('PythonCronJob', () => {
     const objects = synthJobs(undefined, { timeZone: 'Europe/Paris', timeout: Duration.minutes(30) });
     const cj = find(objects, 'CronJob');
     expect(cj.spec).toMatchObject({
-      schedule: '30 2 * * *', timeZone: 'Europe/Paris', concurrencyPolicy: 'Forbid', startingDeadlineSeconds: 300,
-      successfulJobsHistoryLimit: 3, failedJobsHistoryLimit: 3,
+      schedule: '30 2 * * *',
+      timeZone: 'Europe/Paris',
+      concurrencyPolicy: 'Forbid',
+      startingDeadlineSeconds: 300,
+      successfulJobsHistoryLimit: 3,
+      failedJobsHistoryLimit: 3,
     });
     expect(cj.spec.jobTemplate.spec).toMatchObject({ backoffLimit: 1, activeDeadlineSeconds: 1800 });
     expect(cj.spec.jobTemplate.spec.template.spec.restartPolicy).toBe('Never');
     expect(restrictedViolations(cj)).toEqual([]);
     expect(validateAll(objects)).toEqual([]);
-    expect(lintFindings(objects).filter((f) => f.object.includes('nightly')).map((f) => `${f.tool} ${f.check}`)).toEqual([]);
+    expect(
+      lintFindings(objects)
+        .filter((f) => f.object.includes('nightly'))
+        .map((f) => `${f.tool} ${f.check}`),
+    ).toEqual([]);
   });
 
   test.each([
-    ['@daily', undefined], ['*/15 * * * *', undefined], ['0 9-17 * * MON-FRI', undefined], ['0 0 1 JAN,JUL *', undefined],
-    ['0 0 * *', 'must have 5 fields'], ['60 * * * *', "invalid minute field '60'"], ['0 24 * * *', "invalid hour field '24'"],
-    ['0 0 32 * *', 'invalid day of month'], ['0 0 * 13 *', 'invalid month'], ['0 0 * * FUNDAY', 'invalid day of week'],
-    ['TZ=UTC 0 0 * * *', 'must not set TZ'], ['*/0 * * * *', 'invalid minute'],
+    ['@daily', undefined],
+    ['*/15 * * * *', undefined],
+    ['0 9-17 * * MON-FRI', undefined],
+    ['0 0 1 JAN,JUL *', undefined],
+    ['0 0 * *', 'must have 5 fields'],
+    ['60 * * * *', "invalid minute field '60'"],
+    ['0 24 * * *', "invalid hour field '24'"],
+    ['0 0 32 * *', 'invalid day of month'],
+    ['0 0 * 13 *', 'invalid month'],
+    ['0 0 * * FUNDAY', 'invalid day of week'],
+    ['TZ=UTC 0 0 * * *', 'must not set TZ'],
+    ['*/0 * * * *', 'invalid minute'],
   ])('schedule %p', (schedule, problem) => {
     const result = cronProblem(schedule);
     if (problem === undefined) expect(result).toBeUndefined();
@@ -219,7 +275,7 @@ describe('PythonCronJob', () => {
 
   test.each([
     [{ schedule: 'every night' }, "'schedule' must have 5 fields"],
-    [{ timeZone: 'Paris' }, "'timeZone' must be an IANA time zone name; received \"Paris\""],
+    [{ timeZone: 'Paris' }, '\'timeZone\' must be an IANA time zone name; received "Paris"'],
     [{ concurrencyPolicy: 'Never' as never }, "'concurrencyPolicy' must be Forbid, Replace or Allow"],
     [{ command: [] }, "'command' must be a non-empty argv"],
   ])('error %#', (cron, message) => {

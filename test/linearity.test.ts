@@ -81,24 +81,30 @@ function walksAt(n: number, synth: Synth): Walks {
 }
 
 describe('synthesis is linear in the number of services', () => {
-  test.each<Synth>(['render', 'validation pass', 'validation pass, a chart per service'])('%s: twice the services visit about twice the constructs', (synth) => {
-    // GIVEN / WHEN
-    const small = walksAt(10, synth);
-    const large = walksAt(20, synth);
+  test.each<Synth>(['render', 'validation pass', 'validation pass, a chart per service'])(
+    '%s: twice the services visit about twice the constructs',
+    (synth) => {
+      // GIVEN / WHEN
+      const small = walksAt(10, synth);
+      const large = walksAt(20, synth);
 
-    // THEN: the number of walks does not grow with the services...
-    expect(large.calls).toBe(small.calls);
-    // ...and what they visit grows in proportion (a walk per service would give about 4x).
-    expect(large.visited / small.visited).toBeLessThan(2.2);
-  });
+      // THEN: the number of walks does not grow with the services...
+      expect(large.calls).toBe(small.calls);
+      // ...and what they visit grows in proportion (a walk per service would give about 4x).
+      expect(large.visited / small.visited).toBeLessThan(2.2);
+    },
+  );
 
   test('a routed host shared by an earlier service is still found through the index', () => {
     // GIVEN: two services on one path of one host, in two charts
     const app = defineApp(2, true);
     const second = app.node.findAll().find((c) => c instanceof PythonMicroservice && c.node.id === 'svc-1') as PythonMicroservice;
     new PythonMicroservice(second.node.scope as Chart, 'svc-clash', {
-      image: 'ghcr.io/acme/svc-clash:1.0.0', server: PythonServer.uvicorn({ app: 'app.main:app' }),
-      health: { readiness: '/readyz', liveness: '/livez' }, exposure: Exposure.PUBLIC, ingress: { host: 'api.example.com', path: '/svc-0' },
+      image: 'ghcr.io/acme/svc-clash:1.0.0',
+      server: PythonServer.uvicorn({ app: 'app.main:app' }),
+      health: { readiness: '/readyz', liveness: '/livez' },
+      exposure: Exposure.PUBLIC,
+      ingress: { host: 'api.example.com', path: '/svc-0' },
       profile: CloudProfile.eks({ roleArn: 'arn:aws:iam::111122223333:role/svc-clash', albGroup: 'shop' }),
     });
 
@@ -106,6 +112,10 @@ describe('synthesis is linear in the number of services', () => {
     const errors = render([{ cloud: 'eks', app }]).errors;
 
     // THEN
-    expect(errors).toEqual([expect.stringContaining("[eks] [chart-1/svc-clash] 'ingress.path' must differ from the path of chart-0/svc-0, which routes the same host")]);
+    expect(errors).toEqual([
+      expect.stringContaining(
+        "[eks] [chart-1/svc-clash] 'ingress.path' must differ from the path of chart-0/svc-0, which routes the same host",
+      ),
+    ]);
   });
 });

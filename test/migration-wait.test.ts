@@ -35,7 +35,15 @@ const running = { code: 200, body: { kind: 'Job', status: { active: 1 } } };
 const succeeded = { code: 200, body: { kind: 'Job', status: { succeeded: 1, conditions: [{ type: 'Complete', status: 'True' }] } } };
 const failed = {
   code: 200,
-  body: { kind: 'Job', status: { failed: 2, conditions: [{ type: 'Failed', status: 'True', reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit' }] } },
+  body: {
+    kind: 'Job',
+    status: {
+      failed: 2,
+      conditions: [
+        { type: 'Failed', status: 'True', reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit' },
+      ],
+    },
+  },
 };
 const status = (code: number) => ({ code, body: { kind: 'Status', code } });
 
@@ -48,17 +56,39 @@ const { container, script } = synthesizedWait();
 beforeAll(async () => {
   // GIVEN a throwaway certificate for 127.0.0.1, the script, a token and the CA, as the pod's volume holds them
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stub-apiserver-'));
-  execFileSync('openssl', [
-    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', '/CN=stub-apiserver',
-    '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'ca.crt'),
-  ], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=stub-apiserver',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+      '-keyout',
+      path.join(dir, 'key.pem'),
+      '-out',
+      path.join(dir, 'ca.crt'),
+    ],
+    { stdio: 'ignore' },
+  );
   fs.writeFileSync(path.join(dir, 'wait.py'), script);
   fs.writeFileSync(path.join(dir, 'token'), `${TOKEN}\n`);
-  server = https.createServer({ key: fs.readFileSync(path.join(dir, 'key.pem')), cert: fs.readFileSync(path.join(dir, 'ca.crt')) }, (req, res) => {
-    requests.push({ url: req.url, auth: req.headers.authorization });
-    const answer = answers.length > 1 ? answers.shift()! : answers[0];
-    res.writeHead(answer.code, { 'Content-Type': 'application/json' }).end(JSON.stringify(answer.body ?? {}));
-  });
+  server = https.createServer(
+    { key: fs.readFileSync(path.join(dir, 'key.pem')), cert: fs.readFileSync(path.join(dir, 'ca.crt')) },
+    (req, res) => {
+      requests.push({ url: req.url, auth: req.headers.authorization });
+      const answer = answers.length > 1 ? answers.shift()! : answers[0];
+      res.writeHead(answer.code, { 'Content-Type': 'application/json' }).end(JSON.stringify(answer.body ?? {}));
+    },
+  );
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 });
 
@@ -97,13 +127,13 @@ function runWait(given: Answer[], deadlineSeconds: number, onFirstLine?: (child:
 }
 
 describe('the migration wait (real python3, stub API server)', () => {
-  test('the pod runs the script from the ConfigMap with the Job\'s name and its deadline', () => {
+  test("the pod runs the script from the ConfigMap with the Job's name and its deadline", () => {
     expect(container.command).toEqual(['python3', '/var/run/secrets/pyservice.dev/migration-wait/wait.py']);
     expect(container.env).toContainEqual({ name: 'WAIT_DEADLINE_SECONDS', value: '660' });
     expect(container.env.find((e: any) => e.name === 'MIGRATION_JOB').value).toMatch(/^orders-migrate-[0-9a-f]{8}$/);
   });
 
-  test('a Job that succeeded: exit 0, having read it over verified TLS with the pod\'s token', async () => {
+  test("a Job that succeeded: exit 0, having read it over verified TLS with the pod's token", async () => {
     const result = await runWait([succeeded], 600);
     expect([result.code, result.stderr]).toEqual([0, '']);
     expect(result.stdout).toBe(`migration job ${JOB} succeeded\n`);
@@ -145,8 +175,27 @@ describe('the migration wait (real python3, stub API server)', () => {
     const good = fs.readFileSync(path.join(dir, 'ca.crt'));
     const other = fs.mkdtempSync(path.join(os.tmpdir(), 'stub-apiserver-other-'));
     try {
-      execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', '/CN=other',
-        '-keyout', path.join(other, 'key.pem'), '-out', path.join(dir, 'ca.crt')], { stdio: 'ignore' });
+      execFileSync(
+        'openssl',
+        [
+          'req',
+          '-x509',
+          '-newkey',
+          'ec',
+          '-pkeyopt',
+          'ec_paramgen_curve:prime256v1',
+          '-nodes',
+          '-days',
+          '1',
+          '-subj',
+          '/CN=other',
+          '-keyout',
+          path.join(other, 'key.pem'),
+          '-out',
+          path.join(dir, 'ca.crt'),
+        ],
+        { stdio: 'ignore' },
+      );
       const result = await runWait([succeeded], 1);
       expect(result.code).toBe(2);
       expect(result.stdout).toMatch(/the API server did not answer: .*CERTIFICATE_VERIFY_FAILED/);

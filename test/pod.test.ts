@@ -1,7 +1,25 @@
 import { ApiObject, App, Chart, JsonPatch, Testing } from 'cdk8s';
 import {
-  AccessMode, CloudProfile, EnvFrom, Exposure, HealthCheck, KUBERNETES_VERSION_CONTEXT, MigrationCommand, PodField, Protocol, PythonBuild, PythonCronJob,
-  PythonMicroservice, PythonMicroserviceProps, PythonMigration, PythonServer, PythonSingleton, PythonWorker, Volume, WorkerCommand, WorkerLiveness,
+  AccessMode,
+  CloudProfile,
+  EnvFrom,
+  Exposure,
+  HealthCheck,
+  KUBERNETES_VERSION_CONTEXT,
+  MigrationCommand,
+  PodField,
+  Protocol,
+  PythonBuild,
+  PythonCronJob,
+  PythonMicroservice,
+  PythonMicroserviceProps,
+  PythonMigration,
+  PythonServer,
+  PythonSingleton,
+  PythonWorker,
+  Volume,
+  WorkerCommand,
+  WorkerLiveness,
 } from 'pyservice-k8s';
 import { parse } from 'yaml';
 import { containerFiles } from '../constructs/image';
@@ -28,12 +46,13 @@ function synthError(overrides: Partial<PythonMicroserviceProps>): string {
 
 const podOf = (objects: any[], kind = 'Deployment', name = 'svc') => find(objects, kind, name).spec.template.spec;
 
-describe('the image\'s own user', () => {
+describe("the image's own user", () => {
   test('runAsUser 1000 runs every container and the pod as 1000:1000, still restricted, and the Dockerfile follows', () => {
     const { objects, service } = synth({ runAsUser: 1000, initContainers: [{ name: 'prepare', command: ['python3', '-c', 'pass'] }] });
     const pod = podOf(objects);
     expect(pod.securityContext).toMatchObject({ runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000, runAsNonRoot: true });
-    for (const c of [...pod.containers, ...pod.initContainers]) expect(c.securityContext).toMatchObject({ runAsUser: 1000, runAsGroup: 1000, readOnlyRootFilesystem: true });
+    for (const c of [...pod.containers, ...pod.initContainers])
+      expect(c.securityContext).toMatchObject({ runAsUser: 1000, runAsGroup: 1000, readOnlyRootFilesystem: true });
     expect(objects.flatMap((o) => restrictedViolations(o))).toEqual([]);
     expect(service.container.runAsUser).toBe(1000);
     const dockerfile = renderDockerfile(service.container, PythonBuild.uv({ pythonVersion: '3.12.7' }));
@@ -43,11 +62,21 @@ describe('the image\'s own user', () => {
   });
 
   test('runAsGroup can differ from the user', () => {
-    expect(podOf(synth({ runAsUser: 1000, runAsGroup: 2000 }).objects).securityContext).toMatchObject({ runAsUser: 1000, runAsGroup: 2000, fsGroup: 2000 });
+    expect(podOf(synth({ runAsUser: 1000, runAsGroup: 2000 }).objects).securityContext).toMatchObject({
+      runAsUser: 1000,
+      runAsGroup: 2000,
+      fsGroup: 2000,
+    });
   });
 
-  test.each([[0, 'runAsUser'], [-1, 'runAsUser'], [1.5, 'runAsUser']])('UID %p is refused', (uid, prop) => {
-    expect(synthError({ runAsUser: uid })).toContain(`[test/svc] '${prop}' must be a whole number from 1 to 2147483647: the "restricted" Pod Security Standard forbids UID 0 (root); received ${uid}.`);
+  test.each([
+    [0, 'runAsUser'],
+    [-1, 'runAsUser'],
+    [1.5, 'runAsUser'],
+  ])('UID %p is refused', (uid, prop) => {
+    expect(synthError({ runAsUser: uid })).toContain(
+      `[test/svc] '${prop}' must be a whole number from 1 to 2147483647: the "restricted" Pod Security Standard forbids UID 0 (root); received ${uid}.`,
+    );
   });
 });
 
@@ -67,23 +96,30 @@ describe('volumes', () => {
     const claim = find(objects, 'PersistentVolumeClaim', 'media');
     expect(claim.spec).toEqual({ accessModes: ['ReadWriteOnce'], storageClassName: 'gp3', resources: { requests: { storage: '10Gi' } } });
     const pod = podOf(objects);
-    expect(pod.volumes).toEqual(expect.arrayContaining([
-      { name: 'pvc-media', persistentVolumeClaim: { claimName: 'media' } },
-      { name: 'cm-app-settings', configMap: { name: 'app-settings', defaultMode: 0o444 } },
-      { name: 'secret-app-tls', secret: { secretName: 'app-tls', defaultMode: 0o440 } },
-      { name: 'cache', emptyDir: { sizeLimit: '512Mi' } },
-    ]));
+    expect(pod.volumes).toEqual(
+      expect.arrayContaining([
+        { name: 'pvc-media', persistentVolumeClaim: { claimName: 'media' } },
+        { name: 'cm-app-settings', configMap: { name: 'app-settings', defaultMode: 0o444 } },
+        { name: 'secret-app-tls', secret: { secretName: 'app-tls', defaultMode: 0o440 } },
+        { name: 'cache', emptyDir: { sizeLimit: '512Mi' } },
+      ]),
+    );
     const mounts = appContainer(find(objects, 'Deployment')).volumeMounts;
-    expect(mounts).toEqual(expect.arrayContaining([
-      { name: 'pvc-media', mountPath: '/app/media' },
-      { name: 'cm-app-settings', mountPath: '/etc/app/settings.py', subPath: 'settings.py', readOnly: true },
-      { name: 'secret-app-tls', mountPath: '/etc/tls', readOnly: true },
-      { name: 'cache', mountPath: '/var/cache/app' },
-    ]));
+    expect(mounts).toEqual(
+      expect.arrayContaining([
+        { name: 'pvc-media', mountPath: '/app/media' },
+        { name: 'cm-app-settings', mountPath: '/etc/app/settings.py', subPath: 'settings.py', readOnly: true },
+        { name: 'secret-app-tls', mountPath: '/etc/tls', readOnly: true },
+        { name: 'cache', mountPath: '/var/cache/app' },
+      ]),
+    );
     expect(appContainer(find(objects, 'Deployment')).securityContext.readOnlyRootFilesystem).toBe(true);
     // Every writable path is declared, for the Dockerfile and compose too.
     expect(service.container.writablePaths.map((w) => [w.path, w.medium])).toEqual([
-      ['/tmp', 'disk'], ['/dev/shm', 'memory'], ['/app/media', 'persistent'], ['/var/cache/app', 'disk'],
+      ['/tmp', 'disk'],
+      ['/dev/shm', 'memory'],
+      ['/app/media', 'persistent'],
+      ['/var/cache/app', 'disk'],
     ]);
     expect(validateAll(objects)).toEqual([]);
     expect(objects.flatMap((o) => restrictedViolations(o))).toEqual([]);
@@ -94,7 +130,10 @@ describe('volumes', () => {
     const shared = Volume.newClaim('media', { storage: '10Gi', accessMode: AccessMode.READ_WRITE_MANY });
     const web = new PythonMicroservice(chart, 'web', baseProps({ mounts: [{ path: '/app/media', volume: shared }] }));
     new PythonWorker(chart, 'worker', {
-      app: web, command: WorkerCommand.rq({ queues: ['default'] }), liveness: WorkerLiveness.heartbeatFile('/tmp/hb'), mounts: [{ path: '/app/media', volume: shared }],
+      app: web,
+      command: WorkerCommand.rq({ queues: ['default'] }),
+      liveness: WorkerLiveness.heartbeatFile('/tmp/hb'),
+      mounts: [{ path: '/app/media', volume: shared }],
     });
     const objects = Testing.synth(chart);
     expect(objects.filter((o) => o.kind === 'PersistentVolumeClaim')).toHaveLength(1);
@@ -102,11 +141,20 @@ describe('volumes', () => {
   });
 
   test.each([
-    [[{ path: '/data', volume: Volume.emptyDir('a') }, { path: '/data/', volume: Volume.emptyDir('b') }], "'mounts[1].path' must not be mounted twice in one container (the second mount hides the first); received \"/data/\"."],
+    [
+      [
+        { path: '/data', volume: Volume.emptyDir('a') },
+        { path: '/data/', volume: Volume.emptyDir('b') },
+      ],
+      '\'mounts[1].path\' must not be mounted twice in one container (the second mount hides the first); received "/data/".',
+    ],
     [[{ path: '/tmp', volume: Volume.emptyDir('a') }], "'mounts[0].path' must not be mounted twice in one container"],
     [[{ path: 'data', volume: Volume.emptyDir('a') }], "'mounts[0].path' must be an absolute path"],
     [[{ path: '/', volume: Volume.emptyDir('a') }], "'mounts[0].path' must not be the root folder"],
-    [[{ path: '/x', volume: Volume.configMap('s'), subPath: '../etc/passwd' }], "'mounts[0].subPath' must be a relative path inside the volume"],
+    [
+      [{ path: '/x', volume: Volume.configMap('s'), subPath: '../etc/passwd' }],
+      "'mounts[0].subPath' must be a relative path inside the volume",
+    ],
     [[{ path: '/x', volume: Volume.newClaim('d', { storage: 'lots' }) }], "'mounts[0].volume.storage' must be a size like '10Gi'"],
     [[{ path: '/x', volume: Volume.emptyDir('tmp') }], "'mounts[0].volume' must not use the name 'tmp', which the pod already has"],
   ])('mount error %#', (mounts, message) => {
@@ -116,17 +164,23 @@ describe('volumes', () => {
 
 describe('init containers and sidecars', () => {
   test('an init container is hardened like the app and shares its settings and secrets', () => {
-    const { objects } = synth({ config: { DATABASE_HOST: 'db' }, initContainers: [{ name: 'wait-for-db', command: ['python3', '-m', 'app.wait_for_db'] }] });
+    const { objects } = synth({
+      config: { DATABASE_HOST: 'db' },
+      initContainers: [{ name: 'wait-for-db', command: ['python3', '-m', 'app.wait_for_db'] }],
+    });
     const [init] = podOf(objects).initContainers;
     expect(init.name).toBe('wait-for-db');
     expect(init.image).toBe('ghcr.io/acme/orders-api:1.4.2');
     expect(init.securityContext).toEqual(appContainer(find(objects, 'Deployment')).securityContext);
     expect(init.envFrom[0].configMapRef.name).toMatch(/^svc-config-/);
     expect(envMap(init)).toMatchObject({ PYTHONUNBUFFERED: '1' });
-    expect(init.resources).toEqual({ requests: { 'cpu': '50m', 'memory': '64Mi', 'ephemeral-storage': '64Mi' }, limits: { 'cpu': '50m', 'memory': '64Mi', 'ephemeral-storage': '64Mi' } });
+    expect(init.resources).toEqual({
+      requests: { cpu: '50m', memory: '64Mi', 'ephemeral-storage': '64Mi' },
+      limits: { cpu: '50m', memory: '64Mi', 'ephemeral-storage': '64Mi' },
+    });
   });
 
-  test('a container of another image gets neither Python env nor the app\'s settings unless asked', () => {
+  test("a container of another image gets neither Python env nor the app's settings unless asked", () => {
     const { objects } = synth({ sidecars: [{ name: 'proxy', image: 'envoyproxy/envoy:v1.31.2', args: ['-c', '/etc/envoy/envoy.yaml'] }] });
     const proxy = podOf(objects).containers.find((c: any) => c.name === 'proxy');
     expect(proxy.env).toBeUndefined();
@@ -145,8 +199,15 @@ describe('init containers and sidecars', () => {
   test('a Job with a sidecar before Kubernetes 1.29 is refused: it would never complete', () => {
     const chart = Testing.chart();
     const app = new PythonMicroservice(chart, 'svc', baseProps());
-    new PythonCronJob(chart, 'nightly', { app, command: ['python', '-m', 'x'], schedule: '@daily', sidecars: [{ name: 'proxy', image: 'envoyproxy/envoy:v1.31.2' }] });
-    expect(errorOf(() => Testing.synth(chart))).toContain("[test/nightly] 'sidecars' need native sidecars (Kubernetes 1.29 and later) in a Job");
+    new PythonCronJob(chart, 'nightly', {
+      app,
+      command: ['python', '-m', 'x'],
+      schedule: '@daily',
+      sidecars: [{ name: 'proxy', image: 'envoyproxy/envoy:v1.31.2' }],
+    });
+    expect(errorOf(() => Testing.synth(chart))).toContain(
+      "[test/nightly] 'sidecars' need native sidecars (Kubernetes 1.29 and later) in a Job",
+    );
   });
 
   test.each([
@@ -159,7 +220,11 @@ describe('init containers and sidecars', () => {
   });
 
   test('pod annotations reach the pod template', () => {
-    expect(find(synth({ podAnnotations: { 'sidecar.istio.io/inject': 'false' } }).objects, 'Deployment').spec.template.metadata.annotations['sidecar.istio.io/inject']).toBe('false');
+    expect(
+      find(synth({ podAnnotations: { 'sidecar.istio.io/inject': 'false' } }).objects, 'Deployment').spec.template.metadata.annotations[
+        'sidecar.istio.io/inject'
+      ],
+    ).toBe('false');
   });
 });
 
@@ -172,7 +237,10 @@ describe('env sources and probe headers', () => {
       config: { LOG_LEVEL: 'info' },
     });
     const c = appContainer(find(objects, 'Deployment'));
-    expect(c.envFrom.slice(0, 2)).toEqual([{ secretRef: { name: 'netbox-env' } }, { configMapRef: { name: 'netbox-settings' }, prefix: 'NETBOX_' }]);
+    expect(c.envFrom.slice(0, 2)).toEqual([
+      { secretRef: { name: 'netbox-env' } },
+      { configMapRef: { name: 'netbox-settings' }, prefix: 'NETBOX_' },
+    ]);
     expect(c.envFrom[2].configMapRef.name).toMatch(/^svc-config-/);
     expect(envMap(c).POD_IP).toEqual({ fieldRef: { fieldPath: 'status.podIP' } });
     expect(c.readinessProbe.httpGet.httpHeaders).toEqual([{ name: 'Host', value: 'localhost' }]);
@@ -181,22 +249,32 @@ describe('env sources and probe headers', () => {
   });
 
   test('a fieldEnv name that config also defines is refused', () => {
-    expect(synthError({ config: { POD_IP: 'x' }, fieldEnv: { POD_IP: PodField.POD_IP } }))
-      .toContain("[test/svc] 'config' must not define an env var that fieldEnv already defines (one would silently shadow the other); received \"POD_IP\".");
+    expect(synthError({ config: { POD_IP: 'x' }, fieldEnv: { POD_IP: PodField.POD_IP } })).toContain(
+      '[test/svc] \'config\' must not define an env var that fieldEnv already defines (one would silently shadow the other); received "POD_IP".',
+    );
   });
 
   test('liveness may equal readiness when the user states the path checks no dependency', () => {
-    expect(synthError({ health: { liveness: '/health', readiness: '/health' } })).toContain("'health.liveness' must differ from health.readiness");
-    const c = appContainer(find(synth({ health: { liveness: '/health', readiness: '/health', readinessChecksNoDependency: true } }).objects, 'Deployment'));
+    expect(synthError({ health: { liveness: '/health', readiness: '/health' } })).toContain(
+      "'health.liveness' must differ from health.readiness",
+    );
+    const c = appContainer(
+      find(synth({ health: { liveness: '/health', readiness: '/health', readinessChecksNoDependency: true } }).objects, 'Deployment'),
+    );
     expect(c.livenessProbe.httpGet.path).toBe('/health');
   });
 });
 
 describe('workloads that are not HTTP', () => {
-  const grpc = (overrides: Partial<PythonMicroserviceProps> = {}) => synth({
-    protocol: Protocol.GRPC, port: 8080, health: {}, server: PythonServer.command({ command: ['python', 'email_server.py'] }),
-    exposure: Exposure.INTERNAL, ...overrides,
-  });
+  const grpc = (overrides: Partial<PythonMicroserviceProps> = {}) =>
+    synth({
+      protocol: Protocol.GRPC,
+      port: 8080,
+      health: {},
+      server: PythonServer.command({ command: ['python', 'email_server.py'] }),
+      exposure: Exposure.INTERNAL,
+      ...overrides,
+    });
 
   test('gRPC: a port named grpc, appProtocol kubernetes.io/h2c, the native gRPC readiness probe, TCP liveness, and a TCP load balancer check', () => {
     const { objects } = grpc();
@@ -219,25 +297,42 @@ describe('workloads that are not HTTP', () => {
   test('TCP and exec checks', () => {
     const tcp = appContainer(find(synth({ protocol: Protocol.TCP, health: {} }).objects, 'Deployment'));
     expect([tcp.readinessProbe.tcpSocket, tcp.livenessProbe.tcpSocket]).toEqual([{ port: 'tcp' }, { port: 'tcp' }]);
-    const exec = appContainer(find(synth({ protocol: Protocol.TCP, health: { check: HealthCheck.EXEC, command: ['python3', '-m', 'app.health'] } }).objects, 'Deployment'));
+    const exec = appContainer(
+      find(
+        synth({ protocol: Protocol.TCP, health: { check: HealthCheck.EXEC, command: ['python3', '-m', 'app.health'] } }).objects,
+        'Deployment',
+      ),
+    );
     expect(exec.readinessProbe.exec).toEqual({ command: ['python3', '-m', 'app.health'] });
   });
 
   test.each([
-    [{ health: { port: 9999 } }, "'health.port' must be a port the container exposes (8080); the kubelet would probe a port nothing listens on; received 9999."],
+    [
+      { health: { port: 9999 } },
+      "'health.port' must be a port the container exposes (8080); the kubelet would probe a port nothing listens on; received 9999.",
+    ],
     [{ health: { readiness: '/ready' } }, "'health.readiness' is an HTTP path, but the check is grpc"],
     [{ ingress: { host: 'grpc.example.com' } }, "'ingress' routes HTTP only; this service speaks grpc"],
   ])('gRPC error %#', (overrides, message) => {
-    expect(synthError({
-      protocol: Protocol.GRPC, port: 8080, server: PythonServer.command({ command: ['python', 's.py'] }), exposure: Exposure.INTERNAL, ...overrides,
-    } as Partial<PythonMicroserviceProps>)).toContain(message);
+    expect(
+      synthError({
+        protocol: Protocol.GRPC,
+        port: 8080,
+        server: PythonServer.command({ command: ['python', 's.py'] }),
+        exposure: Exposure.INTERNAL,
+        ...overrides,
+      } as Partial<PythonMicroserviceProps>),
+    ).toContain(message);
   });
 
   test('a standalone process with its own image: a Deployment and a ServiceAccount, no Service, no HTTP probe', () => {
     const chart = Testing.chart();
     new PythonWorker(chart, 'loadgenerator', {
-      image: 'ghcr.io/acme/loadgenerator:1.0.0', profile: CloudProfile.gke(), replicas: 1,
-      command: WorkerCommand.command(['locust', '--headless', '-u', '10']), liveness: WorkerLiveness.command(['python3', '-c', 'pass']),
+      image: 'ghcr.io/acme/loadgenerator:1.0.0',
+      profile: CloudProfile.gke(),
+      replicas: 1,
+      command: WorkerCommand.command(['locust', '--headless', '-u', '10']),
+      liveness: WorkerLiveness.command(['python3', '-c', 'pass']),
       config: { FRONTEND_ADDR: 'frontend:80' },
     });
     const objects = Testing.synth(chart);
@@ -267,7 +362,11 @@ describe('singletons', () => {
     const beat = find(objects, 'Deployment', 'beat');
     expect(beat.spec.replicas).toBe(1);
     expect(beat.spec.strategy).toEqual({ type: 'Recreate' });
-    expect(objects.filter((o) => ['PodDisruptionBudget', 'HorizontalPodAutoscaler', 'ScaledObject'].includes(o.kind) && o.metadata.name === 'beat')).toEqual([]);
+    expect(
+      objects.filter(
+        (o) => ['PodDisruptionBudget', 'HorizontalPodAutoscaler', 'ScaledObject'].includes(o.kind) && o.metadata.name === 'beat',
+      ),
+    ).toEqual([]);
     // The app of this test sets no PriorityClass; that finding is the app's, not the singleton's.
     expect(lintFindings(objects).filter((f) => f.object.includes('beat') && f.check !== 'priorityClassNotSet')).toEqual([]);
   });
@@ -275,15 +374,24 @@ describe('singletons', () => {
   test('a singleton with an autoscaler is refused', () => {
     const chart = Testing.chart();
     const app = new PythonMicroservice(chart, 'svc', baseProps());
-    new PythonSingleton(chart, 'beat', { app, command: WorkerCommand.command(['celery', 'beat']), autoscaling: { minReplicas: 1, maxReplicas: 3 } } as never);
-    expect(errorOf(() => Testing.synth(chart))).toContain("[test/beat] 'autoscaling' must not be set on a singleton: it runs exactly one replica with the Recreate strategy");
+    new PythonSingleton(chart, 'beat', {
+      app,
+      command: WorkerCommand.command(['celery', 'beat']),
+      autoscaling: { minReplicas: 1, maxReplicas: 3 },
+    } as never);
+    expect(errorOf(() => Testing.synth(chart))).toContain(
+      "[test/beat] 'autoscaling' must not be set on a singleton: it runs exactly one replica with the Recreate strategy",
+    );
   });
 });
 
 describe('containers that are not Python', () => {
   test('no Python env and no python3 preStop; a warning names the way out before Kubernetes 1.30', () => {
     const { objects, chart } = synth({
-      python: false, image: 'ghcr.io/acme/websocket:2.0.0', server: PythonServer.command({ command: ['node', 'dist/index.js'] }), exposure: Exposure.INTERNAL,
+      python: false,
+      image: 'ghcr.io/acme/websocket:2.0.0',
+      server: PythonServer.command({ command: ['node', 'dist/index.js'] }),
+      exposure: Exposure.INTERNAL,
     });
     const c = appContainer(find(objects, 'Deployment'));
     expect(envMap(c).PYTHONUNBUFFERED).toBeUndefined();
@@ -293,12 +401,14 @@ describe('containers that are not Python', () => {
   });
 
   test('Kubernetes 1.30+: the sleep action, for every image', () => {
-    const c = appContainer(find(synth({ python: false, server: PythonServer.command({ command: ['node', 'x.js'] }) }, '1.30').objects, 'Deployment'));
+    const c = appContainer(
+      find(synth({ python: false, server: PythonServer.command({ command: ['node', 'x.js'] }) }, '1.30').objects, 'Deployment'),
+    );
     expect(c.lifecycle.preStop).toEqual({ sleep: { seconds: 5 } });
   });
 });
 
-describe('the image\'s ENTRYPOINT', () => {
+describe("the image's ENTRYPOINT", () => {
   test('keepEntrypoint passes the command as args, so tini or an entrypoint script still runs', () => {
     const c = appContainer(find(synth({ keepEntrypoint: true }).objects, 'Deployment'));
     expect(c.command).toBeUndefined();
@@ -325,13 +435,20 @@ describe('escape hatches', () => {
     service.service.addJsonPatch(JsonPatch.add('/spec/trafficDistribution', 'PreferClose'));
     // THEN
     const objects = chart.toJson();
-    expect(appContainer(find(objects, 'Deployment')).resources.limits).toMatchObject({ 'cpu': '50m', 'nvidia.com/gpu': '1' });
+    expect(appContainer(find(objects, 'Deployment')).resources.limits).toMatchObject({ cpu: '50m', 'nvidia.com/gpu': '1' });
     expect(find(objects, 'Service').spec.trafficDistribution).toBe('PreferClose');
   });
 
   test('every object the constructs make is exposed as a plain ApiObject', () => {
     const { service } = synth({ autoscaling: { minReplicas: 2, maxReplicas: 4 } });
-    for (const o of [service.deployment, service.service, service.serviceAccount, service.networkPolicy, service.autoscaler!, service.disruptionBudget!]) {
+    for (const o of [
+      service.deployment,
+      service.service,
+      service.serviceAccount,
+      service.networkPolicy,
+      service.autoscaler!,
+      service.disruptionBudget!,
+    ]) {
       expect(o).toBeInstanceOf(ApiObject);
       expect(Object.getPrototypeOf(o.constructor)).toBe(ApiObject);
     }
@@ -342,11 +459,19 @@ describe('several services behind one host', () => {
   /** A web app on `/` and a websocket server on `/ws` of one host. */
   function twoOnOneHost(profile: () => ReturnType<typeof CloudProfile.eks>, paths: [string, string] = ['/', '/ws'], gateway = false) {
     const chart = Testing.chart();
-    for (const [id, path] of [['web', paths[0]], ['websocket', paths[1]]]) {
-      new PythonMicroservice(chart, id, baseProps({
-        exposure: Exposure.PUBLIC, profile: profile(),
-        ingress: { host: 'analytics.example.com', path, gateway: gateway ? { name: 'public', namespace: 'gateways' } : undefined },
-      }));
+    for (const [id, path] of [
+      ['web', paths[0]],
+      ['websocket', paths[1]],
+    ]) {
+      new PythonMicroservice(
+        chart,
+        id,
+        baseProps({
+          exposure: Exposure.PUBLIC,
+          profile: profile(),
+          ingress: { host: 'analytics.example.com', path, gateway: gateway ? { name: 'public', namespace: 'gateways' } : undefined },
+        }),
+      );
     }
     return chart;
   }
@@ -355,13 +480,17 @@ describe('several services behind one host', () => {
     for (const profile of [() => CloudProfile.aks(), () => CloudProfile.eks({ albGroup: 'analytics' })]) {
       const objects = Testing.synth(twoOnOneHost(profile));
       const paths = objects.filter((o) => o.kind === 'Ingress').map((o) => [o.spec.rules[0].host, o.spec.rules[0].http.paths[0].path]);
-      expect(paths).toEqual([['analytics.example.com', '/'], ['analytics.example.com', '/ws']]);
+      expect(paths).toEqual([
+        ['analytics.example.com', '/'],
+        ['analytics.example.com', '/ws'],
+      ]);
     }
   });
 
   test('GKE Ingresses would be two load balancers and two certificates: refused, with the Gateway as the fix', () => {
-    expect(errorOf(() => Testing.synth(twoOnOneHost(() => CloudProfile.gke()))))
-      .toContain("[test/websocket] 'ingress.host' is also routed by test/web, and on this cloud each Ingress gets its own load balancer and certificate; received \"analytics.example.com\". Route the services through one Gateway instead");
+    expect(errorOf(() => Testing.synth(twoOnOneHost(() => CloudProfile.gke())))).toContain(
+      '[test/websocket] \'ingress.host\' is also routed by test/web, and on this cloud each Ingress gets its own load balancer and certificate; received "analytics.example.com". Route the services through one Gateway instead',
+    );
     const routes = Testing.synth(twoOnOneHost(() => CloudProfile.gke(), ['/', '/ws'], true)).filter((o) => o.kind === 'HTTPRoute');
     expect(routes.map((r) => r.spec.rules[0].matches[0].path.value)).toEqual(['/', '/ws']);
   });
@@ -371,13 +500,14 @@ describe('several services behind one host', () => {
   });
 
   test('two services on the same host and path are refused', () => {
-    expect(errorOf(() => Testing.synth(twoOnOneHost(() => CloudProfile.aks(), ['/', '/']))))
-      .toContain("[test/websocket] 'ingress.path' must differ from the path of test/web, which routes the same host");
+    expect(errorOf(() => Testing.synth(twoOnOneHost(() => CloudProfile.aks(), ['/', '/'])))).toContain(
+      "[test/websocket] 'ingress.path' must differ from the path of test/web, which routes the same host",
+    );
   });
 });
 
 describe('the container files follow the pod', () => {
-  test('compose: scratch paths are tmpfs owned by the pod\'s user; a claim is a named volume', () => {
+  test("compose: scratch paths are tmpfs owned by the pod's user; a claim is a named volume", () => {
     const { service } = synth({ runAsUser: 1000, mounts: [{ path: '/app/media', volume: Volume.newClaim('media', { storage: '1Gi' }) }] });
     const files = containerFiles([{ container: service.container }], PythonBuild.uv({ pythonVersion: '3.12.7' }));
     const compose = parse(files.get('compose.yaml')!);
@@ -392,11 +522,18 @@ describe('hooks that need a binary', () => {
   test('a python3 liveness check on a non-Python standalone process is a warning', () => {
     const chart = Testing.chart();
     new PythonWorker(chart, 'relay', {
-      image: 'ghcr.io/acme/relay:1.0.0', profile: CloudProfile.eks(), python: false,
-      command: WorkerCommand.command(['/relay']), liveness: WorkerLiveness.heartbeatFile('/tmp/hb'),
+      image: 'ghcr.io/acme/relay:1.0.0',
+      profile: CloudProfile.eks(),
+      python: false,
+      command: WorkerCommand.command(['/relay']),
+      liveness: WorkerLiveness.heartbeatFile('/tmp/hb'),
     });
     Testing.synth(chart);
-    const warnings = chart.node.findAll().flatMap((n) => n.node.metadata.filter((m) => m.type === 'pyservice:warning').map((m) => String(m.data)));
-    expect(warnings).toContain('the liveness check runs python3, but the container does not run Python (python: false); the image may not have it. Use WorkerLiveness.command([...]) with a binary the image has.');
+    const warnings = chart.node
+      .findAll()
+      .flatMap((n) => n.node.metadata.filter((m) => m.type === 'pyservice:warning').map((m) => String(m.data)));
+    expect(warnings).toContain(
+      'the liveness check runs python3, but the container does not run Python (python: false); the image may not have it. Use WorkerLiveness.command([...]) with a binary the image has.',
+    );
   });
 });

@@ -4,7 +4,17 @@ import * as os from 'os';
 import * as path from 'path';
 import { Chart, Duration, Testing } from 'cdk8s';
 import {
-  CloudProfile, Exposure, PythonBuild, PythonMicroservice, PythonMicroserviceProps, PythonServer, PythonWorker, QueueScaler, RestrictedNamespace, TlsCertificate, WorkerCommand,
+  CloudProfile,
+  Exposure,
+  PythonBuild,
+  PythonMicroservice,
+  PythonMicroserviceProps,
+  PythonServer,
+  PythonWorker,
+  QueueScaler,
+  RestrictedNamespace,
+  TlsCertificate,
+  WorkerCommand,
   WorkerLiveness,
 } from 'pyservice-k8s';
 import { renderDockerfile } from '../constructs/image/dockerfile';
@@ -19,18 +29,30 @@ function synth(overrides: Partial<PythonMicroserviceProps>) {
 const argv = (objects: any[]) => appContainer(find(objects, 'Deployment')).command as string[];
 const after = (args: string[], flag: string) => args[args.indexOf(flag) + 1];
 
-describe('HTTP keep-alive above the layer-7 load balancer\'s idle timeout', () => {
+describe("HTTP keep-alive above the layer-7 load balancer's idle timeout", () => {
   test.each([
-    ['EKS (ALB, 60 s idle)', CloudProfile.eks(), TlsCertificate.acm('arn:aws:acm:eu-west-1:111122223333:certificate/6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f'), '65'],
+    [
+      'EKS (ALB, 60 s idle)',
+      CloudProfile.eks(),
+      TlsCertificate.acm('arn:aws:acm:eu-west-1:111122223333:certificate/6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f'),
+      '65',
+    ],
     ['GKE (Google front ends, 600 s)', CloudProfile.gke(), TlsCertificate.googleManaged(), '605'],
-    ['AKS (app routing NGINX, 60 s)', CloudProfile.aks(), TlsCertificate.keyVault('https://acme-kv.vault.azure.net/certificates/api'), '65'],
+    [
+      'AKS (app routing NGINX, 60 s)',
+      CloudProfile.aks(),
+      TlsCertificate.keyVault('https://acme-kv.vault.azure.net/certificates/api'),
+      '65',
+    ],
   ])('%s', (_name, profile, tls, keepAlive) => {
     const command = argv(synth({ profile, exposure: Exposure.PUBLIC, ingress: { host: 'api.example.com', tls } }).objects);
     expect(after(command, '--keep-alive')).toBe(keepAlive);
   });
 
   test('uvicorn gets --timeout-keep-alive', () => {
-    const command = argv(synth({ server: PythonServer.uvicorn({ app: 'a:app' }), exposure: Exposure.PUBLIC, ingress: { host: 'api.example.com' } }).objects);
+    const command = argv(
+      synth({ server: PythonServer.uvicorn({ app: 'a:app' }), exposure: Exposure.PUBLIC, ingress: { host: 'api.example.com' } }).objects,
+    );
     expect(after(command, '--timeout-keep-alive')).toBe('65');
   });
 
@@ -40,47 +62,67 @@ describe('HTTP keep-alive above the layer-7 load balancer\'s idle timeout', () =
 
   test('the uvicorn-worker package replaces the deprecated uvicorn.workers class when asked', () => {
     expect(after(argv(synth({}).objects), '--worker-class')).toBe('uvicorn.workers.UvicornWorker');
-    expect(after(argv(synth({ server: PythonServer.gunicornUvicorn({ app: 'a:app', uvicornWorkerPackage: true }) }).objects), '--worker-class')).toBe('uvicorn_worker.UvicornWorker');
+    expect(
+      after(argv(synth({ server: PythonServer.gunicornUvicorn({ app: 'a:app', uvicornWorkerPackage: true }) }).objects), '--worker-class'),
+    ).toBe('uvicorn_worker.UvicornWorker');
   });
 });
 
 describe('EKS: the NLB drains as long as the pod lives', () => {
-  test('a LoadBalancer Service sets the target group\'s deregistration delay to the grace period', () => {
+  test("a LoadBalancer Service sets the target group's deregistration delay to the grace period", () => {
     const { objects, service } = synth({ profile: CloudProfile.eks(), exposure: Exposure.INTERNAL });
-    expect(find(objects, 'Service').metadata.annotations['service.beta.kubernetes.io/aws-load-balancer-target-group-attributes'])
-      .toBe(`deregistration_delay.timeout_seconds=${service.terminationGracePeriodSeconds}`);
+    expect(find(objects, 'Service').metadata.annotations['service.beta.kubernetes.io/aws-load-balancer-target-group-attributes']).toBe(
+      `deregistration_delay.timeout_seconds=${service.terminationGracePeriodSeconds}`,
+    );
   });
 });
 
-describe('KEDA reads cloud queues as KEDA: the workload\'s identity must trust KEDA\'s operator too', () => {
+describe("KEDA reads cloud queues as KEDA: the workload's identity must trust KEDA's operator too", () => {
   function worker(profile: ReturnType<typeof CloudProfile.aks>, queue: QueueScaler) {
     const chart = Testing.chart();
     const app = new PythonMicroservice(chart, 'api', baseProps({ profile, config: { REDIS_ADDRESS: 'redis:6379' } }));
     new PythonWorker(chart, 'events', {
-      app, command: WorkerCommand.command(['python', '-m', 'events']), liveness: WorkerLiveness.heartbeatFile('/tmp/hb'),
+      app,
+      command: WorkerCommand.command(['python', '-m', 'events']),
+      liveness: WorkerLiveness.heartbeatFile('/tmp/hb'),
       queueAutoscaling: { queue, minReplicas: 0, maxReplicas: 5 },
     });
     return { app, objects: Testing.synth(chart) };
   }
 
   test.each([
-    ['AKS', CloudProfile.aks({ clientId: '5b0c3a6e-4f7d-4c1a-9a53-0d6f3b8e2c11' }), QueueScaler.serviceBus({ namespace: 'acme-bus', queueName: 'events' })],
-    ['EKS (IRSA)', CloudProfile.eks({ roleArn: 'arn:aws:iam::111122223333:role/api' }), QueueScaler.sqs({ queueUrl: 'https://sqs.eu-west-1.amazonaws.com/111122223333/events' })],
-  ])('%s: the binding and the ServiceAccount name KEDA\'s operator subject', (_name, profile, queue) => {
+    [
+      'AKS',
+      CloudProfile.aks({ clientId: '5b0c3a6e-4f7d-4c1a-9a53-0d6f3b8e2c11' }),
+      QueueScaler.serviceBus({ namespace: 'acme-bus', queueName: 'events' }),
+    ],
+    [
+      'EKS (IRSA)',
+      CloudProfile.eks({ roleArn: 'arn:aws:iam::111122223333:role/api' }),
+      QueueScaler.sqs({ queueUrl: 'https://sqs.eu-west-1.amazonaws.com/111122223333/events' }),
+    ],
+  ])("%s: the binding and the ServiceAccount name KEDA's operator subject", (_name, profile, queue) => {
     const { app, objects } = worker(profile, queue);
     expect(app.identityBinding!.alsoTrustedSubjects).toEqual(['system:serviceaccount:keda:keda-operator']);
-    expect(find(objects, 'ServiceAccount').metadata.annotations['pyservice.dev/also-trusted-subjects']).toBe('system:serviceaccount:keda:keda-operator');
+    expect(find(objects, 'ServiceAccount').metadata.annotations['pyservice.dev/also-trusted-subjects']).toBe(
+      'system:serviceaccount:keda:keda-operator',
+    );
   });
 
-  test('KEDA\'s namespace and ServiceAccount are configurable', () => {
-    const { app } = worker(CloudProfile.aks({ clientId: '5b0c3a6e-4f7d-4c1a-9a53-0d6f3b8e2c11', keda: { namespace: 'autoscaling', serviceAccount: 'keda' } }),
-      QueueScaler.serviceBus({ namespace: 'acme-bus', queueName: 'events' }));
+  test("KEDA's namespace and ServiceAccount are configurable", () => {
+    const { app } = worker(
+      CloudProfile.aks({ clientId: '5b0c3a6e-4f7d-4c1a-9a53-0d6f3b8e2c11', keda: { namespace: 'autoscaling', serviceAccount: 'keda' } }),
+      QueueScaler.serviceBus({ namespace: 'acme-bus', queueName: 'events' }),
+    );
     expect(app.identityBinding!.alsoTrustedSubjects).toEqual(['system:serviceaccount:autoscaling:keda']);
   });
 
   test('without a cloud queue nothing extra is trusted', () => {
     // The command says nothing of its lists, so the Redis scaler names the one it watches.
-    const { app } = worker(CloudProfile.aks({ clientId: '5b0c3a6e-4f7d-4c1a-9a53-0d6f3b8e2c11' }), QueueScaler.redis({ addressFromEnv: 'REDIS_ADDRESS', listName: 'events' }));
+    const { app } = worker(
+      CloudProfile.aks({ clientId: '5b0c3a6e-4f7d-4c1a-9a53-0d6f3b8e2c11' }),
+      QueueScaler.redis({ addressFromEnv: 'REDIS_ADDRESS', listName: 'events' }),
+    );
     expect(app.identityBinding!.alsoTrustedSubjects).toEqual([]);
   });
 });
@@ -90,12 +132,16 @@ describe('GKE Pub/Sub scaling', () => {
     const chart = Testing.chart();
     const app = new PythonMicroservice(chart, 'api', baseProps({ profile: CloudProfile.gke(), config: {} }));
     new PythonWorker(chart, 'events', {
-      app, command: WorkerCommand.command(['python', '-m', 'events']), liveness: WorkerLiveness.heartbeatFile('/tmp/hb'),
+      app,
+      command: WorkerCommand.command(['python', '-m', 'events']),
+      liveness: WorkerLiveness.heartbeatFile('/tmp/hb'),
       queueAutoscaling: { queue: QueueScaler.pubsub({ subscription: 'events-worker', project: 'acme-prod' }), maxReplicas: 5 },
     });
     const scaled = find(Testing.synth(chart), 'ScaledObject');
     expect(scaled.spec.triggers[0].metadata.subscriptionName).toBe('projects/acme-prod/subscriptions/events-worker');
-    const warnings = chart.node.findAll().flatMap((n) => n.node.metadata.filter((m) => m.type === 'pyservice:warning').map((m) => String(m.data)));
+    const warnings = chart.node
+      .findAll()
+      .flatMap((n) => n.node.metadata.filter((m) => m.type === 'pyservice:warning').map((m) => String(m.data)));
     expect(warnings.some((w) => w.includes('deprecates the gcp-pubsub scaler'))).toBe(true);
   });
 
@@ -103,10 +149,14 @@ describe('GKE Pub/Sub scaling', () => {
     const chart = Testing.chart();
     const app = new PythonMicroservice(chart, 'api', baseProps({ profile: CloudProfile.gke() }));
     new PythonWorker(chart, 'events', {
-      app, command: WorkerCommand.command(['python', '-m', 'events']), liveness: WorkerLiveness.heartbeatFile('/tmp/hb'),
+      app,
+      command: WorkerCommand.command(['python', '-m', 'events']),
+      liveness: WorkerLiveness.heartbeatFile('/tmp/hb'),
       queueAutoscaling: { queue: QueueScaler.pubsub({ subscription: 'events-worker' }), maxReplicas: 5 },
     });
-    expect(errorOf(() => Testing.synth(chart))).toContain("'autoscaling.queue.project' is required unless the subscription is a full name: KEDA resolves a bare subscription in its own project");
+    expect(errorOf(() => Testing.synth(chart))).toContain(
+      "'autoscaling.queue.project' is required unless the subscription is a full name: KEDA resolves a bare subscription in its own project",
+    );
   });
 });
 
@@ -127,7 +177,11 @@ describe('the container agrees with the pod', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'multiproc-'));
     try {
       fs.writeFileSync(path.join(dir, 'counter_1.db'), 'stale');
-      const run = (env: Record<string, string>) => spawnSync('python3', ['-c', command[2], 'python3', '-c', 'print("started")'], { encoding: 'utf8', env: { PATH: process.env.PATH!, ...env } });
+      const run = (env: Record<string, string>) =>
+        spawnSync('python3', ['-c', command[2], 'python3', '-c', 'print("started")'], {
+          encoding: 'utf8',
+          env: { PATH: process.env.PATH!, ...env },
+        });
       const bare = run({});
       expect([bare.status, bare.stdout.trim()]).toEqual([0, 'started']);
       const withDir = run({ PROMETHEUS_MULTIPROC_DIR: dir });
@@ -140,7 +194,10 @@ describe('the container agrees with the pod', () => {
 });
 
 describe('grace periods the platform will not honour', () => {
-  const warningsOf = (chart: any) => chart.node.findAll().flatMap((n: any) => n.node.metadata.filter((m: any) => m.type === 'pyservice:warning').map((m: any) => String(m.data)));
+  const warningsOf = (chart: any) =>
+    chart.node
+      .findAll()
+      .flatMap((n: any) => n.node.metadata.filter((m: any) => m.type === 'pyservice:warning').map((m: any) => String(m.data)));
 
   test.each([
     ['GKE', CloudProfile.gke(), 'extended-duration pods'],
@@ -150,7 +207,9 @@ describe('grace periods the platform will not honour', () => {
     const chart = Testing.chart();
     const app = new PythonMicroservice(chart, 'api', baseProps({ profile }));
     new PythonWorker(chart, 'reports', {
-      app, command: WorkerCommand.celery({ app: 'a.celery:app' }), shutdownTimeout: Duration.minutes(20),
+      app,
+      command: WorkerCommand.celery({ app: 'a.celery:app' }),
+      shutdownTimeout: Duration.minutes(20),
     });
     Testing.synth(chart);
     const warning = warningsOf(chart).find((w: string) => w.includes('terminationGracePeriodSeconds 1205'));
@@ -166,7 +225,7 @@ describe('grace periods the platform will not honour', () => {
   });
 });
 
-describe('EKS: rollouts wait for the load balancer\'s target health', () => {
+describe("EKS: rollouts wait for the load balancer's target health", () => {
   test('the namespace of an exposed service is labelled for pod readiness gate injection', () => {
     const chart = Testing.chart();
     const ns = new RestrictedNamespace(chart, 'shop');
@@ -180,19 +239,36 @@ describe('EKS: rollouts wait for the load balancer\'s target health', () => {
     const chart = Testing.chart();
     new PythonMicroservice(chart, 'api', baseProps({ profile: CloudProfile.eks(), exposure: Exposure.PUBLIC }));
     Testing.synth(chart);
-    const warnings = chart.node.findAll().flatMap((n) => n.node.metadata.filter((m) => m.type === 'pyservice:warning').map((m) => String(m.data)));
+    const warnings = chart.node
+      .findAll()
+      .flatMap((n) => n.node.metadata.filter((m) => m.type === 'pyservice:warning').map((m) => String(m.data)));
     expect(warnings.some((w) => w.includes('elbv2.k8s.aws/pod-readiness-gate-inject=enabled'))).toBe(true);
   });
 });
 
 describe('values only the golden files guarded before', () => {
   test.each([
-    ['SQS', QueueScaler.sqs({ queueUrl: 'https://sqs.eu-west-1.amazonaws.com/111122223333/orders', messagesPerReplica: 5 }),
-      { type: 'aws-sqs-queue', metadata: { queueURL: 'https://sqs.eu-west-1.amazonaws.com/111122223333/orders', awsRegion: 'eu-west-1', queueLength: '5' } }],
-    ['Pub/Sub', QueueScaler.pubsub({ subscription: 'orders', project: 'acme-prod' }),
-      { type: 'gcp-pubsub', metadata: { subscriptionName: 'projects/acme-prod/subscriptions/orders', mode: 'SubscriptionSize', value: '10' } }],
-    ['Service Bus', QueueScaler.serviceBus({ namespace: 'acme-bus', queueName: 'orders', messagesPerReplica: 20 }),
-      { type: 'azure-servicebus', metadata: { namespace: 'acme-bus', queueName: 'orders', messageCount: '20' } }],
+    [
+      'SQS',
+      QueueScaler.sqs({ queueUrl: 'https://sqs.eu-west-1.amazonaws.com/111122223333/orders', messagesPerReplica: 5 }),
+      {
+        type: 'aws-sqs-queue',
+        metadata: { queueURL: 'https://sqs.eu-west-1.amazonaws.com/111122223333/orders', awsRegion: 'eu-west-1', queueLength: '5' },
+      },
+    ],
+    [
+      'Pub/Sub',
+      QueueScaler.pubsub({ subscription: 'orders', project: 'acme-prod' }),
+      {
+        type: 'gcp-pubsub',
+        metadata: { subscriptionName: 'projects/acme-prod/subscriptions/orders', mode: 'SubscriptionSize', value: '10' },
+      },
+    ],
+    [
+      'Service Bus',
+      QueueScaler.serviceBus({ namespace: 'acme-bus', queueName: 'orders', messagesPerReplica: 20 }),
+      { type: 'azure-servicebus', metadata: { namespace: 'acme-bus', queueName: 'orders', messageCount: '20' } },
+    ],
   ])('the KEDA trigger of %s carries exactly the metadata KEDA reads', (_name, queue, expected) => {
     const trigger = queue.bind();
     expect(trigger.issues).toEqual([]);
@@ -200,7 +276,12 @@ describe('values only the golden files guarded before', () => {
   });
 
   test.each([
-    ['250m', '1'], ['500m', '1'], ['1', '1'], ['1500m', '2'], ['2', '2'], ['2500m', '3'],
+    ['250m', '1'],
+    ['500m', '1'],
+    ['1', '1'],
+    ['1500m', '2'],
+    ['2', '2'],
+    ['2500m', '3'],
   ])('ASGI workers: one per CPU, rounded (%s CPU -> %s)', (cpu, workers) => {
     const { objects } = synthService({ resources: { cpu, memory: '4Gi' }, server: PythonServer.uvicorn({ app: 'a:app' }) });
     expect(envMap(appContainer(find(objects, 'Deployment'))).WEB_CONCURRENCY).toBe(workers);
@@ -210,9 +291,12 @@ describe('values only the golden files guarded before', () => {
     const chart = Testing.chart();
     const ns = new RestrictedNamespace(chart, 'shop', { podSecurityVersion: 'v1.29' });
     expect(ns.namespace.metadata.toJson().labels).toEqual({
-      'pod-security.kubernetes.io/enforce': 'restricted', 'pod-security.kubernetes.io/enforce-version': 'v1.29',
-      'pod-security.kubernetes.io/audit': 'restricted', 'pod-security.kubernetes.io/audit-version': 'v1.29',
-      'pod-security.kubernetes.io/warn': 'restricted', 'pod-security.kubernetes.io/warn-version': 'v1.29',
+      'pod-security.kubernetes.io/enforce': 'restricted',
+      'pod-security.kubernetes.io/enforce-version': 'v1.29',
+      'pod-security.kubernetes.io/audit': 'restricted',
+      'pod-security.kubernetes.io/audit-version': 'v1.29',
+      'pod-security.kubernetes.io/warn': 'restricted',
+      'pod-security.kubernetes.io/warn-version': 'v1.29',
     });
   });
 });

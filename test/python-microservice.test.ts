@@ -13,14 +13,14 @@ describe('PythonMicroservice: Deployment', () => {
     expect(c.command.slice(0, 4)).toEqual(['gunicorn', 'orders.main:app', '--bind', '0.0.0.0:8000']);
     expect(c.command).toEqual(expect.arrayContaining(['--worker-class', 'uvicorn.workers.UvicornWorker']));
     expect(c.resources).toEqual({
-      requests: { 'cpu': '500m', 'memory': '512Mi', 'ephemeral-storage': '1Gi' },
-      limits: { 'cpu': '500m', 'memory': '512Mi', 'ephemeral-storage': '1Gi' },
+      requests: { cpu: '500m', memory: '512Mi', 'ephemeral-storage': '1Gi' },
+      limits: { cpu: '500m', memory: '512Mi', 'ephemeral-storage': '1Gi' },
     });
     expect(envMap(c)).toMatchObject({ PYTHONUNBUFFERED: '1', PYTHONDONTWRITEBYTECODE: '1', WEB_CONCURRENCY: '1' });
     expect(c.ports).toEqual([{ name: 'http', containerPort: 8000, protocol: 'TCP' }]);
   });
 
-  test('defaults to 250m CPU and 512Mi, not cdk8s-plus\'s 1 CPU / 2GiB', () => {
+  test("defaults to 250m CPU and 512Mi, not cdk8s-plus's 1 CPU / 2GiB", () => {
     const { objects } = synthService();
     const c = appContainer(find(objects, 'Deployment'));
     expect(c.resources.requests.cpu).toBe('250m');
@@ -55,9 +55,19 @@ describe('PythonMicroservice: Deployment', () => {
   test('pod passes the restricted standard: non-root fixed UID/GID, no escalation, caps dropped, seccomp, read-only root', () => {
     const { objects } = synthService();
     const pod = find(objects, 'Deployment').spec.template.spec;
-    expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, fsGroup: 10001, seccompProfile: { type: 'RuntimeDefault' } });
+    expect(pod.securityContext).toMatchObject({
+      runAsNonRoot: true,
+      runAsUser: 10001,
+      runAsGroup: 10001,
+      fsGroup: 10001,
+      seccompProfile: { type: 'RuntimeDefault' },
+    });
     expect(pod.containers[0].securityContext).toMatchObject({
-      allowPrivilegeEscalation: false, privileged: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ['ALL'] },
+      allowPrivilegeEscalation: false,
+      privileged: false,
+      readOnlyRootFilesystem: true,
+      runAsNonRoot: true,
+      capabilities: { drop: ['ALL'] },
     });
     expect(pod.automountServiceAccountToken).toBe(false);
     expect(pod.enableServiceLinks).toBe(false);
@@ -86,7 +96,11 @@ describe('PythonMicroservice: Deployment', () => {
     const d = find(objects, 'Deployment');
     expect(d.spec.replicas).toBeUndefined();
     expect(d.spec.selector.matchLabels).toEqual({ 'pyservice.dev/workload': 'orders-api' });
-    expect(d.metadata.labels).toMatchObject({ 'app.kubernetes.io/name': 'orders-api', 'app.kubernetes.io/version': '1.4.2', 'app.kubernetes.io/managed-by': 'cdk8s' });
+    expect(d.metadata.labels).toMatchObject({
+      'app.kubernetes.io/name': 'orders-api',
+      'app.kubernetes.io/version': '1.4.2',
+      'app.kubernetes.io/managed-by': 'cdk8s',
+    });
   });
 
   test('rolling update keeps capacity and replicas spread over zones and nodes', () => {
@@ -138,14 +152,24 @@ describe('PythonMicroservice: Service, HPA, PDB, NetworkPolicy, ServiceAccount',
     const { objects } = synthService({ autoscaling: { minReplicas: 2, maxReplicas: 10, targetCpuUtilization: 65 } });
     const hpa = find(objects, 'HorizontalPodAutoscaler');
     expect(hpa.apiVersion).toBe('autoscaling/v2');
-    expect(hpa.spec).toMatchObject({ scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'orders-api' }, minReplicas: 2, maxReplicas: 10 });
-    expect(hpa.spec.metrics).toEqual([{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 65 } } }]);
+    expect(hpa.spec).toMatchObject({
+      scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'orders-api' },
+      minReplicas: 2,
+      maxReplicas: 10,
+    });
+    expect(hpa.spec.metrics).toEqual([
+      { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 65 } } },
+    ]);
   });
 
   test('PDB allows one pod down at a time and never blocks on unhealthy pods', () => {
     const { objects } = synthService({ autoscaling: { minReplicas: 2, maxReplicas: 4 } });
     const pdb = find(objects, 'PodDisruptionBudget');
-    expect(pdb.spec).toEqual({ maxUnavailable: 1, selector: { matchLabels: { 'pyservice.dev/workload': 'orders-api' } }, unhealthyPodEvictionPolicy: 'AlwaysAllow' });
+    expect(pdb.spec).toEqual({
+      maxUnavailable: 1,
+      selector: { matchLabels: { 'pyservice.dev/workload': 'orders-api' } },
+      unhealthyPodEvictionPolicy: 'AlwaysAllow',
+    });
   });
 
   test('NetworkPolicy admits only the service port from the namespace by default', () => {
@@ -165,7 +189,10 @@ describe('PythonMicroservice: Service, HPA, PDB, NetworkPolicy, ServiceAccount',
     });
     const np = find(objects, 'NetworkPolicy');
     expect(np.spec.ingress).toEqual([
-      { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'frontend' } } }], ports: [{ port: 8000, protocol: 'TCP' }] },
+      {
+        from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'frontend' } } }],
+        ports: [{ port: 8000, protocol: 'TCP' }],
+      },
       // A passthrough load balancer (AKS, GKE) keeps the clients' addresses.
       { from: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: [{ port: 8000, protocol: 'TCP' }] },
     ]);
@@ -173,10 +200,14 @@ describe('PythonMicroservice: Service, HPA, PDB, NetworkPolicy, ServiceAccount',
     expect(np.spec.egress[1]).toEqual({ to: [{ ipBlock: { cidr: '10.20.0.0/16' } }] });
   });
 
-  test('EKS: the NLB\'s traffic comes from its own private addresses, not from anywhere; the subnets can be named', () => {
-    const lbRule = (profile: ReturnType<typeof CloudProfile.eks>) => find(synthService({ exposure: Exposure.PUBLIC, profile }).objects, 'NetworkPolicy').spec.ingress.at(-1).from;
+  test("EKS: the NLB's traffic comes from its own private addresses, not from anywhere; the subnets can be named", () => {
+    const lbRule = (profile: ReturnType<typeof CloudProfile.eks>) =>
+      find(synthService({ exposure: Exposure.PUBLIC, profile }).objects, 'NetworkPolicy').spec.ingress.at(-1).from;
     expect(lbRule(CloudProfile.eks())).toEqual(['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'].map((cidr) => ({ ipBlock: { cidr } })));
-    expect(lbRule(CloudProfile.eks({ loadBalancerSourceRanges: ['10.0.96.0/20', '10.0.112.0/20'] }))).toEqual([{ ipBlock: { cidr: '10.0.96.0/20' } }, { ipBlock: { cidr: '10.0.112.0/20' } }]);
+    expect(lbRule(CloudProfile.eks({ loadBalancerSourceRanges: ['10.0.96.0/20', '10.0.112.0/20'] }))).toEqual([
+      { ipBlock: { cidr: '10.0.96.0/20' } },
+      { ipBlock: { cidr: '10.0.112.0/20' } },
+    ]);
   });
 
   test('a proxying load balancer in front (ALB, AGIC, GKE internal Ingress) is admitted from its private subnets, never from anywhere', () => {
@@ -186,51 +217,98 @@ describe('PythonMicroservice: Service, HPA, PDB, NetworkPolicy, ServiceAccount',
     const PRIVATE = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'].map((cidr) => ({ ipBlock: { cidr } }));
     const same = { podSelector: {} };
     expect(proxied(Exposure.PUBLIC, CloudProfile.eks())).toEqual([same, ...PRIVATE]);
-    expect(proxied(Exposure.PUBLIC, CloudProfile.eks({ loadBalancerSourceRanges: ['10.0.96.0/20'] }))).toEqual([same, { ipBlock: { cidr: '10.0.96.0/20' } }]);
+    expect(proxied(Exposure.PUBLIC, CloudProfile.eks({ loadBalancerSourceRanges: ['10.0.96.0/20'] }))).toEqual([
+      same,
+      { ipBlock: { cidr: '10.0.96.0/20' } },
+    ]);
     expect(proxied(Exposure.PUBLIC, CloudProfile.aks({ ingressController: 'agic' }))).toEqual([same, ...PRIVATE]);
-    expect(proxied(Exposure.PUBLIC, CloudProfile.aks({ ingressController: 'agic', loadBalancerSourceRanges: ['10.225.0.0/16'] }))).toEqual([same, { ipBlock: { cidr: '10.225.0.0/16' } }]);
+    expect(proxied(Exposure.PUBLIC, CloudProfile.aks({ ingressController: 'agic', loadBalancerSourceRanges: ['10.225.0.0/16'] }))).toEqual([
+      same,
+      { ipBlock: { cidr: '10.225.0.0/16' } },
+    ]);
     // GKE's internal load balancer is checked from Google's health check ranges, besides its proxy-only subnet.
     const CHECKERS = ['35.191.0.0/16', '130.211.0.0/22'].map((cidr) => ({ ipBlock: { cidr } }));
     expect(proxied(Exposure.INTERNAL, CloudProfile.gke())).toEqual([same, ...PRIVATE, ...CHECKERS]);
-    expect(proxied(Exposure.INTERNAL, CloudProfile.gke({ loadBalancerSourceRanges: ['10.129.0.0/23'] }))).toEqual([same, { ipBlock: { cidr: '10.129.0.0/23' } }, ...CHECKERS]);
+    expect(proxied(Exposure.INTERNAL, CloudProfile.gke({ loadBalancerSourceRanges: ['10.129.0.0/23'] }))).toEqual([
+      same,
+      { ipBlock: { cidr: '10.129.0.0/23' } },
+      ...CHECKERS,
+    ]);
   });
 
   describe('an exposed service that restricts its callers, behind a load balancer admitted from the private ranges', () => {
     const callers = [NetworkPeer.pods({ app: 'frontend' })];
-    const warningsOf = (props: Parameters<typeof synthService>[0]) => collectWarnings(synthService({ allowFrom: callers, ...props }).chart).filter((w) => w.includes('allowFrom'));
+    const warningsOf = (props: Parameters<typeof synthService>[0]) =>
+      collectWarnings(synthService({ allowFrom: callers, ...props }).chart).filter((w) => w.includes('allowFrom'));
     const named = ['10.0.96.0/20'];
 
     test.each([
       ['EKS NLB', { exposure: Exposure.INTERNAL, profile: CloudProfile.eks() }, 'CloudProfile.eks({ loadBalancerSourceRanges'],
-      ['EKS ALB', { exposure: Exposure.PUBLIC, ingress: { host: 'api.example.com' }, profile: CloudProfile.eks() }, 'CloudProfile.eks({ loadBalancerSourceRanges'],
-      ['AKS Application Gateway', { exposure: Exposure.INTERNAL, ingress: { host: 'api.example.com' }, profile: CloudProfile.aks({ ingressController: 'agic' }) }, 'CloudProfile.aks({ loadBalancerSourceRanges'],
-      ['GKE internal Gateway', { exposure: Exposure.INTERNAL, ingress: { host: 'api.example.com', gateway: { name: 'internal' } }, profile: CloudProfile.gke() }, 'CloudProfile.gke({ loadBalancerSourceRanges'],
-    ])('%s: a synth warning says every pod is admitted, with the cloud\'s fix', (_lb, props, fix) => {
+      [
+        'EKS ALB',
+        { exposure: Exposure.PUBLIC, ingress: { host: 'api.example.com' }, profile: CloudProfile.eks() },
+        'CloudProfile.eks({ loadBalancerSourceRanges',
+      ],
+      [
+        'AKS Application Gateway',
+        { exposure: Exposure.INTERNAL, ingress: { host: 'api.example.com' }, profile: CloudProfile.aks({ ingressController: 'agic' }) },
+        'CloudProfile.aks({ loadBalancerSourceRanges',
+      ],
+      [
+        'GKE internal Gateway',
+        { exposure: Exposure.INTERNAL, ingress: { host: 'api.example.com', gateway: { name: 'internal' } }, profile: CloudProfile.gke() },
+        'CloudProfile.gke({ loadBalancerSourceRanges',
+      ],
+    ])("%s: a synth warning says every pod is admitted, with the cloud's fix", (_lb, props, fix) => {
       // GIVEN a service that names its callers WHEN its load balancer's sources are the default private ranges
       const [warning] = warningsOf(props as Parameters<typeof synthService>[0]);
       // THEN the synth warns that allowFrom is moot, and how to name the load balancer's subnets
-      expect(warning).toContain('[test/orders-api] allowFrom restricts who may call the service, but the NetworkPolicy also admits its load balancer from the private ranges (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16)');
+      expect(warning).toContain(
+        '[test/orders-api] allowFrom restricts who may call the service, but the NetworkPolicy also admits its load balancer from the private ranges (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16)',
+      );
       expect(warning).toContain(fix);
     });
 
     test.each([
       ['EKS with the subnets named', { exposure: Exposure.INTERNAL, profile: CloudProfile.eks({ loadBalancerSourceRanges: named }) }],
-      ['AKS app routing (admitted by namespace)', { exposure: Exposure.INTERNAL, ingress: { host: 'api.example.com' }, profile: CloudProfile.aks() }],
-      ['AKS Application Gateway with its subnet named', { exposure: Exposure.INTERNAL, ingress: { host: 'api.example.com' }, profile: CloudProfile.aks({ ingressController: 'agic', loadBalancerSourceRanges: named }) }],
-      ['GKE external Ingress (Google\'s front ends)', { exposure: Exposure.PUBLIC, ingress: { host: 'api.example.com' }, profile: CloudProfile.gke() }],
+      [
+        'AKS app routing (admitted by namespace)',
+        { exposure: Exposure.INTERNAL, ingress: { host: 'api.example.com' }, profile: CloudProfile.aks() },
+      ],
+      [
+        'AKS Application Gateway with its subnet named',
+        {
+          exposure: Exposure.INTERNAL,
+          ingress: { host: 'api.example.com' },
+          profile: CloudProfile.aks({ ingressController: 'agic', loadBalancerSourceRanges: named }),
+        },
+      ],
+      [
+        "GKE external Ingress (Google's front ends)",
+        { exposure: Exposure.PUBLIC, ingress: { host: 'api.example.com' }, profile: CloudProfile.gke() },
+      ],
       ['a cluster-only service', { profile: CloudProfile.eks() }],
     ])('%s: no warning', (_case, props) => {
       expect(warningsOf(props as Parameters<typeof synthService>[0])).toEqual([]);
     });
 
     test('without allowFrom there is no restriction to defeat, and no warning', () => {
-      expect(collectWarnings(synthService({ exposure: Exposure.INTERNAL, profile: CloudProfile.eks() }).chart).filter((w) => w.includes('allowFrom'))).toEqual([]);
+      expect(
+        collectWarnings(synthService({ exposure: Exposure.INTERNAL, profile: CloudProfile.eks() }).chart).filter((w) =>
+          w.includes('allowFrom'),
+        ),
+      ).toEqual([]);
     });
   });
 
-  test('a bad proxy range is the profile\'s mistake, named as such', () => {
-    expect(synthError({ exposure: Exposure.PUBLIC, ingress: { host: 'api.example.com' }, profile: CloudProfile.eks({ loadBalancerSourceRanges: ['10.0.96.0/33'] }) }))
-      .toContain("'profile.loadBalancerSourceRanges[0]' must be an IPv4 or IPv6 range in CIDR notation");
+  test("a bad proxy range is the profile's mistake, named as such", () => {
+    expect(
+      synthError({
+        exposure: Exposure.PUBLIC,
+        ingress: { host: 'api.example.com' },
+        profile: CloudProfile.eks({ loadBalancerSourceRanges: ['10.0.96.0/33'] }),
+      }),
+    ).toContain("'profile.loadBalancerSourceRanges[0]' must be an IPv4 or IPv6 range in CIDR notation");
   });
 
   test('ServiceAccount does not mount an API token unless asked', () => {

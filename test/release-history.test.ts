@@ -18,7 +18,15 @@ import { unneededHistory } from '../src/history';
 import { Rendering } from '../src/synth';
 import { KUBECTL_PRUNE_SELECTOR, RELEASE_HISTORY_LABEL, RETAINED_ANNOTATIONS } from '../constructs/gitops/retention';
 import { TARGET_FOLDERS, objectsOf } from './support/example';
-import { MigrationCommand, PythonCronJob, PythonMicroservice, PythonMigration, PythonWorker, WorkerCommand, WorkerLiveness } from './support/internals';
+import {
+  MigrationCommand,
+  PythonCronJob,
+  PythonMicroservice,
+  PythonMigration,
+  PythonWorker,
+  WorkerCommand,
+  WorkerLiveness,
+} from './support/internals';
 import { Engine, ReleaseModel } from './support/release-history';
 import { baseProps } from './support/synth';
 
@@ -34,7 +42,12 @@ interface History {
 const PROD = ['prod/eks', 'prod/gke', 'prod/aks'];
 
 /** Every folder of an app rendered at N and at N+1 (CI's image override of one service). */
-function histories(name: string, render: (env: Record<string, string>) => Rendering, next: Record<string, string>, folders: string[]): History[] {
+function histories(
+  name: string,
+  render: (env: Record<string, string>) => Rendering,
+  next: Record<string, string>,
+  folders: string[],
+): History[] {
   const [n, n1] = [render({}), render(next)];
   expect([...n.errors, ...n1.errors]).toEqual([]);
   return folders.map((folder) => ({ target: `${name} ${folder}`, n: objectsOf(n, folder), next: objectsOf(n1, folder) }));
@@ -43,15 +56,29 @@ function histories(name: string, render: (env: Record<string, string>) => Render
 /** A small app whose N+1 changes only its config: a new content-hashed ConfigMap, a new Job. */
 function configApp(level: string): Obj[] {
   const chart = Testing.chart();
-  const app = new PythonMicroservice(chart, 'orders-api', baseProps({ config: { LOG_LEVEL: level }, autoscaling: { minReplicas: 2, maxReplicas: 6 } }));
-  new PythonWorker(chart, 'orders-worker', { app, command: WorkerCommand.command(['python', '-m', 'orders.worker']), liveness: WorkerLiveness.heartbeatFile('/tmp/beat'), replicas: 2 });
+  const app = new PythonMicroservice(
+    chart,
+    'orders-api',
+    baseProps({ config: { LOG_LEVEL: level }, autoscaling: { minReplicas: 2, maxReplicas: 6 } }),
+  );
+  new PythonWorker(chart, 'orders-worker', {
+    app,
+    command: WorkerCommand.command(['python', '-m', 'orders.worker']),
+    liveness: WorkerLiveness.heartbeatFile('/tmp/beat'),
+    replicas: 2,
+  });
   new PythonMigration(chart, 'orders-migrate', { app, command: MigrationCommand.alembic() });
   new PythonCronJob(chart, 'orders-report', { app, command: ['python', '-m', 'orders.report'], schedule: '@daily' });
   return Testing.synth(chart);
 }
 
 const HISTORIES: History[] = [
-  ...histories('the example shop', (env) => shopApp({ env }).render(), { IMAGE_ORDERS_API: 'ghcr.io/acme/orders-api:1.5.0' }, TARGET_FOLDERS),
+  ...histories(
+    'the example shop',
+    (env) => shopApp({ env }).render(),
+    { IMAGE_ORDERS_API: 'ghcr.io/acme/orders-api:1.5.0' },
+    TARGET_FOLDERS,
+  ),
   ...histories('analytics', (env) => analyticsApp(env).render(), { IMAGE_ANALYTICS: 'ghcr.io/acme/analytics:4.2.0' }, PROD),
   ...histories('inventory', (env) => inventoryApp(env).render(), { IMAGE_INVENTORY: 'ghcr.io/acme/inventory:4.2.0' }, PROD),
   ...histories('fastapi', (env) => fastapiApp(env).render(), { IMAGE_BACKEND: 'ghcr.io/acme/backend:0.9.0' }, PROD),
@@ -70,8 +97,13 @@ const CASES = HISTORIES.flatMap((h) => ENGINES.map(([label, engine, options]) =>
 /** What breaks the three properties at one step (and, where `capacity`, what leaves a Deployment short of pods). */
 function unsound(model: ReleaseModel, step: string, capacity: boolean): string[] {
   return [
-    ...model.creatablePods().filter((p) => p.outcome.state === 'blocked').map((p) => `${step}: a pod of ${p.from}: ${'cause' in p.outcome ? p.outcome.cause : ''}`),
-    ...model.runs.filter((r) => r.databaseBefore > r.revision).map((r) => `${r.job} (revision ${r.revision}) ran against the schema at revision ${r.databaseBefore}`),
+    ...model
+      .creatablePods()
+      .filter((p) => p.outcome.state === 'blocked')
+      .map((p) => `${step}: a pod of ${p.from}: ${'cause' in p.outcome ? p.outcome.cause : ''}`),
+    ...model.runs
+      .filter((r) => r.databaseBefore > r.revision)
+      .map((r) => `${r.job} (revision ${r.revision}) ran against the schema at revision ${r.databaseBefore}`),
     ...model.problems,
     ...(capacity ? model.shortOfCapacity().map((s) => `${step}: short of capacity: ${s}`) : []),
   ];
@@ -121,30 +153,43 @@ function walk(model: ReleaseModel, h: History, migrationFails: boolean, checks: 
 describe('a release history under each delivery engine (rules modelled on Argo CD, Flux, kubectl and the Kubernetes controllers)', () => {
   test.each(CASES)('%s, %s: ship N+1, scale and evict mid-rollout, migrate, rollout undo, roll back to N', (_t, _e, h, engine, options) => {
     const model = new ReleaseModel(engine, options);
-    expect(walk(model, h, false, (step) => {
-      if (step === 'deploy N') expect(waiting(model).length).toBeGreaterThan(0);
-      if (step === 'N+1 migrated') expect(model.creatablePods().filter((p) => p.outcome.state !== 'passed')).toEqual([]);
-    })).toEqual([]);
+    expect(
+      walk(model, h, false, (step) => {
+        if (step === 'deploy N') expect(waiting(model).length).toBeGreaterThan(0);
+        if (step === 'N+1 migrated') expect(model.creatablePods().filter((p) => p.outcome.state !== 'passed')).toEqual([]);
+      }),
+    ).toEqual([]);
     // Each version's migration ran once: the rollback re-applied N's finished Job.
-    expect(model.runs.map((r) => [r.revision, r.succeeded])).toEqual([[1, true], [2, true]]);
+    expect(model.runs.map((r) => [r.revision, r.succeeded])).toEqual([
+      [1, true],
+      [2, true],
+    ]);
   });
 
-  test.each(CASES)('%s, %s: N+1\'s migration fails, old pods keep starting, the failure names the Job, roll back to N', (_t, _e, h, engine, options) => {
-    const model = new ReleaseModel(engine, options);
-    const failedJob = h.next.find((o) => o.kind === 'Job' && !h.n.some((p) => p.metadata.name === o.metadata.name)).metadata.name;
-    expect(walk(model, h, true, (step) => {
-      if (step !== 'the migration failed') return;
-      // Where the failure shows: Argo CD's sync stops at the Job's wave; Flux's health check names the Job;
-      // with kubectl, the new pods' waits exit naming it.
-      const status = model.engineStatus();
-      if (engine === 'kubectl') expect(status).toBeUndefined();
-      else expect(status).toEqual({ state: 'failed', message: expect.stringContaining(failedJob) });
-      const failing = model.creatablePods().filter((p) => p.outcome.state === 'job-failed');
-      if (engine !== 'argocd') expect(failing.length).toBeGreaterThan(0);
-      for (const p of failing) expect(p.outcome).toEqual({ state: 'job-failed', job: failedJob });
-    })).toEqual([]);
-    expect(model.runs.map((r) => [r.revision, r.succeeded])).toEqual([[1, true], [2, false]]);
-  });
+  test.each(CASES)(
+    "%s, %s: N+1's migration fails, old pods keep starting, the failure names the Job, roll back to N",
+    (_t, _e, h, engine, options) => {
+      const model = new ReleaseModel(engine, options);
+      const failedJob = h.next.find((o) => o.kind === 'Job' && !h.n.some((p) => p.metadata.name === o.metadata.name)).metadata.name;
+      expect(
+        walk(model, h, true, (step) => {
+          if (step !== 'the migration failed') return;
+          // Where the failure shows: Argo CD's sync stops at the Job's wave; Flux's health check names the Job;
+          // with kubectl, the new pods' waits exit naming it.
+          const status = model.engineStatus();
+          if (engine === 'kubectl') expect(status).toBeUndefined();
+          else expect(status).toEqual({ state: 'failed', message: expect.stringContaining(failedJob) });
+          const failing = model.creatablePods().filter((p) => p.outcome.state === 'job-failed');
+          if (engine !== 'argocd') expect(failing.length).toBeGreaterThan(0);
+          for (const p of failing) expect(p.outcome).toEqual({ state: 'job-failed', job: failedJob });
+        }),
+      ).toEqual([]);
+      expect(model.runs.map((r) => [r.revision, r.succeeded])).toEqual([
+        [1, true],
+        [2, false],
+      ]);
+    },
+  );
 });
 
 /** `objects` with the kinds in `kinds` no longer kept in the release history, and, with `sharedRole`, one wait Role per migration. */
@@ -165,25 +210,41 @@ describe('the walk catches what the previous design did over the same history', 
   const shop = HISTORIES.find((h) => h.target === 'the example shop prod/eks')!;
   const config = HISTORIES.find((h) => h.target === 'a config change')!;
   const altered = (h: History, kinds: string[], sharedRole = false): History => ({
-    ...h, n: withoutRetention(h.n, kinds, sharedRole), next: withoutRetention(h.next, kinds, sharedRole),
+    ...h,
+    n: withoutRetention(h.n, kinds, sharedRole),
+    next: withoutRetention(h.next, kinds, sharedRole),
   });
 
-  test.each(ENGINES)('%s: the previous design (one Role for the latest Job, nothing kept): pods of N get HTTP 403 as soon as N+1 ships', (_label, engine, options) => {
-    const problems = walk(new ReleaseModel(engine, options), altered(shop, ['Job', 'ConfigMap', 'Role', 'RoleBinding'], true), false);
-    expect(problems).toContainEqual(expect.stringMatching(/^ship N\+1: a pod of Deployment\/shop\/orders-api revision 1: HTTP 403 reading job orders-migrate-/));
-  });
+  test.each(ENGINES)(
+    '%s: the previous design (one Role for the latest Job, nothing kept): pods of N get HTTP 403 as soon as N+1 ships',
+    (_label, engine, options) => {
+      const problems = walk(new ReleaseModel(engine, options), altered(shop, ['Job', 'ConfigMap', 'Role', 'RoleBinding'], true), false);
+      expect(problems).toContainEqual(
+        expect.stringMatching(/^ship N\+1: a pod of Deployment\/shop\/orders-api revision 1: HTTP 403 reading job orders-migrate-/),
+      );
+    },
+  );
 
-  test.each(ENGINES)('%s: Jobs pruned: old pods get HTTP 404, and the rollback runs N\'s migration against N+1\'s schema', (_label, engine, options) => {
-    const problems = walk(new ReleaseModel(engine, options), altered(shop, ['Job']), false);
-    // Flux and kubectl prune as they apply; Argo CD prunes last, once N+1 is healthy.
-    const when = engine === 'argocd' ? 'N\\+1 migrated' : 'ship N\\+1';
-    expect(problems).toContainEqual(expect.stringMatching(new RegExp(`^${when}: a pod of Deployment/shop/orders-api revision 1: HTTP 404 reading job orders-migrate-`)));
-    expect(problems).toContainEqual(expect.stringMatching(/^orders-migrate-[0-9a-f]{8} \(revision 1\) ran against the schema at revision 2$/));
-  });
+  test.each(ENGINES)(
+    "%s: Jobs pruned: old pods get HTTP 404, and the rollback runs N's migration against N+1's schema",
+    (_label, engine, options) => {
+      const problems = walk(new ReleaseModel(engine, options), altered(shop, ['Job']), false);
+      // Flux and kubectl prune as they apply; Argo CD prunes last, once N+1 is healthy.
+      const when = engine === 'argocd' ? 'N\\+1 migrated' : 'ship N\\+1';
+      expect(problems).toContainEqual(
+        expect.stringMatching(new RegExp(`^${when}: a pod of Deployment/shop/orders-api revision 1: HTTP 404 reading job orders-migrate-`)),
+      );
+      expect(problems).toContainEqual(
+        expect.stringMatching(/^orders-migrate-[0-9a-f]{8} \(revision 1\) ran against the schema at revision 2$/),
+      );
+    },
+  );
 
   test.each(ENGINES)('%s: ConfigMaps pruned: a pod of N no longer finds its config', (_label, engine, options) => {
     const problems = walk(new ReleaseModel(engine, options), altered(config, ['ConfigMap']), false);
-    expect(problems).toContainEqual(expect.stringMatching(/: a pod of Deployment\/\/orders-api revision 1: ConfigMap\/\/orders-api-config-[0-9a-f]{10} is missing$/));
+    expect(problems).toContainEqual(
+      expect.stringMatching(/: a pod of Deployment\/\/orders-api revision 1: ConfigMap\/\/orders-api-config-[0-9a-f]{10} is missing$/),
+    );
   });
 });
 
@@ -201,8 +262,10 @@ describe('cleaning up the release history (pyservice-k8s history)', () => {
     // WHEN the kept objects nothing needs are listed
     const unneeded = unneededHistory(model.list(), releases[7]);
     // THEN they are those of the two releases older than the Deployments' revisionHistoryLimit (5) keeps
-    const versioned = (r: Obj[]) => r.filter((o) => o.metadata.labels?.['pyservice.dev/release-history'] === 'true' && !o.data?.['wait.py'])
-      .map((o) => `${o.kind.toLowerCase()}/${o.metadata.name}`);
+    const versioned = (r: Obj[]) =>
+      r
+        .filter((o) => o.metadata.labels?.['pyservice.dev/release-history'] === 'true' && !o.data?.['wait.py'])
+        .map((o) => `${o.kind.toLowerCase()}/${o.metadata.name}`);
     expect(unneeded).toEqual([...versioned(releases[0]), ...versioned(releases[1])].sort());
     expect(unneeded).toHaveLength(8);
     // AND once deleted, every ReplicaSet kept for `rollout undo` and the CronJob still start their pods

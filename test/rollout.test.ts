@@ -26,10 +26,12 @@ function goSeconds(d: string): number {
 
 /** The wait deadlines of a pod spec, by Job name. */
 function waits(spec: Obj): Array<{ job: string; seconds: number }> {
-  return (spec.initContainers ?? []).filter((c: Obj) => c.name.startsWith('wait-for-')).map((c: Obj) => ({
-    job: c.env.find((e: Obj) => e.name === 'MIGRATION_JOB').value,
-    seconds: Number(c.env.find((e: Obj) => e.name === 'WAIT_DEADLINE_SECONDS').value),
-  }));
+  return (spec.initContainers ?? [])
+    .filter((c: Obj) => c.name.startsWith('wait-for-'))
+    .map((c: Obj) => ({
+      job: c.env.find((e: Obj) => e.name === 'MIGRATION_JOB').value,
+      seconds: Number(c.env.find((e: Obj) => e.name === 'WAIT_DEADLINE_SECONDS').value),
+    }));
 }
 
 /** Seconds from creation to available once the waits passed: 120 s to schedule and pull, the startup probe, one readiness period. */
@@ -41,7 +43,9 @@ function startSeconds(spec: Obj): number {
 
 /** The most replicas a Deployment runs: its autoscaler's maximum, or its replicas. */
 function maxReplicas(objects: Obj[], d: Obj): number {
-  const scaler = objects.find((o) => ['HorizontalPodAutoscaler', 'ScaledObject'].includes(o.kind) && o.spec.scaleTargetRef.name === d.metadata.name);
+  const scaler = objects.find(
+    (o) => ['HorizontalPodAutoscaler', 'ScaledObject'].includes(o.kind) && o.spec.scaleTargetRef.name === d.metadata.name,
+  );
   return scaler?.spec.maxReplicas ?? scaler?.spec.maxReplicaCount ?? d.spec.replicas ?? 1;
 }
 
@@ -56,12 +60,14 @@ function rolloutSeconds(objects: Obj[], d: Obj): number {
   return wait + Math.ceil(replicas / perRound) * startSeconds(spec);
 }
 
-describe.each(TARGET_FOLDERS)('the example\'s %s', (folder) => {
+describe.each(TARGET_FOLDERS)("the example's %s", (folder) => {
   const objects = objectsOf(rendering, folder);
   const deployments = objects.filter((o) => o.kind === 'Deployment');
-  const kustomization = parseAllDocuments(rendering.files.get(`gitops/${folder}/flux.yaml`)!).map((d) => d.toJS()).find((o) => o.kind === 'Kustomization');
+  const kustomization = parseAllDocuments(rendering.files.get(`gitops/${folder}/flux.yaml`)!)
+    .map((d) => d.toJS())
+    .find((o) => o.kind === 'Kustomization');
 
-  test('every wait outlasts its Job\'s deadline by a minute', () => {
+  test("every wait outlasts its Job's deadline by a minute", () => {
     const all = objects.map(podSpec).filter(Boolean).flatMap(waits);
     expect(all.length).toBeGreaterThan(3);
     for (const w of all) {
@@ -70,7 +76,7 @@ describe.each(TARGET_FOLDERS)('the example\'s %s', (folder) => {
     }
   });
 
-  test('every Deployment\'s progress deadline covers its waits and its own start-up, and never falls below the default 600 s', () => {
+  test("every Deployment's progress deadline covers its waits and its own start-up, and never falls below the default 600 s", () => {
     for (const d of deployments) {
       const spec = d.spec.template.spec;
       const lead = d.spec.strategy.type === 'Recreate' ? spec.terminationGracePeriodSeconds : 0;
@@ -79,9 +85,12 @@ describe.each(TARGET_FOLDERS)('the example\'s %s', (folder) => {
     }
   });
 
-  test('Flux\'s timeout covers the slowest rollout, waits included, and every Job', () => {
+  test("Flux's timeout covers the slowest rollout, waits included, and every Job", () => {
     const timeout = goSeconds(kustomization.spec.timeout);
-    const slowest = Math.max(...deployments.map((d) => rolloutSeconds(objects, d)), ...objects.filter((o) => o.kind === 'Job').map((j) => j.spec.activeDeadlineSeconds));
+    const slowest = Math.max(
+      ...deployments.map((d) => rolloutSeconds(objects, d)),
+      ...objects.filter((o) => o.kind === 'Job').map((j) => j.spec.activeDeadlineSeconds),
+    );
     expect(kustomization.spec.wait).toBe(true);
     expect(timeout).toBeGreaterThanOrEqual(slowest);
     // Rounded up to the minute, no more.

@@ -39,10 +39,24 @@ describe('server commands', () => {
   });
 
   test('gunicorn binds the port, drains for the graceful timeout, keeps its heartbeat in memory', () => {
-    const c = PythonServer.gunicorn({ app: 'shop.wsgi:application', threads: 4, gracefulTimeout: Duration.seconds(20) }).bind(ctx(1000, 1024, 9000));
+    const c = PythonServer.gunicorn({ app: 'shop.wsgi:application', threads: 4, gracefulTimeout: Duration.seconds(20) }).bind(
+      ctx(1000, 1024, 9000),
+    );
     expect(c.command).toEqual([
-      'gunicorn', 'shop.wsgi:application', '--bind', '0.0.0.0:9000', '--worker-tmp-dir', '/dev/shm',
-      '--graceful-timeout', '20', '--access-logfile', '-', '--worker-class', 'gthread', '--threads', '4',
+      'gunicorn',
+      'shop.wsgi:application',
+      '--bind',
+      '0.0.0.0:9000',
+      '--worker-tmp-dir',
+      '/dev/shm',
+      '--graceful-timeout',
+      '20',
+      '--access-logfile',
+      '-',
+      '--worker-class',
+      'gthread',
+      '--threads',
+      '4',
     ]);
     expect(c.gracefulTimeoutSeconds).toBe(20);
     expect(c.scratchDirs).toEqual([{ name: 'shm', path: '/dev/shm', sizeLimit: '64Mi' }]);

@@ -10,10 +10,46 @@ describe('shutdown budget', () => {
     // name, server, profile, exposure, via ingress, preStop, graceful, terminationGracePeriodSeconds
     ['gunicorn, in-cluster', PythonServer.gunicorn({ app: 'a:app' }), CloudProfile.eks(), Exposure.CLUSTER, false, 5, 30, 40],
     ['gunicorn, EKS NLB', PythonServer.gunicorn({ app: 'a:app' }), CloudProfile.eks(), Exposure.PUBLIC, false, 20, 30, 55],
-    ['uvicorn 60 s, EKS ALB', PythonServer.uvicorn({ app: 'a:app', gracefulTimeout: Duration.seconds(60) }), CloudProfile.eks(), Exposure.PUBLIC, true, 20, 60, 85],
-    ['gunicorn+uvicorn, GKE Ingress', PythonServer.gunicornUvicorn({ app: 'a:app' }), CloudProfile.gke(), Exposure.PUBLIC, true, 15, 30, 50],
-    ['django 20 s, AKS internal LB', PythonServer.django({ project: 'shop', gracefulTimeout: Duration.seconds(20) }), CloudProfile.aks(), Exposure.INTERNAL, false, 15, 20, 40],
-    ['command 10 s, in-cluster', PythonServer.command({ command: ['python', '-m', 'srv'], gracefulTimeout: Duration.seconds(10) }), CloudProfile.aks(), Exposure.CLUSTER, false, 5, 10, 20],
+    [
+      'uvicorn 60 s, EKS ALB',
+      PythonServer.uvicorn({ app: 'a:app', gracefulTimeout: Duration.seconds(60) }),
+      CloudProfile.eks(),
+      Exposure.PUBLIC,
+      true,
+      20,
+      60,
+      85,
+    ],
+    [
+      'gunicorn+uvicorn, GKE Ingress',
+      PythonServer.gunicornUvicorn({ app: 'a:app' }),
+      CloudProfile.gke(),
+      Exposure.PUBLIC,
+      true,
+      15,
+      30,
+      50,
+    ],
+    [
+      'django 20 s, AKS internal LB',
+      PythonServer.django({ project: 'shop', gracefulTimeout: Duration.seconds(20) }),
+      CloudProfile.aks(),
+      Exposure.INTERNAL,
+      false,
+      15,
+      20,
+      40,
+    ],
+    [
+      'command 10 s, in-cluster',
+      PythonServer.command({ command: ['python', '-m', 'srv'], gracefulTimeout: Duration.seconds(10) }),
+      CloudProfile.aks(),
+      Exposure.CLUSTER,
+      false,
+      5,
+      10,
+      20,
+    ],
   ];
 
   test.each(table)('%s', (_name, server, profile, exposure, viaIngress, preStop, graceful, grace) => {
@@ -28,21 +64,42 @@ describe('shutdown budget', () => {
   });
 
   test('the server is told its graceful timeout', () => {
-    expect(appContainer(find(synthService({ server: PythonServer.gunicorn({ app: 'a:app', gracefulTimeout: Duration.seconds(45) }) }).objects, 'Deployment')).command)
-      .toEqual(expect.arrayContaining(['--graceful-timeout', '45']));
-    expect(appContainer(find(synthService({ server: PythonServer.uvicorn({ app: 'a:app', gracefulTimeout: Duration.seconds(45) }) }).objects, 'Deployment')).command)
-      .toEqual(expect.arrayContaining(['--timeout-graceful-shutdown', '45']));
+    expect(
+      appContainer(
+        find(
+          synthService({ server: PythonServer.gunicorn({ app: 'a:app', gracefulTimeout: Duration.seconds(45) }) }).objects,
+          'Deployment',
+        ),
+      ).command,
+    ).toEqual(expect.arrayContaining(['--graceful-timeout', '45']));
+    expect(
+      appContainer(
+        find(synthService({ server: PythonServer.uvicorn({ app: 'a:app', gracefulTimeout: Duration.seconds(45) }) }).objects, 'Deployment'),
+      ).command,
+    ).toEqual(expect.arrayContaining(['--timeout-graceful-shutdown', '45']));
   });
 
   test('an explicit grace period that covers the budget is kept', () => {
-    expect(find(synthService({ terminationGracePeriod: Duration.seconds(120) }).objects, 'Deployment').spec.template.spec.terminationGracePeriodSeconds).toBe(120);
+    expect(
+      find(synthService({ terminationGracePeriod: Duration.seconds(120) }).objects, 'Deployment').spec.template.spec
+        .terminationGracePeriodSeconds,
+    ).toBe(120);
   });
 
   test.each([
-    [{ terminationGracePeriod: Duration.seconds(30) }, "'terminationGracePeriod' must cover the drain delay (5s) plus the server's graceful timeout (30s), or pods are killed mid-request; received 30. Set it to Duration.seconds(40) or more"],
-    [{ exposure: Exposure.PUBLIC, terminationGracePeriod: Duration.seconds(45) }, "'terminationGracePeriod' must cover the drain delay (20s) plus the server's graceful timeout (30s)"],
+    [
+      { terminationGracePeriod: Duration.seconds(30) },
+      "'terminationGracePeriod' must cover the drain delay (5s) plus the server's graceful timeout (30s), or pods are killed mid-request; received 30. Set it to Duration.seconds(40) or more",
+    ],
+    [
+      { exposure: Exposure.PUBLIC, terminationGracePeriod: Duration.seconds(45) },
+      "'terminationGracePeriod' must cover the drain delay (20s) plus the server's graceful timeout (30s)",
+    ],
     [{ drainDelay: Duration.seconds(600) }, "'drainDelay' must be a whole number of seconds from 0 to 300"],
-    [{ server: PythonServer.gunicorn({ app: 'a:app', gracefulTimeout: Duration.hours(2) }) }, "'server.gracefulTimeout' must be a whole number of seconds from 1 to 3600"],
+    [
+      { server: PythonServer.gunicorn({ app: 'a:app', gracefulTimeout: Duration.hours(2) }) },
+      "'server.gracefulTimeout' must be a whole number of seconds from 1 to 3600",
+    ],
   ])('error %#', (props, message) => {
     expect(synthError(props)).toContain(message);
   });
@@ -51,6 +108,8 @@ describe('shutdown budget', () => {
     const { chart, service } = synthService({ exposure: Exposure.PUBLIC, drainDelay: Duration.seconds(3) });
     expect(service.drainSeconds).toBe(3);
     const warnings = chart.node.findAll().flatMap((c) => c.node.metadata.map((m) => String(m.data)));
-    expect(warnings).toContain('drainDelay 3s is shorter than the 20s the profile allows for the load balancer to stop sending traffic; some requests may fail during rollouts.');
+    expect(warnings).toContain(
+      'drainDelay 3s is shorter than the 20s the profile allows for the load balancer to stop sending traffic; some requests may fail during rollouts.',
+    );
   });
 });

@@ -28,7 +28,9 @@ function runStarter(source: string): Rendering {
     }
   }
   const library = { ...api, PyserviceApp: RecordingApp };
-  const js = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } }).outputText;
+  const js = ts.transpileModule(source, {
+    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
+  }).outputText;
   // The starter's main.ts runs as CommonJS with its own require: the package name resolves to the recording app kit.
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- a module loader for transpiled code
   const load = (spec: string) => (spec === 'pyservice-k8s' ? library : require(spec));
@@ -41,8 +43,16 @@ function runStarter(source: string): Rendering {
 /** Type errors of the starters' main.ts, compiled together against the package's sources. */
 function typeErrors(files: Map<string, string>): string[] {
   const options: ts.CompilerOptions = {
-    target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS, lib: ['lib.es2022.d.ts'], strict: true, esModuleInterop: true, skipLibCheck: true,
-    noEmit: true, types: ['node'], baseUrl: ROOT, paths: { 'pyservice-k8s': ['./src/index.ts'] },
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.CommonJS,
+    lib: ['lib.es2022.d.ts'],
+    strict: true,
+    esModuleInterop: true,
+    skipLibCheck: true,
+    noEmit: true,
+    types: ['node'],
+    baseUrl: ROOT,
+    paths: { 'pyservice-k8s': ['./src/index.ts'] },
   };
   const host = ts.createCompilerHost(options);
   const readFile = host.readFile.bind(host);
@@ -50,7 +60,8 @@ function typeErrors(files: Map<string, string>): string[] {
   host.readFile = (f) => files.get(path.resolve(f)) ?? readFile(f);
   host.fileExists = (f) => files.has(path.resolve(f)) || fileExists(f);
   const program = ts.createProgram([...files.keys()], options, host);
-  return ts.getPreEmitDiagnostics(program)
+  return ts
+    .getPreEmitDiagnostics(program)
     .filter((d) => d.file === undefined || files.has(path.resolve(d.file.fileName)))
     .map((d) => `${d.file ? path.basename(path.dirname(d.file.fileName)) : ''}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
 }

@@ -8,7 +8,16 @@ import * as os from 'os';
 import * as path from 'path';
 import { Testing } from 'cdk8s';
 import {
-  CeleryBroker, CloudProfile, ICloudProfile, PythonMicroservice, PythonWorker, PythonWorkerProps, QueueScaler, SecretEnv, WorkerCommand, WorkerLiveness,
+  CeleryBroker,
+  CloudProfile,
+  ICloudProfile,
+  PythonMicroservice,
+  PythonWorker,
+  PythonWorkerProps,
+  QueueScaler,
+  SecretEnv,
+  WorkerCommand,
+  WorkerLiveness,
 } from './support/internals';
 import { appContainer, baseProps, errorOf, find } from './support/synth';
 
@@ -25,15 +34,33 @@ function synthWorker(workerProps: Partial<PythonWorkerProps>, appOverrides: Reco
 const workerContainer = (objects: any[]) => appContainer(find(objects, 'Deployment', 'orders-worker'));
 const PING = ['sh', '-c', 'celery --app orders.celery:app inspect ping --destination celery@$HOSTNAME --timeout 10'];
 
-describe('Celery liveness follows the broker\'s remote control', () => {
+describe("Celery liveness follows the broker's remote control", () => {
   const sqs = QueueScaler.sqs({ queueUrl: 'https://sqs.eu-west-1.amazonaws.com/111122223333/orders' });
   test.each<[string, QueueScaler, ICloudProfile, Record<string, unknown>, boolean]>([
     ['Redis', QueueScaler.redis({ addressFromEnv: 'REDIS_ADDRESS' }), CloudProfile.eks(), {}, true],
-    ['RabbitMQ', QueueScaler.rabbitmq({ hostFromEnv: 'CELERY_BROKER_URL' }), CloudProfile.eks(), { secrets: [SecretEnv.fromExisting('broker', { CELERY_BROKER_URL: 'url' })] }, true],
+    [
+      'RabbitMQ',
+      QueueScaler.rabbitmq({ hostFromEnv: 'CELERY_BROKER_URL' }),
+      CloudProfile.eks(),
+      { secrets: [SecretEnv.fromExisting('broker', { CELERY_BROKER_URL: 'url' })] },
+      true,
+    ],
     ['Google Pub/Sub', QueueScaler.pubsub({ subscription: 'orders-sub', project: 'acme-prod' }), CloudProfile.gke(), {}, true],
     ['Amazon SQS', sqs, CloudProfile.eks({ roleArn: ROLE }), {}, false],
-    ['Azure Service Bus', QueueScaler.serviceBus({ namespace: 'acme-bus', queueName: 'celery' }), CloudProfile.aks({ clientId: CLIENT_ID }), {}, false],
-    ['Kafka', QueueScaler.keda('kafka', { bootstrapServersFromEnv: 'REDIS_ADDRESS', consumerGroup: 'orders', topic: 'celery', lagThreshold: '5' }), CloudProfile.eks(), {}, false],
+    [
+      'Azure Service Bus',
+      QueueScaler.serviceBus({ namespace: 'acme-bus', queueName: 'celery' }),
+      CloudProfile.aks({ clientId: CLIENT_ID }),
+      {},
+      false,
+    ],
+    [
+      'Kafka',
+      QueueScaler.keda('kafka', { bootstrapServersFromEnv: 'REDIS_ADDRESS', consumerGroup: 'orders', topic: 'celery', lagThreshold: '5' }),
+      CloudProfile.eks(),
+      {},
+      false,
+    ],
   ])('%s (from the queue scaler)', (_broker, queue, profile, app, remoteControl) => {
     // GIVEN a Celery worker scaled on its broker's queue WHEN it synthesizes
     const c = workerContainer(synthWorker({ queueAutoscaling: { queue, maxReplicas: 5 } }, { profile, ...app }));
@@ -49,17 +76,32 @@ describe('Celery liveness follows the broker\'s remote control', () => {
   });
 
   test.each([
-    [CeleryBroker.SQS, false], [CeleryBroker.AZURE_SERVICE_BUS, false], [CeleryBroker.AZURE_STORAGE_QUEUES, false], [CeleryBroker.KAFKA, false],
-    [CeleryBroker.REDIS, true], [CeleryBroker.RABBITMQ, true], [CeleryBroker.GOOGLE_PUBSUB, true],
+    [CeleryBroker.SQS, false],
+    [CeleryBroker.AZURE_SERVICE_BUS, false],
+    [CeleryBroker.AZURE_STORAGE_QUEUES, false],
+    [CeleryBroker.KAFKA, false],
+    [CeleryBroker.REDIS, true],
+    [CeleryBroker.RABBITMQ, true],
+    [CeleryBroker.GOOGLE_PUBSUB, true],
   ])('broker %s named on the command', (broker, remoteControl) => {
     const c = workerContainer(synthWorker({ command: WorkerCommand.celery({ app: 'orders.celery:app', broker }) }));
     expect(c.livenessProbe.exec.command[0]).toBe(remoteControl ? 'sh' : 'python3');
   });
 
-  test('the broker named on the command wins over the scaler\'s; the user\'s own liveness drops the heartbeat', () => {
-    const c = workerContainer(synthWorker({ command: WorkerCommand.celery({ app: 'orders.celery:app', broker: CeleryBroker.SQS }), queueAutoscaling: { queue: QueueScaler.redis({ addressFromEnv: 'REDIS_ADDRESS' }), maxReplicas: 3 } }));
+  test("the broker named on the command wins over the scaler's; the user's own liveness drops the heartbeat", () => {
+    const c = workerContainer(
+      synthWorker({
+        command: WorkerCommand.celery({ app: 'orders.celery:app', broker: CeleryBroker.SQS }),
+        queueAutoscaling: { queue: QueueScaler.redis({ addressFromEnv: 'REDIS_ADDRESS' }), maxReplicas: 3 },
+      }),
+    );
     expect(c.livenessProbe.exec.command[0]).toBe('python3');
-    const own = workerContainer(synthWorker({ command: WorkerCommand.celery({ app: 'orders.celery:app', broker: CeleryBroker.SQS }), liveness: WorkerLiveness.command(['true']) }));
+    const own = workerContainer(
+      synthWorker({
+        command: WorkerCommand.celery({ app: 'orders.celery:app', broker: CeleryBroker.SQS }),
+        liveness: WorkerLiveness.command(['true']),
+      }),
+    );
     expect(own.command[0]).toBe('celery');
     expect(own.livenessProbe.exec.command).toEqual(['true']);
   });
@@ -85,45 +127,62 @@ describe('the heartbeat liveness with a real Celery worker on a broker without r
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'celery-'));
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  (python ? test : test.skip)('the worker writes the heartbeat, the probe passes; inspect ping gets no answer; a frozen worker fails the probe', async () => {
-    // GIVEN the generated command and probe of a Celery worker without remote control, with the heartbeat
-    // in a scratch folder and its interval scaled down from 30 s to 1 s (the probe's age from 90 s to 3 s)
-    const c = workerContainer(synthWorker({ command: WorkerCommand.celery({ app: 'tasks:app', broker: CeleryBroker.AZURE_SERVICE_BUS, concurrency: 1 }) }));
-    const heartbeat = path.join(dir, 'heartbeat');
-    const argv = [...c.command];
-    argv.splice(3, 2, heartbeat, '1');
-    const probe = c.livenessProbe.exec.command[2].replace('/tmp/celery-heartbeat', heartbeat).replace('< 90', '< 3');
-    fs.writeFileSync(path.join(dir, 'tasks.py'), `from celery import Celery\napp = Celery('tasks', broker='sqla+sqlite:///${dir}/broker.db')\n`);
-    const env = { PATH: process.env.PATH!, HOME: dir };
-    // WHEN the worker runs
-    const worker = spawn(python!, argv.slice(1), { cwd: dir, env, stdio: 'ignore' });
-    try {
-      const start = Date.now();
-      while (!fs.existsSync(heartbeat) && Date.now() - start < 30_000) await new Promise((r) => setTimeout(r, 250));
-      // THEN the heartbeat appears and the liveness probe passes
-      expect(fs.existsSync(heartbeat)).toBe(true);
-      expect(spawnSync(python!, ['-c', probe], { encoding: 'utf8' }).status).toBe(0);
-      // AND `celery inspect ping`, the check for brokers with remote control, gets no answer here
-      const ping = spawnSync(python!, ['-m', 'celery', '--app', 'tasks:app', 'inspect', 'ping', '--timeout', '2'], { cwd: dir, env, encoding: 'utf8' });
-      expect(ping.status).not.toBe(0);
-      expect(ping.stdout + ping.stderr).toContain('No nodes replied');
-      // AND a wedged worker (stopped) lets the heartbeat age until the probe fails
-      worker.kill('SIGSTOP');
-      await new Promise((r) => setTimeout(r, 4000));
-      expect(spawnSync(python!, ['-c', probe], { encoding: 'utf8' }).status).toBe(1);
-    } finally {
-      worker.kill('SIGKILL');
-    }
-  }, 60_000);
+  (python ? test : test.skip)(
+    'the worker writes the heartbeat, the probe passes; inspect ping gets no answer; a frozen worker fails the probe',
+    async () => {
+      // GIVEN the generated command and probe of a Celery worker without remote control, with the heartbeat
+      // in a scratch folder and its interval scaled down from 30 s to 1 s (the probe's age from 90 s to 3 s)
+      const c = workerContainer(
+        synthWorker({ command: WorkerCommand.celery({ app: 'tasks:app', broker: CeleryBroker.AZURE_SERVICE_BUS, concurrency: 1 }) }),
+      );
+      const heartbeat = path.join(dir, 'heartbeat');
+      const argv = [...c.command];
+      argv.splice(3, 2, heartbeat, '1');
+      const probe = c.livenessProbe.exec.command[2].replace('/tmp/celery-heartbeat', heartbeat).replace('< 90', '< 3');
+      fs.writeFileSync(
+        path.join(dir, 'tasks.py'),
+        `from celery import Celery\napp = Celery('tasks', broker='sqla+sqlite:///${dir}/broker.db')\n`,
+      );
+      const env = { PATH: process.env.PATH!, HOME: dir };
+      // WHEN the worker runs
+      const worker = spawn(python!, argv.slice(1), { cwd: dir, env, stdio: 'ignore' });
+      try {
+        const start = Date.now();
+        while (!fs.existsSync(heartbeat) && Date.now() - start < 30_000) await new Promise((r) => setTimeout(r, 250));
+        // THEN the heartbeat appears and the liveness probe passes
+        expect(fs.existsSync(heartbeat)).toBe(true);
+        expect(spawnSync(python!, ['-c', probe], { encoding: 'utf8' }).status).toBe(0);
+        // AND `celery inspect ping`, the check for brokers with remote control, gets no answer here
+        const ping = spawnSync(python!, ['-m', 'celery', '--app', 'tasks:app', 'inspect', 'ping', '--timeout', '2'], {
+          cwd: dir,
+          env,
+          encoding: 'utf8',
+        });
+        expect(ping.status).not.toBe(0);
+        expect(ping.stdout + ping.stderr).toContain('No nodes replied');
+        // AND a wedged worker (stopped) lets the heartbeat age until the probe fails
+        worker.kill('SIGSTOP');
+        await new Promise((r) => setTimeout(r, 4000));
+        expect(spawnSync(python!, ['-c', probe], { encoding: 'utf8' }).status).toBe(1);
+      } finally {
+        worker.kill('SIGKILL');
+      }
+    },
+    60_000,
+  );
 });
 
-describe('KEDA\'s Redis scaler watches the worker\'s own lists', () => {
-  const redis = (extra: Partial<Parameters<typeof QueueScaler.redis>[0]> = {}) => QueueScaler.redis({ addressFromEnv: 'REDIS_ADDRESS', ...extra });
+describe("KEDA's Redis scaler watches the worker's own lists", () => {
+  const redis = (extra: Partial<Parameters<typeof QueueScaler.redis>[0]> = {}) =>
+    QueueScaler.redis({ addressFromEnv: 'REDIS_ADDRESS', ...extra });
   const triggers = (objects: any[]) => find(objects, 'ScaledObject').spec.triggers;
 
   test('one trigger per Celery queue the worker consumes', () => {
     // GIVEN a Celery worker on two queues, scaled on Redis without a list named
-    const objects = synthWorker({ command: WorkerCommand.celery({ app: 'orders.celery:app', queues: ['orders', 'emails'] }), queueAutoscaling: { queue: redis(), maxReplicas: 5 } });
+    const objects = synthWorker({
+      command: WorkerCommand.celery({ app: 'orders.celery:app', queues: ['orders', 'emails'] }),
+      queueAutoscaling: { queue: redis(), maxReplicas: 5 },
+    });
     // THEN KEDA watches both lists, named like the queues
     expect(triggers(objects)).toEqual([
       { type: 'redis', metadata: { addressFromEnv: 'REDIS_ADDRESS', listLength: '10', listName: 'orders' } },
@@ -132,29 +191,67 @@ describe('KEDA\'s Redis scaler watches the worker\'s own lists', () => {
   });
 
   test('RQ queues are the lists rq:queue:<name>', () => {
-    const objects = synthWorker({ command: WorkerCommand.rq({ queues: ['high', 'default'] }), liveness: WorkerLiveness.heartbeatFile('/tmp/hb'), queueAutoscaling: { queue: redis(), maxReplicas: 5 } });
+    const objects = synthWorker({
+      command: WorkerCommand.rq({ queues: ['high', 'default'] }),
+      liveness: WorkerLiveness.heartbeatFile('/tmp/hb'),
+      queueAutoscaling: { queue: redis(), maxReplicas: 5 },
+    });
     expect(triggers(objects).map((t: any) => t.metadata.listName)).toEqual(['rq:queue:high', 'rq:queue:default']);
   });
 
   test('a list the worker does not consume is refused; a command that names none needs listName', () => {
-    expect(errorOf(() => synthWorker({ command: WorkerCommand.celery({ app: 'orders.celery:app', queues: ['orders'] }), queueAutoscaling: { queue: redis({ listName: 'celery' }), maxReplicas: 5 } })))
-      .toContain("'queueAutoscaling.queue.listName' must be a Redis list the worker consumes (orders); received \"celery\"");
-    expect(errorOf(() => synthWorker({ command: WorkerCommand.command(['python', '-m', 'orders.consume']), liveness: WorkerLiveness.heartbeatFile('/tmp/hb'), queueAutoscaling: { queue: redis(), maxReplicas: 5 } })))
-      .toContain("'queueAutoscaling.queue.listName' is needed: the worker's command does not say which Redis list it consumes");
+    expect(
+      errorOf(() =>
+        synthWorker({
+          command: WorkerCommand.celery({ app: 'orders.celery:app', queues: ['orders'] }),
+          queueAutoscaling: { queue: redis({ listName: 'celery' }), maxReplicas: 5 },
+        }),
+      ),
+    ).toContain('\'queueAutoscaling.queue.listName\' must be a Redis list the worker consumes (orders); received "celery"');
+    expect(
+      errorOf(() =>
+        synthWorker({
+          command: WorkerCommand.command(['python', '-m', 'orders.consume']),
+          liveness: WorkerLiveness.heartbeatFile('/tmp/hb'),
+          queueAutoscaling: { queue: redis(), maxReplicas: 5 },
+        }),
+      ),
+    ).toContain("'queueAutoscaling.queue.listName' is needed: the worker's command does not say which Redis list it consumes");
   });
 
   test('a redis:// URL in the address variable is refused with the host:port to use instead', () => {
     // GIVEN the address variable holds Celery's broker URL in the app's config
-    const error = errorOf(() => synthWorker({ queueAutoscaling: { queue: QueueScaler.redis({ addressFromEnv: 'REDIS_URL' }), maxReplicas: 5 } },
-      { config: { REDIS_URL: 'rediss://:pw@redis.shop.svc.cluster.local:6380/2' } }));
+    const error = errorOf(() =>
+      synthWorker(
+        { queueAutoscaling: { queue: QueueScaler.redis({ addressFromEnv: 'REDIS_URL' }), maxReplicas: 5 } },
+        { config: { REDIS_URL: 'rediss://:pw@redis.shop.svc.cluster.local:6380/2' } },
+      ),
+    );
     // THEN the error says what KEDA needs, and what to write
-    expect(error).toContain("'queueAutoscaling.queue.addressFromEnv' must hold host:port, the address KEDA's Redis scaler connects to, not a redis:// URL; REDIS_URL holds 'rediss://:pw@redis.shop.svc.cluster.local:6380/2'");
-    expect(error).toContain("Add a variable holding 'redis.shop.svc.cluster.local:6380' (e.g. REDIS_ADDRESS) and name it in addressFromEnv, with databaseIndex: 2, enableTls: true");
+    expect(error).toContain(
+      "'queueAutoscaling.queue.addressFromEnv' must hold host:port, the address KEDA's Redis scaler connects to, not a redis:// URL; REDIS_URL holds 'rediss://:pw@redis.shop.svc.cluster.local:6380/2'",
+    );
+    expect(error).toContain(
+      "Add a variable holding 'redis.shop.svc.cluster.local:6380' (e.g. REDIS_ADDRESS) and name it in addressFromEnv, with databaseIndex: 2, enableTls: true",
+    );
   });
 
   test('a host:port address passes; one held in a secret cannot be seen, so it is not checked; database and TLS reach the trigger', () => {
-    const objects = synthWorker({ queueAutoscaling: { queue: QueueScaler.redis({ addressFromEnv: 'REDIS_HOSTPORT', databaseIndex: 2, enableTls: true }), maxReplicas: 5 } },
-      { secrets: [SecretEnv.fromExisting('redis', { REDIS_HOSTPORT: 'address' })] });
-    expect(triggers(objects)[0].metadata).toEqual({ addressFromEnv: 'REDIS_HOSTPORT', listLength: '10', databaseIndex: '2', enableTLS: 'true', listName: 'celery' });
+    const objects = synthWorker(
+      {
+        queueAutoscaling: {
+          queue: QueueScaler.redis({ addressFromEnv: 'REDIS_HOSTPORT', databaseIndex: 2, enableTls: true }),
+          maxReplicas: 5,
+        },
+      },
+      { secrets: [SecretEnv.fromExisting('redis', { REDIS_HOSTPORT: 'address' })] },
+    );
+    expect(triggers(objects)[0].metadata).toEqual({
+      addressFromEnv: 'REDIS_HOSTPORT',
+      listLength: '10',
+      databaseIndex: '2',
+      enableTLS: 'true',
+      listName: 'celery',
+    });
   });
 });

@@ -18,17 +18,74 @@ describe('ManifestWriter writes exactly what cdk8s Yaml.stringify writes', () =>
   });
 
   test.each([
-    '', 'plain', 'yes', 'no', 'on', 'off', 'true', 'null', '~', '0', '0x1F', '1e3', '1.5', '-1', '.inf', '00123', '1:2', 'a: b', 'a #b', '#c',
-      '- x', '[x]', '{x}', '*a', '&a', '!t', '%p', '@x', '`x', '"q"', "'s'", 'tab\there', 'trailing ', ' leading', 'multi\nline', 'unicode é ✓',
-      'http://x/y?z=1&w', '*/15 * * * *', '200-399', '{"ingress": true}', 'python3 -c "import os"', '2026-01-01', '12:30', 'Y', 'N', '=', '<<',
+    '',
+    'plain',
+    'yes',
+    'no',
+    'on',
+    'off',
+    'true',
+    'null',
+    '~',
+    '0',
+    '0x1F',
+    '1e3',
+    '1.5',
+    '-1',
+    '.inf',
+    '00123',
+    '1:2',
+    'a: b',
+    'a #b',
+    '#c',
+    '- x',
+    '[x]',
+    '{x}',
+    '*a',
+    '&a',
+    '!t',
+    '%p',
+    '@x',
+    '`x',
+    '"q"',
+    "'s'",
+    'tab\there',
+    'trailing ',
+    ' leading',
+    'multi\nline',
+    'unicode é ✓',
+    'http://x/y?z=1&w',
+    '*/15 * * * *',
+    '200-399',
+    '{"ingress": true}',
+    'python3 -c "import os"',
+    '2026-01-01',
+    '12:30',
+    'Y',
+    'N',
+    '=',
+    '<<',
   ])('awkward string %p', (value) => {
     const writer = new ManifestWriter();
-    const obj = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', labels: { v: value } }, data: { k: value, list: [value, { n: value }] } };
+    const obj = {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'x', labels: { v: value } },
+      data: { k: value, list: [value, { n: value }] },
+    };
     expect(writer.stringify(obj)).toBe(Yaml.stringify(obj));
   });
 
   test.each([
-    [{ a: -0 }], [{ a: undefined }], [{ a: [[1, 2]] }], [{ 'a key': 1 }], [{ '1': 'x' }], [{ a: [] , b: {} }], [{ a: NaN }], [{ a: 1.5e300 }], [{ a: [{ b: [{ c: null }] }] }],
+    [{ a: -0 }],
+    [{ a: undefined }],
+    [{ a: [[1, 2]] }],
+    [{ 'a key': 1 }],
+    [{ '1': 'x' }],
+    [{ a: [], b: {} }],
+    [{ a: NaN }],
+    [{ a: 1.5e300 }],
+    [{ a: [{ b: [{ c: null }] }] }],
   ])('edge value %#', (obj) => {
     expect(new ManifestWriter().stringify(obj)).toBe(Yaml.stringify(obj));
   });

@@ -97,51 +97,86 @@ function defineService(scope: Construct, cloud: Cloud, i: number): void {
   const database = kplus.Secret.fromSecretName(s, 'Database', `${name}-db`);
   const tmp = kplus.Volume.fromEmptyDir(s, 'tmp', 'tmp', { sizeLimit: Size.mebibytes(256) });
   const shm = kplus.Volume.fromEmptyDir(s, 'shm', 'shm', { medium: kplus.EmptyDirMedium.MEMORY, sizeLimit: Size.mebibytes(64) });
-  const probe = (p: string, failureThreshold: number, period: number) => kplus.Probe.fromHttpGet(p, {
-    port: PORT, failureThreshold, periodSeconds: Duration.seconds(period), timeoutSeconds: Duration.seconds(3), successThreshold: 1,
-  });
+  const probe = (p: string, failureThreshold: number, period: number) =>
+    kplus.Probe.fromHttpGet(p, {
+      port: PORT,
+      failureThreshold,
+      periodSeconds: Duration.seconds(period),
+      timeoutSeconds: Duration.seconds(3),
+      successThreshold: 1,
+    });
 
   const deployment = new kplus.Deployment(s, 'Deployment', {
     metadata: { name, labels },
     podMetadata: { labels: { ...labels, ...settings.podLabels } },
-    strategy: kplus.DeploymentStrategy.rollingUpdate({ maxSurge: kplus.PercentOrAbsolute.percent(25), maxUnavailable: kplus.PercentOrAbsolute.absolute(0) }),
+    strategy: kplus.DeploymentStrategy.rollingUpdate({
+      maxSurge: kplus.PercentOrAbsolute.percent(25),
+      maxUnavailable: kplus.PercentOrAbsolute.absolute(0),
+    }),
     serviceAccount,
     automountServiceAccountToken: false,
     terminationGracePeriod: Duration.seconds(settings.drainSeconds + 30 + 5),
-    securityContext: { user: 10001, group: 10001, fsGroup: 10001, ensureNonRoot: true, fsGroupChangePolicy: kplus.FsGroupChangePolicy.ON_ROOT_MISMATCH },
+    securityContext: {
+      user: 10001,
+      group: 10001,
+      fsGroup: 10001,
+      ensureNonRoot: true,
+      fsGroupChangePolicy: kplus.FsGroupChangePolicy.ON_ROOT_MISMATCH,
+    },
     spread: true,
     volumes: [tmp, shm],
-    containers: [{
-      name: 'app',
-      image: `ghcr.io/acme/${name}:1.4.${i}`,
-      imagePullPolicy: kplus.ImagePullPolicy.ALWAYS,
-      command: [
-        'gunicorn', 'app.main:app', '--bind', `0.0.0.0:${PORT}`, '--worker-tmp-dir', '/dev/shm', '--graceful-timeout', '30',
-        '--access-logfile', '-', '--worker-class', 'uvicorn.workers.UvicornWorker',
-      ],
-      ports: [{ number: PORT, name: 'http', protocol: kplus.Protocol.TCP }],
-      envVariables: {
-        PYTHONUNBUFFERED: kplus.EnvValue.fromValue('1'),
-        PYTHONDONTWRITEBYTECODE: kplus.EnvValue.fromValue('1'),
-        WEB_CONCURRENCY: kplus.EnvValue.fromValue('1'),
-        DATABASE_URL: kplus.EnvValue.fromSecretValue({ secret: database, key: 'url' }),
+    containers: [
+      {
+        name: 'app',
+        image: `ghcr.io/acme/${name}:1.4.${i}`,
+        imagePullPolicy: kplus.ImagePullPolicy.ALWAYS,
+        command: [
+          'gunicorn',
+          'app.main:app',
+          '--bind',
+          `0.0.0.0:${PORT}`,
+          '--worker-tmp-dir',
+          '/dev/shm',
+          '--graceful-timeout',
+          '30',
+          '--access-logfile',
+          '-',
+          '--worker-class',
+          'uvicorn.workers.UvicornWorker',
+        ],
+        ports: [{ number: PORT, name: 'http', protocol: kplus.Protocol.TCP }],
+        envVariables: {
+          PYTHONUNBUFFERED: kplus.EnvValue.fromValue('1'),
+          PYTHONDONTWRITEBYTECODE: kplus.EnvValue.fromValue('1'),
+          WEB_CONCURRENCY: kplus.EnvValue.fromValue('1'),
+          DATABASE_URL: kplus.EnvValue.fromSecretValue({ secret: database, key: 'url' }),
+        },
+        envFrom: [kplus.Env.fromConfigMap(config)],
+        volumeMounts: [
+          { volume: tmp, path: '/tmp' },
+          { volume: shm, path: '/dev/shm' },
+        ],
+        liveness: probe('/livez', 3, 10),
+        readiness: probe('/readyz', 3, 10),
+        startup: probe('/livez', 24, 5),
+        lifecycle: { preStop: kplus.Handler.fromCommand(['python3', '-c', `import time; time.sleep(${settings.drainSeconds})`]) },
+        resources: {
+          cpu: { request: kplus.Cpu.millis(500), limit: kplus.Cpu.millis(500) },
+          memory: { request: Size.mebibytes(512), limit: Size.mebibytes(512) },
+          ephemeralStorage: { request: Size.gibibytes(1), limit: Size.gibibytes(1) },
+        },
+        securityContext: {
+          user: 10001,
+          group: 10001,
+          ensureNonRoot: true,
+          privileged: false,
+          readOnlyRootFilesystem: true,
+          allowPrivilegeEscalation: false,
+          capabilities: { drop: [kplus.Capability.ALL] },
+          seccompProfile: { type: kplus.SeccompProfileType.RUNTIME_DEFAULT },
+        },
       },
-      envFrom: [kplus.Env.fromConfigMap(config)],
-      volumeMounts: [{ volume: tmp, path: '/tmp' }, { volume: shm, path: '/dev/shm' }],
-      liveness: probe('/livez', 3, 10),
-      readiness: probe('/readyz', 3, 10),
-      startup: probe('/livez', 24, 5),
-      lifecycle: { preStop: kplus.Handler.fromCommand(['python3', '-c', `import time; time.sleep(${settings.drainSeconds})`]) },
-      resources: {
-        cpu: { request: kplus.Cpu.millis(500), limit: kplus.Cpu.millis(500) },
-        memory: { request: Size.mebibytes(512), limit: Size.mebibytes(512) },
-        ephemeralStorage: { request: Size.gibibytes(1), limit: Size.gibibytes(1) },
-      },
-      securityContext: {
-        user: 10001, group: 10001, ensureNonRoot: true, privileged: false, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false,
-        capabilities: { drop: [kplus.Capability.ALL] }, seccompProfile: { type: kplus.SeccompProfileType.RUNTIME_DEFAULT },
-      },
-    }],
+    ],
   });
   deployment.scheduling.spread({ topology: kplus.Topology.ZONE });
 
@@ -162,7 +197,11 @@ function defineService(scope: Construct, cloud: Cloud, i: number): void {
 
   new k8s.KubePodDisruptionBudget(s, 'PodDisruptionBudget', {
     metadata: { name, labels },
-    spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: deployment.matchLabels }, unhealthyPodEvictionPolicy: 'AlwaysAllow' },
+    spec: {
+      maxUnavailable: k8s.IntOrString.fromNumber(1),
+      selector: { matchLabels: deployment.matchLabels },
+      unhealthyPodEvictionPolicy: 'AlwaysAllow',
+    },
   });
 
   const port = kplus.NetworkPolicyPort.tcp(PORT);
@@ -184,7 +223,11 @@ function defineService(scope: Construct, cloud: Cloud, i: number): void {
 export function run(n: number, outDir: string): RunResult {
   const t0 = performance.now();
   const apps = CLOUDS.map((cloud) => {
-    const app = new App({ outdir: path.join(outDir, cloud), yamlOutputType: YamlOutputType.FILE_PER_RESOURCE, outputFileExtension: '.yaml' });
+    const app = new App({
+      outdir: path.join(outDir, cloud),
+      yamlOutputType: YamlOutputType.FILE_PER_RESOURCE,
+      outputFileExtension: '.yaml',
+    });
     const chart = new Chart(app, NAMESPACE, { namespace: NAMESPACE });
     for (let i = 0; i < n; i++) defineService(chart, cloud, i);
     return app;

@@ -35,7 +35,10 @@ export async function runPerService(n: number, _outDir: string, iteration: numbe
   for (const cloud of CLOUDS) {
     for (let i = 0; i < n; i++) {
       const name = serviceName(i);
-      new PythonMicroserviceComponent(`r${iteration}-${cloud}-${name}`, { service: { ...serviceProps(cloud, i), name }, namespace: NAMESPACE });
+      new PythonMicroserviceComponent(`r${iteration}-${cloud}-${name}`, {
+        service: { ...serviceProps(cloud, i), name },
+        namespace: NAMESPACE,
+      });
     }
   }
   const t1 = performance.now();

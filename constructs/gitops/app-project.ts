@@ -72,22 +72,45 @@ export class ArgoCdProject extends Construct {
     const argoNamespace = props.argoNamespace ?? 'argocd';
     const server = props.destinationServer ?? 'https://kubernetes.default.svc';
     const namespaces = [...new Set(props.namespaces ?? [])].sort();
-    const kinds = [...new Map((props.clusterResources ?? []).map((k) => [`${k.group}/${k.kind}`, k])).values()]
-      .sort((a, b) => `${a.group}/${a.kind}`.localeCompare(`${b.group}/${b.kind}`));
+    const kinds = [...new Map((props.clusterResources ?? []).map((k) => [`${k.group}/${k.kind}`, k])).values()].sort((a, b) =>
+      `${a.group}/${a.kind}`.localeCompare(`${b.group}/${b.kind}`),
+    );
 
     const urlProblem = repoUrlProblem(props.repoUrl, { allowScpForm: true });
     if (urlProblem) issues.add({ prop: 'repoUrl', ...urlProblem, received: redactUrl(props.repoUrl) });
-    const names: Array<[string, string]> = [['name', this.name], ['argoNamespace', argoNamespace], ...namespaces.map((n, i): [string, string] => [`namespaces[${i}]`, n])];
+    const names: Array<[string, string]> = [
+      ['name', this.name],
+      ['argoNamespace', argoNamespace],
+      ...namespaces.map((n, i): [string, string] => [`namespaces[${i}]`, n]),
+    ];
     for (const [prop, value] of names) {
       const problem = dnsLabelProblem(value);
       if (problem) issues.add({ prop, rule: problem.rule, received: value, fix: `Use a name like '${suggestDnsLabel(value)}'.` });
     }
-    issues.check(namespaces.length > 0, { prop: 'namespaces', rule: 'must list at least one namespace', received: [], fix: 'Pass the namespace the Applications deploy to, e.g. [\'shop\'].' });
-    issues.check(/^https:\/\/\S+$/.test(server), { prop: 'destinationServer', rule: 'must be an https:// API server URL', received: server, fix: 'Use the URL Argo CD lists for the cluster, e.g. \'https://kubernetes.default.svc\'.' });
+    issues.check(namespaces.length > 0, {
+      prop: 'namespaces',
+      rule: 'must list at least one namespace',
+      received: [],
+      fix: "Pass the namespace the Applications deploy to, e.g. ['shop'].",
+    });
+    issues.check(/^https:\/\/\S+$/.test(server), {
+      prop: 'destinationServer',
+      rule: 'must be an https:// API server URL',
+      received: server,
+      fix: "Use the URL Argo CD lists for the cluster, e.g. 'https://kubernetes.default.svc'.",
+    });
     kinds.forEach((k, i) => {
-      issues.check(typeof k.kind === 'string' && /^[A-Z][A-Za-z0-9]*$/.test(k.kind), { prop: `clusterResources[${i}].kind`, rule: 'must be a Kubernetes kind in PascalCase', received: k.kind, fix: 'Use e.g. \'Namespace\'.' });
+      issues.check(typeof k.kind === 'string' && /^[A-Z][A-Za-z0-9]*$/.test(k.kind), {
+        prop: `clusterResources[${i}].kind`,
+        rule: 'must be a Kubernetes kind in PascalCase',
+        received: k.kind,
+        fix: "Use e.g. 'Namespace'.",
+      });
       issues.check(typeof k.group === 'string' && /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)?$/.test(k.group), {
-        prop: `clusterResources[${i}].group`, rule: 'must be an API group (\'\' for the core group)', received: k.group, fix: 'Use e.g. \'scheduling.k8s.io\'.',
+        prop: `clusterResources[${i}].group`,
+        rule: "must be an API group ('' for the core group)",
+        received: k.group,
+        fix: "Use e.g. 'scheduling.k8s.io'.",
       });
     });
 

@@ -140,11 +140,18 @@ export class ArgoCdApplication extends Construct {
     if (pathProblem) issues.add({ prop: 'path', ...pathProblem, received: props.path });
     const refProblem = branchProblem(this.branch);
     if (refProblem) issues.add({ prop: 'branch', ...refProblem, received: this.branch });
-    for (const [prop, value, max] of [['name', this.name, 63], ['namespace', props.namespace, 63], ['argoNamespace', argoNamespace, 63]] as const) {
+    for (const [prop, value, max] of [
+      ['name', this.name, 63],
+      ['namespace', props.namespace, 63],
+      ['argoNamespace', argoNamespace, 63],
+    ] as const) {
       const problem = dnsLabelProblem(value, max);
       if (problem) issues.add({ prop, rule: problem.rule, received: value, fix: `Use a name like '${suggestDnsLabel(value)}'.` });
     }
-    for (const [prop, on] of [['prune', prune], ['selfHeal', selfHeal]] as const) {
+    for (const [prop, on] of [
+      ['prune', prune],
+      ['selfHeal', selfHeal],
+    ] as const) {
       issues.check(autoSync || !on, {
         prop,
         rule: 'applies only to automated sync',
@@ -155,7 +162,10 @@ export class ArgoCdApplication extends Construct {
     this.checkRetry(issues, retry);
     if (props.syncWave !== undefined) {
       issues.check(Number.isInteger(props.syncWave), {
-        prop: 'syncWave', rule: 'must be a whole number', received: props.syncWave, fix: 'Use e.g. -1 to sync before the default wave 0.',
+        prop: 'syncWave',
+        rule: 'must be a whole number',
+        received: props.syncWave,
+        fix: 'Use e.g. -1 to sync before the default wave 0.',
       });
     }
 
@@ -194,10 +204,16 @@ export class ArgoCdApplication extends Construct {
 
   private checkRetry(issues: IssueCollector, retry: Required<SyncRetry>): void {
     issues.check(Number.isInteger(retry.limit) && retry.limit >= 0, {
-      prop: 'retry.limit', rule: 'must be a whole number of at least 0', received: retry.limit, fix: 'Use e.g. 5; 0 turns retries off.',
+      prop: 'retry.limit',
+      rule: 'must be a whole number of at least 0',
+      received: retry.limit,
+      fix: 'Use e.g. 5; 0 turns retries off.',
     });
     issues.check(Number.isInteger(retry.factor) && retry.factor >= 1, {
-      prop: 'retry.factor', rule: 'must be a whole number of at least 1 (Argo CD reads it as an integer)', received: retry.factor, fix: 'Use 2 to double the wait after each failure.',
+      prop: 'retry.factor',
+      rule: 'must be a whole number of at least 1 (Argo CD reads it as an integer)',
+      received: retry.factor,
+      fix: 'Use 2 to double the wait after each failure.',
     });
     const backoffIssue = durationIssue('retry.backoff', retry.backoff, Duration.seconds(1), 'Use e.g. Duration.seconds(10).');
     if (backoffIssue) issues.add(backoffIssue);

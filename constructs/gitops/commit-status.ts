@@ -63,12 +63,22 @@ export class FluxCommitStatus extends Construct {
 
     const urlProblem = repoUrlProblem(props.repoUrl, { allowScpForm: false });
     if (urlProblem) issues.add({ prop: 'repoUrl', ...urlProblem, received: redactUrl(props.repoUrl) });
-    for (const [prop, value] of [['kustomization', props.kustomization], ['fluxNamespace', namespace], ['name', name]] as const) {
+    for (const [prop, value] of [
+      ['kustomization', props.kustomization],
+      ['fluxNamespace', namespace],
+      ['name', name],
+    ] as const) {
       const problem = dnsLabelProblem(value);
       if (problem) issues.add({ prop, rule: problem.rule, received: value, fix: `Use a name like '${suggestDnsLabel(value)}'.` });
     }
     const secretProblem = dnsSubdomainProblem(props.secretName);
-    if (secretProblem) issues.add({ prop: 'secretName', rule: secretProblem.rule, received: props.secretName, fix: 'Use the name of the Secret holding the GitHub token, e.g. \'github-commit-status\'.' });
+    if (secretProblem)
+      issues.add({
+        prop: 'secretName',
+        rule: secretProblem.rule,
+        received: props.secretName,
+        fix: "Use the name of the Secret holding the GitHub token, e.g. 'github-commit-status'.",
+      });
 
     this.provider = kubeObject(this, 'Provider', Provider, {
       metadata: { name, namespace },

@@ -147,7 +147,10 @@ export class FluxDelivery extends Construct {
     if (pathProblem) issues.add({ prop: 'path', ...pathProblem, received: props.path });
     const refProblem = branchProblem(this.branch);
     if (refProblem) issues.add({ prop: 'branch', ...refProblem, received: this.branch });
-    const names: Array<[string, string]> = [['name', this.name], ['fluxNamespace', namespace]];
+    const names: Array<[string, string]> = [
+      ['name', this.name],
+      ['fluxNamespace', namespace],
+    ];
     (props.dependsOn ?? []).forEach((dep, i) => names.push([`dependsOn[${i}]`, dep]));
     for (const [prop, value] of names) {
       const problem = dnsLabelProblem(value);
@@ -155,11 +158,23 @@ export class FluxDelivery extends Construct {
     }
     if (props.secretName !== undefined) {
       const problem = dnsSubdomainProblem(props.secretName);
-      if (problem) issues.add({ prop: 'secretName', rule: problem.rule, received: props.secretName, fix: 'Use the name of the Secret \'flux create secret git\' made.' });
+      if (problem)
+        issues.add({
+          prop: 'secretName',
+          rule: problem.rule,
+          received: props.secretName,
+          fix: "Use the name of the Secret 'flux create secret git' made.",
+        });
     }
     if (props.serviceAccountName !== undefined) {
       const problem = dnsSubdomainProblem(props.serviceAccountName);
-      if (problem) issues.add({ prop: 'serviceAccountName', rule: problem.rule, received: props.serviceAccountName, fix: `Use the name of a ServiceAccount in '${namespace}', e.g. 'shop-deployer'.` });
+      if (problem)
+        issues.add({
+          prop: 'serviceAccountName',
+          rule: problem.rule,
+          received: props.serviceAccountName,
+          fix: `Use the name of a ServiceAccount in '${namespace}', e.g. 'shop-deployer'.`,
+        });
     }
     for (const [prop, value, fix] of [
       ['pollInterval', pollInterval, 'Use e.g. Duration.minutes(1).'],
@@ -172,15 +187,24 @@ export class FluxDelivery extends Construct {
     }
     issues.check(!(props.wait === true && healthChecks.length > 0), {
       prop: 'healthChecks',
-      rule: 'must be empty when \'wait\' is true (Flux then checks every object and ignores the list)',
+      rule: "must be empty when 'wait' is true (Flux then checks every object and ignores the list)",
       received: healthChecks.map((h) => `${h.kind}/${h.name}`),
-      fix: 'Drop \'wait: true\' to check only these objects, or drop healthChecks to check everything.',
+      fix: "Drop 'wait: true' to check only these objects, or drop healthChecks to check everything.",
     });
     healthChecks.forEach((check, i) => {
       const problem = dnsSubdomainProblem(check.name);
-      if (problem) issues.add({ prop: `healthChecks[${i}].name`, rule: problem.rule, received: check.name, fix: 'Use the metadata.name of the object to watch.' });
+      if (problem)
+        issues.add({
+          prop: `healthChecks[${i}].name`,
+          rule: problem.rule,
+          received: check.name,
+          fix: 'Use the metadata.name of the object to watch.',
+        });
       issues.check(typeof check.kind === 'string' && /^[A-Z][A-Za-z0-9]*$/.test(check.kind), {
-        prop: `healthChecks[${i}].kind`, rule: 'must be a Kubernetes kind in PascalCase', received: check.kind, fix: 'Use e.g. \'Deployment\'.',
+        prop: `healthChecks[${i}].kind`,
+        rule: 'must be a Kubernetes kind in PascalCase',
+        received: check.kind,
+        fix: "Use e.g. 'Deployment'.",
       });
     });
 

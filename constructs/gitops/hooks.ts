@@ -27,7 +27,5 @@ export const MIGRATION_WAVE = '-1';
 /** Kinds other objects name that must exist first. */
 export const PREREQUISITE_KINDS: readonly string[] = ['Namespace', 'PriorityClass', 'CustomResourceDefinition', 'StorageClass'];
 
-
-
 /** The wave an object is applied in within its phase; lower waves first. */
 export const ARGOCD_SYNC_WAVE = 'argocd.argoproj.io/sync-wave';

@@ -8,7 +8,6 @@ import { PropIssue } from '../validation';
  * as a sync that never starts.
  */
 
-
 import type { Problem } from '../validation';
 
 const HOST = '[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*';
@@ -31,7 +30,7 @@ export interface RepoUrlOptions {
 
 /** Why `url` is not a usable git repository URL, or undefined. */
 export function repoUrlProblem(url: string, options: RepoUrlOptions): Problem | undefined {
-  const example = '\'https://github.com/acme/shop-deploy.git\' or \'ssh://git@github.com/acme/shop-deploy.git\'';
+  const example = "'https://github.com/acme/shop-deploy.git' or 'ssh://git@github.com/acme/shop-deploy.git'";
   if (typeof url !== 'string' || url.length === 0) {
     return { rule: 'must be the git URL of the repository that holds the manifests', fix: `Write it like ${example}.` };
   }
@@ -41,7 +40,7 @@ export function repoUrlProblem(url: string, options: RepoUrlOptions): Problem | 
   if (userinfo && (userinfo[2].includes(':') || /^https?:/i.test(userinfo[1]))) {
     return {
       rule: 'must not contain credentials',
-      fix: 'Remove the \'user:password@\' part from the URL and give the GitOps tool a repository Secret (Argo CD repository credentials, or the Flux \'secretName\' prop).',
+      fix: "Remove the 'user:password@' part from the URL and give the GitOps tool a repository Secret (Argo CD repository credentials, or the Flux 'secretName' prop).",
     };
   }
   if (HTTPS_URL.test(url) || SSH_URL.test(url)) return undefined;
@@ -50,12 +49,15 @@ export function repoUrlProblem(url: string, options: RepoUrlOptions): Problem | 
     if (options.allowScpForm) return undefined;
     const user = scp[1] ? `${scp[1]}@` : '';
     return {
-      rule: 'must be an https:// or ssh:// URL (Flux does not accept the scp-like \'user@host:path\' form)',
+      rule: "must be an https:// or ssh:// URL (Flux does not accept the scp-like 'user@host:path' form)",
       fix: `Write it as 'ssh://${user}${scp[2]}/${scp[3].replace(/^\/+/, '')}', which Argo CD accepts too.`,
     };
   }
   if (/^http:\/\//i.test(url)) {
-    return { rule: 'must use https:// or ssh://, not plain http://', fix: `Write it like ${example}; plain HTTP lets anyone on the path change what is deployed.` };
+    return {
+      rule: 'must use https:// or ssh://, not plain http://',
+      fix: `Write it like ${example}; plain HTTP lets anyone on the path change what is deployed.`,
+    };
   }
   return { rule: 'must be an https:// or ssh:// git URL with a repository path', fix: `Write it like ${example}.` };
 }
@@ -64,7 +66,8 @@ export function repoUrlProblem(url: string, options: RepoUrlOptions): Problem | 
 export function redactUrl(url: unknown): unknown {
   if (typeof url !== 'string') return url;
   return url.replace(USERINFO, (all, scheme: string, user: string) =>
-    (user.includes(':') || /^https?:/i.test(scheme) ? `${scheme}***@` : all));
+    user.includes(':') || /^https?:/i.test(scheme) ? `${scheme}***@` : all,
+  );
 }
 
 /**
@@ -72,7 +75,7 @@ export function redactUrl(url: unknown): unknown {
  * `git check-ref-format --branch`, which both tools rely on when they fetch.
  */
 export function branchProblem(name: string): Problem | undefined {
-  const fix = 'Use the branch name as \'git branch\' shows it, e.g. \'main\'.';
+  const fix = "Use the branch name as 'git branch' shows it, e.g. 'main'.";
   if (typeof name !== 'string' || name.length === 0) return { rule: 'must be a non-empty git branch name', fix };
   if (name.startsWith('refs/')) {
     return { rule: 'must be a short branch name, not a full ref', fix: `Use '${name.replace(/^refs\/(heads\/)?/, '')}'.` };
@@ -81,13 +84,19 @@ export function branchProblem(name: string): Problem | undefined {
     // git check-ref-format refuses control characters, space, DEL and ~^:?*[\ in a ref name.
     // eslint-disable-next-line no-control-regex -- the control characters are what this rule refuses
     /[\x00-\x20\x7f~^:?*[\\]/.test(name) ||
-    name.includes('..') || name.includes('@{') || name.includes('//') ||
-    name === '@' || name.startsWith('-') || name.startsWith('/') || name.endsWith('/') ||
-    name.endsWith('.') || name.endsWith('.lock') ||
+    name.includes('..') ||
+    name.includes('@{') ||
+    name.includes('//') ||
+    name === '@' ||
+    name.startsWith('-') ||
+    name.startsWith('/') ||
+    name.endsWith('/') ||
+    name.endsWith('.') ||
+    name.endsWith('.lock') ||
     name.split('/').some((part) => part.startsWith('.'));
   if (broken) {
     return {
-      rule: 'must be a git branch name: no spaces, \'..\', \'~\', \'^\', \':\', \'?\', \'*\', \'[\', \'\\\' or \'@{\', no leading \'-\' or \'/\', no trailing \'/\', \'.\' or \'.lock\'',
+      rule: "must be a git branch name: no spaces, '..', '~', '^', ':', '?', '*', '[', '\\' or '@{', no leading '-' or '/', no trailing '/', '.' or '.lock'",
       fix,
     };
   }
@@ -96,15 +105,15 @@ export function branchProblem(name: string): Problem | undefined {
 
 /** Why `folder` is not a relative folder inside the repository, or undefined. */
 export function repoPathProblem(folder: string): Problem | undefined {
-  const fix = 'Use the synthesized folder, relative to the repository root, e.g. \'dist/prod/east\'.';
+  const fix = "Use the synthesized folder, relative to the repository root, e.g. 'dist/prod/east'.";
   if (typeof folder !== 'string' || folder.length === 0) return { rule: 'must be a non-empty folder path', fix };
   if (folder.startsWith('/') || /^[A-Za-z]:/.test(folder)) return { rule: 'must be relative to the repository root', fix };
-  if (folder.includes('\\')) return { rule: 'must use \'/\' as the separator', fix: `Use '${folder.replace(/\\/g, '/')}'.` };
+  if (folder.includes('\\')) return { rule: "must use '/' as the separator", fix: `Use '${folder.replace(/\\/g, '/')}'.` };
   if (folder.split('/').includes('..')) {
-    return { rule: 'must stay inside the repository (no \'..\')', fix };
+    return { rule: "must stay inside the repository (no '..')", fix };
   }
   if (!/^[A-Za-z0-9._\-/]+$/.test(folder)) {
-    return { rule: 'must contain only letters, digits, \'.\', \'_\', \'-\' and \'/\'', fix };
+    return { rule: "must contain only letters, digits, '.', '_', '-' and '/'", fix };
   }
   return undefined;
 }

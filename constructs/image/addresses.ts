@@ -23,7 +23,8 @@ const SCHEME_PORTS: Record<string, number> = { http: 80, ws: 80, https: 443, wss
  * A host (optionally `scheme://` and `user@` before it and `:port` after it),
  * standing alone: not part of a longer name, nor followed by more of one.
  */
-const ADDRESS = /(?<![\w.-])(?:([a-z][a-z0-9+.-]*):\/\/([^\s/@,;]*@)?)?([a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*)(?::(\d{1,5}))?(?![\w.-]|:\d)/gi;
+const ADDRESS =
+  /(?<![\w.-])(?:([a-z][a-z0-9+.-]*):\/\/([^\s/@,;]*@)?)?([a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*)(?::(\d{1,5}))?(?![\w.-]|:\d)/gi;
 
 /**
  * Rewrites the in-cluster addresses of `targets` in a setting's value: exact host
@@ -34,15 +35,18 @@ const ADDRESS = /(?<![\w.-])(?:([a-z][a-z0-9+.-]*):\/\/([^\s/@,;]*@)?)?([a-z0-9]
  */
 export function composeAddresses(value: string, targets: readonly ComposeTarget[], namespaces: ReadonlySet<string>): string {
   if (targets.length === 0) return value;
-  return value.replace(ADDRESS, (match, scheme: string | undefined, userinfo: string | undefined, host: string, port: string | undefined) => {
-    const target = resolve(host.toLowerCase(), targets, namespaces);
-    if (!target) return match;
-    const prefix = scheme === undefined ? '' : `${scheme}://${userinfo ?? ''}`;
-    const implied = port !== undefined ? Number(port) : SCHEME_PORTS[scheme?.toLowerCase() ?? ''];
-    const mapped = target.ports !== undefined && implied === target.ports.service ? target.ports.container : undefined;
-    const outPort = mapped ?? (port !== undefined ? Number(port) : undefined);
-    return `${prefix}${target.composeName}${outPort === undefined ? '' : `:${outPort}`}`;
-  });
+  return value.replace(
+    ADDRESS,
+    (match, scheme: string | undefined, userinfo: string | undefined, host: string, port: string | undefined) => {
+      const target = resolve(host.toLowerCase(), targets, namespaces);
+      if (!target) return match;
+      const prefix = scheme === undefined ? '' : `${scheme}://${userinfo ?? ''}`;
+      const implied = port !== undefined ? Number(port) : SCHEME_PORTS[scheme?.toLowerCase() ?? ''];
+      const mapped = target.ports !== undefined && implied === target.ports.service ? target.ports.container : undefined;
+      const outPort = mapped ?? (port !== undefined ? Number(port) : undefined);
+      return `${prefix}${target.composeName}${outPort === undefined ? '' : `:${outPort}`}`;
+    },
+  );
 }
 
 /** The target a host names, by the cluster DNS forms of a Service. */

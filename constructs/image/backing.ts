@@ -105,26 +105,32 @@ export class BackingService {
     const user = options.user ?? 'app';
     const database = options.database ?? 'app';
     const version = options.version ?? '17.2';
-    return new BackingService({
-      name: options.name ?? 'postgres',
-      image: `postgres:${version}-bookworm`,
-      environment: { POSTGRES_USER: user, POSTGRES_DB: database, POSTGRES_HOST_AUTH_METHOD: 'trust' },
-      healthcheck: ['pg_isready', '--username', user, '--dbname', database],
-      containerPort: 5432,
-      hostPort: options.hostPort,
-    }, version);
+    return new BackingService(
+      {
+        name: options.name ?? 'postgres',
+        image: `postgres:${version}-bookworm`,
+        environment: { POSTGRES_USER: user, POSTGRES_DB: database, POSTGRES_HOST_AUTH_METHOD: 'trust' },
+        healthcheck: ['pg_isready', '--username', user, '--dbname', database],
+        containerPort: 5432,
+        hostPort: options.hostPort,
+      },
+      version,
+    );
   }
 
   /** Redis, reachable as `redis://<name>:6379/0`. */
   public static redis(options: RedisOptions = {}): BackingService {
     const version = options.version ?? '7.4.1';
-    return new BackingService({
-      name: options.name ?? 'redis',
-      image: `redis:${version}-bookworm`,
-      healthcheck: ['redis-cli', 'ping'],
-      containerPort: 6379,
-      hostPort: options.hostPort,
-    }, version);
+    return new BackingService(
+      {
+        name: options.name ?? 'redis',
+        image: `redis:${version}-bookworm`,
+        healthcheck: ['redis-cli', 'ping'],
+        containerPort: 6379,
+        hostPort: options.hostPort,
+      },
+      version,
+    );
   }
 
   /** A service of your own: any pinned image with a readiness command. */
@@ -145,7 +151,10 @@ export class BackingService {
   /** Published port on 127.0.0.1, when any. */
   public readonly hostPort?: number;
 
-  private constructor(props: BackingServiceProps, private readonly version?: string) {
+  private constructor(
+    props: BackingServiceProps,
+    private readonly version?: string,
+  ) {
     this.name = props.name;
     this.image = props.image;
     this.environment = { ...(props.environment ?? {}) };
@@ -158,10 +167,13 @@ export class BackingService {
   public validate(prop: string): PropIssue[] {
     const issues: PropIssue[] = [];
     const nameProblem = dnsLabelProblem(this.name);
-    if (nameProblem) issues.push({ prop: `${prop}.name`, rule: nameProblem.rule, received: this.name, fix: 'Use a short name like \'postgres\'.' });
+    if (nameProblem)
+      issues.push({ prop: `${prop}.name`, rule: nameProblem.rule, received: this.name, fix: "Use a short name like 'postgres'." });
     if (this.version !== undefined && !EXACT_VERSION.test(this.version)) {
       issues.push({
-        prop: `${prop}.version`, rule: 'must be an exact version such as \'17.2\' (a major-only tag moves under you)', received: this.version,
+        prop: `${prop}.version`,
+        rule: "must be an exact version such as '17.2' (a major-only tag moves under you)",
+        received: this.version,
         fix: 'Pin the version production runs.',
       });
     }
@@ -169,18 +181,30 @@ export class BackingService {
     if (pin) issues.push({ prop: `${prop}.image`, rule: pin.rule, received: this.image, fix: pin.fix });
     if (this.healthcheck.test.length < 2) {
       issues.push({
-        prop: `${prop}.healthcheck`, rule: 'must name a command that succeeds once the service is ready', received: this.healthcheck.test.slice(1),
-        fix: 'Pass e.g. [\'pg_isready\'] or [\'redis-cli\', \'ping\'].',
+        prop: `${prop}.healthcheck`,
+        rule: 'must name a command that succeeds once the service is ready',
+        received: this.healthcheck.test.slice(1),
+        fix: "Pass e.g. ['pg_isready'] or ['redis-cli', 'ping'].",
       });
     }
     for (const key of ['containerPort', 'hostPort'] as const) {
       const v = this[key];
       if (v !== undefined && (!Number.isInteger(v) || v < 1 || v > 65535)) {
-        issues.push({ prop: `${prop}.${key}`, rule: 'must be a whole number from 1 to 65535', received: v, fix: 'Use the port the service documents, e.g. 5432.' });
+        issues.push({
+          prop: `${prop}.${key}`,
+          rule: 'must be a whole number from 1 to 65535',
+          received: v,
+          fix: 'Use the port the service documents, e.g. 5432.',
+        });
       }
     }
     if (this.hostPort !== undefined && this.containerPort === undefined) {
-      issues.push({ prop: `${prop}.hostPort`, rule: 'needs containerPort, the port it maps to', received: this.hostPort, fix: 'Set containerPort too.' });
+      issues.push({
+        prop: `${prop}.hostPort`,
+        rule: 'needs containerPort, the port it maps to',
+        received: this.hostPort,
+        fix: 'Set containerPort too.',
+      });
     }
     return issues;
   }

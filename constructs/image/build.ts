@@ -108,14 +108,18 @@ export class PythonBuild {
   /** Dependencies from `poetry.lock`, installed with `poetry install --only main --no-root`. */
   public static poetry(options: PoetryBuildOptions): PythonBuild {
     return new PythonBuild(options, {
-      tool: 'poetry', manifests: ['pyproject.toml', 'poetry.lock'], toolVersion: options.poetryVersion ?? '2.1.3',
+      tool: 'poetry',
+      manifests: ['pyproject.toml', 'poetry.lock'],
+      toolVersion: options.poetryVersion ?? '2.1.3',
     });
   }
 
   /** Dependencies from `uv.lock`, installed with `uv sync --locked --no-install-project`. */
   public static uv(options: UvBuildOptions): PythonBuild {
     return new PythonBuild(options, {
-      tool: 'uv', manifests: ['pyproject.toml', 'uv.lock'], toolVersion: options.uvVersion ?? '0.8.15',
+      tool: 'uv',
+      manifests: ['pyproject.toml', 'uv.lock'],
+      toolVersion: options.uvVersion ?? '0.8.15',
     });
   }
 
@@ -153,49 +157,67 @@ export class PythonBuild {
     if (!m) {
       issues.push({
         prop: `${prop}.pythonVersion`,
-        rule: 'must be an exact CPython 3 version \'major.minor.patch\' (a minor-only tag moves under you)',
+        rule: "must be an exact CPython 3 version 'major.minor.patch' (a minor-only tag moves under you)",
         received: this.pythonVersion,
-        fix: 'Pin the patch release you test with, e.g. \'3.12.7\'.',
+        fix: "Pin the patch release you test with, e.g. '3.12.7'.",
       });
     } else if (Number(m[1]) < 8) {
       issues.push({
-        prop: `${prop}.pythonVersion`, rule: `must be 3.8 or newer (older releases have no -slim-${DEBIAN_RELEASE} image)`, received: this.pythonVersion,
-        fix: 'Upgrade to a supported release, e.g. \'3.12.7\'.',
+        prop: `${prop}.pythonVersion`,
+        rule: `must be 3.8 or newer (older releases have no -slim-${DEBIAN_RELEASE} image)`,
+        received: this.pythonVersion,
+        fix: "Upgrade to a supported release, e.g. '3.12.7'.",
       });
     }
     if (this.digest !== undefined && !DIGEST.test(this.digest)) {
       issues.push({
-        prop: `${prop}.baseImageDigest`, rule: 'must be a sha256 digest \'sha256:<64 hex>\'', received: this.digest,
+        prop: `${prop}.baseImageDigest`,
+        rule: "must be a sha256 digest 'sha256:<64 hex>'",
+        received: this.digest,
         fix: `Copy it from \`docker buildx imagetools inspect python:${this.pythonVersion}-slim-${DEBIAN_RELEASE}\`.`,
       });
     }
     const dep = this.dependencies;
     if (dep.toolVersion !== undefined && !VERSION.test(dep.toolVersion)) {
       issues.push({
-        prop: `${prop}.${dep.tool}Version`, rule: 'must be an exact version \'major.minor.patch\'', received: dep.toolVersion,
+        prop: `${prop}.${dep.tool}Version`,
+        rule: "must be an exact version 'major.minor.patch'",
+        received: dep.toolVersion,
         fix: `Pin the ${dep.tool} release you lock with, e.g. '${dep.tool === 'uv' ? '0.8.15' : '2.1.3'}'.`,
       });
     }
-    issues.push(...pathIssues(`${prop}.context`, this.context, 'the project root', 'Run the app from a folder that contains the code, e.g. the repository root.'));
+    issues.push(
+      ...pathIssues(
+        `${prop}.context`,
+        this.context,
+        'the project root',
+        'Run the app from a folder that contains the code, e.g. the repository root.',
+      ),
+    );
     issues.push(...pathIssues(`${prop}.sourceDir`, this.sourceDir));
     if (dep.tool === 'pip') issues.push(...pathIssues(`${prop}.file`, dep.manifests[0]));
     const segments = this.sourceDir.split('/');
-    const excluded = segments.find((seg) => IGNORED_ANYWHERE.includes(seg))
-      ?? (IGNORED_AT_ROOT.includes(segments[0]) ? segments[0] : undefined);
+    const excluded =
+      segments.find((seg) => IGNORED_ANYWHERE.includes(seg)) ?? (IGNORED_AT_ROOT.includes(segments[0]) ? segments[0] : undefined);
     if (excluded) {
       issues.push({
-        prop: `${prop}.sourceDir`, rule: `must not be in a folder the generated .dockerignore keeps out of the context ('${excluded}')`,
-        received: this.sourceDir, fix: 'Move the code to a folder such as \'src\' or \'app\'.',
+        prop: `${prop}.sourceDir`,
+        rule: `must not be in a folder the generated .dockerignore keeps out of the context ('${excluded}')`,
+        received: this.sourceDir,
+        fix: "Move the code to a folder such as 'src' or 'app'.",
       });
     }
-    const packages = (name: string, list: readonly string[]) => list.forEach((p, i) => {
-      if (typeof p !== 'string' || !DEBIAN_PACKAGE.test(p)) {
-        issues.push({
-          prop: `${prop}.${name}[${i}]`, rule: 'must be a Debian package name, optionally pinned as name=version', received: p,
-          fix: 'Use the name `apt-cache search` shows, e.g. \'libpq-dev\' (build) or \'libpq5\' (runtime).',
-        });
-      }
-    });
+    const packages = (name: string, list: readonly string[]) =>
+      list.forEach((p, i) => {
+        if (typeof p !== 'string' || !DEBIAN_PACKAGE.test(p)) {
+          issues.push({
+            prop: `${prop}.${name}[${i}]`,
+            rule: 'must be a Debian package name, optionally pinned as name=version',
+            received: p,
+            fix: "Use the name `apt-cache search` shows, e.g. 'libpq-dev' (build) or 'libpq5' (runtime).",
+          });
+        }
+      });
     packages('buildPackages', this.buildPackages);
     packages('runtimePackages', this.runtimePackages);
     return issues;
@@ -213,16 +235,31 @@ function normalizePath(p: string): string {
   return trimmed === '' ? '.' : trimmed;
 }
 
-function pathIssues(prop: string, value: string, inside = 'the build context',
-  fix = 'Widen build.context instead, so the path lies inside it.'): PropIssue[] {
+function pathIssues(
+  prop: string,
+  value: string,
+  inside = 'the build context',
+  fix = 'Widen build.context instead, so the path lies inside it.',
+): PropIssue[] {
   if (typeof value !== 'string' || value.length === 0 || !SAFE_PATH.test(value)) {
-    return [{
-      prop, rule: 'must be a relative path of letters, digits, \'.\', \'_\', \'-\' and \'/\'', received: value,
-      fix: 'Rename the folder, or point at it with a path such as \'services/orders\'.',
-    }];
+    return [
+      {
+        prop,
+        rule: "must be a relative path of letters, digits, '.', '_', '-' and '/'",
+        received: value,
+        fix: "Rename the folder, or point at it with a path such as 'services/orders'.",
+      },
+    ];
   }
   if (value.startsWith('/')) {
-    return [{ prop, rule: 'must be relative, not absolute (generated files are moved between machines)', received: value, fix: `Use '${value.replace(/^\/+/, '')}'.` }];
+    return [
+      {
+        prop,
+        rule: 'must be relative, not absolute (generated files are moved between machines)',
+        received: value,
+        fix: `Use '${value.replace(/^\/+/, '')}'.`,
+      },
+    ];
   }
   if (value.split('/').includes('..')) {
     return [{ prop, rule: `must stay inside ${inside} (no '..')`, received: value, fix }];

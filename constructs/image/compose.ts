@@ -105,14 +105,29 @@ export function planContainers(workloads: readonly Workload[], build: PythonBuil
   const issues: PropIssue[] = [];
   const outDir = (options.outDir ?? 'dist/container').replace(/\/+$/, '');
   if (!/^[A-Za-z0-9._/-]+$/.test(outDir) || outDir.startsWith('/') || outDir.split('/').includes('..')) {
-    issues.push({ prop: 'outDir', rule: 'must be a relative path inside the project', received: options.outDir, fix: 'Use \'dist/container\'.' });
+    issues.push({
+      prop: 'outDir',
+      rule: 'must be a relative path inside the project',
+      received: options.outDir,
+      fix: "Use 'dist/container'.",
+    });
   }
   const secretsDir = options.secretsDir ?? '.';
   if (!/^[A-Za-z0-9._/-]+$/.test(secretsDir) || secretsDir.startsWith('/') || secretsDir.split('/').includes('..')) {
-    issues.push({ prop: 'secretsDir', rule: 'must be a relative path inside the project', received: options.secretsDir, fix: 'Use \'.\', the project root, and keep `.env.*.local` out of version control.' });
+    issues.push({
+      prop: 'secretsDir',
+      rule: 'must be a relative path inside the project',
+      received: options.secretsDir,
+      fix: "Use '.', the project root, and keep `.env.*.local` out of version control.",
+    });
   }
   if (!Array.isArray(workloads) || workloads.length === 0) {
-    issues.push({ prop: 'workloads', rule: 'must list at least one workload', received: workloads, fix: 'Pass e.g. [{ container: service.container }].' });
+    issues.push({
+      prop: 'workloads',
+      rule: 'must list at least one workload',
+      received: workloads,
+      fix: 'Pass e.g. [{ container: service.container }].',
+    });
   }
   const builds = new Set<PythonBuild>();
   const resolved: Omit<PlannedWorkload, 'group'>[] = [];
@@ -129,21 +144,27 @@ export function planContainers(workloads: readonly Workload[], build: PythonBuil
     issues.push(...containerIssues(c, `${prop}.container`));
     if (role === WorkloadRole.WEB && (c.port === undefined || !c.readinessPath)) {
       issues.push({
-        prop: `${prop}.role`, rule: 'web needs a container port and a readiness path (the compose healthcheck uses them)',
-        received: role, fix: 'Use WorkloadRole.WORKER for a process without a port.',
+        prop: `${prop}.role`,
+        rule: 'web needs a container port and a readiness path (the compose healthcheck uses them)',
+        received: role,
+        fix: 'Use WorkloadRole.WORKER for a process without a port.',
       });
     }
     const first = byImage.get(c.image)?.[0];
     if (first && first.build !== b) {
       issues.push({
-        prop: `${prop}.build`, rule: `must be the build of '${first.container.name}', which has the same image`,
-        received: c.image, fix: 'Give workloads of one image one PythonBuild, or give them different images.',
+        prop: `${prop}.build`,
+        rule: `must be the build of '${first.container.name}', which has the same image`,
+        received: c.image,
+        fix: 'Give workloads of one image one PythonBuild, or give them different images.',
       });
     }
     if (first && (first.container.runAsUser !== c.runAsUser || first.container.runAsGroup !== c.runAsGroup)) {
       issues.push({
-        prop: `${prop}.container.runAsUser`, rule: `must equal that of '${first.container.name}', which has the same image`,
-        received: `${c.runAsUser}:${c.runAsGroup}`, fix: 'An image has one user; run every workload of it as the same UID:GID.',
+        prop: `${prop}.container.runAsUser`,
+        rule: `must equal that of '${first.container.name}', which has the same image`,
+        received: `${c.runAsUser}:${c.runAsGroup}`,
+        fix: 'An image has one user; run every workload of it as the same UID:GID.',
       });
     }
     const entry = { container: c, role, build: b };
@@ -164,7 +185,9 @@ export function planContainers(workloads: readonly Workload[], build: PythonBuil
     const web = planned.some((p) => p.container.name === name && p.role === WorkloadRole.WEB);
     if (!web || !Number.isInteger(port) || port < 1 || port > 65535) {
       issues.push({
-        prop: `hostPorts.${name}`, rule: 'must map a web workload to a whole number from 1 to 65535', received: port,
+        prop: `hostPorts.${name}`,
+        rule: 'must map a web workload to a whole number from 1 to 65535',
+        received: port,
         fix: `Name one of the web workloads (${[...new Set(planned.filter((p) => p.role === WorkloadRole.WEB).map((p) => p.container.name))].join(', ')}).`,
       });
     }
@@ -175,7 +198,12 @@ export function planContainers(workloads: readonly Workload[], build: PythonBuil
   const names = [...planned.map((p) => p.container.name), ...backing.map((s) => s.name)];
   names.forEach((n, i) => {
     if (names.indexOf(n) !== i) {
-      issues.push({ prop: 'workloads', rule: 'must have unique names across workloads and backing services (each is one compose service)', received: n, fix: 'Rename one of them.' });
+      issues.push({
+        prop: 'workloads',
+        rule: 'must have unique names across workloads and backing services (each is one compose service)',
+        received: n,
+        fix: 'Rename one of them.',
+      });
     }
   });
   return { outDir, workloads: planned, groups, backing, issues };
@@ -206,7 +234,12 @@ export function assertNoIssues(issues: readonly PropIssue[], what: string): void
 
 /** The named volume of a persistent path, e.g. `/app/media` -> `app-media`. */
 function composeVolumeName(path: string): string {
-  return path.replace(/^\/+|\/+$/g, '').replace(/[^A-Za-z0-9_.-]+/g, '-').toLowerCase() || 'data';
+  return (
+    path
+      .replace(/^\/+|\/+$/g, '')
+      .replace(/[^A-Za-z0-9_.-]+/g, '-')
+      .toLowerCase() || 'data'
+  );
 }
 
 /** Renders a checked plan. */
@@ -219,16 +252,23 @@ export function composeFromPlan(plan: ContainerPlan, options: ComposeOptions): s
     services[w.container.name] = workloadService(w, plan, options, taken, migrations, addresses);
   }
   for (const s of plan.backing) services[s.name] = backingService(s);
-  const volumes = [...new Set(plan.workloads.flatMap((w) => w.container.writablePaths.filter((p) => p.medium === 'persistent').map((p) => composeVolumeName(p.path))))].sort();
+  const volumes = [
+    ...new Set(
+      plan.workloads.flatMap((w) =>
+        w.container.writablePaths.filter((p) => p.medium === 'persistent').map((p) => composeVolumeName(p.path)),
+      ),
+    ),
+  ].sort();
   const doc = new Document({
     ...(options.projectName ? { name: options.projectName } : {}),
     services,
     ...(volumes.length > 0 ? { volumes: Object.fromEntries(volumes.map((v) => [v, {}])) } : {}),
   });
-  doc.commentBefore = ' Local development mirror of the Kubernetes pods, generated from the same service descriptions.\n'
-    + ' In-cluster addresses of the services below are rewritten to their compose names and ports.\n'
-    + ' Secrets come from the .env.<image>.local files named under env_file; never commit them.\n'
-    + ' Needs Docker Compose 2.24 or newer (optional env files) and BuildKit (Dockerfile.dockerignore).';
+  doc.commentBefore =
+    ' Local development mirror of the Kubernetes pods, generated from the same service descriptions.\n' +
+    ' In-cluster addresses of the services below are rewritten to their compose names and ports.\n' +
+    ' Secrets come from the .env.<image>.local files named under env_file; never commit them.\n' +
+    ' Needs Docker Compose 2.24 or newer (optional env files) and BuildKit (Dockerfile.dockerignore).';
   return doc.toString({ lineWidth: 0 });
 }
 
@@ -237,14 +277,25 @@ function composeTargets(plan: ContainerPlan): { targets: ComposeTarget[]; namesp
   const targets: ComposeTarget[] = [];
   for (const { container: c } of plan.workloads) {
     if (c.service === undefined || c.port === undefined) continue;
-    targets.push({ serviceName: c.service.name, namespace: c.service.namespace, composeName: c.name, ports: { service: c.service.port, container: c.port } });
+    targets.push({
+      serviceName: c.service.name,
+      namespace: c.service.namespace,
+      composeName: c.name,
+      ports: { service: c.service.port, container: c.port },
+    });
   }
   for (const s of plan.backing) targets.push({ serviceName: s.name, composeName: s.name });
   return { targets, namespaces: new Set(targets.flatMap((t) => (t.namespace === undefined ? [] : [t.namespace]))) };
 }
 
-function workloadService(w: PlannedWorkload, plan: ContainerPlan, options: ComposeOptions,
-  taken: Set<number>, migrations: string[], addresses: { targets: ComposeTarget[]; namespaces: Set<string> }): Record<string, unknown> {
+function workloadService(
+  w: PlannedWorkload,
+  plan: ContainerPlan,
+  options: ComposeOptions,
+  taken: Set<number>,
+  migrations: string[],
+  addresses: { targets: ComposeTarget[]; namespaces: Set<string> },
+): Record<string, unknown> {
   const c = w.container;
   const context = w.build.context;
   const svc: Record<string, unknown> = {
@@ -263,7 +314,9 @@ function workloadService(w: PlannedWorkload, plan: ContainerPlan, options: Compo
     cap_drop: ['ALL'],
     security_opt: ['no-new-privileges:true'],
     // `environment` wins over `env_file`, so the in-cluster addresses are mapped here, not left to a .env file.
-    environment: Object.fromEntries(Object.entries({ ...c.env, ...c.config }).map(([k, v]) => [k, escape(composeAddresses(v, addresses.targets, addresses.namespaces))])),
+    environment: Object.fromEntries(
+      Object.entries({ ...c.env, ...c.config }).map(([k, v]) => [k, escape(composeAddresses(v, addresses.targets, addresses.namespaces))]),
+    ),
   };
   if (c.secretEnvNames.length > 0) {
     const file = relative(plan.outDir, `${options.secretsDir ?? '.'}/.env.${w.group}.local`);
@@ -321,7 +374,10 @@ function backingService(s: BackingService): Record<string, unknown> {
 function readinessCheck(port: number, readinessPath: string, headers?: Record<string, string>): ComposeHealthcheck {
   const url = `http://127.0.0.1:${port}${readinessPath}`;
   // The same headers as the pod's probes: a Django app refuses a Host it does not allow.
-  const request = headers && Object.keys(headers).length > 0 ? `urllib.request.Request(${JSON.stringify(url)}, headers=${JSON.stringify(headers)})` : JSON.stringify(url);
+  const request =
+    headers && Object.keys(headers).length > 0
+      ? `urllib.request.Request(${JSON.stringify(url)}, headers=${JSON.stringify(headers)})`
+      : JSON.stringify(url);
   return {
     test: ['CMD', 'python3', '-c', escape(`import urllib.request; urllib.request.urlopen(${request}, timeout=2)`)],
     interval: '10s',
@@ -358,14 +414,20 @@ function relative(from: string, to: string): string {
 function bytes(quantity: string): number {
   const parsed = parseMemory(quantity);
   if ('error' in parsed) {
-    throw ValidationError.fromIssues('The compose file cannot be written:', [{ prop: 'resources.ephemeralStorage', rule: parsed.error, received: quantity, fix: 'Use a quantity such as \'1Gi\'.' }]);
+    throw ValidationError.fromIssues('The compose file cannot be written:', [
+      { prop: 'resources.ephemeralStorage', rule: parsed.error, received: quantity, fix: "Use a quantity such as '1Gi'." },
+    ]);
   }
   return parsed.bytes;
 }
 
 /** Bytes as a compose byte value; compose reads k, m and g as powers of 1024, like Ki, Mi and Gi. */
 function byteValue(n: number): string | number {
-  for (const [suffix, f] of [['g', 2 ** 30], ['m', 2 ** 20], ['k', 2 ** 10]] as const) {
+  for (const [suffix, f] of [
+    ['g', 2 ** 30],
+    ['m', 2 ** 20],
+    ['k', 2 ** 10],
+  ] as const) {
     if (n % f === 0) return `${n / f}${suffix}`;
   }
   return n;

@@ -63,12 +63,20 @@ export function containerIssues(container: ContainerDescription, prop = 'contain
   const issues: PropIssue[] = [];
   // The name becomes a folder, a compose service and a host name.
   const nameProblem = dnsLabelProblem(container.name);
-  if (nameProblem) issues.push({ prop: `${prop}.name`, rule: nameProblem.rule, received: container.name, fix: 'Use the name of the workload, e.g. \'orders-api\'.' });
+  if (nameProblem)
+    issues.push({
+      prop: `${prop}.name`,
+      rule: nameProblem.rule,
+      received: container.name,
+      fix: "Use the name of the workload, e.g. 'orders-api'.",
+    });
   const id = (name: 'runAsUser' | 'runAsGroup') => {
     const v = container[name];
     if (!Number.isInteger(v) || v < 1 || v > 2147483647) {
       issues.push({
-        prop: `${prop}.${name}`, rule: 'must be a whole number from 1 to 2147483647 (0 is root)', received: v,
+        prop: `${prop}.${name}`,
+        rule: 'must be a whole number from 1 to 2147483647 (0 is root)',
+        received: v,
         fix: 'Use 10001, the UID and GID every pod of this library runs as.',
       });
     }
@@ -78,8 +86,10 @@ export function containerIssues(container: ContainerDescription, prop = 'contain
   const cmd = container.command;
   if (!Array.isArray(cmd) || cmd.length === 0 || cmd.some((c) => typeof c !== 'string' || c.length === 0)) {
     issues.push({
-      prop: `${prop}.command`, rule: 'must be a non-empty list of non-empty strings (CMD is written in exec form)', received: cmd,
-      fix: 'Pass the argv the pod runs, e.g. [\'gunicorn\', \'app:app\'].',
+      prop: `${prop}.command`,
+      rule: 'must be a non-empty list of non-empty strings (CMD is written in exec form)',
+      received: cmd,
+      fix: "Pass the argv the pod runs, e.g. ['gunicorn', 'app:app'].",
     });
   }
   if (container.port !== undefined && (!Number.isInteger(container.port) || container.port < 1 || container.port > 65535)) {
@@ -88,8 +98,10 @@ export function containerIssues(container: ContainerDescription, prop = 'contain
   (container.writablePaths ?? []).forEach((w, i) => {
     if (typeof w?.path !== 'string' || !/^\/[A-Za-z0-9._/-]*$/.test(w.path) || w.path.split('/').includes('..')) {
       issues.push({
-        prop: `${prop}.writablePaths[${i}].path`, rule: 'must be an absolute path of letters, digits, \'.\', \'_\', \'-\' and \'/\'',
-        received: w?.path, fix: 'Use a path such as \'/tmp\'.',
+        prop: `${prop}.writablePaths[${i}].path`,
+        rule: "must be an absolute path of letters, digits, '.', '_', '-' and '/'",
+        received: w?.path,
+        fix: "Use a path such as '/tmp'.",
       });
     }
   });
@@ -124,11 +136,7 @@ function dependencySteps(build: PythonBuild): string[] {
     : dep.manifests.map((m) => `COPY ${m} ${m}`).join('\n');
   switch (dep.tool) {
     case 'pip':
-      return [
-        `RUN python -m venv ${VENV_DIR}`,
-        copyManifests,
-        `RUN pip install --no-cache-dir -r ${dep.manifests[0]}`,
-      ];
+      return [`RUN python -m venv ${VENV_DIR}`, copyManifests, `RUN pip install --no-cache-dir -r ${dep.manifests[0]}`];
     case 'poetry':
       return [
         // Poetry gets its own virtualenv so that neither it nor its dependencies end up in the app's.
@@ -193,21 +201,61 @@ function userSteps(container: ContainerDescription): string[] {
 export function renderDockerignore(build: PythonBuild): string {
   const sections: [string, string[]][] = [
     ['Version control', ['**/.git', '**/.hg', '**/.svn', '**/.gitignore', '**/.gitattributes']],
-    ['Virtualenvs and tool caches: the image builds its own', [
-      '**/.venv', '**/venv', '**/__pycache__', '**/*.py[cod]', '**/.pytest_cache', '**/.mypy_cache',
-      '**/.ruff_cache', '**/.tox', '**/.nox', '**/.coverage', '**/htmlcov', '**/*.egg-info', '**/.ipynb_checkpoints',
-    ]],
+    [
+      'Virtualenvs and tool caches: the image builds its own',
+      [
+        '**/.venv',
+        '**/venv',
+        '**/__pycache__',
+        '**/*.py[cod]',
+        '**/.pytest_cache',
+        '**/.mypy_cache',
+        '**/.ruff_cache',
+        '**/.tox',
+        '**/.nox',
+        '**/.coverage',
+        '**/htmlcov',
+        '**/*.egg-info',
+        '**/.ipynb_checkpoints',
+      ],
+    ],
     ['Tests', ['**/tests', '**/test_*.py', '**/*_test.py', '**/conftest.py']],
-    ['Local env files and secrets: never in a layer', [
-      '**/.env', '**/.env.*', '**/*.pem', '**/*.key', '**/*.p12', '**/*.pfx', '**/id_rsa*', '**/id_ed25519*',
-      // Not `credentials.*`: that would also drop a `credentials.py` module.
-      '**/credentials.json', '**/*-credentials.json', '**/service-account*.json', '**/.netrc', '**/.pypirc',
-      '**/.aws', '**/.ssh', '**/.config/gcloud',
-    ]],
-    ['Other ecosystems and generated output', [
-      '**/node_modules', ...IGNORED_AT_ROOT, '**/compose.yaml', '**/compose.yml',
-      '**/compose.*.yaml', '**/docker-compose*.yml', '**/docker-compose*.yaml', '**/Dockerfile*', '**/.dockerignore',
-    ]],
+    [
+      'Local env files and secrets: never in a layer',
+      [
+        '**/.env',
+        '**/.env.*',
+        '**/*.pem',
+        '**/*.key',
+        '**/*.p12',
+        '**/*.pfx',
+        '**/id_rsa*',
+        '**/id_ed25519*',
+        // Not `credentials.*`: that would also drop a `credentials.py` module.
+        '**/credentials.json',
+        '**/*-credentials.json',
+        '**/service-account*.json',
+        '**/.netrc',
+        '**/.pypirc',
+        '**/.aws',
+        '**/.ssh',
+        '**/.config/gcloud',
+      ],
+    ],
+    [
+      'Other ecosystems and generated output',
+      [
+        '**/node_modules',
+        ...IGNORED_AT_ROOT,
+        '**/compose.yaml',
+        '**/compose.yml',
+        '**/compose.*.yaml',
+        '**/docker-compose*.yml',
+        '**/docker-compose*.yaml',
+        '**/Dockerfile*',
+        '**/.dockerignore',
+      ],
+    ],
     ['Editors and OS files', ['**/.idea', '**/.vscode', '**/.DS_Store']],
   ];
   const lines = ['# Build context of the generated Dockerfile: only what the image needs.'];

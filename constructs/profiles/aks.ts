@@ -10,10 +10,32 @@ import { ScalerIdentity } from '../queue-scaler';
 import { SecretBackend, SecretBackendResult, secretBackendOf } from '../secret-store';
 import { PropIssue } from '../validation';
 import {
-  ICloudProfile, KedaIdentityResult, PROBE_SUCCESS_CODES, Placement, ProfileInput, ProfileOutput, SecretBackendInput, WorkloadIdentity, neutralIngress,
-  foreignScaler, neutralOutput, CheckedOptionsProfile, IdentityBindingBase, IdentityMechanism, bindingBase, definedOnly, nodePlacement,
-  prometheusOperatorMonitor, PrometheusOperatorOptions, tokenExpirationSeconds, PRIVATE_RANGES,
-  autoscalerGraceWarning, KedaOperatorOptions, kedaOperatorSubject, ExposureRoute, privateRangesWarning,
+  ICloudProfile,
+  KedaIdentityResult,
+  PROBE_SUCCESS_CODES,
+  Placement,
+  ProfileInput,
+  ProfileOutput,
+  SecretBackendInput,
+  WorkloadIdentity,
+  neutralIngress,
+  foreignScaler,
+  neutralOutput,
+  CheckedOptionsProfile,
+  IdentityBindingBase,
+  IdentityMechanism,
+  bindingBase,
+  definedOnly,
+  nodePlacement,
+  prometheusOperatorMonitor,
+  PrometheusOperatorOptions,
+  tokenExpirationSeconds,
+  PRIVATE_RANGES,
+  autoscalerGraceWarning,
+  KedaOperatorOptions,
+  kedaOperatorSubject,
+  ExposureRoute,
+  privateRangesWarning,
 } from './profile';
 import { SHAPES } from './shapes.generated';
 
@@ -92,7 +114,8 @@ const KEY_VAULT = /^(?=.{3,24}$)[a-zA-Z](?!.*--)[a-zA-Z0-9-]*[a-zA-Z0-9]$/;
 // Key Vault object names: 1-127 of letters, digits and hyphens.
 const KV_OBJECT = /^[0-9a-zA-Z-]{1,127}$/;
 // Key Vault certificate URIs, optionally versioned.
-const KV_CERT_URI = /^https:\/\/[a-zA-Z][a-zA-Z0-9-]{1,22}[a-zA-Z0-9]\.vault\.azure\.net\/certificates\/[0-9a-zA-Z-]{1,127}(\/[0-9a-f]{32})?$/;
+const KV_CERT_URI =
+  /^https:\/\/[a-zA-Z][a-zA-Z0-9-]{1,22}[a-zA-Z0-9]\.vault\.azure\.net\/certificates\/[0-9a-zA-Z-]{1,127}(\/[0-9a-f]{32})?$/;
 
 /** The application routing add-on's public IngressClass (https://learn.microsoft.com/azure/aks/app-routing). */
 const APP_ROUTING_CLASS = 'webapprouting.kubernetes.azure.com';
@@ -133,10 +156,16 @@ export const AKS_IDENTITY_MECHANISMS: Record<AksIdentityBinding['mechanism'], Id
     cloud: 'aks',
     annotation: 'azure.workload.identity/client-id',
     detailAnnotations: { tenantId: 'azure.workload.identity/tenant-id' },
-    bind: (c): AksIdentityBinding => definedOnly({
-      cloud: 'aks', mechanism: 'azure-workload-identity', ...bindingBase(c), clientId: c.principal, tenantId: c.details.tenantId,
-      audience: 'api://AzureADTokenExchange', issuer: c.issuer,
-    }),
+    bind: (c): AksIdentityBinding =>
+      definedOnly({
+        cloud: 'aks',
+        mechanism: 'azure-workload-identity',
+        ...bindingBase(c),
+        clientId: c.principal,
+        tenantId: c.details.tenantId,
+        audience: 'api://AzureADTokenExchange',
+        issuer: c.issuer,
+      }),
   },
 };
 
@@ -160,16 +189,26 @@ export class AksProfile extends CheckedOptionsProfile<AksProfileOptions> impleme
     const sa: Record<string, string> = {};
     const podLabels: Record<string, string> = {};
     const { clientId, tenantId } = this.options;
-    for (const [prop, value] of [['profile.clientId', clientId], ['profile.tenantId', tenantId]] as const) {
+    for (const [prop, value] of [
+      ['profile.clientId', clientId],
+      ['profile.tenantId', tenantId],
+    ] as const) {
       if (value !== undefined && (typeof value !== 'string' || !GUID.test(value))) {
         issues.push({
-          prop, rule: 'must be a GUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)', received: value,
+          prop,
+          rule: 'must be a GUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)',
+          received: value,
           fix: 'Copy it from `az identity show --query clientId` (or tenantId).',
         });
       }
     }
     if (tenantId !== undefined && clientId === undefined) {
-      issues.push({ prop: 'profile.tenantId', rule: 'needs profile.clientId (a tenant alone names no identity)', received: tenantId, fix: 'Set profile.clientId too.' });
+      issues.push({
+        prop: 'profile.tenantId',
+        rule: 'needs profile.clientId (a tenant alone names no identity)',
+        received: tenantId,
+        fix: 'Set profile.clientId too.',
+      });
     }
     if (clientId !== undefined) {
       // azure-workload-identity docs: topics/service-account-labels-and-annotations.md.
@@ -181,8 +220,10 @@ export class AksProfile extends CheckedOptionsProfile<AksProfileOptions> impleme
       podLabels['azure.workload.identity/use'] = 'true';
     }
 
-    const identity: WorkloadIdentity | undefined = clientId === undefined ? undefined
-      : { mechanism: 'azure-workload-identity', principal: clientId, details: tenantId === undefined ? {} : { tenantId } };
+    const identity: WorkloadIdentity | undefined =
+      clientId === undefined
+        ? undefined
+        : { mechanism: 'azure-workload-identity', principal: clientId, details: tenantId === undefined ? {} : { tenantId } };
     const common = { ...out, ...placement(input.placement), issues, identity, serviceAccountAnnotations: sa, podLabels };
     if (input.exposure === Exposure.CLUSTER || !input.health) return common;
     if (input.viaIngress) return { ...common, drainSeconds: LB_DRAIN_SECONDS };
@@ -224,8 +265,11 @@ export class AksProfile extends CheckedOptionsProfile<AksProfileOptions> impleme
 
   /** AKS's cluster autoscaler also waits at most 10 minutes for pods on a node it removes (AKS cluster autoscaler FAQ). */
   public gracePeriodWarning(terminationSeconds: number): string | undefined {
-    return autoscalerGraceWarning(terminationSeconds, 'AKS\'s cluster autoscaler',
-      'Run them on a node pool without autoscaling, or annotate the pods with cluster-autoscaler.kubernetes.io/safe-to-evict: "false".');
+    return autoscalerGraceWarning(
+      terminationSeconds,
+      "AKS's cluster autoscaler",
+      'Run them on a node pool without autoscaling, or annotate the pods with cluster-autoscaler.kubernetes.io/safe-to-evict: "false".',
+    );
   }
 
   /**
@@ -235,20 +279,32 @@ export class AksProfile extends CheckedOptionsProfile<AksProfileOptions> impleme
   public callerRestrictionWarning(route: ExposureRoute): string | undefined {
     const agic = route.ingress && !route.gateway && (this.options.ingressController ?? 'app-routing') === 'agic';
     if (!agic || this.options.loadBalancerSourceRanges !== undefined) return undefined;
-    return privateRangesWarning('with Azure CNI every pod of the virtual network has such an address (with Azure CNI Overlay, its private pod CIDR does)',
-      'Set CloudProfile.aks({ loadBalancerSourceRanges: [...] }) to the Application Gateway\'s subnet (az network vnet subnet show for the gateway\'s subnet).');
+    return privateRangesWarning(
+      'with Azure CNI every pod of the virtual network has such an address (with Azure CNI Overlay, its private pod CIDR does)',
+      "Set CloudProfile.aks({ loadBalancerSourceRanges: [...] }) to the Application Gateway's subnet (az network vnet subnet show for the gateway's subnet).",
+    );
   }
 
   public kedaIdentity(identity: ScalerIdentity): KedaIdentityResult {
     if (identity.provider !== 'azure') return foreignScaler(identity, this.cloud);
     if (this.options.clientId === undefined) {
-      return { issues: [{ prop: 'profile.clientId', rule: 'is needed for KEDA to read Service Bus as the worker', received: undefined, fix: 'Set the client ID of the worker\'s managed identity.' }] };
+      return {
+        issues: [
+          {
+            prop: 'profile.clientId',
+            rule: 'is needed for KEDA to read Service Bus as the worker',
+            received: undefined,
+            fix: "Set the client ID of the worker's managed identity.",
+          },
+        ],
+      };
     }
     // KEDA azure-workload (keda.sh/docs/latest/authentication-providers/azure-ad-workload-identity):
     // KEDA's operator authenticates with its own ServiceAccount token, so the identity
     // needs a second federated credential, for the operator's subject.
     return {
-      issues: [], podIdentity: { provider: TriggerAuthenticationSpecPodIdentityProvider.AZURE_HYPHEN_WORKLOAD, identityId: this.options.clientId },
+      issues: [],
+      podIdentity: { provider: TriggerAuthenticationSpecPodIdentityProvider.AZURE_HYPHEN_WORKLOAD, identityId: this.options.clientId },
       alsoTrust: kedaOperatorSubject(this.options.keda),
     };
   }
@@ -264,20 +320,31 @@ export class AksProfile extends CheckedOptionsProfile<AksProfileOptions> impleme
     let tls: k8s.IngressTls[] | undefined;
     const t = input.tls;
     if (t?.kind === 'key-vault') {
-      if (!KV_CERT_URI.test(t.ref)) issues.push({ prop: 'ingress.tls', rule: 'must be a Key Vault certificate URI (https://<vault>.vault.azure.net/certificates/<name>)', received: t.ref, fix: 'Copy the certificate\'s identifier from the Key Vault.' });
+      if (!KV_CERT_URI.test(t.ref))
+        issues.push({
+          prop: 'ingress.tls',
+          rule: 'must be a Key Vault certificate URI (https://<vault>.vault.azure.net/certificates/<name>)',
+          received: t.ref,
+          fix: "Copy the certificate's identifier from the Key Vault.",
+        });
       // The add-on syncs the certificate into this Secret name.
       annotations['kubernetes.azure.com/tls-cert-keyvault-uri'] = t.ref;
       tls = [{ hosts: [input.host], secretName: `keyvault-${input.name}` }];
     } else if (t?.kind === 'secret') {
       tls = [{ hosts: [input.host], secretName: t.ref }];
     } else if (t) {
-      issues.push({ prop: 'ingress.tls', rule: 'must be a certificate application routing can use', received: t.kind, fix: 'Use TlsCertificate.keyVault(uri) or kubernetesSecret(name).' });
+      issues.push({
+        prop: 'ingress.tls',
+        rule: 'must be a certificate application routing can use',
+        received: t.kind,
+        fix: 'Use TlsCertificate.keyVault(uri) or kubernetesSecret(name).',
+      });
     }
     const internal = input.exposure === Exposure.INTERNAL;
     return {
       ...neutralIngress(),
       issues,
-      ingressClassName: internal ? this.options.internalIngressClassName ?? 'nginx-internal' : APP_ROUTING_CLASS,
+      ingressClassName: internal ? (this.options.internalIngressClassName ?? 'nginx-internal') : APP_ROUTING_CLASS,
       annotations,
       tls,
       // The NGINX pods run in the add-on's namespace and connect to pod IPs.
@@ -307,13 +374,24 @@ export class AksProfile extends CheckedOptionsProfile<AksProfileOptions> impleme
     if (t) {
       if (t.kind === 'app-gateway') annotations[`${AGIC}appgw-ssl-certificate`] = t.ref;
       else if (t.kind === 'secret') tls = [{ hosts: [input.host], secretName: t.ref }];
-      else issues.push({ prop: 'ingress.tls', rule: 'must be a certificate the Application Gateway can use', received: t.kind, fix: 'Use TlsCertificate.appGateway(name) or kubernetesSecret(name).' });
+      else
+        issues.push({
+          prop: 'ingress.tls',
+          rule: 'must be a certificate the Application Gateway can use',
+          received: t.kind,
+          fix: 'Use TlsCertificate.appGateway(name) or kubernetesSecret(name).',
+        });
       annotations[`${AGIC}ssl-redirect`] = 'true';
       tls = tls ?? [{ hosts: [input.host] }];
     }
     // AGIC merges the Ingresses of one host into one listener with path rules.
     return {
-      ...neutralIngress(), issues, ingressClassName: 'azure-application-gateway', annotations, tls, sharesHost: true,
+      ...neutralIngress(),
+      issues,
+      ingressClassName: 'azure-application-gateway',
+      annotations,
+      tls,
+      sharesHost: true,
       allowFrom: (this.options.loadBalancerSourceRanges ?? PRIVATE_RANGES).map((c) => NetworkPeer.cidr(c)),
     };
   }
@@ -323,32 +401,64 @@ export class AksProfile extends CheckedOptionsProfile<AksProfileOptions> impleme
     return secretBackendOf(input, {
       options: this.options.secrets,
       manager: 'Azure Key Vault',
-      example: 'CloudProfile.aks({ secrets: { backend: SecretBackend.CSI_DRIVER, keyVaultName: \'acme-prod-kv\' } })',
+      example: "CloudProfile.aks({ secrets: { backend: SecretBackend.CSI_DRIVER, keyVaultName: 'acme-prod-kv' } })",
       checkOptions: (opts, issues) => {
         if (typeof opts.keyVaultName !== 'string' || !KEY_VAULT.test(opts.keyVaultName)) {
           issues.push({
-            prop: 'profile.secrets.keyVaultName', rule: 'must be a Key Vault name: 3-24 letters, digits and single hyphens, starting with a letter',
-            received: opts.keyVaultName, fix: 'Use the name `az keyvault list` shows, e.g. \'acme-prod-kv\'.',
+            prop: 'profile.secrets.keyVaultName',
+            rule: 'must be a Key Vault name: 3-24 letters, digits and single hyphens, starting with a letter',
+            received: opts.keyVaultName,
+            fix: "Use the name `az keyvault list` shows, e.g. 'acme-prod-kv'.",
           });
         }
       },
-      nameProblem: (remote) => (KV_OBJECT.test(remote) ? undefined
-        : { rule: 'must be a Key Vault secret name (1-127 letters, digits and hyphens)', fix: 'Key Vault names cannot contain \'/\' or \'_\'; use hyphens.' }),
+      nameProblem: (remote) =>
+        KV_OBJECT.test(remote)
+          ? undefined
+          : {
+              rule: 'must be a Key Vault secret name (1-127 letters, digits and hyphens)',
+              fix: "Key Vault names cannot contain '/' or '_'; use hyphens.",
+            },
       csiDriver: (opts, req, issues) => {
         if (clientId === undefined || tenantId === undefined) {
-          issues.push({ prop: 'profile.clientId', rule: 'and profile.tenantId are needed: the Key Vault provider authenticates with the workload identity', received: clientId, fix: 'Set profile.clientId and profile.tenantId.' });
+          issues.push({
+            prop: 'profile.clientId',
+            rule: 'and profile.tenantId are needed: the Key Vault provider authenticates with the workload identity',
+            received: clientId,
+            fix: 'Set profile.clientId and profile.tenantId.',
+          });
         }
         // Key Vault provider parameters: https://learn.microsoft.com/azure/aks/csi-secrets-store-identity-access
-        const objects = ['array:', ...req.requests.flatMap((r) => ['  - |', `    objectName: ${r.remote}`, '    objectType: secret', `    objectAlias: ${r.alias}`])].join('\n') + '\n';
+        const objects =
+          [
+            'array:',
+            ...req.requests.flatMap((r) => [
+              '  - |',
+              `    objectName: ${r.remote}`,
+              '    objectType: secret',
+              `    objectAlias: ${r.alias}`,
+            ]),
+          ].join('\n') + '\n';
         return {
           provider: 'azure',
-          parameters: { usePodIdentity: 'false', clientID: clientId ?? '', keyvaultName: opts.keyVaultName, tenantId: tenantId ?? '', objects },
+          parameters: {
+            usePodIdentity: 'false',
+            clientID: clientId ?? '',
+            keyvaultName: opts.keyVaultName,
+            tenantId: tenantId ?? '',
+            objects,
+          },
         };
       },
-      storeIdentityProblem: () => (clientId === undefined ? {
-        prop: 'profile.clientId', rule: 'is needed: a per-service SecretStore authenticates with the service\'s workload identity', received: undefined,
-        fix: 'Set profile.clientId, or name a ClusterSecretStore in profile.secrets.',
-      } : undefined),
+      storeIdentityProblem: () =>
+        clientId === undefined
+          ? {
+              prop: 'profile.clientId',
+              rule: "is needed: a per-service SecretStore authenticates with the service's workload identity",
+              received: undefined,
+              fix: 'Set profile.clientId, or name a ClusterSecretStore in profile.secrets.',
+            }
+          : undefined,
       storeProvider: (opts, req) => ({
         provider: {
           azurekv: {
@@ -360,7 +470,6 @@ export class AksProfile extends CheckedOptionsProfile<AksProfileOptions> impleme
       }),
     });
   }
-
 }
 
 /**

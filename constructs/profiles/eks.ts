@@ -5,15 +5,41 @@ import { Exposure, NetworkPeer } from '../exposure';
 import { IngressInput, IngressOutput } from '../ingress';
 import { MonitorInput, MonitorOutput } from '../metrics';
 import { SecretStoreSpecProviderAwsService } from '../imports/secretstore-external-secrets.io';
-import { TriggerAuthenticationSpecPodIdentityIdentityOwner, TriggerAuthenticationSpecPodIdentityProvider } from '../imports/triggerauthentication-keda.sh';
+import {
+  TriggerAuthenticationSpecPodIdentityIdentityOwner,
+  TriggerAuthenticationSpecPodIdentityProvider,
+} from '../imports/triggerauthentication-keda.sh';
 import { ScalerIdentity } from '../queue-scaler';
 import { SecretBackend, SecretBackendResult, secretBackendOf } from '../secret-store';
 import { PropIssue } from '../validation';
 import {
-  AUTOSCALER_MAX_GRACE_SECONDS, CheckedOptionsProfile, ICloudProfile, IdentityBindingBase, IdentityMechanism, KedaIdentityResult,
-  KedaOperatorOptions, PRIVATE_RANGES, PROBE_SUCCESS_CODES, Placement, ProfileInput, ProfileOutput, PrometheusOperatorOptions,
-  SecretBackendInput, autoscalerGraceWarning, bindingBase, definedOnly, foreignScaler, kedaOperatorSubject, neutralIngress, neutralOutput, nodePlacement,
-  prometheusOperatorMonitor, tokenExpirationSeconds, yamlBlock, ExposureRoute, privateRangesWarning,
+  AUTOSCALER_MAX_GRACE_SECONDS,
+  CheckedOptionsProfile,
+  ICloudProfile,
+  IdentityBindingBase,
+  IdentityMechanism,
+  KedaIdentityResult,
+  KedaOperatorOptions,
+  PRIVATE_RANGES,
+  PROBE_SUCCESS_CODES,
+  Placement,
+  ProfileInput,
+  ProfileOutput,
+  PrometheusOperatorOptions,
+  SecretBackendInput,
+  autoscalerGraceWarning,
+  bindingBase,
+  definedOnly,
+  foreignScaler,
+  kedaOperatorSubject,
+  neutralIngress,
+  neutralOutput,
+  nodePlacement,
+  prometheusOperatorMonitor,
+  tokenExpirationSeconds,
+  yamlBlock,
+  ExposureRoute,
+  privateRangesWarning,
 } from './profile';
 import { SHAPES } from './shapes.generated';
 
@@ -133,10 +159,18 @@ export interface EksIdentityBinding extends IdentityBindingBase {
 
 /** The identity mechanisms of EKS, by the name the profile reports. */
 export const EKS_IDENTITY_MECHANISMS: Record<EksIdentityBinding['mechanism'], IdentityMechanism> = {
-  'irsa': {
+  irsa: {
     cloud: 'eks',
     annotation: 'eks.amazonaws.com/role-arn',
-    bind: (c): EksIdentityBinding => definedOnly({ cloud: 'eks', mechanism: 'irsa', ...bindingBase(c), roleArn: c.principal, audience: 'sts.amazonaws.com', issuer: c.issuer }),
+    bind: (c): EksIdentityBinding =>
+      definedOnly({
+        cloud: 'eks',
+        mechanism: 'irsa',
+        ...bindingBase(c),
+        roleArn: c.principal,
+        audience: 'sts.amazonaws.com',
+        issuer: c.issuer,
+      }),
   },
   // EKS Pod Identity leaves nothing in the manifests: only the profile's report shows it.
   'eks-pod-identity': {
@@ -166,12 +200,19 @@ export class EksProfile extends CheckedOptionsProfile<EksProfileOptions> impleme
     const mode = this.options.identity ?? 'irsa';
     const sa: Record<string, string> = {};
     if (!['irsa', 'pod-identity'].includes(mode)) {
-      issues.push({ prop: 'profile.identity', rule: 'must be \'irsa\' or \'pod-identity\'', received: mode, fix: 'Use \'irsa\' unless your cluster runs the EKS Pod Identity Agent.' });
+      issues.push({
+        prop: 'profile.identity',
+        rule: "must be 'irsa' or 'pod-identity'",
+        received: mode,
+        fix: "Use 'irsa' unless your cluster runs the EKS Pod Identity Agent.",
+      });
     }
     if (roleArn !== undefined && (typeof roleArn !== 'string' || !ROLE_ARN.test(roleArn))) {
       issues.push({
-        prop: 'profile.roleArn', rule: 'must be an IAM role ARN (arn:aws:iam::<12-digit account>:role/<name>)', received: roleArn,
-        fix: 'Copy the ARN from the IAM console, e.g. \'arn:aws:iam::111122223333:role/orders-api\'.',
+        prop: 'profile.roleArn',
+        rule: 'must be an IAM role ARN (arn:aws:iam::<12-digit account>:role/<name>)',
+        received: roleArn,
+        fix: "Copy the ARN from the IAM console, e.g. 'arn:aws:iam::111122223333:role/orders-api'.",
       });
     }
     if (roleArn !== undefined && mode === 'irsa') {
@@ -181,8 +222,8 @@ export class EksProfile extends CheckedOptionsProfile<EksProfileOptions> impleme
       const ttl = tokenExpirationSeconds(this.options.tokenExpiration, issues);
       if (ttl !== undefined) sa['eks.amazonaws.com/token-expiration'] = String(ttl);
     }
-    const identity = roleArn === undefined ? undefined
-      : { mechanism: mode === 'irsa' ? 'irsa' : 'eks-pod-identity', principal: roleArn, details: {} };
+    const identity =
+      roleArn === undefined ? undefined : { mechanism: mode === 'irsa' ? 'irsa' : 'eks-pod-identity', principal: roleArn, details: {} };
     const placement = this.placement(input.placement);
 
     if (input.exposure === Exposure.CLUSTER || !input.health) {
@@ -222,14 +263,19 @@ export class EksProfile extends CheckedOptionsProfile<EksProfileOptions> impleme
 
   public secretBackend(input: SecretBackendInput): SecretBackendResult {
     const podIdentity = this.options.identity === 'pod-identity';
-    const remoteKey = (remote: string) => remote.startsWith(SSM_PREFIX) ? remote.slice(SSM_PREFIX.length) : remote;
+    const remoteKey = (remote: string) => (remote.startsWith(SSM_PREFIX) ? remote.slice(SSM_PREFIX.length) : remote);
     return secretBackendOf(input, {
       options: this.options.secrets,
       manager: 'AWS',
-      example: 'CloudProfile.eks({ secrets: { backend: SecretBackend.CSI_DRIVER, region: \'eu-west-1\' } })',
+      example: "CloudProfile.eks({ secrets: { backend: SecretBackend.CSI_DRIVER, region: 'eu-west-1' } })",
       checkOptions: (opts, issues) => {
         if (typeof opts.region !== 'string' || !REGION.test(opts.region)) {
-          issues.push({ prop: 'profile.secrets.region', rule: 'must be an AWS region code', received: opts.region, fix: 'Use e.g. \'eu-west-1\'.' });
+          issues.push({
+            prop: 'profile.secrets.region',
+            rule: 'must be an AWS region code',
+            received: opts.region,
+            fix: "Use e.g. 'eu-west-1'.",
+          });
         }
       },
       nameProblem: (remote) => {
@@ -237,27 +283,36 @@ export class EksProfile extends CheckedOptionsProfile<EksProfileOptions> impleme
         if ((ssm ? SSM_NAME : SM_NAME).test(remoteKey(remote))) return undefined;
         return {
           rule: ssm ? 'must be an SSM parameter name ([a-zA-Z0-9_.-/])' : 'must be a Secrets Manager name (1-512 of [A-Za-z0-9/_+=.@-])',
-          fix: 'Use the name as the AWS console shows it; prefix Parameter Store names with \'ssm:\'.',
+          fix: "Use the name as the AWS console shows it; prefix Parameter Store names with 'ssm:'.",
         };
       },
       csiDriver: (opts, req) => {
         // ASCP parameters: https://docs.aws.amazon.com/secretsmanager/latest/userguide/ascp-examples.html
         const objects = req.requests.map((r) => ({
-          objectName: remoteKey(r.remote), objectType: r.remote.startsWith(SSM_PREFIX) ? 'ssmparameter' : 'secretsmanager', objectAlias: r.alias,
+          objectName: remoteKey(r.remote),
+          objectType: r.remote.startsWith(SSM_PREFIX) ? 'ssmparameter' : 'secretsmanager',
+          objectAlias: r.alias,
         }));
         const parameters: Record<string, string> = { region: opts.region, objects: yamlBlock(objects) };
         if (podIdentity) parameters.usePodIdentity = 'true';
         return { provider: 'aws', parameters };
       },
-      storeIdentityProblem: () => (podIdentity || this.options.roleArn === undefined ? {
-        prop: 'profile.secrets.clusterSecretStore', rule: 'is needed: a per-service SecretStore authenticates with the service\'s IRSA role', received: undefined,
-        fix: 'Set profile.roleArn with identity \'irsa\', or name a ClusterSecretStore.',
-      } : undefined),
+      storeIdentityProblem: () =>
+        podIdentity || this.options.roleArn === undefined
+          ? {
+              prop: 'profile.secrets.clusterSecretStore',
+              rule: "is needed: a per-service SecretStore authenticates with the service's IRSA role",
+              received: undefined,
+              fix: "Set profile.roleArn with identity 'irsa', or name a ClusterSecretStore.",
+            }
+          : undefined,
       storeProvider: (opts, req, issues) => {
         const ssmCount = req.requests.filter((r) => r.remote.startsWith(SSM_PREFIX)).length;
         if (ssmCount > 0 && ssmCount < req.requests.length) {
           issues.push({
-            prop: 'secrets', rule: 'must all come from one AWS service when External Secrets uses a SecretStore per service', received: req.requests.map((r) => r.remote),
+            prop: 'secrets',
+            rule: 'must all come from one AWS service when External Secrets uses a SecretStore per service',
+            received: req.requests.map((r) => r.remote),
             fix: 'Keep them all in Secrets Manager or all in Parameter Store, or set profile.secrets.clusterSecretStore.',
           });
         }
@@ -274,7 +329,6 @@ export class EksProfile extends CheckedOptionsProfile<EksProfileOptions> impleme
       },
     });
   }
-
 
   public ingress(_scope: Construct, input: IngressInput): IngressOutput {
     const out = neutralIngress();
@@ -297,18 +351,34 @@ export class EksProfile extends CheckedOptionsProfile<EksProfileOptions> impleme
     };
     const group = this.options.albGroup;
     if (group !== undefined) {
-      if (!ALB_GROUP.test(group)) issues.push({ prop: 'profile.albGroup', rule: 'must be lowercase alphanumerics, \'-\' and \'.\', at most 63', received: group, fix: 'Use e.g. \'shop-public\'.' });
+      if (!ALB_GROUP.test(group))
+        issues.push({
+          prop: 'profile.albGroup',
+          rule: "must be lowercase alphanumerics, '-' and '.', at most 63",
+          received: group,
+          fix: "Use e.g. 'shop-public'.",
+        });
       annotations[`${ALB}group.name`] = group;
     }
     let tls: k8s.IngressTls[] | undefined;
     if (input.tls) {
       if (input.tls.kind === 'acm') {
         if (!ACM_ARN.test(input.tls.ref)) {
-          issues.push({ prop: 'ingress.tls', rule: 'must be an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>)', received: input.tls.ref, fix: 'Copy the ARN from the ACM console.' });
+          issues.push({
+            prop: 'ingress.tls',
+            rule: 'must be an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>)',
+            received: input.tls.ref,
+            fix: 'Copy the ARN from the ACM console.',
+          });
         }
         annotations[`${ALB}certificate-arn`] = input.tls.ref;
       } else if (input.tls.kind === 'secret') {
-        issues.push({ prop: 'ingress.tls', rule: 'must be an ACM certificate: the ALB cannot serve a Kubernetes Secret', received: input.tls.ref, fix: 'Use TlsCertificate.acm(\'arn:aws:acm:...\').' });
+        issues.push({
+          prop: 'ingress.tls',
+          rule: 'must be an ACM certificate: the ALB cannot serve a Kubernetes Secret',
+          received: input.tls.ref,
+          fix: "Use TlsCertificate.acm('arn:aws:acm:...').",
+        });
       } else {
         issues.push(wrongTls(input.tls.kind, 'TlsCertificate.acm(arn)'));
       }
@@ -318,10 +388,15 @@ export class EksProfile extends CheckedOptionsProfile<EksProfileOptions> impleme
     }
     // Ingresses of one IngressGroup share one ALB; without a group each Ingress gets its own.
     return {
-      ...out, issues, ingressClassName: 'alb', annotations, tls, sharesHost: group !== undefined,
+      ...out,
+      issues,
+      ingressClassName: 'alb',
+      annotations,
+      tls,
+      sharesHost: group !== undefined,
       // The ALB proxies: pods see its private addresses, never the client's.
       allowFrom: this.loadBalancerSources(),
-      shareHostFix: 'Set CloudProfile.eks({ albGroup: \'<name>\' }) on every service of the host, so their Ingresses share one ALB.',
+      shareHostFix: "Set CloudProfile.eks({ albGroup: '<name>' }) on every service of the host, so their Ingresses share one ALB.",
     };
   }
 
@@ -333,10 +408,13 @@ export class EksProfile extends CheckedOptionsProfile<EksProfileOptions> impleme
   public gracePeriodWarning(terminationSeconds: number): string | undefined {
     if (terminationSeconds <= AUTOSCALER_MAX_GRACE_SECONDS) return undefined;
     return (this.options.nodeProvisioner ?? 'managed-node-groups') === 'karpenter'
-      ? `terminationGracePeriodSeconds ${terminationSeconds} needs a Karpenter NodePool whose spec.template.spec.terminationGracePeriod is at least as long; `
-        + 'for tasks that must not be interrupted, podAnnotations: { \'karpenter.sh/do-not-disrupt\': \'true\' }.'
-      : autoscalerGraceWarning(terminationSeconds, 'the cluster autoscaler',
-        'Use Karpenter (nodeProvisioner: \'karpenter\') with a long NodePool terminationGracePeriod, or a node group without autoscaling.');
+      ? `terminationGracePeriodSeconds ${terminationSeconds} needs a Karpenter NodePool whose spec.template.spec.terminationGracePeriod is at least as long; ` +
+          "for tasks that must not be interrupted, podAnnotations: { 'karpenter.sh/do-not-disrupt': 'true' }."
+      : autoscalerGraceWarning(
+          terminationSeconds,
+          'the cluster autoscaler',
+          "Use Karpenter (nodeProvisioner: 'karpenter') with a long NodePool terminationGracePeriod, or a node group without autoscaling.",
+        );
   }
 
   /**
@@ -346,8 +424,10 @@ export class EksProfile extends CheckedOptionsProfile<EksProfileOptions> impleme
    */
   public callerRestrictionWarning(route: ExposureRoute): string | undefined {
     if (route.gateway || this.options.loadBalancerSourceRanges !== undefined) return undefined;
-    return privateRangesWarning('with the VPC CNI every pod of the VPC has such an address',
-      'Set CloudProfile.eks({ loadBalancerSourceRanges: [...] }) to the subnets of the load balancers (those tagged kubernetes.io/role/internal-elb or kubernetes.io/role/elb that the AWS Load Balancer Controller picks).');
+    return privateRangesWarning(
+      'with the VPC CNI every pod of the VPC has such an address',
+      'Set CloudProfile.eks({ loadBalancerSourceRanges: [...] }) to the subnets of the load balancers (those tagged kubernetes.io/role/internal-elb or kubernetes.io/role/elb that the AWS Load Balancer Controller picks).',
+    );
   }
 
   /** Pods behind the AWS Load Balancer Controller's IP targets get readiness gates only in a namespace labelled so. */
@@ -381,7 +461,16 @@ export class EksProfile extends CheckedOptionsProfile<EksProfileOptions> impleme
   public kedaIdentity(identity: ScalerIdentity): KedaIdentityResult {
     if (identity.provider !== 'aws') return foreignScaler(identity, this.cloud);
     if (this.options.roleArn === undefined) {
-      return { issues: [{ prop: 'profile.roleArn', rule: 'is needed for KEDA to read SQS as the worker', received: undefined, fix: 'Set the IAM role the worker uses; it needs sqs:GetQueueAttributes.' }] };
+      return {
+        issues: [
+          {
+            prop: 'profile.roleArn',
+            rule: 'is needed for KEDA to read SQS as the worker',
+            received: undefined,
+            fix: 'Set the IAM role the worker uses; it needs sqs:GetQueueAttributes.',
+          },
+        ],
+      };
     }
     // KEDA aws pod identity (keda.sh/docs/latest/authentication-providers/aws): with
     // identityOwner: workload the KEDA operator assumes the role on the workload's
@@ -391,7 +480,14 @@ export class EksProfile extends CheckedOptionsProfile<EksProfileOptions> impleme
     const subject = kedaOperatorSubject(this.options.keda);
     return this.options.identity === 'pod-identity'
       ? { issues: [], podIdentity: { provider: TriggerAuthenticationSpecPodIdentityProvider.AWS, roleArn: this.options.roleArn } }
-      : { issues: [], podIdentity: { provider: TriggerAuthenticationSpecPodIdentityProvider.AWS, identityOwner: TriggerAuthenticationSpecPodIdentityIdentityOwner.WORKLOAD }, alsoTrust: subject };
+      : {
+          issues: [],
+          podIdentity: {
+            provider: TriggerAuthenticationSpecPodIdentityProvider.AWS,
+            identityOwner: TriggerAuthenticationSpecPodIdentityIdentityOwner.WORKLOAD,
+          },
+          alsoTrust: subject,
+        };
   }
 
   public gatewayRoute(_scope: Construct, _input: IngressInput): IngressOutput {
@@ -402,14 +498,20 @@ export class EksProfile extends CheckedOptionsProfile<EksProfileOptions> impleme
     // https://docs.aws.amazon.com/eks/latest/userguide/managed-node-groups.html (capacity type label);
     // https://karpenter.sh/docs/concepts/scheduling/ (karpenter.sh/capacity-type). Neither taints spot nodes.
     const karpenter = (this.options.nodeProvisioner ?? 'managed-node-groups') === 'karpenter';
-    const spot = karpenter ? { key: 'karpenter.sh/capacity-type', value: 'spot' } : { key: 'eks.amazonaws.com/capacityType', value: 'SPOT' };
+    const spot = karpenter
+      ? { key: 'karpenter.sh/capacity-type', value: 'spot' }
+      : { key: 'eks.amazonaws.com/capacityType', value: 'SPOT' };
     return nodePlacement(p, { spot, spotTainted: false, armTainted: false });
   }
-
 }
 
 function wrongTls(kind: string, use: string): PropIssue {
-  return { prop: 'ingress.tls', rule: 'must be a certificate the AWS Load Balancer Controller can use', received: kind, fix: `Use ${use}.` };
+  return {
+    prop: 'ingress.tls',
+    rule: 'must be a certificate the AWS Load Balancer Controller can use',
+    received: kind,
+    fix: `Use ${use}.`,
+  };
 }
 
 function clamp(n: number, min: number, max: number): number {

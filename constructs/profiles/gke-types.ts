@@ -68,7 +68,11 @@ export interface HealthCheckPolicySpec {
     readonly unhealthyThreshold?: number;
     readonly config: {
       readonly type: 'HTTP' | 'HTTPS' | 'HTTP2' | 'TCP' | 'GRPC';
-      readonly httpHealthCheck?: { readonly port?: number; readonly portSpecification?: 'USE_FIXED_PORT' | 'USE_SERVING_PORT'; readonly requestPath?: string };
+      readonly httpHealthCheck?: {
+        readonly port?: number;
+        readonly portSpecification?: 'USE_FIXED_PORT' | 'USE_SERVING_PORT';
+        readonly requestPath?: string;
+      };
     };
   };
   readonly targetRef: { readonly group: string; readonly kind: string; readonly name: string };
@@ -84,7 +88,12 @@ export class HealthCheckPolicy extends ApiObject {
 /** PodMonitoring `spec`. */
 export interface PodMonitoringSpec {
   readonly selector: { readonly matchLabels: Record<string, string> };
-  readonly endpoints: Array<{ readonly port: string | number; readonly path?: string; readonly interval?: string; readonly timeout?: string }>;
+  readonly endpoints: Array<{
+    readonly port: string | number;
+    readonly path?: string;
+    readonly interval?: string;
+    readonly timeout?: string;
+  }>;
 }
 
 /** A Google Cloud Managed Service for Prometheus PodMonitoring (monitoring.googleapis.com/v1). */

@@ -11,9 +11,27 @@ import { SecretBackend, SecretBackendResult, secretBackendOf } from '../secret-s
 import { PropIssue, ValidationError } from '../validation';
 import { BackendConfig, FrontendConfig, HealthCheckPolicy, PodMonitoring } from './gke-types';
 import {
-  CheckedOptionsProfile, ICloudProfile, IdentityBindingBase, IdentityMechanism, KedaIdentityResult, PRIVATE_RANGES, Placement,
-  ProfileInput, ProfileOutput, PrometheusOperatorOptions, SecretBackendInput, autoscalerGraceWarning, bindingBase, foreignScaler, neutralIngress,
-  neutralOutput, nodePlacement, prometheusOperatorMonitor, yamlBlock, ExposureRoute, privateRangesWarning,
+  CheckedOptionsProfile,
+  ICloudProfile,
+  IdentityBindingBase,
+  IdentityMechanism,
+  KedaIdentityResult,
+  PRIVATE_RANGES,
+  Placement,
+  ProfileInput,
+  ProfileOutput,
+  PrometheusOperatorOptions,
+  SecretBackendInput,
+  autoscalerGraceWarning,
+  bindingBase,
+  foreignScaler,
+  neutralIngress,
+  neutralOutput,
+  nodePlacement,
+  prometheusOperatorMonitor,
+  yamlBlock,
+  ExposureRoute,
+  privateRangesWarning,
 } from './profile';
 import { SHAPES } from './shapes.generated';
 import { TriggerAuthenticationSpecPodIdentityProvider } from '../imports/triggerauthentication-keda.sh';
@@ -165,15 +183,28 @@ export const GKE_IDENTITY_MECHANISMS: Record<GkeIdentityBinding['mechanism'], Id
     bind: (c): GkeIdentityBinding => {
       const project = c.gcpProject ?? /@([^.]+)\.iam\.gserviceaccount\.com$/.exec(c.principal)?.[1];
       if (!project) {
-        throw ValidationError.fromIssues('The identity binding cannot be described:', [{
-          prop: 'cluster.gcpProject', rule: 'is needed: the project of the cluster cannot be read from the Google service account', received: c.principal,
-          fix: 'Pass the cluster\'s project ID.',
-        }], `${c.namespace}/${c.serviceAccount}`);
+        throw ValidationError.fromIssues(
+          'The identity binding cannot be described:',
+          [
+            {
+              prop: 'cluster.gcpProject',
+              rule: 'is needed: the project of the cluster cannot be read from the Google service account',
+              received: c.principal,
+              fix: "Pass the cluster's project ID.",
+            },
+          ],
+          `${c.namespace}/${c.serviceAccount}`,
+        );
       }
       const pool = `${project}.svc.id.goog`;
       return {
-        cloud: 'gke', mechanism: 'gke-workload-identity', ...bindingBase(c), googleServiceAccount: c.principal,
-        role: 'roles/iam.workloadIdentityUser', member: `serviceAccount:${pool}[${c.namespace}/${c.serviceAccount}]`, workloadPool: pool,
+        cloud: 'gke',
+        mechanism: 'gke-workload-identity',
+        ...bindingBase(c),
+        googleServiceAccount: c.principal,
+        role: 'roles/iam.workloadIdentityUser',
+        member: `serviceAccount:${pool}[${c.namespace}/${c.serviceAccount}]`,
+        workloadPool: pool,
       };
     },
   },
@@ -201,15 +232,19 @@ export class GkeProfile extends CheckedOptionsProfile<GkeProfileOptions> impleme
       const problem = serviceAccountProblem(gsa);
       if (problem) {
         issues.push({
-          prop: 'profile.serviceAccount', rule: problem, received: gsa,
-          fix: 'Use the email `gcloud iam service-accounts list` shows, e.g. \'orders-api@acme-prod.iam.gserviceaccount.com\'.',
+          prop: 'profile.serviceAccount',
+          rule: problem,
+          received: gsa,
+          fix: "Use the email `gcloud iam service-accounts list` shows, e.g. 'orders-api@acme-prod.iam.gserviceaccount.com'.",
         });
       }
       sa['iam.gke.io/gcp-service-account'] = gsa;
     }
 
     const warnings: string[] = [];
-    const resources = this.options.autopilot ? autopilotResources(input.resources, this.options.autopilotBursting ?? true, warnings) : input.resources;
+    const resources = this.options.autopilot
+      ? autopilotResources(input.resources, this.options.autopilotBursting ?? true, warnings)
+      : input.resources;
 
     const serviceAnnotations: Record<string, string> = {};
     if (input.port) {
@@ -240,23 +275,49 @@ export class GkeProfile extends CheckedOptionsProfile<GkeProfileOptions> impleme
     const annotations: Record<string, string> = { 'kubernetes.io/ingress.class': internal ? 'gce-internal' : 'gce' };
     const ip = this.options.staticIpName;
     if (ip !== undefined) {
-      if (!GCE_NAME.test(ip)) issues.push({ prop: 'profile.staticIpName', rule: 'must be a Compute Engine address name', received: ip, fix: 'Use the name `gcloud compute addresses list --global` shows.' });
+      if (!GCE_NAME.test(ip))
+        issues.push({
+          prop: 'profile.staticIpName',
+          rule: 'must be a Compute Engine address name',
+          received: ip,
+          fix: 'Use the name `gcloud compute addresses list --global` shows.',
+        });
       annotations[internal ? 'kubernetes.io/ingress.regional-static-ip-name' : 'kubernetes.io/ingress.global-static-ip-name'] = ip;
     }
     let tls: k8s.IngressTls[] | undefined;
     const t = input.tls;
     if (t) {
       if (t.kind === 'google-managed') {
-        if (internal) issues.push({ prop: 'ingress.tls', rule: 'cannot be Google-managed on an internal Ingress (Google-managed certificates need a public load balancer)', received: t.kind, fix: 'Use TlsCertificate.gcpPreShared(name) or a Kubernetes Secret.' });
-        const cert = kubeObject(scope, 'ManagedCertificate', ManagedCertificate, { metadata: { name: input.name, labels: input.labels }, spec: { domains: [input.host] } });
+        if (internal)
+          issues.push({
+            prop: 'ingress.tls',
+            rule: 'cannot be Google-managed on an internal Ingress (Google-managed certificates need a public load balancer)',
+            received: t.kind,
+            fix: 'Use TlsCertificate.gcpPreShared(name) or a Kubernetes Secret.',
+          });
+        const cert = kubeObject(scope, 'ManagedCertificate', ManagedCertificate, {
+          metadata: { name: input.name, labels: input.labels },
+          spec: { domains: [input.host] },
+        });
         annotations['networking.gke.io/managed-certificates'] = cert.name;
       } else if (t.kind === 'gcp-pre-shared') {
-        if (!GCE_NAME.test(t.ref)) issues.push({ prop: 'ingress.tls', rule: 'must name a Compute Engine SSL certificate', received: t.ref, fix: 'Use the name `gcloud compute ssl-certificates list` shows.' });
+        if (!GCE_NAME.test(t.ref))
+          issues.push({
+            prop: 'ingress.tls',
+            rule: 'must name a Compute Engine SSL certificate',
+            received: t.ref,
+            fix: 'Use the name `gcloud compute ssl-certificates list` shows.',
+          });
         annotations['ingress.gcp.kubernetes.io/pre-shared-cert'] = t.ref;
       } else if (t.kind === 'secret') {
         tls = [{ hosts: [input.host], secretName: t.ref }];
       } else {
-        issues.push({ prop: 'ingress.tls', rule: 'must be a certificate the GKE Ingress can use', received: t.kind, fix: 'Use TlsCertificate.googleManaged(), gcpPreShared(name) or kubernetesSecret(name).' });
+        issues.push({
+          prop: 'ingress.tls',
+          rule: 'must be a certificate the GKE Ingress can use',
+          received: t.kind,
+          fix: 'Use TlsCertificate.googleManaged(), gcpPreShared(name) or kubernetesSecret(name).',
+        });
       }
       tls = tls ?? [{ hosts: [input.host] }];
       if (!internal) {
@@ -275,7 +336,7 @@ export class GkeProfile extends CheckedOptionsProfile<GkeProfileOptions> impleme
       allowFrom: this.layer7Sources(internal),
       // Each GKE Ingress is its own load balancer (and certificate); HTTPRoutes of one Gateway share one.
       sharesHost: false,
-      shareHostFix: 'Route the services through one Gateway instead: ingress: { host, path, gateway: { name: \'<gateway>\' } }.',
+      shareHostFix: "Route the services through one Gateway instead: ingress: { host, path, gateway: { name: '<gateway>' } }.",
     };
   }
 
@@ -312,7 +373,11 @@ export class GkeProfile extends CheckedOptionsProfile<GkeProfileOptions> impleme
    * `cluster-autoscaler.kubernetes.io/safe-to-evict: "false"`).
    */
   public gracePeriodWarning(terminationSeconds: number): string | undefined {
-    return autoscalerGraceWarning(terminationSeconds, 'GKE\'s cluster autoscaler', 'On Autopilot, make the pods extended-duration pods (podAnnotations: { \'cluster-autoscaler.kubernetes.io/safe-to-evict\': \'false\' }, up to 7 days); on Standard, run them on a node pool without autoscaling.');
+    return autoscalerGraceWarning(
+      terminationSeconds,
+      "GKE's cluster autoscaler",
+      "On Autopilot, make the pods extended-duration pods (podAnnotations: { 'cluster-autoscaler.kubernetes.io/safe-to-evict': 'false' }, up to 7 days); on Standard, run them on a node pool without autoscaling.",
+    );
   }
 
   public kedaIdentity(identity: ScalerIdentity): KedaIdentityResult {
@@ -347,8 +412,10 @@ export class GkeProfile extends CheckedOptionsProfile<GkeProfileOptions> impleme
   public callerRestrictionWarning(route: ExposureRoute): string | undefined {
     const internalProxy = (route.ingress || route.gateway) && route.exposure === Exposure.INTERNAL;
     if (!internalProxy || this.options.loadBalancerSourceRanges !== undefined) return undefined;
-    return privateRangesWarning('in a VPC-native cluster every pod of the VPC has such an address',
-      'Set CloudProfile.gke({ loadBalancerSourceRanges: [...] }) to the region\'s proxy-only subnet (gcloud compute networks subnets list --filter=purpose=REGIONAL_MANAGED_PROXY).');
+    return privateRangesWarning(
+      'in a VPC-native cluster every pod of the VPC has such an address',
+      "Set CloudProfile.gke({ loadBalancerSourceRanges: [...] }) to the region's proxy-only subnet (gcloud compute networks subnets list --filter=purpose=REGIONAL_MANAGED_PROXY).",
+    );
   }
 
   /**
@@ -359,7 +426,7 @@ export class GkeProfile extends CheckedOptionsProfile<GkeProfileOptions> impleme
    * "Regional internal Application Load Balancer": health check ranges and the proxy-only subnet).
    */
   private layer7Sources(internal: boolean): NetworkPeer[] {
-    const proxies = internal ? this.options.loadBalancerSourceRanges ?? PRIVATE_RANGES : [];
+    const proxies = internal ? (this.options.loadBalancerSourceRanges ?? PRIVATE_RANGES) : [];
     return [...proxies, ...GOOGLE_LB_RANGES].map((c) => NetworkPeer.cidr(c));
   }
 
@@ -387,37 +454,62 @@ export class GkeProfile extends CheckedOptionsProfile<GkeProfileOptions> impleme
     return secretBackendOf(input, {
       options: this.options.secrets,
       manager: 'Google Secret Manager',
-      example: 'CloudProfile.gke({ secrets: { backend: SecretBackend.CSI_DRIVER, projectId: \'acme-prod\' } })',
+      example: "CloudProfile.gke({ secrets: { backend: SecretBackend.CSI_DRIVER, projectId: 'acme-prod' } })",
       checkOptions: (opts, issues) => {
         if (typeof opts.projectId !== 'string' || !PROJECT_ID.test(opts.projectId)) {
-          issues.push({ prop: 'profile.secrets.projectId', rule: 'must be a Google Cloud project ID (6-30 lowercase letters, digits and hyphens)', received: opts.projectId, fix: 'Use the ID `gcloud projects list` shows, not the project name.' });
+          issues.push({
+            prop: 'profile.secrets.projectId',
+            rule: 'must be a Google Cloud project ID (6-30 lowercase letters, digits and hyphens)',
+            received: opts.projectId,
+            fix: 'Use the ID `gcloud projects list` shows, not the project name.',
+          });
         }
       },
-      nameProblem: (remote) => (SECRET_ID.test(remote) ? undefined
-        : { rule: 'must be a Secret Manager secret ID ([A-Za-z0-9_-], up to 255)', fix: 'Use the secret\'s ID, not its full resource name.' }),
+      nameProblem: (remote) =>
+        SECRET_ID.test(remote)
+          ? undefined
+          : {
+              rule: 'must be a Secret Manager secret ID ([A-Za-z0-9_-], up to 255)',
+              fix: "Use the secret's ID, not its full resource name.",
+            },
       csiDriver: (opts, req, issues) => {
         const provider = opts.csiProvider ?? 'gcp';
         if (provider === 'gke' && req.requests.some((r) => r.env !== undefined)) {
           issues.push({
-            prop: 'profile.secrets.csiProvider', rule: 'must be \'gcp\' for env vars: the GKE Secret Manager add-on mounts files and cannot sync a Secret', received: provider,
-            fix: 'Use SecretFile.fromStore for these secrets, or csiProvider \'gcp\', or External Secrets.',
+            prop: 'profile.secrets.csiProvider',
+            rule: "must be 'gcp' for env vars: the GKE Secret Manager add-on mounts files and cannot sync a Secret",
+            received: provider,
+            fix: "Use SecretFile.fromStore for these secrets, or csiProvider 'gcp', or External Secrets.",
           });
         }
         // github.com/GoogleCloudPlatform/secrets-store-csi-driver-provider-gcp (README): `secrets` lists resourceName and path.
-        const secrets = req.requests.map((r) => ({ resourceName: `projects/${opts.projectId}/secrets/${r.remote}/versions/latest`, path: r.alias }));
+        const secrets = req.requests.map((r) => ({
+          resourceName: `projects/${opts.projectId}/secrets/${r.remote}/versions/latest`,
+          path: r.alias,
+        }));
         // The managed add-on registers its own driver name.
-        return { provider, parameters: { secrets: yamlBlock(secrets) }, driver: provider === 'gke' ? 'secrets-store-gke.csi.k8s.io' : undefined };
+        return {
+          provider,
+          parameters: { secrets: yamlBlock(secrets) },
+          driver: provider === 'gke' ? 'secrets-store-gke.csi.k8s.io' : undefined,
+        };
       },
-      storeIdentityProblem: () => (this.options.serviceAccount === undefined ? {
-        prop: 'profile.serviceAccount', rule: 'is needed: a per-service SecretStore authenticates as the service through Workload Identity', received: undefined,
-        fix: 'Set profile.serviceAccount, or name a ClusterSecretStore in profile.secrets.',
-      } : undefined),
+      storeIdentityProblem: () =>
+        this.options.serviceAccount === undefined
+          ? {
+              prop: 'profile.serviceAccount',
+              rule: 'is needed: a per-service SecretStore authenticates as the service through Workload Identity',
+              received: undefined,
+              fix: 'Set profile.serviceAccount, or name a ClusterSecretStore in profile.secrets.',
+            }
+          : undefined,
       storeProvider: (opts, req) => ({
-        provider: { gcpsm: { projectId: opts.projectId, auth: { workloadIdentity: { serviceAccountRef: { name: req.serviceAccountName } } } } },
+        provider: {
+          gcpsm: { projectId: opts.projectId, auth: { workloadIdentity: { serviceAccountRef: { name: req.serviceAccountName } } } },
+        },
       }),
     });
   }
-
 }
 
 /**
@@ -441,37 +533,82 @@ export function autopilotResources(spec: ResourceSpec, bursting: boolean, warnin
 
   const cpuIn = cpu;
   cpu = Math.min(AUTOPILOT.maxCpu, Math.max(rules.minCpu, Math.ceil(cpu / rules.cpuStep) * rules.cpuStep));
-  change('CPU request', formatCpu(cpuIn), formatCpu(cpu), cpu < cpuIn && cpu === AUTOPILOT.maxCpu ? `maximum ${formatCpu(AUTOPILOT.maxCpu)} per pod`
-    : bursting ? `minimum ${formatCpu(rules.minCpu)}` : 'minimum 250m, steps of 250m');
+  change(
+    'CPU request',
+    formatCpu(cpuIn),
+    formatCpu(cpu),
+    cpu < cpuIn && cpu === AUTOPILOT.maxCpu
+      ? `maximum ${formatCpu(AUTOPILOT.maxCpu)} per pod`
+      : bursting
+        ? `minimum ${formatCpu(rules.minCpu)}`
+        : 'minimum 250m, steps of 250m',
+  );
 
   const memIn = memory;
   memory = Math.min(AUTOPILOT.maxMemory, Math.max(rules.minMemory, memory));
   const memoryCapped = memory < memIn;
   // Keep memory within 1-6.5 GiB per vCPU; Autopilot raises the smaller side.
   const gib = 1024 * MiB;
-  const minMemForCpu = Math.ceil((cpu / 1000) * AUTOPILOT.minGiBPerCpu * gib / MiB) * MiB;
+  const minMemForCpu = Math.ceil(((cpu / 1000) * AUTOPILOT.minGiBPerCpu * gib) / MiB) * MiB;
   if (memory < minMemForCpu) memory = minMemForCpu;
-  const minCpuForMem = Math.ceil((memory / gib / AUTOPILOT.maxGiBPerCpu) * 1000 / rules.cpuStep) * rules.cpuStep;
+  const minCpuForMem = Math.ceil(((memory / gib / AUTOPILOT.maxGiBPerCpu) * 1000) / rules.cpuStep) * rules.cpuStep;
   if (cpu < minCpuForMem) {
     change('CPU request', formatCpu(cpu), formatCpu(minCpuForMem), 'at most 6.5 GiB of memory per vCPU');
     cpu = minCpuForMem;
   }
-  change('memory request', formatMemory(memIn), formatMemory(memory), memoryCapped ? `maximum ${formatMemory(AUTOPILOT.maxMemory)} per pod` : 'minimum and 1 GiB per vCPU');
+  change(
+    'memory request',
+    formatMemory(memIn),
+    formatMemory(memory),
+    memoryCapped ? `maximum ${formatMemory(AUTOPILOT.maxMemory)} per pod` : 'minimum and 1 GiB per vCPU',
+  );
 
   const ephIn = ephemeral;
   ephemeral = Math.min(AUTOPILOT.maxEphemeral, Math.max(AUTOPILOT.minEphemeral, ephemeral));
   change('ephemeral storage', formatMemory(ephIn), formatMemory(ephemeral), 'between 10Mi and 10Gi');
 
   if (!bursting) {
-    if (spec.cpuLimitMillis !== cpu) change('CPU limit', spec.cpuLimitMillis === undefined ? 'none' : formatCpu(spec.cpuLimitMillis), formatCpu(cpu), 'limits equal requests without bursting');
-    if (spec.memoryLimitBytes !== memory) change('memory limit', formatMemory(spec.memoryLimitBytes), formatMemory(memory), 'limits equal requests without bursting');
-    return { cpuRequestMillis: cpu, cpuLimitMillis: cpu, memoryRequestBytes: memory, memoryLimitBytes: memory, ephemeralStorageBytes: ephemeral };
+    if (spec.cpuLimitMillis !== cpu)
+      change(
+        'CPU limit',
+        spec.cpuLimitMillis === undefined ? 'none' : formatCpu(spec.cpuLimitMillis),
+        formatCpu(cpu),
+        'limits equal requests without bursting',
+      );
+    if (spec.memoryLimitBytes !== memory)
+      change('memory limit', formatMemory(spec.memoryLimitBytes), formatMemory(memory), 'limits equal requests without bursting');
+    return {
+      cpuRequestMillis: cpu,
+      cpuLimitMillis: cpu,
+      memoryRequestBytes: memory,
+      memoryLimitBytes: memory,
+      ephemeralStorageBytes: ephemeral,
+    };
   }
   // Limits stay between the request and Autopilot's per-pod maximum (the worker count follows the CPU limit).
   const cpuLimit = spec.cpuLimitMillis === undefined ? undefined : Math.min(AUTOPILOT.maxCpu, Math.max(spec.cpuLimitMillis, cpu));
   const memoryLimit = Math.min(AUTOPILOT.maxMemory, Math.max(spec.memoryLimitBytes, memory));
-  const why = (from: number, to: number, max: number, fmt: (x: number) => string) => (to < from ? `maximum ${fmt(max)} per pod` : 'not below the request');
-  if (cpuLimit !== spec.cpuLimitMillis && spec.cpuLimitMillis !== undefined) change('CPU limit', formatCpu(spec.cpuLimitMillis), formatCpu(cpuLimit!), why(spec.cpuLimitMillis, cpuLimit!, AUTOPILOT.maxCpu, formatCpu));
-  if (memoryLimit !== spec.memoryLimitBytes) change('memory limit', formatMemory(spec.memoryLimitBytes), formatMemory(memoryLimit), why(spec.memoryLimitBytes, memoryLimit, AUTOPILOT.maxMemory, formatMemory));
-  return { cpuRequestMillis: cpu, cpuLimitMillis: cpuLimit, memoryRequestBytes: memory, memoryLimitBytes: memoryLimit, ephemeralStorageBytes: ephemeral };
+  const why = (from: number, to: number, max: number, fmt: (x: number) => string) =>
+    to < from ? `maximum ${fmt(max)} per pod` : 'not below the request';
+  if (cpuLimit !== spec.cpuLimitMillis && spec.cpuLimitMillis !== undefined)
+    change(
+      'CPU limit',
+      formatCpu(spec.cpuLimitMillis),
+      formatCpu(cpuLimit!),
+      why(spec.cpuLimitMillis, cpuLimit!, AUTOPILOT.maxCpu, formatCpu),
+    );
+  if (memoryLimit !== spec.memoryLimitBytes)
+    change(
+      'memory limit',
+      formatMemory(spec.memoryLimitBytes),
+      formatMemory(memoryLimit),
+      why(spec.memoryLimitBytes, memoryLimit, AUTOPILOT.maxMemory, formatMemory),
+    );
+  return {
+    cpuRequestMillis: cpu,
+    cpuLimitMillis: cpuLimit,
+    memoryRequestBytes: memory,
+    memoryLimitBytes: memoryLimit,
+    ephemeralStorageBytes: ephemeral,
+  };
 }

@@ -32,7 +32,9 @@ export class CloudProfile {
 /** The fix for a missing profile: the factories {@link CloudProfile} has, by name. */
 export function profileFix(): string {
   const factories = Object.getOwnPropertyNames(CloudProfile)
-    .filter((k) => typeof (CloudProfile as unknown as Record<string, unknown>)[k] === 'function' && !['length', 'name', 'prototype'].includes(k))
+    .filter(
+      (k) => typeof (CloudProfile as unknown as Record<string, unknown>)[k] === 'function' && !['length', 'name', 'prototype'].includes(k),
+    )
     .map((k) => `CloudProfile.${k}()`);
   return `Pass ${factories.slice(0, -1).join(', ')}${factories.length > 1 ? ' or ' : ''}${factories.at(-1)}, or your own ICloudProfile.`;
 }
@@ -42,7 +44,9 @@ export type CloudIdentityBinding = EksIdentityBinding | GkeIdentityBinding | Aks
 
 /** The identity mechanisms of the built-in profiles, by the name their profiles report. */
 export const IDENTITY_MECHANISMS: Readonly<Record<string, IdentityMechanism>> = {
-  ...EKS_IDENTITY_MECHANISMS, ...GKE_IDENTITY_MECHANISMS, ...AKS_IDENTITY_MECHANISMS,
+  ...EKS_IDENTITY_MECHANISMS,
+  ...GKE_IDENTITY_MECHANISMS,
+  ...AKS_IDENTITY_MECHANISMS,
 };
 
 /** The container registry kind of a built-in profile's cloud, by the profile's `cloud`. */

@@ -173,8 +173,10 @@ export interface ExposureRoute {
  * @param fix how to name the load balancer's own subnets on this cloud
  */
 export function privateRangesWarning(network: string, fix: string): string {
-  return `allowFrom restricts who may call the service, but the NetworkPolicy also admits its load balancer from the private ranges `
-    + `(${PRIVATE_RANGES.join(', ')}), the default of loadBalancerSourceRanges, and ${network}: every pod there reaches the port, whatever allowFrom says. ${fix}`;
+  return (
+    `allowFrom restricts who may call the service, but the NetworkPolicy also admits its load balancer from the private ranges ` +
+    `(${PRIVATE_RANGES.join(', ')}), the default of loadBalancerSourceRanges, and ${network}: every pod there reaches the port, whatever allowFrom says. ${fix}`
+  );
 }
 
 /**
@@ -190,8 +192,10 @@ export const AUTOSCALER_MAX_GRACE_SECONDS = 600;
  */
 export function autoscalerGraceWarning(terminationSeconds: number, autoscaler: string, wayOut: string): string | undefined {
   if (terminationSeconds <= AUTOSCALER_MAX_GRACE_SECONDS) return undefined;
-  return `terminationGracePeriodSeconds ${terminationSeconds} is above the ${AUTOSCALER_MAX_GRACE_SECONDS} s ${autoscaler} waits when it removes a node; `
-    + `longer tasks are cut on scale-down. ${wayOut}`;
+  return (
+    `terminationGracePeriodSeconds ${terminationSeconds} is above the ${AUTOSCALER_MAX_GRACE_SECONDS} s ${autoscaler} waits when it removes a node; ` +
+    `longer tasks are cut on scale-down. ${wayOut}`
+  );
 }
 
 /** A profile's answer to a KEDA scaler that needs a cloud identity. */
@@ -231,10 +235,14 @@ export const TRUSTED_SUBJECTS_ANNOTATION = 'pyservice.dev/also-trusted-subjects'
 /** The answer of a profile that has no identity for the scaler's cloud. */
 export function foreignScaler(identity: ScalerIdentity, profile: string): KedaIdentityResult {
   return {
-    issues: [{
-      prop: 'autoscaling.queue', rule: `must be a queue the cluster's cloud can authenticate to: ${identity.service} needs a ${identity.provider} identity, which the ${profile} profile has not`,
-      received: identity.service, fix: 'Use the queue of your cloud, or a Redis or RabbitMQ scaler.',
-    }],
+    issues: [
+      {
+        prop: 'autoscaling.queue',
+        rule: `must be a queue the cluster's cloud can authenticate to: ${identity.service} needs a ${identity.provider} identity, which the ${profile} profile has not`,
+        received: identity.service,
+        fix: 'Use the queue of your cloud, or a Redis or RabbitMQ scaler.',
+      },
+    ],
   };
 }
 
@@ -273,7 +281,9 @@ export function tokenExpirationSeconds(d: Duration | undefined, issues: PropIssu
   const s = d.toSeconds({ integral: false });
   if (!Number.isInteger(s) || s < 3600 || s > 86400) {
     issues.push({
-      prop: 'profile.tokenExpiration', rule: 'must be a whole number of seconds from 3600 to 86400', received: s,
+      prop: 'profile.tokenExpiration',
+      rule: 'must be a whole number of seconds from 3600 to 86400',
+      received: s,
       fix: 'Use e.g. Duration.hours(1); the webhook raises shorter values and rejects longer ones.',
     });
     return undefined;
@@ -306,7 +316,10 @@ export interface NodeLabels {
 }
 
 /** Node selectors and tolerations of a placement: one algorithm, each cloud's labels. */
-export function nodePlacement(p: Placement | undefined, labels: NodeLabels): { nodeSelector: Record<string, string>; tolerations: k8s.Toleration[] } {
+export function nodePlacement(
+  p: Placement | undefined,
+  labels: NodeLabels,
+): { nodeSelector: Record<string, string>; tolerations: k8s.Toleration[] } {
   const nodeSelector: Record<string, string> = {};
   const tolerations: k8s.Toleration[] = [];
   if (p?.spot) {
@@ -315,7 +328,8 @@ export function nodePlacement(p: Placement | undefined, labels: NodeLabels): { n
   }
   if (p?.arch) {
     nodeSelector['kubernetes.io/arch'] = p.arch;
-    if (p.arch === 'arm64' && labels.armTainted) tolerations.push({ key: 'kubernetes.io/arch', operator: 'Equal', value: 'arm64', effect: 'NoSchedule' });
+    if (p.arch === 'arm64' && labels.armTainted)
+      tolerations.push({ key: 'kubernetes.io/arch', operator: 'Equal', value: 'arm64', effect: 'NoSchedule' });
   }
   return { nodeSelector, tolerations };
 }

@@ -37,7 +37,8 @@ export const STARTERS: Readonly<Record<string, StarterSnippet>> = {
   },
   aks: {
     title: 'Azure AKS',
-    profile: (env) => `CloudProfile.aks({ clientId: '${env === 'prod' ? '5b0c3a6e-4f7d-4c1a-9a53-0d6f3b8e2c11' : '0d9c8b7a-6f5e-4d3c-8b2a-1f0e9d8c7b6a'}', tenantId: '72f988bf-86f1-41af-91ab-2d7cd011db47' })`,
+    profile: (env) =>
+      `CloudProfile.aks({ clientId: '${env === 'prod' ? '5b0c3a6e-4f7d-4c1a-9a53-0d6f3b8e2c11' : '0d9c8b7a-6f5e-4d3c-8b2a-1f0e9d8c7b6a'}', tenantId: '72f988bf-86f1-41af-91ab-2d7cd011db47' })`,
     tls: 'TlsCertificate.keyVault(settings.certificate)',
     certificates: ['https://acme-staging-kv.vault.azure.net/certificates/api', 'https://acme-prod-kv.vault.azure.net/certificates/api'],
   },

@@ -24,7 +24,9 @@ if (!CLOUDS.includes(cloud)) {
 }
 const environment = config.get('environment') ?? 'prod';
 if (!ENVIRONMENTS[environment]) {
-  throw new Error(`'environment' must be one of ${Object.keys(ENVIRONMENTS).join(', ')}; received ${JSON.stringify(environment)}. Run \`pulumi config set environment prod\`.`);
+  throw new Error(
+    `'environment' must be one of ${Object.keys(ENVIRONMENTS).join(', ')}; received ${JSON.stringify(environment)}. Run \`pulumi config set environment prod\`.`,
+  );
 }
 
 /** The target cluster; without `kubeconfig` the provider uses ~/.kube/config or $KUBECONFIG. */
@@ -34,12 +36,16 @@ const provider = new k8s.Provider(`${environment}-${cloud}-cluster`, {
 });
 
 /** Every object of the shop, as `dist/<environment>/<cloud>/` holds it. */
-const shop = new Cdk8sComponent('shop', {
-  define: (app) => defineShop(app, { cloud, environment, image: (service) => IMAGES![service].image }),
-  // Validation errors read as in `npm run synth`: `[prod/eks] [shop/orders-api] 'image' ...`.
-  label: `${environment}/${cloud}`,
-  cluster: { oidcIssuer: config.get('oidcIssuer'), gcpProject: config.get('gcpProject') },
-}, { provider });
+const shop = new Cdk8sComponent(
+  'shop',
+  {
+    define: (app) => defineShop(app, { cloud, environment, image: (service) => IMAGES![service].image }),
+    // Validation errors read as in `npm run synth`: `[prod/eks] [shop/orders-api] 'image' ...`.
+    label: `${environment}/${cloud}`,
+    cluster: { oidcIssuer: config.get('oidcIssuer'), gcpProject: config.get('gcpProject') },
+  },
+  { provider },
+);
 
 /** Each Service: namespace, ServiceAccount, and the load balancer's hostname or IP once assigned. */
 export const services = shop.services;

@@ -11,9 +11,29 @@ import { Chart, Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
-  BackingService, CloudProfile, Exposure, ICloudProfile, MigrationCommand, NetworkPeer, PyserviceApp, PyserviceAppProps, PythonBuild, PythonMicroserviceProps,
-  PythonCronJob, PythonMicroservice, PythonMigration, PythonServer, PythonWorker, QueueScaler, RestrictedNamespace, SecretBackend,
-  SecretEnv, SecretFile, TlsCertificate, WorkerCommand, WorkerLiveness,
+  BackingService,
+  CloudProfile,
+  Exposure,
+  ICloudProfile,
+  MigrationCommand,
+  NetworkPeer,
+  PyserviceApp,
+  PyserviceAppProps,
+  PythonBuild,
+  PythonMicroserviceProps,
+  PythonCronJob,
+  PythonMicroservice,
+  PythonMigration,
+  PythonServer,
+  PythonWorker,
+  QueueScaler,
+  RestrictedNamespace,
+  SecretBackend,
+  SecretEnv,
+  SecretFile,
+  TlsCertificate,
+  WorkerCommand,
+  WorkerLiveness,
 } from 'pyservice-k8s';
 
 /** The namespace the shop runs in. */
@@ -77,8 +97,8 @@ const AZURE_TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 
 /** Azure client IDs of the managed identities, per environment and service. */
 const AZURE_CLIENT_IDS: Record<string, Record<string, string>> = {
-  staging: { 'orders-api': '0d9c8b7a-6f5e-4d3c-8b2a-1f0e9d8c7b6a', 'inventory': '1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d' },
-  prod: { 'orders-api': '5b0c3a6e-4f7d-4c1a-9a53-0d6f3b8e2c11', 'inventory': 'c2d4e6f8-1a3b-4c5d-8e7f-9a0b1c2d3e4f' },
+  staging: { 'orders-api': '0d9c8b7a-6f5e-4d3c-8b2a-1f0e9d8c7b6a', inventory: '1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d' },
+  prod: { 'orders-api': '5b0c3a6e-4f7d-4c1a-9a53-0d6f3b8e2c11', inventory: 'c2d4e6f8-1a3b-4c5d-8e7f-9a0b1c2d3e4f' },
 };
 
 /**
@@ -137,27 +157,36 @@ export function profileFor(cloud: Cloud, environment: string, service: string): 
 /** How the internal inventory service is reached on each cloud: an internal NLB, a Gateway route, the Application Gateway. */
 function inventoryIngress(cloud: Cloud): PythonMicroserviceProps['ingress'] {
   switch (cloud) {
-    case 'eks': return undefined;
-    case 'gke': return { host: 'inventory.shop.internal.example.com', gateway: { name: 'internal', namespace: 'gateways' } };
-    case 'aks': return { host: 'inventory.shop.internal.example.com', tls: TlsCertificate.appGateway('inventory-internal') };
+    case 'eks':
+      return undefined;
+    case 'gke':
+      return { host: 'inventory.shop.internal.example.com', gateway: { name: 'internal', namespace: 'gateways' } };
+    case 'aks':
+      return { host: 'inventory.shop.internal.example.com', tls: TlsCertificate.appGateway('inventory-internal') };
   }
 }
 
 /** The queue of order events on each cloud. */
 function eventsQueue(cloud: Cloud, env: EnvironmentSettings): QueueScaler {
   switch (cloud) {
-    case 'eks': return QueueScaler.sqs({ queueUrl: `https://sqs.eu-west-1.amazonaws.com/${env.account.aws}/orders-events` });
-    case 'gke': return QueueScaler.pubsub({ subscription: 'orders-events-worker', project: env.account.gcpProject });
-    case 'aks': return QueueScaler.serviceBus({ namespace: 'acme-shop-bus', queueName: 'orders-events' });
+    case 'eks':
+      return QueueScaler.sqs({ queueUrl: `https://sqs.eu-west-1.amazonaws.com/${env.account.aws}/orders-events` });
+    case 'gke':
+      return QueueScaler.pubsub({ subscription: 'orders-events-worker', project: env.account.gcpProject });
+    case 'aks':
+      return QueueScaler.serviceBus({ namespace: 'acme-shop-bus', queueName: 'orders-events' });
   }
 }
 
 /** The public API's certificate, as each cloud's load balancer references it. */
 function apiCertificate(cloud: Cloud, env: EnvironmentSettings): TlsCertificate {
   switch (cloud) {
-    case 'eks': return TlsCertificate.acm(`arn:aws:acm:eu-west-1:${env.account.aws}:certificate/6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f`);
-    case 'gke': return TlsCertificate.googleManaged();
-    case 'aks': return TlsCertificate.keyVault(`https://${env.account.keyVault}.vault.azure.net/certificates/api-shop-example-com`);
+    case 'eks':
+      return TlsCertificate.acm(`arn:aws:acm:eu-west-1:${env.account.aws}:certificate/6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f`);
+    case 'gke':
+      return TlsCertificate.googleManaged();
+    case 'aks':
+      return TlsCertificate.keyVault(`https://${env.account.keyVault}.vault.azure.net/certificates/api-shop-example-com`);
   }
 }
 
@@ -167,11 +196,16 @@ export const IMAGES: PyserviceAppProps['images'] = {
     image: 'ghcr.io/acme/orders-api:1.4.2',
     build: PythonBuild.uv({ pythonVersion: '3.12.7', context: 'services/orders-api' }),
   },
-  'inventory': {
+  inventory: {
     image: 'ghcr.io/acme/inventory@sha256:9f2c1d0a6b8e4f3c2a1b0c9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3b2c1d0e9f',
-    build: PythonBuild.poetry({ pythonVersion: '3.12.7', context: 'services/inventory', runtimePackages: ['libpq5'], buildPackages: ['libpq-dev', 'gcc'] }),
+    build: PythonBuild.poetry({
+      pythonVersion: '3.12.7',
+      context: 'services/inventory',
+      runtimePackages: ['libpq5'],
+      buildPackages: ['libpq-dev', 'gcc'],
+    }),
   },
-  'recommendations': {
+  recommendations: {
     image: 'ghcr.io/acme/recommendations:0.9.0',
     build: PythonBuild.requirements({ pythonVersion: '3.12.7', context: 'services/recommendations' }),
   },
@@ -214,7 +248,9 @@ export function defineShop(scope: Construct, ctx: ShopContext): void {
     health: { liveness: '/livez', readiness: '/readyz', startupBudget: Duration.seconds(90) },
     autoscaling: { minReplicas: env.apiReplicas.min, maxReplicas: env.apiReplicas.max, targetCpuUtilization: 70 },
     config: {
-      LOG_LEVEL: 'info', ORDERS_PAGE_SIZE: '50', INVENTORY_URL: 'http://inventory.shop.svc.cluster.local',
+      LOG_LEVEL: 'info',
+      ORDERS_PAGE_SIZE: '50',
+      INVENTORY_URL: 'http://inventory.shop.svc.cluster.local',
       REDIS_ADDRESS: 'redis.shop.svc.cluster.local:6379',
     },
     secrets: [SecretEnv.fromStore({ DATABASE_URL: `${env.secretPrefix}-database-url` })],
@@ -291,7 +327,9 @@ export function defineShop(scope: Construct, ctx: ShopContext): void {
  * per target. `env` is where CI's image overrides come from (process.env when
  * synthesizing for real; tests pass their own).
  */
-export function shopApp(options: { readonly outdir?: string; readonly env?: { readonly [name: string]: string | undefined } } = {}): PyserviceApp {
+export function shopApp(
+  options: { readonly outdir?: string; readonly env?: { readonly [name: string]: string | undefined } } = {},
+): PyserviceApp {
   const app = new PyserviceApp({
     outdir: options.outdir,
     env: options.env,

@@ -7,8 +7,20 @@
  */
 import { Duration } from 'cdk8s';
 import {
-  EnvFrom, Exposure, MigrationCommand, NetworkPeer, PyserviceApp, PythonMicroservice, PythonMigration, PythonServer, PythonSingleton,
-  PythonWorker, QueueScaler, Volume, WorkerCommand, WorkerLiveness,
+  EnvFrom,
+  Exposure,
+  MigrationCommand,
+  NetworkPeer,
+  PyserviceApp,
+  PythonMicroservice,
+  PythonMigration,
+  PythonServer,
+  PythonSingleton,
+  PythonWorker,
+  QueueScaler,
+  Volume,
+  WorkerCommand,
+  WorkerLiveness,
 } from 'pyservice-k8s';
 import { CLOUDS, PRIORITY, profile, runIfMain, systemChart } from './common';
 
@@ -31,7 +43,13 @@ export function analyticsApp(env: { readonly [name: string]: string | undefined 
       resources: { cpu: '1', memory: '2Gi' },
       health: { readiness: '/health', liveness: '/health', readinessChecksNoDependency: true, startupBudget: Duration.minutes(3) },
       replicas: 2,
-      config: { SUPERSET_PORT: '8088', PYTHONPATH: '/app/pythonpath', REDIS_HOST: 'redis.analytics.svc.cluster.local', REDIS_PORT: '6379', REDIS_ADDRESS: 'redis.analytics.svc.cluster.local:6379' },
+      config: {
+        SUPERSET_PORT: '8088',
+        PYTHONPATH: '/app/pythonpath',
+        REDIS_HOST: 'redis.analytics.svc.cluster.local',
+        REDIS_PORT: '6379',
+        REDIS_ADDRESS: 'redis.analytics.svc.cluster.local:6379',
+      },
       envFrom: [EnvFrom.secret('analytics-env')],
       mounts: [{ path: '/app/pythonpath/superset_config.py', volume: settings, subPath: 'superset_config.py' }],
       exposure: Exposure.INTERNAL,
@@ -50,14 +68,27 @@ export function analyticsApp(env: { readonly [name: string]: string | undefined 
       app: web,
       command: WorkerCommand.celery({ app: CELERY_APP, queues: ['celery'] }),
       resources: { cpu: '1', memory: '2Gi' },
-      queueAutoscaling: { queue: QueueScaler.redis({ addressFromEnv: 'REDIS_ADDRESS', listName: 'celery' }), minReplicas: 1, maxReplicas: 8 },
+      queueAutoscaling: {
+        queue: QueueScaler.redis({ addressFromEnv: 'REDIS_ADDRESS', listName: 'celery' }),
+        minReplicas: 1,
+        maxReplicas: 8,
+      },
       mounts: [{ path: '/app/pythonpath/superset_config.py', volume: settings, subPath: 'superset_config.py' }],
     });
 
     // Beat schedules the periodic tasks: two of them would schedule every task twice.
     new PythonSingleton(chart, 'analytics-beat', {
       app: web,
-      command: WorkerCommand.command(['celery', '--app', CELERY_APP, 'beat', '--pidfile', '/tmp/celerybeat.pid', '--schedule', '/tmp/celerybeat-schedule']),
+      command: WorkerCommand.command([
+        'celery',
+        '--app',
+        CELERY_APP,
+        'beat',
+        '--pidfile',
+        '/tmp/celerybeat.pid',
+        '--schedule',
+        '/tmp/celerybeat-schedule',
+      ]),
       resources: { cpu: '250m', memory: '512Mi' },
       liveness: WorkerLiveness.command(['python3', '-c', 'import os, sys; sys.exit(0 if os.path.exists("/tmp/celerybeat.pid") else 1)']),
       mounts: [{ path: '/app/pythonpath/superset_config.py', volume: settings, subPath: 'superset_config.py' }],

@@ -6,7 +6,15 @@
  */
 import { Duration } from 'cdk8s';
 import {
-  Exposure, NetworkPeer, Protocol, PyserviceApp, PythonMicroservice, PythonServer, PythonSingleton, WorkerCommand, WorkerLiveness,
+  Exposure,
+  NetworkPeer,
+  Protocol,
+  PyserviceApp,
+  PythonMicroservice,
+  PythonServer,
+  PythonSingleton,
+  WorkerCommand,
+  WorkerLiveness,
 } from 'pyservice-k8s';
 import { CLOUDS, PRIORITY, profile, runIfMain, systemChart } from './common';
 
@@ -16,7 +24,10 @@ export function boutiqueApp(env: { readonly [name: string]: string | undefined }
     const target = app.addTarget({ environment: 'prod', cloud });
     const chart = systemChart(target, 'boutique');
 
-    for (const [name, command] of [['emailservice', 'email_server.py'], ['recommendationservice', 'recommendation_server.py']] as const) {
+    for (const [name, command] of [
+      ['emailservice', 'email_server.py'],
+      ['recommendationservice', 'recommendation_server.py'],
+    ] as const) {
       new PythonMicroservice(chart, name, {
         image: `ghcr.io/acme/${name}:0.10.2`,
         protocol: Protocol.GRPC,

@@ -25,14 +25,17 @@ export function systemChart(target: Target, namespace: string): Chart {
 
 /** The clouds every example system is synthesized for. */
 export const CLOUDS = ['eks', 'gke', 'aks'] as const;
-export type Cloud = typeof CLOUDS[number];
+export type Cloud = (typeof CLOUDS)[number];
 
 /** A profile with a workload identity named after the service, on each cloud. */
 export function profile(cloud: Cloud, service: string): ICloudProfile {
   switch (cloud) {
-    case 'eks': return CloudProfile.eks({ roleArn: `arn:aws:iam::111122223333:role/examples/${service}` });
-    case 'gke': return CloudProfile.gke({ serviceAccount: `${service}@acme-examples.iam.gserviceaccount.com` });
-    case 'aks': return CloudProfile.aks({ clientId: '5b0c3a6e-4f7d-4c1a-9a53-0d6f3b8e2c11', tenantId: '72f988bf-86f1-41af-91ab-2d7cd011db47' });
+    case 'eks':
+      return CloudProfile.eks({ roleArn: `arn:aws:iam::111122223333:role/examples/${service}` });
+    case 'gke':
+      return CloudProfile.gke({ serviceAccount: `${service}@acme-examples.iam.gserviceaccount.com` });
+    case 'aks':
+      return CloudProfile.aks({ clientId: '5b0c3a6e-4f7d-4c1a-9a53-0d6f3b8e2c11', tenantId: '72f988bf-86f1-41af-91ab-2d7cd011db47' });
   }
 }
 

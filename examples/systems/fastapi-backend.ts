@@ -7,7 +7,14 @@
  */
 import { Duration } from 'cdk8s';
 import {
-  Exposure, MigrationCommand, PyserviceApp, PythonBuild, PythonMicroservice, PythonMigration, PythonServer, SecretEnv,
+  Exposure,
+  MigrationCommand,
+  PyserviceApp,
+  PythonBuild,
+  PythonMicroservice,
+  PythonMigration,
+  PythonServer,
+  SecretEnv,
 } from 'pyservice-k8s';
 import { CLOUDS, PRIORITY, profile, runIfMain, systemChart } from './common';
 

@@ -8,8 +8,20 @@
  */
 import { Duration } from 'cdk8s';
 import {
-  AccessMode, EnvFrom, Exposure, MigrationCommand, PodField, PyserviceApp, PythonCronJob, PythonMicroservice, PythonMigration,
-  PythonServer, PythonWorker, Volume, WorkerCommand, WorkerLiveness,
+  AccessMode,
+  EnvFrom,
+  Exposure,
+  MigrationCommand,
+  PodField,
+  PyserviceApp,
+  PythonCronJob,
+  PythonMicroservice,
+  PythonMigration,
+  PythonServer,
+  PythonWorker,
+  Volume,
+  WorkerCommand,
+  WorkerLiveness,
 } from 'pyservice-k8s';
 import { CLOUDS, PRIORITY, profile, runIfMain, systemChart } from './common';
 
@@ -29,7 +41,13 @@ export function inventoryApp(env: { readonly [name: string]: string | undefined 
       server: PythonServer.django({ project: 'netbox', threads: 4 }),
       port: 8080,
       resources: { cpu: '1', memory: '1Gi' },
-      health: { readiness: '/login/', liveness: '/login/', readinessChecksNoDependency: true, httpHeaders: { Host: 'localhost' }, startupBudget: Duration.minutes(5) },
+      health: {
+        readiness: '/login/',
+        liveness: '/login/',
+        readinessChecksNoDependency: true,
+        httpHeaders: { Host: 'localhost' },
+        startupBudget: Duration.minutes(5),
+      },
       replicas: 2,
       config: { ALLOWED_HOSTS: 'inventory.example.com localhost', MEDIA_ROOT: '/opt/netbox/netbox/media' },
       envFrom: [EnvFrom.secret('inventory-env')],

@@ -62,8 +62,13 @@ export interface ActionPin {
   readonly source: string;
 }
 
-const pin = (repository: string, sha: string, version: string, runtime: string, newest: string): ActionPin =>
-  ({ repository, sha, version, runtime, source: `git rev-parse ${version}^{commit} in a snapshot of github.com/${repository} (newest commit ${newest})` });
+const pin = (repository: string, sha: string, version: string, runtime: string, newest: string): ActionPin => ({
+  repository,
+  sha,
+  version,
+  runtime,
+  source: `git rev-parse ${version}^{commit} in a snapshot of github.com/${repository} (newest commit ${newest})`,
+});
 
 /** The pinned default of every role. */
 export const ACTION_PINS: { readonly [role in keyof ActionRefs]: ActionPin } = {
@@ -79,7 +84,13 @@ export const ACTION_PINS: { readonly [role in keyof ActionRefs]: ActionPin } = {
   // after the March 2026 incident (script injection fixes, no inputs interpolated into shell).
   setupTrivy: pin('aquasecurity/setup-trivy', '81e514348e19b6112ce2a7e3ecbafe19c1e1f567', 'v0.3.1', 'composite', '2026-06-03'),
   dockerLogin: pin('docker/login-action', '4907a6ddec9925e35a0a9e82d7399ccc52663121', 'v4.1.0', 'node24', '2026-04-30'),
-  awsCredentials: pin('aws-actions/configure-aws-credentials', 'e6de054238d6b7531b4efff3b6587d9aade6a06c', 'v6.2.3', 'node24', '2026-08-18'),
+  awsCredentials: pin(
+    'aws-actions/configure-aws-credentials',
+    'e6de054238d6b7531b4efff3b6587d9aade6a06c',
+    'v6.2.3',
+    'node24',
+    '2026-08-18',
+  ),
   ecrLogin: pin('aws-actions/amazon-ecr-login', '03f1aad4c6c7ffd436567f42f9384779290529bd', 'v2.1.7', 'node24', '2026-08-21'),
   googleAuth: pin('google-github-actions/auth', '7c6bc770dae815cd3e89ee6cdf493a5fab2cc093', 'v3.0.0', 'node24', '2025-09-03'),
   azureLogin: pin('azure/login', 'f5d393ae46f8fde4be8b75f32e3fc50e654ad0ca', 'v3.0.1', 'node24', '2026-08-06'),
@@ -126,9 +137,14 @@ export function resolveActions(overrides: Partial<ActionRefs> = {}): { actions: 
   for (const [role, ref] of Object.entries(overrides)) {
     if (ref === undefined) continue;
     const known = Object.hasOwn(ACTION_PINS, role) ? ACTION_PINS[role as keyof ActionRefs] : undefined;
-    const example = known ? `'${known.repository}@${known.sha} # ${known.version}'` : '\'owner/repo@<40-hex commit SHA> # v1.2.3\'';
+    const example = known ? `'${known.repository}@${known.sha} # ${known.version}'` : "'owner/repo@<40-hex commit SHA> # v1.2.3'";
     if (!known) {
-      issues.push({ prop: `actions.${role}`, rule: `must be one of the roles ${Object.keys(ACTION_PINS).join(', ')}`, received: role, fix: 'Remove it or fix its name.' });
+      issues.push({
+        prop: `actions.${role}`,
+        rule: `must be one of the roles ${Object.keys(ACTION_PINS).join(', ')}`,
+        received: role,
+        fix: 'Remove it or fix its name.',
+      });
       continue;
     }
     const m = typeof ref === 'string' ? PINNED_REF.exec(ref.trim()) : null;
@@ -136,7 +152,7 @@ export function resolveActions(overrides: Partial<ActionRefs> = {}): { actions: 
     if (!m || !version) {
       issues.push({
         prop: `actions.${role}`,
-        rule: 'must be \'owner/repo@<40-hex commit SHA> # <release>\' (a tag or branch can be moved to other code)',
+        rule: "must be 'owner/repo@<40-hex commit SHA> # <release>' (a tag or branch can be moved to other code)",
         received: ref,
         fix: `Pin the commit of a release you reviewed, e.g. ${example}.`,
       });

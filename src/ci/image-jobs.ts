@@ -12,7 +12,17 @@
  * | publish | pushes to the branch | id-token: write; runs no build and no scanner, only crane |
  * | copy-<group> | pushes to the branch | id-token: write; the same |
  */
-import { IMAGES_ARTIFACT, LAYOUTS, Resolved, ResolvedService, RegistryJob, checkout, digestOutput, onBranch, repositoryOutput } from './model';
+import {
+  IMAGES_ARTIFACT,
+  LAYOUTS,
+  Resolved,
+  ResolvedService,
+  RegistryJob,
+  checkout,
+  digestOutput,
+  onBranch,
+  repositoryOutput,
+} from './model';
 import { RegistryBinding, Step } from './registry';
 
 /**
@@ -43,11 +53,11 @@ const downloadImages = (r: Resolved): Step => ({
  */
 export function buildJob(r: Resolved): object {
   return {
-    'name': 'Build images',
+    name: 'Build images',
     'runs-on': 'ubuntu-latest',
-    'permissions': { contents: 'read' },
-    'outputs': Object.fromEntries(r.services.map((s) => [digestOutput(s), `\${{ steps.${digestOutput(s)}.outputs.digest }}`])),
-    'steps': [
+    permissions: { contents: 'read' },
+    outputs: Object.fromEntries(r.services.map((s) => [digestOutput(s), `\${{ steps.${digestOutput(s)}.outputs.digest }}`])),
+    steps: [
       checkout(r),
       { uses: r.actions.setupBuildx },
       ...r.services.flatMap((s) => [
@@ -55,14 +65,15 @@ export function buildJob(r: Resolved): object {
           name: `Build ${s.name}`,
           uses: r.actions.buildPush,
           with: {
-            'context': s.context,
-            'file': s.dockerfile,
-            'platforms': r.platform,
+            context: s.context,
+            file: s.dockerfile,
+            platforms: r.platform,
             // An OCI image layout folder (docs.docker.com/build/exporters/oci-docker: tar=false).
-            'outputs': `type=oci,dest=${LAYOUTS.with}/${s.name},tar=false`,
-            'provenance': false,
-            'sbom': false,
-            'labels': 'org.opencontainers.image.revision=${{ github.sha }}\norg.opencontainers.image.source=${{ github.server_url }}/${{ github.repository }}',
+            outputs: `type=oci,dest=${LAYOUTS.with}/${s.name},tar=false`,
+            provenance: false,
+            sbom: false,
+            labels:
+              'org.opencontainers.image.revision=${{ github.sha }}\norg.opencontainers.image.source=${{ github.server_url }}/${{ github.repository }}',
             'cache-from': `type=gha,scope=${s.name}`,
             'cache-to': `type=gha,mode=max,scope=${s.name}`,
           },
@@ -77,7 +88,7 @@ export function buildJob(r: Resolved): object {
       {
         name: 'Hand the images to the scan and push jobs',
         uses: r.actions.uploadArtifact,
-        with: { 'name': IMAGES_ARTIFACT, 'path': LAYOUTS.with, 'retention-days': 1, 'if-no-files-found': 'error' },
+        with: { name: IMAGES_ARTIFACT, path: LAYOUTS.with, 'retention-days': 1, 'if-no-files-found': 'error' },
       },
     ],
   };
@@ -90,12 +101,12 @@ export function buildJob(r: Resolved): object {
  */
 export function scanJob(r: Resolved): object {
   return {
-    'name': 'Scan images',
-    'needs': 'build',
+    name: 'Scan images',
+    needs: 'build',
     'runs-on': 'ubuntu-latest',
-    'permissions': { contents: 'read' },
-    'outputs': Object.fromEntries(r.services.map((s) => [digestOutput(s), `\${{ steps.scan_${s.key}.outputs.digest }}`])),
-    'steps': [
+    permissions: { contents: 'read' },
+    outputs: Object.fromEntries(r.services.map((s) => [digestOutput(s), `\${{ steps.scan_${s.key}.outputs.digest }}`])),
+    steps: [
       downloadImages(r),
       { name: 'Install Trivy', uses: r.actions.setupTrivy, with: { version: r.trivyVersion } },
       ...r.services.map((s) => ({
@@ -117,21 +128,25 @@ export function scanJob(r: Resolved): object {
 /** Go, then crane from its module at an exact version, checked against the Go checksum database. */
 function installCrane(r: Resolved): Step[] {
   return [
-    { uses: r.actions.setupGo, with: { 'go-version': '1.25', 'cache': false } },
-    { name: 'Install crane', env: { CRANE_VERSION: r.craneVersion }, run: 'go install "github.com/google/go-containerregistry/cmd/crane@${CRANE_VERSION}"' },
+    { uses: r.actions.setupGo, with: { 'go-version': '1.25', cache: false } },
+    {
+      name: 'Install crane',
+      env: { CRANE_VERSION: r.craneVersion },
+      run: 'go install "github.com/google/go-containerregistry/cmd/crane@${CRANE_VERSION}"',
+    },
   ];
 }
 
 /** A job that fills a registry: it may get an OIDC token, runs only for the branch, and names each service's repository there. */
 function registryJob(r: Resolved, name: string, needs: string[], binding: RegistryBinding, steps: Step[]): object {
   return {
-    'name': name,
-    'needs': needs,
-    'if': onBranch(r),
+    name: name,
+    needs: needs,
+    if: onBranch(r),
     'runs-on': 'ubuntu-latest',
-    'permissions': { 'contents': 'read', 'id-token': 'write' },
-    'outputs': Object.fromEntries(r.services.map((s) => [repositoryOutput(s), binding.imageRepository(s.name)])),
-    'steps': steps,
+    permissions: { contents: 'read', 'id-token': 'write' },
+    outputs: Object.fromEntries(r.services.map((s) => [repositoryOutput(s), binding.imageRepository(s.name)])),
+    steps: steps,
   };
 }
 

@@ -88,7 +88,7 @@ export function checkout(r: Resolved): Step {
 
 /** Checkout and Node.js with the npm cache. */
 export function checkoutAndNode(r: Resolved): Step[] {
-  return [checkout(r), { uses: r.actions.setupNode, with: { 'node-version': r.nodeVersion, 'cache': 'npm' } }];
+  return [checkout(r), { uses: r.actions.setupNode, with: { 'node-version': r.nodeVersion, cache: 'npm' } }];
 }
 
 /** Output name of a service's digest (build and scan jobs). */

@@ -112,7 +112,7 @@ function identityIssue(prop: string, value: string, variable: string): PropIssue
   if (typeof value === 'string' && CONTEXT_EXPRESSION.test(value)) return undefined;
   return {
     prop,
-    rule: 'must be read from the \'vars\' or \'secrets\' context, not written into the workflow',
+    rule: "must be read from the 'vars' or 'secrets' context, not written into the workflow",
     received: value,
     fix: `Store it as the repository variable ${variable} and pass '\${{ vars.${variable} }}' (the default).`,
   };
@@ -120,12 +120,12 @@ function identityIssue(prop: string, value: string, variable: string): PropIssue
 
 function nameIssue(prop: string, value: string, example: string): PropIssue | undefined {
   if (typeof value === 'string' && NAME_OR_EXPRESSION.test(value)) return undefined;
-  return { prop, rule: 'must be a lowercase name or a \'${{ vars.NAME }}\' expression', received: value, fix: `Use e.g. '${example}'.` };
+  return { prop, rule: "must be a lowercase name or a '${{ vars.NAME }}' expression", received: value, fix: `Use e.g. '${example}'.` };
 }
 
 function prefixIssue(prop: string, value: string): PropIssue | undefined {
   if (typeof value === 'string' && PREFIX.test(value)) return undefined;
-  return { prop, rule: 'must be empty or lowercase path segments each ending in \'/\'', received: value, fix: 'Use e.g. \'shop/\'.' };
+  return { prop, rule: "must be empty or lowercase path segments each ending in '/'", received: value, fix: "Use e.g. 'shop/'." };
 }
 
 const defined = (issues: Array<PropIssue | undefined>): PropIssue[] => issues.filter((i): i is PropIssue => i !== undefined);
@@ -142,7 +142,11 @@ export class ContainerRegistry {
     const region = options.region ?? '${{ vars.AWS_REGION }}';
     const prefix = options.repositoryPrefix ?? '';
     return new ContainerRegistry('ecr', (actions, suffix) => ({
-      issues: defined([identityIssue('registry.roleToAssume', role, 'AWS_ROLE_TO_ASSUME'), nameIssue('registry.region', region, 'eu-west-1'), prefixIssue('registry.repositoryPrefix', prefix)]),
+      issues: defined([
+        identityIssue('registry.roleToAssume', role, 'AWS_ROLE_TO_ASSUME'),
+        nameIssue('registry.region', region, 'eu-west-1'),
+        prefixIssue('registry.repositoryPrefix', prefix),
+      ]),
       loginSteps: [
         {
           name: 'Sign in to AWS (OIDC)',

@@ -162,14 +162,15 @@ export interface WorkflowOptions {
 export function renderWorkflow(options: WorkflowOptions): string {
   const workflowName = options.name ? `deploy-${options.name}` : 'deploy';
   const { resolved: r, issues, versions } = resolve(options, workflowName);
-  if (issues.length > 0 || !r) throw ValidationError.fromIssues(`The workflow options of ${workflowName} are invalid:`, issues, `ci/${workflowName}`);
+  if (issues.length > 0 || !r)
+    throw ValidationError.fromIssues(`The workflow options of ${workflowName} are invalid:`, issues, `ci/${workflowName}`);
 
   const jobs: Record<string, object> = {
     test: {
-      'name': 'Install and test',
+      name: 'Install and test',
       'runs-on': 'ubuntu-latest',
-      'permissions': { contents: 'read' },
-      'steps': [...checkoutAndNode(r), { run: 'npm ci' }, { run: 'npm test' }],
+      permissions: { contents: 'read' },
+      steps: [...checkoutAndNode(r), { run: 'npm ci' }, { run: 'npm test' }],
     },
     build: buildJob(r),
     scan: scanJob(r),
@@ -182,35 +183,44 @@ export function renderWorkflow(options: WorkflowOptions): string {
     if (t.verifyJob) jobs[t.verifyJob] = verifyJob(r, t, r.healthGateSeconds!);
   }
   const workflow = {
-    'name': r.workflow,
-    'on': {
+    name: r.workflow,
+    on: {
       push: { branches: [r.branch] },
       pull_request: { branches: [r.branch] },
       workflow_dispatch: {},
     },
-    'permissions': { contents: 'read' },
+    permissions: { contents: 'read' },
     // A pull request's run replaces its previous run. Pushes do not queue behind each
     // other here: each deliver job has a group per target, so a production approval
     // holds production only, and staging keeps moving.
-    'concurrency': {
-      'group': `\${{ github.event_name == 'pull_request' && format('${r.workflow}-pr-{0}', github.ref) || format('${r.workflow}-{0}', github.run_id) }}`,
-      'cancel-in-progress': '${{ github.event_name == \'pull_request\' }}',
+    concurrency: {
+      group: `\${{ github.event_name == 'pull_request' && format('${r.workflow}-pr-{0}', github.ref) || format('${r.workflow}-{0}', github.run_id) }}`,
+      'cancel-in-progress': "${{ github.event_name == 'pull_request' }}",
     },
     jobs,
   };
   return toYaml(workflow, r, versions);
 }
 
-function resolve(options: WorkflowOptions, workflow: string): { resolved?: Resolved; issues: PropIssue[]; versions: ReadonlyMap<string, string> } {
+function resolve(
+  options: WorkflowOptions,
+  workflow: string,
+): { resolved?: Resolved; issues: PropIssue[]; versions: ReadonlyMap<string, string> } {
   const issues: PropIssue[] = [];
   const name = options.name;
   const nameProblem = name === undefined ? undefined : dnsLabelProblem(name);
-  if (nameProblem) issues.push({ prop: 'name', rule: nameProblem.rule, received: name, fix: 'Use a short label, e.g. \'shop\'.' });
+  if (nameProblem) issues.push({ prop: 'name', rule: nameProblem.rule, received: name, fix: "Use a short label, e.g. 'shop'." });
   const branch = options.branch ?? 'main';
   const branchIssue = branchProblem(branch);
   if (branchIssue) issues.push({ prop: 'branch', ...branchIssue, received: branch });
   const deliveryMode = options.deliveryMode ?? DeliveryMode.COMMIT;
-  if (!Object.values(DeliveryMode).includes(deliveryMode)) issues.push({ prop: 'deliveryMode', rule: 'must be DeliveryMode.COMMIT or DeliveryMode.PULL_REQUEST', received: deliveryMode, fix: 'Use DeliveryMode.COMMIT.' });
+  if (!Object.values(DeliveryMode).includes(deliveryMode))
+    issues.push({
+      prop: 'deliveryMode',
+      rule: 'must be DeliveryMode.COMMIT or DeliveryMode.PULL_REQUEST',
+      received: deliveryMode,
+      fix: 'Use DeliveryMode.COMMIT.',
+    });
   const { actions, issues: actionIssues } = resolveActions(options.actions);
   issues.push(...actionIssues);
   const healthGateSeconds = healthGate(options, deliveryMode, issues);
@@ -219,18 +229,48 @@ function resolve(options: WorkflowOptions, workflow: string): { resolved?: Resol
   const targets = resolveTargets(options, registries, healthGateSeconds !== undefined, issues);
 
   const nodeVersion = options.nodeVersion ?? '20';
-  if (!/^\d+(\.\d+){0,2}$/.test(nodeVersion)) issues.push({ prop: 'nodeVersion', rule: 'must be a Node.js version like \'20\' or \'20.19.0\'', received: nodeVersion, fix: 'Use \'20\'.' });
+  if (!/^\d+(\.\d+){0,2}$/.test(nodeVersion))
+    issues.push({ prop: 'nodeVersion', rule: "must be a Node.js version like '20' or '20.19.0'", received: nodeVersion, fix: "Use '20'." });
   const platform = options.platform ?? 'linux/amd64';
-  if (!/^linux\/(amd64|arm64)$/.test(platform)) issues.push({ prop: 'platform', rule: 'must be one platform, linux/amd64 or linux/arm64 (the scan reads one image manifest)', received: platform, fix: 'Use \'linux/amd64\'.' });
+  if (!/^linux\/(amd64|arm64)$/.test(platform))
+    issues.push({
+      prop: 'platform',
+      rule: 'must be one platform, linux/amd64 or linux/arm64 (the scan reads one image manifest)',
+      received: platform,
+      fix: "Use 'linux/amd64'.",
+    });
   const trivyVersion = options.trivyVersion ?? DEFAULT_TRIVY_VERSION;
-  if (!/^v\d+\.\d+\.\d+$/.test(trivyVersion)) issues.push({ prop: 'trivyVersion', rule: 'must be an exact release like \'v0.69.3\'', received: trivyVersion, fix: `Use '${DEFAULT_TRIVY_VERSION}'.` });
+  if (!/^v\d+\.\d+\.\d+$/.test(trivyVersion))
+    issues.push({
+      prop: 'trivyVersion',
+      rule: "must be an exact release like 'v0.69.3'",
+      received: trivyVersion,
+      fix: `Use '${DEFAULT_TRIVY_VERSION}'.`,
+    });
   const craneVersion = options.craneVersion ?? DEFAULT_CRANE_VERSION;
-  if (!/^v\d+\.\d+\.\d+$/.test(craneVersion)) issues.push({ prop: 'craneVersion', rule: 'must be an exact release like \'v0.21.9\'', received: craneVersion, fix: `Use '${DEFAULT_CRANE_VERSION}'.` });
+  if (!/^v\d+\.\d+\.\d+$/.test(craneVersion))
+    issues.push({
+      prop: 'craneVersion',
+      rule: "must be an exact release like 'v0.21.9'",
+      received: craneVersion,
+      fix: `Use '${DEFAULT_CRANE_VERSION}'.`,
+    });
   if (issues.length > 0 || !registries.primary) return { issues, versions: actions.versions };
   return {
     resolved: {
-      workflow, targets, services, primary: registries.primary, copies: registries.copies, branch, deliveryMode, nodeVersion, platform,
-      actions: actions.refs, trivyVersion, craneVersion, healthGateSeconds,
+      workflow,
+      targets,
+      services,
+      primary: registries.primary,
+      copies: registries.copies,
+      branch,
+      deliveryMode,
+      nodeVersion,
+      platform,
+      actions: actions.refs,
+      trivyVersion,
+      craneVersion,
+      healthGateSeconds,
     },
     issues,
     versions: actions.versions,
@@ -242,12 +282,19 @@ function healthGate(options: WorkflowOptions, mode: DeliveryMode, issues: PropIs
   const timeout = options.healthGate.timeout ?? Duration.minutes(15);
   const seconds = timeout.toSeconds({ integral: false });
   if (!(Number.isInteger(seconds) && seconds >= 60 && seconds <= 5 * 3600)) {
-    issues.push({ prop: 'healthGate.timeout', rule: 'must be a whole number of seconds from 1 minute to 5 hours (a job may run 6 hours)', received: timeout.toHumanString(), fix: 'Use e.g. Duration.minutes(15).' });
+    issues.push({
+      prop: 'healthGate.timeout',
+      rule: 'must be a whole number of seconds from 1 minute to 5 hours (a job may run 6 hours)',
+      received: timeout.toHumanString(),
+      fix: 'Use e.g. Duration.minutes(15).',
+    });
   }
   if (mode !== DeliveryMode.COMMIT) {
     issues.push({
-      prop: 'healthGate', rule: 'needs deliveryMode COMMIT (with pull requests, the revision to check exists only once someone merges)',
-      received: mode, fix: 'Use DeliveryMode.COMMIT, or leave the health gate out and let the merge of each pull request be the gate.',
+      prop: 'healthGate',
+      rule: 'needs deliveryMode COMMIT (with pull requests, the revision to check exists only once someone merges)',
+      received: mode,
+      fix: 'Use DeliveryMode.COMMIT, or leave the health gate out and let the merge of each pull request be the gate.',
     });
   }
   return seconds;
@@ -256,20 +303,42 @@ function healthGate(options: WorkflowOptions, mode: DeliveryMode, issues: PropIs
 function resolveServices(options: WorkflowOptions, issues: PropIssue[]): ResolvedService[] {
   const services = (options.services ?? []).map((s, i) => {
     const serviceProblem = dnsLabelProblem(s.name);
-    if (serviceProblem) issues.push({ prop: `services[${i}].name`, rule: serviceProblem.rule, received: s.name, fix: 'Use the service name, e.g. \'orders-api\'.' });
+    if (serviceProblem)
+      issues.push({
+        prop: `services[${i}].name`,
+        rule: serviceProblem.rule,
+        received: s.name,
+        fix: "Use the service name, e.g. 'orders-api'.",
+      });
     const dockerfile = s.dockerfile ?? `dist/container/${s.name}/Dockerfile`;
     const context = s.context ?? '.';
-    for (const [prop, value] of [[`services[${i}].dockerfile`, dockerfile], [`services[${i}].context`, context]] as const) {
+    for (const [prop, value] of [
+      [`services[${i}].dockerfile`, dockerfile],
+      [`services[${i}].context`, context],
+    ] as const) {
       const problem = repoPathProblem(value);
-      if (problem) issues.push({ prop, rule: problem.rule, received: value, fix: 'Use a path relative to the repository root, e.g. \'dist/container/orders-api/Dockerfile\'.' });
+      if (problem)
+        issues.push({
+          prop,
+          rule: problem.rule,
+          received: value,
+          fix: "Use a path relative to the repository root, e.g. 'dist/container/orders-api/Dockerfile'.",
+        });
     }
     const key = serviceProblem ? `service_${i}` : s.name.replace(/-/g, '_');
     const variable = serviceProblem ? `IMAGE_${i}` : imageVariable(s.name);
     return { name: s.name, dockerfile, context, key, variable };
   });
-  if (services.length === 0) issues.push({ prop: 'services', rule: 'must list at least one service', received: [], fix: 'Pass e.g. [{ name: \'orders-api\' }].' });
+  if (services.length === 0)
+    issues.push({ prop: 'services', rule: 'must list at least one service', received: [], fix: "Pass e.g. [{ name: 'orders-api' }]." });
   const duplicates = services.map((s) => s.name).filter((n, i, all) => all.indexOf(n) !== i);
-  if (duplicates.length > 0) issues.push({ prop: 'services', rule: 'must name each service once', received: [...new Set(duplicates)], fix: 'Remove the repeated entries.' });
+  if (duplicates.length > 0)
+    issues.push({
+      prop: 'services',
+      rule: 'must name each service once',
+      received: [...new Set(duplicates)],
+      fix: 'Remove the repeated entries.',
+    });
   return services;
 }
 
@@ -296,7 +365,12 @@ function resolveRegistries(options: WorkflowOptions, actions: ActionRefs, issues
     if (byGroup.has(group) || dnsLabelProblem(group)) continue;
     const registry = options.registries?.[group] ?? ContainerRegistry.forCloud(t.cloud ?? group);
     if (!registry) {
-      issues.push({ prop: `registries.${group}`, rule: 'must be given for targets on a cloud without a default registry', received: t.cloud ?? group, fix: 'Pass ContainerRegistry.ecr(), .artifactRegistry() or .acr().' });
+      issues.push({
+        prop: `registries.${group}`,
+        rule: 'must be given for targets on a cloud without a default registry',
+        received: t.cloud ?? group,
+        fix: 'Pass ContainerRegistry.ecr(), .artifactRegistry() or .acr().',
+      });
       continue;
     }
     // Identity: what the registry does with the default actions (the actions do not change which registry it is).
@@ -321,12 +395,18 @@ function resolveTargets(options: WorkflowOptions, registries: Registries, gated:
     const problem = branchProblem(t.deployBranch);
     if (problem) issues.push({ prop: `targets[${i}].deployBranch`, ...problem, received: t.deployBranch });
     const pathProblem = repoPathProblem(t.manifests);
-    if (pathProblem) issues.push({ prop: `targets[${i}].manifests`, rule: pathProblem.rule, received: t.manifests, fix: 'Use a path relative to the repository root, e.g. \'dist/prod\'.' });
+    if (pathProblem)
+      issues.push({
+        prop: `targets[${i}].manifests`,
+        rule: pathProblem.rule,
+        received: t.manifests,
+        fix: "Use a path relative to the repository root, e.g. 'dist/prod'.",
+      });
     for (const [prop, value, fix] of [
-      ['name', t.name, 'Use the target name, e.g. \'prod-east\'.'],
-      ['environment', t.environment, 'Use the environment name, e.g. \'prod\'.'],
-      ['group', t.group ?? 'default', 'Use the cloud, e.g. \'east\'.'],
-      ['application', t.application ?? t.name, 'Use the name of the Argo CD Application, e.g. \'shop-prod\'.'],
+      ['name', t.name, "Use the target name, e.g. 'prod-east'."],
+      ['environment', t.environment, "Use the environment name, e.g. 'prod'."],
+      ['group', t.group ?? 'default', "Use the cloud, e.g. 'east'."],
+      ['application', t.application ?? t.name, "Use the name of the Argo CD Application, e.g. 'shop-prod'."],
     ] as const) {
       const labelProblem = dnsLabelProblem(value);
       if (labelProblem) issues.push({ prop: `targets[${i}].${prop}`, rule: labelProblem.rule, received: value, fix });
@@ -334,16 +414,35 @@ function resolveTargets(options: WorkflowOptions, registries: Registries, gated:
     if (!environments.includes(t.environment)) environments.push(t.environment);
     const registry = registries.byGroup.get(t.group ?? 'default');
     if (!registry) return [];
-    return [{
-      name: t.name, environment: t.environment, manifests: t.manifests, deployBranch: t.deployBranch,
-      job: `deliver-${t.name}`, verifyJob: gated ? `verify-${t.name}` : undefined,
-      statusContext: `continuous-delivery/${t.application ?? t.name}`,
-      registry, stage: environments.indexOf(t.environment),
-    }];
+    return [
+      {
+        name: t.name,
+        environment: t.environment,
+        manifests: t.manifests,
+        deployBranch: t.deployBranch,
+        job: `deliver-${t.name}`,
+        verifyJob: gated ? `verify-${t.name}` : undefined,
+        statusContext: `continuous-delivery/${t.application ?? t.name}`,
+        registry,
+        stage: environments.indexOf(t.environment),
+      },
+    ];
   });
-  if ((options.targets ?? []).length === 0) issues.push({ prop: 'targets', rule: 'must list at least one target', received: [], fix: 'Pass e.g. [{ name: \'prod\', environment: \'prod\', manifests: \'dist/prod\', deployBranch: \'deploy/prod\' }].' });
+  if ((options.targets ?? []).length === 0)
+    issues.push({
+      prop: 'targets',
+      rule: 'must list at least one target',
+      received: [],
+      fix: "Pass e.g. [{ name: 'prod', environment: 'prod', manifests: 'dist/prod', deployBranch: 'deploy/prod' }].",
+    });
   const duplicates = targets.map((t) => t.name).filter((n, i, all) => all.indexOf(n) !== i);
-  if (duplicates.length > 0) issues.push({ prop: 'targets', rule: 'must name each target once (the name is its job id)', received: [...new Set(duplicates)], fix: 'Rename the repeated targets.' });
+  if (duplicates.length > 0)
+    issues.push({
+      prop: 'targets',
+      rule: 'must name each target once (the name is its job id)',
+      received: [...new Set(duplicates)],
+      fix: 'Rename the repeated targets.',
+    });
   return targets;
 }
 

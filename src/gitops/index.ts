@@ -224,7 +224,11 @@ export interface DeliveryTarget {
  * @param services the images the pipeline builds
  * @throws ValidationError listing every broken rule
  */
-export function deliveryFiles(targets: readonly DeliveryTarget[], services: readonly WorkflowService[], options: DeliveryOptions): Map<string, string> {
+export function deliveryFiles(
+  targets: readonly DeliveryTarget[],
+  services: readonly WorkflowService[],
+  options: DeliveryOptions,
+): Map<string, string> {
   const files = new Map<string, string>();
   const errors: string[] = [];
   const baseName = options.name ?? options.namespace;
@@ -250,20 +254,34 @@ export function deliveryFiles(targets: readonly DeliveryTarget[], services: read
       }).name;
     }
     const application = new ArgoCdApplication(argo, name, {
-      ...argoCd, project, repoUrl: options.repoUrl, path: target.manifests, branch: target.deployBranch, namespace: options.namespace,
+      ...argoCd,
+      project,
+      repoUrl: options.repoUrl,
+      path: target.manifests,
+      branch: target.deployBranch,
+      namespace: options.namespace,
     });
     if (gate) application.application.metadata.addAnnotation(SUBSCRIBE_ON_DEPLOYED, '');
     const flux = new Chart(app, 'flux');
     new FluxDelivery(flux, name, {
-      ...options.flux, repoUrl: options.repoUrl, path: target.manifests, branch: target.deployBranch, timeout: options.flux?.timeout ?? target.releaseTimeout,
+      ...options.flux,
+      repoUrl: options.repoUrl,
+      path: target.manifests,
+      branch: target.deployBranch,
+      timeout: options.flux?.timeout ?? target.releaseTimeout,
     });
     if (gate) {
       new FluxCommitStatus(flux, `${name}-status`, {
-        repoUrl: options.repoUrl, kustomization: name, fluxNamespace: options.flux?.fluxNamespace, secretName: gate.fluxSecretName ?? 'github-commit-status',
+        repoUrl: options.repoUrl,
+        kustomization: name,
+        fluxNamespace: options.flux?.fluxNamespace,
+        secretName: gate.fluxSecretName ?? 'github-commit-status',
       });
     }
 
-    const targetErrors = app.node.findAll().flatMap((c) => c.node.validate().map((m) => `[gitops/${target.folder}] [${c.node.path}] ${asOption(c, m, options)}`));
+    const targetErrors = app.node
+      .findAll()
+      .flatMap((c) => c.node.validate().map((m) => `[gitops/${target.folder}] [${c.node.path}] ${asOption(c, m, options)}`));
     if (targetErrors.length === 0) {
       files.set(`gitops/${target.folder}/argocd-application.yaml`, Yaml.stringify(...argo.toJson()));
       files.set(`gitops/${target.folder}/flux.yaml`, Yaml.stringify(...flux.toJson()));
@@ -273,25 +291,37 @@ export function deliveryFiles(targets: readonly DeliveryTarget[], services: read
 
   if (services.length > 0) {
     try {
-      files.set('ci/deploy.yml', renderWorkflow({
-        targets: targets.map((t) => ({
-          name: t.name, environment: t.environment, manifests: t.manifests, deployBranch: t.deployBranch,
-          group: t.group ?? 'default', cloud: t.cloud ?? t.group, application: `${baseName}-${t.name}`,
-        })),
-        services,
-        registries: options.ci?.registries,
-        branch: options.branch,
-        deliveryMode: options.ci?.deliveryMode,
-        nodeVersion: options.ci?.nodeVersion,
-        actions: options.ci?.actions,
-        healthGate: gate ? { timeout: gate.timeout } : undefined,
-      }));
+      files.set(
+        'ci/deploy.yml',
+        renderWorkflow({
+          targets: targets.map((t) => ({
+            name: t.name,
+            environment: t.environment,
+            manifests: t.manifests,
+            deployBranch: t.deployBranch,
+            group: t.group ?? 'default',
+            cloud: t.cloud ?? t.group,
+            application: `${baseName}-${t.name}`,
+          })),
+          services,
+          registries: options.ci?.registries,
+          branch: options.branch,
+          deliveryMode: options.ci?.deliveryMode,
+          nodeVersion: options.ci?.nodeVersion,
+          actions: options.ci?.actions,
+          healthGate: gate ? { timeout: gate.timeout } : undefined,
+        }),
+      );
     } catch (e) {
       if (!(e instanceof ValidationError)) throw e;
       // Props the user set under delivery.ci (or delivery.branch) are named as written there.
-      errors.push(...e.errors.map((line) => line
-        .replace(/^\[ci\/deploy\] '(registries|deliveryMode|nodeVersion|actions|healthGate)\b/, '[ci/deploy] \'delivery.ci.$1')
-        .replace(/^\[ci\/deploy\] 'branch'/, '[ci/deploy] \'delivery.branch\'')));
+      errors.push(
+        ...e.errors.map((line) =>
+          line
+            .replace(/^\[ci\/deploy\] '(registries|deliveryMode|nodeVersion|actions|healthGate)\b/, "[ci/deploy] 'delivery.ci.$1")
+            .replace(/^\[ci\/deploy\] 'branch'/, "[ci/deploy] 'delivery.branch'"),
+        ),
+      );
     }
   }
   if (errors.length > 0) throw new ValidationError(`The delivery files have ${errors.length} error(s):`, errors);
@@ -307,11 +337,11 @@ function asOption(c: IConstruct, message: string, options: DeliveryOptions): str
   return message.replace(/^'([^']+)'/, (all, prop: string) => {
     const top = prop.split(/[.[]/)[0];
     const given = (o: object | undefined) => o !== undefined && Object.hasOwn(o, top);
-    if (top === 'repoUrl') return '\'delivery.repoUrl\'';
-    if (c instanceof ArgoCdApplication && top === 'namespace') return '\'delivery.namespace\'';
+    if (top === 'repoUrl') return "'delivery.repoUrl'";
+    if (c instanceof ArgoCdApplication && top === 'namespace') return "'delivery.namespace'";
     if ((c instanceof ArgoCdApplication || c instanceof ArgoCdProject) && given(options.argoCd)) return `'delivery.argoCd.${prop}'`;
     if (c instanceof FluxDelivery && given(options.flux)) return `'delivery.flux.${prop}'`;
-    if (c instanceof FluxCommitStatus && top === 'secretName') return '\'delivery.ci.healthGate.fluxSecretName\'';
+    if (c instanceof FluxCommitStatus && top === 'secretName') return "'delivery.ci.healthGate.fluxSecretName'";
     return all;
   });
 }

@@ -11,20 +11,37 @@ import { GroupKind } from '../../constructs/gitops';
  * (test/gitops/scope.test.ts reads them from the 1.28 OpenAPI spec).
  */
 export const CLUSTER_SCOPED_KINDS: readonly string[] = [
-  '/Namespace', '/Node', '/PersistentVolume',
-  'admissionregistration.k8s.io/MutatingWebhookConfiguration', 'admissionregistration.k8s.io/ValidatingAdmissionPolicy',
-  'admissionregistration.k8s.io/ValidatingAdmissionPolicyBinding', 'admissionregistration.k8s.io/ValidatingWebhookConfiguration',
-  'apiextensions.k8s.io/CustomResourceDefinition', 'apiregistration.k8s.io/APIService',
-  'authentication.k8s.io/SelfSubjectReview', 'authentication.k8s.io/TokenReview',
-  'authorization.k8s.io/SelfSubjectAccessReview', 'authorization.k8s.io/SelfSubjectRulesReview', 'authorization.k8s.io/SubjectAccessReview',
-  'certificates.k8s.io/CertificateSigningRequest', 'certificates.k8s.io/ClusterTrustBundle',
-  'flowcontrol.apiserver.k8s.io/FlowSchema', 'flowcontrol.apiserver.k8s.io/PriorityLevelConfiguration',
+  '/Namespace',
+  '/Node',
+  '/PersistentVolume',
+  'admissionregistration.k8s.io/MutatingWebhookConfiguration',
+  'admissionregistration.k8s.io/ValidatingAdmissionPolicy',
+  'admissionregistration.k8s.io/ValidatingAdmissionPolicyBinding',
+  'admissionregistration.k8s.io/ValidatingWebhookConfiguration',
+  'apiextensions.k8s.io/CustomResourceDefinition',
+  'apiregistration.k8s.io/APIService',
+  'authentication.k8s.io/SelfSubjectReview',
+  'authentication.k8s.io/TokenReview',
+  'authorization.k8s.io/SelfSubjectAccessReview',
+  'authorization.k8s.io/SelfSubjectRulesReview',
+  'authorization.k8s.io/SubjectAccessReview',
+  'certificates.k8s.io/CertificateSigningRequest',
+  'certificates.k8s.io/ClusterTrustBundle',
+  'flowcontrol.apiserver.k8s.io/FlowSchema',
+  'flowcontrol.apiserver.k8s.io/PriorityLevelConfiguration',
   'internal.apiserver.k8s.io/StorageVersion',
-  'networking.k8s.io/ClusterCIDR', 'networking.k8s.io/IPAddress', 'networking.k8s.io/IngressClass',
+  'networking.k8s.io/ClusterCIDR',
+  'networking.k8s.io/IPAddress',
+  'networking.k8s.io/IngressClass',
   'node.k8s.io/RuntimeClass',
-  'rbac.authorization.k8s.io/ClusterRole', 'rbac.authorization.k8s.io/ClusterRoleBinding',
-  'resource.k8s.io/ResourceClass', 'scheduling.k8s.io/PriorityClass',
-  'storage.k8s.io/CSIDriver', 'storage.k8s.io/CSINode', 'storage.k8s.io/StorageClass', 'storage.k8s.io/VolumeAttachment',
+  'rbac.authorization.k8s.io/ClusterRole',
+  'rbac.authorization.k8s.io/ClusterRoleBinding',
+  'resource.k8s.io/ResourceClass',
+  'scheduling.k8s.io/PriorityClass',
+  'storage.k8s.io/CSIDriver',
+  'storage.k8s.io/CSINode',
+  'storage.k8s.io/StorageClass',
+  'storage.k8s.io/VolumeAttachment',
 ];
 
 const CLUSTER_SCOPED = new Set(CLUSTER_SCOPED_KINDS);
@@ -47,7 +64,14 @@ export interface TargetScope {
  * would fail every sync.
  */
 export function scopeOf(
-  objects: ReadonlyArray<{ readonly apiVersion?: unknown; readonly kind?: unknown; readonly metadata?: { readonly namespace?: unknown; readonly [field: string]: unknown } } | undefined>,
+  objects: ReadonlyArray<
+    | {
+        readonly apiVersion?: unknown;
+        readonly kind?: unknown;
+        readonly metadata?: { readonly namespace?: unknown; readonly [field: string]: unknown };
+      }
+    | undefined
+  >,
   destinationNamespace: string,
 ): TargetScope {
   const namespaces = new Set<string>([destinationNamespace]);

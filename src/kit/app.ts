@@ -117,13 +117,26 @@ export class PyserviceApp {
     this.env = props.env ?? process.env;
     if (!/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/.test(this.outdir) || this.outdir.split('/').includes('..')) {
       // The delivery files name this folder inside the repository, so it cannot be absolute.
-      this.report('outdir', 'must be a folder relative to the repository root, without \'..\'', props.outdir, 'Use \'dist\'; to write elsewhere, pass synth({ directory }).');
+      this.report(
+        'outdir',
+        "must be a folder relative to the repository root, without '..'",
+        props.outdir,
+        "Use 'dist'; to write elsewhere, pass synth({ directory }).",
+      );
     }
     for (const [service, image] of Object.entries(props.images ?? {})) {
       if (!DNS1123_LABEL.test(service)) {
-        this.report(`images.${service}`, 'must be keyed by a service name (a DNS-1123 label)', service, 'Use the name the service is deployed under, e.g. \'orders-api\'.');
+        this.report(
+          `images.${service}`,
+          'must be keyed by a service name (a DNS-1123 label)',
+          service,
+          "Use the name the service is deployed under, e.g. 'orders-api'.",
+        );
       }
-      const pin = typeof image?.image === 'string' ? imagePinProblem(image.image) : { rule: 'is required', fix: 'Pass e.g. { image: \'ghcr.io/acme/orders-api:1.4.2\' }.' };
+      const pin =
+        typeof image?.image === 'string'
+          ? imagePinProblem(image.image)
+          : { rule: 'is required', fix: "Pass e.g. { image: 'ghcr.io/acme/orders-api:1.4.2' }." };
       if (pin) this.report(`images.${service}.image`, pin.rule, image?.image, pin.fix);
       // Checked here, where the prop has the user's name; the container files are then not rendered.
       for (const issue of image?.build?.validate(`images.${service}.build`) ?? []) {
@@ -137,17 +150,36 @@ export class PyserviceApp {
   public addTarget(props: TargetProps): Target {
     const target = new Target(props, (service) => this.image(service));
     const prop = `targets[${this.targets.length}]`;
-    for (const [key, value] of [['environment', props.environment], ['cloud', props.cloud]] as const) {
+    for (const [key, value] of [
+      ['environment', props.environment],
+      ['cloud', props.cloud],
+    ] as const) {
       if (value === undefined && key === 'cloud') continue;
       const problem = dnsLabelProblem(value as string);
-      if (problem) this.report(`${prop}.${key}`, problem.rule, value, key === 'environment' ? 'Use e.g. \'staging\' or \'prod\'.' : 'Use e.g. the cloud\'s short name, as its profile\'s `cloud` says.');
+      if (problem)
+        this.report(
+          `${prop}.${key}`,
+          problem.rule,
+          value,
+          key === 'environment' ? "Use e.g. 'staging' or 'prod'." : "Use e.g. the cloud's short name, as its profile's `cloud` says.",
+        );
     }
     if (props.kubernetesVersion !== undefined && !/^1\.(2[4-9]|[3-9]\d)$/.test(props.kubernetesVersion)) {
-      this.report(`${prop}.kubernetesVersion`, 'must be a Kubernetes minor version from 1.24, like \'1.29\'', props.kubernetesVersion, 'Use the version of the target\'s clusters, e.g. \'1.29\'.');
+      this.report(
+        `${prop}.kubernetesVersion`,
+        "must be a Kubernetes minor version from 1.24, like '1.29'",
+        props.kubernetesVersion,
+        "Use the version of the target's clusters, e.g. '1.29'.",
+      );
     }
     this.targets.forEach((earlier, i) => {
       if (earlier.folder === target.folder) {
-        this.report(`${prop}`, `must differ from an earlier target: both are '${target.folder}'`, props, 'Give each environment and cloud pair one target.');
+        this.report(
+          `${prop}`,
+          `must differ from an earlier target: both are '${target.folder}'`,
+          props,
+          'Give each environment and cloud pair one target.',
+        );
       } else if (nests(earlier.folder, target.folder)) {
         const [outer, inner] = earlier.folder.length < target.folder.length ? [earlier, target] : [target, earlier];
         this.report(
@@ -179,8 +211,10 @@ export class PyserviceApp {
     if (!Object.prototype.hasOwnProperty.call(images, service)) {
       const known = Object.keys(images);
       const issue = formatIssue({
-        prop: 'image', rule: `must name a service declared in the app's images (${known.length > 0 ? known.join(', ') : 'none declared'})`,
-        received: service, fix: `Declare it: new PyserviceApp({ images: { '${service}': { image: '<registry>/<repository>:<tag>' } } }).`,
+        prop: 'image',
+        rule: `must name a service declared in the app's images (${known.length > 0 ? known.join(', ') : 'none declared'})`,
+        received: service,
+        fix: `Declare it: new PyserviceApp({ images: { '${service}': { image: '<registry>/<repository>:<tag>' } } }).`,
       });
       if (!this.issues.includes(issue)) this.issues.push(issue);
       // A well-formed stand-in keeps the tree buildable; the synth fails on the issue above.
@@ -203,7 +237,14 @@ export class PyserviceApp {
     const services = Object.keys(this.props.images ?? {});
     if (services.length > 0) errors.push(...imageOverrideProblems(services, this.env));
     if (this.targets.length === 0) {
-      errors.push(formatIssue({ prop: 'targets', rule: 'must hold at least one target', received: [], fix: 'Call app.addTarget({ environment: \'prod\' }) and define your charts under it.' }));
+      errors.push(
+        formatIssue({
+          prop: 'targets',
+          rule: 'must hold at least one target',
+          received: [],
+          fix: "Call app.addTarget({ environment: 'prod' }) and define your charts under it.",
+        }),
+      );
     }
     const manifests = render(this.targets.map((t) => ({ cloud: t.folder, app: t })));
     errors.push(...manifests.errors);
@@ -259,13 +300,19 @@ export class PyserviceApp {
     const environment = this.props.containers?.environment;
     const source = environment === undefined ? this.targets[0] : this.targets.find((t) => t.environment === environment);
     if (!source) {
-      throw new ValidationError('The container files cannot be written:', [formatIssue({
-        prop: 'containers.environment', rule: 'must name the environment of a target', received: environment,
-        fix: `Use one of ${[...new Set(this.targets.map((t) => t.environment))].join(', ')}.`,
-      })]);
+      throw new ValidationError('The container files cannot be written:', [
+        formatIssue({
+          prop: 'containers.environment',
+          rule: 'must name the environment of a target',
+          received: environment,
+          fix: `Use one of ${[...new Set(this.targets.map((t) => t.environment))].join(', ')}.`,
+        }),
+      ]);
     }
     const buildOf = new Map(built.map(([service, i]) => [this.image(service), i.build!]));
-    const workloads = containerWorkloads(source).filter((w) => buildOf.has(w.container.image)).map((w) => ({ ...w, build: buildOf.get(w.container.image) }));
+    const workloads = containerWorkloads(source)
+      .filter((w) => buildOf.has(w.container.image))
+      .map((w) => ({ ...w, build: buildOf.get(w.container.image) }));
     if (workloads.length === 0) return new Map();
     const outDir = `${this.outdir}/container`;
     let files: Map<string, string>;
@@ -273,7 +320,10 @@ export class PyserviceApp {
       files = containerFiles(workloads, workloads[0].build!, { outDir, backingServices: this.props.containers?.backingServices });
     } catch (e) {
       if (!(e instanceof ValidationError)) throw e;
-      throw new ValidationError(e.message, e.errors.map((line) => `[${outDir}] ${line}`));
+      throw new ValidationError(
+        e.message,
+        e.errors.map((line) => `[${outDir}] ${line}`),
+      );
     }
     return new Map([...files].map(([file, text]) => [`container/${file}`, text]));
   }
@@ -282,8 +332,15 @@ export class PyserviceApp {
     const delivery = this.props.delivery;
     if (!delivery) return new Map();
     const targets: DeliveryTarget[] = this.targets.map((t) => ({
-      name: t.targetName, environment: t.environment, group: t.cloud, cloud: profileCloud(t), folder: t.folder,
-      manifests: `${this.outdir}/${t.folder}`, deployBranch: t.deployBranch, scope: targetScope(t, delivery.namespace), releaseTimeout: releaseTimeout(t),
+      name: t.targetName,
+      environment: t.environment,
+      group: t.cloud,
+      cloud: profileCloud(t),
+      folder: t.folder,
+      manifests: `${this.outdir}/${t.folder}`,
+      deployBranch: t.deployBranch,
+      scope: targetScope(t, delivery.namespace),
+      releaseTimeout: releaseTimeout(t),
     }));
     // The Dockerfile of each built image sits in the folder of its first web workload.
     const containerDirs = new Map<string, string>();
@@ -300,8 +357,9 @@ export class PyserviceApp {
   private dockerfileOf(service: string, dirs: Map<string, string>): string {
     const source = this.targets[0];
     const image = this.image(service);
-    const owner = containerWorkloads(source).find((w) => w.container.image === image && w.role === WorkloadRole.WEB)
-      ?? containerWorkloads(source).find((w) => w.container.image === image);
+    const owner =
+      containerWorkloads(source).find((w) => w.container.image === image && w.role === WorkloadRole.WEB) ??
+      containerWorkloads(source).find((w) => w.container.image === image);
     return (owner && dirs.get(owner.container.name)) ?? `${this.outdir}/container/${service}/Dockerfile`;
   }
 }
@@ -313,7 +371,9 @@ function nests(a: string, b: string): boolean {
 
 /** The namespaces and cluster-scoped kinds of a target's objects, for its AppProject. */
 function targetScope(target: Target, namespace: string): TargetScope {
-  const objects = target.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject)
+  const objects = target.node
+    .findAll()
+    .filter((c): c is ApiObject => c instanceof ApiObject)
     .map((o) => ({ apiVersion: o.apiVersion, kind: o.kind, metadata: { namespace: o.metadata.namespace } }));
   return scopeOf(objects, namespace);
 }
@@ -326,7 +386,12 @@ function releaseTimeout(target: Target): Duration | undefined {
 
 /** The cloud the web services of a target are profiled for, when they agree on one. */
 function profileCloud(target: Target): string | undefined {
-  const clouds = new Set(target.node.findAll().filter((c): c is PythonMicroservice => c instanceof PythonMicroservice).map((s) => s.profile.cloud));
+  const clouds = new Set(
+    target.node
+      .findAll()
+      .filter((c): c is PythonMicroservice => c instanceof PythonMicroservice)
+      .map((s) => s.profile.cloud),
+  );
   return clouds.size === 1 ? [...clouds][0] : undefined;
 }
 
@@ -335,7 +400,8 @@ function containerWorkloads(scope: Construct): Workload[] {
   const out: Workload[] = [];
   for (const c of scope.node.findAll()) {
     // A service without an HTTP readiness path (gRPC, TCP) runs in compose without a published, HTTP-checked port.
-    if (c instanceof PythonMicroservice) out.push({ container: c.container, role: c.container.readinessPath ? WorkloadRole.WEB : WorkloadRole.WORKER });
+    if (c instanceof PythonMicroservice)
+      out.push({ container: c.container, role: c.container.readinessPath ? WorkloadRole.WEB : WorkloadRole.WORKER });
     else if (c instanceof PythonWorker) out.push({ container: c.container, role: WorkloadRole.WORKER });
     else if (c instanceof PythonMigration) out.push({ container: c.container, role: WorkloadRole.MIGRATION });
     else if (c instanceof PythonCronJob) out.push({ container: c.container, role: WorkloadRole.CRON });

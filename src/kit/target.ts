@@ -45,7 +45,10 @@ export class Target extends App {
   public readonly deployBranch: string;
 
   /** @internal */
-  public constructor(props: TargetProps, private readonly imageResolver: (service: string) => string) {
+  public constructor(
+    props: TargetProps,
+    private readonly imageResolver: (service: string) => string,
+  ) {
     // The app kit writes the files; cdk8s's own output folder is never used.
     super({ outdir: '.cdk8s.unused' });
     this.environment = props.environment;

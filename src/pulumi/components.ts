@@ -138,8 +138,12 @@ export class PythonMicroserviceComponent extends pulumi.ComponentResource {
     const binding = Object.values(hosted.identities)[0];
     this.identityBinding = binding ?? pulumi.output(undefined);
     this.registerOutputs({
-      serviceName: this.serviceName, namespace: this.namespace, serviceAccountName: this.serviceAccountName,
-      loadBalancer: this.loadBalancer, service: this.service, identityBinding: this.identityBinding,
+      serviceName: this.serviceName,
+      namespace: this.namespace,
+      serviceAccountName: this.serviceAccountName,
+      loadBalancer: this.loadBalancer,
+      service: this.service,
+      identityBinding: this.identityBinding,
     });
   }
 }
@@ -167,5 +171,7 @@ function exposedIdentities(app: App): Map<string, WorkloadIdentity> {
 
 function asWorkloadIdentity(value: unknown): WorkloadIdentity | undefined {
   const v = value as Partial<WorkloadIdentity> | undefined;
-  return typeof v?.mechanism === 'string' && typeof v.principal === 'string' ? { mechanism: v.mechanism, principal: v.principal, details: v.details ?? {} } : undefined;
+  return typeof v?.mechanism === 'string' && typeof v.principal === 'string'
+    ? { mechanism: v.mechanism, principal: v.principal, details: v.details ?? {} }
+    : undefined;
 }

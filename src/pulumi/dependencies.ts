@@ -17,8 +17,16 @@ const POD_SPEC_PATHS: Record<string, readonly string[]> = {
  * namespace, these included; the API server ignores it, and so do lookups here.
  */
 const CLUSTER_SCOPED = new Set([
-  'Namespace', 'PriorityClass', 'CustomResourceDefinition', 'ClusterRole', 'ClusterRoleBinding', 'StorageClass',
-  'PersistentVolume', 'IngressClass', 'ClusterSecretStore', 'ClusterIssuer',
+  'Namespace',
+  'PriorityClass',
+  'CustomResourceDefinition',
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'StorageClass',
+  'PersistentVolume',
+  'IngressClass',
+  'ClusterSecretStore',
+  'ClusterIssuer',
 ]);
 
 /** An object another object needs to exist first, found by kind, namespace and name. */
@@ -70,7 +78,7 @@ export function inferDependencies(objects: readonly Manifest[]): Set<number>[] {
 }
 
 function refKey(ref: Reference): string {
-  return `${ref.kind}/${CLUSTER_SCOPED.has(ref.kind) ? '' : ref.namespace ?? ''}/${ref.name}`;
+  return `${ref.kind}/${CLUSTER_SCOPED.has(ref.kind) ? '' : (ref.namespace ?? '')}/${ref.name}`;
 }
 
 /** Names of the Secrets an object makes the cluster create (ExternalSecret, SealedSecret). */
@@ -85,7 +93,11 @@ function producedSecrets(o: Manifest): string[] {
 function storeReferences(o: Manifest): Reference[] {
   if (apiGroup(o.apiVersion) !== 'external-secrets.io') return [];
   if (o.kind === 'SecretStore' || o.kind === 'ClusterSecretStore') {
-    return serviceAccountRefs(o.spec?.provider).map((r) => ({ kind: 'ServiceAccount', name: r.name, namespace: r.namespace ?? o.metadata.namespace }));
+    return serviceAccountRefs(o.spec?.provider).map((r) => ({
+      kind: 'ServiceAccount',
+      name: r.name,
+      namespace: r.namespace ?? o.metadata.namespace,
+    }));
   }
   const ref = o.kind === 'ExternalSecret' ? o.spec?.secretStoreRef : undefined;
   if (!ref?.name) return [];
@@ -116,9 +128,11 @@ export function ingressBackends(ingress: Manifest): string[] {
 function serviceAccountRefs(node: unknown): Array<{ name: string; namespace?: string }> {
   if (Array.isArray(node)) return node.flatMap(serviceAccountRefs);
   if (!node || typeof node !== 'object') return [];
-  return Object.entries(node).flatMap(([key, value]) => key === 'serviceAccountRef' && typeof (value as { name?: unknown } | null)?.name === 'string'
-    ? [value as { name: string; namespace?: string }]
-    : serviceAccountRefs(value));
+  return Object.entries(node).flatMap(([key, value]) =>
+    key === 'serviceAccountRef' && typeof (value as { name?: unknown } | null)?.name === 'string'
+      ? [value as { name: string; namespace?: string }]
+      : serviceAccountRefs(value),
+  );
 }
 
 /** Everything the pods of a workload name that must exist before they start. */
@@ -168,10 +182,18 @@ export function topologicalOrder(deps: readonly ReadonlySet<number>[], describe:
   while (order.length < deps.length) {
     const next = deps.findIndex((d, i) => !done.has(i) && [...d].every((j) => done.has(j)));
     if (next < 0) {
-      const stuck = deps.map((_, i) => i).filter((i) => !done.has(i)).map(describe);
-      throw ValidationError.fromIssues('The objects cannot be ordered for Pulumi:', [{
-        prop: 'dependencies', rule: 'must not form a cycle', received: stuck, fix: 'Remove one of the dependencies between these objects.',
-      }]);
+      const stuck = deps
+        .map((_, i) => i)
+        .filter((i) => !done.has(i))
+        .map(describe);
+      throw ValidationError.fromIssues('The objects cannot be ordered for Pulumi:', [
+        {
+          prop: 'dependencies',
+          rule: 'must not form a cycle',
+          received: stuck,
+          fix: 'Remove one of the dependencies between these objects.',
+        },
+      ]);
     }
     done.add(next);
     order.push(next);

@@ -85,36 +85,62 @@ export interface HostOptions {
  * `<prefix>/<object id>`, each with `dependsOn` its prerequisites, and derives
  * the outputs users wire into their clouds.
  */
-export function hostTree(parent: pulumi.ComponentResource, prefix: string, objects: readonly TreeObject[], options: HostOptions = {}): HostedTree {
+export function hostTree(
+  parent: pulumi.ComponentResource,
+  prefix: string,
+  objects: readonly TreeObject[],
+  options: HostOptions = {},
+): HostedTree {
   const resources: Record<string, pulumi.CustomResource> = {};
   for (const o of objects) {
     resources[o.id] = registerManifest(`${prefix}/${o.id}`, o.manifest, { parent, dependsOn: o.dependsOn.map((d) => resources[d]) });
   }
 
-  const namespaceOf = (o: TreeObject): pulumi.Output<string> => o.manifest.metadata.namespace !== undefined
-    ? pulumi.output(o.manifest.metadata.namespace)
-    // Left to the provider's default namespace: the cluster reports which one.
-    : pulumi.output((resources[o.id] as ReportingResource).metadata).apply((m): string => m?.namespace ?? 'default');
+  const namespaceOf = (o: TreeObject): pulumi.Output<string> =>
+    o.manifest.metadata.namespace !== undefined
+      ? pulumi.output(o.manifest.metadata.namespace)
+      : // Left to the provider's default namespace: the cluster reports which one.
+        pulumi.output((resources[o.id] as ReportingResource).metadata).apply((m): string => m?.namespace ?? 'default');
 
   // Both Services and Ingresses report their load balancer in status.loadBalancer.ingress.
-  const addressOf = (o: TreeObject) => pulumi.output((resources[o.id] as ReportingResource).status)
-    .apply((status) => loadBalancerAddress(status?.loadBalancer?.ingress?.[0]));
+  const addressOf = (o: TreeObject) =>
+    pulumi.output((resources[o.id] as ReportingResource).status).apply((status) => loadBalancerAddress(status?.loadBalancer?.ingress?.[0]));
   const ingresses = objects.filter((o) => o.manifest.apiVersion === 'networking.k8s.io/v1' && o.manifest.kind === 'Ingress');
-  const services = objects.filter((o) => o.manifest.apiVersion === 'v1' && o.manifest.kind === 'Service').map((o) => {
-    const { manifest } = o;
-    const type: string = manifest.spec?.type ?? 'ClusterIP';
-    const address = type === 'LoadBalancer' ? addressOf(o) : pulumi.output(undefined);
-    const routes = ingresses.filter((i) => i.manifest.metadata.namespace === manifest.metadata.namespace && ingressBackends(i.manifest).includes(manifest.metadata.name))
-      .map((i) => addressOf(i).apply((loadBalancer): IngressInfo => withoutUndefined({
-        name: i.manifest.metadata.name,
-        hosts: [...new Set<string>((i.manifest.spec?.rules ?? []).map((r: ManifestField) => r.host).filter(Boolean))],
-        loadBalancer,
-      })));
-    return pulumi.all([namespaceOf(o), address, pulumi.all(routes)]).apply(([namespace, loadBalancer, routed]) => [namespacedName(manifest), withoutUndefined({
-      name: manifest.metadata.name, namespace, type, serviceAccount: serviceAccountBehind(manifest, objects), loadBalancer,
-      ingresses: routed.length > 0 ? routed : undefined,
-    })] as const);
-  });
+  const services = objects
+    .filter((o) => o.manifest.apiVersion === 'v1' && o.manifest.kind === 'Service')
+    .map((o) => {
+      const { manifest } = o;
+      const type: string = manifest.spec?.type ?? 'ClusterIP';
+      const address = type === 'LoadBalancer' ? addressOf(o) : pulumi.output(undefined);
+      const routes = ingresses
+        .filter(
+          (i) =>
+            i.manifest.metadata.namespace === manifest.metadata.namespace && ingressBackends(i.manifest).includes(manifest.metadata.name),
+        )
+        .map((i) =>
+          addressOf(i).apply((loadBalancer): IngressInfo =>
+            withoutUndefined({
+              name: i.manifest.metadata.name,
+              hosts: [...new Set<string>((i.manifest.spec?.rules ?? []).map((r: ManifestField) => r.host).filter(Boolean))],
+              loadBalancer,
+            }),
+          ),
+        );
+      return pulumi.all([namespaceOf(o), address, pulumi.all(routes)]).apply(
+        ([namespace, loadBalancer, routed]) =>
+          [
+            namespacedName(manifest),
+            withoutUndefined({
+              name: manifest.metadata.name,
+              namespace,
+              type,
+              serviceAccount: serviceAccountBehind(manifest, objects),
+              loadBalancer,
+              ingresses: routed.length > 0 ? routed : undefined,
+            }),
+          ] as const,
+      );
+    });
 
   const identities: Record<string, pulumi.Output<CloudIdentityBinding>> = {};
   for (const o of objects.filter((x) => x.manifest.apiVersion === 'v1' && x.manifest.kind === 'ServiceAccount')) {

@@ -33,8 +33,11 @@ function identityFromAnnotations(serviceAccount: Manifest, cloud?: string): Work
   const annotations: Record<string, string> = serviceAccount.metadata.annotations ?? {};
   for (const [mechanism, m] of Object.entries(IDENTITY_MECHANISMS)) {
     if (!m.annotation || annotations[m.annotation] === undefined || (cloud !== undefined && m.cloud !== cloud)) continue;
-    const details = Object.fromEntries(Object.entries(m.detailAnnotations ?? {})
-      .filter(([, key]) => annotations[key] !== undefined).map(([name, key]) => [name, annotations[key]]));
+    const details = Object.fromEntries(
+      Object.entries(m.detailAnnotations ?? {})
+        .filter(([, key]) => annotations[key] !== undefined)
+        .map(([name, key]) => [name, annotations[key]]),
+    );
     return { mechanism, principal: annotations[m.annotation], details };
   }
   return undefined;
@@ -52,21 +55,29 @@ function identityFromAnnotations(serviceAccount: Manifest, cloud?: string): Work
  * @param cloud the profile's cloud, when known
  */
 export function identityBinding(
-  serviceAccount: Manifest, namespace: pulumi.Input<string>, cluster: ClusterIdentityInputs = {}, reported?: WorkloadIdentity, cloud?: string,
+  serviceAccount: Manifest,
+  namespace: pulumi.Input<string>,
+  cluster: ClusterIdentityInputs = {},
+  reported?: WorkloadIdentity,
+  cloud?: string,
 ): pulumi.Output<CloudIdentityBinding> | undefined {
   const identity = reported ?? identityFromAnnotations(serviceAccount, cloud);
-  const mechanism = identity && Object.hasOwn(IDENTITY_MECHANISMS, identity.mechanism) ? IDENTITY_MECHANISMS[identity.mechanism] : undefined;
+  const mechanism =
+    identity && Object.hasOwn(IDENTITY_MECHANISMS, identity.mechanism) ? IDENTITY_MECHANISMS[identity.mechanism] : undefined;
   if (!identity || !mechanism) return undefined;
   const name = serviceAccount.metadata.name;
   const also = serviceAccount.metadata.annotations?.[TRUSTED_SUBJECTS_ANNOTATION];
-  return pulumi.all([namespace, cluster.oidcIssuer, cluster.gcpProject]).apply(([ns, issuer, gcpProject]) => mechanism.bind({
-    namespace: ns,
-    serviceAccount: name,
-    subject: `system:serviceaccount:${ns}:${name}`,
-    alsoTrustedSubjects: also ? String(also).split(',') : [],
-    principal: identity.principal,
-    details: identity.details,
-    issuer,
-    gcpProject,
-  }) as CloudIdentityBinding);
+  return pulumi.all([namespace, cluster.oidcIssuer, cluster.gcpProject]).apply(
+    ([ns, issuer, gcpProject]) =>
+      mechanism.bind({
+        namespace: ns,
+        serviceAccount: name,
+        subject: `system:serviceaccount:${ns}:${name}`,
+        alsoTrustedSubjects: also ? String(also).split(',') : [],
+        principal: identity.principal,
+        details: identity.details,
+        issuer,
+        gcpProject,
+      }) as CloudIdentityBinding,
+  );
 }

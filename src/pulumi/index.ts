@@ -8,6 +8,11 @@ export { Cdk8sComponent, PythonMicroserviceComponent } from './components';
 export type { Cdk8sComponentArgs, PythonMicroserviceComponentArgs } from './components';
 export type { IngressInfo, LoadBalancerAddress, ServiceInfo } from './host';
 export type {
-  AksIdentityBinding, CloudIdentityBinding, ClusterIdentityInputs, EksIdentityBinding, GkeIdentityBinding, IdentityBindingBase,
+  AksIdentityBinding,
+  CloudIdentityBinding,
+  ClusterIdentityInputs,
+  EksIdentityBinding,
+  GkeIdentityBinding,
+  IdentityBindingBase,
 } from './identity';
 export { ValidationError } from '../../constructs/validation';

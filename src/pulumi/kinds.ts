@@ -34,7 +34,10 @@ const SPEC = ['metadata', 'spec'] as const;
  */
 export const TYPED_KINDS: Readonly<Record<string, TypedKind>> = {
   'v1/Namespace': { resource: k8s.core.v1.Namespace, fields: SPEC },
-  'v1/ServiceAccount': { resource: k8s.core.v1.ServiceAccount, fields: ['metadata', 'automountServiceAccountToken', 'imagePullSecrets', 'secrets'] },
+  'v1/ServiceAccount': {
+    resource: k8s.core.v1.ServiceAccount,
+    fields: ['metadata', 'automountServiceAccountToken', 'imagePullSecrets', 'secrets'],
+  },
   'v1/ConfigMap': { resource: k8s.core.v1.ConfigMap, fields: ['metadata', 'data', 'binaryData', 'immutable'] },
   'v1/Secret': { resource: k8s.core.v1.Secret, fields: ['metadata', 'data', 'stringData', 'type', 'immutable'] },
   'v1/Service': { resource: k8s.core.v1.Service, fields: SPEC },
@@ -48,7 +51,10 @@ export const TYPED_KINDS: Readonly<Record<string, TypedKind>> = {
   'networking.k8s.io/v1/Ingress': { resource: k8s.networking.v1.Ingress, fields: SPEC },
   'batch/v1/Job': { resource: k8s.batch.v1.Job, fields: SPEC },
   'batch/v1/CronJob': { resource: k8s.batch.v1.CronJob, fields: SPEC },
-  'scheduling.k8s.io/v1/PriorityClass': { resource: k8s.scheduling.v1.PriorityClass, fields: ['metadata', 'value', 'description', 'globalDefault', 'preemptionPolicy'] },
+  'scheduling.k8s.io/v1/PriorityClass': {
+    resource: k8s.scheduling.v1.PriorityClass,
+    fields: ['metadata', 'value', 'description', 'globalDefault', 'preemptionPolicy'],
+  },
   'apiextensions.k8s.io/v1/CustomResourceDefinition': { resource: k8s.apiextensions.v1.CustomResourceDefinition, fields: SPEC },
 };
 
@@ -74,9 +80,14 @@ export function registerManifest(name: string, manifest: Manifest, opts: pulumi.
   const dropped = Object.keys(manifest).filter((f) => f !== 'apiVersion' && f !== 'kind' && !typed.fields.includes(f));
   if (dropped.length > 0) {
     // Registering it anyway would deploy something other than what cdk8s synthesizes.
-    throw ValidationError.fromIssues(`${manifest.kind} '${manifest.metadata.name}' cannot be registered as a typed resource:`, [{
-      prop: 'fields', rule: `must all be taken by the typed ${kindKey(manifest)} resource`, received: dropped, fix: 'Add them to its entry in TYPED_KINDS (src/pulumi/kinds.ts).',
-    }]);
+    throw ValidationError.fromIssues(`${manifest.kind} '${manifest.metadata.name}' cannot be registered as a typed resource:`, [
+      {
+        prop: 'fields',
+        rule: `must all be taken by the typed ${kindKey(manifest)} resource`,
+        received: dropped,
+        fix: 'Add them to its entry in TYPED_KINDS (src/pulumi/kinds.ts).',
+      },
+    ]);
   }
   return new typed.resource(name, manifest, opts);
 }

@@ -60,9 +60,14 @@ export function synthesizeTree(define: (scope: Construct) => void, label: string
   ids.forEach((id, i) => {
     const first = seen.get(id);
     if (first !== undefined) {
-      throw ValidationError.fromIssues('The objects cannot be deployed:', [{
-        prop: 'metadata.name', rule: `must differ between two objects that are both ${id}`, received: [made[first].manifest.apiVersion, made[i].manifest.apiVersion], fix: 'Give them different names.',
-      }]);
+      throw ValidationError.fromIssues('The objects cannot be deployed:', [
+        {
+          prop: 'metadata.name',
+          rule: `must differ between two objects that are both ${id}`,
+          received: [made[first].manifest.apiVersion, made[i].manifest.apiVersion],
+          fix: 'Give them different names.',
+        },
+      ]);
     }
     seen.set(id, i);
   });

@@ -5,8 +5,22 @@
  */
 import { Chart, Duration } from 'cdk8s';
 import {
-  CloudProfile, Exposure, MigrationCommand, PythonBuild, PythonCronJob, PythonMicroservice, PythonMicroserviceProps, PythonMigration, PythonServer,
-  PythonWorker, QueueScaler, SecretEnv, TlsCertificate, Volume, WorkerCommand, WorkerLiveness,
+  CloudProfile,
+  Exposure,
+  MigrationCommand,
+  PythonBuild,
+  PythonCronJob,
+  PythonMicroservice,
+  PythonMicroserviceProps,
+  PythonMigration,
+  PythonServer,
+  PythonWorker,
+  QueueScaler,
+  SecretEnv,
+  TlsCertificate,
+  Volume,
+  WorkerCommand,
+  WorkerLiveness,
 } from 'pyservice-k8s';
 
 /** Props of a valid service, to break one prop at a time. */
@@ -35,69 +49,456 @@ export interface BadInput {
   readonly fix: string;
 }
 
-const service = (overrides: Partial<PythonMicroserviceProps> | Record<string, unknown>, id = 'orders-api') => (chart: Chart) => {
-  new PythonMicroservice(chart, id, good(overrides));
-};
+const service =
+  (overrides: Partial<PythonMicroserviceProps> | Record<string, unknown>, id = 'orders-api') =>
+  (chart: Chart) => {
+    new PythonMicroservice(chart, id, good(overrides));
+  };
 
-const withApp = (add: (chart: Chart, app: PythonMicroservice) => void, appOverrides: Partial<PythonMicroserviceProps> = {}) => (chart: Chart) => {
-  add(chart, new PythonMicroservice(chart, 'orders-api', good(appOverrides)));
-};
+const withApp =
+  (add: (chart: Chart, app: PythonMicroservice) => void, appOverrides: Partial<PythonMicroserviceProps> = {}) =>
+  (chart: Chart) => {
+    add(chart, new PythonMicroservice(chart, 'orders-api', good(appOverrides)));
+  };
 
 export const CASES: BadInput[] = [
   // names
-  { family: 'names', name: 'a Service name that starts with a digit', build: service({}, '1orders'), path: 'shop/1orders', prop: 'name', received: '"1orders"', fix: 'Use e.g. \'svc-1orders\'' },
-  { family: 'names', name: 'an accented name: transliterated, not truncated', build: service({ name: 'órders-api' }), path: 'shop/orders-api', prop: 'name', received: '"órders-api"', fix: 'Use a name like \'orders-api\'' },
-  { family: 'names', name: 'a chart namespace the API server refuses', build: (chart) => new PythonMicroservice(new Chart(chart, 'Shop', { namespace: 'Shop_Prod' }), 'orders-api', good()), path: 'shop/Shop/orders-api', prop: 'namespace (of the chart)', received: '"Shop_Prod"', fix: 'Use e.g. new Chart(app, \'shop\', { namespace: \'shop-prod\' })' },
+  {
+    family: 'names',
+    name: 'a Service name that starts with a digit',
+    build: service({}, '1orders'),
+    path: 'shop/1orders',
+    prop: 'name',
+    received: '"1orders"',
+    fix: "Use e.g. 'svc-1orders'",
+  },
+  {
+    family: 'names',
+    name: 'an accented name: transliterated, not truncated',
+    build: service({ name: 'órders-api' }),
+    path: 'shop/orders-api',
+    prop: 'name',
+    received: '"órders-api"',
+    fix: "Use a name like 'orders-api'",
+  },
+  {
+    family: 'names',
+    name: 'a chart namespace the API server refuses',
+    build: (chart) => new PythonMicroservice(new Chart(chart, 'Shop', { namespace: 'Shop_Prod' }), 'orders-api', good()),
+    path: 'shop/Shop/orders-api',
+    prop: 'namespace (of the chart)',
+    received: '"Shop_Prod"',
+    fix: "Use e.g. new Chart(app, 'shop', { namespace: 'shop-prod' })",
+  },
   // images
-  { family: 'images', name: 'an uppercase repository', build: service({ image: 'ghcr.io/Acme/orders-api:1.0' }), path: 'shop/orders-api', prop: 'image', received: '"ghcr.io/Acme/orders-api:1.0"', fix: 'Write it like' },
-  { family: 'images', name: 'a short digest', build: service({ image: 'ghcr.io/acme/orders-api@sha256:abc' }), path: 'shop/orders-api', prop: 'image', received: '"ghcr.io/acme/orders-api@sha256:abc"', fix: 'Write it like' },
-  { family: 'images', name: 'trailing whitespace', build: service({ image: 'ghcr.io/acme/orders-api:1.0 ' }), path: 'shop/orders-api', prop: 'image', received: '"ghcr.io/acme/orders-api:1.0 "', fix: 'Remove the whitespace: \'ghcr.io/acme/orders-api:1.0\'' },
-  { family: 'images', name: ':latest', build: service({ image: 'ghcr.io/acme/orders-api:latest' }), path: 'shop/orders-api', prop: 'image', received: '"ghcr.io/acme/orders-api:latest"', fix: 'Tag each build' },
+  {
+    family: 'images',
+    name: 'an uppercase repository',
+    build: service({ image: 'ghcr.io/Acme/orders-api:1.0' }),
+    path: 'shop/orders-api',
+    prop: 'image',
+    received: '"ghcr.io/Acme/orders-api:1.0"',
+    fix: 'Write it like',
+  },
+  {
+    family: 'images',
+    name: 'a short digest',
+    build: service({ image: 'ghcr.io/acme/orders-api@sha256:abc' }),
+    path: 'shop/orders-api',
+    prop: 'image',
+    received: '"ghcr.io/acme/orders-api@sha256:abc"',
+    fix: 'Write it like',
+  },
+  {
+    family: 'images',
+    name: 'trailing whitespace',
+    build: service({ image: 'ghcr.io/acme/orders-api:1.0 ' }),
+    path: 'shop/orders-api',
+    prop: 'image',
+    received: '"ghcr.io/acme/orders-api:1.0 "',
+    fix: "Remove the whitespace: 'ghcr.io/acme/orders-api:1.0'",
+  },
+  {
+    family: 'images',
+    name: ':latest',
+    build: service({ image: 'ghcr.io/acme/orders-api:latest' }),
+    path: 'shop/orders-api',
+    prop: 'image',
+    received: '"ghcr.io/acme/orders-api:latest"',
+    fix: 'Tag each build',
+  },
   // quantities
-  { family: 'quantities', name: 'a CPU in cores with a unit', build: service({ resources: { cpu: '2 cores' } }), path: 'shop/orders-api', prop: 'resources.cpu', received: '"2 cores"', fix: 'Use' },
-  { family: 'quantities', name: 'NaN replicas, echoed as NaN', build: service({ replicas: NaN }), path: 'shop/orders-api', prop: 'replicas', received: 'NaN', fix: 'Pass a finite number' },
-  { family: 'quantities', name: 'Infinity as a port', build: service({ port: Infinity }), path: 'shop/orders-api', prop: 'port', received: 'Infinity', fix: 'Pass a finite number' },
+  {
+    family: 'quantities',
+    name: 'a CPU in cores with a unit',
+    build: service({ resources: { cpu: '2 cores' } }),
+    path: 'shop/orders-api',
+    prop: 'resources.cpu',
+    received: '"2 cores"',
+    fix: 'Use',
+  },
+  {
+    family: 'quantities',
+    name: 'NaN replicas, echoed as NaN',
+    build: service({ replicas: NaN }),
+    path: 'shop/orders-api',
+    prop: 'replicas',
+    received: 'NaN',
+    fix: 'Pass a finite number',
+  },
+  {
+    family: 'quantities',
+    name: 'Infinity as a port',
+    build: service({ port: Infinity }),
+    path: 'shop/orders-api',
+    prop: 'port',
+    received: 'Infinity',
+    fix: 'Pass a finite number',
+  },
   // durations
-  { family: 'durations', name: 'a number where a Duration goes (JavaScript)', build: service({ drainDelay: 30 }), path: 'shop/orders-api', prop: 'drainDelay', received: '30', fix: 'Use Duration.seconds(30)' },
-  { family: 'durations', name: 'a string where a Duration goes, nested', build: service({ health: { readiness: '/readyz', startupBudget: '90s' } }), path: 'shop/orders-api', prop: 'health.startupBudget', received: '"90s"', fix: 'Use Duration.seconds(...)' },
+  {
+    family: 'durations',
+    name: 'a number where a Duration goes (JavaScript)',
+    build: service({ drainDelay: 30 }),
+    path: 'shop/orders-api',
+    prop: 'drainDelay',
+    received: '30',
+    fix: 'Use Duration.seconds(30)',
+  },
+  {
+    family: 'durations',
+    name: 'a string where a Duration goes, nested',
+    build: service({ health: { readiness: '/readyz', startupBudget: '90s' } }),
+    path: 'shop/orders-api',
+    prop: 'health.startupBudget',
+    received: '"90s"',
+    fix: 'Use Duration.seconds(...)',
+  },
   // health
-  { family: 'health', name: 'liveness equal to readiness but for a slash', build: service({ health: { readiness: '/health/', liveness: '/health' } }), path: 'shop/orders-api', prop: 'health.liveness', received: '"/health"', fix: 'Serve a dependency-free liveness path' },
-  { family: 'health', name: 'a misspelled nested prop (JavaScript)', build: service({ health: { readyness: '/readyz', readiness: '/readyz' } }), path: 'shop/orders-api', prop: 'health.readyness', received: '"/readyz"', fix: 'Did you mean \'health.readiness\'?' },
+  {
+    family: 'health',
+    name: 'liveness equal to readiness but for a slash',
+    build: service({ health: { readiness: '/health/', liveness: '/health' } }),
+    path: 'shop/orders-api',
+    prop: 'health.liveness',
+    received: '"/health"',
+    fix: 'Serve a dependency-free liveness path',
+  },
+  {
+    family: 'health',
+    name: 'a misspelled nested prop (JavaScript)',
+    build: service({ health: { readyness: '/readyz', readiness: '/readyz' } }),
+    path: 'shop/orders-api',
+    prop: 'health.readyness',
+    received: '"/readyz"',
+    fix: "Did you mean 'health.readiness'?",
+  },
   // scaling
-  { family: 'scaling', name: 'a misspelled prop silently losing the autoscaler (JavaScript)', build: service({ autoscalling: { minReplicas: 2, maxReplicas: 5 } }), path: 'shop/orders-api', prop: 'autoscalling', received: '{"minReplicas":2,"maxReplicas":5}', fix: 'Did you mean \'autoscaling\'?' },
-  { family: 'scaling', name: 'min above max', build: service({ autoscaling: { minReplicas: 5, maxReplicas: 2 } }), path: 'shop/orders-api', prop: 'autoscaling.minReplicas', received: '5', fix: 'Lower minReplicas to 2 or raise maxReplicas to 5.' },
+  {
+    family: 'scaling',
+    name: 'a misspelled prop silently losing the autoscaler (JavaScript)',
+    build: service({ autoscalling: { minReplicas: 2, maxReplicas: 5 } }),
+    path: 'shop/orders-api',
+    prop: 'autoscalling',
+    received: '{"minReplicas":2,"maxReplicas":5}',
+    fix: "Did you mean 'autoscaling'?",
+  },
+  {
+    family: 'scaling',
+    name: 'min above max',
+    build: service({ autoscaling: { minReplicas: 5, maxReplicas: 2 } }),
+    path: 'shop/orders-api',
+    prop: 'autoscaling.minReplicas',
+    received: '5',
+    fix: 'Lower minReplicas to 2 or raise maxReplicas to 5.',
+  },
   // env, config, secrets
-  { family: 'env/config/secrets', name: 'a store secret passed as two strings (JavaScript)', build: service({ secrets: [(SecretEnv.fromStore as (...a: unknown[]) => SecretEnv)('DATABASE_URL', 'shop/orders-db')] }), path: 'shop/orders-api', prop: 'secrets[0]', received: '"DATABASE_URL"', fix: 'Pass e.g. { DATABASE_URL: \'orders/database-url\' }.' },
-  { family: 'env/config/secrets', name: 'a secret in camelCase', build: service({ config: { dbPassword: 'hunter2' } }), path: 'shop/orders-api', prop: 'config.dbPassword', received: '"dbPassword"', fix: 'Move it to \'secrets\'' },
-  { family: 'env/config/secrets', name: 'a secret in lowercase, without separators', build: service({ env: { apitoken: 'x' } }), path: 'shop/orders-api', prop: 'env.apitoken', received: '"apitoken"', fix: 'Move it to \'secrets\'' },
-  { family: 'env/config/secrets', name: 'a ConfigMap over 1 MiB', build: service({ config: { BIG: 'x'.repeat(1024 * 1024) } }), path: 'shop/orders-api', prop: 'config', received: '"1048579 bytes"', fix: 'Keep large data out of env vars' },
+  {
+    family: 'env/config/secrets',
+    name: 'a store secret passed as two strings (JavaScript)',
+    build: service({ secrets: [(SecretEnv.fromStore as (...a: unknown[]) => SecretEnv)('DATABASE_URL', 'shop/orders-db')] }),
+    path: 'shop/orders-api',
+    prop: 'secrets[0]',
+    received: '"DATABASE_URL"',
+    fix: "Pass e.g. { DATABASE_URL: 'orders/database-url' }.",
+  },
+  {
+    family: 'env/config/secrets',
+    name: 'a secret in camelCase',
+    build: service({ config: { dbPassword: 'hunter2' } }),
+    path: 'shop/orders-api',
+    prop: 'config.dbPassword',
+    received: '"dbPassword"',
+    fix: "Move it to 'secrets'",
+  },
+  {
+    family: 'env/config/secrets',
+    name: 'a secret in lowercase, without separators',
+    build: service({ env: { apitoken: 'x' } }),
+    path: 'shop/orders-api',
+    prop: 'env.apitoken',
+    received: '"apitoken"',
+    fix: "Move it to 'secrets'",
+  },
+  {
+    family: 'env/config/secrets',
+    name: 'a ConfigMap over 1 MiB',
+    build: service({ config: { BIG: 'x'.repeat(1024 * 1024) } }),
+    path: 'shop/orders-api',
+    prop: 'config',
+    received: '"1048579 bytes"',
+    fix: 'Keep large data out of env vars',
+  },
   // identity per cloud
-  { family: 'identity', name: 'EKS: not a role ARN', build: service({ profile: CloudProfile.eks({ roleArn: 'orders-api' }) }), path: 'shop/orders-api', prop: 'profile.roleArn', received: '"orders-api"', fix: '' },
-  { family: 'identity', name: 'GKE: not a service account email', build: service({ profile: CloudProfile.gke({ serviceAccount: 'orders-api' }) }), path: 'shop/orders-api', prop: 'profile.serviceAccount', received: '"orders-api"', fix: '' },
-  { family: 'identity', name: 'AKS: not a client ID', build: service({ profile: CloudProfile.aks({ clientId: 'orders-api' }) }), path: 'shop/orders-api', prop: 'profile.clientId', received: '"orders-api"', fix: '' },
-  { family: 'identity', name: 'a misspelled profile option (JavaScript)', build: service({ profile: CloudProfile.eks({ loadBalancerSourceRange: ['10.0.96.0/20'] } as never), exposure: Exposure.PUBLIC }), path: 'shop/orders-api', prop: 'profile.loadBalancerSourceRange', received: '["10.0.96.0/20"]', fix: 'Did you mean \'profile.loadBalancerSourceRanges\'?' },
-  { family: 'ingress/TLS', name: 'a proxy range as a string (JavaScript)', build: service({ profile: CloudProfile.aks({ ingressController: 'agic', loadBalancerSourceRanges: '10.225.0.0/16' } as never), ingress: { host: 'api.example.com' }, exposure: Exposure.PUBLIC }), path: 'shop/orders-api', prop: 'profile.loadBalancerSourceRanges', received: '"10.225.0.0/16"', fix: 'Pass a list.' },
+  {
+    family: 'identity',
+    name: 'EKS: not a role ARN',
+    build: service({ profile: CloudProfile.eks({ roleArn: 'orders-api' }) }),
+    path: 'shop/orders-api',
+    prop: 'profile.roleArn',
+    received: '"orders-api"',
+    fix: '',
+  },
+  {
+    family: 'identity',
+    name: 'GKE: not a service account email',
+    build: service({ profile: CloudProfile.gke({ serviceAccount: 'orders-api' }) }),
+    path: 'shop/orders-api',
+    prop: 'profile.serviceAccount',
+    received: '"orders-api"',
+    fix: '',
+  },
+  {
+    family: 'identity',
+    name: 'AKS: not a client ID',
+    build: service({ profile: CloudProfile.aks({ clientId: 'orders-api' }) }),
+    path: 'shop/orders-api',
+    prop: 'profile.clientId',
+    received: '"orders-api"',
+    fix: '',
+  },
+  {
+    family: 'identity',
+    name: 'a misspelled profile option (JavaScript)',
+    build: service({ profile: CloudProfile.eks({ loadBalancerSourceRange: ['10.0.96.0/20'] } as never), exposure: Exposure.PUBLIC }),
+    path: 'shop/orders-api',
+    prop: 'profile.loadBalancerSourceRange',
+    received: '["10.0.96.0/20"]',
+    fix: "Did you mean 'profile.loadBalancerSourceRanges'?",
+  },
+  {
+    family: 'ingress/TLS',
+    name: 'a proxy range as a string (JavaScript)',
+    build: service({
+      profile: CloudProfile.aks({ ingressController: 'agic', loadBalancerSourceRanges: '10.225.0.0/16' } as never),
+      ingress: { host: 'api.example.com' },
+      exposure: Exposure.PUBLIC,
+    }),
+    path: 'shop/orders-api',
+    prop: 'profile.loadBalancerSourceRanges',
+    received: '"10.225.0.0/16"',
+    fix: 'Pass a list.',
+  },
   // ingress and TLS
-  { family: 'ingress/TLS', name: 'an internationalised host: suggested in punycode', build: service({ exposure: Exposure.PUBLIC, ingress: { host: 'café.example.com' } }), path: 'shop/orders-api', prop: 'ingress.host', received: '"café.example.com"', fix: 'Use its ASCII form \'xn--caf-dma.example.com\'' },
-  { family: 'ingress/TLS', name: 'a Google certificate on EKS', build: service({ exposure: Exposure.PUBLIC, ingress: { host: 'api.example.com', tls: TlsCertificate.googleManaged() } }), path: 'shop/orders-api', prop: 'ingress.tls', received: '"google-managed"', fix: 'Use TlsCertificate.acm(arn)' },
+  {
+    family: 'ingress/TLS',
+    name: 'an internationalised host: suggested in punycode',
+    build: service({ exposure: Exposure.PUBLIC, ingress: { host: 'café.example.com' } }),
+    path: 'shop/orders-api',
+    prop: 'ingress.host',
+    received: '"café.example.com"',
+    fix: "Use its ASCII form 'xn--caf-dma.example.com'",
+  },
+  {
+    family: 'ingress/TLS',
+    name: 'a Google certificate on EKS',
+    build: service({ exposure: Exposure.PUBLIC, ingress: { host: 'api.example.com', tls: TlsCertificate.googleManaged() } }),
+    path: 'shop/orders-api',
+    prop: 'ingress.tls',
+    received: '"google-managed"',
+    fix: 'Use TlsCertificate.acm(arn)',
+  },
   // workers and KEDA
-  { family: 'workers/KEDA', name: 'a scaler reading an env var nobody defines', build: withApp((chart, app) => new PythonWorker(chart, 'orders-worker', { app, command: WorkerCommand.celery({ app: 'orders.celery:app' }), queueAutoscaling: { queue: QueueScaler.redis({ addressFromEnv: 'REDIS_URL' }), maxReplicas: 5 } })), path: 'shop/orders-worker', prop: 'queueAutoscaling.queue.addressFromEnv', received: '"REDIS_URL"', fix: 'Define REDIS_URL' },
-  { family: 'workers/KEDA', name: 'a Redis scaler reading a redis:// URL as its address', build: withApp((chart, app) => new PythonWorker(chart, 'orders-worker', { app, command: WorkerCommand.celery({ app: 'orders.celery:app' }), queueAutoscaling: { queue: QueueScaler.redis({ addressFromEnv: 'REDIS_URL' }), maxReplicas: 5 } }), { config: { REDIS_URL: 'redis://redis:6379/0' } }), path: 'shop/orders-worker', prop: 'queueAutoscaling.queue.addressFromEnv', received: '"REDIS_URL"', fix: 'Add a variable holding \'redis:6379\'' },
-  { family: 'workers/KEDA', name: 'a Redis scaler watching a list the worker does not consume', build: withApp((chart, app) => new PythonWorker(chart, 'orders-worker', { app, command: WorkerCommand.celery({ app: 'orders.celery:app', queues: ['orders'] }), queueAutoscaling: { queue: QueueScaler.redis({ addressFromEnv: 'REDIS_ADDRESS', listName: 'celery' }), maxReplicas: 5 } })), path: 'shop/orders-worker', prop: 'queueAutoscaling.queue.listName', received: '"celery"', fix: 'Leave listName unset' },
-  { family: 'workers/KEDA', name: 'shutdownTimeout as a number (JavaScript)', build: withApp((chart, app) => new PythonWorker(chart, 'orders-worker', { app, command: WorkerCommand.celery({ app: 'orders.celery:app' }), shutdownTimeout: 600 as never })), path: 'shop/orders-worker', prop: 'shutdownTimeout', received: '600', fix: 'Use Duration.seconds(600)' },
-  { family: 'workers/KEDA', name: 'a command without a liveness check', build: withApp((chart, app) => new PythonWorker(chart, 'orders-events', { app, command: WorkerCommand.command(['python', '-m', 'events']) })), path: 'shop/orders-events', prop: 'liveness', received: 'nothing', fix: 'Use WorkerLiveness.heartbeatFile' },
+  {
+    family: 'workers/KEDA',
+    name: 'a scaler reading an env var nobody defines',
+    build: withApp(
+      (chart, app) =>
+        new PythonWorker(chart, 'orders-worker', {
+          app,
+          command: WorkerCommand.celery({ app: 'orders.celery:app' }),
+          queueAutoscaling: { queue: QueueScaler.redis({ addressFromEnv: 'REDIS_URL' }), maxReplicas: 5 },
+        }),
+    ),
+    path: 'shop/orders-worker',
+    prop: 'queueAutoscaling.queue.addressFromEnv',
+    received: '"REDIS_URL"',
+    fix: 'Define REDIS_URL',
+  },
+  {
+    family: 'workers/KEDA',
+    name: 'a Redis scaler reading a redis:// URL as its address',
+    build: withApp(
+      (chart, app) =>
+        new PythonWorker(chart, 'orders-worker', {
+          app,
+          command: WorkerCommand.celery({ app: 'orders.celery:app' }),
+          queueAutoscaling: { queue: QueueScaler.redis({ addressFromEnv: 'REDIS_URL' }), maxReplicas: 5 },
+        }),
+      { config: { REDIS_URL: 'redis://redis:6379/0' } },
+    ),
+    path: 'shop/orders-worker',
+    prop: 'queueAutoscaling.queue.addressFromEnv',
+    received: '"REDIS_URL"',
+    fix: "Add a variable holding 'redis:6379'",
+  },
+  {
+    family: 'workers/KEDA',
+    name: 'a Redis scaler watching a list the worker does not consume',
+    build: withApp(
+      (chart, app) =>
+        new PythonWorker(chart, 'orders-worker', {
+          app,
+          command: WorkerCommand.celery({ app: 'orders.celery:app', queues: ['orders'] }),
+          queueAutoscaling: { queue: QueueScaler.redis({ addressFromEnv: 'REDIS_ADDRESS', listName: 'celery' }), maxReplicas: 5 },
+        }),
+    ),
+    path: 'shop/orders-worker',
+    prop: 'queueAutoscaling.queue.listName',
+    received: '"celery"',
+    fix: 'Leave listName unset',
+  },
+  {
+    family: 'workers/KEDA',
+    name: 'shutdownTimeout as a number (JavaScript)',
+    build: withApp(
+      (chart, app) =>
+        new PythonWorker(chart, 'orders-worker', {
+          app,
+          command: WorkerCommand.celery({ app: 'orders.celery:app' }),
+          shutdownTimeout: 600 as never,
+        }),
+    ),
+    path: 'shop/orders-worker',
+    prop: 'shutdownTimeout',
+    received: '600',
+    fix: 'Use Duration.seconds(600)',
+  },
+  {
+    family: 'workers/KEDA',
+    name: 'a command without a liveness check',
+    build: withApp(
+      (chart, app) => new PythonWorker(chart, 'orders-events', { app, command: WorkerCommand.command(['python', '-m', 'events']) }),
+    ),
+    path: 'shop/orders-events',
+    prop: 'liveness',
+    received: 'nothing',
+    fix: 'Use WorkerLiveness.heartbeatFile',
+  },
   // cron
-  { family: 'cron', name: 'a six-field schedule', build: withApp((chart, app) => new PythonCronJob(chart, 'nightly', { app, command: ['python', '-m', 'report'], schedule: '0 30 2 * * *' })), path: 'shop/nightly', prop: 'schedule', received: '"0 30 2 * * *"', fix: 'Use five fields' },
-  { family: 'cron', name: 'a time zone abbreviation', build: withApp((chart, app) => new PythonCronJob(chart, 'nightly', { app, command: ['python', '-m', 'report'], schedule: '@daily', timeZone: 'CET+1' })), path: 'shop/nightly', prop: 'timeZone', received: '"CET+1"', fix: 'Use e.g. \'Europe/Paris\'' },
+  {
+    family: 'cron',
+    name: 'a six-field schedule',
+    build: withApp(
+      (chart, app) => new PythonCronJob(chart, 'nightly', { app, command: ['python', '-m', 'report'], schedule: '0 30 2 * * *' }),
+    ),
+    path: 'shop/nightly',
+    prop: 'schedule',
+    received: '"0 30 2 * * *"',
+    fix: 'Use five fields',
+  },
+  {
+    family: 'cron',
+    name: 'a time zone abbreviation',
+    build: withApp(
+      (chart, app) =>
+        new PythonCronJob(chart, 'nightly', { app, command: ['python', '-m', 'report'], schedule: '@daily', timeZone: 'CET+1' }),
+    ),
+    path: 'shop/nightly',
+    prop: 'timeZone',
+    received: '"CET+1"',
+    fix: "Use e.g. 'Europe/Paris'",
+  },
   // migrations
-  { family: 'migrations', name: 'an empty command', build: withApp((chart, app) => new PythonMigration(chart, 'migrate', { app, command: MigrationCommand.command([]) })), path: 'shop/migrate', prop: 'command', received: '[]', fix: 'Use MigrationCommand.django()' },
-  { family: 'migrations', name: 'timeout as a string (JavaScript)', build: withApp((chart, app) => new PythonMigration(chart, 'migrate', { app, command: MigrationCommand.alembic(), timeout: '10m' as never })), path: 'shop/migrate', prop: 'timeout', received: '"10m"', fix: 'Use Duration.seconds(...)' },
+  {
+    family: 'migrations',
+    name: 'an empty command',
+    build: withApp((chart, app) => new PythonMigration(chart, 'migrate', { app, command: MigrationCommand.command([]) })),
+    path: 'shop/migrate',
+    prop: 'command',
+    received: '[]',
+    fix: 'Use MigrationCommand.django()',
+  },
+  {
+    family: 'migrations',
+    name: 'timeout as a string (JavaScript)',
+    build: withApp(
+      (chart, app) => new PythonMigration(chart, 'migrate', { app, command: MigrationCommand.alembic(), timeout: '10m' as never }),
+    ),
+    path: 'shop/migrate',
+    prop: 'timeout',
+    received: '"10m"',
+    fix: 'Use Duration.seconds(...)',
+  },
   // pods
-  { family: 'pods', name: 'UID 0', build: service({ runAsUser: 0 }), path: 'shop/orders-api', prop: 'runAsUser', received: '0', fix: 'Use the UID the image\'s USER creates' },
-  { family: 'pods', name: 'a mount of something that is not a Volume', build: service({ mounts: [{ path: '/data', volume: PythonBuild as never }] }), path: 'shop/orders-api', prop: 'mounts[0]', received: '{"path":"/data"}', fix: 'Pass e.g. { path:' },
-  { family: 'pods', name: 'two mounts at one path', build: service({ mounts: [{ path: '/data', volume: Volume.emptyDir('a') }, { path: '/data', volume: Volume.emptyDir('b') }] }), path: 'shop/orders-api', prop: 'mounts[1].path', received: '"/data"', fix: 'Mount each volume at its own path' },
+  {
+    family: 'pods',
+    name: 'UID 0',
+    build: service({ runAsUser: 0 }),
+    path: 'shop/orders-api',
+    prop: 'runAsUser',
+    received: '0',
+    fix: "Use the UID the image's USER creates",
+  },
+  {
+    family: 'pods',
+    name: 'a mount of something that is not a Volume',
+    build: service({ mounts: [{ path: '/data', volume: PythonBuild as never }] }),
+    path: 'shop/orders-api',
+    prop: 'mounts[0]',
+    received: '{"path":"/data"}',
+    fix: 'Pass e.g. { path:',
+  },
+  {
+    family: 'pods',
+    name: 'two mounts at one path',
+    build: service({
+      mounts: [
+        { path: '/data', volume: Volume.emptyDir('a') },
+        { path: '/data', volume: Volume.emptyDir('b') },
+      ],
+    }),
+    path: 'shop/orders-api',
+    prop: 'mounts[1].path',
+    received: '"/data"',
+    fix: 'Mount each volume at its own path',
+  },
   // grace periods and wait
-  { family: 'health', name: 'a grace period shorter than the drain and graceful timeout', build: service({ terminationGracePeriod: Duration.seconds(10) }), path: 'shop/orders-api', prop: 'terminationGracePeriod', received: '10', fix: 'Set it to Duration.seconds(' },
+  {
+    family: 'health',
+    name: 'a grace period shorter than the drain and graceful timeout',
+    build: service({ terminationGracePeriod: Duration.seconds(10) }),
+    path: 'shop/orders-api',
+    prop: 'terminationGracePeriod',
+    received: '10',
+    fix: 'Set it to Duration.seconds(',
+  },
   // liveness command arg
-  { family: 'workers/KEDA', name: 'a worker with an unknown prop (JavaScript)', build: withApp((chart, app) => new PythonWorker(chart, 'orders-worker', { app, command: WorkerCommand.celery({ app: 'x:app' }), liveness: WorkerLiveness.heartbeatFile('/tmp/h'), replica: 3 } as never)), path: 'shop/orders-worker', prop: 'replica', received: '3', fix: 'Did you mean \'replicas\'?' },
+  {
+    family: 'workers/KEDA',
+    name: 'a worker with an unknown prop (JavaScript)',
+    build: withApp(
+      (chart, app) =>
+        new PythonWorker(chart, 'orders-worker', {
+          app,
+          command: WorkerCommand.celery({ app: 'x:app' }),
+          liveness: WorkerLiveness.heartbeatFile('/tmp/h'),
+          replica: 3,
+        } as never),
+    ),
+    path: 'shop/orders-worker',
+    prop: 'replica',
+    received: '3',
+    fix: "Did you mean 'replicas'?",
+  },
 ];

@@ -22,7 +22,8 @@ describe('ArgoCdProject', () => {
     expect(appProject.metadata).toEqual({ name: 'shop-prod', namespace: 'argocd' });
     expect(appProject.spec.sourceRepos).toEqual([REPO]);
     expect(appProject.spec.destinations).toEqual([
-      { server: 'https://kubernetes.default.svc', namespace: 'shop' }, { server: 'https://kubernetes.default.svc', namespace: 'shop-jobs' },
+      { server: 'https://kubernetes.default.svc', namespace: 'shop' },
+      { server: 'https://kubernetes.default.svc', namespace: 'shop-jobs' },
     ]);
     expect(appProject.spec.clusterResourceWhitelist ?? []).toEqual([]);
     expect(application.spec.project).toBe('shop-prod');
@@ -31,10 +32,19 @@ describe('ArgoCdProject', () => {
 
   test('cluster-scoped kinds are allowed by group and kind, sorted, once each', () => {
     const { appProject, objects } = synthProject({
-      clusterResources: [{ group: 'scheduling.k8s.io', kind: 'PriorityClass' }, { group: '', kind: 'Namespace' }, { group: '', kind: 'Namespace' }],
-      destinationServer: 'https://10.0.0.1', argoNamespace: 'gitops', description: 'the shop',
+      clusterResources: [
+        { group: 'scheduling.k8s.io', kind: 'PriorityClass' },
+        { group: '', kind: 'Namespace' },
+        { group: '', kind: 'Namespace' },
+      ],
+      destinationServer: 'https://10.0.0.1',
+      argoNamespace: 'gitops',
+      description: 'the shop',
     });
-    expect(appProject.spec.clusterResourceWhitelist).toEqual([{ group: '', kind: 'Namespace' }, { group: 'scheduling.k8s.io', kind: 'PriorityClass' }]);
+    expect(appProject.spec.clusterResourceWhitelist).toEqual([
+      { group: '', kind: 'Namespace' },
+      { group: 'scheduling.k8s.io', kind: 'PriorityClass' },
+    ]);
     expect(appProject.spec.destinations).toEqual([{ server: 'https://10.0.0.1', namespace: 'shop' }]);
     expect(appProject.metadata.namespace).toBe('gitops');
     expect(appProject.spec.description).toBe('the shop');
@@ -42,18 +52,29 @@ describe('ArgoCdProject', () => {
   });
 
   test('bad namespaces, kinds, servers and URLs are all reported', () => {
-    const message = synthError((chart) => new ArgoCdProject(chart, 'p', {
-      repoUrl: 'ftp://example.com/x', namespaces: ['Shop'], clusterResources: [{ group: 'Scheduling', kind: 'priorityclass' }], destinationServer: 'http://x',
-    }));
-    expect(message).toContain('[test/p] \'repoUrl\' must be an https:// or ssh:// git URL');
-    expect(message).toContain('[test/p] \'namespaces[0]\' must be a DNS-1123 label');
-    expect(message).toContain('[test/p] \'clusterResources[0].kind\' must be a Kubernetes kind in PascalCase; received "priorityclass". Use e.g. \'Namespace\'.');
-    expect(message).toContain('[test/p] \'clusterResources[0].group\' must be an API group (\'\' for the core group); received "Scheduling".');
+    const message = synthError(
+      (chart) =>
+        new ArgoCdProject(chart, 'p', {
+          repoUrl: 'ftp://example.com/x',
+          namespaces: ['Shop'],
+          clusterResources: [{ group: 'Scheduling', kind: 'priorityclass' }],
+          destinationServer: 'http://x',
+        }),
+    );
+    expect(message).toContain("[test/p] 'repoUrl' must be an https:// or ssh:// git URL");
+    expect(message).toContain("[test/p] 'namespaces[0]' must be a DNS-1123 label");
+    expect(message).toContain(
+      "[test/p] 'clusterResources[0].kind' must be a Kubernetes kind in PascalCase; received \"priorityclass\". Use e.g. 'Namespace'.",
+    );
+    expect(message).toContain(
+      "[test/p] 'clusterResources[0].group' must be an API group ('' for the core group); received \"Scheduling\".",
+    );
     expect(message).toContain('[test/p] \'destinationServer\' must be an https:// API server URL; received "http://x".');
   });
 
   test('a project must allow at least one namespace', () => {
-    expect(synthError((chart) => new ArgoCdProject(chart, 'p', { repoUrl: REPO, namespaces: [] })))
-      .toContain('\'namespaces\' must list at least one namespace; received []. Pass the namespace the Applications deploy to, e.g. [\'shop\'].');
+    expect(synthError((chart) => new ArgoCdProject(chart, 'p', { repoUrl: REPO, namespaces: [] }))).toContain(
+      "'namespaces' must list at least one namespace; received []. Pass the namespace the Applications deploy to, e.g. ['shop'].",
+    );
   });
 });

@@ -6,21 +6,22 @@ import { diffTrees, formatReport, parseObjects, unifiedDiff } from '../../script
 
 const SCRIPT = path.resolve(__dirname, '..', '..', 'scripts', 'diff-dist.js');
 
-const deployment = (image: string, replicas = 2) => [
-  'apiVersion: apps/v1',
-  'kind: Deployment',
-  'metadata:',
-  '  name: orders-api',
-  '  namespace: shop',
-  'spec:',
-  `  replicas: ${replicas}`,
-  '  template:',
-  '    spec:',
-  '      containers:',
-  '        - name: app',
-  `          image: ${image}`,
-  '',
-].join('\n');
+const deployment = (image: string, replicas = 2) =>
+  [
+    'apiVersion: apps/v1',
+    'kind: Deployment',
+    'metadata:',
+    '  name: orders-api',
+    '  namespace: shop',
+    'spec:',
+    `  replicas: ${replicas}`,
+    '  template:',
+    '    spec:',
+    '      containers:',
+    '        - name: app',
+    `          image: ${image}`,
+    '',
+  ].join('\n');
 
 const configMap = (name: string, level: string) =>
   `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n  namespace: shop\ndata:\n  LOG_LEVEL: ${level}\n`;
@@ -33,7 +34,11 @@ const BEFORE = {
   'eks/deployment-orders-api.yaml': deployment('ghcr.io/acme/orders-api:1.4.2'),
   'eks/configmap-orders-api-config-941618b32d.yaml': configMap('orders-api-config-941618b32d', 'info'),
   'eks/service-orders-api.yaml': service,
-  'eks/kustomization.yaml': kustomization('configmap-orders-api-config-941618b32d.yaml', 'deployment-orders-api.yaml', 'service-orders-api.yaml'),
+  'eks/kustomization.yaml': kustomization(
+    'configmap-orders-api-config-941618b32d.yaml',
+    'deployment-orders-api.yaml',
+    'service-orders-api.yaml',
+  ),
   'gke/service-orders-api.yaml': service,
 };
 
@@ -43,29 +48,37 @@ describe('diffTrees', () => {
     const result = diffTrees(BEFORE, new Map(Object.entries(BEFORE)));
     // THEN
     expect(result.identical).toBe(true);
-    expect(result.folders.map((f) => [f.name, f.unchanged])).toEqual([['eks', 4], ['gke', 1]]);
+    expect(result.folders.map((f) => [f.name, f.unchanged])).toEqual([
+      ['eks', 4],
+      ['gke', 1],
+    ]);
   });
 
   test('a changed image is one changed object with a unified diff of its YAML', () => {
     // GIVEN
-    const after = { ...BEFORE, 'eks/deployment-orders-api.yaml': deployment(`1234.dkr.ecr.eu-west-1.amazonaws.com/orders-api@sha256:${'a'.repeat(64)}`) };
+    const after = {
+      ...BEFORE,
+      'eks/deployment-orders-api.yaml': deployment(`1234.dkr.ecr.eu-west-1.amazonaws.com/orders-api@sha256:${'a'.repeat(64)}`),
+    };
     // WHEN
     const result = diffTrees(BEFORE, after);
     // THEN
     const eks = result.folders.find((f) => f.name === 'eks')!;
     expect(result.identical).toBe(false);
     expect(eks.changed.map((c) => c.id)).toEqual(['apps/Deployment shop/orders-api']);
-    expect(eks.changed[0].diff).toBe([
-      '--- a/eks/deployment-orders-api.yaml',
-      '+++ b/eks/deployment-orders-api.yaml',
-      '@@ -9,4 +9,4 @@',
-      '     spec:',
-      '       containers:',
-      '         - name: app',
-      '-          image: ghcr.io/acme/orders-api:1.4.2',
-      `+          image: 1234.dkr.ecr.eu-west-1.amazonaws.com/orders-api@sha256:${'a'.repeat(64)}`,
-      '',
-    ].join('\n'));
+    expect(eks.changed[0].diff).toBe(
+      [
+        '--- a/eks/deployment-orders-api.yaml',
+        '+++ b/eks/deployment-orders-api.yaml',
+        '@@ -9,4 +9,4 @@',
+        '     spec:',
+        '       containers:',
+        '         - name: app',
+        '-          image: ghcr.io/acme/orders-api:1.4.2',
+        `+          image: 1234.dkr.ecr.eu-west-1.amazonaws.com/orders-api@sha256:${'a'.repeat(64)}`,
+        '',
+      ].join('\n'),
+    );
     expect(result.folders.find((f) => f.name === 'gke')).toMatchObject({ changed: [], added: [], removed: [], unchanged: 1 });
   });
 
@@ -84,14 +97,19 @@ describe('diffTrees', () => {
 
   test('a ConfigMap whose content hash changed reads as one change, not a removal and an addition', () => {
     // GIVEN
-    const after: Record<string, string> = { ...BEFORE, 'eks/configmap-orders-api-config-0123abcd45.yaml': configMap('orders-api-config-0123abcd45', 'debug') };
+    const after: Record<string, string> = {
+      ...BEFORE,
+      'eks/configmap-orders-api-config-0123abcd45.yaml': configMap('orders-api-config-0123abcd45', 'debug'),
+    };
     delete after['eks/configmap-orders-api-config-941618b32d.yaml'];
     // WHEN
     const eks = diffTrees(BEFORE, after).folders.find((f) => f.name === 'eks')!;
     // THEN
     expect(eks.added).toEqual([]);
     expect(eks.removed).toEqual([]);
-    expect(eks.changed.map((c) => [c.renamedFrom, c.id])).toEqual([['ConfigMap shop/orders-api-config-941618b32d', 'ConfigMap shop/orders-api-config-0123abcd45']]);
+    expect(eks.changed.map((c) => [c.renamedFrom, c.id])).toEqual([
+      ['ConfigMap shop/orders-api-config-941618b32d', 'ConfigMap shop/orders-api-config-0123abcd45'],
+    ]);
     expect(eks.changed[0].diff).toContain('-  LOG_LEVEL: info\n+  LOG_LEVEL: debug');
   });
 
@@ -111,7 +129,9 @@ describe('diffTrees', () => {
     // THEN
     expect(Object.keys(byName)).toEqual(['aks', 'ci', 'eks', 'gke']);
     expect(byName.aks.added.map((e) => e.id)).toEqual(['Service shop/orders-api']);
-    expect(byName.ci.added).toEqual([{ id: 'ci/deploy-eks.yml', file: 'ci/deploy-eks.yml', isObject: false, text: 'name: deploy-eks\non: push\n' }]);
+    expect(byName.ci.added).toEqual([
+      { id: 'ci/deploy-eks.yml', file: 'ci/deploy-eks.yml', isObject: false, text: 'name: deploy-eks\non: push\n' },
+    ]);
     expect(byName.gke.removed.map((e) => e.id)).toEqual(['Service shop/orders-api']);
     expect(byName.eks.removed.map((e) => e.id)).toEqual(['Service shop/orders-api']);
     expect(byName.eks.changed.map((c) => c.id)).toEqual(['eks/kustomization.yaml']);
@@ -120,32 +140,38 @@ describe('diffTrees', () => {
 
   test('the report names every folder and marks each difference', () => {
     // GIVEN
-    const after: Record<string, string> = { ...BEFORE, 'eks/deployment-orders-api.yaml': deployment('ghcr.io/acme/orders-api:1.4.2', 3), 'aks/service-orders-api.yaml': service };
+    const after: Record<string, string> = {
+      ...BEFORE,
+      'eks/deployment-orders-api.yaml': deployment('ghcr.io/acme/orders-api:1.4.2', 3),
+      'aks/service-orders-api.yaml': service,
+    };
     delete after['gke/service-orders-api.yaml'];
     // WHEN
     const report = formatReport(diffTrees(BEFORE, after), { prefix: 'dist/' });
     // THEN
-    expect(report).toBe([
-      'dist/aks: 0 changed, 1 added, 0 removed, 0 unchanged',
-      '  + Service shop/orders-api  (aks/service-orders-api.yaml)',
-      'dist/eks: 1 changed, 0 added, 0 removed, 3 unchanged',
-      '  ~ apps/Deployment shop/orders-api',
-      '      --- a/eks/deployment-orders-api.yaml',
-      '      +++ b/eks/deployment-orders-api.yaml',
-      '      @@ -4,7 +4,7 @@',
-      '         name: orders-api',
-      '         namespace: shop',
-      '       spec:',
-      '      -  replicas: 2',
-      '      +  replicas: 3',
-      '         template:',
-      '           spec:',
-      '             containers:',
-      'dist/gke: 0 changed, 0 added, 1 removed, 0 unchanged',
-      '  - Service shop/orders-api  (gke/service-orders-api.yaml)',
-      'Differences found.',
-      '',
-    ].join('\n'));
+    expect(report).toBe(
+      [
+        'dist/aks: 0 changed, 1 added, 0 removed, 0 unchanged',
+        '  + Service shop/orders-api  (aks/service-orders-api.yaml)',
+        'dist/eks: 1 changed, 0 added, 0 removed, 3 unchanged',
+        '  ~ apps/Deployment shop/orders-api',
+        '      --- a/eks/deployment-orders-api.yaml',
+        '      +++ b/eks/deployment-orders-api.yaml',
+        '      @@ -4,7 +4,7 @@',
+        '         name: orders-api',
+        '         namespace: shop',
+        '       spec:',
+        '      -  replicas: 2',
+        '      +  replicas: 3',
+        '         template:',
+        '           spec:',
+        '             containers:',
+        'dist/gke: 0 changed, 0 added, 1 removed, 0 unchanged',
+        '  - Service shop/orders-api  (gke/service-orders-api.yaml)',
+        'Differences found.',
+        '',
+      ].join('\n'),
+    );
   });
 });
 
@@ -192,13 +218,15 @@ describe('scripts/diff-dist.js', () => {
     const result = run('--before', path.join(dir, 'before'), '--after', path.join(dir, 'after'));
     expect(result.status).toBe(1);
     expect(result.stdout).toContain('dist/eks: 1 changed, 0 added, 0 removed, 3 unchanged\n  ~ apps/Deployment shop/orders-api\n');
-    expect(result.stdout).toContain('      -          image: ghcr.io/acme/orders-api:1.4.2\n      +          image: ghcr.io/acme/orders-api:1.5.0\n');
+    expect(result.stdout).toContain(
+      '      -          image: ghcr.io/acme/orders-api:1.4.2\n      +          image: ghcr.io/acme/orders-api:1.5.0\n',
+    );
   });
 
   test('exits 2 on a bad argument or a missing folder', () => {
     const bad = run('--colour');
     expect(bad.status).toBe(2);
-    expect(bad.stderr).toContain('diff-dist: unknown argument \'--colour\'\nusage: node scripts/diff-dist.js');
+    expect(bad.stderr).toContain("diff-dist: unknown argument '--colour'\nusage: node scripts/diff-dist.js");
     const missing = run('--before', path.join(dir, 'nope'), '--after', path.join(dir, 'same'));
     expect(missing.status).toBe(2);
     expect(missing.stderr).toContain(`diff-dist: ${path.join(dir, 'nope')} is not a folder`);

@@ -12,7 +12,13 @@ const OPTIONS: DeliveryOptions = { repoUrl: 'https://github.com/acme/shop.git', 
 
 /** One prod target per cloud, as the example has. */
 const TARGETS: DeliveryTarget[] = ['eks', 'gke', 'aks'].map((cloud) => ({
-  name: `prod-${cloud}`, environment: 'prod', group: cloud, cloud, folder: `prod/${cloud}`, manifests: `dist/prod/${cloud}`, deployBranch: `deploy/prod/${cloud}`,
+  name: `prod-${cloud}`,
+  environment: 'prod',
+  group: cloud,
+  cloud,
+  folder: `prod/${cloud}`,
+  manifests: `dist/prod/${cloud}`,
+  deployBranch: `deploy/prod/${cloud}`,
 }));
 
 const docs = (text: string): any[] => parseAllDocuments(text).map((d) => d.toJS());
@@ -23,14 +29,20 @@ describe('deliveryFiles', () => {
   test('one Application and one Flux file per target, one workflow for every cloud, relative to the output folder', () => {
     expect([...files.keys()].sort()).toEqual([
       'ci/deploy.yml',
-      'gitops/prod/aks/argocd-application.yaml', 'gitops/prod/aks/flux.yaml',
-      'gitops/prod/eks/argocd-application.yaml', 'gitops/prod/eks/flux.yaml',
-      'gitops/prod/gke/argocd-application.yaml', 'gitops/prod/gke/flux.yaml',
+      'gitops/prod/aks/argocd-application.yaml',
+      'gitops/prod/aks/flux.yaml',
+      'gitops/prod/eks/argocd-application.yaml',
+      'gitops/prod/eks/flux.yaml',
+      'gitops/prod/gke/argocd-application.yaml',
+      'gitops/prod/gke/flux.yaml',
     ]);
   });
 
   test.each(['eks', 'gke', 'aks'])('%s: the objects validate against the Argo CD and Flux CRDs', (cloud) => {
-    const objects = [...docs(files.get(`gitops/prod/${cloud}/argocd-application.yaml`)!), ...docs(files.get(`gitops/prod/${cloud}/flux.yaml`)!)];
+    const objects = [
+      ...docs(files.get(`gitops/prod/${cloud}/argocd-application.yaml`)!),
+      ...docs(files.get(`gitops/prod/${cloud}/flux.yaml`)!),
+    ];
     expect(objects.map((o) => o.kind)).toEqual(['AppProject', 'Application', 'GitRepository', 'Kustomization']);
     expect(validateAll(objects)).toEqual([]);
   });
@@ -39,7 +51,7 @@ describe('deliveryFiles', () => {
     expect(validateWorkflow(parse(files.get('ci/deploy.yml')!))).toEqual([]);
   });
 
-  test('each Application is in an AppProject of its own that allows only this repository and the target\'s namespaces', () => {
+  test("each Application is in an AppProject of its own that allows only this repository and the target's namespaces", () => {
     // GIVEN
     const [project, application] = docs(files.get('gitops/prod/gke/argocd-application.yaml')!);
     // THEN
@@ -53,16 +65,26 @@ describe('deliveryFiles', () => {
     });
   });
 
-  test('the target\'s namespaces and cluster-scoped kinds, and a configured server, reach its AppProject', () => {
+  test("the target's namespaces and cluster-scoped kinds, and a configured server, reach its AppProject", () => {
     const custom = deliveryFiles(
-      [{ ...TARGETS[0], scope: { namespaces: ['shop', 'shop-jobs'], clusterKinds: [{ group: 'scheduling.k8s.io', kind: 'PriorityClass' }] } }],
-      [], { ...OPTIONS, argoCd: { destinationServer: 'https://prod-eks.example.com' } },
+      [
+        {
+          ...TARGETS[0],
+          scope: { namespaces: ['shop', 'shop-jobs'], clusterKinds: [{ group: 'scheduling.k8s.io', kind: 'PriorityClass' }] },
+        },
+      ],
+      [],
+      { ...OPTIONS, argoCd: { destinationServer: 'https://prod-eks.example.com' } },
     );
     const [project, application] = docs(custom.get('gitops/prod/eks/argocd-application.yaml')!);
     expect(project.spec.destinations).toEqual([
-      { server: 'https://prod-eks.example.com', namespace: 'shop' }, { server: 'https://prod-eks.example.com', namespace: 'shop-jobs' },
+      { server: 'https://prod-eks.example.com', namespace: 'shop' },
+      { server: 'https://prod-eks.example.com', namespace: 'shop-jobs' },
     ]);
-    expect(project.spec.clusterResourceWhitelist).toEqual([{ group: '', kind: 'Namespace' }, { group: 'scheduling.k8s.io', kind: 'PriorityClass' }]);
+    expect(project.spec.clusterResourceWhitelist).toEqual([
+      { group: '', kind: 'Namespace' },
+      { group: 'scheduling.k8s.io', kind: 'PriorityClass' },
+    ]);
     expect(application.spec.destination.server).toBe('https://prod-eks.example.com');
   });
 
@@ -73,8 +95,11 @@ describe('deliveryFiles', () => {
     expect(objects[0].spec.project).toBe('platform');
   });
 
-  test('Flux reads a private repository with a Secret and applies as a tenant\'s service account', () => {
-    const custom = deliveryFiles(TARGETS.slice(0, 1), [], { ...OPTIONS, flux: { secretName: 'shop-deploy-key', serviceAccountName: 'shop-deployer' } });
+  test("Flux reads a private repository with a Secret and applies as a tenant's service account", () => {
+    const custom = deliveryFiles(TARGETS.slice(0, 1), [], {
+      ...OPTIONS,
+      flux: { secretName: 'shop-deploy-key', serviceAccountName: 'shop-deployer' },
+    });
     const flux = docs(custom.get('gitops/prod/eks/flux.yaml')!);
     expect(find(flux, 'GitRepository').spec.secretRef).toEqual({ name: 'shop-deploy-key' });
     expect(find(flux, 'Kustomization').spec.serviceAccountName).toBe('shop-deployer');
@@ -90,11 +115,13 @@ describe('deliveryFiles', () => {
     }
     expect(error!.errors).toEqual([
       expect.stringMatching(/^\[gitops\/prod\/eks\] \[flux\/shop-prod-eks\] 'delivery\.flux\.secretName' must be a DNS-1123 subdomain/),
-      expect.stringMatching(/^\[gitops\/prod\/eks\] \[flux\/shop-prod-eks\] 'delivery\.flux\.serviceAccountName' must be a DNS-1123 subdomain.*; received "Shop Deployer"\. Use the name of a ServiceAccount in 'flux-system'/),
+      expect.stringMatching(
+        /^\[gitops\/prod\/eks\] \[flux\/shop-prod-eks\] 'delivery\.flux\.serviceAccountName' must be a DNS-1123 subdomain.*; received "Shop Deployer"\. Use the name of a ServiceAccount in 'flux-system'/,
+      ),
     ]);
   });
 
-  test('with the health gate, Flux reports each target\'s health as a commit status, and the Application subscribes to Argo CD\'s', () => {
+  test("with the health gate, Flux reports each target's health as a commit status, and the Application subscribes to Argo CD's", () => {
     // GIVEN / WHEN
     const gated = deliveryFiles(TARGETS, SERVICES, { ...OPTIONS, ci: { healthGate: {} } });
     // THEN
@@ -102,7 +129,10 @@ describe('deliveryFiles', () => {
     expect(flux.map((o) => o.kind)).toEqual(['GitRepository', 'Kustomization', 'Provider', 'Alert']);
     expect(validateAll(flux)).toEqual([]);
     expect(find(flux, 'Provider').spec).toEqual({
-      type: 'github', address: 'https://github.com/acme/shop.git', secretRef: { name: 'github-commit-status' }, commitStatusExpr: '\'continuous-delivery/shop-prod-aks\'',
+      type: 'github',
+      address: 'https://github.com/acme/shop.git',
+      secretRef: { name: 'github-commit-status' },
+      commitStatusExpr: "'continuous-delivery/shop-prod-aks'",
     });
     expect(find(flux, 'Alert').spec.eventSources).toEqual([{ kind: 'Kustomization', name: find(flux, 'Kustomization').metadata.name }]);
     const application = find(docs(gated.get('gitops/prod/aks/argocd-application.yaml')!), 'Application');
@@ -120,7 +150,11 @@ describe('deliveryFiles', () => {
     const commit = workflow.jobs['deliver-prod-eks'].steps.at(-1);
     // THEN
     expect(application.metadata.name).toBe('shop-prod-eks');
-    expect(application.spec.source).toEqual({ repoURL: 'https://github.com/acme/shop.git', targetRevision: 'deploy/prod/eks', path: 'dist/prod/eks' });
+    expect(application.spec.source).toEqual({
+      repoURL: 'https://github.com/acme/shop.git',
+      targetRevision: 'deploy/prod/eks',
+      path: 'dist/prod/eks',
+    });
     expect(application.spec.destination.namespace).toBe('shop');
     expect(find(flux, 'GitRepository').spec.ref).toEqual({ branch: 'deploy/prod/eks' });
     expect(find(flux, 'Kustomization').spec.path).toBe('./dist/prod/eks');
@@ -151,7 +185,7 @@ describe('deliveryFiles', () => {
     expect(workflow.jobs['deliver-prod-eks'].permissions['pull-requests']).toBe('write');
   });
 
-  test('Flux\'s timeout is the target\'s release timeout, unless delivery.flux.timeout is set', () => {
+  test("Flux's timeout is the target's release timeout, unless delivery.flux.timeout is set", () => {
     // GIVEN a target whose slowest release takes 31 minutes
     const target = { ...TARGETS[0], releaseTimeout: Duration.minutes(31) };
     const timeoutOf = (files: Map<string, string>) => find(docs(files.get('gitops/prod/eks/flux.yaml')!), 'Kustomization').spec.timeout;
@@ -162,7 +196,10 @@ describe('deliveryFiles', () => {
   });
 
   test('without services there is no workflow, only the GitOps files', () => {
-    expect([...deliveryFiles(TARGETS.slice(0, 1), [], OPTIONS).keys()]).toEqual(['gitops/prod/eks/argocd-application.yaml', 'gitops/prod/eks/flux.yaml']);
+    expect([...deliveryFiles(TARGETS.slice(0, 1), [], OPTIONS).keys()]).toEqual([
+      'gitops/prod/eks/argocd-application.yaml',
+      'gitops/prod/eks/flux.yaml',
+    ]);
   });
 
   test('every mistake of every target is reported at once, naming the file it belongs to', () => {
@@ -177,12 +214,16 @@ describe('deliveryFiles', () => {
     }
     // THEN
     expect(error).toBeInstanceOf(ValidationError);
-    expect(error!.errors).toEqual(expect.arrayContaining([
-      expect.stringMatching(/^\[gitops\/prod\/eks\] \[flux\/shop-prod-eks\] 'delivery\.repoUrl' must be an https:\/\/ or ssh:\/\/ URL \(Flux does not accept/),
-      expect.stringMatching(/^\[ci\/deploy\] 'services\[0\].name' must be a DNS-1123 label/),
-      expect.stringMatching(/^\[gitops\/prod\/gke\] \[argocd\/shop-prod-gke\] 'branch' must be a git branch name/),
-      expect.stringMatching(/^\[ci\/deploy\] 'targets\[1\].deployBranch' must be a git branch name/),
-    ]));
+    expect(error!.errors).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(
+          /^\[gitops\/prod\/eks\] \[flux\/shop-prod-eks\] 'delivery\.repoUrl' must be an https:\/\/ or ssh:\/\/ URL \(Flux does not accept/,
+        ),
+        expect.stringMatching(/^\[ci\/deploy\] 'services\[0\].name' must be a DNS-1123 label/),
+        expect.stringMatching(/^\[gitops\/prod\/gke\] \[argocd\/shop-prod-gke\] 'branch' must be a git branch name/),
+        expect.stringMatching(/^\[ci\/deploy\] 'targets\[1\].deployBranch' must be a git branch name/),
+      ]),
+    );
     expect(error!.message).toMatch(/^The delivery files have \d+ error\(s\):\n {2}\[/);
   });
 });

@@ -57,17 +57,35 @@ describe('FluxDelivery', () => {
   test('branch, credentials, intervals, dependencies and names are settable', () => {
     // GIVEN / WHEN
     const { source, kustomization } = synthFlux({
-      branch: 'deploy/gke', secretName: 'shop-deploy-key', name: 'shop', fluxNamespace: 'flux',
-      pollInterval: Duration.seconds(90), interval: Duration.hours(1), retryInterval: Duration.seconds(30), timeout: Duration.minutes(15),
-      dependsOn: ['cluster-addons'], prune: false, path: './dist/gke/',
+      branch: 'deploy/gke',
+      secretName: 'shop-deploy-key',
+      name: 'shop',
+      fluxNamespace: 'flux',
+      pollInterval: Duration.seconds(90),
+      interval: Duration.hours(1),
+      retryInterval: Duration.seconds(30),
+      timeout: Duration.minutes(15),
+      dependsOn: ['cluster-addons'],
+      prune: false,
+      path: './dist/gke/',
       repoUrl: 'ssh://git@github.com/acme/shop-deploy.git',
     });
     // THEN
-    expect(source.spec).toEqual({ url: 'ssh://git@github.com/acme/shop-deploy.git', ref: { branch: 'deploy/gke' }, interval: '90s', secretRef: { name: 'shop-deploy-key' } });
+    expect(source.spec).toEqual({
+      url: 'ssh://git@github.com/acme/shop-deploy.git',
+      ref: { branch: 'deploy/gke' },
+      interval: '90s',
+      secretRef: { name: 'shop-deploy-key' },
+    });
     expect(source.metadata).toEqual({ name: 'shop', namespace: 'flux' });
     expect(kustomization.spec).toMatchObject({
-      sourceRef: { kind: 'GitRepository', name: 'shop' }, path: './dist/gke', interval: '1h', retryInterval: '30s', timeout: '15m',
-      prune: false, dependsOn: [{ name: 'cluster-addons' }],
+      sourceRef: { kind: 'GitRepository', name: 'shop' },
+      path: './dist/gke',
+      interval: '1h',
+      retryInterval: '30s',
+      timeout: '15m',
+      prune: false,
+      dependsOn: [{ name: 'cluster-addons' }],
     });
   });
 
@@ -83,9 +101,13 @@ describe('FluxDelivery', () => {
 });
 
 describe('FluxDelivery on a shared cluster', () => {
-  test('the Kustomization applies as the tenant\'s service account, and the GitRepository reads with the repository Secret', () => {
+  test("the Kustomization applies as the tenant's service account, and the GitRepository reads with the repository Secret", () => {
     // GIVEN / WHEN
-    const { source, kustomization, objects } = synthFlux({ serviceAccountName: 'shop-deployer', secretName: 'shop-deploy-key', fluxNamespace: 'shop-tenant' });
+    const { source, kustomization, objects } = synthFlux({
+      serviceAccountName: 'shop-deployer',
+      secretName: 'shop-deploy-key',
+      fluxNamespace: 'shop-tenant',
+    });
     // THEN
     expect(kustomization.spec.serviceAccountName).toBe('shop-deployer');
     expect(kustomization.metadata.namespace).toBe('shop-tenant');
@@ -98,38 +120,40 @@ describe('FluxDelivery on a shared cluster', () => {
   });
 
   test('a service account name that Kubernetes would refuse is reported', () => {
+    expect(errorOf({ serviceAccountName: 'Shop_Deployer' })).toContain("[test/shop-gke] 'serviceAccountName' must be a DNS-1123 subdomain");
     expect(errorOf({ serviceAccountName: 'Shop_Deployer' })).toContain(
-      '[test/shop-gke] \'serviceAccountName\' must be a DNS-1123 subdomain',
+      "received \"Shop_Deployer\". Use the name of a ServiceAccount in 'flux-system', e.g. 'shop-deployer'.",
     );
-    expect(errorOf({ serviceAccountName: 'Shop_Deployer' })).toContain('received "Shop_Deployer". Use the name of a ServiceAccount in \'flux-system\', e.g. \'shop-deployer\'.');
   });
 });
 
 describe('FluxDelivery errors', () => {
   test('the scp-like SSH form Flux rejects is refused with the ssh:// spelling as the fix', () => {
     expect(errorOf({ repoUrl: 'git@github.com:acme/shop-deploy.git' })).toContain(
-      '[test/shop-gke] \'repoUrl\' must be an https:// or ssh:// URL (Flux does not accept the scp-like \'user@host:path\' form); ' +
-      'received "git@github.com:acme/shop-deploy.git". Write it as \'ssh://git@github.com/acme/shop-deploy.git\', which Argo CD accepts too.',
+      "[test/shop-gke] 'repoUrl' must be an https:// or ssh:// URL (Flux does not accept the scp-like 'user@host:path' form); " +
+        'received "git@github.com:acme/shop-deploy.git". Write it as \'ssh://git@github.com/acme/shop-deploy.git\', which Argo CD accepts too.',
     );
   });
 
   test('a path leaving the repository is refused', () => {
     expect(errorOf({ path: 'dist/../..' })).toContain(
-      '\'path\' must stay inside the repository (no \'..\'); received "dist/../..". Use the synthesized folder, relative to the repository root, e.g. \'dist/prod/east\'.',
+      "'path' must stay inside the repository (no '..'); received \"dist/../..\". Use the synthesized folder, relative to the repository root, e.g. 'dist/prod/east'.",
     );
   });
 
   test('health checks with wait: true are refused, since Flux would ignore them', () => {
     expect(errorOf({ wait: true, healthChecks: [{ kind: 'Deployment', name: 'orders-api' }] })).toContain(
-      '\'healthChecks\' must be empty when \'wait\' is true (Flux then checks every object and ignores the list); received ["Deployment/orders-api"]. ' +
-      'Drop \'wait: true\' to check only these objects, or drop healthChecks to check everything.',
+      "'healthChecks' must be empty when 'wait' is true (Flux then checks every object and ignores the list); received [\"Deployment/orders-api\"]. " +
+        "Drop 'wait: true' to check only these objects, or drop healthChecks to check everything.",
     );
   });
 
   test('health checks must name real objects', () => {
     const message = errorOf({ healthChecks: [{ kind: 'deployment', name: 'Orders API' }] });
-    expect(message).toContain('\'healthChecks[0].kind\' must be a Kubernetes kind in PascalCase; received "deployment". Use e.g. \'Deployment\'.');
-    expect(message).toContain('\'healthChecks[0].name\' must be a DNS-1123 subdomain');
+    expect(message).toContain(
+      "'healthChecks[0].kind' must be a Kubernetes kind in PascalCase; received \"deployment\". Use e.g. 'Deployment'.",
+    );
+    expect(message).toContain("'healthChecks[0].name' must be a DNS-1123 subdomain");
   });
 
   test('durations below a second are refused', () => {
@@ -140,7 +164,7 @@ describe('FluxDelivery errors', () => {
 
   test('a branch that is not a branch name and a bad dependency name are both reported', () => {
     const message = errorOf({ branch: 'main~1', dependsOn: ['Cluster Addons'] });
-    expect(message).toContain('\'branch\' must be a git branch name');
-    expect(message).toContain('\'dependsOn[0]\' must be a DNS-1123 label');
+    expect(message).toContain("'branch' must be a git branch name");
+    expect(message).toContain("'dependsOn[0]' must be a DNS-1123 label");
   });
 });

@@ -37,7 +37,7 @@ describe('imageFor', () => {
     expect(imageFor('orders-api', FALLBACK, { IMAGE_ORDERS_API: 'ghcr.io/acme/orders-api:1.5.0' })).toBe('ghcr.io/acme/orders-api:1.5.0');
   });
 
-  test('another service\'s variable does not apply', () => {
+  test("another service's variable does not apply", () => {
     expect(imageFor('inventory', 'ghcr.io/acme/inventory:2.0.0', { IMAGE_ORDERS_API: PUSHED })).toBe('ghcr.io/acme/inventory:2.0.0');
   });
 
@@ -45,29 +45,29 @@ describe('imageFor', () => {
     const error = thrown(() => imageFor('orders-api', FALLBACK, { IMAGE_ORDERS_API: 'ghcr.io/acme/orders-api:latest' }));
     expect(error).toBeInstanceOf(ValidationError);
     expect((error as ValidationError).errors[0]).toBe(
-      '\'IMAGE_ORDERS_API\' must not use the mutable tag \':latest\'; received "ghcr.io/acme/orders-api:latest". ' +
-      'Tag each build with its version or commit SHA, or pin the digest (\'@sha256:...\'). Unset IMAGE_ORDERS_API to deploy the image written in code.',
+      "'IMAGE_ORDERS_API' must not use the mutable tag ':latest'; received \"ghcr.io/acme/orders-api:latest\". " +
+        "Tag each build with its version or commit SHA, or pin the digest ('@sha256:...'). Unset IMAGE_ORDERS_API to deploy the image written in code.",
     );
   });
 
   test('a reference without tag or digest is refused', () => {
     expect(() => imageFor('orders-api', FALLBACK, { IMAGE_ORDERS_API: 'ghcr.io/acme/orders-api' })).toThrow(
       '\'IMAGE_ORDERS_API\' must be pinned with a tag or a digest; received "ghcr.io/acme/orders-api". ' +
-      'Add the version you built, e.g. \'ghcr.io/acme/orders-api:1.0.0\' or \'ghcr.io/acme/orders-api@sha256:<digest>\'. Unset IMAGE_ORDERS_API to deploy the image written in code.',
+        "Add the version you built, e.g. 'ghcr.io/acme/orders-api:1.0.0' or 'ghcr.io/acme/orders-api@sha256:<digest>'. Unset IMAGE_ORDERS_API to deploy the image written in code.",
     );
   });
 
   test('a malformed reference is refused', () => {
     expect(() => imageFor('orders-api', FALLBACK, { IMAGE_ORDERS_API: 'Ghcr.io/acme/Orders API:1.0' })).toThrow(
       '\'IMAGE_ORDERS_API\' must be a container image reference (registry/repository:tag or @sha256:digest) (it contains whitespace); received "Ghcr.io/acme/Orders API:1.0". ' +
-      'Write it like \'ghcr.io/acme/orders-api:1.4.2\'. Unset IMAGE_ORDERS_API to deploy the image written in code.',
+        "Write it like 'ghcr.io/acme/orders-api:1.4.2'. Unset IMAGE_ORDERS_API to deploy the image written in code.",
     );
   });
 
   test('a digest cut short (an empty step output) is refused, not silently ignored', () => {
-    expect(() => imageFor('orders-api', FALLBACK, { IMAGE_ORDERS_API: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/shop/orders-api@' })).toThrow(
-      /'IMAGE_ORDERS_API' must be a container image reference/,
-    );
+    expect(() =>
+      imageFor('orders-api', FALLBACK, { IMAGE_ORDERS_API: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/shop/orders-api@' }),
+    ).toThrow(/'IMAGE_ORDERS_API' must be a container image reference/);
     expect(() => imageFor('orders-api', FALLBACK, { IMAGE_ORDERS_API: '' })).toThrow(
       '\'IMAGE_ORDERS_API\' must be a container image reference (registry/repository:tag or @sha256:digest) (it is empty); received "". ',
     );
@@ -82,7 +82,7 @@ describe('imageFor', () => {
 
   test('a service name that cannot make a variable is a programming error', () => {
     expect(() => imageVariable('Orders_API')).toThrow(
-      '\'service\' must be a service name (a DNS-1123 label) to derive its IMAGE_ variable; received "Orders_API". Pass the name the service is deployed under, e.g. \'orders-api\'.',
+      "'service' must be a service name (a DNS-1123 label) to derive its IMAGE_ variable; received \"Orders_API\". Pass the name the service is deployed under, e.g. 'orders-api'.",
     );
   });
 });
@@ -107,8 +107,8 @@ describe('imageFor with the cdk8s context', () => {
     const app = Testing.app();
     app.node.setContext(IMAGE_CONTEXT_KEY, { 'orders-api': 'ghcr.io/acme/orders-api:latest' });
     expect(() => imageFor('orders-api', FALLBACK, {}, app)).toThrow(
-      '\'pyservice:images.orders-api\' must not use the mutable tag \':latest\'; received "ghcr.io/acme/orders-api:latest". ' +
-      'Tag each build with its version or commit SHA, or pin the digest (\'@sha256:...\'). Remove it to deploy the image written in code.',
+      "'pyservice:images.orders-api' must not use the mutable tag ':latest'; received \"ghcr.io/acme/orders-api:latest\". " +
+        "Tag each build with its version or commit SHA, or pin the digest ('@sha256:...'). Remove it to deploy the image written in code.",
     );
   });
 });
@@ -126,8 +126,8 @@ describe('imageOverrideProblems', () => {
     const problems = imageOverrideProblems(['orders-api', 'inventory'], env);
     // THEN
     expect(problems).toEqual([
-      '\'IMAGE_ORDERS_API\' must not use the mutable tag \':latest\'; received "ghcr.io/acme/orders-api:latest". ' +
-      'Tag each build with its version or commit SHA, or pin the digest (\'@sha256:...\'). Unset IMAGE_ORDERS_API to deploy the image written in code.',
+      "'IMAGE_ORDERS_API' must not use the mutable tag ':latest'; received \"ghcr.io/acme/orders-api:latest\". " +
+        "Tag each build with its version or commit SHA, or pin the digest ('@sha256:...'). Unset IMAGE_ORDERS_API to deploy the image written in code.",
       `'IMAGE_ORDER_API' must name a service of the app (IMAGE_ORDERS_API, IMAGE_INVENTORY); received "${PUSHED}". Fix the service name in the variable, or unset it.`,
     ]);
   });

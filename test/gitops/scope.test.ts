@@ -19,18 +19,25 @@ describe('scopeOf', () => {
   });
 
   test('namespaces of namespaced objects, kinds of cluster-scoped ones, whatever namespace the chart gave them', () => {
-    const scope = scopeOf([
-      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } },
-      { apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: 'shop-standard', namespace: 'shop' } },
-      { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'api', namespace: 'shop' } },
-      { apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'report', namespace: 'shop-jobs' } },
-      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'no-namespace' } },
-      { apiVersion: 'keda.sh/v1alpha1', kind: 'ScaledObject', metadata: { name: 'w', namespace: 'shop' } },
-      { apiVersion: 'keda.sh/v1alpha1', kind: 'ClusterTriggerAuthentication', metadata: { name: 'shared' } },
-    ], 'shop');
+    const scope = scopeOf(
+      [
+        { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } },
+        { apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: 'shop-standard', namespace: 'shop' } },
+        { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'api', namespace: 'shop' } },
+        { apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'report', namespace: 'shop-jobs' } },
+        { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'no-namespace' } },
+        { apiVersion: 'keda.sh/v1alpha1', kind: 'ScaledObject', metadata: { name: 'w', namespace: 'shop' } },
+        { apiVersion: 'keda.sh/v1alpha1', kind: 'ClusterTriggerAuthentication', metadata: { name: 'shared' } },
+      ],
+      'shop',
+    );
     expect(scope).toEqual({
       namespaces: ['shop', 'shop-jobs'],
-      clusterKinds: [{ group: '', kind: 'Namespace' }, { group: 'keda.sh', kind: 'ClusterTriggerAuthentication' }, { group: 'scheduling.k8s.io', kind: 'PriorityClass' }],
+      clusterKinds: [
+        { group: '', kind: 'Namespace' },
+        { group: 'keda.sh', kind: 'ClusterTriggerAuthentication' },
+        { group: 'scheduling.k8s.io', kind: 'PriorityClass' },
+      ],
     });
   });
 });

@@ -49,12 +49,14 @@ function waveViolations(objects: Obj[]): string[] {
 
 const RENDERINGS: Record<string, Rendering> = {
   'the example shop': renderExample(),
-  'analytics': analyticsApp({}).render(),
-  'inventory': inventoryApp({}).render(),
-  'fastapi': fastapiApp({}).render(),
+  analytics: analyticsApp({}).render(),
+  inventory: inventoryApp({}).render(),
+  fastapi: fastapiApp({}).render(),
 };
 
-const CASES = Object.entries(RENDERINGS).flatMap(([name, r]) => [...targets(r)].map(([folder, objects]) => [name, folder, objects] as const));
+const CASES = Object.entries(RENDERINGS).flatMap(([name, r]) =>
+  [...targets(r)].map(([folder, objects]) => [name, folder, objects] as const),
+);
 
 describe('Argo CD sync waves: everything an object names is applied first', () => {
   test.each(CASES)('%s, %s', (_name, _folder, objects) => {
@@ -66,7 +68,8 @@ describe('Argo CD sync waves: everything an object names is applied first', () =
     const objects: Obj[] = [
       { kind: 'PriorityClass', metadata: { name: 'shop-standard' } },
       {
-        kind: 'Job', metadata: { name: 'm', namespace: 'shop', annotations: { [WAVE]: '-1' } },
+        kind: 'Job',
+        metadata: { name: 'm', namespace: 'shop', annotations: { [WAVE]: '-1' } },
         spec: { template: { spec: { priorityClassName: 'shop-standard', containers: [] } } },
       },
     ];
@@ -82,7 +85,7 @@ describe('Argo CD sync waves: everything an object names is applied first', () =
     expect(Math.min(...of('Deployment'))).toBe(0);
   });
 
-  test('no object of any engine\'s folder is a hook or expires: one folder serves Argo CD, Flux and kubectl apply', () => {
+  test("no object of any engine's folder is a hook or expires: one folder serves Argo CD, Flux and kubectl apply", () => {
     for (const [, , objects] of CASES) {
       for (const o of objects) {
         expect(o.metadata.annotations?.[HOOK]).toBeUndefined();

@@ -13,10 +13,12 @@ import * as path from 'path';
 import { parse } from 'yaml';
 import { renderWorkflow } from '../../src/ci/workflow';
 
-const WORKFLOW = parse(renderWorkflow({
-  targets: [{ name: 'prod', environment: 'prod', manifests: 'dist/prod', deployBranch: 'deploy/prod', group: 'eks' }],
-  services: [{ name: 'api' }],
-}));
+const WORKFLOW = parse(
+  renderWorkflow({
+    targets: [{ name: 'prod', environment: 'prod', manifests: 'dist/prod', deployBranch: 'deploy/prod', group: 'eks' }],
+    services: [{ name: 'api' }],
+  }),
+);
 const DIGEST_STEP = WORKFLOW.jobs.build.steps.find((s: any) => s.id === 'digest_api');
 const SCAN_STEP = WORKFLOW.jobs.scan.steps.find((s: any) => s.id === 'scan_api');
 const COMMIT_STEP = WORKFLOW.jobs['deliver-prod'].steps.find((s: any) => s.id === 'deliver');
@@ -24,7 +26,9 @@ const COMMIT_STEP = WORKFLOW.jobs['deliver-prod'].steps.find((s: any) => s.id ==
 const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
 
 let dir: string;
-beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pyservice-wf-')); });
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pyservice-wf-'));
+});
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 /** Writes an OCI image layout holding one image manifest; returns its digest. */
@@ -32,7 +36,13 @@ function writeLayout(service: string, manifests = 1): string {
   const layout = path.join(dir, 'oci', service);
   fs.mkdirSync(path.join(layout, 'blobs', 'sha256'), { recursive: true });
   const descriptors = Array.from({ length: manifests }, (_, i) => {
-    const manifest = JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', config: {}, layers: [], i });
+    const manifest = JSON.stringify({
+      schemaVersion: 2,
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      config: {},
+      layers: [],
+      i,
+    });
     fs.writeFileSync(path.join(layout, 'blobs', 'sha256', sha256(manifest)), manifest);
     return { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: `sha256:${sha256(manifest)}`, size: manifest.length };
   });
@@ -46,7 +56,8 @@ function runStep(step: any, env: Record<string, string>, cwd = dir): { status: n
   const outputFile = path.join(dir, 'github-output');
   fs.writeFileSync(outputFile, '');
   const result = spawnSync('bash', ['-c', step.run], {
-    cwd, encoding: 'utf8',
+    cwd,
+    encoding: 'utf8',
     env: { PATH: process.env.PATH, HOME: dir, GIT_CONFIG_NOSYSTEM: '1', RUNNER_TEMP: dir, GITHUB_OUTPUT: outputFile, ...step.env, ...env },
   });
   return { status: result.status, output: `${result.stdout}${result.stderr}`, outputs: fs.readFileSync(outputFile, 'utf8') };
@@ -90,9 +101,13 @@ describe('the digest checks', () => {
 });
 
 describe('the commit to the deploy branch', () => {
-  const git = (cwd: string, ...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], {
-    cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: process.env.PATH, HOME: dir, GIT_CONFIG_NOSYSTEM: '1' },
-  }).trim();
+  const git = (cwd: string, ...args: string[]) =>
+    execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], {
+      cwd,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { PATH: process.env.PATH, HOME: dir, GIT_CONFIG_NOSYSTEM: '1' },
+    }).trim();
 
   /** A clone whose origin is a local bare repository, with dist/prod committed on main and changed by a synth. */
   function repository(): { work: string; origin: string; sha: string } {
@@ -109,7 +124,12 @@ describe('the commit to the deploy branch', () => {
     return { work, origin, sha: git(work, 'rev-parse', 'HEAD') };
   }
 
-  const runner = (sha: string) => ({ GITHUB_TOKEN: 'unused', GITHUB_SERVER_URL: 'https://github.com', GITHUB_REPOSITORY: 'acme/api', GITHUB_SHA: sha });
+  const runner = (sha: string) => ({
+    GITHUB_TOKEN: 'unused',
+    GITHUB_SERVER_URL: 'https://github.com',
+    GITHUB_REPOSITORY: 'acme/api',
+    GITHUB_SHA: sha,
+  });
 
   test('creates the branch with the synthesized folder, names the source commit, and puts out the revision', () => {
     // GIVEN
@@ -135,7 +155,7 @@ describe('the commit to the deploy branch', () => {
     expect(git(origin, 'rev-list', '--count', 'refs/heads/deploy/prod')).toBe('2');
   });
 
-  test('a new branch is created even when the folder equals the commit\'s, so GitOps has a branch to follow', () => {
+  test("a new branch is created even when the folder equals the commit's, so GitOps has a branch to follow", () => {
     const { work, origin, sha } = repository();
     git(work, 'checkout', '--quiet', '--', 'dist');
     const run = runStep(COMMIT_STEP, runner(sha), work);
@@ -144,22 +164,33 @@ describe('the commit to the deploy branch', () => {
   });
 });
 
-describe('the health gate\'s reading of commit statuses', () => {
-  const VERIFY = parse(renderWorkflow({
-    targets: [{ name: 'prod', environment: 'prod', manifests: 'dist/prod', deployBranch: 'deploy/prod', group: 'eks', application: 'api-prod' }],
-    services: [{ name: 'api' }],
-    healthGate: {},
-  })).jobs['verify-prod'].steps[0];
+describe("the health gate's reading of commit statuses", () => {
+  const VERIFY = parse(
+    renderWorkflow({
+      targets: [
+        { name: 'prod', environment: 'prod', manifests: 'dist/prod', deployBranch: 'deploy/prod', group: 'eks', application: 'api-prod' },
+      ],
+      services: [{ name: 'api' }],
+      healthGate: {},
+    }),
+  ).jobs['verify-prod'].steps[0];
   // gh runs this filter with gojq; jq reads the same language.
   const filter = /--jq '([^']+)'/.exec(VERIFY.run)![1];
-  const read = (statuses: object[]) => execFileSync('jq', ['-r', filter], { input: JSON.stringify(statuses), encoding: 'utf8', env: { PATH: process.env.PATH, CONTEXT: VERIFY.env.CONTEXT } }).trim();
+  const read = (statuses: object[]) =>
+    execFileSync('jq', ['-r', filter], {
+      input: JSON.stringify(statuses),
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH, CONTEXT: VERIFY.env.CONTEXT },
+    }).trim();
 
-  test('the newest status of the target\'s context is the one read', () => {
-    expect(read([
-      { context: 'continuous-delivery/api-staging', state: 'failure', description: 'other target' },
-      { context: 'continuous-delivery/api-prod', state: 'success', description: 'healthy' },
-      { context: 'continuous-delivery/api-prod', state: 'failure', description: 'health check failed' },
-    ])).toBe('success healthy');
+  test("the newest status of the target's context is the one read", () => {
+    expect(
+      read([
+        { context: 'continuous-delivery/api-staging', state: 'failure', description: 'other target' },
+        { context: 'continuous-delivery/api-prod', state: 'success', description: 'healthy' },
+        { context: 'continuous-delivery/api-prod', state: 'failure', description: 'health check failed' },
+      ]),
+    ).toBe('success healthy');
   });
 
   test('no status yet reads as pending', () => {

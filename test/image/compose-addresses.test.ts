@@ -3,7 +3,7 @@ import { ComposeTarget, composeAddresses } from '../../constructs/image/addresse
 import { renderExample } from '../support/example';
 
 describe('compose reaches the services it runs by their in-cluster addresses', () => {
-  test('the example\'s orders services reach inventory and redis by their compose names (dist/container/compose.yaml)', () => {
+  test("the example's orders services reach inventory and redis by their compose names (dist/container/compose.yaml)", () => {
     // GIVEN the example, whose orders services are configured with in-cluster addresses
     const compose = parse(renderExample().files.get('container/compose.yaml')!);
     // WHEN compose runs them
@@ -44,7 +44,7 @@ describe('compose reaches the services it runs by their in-cluster addresses', (
   });
 
   test.each([
-    ['another namespace\'s service of the same name', 'http://inventory.other.svc.cluster.local'],
+    ["another namespace's service of the same name", 'http://inventory.other.svc.cluster.local'],
     ['a public name that looks like <svc>.<ns>', 'https://redis.io/docs'],
     ['a longer name ending like a Service', 'http://api.inventory.shop.svc.cluster.local'],
     ['a name that starts like a Service', 'http://inventory.shop.svc.cluster.local.example.com'],

@@ -13,8 +13,13 @@ function ordersApp() {
     config: { LOG_LEVEL: 'info', PRICE_FORMAT: '$0.00' },
     secrets: [SecretEnv.fromExisting('orders-db', { DATABASE_URL: 'url' })],
   });
-  const job = (name: string, command: string[]): ContainerDescription =>
-    ({ ...service.container, name, command, port: undefined, readinessPath: undefined });
+  const job = (name: string, command: string[]): ContainerDescription => ({
+    ...service.container,
+    name,
+    command,
+    port: undefined,
+    readinessPath: undefined,
+  });
   const workloads: Workload[] = [
     { container: service.container },
     { container: job('orders-worker', ['python', '-m', 'orders.worker']), role: WorkloadRole.WORKER },
@@ -32,9 +37,14 @@ describe('compose.yaml is valid Compose', () => {
   test.each([
     ['one web service, nothing else', () => parse(renderCompose([{ container: synthService().service.container }], BUILD))],
     ['web, worker, migration, cron and backing services', () => render(ordersApp().workloads)],
-    ['with a project name and published backing services', () => render(ordersApp().workloads, {
-      projectName: 'shop', backingServices: [BackingService.postgres({ hostPort: 5432 }), BackingService.redis({ hostPort: 6379 })],
-    })],
+    [
+      'with a project name and published backing services',
+      () =>
+        render(ordersApp().workloads, {
+          projectName: 'shop',
+          backingServices: [BackingService.postgres({ hostPort: 5432 }), BackingService.redis({ hostPort: 6379 })],
+        }),
+    ],
   ])('%s', (_, make) => {
     expect(composeErrors(make())).toEqual([]);
   });
@@ -66,7 +76,7 @@ describe('the web service mirrors the Deployment', () => {
     expect(svc.security_opt).toEqual(['no-new-privileges:true']);
   });
 
-  test('tmpfs exactly at the pod\'s writable paths, with the emptyDir size limits, owned by the pod\'s user (a Docker tmpfs is root\'s otherwise)', () => {
+  test("tmpfs exactly at the pod's writable paths, with the emptyDir size limits, owned by the pod's user (a Docker tmpfs is root's otherwise)", () => {
     const sizes = Object.fromEntries(pod.volumes.map((v: any) => [v.name, quantityBytes(v.emptyDir.sizeLimit)]));
     const { runAsUser, runAsGroup } = pod.securityContext;
     const expected = c.volumeMounts.map((m: any) => `${m.mountPath}:size=${sizes[m.name]},uid=${runAsUser},gid=${runAsGroup}`);
@@ -148,17 +158,23 @@ describe('workloads, backing services and start order', () => {
 describe('several services', () => {
   function shop() {
     const orders = synthService({}, 'orders-api').service;
-    const inventory = synthService({
-      image: `ghcr.io/acme/inventory@sha256:${'9f'.repeat(32)}`,
-      server: PythonServer.django({ project: 'inventory' }),
-      secrets: [SecretEnv.fromExisting('inventory-django', { DATABASE_URL: 'database-url' })],
-    }, 'inventory').service;
+    const inventory = synthService(
+      {
+        image: `ghcr.io/acme/inventory@sha256:${'9f'.repeat(32)}`,
+        server: PythonServer.django({ project: 'inventory' }),
+        secrets: [SecretEnv.fromExisting('inventory-django', { DATABASE_URL: 'database-url' })],
+      },
+      'inventory',
+    ).service;
     const recommendations = synthService({ image: 'ghcr.io/acme/recommendations:0.9.0' }, 'recommendations').service;
     return [orders, inventory, recommendations].map((s) => ({ container: s.container }));
   }
 
   test('host ports do not collide: the container port, else the next free one, unless chosen', () => {
-    const services = render(shop(), { hostPorts: { recommendations: 9000 }, backingServices: [BackingService.postgres({ hostPort: 8001 })] }).services;
+    const services = render(shop(), {
+      hostPorts: { recommendations: 9000 },
+      backingServices: [BackingService.postgres({ hostPort: 8001 })],
+    }).services;
     expect(services['orders-api'].ports[0]).toMatchObject({ target: 8000, published: 8000 });
     expect(services.inventory.ports[0]).toMatchObject({ target: 8000, published: 8002 });
     expect(services.recommendations.ports[0]).toMatchObject({ target: 8000, published: 9000 });
@@ -173,12 +189,24 @@ describe('several services', () => {
 
   test('contexts and Dockerfiles resolve from outDir and per-service builds', () => {
     const [orders, inventory] = shop();
-    const doc = parse(renderCompose([
-      { ...orders, build: PythonBuild.uv({ pythonVersion: '3.12.7', context: 'services/orders' }) },
-      { ...inventory, build: PythonBuild.requirements({ pythonVersion: '3.12.7', context: 'services/inventory', sourceDir: 'src' }) },
-    ], BUILD, { outDir: 'deploy/out' }));
-    expect(doc.services['orders-api'].build).toEqual({ context: '../../services/orders', dockerfile: '../../deploy/out/orders-api/Dockerfile' });
-    expect(doc.services.inventory.build).toEqual({ context: '../../services/inventory', dockerfile: '../../deploy/out/inventory/Dockerfile' });
+    const doc = parse(
+      renderCompose(
+        [
+          { ...orders, build: PythonBuild.uv({ pythonVersion: '3.12.7', context: 'services/orders' }) },
+          { ...inventory, build: PythonBuild.requirements({ pythonVersion: '3.12.7', context: 'services/inventory', sourceDir: 'src' }) },
+        ],
+        BUILD,
+        { outDir: 'deploy/out' },
+      ),
+    );
+    expect(doc.services['orders-api'].build).toEqual({
+      context: '../../services/orders',
+      dockerfile: '../../deploy/out/orders-api/Dockerfile',
+    });
+    expect(doc.services.inventory.build).toEqual({
+      context: '../../services/inventory',
+      dockerfile: '../../deploy/out/inventory/Dockerfile',
+    });
     expect(doc.services.inventory.env_file).toEqual([{ path: '../../.env.inventory.local', required: false }]);
   });
 });
@@ -187,17 +215,25 @@ describe('compose: errors', () => {
   test('reports every broken rule at once', () => {
     const { service } = synthService();
     const other = PythonBuild.poetry({ pythonVersion: '3.12.7' });
-    expect(() => renderCompose([
-      { container: service.container },
-      { container: { ...service.container, name: 'orders-worker', port: undefined }, role: WorkloadRole.WEB, build: other },
-      { container: { ...service.container } },
-    ], BUILD, { backingServices: [BackingService.redis({ version: '7' })], hostPorts: { postgres: 5432 } })).toThrow([
-      'Cannot render the compose file:',
-      '  \'workloads[1].role\' web needs a container port and a readiness path (the compose healthcheck uses them); received "web". Use WorkloadRole.WORKER for a process without a port.',
-      '  \'workloads[1].build\' must be the build of \'orders-api\', which has the same image; received "ghcr.io/acme/orders-api:1.4.2". Give workloads of one image one PythonBuild, or give them different images.',
-      '  \'hostPorts.postgres\' must map a web workload to a whole number from 1 to 65535; received 5432. Name one of the web workloads (orders-api, orders-worker).',
-      '  \'backingServices[0].version\' must be an exact version such as \'17.2\' (a major-only tag moves under you); received "7". Pin the version production runs.',
-      '  \'workloads\' must have unique names across workloads and backing services (each is one compose service); received "orders-api". Rename one of them.',
-    ].join('\n'));
+    expect(() =>
+      renderCompose(
+        [
+          { container: service.container },
+          { container: { ...service.container, name: 'orders-worker', port: undefined }, role: WorkloadRole.WEB, build: other },
+          { container: { ...service.container } },
+        ],
+        BUILD,
+        { backingServices: [BackingService.redis({ version: '7' })], hostPorts: { postgres: 5432 } },
+      ),
+    ).toThrow(
+      [
+        'Cannot render the compose file:',
+        '  \'workloads[1].role\' web needs a container port and a readiness path (the compose healthcheck uses them); received "web". Use WorkloadRole.WORKER for a process without a port.',
+        "  'workloads[1].build' must be the build of 'orders-api', which has the same image; received \"ghcr.io/acme/orders-api:1.4.2\". Give workloads of one image one PythonBuild, or give them different images.",
+        "  'hostPorts.postgres' must map a web workload to a whole number from 1 to 65535; received 5432. Name one of the web workloads (orders-api, orders-worker).",
+        "  'backingServices[0].version' must be an exact version such as '17.2' (a major-only tag moves under you); received \"7\". Pin the version production runs.",
+        '  \'workloads\' must have unique names across workloads and backing services (each is one compose service); received "orders-api". Rename one of them.',
+      ].join('\n'),
+    );
   });
 });

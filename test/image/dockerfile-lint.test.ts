@@ -4,13 +4,17 @@ import { synthService } from '../support/synth';
 import { RULES, lintDockerfile, shellCommands } from './dockerfile-lint';
 
 const BUILDS: Record<string, PythonBuild> = {
-  'pip': PythonBuild.requirements({ pythonVersion: '3.12.7' }),
-  'pip with apt packages': PythonBuild.requirements({ pythonVersion: '3.11.10', buildPackages: ['build-essential'], runtimePackages: ['libxml2'] }),
-  'poetry': PythonBuild.poetry({ pythonVersion: '3.12.7', buildPackages: ['gcc', 'libpq-dev'], runtimePackages: ['libpq5'] }),
-  'uv': PythonBuild.uv({ pythonVersion: '3.13.1', sourceDir: 'src', baseImageDigest: `sha256:${'0'.repeat(64)}` }),
+  pip: PythonBuild.requirements({ pythonVersion: '3.12.7' }),
+  'pip with apt packages': PythonBuild.requirements({
+    pythonVersion: '3.11.10',
+    buildPackages: ['build-essential'],
+    runtimePackages: ['libxml2'],
+  }),
+  poetry: PythonBuild.poetry({ pythonVersion: '3.12.7', buildPackages: ['gcc', 'libpq-dev'], runtimePackages: ['libpq5'] }),
+  uv: PythonBuild.uv({ pythonVersion: '3.13.1', sourceDir: 'src', baseImageDigest: `sha256:${'0'.repeat(64)}` }),
 };
 
-describe('generated Dockerfiles pass the lint rules modelled on hadolint (not hadolint itself) plus this project\'s own', () => {
+describe("generated Dockerfiles pass the lint rules modelled on hadolint (not hadolint itself) plus this project's own", () => {
   test.each(Object.keys(BUILDS))('%s', (name) => {
     // GIVEN
     const { service } = synthService({
@@ -79,22 +83,33 @@ describe('lint: what the rules modelled on hadolint allow, as hadolint does', ()
     ['a stage alias as base', 'FROM python:3.12.7-slim-bookworm AS base\nFROM base\nUSER 1:1\nCMD ["x"]'],
     ['a digest without tag', `FROM python@sha256:${'a'.repeat(64)}\nUSER 1:1\nCMD ["x"]`],
     ['ADD of a local archive (DL3010 territory)', 'FROM debian:12.8\nADD rootfs.tar.gz /\nUSER 1:1\nCMD ["x"]'],
-    ['PIP_NO_CACHE_DIR set in the stage', 'FROM python:3.12.7-slim\nENV PIP_NO_CACHE_DIR=1\nRUN pip install flask==3.0.3\nUSER 1:1\nCMD ["x"]'],
+    [
+      'PIP_NO_CACHE_DIR set in the stage',
+      'FROM python:3.12.7-slim\nENV PIP_NO_CACHE_DIR=1\nRUN pip install flask==3.0.3\nUSER 1:1\nCMD ["x"]',
+    ],
     ['pipx', 'FROM python:3.12.7-slim\nRUN pipx install ruff\nUSER 1:1\nCMD ["x"]'],
-    ['apt lists kept in a builder nobody builds on', 'FROM debian:12.8 AS b\nRUN apt-get update && apt-get install -y --no-install-recommends gcc\nFROM debian:12.8\nUSER 1:1\nCMD ["x"]'],
+    [
+      'apt lists kept in a builder nobody builds on',
+      'FROM debian:12.8 AS b\nRUN apt-get update && apt-get install -y --no-install-recommends gcc\nFROM debian:12.8\nUSER 1:1\nCMD ["x"]',
+    ],
     ['a five-digit UID without -l', 'FROM debian:12.8\nRUN useradd -u 10001 app\nUSER 10001:10001\nCMD ["x"]'],
   ])('%s', (_, text) => {
     expect(lintDockerfile(text)).toEqual([]);
   });
 
   test('apt lists kept in a stage a later FROM builds on', () => {
-    const text = 'FROM debian:12.8 AS base\nRUN apt-get update && apt-get install -y --no-install-recommends gcc\nFROM base\nUSER 1:1\nCMD ["x"]';
+    const text =
+      'FROM debian:12.8 AS base\nRUN apt-get update && apt-get install -y --no-install-recommends gcc\nFROM base\nUSER 1:1\nCMD ["x"]';
     expect(lintDockerfile(text).map((f) => [f.rule, f.line])).toEqual([['DL3009', 2]]);
   });
 
   test('RUN lines are split into simple commands', () => {
     expect(shellCommands('apt-get update \\\n && apt-get install -y "a b" || true; echo x | tee y')).toEqual([
-      ['apt-get', 'update'], ['apt-get', 'install', '-y', 'a b'], ['true'], ['echo', 'x'], ['tee', 'y'],
+      ['apt-get', 'update'],
+      ['apt-get', 'install', '-y', 'a b'],
+      ['true'],
+      ['echo', 'x'],
+      ['tee', 'y'],
     ]);
   });
 });

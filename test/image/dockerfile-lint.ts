@@ -108,8 +108,10 @@ export function lintDockerfile(text: string): LintFinding[] {
         const apt = commands.filter((c) => c[0] === 'apt-get');
         const aptInstalls = apt.filter((c) => c.includes('install'));
         if (commands.some((c) => c[0] === 'sudo')) add('DL3004', ins);
-        if (aptInstalls.some((c) => !c.some((a) => ['-y', '--yes', '-q', '--assume-yes'].includes(a) || /^-[a-z]*y[a-z]*$/.test(a)))) add('DL3014', ins);
-        if (aptInstalls.some((c) => !c.includes('--no-install-recommends') && !c.some((a) => /APT::Install-Recommends=false/.test(a)))) add('DL3015', ins);
+        if (aptInstalls.some((c) => !c.some((a) => ['-y', '--yes', '-q', '--assume-yes'].includes(a) || /^-[a-z]*y[a-z]*$/.test(a))))
+          add('DL3014', ins);
+        if (aptInstalls.some((c) => !c.includes('--no-install-recommends') && !c.some((a) => /APT::Install-Recommends=false/.test(a))))
+          add('DL3015', ins);
         const cleans = commands.some((c) => c[0] === 'rm' && c.some((a) => /^-[a-zA-Z]*r/.test(a)) && c.includes('/var/lib/apt/lists/*'));
         const reused = stage.alias !== undefined && usedAsBase.has(stage.alias);
         if (apt.some((c) => c.includes('update')) && !cleans && (final || reused)) add('DL3009', ins);
@@ -154,7 +156,10 @@ function envValue(ins: Instruction, name: string): string | undefined {
 
 /** ADD arguments without flags, minus the destination. */
 function addSources(ins: Add): string[] {
-  const args = ins.getArguments().map((a) => a.getValue()).filter((a) => !a.startsWith('--'));
+  const args = ins
+    .getArguments()
+    .map((a) => a.getValue())
+    .filter((a) => !a.startsWith('--'));
   return args.slice(0, -1);
 }
 
@@ -181,7 +186,7 @@ export function shellCommands(script: string): string[][] {
     if (quote) {
       if (ch === quote) quote = undefined;
       else word += ch;
-    } else if (ch === '"' || ch === '\'') {
+    } else if (ch === '"' || ch === "'") {
       quote = ch;
       inWord = true;
     } else if (/\s/.test(ch)) {
@@ -209,6 +214,6 @@ function forgotNoLogInit(cmd: string[]): boolean {
   if (cmd[0] !== 'useradd') return false;
   const hasL = cmd.some((a) => a === '--no-log-init' || /^-[a-zA-Z]*l[a-zA-Z]*$/.test(a));
   const uidAt = cmd.findIndex((a) => a === '-u' || a === '--uid');
-  const uid = uidAt >= 0 ? cmd[uidAt + 1] ?? '' : cmd.find((a) => a.startsWith('--uid='))?.slice('--uid='.length) ?? '';
+  const uid = uidAt >= 0 ? (cmd[uidAt + 1] ?? '') : (cmd.find((a) => a.startsWith('--uid='))?.slice('--uid='.length) ?? '');
   return !hasL && uid.length > 5;
 }

@@ -11,8 +11,8 @@ const BUILDS: Record<string, PythonBuild> = {
 
 const SERVERS: Record<string, PythonServer> = {
   'gunicorn-uvicorn': PythonServer.gunicornUvicorn({ app: 'orders.main:app' }),
-  'uvicorn': PythonServer.uvicorn({ app: 'orders.main:app' }),
-  'django': PythonServer.django({ project: 'inventory', threads: 4 }),
+  uvicorn: PythonServer.uvicorn({ app: 'orders.main:app' }),
+  django: PythonServer.django({ project: 'inventory', threads: 4 }),
 };
 
 /** A service with config and a secret, synthesized; the Deployment is what the image must agree with. */
@@ -40,7 +40,9 @@ describe.each(Object.entries(SERVERS))('Dockerfile of a %s service agrees with i
     expect(users.map((u) => u.getArgumentsContent())).toEqual([`${pod.securityContext.runAsUser}:${pod.securityContext.runAsGroup}`]);
     expect(container.securityContext.runAsUser).toBe(pod.securityContext.runAsUser);
     // ...exposes the container port
-    expect(ofKind(df.final, 'EXPOSE').map((e) => e.getArgumentsContent())).toEqual(container.ports.map((p: any) => String(p.containerPort)));
+    expect(ofKind(df.final, 'EXPOSE').map((e) => e.getArgumentsContent())).toEqual(
+      container.ports.map((p: any) => String(p.containerPort)),
+    );
     // ...and runs exactly the pod's command, in exec form
     const cmds = ofKind(df.final, 'CMD');
     expect(cmds).toHaveLength(1);
@@ -62,9 +64,12 @@ describe('Dockerfile: base image, stages and layers', () => {
   test('a digest pins the base beyond its tag', () => {
     const digest = `sha256:${'ab'.repeat(32)}`;
     const { svc } = service(SERVERS.uvicorn);
-    const df = parseDockerfile(renderDockerfile(svc.container, PythonBuild.requirements({ pythonVersion: '3.11.10', baseImageDigest: digest })));
+    const df = parseDockerfile(
+      renderDockerfile(svc.container, PythonBuild.requirements({ pythonVersion: '3.11.10', baseImageDigest: digest })),
+    );
     expect(df.stages.map((s) => [s.from.getImageTag(), s.from.getImageDigest()])).toEqual([
-      ['3.11.10-slim-bookworm', digest], ['3.11.10-slim-bookworm', digest],
+      ['3.11.10-slim-bookworm', digest],
+      ['3.11.10-slim-bookworm', digest],
     ]);
   });
 
@@ -78,7 +83,9 @@ describe('Dockerfile: base image, stages and layers', () => {
     const df = parseDockerfile(renderDockerfile(svc.container, BUILDS.pip));
 
     // THEN every mount outside /dev is created and chowned to the pod's IDs before USER
-    const run = ofKind(df.final, 'RUN').map((r) => r.getArgumentsContent() ?? '').join(' && ');
+    const run = ofKind(df.final, 'RUN')
+      .map((r) => r.getArgumentsContent() ?? '')
+      .join(' && ');
     const owner = `${pod.securityContext.runAsUser}:${pod.securityContext.runAsGroup}`;
     for (const m of mounts.filter((p) => !p.startsWith('/dev/'))) {
       expect(run).toMatch(new RegExp(`mkdir -p [^&]*${m}\\b`));
@@ -93,8 +100,9 @@ describe('Dockerfile: base image, stages and layers', () => {
   test('runtime env matches the pod and puts the venv on PATH; nothing else of the service is baked in', () => {
     const { svc, container } = service(SERVERS['gunicorn-uvicorn']);
     const text = renderDockerfile(svc.container, BUILDS.pip);
-    const env = Object.fromEntries(ofKind(parseDockerfile(text).final, 'ENV')
-      .flatMap((e) => e.getArguments().map((a) => a.getValue().split('='))));
+    const env = Object.fromEntries(
+      ofKind(parseDockerfile(text).final, 'ENV').flatMap((e) => e.getArguments().map((a) => a.getValue().split('='))),
+    );
     const podEnv = Object.fromEntries(container.env.filter((e: any) => e.value !== undefined).map((e: any) => [e.name, e.value]));
     expect(env).toEqual({
       PYTHONUNBUFFERED: podEnv.PYTHONUNBUFFERED,
@@ -124,24 +132,34 @@ describe('Dockerfile: base image, stages and layers', () => {
     const df = parseDockerfile(renderDockerfile(svc.container, BUILDS.poetry));
     const copies = ofKind(df.final, 'COPY').map(argsText);
     expect(copies).toEqual(['--from=builder /opt/venv /opt/venv', '. /app/']);
-    const runs = ofKind(df.final, 'RUN').map((r) => r.getArgumentsContent() ?? '').join('\n');
+    const runs = ofKind(df.final, 'RUN')
+      .map((r) => r.getArgumentsContent() ?? '')
+      .join('\n');
     expect(runs).toContain('apt-get install -y --no-install-recommends libpq5');
     expect(runs).not.toMatch(/gcc|libpq-dev|poetry|pip /);
     // The builder has them.
-    const builder = ofKind(df.stages[0].instructions, 'RUN').map((r) => r.getArgumentsContent() ?? '').join('\n');
+    const builder = ofKind(df.stages[0].instructions, 'RUN')
+      .map((r) => r.getArgumentsContent() ?? '')
+      .join('\n');
     expect(builder).toContain('--no-install-recommends gcc libpq-dev');
   });
 
   test.each([
     ['pip', ['requirements.txt'], 'pip install --no-cache-dir -r requirements.txt'],
-    ['poetry', ['pyproject.toml', 'poetry.lock'], '/opt/poetry/bin/poetry install --only main --no-root --no-ansi && rm -rf /tmp/poetry-cache'],
+    [
+      'poetry',
+      ['pyproject.toml', 'poetry.lock'],
+      '/opt/poetry/bin/poetry install --only main --no-root --no-ansi && rm -rf /tmp/poetry-cache',
+    ],
     ['uv', ['pyproject.toml', 'uv.lock'], 'uv sync --locked --no-install-project --no-dev --no-editable --no-cache'],
   ])('%s: the lock is copied and installed before the code, so code changes reuse the dependency layer', (tool, manifests, install) => {
     const { svc } = service(SERVERS.uvicorn);
     const df = parseDockerfile(renderDockerfile(svc.container, BUILDS[tool]));
     const builder = df.stages[0].instructions;
     const copyAt = builder.findIndex((i) => i.getKeyword() === 'COPY' && i.getArgumentsContent() === `${manifests.join(' ')} ./`);
-    const installAt = builder.findIndex((i) => i.getKeyword() === 'RUN' && (i.getArgumentsContent() ?? '').replace(/\s+/g, ' ').includes(install));
+    const installAt = builder.findIndex(
+      (i) => i.getKeyword() === 'RUN' && (i.getArgumentsContent() ?? '').replace(/\s+/g, ' ').includes(install),
+    );
     expect(copyAt).toBeGreaterThanOrEqual(0);
     expect(installAt).toBeGreaterThan(copyAt);
     // The builder never copies the code: only the venv crosses into the runtime stage.
@@ -150,7 +168,9 @@ describe('Dockerfile: base image, stages and layers', () => {
 
   test('a nested requirements file keeps its path', () => {
     const { svc } = service(SERVERS.uvicorn);
-    const df = parseDockerfile(renderDockerfile(svc.container, PythonBuild.requirements({ pythonVersion: '3.12.7', file: 'requirements/prod.txt' })));
+    const df = parseDockerfile(
+      renderDockerfile(svc.container, PythonBuild.requirements({ pythonVersion: '3.12.7', file: 'requirements/prod.txt' })),
+    );
     const builder = df.stages[0].instructions.map(argsText);
     expect(builder).toContain('requirements/prod.txt requirements/prod.txt');
     expect(builder).toContain('pip install --no-cache-dir -r requirements/prod.txt');
@@ -181,28 +201,45 @@ describe('Dockerfile: base image, stages and layers', () => {
 });
 
 describe('Dockerfile: errors', () => {
-  test('reports every broken rule at once, in the project\'s shape', () => {
+  test("reports every broken rule at once, in the project's shape", () => {
     const { svc } = service(SERVERS.uvicorn);
     const build = PythonBuild.requirements({ pythonVersion: '3.12', file: '../requirements.txt', buildPackages: ['GCC'] });
     const root = { ...svc.container, runAsUser: 0 };
-    expect(() => renderDockerfile(root, build)).toThrow([
-      'Cannot render the Dockerfile of \'orders-api\':',
-      '  \'build.pythonVersion\' must be an exact CPython 3 version \'major.minor.patch\' (a minor-only tag moves under you); received "3.12". Pin the patch release you test with, e.g. \'3.12.7\'.',
-      '  \'build.file\' must stay inside the build context (no \'..\'); received "../requirements.txt". Widen build.context instead, so the path lies inside it.',
-      '  \'build.buildPackages[0]\' must be a Debian package name, optionally pinned as name=version; received "GCC". Use the name `apt-cache search` shows, e.g. \'libpq-dev\' (build) or \'libpq5\' (runtime).',
-      '  \'container.runAsUser\' must be a whole number from 1 to 2147483647 (0 is root); received 0. Use 10001, the UID and GID every pod of this library runs as.',
-    ].join('\n'));
+    expect(() => renderDockerfile(root, build)).toThrow(
+      [
+        "Cannot render the Dockerfile of 'orders-api':",
+        "  'build.pythonVersion' must be an exact CPython 3 version 'major.minor.patch' (a minor-only tag moves under you); received \"3.12\". Pin the patch release you test with, e.g. '3.12.7'.",
+        "  'build.file' must stay inside the build context (no '..'); received \"../requirements.txt\". Widen build.context instead, so the path lies inside it.",
+        "  'build.buildPackages[0]' must be a Debian package name, optionally pinned as name=version; received \"GCC\". Use the name `apt-cache search` shows, e.g. 'libpq-dev' (build) or 'libpq5' (runtime).",
+        "  'container.runAsUser' must be a whole number from 1 to 2147483647 (0 is root); received 0. Use 10001, the UID and GID every pod of this library runs as.",
+      ].join('\n'),
+    );
   });
 });
 
 describe('Dockerfile.dockerignore', () => {
   test('keeps VCS data, venvs, caches, tests, env files, secrets, node_modules, dist and compose files out', () => {
     const ignore = renderDockerignore(BUILDS.pip).split('\n');
-    expect(ignore).toEqual(expect.arrayContaining([
-      '**/.git', '**/.venv', '**/venv', '**/__pycache__', '**/.pytest_cache', '**/.mypy_cache', '**/tests',
-      '**/.env', '**/.env.*', '**/*.pem', '**/*.key', '**/credentials.json', '**/node_modules', 'dist',
-      '**/compose.yaml', '**/docker-compose*.yml',
-    ]));
+    expect(ignore).toEqual(
+      expect.arrayContaining([
+        '**/.git',
+        '**/.venv',
+        '**/venv',
+        '**/__pycache__',
+        '**/.pytest_cache',
+        '**/.mypy_cache',
+        '**/tests',
+        '**/.env',
+        '**/.env.*',
+        '**/*.pem',
+        '**/*.key',
+        '**/credentials.json',
+        '**/node_modules',
+        'dist',
+        '**/compose.yaml',
+        '**/docker-compose*.yml',
+      ]),
+    );
   });
 
   test('excludes every folder a sourceDir is checked against', () => {

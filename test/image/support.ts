@@ -59,7 +59,11 @@ export function ofKind(instructions: Instruction[], keyword: string): Instructio
 
 /** What follows the keyword, flags included (`getArgumentsContent` leaves out flags like `--from`). */
 export function argsText(ins: Instruction): string {
-  return ins.getTextContent().replace(/\\\r?\n\s*/g, ' ').replace(/^\s*\S+\s+/, '').trim();
+  return ins
+    .getTextContent()
+    .replace(/\\\r?\n\s*/g, ' ')
+    .replace(/^\s*\S+\s+/, '')
+    .trim();
 }
 
 /** The exec-form argv of a CMD or ENTRYPOINT, decoded from JSON. */
@@ -80,5 +84,5 @@ export function composeBytes(v: string | number): number {
   if (typeof v === 'number') return v;
   const m = /^(\d+)([kmg]?)$/.exec(v);
   if (!m) throw new Error(`not a byte value: ${v}`);
-  return Number(m[1]) * ({ '': 1, 'k': 2 ** 10, 'm': 2 ** 20, 'g': 2 ** 30 } as Record<string, number>)[m[2]];
+  return Number(m[1]) * ({ '': 1, k: 2 ** 10, m: 2 ** 20, g: 2 ** 30 } as Record<string, number>)[m[2]];
 }

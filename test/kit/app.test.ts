@@ -4,7 +4,17 @@ import * as path from 'path';
 import { Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { parse, parseAllDocuments } from 'yaml';
-import { CloudProfile, Exposure, PyserviceApp, PyserviceAppProps, PythonBuild, PythonMicroservice, PythonServer, RestrictedNamespace, ValidationError } from 'pyservice-k8s';
+import {
+  CloudProfile,
+  Exposure,
+  PyserviceApp,
+  PyserviceAppProps,
+  PythonBuild,
+  PythonMicroservice,
+  PythonServer,
+  RestrictedNamespace,
+  ValidationError,
+} from 'pyservice-k8s';
 
 const IMAGES: PyserviceAppProps['images'] = {
   api: { image: 'ghcr.io/acme/api:1.0.0', build: PythonBuild.uv({ pythonVersion: '3.12.7' }) },
@@ -47,7 +57,9 @@ describe('PyserviceApp: targets', () => {
     const staging = [...files.keys()].filter((f) => f.startsWith('staging/')).sort();
     expect(staging).toContain('staging/kustomization.yaml');
     expect(staging).toContain('staging/deployment-api.yaml');
-    expect(parse(files.get('staging/kustomization.yaml')!).resources).toEqual(staging.filter((f) => !f.endsWith('kustomization.yaml')).map((f) => f.slice('staging/'.length)));
+    expect(parse(files.get('staging/kustomization.yaml')!).resources).toEqual(
+      staging.filter((f) => !f.endsWith('kustomization.yaml')).map((f) => f.slice('staging/'.length)),
+    );
     expect([...files.keys()].some((f) => f.startsWith('prod/'))).toBe(true);
   });
 
@@ -55,8 +67,12 @@ describe('PyserviceApp: targets', () => {
     const { files } = twoEnvironments().render();
     expect(objectOf(files, 'staging/deployment-api.yaml').spec.replicas).toBe(1);
     expect(objectOf(files, 'prod/deployment-api.yaml').spec.replicas).toBe(3);
-    expect(objectOf(files, 'staging/serviceaccount-api.yaml').metadata.annotations['eks.amazonaws.com/role-arn']).toBe(ENVIRONMENTS.staging.roleArn);
-    expect(objectOf(files, 'prod/serviceaccount-api.yaml').metadata.annotations['eks.amazonaws.com/role-arn']).toBe(ENVIRONMENTS.prod.roleArn);
+    expect(objectOf(files, 'staging/serviceaccount-api.yaml').metadata.annotations['eks.amazonaws.com/role-arn']).toBe(
+      ENVIRONMENTS.staging.roleArn,
+    );
+    expect(objectOf(files, 'prod/serviceaccount-api.yaml').metadata.annotations['eks.amazonaws.com/role-arn']).toBe(
+      ENVIRONMENTS.prod.roleArn,
+    );
   });
 
   test('a cloud adds a folder level: <environment>/<cloud>', () => {
@@ -81,11 +97,12 @@ describe('PyserviceApp: images', () => {
     expect(objectOf(files, 'prod/deployment-api.yaml').spec.template.spec.containers[0].image).toBe('ghcr.io/acme/api:1.0.0');
   });
 
-  test('IMAGE_<SERVICE> from the given env (CI\'s pushed digest) reaches every target', () => {
+  test("IMAGE_<SERVICE> from the given env (CI's pushed digest) reaches every target", () => {
     const digest = `123456789012.dkr.ecr.eu-west-1.amazonaws.com/api@sha256:${'a'.repeat(64)}`;
     const { files, errors } = twoEnvironments({ env: { IMAGE_API: digest } }).render();
     expect(errors).toEqual([]);
-    for (const env of ['staging', 'prod']) expect(objectOf(files, `${env}/deployment-api.yaml`).spec.template.spec.containers[0].image).toBe(digest);
+    for (const env of ['staging', 'prod'])
+      expect(objectOf(files, `${env}/deployment-api.yaml`).spec.template.spec.containers[0].image).toBe(digest);
   });
 
   test('the process environment is not read when env is given', () => {
@@ -105,14 +122,22 @@ describe('PyserviceApp: images', () => {
     const { errors, files } = app.render();
     // THEN
     expect(files.size).toBe(0);
-    expect(errors).toContain('\'IMAGE_API\' must not use the mutable tag \':latest\'; received "ghcr.io/acme/api:latest". Tag each build with its version or commit SHA, or pin the digest (\'@sha256:...\'). Unset IMAGE_API to deploy the image written in code.');
-    expect(errors).toContain('\'IMAGE_APPI\' must name a service of the app (IMAGE_API); received "ghcr.io/acme/api:1.0.1". Fix the service name in the variable, or unset it.');
-    expect(errors).toContain('\'image\' must name a service declared in the app\'s images (api); received "worker". Declare it: new PyserviceApp({ images: { \'worker\': { image: \'<registry>/<repository>:<tag>\' } } }).');
+    expect(errors).toContain(
+      "'IMAGE_API' must not use the mutable tag ':latest'; received \"ghcr.io/acme/api:latest\". Tag each build with its version or commit SHA, or pin the digest ('@sha256:...'). Unset IMAGE_API to deploy the image written in code.",
+    );
+    expect(errors).toContain(
+      '\'IMAGE_APPI\' must name a service of the app (IMAGE_API); received "ghcr.io/acme/api:1.0.1". Fix the service name in the variable, or unset it.',
+    );
+    expect(errors).toContain(
+      "'image' must name a service declared in the app's images (api); received \"worker\". Declare it: new PyserviceApp({ images: { 'worker': { image: '<registry>/<repository>:<tag>' } } }).",
+    );
   });
 
   test('a declared image must be pinned', () => {
     const app = twoEnvironments({ images: { api: { image: 'ghcr.io/acme/api' } } });
-    expect(app.render().errors[0]).toBe('\'images.api.image\' must be pinned with a tag or a digest; received "ghcr.io/acme/api". Add the version you built, e.g. \'ghcr.io/acme/api:1.0.0\' or \'ghcr.io/acme/api@sha256:<digest>\'.');
+    expect(app.render().errors[0]).toBe(
+      "'images.api.image' must be pinned with a tag or a digest; received \"ghcr.io/acme/api\". Add the version you built, e.g. 'ghcr.io/acme/api:1.0.0' or 'ghcr.io/acme/api@sha256:<digest>'.",
+    );
   });
 });
 
@@ -123,11 +148,13 @@ describe('PyserviceApp: errors', () => {
     app.addTarget({ environment: 'staging', cloud: 'eks' });
     app.addTarget({ environment: 'staging', cloud: 'eks' });
     const { errors } = app.render();
-    expect(errors.some((e) => e.startsWith('\'targets[0].environment\' must be a DNS-1123 label'))).toBe(true);
-    expect(errors).toContain('\'targets[2]\' must differ from an earlier target: both are \'staging/eks\'; received {"environment":"staging","cloud":"eks"}. Give each environment and cloud pair one target.');
+    expect(errors.some((e) => e.startsWith("'targets[0].environment' must be a DNS-1123 label"))).toBe(true);
+    expect(errors).toContain(
+      '\'targets[2]\' must differ from an earlier target: both are \'staging/eks\'; received {"environment":"staging","cloud":"eks"}. Give each environment and cloud pair one target.',
+    );
   });
 
-  test('a target whose folder and deploy branch would sit inside another target\'s is refused', () => {
+  test("a target whose folder and deploy branch would sit inside another target's is refused", () => {
     // GIVEN: prod on no cloud (dist/prod, deploy/prod) and prod on one cloud (dist/prod/eks, deploy/prod/eks)
     const app = new PyserviceApp({ env: {} });
     app.addTarget({ environment: 'prod' });
@@ -137,9 +164,9 @@ describe('PyserviceApp: errors', () => {
     // THEN
     expect(files.size).toBe(0);
     expect(errors).toContain(
-      '\'targets[1]\' must not nest with targets[0]: folder \'prod\' would hold \'prod/eks\', and git cannot hold both branches \'deploy/prod\' and \'deploy/prod/eks\' ' +
-      '(a branch is a file under refs/heads/, so one cannot be the folder of the other: "cannot lock ref"); received {"environment":"prod","cloud":"eks"}. ' +
-      'Give the target of environment \'prod\' a cloud too, e.g. app.addTarget({ environment: \'prod\', cloud: \'<cloud>\' }), or use another environment name.',
+      "'targets[1]' must not nest with targets[0]: folder 'prod' would hold 'prod/eks', and git cannot hold both branches 'deploy/prod' and 'deploy/prod/eks' " +
+        '(a branch is a file under refs/heads/, so one cannot be the folder of the other: "cannot lock ref"); received {"environment":"prod","cloud":"eks"}. ' +
+        "Give the target of environment 'prod' a cloud too, e.g. app.addTarget({ environment: 'prod', cloud: '<cloud>' }), or use another environment name.",
     );
   });
 
@@ -148,8 +175,8 @@ describe('PyserviceApp: errors', () => {
     app.addTarget({ environment: 'staging', cloud: 'eks', deployBranch: 'deploy/shop' });
     app.addTarget({ environment: 'prod', cloud: 'eks', deployBranch: 'deploy/shop/prod' });
     expect(app.render().errors).toContain(
-      '\'targets[1].deployBranch\' must not nest with the branch \'deploy/shop\' of targets[0]: git cannot hold both \'deploy/shop\' and \'deploy/shop/prod\' ' +
-      '(a branch is a file under refs/heads/: "cannot lock ref"); received "deploy/shop/prod". Use a sibling name, e.g. \'deploy/shop-prod\'.',
+      "'targets[1].deployBranch' must not nest with the branch 'deploy/shop' of targets[0]: git cannot hold both 'deploy/shop' and 'deploy/shop/prod' " +
+        '(a branch is a file under refs/heads/: "cannot lock ref"); received "deploy/shop/prod". Use a sibling name, e.g. \'deploy/shop-prod\'.',
     );
   });
 
@@ -163,13 +190,13 @@ describe('PyserviceApp: errors', () => {
 
   test('the output folder must be relative to the repository (the delivery files name it)', () => {
     expect(twoEnvironments({ outdir: '/tmp/out' }).render().errors[0]).toBe(
-      '\'outdir\' must be a folder relative to the repository root, without \'..\'; received "/tmp/out". Use \'dist\'; to write elsewhere, pass synth({ directory }).',
+      "'outdir' must be a folder relative to the repository root, without '..'; received \"/tmp/out\". Use 'dist'; to write elsewhere, pass synth({ directory }).",
     );
   });
 
   test('an app without targets is an error', () => {
     expect(new PyserviceApp({ env: {} }).render().errors).toEqual([
-      '\'targets\' must hold at least one target; received []. Call app.addTarget({ environment: \'prod\' }) and define your charts under it.',
+      "'targets' must hold at least one target; received []. Call app.addTarget({ environment: 'prod' }) and define your charts under it.",
     ]);
   });
 
@@ -177,10 +204,13 @@ describe('PyserviceApp: errors', () => {
     const app = new PyserviceApp({ env: {} });
     const target = app.addTarget({ environment: 'prod' });
     new PythonMicroservice(new Chart(target, 'shop'), 'api', {
-      image: 'ghcr.io/acme/api:latest', server: PythonServer.uvicorn({ app: 'a:app' }), health: { readiness: '/ready' }, profile: CloudProfile.eks(),
+      image: 'ghcr.io/acme/api:latest',
+      server: PythonServer.uvicorn({ app: 'a:app' }),
+      health: { readiness: '/ready' },
+      profile: CloudProfile.eks(),
     });
     expect(app.render().errors).toEqual([
-      '[prod] [shop/api] \'image\' must not use the mutable tag \':latest\'; received "ghcr.io/acme/api:latest". Tag each build with its version or commit SHA, or pin the digest (\'@sha256:...\').',
+      "[prod] [shop/api] 'image' must not use the mutable tag ':latest'; received \"ghcr.io/acme/api:latest\". Tag each build with its version or commit SHA, or pin the digest ('@sha256:...').",
     ]);
   });
 });
@@ -218,11 +248,13 @@ describe('PyserviceApp.synth', () => {
     expect(printed).not.toMatch(/\n\s+at /);
   });
 
-  test('copies the files into the cdk8s CLI\'s output folder when it runs the app', () => {
+  test("copies the files into the cdk8s CLI's output folder when it runs the app", () => {
     const out = path.join(dir, 'dist');
     const cli = path.join(dir, '.cdk8s.out');
     twoEnvironments({ env: { CDK8S_OUTDIR: cli } }).synth({ directory: out });
-    expect(fs.readFileSync(path.join(cli, 'prod', 'deployment-api.yaml'), 'utf8')).toBe(fs.readFileSync(path.join(out, 'prod', 'deployment-api.yaml'), 'utf8'));
+    expect(fs.readFileSync(path.join(cli, 'prod', 'deployment-api.yaml'), 'utf8')).toBe(
+      fs.readFileSync(path.join(out, 'prod', 'deployment-api.yaml'), 'utf8'),
+    );
   });
 });
 
@@ -232,8 +264,14 @@ describe('PyserviceApp: delivery', () => {
   test('an Argo CD Application and a Flux Kustomization per target, following its folder and branch', () => {
     const { files, errors } = twoEnvironments({ delivery }, 'eks').render();
     expect(errors).toEqual([]);
-    const argo = parseAllDocuments(files.get('gitops/prod/eks/argocd-application.yaml')!).map((d) => d.toJS()).find((o) => o.kind === 'Application');
-    expect(argo.spec.source).toEqual({ repoURL: 'https://github.com/acme/api.git', targetRevision: 'deploy/prod/eks', path: 'dist/prod/eks' });
+    const argo = parseAllDocuments(files.get('gitops/prod/eks/argocd-application.yaml')!)
+      .map((d) => d.toJS())
+      .find((o) => o.kind === 'Application');
+    expect(argo.spec.source).toEqual({
+      repoURL: 'https://github.com/acme/api.git',
+      targetRevision: 'deploy/prod/eks',
+      path: 'dist/prod/eks',
+    });
     expect(argo.metadata.name).toBe('api-prod-eks');
   });
 
@@ -247,11 +285,13 @@ describe('PyserviceApp: delivery', () => {
     expect(wf.jobs['deliver-prod-eks'].environment).toBe('prod');
     const synth = (job: string) => wf.jobs[job].steps.find((s: any) => s.run === 'npm run synth');
     expect(synth('deliver-prod-eks').env).toEqual(synth('deliver-staging-eks').env);
-    expect(synth('deliver-prod-eks').env).toEqual({ IMAGE_API: '${{ needs.publish.outputs.repository_api }}@${{ needs.scan.outputs.digest_api }}' });
+    expect(synth('deliver-prod-eks').env).toEqual({
+      IMAGE_API: '${{ needs.publish.outputs.repository_api }}@${{ needs.scan.outputs.digest_api }}',
+    });
     expect(wf.jobs.build.steps.find((s: any) => s.name === 'Build api').with.file).toBe('dist/container/api/Dockerfile');
   });
 
-  test('targets without a cloud share the workflow, its registry inferred from the services\' profiles', () => {
+  test("targets without a cloud share the workflow, its registry inferred from the services' profiles", () => {
     const { files, errors } = twoEnvironments({ delivery }).render();
     expect(errors).toEqual([]);
     const wf = parse(files.get('ci/deploy.yml')!);
@@ -259,7 +299,7 @@ describe('PyserviceApp: delivery', () => {
     expect(wf.jobs.publish.steps.some((s: any) => String(s.uses).startsWith('aws-actions/amazon-ecr-login@'))).toBe(true);
   });
 
-  test('each target\'s AppProject allows the namespaces and cluster-scoped kinds of its own objects', () => {
+  test("each target's AppProject allows the namespaces and cluster-scoped kinds of its own objects", () => {
     // GIVEN: a Namespace and a PriorityClass beside the service
     const app = twoEnvironments({ delivery }, 'eks');
     for (const target of app.targets) {
@@ -273,13 +313,16 @@ describe('PyserviceApp: delivery', () => {
     expect(project.kind).toBe('AppProject');
     expect(application.spec.project).toBe(project.metadata.name);
     expect(project.spec.destinations).toEqual([{ server: 'https://kubernetes.default.svc', namespace: 'api' }]);
-    expect(project.spec.clusterResourceWhitelist).toEqual([{ group: '', kind: 'Namespace' }, { group: 'scheduling.k8s.io', kind: 'PriorityClass' }]);
+    expect(project.spec.clusterResourceWhitelist).toEqual([
+      { group: '', kind: 'Namespace' },
+      { group: 'scheduling.k8s.io', kind: 'PriorityClass' },
+    ]);
   });
 
   test('delivery errors are reported with the rest, and nothing is rendered', () => {
     const { files, errors } = twoEnvironments({ delivery: { ...delivery, repoUrl: 'ftp://example.com/x' } }).render();
     expect(files.size).toBe(0);
-    expect(errors.some((e) => e.startsWith('[gitops/staging] [argocd/api-staging] \'delivery.repoUrl\''))).toBe(true);
+    expect(errors.some((e) => e.startsWith("[gitops/staging] [argocd/api-staging] 'delivery.repoUrl'"))).toBe(true);
   });
 
   test('every error is a ValidationError when thrown', () => {

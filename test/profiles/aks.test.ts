@@ -24,10 +24,12 @@ describe('AKS profile', () => {
     expect(find(objects, 'Deployment').spec.template.metadata.labels['azure.workload.identity/use']).toBeUndefined();
   });
 
-  test.each([['clientId', { clientId: 'abc' }], ['tenantId', { clientId: CLIENT, tenantId: 'contoso.onmicrosoft.com' }]])(
-    'rejects a %s that is not a GUID', (prop, options) => {
-      expect(() => synthService({ profile: CloudProfile.aks(options) })).toThrow(new RegExp(`'profile.${prop}' must be a GUID`));
-    });
+  test.each([
+    ['clientId', { clientId: 'abc' }],
+    ['tenantId', { clientId: CLIENT, tenantId: 'contoso.onmicrosoft.com' }],
+  ])('rejects a %s that is not a GUID', (prop, options) => {
+    expect(() => synthService({ profile: CloudProfile.aks(options) })).toThrow(new RegExp(`'profile.${prop}' must be a GUID`));
+  });
 
   test('internal exposure: internal load balancer with the readiness path as HTTP health probe', () => {
     const { objects } = synthService({ exposure: Exposure.INTERNAL, profile: CloudProfile.aks() });

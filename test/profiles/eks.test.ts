@@ -12,20 +12,19 @@ describe('EKS profile', () => {
     });
   });
 
-  test.each([
-    ['arn:aws-cn:iam::111122223333:role/app'],
-    ['arn:aws-us-gov:iam::111122223333:role/path/to/app+v2@x'],
-  ])('accepts role ARN %s', (roleArn) => {
-    expect(() => synthService({ profile: CloudProfile.eks({ roleArn }) })).not.toThrow();
-  });
+  test.each([['arn:aws-cn:iam::111122223333:role/app'], ['arn:aws-us-gov:iam::111122223333:role/path/to/app+v2@x']])(
+    'accepts role ARN %s',
+    (roleArn) => {
+      expect(() => synthService({ profile: CloudProfile.eks({ roleArn }) })).not.toThrow();
+    },
+  );
 
-  test.each([
-    ['arn:aws:iam::1111:role/app'],
-    ['arn:aws:iam::111122223333:user/app'],
-    ['arn:aws:s3:::bucket'],
-  ])('rejects role ARN %s', (roleArn) => {
-    expect(() => synthService({ profile: CloudProfile.eks({ roleArn }) })).toThrow(/'profile.roleArn' must be an IAM role ARN/);
-  });
+  test.each([['arn:aws:iam::1111:role/app'], ['arn:aws:iam::111122223333:user/app'], ['arn:aws:s3:::bucket']])(
+    'rejects role ARN %s',
+    (roleArn) => {
+      expect(() => synthService({ profile: CloudProfile.eks({ roleArn }) })).toThrow(/'profile.roleArn' must be an IAM role ARN/);
+    },
+  );
 
   test('cluster exposure: ClusterIP with no load balancer annotations', () => {
     const svc = find(synthService({ profile: CloudProfile.eks() }).objects, 'Service');

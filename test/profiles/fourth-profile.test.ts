@@ -8,10 +8,35 @@
 import { Chart, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  Exposure, ICloudProfile, IngressInput, IngressOutput, KedaIdentityResult, MonitorInput, MonitorOutput, NetworkPeer, PRIVATE_RANGES,
-  ProfileInput, ProfileOutput, PythonMicroservice, PythonServer, PythonWorker, QueueScaler, ScalerIdentity, SecretBackend, SecretBackendInput,
-  SecretBackendResult, SecretEnv, TlsCertificate, WorkerCommand, WorkerLiveness, foreignScaler, neutralIngress, neutralOutput, nodePlacement,
-  prometheusOperatorMonitor, secretBackendOf,
+  Exposure,
+  ICloudProfile,
+  IngressInput,
+  IngressOutput,
+  KedaIdentityResult,
+  MonitorInput,
+  MonitorOutput,
+  NetworkPeer,
+  PRIVATE_RANGES,
+  ProfileInput,
+  ProfileOutput,
+  PythonMicroservice,
+  PythonServer,
+  PythonWorker,
+  QueueScaler,
+  ScalerIdentity,
+  SecretBackend,
+  SecretBackendInput,
+  SecretBackendResult,
+  SecretEnv,
+  TlsCertificate,
+  WorkerCommand,
+  WorkerLiveness,
+  foreignScaler,
+  neutralIngress,
+  neutralOutput,
+  nodePlacement,
+  prometheusOperatorMonitor,
+  secretBackendOf,
 } from 'pyservice-k8s';
 import { restrictedViolations } from '../support/policies';
 import { validateAll } from '../support/schema';
@@ -31,7 +56,11 @@ class OnPremProfile implements ICloudProfile {
     const exposed = input.exposure !== Exposure.CLUSTER && !input.viaIngress;
     return {
       ...neutralOutput(input),
-      ...nodePlacement(input.placement, { spot: { key: 'node.example.com/preemptible', value: 'true' }, spotTainted: true, armTainted: false }),
+      ...nodePlacement(input.placement, {
+        spot: { key: 'node.example.com/preemptible', value: 'true' },
+        spotTainted: true,
+        armTainted: false,
+      }),
       serviceAnnotations: exposed ? { 'metallb.universe.tf/address-pool': input.exposure === Exposure.PUBLIC ? 'public' : 'internal' } : {},
       // MetalLB in layer-2 mode keeps client addresses: the internal pool serves the offices only.
       loadBalancerSources: input.exposure === Exposure.INTERNAL ? PRIVATE_RANGES.map((c) => NetworkPeer.cidr(c)) : undefined,
@@ -44,14 +73,19 @@ class OnPremProfile implements ICloudProfile {
       manager: 'Vault',
       example: 'new OnPremProfile({ vaultServer, vaultRole })',
       checkOptions: () => undefined,
-      nameProblem: (remote) => (/^[a-z0-9/-]+$/.test(remote) ? undefined : { rule: 'must be a Vault KV path', fix: 'Use lowercase path segments.' }),
+      nameProblem: (remote) =>
+        /^[a-z0-9/-]+$/.test(remote) ? undefined : { rule: 'must be a Vault KV path', fix: 'Use lowercase path segments.' },
       csiDriver: () => ({ provider: 'vault', parameters: {} }),
       storeIdentityProblem: () => undefined,
       storeProvider: (_opts, req) => ({
         provider: {
           vault: {
-            server: this.options.vaultServer, path: 'kv', version: 'v2' as never,
-            auth: { kubernetes: { mountPath: 'kubernetes', role: this.options.vaultRole, serviceAccountRef: { name: req.serviceAccountName } } },
+            server: this.options.vaultServer,
+            path: 'kv',
+            version: 'v2' as never,
+            auth: {
+              kubernetes: { mountPath: 'kubernetes', role: this.options.vaultRole, serviceAccountRef: { name: req.serviceAccountName } },
+            },
           },
         },
       }),
@@ -60,9 +94,17 @@ class OnPremProfile implements ICloudProfile {
 
   public ingress(_scope: Construct, input: IngressInput): IngressOutput {
     const tls = input.tls;
-    const issues = tls && tls.kind !== 'cert-manager'
-      ? [{ prop: 'ingress.tls', rule: 'must be a cert-manager issuer on this cluster', received: tls.kind, fix: 'Use TlsCertificate.of(\'cert-manager\', \'<issuer>\').' }]
-      : [];
+    const issues =
+      tls && tls.kind !== 'cert-manager'
+        ? [
+            {
+              prop: 'ingress.tls',
+              rule: 'must be a cert-manager issuer on this cluster',
+              received: tls.kind,
+              fix: "Use TlsCertificate.of('cert-manager', '<issuer>').",
+            },
+          ]
+        : [];
     return {
       ...neutralIngress(),
       issues,
@@ -107,12 +149,21 @@ function shop(): { chart: Chart; objects: any[] } {
     command: WorkerCommand.celery({ app: 'orders.celery:app' }),
     liveness: WorkerLiveness.heartbeatFile('/tmp/worker-heartbeat'),
     placement: { spot: true },
-    queueAutoscaling: { queue: QueueScaler.keda('kafka', { bootstrapServersFromEnv: 'KAFKA_BROKERS', consumerGroup: 'orders', topic: 'orders', lagThreshold: '50' }), maxReplicas: 10 },
+    queueAutoscaling: {
+      queue: QueueScaler.keda('kafka', {
+        bootstrapServersFromEnv: 'KAFKA_BROKERS',
+        consumerGroup: 'orders',
+        topic: 'orders',
+        lagThreshold: '50',
+      }),
+      maxReplicas: 10,
+    },
   });
   return { chart, objects: Testing.synth(chart) };
 }
 
-const byKind = (objects: any[], kind: string, name?: string) => objects.find((o) => o.kind === kind && (name === undefined || o.metadata.name === name));
+const byKind = (objects: any[], kind: string, name?: string) =>
+  objects.find((o) => o.kind === kind && (name === undefined || o.metadata.name === name));
 
 describe('a fourth profile, from the public API alone', () => {
   const { objects } = shop();
@@ -122,7 +173,7 @@ describe('a fourth profile, from the public API alone', () => {
     expect(objects.flatMap((o) => restrictedViolations(o))).toEqual([]);
   });
 
-  test('its ingress: ingress-nginx with a cert-manager certificate, admitted from the controller\'s namespace', () => {
+  test("its ingress: ingress-nginx with a cert-manager certificate, admitted from the controller's namespace", () => {
     const ingress = byKind(objects, 'Ingress');
     expect(ingress.spec.ingressClassName).toBe('nginx');
     expect(ingress.metadata.annotations).toEqual({ 'cert-manager.io/cluster-issuer': 'letsencrypt' });
@@ -133,13 +184,15 @@ describe('a fourth profile, from the public API alone', () => {
 
   test('its secrets: a Vault SecretStore per service through the shared secret-backend algorithm', () => {
     expect(byKind(objects, 'SecretStore').spec.provider.vault).toEqual({
-      server: 'https://vault.example.com', path: 'kv', version: 'v2',
+      server: 'https://vault.example.com',
+      path: 'kv',
+      version: 'v2',
       auth: { kubernetes: { mountPath: 'kubernetes', role: 'shop', serviceAccountRef: { name: 'orders-api' } } },
     });
     expect(byKind(objects, 'ExternalSecret').spec.data).toEqual([{ secretKey: expect.any(String), remoteRef: { key: 'shop/orders-db' } }]);
   });
 
-  test('its placement, metrics and queue: the shared algorithms with this cluster\'s labels', () => {
+  test("its placement, metrics and queue: the shared algorithms with this cluster's labels", () => {
     const worker = byKind(objects, 'Deployment', 'orders-worker').spec.template.spec;
     expect(worker.nodeSelector).toEqual({ 'node.example.com/preemptible': 'true' });
     expect(worker.tolerations).toEqual([{ key: 'node.example.com/preemptible', operator: 'Equal', value: 'true', effect: 'NoSchedule' }]);
@@ -151,18 +204,34 @@ describe('a fourth profile, from the public API alone', () => {
   test('its own rules speak through the same errors: a certificate kind it does not know, a queue it cannot authenticate to', () => {
     const chart = Testing.chart();
     new PythonMicroservice(chart, 'orders-api', {
-      image: 'registry.example.com/shop/orders-api:1.4.2', server: PythonServer.uvicorn({ app: 'orders.main:app' }), health: { readiness: '/readyz' },
-      profile, exposure: Exposure.PUBLIC, ingress: { host: 'api.example.com', tls: TlsCertificate.acm('arn:aws:acm:eu-west-1:111122223333:certificate/00000000-0000-4000-8000-000000000001') },
+      image: 'registry.example.com/shop/orders-api:1.4.2',
+      server: PythonServer.uvicorn({ app: 'orders.main:app' }),
+      health: { readiness: '/readyz' },
+      profile,
+      exposure: Exposure.PUBLIC,
+      ingress: {
+        host: 'api.example.com',
+        tls: TlsCertificate.acm('arn:aws:acm:eu-west-1:111122223333:certificate/00000000-0000-4000-8000-000000000001'),
+      },
     });
-    expect(() => Testing.synth(chart)).toThrow(/\[test\/orders-api\] 'ingress.tls' must be a cert-manager issuer on this cluster; received "acm"\. Use TlsCertificate\.of\('cert-manager', '<issuer>'\)\./);
+    expect(() => Testing.synth(chart)).toThrow(
+      /\[test\/orders-api\] 'ingress.tls' must be a cert-manager issuer on this cluster; received "acm"\. Use TlsCertificate\.of\('cert-manager', '<issuer>'\)\./,
+    );
     const chart2 = Testing.chart();
     const api = new PythonMicroservice(chart2, 'orders-api', {
-      image: 'registry.example.com/shop/orders-api:1.4.2', server: PythonServer.uvicorn({ app: 'orders.main:app' }), health: { readiness: '/readyz' }, profile,
+      image: 'registry.example.com/shop/orders-api:1.4.2',
+      server: PythonServer.uvicorn({ app: 'orders.main:app' }),
+      health: { readiness: '/readyz' },
+      profile,
     });
     new PythonWorker(chart2, 'orders-worker', {
-      app: api, command: WorkerCommand.celery({ app: 'orders.celery:app' }), liveness: WorkerLiveness.heartbeatFile('/tmp/h'),
+      app: api,
+      command: WorkerCommand.celery({ app: 'orders.celery:app' }),
+      liveness: WorkerLiveness.heartbeatFile('/tmp/h'),
       queueAutoscaling: { queue: QueueScaler.sqs({ queueUrl: 'https://sqs.eu-west-1.amazonaws.com/111122223333/orders' }), maxReplicas: 5 },
     });
-    expect(() => Testing.synth(chart2)).toThrow(/'autoscaling.queue' must be a queue the cluster's cloud can authenticate to: SQS needs a aws identity, which the onprem profile has not/);
+    expect(() => Testing.synth(chart2)).toThrow(
+      /'autoscaling.queue' must be a queue the cluster's cloud can authenticate to: SQS needs a aws identity, which the onprem profile has not/,
+    );
   });
 });

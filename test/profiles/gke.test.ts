@@ -1,4 +1,12 @@
-import { CloudProfile, Exposure, IDENTITY_MECHANISMS, ResourceSpec, ValidationError, autopilotResources, collectWarnings } from '../support/internals';
+import {
+  CloudProfile,
+  Exposure,
+  IDENTITY_MECHANISMS,
+  ResourceSpec,
+  ValidationError,
+  autopilotResources,
+  collectWarnings,
+} from '../support/internals';
 import { appContainer, find, synthService } from '../support/synth';
 
 const MiB = 2 ** 20;
@@ -12,9 +20,13 @@ describe('GKE profile', () => {
   });
 
   test.each(['orders-api', 'orders-api@acme-prod.gserviceaccount.com', 'x@acme-prod.iam.gserviceaccount.com'])(
-    'rejects %s as a service account', (serviceAccount) => {
-      expect(() => synthService({ profile: CloudProfile.gke({ serviceAccount }) })).toThrow(/'profile.serviceAccount' must be a Google service account email/);
-    });
+    'rejects %s as a service account',
+    (serviceAccount) => {
+      expect(() => synthService({ profile: CloudProfile.gke({ serviceAccount }) })).toThrow(
+        /'profile.serviceAccount' must be a Google service account email/,
+      );
+    },
+  );
 
   test.each([
     ['api@acme-staging.iam.gserviceaccount.com', "its account ID 'api' (3 characters) must be 6-30 lowercase letters, digits and hyphens"],
@@ -53,14 +65,20 @@ describe('GKE profile', () => {
     const c = appContainer(find(objects, 'Deployment'));
     expect(c.resources.requests.cpu).toBe('50m');
     expect(c.resources.requests.memory).toBe('52Mi');
-    expect(collectWarnings(chart)).toEqual(expect.arrayContaining([
-      '[test/orders-api] Autopilot: CPU request 10m -> 50m (minimum 50m)',
-      '[test/orders-api] Autopilot: memory request 32Mi -> 52Mi (minimum and 1 GiB per vCPU)',
-    ]));
+    expect(collectWarnings(chart)).toEqual(
+      expect.arrayContaining([
+        '[test/orders-api] Autopilot: CPU request 10m -> 50m (minimum 50m)',
+        '[test/orders-api] Autopilot: memory request 32Mi -> 52Mi (minimum and 1 GiB per vCPU)',
+      ]),
+    );
   });
 
   const spec = (cpu: number, memMiB: number, cpuLimit?: number, memLimitMiB = memMiB): ResourceSpec => ({
-    cpuRequestMillis: cpu, cpuLimitMillis: cpuLimit, memoryRequestBytes: memMiB * MiB, memoryLimitBytes: memLimitMiB * MiB, ephemeralStorageBytes: 1024 * MiB,
+    cpuRequestMillis: cpu,
+    cpuLimitMillis: cpuLimit,
+    memoryRequestBytes: memMiB * MiB,
+    memoryLimitBytes: memLimitMiB * MiB,
+    ephemeralStorageBytes: 1024 * MiB,
   });
 
   test.each([
@@ -89,19 +107,28 @@ describe('GKE profile', () => {
 });
 
 describe('GKE identity binding', () => {
-  const context = { namespace: 'shop', serviceAccount: 'orders-api', subject: 'system:serviceaccount:shop:orders-api', alsoTrustedSubjects: [], details: {} };
+  const context = {
+    namespace: 'shop',
+    serviceAccount: 'orders-api',
+    subject: 'system:serviceaccount:shop:orders-api',
+    alsoTrustedSubjects: [],
+    details: {},
+  };
 
-  test('the workload pool comes from the cluster\'s project, or from the Google service account\'s email', () => {
+  test("the workload pool comes from the cluster's project, or from the Google service account's email", () => {
     const mechanism = IDENTITY_MECHANISMS['gke-workload-identity'];
     expect(mechanism.bind({ ...context, principal: 'orders@acme-prod.iam.gserviceaccount.com' })).toMatchObject({
-      member: 'serviceAccount:acme-prod.svc.id.goog[shop/orders-api]', workloadPool: 'acme-prod.svc.id.goog',
+      member: 'serviceAccount:acme-prod.svc.id.goog[shop/orders-api]',
+      workloadPool: 'acme-prod.svc.id.goog',
     });
-    expect(mechanism.bind({ ...context, principal: 'orders@acme-prod.iam.gserviceaccount.com', gcpProject: 'acme-cluster' })).toMatchObject({
-      workloadPool: 'acme-cluster.svc.id.goog',
-    });
+    expect(mechanism.bind({ ...context, principal: 'orders@acme-prod.iam.gserviceaccount.com', gcpProject: 'acme-cluster' })).toMatchObject(
+      {
+        workloadPool: 'acme-cluster.svc.id.goog',
+      },
+    );
   });
 
-  test('a Google service account outside any project (a default one) needs the cluster\'s project: a ValidationError naming the prop', () => {
+  test("a Google service account outside any project (a default one) needs the cluster's project: a ValidationError naming the prop", () => {
     const mechanism = IDENTITY_MECHANISMS['gke-workload-identity'];
     let error: unknown;
     try {
@@ -111,7 +138,7 @@ describe('GKE identity binding', () => {
     }
     expect(error).toBeInstanceOf(ValidationError);
     expect((error as ValidationError).errors).toEqual([
-      '[shop/orders-api] \'cluster.gcpProject\' is needed: the project of the cluster cannot be read from the Google service account; received "123456789-compute@developer.gserviceaccount.com". Pass the cluster\'s project ID.',
+      "[shop/orders-api] 'cluster.gcpProject' is needed: the project of the cluster cannot be read from the Google service account; received \"123456789-compute@developer.gserviceaccount.com\". Pass the cluster's project ID.",
     ]);
   });
 });

@@ -30,34 +30,72 @@ function platform(scope: Construct): void {
   const cluster = new Chart(scope, 'cluster');
   new ApiObject(cluster, 'ns', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'apps' } });
   new ApiObject(cluster, 'crd', {
-    apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'widgets.example.com' },
-    spec: { group: 'example.com', names: { kind: 'Widget', plural: 'widgets' }, scope: 'Namespaced', versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object' } } }] },
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name: 'widgets.example.com' },
+    spec: {
+      group: 'example.com',
+      names: { kind: 'Widget', plural: 'widgets' },
+      scope: 'Namespaced',
+      versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object' } } }],
+    },
   });
   const chart = new Chart(scope, 'platform', { namespace: 'apps' });
   new ApiObject(chart, 'widget', { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' }, spec: { size: 3 } });
   new ApiObject(chart, 'sa', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'api' } });
   new ApiObject(chart, 'store', {
-    apiVersion: 'external-secrets.io/v1beta1', kind: 'SecretStore', metadata: { name: 'api' },
+    apiVersion: 'external-secrets.io/v1beta1',
+    kind: 'SecretStore',
+    metadata: { name: 'api' },
     spec: { provider: { aws: { service: 'SecretsManager', region: 'eu-west-1', auth: { jwt: { serviceAccountRef: { name: 'api' } } } } } },
   });
   new ApiObject(chart, 'external', {
-    apiVersion: 'external-secrets.io/v1beta1', kind: 'ExternalSecret', metadata: { name: 'api' },
-    spec: { secretStoreRef: { kind: 'SecretStore', name: 'api' }, target: { name: 'api-store' }, data: [{ secretKey: 'url', remoteRef: { key: 'db' } }] },
+    apiVersion: 'external-secrets.io/v1beta1',
+    kind: 'ExternalSecret',
+    metadata: { name: 'api' },
+    spec: {
+      secretStoreRef: { kind: 'SecretStore', name: 'api' },
+      target: { name: 'api-store' },
+      data: [{ secretKey: 'url', remoteRef: { key: 'db' } }],
+    },
   });
   new ApiObject(chart, 'spc', {
-    apiVersion: 'secrets-store.csi.x-k8s.io/v1', kind: 'SecretProviderClass', metadata: { name: 'worker' }, spec: { provider: 'aws', parameters: {} },
+    apiVersion: 'secrets-store.csi.x-k8s.io/v1',
+    kind: 'SecretProviderClass',
+    metadata: { name: 'worker' },
+    spec: { provider: 'aws', parameters: {} },
   });
-  const pod = (extra: object) => ({ selector: { matchLabels: { app: 'x' } }, template: { metadata: { labels: { app: 'x' } }, spec: { containers: [{ name: 'app', image: 'x:1' }], ...extra } } });
+  const pod = (extra: object) => ({
+    selector: { matchLabels: { app: 'x' } },
+    template: { metadata: { labels: { app: 'x' } }, spec: { containers: [{ name: 'app', image: 'x:1' }], ...extra } },
+  });
   new ApiObject(chart, 'api', {
-    apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'api' },
-    spec: pod({ serviceAccountName: 'api', containers: [{ name: 'app', image: 'x:1', env: [{ name: 'URL', valueFrom: { secretKeyRef: { name: 'api-store', key: 'url' } } }] }] }),
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'api' },
+    spec: pod({
+      serviceAccountName: 'api',
+      containers: [{ name: 'app', image: 'x:1', env: [{ name: 'URL', valueFrom: { secretKeyRef: { name: 'api-store', key: 'url' } } }] }],
+    }),
   });
   new ApiObject(chart, 'worker', {
-    apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'worker' },
-    spec: { schedule: '@hourly', jobTemplate: { spec: { template: { spec: {
-      restartPolicy: 'Never', containers: [{ name: 'app', image: 'x:1' }],
-      volumes: [{ name: 's', csi: { driver: 'secrets-store.csi.k8s.io', volumeAttributes: { secretProviderClass: 'worker' } } }],
-    } } } } },
+    apiVersion: 'batch/v1',
+    kind: 'CronJob',
+    metadata: { name: 'worker' },
+    spec: {
+      schedule: '@hourly',
+      jobTemplate: {
+        spec: {
+          template: {
+            spec: {
+              restartPolicy: 'Never',
+              containers: [{ name: 'app', image: 'x:1' }],
+              volumes: [{ name: 's', csi: { driver: 'secrets-store.csi.k8s.io', volumeAttributes: { secretProviderClass: 'worker' } } }],
+            },
+          },
+        },
+      },
+    },
   });
 }
 
@@ -69,7 +107,8 @@ describe('Cdk8sComponent hosting the example shop', () => {
     const namespace = urn('shop', 'Namespace/shop');
     const inNamespace = engine.under('shop/shop/');
     expect(inNamespace.length).toBeGreaterThan(15);
-    for (const r of inNamespace) expect({ name: r.name, needsNamespace: r.dependencies.includes(namespace) }).toEqual({ name: r.name, needsNamespace: true });
+    for (const r of inNamespace)
+      expect({ name: r.name, needsNamespace: r.dependencies.includes(namespace) }).toEqual({ name: r.name, needsNamespace: true });
     expect(engine.named('shop/Namespace/shop').dependencies).toEqual([]);
   });
 
@@ -84,17 +123,24 @@ describe('Cdk8sComponent hosting the example shop', () => {
 
   test('logs the synth warnings on the component, as `npm run synth` prints them', async () => {
     // GIVEN GKE Autopilot, which raises a memory request below 1 GiB per vCPU with a warning
-    const define = (app: Construct) => new PythonMicroservice(new Chart(app, 'shop', { namespace: 'shop' }), 'orders-api', {
-      image: 'ghcr.io/acme/orders-api:1.4.2', server: PythonServer.uvicorn({ app: 'orders.main:app' }), health: { readiness: '/readyz' },
-      resources: { cpu: '1', memory: '512Mi' }, profile: CloudProfile.gke({ autopilot: true }),
-    });
+    const define = (app: Construct) =>
+      new PythonMicroservice(new Chart(app, 'shop', { namespace: 'shop' }), 'orders-api', {
+        image: 'ghcr.io/acme/orders-api:1.4.2',
+        server: PythonServer.uvicorn({ app: 'orders.main:app' }),
+        health: { readiness: '/readyz' },
+        resources: { cpu: '1', memory: '512Mi' },
+        profile: CloudProfile.gke({ autopilot: true }),
+      });
     const warn = jest.spyOn(pulumi.log, 'warn').mockImplementation(() => Promise.resolve());
     try {
       // WHEN
       const c = await deploy('shop', define, { label: 'gke' });
       // THEN
       const logged = warn.mock.calls.map(([message, resource]) => ({ message, onComponent: resource === c }));
-      expect(logged).toContainEqual({ message: expect.stringMatching(/^\[gke\] \[shop\/orders-api\] Autopilot: memory request 512Mi -> 1Gi/), onComponent: true });
+      expect(logged).toContainEqual({
+        message: expect.stringMatching(/^\[gke\] \[shop\/orders-api\] Autopilot: memory request 512Mi -> 1Gi/),
+        onComponent: true,
+      });
     } finally {
       warn.mockRestore();
     }
@@ -107,10 +153,21 @@ describe('Cdk8sComponent hosting the example shop', () => {
     const services = await settle(c.services);
     expect(Object.keys(services).sort()).toEqual(['shop/inventory', 'shop/orders-api', 'shop/recommendations']);
     expect(services['shop/inventory']).toEqual({
-      name: 'inventory', namespace: 'shop', type: 'LoadBalancer', serviceAccount: 'inventory', loadBalancer: { hostname: 'lb-service-inventory.example.com' },
+      name: 'inventory',
+      namespace: 'shop',
+      type: 'LoadBalancer',
+      serviceAccount: 'inventory',
+      loadBalancer: { hostname: 'lb-service-inventory.example.com' },
     });
-    expect(services['shop/orders-api'].ingresses).toEqual([{ name: 'orders-api', hosts: ['api.shop.example.com'], loadBalancer: { hostname: 'lb-ingress-orders-api.example.com' } }]);
-    expect(services['shop/recommendations']).toEqual({ name: 'recommendations', namespace: 'shop', type: 'ClusterIP', serviceAccount: 'recommendations' });
+    expect(services['shop/orders-api'].ingresses).toEqual([
+      { name: 'orders-api', hosts: ['api.shop.example.com'], loadBalancer: { hostname: 'lb-ingress-orders-api.example.com' } },
+    ]);
+    expect(services['shop/recommendations']).toEqual({
+      name: 'recommendations',
+      namespace: 'shop',
+      type: 'ClusterIP',
+      serviceAccount: 'recommendations',
+    });
   });
 
   test.each([
@@ -122,8 +179,14 @@ describe('Cdk8sComponent hosting the example shop', () => {
     const c = await deploy('shop', prodShop(cloud as Cloud), { label: cloud });
     // THEN the two services with identities have bindings; recommendations has none
     expect(Object.keys(c.identities).sort()).toEqual(['shop/inventory', 'shop/orders-api']);
-    const orders = await settle(c.identities['shop/orders-api']) as any;
-    expect(orders).toMatchObject({ cloud, namespace: 'shop', serviceAccount: 'orders-api', subject: 'system:serviceaccount:shop:orders-api', [field]: value });
+    const orders = (await settle(c.identities['shop/orders-api'])) as any;
+    expect(orders).toMatchObject({
+      cloud,
+      namespace: 'shop',
+      serviceAccount: 'orders-api',
+      subject: 'system:serviceaccount:shop:orders-api',
+      [field]: value,
+    });
     expect((await settle(c.identityBindings)).map((b) => b.serviceAccount).sort()).toEqual(['inventory', 'orders-api']);
   });
 });
@@ -140,14 +203,19 @@ describe('Cdk8sComponent hosting any construct tree', () => {
       'platform/CustomResourceDefinition/widgets.example.com': 'kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition',
       'platform/apps/CronJob/worker': 'kubernetes:batch/v1:CronJob',
     });
-    expect(engine.named('platform/apps/Widget/w').inputs).toEqual({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w', namespace: 'apps' }, spec: { size: 3 } });
+    expect(engine.named('platform/apps/Widget/w').inputs).toEqual({
+      apiVersion: 'example.com/v1',
+      kind: 'Widget',
+      metadata: { name: 'w', namespace: 'apps' },
+      spec: { size: 3 },
+    });
   });
 
   test.each([
     ['a custom resource', 'apps/Widget/w', 'CustomResourceDefinition/widgets.example.com'],
     ['a store', 'apps/SecretStore/api', 'apps/ServiceAccount/api'],
     ['an ExternalSecret', 'apps/ExternalSecret/api', 'apps/SecretStore/api'],
-    ['a workload reading the ExternalSecret\'s Secret', 'apps/Deployment/api', 'apps/ExternalSecret/api'],
+    ["a workload reading the ExternalSecret's Secret", 'apps/Deployment/api', 'apps/ExternalSecret/api'],
     ['a workload', 'apps/Deployment/api', 'apps/ServiceAccount/api'],
     ['a CronJob mounting a SecretProviderClass', 'apps/CronJob/worker', 'apps/SecretProviderClass/worker'],
   ])('%s (%s) depends on %s', async (_what, dependent, dependency) => {
@@ -159,25 +227,36 @@ describe('Cdk8sComponent hosting any construct tree', () => {
 
   test('reads the identity of a ServiceAccount that no construct reports from its annotations', async () => {
     // GIVEN a plain ServiceAccount annotated for GKE Workload Identity
-    const define = (app: Construct) => new ApiObject(new Chart(app, 'c', { namespace: 'jobs' }), 'sa', {
-      apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'etl', annotations: { 'iam.gke.io/gcp-service-account': 'etl@acme-data.iam.gserviceaccount.com' } },
-    });
+    const define = (app: Construct) =>
+      new ApiObject(new Chart(app, 'c', { namespace: 'jobs' }), 'sa', {
+        apiVersion: 'v1',
+        kind: 'ServiceAccount',
+        metadata: { name: 'etl', annotations: { 'iam.gke.io/gcp-service-account': 'etl@acme-data.iam.gserviceaccount.com' } },
+      });
     // WHEN
     const c = await deploy('jobs', define);
     // THEN
-    expect(await settle(c.identities['jobs/etl'])).toMatchObject({ cloud: 'gke', member: 'serviceAccount:acme-data.svc.id.goog[jobs/etl]' });
+    expect(await settle(c.identities['jobs/etl'])).toMatchObject({
+      cloud: 'gke',
+      member: 'serviceAccount:acme-data.svc.id.goog[jobs/etl]',
+    });
   });
 
   test('takes the identity a construct reports over the manifests (EKS Pod Identity annotates nothing)', async () => {
     // GIVEN a service whose profile uses EKS Pod Identity
-    const define = (app: Construct) => new PythonMicroservice(new Chart(app, 'shop', { namespace: 'shop' }), 'orders-api', {
-      image: 'ghcr.io/acme/orders-api:1.4.2', server: PythonServer.uvicorn({ app: 'orders.main:app' }), health: { readiness: '/readyz' },
-      profile: CloudProfile.eks({ roleArn: 'arn:aws:iam::111122223333:role/orders-api', identity: 'pod-identity' }),
-    });
+    const define = (app: Construct) =>
+      new PythonMicroservice(new Chart(app, 'shop', { namespace: 'shop' }), 'orders-api', {
+        image: 'ghcr.io/acme/orders-api:1.4.2',
+        server: PythonServer.uvicorn({ app: 'orders.main:app' }),
+        health: { readiness: '/readyz' },
+        profile: CloudProfile.eks({ roleArn: 'arn:aws:iam::111122223333:role/orders-api', identity: 'pod-identity' }),
+      });
     // WHEN
     const c = await deploy('shop', define, { label: 'eks' });
     // THEN
-    expect(await settle(c.identityBindings)).toEqual([expect.objectContaining({ cloud: 'eks', mechanism: 'eks-pod-identity', namespace: 'shop', serviceAccount: 'orders-api' })]);
+    expect(await settle(c.identityBindings)).toEqual([
+      expect.objectContaining({ cloud: 'eks', mechanism: 'eks-pod-identity', namespace: 'shop', serviceAccount: 'orders-api' }),
+    ]);
   });
 
   test('honours dependencies declared in cdk8s', async () => {
@@ -204,7 +283,9 @@ describe('Cdk8sComponent hosting any construct tree', () => {
     };
     // WHEN / THEN
     expect(() => new lib.Cdk8sComponent('dup', { define })).toThrow(lib.ValidationError);
-    expect(() => new lib.Cdk8sComponent('dup2', { define })).toThrow('\'metadata.name\' must differ between two objects that are both apps/Gateway/web; received ["example.com/v1","other.io/v1"]. Give them different names.');
+    expect(() => new lib.Cdk8sComponent('dup2', { define })).toThrow(
+      '\'metadata.name\' must differ between two objects that are both apps/Gateway/web; received ["example.com/v1","other.io/v1"]. Give them different names.',
+    );
   });
 
   test('rejects a field the typed resource would drop, rather than deploy less than cdk8s synthesizes', () => {
@@ -213,7 +294,9 @@ describe('Cdk8sComponent hosting any construct tree', () => {
       new ApiObject(new Chart(app, 'c'), 'a', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a' }, spec: { x: 1 } });
     };
     // WHEN / THEN
-    expect(() => new lib.Cdk8sComponent('extra', { define })).toThrow("ConfigMap 'a' cannot be registered as a typed resource:\n  'fields' must all be taken by the typed v1/ConfigMap resource; received [\"spec\"].");
+    expect(() => new lib.Cdk8sComponent('extra', { define })).toThrow(
+      "ConfigMap 'a' cannot be registered as a typed resource:\n  'fields' must all be taken by the typed v1/ConfigMap resource; received [\"spec\"].",
+    );
   });
 });
 
@@ -232,7 +315,12 @@ describe('the table of typed kinds', () => {
     // THEN
     for (const [key, { fields }] of Object.entries(kinds.TYPED_KINDS)) {
       const inputs = engine.named(`kinds/${key}`).inputs;
-      expect({ key, fields: Object.keys(inputs).filter((f) => f !== 'apiVersion' && f !== 'kind').sort() }).toEqual({ key, fields: [...fields].sort() });
+      expect({
+        key,
+        fields: Object.keys(inputs)
+          .filter((f) => f !== 'apiVersion' && f !== 'kind')
+          .sort(),
+      }).toEqual({ key, fields: [...fields].sort() });
       expect(`${inputs.apiVersion}/${inputs.kind}`).toBe(key);
     }
   });

@@ -28,7 +28,12 @@ function props(overrides: Partial<PythonMicroserviceProps> = {}): PythonMicroser
 }
 
 /** Deploys one service in namespace `shop` and waits until every child is registered. */
-async function deploy(name: string, overrides: Partial<PythonMicroserviceProps> = {}, extra: Partial<import('../../src/pulumi').PythonMicroserviceComponentArgs> = {}, opts: pulumi.ComponentResourceOptions = {}) {
+async function deploy(
+  name: string,
+  overrides: Partial<PythonMicroserviceProps> = {},
+  extra: Partial<import('../../src/pulumi').PythonMicroserviceComponentArgs> = {},
+  opts: pulumi.ComponentResourceOptions = {},
+) {
   const component = new lib.PythonMicroserviceComponent(name, { service: props(overrides), namespace: 'shop', ...extra }, opts);
   await registered([component, ...Object.values(component.resources)]);
   return component;
@@ -40,7 +45,10 @@ describe('PythonMicroserviceComponent', () => {
     // WHEN it is deployed
     await deploy('orders-api');
     // THEN each object is a typed resource with a stable, unique name
-    const children = engine.under('orders-api/').map((r) => [r.type, r.name]).sort();
+    const children = engine
+      .under('orders-api/')
+      .map((r) => [r.type, r.name])
+      .sort();
     expect(children).toEqual([
       ['kubernetes:apps/v1:Deployment', 'orders-api/shop/Deployment/orders-api'],
       ['kubernetes:autoscaling/v2:HorizontalPodAutoscaler', 'orders-api/shop/HorizontalPodAutoscaler/orders-api'],
@@ -58,7 +66,8 @@ describe('PythonMicroserviceComponent', () => {
     // THEN
     const component = engine.named('orders-api');
     expect(component.type).toBe('pyservice:index:PythonMicroservice');
-    for (const child of engine.under('orders-api/')) expect({ name: child.name, parent: child.parent }).toEqual({ name: child.name, parent: component.urn });
+    for (const child of engine.under('orders-api/'))
+      expect({ name: child.name, parent: child.parent }).toEqual({ name: child.name, parent: component.urn });
   });
 
   test('creates the ServiceAccount and ConfigMap before the Deployment, and nothing waits on the Deployment', async () => {
@@ -98,15 +107,20 @@ describe('PythonMicroserviceComponent', () => {
     await deploy('orders-api', {}, {}, option === 'provider' ? { provider } : { providers: [provider] });
     // THEN
     const providerUrn = await settle(provider.urn);
-    for (const child of engine.under('orders-api/')) expect({ name: child.name, provider: child.provider }).toEqual({ name: child.name, provider: `${providerUrn}::eks-cluster-id` });
+    for (const child of engine.under('orders-api/'))
+      expect({ name: child.name, provider: child.provider }).toEqual({ name: child.name, provider: `${providerUrn}::eks-cluster-id` });
   });
 
   test('outputs the service name, namespace, ServiceAccount and load balancer hostname', async () => {
     // GIVEN / WHEN a public service whose load balancer reports a hostname (mocked status)
     const c = await deploy('orders-api');
     // THEN
-    expect(await settle(pulumi.all([c.serviceName, c.namespace, c.serviceAccountName, c.loadBalancer])))
-      .toEqual(['orders-api', 'shop', 'orders-api', { hostname: 'lb-service-orders-api.example.com' }]);
+    expect(await settle(pulumi.all([c.serviceName, c.namespace, c.serviceAccountName, c.loadBalancer]))).toEqual([
+      'orders-api',
+      'shop',
+      'orders-api',
+      { hostname: 'lb-service-orders-api.example.com' },
+    ]);
   });
 
   test('outputs the address of the Ingress when the service is published through one', async () => {
@@ -115,8 +129,12 @@ describe('PythonMicroserviceComponent', () => {
     // THEN
     expect(engine.named('orders-api/shop/Service/orders-api').inputs.spec.type).toBe('ClusterIP');
     expect(await settle(c.loadBalancer)).toEqual({ hostname: 'lb-ingress-orders-api.example.com' });
-    expect((await settle(c.service)).ingresses).toEqual([{ name: 'orders-api', hosts: ['api.shop.example.com'], loadBalancer: { hostname: 'lb-ingress-orders-api.example.com' } }]);
-    expect(engine.named('orders-api/shop/Ingress/orders-api').dependencies).toContain(engine.named('orders-api/shop/Service/orders-api').urn);
+    expect((await settle(c.service)).ingresses).toEqual([
+      { name: 'orders-api', hosts: ['api.shop.example.com'], loadBalancer: { hostname: 'lb-ingress-orders-api.example.com' } },
+    ]);
+    expect(engine.named('orders-api/shop/Ingress/orders-api').dependencies).toContain(
+      engine.named('orders-api/shop/Service/orders-api').urn,
+    );
   });
 
   test('has no load balancer address for a cluster-only service', async () => {
@@ -131,51 +149,86 @@ describe('PythonMicroserviceComponent', () => {
     const c = await deploy('orders-api', {}, { cluster: { oidcIssuer: 'https://oidc.eks.eu-west-1.amazonaws.com/id/ABC' } });
     // THEN
     expect(await settle(c.identityBinding)).toEqual({
-      cloud: 'eks', mechanism: 'irsa', namespace: 'shop', serviceAccount: 'orders-api', alsoTrustedSubjects: [],
-      subject: 'system:serviceaccount:shop:orders-api', roleArn: 'arn:aws:iam::111122223333:role/orders-api',
-      audience: 'sts.amazonaws.com', issuer: 'https://oidc.eks.eu-west-1.amazonaws.com/id/ABC',
+      cloud: 'eks',
+      mechanism: 'irsa',
+      namespace: 'shop',
+      serviceAccount: 'orders-api',
+      alsoTrustedSubjects: [],
+      subject: 'system:serviceaccount:shop:orders-api',
+      roleArn: 'arn:aws:iam::111122223333:role/orders-api',
+      audience: 'sts.amazonaws.com',
+      issuer: 'https://oidc.eks.eu-west-1.amazonaws.com/id/ABC',
     });
   });
 
   test('EKS Pod Identity: the binding comes from the profile, though the manifests carry none', async () => {
     // GIVEN / WHEN
-    const c = await deploy('orders-api', { profile: CloudProfile.eks({ roleArn: 'arn:aws:iam::111122223333:role/orders-api', identity: 'pod-identity' }) });
+    const c = await deploy('orders-api', {
+      profile: CloudProfile.eks({ roleArn: 'arn:aws:iam::111122223333:role/orders-api', identity: 'pod-identity' }),
+    });
     // THEN
     expect(engine.named('orders-api/shop/ServiceAccount/orders-api').inputs.metadata.annotations).toBeUndefined();
     expect(await settle(c.identityBinding)).toEqual({
-      cloud: 'eks', mechanism: 'eks-pod-identity', namespace: 'shop', serviceAccount: 'orders-api', alsoTrustedSubjects: [],
-      subject: 'system:serviceaccount:shop:orders-api', roleArn: 'arn:aws:iam::111122223333:role/orders-api',
+      cloud: 'eks',
+      mechanism: 'eks-pod-identity',
+      namespace: 'shop',
+      serviceAccount: 'orders-api',
+      alsoTrustedSubjects: [],
+      subject: 'system:serviceaccount:shop:orders-api',
+      roleArn: 'arn:aws:iam::111122223333:role/orders-api',
     });
   });
 
   test('GKE: the binding grants roles/iam.workloadIdentityUser to the pool member of the ServiceAccount', async () => {
     // GIVEN / WHEN a Google service account in another project than the cluster
-    const c = await deploy('orders-api', { profile: CloudProfile.gke({ serviceAccount: 'orders-api@acme-iam.iam.gserviceaccount.com' }) }, { cluster: { gcpProject: 'acme-prod' } });
+    const c = await deploy(
+      'orders-api',
+      { profile: CloudProfile.gke({ serviceAccount: 'orders-api@acme-iam.iam.gserviceaccount.com' }) },
+      { cluster: { gcpProject: 'acme-prod' } },
+    );
     // THEN
     expect(await settle(c.identityBinding)).toEqual({
-      cloud: 'gke', mechanism: 'gke-workload-identity', namespace: 'shop', serviceAccount: 'orders-api', alsoTrustedSubjects: [],
-      subject: 'system:serviceaccount:shop:orders-api', googleServiceAccount: 'orders-api@acme-iam.iam.gserviceaccount.com',
-      role: 'roles/iam.workloadIdentityUser', member: 'serviceAccount:acme-prod.svc.id.goog[shop/orders-api]', workloadPool: 'acme-prod.svc.id.goog',
+      cloud: 'gke',
+      mechanism: 'gke-workload-identity',
+      namespace: 'shop',
+      serviceAccount: 'orders-api',
+      alsoTrustedSubjects: [],
+      subject: 'system:serviceaccount:shop:orders-api',
+      googleServiceAccount: 'orders-api@acme-iam.iam.gserviceaccount.com',
+      role: 'roles/iam.workloadIdentityUser',
+      member: 'serviceAccount:acme-prod.svc.id.goog[shop/orders-api]',
+      workloadPool: 'acme-prod.svc.id.goog',
     });
   });
 
-  test('GKE: without a project, the pool is the service account\'s project', async () => {
+  test("GKE: without a project, the pool is the service account's project", async () => {
     // GIVEN / WHEN
     const c = await deploy('orders-api', { profile: CloudProfile.gke({ serviceAccount: 'orders-api@acme-prod.iam.gserviceaccount.com' }) });
     // THEN
-    expect((await settle(c.identityBinding) as any).member).toBe('serviceAccount:acme-prod.svc.id.goog[shop/orders-api]');
+    expect(((await settle(c.identityBinding)) as any).member).toBe('serviceAccount:acme-prod.svc.id.goog[shop/orders-api]');
   });
 
   test('AKS: the binding is a federated credential: issuer, subject, audience', async () => {
     // GIVEN / WHEN
     const clientId = '5b0c3a6e-4f7d-4c1a-9a53-0d6f3b8e2c11';
     const tenantId = '72f988bf-86f1-41af-91ab-2d7cd011db47';
-    const c = await deploy('orders-api', { profile: CloudProfile.aks({ clientId, tenantId }) }, { cluster: { oidcIssuer: pulumi.output('https://eastus.oic.prod-aks.azure.com/tenant/issuer/') } });
+    const c = await deploy(
+      'orders-api',
+      { profile: CloudProfile.aks({ clientId, tenantId }) },
+      { cluster: { oidcIssuer: pulumi.output('https://eastus.oic.prod-aks.azure.com/tenant/issuer/') } },
+    );
     // THEN
     expect(await settle(c.identityBinding)).toEqual({
-      cloud: 'aks', mechanism: 'azure-workload-identity', namespace: 'shop', serviceAccount: 'orders-api', alsoTrustedSubjects: [],
-      subject: 'system:serviceaccount:shop:orders-api', clientId, tenantId,
-      audience: 'api://AzureADTokenExchange', issuer: 'https://eastus.oic.prod-aks.azure.com/tenant/issuer/',
+      cloud: 'aks',
+      mechanism: 'azure-workload-identity',
+      namespace: 'shop',
+      serviceAccount: 'orders-api',
+      alsoTrustedSubjects: [],
+      subject: 'system:serviceaccount:shop:orders-api',
+      clientId,
+      tenantId,
+      audience: 'api://AzureADTokenExchange',
+      issuer: 'https://eastus.oic.prod-aks.azure.com/tenant/issuer/',
     });
   });
 

@@ -48,11 +48,13 @@ describe('a bad prop', () => {
     // GIVEN / WHEN
     const error = thrown(() => new lib.PythonMicroserviceComponent('orders-api', { service: BAD, namespace: 'shop' }));
     // THEN
-    expect(error.message).toBe([
-      'Synthesis failed with 2 error(s); no resources were registered:',
-      '  [eks] [shop/orders-api] \'image\' must not use the mutable tag \':latest\'; received "ghcr.io/acme/orders-api:latest". Tag each build with its version or commit SHA, or pin the digest (\'@sha256:...\').',
-      '  [eks] [shop/orders-api] \'port\' must be a whole number from 1024 to 65535 (the container has no privilege to bind lower ports); received 80. Listen on 8000 inside the container; the Service maps servicePort (80) to it.',
-    ].join('\n'));
+    expect(error.message).toBe(
+      [
+        'Synthesis failed with 2 error(s); no resources were registered:',
+        "  [eks] [shop/orders-api] 'image' must not use the mutable tag ':latest'; received \"ghcr.io/acme/orders-api:latest\". Tag each build with its version or commit SHA, or pin the digest ('@sha256:...').",
+        "  [eks] [shop/orders-api] 'port' must be a whole number from 1024 to 65535 (the container has no privilege to bind lower ports); received 80. Listen on 8000 inside the container; the Service maps servicePort (80) to it.",
+      ].join('\n'),
+    );
     await drained();
     expect(engine.registrations).toEqual([]);
   });
@@ -76,7 +78,9 @@ describe('a bad prop', () => {
     const error = thrown(() => new lib.Cdk8sComponent('shop', { define: shopWithBadService, label: 'gke' }));
     // THEN
     expect(expected.length).toBeGreaterThanOrEqual(2);
-    expect(error.message).toBe(`Synthesis failed with ${expected.length} error(s); no resources were registered:\n${expected.map((e) => `  ${e}`).join('\n')}`);
+    expect(error.message).toBe(
+      `Synthesis failed with ${expected.length} error(s); no resources were registered:\n${expected.map((e) => `  ${e}`).join('\n')}`,
+    );
     expect(error.message).toMatch(/\[gke\] \[shop\/checkout\] 'image' must not use the mutable tag ':latest'/);
     await drained();
     expect(engine.registrations).toEqual([]);

@@ -37,9 +37,13 @@ export interface Recorder {
 export type StateFor = (type: string, inputs: any) => Record<string, any>;
 
 /** A Service of type LoadBalancer, or an Ingress, gets `lb-<kind>-<name>.example.com` in its status. */
-export const defaultState: StateFor = (type, inputs) => (type === 'kubernetes:core/v1:Service' && inputs.spec?.type === 'LoadBalancer') || type === 'kubernetes:networking.k8s.io/v1:Ingress'
-  ? { ...inputs, status: { loadBalancer: { ingress: [{ hostname: `lb-${inputs.kind.toLowerCase()}-${inputs.metadata.name}.example.com` }] } } }
-  : inputs;
+export const defaultState: StateFor = (type, inputs) =>
+  (type === 'kubernetes:core/v1:Service' && inputs.spec?.type === 'LoadBalancer') || type === 'kubernetes:networking.k8s.io/v1:Ingress'
+    ? {
+        ...inputs,
+        status: { loadBalancer: { ingress: [{ hostname: `lb-${inputs.kind.toLowerCase()}-${inputs.metadata.name}.example.com` }] } },
+      }
+    : inputs;
 
 /**
  * Replaces the Pulumi engine with mocks (call before importing the program)
@@ -48,33 +52,40 @@ export const defaultState: StateFor = (type, inputs) => (type === 'kubernetes:co
  */
 export function installMocks(state: StateFor = defaultState, project = 'pyservice'): Recorder {
   const registrations: Registration[] = [];
-  pulumi.runtime.setMocks({
-    newResource: (args) => ({ id: `${args.name}-id`, state: state(args.type, args.inputs) }),
-    call: (args) => args.inputs,
-  }, project, 'test', false);
+  pulumi.runtime.setMocks(
+    {
+      newResource: (args) => ({ id: `${args.name}-id`, state: state(args.type, args.inputs) }),
+      call: (args) => args.inputs,
+    },
+    project,
+    'test',
+    false,
+  );
 
   const monitor = (pulumi.runtime as any).getMonitor();
   const register = monitor.registerResource.bind(monitor);
-  monitor.registerResource = (req: any, callback: (err: any, res: any) => void) => register(req, (err: any, res: any) => {
-    if (!err) {
-      registrations.push({
-        type: req.getType(),
-        name: req.getName(),
-        inputs: pulumi.runtime.deserializeProperties(req.getObject()),
-        parent: req.getParent(),
-        dependencies: req.getDependenciesList(),
-        provider: req.getProvider(),
-        urn: res.getUrn(),
-      });
-    }
-    callback(err, res);
-  });
+  monitor.registerResource = (req: any, callback: (err: any, res: any) => void) =>
+    register(req, (err: any, res: any) => {
+      if (!err) {
+        registrations.push({
+          type: req.getType(),
+          name: req.getName(),
+          inputs: pulumi.runtime.deserializeProperties(req.getObject()),
+          parent: req.getParent(),
+          dependencies: req.getDependenciesList(),
+          provider: req.getProvider(),
+          urn: res.getUrn(),
+        });
+      }
+      callback(err, res);
+    });
 
   return {
     registrations,
     named(name) {
       const found = registrations.filter((r) => r.name === name);
-      if (found.length !== 1) throw new Error(`expected one resource named ${name}, found ${found.length}: ${registrations.map((r) => r.name).join(', ')}`);
+      if (found.length !== 1)
+        throw new Error(`expected one resource named ${name}, found ${found.length}: ${registrations.map((r) => r.name).join(', ')}`);
       return found[0];
     },
     under(prefix) {

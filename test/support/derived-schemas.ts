@@ -14,23 +14,42 @@ type Schema = Record<string, unknown>;
 const int = { type: 'integer' };
 const str = { type: 'string' };
 const open = { type: 'object', 'x-kubernetes-preserve-unknown-fields': true };
-const closed = (properties: Record<string, unknown>, required?: string[]): Schema => ({ type: 'object', properties, ...(required ? { required } : {}) });
+const closed = (properties: Record<string, unknown>, required?: string[]): Schema => ({
+  type: 'object',
+  properties,
+  ...(required ? { required } : {}),
+});
 
 const backendConfig = closed({
-  apiVersion: str, kind: str, metadata: { type: 'object' },
+  apiVersion: str,
+  kind: str,
+  metadata: { type: 'object' },
   spec: closed({
-    cdn: open, iap: open, securityPolicy: open, sessionAffinity: open, customRequestHeaders: open, customResponseHeaders: open, logging: open,
+    cdn: open,
+    iap: open,
+    securityPolicy: open,
+    sessionAffinity: open,
+    customRequestHeaders: open,
+    customResponseHeaders: open,
+    logging: open,
     timeoutSec: int,
     connectionDraining: closed({ drainingTimeoutSec: int }),
     healthCheck: closed({
-      checkIntervalSec: int, timeoutSec: int, healthyThreshold: int, unhealthyThreshold: int,
-      type: { type: 'string', enum: ['HTTP', 'HTTPS', 'HTTP2'] }, requestPath: str, port: int,
+      checkIntervalSec: int,
+      timeoutSec: int,
+      healthyThreshold: int,
+      unhealthyThreshold: int,
+      type: { type: 'string', enum: ['HTTP', 'HTTPS', 'HTTP2'] },
+      requestPath: str,
+      port: int,
     }),
   }),
 });
 
 const frontendConfig = closed({
-  apiVersion: str, kind: str, metadata: { type: 'object' },
+  apiVersion: str,
+  kind: str,
+  metadata: { type: 'object' },
   spec: closed({
     sslPolicy: str,
     redirectToHttps: closed({
@@ -41,31 +60,78 @@ const frontendConfig = closed({
 });
 
 const healthCheckPolicy = closed({
-  apiVersion: str, kind: str, metadata: { type: 'object' },
-  spec: closed({
-    default: closed({
-      checkIntervalSec: int, timeoutSec: int, healthyThreshold: int, unhealthyThreshold: int, logConfig: open,
-      config: closed({
-        type: { type: 'string', enum: ['HTTP', 'HTTPS', 'HTTP2', 'TCP', 'GRPC'] },
-        httpHealthCheck: closed({ port: int, portName: str, portSpecification: { type: 'string', enum: ['USE_FIXED_PORT', 'USE_NAMED_PORT', 'USE_SERVING_PORT'] }, requestPath: str, host: str, response: str, proxyHeader: str }),
-        httpsHealthCheck: open, http2HealthCheck: open, tcpHealthCheck: open, grpcHealthCheck: open,
-      }, ['type']),
-    }),
-    targetRef: closed({ group: str, kind: str, name: str, namespace: str }, ['group', 'kind', 'name']),
-  }, ['targetRef']),
+  apiVersion: str,
+  kind: str,
+  metadata: { type: 'object' },
+  spec: closed(
+    {
+      default: closed({
+        checkIntervalSec: int,
+        timeoutSec: int,
+        healthyThreshold: int,
+        unhealthyThreshold: int,
+        logConfig: open,
+        config: closed(
+          {
+            type: { type: 'string', enum: ['HTTP', 'HTTPS', 'HTTP2', 'TCP', 'GRPC'] },
+            httpHealthCheck: closed({
+              port: int,
+              portName: str,
+              portSpecification: { type: 'string', enum: ['USE_FIXED_PORT', 'USE_NAMED_PORT', 'USE_SERVING_PORT'] },
+              requestPath: str,
+              host: str,
+              response: str,
+              proxyHeader: str,
+            }),
+            httpsHealthCheck: open,
+            http2HealthCheck: open,
+            tcpHealthCheck: open,
+            grpcHealthCheck: open,
+          },
+          ['type'],
+        ),
+      }),
+      targetRef: closed({ group: str, kind: str, name: str, namespace: str }, ['group', 'kind', 'name']),
+    },
+    ['targetRef'],
+  ),
 });
 
 // GoogleCloudPlatform/prometheus-engine pkg/operator/apis/monitoring/v1 (PodMonitoringSpec, ScrapeEndpoint).
 const podMonitoring = closed({
-  apiVersion: str, kind: str, metadata: { type: 'object' },
-  spec: closed({
-    selector: closed({ matchLabels: { type: 'object', additionalProperties: str }, matchExpressions: { type: 'array' } }),
-    endpoints: {
-      type: 'array', minItems: 1,
-      items: closed({ port: { type: ['string', 'integer'] }, path: str, interval: str, timeout: str, scheme: str, params: open, metricRelabeling: { type: 'array' }, tls: open, authorization: open, basicAuth: open, oauth2: open, proxyUrl: str }, ['port']),
+  apiVersion: str,
+  kind: str,
+  metadata: { type: 'object' },
+  spec: closed(
+    {
+      selector: closed({ matchLabels: { type: 'object', additionalProperties: str }, matchExpressions: { type: 'array' } }),
+      endpoints: {
+        type: 'array',
+        minItems: 1,
+        items: closed(
+          {
+            port: { type: ['string', 'integer'] },
+            path: str,
+            interval: str,
+            timeout: str,
+            scheme: str,
+            params: open,
+            metricRelabeling: { type: 'array' },
+            tls: open,
+            authorization: open,
+            basicAuth: open,
+            oauth2: open,
+            proxyUrl: str,
+          },
+          ['port'],
+        ),
+      },
+      targetLabels: open,
+      limits: open,
+      filterRunning: { type: 'boolean' },
     },
-    targetLabels: open, limits: open, filterRunning: { type: 'boolean' },
-  }, ['selector', 'endpoints']),
+    ['selector', 'endpoints'],
+  ),
 });
 
 /** Derived schemas by `<group>/<version>/<kind>`. */

@@ -2,8 +2,22 @@
 
 /** `kubectl apply --prune`'s default allowlist (kubectl's pkg/util/prune/prune.go). */
 export const KUBECTL_PRUNE_KINDS = new Set([
-  'ConfigMap', 'Endpoints', 'PersistentVolumeClaim', 'Pod', 'ReplicationController', 'Secret', 'Service', 'Job', 'CronJob', 'Ingress',
-  'DaemonSet', 'Deployment', 'ReplicaSet', 'StatefulSet', 'Namespace', 'PersistentVolume',
+  'ConfigMap',
+  'Endpoints',
+  'PersistentVolumeClaim',
+  'Pod',
+  'ReplicationController',
+  'Secret',
+  'Service',
+  'Job',
+  'CronJob',
+  'Ingress',
+  'DaemonSet',
+  'Deployment',
+  'ReplicaSet',
+  'StatefulSet',
+  'Namespace',
+  'PersistentVolume',
 ]);
 
 /**
@@ -11,11 +25,14 @@ export const KUBECTL_PRUNE_KINDS = new Set([
  * rules modelled on k8s.io/apimachinery/pkg/labels: `k!=v` also matches objects without `k`.
  */
 export function selectorMatches(selector: string, labels: Record<string, string> = {}): boolean {
-  return selector.split(',').map((r) => r.trim()).every((r) => {
-    const m = /^(!?)([^=!]+?)\s*(?:(==|=|!=)\s*(.*))?$/.exec(r);
-    if (!m) throw new Error(`unparsable selector requirement '${r}'`);
-    const [, not, key, op, value] = m;
-    if (!op) return not ? !(key in labels) : key in labels;
-    return op === '!=' ? labels[key] !== value : labels[key] === value;
-  });
+  return selector
+    .split(',')
+    .map((r) => r.trim())
+    .every((r) => {
+      const m = /^(!?)([^=!]+?)\s*(?:(==|=|!=)\s*(.*))?$/.exec(r);
+      if (!m) throw new Error(`unparsable selector requirement '${r}'`);
+      const [, not, key, op, value] = m;
+      if (!op) return not ? !(key in labels) : key in labels;
+      return op === '!=' ? labels[key] !== value : labels[key] === value;
+    });
 }

@@ -73,13 +73,20 @@ function locate(): { path: string } | { skipReason: string } {
   }
   let version: string;
   try {
-    version = execFileSync(CACHE_FILE, ['version', '--client'], { encoding: 'utf8', env: {}, stdio: ['ignore', 'pipe', 'pipe'], timeout: 30_000 });
+    version = execFileSync(CACHE_FILE, ['version', '--client'], {
+      encoding: 'utf8',
+      env: {},
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 30_000,
+    });
   } catch (error) {
     return { skipReason: `${CACHE_FILE} does not run (${messageOf(error)}). ${HOW_TO_ENABLE}` };
   }
   if (!version.split('\n').includes(`Client Version: v${KUBECTL_VERSION}`)) {
     // The cache folder is named after the version, so a new package version must update KUBECTL_VERSION.
-    return { skipReason: `${LAYER_PACKAGE} no longer ships kubectl v${KUBECTL_VERSION} (\`kubectl version --client\`: ${version.trim()}); update KUBECTL_VERSION in test/support/kubectl.ts.` };
+    return {
+      skipReason: `${LAYER_PACKAGE} no longer ships kubectl v${KUBECTL_VERSION} (\`kubectl version --client\`: ${version.trim()}); update KUBECTL_VERSION in test/support/kubectl.ts.`,
+    };
   }
   return { path: CACHE_FILE };
 }

@@ -18,7 +18,9 @@ export function podSpec(o: Obj): Obj | undefined {
 
 /** The migration Jobs a pod spec waits for, from its init containers' `MIGRATION_JOB`. */
 export function waitedJobs(pod: Obj): string[] {
-  return (pod.initContainers ?? []).flatMap((c: Obj) => (c.env ?? []).filter((e: Obj) => e.name === 'MIGRATION_JOB').map((e: Obj) => e.value as string));
+  return (pod.initContainers ?? []).flatMap((c: Obj) =>
+    (c.env ?? []).filter((e: Obj) => e.name === 'MIGRATION_JOB').map((e: Obj) => e.value as string),
+  );
 }
 
 /** Every object a pod spec in `namespace` names. */
@@ -40,7 +42,8 @@ export function podReferences(pod: Obj, namespace: string | undefined): string[]
     if (v.configMap) refs.push(objectKey('ConfigMap', v.configMap.name, namespace));
     if (v.secret) refs.push(objectKey('Secret', v.secret.secretName, namespace));
     if (v.persistentVolumeClaim) refs.push(objectKey('PersistentVolumeClaim', v.persistentVolumeClaim.claimName, namespace));
-    if (v.csi?.volumeAttributes?.secretProviderClass) refs.push(objectKey('SecretProviderClass', v.csi.volumeAttributes.secretProviderClass, namespace));
+    if (v.csi?.volumeAttributes?.secretProviderClass)
+      refs.push(objectKey('SecretProviderClass', v.csi.volumeAttributes.secretProviderClass, namespace));
     for (const s of v.projected?.sources ?? []) {
       if (s.configMap) refs.push(objectKey('ConfigMap', s.configMap.name, namespace));
       if (s.secret) refs.push(objectKey('Secret', s.secret.name, namespace));
@@ -57,6 +60,7 @@ export function references(o: Obj): string[] {
   const refs: string[] = ns ? [objectKey('Namespace', ns)] : [];
   const pod = podSpec(o);
   if (pod) refs.push(...podReferences(pod, ns));
-  if (o.kind === 'RoleBinding') refs.push(objectKey('Role', o.roleRef.name, ns), ...o.subjects.map((s: Obj) => objectKey('ServiceAccount', s.name, ns)));
+  if (o.kind === 'RoleBinding')
+    refs.push(objectKey('Role', o.roleRef.name, ns), ...o.subjects.map((s: Obj) => objectKey('ServiceAccount', s.name, ns)));
   return refs;
 }

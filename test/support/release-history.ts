@@ -122,7 +122,8 @@ export class ReleaseModel {
       // The pruning apply (`kubectl apply -k <dir> --prune -l <selector>`) after the full one.
       const visited = new Set(manifests.filter((o) => selectorMatches(selector, o.metadata.labels)).map(keyOf));
       for (const [key, o] of [...this.objects]) {
-        if (this.applied.has(key) && KUBECTL_PRUNE_KINDS.has(o.kind) && selectorMatches(selector, o.metadata.labels) && !visited.has(key)) this.delete(key);
+        if (this.applied.has(key) && KUBECTL_PRUNE_KINDS.has(o.kind) && selectorMatches(selector, o.metadata.labels) && !visited.has(key))
+          this.delete(key);
       }
     }
   }
@@ -151,7 +152,10 @@ export class ReleaseModel {
       if (succeeded) this.database.set(app, revision);
       job.status = succeeded
         ? { phase: 'succeeded', succeeded: 1 }
-        : { phase: 'failed', reason: databaseBefore > revision ? `Can't locate revision identified by '${databaseBefore}'` : 'BackoffLimitExceeded' };
+        : {
+            phase: 'failed',
+            reason: databaseBefore > revision ? `Can't locate revision identified by '${databaseBefore}'` : 'BackoffLimitExceeded',
+          };
     }
     this.settle();
   }
@@ -207,7 +211,9 @@ export class ReleaseModel {
     if (this.engine === 'argocd') return this.sync && { state: this.sync.state, message: this.sync.message };
     if (this.engine !== 'flux') return undefined;
     const failed = [...this.applied].map((k) => this.objects.get(k)).find((o) => o?.kind === 'Job' && o.status.phase === 'failed');
-    return failed ? { state: 'failed', message: `Job/${failed.metadata.namespace}/${failed.metadata.name} status: 'Failed'` } : { state: 'ready' };
+    return failed
+      ? { state: 'failed', message: `Job/${failed.metadata.namespace}/${failed.metadata.name} status: 'Failed'` }
+      : { state: 'ready' };
   }
 
   /**
@@ -217,23 +223,33 @@ export class ReleaseModel {
   public creatablePods(): Array<{ readonly from: string; readonly outcome: WaitOutcome }> {
     const out: Array<{ from: string; outcome: WaitOutcome }> = [];
     for (const [name, st] of this.deployments) {
-      for (const s of st.sets) out.push({ from: `${name} revision ${s.revision}`, outcome: this.outcome(s.template, this.objects.get(name)) });
+      for (const s of st.sets)
+        out.push({ from: `${name} revision ${s.revision}`, outcome: this.outcome(s.template, this.objects.get(name)) });
     }
-    for (const [key, o] of this.objects) if (o.kind === 'CronJob') out.push({ from: key, outcome: this.outcome(o.spec.jobTemplate.spec.template, o) });
+    for (const [key, o] of this.objects)
+      if (o.kind === 'CronJob') out.push({ from: key, outcome: this.outcome(o.spec.jobTemplate.spec.template, o) });
     return out;
   }
 
   /** Deployments with fewer available pods than replicas (maxUnavailable is 0, so never, once settled). */
   public shortOfCapacity(): string[] {
-    return [...this.deployments].filter(([, st]) => st.sets.reduce((n, s) => n + s.pods.filter(Boolean).length, 0) < st.replicas)
-      .map(([name, st]) => `${name}: ${st.sets.map((s) => `revision ${s.revision} ${s.pods.filter(Boolean).length}/${s.pods.length}`).join(', ')} of ${st.replicas}`);
+    return [...this.deployments]
+      .filter(([, st]) => st.sets.reduce((n, s) => n + s.pods.filter(Boolean).length, 0) < st.replicas)
+      .map(
+        ([name, st]) =>
+          `${name}: ${st.sets.map((s) => `revision ${s.revision} ${s.pods.filter(Boolean).length}/${s.pods.length}`).join(', ')} of ${st.replicas}`,
+      );
   }
 
   /** The objects of the cluster as `kubectl get -o json` lists them, with their ReplicaSets. */
   public list(): { readonly items: Obj[] } {
-    const sets = [...this.deployments].flatMap(([name, st]) => st.sets.map((s) => ({
-      kind: 'ReplicaSet', metadata: { name: `${this.objects.get(name).metadata.name}-${s.hash}`, namespace: this.objects.get(name).metadata.namespace }, spec: { template: s.template },
-    })));
+    const sets = [...this.deployments].flatMap(([name, st]) =>
+      st.sets.map((s) => ({
+        kind: 'ReplicaSet',
+        metadata: { name: `${this.objects.get(name).metadata.name}-${s.hash}`, namespace: this.objects.get(name).metadata.namespace },
+        spec: { template: s.template },
+      })),
+    );
     return { items: [...[...this.objects.values()].map(clone), ...sets] };
   }
 
@@ -260,10 +276,20 @@ export class ReleaseModel {
   }
 
   private rbacAllows(serviceAccount: string, ns: string, job: string): boolean {
-    return [...this.objects.values()].some((b) => b.kind === 'RoleBinding' && b.metadata.namespace === ns && b.roleRef.kind === 'Role'
-      && b.subjects.some((s: Obj) => s.kind === 'ServiceAccount' && s.name === serviceAccount)
-      && (this.objects.get(objectKey('Role', b.roleRef.name, ns))?.rules ?? []).some((r: Obj) => r.apiGroups.includes('batch')
-        && r.resources.includes('jobs') && r.verbs.includes('get') && (!r.resourceNames || r.resourceNames.includes(job))));
+    return [...this.objects.values()].some(
+      (b) =>
+        b.kind === 'RoleBinding' &&
+        b.metadata.namespace === ns &&
+        b.roleRef.kind === 'Role' &&
+        b.subjects.some((s: Obj) => s.kind === 'ServiceAccount' && s.name === serviceAccount) &&
+        (this.objects.get(objectKey('Role', b.roleRef.name, ns))?.rules ?? []).some(
+          (r: Obj) =>
+            r.apiGroups.includes('batch') &&
+            r.resources.includes('jobs') &&
+            r.verbs.includes('get') &&
+            (!r.resourceNames || r.resourceNames.includes(job)),
+        ),
+    );
   }
 
   private apply(o: Obj): void {
@@ -272,8 +298,10 @@ export class ReleaseModel {
     this.applied.add(key);
     if (live) {
       // A Job's pod template and an immutable ConfigMap's data cannot change: the API server refuses the apply.
-      if (o.kind === 'Job' && JSON.stringify(live.spec.template) !== JSON.stringify(o.spec.template)) throw new Error(`${key}: field is immutable`);
-      if (o.kind === 'ConfigMap' && live.immutable && JSON.stringify(live.data) !== JSON.stringify(o.data)) throw new Error(`${key}: field is immutable`);
+      if (o.kind === 'Job' && JSON.stringify(live.spec.template) !== JSON.stringify(o.spec.template))
+        throw new Error(`${key}: field is immutable`);
+      if (o.kind === 'ConfigMap' && live.immutable && JSON.stringify(live.data) !== JSON.stringify(o.data))
+        throw new Error(`${key}: field is immutable`);
       this.objects.set(key, { ...clone(o), status: live.status });
       if (o.kind === 'Deployment' && o.spec.replicas !== undefined) this.state(key).replicas = o.spec.replicas;
       return;
@@ -294,7 +322,10 @@ export class ReleaseModel {
 
   private fluxKeeps(key: string): boolean {
     const o = this.objects.get(key);
-    return o?.metadata.labels?.['kustomize.toolkit.fluxcd.io/prune'] === 'disabled' || o?.metadata.annotations?.['kustomize.toolkit.fluxcd.io/prune'] === 'disabled';
+    return (
+      o?.metadata.labels?.['kustomize.toolkit.fluxcd.io/prune'] === 'disabled' ||
+      o?.metadata.annotations?.['kustomize.toolkit.fluxcd.io/prune'] === 'disabled'
+    );
   }
 
   /** Argo CD: applies wave after wave while each is healthy, then prunes. */
@@ -317,7 +348,9 @@ export class ReleaseModel {
     if (this.options.prune) {
       const current = new Set(manifests.map(keyOf));
       for (const key of [...this.applied]) {
-        const options = String(this.objects.get(key)?.metadata.annotations?.['argocd.argoproj.io/sync-options'] ?? '').split(',').map((x) => x.trim());
+        const options = String(this.objects.get(key)?.metadata.annotations?.['argocd.argoproj.io/sync-options'] ?? '')
+          .split(',')
+          .map((x) => x.trim());
         if (!current.has(key) && !options.includes('Prune=false')) this.delete(key);
       }
     }
@@ -331,7 +364,8 @@ export class ReleaseModel {
     this.reconcile(key);
     const st = this.state(key);
     const current = st.sets.find((s) => s.hash === hashOf(o.spec.template))!;
-    const done = current.pods.length === st.replicas && current.pods.every(Boolean) && st.sets.every((s) => s === current || s.pods.length === 0);
+    const done =
+      current.pods.length === st.replicas && current.pods.every(Boolean) && st.sets.every((s) => s === current || s.pods.length === 0);
     return done ? 'Healthy' : 'Progressing';
   }
 
@@ -342,7 +376,7 @@ export class ReleaseModel {
     const hash = hashOf(d.spec.template);
     let current = st.sets.find((s) => s.hash === hash);
     const newest = Math.max(0, ...st.sets.map((s) => s.revision));
-    if (!current) st.sets.push(current = { hash, template: clone(d.spec.template), revision: ++st.revisions, pods: [] });
+    if (!current) st.sets.push((current = { hash, template: clone(d.spec.template), revision: ++st.revisions, pods: [] }));
     else if (current.revision !== newest) current.revision = ++st.revisions;
     const old = st.sets.filter((s) => s !== current);
     this.startPods(name);
@@ -402,7 +436,11 @@ export class ReleaseModel {
   }
 
   private fingerprint(): string {
-    return JSON.stringify([this.sync?.state, [...this.objects.keys()], [...this.deployments].map(([k, st]) => [k, st.replicas, st.sets.map((s) => [s.revision, s.pods])])]);
+    return JSON.stringify([
+      this.sync?.state,
+      [...this.objects.keys()],
+      [...this.deployments].map(([k, st]) => [k, st.replicas, st.sets.map((s) => [s.revision, s.pods])]),
+    ]);
   }
 }
 

@@ -98,9 +98,7 @@ describe('built-in kinds', () => {
     const errors = validateObject(obj);
 
     // THEN
-    expect(errors).toEqual([
-      'Deployment/orders-api: /spec/template/spec/containers/0/foo: must NOT have additional properties (foo)',
-    ]);
+    expect(errors).toEqual(['Deployment/orders-api: /spec/template/spec/containers/0/foo: must NOT have additional properties (foo)']);
   });
 
   test('an unknown metadata field fails, because ObjectMeta is closed too', () => {
@@ -124,9 +122,7 @@ describe('built-in kinds', () => {
     const errors = validateObject(obj);
 
     // THEN
-    expect(errors).toEqual([
-      "Deployment/orders-api: /spec/template/spec/containers/0: must have required property 'name'",
-    ]);
+    expect(errors).toEqual(["Deployment/orders-api: /spec/template/spec/containers/0: must have required property 'name'"]);
   });
 
   test('a malformed quantity fails and the message echoes it', () => {
@@ -138,7 +134,9 @@ describe('built-in kinds', () => {
 
     // THEN
     expect(errors).toHaveLength(1);
-    expect(errors[0]).toMatch(/^Deployment\/orders-api: \/spec\/template\/spec\/containers\/0\/resources\/limits\/cpu: .*quantity.*"12 cores"/);
+    expect(errors[0]).toMatch(
+      /^Deployment\/orders-api: \/spec\/template\/spec\/containers\/0\/resources\/limits\/cpu: .*quantity.*"12 cores"/,
+    );
   });
 
   test.each(['500m', '1Gi', 0.5, 2, '1e3'])('the quantity %p passes', (quantity) => {
@@ -249,7 +247,9 @@ describe('built-in kinds', () => {
       spec: {
         podSelector: { matchLabels: { app: 'orders-api' } },
         policyTypes: ['Ingress', 'Egress'],
-        ingress: [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress' } } }], ports: [{ port: 'http' }] }],
+        ingress: [
+          { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress' } } }], ports: [{ port: 'http' }] },
+        ],
         egress: [{ to: [{ ipBlock: { cidr: '10.0.0.0/8' } }], ports: [{ port: 5432, protocol: 'TCP' }] }],
       },
     };
@@ -262,7 +262,9 @@ describe('built-in kinds', () => {
 describe('custom resources', () => {
   test('a valid keda.sh/v1alpha1 ScaledObject passes', () => {
     // GIVEN
-    const obj = scaledObject({ advanced: { horizontalPodAutoscalerConfig: { behavior: { scaleDown: { stabilizationWindowSeconds: 300 } } } } });
+    const obj = scaledObject({
+      advanced: { horizontalPodAutoscalerConfig: { behavior: { scaleDown: { stabilizationWindowSeconds: 300 } } } },
+    });
 
     // WHEN / THEN
     expect(validateObject(obj)).toEqual([]);
@@ -300,7 +302,9 @@ describe('custom resources', () => {
     const errors = validateObject(obj);
 
     // THEN
-    expect(errors).toEqual([expect.stringMatching(/^ExternalSecret\/db: external-secrets.io\/v1beta1 is not a served version .*serves: v1\)$/)]);
+    expect(errors).toEqual([
+      expect.stringMatching(/^ExternalSecret\/db: external-secrets.io\/v1beta1 is not a served version .*serves: v1\)$/),
+    ]);
   });
 
   test('an external-secrets.io/v1 ExternalSecret passes', () => {

@@ -60,8 +60,7 @@ const GO_DURATION_PATTERN = /^[-+]?(0|((\d+(\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|
 const QUANTITY_SCHEMA: Schema = { type: ['string', 'number'], format: 'k8s-quantity' };
 const INT_OR_STRING_SCHEMA: Schema = { type: ['integer', 'string'] };
 
-const isSchema = (value: unknown): value is Schema =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+const isSchema = (value: unknown): value is Schema => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Memoizes a zero-argument factory so expensive loads happen on first use only. */
 function lazy<T>(factory: () => T): () => T {
@@ -129,7 +128,10 @@ function asIntOrString(node: Schema): Schema {
   const { anyOf, ...rest } = node;
   const plainPair =
     anyOf === undefined ||
-    (Array.isArray(anyOf) && anyOf.every((branch) => isSchema(branch) && Object.keys(branch).length === 1 && (branch.type === 'integer' || branch.type === 'string')));
+    (Array.isArray(anyOf) &&
+      anyOf.every(
+        (branch) => isSchema(branch) && Object.keys(branch).length === 1 && (branch.type === 'integer' || branch.type === 'string'),
+      ));
   return plainPair ? { ...rest, type: ['integer', 'string'] } : node;
 }
 

@@ -91,8 +91,20 @@ export function mapSelectorMatches(sel: Labels | undefined, labels: Labels | und
 }
 
 const QUANTITY_SUFFIX: Record<string, number> = {
-  '': 1, m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18,
-  Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60,
+  '': 1,
+  m: 1e-3,
+  k: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  P: 1e15,
+  E: 1e18,
+  Ki: 2 ** 10,
+  Mi: 2 ** 20,
+  Gi: 2 ** 30,
+  Ti: 2 ** 40,
+  Pi: 2 ** 50,
+  Ei: 2 ** 60,
 };
 
 /** resource.Quantity as a number; undefined when absent or unparsable. */
@@ -213,7 +225,11 @@ export function buildCtx(objects: unknown[]): Ctx {
 
 export function raw(tool: Tool, check: string, severity: Severity, obj: K8sObject, message: string, template?: PodTemplate): RawFinding {
   return {
-    tool, check, severity, object: refOf(obj), message,
+    tool,
+    check,
+    severity,
+    object: refOf(obj),
+    message,
     annotations: obj.metadata?.annotations ?? {},
     templateAnnotations: template?.metadata?.annotations ?? {},
   };

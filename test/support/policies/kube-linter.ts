@@ -26,7 +26,17 @@ import {
 const KL: Tool = 'kube-linter';
 
 /** objectkinds.DeploymentLike */
-const KL_DEPLOYMENT_LIKE = new Set(['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Job', 'CronJob', 'DeploymentConfig']);
+const KL_DEPLOYMENT_LIKE = new Set([
+  'Pod',
+  'Deployment',
+  'StatefulSet',
+  'DaemonSet',
+  'ReplicaSet',
+  'ReplicationController',
+  'Job',
+  'CronJob',
+  'DeploymentConfig',
+]);
 
 function kl(check: string, obj: K8sObject, message: string): RawFinding {
   return raw(KL, check, 'critical', obj, message);
@@ -44,8 +54,12 @@ function klContainers(w: Workload, check: string, test: (c: Container) => string
 // unset-memory-requirements: limit in [0,0])
 function klRequirements(w: Workload): RawFinding[] {
   return [
-    ...klContainers(w, 'unset-cpu-requirements', (c) => (isZeroQuantity(c.resources?.requests?.cpu) ? `container "${c.name}" has cpu request 0` : undefined)),
-    ...klContainers(w, 'unset-memory-requirements', (c) => (isZeroQuantity(c.resources?.limits?.memory) ? `container "${c.name}" has memory limit 0` : undefined)),
+    ...klContainers(w, 'unset-cpu-requirements', (c) =>
+      isZeroQuantity(c.resources?.requests?.cpu) ? `container "${c.name}" has cpu request 0` : undefined,
+    ),
+    ...klContainers(w, 'unset-memory-requirements', (c) =>
+      isZeroQuantity(c.resources?.limits?.memory) ? `container "${c.name}" has memory limit 0` : undefined,
+    ),
   ];
 }
 
@@ -55,10 +69,18 @@ const KL_LATEST_TAG = [/.*:(latest)$/, /^[^:]*$/, /(.*\/[^:]+)$/];
 // kube-linter pkg/templates/{readonlyrootfs,privileged,privilegeescalation,latesttag}
 function klContainerSecurity(w: Workload): RawFinding[] {
   return [
-    ...klContainers(w, 'no-read-only-root-fs', (c) => (c.securityContext?.readOnlyRootFilesystem === true ? undefined : `container "${c.name}" does not have a read-only root file system`)),
-    ...klContainers(w, 'privileged-container', (c) => (c.securityContext?.privileged === true ? `container "${c.name}" is privileged` : undefined)),
+    ...klContainers(w, 'no-read-only-root-fs', (c) =>
+      c.securityContext?.readOnlyRootFilesystem === true ? undefined : `container "${c.name}" does not have a read-only root file system`,
+    ),
+    ...klContainers(w, 'privileged-container', (c) =>
+      c.securityContext?.privileged === true ? `container "${c.name}" is privileged` : undefined,
+    ),
     ...klContainers(w, 'privilege-escalation-container', klPrivilegeEscalation),
-    ...klContainers(w, 'latest-tag', (c) => (KL_LATEST_TAG.some((re) => re.test(c.image ?? '')) ? `container "${c.name}" is using an invalid container image "${c.image}"` : undefined)),
+    ...klContainers(w, 'latest-tag', (c) =>
+      KL_LATEST_TAG.some((re) => re.test(c.image ?? ''))
+        ? `container "${c.name}" is using an invalid container image "${c.image}"`
+        : undefined,
+    ),
     ...klContainers(w, 'drop-net-raw-capability', klDropNetRaw),
   ];
 }
@@ -168,24 +190,38 @@ function klPod(w: Workload): RawFinding[] {
       out.push(kl('unsafe-sysctls', w.obj, `resource specifies unsafe sysctl "${s.name}" (prefix ${prefix})`));
     }
   }
-  if (p.serviceAccount) out.push(kl('deprecated-service-account-field', w.obj, `serviceAccount is specified (${p.serviceAccount}); use serviceAccountName`));
+  if (p.serviceAccount)
+    out.push(kl('deprecated-service-account-field', w.obj, `serviceAccount is specified (${p.serviceAccount}); use serviceAccountName`));
   return [
     ...out,
-    ...klContainers(w, 'ssh-port', (c) => (list(c.ports).some((port) => port.containerPort === 22 && (port.protocol ?? 'TCP') === 'TCP')
-      ? `port 22 and protocol TCP in container "${c.name}" found` : undefined)),
+    ...klContainers(w, 'ssh-port', (c) =>
+      list(c.ports).some((port) => port.containerPort === 22 && (port.protocol ?? 'TCP') === 'TCP')
+        ? `port 22 and protocol TCP in container "${c.name}" found`
+        : undefined,
+    ),
   ];
 }
 
 // k8s.io/apimachinery/pkg/util/validation IsValidPortName (IANA service name)
 function validPortName(name: string): boolean {
-  return name.length >= 1 && name.length <= 15 && /^[-a-z0-9]+$/.test(name) && /[a-z]/.test(name)
-    && !name.startsWith('-') && !name.endsWith('-') && !name.includes('--');
+  return (
+    name.length >= 1 &&
+    name.length <= 15 &&
+    /^[-a-z0-9]+$/.test(name) &&
+    /[a-z]/.test(name) &&
+    !name.startsWith('-') &&
+    !name.endsWith('-') &&
+    !name.includes('--')
+  );
 }
 
 // kube-linter pkg/templates/targetport (invalid-target-ports) for pods
 function klInvalidPodPorts(w: Workload): RawFinding[] {
-  return initAndRegular(w.pod).flatMap((c) => list(c.ports).filter((p) => p.name && !validPortName(p.name))
-    .map((p) => kl('invalid-target-ports', w.obj, `port name "${p.name}" in container "${c.name}" is not a valid IANA service name`)));
+  return initAndRegular(w.pod).flatMap((c) =>
+    list(c.ports)
+      .filter((p) => p.name && !validPortName(p.name))
+      .map((p) => kl('invalid-target-ports', w.obj, `port name "${p.name}" in container "${c.name}" is not a valid IANA service name`)),
+  );
 }
 
 // kube-linter pkg/templates/mismatchingselector
@@ -194,7 +230,9 @@ function klMismatchingSelector(w: Workload): RawFinding[] {
   const selector: LabelSelector | undefined = w.kind === 'CronJob' ? w.obj.spec?.jobTemplate?.spec?.selector : w.obj.spec?.selector;
   const empty = !selector || (Object.keys(selector.matchLabels ?? {}).length === 0 && list(selector.matchExpressions).length === 0);
   if (empty) return w.kind === 'Job' || w.kind === 'CronJob' ? [] : [kl('mismatching-selector', w.obj, 'object has no selector specified')];
-  return selectorMatches(selector, w.labels) ? [] : [kl('mismatching-selector', w.obj, 'labels in pod spec do not match labels in selector')];
+  return selectorMatches(selector, w.labels)
+    ? []
+    : [kl('mismatching-selector', w.obj, 'labels in pod spec do not match labels in selector')];
 }
 
 /** extract.Replicas: a nil replicas pointer counts as 1; kinds without replicas have none. */
@@ -213,8 +251,12 @@ function klAntiAffinity(w: Workload): RawFinding[] {
     ...list(anti?.requiredDuringSchedulingIgnoredDuringExecution),
   ];
   const podNs = w.template.metadata?.namespace ?? '';
-  const ok = terms.some((t) => (list(t.namespaces).length === 0 || list(t.namespaces).includes(podNs))
-    && t.topologyKey === 'kubernetes.io/hostname' && selectorMatches(t.labelSelector, w.labels));
+  const ok = terms.some(
+    (t) =>
+      (list(t.namespaces).length === 0 || list(t.namespaces).includes(podNs)) &&
+      t.topologyKey === 'kubernetes.io/hostname' &&
+      selectorMatches(t.labelSelector, w.labels),
+  );
   return ok ? [] : [kl('no-anti-affinity', w.obj, `object has ${replicas} replicas but does not specify inter pod anti-affinity`)];
 }
 
@@ -222,7 +264,9 @@ function klAntiAffinity(w: Workload): RawFinding[] {
 function klServiceAccount(ctx: Ctx, w: Workload): RawFinding[] {
   const sa = w.pod.serviceAccountName || w.pod.serviceAccount || '';
   if (sa === '' || sa === 'default') return [];
-  const exists = ctx.objects.some((o) => o.apiVersion === 'v1' && o.kind === 'ServiceAccount' && sameNamespace(o, w.obj) && nameOf(o) === sa);
+  const exists = ctx.objects.some(
+    (o) => o.apiVersion === 'v1' && o.kind === 'ServiceAccount' && sameNamespace(o, w.obj) && nameOf(o) === sa,
+  );
   return exists ? [] : [kl('non-existent-service-account', w.obj, `serviceAccount "${sa}" not found`)];
 }
 
@@ -241,10 +285,19 @@ function klJobTtl(w: Workload): RawFinding[] {
 
 function klWorkload(ctx: Ctx, w: Workload): RawFinding[] {
   return [
-    ...klRequirements(w), ...klContainerSecurity(w), ...klRunAsNonRoot(w), ...klProbePorts(w), ...klEnv(w),
-    ...klHostMounts(w, 'sensitive-host-mounts', KL_SENSITIVE_DIRS), ...klHostMounts(w, 'docker-sock', [/docker.sock$/]),
-    ...klPod(w), ...klInvalidPodPorts(w), ...klMismatchingSelector(w), ...klAntiAffinity(w),
-    ...klServiceAccount(ctx, w), ...klJobTtl(w),
+    ...klRequirements(w),
+    ...klContainerSecurity(w),
+    ...klRunAsNonRoot(w),
+    ...klProbePorts(w),
+    ...klEnv(w),
+    ...klHostMounts(w, 'sensitive-host-mounts', KL_SENSITIVE_DIRS),
+    ...klHostMounts(w, 'docker-sock', [/docker.sock$/]),
+    ...klPod(w),
+    ...klInvalidPodPorts(w),
+    ...klMismatchingSelector(w),
+    ...klAntiAffinity(w),
+    ...klServiceAccount(ctx, w),
+    ...klJobTtl(w),
   ];
 }
 
@@ -274,7 +327,8 @@ function klPdbMinAvailable(ctx: Ctx, pdb: K8sObject): RawFinding[] {
   if (pdb.spec?.minAvailable === undefined) return [];
   const min = intOrPercent(pdb.spec.minAvailable);
   if (!min) return [kl('pdb-min-available', pdb, 'PDB has invalid MinAvailable value')];
-  if (min.percent && min.value === 100) return [kl('pdb-min-available', pdb, 'PDB has minimum available replicas set to 100 percent of replicas')];
+  if (min.percent && min.value === 100)
+    return [kl('pdb-min-available', pdb, 'PDB has minimum available replicas set to 100 percent of replicas')];
   return ctx.workloads
     .filter((w) => KL_DEPLOYMENT_LIKE.has(w.kind) && sameNamespace(w.obj, pdb) && w.obj.spec?.selector)
     .filter((w) => selectorMatches(pdb.spec.selector, w.obj.spec.selector.matchLabels ?? {}))
@@ -282,8 +336,15 @@ function klPdbMinAvailable(ctx: Ctx, pdb: K8sObject): RawFinding[] {
       let replicas = klReplicas(w) ?? 0;
       if (replicas === 1) replicas = klHpaMin(ctx, w) ?? replicas;
       const required = min.percent ? Math.ceil((replicas * min.value) / 100) : min.value;
-      return replicas <= required ? [kl('pdb-min-available', pdb,
-        `The current number of replicas for deployment ${nameOf(w.obj)} is equal to or lower than the minimum number of replicas specified by its PDB.`)] : [];
+      return replicas <= required
+        ? [
+            kl(
+              'pdb-min-available',
+              pdb,
+              `The current number of replicas for deployment ${nameOf(w.obj)} is equal to or lower than the minimum number of replicas specified by its PDB.`,
+            ),
+          ]
+        : [];
     });
 }
 
@@ -293,15 +354,19 @@ function klPdb(ctx: Ctx, pdb: K8sObject): RawFinding[] {
   const max = pdb.spec?.maxUnavailable;
   if (max !== undefined) {
     const parsed = intOrPercent(max);
-    if (!parsed || parsed.value === 0) out.push(kl('pdb-max-unavailable', pdb, parsed ? 'MaxUnavailable is set to 0' : `maxUnavailable has invalid value [${max}]`));
+    if (!parsed || parsed.value === 0)
+      out.push(kl('pdb-max-unavailable', pdb, parsed ? 'MaxUnavailable is set to 0' : `maxUnavailable has invalid value [${max}]`));
   }
-  if (pdb.spec?.unhealthyPodEvictionPolicy === undefined) out.push(kl('pdb-unhealthy-pod-eviction-policy', pdb, 'unhealthyPodEvictionPolicy is not explicitly set'));
+  if (pdb.spec?.unhealthyPodEvictionPolicy === undefined)
+    out.push(kl('pdb-unhealthy-pod-eviction-policy', pdb, 'unhealthyPodEvictionPolicy is not explicitly set'));
   return out;
 }
 
 // kube-linter pkg/builtinchecks/yamls/no-extensions-v1beta.yaml (disallowed-api-obj)
 function klApiVersion(obj: K8sObject): RawFinding[] {
-  return /^extensions\/v1beta.+/.test(obj.apiVersion ?? '') ? [kl('no-extensions-v1beta', obj, `disallowed API object found: ${obj.apiVersion}/${obj.kind}`)] : [];
+  return /^extensions\/v1beta.+/.test(obj.apiVersion ?? '')
+    ? [kl('no-extensions-v1beta', obj, `disallowed API object found: ${obj.apiVersion}/${obj.kind}`)]
+    : [];
 }
 
 export function kubeLinter(ctx: Ctx): RawFinding[] {

@@ -41,8 +41,14 @@ function ksContainerResources(w: Workload): RawFinding[] {
   const comments: string[] = [];
   for (const c of initAndRegular(w.pod)) {
     const { limits = {}, requests = {} } = c.resources ?? {};
-    if (isZeroQuantity(limits.cpu)) { comments.push(`${c.name}: CPU limit is not set`); missingLimit = true; }
-    if (isZeroQuantity(limits.memory)) { comments.push(`${c.name}: Memory limit is not set`); missingLimit = true; }
+    if (isZeroQuantity(limits.cpu)) {
+      comments.push(`${c.name}: CPU limit is not set`);
+      missingLimit = true;
+    }
+    if (isZeroQuantity(limits.memory)) {
+      comments.push(`${c.name}: Memory limit is not set`);
+      missingLimit = true;
+    }
     if (isZeroQuantity(requests.cpu)) comments.push(`${c.name}: CPU request is not set`);
     if (isZeroQuantity(requests.memory)) comments.push(`${c.name}: Memory request is not set`);
   }
@@ -58,7 +64,12 @@ function ksImageTag(image: string | undefined): string {
 // kube-score score/container/container.go containerImageTag
 function ksContainerImageTag(w: Workload): RawFinding[] {
   const bad = initAndRegular(w.pod).filter((c) => ['', 'latest'].includes(ksImageTag(c.image)));
-  return ksScore('container-image-tag', w, 'critical', bad.map((c) => `${c.name}: Image with latest tag`));
+  return ksScore(
+    'container-image-tag',
+    w,
+    'critical',
+    bad.map((c) => `${c.name}: Image with latest tag`),
+  );
 }
 
 // kube-score score/container/container.go containerImagePullPolicy
@@ -67,7 +78,12 @@ function ksContainerImagePullPolicy(w: Workload): RawFinding[] {
     const untaggedDefault = !c.imagePullPolicy && ['', 'latest'].includes(ksImageTag(c.image));
     return !untaggedDefault && c.imagePullPolicy !== 'Always';
   });
-  return ksScore('container-image-pull-policy', w, 'critical', bad.map((c) => `${c.name}: ImagePullPolicy is not set to Always`));
+  return ksScore(
+    'container-image-pull-policy',
+    w,
+    'critical',
+    bad.map((c) => `${c.name}: ImagePullPolicy is not set to Always`),
+  );
 }
 
 // kube-score score/container/container.go containerStorageEphemeralRequestAndLimit
@@ -103,7 +119,10 @@ function ksUserGroupId(w: Workload): RawFinding[] {
   const podSc = w.pod.securityContext;
   const comments: string[] = [];
   for (const c of initAndRegular(w.pod)) {
-    if (!c.securityContext && !podSc) { comments.push(`${c.name}: Container has no configured security context`); continue; }
+    if (!c.securityContext && !podSc) {
+      comments.push(`${c.name}: Container has no configured security context`);
+      continue;
+    }
     const user = c.securityContext?.runAsUser ?? podSc?.runAsUser;
     const group = c.securityContext?.runAsGroup ?? podSc?.runAsGroup;
     if (user === undefined || user < 10000) comments.push(`${c.name}: The container is running with a low user ID`);
@@ -115,7 +134,12 @@ function ksUserGroupId(w: Workload): RawFinding[] {
 // kube-score score/security/security.go containerSecurityContextPrivileged
 function ksPrivileged(w: Workload): RawFinding[] {
   const bad = initAndRegular(w.pod).filter((c) => c.securityContext?.privileged === true);
-  return ksScore('container-security-context-privileged', w, 'critical', bad.map((c) => `${c.name}: The container is privileged`));
+  return ksScore(
+    'container-security-context-privileged',
+    w,
+    'critical',
+    bad.map((c) => `${c.name}: The container is privileged`),
+  );
 }
 
 // kube-score score/security/security.go containerSecurityContextReadOnlyRootFilesystem
@@ -197,7 +221,8 @@ function ksTopologySpread(w: Workload): RawFinding[] {
     else if (!s.maxSkew) problem = 'MaxSkew is set to zero';
     else if (s.minDomains === 0) problem = 'MinDomains set to zero';
     else if (!s.topologyKey) problem = 'TopologyKey is not set';
-    else if (s.whenUnsatisfiable !== 'DoNotSchedule' && s.whenUnsatisfiable !== 'ScheduleAnyway') problem = 'Invalid WhenUnsatisfiable setting detected';
+    else if (s.whenUnsatisfiable !== 'DoNotSchedule' && s.whenUnsatisfiable !== 'ScheduleAnyway')
+      problem = 'Invalid WhenUnsatisfiable setting detected';
     if (problem) return ksScore('pod-topology-spread-constraints', w, 'critical', [problem]);
   }
   return [];
@@ -205,9 +230,17 @@ function ksTopologySpread(w: Workload): RawFinding[] {
 
 export function ksPodChecks(ctx: Ctx, w: Workload): RawFinding[] {
   return [
-    ...ksContainerResources(w), ...ksContainerImageTag(w), ...ksContainerImagePullPolicy(w),
-    ...ksEphemeralStorage(w), ...ksEnvDuplication(w), ...ksUserGroupId(w), ...ksPrivileged(w),
-    ...ksReadOnlyRootFs(w), ...ksPodProbes(ctx, w), ...ksPodProbesIdentical(w),
-    ...ksPodNetworkPolicy(ctx, w), ...ksTopologySpread(w),
+    ...ksContainerResources(w),
+    ...ksContainerImageTag(w),
+    ...ksContainerImagePullPolicy(w),
+    ...ksEphemeralStorage(w),
+    ...ksEnvDuplication(w),
+    ...ksUserGroupId(w),
+    ...ksPrivileged(w),
+    ...ksReadOnlyRootFs(w),
+    ...ksPodProbes(ctx, w),
+    ...ksPodProbesIdentical(w),
+    ...ksPodNetworkPolicy(ctx, w),
+    ...ksTopologySpread(w),
   ];
 }

@@ -20,8 +20,11 @@ import { KS, ksPodChecks, ksScore, ksTargetedByService, ksWorkloads } from './ku
 // =============================================================================================
 
 const KS_ANTI_AFFINITY_KEYS = new Set([
-  'kubernetes.io/hostname', 'topology.kubernetes.io/region', 'topology.kubernetes.io/zone',
-  'failure-domain.beta.kubernetes.io/region', 'failure-domain.beta.kubernetes.io/zone',
+  'kubernetes.io/hostname',
+  'topology.kubernetes.io/region',
+  'topology.kubernetes.io/zone',
+  'failure-domain.beta.kubernetes.io/region',
+  'failure-domain.beta.kubernetes.io/zone',
 ]);
 
 // kube-score score/apps/apps.go hasPodAntiAffinity
@@ -59,7 +62,9 @@ function ksHasPdb(ctx: Ctx, w: Workload): RawFinding[] {
 function ksSelectorMatchesTemplate(w: Workload): RawFinding[] {
   if (selectorMatches(w.obj.spec?.selector, w.labels)) return [];
   const prefix = w.kind === 'Deployment' ? 'deployment' : 'statefulset';
-  return ksScore(`${prefix}-pod-selector-labels-match-template-metadata-labels`, w, 'critical', [`${w.kind} selector labels not matching template metadata labels`]);
+  return ksScore(`${prefix}-pod-selector-labels-match-template-metadata-labels`, w, 'critical', [
+    `${w.kind} selector labels not matching template metadata labels`,
+  ]);
 }
 
 /** kube-score's HPA target match: apiVersion, kind, name and namespace all equal. */
@@ -70,11 +75,18 @@ function hpaTargets(hpa: K8sObject, target: K8sObject): boolean {
 
 // kube-score score/apps/apps.go hpaDeploymentNoReplicas
 function ksHpaDeploymentNoReplicas(ctx: Ctx, w: Workload): RawFinding[] {
-  const targeted = ctx.ofKind('HorizontalPodAutoscaler').some((h) => sameNamespace(h, w.obj)
-    && String(h.spec?.scaleTargetRef?.kind ?? '').toLowerCase() === 'deployment' && h.spec?.scaleTargetRef?.name === nameOf(w.obj));
+  const targeted = ctx
+    .ofKind('HorizontalPodAutoscaler')
+    .some(
+      (h) =>
+        sameNamespace(h, w.obj) &&
+        String(h.spec?.scaleTargetRef?.kind ?? '').toLowerCase() === 'deployment' &&
+        h.spec?.scaleTargetRef?.name === nameOf(w.obj),
+    );
   if (!targeted || w.obj.spec?.replicas === undefined) return [];
-  return ksScore('deployment-targeted-by-hpa-does-not-have-replicas-configured', w, 'critical',
-    ['The deployment is targeted by a HPA, but a static replica count is configured in the DeploymentSpec']);
+  return ksScore('deployment-targeted-by-hpa-does-not-have-replicas-configured', w, 'critical', [
+    'The deployment is targeted by a HPA, but a static replica count is configured in the DeploymentSpec',
+  ]);
 }
 
 // kube-score score/deployment/deployment.go deploymentRolloutStrategy
@@ -93,8 +105,15 @@ function ksDeploymentReplicas(ctx: Ctx, w: Workload): RawFinding[] {
 
 // kube-score score/apps/apps.go statefulsetHasServiceName
 function ksStatefulSetServiceName(ctx: Ctx, w: Workload): RawFinding[] {
-  const ok = ctx.ofKind('Service').some((s) => sameNamespace(s, w.obj) && nameOf(s) === w.obj.spec?.serviceName
-    && s.spec?.clusterIP === 'None' && mapSelectorMatches(s.spec?.selector, w.labels));
+  const ok = ctx
+    .ofKind('Service')
+    .some(
+      (s) =>
+        sameNamespace(s, w.obj) &&
+        nameOf(s) === w.obj.spec?.serviceName &&
+        s.spec?.clusterIP === 'None' &&
+        mapSelectorMatches(s.spec?.selector, w.labels),
+    );
   return ok ? [] : ksScore('statefulset-has-servicename', w, 'critical', ['StatefulSet does not have a valid serviceName']);
 }
 
@@ -114,8 +133,12 @@ function ksControllerChecks(ctx: Ctx, w: Workload): RawFinding[] {
   switch (w.kind) {
     case 'Deployment':
       return [
-        ...ksAntiAffinity(w), ...ksHasPdb(ctx, w), ...ksSelectorMatchesTemplate(w),
-        ...ksHpaDeploymentNoReplicas(ctx, w), ...ksDeploymentStrategy(ctx, w), ...ksDeploymentReplicas(ctx, w),
+        ...ksAntiAffinity(w),
+        ...ksHasPdb(ctx, w),
+        ...ksSelectorMatchesTemplate(w),
+        ...ksHpaDeploymentNoReplicas(ctx, w),
+        ...ksDeploymentStrategy(ctx, w),
+        ...ksDeploymentReplicas(ctx, w),
       ];
     case 'StatefulSet':
       return [...ksAntiAffinity(w), ...ksHasPdb(ctx, w), ...ksSelectorMatchesTemplate(w), ...ksStatefulSetServiceName(ctx, w)];
@@ -153,7 +176,9 @@ function ksHpa(ctx: Ctx, hpa: K8sObject): RawFinding[] {
     out.push(ksObj('horizontalpodautoscaler-has-target', 'critical', hpa, 'The HPA target does not match anything'));
   }
   if ((hpa.spec?.minReplicas ?? 1) < 2) {
-    out.push(ksObj('horizontalpodautoscaler-replicas', 'warning', hpa, 'HorizontalPodAutoscalers are recommended to have at least 2 replicas'));
+    out.push(
+      ksObj('horizontalpodautoscaler-replicas', 'warning', hpa, 'HorizontalPodAutoscalers are recommended to have at least 2 replicas'),
+    );
   }
   return out;
 }
@@ -161,7 +186,9 @@ function ksHpa(ctx: Ctx, hpa: K8sObject): RawFinding[] {
 // kube-score score/disruptionbudget/disruptionbudget.go hasPolicy
 function ksPdb(pdb: K8sObject): RawFinding[] {
   const ok = pdb.spec?.minAvailable !== undefined || pdb.spec?.maxUnavailable !== undefined;
-  return ok ? [] : [ksObj('poddisruptionbudget-has-policy', 'critical', pdb, 'PodDisruptionBudget missing policy (minAvailable or maxUnavailable)')];
+  return ok
+    ? []
+    : [ksObj('poddisruptionbudget-has-policy', 'critical', pdb, 'PodDisruptionBudget missing policy (minAvailable or maxUnavailable)')];
 }
 
 interface IngressBackend {
@@ -174,9 +201,19 @@ function ksIngress(ctx: Ctx, ing: K8sObject): RawFinding[] {
   for (const rule of list<{ http?: { paths?: Array<{ path?: string; backend?: IngressBackend }> } }>(ing.spec?.rules)) {
     for (const path of list(rule.http?.paths)) {
       const backend = path.backend?.service;
-      const hit = backend !== undefined && ctx.ofKind('Service').some((s) => sameNamespace(s, ing) && nameOf(s) === backend.name
-        && list<{ port?: number; name?: string }>(s.spec?.ports).some((p) => ((backend.port?.number ?? 0) > 0 && p.port === backend.port?.number)
-          || (p.name ?? '') === (backend.port?.name ?? '')));
+      const hit =
+        backend !== undefined &&
+        ctx
+          .ofKind('Service')
+          .some(
+            (s) =>
+              sameNamespace(s, ing) &&
+              nameOf(s) === backend.name &&
+              list<{ port?: number; name?: string }>(s.spec?.ports).some(
+                (p) =>
+                  ((backend.port?.number ?? 0) > 0 && p.port === backend.port?.number) || (p.name ?? '') === (backend.port?.name ?? ''),
+              ),
+          );
       if (!hit) out.push(ksObj('ingress-targets-service', 'critical', ing, `No service match was found for path ${path.path ?? ''}`));
     }
   }
@@ -197,7 +234,10 @@ const KS_LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 function ksMeta(obj: K8sObject): RawFinding[] {
   const out: RawFinding[] = [];
   const replacement = KS_DEPRECATED[obj.apiVersion ?? '']?.[obj.kind ?? ''];
-  if (replacement) out.push(ksObj('stable-version', 'warning', obj, `The apiVersion and kind ${obj.apiVersion}/${obj.kind} is deprecated; use ${replacement}`));
+  if (replacement)
+    out.push(
+      ksObj('stable-version', 'warning', obj, `The apiVersion and kind ${obj.apiVersion}/${obj.kind} is deprecated; use ${replacement}`),
+    );
   for (const [key, value] of Object.entries(obj.metadata?.labels ?? {})) {
     if (!KS_LABEL_VALUE.test(String(value))) out.push(ksObj('label-values', 'critical', obj, `Invalid label value for ${key}`));
   }
@@ -206,12 +246,18 @@ function ksMeta(obj: K8sObject): RawFinding[] {
 
 function ksObjectChecks(ctx: Ctx, obj: K8sObject): RawFinding[] {
   switch (obj.kind) {
-    case 'NetworkPolicy': return ksNetworkPolicyTargetsPod(ctx, obj);
-    case 'Service': return ksService(ctx, obj);
-    case 'HorizontalPodAutoscaler': return ksHpa(ctx, obj);
-    case 'PodDisruptionBudget': return ksPdb(obj);
-    case 'Ingress': return ksIngress(ctx, obj);
-    default: return [];
+    case 'NetworkPolicy':
+      return ksNetworkPolicyTargetsPod(ctx, obj);
+    case 'Service':
+      return ksService(ctx, obj);
+    case 'HorizontalPodAutoscaler':
+      return ksHpa(ctx, obj);
+    case 'PodDisruptionBudget':
+      return ksPdb(obj);
+    case 'Ingress':
+      return ksIngress(ctx, obj);
+    default:
+      return [];
   }
 }
 

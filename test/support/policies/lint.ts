@@ -32,9 +32,12 @@ function kubeLinterIgnores(f: RawFinding): boolean {
 
 function isOptedOut(f: RawFinding): boolean {
   switch (f.tool) {
-    case 'kube-score': return kubeScoreIgnores(f);
-    case 'polaris': return polarisExempts(f);
-    default: return kubeLinterIgnores(f);
+    case 'kube-score':
+      return kubeScoreIgnores(f);
+    case 'polaris':
+      return polarisExempts(f);
+    default:
+      return kubeLinterIgnores(f);
   }
 }
 

@@ -25,17 +25,42 @@ import {
 const PO: Tool = 'polaris';
 
 const POLARIS_SEVERITY: Record<string, Severity> = {
-  deploymentMissingReplicas: 'warning', priorityClassNotSet: 'warning', tagNotSpecified: 'danger',
-  pullPolicyNotAlways: 'warning', readinessProbeMissing: 'warning', livenessProbeMissing: 'warning',
-  metadataAndInstanceMismatched: 'warning', pdbDisruptionsIsZero: 'warning', missingPodDisruptionBudget: 'warning',
-  topologySpreadConstraint: 'warning', hpaMaxAvailability: 'warning', hpaMinAvailability: 'warning',
+  deploymentMissingReplicas: 'warning',
+  priorityClassNotSet: 'warning',
+  tagNotSpecified: 'danger',
+  pullPolicyNotAlways: 'warning',
+  readinessProbeMissing: 'warning',
+  livenessProbeMissing: 'warning',
+  metadataAndInstanceMismatched: 'warning',
+  pdbDisruptionsIsZero: 'warning',
+  missingPodDisruptionBudget: 'warning',
+  topologySpreadConstraint: 'warning',
+  hpaMaxAvailability: 'warning',
+  hpaMinAvailability: 'warning',
   pdbMinAvailableGreaterThanHPAMinReplicas: 'warning',
-  cpuRequestsMissing: 'warning', cpuLimitsMissing: 'warning', memoryRequestsMissing: 'warning', memoryLimitsMissing: 'warning',
-  automountServiceAccountToken: 'warning', hostIPCSet: 'danger', hostPathSet: 'warning', hostProcess: 'warning',
-  hostPIDSet: 'danger', linuxHardening: 'warning', missingNetworkPolicy: 'warning', notReadOnlyRootFilesystem: 'warning',
-  privilegeEscalationAllowed: 'danger', procMount: 'warning', runAsRootAllowed: 'danger', runAsPrivileged: 'danger',
-  dangerousCapabilities: 'danger', insecureCapabilities: 'warning', hostNetworkSet: 'danger', hostPortSet: 'warning',
-  tlsSettingsMissing: 'warning', sensitiveContainerEnvVar: 'danger', sensitiveConfigmapContent: 'danger',
+  cpuRequestsMissing: 'warning',
+  cpuLimitsMissing: 'warning',
+  memoryRequestsMissing: 'warning',
+  memoryLimitsMissing: 'warning',
+  automountServiceAccountToken: 'warning',
+  hostIPCSet: 'danger',
+  hostPathSet: 'warning',
+  hostProcess: 'warning',
+  hostPIDSet: 'danger',
+  linuxHardening: 'warning',
+  missingNetworkPolicy: 'warning',
+  notReadOnlyRootFilesystem: 'warning',
+  privilegeEscalationAllowed: 'danger',
+  procMount: 'warning',
+  runAsRootAllowed: 'danger',
+  runAsPrivileged: 'danger',
+  dangerousCapabilities: 'danger',
+  insecureCapabilities: 'warning',
+  hostNetworkSet: 'danger',
+  hostPortSet: 'warning',
+  tlsSettingsMissing: 'warning',
+  sensitiveContainerEnvVar: 'danger',
+  sensitiveConfigmapContent: 'danger',
 };
 
 /** Controllers Polaris audits (pkg/kube/workload.go): top-level pod-bearing kinds. */
@@ -49,15 +74,23 @@ type ContainerTest = (c: Container, w: Workload) => boolean;
 
 /** failureMessage of each Polaris `target: Container` check (pkg/config/checks/<id>.yaml). */
 const POLARIS_CONTAINER_MESSAGE: Record<string, string> = {
-  cpuRequestsMissing: 'CPU requests should be set', cpuLimitsMissing: 'CPU limits should be set',
-  memoryRequestsMissing: 'Memory requests should be set', memoryLimitsMissing: 'Memory limits should be set',
-  readinessProbeMissing: 'Readiness probe should be configured', livenessProbeMissing: 'Liveness probe should be configured',
-  tagNotSpecified: 'Image tag should be specified', pullPolicyNotAlways: 'Image pull policy should be "Always"',
-  runAsRootAllowed: 'Should not be allowed to run as root', runAsPrivileged: 'Should not be running as privileged',
-  notReadOnlyRootFilesystem: 'Filesystem should be read only', privilegeEscalationAllowed: 'Privilege escalation should not be allowed',
-  dangerousCapabilities: 'Container should not have dangerous capabilities', insecureCapabilities: 'Container should not have insecure capabilities',
+  cpuRequestsMissing: 'CPU requests should be set',
+  cpuLimitsMissing: 'CPU limits should be set',
+  memoryRequestsMissing: 'Memory requests should be set',
+  memoryLimitsMissing: 'Memory limits should be set',
+  readinessProbeMissing: 'Readiness probe should be configured',
+  livenessProbeMissing: 'Liveness probe should be configured',
+  tagNotSpecified: 'Image tag should be specified',
+  pullPolicyNotAlways: 'Image pull policy should be "Always"',
+  runAsRootAllowed: 'Should not be allowed to run as root',
+  runAsPrivileged: 'Should not be running as privileged',
+  notReadOnlyRootFilesystem: 'Filesystem should be read only',
+  privilegeEscalationAllowed: 'Privilege escalation should not be allowed',
+  dangerousCapabilities: 'Container should not have dangerous capabilities',
+  insecureCapabilities: 'Container should not have insecure capabilities',
   linuxHardening: 'Use one of AppArmor, Seccomp, SELinux, or dropping Linux Capabilities to restrict containers using unwanted privileges',
-  hostPortSet: 'Host port should not be configured', sensitiveContainerEnvVar: 'The container sets potentially sensitive environment variables',
+  hostPortSet: 'Host port should not be configured',
+  sensitiveContainerEnvVar: 'The container sets potentially sensitive environment variables',
 };
 
 /** A Polaris `target: Container` check; `regularOnly` for `containers: exclude: [initContainer]`. */
@@ -68,10 +101,12 @@ function poContainers(w: Workload, check: string, failing: ContainerTest, regula
 
 // Polaris pkg/config/checks/{cpu,memory}{Requests,Limits}Missing.yaml (non-init containers)
 function poResources(w: Workload): RawFinding[] {
-  const missing = (kind: 'requests' | 'limits', res: string): ContainerTest => (c) => {
-    const v = c.resources?.[kind]?.[res];
-    return v === undefined || v === '';
-  };
+  const missing =
+    (kind: 'requests' | 'limits', res: string): ContainerTest =>
+    (c) => {
+      const v = c.resources?.[kind]?.[res];
+      return v === undefined || v === '';
+    };
   return [
     ...poContainers(w, 'cpuRequestsMissing', missing('requests', 'cpu'), true),
     ...poContainers(w, 'cpuLimitsMissing', missing('limits', 'cpu'), true),
@@ -107,8 +142,23 @@ function poRunAsRoot(c: Container, w: Workload): boolean {
   return !passes;
 }
 
-const INSECURE_DROP = ['NET_ADMIN', 'CHOWN', 'DAC_OVERRIDE', 'FSETID', 'FOWNER', 'MKNOD', 'NET_RAW', 'SETGID', 'SETUID',
-  'SETFCAP', 'SETPCAP', 'NET_BIND_SERVICE', 'SYS_CHROOT', 'KILL', 'AUDIT_WRITE'];
+const INSECURE_DROP = [
+  'NET_ADMIN',
+  'CHOWN',
+  'DAC_OVERRIDE',
+  'FSETID',
+  'FOWNER',
+  'MKNOD',
+  'NET_RAW',
+  'SETGID',
+  'SETUID',
+  'SETFCAP',
+  'SETPCAP',
+  'NET_BIND_SERVICE',
+  'SYS_CHROOT',
+  'KILL',
+  'AUDIT_WRITE',
+];
 
 // Polaris pkg/config/checks/insecureCapabilities.yaml: drop must contain ALL xor the full list (oneOf)
 function poInsecureCapabilities(c: Container): boolean {
@@ -153,8 +203,16 @@ function poContainerSecurity(w: Workload): RawFinding[] {
   ];
 }
 
-const SENSITIVE_NAME = [/^AWS_SECRET_ACCESS_KEY$/i, /^GOOGLE_APPLICATION_CREDENTIALS$/i, /^AZURE_.+KEY$/i,
-  /^OCI_CLI_KEY_CONTENT$/i, /password/i, /token/i, /bearer/i, /secret/i];
+const SENSITIVE_NAME = [
+  /^AWS_SECRET_ACCESS_KEY$/i,
+  /^GOOGLE_APPLICATION_CREDENTIALS$/i,
+  /^AZURE_.+KEY$/i,
+  /^OCI_CLI_KEY_CONTENT$/i,
+  /password/i,
+  /token/i,
+  /bearer/i,
+  /secret/i,
+];
 const PRIVATE_KEY = /\s*-BEGIN\s+.*PRIVATE KEY-\s*/i;
 
 // Polaris pkg/config/checks/sensitiveContainerEnvVar.yaml (literal values only; valueFrom passes)
@@ -170,18 +228,34 @@ function poSensitiveEnv(c: Container): boolean {
 function poPodSpec(w: Workload): RawFinding[] {
   const p = w.pod;
   const out: RawFinding[] = [];
-  const fail = (check: string, failing: boolean, message: string): void => { if (failing) out.push(po(check, w.obj, message)); };
+  const fail = (check: string, failing: boolean, message: string): void => {
+    if (failing) out.push(po(check, w.obj, message));
+  };
   fail('hostNetworkSet', p.hostNetwork === true, 'hostNetwork is set');
   fail('hostPIDSet', p.hostPID === true, 'hostPID is set');
   fail('hostIPCSet', p.hostIPC === true, 'hostIPC is set');
-  fail('hostPathSet', list(p.volumes).some((v) => v.hostPath !== undefined), 'HostPath volumes must be forbidden');
-  fail('hostProcess', p.securityContext?.windowsOptions?.hostProcess === true
-    || regularContainers(p).some((c) => c.securityContext?.windowsOptions?.hostProcess === true), 'Privileged access to the host is disallowed');
-  fail('procMount', regularContainers(p).some((c) => c.securityContext?.procMount !== undefined && c.securityContext.procMount !== 'Default'),
-    'Proc mount must not be changed from the default');
+  fail(
+    'hostPathSet',
+    list(p.volumes).some((v) => v.hostPath !== undefined),
+    'HostPath volumes must be forbidden',
+  );
+  fail(
+    'hostProcess',
+    p.securityContext?.windowsOptions?.hostProcess === true ||
+      regularContainers(p).some((c) => c.securityContext?.windowsOptions?.hostProcess === true),
+    'Privileged access to the host is disallowed',
+  );
+  fail(
+    'procMount',
+    regularContainers(p).some((c) => c.securityContext?.procMount !== undefined && c.securityContext.procMount !== 'Default'),
+    'Proc mount must not be changed from the default',
+  );
   fail('priorityClassNotSet', !p.priorityClassName, 'Priority class should be set');
-  fail('topologySpreadConstraint', w.kind !== 'Job' && w.kind !== 'CronJob' && list(p.topologySpreadConstraints).length === 0,
-    'Pod should be configured with a valid topology spread constraint');
+  fail(
+    'topologySpreadConstraint',
+    w.kind !== 'Job' && w.kind !== 'CronJob' && list(p.topologySpreadConstraints).length === 0,
+    'Pod should be configured with a valid topology spread constraint',
+  );
   return out;
 }
 
@@ -190,8 +264,13 @@ function poPodSpec(w: Workload): RawFinding[] {
 function poAutomount(ctx: Ctx, w: Workload): RawFinding[] {
   const podValue = w.pod.automountServiceAccountToken;
   if (podValue === false) return [];
-  const saOk = podValue !== true && ctx.ofKind('ServiceAccount').some((sa) => sameNamespace(sa, w.obj)
-    && nameOf(sa) === (w.pod.serviceAccountName ?? '') && sa.automountServiceAccountToken === false);
+  const saOk =
+    podValue !== true &&
+    ctx
+      .ofKind('ServiceAccount')
+      .some(
+        (sa) => sameNamespace(sa, w.obj) && nameOf(sa) === (w.pod.serviceAccountName ?? '') && sa.automountServiceAccountToken === false,
+      );
   return saOk ? [] : [po('automountServiceAccountToken', w.obj, 'The ServiceAccount will be automounted')];
 }
 
@@ -210,9 +289,11 @@ function poNetpolAccepts(np: K8sObject, labels: Labels): boolean {
 
 // Polaris pkg/config/checks/missingNetworkPolicy.yaml
 function poMissingNetworkPolicy(ctx: Ctx, w: Workload): RawFinding[] {
-  const ok = Object.keys(w.labels).length > 0
-    && ctx.ofKind('NetworkPolicy').some((np) => sameNamespace(np, w.obj) && poNetpolAccepts(np, w.labels));
-  return ok ? [] : [po('missingNetworkPolicy', w.obj, 'A NetworkPolicy should match pod labels and contain applied egress and ingress rules')];
+  const ok =
+    Object.keys(w.labels).length > 0 && ctx.ofKind('NetworkPolicy').some((np) => sameNamespace(np, w.obj) && poNetpolAccepts(np, w.labels));
+  return ok
+    ? []
+    : [po('missingNetworkPolicy', w.obj, 'A NetworkPolicy should match pod labels and contain applied egress and ingress rules')];
 }
 
 // Polaris pkg/config/checks/metadataAndInstanceMismatched.yaml
@@ -226,8 +307,15 @@ function poDeployment(ctx: Ctx, w: Workload): RawFinding[] {
   const out: RawFinding[] = [];
   const replicas = w.obj.spec?.replicas;
   if (!(typeof replicas === 'number' && replicas >= 2)) out.push(po('deploymentMissingReplicas', w.obj, 'Only one replica is scheduled'));
-  const hasPdb = Object.keys(w.labels).length > 0 && ctx.ofKind('PodDisruptionBudget').some((p) => sameNamespace(p, w.obj)
-    && (p.spec === undefined || Object.entries(w.labels).some(([k, v]) => p.spec?.selector?.matchLabels?.[k] === v)));
+  const hasPdb =
+    Object.keys(w.labels).length > 0 &&
+    ctx
+      .ofKind('PodDisruptionBudget')
+      .some(
+        (p) =>
+          sameNamespace(p, w.obj) &&
+          (p.spec === undefined || Object.entries(w.labels).some(([k, v]) => p.spec?.selector?.matchLabels?.[k] === v)),
+      );
   if (!hasPdb) out.push(po('missingPodDisruptionBudget', w.obj, 'Should have a PodDisruptionBudget'));
   return [...out, ...poPdbVsHpa(ctx, w)];
 }
@@ -235,22 +323,37 @@ function poDeployment(ctx: Ctx, w: Workload): RawFinding[] {
 // Polaris pkg/validator/pdb_hpa_validator.go pdbMinAvailableGreaterThanHPAMinReplicas (fails on `>`
 // since PR #1073; PDB and HPA are looked up without a namespace filter, first match wins)
 function poPdbVsHpa(ctx: Ctx, w: Workload): RawFinding[] {
-  const pdb = ctx.ofKind('PodDisruptionBudget').find((p) => p.spec?.selector
-    && Object.entries(p.spec.selector.matchLabels ?? {}).some(([k, v]) => w.labels[k] === v));
-  const hpa = ctx.ofKind('HorizontalPodAutoscaler').find((h) => h.spec?.scaleTargetRef?.kind === 'Deployment'
-    && h.spec?.scaleTargetRef?.name === nameOf(w.obj));
+  const pdb = ctx
+    .ofKind('PodDisruptionBudget')
+    .find((p) => p.spec?.selector && Object.entries(p.spec.selector.matchLabels ?? {}).some(([k, v]) => w.labels[k] === v));
+  const hpa = ctx
+    .ofKind('HorizontalPodAutoscaler')
+    .find((h) => h.spec?.scaleTargetRef?.kind === 'Deployment' && h.spec?.scaleTargetRef?.name === nameOf(w.obj));
   const min = intOrPercent(pdb?.spec?.minAvailable);
   const hpaMin: number | undefined = hpa?.spec?.minReplicas;
   if (!pdb || !hpa || !min || hpaMin === undefined) return [];
   const pdbMin = min.percent ? Math.ceil((min.value * hpaMin) / 100) : min.value;
-  return pdbMin > hpaMin ? [po('pdbMinAvailableGreaterThanHPAMinReplicas', w.obj,
-    `PDB ${nameOf(pdb)} minAvailable ${pdbMin} is greater than HPA ${nameOf(hpa)} minReplicas ${hpaMin}`)] : [];
+  return pdbMin > hpaMin
+    ? [
+        po(
+          'pdbMinAvailableGreaterThanHPAMinReplicas',
+          w.obj,
+          `PDB ${nameOf(pdb)} minAvailable ${pdbMin} is greater than HPA ${nameOf(hpa)} minReplicas ${hpaMin}`,
+        ),
+      ]
+    : [];
 }
 
 function poWorkload(ctx: Ctx, w: Workload): RawFinding[] {
   return [
-    ...poResources(w), ...poProbes(w), ...poImage(w), ...poContainerSecurity(w), ...poPodSpec(w),
-    ...poAutomount(ctx, w), ...poMissingNetworkPolicy(ctx, w), ...poInstanceLabel(w),
+    ...poResources(w),
+    ...poProbes(w),
+    ...poImage(w),
+    ...poContainerSecurity(w),
+    ...poPodSpec(w),
+    ...poAutomount(ctx, w),
+    ...poMissingNetworkPolicy(ctx, w),
+    ...poInstanceLabel(w),
     ...(w.kind === 'Deployment' ? poDeployment(ctx, w) : []),
   ];
 }
@@ -286,11 +389,16 @@ function poConfigMap(cm: K8sObject): RawFinding[] {
 
 function poObject(obj: K8sObject): RawFinding[] {
   switch (obj.kind) {
-    case 'PodDisruptionBudget': return poPdb(obj);
-    case 'HorizontalPodAutoscaler': return poHpa(obj);
-    case 'Ingress': return poIngress(obj);
-    case 'ConfigMap': return poConfigMap(obj);
-    default: return [];
+    case 'PodDisruptionBudget':
+      return poPdb(obj);
+    case 'HorizontalPodAutoscaler':
+      return poHpa(obj);
+    case 'Ingress':
+      return poIngress(obj);
+    case 'ConfigMap':
+      return poConfigMap(obj);
+    default:
+      return [];
   }
 }
 

@@ -53,8 +53,19 @@ function pssPrivileged(_t: PodTemplate, pod: PodSpec): PssViolation[] {
 }
 
 const BASELINE_CAPABILITIES = new Set([
-  'AUDIT_WRITE', 'CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'MKNOD',
-  'NET_BIND_SERVICE', 'SETFCAP', 'SETGID', 'SETPCAP', 'SETUID', 'SYS_CHROOT',
+  'AUDIT_WRITE',
+  'CHOWN',
+  'DAC_OVERRIDE',
+  'FOWNER',
+  'FSETID',
+  'KILL',
+  'MKNOD',
+  'NET_BIND_SERVICE',
+  'SETFCAP',
+  'SETGID',
+  'SETPCAP',
+  'SETUID',
+  'SYS_CHROOT',
 ]);
 
 // pod-security-admission policy/check_capabilities_baseline.go
@@ -67,13 +78,17 @@ function pssCapabilitiesBaseline(_t: PodTemplate, pod: PodSpec): PssViolation[] 
 
 // pod-security-admission policy/check_hostPathVolumes.go
 function pssHostPathVolumes(_t: PodTemplate, pod: PodSpec): PssViolation[] {
-  return list(pod.volumes).filter((v) => v.hostPath).map((v) => ({ reason: `hostPath volume "${v.name}"` }));
+  return list(pod.volumes)
+    .filter((v) => v.hostPath)
+    .map((v) => ({ reason: `hostPath volume "${v.name}"` }));
 }
 
 // pod-security-admission policy/check_hostPorts.go
 function pssHostPorts(_t: PodTemplate, pod: PodSpec): PssViolation[] {
   return perContainer(pod, (c) => {
-    const ports = list(c.ports).filter((p) => (p.hostPort ?? 0) !== 0).map((p) => String(p.hostPort));
+    const ports = list(c.ports)
+      .filter((p) => (p.hostPort ?? 0) !== 0)
+      .map((p) => String(p.hostPort));
     return ports.length ? `hostPort (${ports.join(', ')})` : undefined;
   });
 }
@@ -116,22 +131,40 @@ function pssProcMount(_t: PodTemplate, pod: PodSpec): PssViolation[] {
 function pssSeccompBaseline(_t: PodTemplate, pod: PodSpec): PssViolation[] {
   const podBad = pod.securityContext?.seccompProfile?.type === 'Unconfined';
   const out: PssViolation[] = podBad ? [{ reason: 'seccompProfile.type=Unconfined' }] : [];
-  return [...out, ...perContainer(pod, (c) => (c.securityContext?.seccompProfile?.type === 'Unconfined' ? 'seccompProfile.type=Unconfined' : undefined))];
+  return [
+    ...out,
+    ...perContainer(pod, (c) => (c.securityContext?.seccompProfile?.type === 'Unconfined' ? 'seccompProfile.type=Unconfined' : undefined)),
+  ];
 }
 
 // pod-security-admission policy/check_sysctls.go: the 1.0 set plus ip_local_reserved_ports (1.27);
 // the tcp_keepalive_* / tcp_fin_timeout additions are policy 1.29, tcp_rmem/wmem 1.32.
 const SAFE_SYSCTLS_1_28 = new Set([
-  'kernel.shm_rmid_forced', 'net.ipv4.ip_local_port_range', 'net.ipv4.tcp_syncookies',
-  'net.ipv4.ping_group_range', 'net.ipv4.ip_unprivileged_port_start', 'net.ipv4.ip_local_reserved_ports',
+  'kernel.shm_rmid_forced',
+  'net.ipv4.ip_local_port_range',
+  'net.ipv4.tcp_syncookies',
+  'net.ipv4.ping_group_range',
+  'net.ipv4.ip_unprivileged_port_start',
+  'net.ipv4.ip_local_reserved_ports',
 ]);
 
 function pssSysctls(_t: PodTemplate, pod: PodSpec): PssViolation[] {
-  const bad = list(pod.securityContext?.sysctls).map((s) => s.name).filter((n) => !SAFE_SYSCTLS_1_28.has(n));
+  const bad = list(pod.securityContext?.sysctls)
+    .map((s) => s.name)
+    .filter((n) => !SAFE_SYSCTLS_1_28.has(n));
   return bad.length ? [{ reason: `forbidden sysctls (${bad.join(', ')})` }] : [];
 }
 
-const RESTRICTED_VOLUME_TYPES = ['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'persistentVolumeClaim', 'projected', 'secret'];
+const RESTRICTED_VOLUME_TYPES = [
+  'configMap',
+  'csi',
+  'downwardAPI',
+  'emptyDir',
+  'ephemeral',
+  'persistentVolumeClaim',
+  'projected',
+  'secret',
+];
 
 // pod-security-admission policy/check_restrictedVolumes.go
 function pssRestrictedVolumes(_t: PodTemplate, pod: PodSpec): PssViolation[] {
@@ -143,18 +176,23 @@ function pssRestrictedVolumes(_t: PodTemplate, pod: PodSpec): PssViolation[] {
 // pod-security-admission policy/check_allowPrivilegeEscalation.go (Windows pods exempt since 1.25)
 function pssAllowPrivilegeEscalation(_t: PodTemplate, pod: PodSpec): PssViolation[] {
   if (isWindowsPod(pod)) return [];
-  return perContainer(pod, (c) => (c.securityContext?.allowPrivilegeEscalation === false ? undefined : 'allowPrivilegeEscalation != false'));
+  return perContainer(pod, (c) =>
+    c.securityContext?.allowPrivilegeEscalation === false ? undefined : 'allowPrivilegeEscalation != false',
+  );
 }
 
 // pod-security-admission policy/check_runAsNonRoot.go
 function pssRunAsNonRoot(_t: PodTemplate, pod: PodSpec): PssViolation[] {
   const podValue = pod.securityContext?.runAsNonRoot;
   const out: PssViolation[] = podValue === false ? [{ reason: 'runAsNonRoot != true (pod sets false)' }] : [];
-  return [...out, ...perContainer(pod, (c) => {
-    const value = c.securityContext?.runAsNonRoot;
-    if (value === false) return 'runAsNonRoot != true (container sets false)';
-    return value === undefined && podValue !== true ? 'runAsNonRoot != true (pod or container must set true)' : undefined;
-  })];
+  return [
+    ...out,
+    ...perContainer(pod, (c) => {
+      const value = c.securityContext?.runAsNonRoot;
+      if (value === false) return 'runAsNonRoot != true (container sets false)';
+      return value === undefined && podValue !== true ? 'runAsNonRoot != true (pod or container must set true)' : undefined;
+    }),
+  ];
 }
 
 // pod-security-admission policy/check_runAsUser.go
@@ -173,11 +211,14 @@ function pssSeccompRestricted(_t: PodTemplate, pod: PodSpec): PssViolation[] {
   const podProfile = pod.securityContext?.seccompProfile;
   const podSet = podProfile !== undefined && validSeccompType(podProfile.type);
   const out: PssViolation[] = podProfile !== undefined && !podSet ? [{ reason: `seccompProfile.type=${podProfile.type}` }] : [];
-  return [...out, ...perContainer(pod, (c) => {
-    const profile = c.securityContext?.seccompProfile;
-    if (profile !== undefined) return validSeccompType(profile.type) ? undefined : `seccompProfile.type=${profile.type}`;
-    return podSet ? undefined : 'seccompProfile not set (pod or container must set RuntimeDefault or Localhost)';
-  })];
+  return [
+    ...out,
+    ...perContainer(pod, (c) => {
+      const profile = c.securityContext?.seccompProfile;
+      if (profile !== undefined) return validSeccompType(profile.type) ? undefined : `seccompProfile.type=${profile.type}`;
+      return podSet ? undefined : 'seccompProfile not set (pod or container must set RuntimeDefault or Localhost)';
+    }),
+  ];
 }
 
 // pod-security-admission policy/check_capabilities_restricted.go (Windows pods exempt since 1.25)
@@ -243,7 +284,8 @@ export function podSecurityViolations(obj: unknown, level: PodSecurityLevel): st
   const workload = o ? workloadOf(o) : undefined;
   if (!workload) return [];
   return activePssChecks(level).flatMap((check) =>
-    check.run(workload.template, workload.pod).map((v) => formatPss(workload.ref, check, v)));
+    check.run(workload.template, workload.pod).map((v) => formatPss(workload.ref, check, v)),
+  );
 }
 
 /**
