@@ -1,8 +1,9 @@
 /**
  * The package as a user gets it: packs the library, checks what the tarball
  * holds, installs it into fresh folders outside the repository, runs every
- * cloud's starter (`npx pyservice-k8s init --cloud <cloud>`) against the tarball
- * with its own `npm test` (type-check and synth, no edit), validates the result
+ * cloud's starter with the README's install commands as written (`npx
+ * ../pyservice-k8s/pyservice-k8s-<version>.tgz init --cloud <cloud>`, then
+ * `npm install && npm run synth` and `npm test`, no edit), validates the result
  * with the same schema and Pod Security checks as the example, and runs
  * `--version`, `--help`, `diff` and `history` from the installed package. Then
  * the lowest peer versions the package declares, and the Pulumi
@@ -64,6 +65,25 @@ function sh(cmd: string, args: string[], cwd: string): string {
   }
 }
 
+/**
+ * The README's init command for a tarball packed in a clone, as words: the
+ * install section's `npx ../pyservice-k8s/pyservice-k8s-<version>.tgz init`,
+ * with the version written as it is in the README.
+ */
+function readmeInitCommand(): string[] {
+  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  const install = readme.slice(
+    readme.indexOf('## Install into your repo'),
+    readme.indexOf('\n## ', readme.indexOf('## Install into your repo') + 1),
+  );
+  const line = install.split('\n').find((l) => /^npx \.\.\/pyservice-k8s\/\S+\.tgz init\b/.test(l));
+  if (!line) throw new Error("the README's install section has no `npx ../pyservice-k8s/<tarball> init` line");
+  const words = line.replace(/#.*$/, '').trim().split(/\s+/);
+  const expected = `../pyservice-k8s/${PKG.name}-${PKG.version}.tgz`;
+  if (words[1] !== expected) throw new Error(`the README installs ${words[1]}; npm pack writes ${expected}`);
+  return words;
+}
+
 function walk(dir: string): string[] {
   return fs
     .readdirSync(dir, { withFileTypes: true })
@@ -86,9 +106,12 @@ function objectsUnder(dir: string): any[] {
 const keep = process.argv.includes('--keep');
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'pyservice-package-'));
 try {
-  // 1. The tarball.
-  sh('npm', ['pack', '--silent', '--pack-destination', work], ROOT);
-  const tarball = path.join(work, `${PKG.name}-${PKG.version}.tgz`);
+  // 1. The tarball, where the README's install section has it: in the clone, beside the user's new folder.
+  const clone = path.join(work, 'pyservice-k8s');
+  fs.mkdirSync(clone);
+  sh('npm', ['pack', '--silent', '--pack-destination', clone], ROOT);
+  const tarballName = `${PKG.name}-${PKG.version}.tgz`;
+  const tarball = path.join(clone, tarballName);
   const unpacked = path.join(work, 'unpacked');
   fs.mkdirSync(unpacked);
   sh('tar', ['-xzf', tarball, '-C', unpacked], work);
@@ -149,24 +172,29 @@ try {
     if (problems.length > 0) throw new Error(problems.join('\n'));
   });
 
-  // 2. Every cloud's starter, against the tarball, with the pinned peers, exactly as init writes it.
+  // 2. Every cloud's starter, from the tarball, with the README's commands as written (no --library, no edit).
   const starterDir = (cloud: string) => path.join(work, `starter-${cloud}`);
+  const readmeInit = readmeInitCommand();
   for (const cloud of STARTER_CLOUDS) {
     const dir = starterDir(cloud);
     fs.mkdirSync(dir);
-    check(`npx pyservice-k8s init --cloud ${cloud} writes a starter into an empty folder`, () => {
-      sh('npx', ['--yes', '--package', tarball, 'pyservice-k8s', 'init', '--cloud', cloud, '--library', `file:${tarball}`], dir);
+    check(`${readmeInit.join(' ')} --cloud ${cloud} (the README's command) writes a starter that depends on the tarball`, () => {
+      // npx assumes --yes when stdin is not a terminal, as here.
+      sh(readmeInit[0], [...readmeInit.slice(1), '--cloud', cloud], dir);
       const written = fs.readdirSync(dir).sort();
       for (const f of ['.gitignore', 'README.md', 'cdk8s.yaml', 'main.ts', 'package.json', 'tsconfig.json']) {
         if (!written.includes(f)) throw new Error(`${f} was not written`);
       }
       if (!fs.readFileSync(path.join(dir, 'main.ts'), 'utf8').includes(`CloudProfile.${cloud}(`))
         throw new Error(`main.ts does not use CloudProfile.${cloud}()`);
-      return written.join(', ');
+      const dependency = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')).dependencies[PKG.name];
+      if (dependency !== `file:${fs.realpathSync(tarball)}`) throw new Error(`package.json depends on ${dependency}, not file:${tarball}`);
+      return `${written.join(', ')}; ${PKG.name} ${dependency}`;
     });
 
-    check(`the ${cloud} starter installs, type-checks and synthesizes with no edit (npm install, npm test)`, () => {
+    check(`the ${cloud} starter installs, synthesizes and passes its test with no edit (npm install && npm run synth, npm test)`, () => {
       sh('npm', ['install', '--no-audit', '--no-fund'], dir);
+      sh('npm', ['run', 'synth'], dir);
       sh('npm', ['test'], dir);
       return fs.readdirSync(path.join(dir, 'dist')).sort().join(', ');
     });
@@ -192,6 +220,15 @@ try {
       return;
     }
     throw new Error('a second init succeeded');
+  });
+
+  check('init run from a project that installed the tarball depends on that tarball too (its lock file says where it came from)', () => {
+    const next = path.join(work, 'second-service');
+    fs.mkdirSync(next);
+    sh('node', [path.join(app, 'node_modules', PKG.name, PKG.bin[PKG.name]), 'init'], next);
+    const dependency = JSON.parse(fs.readFileSync(path.join(next, 'package.json'), 'utf8')).dependencies[PKG.name];
+    if (dependency !== `file:${fs.realpathSync(tarball)}`) throw new Error(`package.json depends on ${dependency}, not file:${tarball}`);
+    return dependency;
   });
 
   check('npx pyservice-k8s --version, --help and help diff, from the installed package', () => {

@@ -11,6 +11,7 @@ import { UsageError, didYouMean, parseOptions } from './cli/args';
 import { diff } from './cli/diff';
 import { ExitCode, commandHelp, helpOf, overview } from './cli/help';
 import { history, readStdin } from './cli/history';
+import { LibrarySource, librarySpecOf } from './cli/library-spec';
 import { runSynth } from './cli/synth';
 import { STARTER_CLOUDS, starterFiles, starterIssues } from './starter';
 
@@ -85,6 +86,7 @@ function init(rest: readonly string[], cwd: string, out: Print, err: Print): num
   const flag = (name: string) => given.get(name)?.[0][0];
 
   const own = ownPackage();
+  const library = flag('library') === undefined ? librarySpecOf(own.dir, own.version) : undefined;
   // The starter pins what this release was tested with (see the package's devDependencies).
   const pinned = (name: string) => `^${own.devDependencies[name].replace(/^[^\d]*/, '')}`;
   const options = {
@@ -97,7 +99,7 @@ function init(rest: readonly string[], cwd: string, out: Print, err: Print): num
         .replace(/^[._-]+/, '') ??
       'my-service',
     cloud: flag('cloud') ?? STARTER_CLOUDS[0],
-    librarySpec: flag('library') ?? `^${own.version}`,
+    librarySpec: flag('library') ?? library!.spec,
     versions: Object.fromEntries(
       ['cdk8s', 'cdk8s-plus-28', 'constructs', 'cdk8s-cli', 'tsx', '@types/node']
         .map((n) => [n, pinned(n)])
@@ -122,17 +124,42 @@ function init(rest: readonly string[], cwd: string, out: Print, err: Print): num
     return ExitCode.FAILED;
   }
   for (const [file, text] of files) fs.writeFileSync(path.join(cwd, file), text, { flag: 'wx' });
-  out(`Wrote ${[...files.keys()].join(', ')}.\nNext: npm install && npm run synth\n`);
+  out(`Wrote ${[...files.keys()].join(', ')}.\n${dependencyNote(options.librarySpec, library, own)}Next: npm install && npm run synth\n`);
   return ExitCode.OK;
 }
 
+/** What the new package.json depends on, and where that came from. */
+function dependencyNote(spec: string, library: ReturnType<typeof librarySpecOf> | undefined, own: OwnPackage): string {
+  const line = `package.json depends on pyservice-k8s ${spec}`;
+  if (!library) return `${line} (--library).\n`;
+  switch (library.source) {
+    case LibrarySource.TARBALL:
+      return `${line}, the tarball init ran from: keep it there, or pass --library.\n`;
+    case LibrarySource.FOLDER: {
+      // npm links a folder dependency as it is: its entry point must be built.
+      const built = fs.existsSync(path.join(own.dir, own.main));
+      return `${line}, the folder init ran from${built ? '' : `; build it first (npm run build there: ${own.main} is missing)`}.\n`;
+    }
+    case LibrarySource.REGISTRY:
+      return `${line}, from the npm registry.\n`;
+  }
+}
+
+/** This package's package.json, and its folder. */
+interface OwnPackage {
+  readonly dir: string;
+  readonly version: string;
+  readonly main: string;
+  readonly devDependencies: Record<string, string>;
+}
+
 /** This package's package.json: two levels up when compiled (lib/src/cli.js), one from the sources. */
-function ownPackage(): { version: string; devDependencies: Record<string, string> } {
+function ownPackage(): OwnPackage {
   for (let dir = __dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) {
     const file = path.join(dir, 'package.json');
     if (fs.existsSync(file)) {
       const pkg = JSON.parse(fs.readFileSync(file, 'utf8'));
-      if (pkg.name === 'pyservice-k8s') return pkg;
+      if (pkg.name === 'pyservice-k8s') return { ...pkg, dir };
     }
   }
   throw new ValidationError('The package is incomplete:', [

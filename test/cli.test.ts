@@ -33,6 +33,9 @@ describe('pyservice-k8s init', () => {
     expect(code).toBe(0);
     expect(fs.readdirSync(dir).sort()).toEqual(['.gitignore', 'README.md', 'cdk8s.yaml', 'main.ts', 'package.json', 'tsconfig.json']);
     expect(out).toContain('Next: npm install && npm run synth');
+    // Run from this checkout (a folder, not an installed copy), init depends on the checkout.
+    const root = fs.realpathSync(path.join(__dirname, '..'));
+    expect(out).toContain(`package.json depends on pyservice-k8s file:${root}, the folder init ran from`);
     const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'));
     const own = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8'));
     expect(pkg.name).toBe('my-api');
@@ -40,7 +43,7 @@ describe('pyservice-k8s init', () => {
       cdk8s: `^${own.devDependencies.cdk8s}`,
       'cdk8s-plus-28': `^${own.devDependencies['cdk8s-plus-28']}`,
       constructs: `^${own.devDependencies.constructs}`,
-      'pyservice-k8s': `^${own.version}`,
+      'pyservice-k8s': `file:${root}`,
     });
     expect(Object.keys(pkg.devDependencies).sort()).toEqual(['@types/node', 'cdk8s-cli', 'tsx', 'typescript']);
     expect(pkg.devDependencies.typescript).toMatch(/^~5\./);
@@ -79,6 +82,13 @@ describe('pyservice-k8s init', () => {
     expect(err).toContain('\'--cloud\' must be one of eks, gke, aks; received "openshift". Use e.g. --cloud eks.');
     expect(err).toContain("'--name' must be a valid npm package name");
     expect(fs.readdirSync(dir)).toEqual([]);
+  });
+
+  test('--library replaces the dependency on the package init runs from', async () => {
+    const { code, out } = await cli(['init', '--name', 'my-api', '--library', '^0.1.0'], dir);
+    expect(code).toBe(0);
+    expect(JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')).dependencies['pyservice-k8s']).toBe('^0.1.0');
+    expect(out).toContain('package.json depends on pyservice-k8s ^0.1.0 (--library).');
   });
 
   test('--name=value is read like --name value', async () => {

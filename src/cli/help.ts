@@ -46,10 +46,16 @@ Writes a cdk8s app that deploys one Python service to two environments
 the current folder. It never overwrites a file: when any of them exists, it
 writes none. Then: npm install && npm run synth
 
+The new package.json depends on the pyservice-k8s that init runs from: the
+tarball of npx ./pyservice-k8s-<version>.tgz init (file:<its absolute path>),
+the folder of npx /path/to/pyservice-k8s init (file:<folder>), or ^<version>
+when it came from the npm registry.
+
 Options:
   --cloud <cloud>           the cloud profile to start from (default: ${clouds[0]})
   --name <npm name>         the package name (default: the folder's name)
-  --library <version spec>  the pyservice-k8s version to depend on (default: this one)
+  --library <version spec>  the pyservice-k8s dependency to write instead, e.g.
+                            ^0.1.0 or file:../pyservice-k8s-0.1.0.tgz
   -h, --help                show this help
 `,
     },
