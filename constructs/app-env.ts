@@ -67,6 +67,8 @@ export interface AppEnv {
   readonly config: Record<string, string>;
   /** Names of env vars set from secrets. */
   readonly secretEnvNames: string[];
+  /** The secrets fetched from the cloud's secret manager, by their names there (never their values). */
+  readonly storeSecrets: readonly StoreSecretRequest[];
   /** Every env var name defined here, for duplicate checks by workloads that add their own. */
   readonly envNames: string[];
   /** The ConfigMap, if there is config. */
@@ -172,6 +174,7 @@ export function resolveAppEnv(scope: Construct, props: AppEnvProps, ctx: AppEnvC
     literalEnv: { ...literalEnv },
     config: { ...config },
     secretEnvNames,
+    storeSecrets: requests,
     envNames: [...Object.keys(config), ...Object.keys(literalEnv), ...fieldEnv.map(([name]) => name), ...secretEnvNames],
     configMap,
   };

@@ -17,7 +17,7 @@ import {
   resolvePodSetup,
   writablePaths,
 } from './pod';
-import { ICloudProfile, Placement, ProfileOutput, TRUSTED_SUBJECTS_ANNOTATION } from './profiles/profile';
+import { ICloudProfile, Placement, ProfileOutput, TRUSTED_SUBJECTS_ANNOTATION, WorkloadIdentity } from './profiles/profile';
 import { ResourceSpec, ResourcesProps, resolveResources } from './resources';
 import { RolloutPace, progressDeadlineSeconds, waitSeconds } from './rollout';
 import { ServerScratchDir } from './server';
@@ -62,6 +62,11 @@ export interface AppRuntime {
   readonly waits: PodWait[];
   /** The application's ServiceAccount, which carries the subjects its cloud identity must also trust. */
   readonly serviceAccount?: ApiObject;
+  /**
+   * The cloud identity the profile bound to the ServiceAccount, as the profile reported it.
+   * @default - none
+   */
+  readonly identity?: WorkloadIdentity;
 }
 
 /**
@@ -193,6 +198,7 @@ export function standaloneRuntime(scope: Construct, name: string, props: Workloa
     pods: [],
     waits: [],
     serviceAccount,
+    identity: cloud.identity,
   };
 }
 

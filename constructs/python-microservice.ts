@@ -538,6 +538,7 @@ export class PythonMicroservice extends Construct implements IPythonApp {
       pods: [],
       waits: [],
       serviceAccount: this.serviceAccount,
+      identity: this.identity,
     };
     registerPod(this.runtime, {
       object: this.deployment,

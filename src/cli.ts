@@ -67,7 +67,7 @@ export async function run(
       case 'init':
         return init(rest, cwd, out, err);
       case 'synth':
-        return await runSynth(cwd, err, { args: rest });
+        return await runSynth(cwd, err, { args: rest, out });
       case 'diff':
         return await diff(rest, cwd, out, err);
       case 'history':

@@ -26,11 +26,17 @@ export interface Rendering {
   readonly objectCount: number;
 }
 
+/** A rendering with the objects of each target, as written, by folder. */
+export interface ManifestRendering extends Rendering {
+  /** Each target's objects (plain JSON), by its folder; empty when there are errors. */
+  readonly objects: ReadonlyMap<string, readonly object[]>;
+}
+
 /**
  * Validates and renders every target in memory. Nothing is written: a synth
  * either produces every file of every cloud, or reports every error.
  */
-export function render(targets: readonly CloudTarget[]): Rendering {
+export function render(targets: readonly CloudTarget[]): ManifestRendering {
   const errors: string[] = [];
   const warnings: string[] = [];
   // Every construct is validated here, so the charts' checks of each other (for plain app.synth()) would only repeat errors.
@@ -44,7 +50,8 @@ export function render(targets: readonly CloudTarget[]): Rendering {
   });
   for (const { cloud, app } of targets) errors.push(...duplicateObjectProblems(app).map((e) => `[${cloud}] ${e}`));
   const files = new Map<string, string>();
-  if (errors.length > 0) return { files, errors, warnings, objectCount: 0 };
+  const objects = new Map<string, object[]>();
+  if (errors.length > 0) return { files, errors, warnings, objectCount: 0, objects };
 
   // Prerequisites other objects name go first in an Argo CD sync (a pod naming a missing PriorityClass is rejected).
   for (const { app } of targets) {
@@ -63,17 +70,20 @@ export function render(targets: readonly CloudTarget[]): Rendering {
   const yaml = new ManifestWriter();
   for (const { cloud, app } of targets) {
     const names = new Set<string>();
+    const rendered: object[] = [];
     for (const chart of app.charts) {
       for (const obj of chart.toJson()) {
         const file = fileName(obj, names);
         names.add(file);
         files.set(`${cloud}/${file}`, yaml.stringify(obj));
+        rendered.push(obj);
         objectCount++;
       }
     }
     files.set(`${cloud}/kustomization.yaml`, kustomization([...names]));
+    objects.set(cloud, rendered);
   }
-  return { files, errors, warnings, objectCount };
+  return { files, errors, warnings, objectCount, objects };
 }
 
 /** `<kind>-<name>.yaml`, with the namespace added when two objects would share a file. */

@@ -1,6 +1,7 @@
 /** Runs the project's `cdk8s synth`, as `pyservice-k8s synth` and `pyservice-k8s diff` do. */
 import { spawn } from 'child_process';
 import * as path from 'path';
+import { SUMMARY_HEADER } from '../kit/output';
 import { ExitCode } from './help';
 
 /** Options of {@link runSynth}. */
@@ -11,6 +12,8 @@ export interface SynthRun {
   readonly env?: { readonly [name: string]: string };
   /** Drop what cdk8s prints on stdout (the list of files it found). @default false */
   readonly quiet?: boolean;
+  /** Where what cdk8s prints on stdout goes, when it is not dropped. @default process.stdout */
+  readonly out?: (text: string) => void;
 }
 
 /**
@@ -18,6 +21,9 @@ export interface SynthRun {
  * has already printed every error with its construct path, so the CLI's own
  * stack trace ("command ... returned a non-zero exit code"), which says nothing
  * new, is dropped; everything else it prints on stderr passes through `err`.
+ * The CLI's stdout, a list of every file in its own copy of the output
+ * (`.cdk8s.out/...`), is dropped when the app kit printed where its files went
+ * (a summary starting with "Wrote "), and passed on otherwise.
  */
 export function runSynth(cwd: string, err: (text: string) => void, options: SynthRun = {}): Promise<ExitCode> {
   let cli: string;
@@ -30,11 +36,18 @@ export function runSynth(cwd: string, err: (text: string) => void, options: Synt
   const child = spawn(process.execPath, [cli, 'synth', '--no-check-upgrade', ...(options.args ?? [])], {
     cwd,
     env: { ...process.env, ...options.env },
-    stdio: ['inherit', options.quiet ? 'ignore' : 'inherit', 'pipe'],
+    stdio: ['inherit', options.quiet ? 'ignore' : 'pipe', 'pipe'],
+  });
+  let listing = '';
+  let summarized = false;
+  child.stdout?.setEncoding('utf8');
+  child.stdout?.on('data', (chunk: string) => {
+    listing += chunk;
   });
   let buffered = '';
   let dropping = false;
   const emit = (line: string) => {
+    if (line.startsWith(SUMMARY_HEADER)) summarized = true;
     if (/^Error: command ".*" at .* returned a non-zero exit code \d+$/.test(line)) {
       dropping = true;
       return;
@@ -43,8 +56,8 @@ export function runSynth(cwd: string, err: (text: string) => void, options: Synt
     dropping = false;
     err(`${line}\n`);
   };
-  child.stderr.setEncoding('utf8');
-  child.stderr.on('data', (chunk: string) => {
+  child.stderr!.setEncoding('utf8');
+  child.stderr!.on('data', (chunk: string) => {
     buffered += chunk;
     const lines = buffered.split('\n');
     buffered = lines.pop() ?? '';
@@ -57,6 +70,7 @@ export function runSynth(cwd: string, err: (text: string) => void, options: Synt
     });
     child.on('close', (code) => {
       if (buffered) emit(buffered);
+      if (listing && !summarized) (options.out ?? ((t: string) => process.stdout.write(t)))(listing);
       resolve(code === 0 ? ExitCode.OK : ExitCode.SYNTH_FAILED);
     });
   });

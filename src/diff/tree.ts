@@ -6,6 +6,7 @@
  */
 import { parseAllDocuments } from 'yaml';
 import { RELEASE_HISTORY_LABEL } from '../../constructs/gitops/retention';
+import { PLAN_FILE } from '../plan/markdown';
 import { FieldChange, FieldFilter, diffFields } from './fields';
 
 /** Relative path ('/'-separated) to file text. */
@@ -234,11 +235,31 @@ export function diffItems(
 /** The folder of a file: everything before its last '/', or '.'. */
 const folderOf = (file: string): string => (file.includes('/') ? file.slice(0, file.lastIndexOf('/')) : '.');
 
-/** Compares two trees folder by folder (each file's own folder: `prod/east`, `container/orders-api`, `ci`). */
+/**
+ * A tree without the plans of its targets (a `PLAN.md` beside a
+ * kustomization.yaml): a plan summarizes the objects the diff compares one by
+ * one, and the CI workflow shows it beside the diff.
+ */
+export function withoutPlans(tree: Tree): Tree {
+  return new Map([...tree].filter(([file]) => !(file.endsWith(PLAN_FILE) && isPlan(tree, file))));
+}
+
+const isPlan = (tree: Tree, file: string) => {
+  const folder = folderOf(file);
+  return (
+    file === (folder === '.' ? PLAN_FILE : `${folder}/${PLAN_FILE}`) &&
+    tree.has(folder === '.' ? 'kustomization.yaml' : `${folder}/kustomization.yaml`)
+  );
+};
+
+/**
+ * Compares two trees folder by folder (each file's own folder: `prod/east`,
+ * `container/orders-api`, `ci`), the targets' plans aside.
+ */
 export function diffTrees(before: Tree, after: Tree, options: DiffOptions = {}): TreeDiff {
   const group = (tree: Tree) => {
     const folders = new Map<string, Array<[string, string]>>();
-    for (const [file, text] of tree) {
+    for (const [file, text] of withoutPlans(tree)) {
       const folder = folderOf(file);
       folders.set(folder, [...(folders.get(folder) ?? []), [file, text]]);
     }
@@ -251,9 +272,9 @@ export function diffTrees(before: Tree, after: Tree, options: DiffOptions = {}):
   return { identical: folders.every((f) => f.changes.length === 0), folders };
 }
 
-/** The files directly in `folder` of a tree, with their paths relative to it. */
+/** The files directly in `folder` of a tree, with their paths relative to it; a target's plan aside. */
 export function filesIn(tree: Tree, folder: string): Array<[string, string]> {
-  return [...tree].filter(([file]) => folderOf(file) === folder).map(([file, text]) => [file.slice(folder.length + 1), text]);
+  return [...withoutPlans(tree)].filter(([file]) => folderOf(file) === folder).map(([file, text]) => [file.slice(folder.length + 1), text]);
 }
 
 /** The folders of a tree that hold a kustomization.yaml: the targets of an app kit's output. */

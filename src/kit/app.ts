@@ -11,8 +11,9 @@ import { PythonWorker } from '../../constructs/worker';
 import { DeliveryOptions, DeliveryTarget, deliveryFiles } from '../gitops';
 import { TargetScope, scopeOf } from '../gitops/scope';
 import { imageOverrideProblems, resolveImage } from '../images';
+import { PLAN_FILE, targetPlan } from '../plan';
 import { Rendering, foldClouds, publish, render } from '../synth';
-import { OUTPUT_REDIRECT_VARIABLE } from './output';
+import { OUTPUT_REDIRECT_VARIABLE, synthSummary } from './output';
 import { Target, TargetProps } from './target';
 
 /** An image the app deploys. */
@@ -253,6 +254,12 @@ export class PyserviceApp {
     if (errors.length > 0) return { files: new Map(), errors, warnings: manifests.warnings, objectCount: 0 };
 
     const files = new Map(manifests.files);
+    for (const t of this.targets) {
+      files.set(
+        `${t.folder}/${PLAN_FILE}`,
+        targetPlan(t, t.folder, this.outdir, manifests.objects.get(t.folder) ?? [], manifests.warnings),
+      );
+    }
     try {
       const container = this.containerFiles();
       for (const [file, text] of container) files.set(file, text);
@@ -285,10 +292,20 @@ export class PyserviceApp {
       return false;
     }
     // Read from the process, not `env`: it tells where this run writes, whatever the app's inputs are.
-    const dest = path.resolve(options.directory ?? process.env[OUTPUT_REDIRECT_VARIABLE] ?? this.outdir);
+    const redirect = options.directory ?? process.env[OUTPUT_REDIRECT_VARIABLE];
+    const dest = path.resolve(redirect ?? this.outdir);
     const staging = this.env.CDK8S_OUTDIR;
     if (staging && path.resolve(staging) !== dest) publish(result.files, path.resolve(staging));
     publish(result.files, dest);
+    // Where the files went, instead of the cdk8s CLI's list of its own copy; a redirected synth (diff) stays quiet.
+    if (redirect === undefined)
+      stderr(
+        synthSummary(
+          this.outdir,
+          this.targets.map((t) => t.folder),
+          [...result.files.keys()],
+        ),
+      );
     return true;
   }
 

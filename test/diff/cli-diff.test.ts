@@ -129,7 +129,7 @@ describe('pyservice-k8s diff in a project', () => {
     // GIVEN version 2, whose environments differ only by the API's replicas (2 in staging, 3 in prod)
     useVersion('V2');
     const objects = [...releaseApp(V2).render().files.keys()].filter(
-      (f) => f.startsWith('prod/') && !f.endsWith('kustomization.yaml'),
+      (f) => f.startsWith('prod/') && f.endsWith('.yaml') && !f.endsWith('kustomization.yaml'),
     ).length;
     // WHEN / THEN
     const both = await cli(['diff', '--targets', 'staging', 'prod', '--exit-code'], project);

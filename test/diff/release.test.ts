@@ -47,7 +47,7 @@ describe('pyservice-k8s diff on a release: one image tag, one replica count, one
   /** The objects of the added worker, as the report labels them. */
   const mailerObjects = (env: string) =>
     [...after.files]
-      .filter(([f]) => f.startsWith(`${env}/`) && !f.endsWith('kustomization.yaml'))
+      .filter(([f]) => f.startsWith(`${env}/`) && f.endsWith('.yaml') && !f.endsWith('kustomization.yaml'))
       .map(([f, text]) => [f, parse(text)] as const)
       .filter(([, o]) => o.metadata.name === 'orders-mailer')
       .map(([f, o]) => `+ ${o.kind} shop/orders-mailer  (${f.slice(env.length + 1)})`)

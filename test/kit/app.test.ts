@@ -57,8 +57,10 @@ describe('PyserviceApp: targets', () => {
     const staging = [...files.keys()].filter((f) => f.startsWith('staging/')).sort();
     expect(staging).toContain('staging/kustomization.yaml');
     expect(staging).toContain('staging/deployment-api.yaml');
+    // Every object file, and not the plan beside them.
+    expect(staging).toContain('staging/PLAN.md');
     expect(parse(files.get('staging/kustomization.yaml')!).resources).toEqual(
-      staging.filter((f) => !f.endsWith('kustomization.yaml')).map((f) => f.slice('staging/'.length)),
+      staging.filter((f) => f.endsWith('.yaml') && !f.endsWith('kustomization.yaml')).map((f) => f.slice('staging/'.length)),
     );
     expect([...files.keys()].some((f) => f.startsWith('prod/'))).toBe(true);
   });

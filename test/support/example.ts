@@ -21,7 +21,7 @@ export function renderExample(env: { readonly [name: string]: string } = {}): Re
 /** Every object of one target's rendering, parsed back from its YAML. */
 export function objectsOf(rendering: Rendering, folder: string): any[] {
   return [...rendering.files]
-    .filter(([file]) => file.startsWith(`${folder}/`) && !file.endsWith('kustomization.yaml'))
+    .filter(([file]) => file.startsWith(`${folder}/`) && file.endsWith('.yaml') && !file.endsWith('kustomization.yaml'))
     .flatMap(([, text]) => parseAllDocuments(text).map((d) => d.toJSON()));
 }
 
