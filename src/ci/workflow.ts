@@ -5,6 +5,7 @@
  * | job | on | permissions | does |
  * |---|---|---|---|
  * | test | push, PR | contents: read | `npm ci`, `npm test` |
+ * | review | PR | contents: read, pull-requests: write | diff against the base branch and each target's plan: job summary and one PR comment |
  * | build | push, PR | contents: read | builds each image once, into an OCI layout; its digest is fixed here |
  * | scan | push, PR | contents: read | Trivy on each layout by digest; its outputs are the only digests delivered |
  * | publish | push to the branch | id-token: write | pushes the scanned layouts to the first target's registry |
@@ -26,6 +27,7 @@ import { imageVariable } from '../images';
 import { ActionRefs, DEFAULT_ACTIONS, DEFAULT_CRANE_VERSION, DEFAULT_TRIVY_VERSION, resolveActions } from './actions';
 import { deliverJob, verifyJob } from './deliver';
 import { buildJob, copyJob, publishJob, scanJob } from './image-jobs';
+import { reviewJob } from './review-job';
 import { DeliveryMode, Resolved, ResolvedService, ResolvedTarget, RegistryJob, checkoutAndNode } from './model';
 import { ContainerRegistry } from './registry';
 
@@ -172,6 +174,7 @@ export function renderWorkflow(options: WorkflowOptions): string {
       permissions: { contents: 'read' },
       steps: [...checkoutAndNode(r), { run: 'npm ci' }, { run: 'npm test' }],
     },
+    review: reviewJob(r),
     build: buildJob(r),
     scan: scanJob(r),
     publish: publishJob(r),
