@@ -14,7 +14,7 @@
  * Needs the npm registry (the starter installs cdk8s and its CLI). Prints one
  * line per check and ends with `packaging: N passed, M failed`; exits 1 on a failure.
  */
-import { execFileSync } from 'child_process';
+import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import { builtinModules } from 'module';
 import * as os from 'os';
@@ -194,7 +194,17 @@ try {
 
     check(`the ${cloud} starter installs, synthesizes and passes its test with no edit (npm install && npm run synth, npm test)`, () => {
       sh('npm', ['install', '--no-audit', '--no-fund'], dir);
-      sh('npm', ['run', 'synth'], dir);
+      // The synth says where its files went, on stderr, and not the cdk8s CLI's list of its copy.
+      const synth = spawnSync('npm', ['run', 'synth'], { cwd: dir, encoding: 'utf8', env: CLEAN_ENV });
+      const printed = `${synth.stdout}${synth.stderr}`;
+      if (synth.status !== 0) throw new Error(`npm run synth failed:\n${printed}`);
+      if (
+        !/^Wrote dist\/: 2 targets, \d+ objects; each target's PLAN\.md says what it deploys\.$/m.test(printed) ||
+        printed.includes('.cdk8s.out/')
+      )
+        throw new Error(`npm run synth printed:\n${printed}`);
+      for (const env of ['staging', 'prod'])
+        if (!fs.existsSync(path.join(dir, 'dist', env, 'PLAN.md'))) throw new Error(`dist/${env}/PLAN.md was not written`);
       sh('npm', ['test'], dir);
       return fs.readdirSync(path.join(dir, 'dist')).sort().join(', ');
     });
