@@ -18,7 +18,7 @@ const renderings = Object.fromEntries(Object.entries(SYSTEMS).map(([name, make])
 
 function objects(system: string, cloud: string): any[] {
   return [...renderings[system].files]
-    .filter(([file]) => file.startsWith(`prod/${cloud}/`) && !file.endsWith('kustomization.yaml'))
+    .filter(([file]) => file.startsWith(`prod/${cloud}/`) && file.endsWith('.yaml') && !file.endsWith('kustomization.yaml'))
     .flatMap(([, text]) => parseAllDocuments(text).map((d) => d.toJSON()));
 }
 

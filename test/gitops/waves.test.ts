@@ -16,7 +16,7 @@ function targets(rendering: Rendering): Map<string, Obj[]> {
   const out = new Map<string, Obj[]>();
   for (const [file, text] of rendering.files) {
     const folder = file.slice(0, file.lastIndexOf('/'));
-    if (file.endsWith('kustomization.yaml') || /^(container|gitops|ci)\//.test(file)) continue;
+    if (!file.endsWith('.yaml') || file.endsWith('kustomization.yaml') || /^(container|gitops|ci)\//.test(file)) continue;
     out.set(folder, [...(out.get(folder) ?? []), ...parseAllDocuments(text).map((d) => d.toJSON())]);
   }
   return out;

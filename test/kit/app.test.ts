@@ -281,7 +281,7 @@ describe('PyserviceApp: delivery', () => {
     const { files } = twoEnvironments({ delivery }, 'eks').render();
     expect([...files.keys()].filter((f) => f.startsWith('ci/'))).toEqual(['ci/deploy.yml']);
     const wf = parse(files.get('ci/deploy.yml')!);
-    expect(Object.keys(wf.jobs)).toEqual(['test', 'build', 'scan', 'publish', 'deliver-staging-eks', 'deliver-prod-eks']);
+    expect(Object.keys(wf.jobs)).toEqual(['test', 'review', 'build', 'scan', 'publish', 'deliver-staging-eks', 'deliver-prod-eks']);
     expect(wf.jobs['deliver-staging-eks'].needs).toEqual(['scan', 'publish']);
     expect(wf.jobs['deliver-prod-eks'].needs).toEqual(['scan', 'publish', 'deliver-staging-eks']);
     expect(wf.jobs['deliver-prod-eks'].environment).toBe('prod');
