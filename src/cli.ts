@@ -17,7 +17,7 @@
 import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { ValidationError, formatIssue } from '../constructs/validation';
+import { ValidationError, formatIssue } from '../constructs/core/validation';
 import { manifestsIn, unneededHistory } from './history';
 import { STARTER_CLOUDS, starterFiles, starterIssues } from './starter';
 

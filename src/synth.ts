@@ -1,9 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, App, Yaml } from 'cdk8s';
-import { ARGOCD_SYNC_WAVE, PREREQUISITE_KINDS, PREREQUISITE_WAVE } from '../constructs/gitops/hooks';
-import { duplicateObjectProblems, withoutCrossChartChecks } from '../constructs/objects';
-import { ValidationError, collectWarnings } from '../constructs/validation';
+import { ARGOCD_SYNC_WAVE, PREREQUISITE_KINDS, PREREQUISITE_WAVE } from '../constructs/delivery/hooks';
+import { duplicateObjectProblems, withoutCrossChartChecks } from '../constructs/core/objects';
+import { ValidationError, collectWarnings } from '../constructs/core/validation';
 import { ManifestWriter } from './yaml';
 
 /** One cloud's app, rendered into its own folder. */

@@ -1,5 +1,5 @@
 import { Duration, Testing, Yaml } from 'cdk8s';
-import { KUBECTL_PRUNE_SELECTOR } from '../constructs/gitops/retention';
+import { KUBECTL_PRUNE_SELECTOR } from '../constructs/delivery/retention';
 import {
   MigrationCommand,
   PythonCronJob,

@@ -1,9 +1,9 @@
 import * as path from 'path';
 import { Document, Scalar } from 'yaml';
-import { parseImage } from '../names';
-import { parseMemory } from '../quantity';
-import { ContainerDescription } from '../pod';
-import { PropIssue, ValidationError } from '../validation';
+import { parseImage } from '../core/names';
+import { parseMemory } from '../core/quantity';
+import { ContainerDescription } from '../pod/pod';
+import { PropIssue, ValidationError } from '../core/validation';
 import { ComposeTarget, composeAddresses } from './addresses';
 import { BackingService, ComposeHealthcheck } from './backing';
 import { PythonBuild } from './build';

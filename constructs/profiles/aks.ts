@@ -1,14 +1,14 @@
 import { Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { Exposure, NetworkPeer } from '../exposure';
-import { IngressInput, IngressOutput } from '../ingress';
-import { MonitorInput, MonitorOutput, renderPodMonitor } from '../metrics';
+import { Exposure, NetworkPeer } from '../traffic/exposure';
+import { IngressInput, IngressOutput } from '../traffic/ingress';
+import { MonitorInput, MonitorOutput, renderPodMonitor } from '../scaling/metrics';
 import { SecretStoreSpecProviderAzurekvAuthType } from '../imports/secretstore-external-secrets.io';
 import { TriggerAuthenticationSpecPodIdentityProvider } from '../imports/triggerauthentication-keda.sh';
-import { ScalerIdentity } from '../queue-scaler';
-import { SecretBackend, SecretBackendResult, secretBackendOf } from '../secret-store';
-import { PropIssue } from '../validation';
+import { ScalerIdentity } from '../scaling/queue-scaler';
+import { SecretBackend, SecretBackendResult, secretBackendOf } from '../settings/secret-store';
+import { PropIssue } from '../core/validation';
 import {
   ICloudProfile,
   KedaIdentityResult,

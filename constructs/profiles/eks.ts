@@ -1,17 +1,17 @@
 import { Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { Exposure, NetworkPeer } from '../exposure';
-import { IngressInput, IngressOutput } from '../ingress';
-import { MonitorInput, MonitorOutput } from '../metrics';
+import { Exposure, NetworkPeer } from '../traffic/exposure';
+import { IngressInput, IngressOutput } from '../traffic/ingress';
+import { MonitorInput, MonitorOutput } from '../scaling/metrics';
 import { SecretStoreSpecProviderAwsService } from '../imports/secretstore-external-secrets.io';
 import {
   TriggerAuthenticationSpecPodIdentityIdentityOwner,
   TriggerAuthenticationSpecPodIdentityProvider,
 } from '../imports/triggerauthentication-keda.sh';
-import { ScalerIdentity } from '../queue-scaler';
-import { SecretBackend, SecretBackendResult, secretBackendOf } from '../secret-store';
-import { PropIssue } from '../validation';
+import { ScalerIdentity } from '../scaling/queue-scaler';
+import { SecretBackend, SecretBackendResult, secretBackendOf } from '../settings/secret-store';
+import { PropIssue } from '../core/validation';
 import {
   AUTOSCALER_MAX_GRACE_SECONDS,
   CheckedOptionsProfile,

@@ -1,14 +1,14 @@
 import { k8s } from 'cdk8s-plus-28';
-import { kubeObject } from '../objects';
+import { kubeObject } from '../core/objects';
 import { Construct } from 'constructs';
-import { Exposure, NetworkPeer } from '../exposure';
+import { Exposure, NetworkPeer } from '../traffic/exposure';
 import { ManagedCertificate } from '../imports/managedcertificate-networking.gke.io';
-import { IngressInput, IngressOutput } from '../ingress';
-import { MonitorInput, MonitorOutput } from '../metrics';
-import { MiB, formatCpu, formatMemory } from '../quantity';
-import { ResourceSpec } from '../resources';
-import { SecretBackend, SecretBackendResult, secretBackendOf } from '../secret-store';
-import { PropIssue, ValidationError } from '../validation';
+import { IngressInput, IngressOutput } from '../traffic/ingress';
+import { MonitorInput, MonitorOutput } from '../scaling/metrics';
+import { MiB, formatCpu, formatMemory } from '../core/quantity';
+import { ResourceSpec } from '../pod/resources';
+import { SecretBackend, SecretBackendResult, secretBackendOf } from '../settings/secret-store';
+import { PropIssue, ValidationError } from '../core/validation';
 import { BackendConfig, FrontendConfig, HealthCheckPolicy, PodMonitoring } from './gke-types';
 import {
   CheckedOptionsProfile,
@@ -35,7 +35,7 @@ import {
 } from './profile';
 import { SHAPES } from './shapes.generated';
 import { TriggerAuthenticationSpecPodIdentityProvider } from '../imports/triggerauthentication-keda.sh';
-import { ScalerIdentity } from '../queue-scaler';
+import { ScalerIdentity } from '../scaling/queue-scaler';
 
 /** Options of the Google GKE profile. */
 export interface GkeProfileOptions extends PrometheusOperatorOptions {

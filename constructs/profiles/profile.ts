@@ -2,16 +2,16 @@ import { Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { stringify } from 'yaml';
-import { Exposure, NetworkPeer } from '../exposure';
-import { LoadBalancerHealthCheck } from '../health';
+import { Exposure, NetworkPeer } from '../traffic/exposure';
+import { LoadBalancerHealthCheck } from '../pod/health';
 import { TriggerAuthenticationSpecPodIdentity } from '../imports/triggerauthentication-keda.sh';
-import { IngressInput, IngressOutput } from '../ingress';
-import { MonitorInput, MonitorOutput, renderPodMonitor } from '../metrics';
-import type { ScalerIdentity } from '../queue-scaler';
-import { ResourceSpec } from '../resources';
-import { SecretBackendResult, StoreSecretRequest } from '../secret-store';
-import { PropShape, checkShape } from '../props';
-import { PropIssue } from '../validation';
+import { IngressInput, IngressOutput } from '../traffic/ingress';
+import { MonitorInput, MonitorOutput, renderPodMonitor } from '../scaling/metrics';
+import type { ScalerIdentity } from '../scaling/queue-scaler';
+import { ResourceSpec } from '../pod/resources';
+import { SecretBackendResult, StoreSecretRequest } from '../settings/secret-store';
+import { PropShape, checkShape } from '../core/props';
+import { PropIssue } from '../core/validation';
 
 /** What a workload tells its cloud profile. */
 export interface ProfileInput {

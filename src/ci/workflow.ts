@@ -19,9 +19,9 @@
  */
 import { Duration } from 'cdk8s';
 import { Document, isScalar, visit } from 'yaml';
-import { PropIssue, ValidationError } from '../../constructs/validation';
-import { branchProblem, repoPathProblem } from '../../constructs/gitops';
-import { dnsLabelProblem } from '../../constructs/names';
+import { PropIssue, ValidationError } from '../../constructs/core/validation';
+import { branchProblem, repoPathProblem } from '../../constructs/delivery';
+import { dnsLabelProblem } from '../../constructs/core/names';
 import { imageVariable } from '../images';
 import { ActionRefs, DEFAULT_ACTIONS, DEFAULT_CRANE_VERSION, DEFAULT_TRIVY_VERSION, resolveActions } from './actions';
 import { deliverJob, verifyJob } from './deliver';

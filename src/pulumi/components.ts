@@ -1,7 +1,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import { ApiObject, App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { PythonMicroservice, PythonMicroserviceProps } from '../../constructs/python-microservice';
+import { PythonMicroservice, PythonMicroserviceProps } from '../../constructs/workloads/python-microservice';
 import { WorkloadIdentity } from '../../constructs/profiles/profile';
 import { HostOptions, HostedTree, LoadBalancerAddress, ServiceInfo, hostTree } from './host';
 import { CloudIdentityBinding, ClusterIdentityInputs } from './identity';

@@ -1,6 +1,6 @@
 import { ApiObject, App } from 'cdk8s';
 import { Construct } from 'constructs';
-import { ValidationError } from '../../constructs/validation';
+import { ValidationError } from '../../constructs/core/validation';
 import { render } from '../synth';
 import { inferDependencies, topologicalOrder } from './dependencies';
 import { Manifest } from './kinds';
