@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, App, Yaml } from 'cdk8s';
 import { ARGOCD_SYNC_WAVE, PREREQUISITE_KINDS, PREREQUISITE_WAVE } from '../constructs/delivery/hooks';
-import { duplicateObjectProblems, withoutCrossChartChecks } from '../constructs/core/objects';
+import { duplicateObjectProblems, withoutCrossChartChecks } from '../constructs/core/app-index';
 import { ValidationError, collectWarnings } from '../constructs/core/validation';
 import { ManifestWriter } from './yaml';
 

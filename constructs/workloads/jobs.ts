@@ -1,5 +1,6 @@
 import { createHash } from 'crypto';
-import { guardApp, kubeObject, uniqueIn } from '../core/objects';
+import { kubeObject, uniqueIn } from '../core/objects';
+import { guardApp } from '../core/app-index';
 import { ApiObject, Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';

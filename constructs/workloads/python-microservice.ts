@@ -1,5 +1,6 @@
 import { ApiObject, Chart, Duration } from 'cdk8s';
-import { appIndex, guardApp, kubeObject, registerRoutedHost, uniqueIn } from '../core/objects';
+import { kubeObject, uniqueIn } from '../core/objects';
+import { appIndex, guardApp, registerRoutedHost } from '../core/app-index';
 import { checkedProps } from '../core/props';
 import { SHAPES } from './shapes.generated';
 import { k8s } from 'cdk8s-plus-28';

@@ -1,5 +1,6 @@
 import { ApiObject, Duration } from 'cdk8s';
-import { guardApp, kubeObject, uniqueIn } from '../core/objects';
+import { kubeObject, uniqueIn } from '../core/objects';
+import { guardApp } from '../core/app-index';
 import { checkedProps } from '../core/props';
 import { SHAPES } from './shapes.generated';
 import { k8s } from 'cdk8s-plus-28';
