@@ -13,7 +13,7 @@ import {
   WorkerLiveness,
   cronProblem,
 } from './support/internals';
-import { lintFindings, restrictedViolations } from './support/policies';
+import { projectFindings, restrictedViolations } from './support/policies';
 import { selectorMatches } from './support/kubectl-rules';
 import { validateAll } from './support/schema';
 import { baseProps, errorOf, find } from './support/synth';
@@ -248,7 +248,7 @@ describe('PythonCronJob', () => {
     expect(restrictedViolations(cj)).toEqual([]);
     expect(validateAll(objects)).toEqual([]);
     expect(
-      lintFindings(objects)
+      projectFindings(objects)
         .filter((f) => f.object.includes('nightly'))
         .map((f) => `${f.tool} ${f.check}`),
     ).toEqual([]);

@@ -615,12 +615,5 @@ export function resolvePodSetup(
     },
     issues,
   );
-  const annotations = { ...extras.annotations };
-  if (runAs.user < 10000 || runAs.group < 10000) {
-    // The UID is the image's own, chosen on purpose; kube-score's check wants IDs above 10000.
-    annotations['kube-score/ignore'] = [annotations['kube-score/ignore'], 'container-security-context-user-group-id']
-      .filter(Boolean)
-      .join(',');
-  }
-  return { runAs, python, extras: { ...extras, annotations } };
+  return { runAs, python, extras };
 }

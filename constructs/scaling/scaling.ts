@@ -121,10 +121,3 @@ export function disruptionBudget(
     },
   });
 }
-
-/** Annotation that tells Polaris an autoscaler, not `spec.replicas`, sets the scale. */
-export function hpaOwnsReplicasAnnotation(scaling: ResolvedScaling): Record<string, string> | undefined {
-  // Polaris wants spec.replicas >= 2, but a replica count beside an HPA resets
-  // the scale on every apply (kube-score flags that): the HPA wins.
-  return scaling.fixedReplicas === undefined ? { 'polaris.fairwinds.com/deploymentMissingReplicas-exempt': 'true' } : undefined;
-}

@@ -354,13 +354,6 @@ export function appWorkloadCloud(
   return cloud;
 }
 
-/**
- * Annotation for workloads whose pods a deny-all-ingress NetworkPolicy selects:
- * Polaris's missingNetworkPolicy wants at least one ingress rule, which would
- * only loosen a policy for pods that serve nothing.
- */
-export const DENY_INGRESS_EXEMPTION = { 'polaris.fairwinds.com/missingNetworkPolicy-exempt': 'true' };
-
 /** An egress-only NetworkPolicy for a workload that serves nothing. */
 export function egressOnlyPolicy(
   scope: Construct,

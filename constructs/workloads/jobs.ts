@@ -5,16 +5,7 @@ import { ApiObject, Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ARGOCD_SYNC_WAVE, MIGRATION_INPUT_WAVE, MIGRATION_WAVE } from '../delivery/hooks';
-import {
-  DENY_INGRESS_EXEMPTION,
-  IPythonApp,
-  addWait,
-  appPod,
-  appWorkloadCloud,
-  egressOnlyPolicy,
-  registerPod,
-  requireApp,
-} from './app-pod';
+import { IPythonApp, addWait, appPod, appWorkloadCloud, egressOnlyPolicy, registerPod, requireApp } from './app-pod';
 import { keepInReleaseHistory } from '../delivery/retention';
 import { migrationWait } from '../pod/migration-wait';
 import { nameIssue } from '../core/names';
@@ -163,13 +154,8 @@ export class PythonMigration extends Construct {
       metadata: {
         name: this.jobName,
         labels: { ...pod.labels, 'app.kubernetes.io/instance': this.jobName },
-        annotations: {
-          ...DENY_INGRESS_EXEMPTION,
-          // Argo CD applies waves in order and waits for each to be healthy: a Job is healthy once it succeeded.
-          [ARGOCD_SYNC_WAVE]: MIGRATION_WAVE,
-          'ignore-check.kube-linter.io/job-ttl-seconds-after-finished':
-            'pods of this version read the finished Job, and a deleted Job would be re-created by the next apply and migrate again; the release history keeps it',
-        },
+        // Argo CD applies waves in order and waits for each to be healthy: a Job is healthy once it succeeded.
+        annotations: { [ARGOCD_SYNC_WAVE]: MIGRATION_WAVE },
       },
       spec: { backoffLimit: retries(props.retries, issues), activeDeadlineSeconds: deadline, template: pod.template },
     });
@@ -297,7 +283,7 @@ export class PythonCronJob extends Construct {
     issues.addAll(pod.issues);
     this.container = pod.container;
     this.cronJob = kubeObject(this, 'CronJob', k8s.KubeCronJob, {
-      metadata: { name, labels: pod.labels, annotations: DENY_INGRESS_EXEMPTION },
+      metadata: { name, labels: pod.labels },
       spec: {
         schedule: props.schedule,
         timeZone: props.timeZone,

@@ -27,7 +27,7 @@ import {
 import { ICloudProfile, ProfileOutput, TRUSTED_SUBJECTS_ANNOTATION, WorkloadIdentity } from '../profiles/profile';
 import { profileFix } from '../profiles';
 import { cpuBasisMillis, resolveResources } from '../pod/resources';
-import { AutoscalingProps, cpuAutoscaler, disruptionBudget, hpaOwnsReplicasAnnotation, resolveScaling } from '../scaling/scaling';
+import { AutoscalingProps, cpuAutoscaler, disruptionBudget, resolveScaling } from '../scaling/scaling';
 import { PythonServer } from '../pod/server';
 import { DNS1035_LABEL, DNS1123_LABEL, dnsLabelProblem, suggestDnsLabel } from '../core/names';
 import { IssueCollector, PropIssue, addWarning, formatIssue } from '../core/validation';
@@ -352,14 +352,6 @@ export class PythonMicroservice extends Construct implements IPythonApp {
 
     const podIssues: PropIssue[] = [];
     this.pod = resolvePodSetup(props, { scope: this, image: props.image, labels, scratchDirs, appEnv: this.appEnv }, podIssues);
-    if (
-      props.health?.readinessChecksNoDependency === true &&
-      (props.health.liveness === undefined || props.health.liveness === props.health.readiness)
-    ) {
-      // Stated by the user: the one check depends on nothing, so identical probes cannot cascade (kube-score's pod-probes-identical).
-      const ignore = this.pod.extras.annotations['kube-score/ignore'];
-      this.pod.extras.annotations['kube-score/ignore'] = [ignore, 'pod-probes-identical'].filter(Boolean).join(',');
-    }
     issues.addAll(podIssues);
     if (!this.pod.python && this.drainSeconds > 0 && this.pod.extras.kubernetesMinor < 30) {
       addWarning(
@@ -390,7 +382,7 @@ export class PythonMicroservice extends Construct implements IPythonApp {
     };
 
     this.deployment = kubeObject(this, 'Deployment', k8s.KubeDeployment, {
-      metadata: { name: this.name, labels, annotations: hpaOwnsReplicasAnnotation(scaling) },
+      metadata: { name: this.name, labels },
       spec: {
         replicas: scaling.fixedReplicas,
         selector: { matchLabels: this.selectorLabels },

@@ -9,7 +9,6 @@ import { AppEnvProps } from '../settings/app-env';
 import { podStartSeconds, rollingRounds } from '../pod/rollout';
 import {
   AppRuntime,
-  DENY_INGRESS_EXEMPTION,
   IPythonApp,
   alsoTrust,
   appPod,
@@ -31,14 +30,7 @@ import { ICloudProfile, Placement } from '../profiles/profile';
 import { profileFix } from '../profiles';
 import { QueueScaler, scalerEnvIssues } from '../scaling/queue-scaler';
 import { ResourcesProps, cpuBasisMillis } from '../pod/resources';
-import {
-  AutoscalingProps,
-  ResolvedScaling,
-  cpuAutoscaler,
-  disruptionBudget,
-  hpaOwnsReplicasAnnotation,
-  resolveScaling,
-} from '../scaling/scaling';
+import { AutoscalingProps, ResolvedScaling, cpuAutoscaler, disruptionBudget, resolveScaling } from '../scaling/scaling';
 import { IssueCollector, addWarning } from '../core/validation';
 import { WorkerCommand, WorkerLiveness } from '../pod/worker-command';
 import { NO_PROFILE, ProcessProps, checkWorkloadProps } from './workload';
@@ -295,19 +287,7 @@ export class PythonWorker extends Construct implements IPythonApp {
 
     this.container = pod.container;
     this.deployment = kubeObject(this, 'Deployment', k8s.KubeDeployment, {
-      metadata: {
-        name: this.name,
-        labels: pod.labels,
-        annotations: {
-          ...hpaOwnsReplicasAnnotation(scaling),
-          // A worker takes no traffic, so a readiness probe would gate nothing.
-          'polaris.fairwinds.com/readinessProbeMissing-exempt': 'true',
-          ...(mode.singleton ? SINGLETON_EXEMPTIONS : {}),
-          // Optional on a singleton only: a scheduler often has no cheap health check (Recreate keeps it single).
-          ...(liveness === undefined ? { 'polaris.fairwinds.com/livenessProbeMissing-exempt': 'true' } : {}),
-          ...DENY_INGRESS_EXEMPTION,
-        },
-      },
+      metadata: { name: this.name, labels: pod.labels },
       spec: {
         replicas: scaling.fixedReplicas,
         selector: { matchLabels: pod.selector },
@@ -505,16 +485,3 @@ export class PythonSingleton extends PythonWorker {
     super(scope, id, props, { singleton: true });
   }
 }
-
-/**
- * A singleton is one replica by design; the linters' replica, spread and
- * disruption-budget checks (rules modelled on kube-score, Polaris, kube-linter)
- * ask for the opposite.
- */
-const SINGLETON_EXEMPTIONS = {
-  'kube-score/ignore': 'deployment-replicas,deployment-has-poddisruptionbudget',
-  'polaris.fairwinds.com/deploymentMissingReplicas-exempt': 'true',
-  'polaris.fairwinds.com/missingPodDisruptionBudget-exempt': 'true',
-  'polaris.fairwinds.com/topologySpreadConstraint-exempt': 'true',
-  'ignore-check.kube-linter.io/no-anti-affinity': 'a singleton has one replica',
-};
