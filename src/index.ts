@@ -8,16 +8,26 @@
 // Workloads
 export { PythonMicroservice } from '../constructs/workloads/python-microservice';
 export type { PythonMicroserviceProps, IdentityBinding } from '../constructs/workloads/python-microservice';
-export { PythonWorker, PythonSingleton } from '../constructs/workloads/worker';
-export type { PythonWorkerProps, PythonSingletonProps, PythonProcessProps, QueueAutoscalingProps } from '../constructs/workloads/worker';
-export { PythonMigration, PythonCronJob, MigrationCommand } from '../constructs/workloads/jobs';
-export type { AppJobProps, PythonMigrationProps, PythonCronJobProps } from '../constructs/workloads/jobs';
+export { PythonWorker } from '../constructs/workloads/worker';
+export { PythonSingleton } from '../constructs/workloads/singleton';
+export type {
+  PythonWorkerProps,
+  PythonSingletonProps,
+  PythonProcessProps,
+  QueueAutoscalingProps,
+} from '../constructs/workloads/worker-props';
+export { PythonMigration, MigrationCommand } from '../constructs/workloads/migration';
+export { PythonCronJob } from '../constructs/workloads/cron-job';
+export type { PythonMigrationProps } from '../constructs/workloads/migration';
+export type { PythonCronJobProps } from '../constructs/workloads/cron-job';
+export type { AppJobProps } from '../constructs/workloads/job';
 export { RestrictedNamespace } from '../constructs/workloads/namespace';
 export type { RestrictedNamespaceProps } from '../constructs/workloads/namespace';
-export type { WorkloadProps, ProcessProps } from '../constructs/workloads/workload';
+export type { WorkloadProps, ProcessProps } from '../constructs/workloads/workload-props';
 export type { AppEnvProps } from '../constructs/settings/app-env';
-export type { ContainerDescription, ServiceDescription, WritablePath, PodExtrasProps } from '../constructs/pod/pod';
-export type { IPythonApp, AppRuntime } from '../constructs/workloads/app-pod';
+export type { ContainerDescription, ServiceDescription, WritablePath } from '../constructs/pod/description';
+export type { PodExtrasProps } from '../constructs/pod/extras';
+export type { IPythonApp, AppRuntime } from '../constructs/workloads/runtime';
 
 // Pods: volumes, extra containers, env sources
 export { Volume, AccessMode } from '../constructs/pod/volumes';

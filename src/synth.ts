@@ -1,8 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { ApiObject, App, Yaml } from 'cdk8s';
+import { App, Chart, Yaml } from 'cdk8s';
 import { ARGOCD_SYNC_WAVE, PREREQUISITE_KINDS, PREREQUISITE_WAVE } from '../constructs/delivery/hooks';
 import { duplicateObjectProblems, withoutCrossChartChecks } from '../constructs/core/app-index';
+import { sortedMap } from '../constructs/core/objects';
 import { ValidationError, collectWarnings } from '../constructs/core/validation';
 import { ManifestWriter } from './yaml';
 
@@ -46,25 +47,12 @@ export function render(targets: readonly CloudTarget[]): Rendering {
   const files = new Map<string, string>();
   if (errors.length > 0) return { files, errors, warnings, objectCount: 0 };
 
-  // Prerequisites other objects name go first in an Argo CD sync (a pod naming a missing PriorityClass is rejected).
-  for (const { app } of targets) {
-    for (const c of app.node.findAll()) {
-      if (
-        c instanceof ApiObject &&
-        PREREQUISITE_KINDS.includes(c.kind) &&
-        c.metadata.toJson().annotations?.[ARGOCD_SYNC_WAVE] === undefined
-      ) {
-        c.metadata.addAnnotation(ARGOCD_SYNC_WAVE, PREREQUISITE_WAVE);
-      }
-    }
-  }
-
   let objectCount = 0;
   const yaml = new ManifestWriter();
   for (const { cloud, app } of targets) {
     const names = new Set<string>();
     for (const chart of app.charts) {
-      for (const obj of chart.toJson()) {
+      for (const obj of chartManifests(chart)) {
         const file = fileName(obj, names);
         names.add(file);
         files.set(`${cloud}/${file}`, yaml.stringify(obj));
@@ -74,6 +62,27 @@ export function render(targets: readonly CloudTarget[]): Rendering {
     files.set(`${cloud}/kustomization.yaml`, kustomization([...names]));
   }
   return { files, errors, warnings, objectCount };
+}
+
+/** A manifest as the writer reads it. */
+type Manifest = {
+  readonly kind?: unknown;
+  readonly metadata?: { readonly annotations?: Record<string, string> } & Record<string, unknown>;
+};
+
+/**
+ * The manifests of a chart as they are written. Prerequisites other objects
+ * name (Namespaces, PriorityClasses, CRDs, StorageClasses) go first in an Argo
+ * CD sync unless they say otherwise: a pod naming a missing PriorityClass is
+ * rejected. The construct tree is left as it is.
+ */
+export function chartManifests(chart: Chart): Record<string, unknown>[] {
+  return chart.toJson().map((obj: Manifest) => {
+    if (!PREREQUISITE_KINDS.includes(String(obj.kind)) || obj.metadata?.annotations?.[ARGOCD_SYNC_WAVE] !== undefined) return obj;
+    const annotations = sortedMap({ ...obj.metadata?.annotations, [ARGOCD_SYNC_WAVE]: PREREQUISITE_WAVE });
+    // cdk8s writes every map's keys sorted; the added field keeps that order.
+    return { ...obj, metadata: sortedMap({ ...obj.metadata, annotations }) };
+  });
 }
 
 /** `<kind>-<name>.yaml`, with the namespace added when two objects would share a file. */

@@ -108,6 +108,11 @@ export function kubeObject<P>(scope: Construct, id: string, kind: ObjectKind<P>,
   return new PlainObject(scope, id, manifest as never, late);
 }
 
+/** `map`, or undefined when it is empty (so no empty `annotations: {}` is written). */
+export function nonEmpty(map: Record<string, string>): Record<string, string> | undefined {
+  return Object.keys(map).length > 0 ? map : undefined;
+}
+
 /** `map` with its keys in the order cdk8s writes them (sorted), for a late field that joins a sorted map. */
 export function sortedMap<T>(map: Record<string, T>): Record<string, T> {
   return Object.fromEntries(

@@ -2,7 +2,7 @@ import * as path from 'path';
 import { Document, Scalar } from 'yaml';
 import { parseImage } from '../core/names';
 import { parseMemory } from '../core/quantity';
-import { ContainerDescription } from '../pod/pod';
+import { ContainerDescription } from '../pod/description';
 import { PropIssue, ValidationError } from '../core/validation';
 import { ComposeTarget, composeAddresses } from './addresses';
 import { BackingService, ComposeHealthcheck } from './backing';

@@ -1,5 +1,6 @@
 import { dnsLabelProblem } from '../core/names';
-import { ContainerDescription, PYTHON_RUNTIME_ENV } from '../pod/pod';
+import { ContainerDescription } from '../pod/description';
+import { PYTHON_RUNTIME_ENV } from '../pod/template';
 import { PropIssue, ValidationError } from '../core/validation';
 import { APP_DIR, IGNORED_AT_ROOT, PythonBuild, VENV_DIR } from './build';
 

@@ -1,7 +1,4 @@
-import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
-import { Construct } from 'constructs';
-import type { AppRuntime } from '../workloads/app-pod';
 
 /**
  * How long rollouts may take, derived from what the pods do: the migration
@@ -54,11 +51,6 @@ export function rollingRounds(replicas: number, surge: number): number {
   return Math.max(1, Math.ceil(replicas / Math.max(1, surge)));
 }
 
-/** Seconds of every migration wait of the app (they run one after the other). */
-export function waitSeconds(rt: AppRuntime): number {
-  return rt.waits.reduce((sum, w) => sum + w.deadlineSeconds, 0);
-}
-
 /**
  * The Deployment's progress deadline: the longest stretch without progress is
  * the first new pod's, which waits for the migrations and then starts. The
@@ -71,28 +63,4 @@ export function progressDeadlineSeconds(pace: RolloutPace, waits: number): numbe
 /** The longest a whole rollout takes: the first round waits for the migrations, every round starts its pods. */
 export function rolloutSeconds(pace: RolloutPace, waits: number): number {
   return pace.leadSeconds + waits + pace.rounds * pace.startSeconds;
-}
-
-/**
- * The longest a release of everything under `scope` takes until all of it is
- * healthy: the slowest rollout among its workloads (which includes the
- * migrations their pods wait for) or the longest Job, rounded up to a whole
- * minute; undefined when there is no workload.
- */
-export function releaseSeconds(scope: Construct): number | undefined {
-  const runtimes = new Set<AppRuntime>();
-  const longest: number[] = [];
-  for (const c of scope.node.findAll()) {
-    const rt = (c as Partial<{ runtime: AppRuntime }>).runtime;
-    if (rt && Array.isArray(rt.pods) && Array.isArray(rt.waits)) runtimes.add(rt);
-    if (c instanceof ApiObject && c.kind === 'Job') {
-      const deadline = (c.toJson() as { spec?: { activeDeadlineSeconds?: number } }).spec?.activeDeadlineSeconds;
-      if (typeof deadline === 'number') longest.push(deadline);
-    }
-  }
-  for (const rt of runtimes) {
-    const waits = waitSeconds(rt);
-    for (const ref of rt.pods) if (ref.rollout) longest.push(rolloutSeconds(ref.rollout, waits));
-  }
-  return longest.length === 0 ? undefined : Math.ceil(Math.max(...longest) / 60) * 60;
 }

@@ -9,7 +9,7 @@ import { IngressInput, IngressOutput } from '../traffic/ingress';
 import { MonitorInput, MonitorOutput, renderPodMonitor } from '../scaling/metrics';
 import type { ScalerIdentity } from '../scaling/queue-scaler';
 import { ResourceSpec } from '../pod/resources';
-import { SecretBackendResult, StoreSecretRequest } from '../settings/secret-store';
+import { SecretBackendInput, SecretBackendResult } from '../settings/secret-store';
 import { PropShape, checkShape } from '../core/props';
 import { PropIssue } from '../core/validation';
 
@@ -60,15 +60,7 @@ export interface WorkloadIdentity {
   readonly details: Record<string, string>;
 }
 
-/** A workload's request for secrets from the cloud's secret manager. */
-export interface SecretBackendInput {
-  /** The workload's name. */
-  readonly name: string;
-  /** The ServiceAccount the pods run as. */
-  readonly serviceAccountName: string;
-  /** The secrets. */
-  readonly requests: readonly StoreSecretRequest[];
-}
+export type { SecretBackendInput };
 
 /** What a cloud profile contributes to a workload's objects. */
 export interface ProfileOutput {
@@ -229,9 +221,6 @@ export function kedaOperatorSubject(options: KedaOperatorOptions = {}): string {
   return `system:serviceaccount:${options.namespace ?? 'keda'}:${options.serviceAccount ?? 'keda-operator'}`;
 }
 
-/** ServiceAccount annotation listing the other subjects its cloud identity must trust (KEDA's operator). */
-export const TRUSTED_SUBJECTS_ANNOTATION = 'pyservice.dev/also-trusted-subjects';
-
 /** The answer of a profile that has no identity for the scaler's cloud. */
 export function foreignScaler(identity: ScalerIdentity, profile: string): KedaIdentityResult {
   return {
@@ -365,8 +354,8 @@ export interface IdentityBindingBase {
   /** Subject of the ServiceAccount's tokens: `system:serviceaccount:<namespace>:<name>`. */
   readonly subject: string;
   /**
-   * Other subjects the cloud identity must trust too, from the ServiceAccount's
-   * `pyservice.dev/also-trusted-subjects` annotation: KEDA's operator, when a
+   * Other subjects the cloud identity must trust too, as the application's
+   * runtime reports them: KEDA's operator, when a
    * worker's scaler reads a cloud queue as the workload (a second federated
    * credential, or a second `sub` in a role's trust policy).
    */

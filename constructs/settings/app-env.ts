@@ -6,8 +6,7 @@ import { Construct } from 'constructs';
 import { EnvFrom, PodField } from '../pod/containers';
 import { keepInReleaseHistory } from '../delivery/retention';
 import { checkDuplicateEnv, checkPlainSettings } from './env';
-import { ICloudProfile } from '../profiles/profile';
-import { StoreSecretRequest, renderStoreSecrets } from './secret-store';
+import { SecretBackendInput, SecretBackendResult, StoreSecretRequest, renderStoreSecrets } from './secret-store';
 import { SecretEnv, SecretFile } from './secrets';
 import { IssueCollector, addWarning } from '../core/validation';
 
@@ -78,7 +77,8 @@ export interface AppEnvContext {
   readonly name: string;
   readonly labels: Record<string, string>;
   readonly serviceAccountName: string;
-  readonly profile: ICloudProfile;
+  /** The cloud profile's secret backend, for the secrets of the secret manager. */
+  readonly secretBackend: (input: SecretBackendInput) => SecretBackendResult;
   /** Env var names the runtime and server define, which the user must not redefine. */
   readonly reservedEnv: readonly string[];
 }
@@ -179,7 +179,7 @@ export function resolveAppEnv(scope: Construct, props: AppEnvProps, ctx: AppEnvC
 
 function storeSecrets(scope: Construct, ctx: AppEnvContext, requests: StoreSecretRequest[], issues: IssueCollector) {
   if (requests.length === 0) return { env: [], volumes: [], mounts: [] };
-  const backend = ctx.profile.secretBackend({ name: ctx.name, serviceAccountName: ctx.serviceAccountName, requests });
+  const backend = ctx.secretBackend({ name: ctx.name, serviceAccountName: ctx.serviceAccountName, requests });
   issues.addAll(backend.issues);
   if (!backend.config) return { env: [], volumes: [], mounts: [] };
   return renderStoreSecrets(scope, {

@@ -120,6 +120,16 @@ export interface SecretManagerRules<O extends SecretManagerOptions> {
   storeProvider(options: O, input: SecretBackendRequests, issues: PropIssue[]): StoreProviderConfig;
 }
 
+/** A workload's request for secrets from the cloud's secret manager. */
+export interface SecretBackendInput {
+  /** The workload's name. */
+  readonly name: string;
+  /** The ServiceAccount the pods run as. */
+  readonly serviceAccountName: string;
+  /** The secrets. */
+  readonly requests: readonly StoreSecretRequest[];
+}
+
 /** The secrets a workload asks for, and the ServiceAccount that fetches them. */
 export interface SecretBackendRequests {
   readonly serviceAccountName: string;

@@ -1,163 +1,35 @@
-import { ApiObject, Duration } from 'cdk8s';
-import { kubeObject, uniqueIn } from '../core/objects';
-import { guardApp } from '../core/app-index';
-import { checkedProps } from '../core/props';
-import { SHAPES } from './shapes.generated';
+import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { AppEnvProps } from '../settings/app-env';
-import { podStartSeconds, rollingRounds } from '../pod/rollout';
-import {
-  AppRuntime,
-  IPythonApp,
-  alsoTrust,
-  appPod,
-  appWorkloadCloud,
-  egressOnlyPolicy,
-  registerPod,
-  standaloneRuntime,
-  workloadMetrics,
-} from './app-pod';
-import { NetworkPeer } from '../traffic/exposure';
-import { MetricsProps } from '../scaling/metrics';
 import { selectorLabels, workloadLabels } from '../core/labels';
-import { checkDuplicateEnv } from '../settings/env';
-import { ScaledObject } from '../imports/scaledobject-keda.sh';
-import { TriggerAuthentication } from '../imports/triggerauthentication-keda.sh';
 import { nameIssue } from '../core/names';
-import { APP_CONTAINER, ContainerDescription, PodExtrasProps } from '../pod/pod';
-import { ICloudProfile, Placement } from '../profiles/profile';
+import { checkedProps } from '../core/props';
+import { ContainerDescription } from '../pod/description';
+import { cpuBasisMillis, resolveResources } from '../pod/resources';
+import { RolloutPace, podStartSeconds, rollingRounds } from '../pod/rollout';
+import { PYTHON_RUNTIME_ENV } from '../pod/template';
+import { WorkerCommand, WorkerCommandConfig, WorkerLiveness } from '../pod/worker-command';
 import { profileFix } from '../profiles';
-import { QueueScaler, scalerEnvIssues } from '../scaling/queue-scaler';
-import { ResourcesProps, cpuBasisMillis } from '../pod/resources';
-import { AutoscalingProps, ResolvedScaling, cpuAutoscaler, disruptionBudget, resolveScaling } from '../scaling/scaling';
-import { IssueCollector, addWarning } from '../core/validation';
-import { WorkerCommand, WorkerLiveness } from '../pod/worker-command';
-import { NO_PROFILE, ProcessProps, checkWorkloadProps } from './workload';
+import { ProfileOutput } from '../profiles/profile';
+import { renderQueueScaling } from '../scaling/keda';
+import { scalerEnvIssues } from '../scaling/queue-scaler';
+import { ResolvedScaling, cpuAutoscaler, resolveScaling } from '../scaling/scaling';
+import { checkDuplicateEnv } from '../settings/env';
+import { Exposure } from '../traffic/exposure';
+import { AppPod } from './app-pod';
+import { AppRuntime, IPythonApp, ownRuntime, trustAlso } from './runtime';
+import { SHAPES } from './shapes.generated';
+import { PythonWorkload } from './workload';
+import { PythonWorkerProps, STANDALONE_ONLY } from './worker-props';
+import { NO_PROFILE, checkWorkloadProps } from './workload-props';
 
-/** Queue-driven autoscaling of a worker with KEDA. */
-export interface QueueAutoscalingProps {
-  /** The queue to watch. */
-  readonly queue: QueueScaler;
-  /**
-   * Fewest replicas; 0 lets KEDA stop the worker while the queue is empty.
-   * @default 1
-   */
-  readonly minReplicas?: number;
-  /** Most replicas. */
-  readonly maxReplicas: number;
-  /**
-   * Seconds after the last activity before scaling to `minReplicas`.
-   * @default 300
-   */
-  readonly cooldownSeconds?: number;
-}
+export type { PythonProcessProps, PythonWorkerProps, QueueAutoscalingProps } from './worker-props';
 
-/** Props of a process that runs without serving a port: a worker, a scheduler, a load generator. */
-export interface PythonProcessProps extends AppEnvProps, PodExtrasProps, ProcessProps {
-  /**
-   * The application whose image, settings, secrets, identity and profile the process
-   * shares. Without it the process is its own application and needs `image` and `profile`.
-   * @default - a standalone process
-   */
-  readonly app?: IPythonApp;
-  /** How the process starts. */
-  readonly command: WorkerCommand;
-  /**
-   * Image of a standalone process, pinned by tag or digest. Not with `app`.
-   * @default - the app's image
-   */
-  readonly image?: string;
-  /**
-   * Cloud profile of a standalone process. Not with `app`.
-   * @default - the app's profile
-   */
-  readonly profile?: ICloudProfile;
-  /**
-   * Name of the process's objects.
-   * @default - the construct id
-   */
-  readonly name?: string;
-  /**
-   * CPU and memory.
-   * @default - the app's resources
-   */
-  readonly resources?: ResourcesProps;
-  /**
-   * How the kubelet tells the process is wedged.
-   * @default - the framework's own check (Celery: `inspect ping`); required for other commands
-   */
-  readonly liveness?: WorkerLiveness;
-  /**
-   * Prometheus metrics of the process (e.g. from a Celery exporter or prometheus_client).
-   * @default - no metrics
-   */
-  readonly metrics?: MetricsProps;
-  /**
-   * Time the longest task may take to finish after SIGTERM (Celery's warm
-   * shutdown, RQ's and Dramatiq's graceful stop) before the pod is killed.
-   * @default Duration.minutes(5)
-   */
-  readonly shutdownTimeout?: Duration;
-  /**
-   * Where the process's pods run, e.g. `{ spot: true }` for work that survives losing a node.
-   * @default - the app's placement, or anywhere
-   */
-  readonly placement?: Placement;
-  /**
-   * Destinations the pods of a standalone process may reach. Not with `app`.
-   * @default - the app's, or every destination
-   */
-  readonly allowEgressTo?: NetworkPeer[];
-  /**
-   * `app.kubernetes.io/part-of` of a standalone process. Not with `app`.
-   * @default - the app's
-   */
-  readonly partOf?: string;
-  /**
-   * PriorityClass of a standalone process's pods. Not with `app`.
-   * @default - the app's
-   */
-  readonly priorityClassName?: string;
-}
-
-/** Props of {@link PythonWorker}. */
-export interface PythonWorkerProps extends PythonProcessProps {
-  /**
-   * Replicas without autoscaling.
-   * @default 2
-   */
-  readonly replicas?: number;
-  /**
-   * Scale on queue length with KEDA.
-   * @default - no queue scaling
-   */
-  readonly queueAutoscaling?: QueueAutoscalingProps;
-  /**
-   * Scale on CPU with a HorizontalPodAutoscaler, when KEDA is not used.
-   * @default - a fixed number of replicas
-   */
-  readonly autoscaling?: AutoscalingProps;
-}
-
-/** Props that belong to a standalone process and come from the app otherwise. */
-const STANDALONE_ONLY = [
-  'image',
-  'profile',
-  'config',
-  'env',
-  'secrets',
-  'secretFiles',
-  'envFrom',
-  'fieldEnv',
-  'allowEgressTo',
-  'partOf',
-  'priorityClassName',
-] as const;
-
-/** How a process's replicas are run. */
-interface ProcessMode {
-  readonly singleton: boolean;
+/** The autoscalers of a worker: KEDA's objects, or a HorizontalPodAutoscaler. */
+interface Scalers {
+  readonly scaledObject?: ApiObject;
+  readonly triggerAuthentication?: ApiObject;
+  readonly autoscaler?: ApiObject;
 }
 
 /**
@@ -168,7 +40,7 @@ interface ProcessMode {
  * secrets and identity; without, it is its own application (a load generator,
  * a consumer with its own image).
  */
-export class PythonWorker extends Construct implements IPythonApp {
+export class PythonWorker extends PythonWorkload {
   /** Name of the worker's objects. */
   public readonly name: string;
   /** Worker processes, when derived. */
@@ -192,214 +64,64 @@ export class PythonWorker extends Construct implements IPythonApp {
   /** The NetworkPolicy (egress only, unless metrics are scraped). */
   public readonly networkPolicy: ApiObject;
 
-  public constructor(scope: Construct, id: string, props: PythonWorkerProps);
-  /** @internal */
-  public constructor(scope: Construct, id: string, props: PythonWorkerProps, mode: ProcessMode);
-  public constructor(scope: Construct, id: string, props: PythonWorkerProps, mode: ProcessMode = { singleton: false }) {
-    super(uniqueIn(scope, id), id);
-    const issues = IssueCollector.of(this);
-    guardApp(this);
-    props = mode.singleton ? singletonProps(props, issues) : checkedProps(props, SHAPES.PythonWorkerProps, 'PythonWorker', issues);
+  public constructor(scope: Construct, id: string, props: PythonWorkerProps) {
+    super(scope, id);
+    props = this.checkProps(props);
     this.name = props.name ?? id;
     const bad = nameIssue(this.name);
-    if (bad) issues.add(bad);
-    const rt = this.resolveRuntime(props, issues);
-    this.runtime = rt;
-
+    if (bad) this.issues.add(bad);
+    this.runtime = this.resolveRuntime(props);
     // A worker may run elsewhere than its app (spot capacity for work that can be retried).
-    const cloud = appWorkloadCloud(this, rt, this.name, props.resources, issues, props.placement);
-    const cmd = (props.command ?? WorkerCommand.command([])).bind({
-      cpuMillis: cpuBasisMillis(cloud.resources),
-      memoryBytes: cloud.resources.memoryLimitBytes,
-      scaler: props.queueAutoscaling?.queue?.type,
-      ownLiveness: props.liveness !== undefined,
-    });
-    issues.addAll(cmd.issues);
-    cmd.warnings.forEach((w) => addWarning(this, w));
+    const cloud = this.appCloud(props.resources, props.placement);
+    const cmd = this.bindCommand(props, cloud);
     this.concurrency = cmd.concurrency;
-    issues.addAll(
-      checkDuplicateEnv([
-        { prop: 'the app', names: rt.appEnv.envNames },
-        { prop: 'command', names: Object.keys(cmd.env) },
-      ]),
-    );
-
-    const liveness = props.liveness ?? cmd.defaultLiveness;
-    // A scheduler has no cheap health check of its own; Recreate and one replica keep it honest.
-    issues.check(liveness !== undefined || mode.singleton, {
-      prop: 'liveness',
-      rule: 'is required for this command (it has no health check of its own)',
-      received: undefined,
-      fix: "Use WorkerLiveness.heartbeatFile('/tmp/worker-heartbeat') and touch the file from the worker, or WorkerLiveness.command([...]).",
-    });
-    if (liveness?.usesPython && !rt.python) {
-      addWarning(
-        this,
-        'the liveness check runs python3, but the container does not run Python (python: false); the image may not have it. Use WorkerLiveness.command([...]) with a binary the image has.',
-      );
-    }
-    const shutdown = props.shutdownTimeout?.toSeconds({ integral: false }) ?? 300;
-    issues.check(Number.isInteger(shutdown) && shutdown >= 1 && shutdown <= 86400, {
-      prop: 'shutdownTimeout',
-      rule: 'must be a whole number of seconds from 1 to 86400',
-      received: shutdown,
-      fix: 'Use the duration of your longest task, e.g. Duration.minutes(5).',
-    });
-    // The grace period is all a worker needs: no endpoint to drain, only tasks to finish.
-    this.terminationGracePeriodSeconds = shutdown + 5;
-    const graceWarning = rt.profile.gracePeriodWarning?.(this.terminationGracePeriodSeconds);
-    if (graceWarning) addWarning(this, graceWarning);
-
-    const scaling = mode.singleton ? this.singletonScaling(props, issues) : this.resolveWorkerScaling(props, issues);
-
-    const component = mode.singleton ? 'scheduler' : 'worker';
-    const metrics = workloadMetrics(
-      this,
-      rt.profile,
-      props.metrics,
-      {
-        name: this.name,
-        labels: workloadLabels({ name: this.name, component, image: rt.image, partOf: rt.partOf }),
-        selector: selectorLabels(this.name),
-      },
-      [],
-      issues,
-    );
-    const pod = appPod(
-      {
-        runtime: rt,
-        scope: this,
-        name: this.name,
-        component,
-        command: metrics ? metrics.wrap(cmd.command) : cmd.command,
-        env: { ...cmd.env, ...metrics?.env },
-        resources: cloud.resources,
-        liveness: liveness?.toProbe(),
-        terminationGracePeriodSeconds: this.terminationGracePeriodSeconds,
-        spread: scaling.maxReplicas > 1,
-        scratchDirs: metrics?.scratchDirs ?? [],
-        ports: metrics ? [metrics.containerPort] : undefined,
-        extras: props,
-      },
+    const liveness = this.resolveLiveness(props.liveness ?? cmd.defaultLiveness);
+    this.terminationGracePeriodSeconds = this.resolveGrace(props);
+    const scaling = this.resolveScaling(props);
+    const monitor = { name: this.name, labels: this.labels(), selector: selectorLabels(this.name) };
+    const metrics = this.metricsOf(this.runtime.profile, props.metrics, monitor, []);
+    const pod = this.buildPod({
+      component: this.component,
       cloud,
-    );
-    issues.addAll(pod.issues);
-
+      command: metrics ? metrics.wrap(cmd.command) : cmd.command,
+      env: { ...cmd.env, ...metrics?.env },
+      liveness: liveness?.toProbe(),
+      terminationGracePeriodSeconds: this.terminationGracePeriodSeconds,
+      gracefulTimeoutSeconds: this.terminationGracePeriodSeconds,
+      spread: scaling.maxReplicas > 1,
+      scratchDirs: metrics?.scratchDirs ?? [],
+      ports: metrics ? [metrics.containerPort] : undefined,
+      extras: this.ownsRuntime(props) ? { ...props, runAsUser: undefined, runAsGroup: undefined } : props,
+    });
     this.container = pod.container;
-    this.deployment = kubeObject(this, 'Deployment', k8s.KubeDeployment, {
-      metadata: { name: this.name, labels: pod.labels },
-      spec: {
-        replicas: scaling.fixedReplicas,
-        selector: { matchLabels: pod.selector },
-        strategy: mode.singleton
-          ? // Never two at once, not even during a rollout: the old pod stops before the new one starts.
-            { type: 'Recreate' }
-          : // Workers hold no connections: replace one at a time, never run short.
-            {
-              type: 'RollingUpdate',
-              rollingUpdate: { maxSurge: k8s.IntOrString.fromNumber(1), maxUnavailable: k8s.IntOrString.fromNumber(0) },
-            },
-        revisionHistoryLimit: 5,
-        template: pod.template,
-      },
-    });
-    // Available once running (no readiness probe); Recreate first stops the old pod, maxSurge 1 adds one pod a round.
-    const pace = mode.singleton
-      ? { rounds: 1, leadSeconds: this.terminationGracePeriodSeconds }
-      : { rounds: rollingRounds(scaling.maxReplicas, 1), leadSeconds: 0 };
-    registerPod(rt, {
-      object: this.deployment,
-      specPath: '/spec/template/spec',
-      hasInitContainers: pod.setup.extras.initContainers.length > 0,
-      addedVolumes: new Set(),
-      rollout: { startSeconds: podStartSeconds(), ...pace },
-    });
-
-    const q = props.queueAutoscaling;
-    if (q && !mode.singleton) {
-      const trigger = q.queue.bind({ redisLists: cmd.redisLists });
-      issues.addAll(trigger.issues);
-      issues.addAll(scalerEnvIssues(trigger, rt.appEnv, Object.keys(cmd.env)));
-      (trigger.warnings ?? []).forEach((w) => addWarning(this, w));
-      let authenticationRef: { name: string } | undefined;
-      if (trigger.identity) {
-        const identity = rt.profile.kedaIdentity(trigger.identity);
-        issues.addAll(identity.issues);
-        if (identity.alsoTrust) alsoTrust(rt, identity.alsoTrust);
-        if (identity.podIdentity) {
-          this.triggerAuthentication = kubeObject(this, 'TriggerAuthentication', TriggerAuthentication, {
-            metadata: { name: this.name, labels: pod.labels },
-            spec: { podIdentity: identity.podIdentity },
-          });
-          authenticationRef = { name: this.triggerAuthentication.name };
-        }
-      }
-      this.scaledObject = kubeObject(this, 'ScaledObject', ScaledObject, {
-        metadata: { name: this.name, labels: pod.labels },
-        spec: {
-          scaleTargetRef: { name: this.name, envSourceContainerName: APP_CONTAINER },
-          minReplicaCount: scaling.minReplicas,
-          maxReplicaCount: scaling.maxReplicas,
-          cooldownPeriod: q.cooldownSeconds ?? 300,
-          pollingInterval: 15,
-          triggers: [trigger.metadata, ...(trigger.moreMetadata ?? [])].map((metadata) => ({
-            type: trigger.type,
-            metadata,
-            authenticationRef,
-          })),
-        },
-      });
-    } else if (props.autoscaling && !mode.singleton) {
-      this.autoscaler = cpuAutoscaler(this, this.name, pod.labels, scaling);
-    }
-
-    if (scaling.maxReplicas > 1) this.disruptionBudget = disruptionBudget(this, this.name, pod.labels, pod.selector);
-    this.networkPolicy = egressOnlyPolicy(this, rt, this.name, pod.labels, pod.selector, issues, metrics ? [metrics.ingress] : []);
+    this.deployment = this.renderDeployment(pod, scaling);
+    const scalers = this.scalers(props, cmd, pod, scaling);
+    this.scaledObject = scalers.scaledObject;
+    this.triggerAuthentication = scalers.triggerAuthentication;
+    this.autoscaler = scalers.autoscaler;
+    this.disruptionBudget = this.disruptionBudgetFor(pod, scaling);
+    this.networkPolicy = this.egressOnlyPolicy(pod, metrics ? [metrics.ingress] : []);
   }
 
-  private resolveRuntime(props: PythonWorkerProps, issues: IssueCollector): AppRuntime {
-    if (props.app !== undefined && props.app !== null) {
-      const app = props.app as Partial<IPythonApp>;
-      if (!app.runtime) {
-        issues.add({
-          prop: 'app',
-          rule: 'must be a PythonMicroservice or a standalone PythonWorker',
-          received: typeof props.app,
-          fix: 'Pass the web service the worker belongs to.',
-        });
-      } else {
-        const extra = STANDALONE_ONLY.filter((k) => props[k] !== undefined);
-        if (extra.length > 0) {
-          issues.add({
-            prop: extra[0],
-            rule: `must not be set together with 'app': the worker shares the app's ${extra.join(', ')}`,
-            received: props[extra[0]],
-            fix: 'Remove it, or remove app to make the process its own application.',
-          });
-        }
-        return app.runtime;
-      }
-    }
-    const required = {
-      image: "Pass the image the process runs, e.g. 'ghcr.io/acme/loadgenerator:1.0.0', or pass app to share a web service's.",
-      profile: profileFix(),
-    };
-    checkWorkloadProps(this.name, { ...props, image: props.image!, profile: props.profile! }, required, issues);
-    return standaloneRuntime(
-      this,
-      this.name,
-      {
-        ...props,
-        image: props.image ?? 'invalid.invalid/missing:0',
-        profile: props.profile ?? NO_PROFILE,
-      },
-      issues,
-    );
+  /** `app.kubernetes.io/component` of the pods. */
+  protected get component(): string {
+    return 'worker';
   }
 
-  private resolveWorkerScaling(props: PythonWorkerProps, issues: IssueCollector): ResolvedScaling {
+  /** Whether a liveness check is required (a worker must tell the kubelet when it is wedged). */
+  protected get livenessRequired(): boolean {
+    return true;
+  }
+
+  /** The props checked against the worker's shape. */
+  protected checkProps(props: PythonWorkerProps): PythonWorkerProps {
+    return checkedProps(props, SHAPES.PythonWorkerProps, 'PythonWorker', this.issues);
+  }
+
+  /** Replicas or autoscaling: a fixed count, a CPU autoscaler, or KEDA on the queue. */
+  protected resolveScaling(props: PythonWorkerProps): ResolvedScaling {
     if (props.queueAutoscaling && props.autoscaling) {
-      issues.add({
+      this.issues.add({
         prop: 'autoscaling',
         rule: 'must not be set together with queueAutoscaling (KEDA creates its own autoscaler)',
         received: props.autoscaling,
@@ -407,22 +129,23 @@ export class PythonWorker extends Construct implements IPythonApp {
       });
     }
     const q = props.queueAutoscaling;
-    if (!q) return resolveScaling(props.replicas, props.autoscaling, issues);
+    if (!q) return resolveScaling(props.replicas, props.autoscaling, this.issues);
     const min = q.minReplicas ?? 1;
-    issues.check(Number.isInteger(min) && min >= 0, {
+    // KEDA scales to and from zero itself (its ScaledObject's minReplicaCount may be 0), unlike a HorizontalPodAutoscaler.
+    this.issues.check(Number.isInteger(min) && min >= 0, {
       prop: 'queueAutoscaling.minReplicas',
       rule: 'must be a whole number of at least 0',
       received: min,
       fix: 'Use 0 to stop the worker when the queue is empty, or 1.',
     });
-    issues.check(Number.isInteger(q.maxReplicas) && q.maxReplicas >= Math.max(1, min) && q.maxReplicas <= 1000, {
+    this.issues.check(Number.isInteger(q.maxReplicas) && q.maxReplicas >= Math.max(1, min) && q.maxReplicas <= 1000, {
       prop: 'queueAutoscaling.maxReplicas',
       rule: `must be a whole number from ${Math.max(1, min)} to 1000`,
       received: q.maxReplicas,
       fix: 'Use the most workers your broker and database can take.',
     });
     if (props.replicas !== undefined) {
-      issues.add({
+      this.issues.add({
         prop: 'replicas',
         rule: 'must not be set together with queueAutoscaling (KEDA owns the replica count)',
         received: props.replicas,
@@ -432,56 +155,160 @@ export class PythonWorker extends Construct implements IPythonApp {
     return { fixedReplicas: undefined, minReplicas: min, maxReplicas: q.maxReplicas, metrics: [] };
   }
 
-  private singletonScaling(props: PythonWorkerProps, issues: IssueCollector): ResolvedScaling {
-    for (const prop of ['autoscaling', 'queueAutoscaling'] as const) {
-      if (props[prop] !== undefined) {
-        issues.add({
-          prop,
-          rule: 'must not be set on a singleton: it runs exactly one replica with the Recreate strategy, and an autoscaler would start a second one',
-          received: props[prop],
-          fix: 'Remove it, or use a PythonWorker if the process may run more than once at a time.',
-        });
+  /** How the Deployment replaces pods. Workers hold no connections: one at a time, never short. */
+  protected strategy(): k8s.DeploymentStrategy {
+    return {
+      type: 'RollingUpdate',
+      rollingUpdate: { maxSurge: k8s.IntOrString.fromNumber(1), maxUnavailable: k8s.IntOrString.fromNumber(0) },
+    };
+  }
+
+  /** How a rollout is paced: available once running (no readiness probe), one new pod a round (maxSurge 1). */
+  protected rolloutPace(scaling: ResolvedScaling): RolloutPace {
+    return { startSeconds: podStartSeconds(), rounds: rollingRounds(scaling.maxReplicas, 1), leadSeconds: 0 };
+  }
+
+  /** KEDA's objects for queue autoscaling, or a HorizontalPodAutoscaler for CPU autoscaling. */
+  protected scalers(props: PythonWorkerProps, cmd: WorkerCommandConfig, pod: AppPod, scaling: ResolvedScaling): Scalers {
+    const q = props.queueAutoscaling;
+    if (!q) return props.autoscaling ? { autoscaler: cpuAutoscaler(this, this.name, pod.labels, scaling) } : {};
+    const rt = this.runtime;
+    const trigger = q.queue.bind({ redisLists: cmd.redisLists });
+    this.issues.addAll(trigger.issues);
+    this.issues.addAll(scalerEnvIssues(trigger, rt.appEnv, Object.keys(cmd.env)));
+    (trigger.warnings ?? []).forEach((w) => this.warn(w));
+    const identity = trigger.identity ? rt.profile.kedaIdentity(trigger.identity) : undefined;
+    this.issues.addAll(identity?.issues ?? []);
+    // KEDA's operator, not the worker, reads the queue: the app's cloud identity must trust it too.
+    if (identity?.alsoTrust) trustAlso(rt, identity.alsoTrust);
+    return renderQueueScaling(this, {
+      name: this.name,
+      labels: pod.labels,
+      trigger,
+      minReplicas: scaling.minReplicas,
+      maxReplicas: scaling.maxReplicas,
+      cooldownSeconds: q.cooldownSeconds ?? 300,
+      podIdentity: identity?.podIdentity,
+    });
+  }
+
+  private labels(): Record<string, string> {
+    return workloadLabels({ name: this.name, component: this.component, image: this.runtime.image, partOf: this.runtime.partOf });
+  }
+
+  /** The worker is its own application: no `app`, or an `app` that is not one. */
+  private ownsRuntime(props: PythonWorkerProps): boolean {
+    return !(props.app as Partial<IPythonApp> | undefined)?.runtime;
+  }
+
+  private resolveRuntime(props: PythonWorkerProps): AppRuntime {
+    if (props.app !== undefined && props.app !== null) {
+      if (!this.ownsRuntime(props)) {
+        const extra = STANDALONE_ONLY.filter((k) => props[k] !== undefined);
+        if (extra.length > 0) {
+          this.issues.add({
+            prop: extra[0],
+            rule: `must not be set together with 'app': the worker shares the app's ${extra.join(', ')}`,
+            received: props[extra[0]],
+            fix: 'Remove it, or remove app to make the process its own application.',
+          });
+        }
+        return props.app.runtime;
       }
-    }
-    if (props.replicas !== undefined && props.replicas !== 1) {
-      issues.add({
-        prop: 'replicas',
-        rule: 'must be 1 on a singleton',
-        received: props.replicas,
-        fix: 'Remove it; a singleton always runs one replica.',
+      this.issues.add({
+        prop: 'app',
+        rule: 'must be a PythonMicroservice or a standalone PythonWorker',
+        received: typeof props.app,
+        fix: 'Pass the web service the worker belongs to.',
       });
     }
-    return { fixedReplicas: 1, minReplicas: 1, maxReplicas: 1, metrics: [] };
+    return this.standaloneRuntime(props);
   }
-}
 
-/** Props of {@link PythonSingleton}. */
-export interface PythonSingletonProps extends PythonProcessProps {}
-
-/** A worker's props that a singleton refuses with its own reason (see `singletonScaling`), rather than calling them unknown. */
-const REFUSED_BY_SINGLETON = ['replicas', 'autoscaling', 'queueAutoscaling'] as const;
-
-/** The singleton's props checked against its shape, with the worker props it refuses kept aside for their own message. */
-function singletonProps(props: PythonWorkerProps, issues: IssueCollector): PythonWorkerProps {
-  if (props === null || typeof props !== 'object') return checkedProps(props, SHAPES.PythonSingletonProps, 'PythonSingleton', issues);
-  const rest: Record<string, unknown> = { ...props };
-  const refused: Record<string, unknown> = {};
-  for (const key of REFUSED_BY_SINGLETON) {
-    if (key in rest) refused[key] = rest[key];
-    delete rest[key];
+  /** The runtime of a worker that is its own application: its ServiceAccount, settings and secrets. */
+  private standaloneRuntime(props: PythonWorkerProps): AppRuntime {
+    const required = {
+      image: "Pass the image the process runs, e.g. 'ghcr.io/acme/loadgenerator:1.0.0', or pass app to share a web service's.",
+      profile: profileFix(),
+    };
+    checkWorkloadProps(this.name, { ...props, image: props.image!, profile: props.profile! }, required, this.issues);
+    const own = { ...props, image: props.image ?? 'invalid.invalid/missing:0', profile: props.profile ?? NO_PROFILE };
+    const labels = workloadLabels({ name: this.name, component: 'worker', image: own.image, partOf: own.partOf });
+    const cloud = own.profile.bind({
+      name: this.name,
+      exposure: Exposure.CLUSTER,
+      resources: resolveResources(own.resources).spec,
+      placement: own.placement,
+    });
+    this.issues.addAll(cloud.issues);
+    const reservedEnv = Object.keys(PYTHON_RUNTIME_ENV);
+    return ownRuntime(own, { scope: this, name: this.name, labels, cloud, reservedEnv }, this.issues);
   }
-  return { ...checkedProps(rest as unknown as PythonSingletonProps, SHAPES.PythonSingletonProps, 'PythonSingleton', issues), ...refused };
-}
 
-/**
- * A process that must never run twice, such as Celery beat or any scheduler:
- * exactly one replica, the `Recreate` strategy (the old pod stops before the
- * new one starts, even during a rollout), no autoscaler and no
- * PodDisruptionBudget (which could only block node drains). Liveness is
- * optional, since schedulers rarely have a cheap health check.
- */
-export class PythonSingleton extends PythonWorker {
-  public constructor(scope: Construct, id: string, props: PythonSingletonProps) {
-    super(scope, id, props, { singleton: true });
+  private bindCommand(props: PythonWorkerProps, cloud: ProfileOutput): WorkerCommandConfig {
+    const cmd = (props.command ?? WorkerCommand.command([])).bind({
+      cpuMillis: cpuBasisMillis(cloud.resources),
+      memoryBytes: cloud.resources.memoryLimitBytes,
+      scaler: props.queueAutoscaling?.queue?.type,
+      ownLiveness: props.liveness !== undefined,
+    });
+    this.issues.addAll(cmd.issues);
+    cmd.warnings.forEach((w) => this.warn(w));
+    this.issues.addAll(
+      checkDuplicateEnv([
+        { prop: 'the app', names: this.runtime.appEnv.envNames },
+        { prop: 'command', names: Object.keys(cmd.env) },
+      ]),
+    );
+    return cmd;
+  }
+
+  private resolveLiveness(liveness: WorkerLiveness | undefined): WorkerLiveness | undefined {
+    // A scheduler has no cheap health check of its own; Recreate and one replica keep it honest.
+    this.issues.check(liveness !== undefined || !this.livenessRequired, {
+      prop: 'liveness',
+      rule: 'is required for this command (it has no health check of its own)',
+      received: undefined,
+      fix: "Use WorkerLiveness.heartbeatFile('/tmp/worker-heartbeat') and touch the file from the worker, or WorkerLiveness.command([...]).",
+    });
+    if (liveness?.usesPython && !this.runtime.python) {
+      this.warn(
+        'the liveness check runs python3, but the container does not run Python (python: false); the image may not have it. Use WorkerLiveness.command([...]) with a binary the image has.',
+      );
+    }
+    return liveness;
+  }
+
+  /** The grace period is all a worker needs: no endpoint to drain, only tasks to finish. */
+  private resolveGrace(props: PythonWorkerProps): number {
+    const shutdown = props.shutdownTimeout?.toSeconds({ integral: false }) ?? 300;
+    this.issues.check(Number.isInteger(shutdown) && shutdown >= 1 && shutdown <= 86400, {
+      prop: 'shutdownTimeout',
+      rule: 'must be a whole number of seconds from 1 to 86400',
+      received: shutdown,
+      fix: 'Use the duration of your longest task, e.g. Duration.minutes(5).',
+    });
+    const grace = shutdown + 5;
+    this.warn(this.runtime.profile.gracePeriodWarning?.(grace));
+    return grace;
+  }
+
+  private renderDeployment(pod: AppPod, scaling: ResolvedScaling): ApiObject {
+    const spec: k8s.DeploymentSpec = {
+      replicas: scaling.fixedReplicas,
+      selector: { matchLabels: pod.selector },
+      strategy: this.strategy(),
+      revisionHistoryLimit: 5,
+      template: pod.template,
+    };
+    return this.podController(
+      k8s.KubeDeployment,
+      'Deployment',
+      { metadata: { name: this.name, labels: pod.labels }, spec },
+      {
+        podSpecPath: ['spec', 'template', 'spec'],
+        rollout: this.rolloutPace(scaling),
+      },
+    );
   }
 }

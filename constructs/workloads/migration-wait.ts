@@ -2,12 +2,13 @@ import { createHash } from 'crypto';
 import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { AppRuntime, PodWait } from '../workloads/app-pod';
+import { kubeObject } from '../core/objects';
 import { ARGOCD_SYNC_WAVE, MIGRATION_INPUT_WAVE } from '../delivery/hooks';
 import { MIGRATION_JOB_LABEL, keepInReleaseHistory } from '../delivery/retention';
-import { kubeObject } from '../core/objects';
-import { containerSecurityContext } from './pod';
-import { renderResources, resolveResources } from './resources';
+import { renderResources, resolveResources } from '../pod/resources';
+import { containerSecurityContext } from '../pod/template';
+import { PodWait } from '../pod/waits';
+import { AppRuntime } from './runtime';
 
 /**
  * Seconds the wait allows beyond the Job's own deadline: the Job controller
