@@ -1,3 +1,5 @@
+import type { ApiObject } from 'cdk8s';
+import { formatIssue } from './validation';
 import type { Problem, PropIssue } from './validation';
 
 /**
@@ -165,4 +167,20 @@ export function imageVersionLabel(ref: string): string | undefined {
   if (tag && LABEL_VALUE.test(tag)) return tag;
   if (parsed?.digest) return parsed.digest.slice('sha256:'.length, 'sha256:'.length + 12);
   return undefined;
+}
+
+/** The namespace a chart puts an object in must be one the API server accepts: the problem as a message, or none. */
+export function chartNamespaceProblems(obj: ApiObject): string[] {
+  const ns = obj.metadata.namespace;
+  const problem = ns === undefined ? undefined : dnsLabelProblem(ns);
+  return problem
+    ? [
+        formatIssue({
+          prop: 'namespace (of the chart)',
+          rule: problem.rule,
+          received: ns,
+          fix: `Use e.g. new Chart(app, 'shop', { namespace: '${suggestDnsLabel(ns!)}' }).`,
+        }),
+      ]
+    : [];
 }

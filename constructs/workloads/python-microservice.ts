@@ -1,12 +1,9 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { registerRoutedHost } from '../core/app-index';
 import { selectorLabels, workloadLabels } from '../core/labels';
-import { DNS1035_LABEL, DNS1123_LABEL, dnsLabelProblem, suggestDnsLabel } from '../core/names';
-import { kubeObject } from '../core/objects';
+import { DNS1035_LABEL, DNS1123_LABEL, chartNamespaceProblems } from '../core/names';
 import { checkedProps } from '../core/props';
-import { formatIssue } from '../core/validation';
 import { ContainerDescription } from '../pod/description';
 import { PodSetup } from '../pod/extras';
 import { ResolvedHealth, resolveHealth } from '../pod/health';
@@ -18,16 +15,15 @@ import { profileFix } from '../profiles';
 import { ICloudProfile, ProfileOutput, WorkloadIdentity } from '../profiles/profile';
 import { ResolvedScaling, cpuAutoscaler, resolveScaling } from '../scaling/scaling';
 import { AppEnv } from '../settings/app-env';
-import { Exposure, NetworkPeer, Protocol } from '../traffic/exposure';
-import { hostSharingProblems } from '../traffic/hosts';
-import { IngressOutput, checkIngressProps, renderHttpRoute, renderIngress } from '../traffic/ingress';
-import { networkPolicySpec } from '../traffic/network-policy';
-import { PORT_NAMES, renderService } from '../traffic/service';
+import { Exposure, Protocol } from '../traffic/exposure';
+import { checkIngressProps } from '../traffic/ingress';
+import { PORT_NAMES, servicePropIssues } from '../traffic/service';
 import { AppPod } from './app-pod';
 import { requireLabelsOnNamespace } from './namespace';
 import { IdentityBinding, PythonMicroserviceProps } from './python-microservice-props';
 import { AppRuntime, ownRuntime } from './runtime';
 import { SHAPES } from './shapes.generated';
+import { WebTraffic } from './web-traffic';
 import { PythonWorkload, WorkloadMetrics } from './workload';
 import { NO_PROFILE, checkWorkloadProps } from './workload-props';
 
@@ -44,13 +40,6 @@ const REQUIRED = {
     return profileFix();
   },
 };
-
-/** The Ingress or HTTPRoute of a service routed through a layer-7 load balancer, and what the profile said of it. */
-interface Route {
-  readonly output?: IngressOutput;
-  readonly ingress?: ApiObject;
-  readonly httpRoute?: ApiObject;
-}
 
 /**
  * A Python web service on Kubernetes: Deployment, Service, ServiceAccount,
@@ -118,10 +107,11 @@ export class PythonMicroservice extends PythonWorkload {
     this.props = props = checkedProps(props, SHAPES.PythonMicroserviceProps, 'PythonMicroservice', this.issues);
     this.name = this.checkName(id, props);
     this.profile = props.profile ?? NO_PROFILE;
-    this.port = this.checkPort(props.port ?? 8000);
-    this.servicePort = this.checkServicePort(props.servicePort ?? 80);
-    this.exposure = this.checkExposure(props.exposure ?? Exposure.CLUSTER);
-    this.protocol = this.checkProtocol(props.protocol ?? Protocol.HTTP);
+    this.port = props.port ?? 8000;
+    this.servicePort = props.servicePort ?? 80;
+    this.exposure = props.exposure ?? Exposure.CLUSTER;
+    this.protocol = props.protocol ?? Protocol.HTTP;
+    this.issues.addAll(servicePropIssues(this, props.ingress));
     const scaling = resolveScaling(props.replicas, props.autoscaling, this.issues);
     const health = this.health(props);
     this.cloud = this.bindProfile(props, health);
@@ -143,14 +133,14 @@ export class PythonMicroservice extends PythonWorkload {
     this.pod = pod.setup;
     this.container = this.describe(pod, server, metrics);
     this.deployment = this.renderDeployment(pod, health, scaling);
-    const route = this.route(labels, health);
-    this.ingress = route.ingress;
-    this.httpRoute = route.httpRoute;
-    this.checkAcrossTheApp();
-    this.service = this.renderService(labels, route);
+    const traffic = this.traffic(labels, health);
+    this.ingress = traffic.ingress;
+    this.httpRoute = traffic.httpRoute;
+    this.checkAcrossTheApp(traffic);
+    this.service = traffic.service();
     if (props.autoscaling) this.autoscaler = cpuAutoscaler(this, this.name, labels, scaling);
     this.disruptionBudget = this.disruptionBudgetFor(pod, scaling);
-    this.networkPolicy = this.renderNetworkPolicy(pod, route, metrics);
+    this.networkPolicy = traffic.networkPolicy(metrics ? [metrics.ingress] : []);
   }
 
   /**
@@ -195,54 +185,6 @@ export class PythonMicroservice extends PythonWorkload {
       });
     }
     return name;
-  }
-
-  private checkPort(port: number): number {
-    this.issues.check(Number.isInteger(port) && port >= 1024 && port <= 65535, {
-      prop: 'port',
-      rule: 'must be a whole number from 1024 to 65535 (the container has no privilege to bind lower ports)',
-      received: port,
-      fix: 'Listen on 8000 inside the container; the Service maps servicePort (80) to it.',
-    });
-    return port;
-  }
-
-  private checkServicePort(port: number): number {
-    this.issues.check(Number.isInteger(port) && port >= 1 && port <= 65535, {
-      prop: 'servicePort',
-      rule: 'must be a whole number from 1 to 65535',
-      received: port,
-      fix: 'Use 80.',
-    });
-    return port;
-  }
-
-  private checkExposure(exposure: Exposure): Exposure {
-    this.issues.check(Object.values(Exposure).includes(exposure), {
-      prop: 'exposure',
-      rule: `must be one of ${Object.values(Exposure).join(', ')}`,
-      received: exposure,
-      fix: 'Use Exposure.CLUSTER, Exposure.INTERNAL or Exposure.PUBLIC.',
-    });
-    return exposure;
-  }
-
-  private checkProtocol(protocol: Protocol): Protocol {
-    this.issues.check(Object.values(Protocol).includes(protocol), {
-      prop: 'protocol',
-      rule: `must be one of ${Object.values(Protocol).join(', ')}`,
-      received: protocol,
-      fix: 'Use Protocol.HTTP, Protocol.GRPC or Protocol.TCP.',
-    });
-    if (this.props.ingress && protocol !== Protocol.HTTP) {
-      this.issues.add({
-        prop: 'ingress',
-        rule: `routes HTTP only; this service speaks ${protocol}`,
-        received: this.props.ingress.host,
-        fix: 'Expose it with a LoadBalancer Service instead: remove ingress and keep exposure INTERNAL or PUBLIC (the load balancer checks it over TCP).',
-      });
-    }
-    return protocol;
   }
 
   private health(props: PythonMicroserviceProps): ResolvedHealth {
@@ -412,92 +354,36 @@ export class PythonMicroservice extends PythonWorkload {
     );
   }
 
-  /** The Ingress or HTTPRoute, and what the profile wires for it, when the service is routed through a proxy. */
-  private route(labels: Record<string, string>, health: ResolvedHealth): Route {
-    const ingress = this.props.ingress;
-    if (!ingress || !this.viaProxy) return {};
-    const input = {
-      name: this.name,
-      labels,
-      exposure: this.exposure,
-      host: ingress.host,
-      tls: ingress.tls,
-      health: health.loadBalancer,
-      terminationSeconds: this.terminationGracePeriodSeconds,
-    };
-    if (ingress.gateway) {
-      const output = this.profile.gatewayRoute(this, input);
-      this.issues.addAll(output.issues);
-      return { output, httpRoute: renderHttpRoute(this, this.name, labels, ingress, this.servicePort) };
-    }
-    const output = this.profile.ingress(this, input);
-    this.issues.addAll(output.issues);
-    registerRoutedHost(this, {
-      host: ingress.host,
-      routePath: ingress.path ?? '/',
-      sharesHost: output.sharesHost === true,
-      fix: output.shareHostFix,
-    });
-    // Checked once every service of the app exists: another service may route the same host.
-    this.node.addValidation({ validate: () => hostSharingProblems(this, ingress.host) });
-    return { output, ingress: renderIngress(this, this.name, labels, ingress, output) };
-  }
-
-  /** What only the whole app shows: who may call an exposed service, the chart's namespace, the labels it needs. */
-  private checkAcrossTheApp(): void {
-    if (this.props.allowFrom !== undefined && this.exposure !== Exposure.CLUSTER) {
-      const gateway = this.props.ingress?.gateway !== undefined;
-      this.warn(this.profile.callerRestrictionWarning?.({ exposure: this.exposure, ingress: this.props.ingress !== undefined, gateway }));
-    }
-    this.node.addValidation({ validate: () => namespaceProblems(this.deployment) });
-    const labels = this.profile.namespaceLabels?.({ name: this.name, exposure: this.exposure, resources: this.cloud.resources }) ?? {};
-    requireLabelsOnNamespace(this, this.deployment.metadata.namespace, labels);
-  }
-
-  private renderService(labels: Record<string, string>, route: Route): ApiObject {
-    const loadBalanced = this.exposure !== Exposure.CLUSTER && !route.output;
-    const drain = loadBalanced ? (this.profile.serviceDrainAnnotations?.(this.terminationGracePeriodSeconds) ?? {}) : {};
-    return renderService(this, {
-      name: this.name,
-      labels,
-      annotations: { ...this.cloud.serviceAnnotations, ...drain, ...route.output?.serviceAnnotations },
-      loadBalanced,
-      selector: this.selectorLabels,
-      protocol: this.protocol,
-      port: this.servicePort,
-    });
-  }
-
-  private renderNetworkPolicy(pod: AppPod, route: Route, metrics: WorkloadMetrics | undefined): ApiObject {
-    const spec = networkPolicySpec(
+  /** The Ingress or HTTPRoute (with what the profile wires for it), and how the Service and NetworkPolicy follow. */
+  private traffic(labels: Record<string, string>, health: ResolvedHealth): WebTraffic {
+    const { props } = this;
+    return new WebTraffic(
+      this,
       {
+        name: this.name,
+        labels,
         selector: this.selectorLabels,
+        profile: this.profile,
+        cloud: this.cloud,
+        exposure: this.exposure,
+        protocol: this.protocol,
         port: this.port,
-        allowFrom: this.props.allowFrom ?? [NetworkPeer.sameNamespace()],
-        proxySources: route.output?.allowFrom,
-        loadBalanced: this.exposure !== Exposure.CLUSTER && !route.output,
-        loadBalancerSources: this.cloud.loadBalancerSources,
-        allowEgressTo: this.props.allowEgressTo,
-        extraIngress: metrics ? [metrics.ingress] : [],
+        servicePort: this.servicePort,
+        ingress: props.ingress,
+        allowFrom: props.allowFrom,
+        allowEgressTo: props.allowEgressTo,
+        health: health.loadBalancer,
+        terminationGracePeriodSeconds: this.terminationGracePeriodSeconds,
       },
       this.issues,
     );
-    return kubeObject(this, 'NetworkPolicy', k8s.KubeNetworkPolicy, { metadata: { name: this.name, labels: pod.labels }, spec });
   }
-}
 
-/** The namespace the chart puts the objects in must be one the API server accepts. */
-function namespaceProblems(obj: ApiObject): string[] {
-  const ns = obj.metadata.namespace;
-  const problem = ns === undefined ? undefined : dnsLabelProblem(ns);
-  return problem
-    ? [
-        formatIssue({
-          prop: 'namespace (of the chart)',
-          rule: problem.rule,
-          received: ns,
-          fix: `Use e.g. new Chart(app, 'shop', { namespace: '${suggestDnsLabel(ns!)}' }).`,
-        }),
-      ]
-    : [];
+  /** What only the whole app shows: who may call an exposed service, the chart's namespace, the labels it needs. */
+  private checkAcrossTheApp(traffic: WebTraffic): void {
+    traffic.checkCallers();
+    this.node.addValidation({ validate: () => chartNamespaceProblems(this.deployment) });
+    const labels = this.profile.namespaceLabels?.({ name: this.name, exposure: this.exposure, resources: this.cloud.resources }) ?? {};
+    requireLabelsOnNamespace(this, this.deployment.metadata.namespace, labels);
+  }
 }
