@@ -88,7 +88,7 @@ export {
   foreignScaler,
   PRIVATE_RANGES,
   PROBE_SUCCESS_CODES,
-} from '../constructs/profiles/profile';
+} from '../constructs/profiles/shared';
 export { secretBackendOf } from '../constructs/settings/secret-store';
 export type { IngressInput, IngressOutput, TlsKind } from '../constructs/traffic/ingress';
 export type { LoadBalancerHealthCheck } from '../constructs/pod/health';

@@ -1,4 +1,4 @@
-import { autopilotResources } from '../constructs/profiles/gke';
+import { autopilotResources } from '../constructs/profiles/gke-autopilot';
 import { resolveResources } from '../constructs/pod/resources';
 import { CloudProfile, PythonServer } from 'pyservice-k8s';
 import { appContainer, envMap, find, synthService } from './support/synth';

@@ -2,7 +2,8 @@ import { AppEnvProps } from '../settings/app-env';
 import { PodExtrasProps } from '../pod/extras';
 import { NetworkPeer } from '../traffic/exposure';
 import { LABEL_VALUE, dnsSubdomainProblem, imagePinProblem, nameIssue } from '../core/names';
-import { ICloudProfile, Placement, neutralIngress, neutralOutput } from '../profiles/profile';
+import { ICloudProfile, Placement } from '../profiles/profile';
+import { neutralIngress, neutralOutput } from '../profiles/shared';
 import { ResourcesProps } from '../pod/resources';
 import { IssueCollector } from '../core/validation';
 

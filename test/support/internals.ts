@@ -27,6 +27,7 @@ export { parseImage, imagePinProblem } from '../../constructs/core/names';
 export type { ImageReference } from '../../constructs/core/names';
 export { parseCpu, parseMemory, parseQuantity, formatCpu, formatMemory } from '../../constructs/core/quantity';
 export * from '../../constructs/profiles';
+export { autopilotResources } from '../../constructs/profiles/gke-autopilot';
 export * from '../../constructs/image';
 export * from '../../constructs/workloads/worker';
 export * from '../../constructs/workloads/singleton';
