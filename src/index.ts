@@ -37,8 +37,15 @@ export type { ContainerProps } from '../constructs/pod/containers';
 
 // Value objects and the props they appear in
 export { PythonServer } from '../constructs/pod/server';
-export type { ServerOptions, AppServerOptions, GunicornOptions, DjangoOptions, CommandServerOptions } from '../constructs/pod/server';
-export { WorkerCommand, WorkerLiveness, CeleryBroker } from '../constructs/pod/worker-command';
+export type {
+  ServerOptions,
+  AppServerOptions,
+  GunicornOptions,
+  DjangoOptions,
+  CommandServerOptions,
+} from '../constructs/pod/server-options';
+export { WorkerCommand, CeleryBroker } from '../constructs/pod/worker-command';
+export { WorkerLiveness } from '../constructs/pod/worker-liveness';
 export type { CeleryOptions } from '../constructs/pod/worker-command';
 export { QueueScaler } from '../constructs/scaling/queue-scaler';
 export type { QueueTargetOptions, RedisScalerOptions, ScalerContext, ScalerTrigger } from '../constructs/scaling/queue-scaler';

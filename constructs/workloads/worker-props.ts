@@ -1,7 +1,8 @@
 import { Duration } from 'cdk8s';
 import { PodExtrasProps } from '../pod/extras';
 import { ResourcesProps } from '../pod/resources';
-import { WorkerCommand, WorkerLiveness } from '../pod/worker-command';
+import { WorkerCommand } from '../pod/worker-command';
+import { WorkerLiveness } from '../pod/worker-liveness';
 import { ICloudProfile, Placement } from '../profiles/profile';
 import { MetricsProps } from '../scaling/metrics';
 import { QueueScaler } from '../scaling/queue-scaler';

@@ -5,6 +5,7 @@
  */
 export * from '../../constructs/workloads/python-microservice';
 export * from '../../constructs/pod/server';
+export * from '../../constructs/pod/server-options';
 export * from '../../constructs/pod/health';
 export * from '../../constructs/pod/resources';
 export * from '../../constructs/settings/secrets';
@@ -32,6 +33,7 @@ export * from '../../constructs/image';
 export * from '../../constructs/workloads/worker';
 export * from '../../constructs/workloads/singleton';
 export * from '../../constructs/pod/worker-command';
+export * from '../../constructs/pod/worker-liveness';
 export * from '../../constructs/scaling/queue-scaler';
 export * from '../../constructs/workloads/job';
 export * from '../../constructs/workloads/migration';
