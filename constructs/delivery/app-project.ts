@@ -1,10 +1,9 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { AppProject } from '../imports/argo-appproject-argoproj.io';
-import { dnsLabelProblem, suggestDnsLabel } from '../core/names';
 import { kubeObject } from '../core/objects';
-import { IssueCollector } from '../core/validation';
-import { redactUrl, repoUrlProblem } from './source';
+import { IssueCollector, PropIssue } from '../core/validation';
+import { dnsLabelIssues, redactUrl, repoUrlProblem } from './source';
 
 /** A kind of object, by API group (`''` for the core group) and kind. */
 export interface GroupKind {
@@ -75,45 +74,16 @@ export class ArgoCdProject extends Construct {
     const kinds = [...new Map((props.clusterResources ?? []).map((k) => [`${k.group}/${k.kind}`, k])).values()].sort((a, b) =>
       `${a.group}/${a.kind}`.localeCompare(`${b.group}/${b.kind}`),
     );
-
     const urlProblem = repoUrlProblem(props.repoUrl, { allowScpForm: true });
     if (urlProblem) issues.add({ prop: 'repoUrl', ...urlProblem, received: redactUrl(props.repoUrl) });
-    const names: Array<[string, string]> = [
-      ['name', this.name],
-      ['argoNamespace', argoNamespace],
-      ...namespaces.map((n, i): [string, string] => [`namespaces[${i}]`, n]),
-    ];
-    for (const [prop, value] of names) {
-      const problem = dnsLabelProblem(value);
-      if (problem) issues.add({ prop, rule: problem.rule, received: value, fix: `Use a name like '${suggestDnsLabel(value)}'.` });
-    }
-    issues.check(namespaces.length > 0, {
-      prop: 'namespaces',
-      rule: 'must list at least one namespace',
-      received: [],
-      fix: "Pass the namespace the Applications deploy to, e.g. ['shop'].",
-    });
-    issues.check(/^https:\/\/\S+$/.test(server), {
-      prop: 'destinationServer',
-      rule: 'must be an https:// API server URL',
-      received: server,
-      fix: "Use the URL Argo CD lists for the cluster, e.g. 'https://kubernetes.default.svc'.",
-    });
-    kinds.forEach((k, i) => {
-      issues.check(typeof k.kind === 'string' && /^[A-Z][A-Za-z0-9]*$/.test(k.kind), {
-        prop: `clusterResources[${i}].kind`,
-        rule: 'must be a Kubernetes kind in PascalCase',
-        received: k.kind,
-        fix: "Use e.g. 'Namespace'.",
-      });
-      issues.check(typeof k.group === 'string' && /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)?$/.test(k.group), {
-        prop: `clusterResources[${i}].group`,
-        rule: "must be an API group ('' for the core group)",
-        received: k.group,
-        fix: "Use e.g. 'scheduling.k8s.io'.",
-      });
-    });
-
+    issues.addAll(
+      dnsLabelIssues([
+        ['name', this.name],
+        ['argoNamespace', argoNamespace],
+        ...namespaces.map((n, i): [string, string] => [`namespaces[${i}]`, n]),
+      ]),
+    );
+    issues.addAll(destinationIssues(namespaces, server, kinds));
     this.project = kubeObject(this, 'Resource', AppProject, {
       metadata: { name: this.name, namespace: argoNamespace },
       spec: {
@@ -125,4 +95,37 @@ export class ArgoCdProject extends Construct {
       },
     });
   }
+}
+
+/** The problems of a project's destinations: its namespaces, API server and cluster-scoped kinds. */
+function destinationIssues(namespaces: string[], server: string, kinds: GroupKind[]): PropIssue[] {
+  const issues: PropIssue[] = [];
+  const check = (ok: boolean, issue: PropIssue) => (ok ? undefined : issues.push(issue));
+  check(namespaces.length > 0, {
+    prop: 'namespaces',
+    rule: 'must list at least one namespace',
+    received: [],
+    fix: "Pass the namespace the Applications deploy to, e.g. ['shop'].",
+  });
+  check(/^https:\/\/\S+$/.test(server), {
+    prop: 'destinationServer',
+    rule: 'must be an https:// API server URL',
+    received: server,
+    fix: "Use the URL Argo CD lists for the cluster, e.g. 'https://kubernetes.default.svc'.",
+  });
+  kinds.forEach((k, i) => {
+    check(typeof k.kind === 'string' && /^[A-Z][A-Za-z0-9]*$/.test(k.kind), {
+      prop: `clusterResources[${i}].kind`,
+      rule: 'must be a Kubernetes kind in PascalCase',
+      received: k.kind,
+      fix: "Use e.g. 'Namespace'.",
+    });
+    check(typeof k.group === 'string' && /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)?$/.test(k.group), {
+      prop: `clusterResources[${i}].group`,
+      rule: "must be an API group ('' for the core group)",
+      received: k.group,
+      fix: "Use e.g. 'scheduling.k8s.io'.",
+    });
+  });
+  return issues;
 }

@@ -2,10 +2,9 @@ import { ApiObject, Duration } from 'cdk8s';
 import { kubeObject } from '../core/objects';
 import { Construct } from 'constructs';
 import { Application, ApplicationSpecSyncPolicy } from '../imports/argo-application-argoproj.io';
-import { dnsLabelProblem, suggestDnsLabel } from '../core/names';
 import { IssueCollector } from '../core/validation';
 import { ARGOCD_SYNC_WAVE } from './hooks';
-import { branchProblem, durationIssue, goDuration, normalizeRepoPath, redactUrl, repoPathProblem, repoUrlProblem } from './source';
+import { dnsLabelIssues, durationIssue, gitSourceIssues, goDuration, normalizeRepoPath } from './source';
 
 /** How Argo CD retries a sync that failed. */
 export interface SyncRetry {
@@ -123,70 +122,22 @@ export class ArgoCdApplication extends Construct {
     this.branch = props.branch ?? 'main';
     this.path = normalizeRepoPath(props.path);
     const argoNamespace = props.argoNamespace ?? 'argocd';
-    const autoSync = props.autoSync ?? false;
-    const prune = props.prune ?? false;
-    const selfHeal = props.selfHeal ?? false;
-    const createNamespace = props.createNamespace ?? true;
     const retry = {
       limit: props.retry?.limit ?? 5,
       backoff: props.retry?.backoff ?? Duration.seconds(10),
       factor: props.retry?.factor ?? 2,
       maxBackoff: props.retry?.maxBackoff ?? Duration.minutes(3),
     };
-
-    const urlProblem = repoUrlProblem(props.repoUrl, { allowScpForm: true });
-    if (urlProblem) issues.add({ prop: 'repoUrl', ...urlProblem, received: redactUrl(props.repoUrl) });
-    const pathProblem = repoPathProblem(props.path);
-    if (pathProblem) issues.add({ prop: 'path', ...pathProblem, received: props.path });
-    const refProblem = branchProblem(this.branch);
-    if (refProblem) issues.add({ prop: 'branch', ...refProblem, received: this.branch });
-    for (const [prop, value, max] of [
-      ['name', this.name, 63],
-      ['namespace', props.namespace, 63],
-      ['argoNamespace', argoNamespace, 63],
-    ] as const) {
-      const problem = dnsLabelProblem(value, max);
-      if (problem) issues.add({ prop, rule: problem.rule, received: value, fix: `Use a name like '${suggestDnsLabel(value)}'.` });
-    }
-    for (const [prop, on] of [
-      ['prune', prune],
-      ['selfHeal', selfHeal],
-    ] as const) {
-      issues.check(autoSync || !on, {
-        prop,
-        rule: 'applies only to automated sync',
-        received: on,
-        fix: 'Set autoSync: true as well, or leave it out (a manual sync chooses what to prune each time).',
-      });
-    }
+    issues.addAll(gitSourceIssues(props, this.branch, { allowScpForm: true }));
+    issues.addAll(
+      dnsLabelIssues([
+        ['name', this.name, 63],
+        ['namespace', props.namespace, 63],
+        ['argoNamespace', argoNamespace, 63],
+      ]),
+    );
+    this.checkSyncOptions(issues, props);
     this.checkRetry(issues, retry);
-    if (props.syncWave !== undefined) {
-      issues.check(Number.isInteger(props.syncWave), {
-        prop: 'syncWave',
-        rule: 'must be a whole number',
-        received: props.syncWave,
-        fix: 'Use e.g. -1 to sync before the default wave 0.',
-      });
-    }
-
-    const syncOptions = [
-      ...(createNamespace ? ['CreateNamespace=true'] : []),
-      // Whenever a sync prunes (automated or chosen by hand), the previous
-      // content-hashed ConfigMap goes only after the new pods are healthy, so
-      // old pods that restart during the rollout still find it.
-      'PruneLast=true',
-    ];
-    const syncPolicy: ApplicationSpecSyncPolicy = {
-      // `automated: {}` is how every Argo CD version reads "on"; the newer `enabled`
-      // field would be rejected by older CRDs under strict field validation.
-      automated: autoSync ? { prune, selfHeal } : undefined,
-      syncOptions,
-      retry: {
-        limit: retry.limit,
-        backoff: { duration: goDuration(retry.backoff), factor: retry.factor, maxDuration: goDuration(retry.maxBackoff) },
-      },
-    };
-
     this.application = kubeObject(this, 'Resource', Application, {
       metadata: {
         name: this.name,
@@ -197,9 +148,31 @@ export class ArgoCdApplication extends Construct {
         project: props.project ?? 'default',
         source: { repoUrl: props.repoUrl, targetRevision: this.branch, path: this.path },
         destination: { server: props.destinationServer ?? 'https://kubernetes.default.svc', namespace: props.namespace },
-        syncPolicy,
+        syncPolicy: syncPolicy(props, retry),
       },
     });
+  }
+
+  private checkSyncOptions(issues: IssueCollector, props: ArgoCdApplicationProps): void {
+    for (const [prop, on] of [
+      ['prune', props.prune ?? false],
+      ['selfHeal', props.selfHeal ?? false],
+    ] as const) {
+      issues.check((props.autoSync ?? false) || !on, {
+        prop,
+        rule: 'applies only to automated sync',
+        received: on,
+        fix: 'Set autoSync: true as well, or leave it out (a manual sync chooses what to prune each time).',
+      });
+    }
+    if (props.syncWave !== undefined) {
+      issues.check(Number.isInteger(props.syncWave), {
+        prop: 'syncWave',
+        rule: 'must be a whole number',
+        received: props.syncWave,
+        fix: 'Use e.g. -1 to sync before the default wave 0.',
+      });
+    }
   }
 
   private checkRetry(issues: IssueCollector, retry: Required<SyncRetry>): void {
@@ -228,4 +201,25 @@ export class ArgoCdApplication extends Construct {
       });
     }
   }
+}
+
+/** The Application's sync policy: automated only when asked, PruneLast, retries with backoff. */
+function syncPolicy(props: ArgoCdApplicationProps, retry: Required<SyncRetry>): ApplicationSpecSyncPolicy {
+  const syncOptions = [
+    ...((props.createNamespace ?? true) ? ['CreateNamespace=true'] : []),
+    // Whenever a sync prunes (automated or chosen by hand), the previous
+    // content-hashed ConfigMap goes only after the new pods are healthy, so
+    // old pods that restart during the rollout still find it.
+    'PruneLast=true',
+  ];
+  return {
+    // `automated: {}` is how every Argo CD version reads "on"; the newer `enabled`
+    // field would be rejected by older CRDs under strict field validation.
+    automated: (props.autoSync ?? false) ? { prune: props.prune ?? false, selfHeal: props.selfHeal ?? false } : undefined,
+    syncOptions,
+    retry: {
+      limit: retry.limit,
+      backoff: { duration: goDuration(retry.backoff), factor: retry.factor, maxDuration: goDuration(retry.maxBackoff) },
+    },
+  };
 }

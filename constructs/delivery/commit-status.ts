@@ -2,10 +2,10 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Alert, AlertSpecEventSeverity, AlertSpecEventSourcesKind } from '../imports/flux-alert-notification.toolkit.fluxcd.io';
 import { Provider, ProviderSpecType } from '../imports/flux-provider-notification.toolkit.fluxcd.io';
-import { dnsLabelProblem, dnsSubdomainProblem, suggestDnsLabel } from '../core/names';
+import { dnsSubdomainProblem } from '../core/names';
 import { kubeObject } from '../core/objects';
 import { IssueCollector } from '../core/validation';
-import { redactUrl, repoUrlProblem } from './source';
+import { dnsLabelIssues, redactUrl, repoUrlProblem } from './source';
 
 /**
  * Prefix of the commit status a GitOps tool posts once a target runs a
@@ -63,14 +63,13 @@ export class FluxCommitStatus extends Construct {
 
     const urlProblem = repoUrlProblem(props.repoUrl, { allowScpForm: false });
     if (urlProblem) issues.add({ prop: 'repoUrl', ...urlProblem, received: redactUrl(props.repoUrl) });
-    for (const [prop, value] of [
-      ['kustomization', props.kustomization],
-      ['fluxNamespace', namespace],
-      ['name', name],
-    ] as const) {
-      const problem = dnsLabelProblem(value);
-      if (problem) issues.add({ prop, rule: problem.rule, received: value, fix: `Use a name like '${suggestDnsLabel(value)}'.` });
-    }
+    issues.addAll(
+      dnsLabelIssues([
+        ['kustomization', props.kustomization],
+        ['fluxNamespace', namespace],
+        ['name', name],
+      ]),
+    );
     const secretProblem = dnsSubdomainProblem(props.secretName);
     if (secretProblem)
       issues.add({
@@ -79,8 +78,12 @@ export class FluxCommitStatus extends Construct {
         received: props.secretName,
         fix: "Use the name of the Secret holding the GitHub token, e.g. 'github-commit-status'.",
       });
+    this.provider = this.renderProvider(props, name, namespace);
+    this.alert = this.renderAlert(props, name, namespace);
+  }
 
-    this.provider = kubeObject(this, 'Provider', Provider, {
+  private renderProvider(props: FluxCommitStatusProps, name: string, namespace: string): ApiObject {
+    return kubeObject(this, 'Provider', Provider, {
       metadata: { name, namespace },
       spec: {
         type: ProviderSpecType.GITHUB,
@@ -90,7 +93,10 @@ export class FluxCommitStatus extends Construct {
         commitStatusExpr: `'${this.context}'`,
       },
     });
-    this.alert = kubeObject(this, 'Alert', Alert, {
+  }
+
+  private renderAlert(props: FluxCommitStatusProps, name: string, namespace: string): ApiObject {
+    return kubeObject(this, 'Alert', Alert, {
       metadata: { name, namespace },
       spec: {
         providerRef: { name },

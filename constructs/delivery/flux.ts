@@ -3,9 +3,9 @@ import { kubeObject } from '../core/objects';
 import { Construct } from 'constructs';
 import { GitRepository } from '../imports/flux-gitrepository-source.toolkit.fluxcd.io';
 import { Kustomization, KustomizationSpecSourceRefKind } from '../imports/flux-kustomization-kustomize.toolkit.fluxcd.io';
-import { dnsLabelProblem, dnsSubdomainProblem, suggestDnsLabel } from '../core/names';
+import { dnsSubdomainProblem } from '../core/names';
 import { IssueCollector } from '../core/validation';
-import { branchProblem, durationIssue, goDuration, normalizeRepoPath, redactUrl, repoPathProblem, repoUrlProblem } from './source';
+import { dnsLabelIssues, durationIssue, gitSourceIssues, goDuration, normalizeRepoPath } from './source';
 
 /** An object whose readiness Flux waits for, when `wait` is off. */
 export interface FluxHealthCheck {
@@ -104,6 +104,14 @@ export interface FluxDeliveryProps {
   readonly dependsOn?: string[];
 }
 
+/** How often Flux polls, reconciles and retries, and how long it waits for health. */
+interface FluxIntervals {
+  readonly pollInterval: Duration;
+  readonly interval: Duration;
+  readonly retryInterval: Duration;
+  readonly timeout: Duration;
+}
+
 /**
  * Flux delivery of one cloud's synthesized folder: a GitRepository that polls
  * the branch and a Kustomization that applies `./<path>` from it.
@@ -126,9 +134,11 @@ export class FluxDelivery extends Construct {
   /** The Kustomization object. */
   public readonly kustomization: ApiObject;
 
+  private readonly issues: IssueCollector;
+
   public constructor(scope: Construct, id: string, props: FluxDeliveryProps) {
     super(scope, id);
-    const issues = IssueCollector.of(this);
+    this.issues = IssueCollector.of(this);
     this.name = props.name ?? id;
     this.branch = props.branch ?? 'main';
     const normalized = normalizeRepoPath(props.path);
@@ -136,56 +146,50 @@ export class FluxDelivery extends Construct {
     const namespace = props.fluxNamespace ?? 'flux-system';
     const healthChecks = props.healthChecks ?? [];
     this.wait = props.wait ?? healthChecks.length === 0;
-    const pollInterval = props.pollInterval ?? Duration.minutes(1);
-    const interval = props.interval ?? Duration.minutes(10);
-    const retryInterval = props.retryInterval ?? Duration.minutes(1);
-    const timeout = props.timeout ?? Duration.minutes(5);
+    const intervals: FluxIntervals = {
+      pollInterval: props.pollInterval ?? Duration.minutes(1),
+      interval: props.interval ?? Duration.minutes(10),
+      retryInterval: props.retryInterval ?? Duration.minutes(1),
+      timeout: props.timeout ?? Duration.minutes(5),
+    };
+    this.issues.addAll(gitSourceIssues(props, this.branch, { allowScpForm: false }));
+    this.checkNames(props, namespace);
+    this.checkIntervals(intervals);
+    this.checkHealthChecks(props, healthChecks);
+    this.gitRepository = this.renderSource(props, namespace, intervals);
+    this.kustomization = this.renderKustomization(props, namespace, intervals, healthChecks);
+  }
 
-    const urlProblem = repoUrlProblem(props.repoUrl, { allowScpForm: false });
-    if (urlProblem) issues.add({ prop: 'repoUrl', ...urlProblem, received: redactUrl(props.repoUrl) });
-    const pathProblem = repoPathProblem(props.path);
-    if (pathProblem) issues.add({ prop: 'path', ...pathProblem, received: props.path });
-    const refProblem = branchProblem(this.branch);
-    if (refProblem) issues.add({ prop: 'branch', ...refProblem, received: this.branch });
+  private checkNames(props: FluxDeliveryProps, namespace: string): void {
     const names: Array<[string, string]> = [
       ['name', this.name],
       ['fluxNamespace', namespace],
     ];
     (props.dependsOn ?? []).forEach((dep, i) => names.push([`dependsOn[${i}]`, dep]));
-    for (const [prop, value] of names) {
-      const problem = dnsLabelProblem(value);
-      if (problem) issues.add({ prop, rule: problem.rule, received: value, fix: `Use a name like '${suggestDnsLabel(value)}'.` });
+    this.issues.addAll(dnsLabelIssues(names));
+    const subdomain = (prop: string, value: string | undefined, fix: string) => {
+      const problem = value === undefined ? undefined : dnsSubdomainProblem(value);
+      if (problem) this.issues.add({ prop, rule: problem.rule, received: value, fix });
+    };
+    subdomain('secretName', props.secretName, "Use the name of the Secret 'flux create secret git' made.");
+    subdomain('serviceAccountName', props.serviceAccountName, `Use the name of a ServiceAccount in '${namespace}', e.g. 'shop-deployer'.`);
+  }
+
+  private checkIntervals(intervals: FluxIntervals): void {
+    const fixes: Record<keyof FluxIntervals, string> = {
+      pollInterval: 'Use e.g. Duration.minutes(1).',
+      interval: 'Use e.g. Duration.minutes(10).',
+      retryInterval: 'Use e.g. Duration.minutes(1).',
+      timeout: 'Use e.g. Duration.minutes(5); it must cover the slowest rollout.',
+    };
+    for (const [prop, fix] of Object.entries(fixes) as Array<[keyof FluxIntervals, string]>) {
+      const issue = durationIssue(prop, intervals[prop], Duration.seconds(1), fix);
+      if (issue) this.issues.add(issue);
     }
-    if (props.secretName !== undefined) {
-      const problem = dnsSubdomainProblem(props.secretName);
-      if (problem)
-        issues.add({
-          prop: 'secretName',
-          rule: problem.rule,
-          received: props.secretName,
-          fix: "Use the name of the Secret 'flux create secret git' made.",
-        });
-    }
-    if (props.serviceAccountName !== undefined) {
-      const problem = dnsSubdomainProblem(props.serviceAccountName);
-      if (problem)
-        issues.add({
-          prop: 'serviceAccountName',
-          rule: problem.rule,
-          received: props.serviceAccountName,
-          fix: `Use the name of a ServiceAccount in '${namespace}', e.g. 'shop-deployer'.`,
-        });
-    }
-    for (const [prop, value, fix] of [
-      ['pollInterval', pollInterval, 'Use e.g. Duration.minutes(1).'],
-      ['interval', interval, 'Use e.g. Duration.minutes(10).'],
-      ['retryInterval', retryInterval, 'Use e.g. Duration.minutes(1).'],
-      ['timeout', timeout, 'Use e.g. Duration.minutes(5); it must cover the slowest rollout.'],
-    ] as const) {
-      const issue = durationIssue(prop, value, Duration.seconds(1), fix);
-      if (issue) issues.add(issue);
-    }
-    issues.check(!(props.wait === true && healthChecks.length > 0), {
+  }
+
+  private checkHealthChecks(props: FluxDeliveryProps, healthChecks: FluxHealthCheck[]): void {
+    this.issues.check(!(props.wait === true && healthChecks.length > 0), {
       prop: 'healthChecks',
       rule: "must be empty when 'wait' is true (Flux then checks every object and ignores the list)",
       received: healthChecks.map((h) => `${h.kind}/${h.name}`),
@@ -194,38 +198,47 @@ export class FluxDelivery extends Construct {
     healthChecks.forEach((check, i) => {
       const problem = dnsSubdomainProblem(check.name);
       if (problem)
-        issues.add({
+        this.issues.add({
           prop: `healthChecks[${i}].name`,
           rule: problem.rule,
           received: check.name,
           fix: 'Use the metadata.name of the object to watch.',
         });
-      issues.check(typeof check.kind === 'string' && /^[A-Z][A-Za-z0-9]*$/.test(check.kind), {
+      this.issues.check(typeof check.kind === 'string' && /^[A-Z][A-Za-z0-9]*$/.test(check.kind), {
         prop: `healthChecks[${i}].kind`,
         rule: 'must be a Kubernetes kind in PascalCase',
         received: check.kind,
         fix: "Use e.g. 'Deployment'.",
       });
     });
+  }
 
-    this.gitRepository = kubeObject(this, 'Source', GitRepository, {
+  private renderSource(props: FluxDeliveryProps, namespace: string, intervals: FluxIntervals): ApiObject {
+    return kubeObject(this, 'Source', GitRepository, {
       metadata: { name: this.name, namespace },
       spec: {
         url: props.repoUrl,
         ref: { branch: this.branch },
-        interval: goDuration(pollInterval),
+        interval: goDuration(intervals.pollInterval),
         secretRef: props.secretName ? { name: props.secretName } : undefined,
       },
     });
+  }
 
-    this.kustomization = kubeObject(this, 'Resource', Kustomization, {
+  private renderKustomization(
+    props: FluxDeliveryProps,
+    namespace: string,
+    intervals: FluxIntervals,
+    healthChecks: FluxHealthCheck[],
+  ): ApiObject {
+    return kubeObject(this, 'Resource', Kustomization, {
       metadata: { name: this.name, namespace },
       spec: {
         sourceRef: { kind: KustomizationSpecSourceRefKind.GIT_REPOSITORY, name: this.name },
         path: this.path,
-        interval: goDuration(interval),
-        retryInterval: goDuration(retryInterval),
-        timeout: goDuration(timeout),
+        interval: goDuration(intervals.interval),
+        retryInterval: goDuration(intervals.retryInterval),
+        timeout: goDuration(intervals.timeout),
         prune: props.prune ?? true,
         wait: this.wait,
         healthChecks: healthChecks.length > 0 ? healthChecks.map((h) => ({ ...h })) : undefined,

@@ -1,5 +1,6 @@
 import { Duration } from 'cdk8s';
 import { PropIssue } from '../core/validation';
+import { dnsLabelProblem, suggestDnsLabel } from '../core/names';
 
 /**
  * Rules shared by the GitOps constructs for where manifests come from: the
@@ -145,4 +146,30 @@ export function durationIssue(prop: string, d: Duration, min: Duration, fix: str
   const ms = d.toMilliseconds({ integral: false });
   if (Number.isInteger(ms) && ms >= min.toMilliseconds()) return undefined;
   return { prop, rule: `must be at least ${min.toHumanString()}`, received: d.toHumanString(), fix };
+}
+
+/** What a delivery engine reads from git: the repository, the folder and the branch. */
+export interface GitSourceProps {
+  readonly repoUrl: string;
+  readonly path: string;
+}
+
+/** The problems of a git source: its URL (never echoed with credentials), folder and branch. */
+export function gitSourceIssues(props: GitSourceProps, branch: string, url: RepoUrlOptions): PropIssue[] {
+  const issues: PropIssue[] = [];
+  const urlProblem = repoUrlProblem(props.repoUrl, url);
+  if (urlProblem) issues.push({ prop: 'repoUrl', ...urlProblem, received: redactUrl(props.repoUrl) });
+  const pathProblem = repoPathProblem(props.path);
+  if (pathProblem) issues.push({ prop: 'path', ...pathProblem, received: props.path });
+  const refProblem = branchProblem(branch);
+  if (refProblem) issues.push({ prop: 'branch', ...refProblem, received: branch });
+  return issues;
+}
+
+/** The problems of names that must be DNS labels (objects, namespaces), each with a suggestion. */
+export function dnsLabelIssues(names: ReadonlyArray<readonly [string, string, number?]>): PropIssue[] {
+  return names.flatMap(([prop, value, max]) => {
+    const problem = dnsLabelProblem(value, max);
+    return problem ? [{ prop, rule: problem.rule, received: value, fix: `Use a name like '${suggestDnsLabel(value)}'.` }] : [];
+  });
 }
