@@ -1,4 +1,4 @@
-import { Duration, Testing, Yaml } from 'cdk8s';
+import { Duration, JsonPatch, Testing, Yaml } from 'cdk8s';
 import { KUBECTL_PRUNE_SELECTOR } from '../constructs/delivery/retention';
 import {
   MigrationCommand,
@@ -173,6 +173,21 @@ describe('PythonMigration', () => {
     expect(spec.volumes.filter((v: any) => v.name === 'migration-wait')).toHaveLength(1);
     for (const c of spec.initContainers) expect(Yaml.stringify(c).split('\n').length).toBeLessThan(45);
     expect(JSON.stringify(spec)).not.toContain('urllib');
+  });
+
+  test("a user's JSON patch applies to the final manifest, after the waits of a migration defined later", () => {
+    // GIVEN a patch on the first init container, added before the migration that creates it exists
+    const chart = Testing.chart();
+    const app = new PythonMicroservice(chart, 'orders-api', baseProps());
+    app.deployment.addJsonPatch(JsonPatch.add('/spec/template/spec/initContainers/0/env/-', { name: 'WAIT_VERBOSE', value: '1' }));
+    new PythonMigration(chart, 'migrate', { app, command: MigrationCommand.alembic() });
+    // WHEN
+    const wait = find(Testing.synth(chart), 'Deployment').spec.template.spec.initContainers[0];
+    // THEN
+    expect(wait.name).toBe('wait-for-migrate');
+    expect(wait.env).toContainEqual({ name: 'WAIT_VERBOSE', value: '1' });
+    // AND the construct tree holds no patch of the library: the wait is rendered from the app's runtime
+    expect(app.runtime.waits.map((w) => w.container.name)).toEqual(['wait-for-migrate']);
   });
 
   test('Deployments that wait have a progress deadline covering the wait and their own start-up', () => {

@@ -45,11 +45,14 @@ export function resolveScaling(replicas: number | undefined, a: AutoscalingProps
     return { fixedReplicas: n, minReplicas: n, maxReplicas: n, metrics: [] };
   }
   const { minReplicas, maxReplicas } = a;
+  // autoscaling/v2 HorizontalPodAutoscalerSpec.minReplicas: "minReplicas is allowed to be 0 if the alpha
+  // feature gate HPAScaleToZero is enabled and at least one Object or External metric is configured";
+  // this HPA scales on CPU (a Resource metric), so 0 is refused on every cluster.
   issues.check(Number.isInteger(minReplicas) && minReplicas >= 1, {
     prop: 'autoscaling.minReplicas',
-    rule: 'must be a whole number of at least 1',
+    rule: 'must be a whole number of at least 1 (a HorizontalPodAutoscaler scales to 0 only behind the HPAScaleToZero alpha feature gate, and only on Object or External metrics)',
     received: minReplicas,
-    fix: 'Use 2 so a node drain never takes the service down.',
+    fix: 'Use 2 so a node drain never takes the service down; to stop a worker while its queue is empty, use queueAutoscaling (KEDA scales to 0).',
   });
   issues.check(Number.isInteger(maxReplicas) && maxReplicas >= 1 && maxReplicas <= 1000, {
     prop: 'autoscaling.maxReplicas',
