@@ -326,32 +326,20 @@ export class PythonMicroservice extends PythonWorkload {
   }
 
   private renderDeployment(pod: AppPod, health: ResolvedHealth, scaling: ResolvedScaling): ApiObject {
-    const spec: k8s.DeploymentSpec = {
-      replicas: scaling.fixedReplicas,
-      selector: { matchLabels: this.selectorLabels },
-      // Surge new pods before removing old ones: full capacity during rollouts.
-      strategy: {
-        type: 'RollingUpdate',
-        rollingUpdate: { maxSurge: k8s.IntOrString.fromString('25%'), maxUnavailable: k8s.IntOrString.fromNumber(0) },
-      },
-      revisionHistoryLimit: 5,
-      template: pod.template,
+    // Surge new pods before removing old ones: full capacity during rollouts.
+    const strategy = {
+      type: 'RollingUpdate',
+      rollingUpdate: { maxSurge: k8s.IntOrString.fromString('25%'), maxUnavailable: k8s.IntOrString.fromNumber(0) },
     };
-    return this.podController(
-      k8s.KubeDeployment,
-      'Deployment',
-      { metadata: { name: this.name, labels: pod.labels }, spec },
-      {
-        podSpecPath: ['spec', 'template', 'spec'],
-        sleepPreStopSeconds: pod.setup.extras.kubernetesMinor >= 30 ? this.drainSeconds : undefined,
-        // maxSurge 25% (rounded up), maxUnavailable 0: a round of new pods at a time, at the most replicas.
-        rollout: {
-          startSeconds: podStartSeconds(health.startup, health.readiness),
-          leadSeconds: 0,
-          rounds: rollingRounds(scaling.maxReplicas, Math.ceil(scaling.maxReplicas / 4)),
-        },
+    return this.deploymentOf(pod, scaling, strategy, {
+      sleepPreStopSeconds: pod.setup.extras.kubernetesMinor >= 30 ? this.drainSeconds : undefined,
+      // maxSurge 25% (rounded up), maxUnavailable 0: a round of new pods at a time, at the most replicas.
+      rollout: {
+        startSeconds: podStartSeconds(health.startup, health.readiness),
+        leadSeconds: 0,
+        rounds: rollingRounds(scaling.maxReplicas, Math.ceil(scaling.maxReplicas / 4)),
       },
-    );
+    });
   }
 
   /** The Ingress or HTTPRoute (with what the profile wires for it), and how the Service and NetworkPolicy follow. */

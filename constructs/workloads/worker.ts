@@ -95,7 +95,7 @@ export class PythonWorker extends PythonWorkload {
       extras: this.ownsRuntime(props) ? { ...props, runAsUser: undefined, runAsGroup: undefined } : props,
     });
     this.container = pod.container;
-    this.deployment = this.renderDeployment(pod, scaling);
+    this.deployment = this.deploymentOf(pod, scaling, this.strategy(), { rollout: this.rolloutPace(scaling) });
     const scalers = this.scalers(props, cmd, pod, scaling);
     this.scaledObject = scalers.scaledObject;
     this.triggerAuthentication = scalers.triggerAuthentication;
@@ -292,24 +292,5 @@ export class PythonWorker extends PythonWorkload {
     const grace = shutdown + 5;
     this.warn(this.runtime.profile.gracePeriodWarning?.(grace));
     return grace;
-  }
-
-  private renderDeployment(pod: AppPod, scaling: ResolvedScaling): ApiObject {
-    const spec: k8s.DeploymentSpec = {
-      replicas: scaling.fixedReplicas,
-      selector: { matchLabels: pod.selector },
-      strategy: this.strategy(),
-      revisionHistoryLimit: 5,
-      template: pod.template,
-    };
-    return this.podController(
-      k8s.KubeDeployment,
-      'Deployment',
-      { metadata: { name: this.name, labels: pod.labels }, spec },
-      {
-        podSpecPath: ['spec', 'template', 'spec'],
-        rollout: this.rolloutPace(scaling),
-      },
-    );
   }
 }

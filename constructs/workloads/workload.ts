@@ -132,6 +132,29 @@ export abstract class PythonWorkload extends Construct implements IPythonApp {
     });
   }
 
+  /** A Deployment that runs the pod: `replicas` unless an autoscaler owns them, five old ReplicaSets kept for rollbacks. */
+  protected deploymentOf(
+    pod: AppPod,
+    scaling: ResolvedScaling,
+    strategy: k8s.DeploymentStrategy,
+    options: Omit<PodControllerOptions, 'podSpecPath'>,
+  ): ApiObject {
+    const spec: k8s.DeploymentSpec = {
+      replicas: scaling.fixedReplicas,
+      selector: { matchLabels: pod.selector },
+      strategy,
+      revisionHistoryLimit: 5,
+      template: pod.template,
+    };
+    const metadata = { name: this.name, labels: pod.labels };
+    return this.podController(
+      k8s.KubeDeployment,
+      'Deployment',
+      { metadata, spec },
+      { podSpecPath: ['spec', 'template', 'spec'], ...options },
+    );
+  }
+
   /** A NetworkPolicy for pods that serve nothing: egress only, unless metrics are scraped. */
   protected egressOnlyPolicy(pod: AppPod, extraIngress: NetworkPolicyInput['extraIngress'] = []): ApiObject {
     return kubeObject(this, 'NetworkPolicy', k8s.KubeNetworkPolicy, {
