@@ -28,6 +28,20 @@ export default tseslint.config(
     },
   },
   {
+    // The library reads no environment: an app decides its settings and passes them as props (src/ may read process.env).
+    files: ['constructs/**/*.ts'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        {
+          object: 'process',
+          property: 'env',
+          message: 'constructs/ reads no environment; take the value as a prop and let the app (src/) read it.',
+        },
+      ],
+    },
+  },
+  {
     // Tests and support code read untyped YAML and JSON manifests: `any` is their data type.
     files: ['test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.{ts,js}'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },

@@ -343,7 +343,7 @@ try {
 
   check('internal modules cannot be imported (the exports map hides lib/)', () => {
     try {
-      sh('node', ['-e', 'require("pyservice-k8s/lib/constructs/pod")'], app);
+      sh('node', ['-e', 'require("pyservice-k8s/lib/constructs/core/validation")'], app);
     } catch (e) {
       if (/ERR_PACKAGE_PATH_NOT_EXPORTED/.test((e as Error).message)) return;
       throw e;

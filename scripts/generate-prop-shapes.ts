@@ -12,7 +12,7 @@
  * each folder's module holds only what its own code checks (so the clouds'
  * options stay under `constructs/profiles/`).
  *
- * How a property's type maps to a kind (`PropKind` in `constructs/props.ts`):
+ * How a property's type maps to a kind (`PropKind` in `constructs/core/props.ts`):
  * string, string literals and string enums: 'string'; number: 'number';
  * boolean: 'boolean'; cdk8s `Duration`: 'duration'; arrays: 'array'; an object
  * type with only an index signature (`Record<string, string>`): 'map'; classes
@@ -24,7 +24,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as ts from 'typescript';
-import type { PropKind } from '../constructs/props';
+import type { PropKind } from '../constructs/core/props';
 
 const ROOT = path.resolve(__dirname, '..');
 const GENERATED = 'shapes.generated';
@@ -74,7 +74,7 @@ export function generatePropShapes(options: GenerateOptions = {}): GeneratedModu
   const exported = new Map(
     checker.getExportsOfModule(entrySymbol).map((s) => [s.name, s.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(s) : s]),
   );
-  const props = path.join(root, 'constructs', 'props');
+  const props = path.join(root, 'constructs', 'core', 'props');
 
   return [...usesOf(program, root)].sort(byKey).map(([target, names]) => {
     const shapes = new Shapes(checker);

@@ -6,7 +6,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { ValidationError, formatIssue } from '../constructs/validation';
+import { ValidationError, formatIssue } from '../constructs/core/validation';
 import { UsageError, didYouMean, parseOptions } from './cli/args';
 import { diff } from './cli/diff';
 import { ExitCode, commandHelp, helpOf, overview } from './cli/help';

@@ -1,5 +1,5 @@
 /**
- * The cleanup of the release history (see constructs/gitops/retention.ts): of
+ * The cleanup of the release history (see constructs/delivery/retention.ts): of
  * the kept objects, those no pod can need any more.
  *
  * A kept object is still needed when a Deployment, a ReplicaSet (the
@@ -19,7 +19,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
-import { MIGRATION_JOB_LABEL, RELEASE_HISTORY_LABEL } from '../constructs/gitops/retention';
+import { MIGRATION_JOB_LABEL, RELEASE_HISTORY_LABEL } from '../constructs/delivery/retention';
 
 import { ManifestField } from './manifest';
 

@@ -18,8 +18,8 @@
  * name, since a silently ignored override would deploy the old build.
  */
 import { Construct } from 'constructs';
-import { DNS1123_LABEL, imagePinProblem } from '../constructs/names';
-import { PropIssue, ValidationError, formatIssue } from '../constructs/validation';
+import { DNS1123_LABEL, imagePinProblem } from '../constructs/core/names';
+import { PropIssue, ValidationError, formatIssue } from '../constructs/core/validation';
 
 /** Context key holding a map from service name to image. */
 export const IMAGE_CONTEXT_KEY = 'pyservice:images';

@@ -8,43 +8,60 @@
  */
 
 // Workloads
-export { PythonMicroservice } from '../constructs/python-microservice';
-export type { PythonMicroserviceProps, IdentityBinding } from '../constructs/python-microservice';
-export { PythonWorker, PythonSingleton } from '../constructs/worker';
-export type { PythonWorkerProps, PythonSingletonProps, PythonProcessProps, QueueAutoscalingProps } from '../constructs/worker';
-export { PythonMigration, PythonCronJob, MigrationCommand } from '../constructs/jobs';
-export type { AppJobProps, PythonMigrationProps, PythonCronJobProps } from '../constructs/jobs';
-export { RestrictedNamespace } from '../constructs/namespace';
-export type { RestrictedNamespaceProps } from '../constructs/namespace';
-export type { WorkloadProps, ProcessProps } from '../constructs/workload';
-export type { AppEnvProps } from '../constructs/app-env';
-export type { ContainerDescription, ServiceDescription, WritablePath, PodExtrasProps } from '../constructs/pod';
-export type { IPythonApp, AppRuntime } from '../constructs/app-pod';
+export { PythonMicroservice } from '../constructs/workloads/python-microservice';
+export type { PythonMicroserviceProps, IdentityBinding } from '../constructs/workloads/python-microservice';
+export { PythonWorker } from '../constructs/workloads/worker';
+export { PythonSingleton } from '../constructs/workloads/singleton';
+export type {
+  PythonWorkerProps,
+  PythonSingletonProps,
+  PythonProcessProps,
+  QueueAutoscalingProps,
+} from '../constructs/workloads/worker-props';
+export { PythonMigration, MigrationCommand } from '../constructs/workloads/migration';
+export { PythonCronJob } from '../constructs/workloads/cron-job';
+export type { PythonMigrationProps } from '../constructs/workloads/migration';
+export type { PythonCronJobProps } from '../constructs/workloads/cron-job';
+export type { AppJobProps } from '../constructs/workloads/job';
+export { RestrictedNamespace } from '../constructs/workloads/namespace';
+export type { RestrictedNamespaceProps } from '../constructs/workloads/namespace';
+export type { WorkloadProps, ProcessProps } from '../constructs/workloads/workload-props';
+export type { AppEnvProps } from '../constructs/settings/app-env';
+export type { ContainerDescription, ServiceDescription, WritablePath } from '../constructs/pod/description';
+export type { PodExtrasProps } from '../constructs/pod/extras';
+export type { IPythonApp, AppRuntime } from '../constructs/workloads/runtime';
 
 // Pods: volumes, extra containers, env sources
-export { Volume, AccessMode } from '../constructs/volumes';
-export type { Mount, EmptyDirOptions, KeyedVolumeOptions, NewClaimOptions } from '../constructs/volumes';
-export { EnvFrom, PodField, KUBERNETES_VERSION_CONTEXT } from '../constructs/containers';
-export type { ContainerProps } from '../constructs/containers';
+export { Volume, AccessMode } from '../constructs/pod/volumes';
+export type { Mount, EmptyDirOptions, KeyedVolumeOptions, NewClaimOptions } from '../constructs/pod/volumes';
+export { EnvFrom, PodField, KUBERNETES_VERSION_CONTEXT } from '../constructs/pod/containers';
+export type { ContainerProps } from '../constructs/pod/containers';
 
 // Value objects and the props they appear in
-export { PythonServer } from '../constructs/server';
-export type { ServerOptions, AppServerOptions, GunicornOptions, DjangoOptions, CommandServerOptions } from '../constructs/server';
-export { WorkerCommand, WorkerLiveness, CeleryBroker } from '../constructs/worker-command';
-export type { CeleryOptions } from '../constructs/worker-command';
-export { QueueScaler } from '../constructs/queue-scaler';
-export type { QueueTargetOptions, RedisScalerOptions, ScalerContext, ScalerTrigger } from '../constructs/queue-scaler';
-export { SecretEnv, SecretFile } from '../constructs/secrets';
-export { SecretBackend } from '../constructs/secret-store';
-export type { SecretBackendConfig } from '../constructs/secret-store';
-export { Exposure, NetworkPeer, Protocol } from '../constructs/exposure';
-export { TlsCertificate } from '../constructs/ingress';
-export type { IngressProps, GatewayRef } from '../constructs/ingress';
-export { HealthCheck } from '../constructs/health';
-export type { HealthProps } from '../constructs/health';
-export type { ResourcesProps } from '../constructs/resources';
-export type { AutoscalingProps } from '../constructs/scaling';
-export type { MetricsProps } from '../constructs/metrics';
+export { PythonServer } from '../constructs/pod/server';
+export type {
+  ServerOptions,
+  AppServerOptions,
+  GunicornOptions,
+  DjangoOptions,
+  CommandServerOptions,
+} from '../constructs/pod/server-options';
+export { WorkerCommand, CeleryBroker } from '../constructs/pod/worker-command';
+export { WorkerLiveness } from '../constructs/pod/worker-liveness';
+export type { CeleryOptions } from '../constructs/pod/worker-command';
+export { QueueScaler } from '../constructs/scaling/queue-scaler';
+export type { QueueTargetOptions, RedisScalerOptions, ScalerContext, ScalerTrigger } from '../constructs/scaling/queue-scaler';
+export { SecretEnv, SecretFile } from '../constructs/settings/secrets';
+export { SecretBackend } from '../constructs/settings/secret-store';
+export type { SecretBackendConfig } from '../constructs/settings/secret-store';
+export { Exposure, NetworkPeer, Protocol } from '../constructs/traffic/exposure';
+export { TlsCertificate } from '../constructs/traffic/ingress';
+export type { IngressProps, GatewayRef } from '../constructs/traffic/ingress';
+export { HealthCheck } from '../constructs/pod/health';
+export type { HealthProps } from '../constructs/pod/health';
+export type { ResourcesProps } from '../constructs/pod/resources';
+export type { AutoscalingProps } from '../constructs/scaling/scaling';
+export type { MetricsProps } from '../constructs/scaling/metrics';
 
 // Cloud profiles: the factory, each cloud's options, and the contract a new cloud implements
 export { CloudProfile } from '../constructs/profiles';
@@ -70,7 +87,7 @@ export type {
   SecretBackendRequests,
   CsiProviderConfig,
   StoreProviderConfig,
-} from '../constructs/secret-store';
+} from '../constructs/settings/secret-store';
 // The algorithms every profile shares, for a profile of your own cluster.
 export {
   neutralOutput,
@@ -80,17 +97,17 @@ export {
   foreignScaler,
   PRIVATE_RANGES,
   PROBE_SUCCESS_CODES,
-} from '../constructs/profiles/profile';
-export { secretBackendOf } from '../constructs/secret-store';
-export type { IngressInput, IngressOutput, TlsKind } from '../constructs/ingress';
-export type { LoadBalancerHealthCheck } from '../constructs/health';
-export type { MonitorInput, MonitorOutput } from '../constructs/metrics';
-export type { ResourceSpec } from '../constructs/resources';
-export type { ScalerIdentity } from '../constructs/queue-scaler';
+} from '../constructs/profiles/shared';
+export { secretBackendOf } from '../constructs/settings/secret-store';
+export type { IngressInput, IngressOutput, TlsKind } from '../constructs/traffic/ingress';
+export type { LoadBalancerHealthCheck } from '../constructs/pod/health';
+export type { MonitorInput, MonitorOutput } from '../constructs/scaling/metrics';
+export type { ResourceSpec } from '../constructs/pod/resources';
+export type { ScalerIdentity } from '../constructs/scaling/queue-scaler';
 
 // Errors and warnings
-export { ValidationError, formatIssue } from '../constructs/validation';
-export type { PropIssue } from '../constructs/validation';
+export { ValidationError, formatIssue } from '../constructs/core/validation';
+export type { PropIssue } from '../constructs/core/validation';
 
 // Container files (Dockerfile, .dockerignore, compose)
 export { PythonBuild, BackingService, WorkloadRole, containerFiles } from '../constructs/image';
@@ -107,7 +124,7 @@ export type {
 } from '../constructs/image';
 
 // GitOps constructs
-export { ArgoCdApplication, ArgoCdProject, FluxDelivery, FluxCommitStatus } from '../constructs/gitops';
+export { ArgoCdApplication, ArgoCdProject, FluxDelivery, FluxCommitStatus } from '../constructs/delivery';
 export type {
   ArgoCdApplicationProps,
   ArgoCdProjectProps,
@@ -116,7 +133,7 @@ export type {
   FluxDeliveryProps,
   FluxHealthCheck,
   FluxCommitStatusProps,
-} from '../constructs/gitops';
+} from '../constructs/delivery';
 
 // The app kit
 export { PyserviceApp } from './kit/app';

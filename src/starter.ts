@@ -4,7 +4,7 @@
  * imports so that `init` runs before anything else is installed.
  */
 import { STARTERS, StarterSnippet } from '../constructs/profiles/starters';
-import { PropIssue } from '../constructs/validation';
+import { PropIssue } from '../constructs/core/validation';
 
 const IMPORTS = 'CloudProfile, Exposure, PyserviceApp, PythonBuild, PythonMicroservice, PythonServer, RestrictedNamespace, TlsCertificate';
 

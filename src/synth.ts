@@ -1,9 +1,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { ApiObject, App, Yaml } from 'cdk8s';
-import { ARGOCD_SYNC_WAVE, PREREQUISITE_KINDS, PREREQUISITE_WAVE } from '../constructs/gitops/hooks';
-import { duplicateObjectProblems, withoutCrossChartChecks } from '../constructs/objects';
-import { ValidationError, collectWarnings } from '../constructs/validation';
+import { App, Chart, Yaml } from 'cdk8s';
+import { ARGOCD_SYNC_WAVE, PREREQUISITE_KINDS, PREREQUISITE_WAVE } from '../constructs/delivery/hooks';
+import { duplicateObjectProblems, withoutCrossChartChecks } from '../constructs/core/app-index';
+import { sortedMap } from '../constructs/core/objects';
+import { ValidationError, collectWarnings } from '../constructs/core/validation';
 import { ManifestWriter } from './yaml';
 
 /** One cloud's app, rendered into its own folder. */
@@ -53,26 +54,13 @@ export function render(targets: readonly CloudTarget[]): ManifestRendering {
   const objects = new Map<string, object[]>();
   if (errors.length > 0) return { files, errors, warnings, objectCount: 0, objects };
 
-  // Prerequisites other objects name go first in an Argo CD sync (a pod naming a missing PriorityClass is rejected).
-  for (const { app } of targets) {
-    for (const c of app.node.findAll()) {
-      if (
-        c instanceof ApiObject &&
-        PREREQUISITE_KINDS.includes(c.kind) &&
-        c.metadata.toJson().annotations?.[ARGOCD_SYNC_WAVE] === undefined
-      ) {
-        c.metadata.addAnnotation(ARGOCD_SYNC_WAVE, PREREQUISITE_WAVE);
-      }
-    }
-  }
-
   let objectCount = 0;
   const yaml = new ManifestWriter();
   for (const { cloud, app } of targets) {
     const names = new Set<string>();
     const rendered: object[] = [];
     for (const chart of app.charts) {
-      for (const obj of chart.toJson()) {
+      for (const obj of chartManifests(chart)) {
         const file = fileName(obj, names);
         names.add(file);
         files.set(`${cloud}/${file}`, yaml.stringify(obj));
@@ -84,6 +72,27 @@ export function render(targets: readonly CloudTarget[]): ManifestRendering {
     objects.set(cloud, rendered);
   }
   return { files, errors, warnings, objectCount, objects };
+}
+
+/** A manifest as the writer reads it. */
+type Manifest = {
+  readonly kind?: unknown;
+  readonly metadata?: { readonly annotations?: Record<string, string> } & Record<string, unknown>;
+};
+
+/**
+ * The manifests of a chart as they are written. Prerequisites other objects
+ * name (Namespaces, PriorityClasses, CRDs, StorageClasses) go first in an Argo
+ * CD sync unless they say otherwise: a pod naming a missing PriorityClass is
+ * rejected. The construct tree is left as it is.
+ */
+export function chartManifests(chart: Chart): Record<string, unknown>[] {
+  return chart.toJson().map((obj: Manifest) => {
+    if (!PREREQUISITE_KINDS.includes(String(obj.kind)) || obj.metadata?.annotations?.[ARGOCD_SYNC_WAVE] !== undefined) return obj;
+    const annotations = sortedMap({ ...obj.metadata?.annotations, [ARGOCD_SYNC_WAVE]: PREREQUISITE_WAVE });
+    // cdk8s writes every map's keys sorted; the added field keeps that order.
+    return { ...obj, metadata: sortedMap({ ...obj.metadata, annotations }) };
+  });
 }
 
 /** `<kind>-<name>.yaml`, with the namespace added when two objects would share a file. */

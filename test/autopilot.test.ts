@@ -1,5 +1,5 @@
-import { autopilotResources } from '../constructs/profiles/gke';
-import { resolveResources } from '../constructs/resources';
+import { autopilotResources } from '../constructs/profiles/gke-autopilot';
+import { resolveResources } from '../constructs/pod/resources';
 import { CloudProfile, PythonServer } from 'pyservice-k8s';
 import { appContainer, envMap, find, synthService } from './support/synth';
 

@@ -5,7 +5,7 @@ import { parseAllDocuments } from 'yaml';
 import { publish } from '../src/synth';
 import { ROOT, TARGET_FOLDERS, objectsOf, renderExample } from './support/example';
 import { findKubectl } from './support/kubectl';
-import { lintFindings, restrictedViolations } from './support/policies';
+import { deliberateReason, lintFindings, projectFindings, restrictedViolations } from './support/policies';
 import { validateAll } from './support/schema';
 
 const rendering = renderExample();
@@ -107,12 +107,37 @@ describe('the example app', () => {
   });
 
   test.each(TARGET_FOLDERS)(
-    '%s: no finding from the rules modelled on the default checks of kube-score, Polaris and kube-linter',
+    '%s: no finding from the rules modelled on the default checks of kube-score, Polaris and kube-linter, but the deliberate ones',
     (folder) => {
-      const findings = lintFindings(objectsOf(rendering, folder));
+      const findings = projectFindings(objectsOf(rendering, folder));
       expect(findings.map((f) => `${f.tool} ${f.check} ${f.object}: ${f.message}`)).toEqual([]);
     },
   );
+
+  test.each(TARGET_FOLDERS)('%s: no manifest carries an opt-out annotation of kube-score, Polaris or kube-linter', (folder) => {
+    const optOut = /^(kube-score\/ignore|polaris\.fairwinds\.com\/|ignore-check\.kube-linter\.io\/|kube-linter\.io\/)/;
+    const keys = objectsOf(rendering, folder).flatMap((o) => [
+      ...Object.keys(o.metadata?.annotations ?? {}),
+      ...Object.keys(o.spec?.template?.metadata?.annotations ?? {}),
+      ...Object.keys(o.spec?.jobTemplate?.spec?.template?.metadata?.annotations ?? {}),
+    ]);
+    expect(keys.filter((k) => optOut.test(k))).toEqual([]);
+  });
+
+  test('the deliberate findings are the ones the README lists, on the workloads it names', () => {
+    const objects = objectsOf(rendering, 'prod/eks');
+    const deliberate = [...new Set(lintFindings(objects).map((f) => `${f.tool}:${f.check} ${f.object.split('/')[0]}`))].filter((key) =>
+      lintFindings(objects).some((f) => `${f.tool}:${f.check} ${f.object.split('/')[0]}` === key && deliberateReason(f, objects)),
+    );
+    expect(deliberate.sort()).toEqual([
+      'kube-linter:job-ttl-seconds-after-finished Job',
+      'polaris:deploymentMissingReplicas Deployment',
+      'polaris:missingNetworkPolicy CronJob',
+      'polaris:missingNetworkPolicy Deployment',
+      'polaris:missingNetworkPolicy Job',
+      'polaris:readinessProbeMissing Deployment',
+    ]);
+  });
 
   test('dist/ holds exactly what the code synthesizes now', () => {
     for (const [file, text] of rendering.files) {

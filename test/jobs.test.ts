@@ -1,5 +1,5 @@
-import { Duration, Testing, Yaml } from 'cdk8s';
-import { KUBECTL_PRUNE_SELECTOR } from '../constructs/gitops/retention';
+import { Duration, JsonPatch, Testing, Yaml } from 'cdk8s';
+import { KUBECTL_PRUNE_SELECTOR } from '../constructs/delivery/retention';
 import {
   MigrationCommand,
   PythonCronJob,
@@ -13,7 +13,7 @@ import {
   WorkerLiveness,
   cronProblem,
 } from './support/internals';
-import { lintFindings, restrictedViolations } from './support/policies';
+import { projectFindings, restrictedViolations } from './support/policies';
 import { selectorMatches } from './support/kubectl-rules';
 import { validateAll } from './support/schema';
 import { baseProps, errorOf, find } from './support/synth';
@@ -175,6 +175,21 @@ describe('PythonMigration', () => {
     expect(JSON.stringify(spec)).not.toContain('urllib');
   });
 
+  test("a user's JSON patch applies to the final manifest, after the waits of a migration defined later", () => {
+    // GIVEN a patch on the first init container, added before the migration that creates it exists
+    const chart = Testing.chart();
+    const app = new PythonMicroservice(chart, 'orders-api', baseProps());
+    app.deployment.addJsonPatch(JsonPatch.add('/spec/template/spec/initContainers/0/env/-', { name: 'WAIT_VERBOSE', value: '1' }));
+    new PythonMigration(chart, 'migrate', { app, command: MigrationCommand.alembic() });
+    // WHEN
+    const wait = find(Testing.synth(chart), 'Deployment').spec.template.spec.initContainers[0];
+    // THEN
+    expect(wait.name).toBe('wait-for-migrate');
+    expect(wait.env).toContainEqual({ name: 'WAIT_VERBOSE', value: '1' });
+    // AND the construct tree holds no patch of the library: the wait is rendered from the app's runtime
+    expect(app.runtime.waits.map((w) => w.container.name)).toEqual(['wait-for-migrate']);
+  });
+
   test('Deployments that wait have a progress deadline covering the wait and their own start-up', () => {
     // GIVEN a service with a 90 s startup budget, a worker, a singleton, and a migration of 15 minutes
     const chart = Testing.chart();
@@ -248,7 +263,7 @@ describe('PythonCronJob', () => {
     expect(restrictedViolations(cj)).toEqual([]);
     expect(validateAll(objects)).toEqual([]);
     expect(
-      lintFindings(objects)
+      projectFindings(objects)
         .filter((f) => f.object.includes('nightly'))
         .map((f) => `${f.tool} ${f.check}`),
     ).toEqual([]);

@@ -24,7 +24,7 @@ import {
 import { parse } from 'yaml';
 import { containerFiles } from '../constructs/image';
 import { renderDockerfile } from '../constructs/image/dockerfile';
-import { lintFindings, restrictedViolations } from './support/policies';
+import { deliberateReason, lintFindings, projectFindings, restrictedViolations } from './support/policies';
 import { validateAll } from './support/schema';
 import { appContainer, baseProps, envMap, errorOf, find } from './support/synth';
 
@@ -57,8 +57,12 @@ describe("the image's own user", () => {
     expect(service.container.runAsUser).toBe(1000);
     const dockerfile = renderDockerfile(service.container, PythonBuild.uv({ pythonVersion: '3.12.7' }));
     expect(dockerfile).toContain('USER 1000:1000');
-    // The low UID is deliberate; the rule modelled on kube-score's user-group-id check is told so.
-    expect(lintFindings(objects).filter((f) => f.check === 'container-security-context-user-group-id')).toEqual([]);
+    // The low UID is deliberate: the rule modelled on kube-score's user-group-id check flags it, the project's configuration
+    // says why it does not apply, and the manifest carries no opt-out annotation for the user's own linters.
+    const uid = lintFindings(objects).filter((f) => f.check === 'container-security-context-user-group-id');
+    expect(uid.length).toBeGreaterThan(0);
+    expect(uid.map((f) => deliberateReason(f, objects))).toEqual(uid.map(() => expect.stringContaining('runAsUser')));
+    expect(JSON.stringify(objects)).not.toContain('kube-score/ignore');
   });
 
   test('runAsGroup can differ from the user', () => {
@@ -368,7 +372,20 @@ describe('singletons', () => {
       ),
     ).toEqual([]);
     // The app of this test sets no PriorityClass; that finding is the app's, not the singleton's.
-    expect(lintFindings(objects).filter((f) => f.object.includes('beat') && f.check !== 'priorityClassNotSet')).toEqual([]);
+    expect(projectFindings(objects).filter((f) => f.object.includes('beat') && f.check !== 'priorityClassNotSet')).toEqual([]);
+    // What a singleton is by design, the tools flag; the manifest carries none of their opt-out annotations.
+    expect(
+      lintFindings(objects)
+        .filter((f) => f.object.includes('beat') && deliberateReason(f, objects)?.includes('singleton'))
+        .map((f) => `${f.tool}:${f.check}`)
+        .sort(),
+    ).toEqual([
+      'polaris:deploymentMissingReplicas',
+      'polaris:livenessProbeMissing',
+      'polaris:missingPodDisruptionBudget',
+      'polaris:topologySpreadConstraint',
+    ]);
+    expect(beat.metadata.annotations).toBeUndefined();
   });
 
   test('a singleton with an autoscaler is refused', () => {

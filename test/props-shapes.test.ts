@@ -6,7 +6,7 @@
  */
 import { Testing } from 'cdk8s';
 import { GeneratedModule, generatePropShapes, run } from '../scripts/generate-prop-shapes';
-import { SHAPES } from '../constructs/shapes.generated';
+import { SHAPES } from '../constructs/workloads/shapes.generated';
 import { SHAPES as PROFILE_SHAPES } from '../constructs/profiles/shapes.generated';
 import { PythonMicroservice, PythonSingleton, WorkerCommand } from '../src';
 import { baseProps, errorOf } from './support/synth';
@@ -92,7 +92,7 @@ describe('the generator', () => {
     const [module] = generate(props);
     // THEN one module, next to the file that names SHAPES, with every kind mapped
     expect(module.file).toBe(`${FIXTURE}/shapes.generated.ts`);
-    expect(module.text).toContain("import type { PropShape } from '../../../constructs/props';");
+    expect(module.text).toContain("import type { PropShape } from '../../../constructs/core/props';");
     expect(module.text).toContain(
       [
         'const Nested: PropShape = {',

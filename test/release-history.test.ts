@@ -16,7 +16,7 @@ import { fastapiApp } from '../examples/systems/fastapi-backend';
 import { inventoryApp } from '../examples/systems/inventory-django';
 import { unneededHistory } from '../src/history';
 import { Rendering } from '../src/synth';
-import { KUBECTL_PRUNE_SELECTOR, RELEASE_HISTORY_LABEL, RETAINED_ANNOTATIONS } from '../constructs/gitops/retention';
+import { KUBECTL_PRUNE_SELECTOR, RELEASE_HISTORY_LABEL, RETAINED_ANNOTATIONS } from '../constructs/delivery/retention';
 import { TARGET_FOLDERS, objectsOf } from './support/example';
 import {
   MigrationCommand,

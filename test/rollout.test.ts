@@ -12,7 +12,7 @@ import { renderExample, TARGET_FOLDERS, objectsOf } from './support/example';
 import { MigrationCommand, PythonMicroservice, PythonMigration } from './support/internals';
 import { podSpec } from './support/references';
 import { baseProps } from './support/synth';
-import { releaseSeconds } from '../constructs/rollout';
+import { releaseSeconds } from '../constructs/workloads/workload';
 
 type Obj = any;
 

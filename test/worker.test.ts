@@ -289,3 +289,21 @@ describe('PythonWorker', () => {
     expect(message).toContain("[test/w] 'profile' is required; received nothing.");
   });
 });
+
+describe('a standalone worker is its own application', () => {
+  test('a bad runAsUser is reported once: the pod runs as the runtime the worker resolved for itself', () => {
+    // GIVEN a standalone worker running as root
+    const chart = Testing.chart();
+    new PythonWorker(chart, 'loadgen', {
+      image: 'ghcr.io/acme/loadgen:1.0.0',
+      profile: CloudProfile.eks(),
+      command: WorkerCommand.command(['python', '-m', 'loadgen']),
+      liveness: WorkerLiveness.heartbeatFile('/tmp/hb'),
+      runAsUser: 0,
+    });
+    // WHEN
+    const message = errorOf(() => Testing.synth(chart));
+    // THEN
+    expect(message.split('\n').filter((l) => l.includes("'runAsUser' must be a whole number from 1"))).toHaveLength(1);
+  });
+});

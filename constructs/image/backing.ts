@@ -1,5 +1,5 @@
-import { dnsLabelProblem, imagePinProblem } from '../names';
-import { PropIssue } from '../validation';
+import { dnsLabelProblem, imagePinProblem } from '../core/names';
+import { PropIssue } from '../core/validation';
 
 /** A compose healthcheck, in the Compose Specification's own keys. */
 export interface ComposeHealthcheck {

@@ -1,4 +1,4 @@
-import { PropIssue } from '../validation';
+import { PropIssue } from '../core/validation';
 
 /** Where the virtualenv lives in both stages: built in one, copied to the other at the same path. */
 export const VENV_DIR = '/opt/venv';

@@ -1,6 +1,7 @@
-import { dnsLabelProblem } from '../names';
-import { ContainerDescription, PYTHON_RUNTIME_ENV } from '../pod';
-import { PropIssue, ValidationError } from '../validation';
+import { dnsLabelProblem } from '../core/names';
+import { ContainerDescription } from '../pod/description';
+import { PYTHON_RUNTIME_ENV } from '../pod/template';
+import { PropIssue, ValidationError } from '../core/validation';
 import { APP_DIR, IGNORED_AT_ROOT, PythonBuild, VENV_DIR } from './build';
 
 /** Name of the user and group the image creates (the pod refers to them by number only). */

@@ -1,11 +1,13 @@
 import { PythonBuild } from './build';
-import { ComposeOptions, Workload, assertNoIssues, composeFromPlan, dockerfilePath, planContainers } from './compose';
+import { assertNoIssues, composeFromPlan } from './compose';
+import { ComposeOptions, Workload, dockerfilePath, planContainers } from './plan';
 import { renderDockerfile, renderDockerignore } from './dockerfile';
 
 export * from './backing';
 export * from './build';
 export * from './compose';
 export * from './dockerfile';
+export * from './plan';
 
 /** Name of the generated compose file, relative to `outDir`. */
 const COMPOSE_FILE = 'compose.yaml';

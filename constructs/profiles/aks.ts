@@ -1,113 +1,39 @@
-import { Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { Exposure, NetworkPeer } from '../exposure';
-import { IngressInput, IngressOutput } from '../ingress';
-import { MonitorInput, MonitorOutput, renderPodMonitor } from '../metrics';
+import { Exposure, NetworkPeer } from '../traffic/exposure';
+import { IngressInput, IngressOutput } from '../traffic/ingress';
+import { MonitorInput, MonitorOutput, renderPodMonitor } from '../scaling/metrics';
 import { SecretStoreSpecProviderAzurekvAuthType } from '../imports/secretstore-external-secrets.io';
 import { TriggerAuthenticationSpecPodIdentityProvider } from '../imports/triggerauthentication-keda.sh';
-import { ScalerIdentity } from '../queue-scaler';
-import { SecretBackend, SecretBackendResult, secretBackendOf } from '../secret-store';
-import { PropIssue } from '../validation';
+import { ScalerIdentity } from '../scaling/queue-scaler';
+import { SecretBackendResult, secretBackendOf } from '../settings/secret-store';
+import { PropIssue } from '../core/validation';
 import {
   ICloudProfile,
   KedaIdentityResult,
-  PROBE_SUCCESS_CODES,
   Placement,
   ProfileInput,
   ProfileOutput,
   SecretBackendInput,
   WorkloadIdentity,
+  ExposureRoute,
+} from './profile';
+import {
+  PROBE_SUCCESS_CODES,
   neutralIngress,
   foreignScaler,
   neutralOutput,
   CheckedOptionsProfile,
-  IdentityBindingBase,
-  IdentityMechanism,
-  bindingBase,
-  definedOnly,
   nodePlacement,
   prometheusOperatorMonitor,
-  PrometheusOperatorOptions,
   tokenExpirationSeconds,
   PRIVATE_RANGES,
   autoscalerGraceWarning,
-  KedaOperatorOptions,
   kedaOperatorSubject,
-  ExposureRoute,
   privateRangesWarning,
-} from './profile';
+} from './shared';
 import { SHAPES } from './shapes.generated';
-
-/** Options of the Azure AKS profile. */
-export interface AksProfileOptions extends PrometheusOperatorOptions {
-  /**
-   * Client ID of the managed identity or Entra application the pods act as
-   * through Azure Workload Identity.
-   * @default - no Azure identity
-   */
-  readonly clientId?: string;
-  /**
-   * Tenant of the identity.
-   * @default - the tenant the workload identity webhook is configured with
-   */
-  readonly tenantId?: string;
-  /**
-   * Lifetime of the projected token the identity webhook mounts (3600 to 86400 seconds).
-   * @default - the webhook's default, 3600 seconds
-   */
-  readonly tokenExpiration?: Duration;
-  /**
-   * Where secrets from `SecretEnv.fromStore` and `SecretFile.fromStore` come from.
-   * @default - store secrets are an error
-   */
-  readonly secrets?: AksSecretsOptions;
-  /**
-   * Ingress controller: the application routing add-on (managed NGINX) or the
-   * Application Gateway Ingress Controller.
-   * @default 'app-routing'
-   */
-  readonly ingressController?: 'app-routing' | 'agic';
-  /**
-   * Application routing only: the IngressClass of the internal NGINX controller
-   * (an internal NginxIngressController you created).
-   * @default 'nginx-internal'
-   */
-  readonly internalIngressClassName?: string;
-  /**
-   * Scrape metrics with Azure Monitor managed Prometheus (PodMonitors in the
-   * `azmonitoring.coreos.com` group); `false` writes Prometheus Operator PodMonitors,
-   * for the Prometheus in `prometheusNamespace`.
-   * @default true
-   */
-  readonly managedPrometheus?: boolean;
-  /**
-   * Where KEDA runs, for the subject the identity must also federate when KEDA reads Service Bus as the workload.
-   * @default - namespace 'keda', ServiceAccount 'keda-operator'
-   */
-  readonly keda?: KedaOperatorOptions;
-  /**
-   * Application Gateway only: CIDRs it reaches the pods from, its own subnet.
-   * The gateway proxies to pod IPs from its private addresses in that subnet
-   * (https://learn.microsoft.com/azure/application-gateway/configuration-infrastructure);
-   * naming the subnet keeps the other pods of the virtual network out.
-   * @default ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'] (private addresses)
-   */
-  readonly loadBalancerSourceRanges?: string[];
-}
-
-/** Azure Key Vault access. */
-export interface AksSecretsOptions {
-  /** Secrets Store CSI driver (the AKS Key Vault provider add-on) or External Secrets Operator. */
-  readonly backend: SecretBackend;
-  /** Name of the Key Vault. */
-  readonly keyVaultName: string;
-  /**
-   * External Secrets only: an existing ClusterSecretStore to use instead of a SecretStore per service.
-   * @default - a SecretStore per service, authenticated with the service's workload identity
-   */
-  readonly clusterSecretStore?: string;
-}
+import { AksProfileOptions } from './aks-options';
 
 // Key Vault names: 3-24 of letters, digits and single hyphens, starting with a letter, not ending in a hyphen.
 const KEY_VAULT = /^(?=.{3,24}$)[a-zA-Z](?!.*--)[a-zA-Z0-9-]*[a-zA-Z0-9]$/;
@@ -132,42 +58,6 @@ const AZ = 'service.beta.kubernetes.io/azure-load-balancer-';
  * down: probes every 5 s, two failures (the cloud-provider defaults).
  */
 const LB_DRAIN_SECONDS = 15;
-
-/**
- * A managed identity (or app registration) for a ServiceAccount on AKS: create
- * a federated identity credential on it with `issuer`, `subject` and `audience`.
- */
-export interface AksIdentityBinding extends IdentityBindingBase {
-  readonly cloud: 'aks';
-  readonly mechanism: 'azure-workload-identity';
-  /** Client ID of the identity the pods act as. */
-  readonly clientId: string;
-  /** Tenant of the identity, when the profile names one. */
-  readonly tenantId?: string;
-  /** Audience Microsoft Entra ID accepts for workload identity tokens. */
-  readonly audience: 'api://AzureADTokenExchange';
-  /** The cluster's OIDC issuer URL, when given. */
-  readonly issuer?: string;
-}
-
-/** The identity mechanism of AKS, by the name the profile reports. */
-export const AKS_IDENTITY_MECHANISMS: Record<AksIdentityBinding['mechanism'], IdentityMechanism> = {
-  'azure-workload-identity': {
-    cloud: 'aks',
-    annotation: 'azure.workload.identity/client-id',
-    detailAnnotations: { tenantId: 'azure.workload.identity/tenant-id' },
-    bind: (c): AksIdentityBinding =>
-      definedOnly({
-        cloud: 'aks',
-        mechanism: 'azure-workload-identity',
-        ...bindingBase(c),
-        clientId: c.principal,
-        tenantId: c.details.tenantId,
-        audience: 'api://AzureADTokenExchange',
-        issuer: c.issuer,
-      }),
-  },
-};
 
 /**
  * Azure AKS: Azure Workload Identity (client-id annotation on the

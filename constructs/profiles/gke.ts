@@ -1,110 +1,31 @@
 import { k8s } from 'cdk8s-plus-28';
-import { kubeObject } from '../objects';
+import { kubeObject } from '../core/objects';
 import { Construct } from 'constructs';
-import { Exposure, NetworkPeer } from '../exposure';
+import { Exposure, NetworkPeer } from '../traffic/exposure';
 import { ManagedCertificate } from '../imports/managedcertificate-networking.gke.io';
-import { IngressInput, IngressOutput } from '../ingress';
-import { MonitorInput, MonitorOutput } from '../metrics';
-import { MiB, formatCpu, formatMemory } from '../quantity';
-import { ResourceSpec } from '../resources';
-import { SecretBackend, SecretBackendResult, secretBackendOf } from '../secret-store';
-import { PropIssue, ValidationError } from '../validation';
+import { IngressInput, IngressOutput } from '../traffic/ingress';
+import { MonitorInput, MonitorOutput } from '../scaling/metrics';
+import { SecretBackendResult, secretBackendOf } from '../settings/secret-store';
+import { PropIssue } from '../core/validation';
 import { BackendConfig, FrontendConfig, HealthCheckPolicy, PodMonitoring } from './gke-types';
+import { ICloudProfile, KedaIdentityResult, Placement, ProfileInput, ProfileOutput, SecretBackendInput, ExposureRoute } from './profile';
 import {
   CheckedOptionsProfile,
-  ICloudProfile,
-  IdentityBindingBase,
-  IdentityMechanism,
-  KedaIdentityResult,
   PRIVATE_RANGES,
-  Placement,
-  ProfileInput,
-  ProfileOutput,
-  PrometheusOperatorOptions,
-  SecretBackendInput,
   autoscalerGraceWarning,
-  bindingBase,
   foreignScaler,
   neutralIngress,
   neutralOutput,
   nodePlacement,
   prometheusOperatorMonitor,
   yamlBlock,
-  ExposureRoute,
   privateRangesWarning,
-} from './profile';
+} from './shared';
 import { SHAPES } from './shapes.generated';
 import { TriggerAuthenticationSpecPodIdentityProvider } from '../imports/triggerauthentication-keda.sh';
-import { ScalerIdentity } from '../queue-scaler';
-
-/** Options of the Google GKE profile. */
-export interface GkeProfileOptions extends PrometheusOperatorOptions {
-  /**
-   * Google service account the pods act as through Workload Identity Federation for GKE.
-   * @default - no Google identity (or grant IAM roles to the Kubernetes ServiceAccount principal directly)
-   */
-  readonly serviceAccount?: string;
-  /**
-   * The cluster is GKE Autopilot: requests and limits are adjusted to
-   * Autopilot's rules at synth time, with a warning for each change.
-   * @default false
-   */
-  readonly autopilot?: boolean;
-  /**
-   * The Autopilot cluster supports pod bursting (control plane 1.30.2-gke.1394000
-   * or later): lower minimums and no 250m CPU steps.
-   * @default true
-   */
-  readonly autopilotBursting?: boolean;
-  /**
-   * Where secrets from `SecretEnv.fromStore` and `SecretFile.fromStore` come from.
-   * @default - store secrets are an error
-   */
-  readonly secrets?: GkeSecretsOptions;
-  /**
-   * Reserved global static IP address for the external Ingress (`kubernetes.io/ingress.global-static-ip-name`).
-   * @default - an ephemeral address
-   */
-  readonly staticIpName?: string;
-  /**
-   * Scrape metrics with Google Cloud Managed Service for Prometheus
-   * (PodMonitoring objects); `false` writes Prometheus Operator PodMonitors instead,
-   * for the Prometheus in `prometheusNamespace`.
-   * @default true
-   */
-  readonly managedPrometheus?: boolean;
-  /**
-   * CIDRs an internal Ingress or an internal Gateway (`gke-l7-rilb`,
-   * `gke-l7-cross-regional-internal-managed-mc`: an internal exposure routed through
-   * a Gateway) reaches the pods from: the region's proxy-only subnet, whose Envoy
-   * proxies connect to the pods
-   * (https://cloud.google.com/load-balancing/docs/proxy-only-subnets: "packets sent from a proxy to a backend ... [have] a source IP address from the proxy-only subnet").
-   * Its range is the one you chose for the VPC; naming it keeps the other pods of the VPC out.
-   * Google's health checkers (35.191.0.0/16, 130.211.0.0/22) are admitted too, and
-   * external Ingresses and Gateways are reached from Google's front ends, whatever this says.
-   * @default ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'] (private addresses)
-   */
-  readonly loadBalancerSourceRanges?: string[];
-}
-
-/** Google Secret Manager access. */
-export interface GkeSecretsOptions {
-  /** Secrets Store CSI driver or External Secrets Operator. */
-  readonly backend: SecretBackend;
-  /** Project that holds the secrets. */
-  readonly projectId: string;
-  /**
-   * CSI driver only: the open-source Google provider (`gcp`, which can sync env vars
-   * into a Secret) or GKE's managed Secret Manager add-on (`gke`, files only).
-   * @default 'gcp'
-   */
-  readonly csiProvider?: 'gcp' | 'gke';
-  /**
-   * External Secrets only: an existing ClusterSecretStore to use instead of a SecretStore per service.
-   * @default - a SecretStore per service, authenticated as the service's ServiceAccount through Workload Identity
-   */
-  readonly clusterSecretStore?: string;
-}
+import { ScalerIdentity } from '../scaling/queue-scaler';
+import { GkeProfileOptions } from './gke-options';
+import { autopilotResources } from './gke-autopilot';
 
 // Project IDs: 6-30 lowercase letters, digits, hyphens; secret IDs: [A-Za-z0-9_-]{1,255}.
 const PROJECT_ID = /^[a-z][-a-z0-9]{4,28}[a-z0-9]$/;
@@ -143,72 +64,6 @@ function serviceAccountProblem(email: unknown): string | undefined {
  * Google load balancer to stop sending it requests.
  */
 const LB_DRAIN_SECONDS = 15;
-
-/**
- * Autopilot general-purpose compute class rules
- * (https://cloud.google.com/kubernetes-engine/docs/concepts/autopilot-resource-requests):
- * minimum 50m CPU / 52MiB with bursting, 250m / 512MiB without; memory between
- * 1 and 6.5 GiB per vCPU; without bursting, CPU in steps of 250m and limits equal requests.
- */
-const AUTOPILOT = {
-  bursting: { minCpu: 50, minMemory: 52 * MiB, cpuStep: 1 },
-  legacy: { minCpu: 250, minMemory: 512 * MiB, cpuStep: 250 },
-  minGiBPerCpu: 1,
-  maxGiBPerCpu: 6.5,
-  maxCpu: 30_000,
-  maxMemory: 110 * 1024 * MiB,
-  minEphemeral: 10 * MiB,
-  maxEphemeral: 10 * 1024 * MiB,
-};
-
-/** A Google service account for a ServiceAccount on GKE: grant `role` on `googleServiceAccount` to `member`. */
-export interface GkeIdentityBinding extends IdentityBindingBase {
-  readonly cloud: 'gke';
-  readonly mechanism: 'gke-workload-identity';
-  /** Email of the Google service account the pods act as. */
-  readonly googleServiceAccount: string;
-  /** The role that lets the Kubernetes ServiceAccount act as the Google service account. */
-  readonly role: 'roles/iam.workloadIdentityUser';
-  /** IAM member of the Kubernetes ServiceAccount: `serviceAccount:<project>.svc.id.goog[<namespace>/<name>]`. */
-  readonly member: string;
-  /** The cluster's workload identity pool, `<project>.svc.id.goog`. */
-  readonly workloadPool: string;
-}
-
-/** The identity mechanism of GKE, by the name the profile reports. */
-export const GKE_IDENTITY_MECHANISMS: Record<GkeIdentityBinding['mechanism'], IdentityMechanism> = {
-  'gke-workload-identity': {
-    cloud: 'gke',
-    annotation: 'iam.gke.io/gcp-service-account',
-    bind: (c): GkeIdentityBinding => {
-      const project = c.gcpProject ?? /@([^.]+)\.iam\.gserviceaccount\.com$/.exec(c.principal)?.[1];
-      if (!project) {
-        throw ValidationError.fromIssues(
-          'The identity binding cannot be described:',
-          [
-            {
-              prop: 'cluster.gcpProject',
-              rule: 'is needed: the project of the cluster cannot be read from the Google service account',
-              received: c.principal,
-              fix: "Pass the cluster's project ID.",
-            },
-          ],
-          `${c.namespace}/${c.serviceAccount}`,
-        );
-      }
-      const pool = `${project}.svc.id.goog`;
-      return {
-        cloud: 'gke',
-        mechanism: 'gke-workload-identity',
-        ...bindingBase(c),
-        googleServiceAccount: c.principal,
-        role: 'roles/iam.workloadIdentityUser',
-        member: `serviceAccount:${pool}[${c.namespace}/${c.serviceAccount}]`,
-        workloadPool: pool,
-      };
-    },
-  },
-};
 
 /**
  * Google GKE: Workload Identity Federation (`iam.gke.io/gcp-service-account`),
@@ -519,96 +374,4 @@ export class GkeProfile extends CheckedOptionsProfile<GkeProfileOptions> impleme
  */
 function placement(p: Placement | undefined): { nodeSelector: Record<string, string>; tolerations: k8s.Toleration[] } {
   return nodePlacement(p, { spot: { key: 'cloud.google.com/gke-spot', value: 'true' }, spotTainted: true, armTainted: true });
-}
-
-/** Applies Autopilot's resource rules, recording a warning for every value it changes. */
-export function autopilotResources(spec: ResourceSpec, bursting: boolean, warnings: string[]): ResourceSpec {
-  const rules = bursting ? AUTOPILOT.bursting : AUTOPILOT.legacy;
-  let cpu = spec.cpuRequestMillis;
-  let memory = spec.memoryRequestBytes;
-  let ephemeral = spec.ephemeralStorageBytes;
-  const change = (what: string, from: string, to: string, why: string) => {
-    if (from !== to) warnings.push(`Autopilot: ${what} ${from} -> ${to} (${why})`);
-  };
-
-  const cpuIn = cpu;
-  cpu = Math.min(AUTOPILOT.maxCpu, Math.max(rules.minCpu, Math.ceil(cpu / rules.cpuStep) * rules.cpuStep));
-  change(
-    'CPU request',
-    formatCpu(cpuIn),
-    formatCpu(cpu),
-    cpu < cpuIn && cpu === AUTOPILOT.maxCpu
-      ? `maximum ${formatCpu(AUTOPILOT.maxCpu)} per pod`
-      : bursting
-        ? `minimum ${formatCpu(rules.minCpu)}`
-        : 'minimum 250m, steps of 250m',
-  );
-
-  const memIn = memory;
-  memory = Math.min(AUTOPILOT.maxMemory, Math.max(rules.minMemory, memory));
-  const memoryCapped = memory < memIn;
-  // Keep memory within 1-6.5 GiB per vCPU; Autopilot raises the smaller side.
-  const gib = 1024 * MiB;
-  const minMemForCpu = Math.ceil(((cpu / 1000) * AUTOPILOT.minGiBPerCpu * gib) / MiB) * MiB;
-  if (memory < minMemForCpu) memory = minMemForCpu;
-  const minCpuForMem = Math.ceil(((memory / gib / AUTOPILOT.maxGiBPerCpu) * 1000) / rules.cpuStep) * rules.cpuStep;
-  if (cpu < minCpuForMem) {
-    change('CPU request', formatCpu(cpu), formatCpu(minCpuForMem), 'at most 6.5 GiB of memory per vCPU');
-    cpu = minCpuForMem;
-  }
-  change(
-    'memory request',
-    formatMemory(memIn),
-    formatMemory(memory),
-    memoryCapped ? `maximum ${formatMemory(AUTOPILOT.maxMemory)} per pod` : 'minimum and 1 GiB per vCPU',
-  );
-
-  const ephIn = ephemeral;
-  ephemeral = Math.min(AUTOPILOT.maxEphemeral, Math.max(AUTOPILOT.minEphemeral, ephemeral));
-  change('ephemeral storage', formatMemory(ephIn), formatMemory(ephemeral), 'between 10Mi and 10Gi');
-
-  if (!bursting) {
-    if (spec.cpuLimitMillis !== cpu)
-      change(
-        'CPU limit',
-        spec.cpuLimitMillis === undefined ? 'none' : formatCpu(spec.cpuLimitMillis),
-        formatCpu(cpu),
-        'limits equal requests without bursting',
-      );
-    if (spec.memoryLimitBytes !== memory)
-      change('memory limit', formatMemory(spec.memoryLimitBytes), formatMemory(memory), 'limits equal requests without bursting');
-    return {
-      cpuRequestMillis: cpu,
-      cpuLimitMillis: cpu,
-      memoryRequestBytes: memory,
-      memoryLimitBytes: memory,
-      ephemeralStorageBytes: ephemeral,
-    };
-  }
-  // Limits stay between the request and Autopilot's per-pod maximum (the worker count follows the CPU limit).
-  const cpuLimit = spec.cpuLimitMillis === undefined ? undefined : Math.min(AUTOPILOT.maxCpu, Math.max(spec.cpuLimitMillis, cpu));
-  const memoryLimit = Math.min(AUTOPILOT.maxMemory, Math.max(spec.memoryLimitBytes, memory));
-  const why = (from: number, to: number, max: number, fmt: (x: number) => string) =>
-    to < from ? `maximum ${fmt(max)} per pod` : 'not below the request';
-  if (cpuLimit !== spec.cpuLimitMillis && spec.cpuLimitMillis !== undefined)
-    change(
-      'CPU limit',
-      formatCpu(spec.cpuLimitMillis),
-      formatCpu(cpuLimit!),
-      why(spec.cpuLimitMillis, cpuLimit!, AUTOPILOT.maxCpu, formatCpu),
-    );
-  if (memoryLimit !== spec.memoryLimitBytes)
-    change(
-      'memory limit',
-      formatMemory(spec.memoryLimitBytes),
-      formatMemory(memoryLimit),
-      why(spec.memoryLimitBytes, memoryLimit, AUTOPILOT.maxMemory, formatMemory),
-    );
-  return {
-    cpuRequestMillis: cpu,
-    cpuLimitMillis: cpuLimit,
-    memoryRequestBytes: memory,
-    memoryLimitBytes: memoryLimit,
-    ephemeralStorageBytes: ephemeral,
-  };
 }

@@ -1,12 +1,19 @@
-import { AKS_IDENTITY_MECHANISMS, AksIdentityBinding, AksProfile, AksProfileOptions } from './aks';
-import { EKS_IDENTITY_MECHANISMS, EksIdentityBinding, EksProfile, EksProfileOptions } from './eks';
-import { GKE_IDENTITY_MECHANISMS, GkeIdentityBinding, GkeProfile, GkeProfileOptions } from './gke';
+import { AksProfile } from './aks';
+import { AKS_IDENTITY_MECHANISMS, AksIdentityBinding, AksProfileOptions } from './aks-options';
+import { EksProfile } from './eks';
+import { EKS_IDENTITY_MECHANISMS, EksIdentityBinding, EksProfileOptions } from './eks-options';
+import { GkeProfile } from './gke';
+import { GKE_IDENTITY_MECHANISMS, GkeIdentityBinding, GkeProfileOptions } from './gke-options';
 import { ICloudProfile, IdentityMechanism } from './profile';
 
 export * from './profile';
+export * from './shared';
 export * from './eks';
+export * from './eks-options';
 export * from './gke';
+export * from './gke-options';
 export * from './aks';
+export * from './aks-options';
 export * from './gke-types';
 
 /** The cloud profiles. */

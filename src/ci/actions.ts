@@ -14,7 +14,7 @@
  * here runs on node24; the others are composite). The snapshots were taken in
  * 2026 (newest commit of each noted below); a newer release may exist since.
  */
-import { PropIssue } from '../../constructs/validation';
+import { PropIssue } from '../../constructs/core/validation';
 
 /** The actions the workflow uses, by role: each `owner/repo@<40-hex commit SHA>`. */
 export interface ActionRefs {

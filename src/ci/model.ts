@@ -4,15 +4,10 @@
  */
 import { ActionRefs } from './actions';
 import { ContainerRegistry, RegistryBinding, Step } from './registry';
-import type { WorkflowTarget } from './workflow';
+import type { WorkflowTarget } from './workflow-options';
+import { DeliveryMode } from './workflow-options';
 
-/** How synthesized manifests reach the branch GitOps watches. */
-export enum DeliveryMode {
-  /** Commit and push to the deploy branch. */
-  COMMIT = 'commit',
-  /** Open (or update) a pull request against the deploy branch. */
-  PULL_REQUEST = 'pull-request',
-}
+export { DeliveryMode };
 
 /** A service whose image the workflow builds. */
 export interface ResolvedService {

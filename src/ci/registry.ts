@@ -4,7 +4,7 @@
  * long-lived key is stored anywhere.
  */
 import { defaultRegistryOf } from '../../constructs/profiles';
-import { PropIssue } from '../../constructs/validation';
+import { PropIssue } from '../../constructs/core/validation';
 import { ActionRefs } from './actions';
 
 /** A workflow step, as GitHub Actions reads it. */

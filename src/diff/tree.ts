@@ -5,7 +5,7 @@
  * (a Dockerfile) line by line.
  */
 import { parseAllDocuments } from 'yaml';
-import { RELEASE_HISTORY_LABEL } from '../../constructs/gitops/retention';
+import { RELEASE_HISTORY_LABEL } from '../../constructs/delivery/retention';
 import { PLAN_FILE } from '../plan/markdown';
 import { FieldChange, FieldFilter, diffFields } from './fields';
 

@@ -14,8 +14,8 @@
  */
 import { App, Chart, Duration, Yaml } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { ArgoCdApplication, ArgoCdProject, FluxCommitStatus, FluxDelivery, SyncRetry } from '../../constructs/gitops';
-import { ValidationError } from '../../constructs/validation';
+import { ArgoCdApplication, ArgoCdProject, FluxCommitStatus, FluxDelivery, SyncRetry } from '../../constructs/delivery';
+import { ValidationError } from '../../constructs/core/validation';
 import { ActionRefs } from '../ci/actions';
 import { ContainerRegistry } from '../ci/registry';
 import { DeliveryMode, renderWorkflow, WorkflowService } from '../ci/workflow';
@@ -99,7 +99,7 @@ export interface FluxOptions {
   readonly dependsOn?: string[];
   /**
    * How long an apply may take until everything is ready, before Flux reports the release as failed.
-   * @default - per target: its longest migration wait plus its slowest rollout (see constructs/rollout.ts), at least 5 minutes
+   * @default - per target: its longest migration wait plus its slowest rollout (see constructs/pod/rollout.ts), at least 5 minutes
    */
   readonly timeout?: Duration;
 }

@@ -3,7 +3,7 @@
  * namespaced objects and the kinds of their cluster-scoped ones. An Argo CD
  * AppProject allows exactly these.
  */
-import { GroupKind } from '../../constructs/gitops';
+import { GroupKind } from '../../constructs/delivery';
 
 /**
  * The built-in cluster-scoped kinds of Kubernetes 1.28, `<group>/<kind>`: the

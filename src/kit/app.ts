@@ -1,20 +1,14 @@
 import * as path from 'path';
-import { ApiObject, Duration } from 'cdk8s';
-import { Construct } from 'constructs';
-import { BackingService, PythonBuild, Workload, WorkloadRole, containerFiles } from '../../constructs/image';
-import { PythonCronJob, PythonMigration } from '../../constructs/jobs';
-import { DNS1123_LABEL, dnsLabelProblem, imagePinProblem } from '../../constructs/names';
-import { PythonMicroservice } from '../../constructs/python-microservice';
-import { releaseSeconds } from '../../constructs/rollout';
-import { PropIssue, ValidationError, formatIssue } from '../../constructs/validation';
-import { PythonWorker } from '../../constructs/worker';
+import { BackingService, PythonBuild, WorkloadRole, containerFiles } from '../../constructs/image';
+import { DNS1123_LABEL, dnsLabelProblem, imagePinProblem } from '../../constructs/core/names';
+import { PropIssue, ValidationError, formatIssue } from '../../constructs/core/validation';
 import { DeliveryOptions, DeliveryTarget, deliveryFiles } from '../gitops';
-import { TargetScope, scopeOf } from '../gitops/scope';
 import { imageOverrideProblems, resolveImage } from '../images';
 import { PLAN_FILE, targetPlan } from '../plan';
 import { Rendering, foldClouds, publish, render } from '../synth';
 import { OUTPUT_REDIRECT_VARIABLE, synthSummary } from './output';
 import { Target, TargetProps } from './target';
+import { containerWorkloads, profileCloud, releaseTimeout, targetScope } from './tree';
 
 /** An image the app deploys. */
 export interface ImageProps {
@@ -387,44 +381,4 @@ export class PyserviceApp {
 /** Whether one of two different slash-separated paths is a folder of the other (`prod` and `prod/east`). */
 function nests(a: string, b: string): boolean {
   return a !== b && (b.startsWith(`${a}/`) || a.startsWith(`${b}/`));
-}
-
-/** The namespaces and cluster-scoped kinds of a target's objects, for its AppProject. */
-function targetScope(target: Target, namespace: string): TargetScope {
-  const objects = target.node
-    .findAll()
-    .filter((c): c is ApiObject => c instanceof ApiObject)
-    .map((o) => ({ apiVersion: o.apiVersion, kind: o.kind, metadata: { namespace: o.metadata.namespace } }));
-  return scopeOf(objects, namespace);
-}
-
-/** Flux's timeout for a target: its slowest release (migrations and rollouts), never below Flux's own 5 minutes. */
-function releaseTimeout(target: Target): Duration | undefined {
-  const seconds = releaseSeconds(target);
-  return seconds === undefined ? undefined : Duration.seconds(Math.max(300, seconds));
-}
-
-/** The cloud the web services of a target are profiled for, when they agree on one. */
-function profileCloud(target: Target): string | undefined {
-  const clouds = new Set(
-    target.node
-      .findAll()
-      .filter((c): c is PythonMicroservice => c instanceof PythonMicroservice)
-      .map((s) => s.profile.cloud),
-  );
-  return clouds.size === 1 ? [...clouds][0] : undefined;
-}
-
-/** Every workload of a construct tree whose container the image files describe, with its role. */
-function containerWorkloads(scope: Construct): Workload[] {
-  const out: Workload[] = [];
-  for (const c of scope.node.findAll()) {
-    // A service without an HTTP readiness path (gRPC, TCP) runs in compose without a published, HTTP-checked port.
-    if (c instanceof PythonMicroservice)
-      out.push({ container: c.container, role: c.container.readinessPath ? WorkloadRole.WEB : WorkloadRole.WORKER });
-    else if (c instanceof PythonWorker) out.push({ container: c.container, role: WorkloadRole.WORKER });
-    else if (c instanceof PythonMigration) out.push({ container: c.container, role: WorkloadRole.MIGRATION });
-    else if (c instanceof PythonCronJob) out.push({ container: c.container, role: WorkloadRole.CRON });
-  }
-  return out;
 }

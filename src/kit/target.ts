@@ -1,5 +1,5 @@
 import { App } from 'cdk8s';
-import { KUBERNETES_VERSION_CONTEXT } from '../../constructs/containers';
+import { KUBERNETES_VERSION_CONTEXT } from '../../constructs/pod/containers';
 
 /** Props of a {@link Target}. */
 export interface TargetProps {

@@ -7,11 +7,11 @@
  * tell). Everything else is read from the rendered objects.
  */
 import { Construct } from 'constructs';
-import { Exposure } from '../../constructs/exposure';
+import { Exposure } from '../../constructs/traffic/exposure';
 import type { WorkloadIdentity } from '../../constructs/profiles/profile';
-import { PythonMicroservice } from '../../constructs/python-microservice';
-import { StoreSecretRequest } from '../../constructs/secret-store';
-import { PythonWorker } from '../../constructs/worker';
+import { PythonMicroservice } from '../../constructs/workloads/python-microservice';
+import { StoreSecretRequest } from '../../constructs/settings/secret-store';
+import { PythonWorker } from '../../constructs/workloads/worker';
 
 /** An application: the ServiceAccount its workloads run as, and what it binds. */
 export interface AppFacts {

@@ -3,7 +3,7 @@
  * an overview table, the Mermaid picture, then one table per workload. One
  * fact per line where it can be, so a change reads as a short diff.
  */
-import { Exposure } from '../../constructs/exposure';
+import { Exposure } from '../../constructs/traffic/exposure';
 import { planFlowchart } from './mermaid';
 import { Caller, Plan, PlanWorkload } from './model';
 

@@ -5,7 +5,7 @@
  * identity each workload runs as. Node ids are numbered in plan order, so the
  * text is the same for the same plan.
  */
-import { Exposure } from '../../constructs/exposure';
+import { Exposure } from '../../constructs/traffic/exposure';
 import { Plan, PlanWorkload } from './model';
 
 /** A label inside `"..."`: Mermaid's entity codes for the characters that would end or mark it up. */

@@ -7,7 +7,7 @@
  * NetworkPolicy by selector, an autoscaler by its target, an Ingress or route
  * by its backend Service, a Secret by name.
  */
-import { Exposure } from '../../constructs/exposure';
+import { Exposure } from '../../constructs/traffic/exposure';
 import type { WorkloadIdentity } from '../../constructs/profiles/profile';
 import { AppFacts, PlanFacts } from './facts';
 import { K8sObject, Pod, matches, podOf, servicesOf, str } from './objects';

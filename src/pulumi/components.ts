@@ -1,9 +1,10 @@
 import * as pulumi from '@pulumi/pulumi';
 import { ApiObject, App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { PythonMicroservice, PythonMicroserviceProps } from '../../constructs/python-microservice';
+import { PythonMicroservice, PythonMicroserviceProps } from '../../constructs/workloads/python-microservice';
+import { PythonWorkload } from '../../constructs/workloads/workload';
 import { WorkloadIdentity } from '../../constructs/profiles/profile';
-import { HostOptions, HostedTree, LoadBalancerAddress, ServiceInfo, hostTree } from './host';
+import { HostOptions, HostedTree, LoadBalancerAddress, ReportedIdentity, ServiceInfo, hostTree } from './host';
 import { CloudIdentityBinding, ClusterIdentityInputs } from './identity';
 import { SynthesizedTree, TreeObject, synthesizeTree } from './tree';
 
@@ -154,17 +155,25 @@ function host(component: pulumi.ComponentResource, name: string, tree: Synthesiz
 }
 
 /**
- * Identities of constructs that expose both `serviceAccount` (an ApiObject)
- * and `identity` (a WorkloadIdentity), as `PythonMicroservice` does, by the
- * ServiceAccount's construct path. The profile's report is what counts: some
- * mechanisms (AWS Pod Identity, for one) leave no trace in the manifests.
+ * What the constructs report about each ServiceAccount's cloud identity, by the
+ * ServiceAccount's construct path: the runtime of every application of this
+ * library (its identity, and the subjects it must also trust, such as KEDA's
+ * operator), and any other construct that exposes both `serviceAccount` (an
+ * ApiObject) and `identity` (a WorkloadIdentity). The profile's report is what
+ * counts: some mechanisms (AWS Pod Identity, for one) leave no trace in the manifests.
  */
-function exposedIdentities(app: App): Map<string, WorkloadIdentity> {
-  const found = new Map<string, WorkloadIdentity>();
+function exposedIdentities(app: App): Map<string, ReportedIdentity> {
+  const found = new Map<string, ReportedIdentity>();
   for (const c of app.node.findAll()) {
+    if (c instanceof PythonWorkload) {
+      const { serviceAccount, identity, alsoTrustedSubjects } = c.runtime;
+      if (serviceAccount) found.set(serviceAccount.node.path, { identity, alsoTrustedSubjects });
+      continue;
+    }
     const { serviceAccount, identity } = c as { serviceAccount?: unknown; identity?: unknown };
     const reported = asWorkloadIdentity(identity);
-    if (reported && ApiObject.isApiObject(serviceAccount)) found.set(serviceAccount.node.path, reported);
+    if (reported && ApiObject.isApiObject(serviceAccount) && !found.has(serviceAccount.node.path))
+      found.set(serviceAccount.node.path, { identity: reported, alsoTrustedSubjects: [] });
   }
   return found;
 }

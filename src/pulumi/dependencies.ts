@@ -1,5 +1,5 @@
 import { Manifest, ManifestField, apiGroup } from './kinds';
-import { ValidationError } from '../../constructs/validation';
+import { ValidationError } from '../../constructs/core/validation';
 
 /** Kinds whose pods are described by a pod template, and where the pod spec sits. */
 const POD_SPEC_PATHS: Record<string, readonly string[]> = {

@@ -70,12 +70,20 @@ const WORKLOAD_POD_SPECS: Record<string, (o: Manifest) => ManifestField> = {
   ReplicaSet: (o) => o.spec?.template,
 };
 
+/** What a construct reports about the cloud identity of its ServiceAccount. */
+export interface ReportedIdentity {
+  /** The identity the profile bound, when it reported one. */
+  readonly identity?: WorkloadIdentity;
+  /** Other subjects the identity must trust too (KEDA's operator). */
+  readonly alsoTrustedSubjects: readonly string[];
+}
+
 /** How {@link hostTree} finds identities. */
 export interface HostOptions {
   /** Facts about the cluster for identity bindings. */
   readonly cluster?: ClusterIdentityInputs;
   /** Identities the profiles reported, by the construct path of the ServiceAccount they bind. */
-  readonly identities?: ReadonlyMap<string, WorkloadIdentity>;
+  readonly identities?: ReadonlyMap<string, ReportedIdentity>;
   /** The profile's cloud, when the tree is one service: only its annotations count. */
   readonly cloud?: string;
 }
@@ -144,7 +152,15 @@ export function hostTree(
 
   const identities: Record<string, pulumi.Output<CloudIdentityBinding>> = {};
   for (const o of objects.filter((x) => x.manifest.apiVersion === 'v1' && x.manifest.kind === 'ServiceAccount')) {
-    const binding = identityBinding(o.manifest, namespaceOf(o), options.cluster, options.identities?.get(o.path), options.cloud);
+    const reported = options.identities?.get(o.path);
+    const binding = identityBinding(
+      o.manifest,
+      namespaceOf(o),
+      options.cluster,
+      reported?.identity,
+      options.cloud,
+      reported?.alsoTrustedSubjects,
+    );
     if (binding) identities[namespacedName(o.manifest)] = binding;
   }
 

@@ -1,6 +1,6 @@
 import * as pulumi from '@pulumi/pulumi';
 import { CloudIdentityBinding, IDENTITY_MECHANISMS } from '../../constructs/profiles';
-import { TRUSTED_SUBJECTS_ANNOTATION, WorkloadIdentity } from '../../constructs/profiles/profile';
+import { WorkloadIdentity } from '../../constructs/profiles/profile';
 import { Manifest } from './kinds';
 
 /**
@@ -53,6 +53,7 @@ function identityFromAnnotations(serviceAccount: Manifest, cloud?: string): Work
  * @param reported the identity the profile reported, which wins over the annotations
  *   (some mechanisms leave nothing in the manifests)
  * @param cloud the profile's cloud, when known
+ * @param alsoTrustedSubjects other subjects the identity must trust, as the construct reported them
  */
 export function identityBinding(
   serviceAccount: Manifest,
@@ -60,20 +61,20 @@ export function identityBinding(
   cluster: ClusterIdentityInputs = {},
   reported?: WorkloadIdentity,
   cloud?: string,
+  alsoTrustedSubjects: readonly string[] = [],
 ): pulumi.Output<CloudIdentityBinding> | undefined {
   const identity = reported ?? identityFromAnnotations(serviceAccount, cloud);
   const mechanism =
     identity && Object.hasOwn(IDENTITY_MECHANISMS, identity.mechanism) ? IDENTITY_MECHANISMS[identity.mechanism] : undefined;
   if (!identity || !mechanism) return undefined;
   const name = serviceAccount.metadata.name;
-  const also = serviceAccount.metadata.annotations?.[TRUSTED_SUBJECTS_ANNOTATION];
   return pulumi.all([namespace, cluster.oidcIssuer, cluster.gcpProject]).apply(
     ([ns, issuer, gcpProject]) =>
       mechanism.bind({
         namespace: ns,
         serviceAccount: name,
         subject: `system:serviceaccount:${ns}:${name}`,
-        alsoTrustedSubjects: also ? String(also).split(',') : [],
+        alsoTrustedSubjects: [...alsoTrustedSubjects],
         principal: identity.principal,
         details: identity.details,
         issuer,

@@ -17,4 +17,4 @@ export type {
   GkeIdentityBinding,
   IdentityBindingBase,
 } from './identity';
-export { ValidationError } from '../../constructs/validation';
+export { ValidationError } from '../../constructs/core/validation';

@@ -1,6 +1,6 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import { ValidationError } from '../../constructs/validation';
+import { ValidationError } from '../../constructs/core/validation';
 
 import { ManifestField } from '../manifest';
 

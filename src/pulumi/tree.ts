@@ -1,7 +1,7 @@
 import { ApiObject, App } from 'cdk8s';
 import { Construct } from 'constructs';
-import { ValidationError } from '../../constructs/validation';
-import { render } from '../synth';
+import { ValidationError } from '../../constructs/core/validation';
+import { chartManifests, render } from '../synth';
 import { inferDependencies, topologicalOrder } from './dependencies';
 import { Manifest } from './kinds';
 
@@ -49,7 +49,7 @@ export function synthesizeTree(define: (scope: Construct) => void, label: string
     if (ApiObject.isApiObject(c)) byIdentity.set(identity(c.apiVersion, c.kind, c.metadata.namespace, c.name), c);
   }
   for (const chart of app.charts) {
-    for (const manifest of chart.toJson() as Manifest[]) {
+    for (const manifest of chartManifests(chart) as unknown as Manifest[]) {
       const { apiVersion, kind, metadata } = manifest;
       made.push({ manifest, apiObject: byIdentity.get(identity(apiVersion, kind, metadata.namespace, metadata.name)) });
     }

@@ -1,5 +1,5 @@
 import { Testing } from 'cdk8s';
-import { ArgoCdApplication, ArgoCdProject, ArgoCdProjectProps } from '../../constructs/gitops';
+import { ArgoCdApplication, ArgoCdProject, ArgoCdProjectProps } from '../../constructs/delivery';
 import { validateAll } from '../support/schema';
 import { find, synthError } from './support';
 

@@ -1,5 +1,5 @@
 import { Duration, Testing } from 'cdk8s';
-import { ArgoCdApplication, ArgoCdApplicationProps } from '../../constructs/gitops';
+import { ArgoCdApplication, ArgoCdApplicationProps } from '../../constructs/delivery';
 import { validateAll } from '../support/schema';
 import { find, synthError } from './support';
 

@@ -1,5 +1,5 @@
 import { Testing } from 'cdk8s';
-import { FluxCommitStatus, FluxDelivery } from '../../constructs/gitops';
+import { FluxCommitStatus, FluxDelivery } from '../../constructs/delivery';
 import { validateAll } from '../support/schema';
 import { find, synthError } from './support';
 

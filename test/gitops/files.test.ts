@@ -3,7 +3,7 @@ import { parse, parseAllDocuments } from 'yaml';
 import { ContainerRegistry } from '../../src/ci/registry';
 import { DeliveryMode } from '../../src/ci/workflow';
 import { DeliveryOptions, DeliveryTarget, deliveryFiles } from '../../src/gitops';
-import { ValidationError } from '../../constructs/validation';
+import { ValidationError } from '../../constructs/core/validation';
 import { validateAll } from '../support/schema';
 import { find, validateWorkflow } from './support';
 

@@ -1,5 +1,5 @@
 import { Duration, Testing } from 'cdk8s';
-import { FluxDelivery, FluxDeliveryProps } from '../../constructs/gitops';
+import { FluxDelivery, FluxDeliveryProps } from '../../constructs/delivery';
 import { validateAll } from '../support/schema';
 import { find, synthError } from './support';
 

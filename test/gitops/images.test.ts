@@ -1,5 +1,5 @@
 import { Testing } from 'cdk8s';
-import { ValidationError } from '../../constructs/validation';
+import { ValidationError } from '../../constructs/core/validation';
 import { IMAGE_CONTEXT_KEY, imageFor, imageOverrideProblems, imageVariable, resolveImage } from '../../src/images';
 
 const FALLBACK = 'ghcr.io/acme/orders-api:1.4.2';

@@ -13,7 +13,7 @@ import * as http from 'http';
 import { AddressInfo } from 'net';
 import * as os from 'os';
 import * as path from 'path';
-import { KUBECTL_PRUNE_SELECTOR, RELEASE_HISTORY_LABEL } from '../../constructs/gitops/retention';
+import { KUBECTL_PRUNE_SELECTOR, RELEASE_HISTORY_LABEL } from '../../constructs/delivery/retention';
 import { objectsOf, renderExample } from '../support/example';
 import { findKubectl } from '../support/kubectl';
 

@@ -1,7 +1,15 @@
 import * as pulumi from '@pulumi/pulumi';
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { CloudProfile, PythonMicroservice, PythonServer } from '../support/internals';
+import {
+  CloudProfile,
+  PythonMicroservice,
+  PythonServer,
+  PythonWorker,
+  QueueScaler,
+  WorkerCommand,
+  WorkerLiveness,
+} from '../support/internals';
 import { Cloud } from '../../examples/shop/shop';
 import { PROD_CLOUDS, prodShop } from '../support/example';
 import { Recorder, installMocks, registered, settle } from './mocks';
@@ -256,6 +264,52 @@ describe('Cdk8sComponent hosting any construct tree', () => {
     // THEN
     expect(await settle(c.identityBindings)).toEqual([
       expect.objectContaining({ cloud: 'eks', mechanism: 'eks-pod-identity', namespace: 'shop', serviceAccount: 'orders-api' }),
+    ]);
+  });
+
+  test("the subjects an identity must also trust come from the constructs, not from annotations (KEDA's operator)", async () => {
+    // GIVEN a service on AKS whose worker scales on a Service Bus queue that KEDA reads with the app's identity
+    const define = (app: Construct) => {
+      const chart = new Chart(app, 'shop', { namespace: 'shop' });
+      const api = new PythonMicroservice(chart, 'orders-api', {
+        image: 'ghcr.io/acme/orders-api:1.4.2',
+        server: PythonServer.uvicorn({ app: 'orders.main:app' }),
+        health: { readiness: '/readyz' },
+        profile: CloudProfile.aks({ clientId: '5b0c3a6e-4f7d-4c1a-9a53-0d6f3b8e2c11' }),
+      });
+      new PythonWorker(chart, 'events', {
+        app: api,
+        command: WorkerCommand.command(['python', '-m', 'events']),
+        liveness: WorkerLiveness.heartbeatFile('/tmp/hb'),
+        queueAutoscaling: { queue: QueueScaler.serviceBus({ namespace: 'acme-bus', queueName: 'events' }), maxReplicas: 5 },
+      });
+    };
+    // WHEN
+    const c = await deploy('shop', define, { label: 'aks' });
+    // THEN the binding names KEDA's operator, and the ServiceAccount carries only the cloud's own annotations
+    expect(await settle(c.identities['shop/orders-api'])).toMatchObject({
+      mechanism: 'azure-workload-identity',
+      alsoTrustedSubjects: ['system:serviceaccount:keda:keda-operator'],
+    });
+    expect(Object.keys(engine.named('shop/shop/ServiceAccount/orders-api').inputs.metadata.annotations)).toEqual([
+      'azure.workload.identity/client-id',
+    ]);
+  });
+
+  test('a standalone worker reports its identity too (EKS Pod Identity annotates nothing)', async () => {
+    // GIVEN a worker that is its own application
+    const define = (app: Construct) =>
+      new PythonWorker(new Chart(app, 'jobs', { namespace: 'jobs' }), 'etl', {
+        image: 'ghcr.io/acme/etl:1.0.0',
+        command: WorkerCommand.command(['python', '-m', 'etl']),
+        liveness: WorkerLiveness.heartbeatFile('/tmp/hb'),
+        profile: CloudProfile.eks({ roleArn: 'arn:aws:iam::111122223333:role/etl', identity: 'pod-identity' }),
+      });
+    // WHEN
+    const c = await deploy('jobs', define, { label: 'eks' });
+    // THEN
+    expect(await settle(c.identityBindings)).toEqual([
+      expect.objectContaining({ mechanism: 'eks-pod-identity', namespace: 'jobs', serviceAccount: 'etl', alsoTrustedSubjects: [] }),
     ]);
   });
 

@@ -40,3 +40,4 @@
 export type { Finding, PodSecurityLevel, Severity, Tool } from './common';
 export { podSecurityViolations, restrictedViolations } from './pss';
 export { lintFindings } from './lint';
+export { deliberateReason, projectFindings } from './deliberate';

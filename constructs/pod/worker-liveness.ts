@@ -1,0 +1,52 @@
+import { Duration } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+
+/** How the kubelet tells that a worker is wedged. */
+export class WorkerLiveness {
+  /** Run a command in the container; exit code 0 means alive. */
+  public static command(command: string[], period: Duration = Duration.seconds(60)): WorkerLiveness {
+    return new WorkerLiveness({ exec: { command } }, period.toSeconds({ integral: false }));
+  }
+
+  /**
+   * The worker touches `path` at least every `maxAge`; the check fails when the
+   * file is older. Keep it under /tmp (the writable emptyDir).
+   */
+  public static heartbeatFile(path: string, maxAge: Duration = Duration.minutes(2)): WorkerLiveness {
+    const age = maxAge.toSeconds({ integral: false });
+    return new WorkerLiveness(
+      {
+        exec: {
+          command: [
+            'python3',
+            '-c',
+            `import os, sys, time; sys.exit(0 if time.time() - os.path.getmtime(${JSON.stringify(path)}) < ${age} else 1)`,
+          ],
+        },
+      },
+      Math.max(10, Math.floor(age / 2)),
+    );
+  }
+
+  private constructor(
+    private readonly handler: Pick<k8s.Probe, 'exec'>,
+    private readonly periodSeconds: number,
+  ) {}
+
+  /** The check runs `python3` in the container, which a non-Python image may lack. */
+  public get usesPython(): boolean {
+    return this.handler.exec?.command?.[0] === 'python3';
+  }
+
+  /** The liveness probe; lenient, since a restart loses the tasks in flight. */
+  public toProbe(): k8s.Probe {
+    return {
+      ...this.handler,
+      periodSeconds: this.periodSeconds,
+      timeoutSeconds: 30,
+      failureThreshold: 3,
+      successThreshold: 1,
+      initialDelaySeconds: 30,
+    };
+  }
+}

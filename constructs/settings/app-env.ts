@@ -1,0 +1,223 @@
+import { ApiObject } from 'cdk8s';
+import { createHash } from 'crypto';
+import { kubeObject } from '../core/objects';
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { EnvFrom, PodField } from '../pod/containers';
+import { keepInReleaseHistory } from '../delivery/retention';
+import { checkDuplicateEnv, checkPlainSettings } from './env';
+import { SecretBackendInput, SecretBackendResult, StoreSecretRequest, renderStoreSecrets } from './secret-store';
+import { SecretEnv, SecretFile } from './secrets';
+import { IssueCollector, addWarning } from '../core/validation';
+
+/** The settings and secrets of an application, shared by all its workloads. */
+export interface AppEnvProps {
+  /**
+   * Non-secret settings, delivered as env vars from a ConfigMap whose name
+   * carries a hash of its content, so a change rolls the pods.
+   * @default - no ConfigMap
+   */
+  readonly config?: Record<string, string>;
+  /**
+   * Non-secret env vars written into the pod spec.
+   * @default - none
+   */
+  readonly env?: Record<string, string>;
+  /**
+   * Names in `config` or `env` that look like secrets but are not (e.g. `CACHE_KEY_PREFIX`).
+   * @default - none
+   */
+  readonly notSecret?: string[];
+  /**
+   * Env vars whose values come from secrets; no value is ever written into a manifest.
+   * @default - none
+   */
+  readonly secrets?: SecretEnv[];
+  /**
+   * Secrets from the cloud's secret manager, mounted as files under `/var/run/secrets/store/`.
+   * @default - none
+   */
+  readonly secretFiles?: SecretFile[];
+  /**
+   * Whole ConfigMaps or Secrets that exist in the namespace, every key as an env var.
+   * @default - none
+   */
+  readonly envFrom?: EnvFrom[];
+  /**
+   * Env vars set from the pod itself (downward API), e.g. `{ POD_IP: PodField.POD_IP }`.
+   * @default - none
+   */
+  readonly fieldEnv?: { readonly [name: string]: PodField };
+}
+
+/** The resolved settings and secrets, ready to put into any pod of the application. */
+export interface AppEnv {
+  /** Env vars of the user (literal) and of secrets (references). */
+  readonly env: k8s.EnvVar[];
+  /** The ConfigMap reference, if there is config. */
+  readonly envFrom: k8s.EnvFromSource[];
+  /** Volumes that secrets need. */
+  readonly volumes: k8s.Volume[];
+  /** Mounts that secrets need. */
+  readonly mounts: k8s.VolumeMount[];
+  /** The user's literal env vars. */
+  readonly literalEnv: Record<string, string>;
+  /** The config settings. */
+  readonly config: Record<string, string>;
+  /** Names of env vars set from secrets. */
+  readonly secretEnvNames: string[];
+  /** The secrets fetched from the cloud's secret manager, by their names there (never their values). */
+  readonly storeSecrets: readonly StoreSecretRequest[];
+  /** Every env var name defined here, for duplicate checks by workloads that add their own. */
+  readonly envNames: string[];
+  /** The ConfigMap, if there is config. */
+  readonly configMap?: ApiObject;
+}
+
+/** What {@link resolveAppEnv} needs besides the props. */
+export interface AppEnvContext {
+  readonly name: string;
+  readonly labels: Record<string, string>;
+  readonly serviceAccountName: string;
+  /** The cloud profile's secret backend, for the secrets of the secret manager. */
+  readonly secretBackend: (input: SecretBackendInput) => SecretBackendResult;
+  /** Env var names the runtime and server define, which the user must not redefine. */
+  readonly reservedEnv: readonly string[];
+}
+
+/**
+ * Checks config, env and secrets, and creates the ConfigMap and the secret
+ * objects (per the profile's secret backend) under `scope`.
+ */
+export function resolveAppEnv(scope: Construct, props: AppEnvProps, ctx: AppEnvContext, issues: IssueCollector): AppEnv {
+  const notSecret = new Set(props.notSecret ?? []);
+  const config = props.config ?? {};
+  const literalEnv = props.env ?? {};
+  issues.addAll(checkPlainSettings('config', config, notSecret));
+  issues.addAll(checkPlainSettings('env', literalEnv, notSecret));
+
+  const bindings = (props.secrets ?? []).map((s, i) => s.bind({ scope, serviceName: ctx.name, labels: ctx.labels, prop: `secrets[${i}]` }));
+  bindings.forEach((b) => {
+    issues.addAll(b.issues);
+    b.warnings.forEach((w) => addWarning(scope, w));
+  });
+  const files = (props.secretFiles ?? []).map((f, i) => f.bind(`secretFiles[${i}]`));
+  files.forEach((f) => issues.addAll(f.issues));
+  const requests: StoreSecretRequest[] = [...bindings.flatMap((b) => b.storeRequests), ...files.map((f) => f.request)];
+  issues.addAll(checkDuplicateAliases(requests));
+
+  const secretEnvNames = [...bindings.flatMap((b) => b.env.map((e) => e.name)), ...requests.flatMap((r) => (r.env ? [r.env] : []))];
+  const fieldEnv = Object.entries(props.fieldEnv ?? {});
+  fieldEnv.forEach(([name, field]) =>
+    issues.check(Object.values(PodField).includes(field), {
+      prop: `fieldEnv.${name}`,
+      rule: `must be a PodField (${Object.keys(PodField).join(', ')})`,
+      received: field,
+      fix: 'Use e.g. PodField.POD_IP.',
+    }),
+  );
+  (props.envFrom ?? []).forEach((e, i) =>
+    issues.check(e instanceof EnvFrom, {
+      prop: `envFrom[${i}]`,
+      rule: 'must be EnvFrom.configMap(name) or EnvFrom.secret(name)',
+      received: e,
+      fix: "Use e.g. EnvFrom.secret('netbox-env').",
+    }),
+  );
+  issues.addAll(
+    checkDuplicateEnv([
+      { prop: 'fieldEnv', names: fieldEnv.map(([name]) => name) },
+      { prop: 'the runtime (derived from server and resources)', names: ctx.reservedEnv },
+      { prop: 'config', names: Object.keys(config) },
+      { prop: 'env', names: Object.keys(literalEnv) },
+      ...bindings.map((b, i) => ({ prop: `secrets[${i}]`, names: [...b.env.map((e) => e.name), ...b.storeRequests.map((r) => r.env!)] })),
+    ]),
+  );
+
+  const store = storeSecrets(scope, ctx, requests, issues);
+
+  // The API server refuses a ConfigMap over 1 MiB (etcd's object limit, core/v1 validation).
+  const configBytes = Object.entries(config).reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(String(v)), 0);
+  issues.check(configBytes <= 1024 * 1024, {
+    prop: 'config',
+    rule: 'must total at most 1 MiB (the API server refuses larger ConfigMaps)',
+    received: `${configBytes} bytes`,
+    fix: 'Keep large data out of env vars: mount a file from a volume, or fetch it at start.',
+  });
+  const configMap =
+    Object.keys(config).length === 0
+      ? undefined
+      : kubeObject(scope, 'Config', k8s.KubeConfigMap, {
+          // The content hash in the name makes every change a new ConfigMap, which
+          // rolls the pods and lets a rollback return to the old values.
+          metadata: { name: `${ctx.name}-config-${contentHash(config)}`, labels: ctx.labels },
+          data: { ...config },
+          immutable: true,
+        });
+  // Pods of earlier versions still name their ConfigMap (an evicted old pod, a rollback): kept, never pruned.
+  if (configMap) keepInReleaseHistory(configMap);
+
+  return {
+    env: [
+      ...Object.entries(literalEnv).map(([name, value]) => ({ name, value })),
+      ...fieldEnv.map(([name, field]) => ({ name, valueFrom: { fieldRef: { fieldPath: field } } })),
+      ...bindings.flatMap((b) => b.env),
+      ...store.env,
+    ],
+    // Later sources win in envFrom; the app's own ConfigMap comes last so its keys cannot be shadowed.
+    envFrom: [
+      ...(props.envFrom ?? []).filter((e) => e instanceof EnvFrom).map((e) => e.source),
+      ...(configMap ? [{ configMapRef: { name: configMap.name } }] : []),
+    ],
+    volumes: store.volumes,
+    mounts: store.mounts,
+    literalEnv: { ...literalEnv },
+    config: { ...config },
+    secretEnvNames,
+    storeSecrets: requests,
+    envNames: [...Object.keys(config), ...Object.keys(literalEnv), ...fieldEnv.map(([name]) => name), ...secretEnvNames],
+    configMap,
+  };
+}
+
+function storeSecrets(scope: Construct, ctx: AppEnvContext, requests: StoreSecretRequest[], issues: IssueCollector) {
+  if (requests.length === 0) return { env: [], volumes: [], mounts: [] };
+  const backend = ctx.secretBackend({ name: ctx.name, serviceAccountName: ctx.serviceAccountName, requests });
+  issues.addAll(backend.issues);
+  if (!backend.config) return { env: [], volumes: [], mounts: [] };
+  return renderStoreSecrets(scope, {
+    name: ctx.name,
+    serviceAccountName: ctx.serviceAccountName,
+    labels: ctx.labels,
+    requests,
+    config: backend.config,
+  });
+}
+
+function checkDuplicateAliases(requests: StoreSecretRequest[]) {
+  const seen = new Map<string, string>();
+  return requests.flatMap((r) => {
+    const first = seen.get(r.alias);
+    seen.set(r.alias, first ?? r.prop);
+    return first === undefined
+      ? []
+      : [
+          {
+            prop: r.prop,
+            rule: `must not map to the same key as ${first} ('${r.alias}')`,
+            received: r.remote,
+            fix: 'Give the env var or file a different name.',
+          },
+        ];
+  });
+}
+
+/** A short, stable hash of a string map, independent of key order. */
+function contentHash(data: Record<string, string>): string {
+  const canonical = JSON.stringify(
+    Object.keys(data)
+      .sort()
+      .map((k) => [k, data[k]]),
+  );
+  return createHash('sha256').update(canonical).digest('hex').slice(0, 10);
+}

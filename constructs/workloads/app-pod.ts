@@ -1,0 +1,135 @@
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { selectorLabels, workloadLabels } from '../core/labels';
+import { PropIssue } from '../core/validation';
+import { ContainerDescription, writablePaths } from '../pod/description';
+import { PodExtrasProps, PodSetup, resolvePodExtras, resolveRunAs } from '../pod/extras';
+import { ServerScratchDir } from '../pod/server';
+import { PYTHON_RUNTIME_ENV, buildPodTemplate } from '../pod/template';
+import { ProfileOutput } from '../profiles/profile';
+import { AppRuntime } from './runtime';
+
+/** The pod of one workload of an application: same image, identity, settings and secrets. */
+export interface AppPodInput {
+  /** The application whose runtime the pod shares. */
+  readonly runtime: AppRuntime;
+  /** The construct of the workload. */
+  readonly scope: Construct;
+  /** The workload's name. */
+  readonly name: string;
+  /** `app.kubernetes.io/component`: web, worker, scheduler, migration, job. */
+  readonly component: string;
+  /** What the profile bound for the workload: pod labels, node selector, tolerations, resources. */
+  readonly cloud: ProfileOutput;
+  readonly command: string[];
+  /** Env the workload adds (its server's or its own concurrency, metrics), beside Python's. */
+  readonly env: Record<string, string>;
+  readonly ports?: k8s.ContainerPort[];
+  readonly liveness?: k8s.Probe;
+  readonly readiness?: k8s.Probe;
+  readonly startup?: k8s.Probe;
+  /** Seconds to keep serving after termination starts, before SIGTERM. */
+  readonly preStopSeconds?: number;
+  readonly terminationGracePeriodSeconds: number;
+  /** Seconds the process takes to stop after SIGTERM, for the container files. */
+  readonly gracefulTimeoutSeconds: number;
+  readonly restartPolicy?: string;
+  /** Spread replicas over zones and nodes. */
+  readonly spread: boolean;
+  readonly scratchDirs: ServerScratchDir[];
+  /** Mounts, init containers, sidecars and pod annotations of the workload, and its own user when it sets one. */
+  readonly extras: PodExtrasProps & { readonly runAsUser?: number; readonly runAsGroup?: number };
+  /** The pod belongs to a Job. */
+  readonly job?: boolean;
+}
+
+/** The pod template, its labels and selector, and the container as the image must match it. */
+export interface AppPod {
+  readonly template: k8s.PodTemplateSpec;
+  /** The workload's labels (`app.kubernetes.io/*`). */
+  readonly labels: Record<string, string>;
+  /** The labels that select the workload's pods. */
+  readonly selector: Record<string, string>;
+  readonly container: ContainerDescription;
+  readonly setup: PodSetup;
+  readonly issues: PropIssue[];
+}
+
+/**
+ * Builds the hardened pod of a workload of `input.runtime`: the one pod path of
+ * every workload kind. The pod runs as the application's user unless the
+ * workload sets its own.
+ */
+export function appPod(input: AppPodInput): AppPod {
+  const rt = input.runtime;
+  const labels = workloadLabels({ name: input.name, component: input.component, image: rt.image, partOf: rt.partOf });
+  const selector = selectorLabels(input.name);
+  const issues: PropIssue[] = [];
+  const own = input.extras.runAsUser !== undefined || input.extras.runAsGroup !== undefined;
+  const runAs = own ? resolveRunAs(input.extras.runAsUser, input.extras.runAsGroup, issues) : rt.runAs;
+  const extras = resolvePodExtras(
+    input.extras,
+    { scope: input.scope, image: rt.image, labels, scratchDirs: input.scratchDirs, appEnv: rt.appEnv, runAs, job: input.job },
+    issues,
+  );
+  const setup: PodSetup = { runAs, python: rt.python, extras };
+  const runtimeEnv = { ...(rt.python ? PYTHON_RUNTIME_ENV : {}), ...input.env };
+  const template = buildPodTemplate({
+    selectorLabels: selector,
+    labels: { ...labels, ...input.cloud.podLabels },
+    serviceAccountName: rt.serviceAccountName,
+    automountServiceAccountToken: rt.mountServiceAccountToken,
+    terminationGracePeriodSeconds: input.terminationGracePeriodSeconds,
+    nodeSelector: input.cloud.nodeSelector,
+    tolerations: input.cloud.tolerations,
+    spread: input.spread,
+    priorityClassName: rt.priorityClassName,
+    volumes: rt.appEnv.volumes,
+    restartPolicy: input.restartPolicy,
+    runAs,
+    extras,
+    container: {
+      image: rt.image,
+      // Re-resolving the tag on every start keeps imagePullSecrets checked
+      // for every pod; with a pinned tag or digest it costs one manifest request.
+      imagePullPolicy: 'Always',
+      command: input.command,
+      ports: input.ports,
+      env: [...Object.entries(runtimeEnv).map(([name, value]) => ({ name, value })), ...rt.appEnv.env],
+      envFrom: rt.appEnv.envFrom,
+      mounts: rt.appEnv.mounts,
+      resources: input.cloud.resources,
+      liveness: input.liveness,
+      readiness: input.readiness,
+      startup: input.startup,
+      preStopSeconds: input.preStopSeconds,
+      scratchDirs: input.scratchDirs,
+      keepEntrypoint: rt.keepEntrypoint,
+      python: rt.python,
+    },
+  });
+  const container = describe(input, runtimeEnv, setup);
+  return { template, labels, selector, container, setup, issues };
+}
+
+/** The container as a Dockerfile or compose file made from the same description must match it. */
+function describe(input: AppPodInput, runtimeEnv: Record<string, string>, setup: PodSetup): ContainerDescription {
+  const rt = input.runtime;
+  return {
+    name: input.name,
+    image: rt.image,
+    command: input.command,
+    keepsEntrypoint: rt.keepEntrypoint,
+    python: rt.python,
+    port: undefined,
+    metricsPort: input.ports?.find((p) => p.name === 'metrics')?.containerPort,
+    runAsUser: setup.runAs.user,
+    runAsGroup: setup.runAs.group,
+    env: { ...runtimeEnv, ...rt.appEnv.literalEnv },
+    config: rt.appEnv.config,
+    secretEnvNames: rt.appEnv.secretEnvNames,
+    writablePaths: [...writablePaths(input.scratchDirs), ...setup.extras.writablePaths],
+    resources: input.cloud.resources,
+    gracefulTimeoutSeconds: input.gracefulTimeoutSeconds,
+  };
+}

@@ -1,0 +1,99 @@
+import { Duration } from 'cdk8s';
+import { Construct } from 'constructs';
+import { nameIssue } from '../core/names';
+import { PodExtrasProps } from '../pod/extras';
+import { ResourcesProps } from '../pod/resources';
+import { AppPod } from './app-pod';
+import { IPythonApp } from './runtime';
+import { PythonWorkload } from './workload';
+
+/** Props every job of an application shares. */
+export interface AppJobProps extends PodExtrasProps {
+  /** The application whose image, settings, secrets and identity the job shares. */
+  readonly app: IPythonApp;
+  /**
+   * CPU and memory.
+   * @default - the app's resources
+   */
+  readonly resources?: ResourcesProps;
+  /**
+   * Longest a run may take before it is stopped (`activeDeadlineSeconds`).
+   * @default Duration.minutes(10) for migrations, Duration.hours(1) for scheduled jobs
+   */
+  readonly timeout?: Duration;
+  /**
+   * Retries after a failed run (`backoffLimit`).
+   * @default 1
+   */
+  readonly retries?: number;
+}
+
+/**
+ * The base of the jobs of an application (a migration, a scheduled task): a
+ * pod that runs its command once with the app's image, settings, secrets and
+ * identity, restarts never (the Job retries), and serves nothing.
+ */
+export abstract class AppJob extends PythonWorkload {
+  protected constructor(scope: Construct, id: string) {
+    super(scope, id);
+  }
+
+  /** Checks a job's name; `max` leaves room for what the controller appends. */
+  protected checkName(name: string, max?: number): string {
+    const bad = nameIssue(name, max);
+    if (bad) this.issues.add(bad);
+    return name;
+  }
+
+  /** Checks that the command is a non-empty argv of strings. */
+  protected checkCommand(command: string[], fix: string): string[] {
+    this.issues.check(Array.isArray(command) && command.length > 0 && command.every((c) => typeof c === 'string' && c.length > 0), {
+      prop: 'command',
+      rule: 'must be a non-empty argv',
+      received: command,
+      fix,
+    });
+    return command;
+  }
+
+  /** The job's pod: the app's runtime, its own resources and extras, never restarted in place. */
+  protected jobPod(component: string, command: string[], props: AppJobProps): AppPod {
+    return this.buildPod({
+      component,
+      cloud: this.appCloud(props.resources),
+      command,
+      env: {},
+      terminationGracePeriodSeconds: 30,
+      gracefulTimeoutSeconds: 30,
+      restartPolicy: 'Never',
+      spread: false,
+      scratchDirs: [],
+      extras: props,
+      job: true,
+    });
+  }
+
+  /** `backoffLimit`: retries after a failed run. */
+  protected retries(n: number | undefined): number {
+    const r = n ?? 1;
+    this.issues.check(Number.isInteger(r) && r >= 0 && r <= 10, {
+      prop: 'retries',
+      rule: 'must be a whole number from 0 to 10',
+      received: r,
+      fix: 'Use 1; a migration that fails twice needs a human.',
+    });
+    return r;
+  }
+
+  /** A duration prop as whole seconds, at least 1. */
+  protected seconds(d: Duration | undefined, fallback: number, prop: string): number {
+    const s = d?.toSeconds({ integral: false }) ?? fallback;
+    this.issues.check(Number.isInteger(s) && s >= 1, {
+      prop,
+      rule: 'must be a whole number of seconds, at least 1',
+      received: s,
+      fix: `Use e.g. Duration.seconds(${fallback}).`,
+    });
+    return s;
+  }
+}

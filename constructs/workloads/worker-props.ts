@@ -1,0 +1,136 @@
+import { Duration } from 'cdk8s';
+import { PodExtrasProps } from '../pod/extras';
+import { ResourcesProps } from '../pod/resources';
+import { WorkerCommand } from '../pod/worker-command';
+import { WorkerLiveness } from '../pod/worker-liveness';
+import { ICloudProfile, Placement } from '../profiles/profile';
+import { MetricsProps } from '../scaling/metrics';
+import { QueueScaler } from '../scaling/queue-scaler';
+import { AutoscalingProps } from '../scaling/scaling';
+import { AppEnvProps } from '../settings/app-env';
+import { NetworkPeer } from '../traffic/exposure';
+import { IPythonApp } from './runtime';
+import { ProcessProps } from './workload-props';
+
+/** Queue-driven autoscaling of a worker with KEDA. */
+export interface QueueAutoscalingProps {
+  /** The queue to watch. */
+  readonly queue: QueueScaler;
+  /**
+   * Fewest replicas; 0 lets KEDA stop the worker while the queue is empty.
+   * @default 1
+   */
+  readonly minReplicas?: number;
+  /** Most replicas. */
+  readonly maxReplicas: number;
+  /**
+   * Seconds after the last activity before scaling to `minReplicas`.
+   * @default 300
+   */
+  readonly cooldownSeconds?: number;
+}
+
+/** Props of a process that runs without serving a port: a worker, a scheduler, a load generator. */
+export interface PythonProcessProps extends AppEnvProps, PodExtrasProps, ProcessProps {
+  /**
+   * The application whose image, settings, secrets, identity and profile the process
+   * shares. Without it the process is its own application and needs `image` and `profile`.
+   * @default - a standalone process
+   */
+  readonly app?: IPythonApp;
+  /** How the process starts. */
+  readonly command: WorkerCommand;
+  /**
+   * Image of a standalone process, pinned by tag or digest. Not with `app`.
+   * @default - the app's image
+   */
+  readonly image?: string;
+  /**
+   * Cloud profile of a standalone process. Not with `app`.
+   * @default - the app's profile
+   */
+  readonly profile?: ICloudProfile;
+  /**
+   * Name of the process's objects.
+   * @default - the construct id
+   */
+  readonly name?: string;
+  /**
+   * CPU and memory.
+   * @default - the app's resources
+   */
+  readonly resources?: ResourcesProps;
+  /**
+   * How the kubelet tells the process is wedged.
+   * @default - the framework's own check (Celery: `inspect ping`); required for other commands
+   */
+  readonly liveness?: WorkerLiveness;
+  /**
+   * Prometheus metrics of the process (e.g. from a Celery exporter or prometheus_client).
+   * @default - no metrics
+   */
+  readonly metrics?: MetricsProps;
+  /**
+   * Time the longest task may take to finish after SIGTERM (Celery's warm
+   * shutdown, RQ's and Dramatiq's graceful stop) before the pod is killed.
+   * @default Duration.minutes(5)
+   */
+  readonly shutdownTimeout?: Duration;
+  /**
+   * Where the process's pods run, e.g. `{ spot: true }` for work that survives losing a node.
+   * @default - the app's placement, or anywhere
+   */
+  readonly placement?: Placement;
+  /**
+   * Destinations the pods of a standalone process may reach. Not with `app`.
+   * @default - the app's, or every destination
+   */
+  readonly allowEgressTo?: NetworkPeer[];
+  /**
+   * `app.kubernetes.io/part-of` of a standalone process. Not with `app`.
+   * @default - the app's
+   */
+  readonly partOf?: string;
+  /**
+   * PriorityClass of a standalone process's pods. Not with `app`.
+   * @default - the app's
+   */
+  readonly priorityClassName?: string;
+}
+
+/** Props of {@link PythonWorker}. */
+export interface PythonWorkerProps extends PythonProcessProps {
+  /**
+   * Replicas without autoscaling.
+   * @default 2
+   */
+  readonly replicas?: number;
+  /**
+   * Scale on queue length with KEDA.
+   * @default - no queue scaling
+   */
+  readonly queueAutoscaling?: QueueAutoscalingProps;
+  /**
+   * Scale on CPU with a HorizontalPodAutoscaler, when KEDA is not used.
+   * @default - a fixed number of replicas
+   */
+  readonly autoscaling?: AutoscalingProps;
+}
+
+/** Props of {@link PythonSingleton}. */
+export interface PythonSingletonProps extends PythonProcessProps {}
+
+/** Props that belong to a standalone process and come from the app otherwise. */
+export const STANDALONE_ONLY = [
+  'image',
+  'profile',
+  'config',
+  'env',
+  'secrets',
+  'secretFiles',
+  'envFrom',
+  'fieldEnv',
+  'allowEgressTo',
+  'partOf',
+  'priorityClassName',
+] as const;

@@ -1,0 +1,132 @@
+import { AppEnvProps } from '../settings/app-env';
+import { PodExtrasProps } from '../pod/extras';
+import { NetworkPeer } from '../traffic/exposure';
+import { LABEL_VALUE, dnsSubdomainProblem, imagePinProblem, nameIssue } from '../core/names';
+import { ICloudProfile, Placement } from '../profiles/profile';
+import { neutralIngress, neutralOutput } from '../profiles/shared';
+import { ResourcesProps } from '../pod/resources';
+import { IssueCollector } from '../core/validation';
+
+/** How a workload's main container runs: its user, its entrypoint, its runtime. */
+export interface ProcessProps {
+  /**
+   * UID every container runs as. Use the UID the image's own `USER` creates (often
+   * 1000) for images you do not build; the generated Dockerfile follows it. Never 0.
+   * @default 10001
+   */
+  readonly runAsUser?: number;
+  /**
+   * GID every container runs as, and the pod's fsGroup.
+   * @default - runAsUser when it is set, else 10001
+   */
+  readonly runAsGroup?: number;
+  /**
+   * Keep the image's ENTRYPOINT (tini, an entrypoint script) and pass the command
+   * as its arguments (Kubernetes `args`) instead of replacing it.
+   * @default false
+   */
+  readonly keepEntrypoint?: boolean;
+  /**
+   * The main container runs Python: it gets PYTHONUNBUFFERED and
+   * PYTHONDONTWRITEBYTECODE, and a `python3` preStop delay before Kubernetes 1.30.
+   * Set false for a Node, Go or other container.
+   * @default true
+   */
+  readonly python?: boolean;
+}
+
+/** Props every Python workload has: what runs, where, with which settings and secrets. */
+export interface WorkloadProps extends AppEnvProps, PodExtrasProps, ProcessProps {
+  /** Container image, pinned by tag or digest, e.g. `ghcr.io/acme/orders-api:1.4.2`. */
+  readonly image: string;
+  /** The cloud the manifests are for: identity, load balancer wiring, secret store, platform rules. */
+  readonly profile: ICloudProfile;
+  /**
+   * Name of every object of the workload.
+   * @default - the construct id
+   */
+  readonly name?: string;
+  /**
+   * CPU, memory and scratch space.
+   * @default - 250m CPU, 512Mi memory, limits equal to requests, 1Gi ephemeral storage
+   */
+  readonly resources?: ResourcesProps;
+  /**
+   * Where the pods run (spot capacity, CPU architecture); the profile picks the node labels.
+   * @default - anywhere
+   */
+  readonly placement?: Placement;
+  /**
+   * Destinations the pods may open connections to (DNS is always allowed).
+   * @default - every destination
+   */
+  readonly allowEgressTo?: NetworkPeer[];
+  /**
+   * Name of the larger application, for the `app.kubernetes.io/part-of` label.
+   * @default - no part-of label
+   */
+  readonly partOf?: string;
+  /**
+   * PriorityClass of the pods, so the scheduler knows what to evict first under pressure.
+   * The PriorityClass must exist in the cluster.
+   * @default - the cluster's default priority
+   */
+  readonly priorityClassName?: string;
+  /**
+   * Mount a Kubernetes API token into the pod. Only apps that call the Kubernetes API need one.
+   * @default false
+   */
+  readonly mountServiceAccountToken?: boolean;
+}
+
+/** Stands in for a missing profile so the other props can still be checked. */
+export const NO_PROFILE: ICloudProfile = {
+  cloud: 'none',
+  bind: (input) => neutralOutput(input),
+  secretBackend: () => ({ issues: [] }),
+  ingress: () => neutralIngress(),
+  gatewayRoute: () => neutralIngress(),
+  kedaIdentity: () => ({ issues: [] }),
+  metricsMonitor: () => ({ issues: [], scrapers: [] }),
+};
+
+/** Checks the props every workload shares; returns the workload name. */
+export function checkWorkloadProps(id: string, props: WorkloadProps, required: Record<string, string>, issues: IssueCollector): string {
+  for (const [prop, fix] of Object.entries(required)) {
+    const value = (props as unknown as Record<string, unknown>)[prop];
+    issues.check(value !== undefined && value !== null, { prop, rule: 'is required', received: value, fix });
+  }
+  const name = props.name ?? id;
+  const bad = nameIssue(name);
+  if (bad) issues.add(bad);
+  if (props.image !== undefined) {
+    const pin = imagePinProblem(props.image);
+    if (pin) issues.add({ prop: 'image', rule: pin.rule, received: props.image, fix: pin.fix });
+  }
+  if (props.priorityClassName !== undefined) {
+    const problem = dnsSubdomainProblem(props.priorityClassName);
+    issues.check(!problem, {
+      prop: 'priorityClassName',
+      rule: problem?.rule ?? '',
+      received: props.priorityClassName,
+      fix: 'Use the name of a PriorityClass in the cluster.',
+    });
+  }
+  if (props.partOf !== undefined) {
+    issues.check(LABEL_VALUE.test(props.partOf), {
+      prop: 'partOf',
+      rule: "must be a label value: at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit",
+      received: props.partOf,
+      fix: "Use a short name like 'shop'.",
+    });
+  }
+  if (props.placement?.arch !== undefined) {
+    issues.check(['amd64', 'arm64'].includes(props.placement.arch), {
+      prop: 'placement.arch',
+      rule: "must be 'amd64' or 'arm64'",
+      received: props.placement.arch,
+      fix: 'Build the image for the architecture you name.',
+    });
+  }
+  return name;
+}

@@ -1,0 +1,196 @@
+import { ApiObject } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { guardApp } from '../core/app-index';
+import { ManifestJson, ObjectKind, kubeObject, uniqueIn } from '../core/objects';
+import { IssueCollector, addWarning } from '../core/validation';
+import { ContainerDescription } from '../pod/description';
+import { ResourcesProps, resolveResources } from '../pod/resources';
+import { RolloutPace, progressDeadlineSeconds, rolloutSeconds } from '../pod/rollout';
+import { PodSpecJson, addSleepPreStop } from '../pod/template';
+import { addWaits, waitSeconds } from '../pod/waits';
+import { ICloudProfile, Placement, ProfileOutput } from '../profiles/profile';
+import { METRICS_PORT_NAME, MetricsProps, MonitorInput, resolveMetrics } from '../scaling/metrics';
+import { ResolvedScaling, disruptionBudget } from '../scaling/scaling';
+import { Exposure } from '../traffic/exposure';
+import { NetworkPolicyInput, networkPolicySpec } from '../traffic/network-policy';
+import { AppPod, AppPodInput, appPod } from './app-pod';
+import { AppRuntime, IPythonApp, requireApp } from './runtime';
+
+/** How the object that runs a pod renders the parts decided at synthesis. */
+export interface PodControllerOptions {
+  /** JSON path of the pod spec in the object, e.g. `['spec', 'template', 'spec']`. */
+  readonly podSpecPath: readonly string[];
+  /** How a Deployment rolls out; its progress deadline follows from it and the app's waits. */
+  readonly rollout?: RolloutPace;
+  /** The `sleep` preStop action's seconds (Kubernetes 1.30+). */
+  readonly sleepPreStopSeconds?: number;
+}
+
+/** Metrics of a workload: its port, env, scratch dir and command wrapper, and the NetworkPolicy rule of its scraper. */
+export type WorkloadMetrics = NonNullable<ReturnType<PythonWorkload['metricsOf']>>;
+
+/**
+ * The base of every workload kind of an application: what they share is built
+ * here, in small steps a kind calls in its constructor (checked props, the
+ * profile's resources and placement, one pod path, the object that runs the
+ * pod with the app's migration waits, metrics, the NetworkPolicy and the
+ * PodDisruptionBudget); each kind adds only what differs.
+ */
+export abstract class PythonWorkload extends Construct implements IPythonApp {
+  /** Name of the workload's objects. */
+  public abstract readonly name: string;
+  /** What the workload shares with its application (its own, for a web service or a standalone worker). */
+  public abstract readonly runtime: AppRuntime;
+  /** The container as the image must match it (for the Dockerfile and compose generators). */
+  public abstract readonly container: ContainerDescription;
+  /** The NetworkPolicy of the workload's pods. */
+  public abstract readonly networkPolicy: ApiObject;
+
+  /** The rule breaks found while resolving the props, reported at synthesis with the construct path. */
+  protected readonly issues: IssueCollector;
+
+  protected constructor(scope: Construct, id: string) {
+    super(uniqueIn(scope, id), id);
+    this.issues = IssueCollector.of(this);
+    guardApp(this);
+  }
+
+  /** The runtime of the application a workload belongs to; without one, nothing can be built, so this throws. */
+  protected appRuntimeOf(app: IPythonApp | undefined): AppRuntime {
+    requireApp(this, app);
+    return app!.runtime;
+  }
+
+  /** Records a warning the synthesis shows. */
+  protected warn(message: string | undefined): void {
+    if (message) addWarning(this, message);
+  }
+
+  /** Resources and placement of a workload of the app, through the app's profile (so platform rules apply). */
+  protected appCloud(resources: ResourcesProps | undefined, placement?: Placement): ProfileOutput {
+    const rt = this.runtime;
+    const requested = resolveResources(resources ?? rt.resources);
+    this.issues.addAll(requested.issues);
+    // Profile option problems are the app's to report; only resource rules and placement matter here.
+    const cloud = rt.profile.bind({
+      name: this.name,
+      exposure: Exposure.CLUSTER,
+      resources: requested.spec,
+      placement: placement ?? rt.placement,
+    });
+    cloud.warnings.forEach((w) => this.warn(w));
+    return cloud;
+  }
+
+  /** The workload's metrics (port, env, scratch dir, command wrapper) and the cloud's scrape object, or undefined without. */
+  protected metricsOf(
+    profile: ICloudProfile,
+    props: MetricsProps | undefined,
+    monitor: Omit<MonitorInput, 'portName' | 'path' | 'intervalSeconds'>,
+    servingPorts: number[],
+  ) {
+    if (!props) return undefined;
+    const m = resolveMetrics(props, servingPorts);
+    this.issues.addAll(m.issues);
+    const scrape = profile.metricsMonitor(this, {
+      ...monitor,
+      portName: METRICS_PORT_NAME,
+      path: m.path,
+      intervalSeconds: m.intervalSeconds,
+    });
+    this.issues.addAll(scrape.issues);
+    return {
+      ...m,
+      containerPort: { name: METRICS_PORT_NAME, containerPort: m.port, protocol: 'TCP' } as k8s.ContainerPort,
+      ingress: { port: m.port, from: props.scrapeFrom ?? scrape.scrapers },
+    };
+  }
+
+  /** The workload's pod, built by the one pod path every kind shares. */
+  protected buildPod(input: Omit<AppPodInput, 'runtime' | 'scope' | 'name'>): AppPod {
+    const pod = appPod({ ...input, runtime: this.runtime, scope: this, name: this.name });
+    this.issues.addAll(pod.issues);
+    return pod;
+  }
+
+  /**
+   * The object that runs the pod (Deployment, Job, CronJob). The app's
+   * migration waits, the progress deadline they lengthen and the `sleep`
+   * preStop action are rendered at synthesis, so that a migration defined
+   * after the workload still makes its pods wait.
+   */
+  protected podController<P>(kind: ObjectKind<P>, id: string, props: P, options: PodControllerOptions): ApiObject {
+    const rt = this.runtime;
+    if (options.rollout) rt.rollouts.push(options.rollout);
+    return kubeObject(this, id, kind, props, (manifest) => {
+      const podSpec = options.podSpecPath.reduce((o: ManifestJson, key) => o[key] as ManifestJson, manifest) as unknown as PodSpecJson;
+      if (options.sleepPreStopSeconds) addSleepPreStop(podSpec, options.sleepPreStopSeconds);
+      addWaits(podSpec, rt.waits);
+      if (options.rollout)
+        (manifest.spec as ManifestJson).progressDeadlineSeconds = progressDeadlineSeconds(options.rollout, waitSeconds(rt.waits));
+    });
+  }
+
+  /** A Deployment that runs the pod: `replicas` unless an autoscaler owns them, five old ReplicaSets kept for rollbacks. */
+  protected deploymentOf(
+    pod: AppPod,
+    scaling: ResolvedScaling,
+    strategy: k8s.DeploymentStrategy,
+    options: Omit<PodControllerOptions, 'podSpecPath'>,
+  ): ApiObject {
+    const spec: k8s.DeploymentSpec = {
+      replicas: scaling.fixedReplicas,
+      selector: { matchLabels: pod.selector },
+      strategy,
+      revisionHistoryLimit: 5,
+      template: pod.template,
+    };
+    const metadata = { name: this.name, labels: pod.labels };
+    return this.podController(
+      k8s.KubeDeployment,
+      'Deployment',
+      { metadata, spec },
+      { podSpecPath: ['spec', 'template', 'spec'], ...options },
+    );
+  }
+
+  /** A NetworkPolicy for pods that serve nothing: egress only, unless metrics are scraped. */
+  protected egressOnlyPolicy(pod: AppPod, extraIngress: NetworkPolicyInput['extraIngress'] = []): ApiObject {
+    return kubeObject(this, 'NetworkPolicy', k8s.KubeNetworkPolicy, {
+      metadata: { name: this.name, labels: pod.labels },
+      spec: networkPolicySpec(
+        { selector: pod.selector, allowFrom: [], loadBalanced: false, allowEgressTo: this.runtime.allowEgressTo, extraIngress },
+        this.issues,
+      ),
+    });
+  }
+
+  /** A PodDisruptionBudget that lets one pod go at a time, when more than one replica can run. */
+  protected disruptionBudgetFor(pod: AppPod, scaling: ResolvedScaling): ApiObject | undefined {
+    return scaling.maxReplicas > 1 ? disruptionBudget(this, this.name, pod.labels, pod.selector) : undefined;
+  }
+}
+
+/**
+ * The longest a release of everything under `scope` takes until all of it is
+ * healthy: the slowest rollout among its workloads (which includes the
+ * migrations their pods wait for) or the longest Job, rounded up to a whole
+ * minute; undefined when there is no workload.
+ */
+export function releaseSeconds(scope: Construct): number | undefined {
+  const runtimes = new Set<AppRuntime>();
+  const longest: number[] = [];
+  for (const c of scope.node.findAll()) {
+    if (c instanceof PythonWorkload) runtimes.add(c.runtime);
+    if (c instanceof ApiObject && c.kind === 'Job') {
+      const deadline = (c.toJson() as { spec?: { activeDeadlineSeconds?: number } }).spec?.activeDeadlineSeconds;
+      if (typeof deadline === 'number') longest.push(deadline);
+    }
+  }
+  for (const rt of runtimes) {
+    const waits = waitSeconds(rt.waits);
+    for (const pace of rt.rollouts) longest.push(rolloutSeconds(pace, waits));
+  }
+  return longest.length === 0 ? undefined : Math.ceil(Math.max(...longest) / 60) * 60;
+}
