@@ -27,7 +27,7 @@ export { RestrictedNamespace } from '../constructs/workloads/namespace';
 export type { RestrictedNamespaceProps } from '../constructs/workloads/namespace';
 export type { WorkloadProps, ProcessProps } from '../constructs/workloads/workload-props';
 export type { AppEnvProps } from '../constructs/settings/app-env';
-export type { ContainerDescription, ServiceDescription, WritablePath } from '../constructs/pod/description';
+export type { ContainerDescription, ServiceDescription, WritablePath, PortDescription } from '../constructs/pod/description';
 export type { PodExtrasProps } from '../constructs/pod/extras';
 export type { IPythonApp, AppRuntime } from '../constructs/workloads/runtime';
 
@@ -35,6 +35,8 @@ export type { IPythonApp, AppRuntime } from '../constructs/workloads/runtime';
 export { Volume, AccessMode } from '../constructs/pod/volumes';
 export type { Mount, EmptyDirOptions, KeyedVolumeOptions, NewClaimOptions } from '../constructs/pod/volumes';
 export { EnvFrom, PodField, KUBERNETES_VERSION_CONTEXT } from '../constructs/pod/containers';
+export { PortProtocol } from '../constructs/pod/ports';
+export type { PortProps } from '../constructs/pod/ports';
 export type { ContainerProps } from '../constructs/pod/containers';
 
 // Value objects and the props they appear in

@@ -123,13 +123,20 @@ function workloadService(
     // Which names the env file must define: what the pod reads from Secrets.
     svc['x-secret-env'] = [...c.secretEnvNames];
   }
-  if (w.role === WorkloadRole.WEB && c.port !== undefined) {
-    let published = options.hostPorts?.[c.name] ?? c.port;
+  const publish = (target: number, protocol: string, wanted = target) => {
+    let published = wanted;
     while (taken.has(published)) published++;
     taken.add(published);
-    svc.ports = [{ target: c.port, published, host_ip: '127.0.0.1', protocol: 'tcp' }];
-    svc.healthcheck = readinessCheck(c.port, c.readinessPath!, c.readinessHeaders);
-  }
+    return { target, published, host_ip: '127.0.0.1', protocol: protocol.toLowerCase() };
+  };
+  const web = w.role === WorkloadRole.WEB && c.port !== undefined;
+  // The ports the container declares, as the pod's Service carries them (UDP too).
+  const ports = [
+    ...(web ? [publish(c.port!, 'tcp', options.hostPorts?.[c.name])] : []),
+    ...(c.ports ?? []).map((p) => publish(p.port, p.protocol)),
+  ];
+  if (ports.length > 0) svc.ports = ports;
+  if (web) svc.healthcheck = readinessCheck(c.port!, c.readinessPath!, c.readinessHeaders);
   // A Docker tmpfs belongs to root whatever its mode, so the container's user could not write it:
   // the short syntax passes uid and gid to the mount (the long syntax only knows size and mode).
   const scratch = c.writablePaths.filter((p) => p.medium !== 'persistent');

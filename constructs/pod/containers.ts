@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { DNS1123_LABEL, imagePinProblem } from '../core/names';
 import { ResourceSpec, ResourcesProps, renderResources, resolveResources } from './resources';
 import { Mount, volumeName } from './volumes';
+import { PortProps, containerPortsOf } from './ports';
 import { PropIssue } from '../core/validation';
 
 /** Context key of the cluster's Kubernetes version (`'1.29'`); the app kit's targets set it. */
@@ -98,6 +99,12 @@ export interface ContainerProps {
    * @default - true when it runs the workload's image
    */
   readonly appEnv?: boolean;
+  /**
+   * Ports a sidecar listens on (an exporter, a proxy): each gets its Service port
+   * and NetworkPolicy rule like the workload's own `ports`. Not on init containers.
+   * @default - none
+   */
+  readonly ports?: PortProps[];
 }
 
 /** A resolved extra container, before it is put into a pod. */
@@ -180,6 +187,7 @@ export function resolveExtraContainer(
       imagePullPolicy: 'Always',
       command: props.command,
       args: props.args,
+      ports: props.ports !== undefined ? containerPortsOf(props.ports) : undefined,
       env: env.length > 0 ? env : undefined,
       envFrom: withAppEnv && ctx.appEnvFrom.length > 0 ? ctx.appEnvFrom : undefined,
       resources: renderResources(requested.spec),

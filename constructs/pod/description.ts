@@ -32,6 +32,11 @@ export interface ContainerDescription {
   readonly service?: ServiceDescription;
   /** Port of the Prometheus metrics endpoint, when the container serves one. */
   readonly metricsPort?: number;
+  /**
+   * Ports the container declares beside its serving and metrics ports (`ports`); compose publishes them.
+   * @default - none
+   */
+  readonly ports?: PortDescription[];
   /** UID the container runs as. */
   readonly runAsUser: number;
   /** GID the container runs as. */
@@ -52,6 +57,14 @@ export interface ContainerDescription {
   readonly resources: ResourceSpec;
   /** Seconds the server takes to drain after SIGTERM. */
   readonly gracefulTimeoutSeconds: number;
+}
+
+/** A port a container declares beside its serving and metrics ports. */
+export interface PortDescription {
+  readonly name: string;
+  readonly port: number;
+  /** `TCP` or `UDP`. */
+  readonly protocol: string;
 }
 
 /** A Service as the other workloads of the app address it. */

@@ -186,6 +186,13 @@ class ExtrasResolver {
           fix: 'Give every container its own name.',
         });
       this.containerNames.add(c?.name);
+      if (kind === 'initContainers' && c?.ports !== undefined)
+        this.issues.push({
+          prop: `${prop}.ports`,
+          rule: 'belong to sidecars: an init container exits before the app starts, so nothing could reach them',
+          received: c.ports,
+          fix: 'Move the container to sidecars, or remove its ports.',
+        });
       const taken = new Set(['/tmp']);
       resolved.mounts.forEach((m, j) => {
         this.checkPath(m, `${prop}.mounts[${j}]`, taken);

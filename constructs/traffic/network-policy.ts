@@ -1,6 +1,15 @@
 import { k8s } from 'cdk8s-plus-28';
 import { NetworkPeer, cidrProblem } from './exposure';
 import { IssueCollector } from '../core/validation';
+import type { ResolvedPort } from '../pod/ports';
+
+/** A port beyond the served one and who may reach it. */
+export interface ExtraIngress {
+  readonly port: number;
+  readonly from: readonly NetworkPeer[];
+  /** @default 'TCP' */
+  readonly protocol?: string;
+}
 
 /** What a workload's NetworkPolicy admits. */
 export interface NetworkPolicyInput {
@@ -25,7 +34,7 @@ export interface NetworkPolicyInput {
   /** Destinations allowed besides DNS; undefined allows all. */
   readonly allowEgressTo?: readonly NetworkPeer[];
   /** Further ports and who may reach them (e.g. the metrics port from Prometheus). */
-  readonly extraIngress?: ReadonlyArray<{ readonly port: number; readonly from: readonly NetworkPeer[] }>;
+  readonly extraIngress?: readonly ExtraIngress[];
 }
 
 /**
@@ -57,7 +66,10 @@ export function networkPolicySpec(input: NetworkPolicyInput, issues: IssueCollec
   }
   for (const extra of input.extraIngress ?? []) {
     if (extra.from.length > 0)
-      ingress.push({ from: extra.from.map((p) => p.peer), ports: [{ port: k8s.IntOrString.fromNumber(extra.port), protocol: 'TCP' }] });
+      ingress.push({
+        from: extra.from.map((p) => p.peer),
+        ports: [{ port: k8s.IntOrString.fromNumber(extra.port), protocol: extra.protocol ?? 'TCP' }],
+      });
   }
   const egress: k8s.NetworkPolicyEgressRule[] =
     input.allowEgressTo === undefined
@@ -72,4 +84,9 @@ export function networkPolicySpec(input: NetworkPolicyInput, issues: IssueCollec
           ...(input.allowEgressTo.length > 0 ? [{ to: input.allowEgressTo.map((p) => p.peer) }] : []),
         ];
   return { podSelector: { matchLabels: { ...input.selector } }, policyTypes: ['Ingress', 'Egress'], ingress, egress };
+}
+
+/** The ingress rules of declared ports: each port from its own peers (a sidecar's too, exposed or not). */
+export function portIngress(ports: readonly ResolvedPort[]): ExtraIngress[] {
+  return ports.map((p) => ({ port: p.port, from: p.allowFrom, protocol: p.protocol }));
 }

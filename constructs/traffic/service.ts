@@ -3,6 +3,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { kubeObject, nonEmpty } from '../core/objects';
 import { PropIssue } from '../core/validation';
+import type { ResolvedPort } from '../pod/ports';
 import { Exposure, Protocol } from './exposure';
 import { IngressProps } from './ingress';
 
@@ -30,6 +31,8 @@ export interface ServiceInput {
   readonly selector: Record<string, string>;
   readonly protocol: Protocol;
   readonly port: number;
+  /** Declared ports the Service carries too (never on a LoadBalancer: see {@link renderPortsService}). */
+  readonly ports?: readonly ResolvedPort[];
 }
 
 /** The Service in front of a web service's pods, its port named after the protocol. */
@@ -48,9 +51,76 @@ export function renderService(scope: Construct, input: ServiceInput): ApiObject 
           protocol: 'TCP',
           appProtocol: APP_PROTOCOLS[input.protocol],
         },
+        ...servicePortsOf(input.loadBalanced ? [] : (input.ports ?? [])),
       ],
     },
   });
+}
+
+/** The Service ports of the declared ports that are exposed, each to its container port by name. */
+export function servicePortsOf(ports: readonly ResolvedPort[]): k8s.ServicePort[] {
+  return ports
+    .filter((p) => p.expose)
+    .map((p) => ({ name: p.name, port: p.servicePort, targetPort: k8s.IntOrString.fromString(p.name), protocol: p.protocol }));
+}
+
+/** A Service of declared ports alone: a worker's, a web service's in-cluster one beside its load balancer, a StatefulSet's headless one. */
+export interface PortsServiceInput {
+  readonly id: string;
+  readonly name: string;
+  readonly labels: Record<string, string>;
+  readonly selector: Record<string, string>;
+  readonly ports: readonly ResolvedPort[];
+  /**
+   * `clusterIP: None`: DNS answers with the pods' own addresses, and each pod of
+   * a StatefulSet gets its own name (`<pod>.<service>`).
+   * @default false
+   */
+  readonly headless?: boolean;
+}
+
+/**
+ * A ClusterIP Service of the exposed declared ports, or undefined when there are
+ * none and the Service is not headless (a StatefulSet needs its headless Service
+ * for its pods' names, ports or not). Declared ports stay in the cluster: a
+ * web service's LoadBalancer carries its serving port only, and its declared ports
+ * go on this Service beside it.
+ */
+export function renderPortsService(scope: Construct, input: PortsServiceInput): ApiObject | undefined {
+  const ports = servicePortsOf(input.ports);
+  if (ports.length === 0 && !input.headless) return undefined;
+  return kubeObject(scope, input.id, k8s.KubeService, {
+    metadata: { name: input.name, labels: input.labels },
+    spec: {
+      type: 'ClusterIP',
+      clusterIp: input.headless ? 'None' : undefined,
+      selector: input.selector,
+      ports: ports.length > 0 ? ports : undefined,
+    },
+  });
+}
+
+/** Declared ports whose Service port repeats another's (a Service takes each port and protocol once). */
+export function servicePortIssues(
+  own: { readonly port: number; readonly what: string } | undefined,
+  ports: readonly ResolvedPort[],
+): PropIssue[] {
+  const taken = new Map<string, string>(own ? [[`${own.port}/TCP`, own.what]] : []);
+  const issues: PropIssue[] = [];
+  for (const p of ports.filter((x) => x.expose)) {
+    const key = `${p.servicePort}/${p.protocol}`;
+    const other = taken.get(key);
+    if (other !== undefined) {
+      issues.push({
+        prop: `${p.prop}.servicePort`,
+        rule: `must differ from the Service port of ${other} (${key}): a Service takes each port and protocol once`,
+        received: p.servicePort,
+        fix: 'Set another servicePort, or expose: false.',
+      });
+    }
+    taken.set(key, p.prop);
+  }
+  return issues;
 }
 
 /** The ports, exposure and protocol of a web service. */

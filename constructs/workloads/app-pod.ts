@@ -4,6 +4,7 @@ import { selectorLabels, workloadLabels } from '../core/labels';
 import { PropIssue } from '../core/validation';
 import { ContainerDescription, writablePaths } from '../pod/description';
 import { PodExtrasProps, PodSetup, resolvePodExtras, resolveRunAs } from '../pod/extras';
+import { PortProps, ResolvedPort, containerPortsOf, resolvePodPorts } from '../pod/ports';
 import { ServerScratchDir } from '../pod/server';
 import { PYTHON_RUNTIME_ENV, buildPodTemplate } from '../pod/template';
 import { ProfileOutput } from '../profiles/profile';
@@ -24,7 +25,10 @@ export interface AppPodInput {
   readonly command: string[];
   /** Env the workload adds (its server's or its own concurrency, metrics), beside Python's. */
   readonly env: Record<string, string>;
+  /** The workload's own ports (serving, metrics), which declared ports must not repeat. */
   readonly ports?: k8s.ContainerPort[];
+  /** The ports the app container declares beside them (the `ports` prop). */
+  readonly declaredPorts?: PortProps[];
   readonly liveness?: k8s.Probe;
   readonly readiness?: k8s.Probe;
   readonly startup?: k8s.Probe;
@@ -52,6 +56,8 @@ export interface AppPod {
   readonly selector: Record<string, string>;
   readonly container: ContainerDescription;
   readonly setup: PodSetup;
+  /** The ports the pod's containers declare (`ports`, `sidecars[].ports`), checked. */
+  readonly ports: ResolvedPort[];
   readonly issues: PropIssue[];
 }
 
@@ -73,6 +79,7 @@ export function appPod(input: AppPodInput): AppPod {
     issues,
   );
   const setup: PodSetup = { runAs, python: rt.python, extras };
+  const ports = podPorts(input, issues);
   const runtimeEnv = { ...(rt.python ? PYTHON_RUNTIME_ENV : {}), ...input.env };
   const template = buildPodTemplate({
     selectorLabels: selector,
@@ -94,7 +101,7 @@ export function appPod(input: AppPodInput): AppPod {
       // for every pod; with a pinned tag or digest it costs one manifest request.
       imagePullPolicy: 'Always',
       command: input.command,
-      ports: input.ports,
+      ports: nonEmptyList([...(input.ports ?? []), ...containerPortsOf(input.declaredPorts)]),
       env: [...Object.entries(runtimeEnv).map(([name, value]) => ({ name, value })), ...rt.appEnv.env],
       envFrom: rt.appEnv.envFrom,
       mounts: rt.appEnv.mounts,
@@ -108,12 +115,35 @@ export function appPod(input: AppPodInput): AppPod {
       python: rt.python,
     },
   });
-  const container = describe(input, runtimeEnv, setup);
-  return { template, labels, selector, container, setup, issues };
+  const container = describe(input, runtimeEnv, setup, ports);
+  return { template, labels, selector, container, setup, ports, issues };
+}
+
+/** The declared ports of the app container and its sidecars, checked against each other and the workload's own. */
+function podPorts(input: AppPodInput, issues: PropIssue[]): ResolvedPort[] {
+  const reserved = (input.ports ?? []).map((p) => ({
+    name: p.name ?? '',
+    port: p.containerPort,
+    protocol: p.protocol ?? 'TCP',
+    what: `the workload's ${p.name} port`,
+  }));
+  const sidecars = Array.isArray(input.extras.sidecars) ? input.extras.sidecars : [];
+  return resolvePodPorts(
+    reserved,
+    [
+      { prop: 'ports', container: 'app', ports: input.declaredPorts },
+      ...sidecars.map((s, i) => ({ prop: `sidecars[${i}].ports`, container: String(s?.name), ports: s?.ports })),
+    ],
+    issues,
+  );
+}
+
+function nonEmptyList<T>(list: T[]): T[] | undefined {
+  return list.length > 0 ? list : undefined;
 }
 
 /** The container as a Dockerfile or compose file made from the same description must match it. */
-function describe(input: AppPodInput, runtimeEnv: Record<string, string>, setup: PodSetup): ContainerDescription {
+function describe(input: AppPodInput, runtimeEnv: Record<string, string>, setup: PodSetup, ports: ResolvedPort[]): ContainerDescription {
   const rt = input.runtime;
   return {
     name: input.name,
@@ -123,6 +153,7 @@ function describe(input: AppPodInput, runtimeEnv: Record<string, string>, setup:
     python: rt.python,
     port: undefined,
     metricsPort: input.ports?.find((p) => p.name === 'metrics')?.containerPort,
+    ports: nonEmptyList(ports.filter((p) => p.container === 'app').map((p) => ({ name: p.name, port: p.port, protocol: p.protocol }))),
     runAsUser: setup.runAs.user,
     runAsGroup: setup.runAs.group,
     env: { ...runtimeEnv, ...rt.appEnv.literalEnv },

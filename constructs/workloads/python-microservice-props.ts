@@ -3,6 +3,7 @@ import { PythonServer } from '../pod/server';
 import { HealthProps } from '../pod/health';
 import { WorkloadIdentity } from '../profiles/profile';
 import { MetricsProps } from '../scaling/metrics';
+import { PortProps } from '../pod/ports';
 import { AutoscalingProps } from '../scaling/scaling';
 import { Exposure, NetworkPeer, Protocol } from '../traffic/exposure';
 import { IngressProps } from '../traffic/ingress';
@@ -69,6 +70,14 @@ export interface PythonMicroserviceProps extends WorkloadProps {
    * @default - no metrics
    */
   readonly metrics?: MetricsProps;
+  /**
+   * Ports the app listens on beside `port` (a StatsD listener, an admin port):
+   * each on the in-cluster Service and admitted by the NetworkPolicy from its own
+   * `allowFrom`. With a LoadBalancer Service (internal or public exposure without
+   * `ingress`) they go on a second, in-cluster Service, `<name>-cluster`.
+   * @default - none
+   */
+  readonly ports?: PortProps[];
   /**
    * Hard deadline for the pod to stop. Must cover the drain delay plus the server's graceful timeout.
    * @default - drain delay + graceful timeout + 5 seconds

@@ -18,6 +18,8 @@ import { AppEnv } from '../settings/app-env';
 import { Exposure, Protocol } from '../traffic/exposure';
 import { checkIngressProps } from '../traffic/ingress';
 import { PORT_NAMES, servicePropIssues } from '../traffic/service';
+import { portIngress } from '../traffic/network-policy';
+import { declaredPortNumbers } from '../pod/ports';
 import { AppPod } from './app-pod';
 import { requireLabelsOnNamespace } from './namespace';
 import { IdentityBinding, PythonMicroserviceProps } from './python-microservice-props';
@@ -91,6 +93,8 @@ export class PythonMicroservice extends PythonWorkload {
   public readonly deployment: ApiObject;
   /** The Service. */
   public readonly service: ApiObject;
+  /** The in-cluster Service of the declared ports, when the Service is a LoadBalancer. */
+  public readonly clusterService?: ApiObject;
   /** The HorizontalPodAutoscaler, when autoscaling is on. */
   public readonly autoscaler?: ApiObject;
   /** The PodDisruptionBudget, when more than one replica can run. */
@@ -137,10 +141,12 @@ export class PythonMicroservice extends PythonWorkload {
     this.ingress = traffic.ingress;
     this.httpRoute = traffic.httpRoute;
     this.checkAcrossTheApp(traffic);
-    this.service = traffic.service();
+    this.issues.addAll(traffic.portIssues(pod.ports));
+    this.service = traffic.service(pod.ports);
+    this.clusterService = traffic.clusterService(pod.ports);
     if (props.autoscaling) this.autoscaler = cpuAutoscaler(this, this.name, labels, scaling);
     this.disruptionBudget = this.disruptionBudgetFor(pod, scaling);
-    this.networkPolicy = traffic.networkPolicy(metrics ? [metrics.ingress] : []);
+    this.networkPolicy = traffic.networkPolicy([...(metrics ? [metrics.ingress] : []), ...portIngress(pod.ports)]);
   }
 
   /**
@@ -192,9 +198,20 @@ export class PythonMicroservice extends PythonWorkload {
       port: this.port,
       portName: this.portName,
       protocol: this.protocol,
-      exposedPorts: [this.port, ...(props.metrics?.port !== undefined ? [props.metrics.port] : [])],
+      exposedPorts: [
+        this.port,
+        ...(props.metrics?.port !== undefined ? [props.metrics.port] : []),
+        ...declaredPortNumbers(props.ports, 'TCP'),
+      ],
     });
     this.issues.addAll(health.issues);
+    const udp = props.health?.port;
+    this.issues.check(udp === undefined || !declaredPortNumbers(props.ports, 'UDP').includes(udp), {
+      prop: 'health.port',
+      rule: 'must be a TCP port: no probe can check a UDP port (probes are HTTP, gRPC, TCP or a command), nor can a load balancer',
+      received: udp,
+      fix: 'Check the serving port or another TCP port, or use HealthCheck.EXEC with a command that tests the listener.',
+    });
     return health;
   }
 
@@ -291,6 +308,7 @@ export class PythonMicroservice extends PythonWorkload {
       liveness: health.liveness,
       readiness: health.readiness,
       startup: health.startup,
+      declaredPorts: this.props.ports,
       preStopSeconds: this.drainSeconds,
       terminationGracePeriodSeconds: this.terminationGracePeriodSeconds,
       gracefulTimeoutSeconds: server.gracefulTimeoutSeconds,

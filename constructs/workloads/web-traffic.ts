@@ -3,14 +3,15 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { registerRoutedHost } from '../core/app-index';
 import { kubeObject } from '../core/objects';
-import { IssueCollector, addWarning } from '../core/validation';
+import { IssueCollector, PropIssue, addWarning } from '../core/validation';
 import { LoadBalancerHealthCheck } from '../pod/health';
 import { ICloudProfile, ProfileOutput } from '../profiles/profile';
 import { Exposure, NetworkPeer, Protocol } from '../traffic/exposure';
 import { hostSharingProblems } from '../traffic/hosts';
 import { IngressOutput, IngressProps, renderHttpRoute, renderIngress } from '../traffic/ingress';
 import { NetworkPolicyInput, networkPolicySpec } from '../traffic/network-policy';
-import { renderService } from '../traffic/service';
+import type { ResolvedPort } from '../pod/ports';
+import { renderPortsService, renderService, servicePortIssues } from '../traffic/service';
 
 /** How traffic reaches a web service, as its props and its profile decided. */
 export interface WebTrafficInput {
@@ -86,8 +87,25 @@ export class WebTraffic {
     if (warning) addWarning(this.scope, warning);
   }
 
-  /** The Service, of type LoadBalancer when nothing routes to it. */
-  public service(): ApiObject {
+  /** What is wrong with the Service ports of the declared ports, where they go. */
+  public portIssues(ports: readonly ResolvedPort[]): PropIssue[] {
+    const { input } = this;
+    if (!this.loadBalanced) return servicePortIssues({ port: input.servicePort, what: 'the service' }, ports);
+    const issues = servicePortIssues(undefined, ports);
+    const exposed = ports.filter((p) => p.expose);
+    if (exposed.length > 0 && input.name.length > 55) {
+      issues.push({
+        prop: `${exposed[0].prop}.expose`,
+        rule: `needs the in-cluster Service '${input.name}-cluster' beside the load balancer, a name over 63 characters`,
+        received: true,
+        fix: "Shorten the service's name to 55 characters, or set expose: false.",
+      });
+    }
+    return issues;
+  }
+
+  /** The Service, of type LoadBalancer when nothing routes to it; a ClusterIP one carries the exposed declared ports too. */
+  public service(ports: readonly ResolvedPort[]): ApiObject {
     const { input } = this;
     const drain = this.loadBalanced ? (input.profile.serviceDrainAnnotations?.(input.terminationGracePeriodSeconds) ?? {}) : {};
     return renderService(this.scope, {
@@ -98,7 +116,21 @@ export class WebTraffic {
       selector: input.selector,
       protocol: input.protocol,
       port: input.servicePort,
+      ports,
     });
+  }
+
+  /**
+   * The in-cluster Service of the exposed declared ports, `<name>-cluster`, when
+   * the service's own is a LoadBalancer: the load balancer carries the serving
+   * port only (a StatsD or log port has no business on the internet, and a load
+   * balancer of mixed protocols is not one every cloud builds).
+   */
+  public clusterService(ports: readonly ResolvedPort[]): ApiObject | undefined {
+    if (!this.loadBalanced) return undefined;
+    const { input } = this;
+    const name = `${input.name}-cluster`;
+    return renderPortsService(this.scope, { id: 'ClusterService', name, labels: input.labels, selector: input.selector, ports });
   }
 
   /** The NetworkPolicy: the service port from the allowed sources and the load balancer, DNS and the allowed destinations out. */

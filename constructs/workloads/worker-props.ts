@@ -1,5 +1,6 @@
 import { Duration } from 'cdk8s';
 import { PodExtrasProps } from '../pod/extras';
+import { PortProps } from '../pod/ports';
 import { ResourcesProps } from '../pod/resources';
 import { WorkerCommand } from '../pod/worker-command';
 import { WorkerLiveness } from '../pod/worker-liveness';
@@ -65,6 +66,13 @@ export interface PythonProcessProps extends AppEnvProps, PodExtrasProps, Process
    * @default - the framework's own check (Celery: `inspect ping`); required for other commands
    */
   readonly liveness?: WorkerLiveness;
+  /**
+   * Ports the process listens on (a log server, a StatsD listener): each on a
+   * ClusterIP Service named after the process (when `expose`, the default) and
+   * admitted by the NetworkPolicy from its own `allowFrom`.
+   * @default - none: no Service, and the NetworkPolicy admits nothing
+   */
+  readonly ports?: PortProps[];
   /**
    * Prometheus metrics of the process (e.g. from a Celery exporter or prometheus_client).
    * @default - no metrics

@@ -17,6 +17,7 @@ import { scalerEnvIssues } from '../scaling/queue-scaler';
 import { ResolvedScaling, cpuAutoscaler, resolveScaling } from '../scaling/scaling';
 import { checkDuplicateEnv } from '../settings/env';
 import { Exposure } from '../traffic/exposure';
+import { portIngress } from '../traffic/network-policy';
 import { AppPod } from './app-pod';
 import { AppRuntime, IPythonApp, ownRuntime, trustAlso } from './runtime';
 import { SHAPES } from './shapes.generated';
@@ -62,8 +63,10 @@ export class PythonWorker extends PythonWorkload {
   public readonly triggerAuthentication?: ApiObject;
   /** The HorizontalPodAutoscaler, with CPU autoscaling. */
   public readonly autoscaler?: ApiObject;
-  /** The NetworkPolicy (egress only, unless metrics are scraped). */
+  /** The NetworkPolicy (egress only, unless metrics are scraped or ports declared). */
   public readonly networkPolicy: ApiObject;
+  /** The ClusterIP Service of the exposed declared ports, when there are any. */
+  public readonly service?: ApiObject;
 
   public constructor(scope: Construct, id: string, props: PythonWorkerProps) {
     super(scope, id);
@@ -92,6 +95,7 @@ export class PythonWorker extends PythonWorkload {
       spread: scaling.maxReplicas > 1,
       scratchDirs: metrics?.scratchDirs ?? [],
       ports: metrics ? [metrics.containerPort] : undefined,
+      declaredPorts: props.ports,
       extras: this.ownsRuntime(props) ? { ...props, runAsUser: undefined, runAsGroup: undefined } : props,
     });
     this.container = pod.container;
@@ -101,7 +105,8 @@ export class PythonWorker extends PythonWorkload {
     this.triggerAuthentication = scalers.triggerAuthentication;
     this.autoscaler = scalers.autoscaler;
     this.disruptionBudget = this.disruptionBudgetFor(pod, scaling);
-    this.networkPolicy = this.egressOnlyPolicy(pod, metrics ? [metrics.ingress] : []);
+    this.service = this.portsService(pod);
+    this.networkPolicy = this.egressOnlyPolicy(pod, [...(metrics ? [metrics.ingress] : []), ...portIngress(pod.ports)]);
   }
 
   /** `app.kubernetes.io/component` of the pods. */

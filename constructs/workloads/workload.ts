@@ -2,6 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { guardApp } from '../core/app-index';
+import { DNS1035_LABEL } from '../core/names';
 import { ManifestJson, ObjectKind, kubeObject, uniqueIn } from '../core/objects';
 import { IssueCollector, addWarning } from '../core/validation';
 import { ContainerDescription } from '../pod/description';
@@ -14,6 +15,7 @@ import { METRICS_PORT_NAME, MetricsProps, MonitorInput, resolveMetrics } from '.
 import { ResolvedScaling, disruptionBudget } from '../scaling/scaling';
 import { Exposure } from '../traffic/exposure';
 import { NetworkPolicyInput, networkPolicySpec } from '../traffic/network-policy';
+import { renderPortsService, servicePortIssues } from '../traffic/service';
 import { AppPod, AppPodInput, appPod } from './app-pod';
 import { AppRuntime, IPythonApp, requireApp } from './runtime';
 
@@ -163,6 +165,25 @@ export abstract class PythonWorkload extends Construct implements IPythonApp {
         { selector: pod.selector, allowFrom: [], loadBalanced: false, allowEgressTo: this.runtime.allowEgressTo, extraIngress },
         this.issues,
       ),
+    });
+  }
+
+  /** A ClusterIP Service (or a headless one) of the pod's exposed declared ports, named after the workload. */
+  protected portsService(pod: AppPod, headless = false): ApiObject | undefined {
+    this.issues.addAll(servicePortIssues(undefined, pod.ports));
+    this.issues.check(!pod.ports.some((p) => p.expose) || DNS1035_LABEL.test(this.name), {
+      prop: 'name',
+      rule: 'must start with a letter: it also names the Service of the exposed ports, whose name is an RFC 1035 label',
+      received: this.name,
+      fix: `Use e.g. 'svc-${this.name}'.`,
+    });
+    return renderPortsService(this, {
+      id: 'Service',
+      name: this.name,
+      labels: pod.labels,
+      selector: pod.selector,
+      ports: pod.ports,
+      headless,
     });
   }
 

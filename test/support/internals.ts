@@ -41,3 +41,6 @@ export * from '../../constructs/workloads/cron-job';
 export * from '../../constructs/workloads/cron';
 export * from '../../constructs/scaling/metrics';
 export * from '../../constructs/delivery';
+export * from '../../constructs/pod/ports';
+export * from '../../constructs/pod/volumes';
+export * from '../../constructs/pod/containers';

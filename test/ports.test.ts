@@ -1,0 +1,182 @@
+/**
+ * Declared ports (`ports`, `sidecars[].ports`): each gets its container port,
+ * its Service port and a NetworkPolicy rule from its own peers; the names and
+ * numbers follow Kubernetes' rules, and compose publishes them.
+ */
+import { Testing } from 'cdk8s';
+import { parse } from 'yaml';
+import {
+  Exposure,
+  NetworkPeer,
+  PortProtocol,
+  PythonBuild,
+  PythonMicroservice,
+  PythonWorker,
+  WorkerCommand,
+  WorkerLiveness,
+  containerFiles,
+  isPortName,
+} from './support/internals';
+import { restrictedViolations } from './support/policies';
+import { validateAll } from './support/schema';
+import { appContainer, baseProps, chartError, find, synthService } from './support/synth';
+
+const STATSD = { name: 'statsd', port: 8125, protocol: PortProtocol.UDP };
+
+describe('declared ports', () => {
+  test('a UDP StatsD port on a web service: container port, Service port, NetworkPolicy rule from the same namespace', () => {
+    // GIVEN / WHEN
+    const { objects } = synthService({ ports: [STATSD] });
+
+    // THEN
+    const d = find(objects, 'Deployment');
+    expect(appContainer(d).ports).toEqual([
+      { name: 'http', containerPort: 8000, protocol: 'TCP' },
+      { name: 'statsd', containerPort: 8125, protocol: 'UDP' },
+    ]);
+    expect(find(objects, 'Service').spec.ports).toEqual([
+      { name: 'http', port: 80, targetPort: 'http', protocol: 'TCP', appProtocol: 'http' },
+      { name: 'statsd', port: 8125, targetPort: 'statsd', protocol: 'UDP' },
+    ]);
+    expect(find(objects, 'NetworkPolicy').spec.ingress).toContainEqual({
+      from: [{ podSelector: {} }],
+      ports: [{ port: 8125, protocol: 'UDP' }],
+    });
+    expect(validateAll(objects)).toEqual([]);
+    expect(objects.flatMap((o) => restrictedViolations(o))).toEqual([]);
+  });
+
+  test('allowFrom names the peers of one port; [] admits no one; expose: false keeps it off the Service', () => {
+    const peer = NetworkPeer.pods({ 'app.kubernetes.io/name': 'scheduler' });
+    const { objects } = synthService({
+      ports: [
+        { name: 'admin', port: 9001, allowFrom: [peer] },
+        { name: 'debug', port: 9002, allowFrom: [], expose: false },
+      ],
+    });
+    const ingress = find(objects, 'NetworkPolicy').spec.ingress;
+    expect(ingress).toContainEqual({ from: [peer.peer], ports: [{ port: 9001, protocol: 'TCP' }] });
+    expect(ingress.some((r: any) => r.ports.some((p: any) => p.port === 9002))).toBe(false);
+    expect(find(objects, 'Service').spec.ports.map((p: any) => p.name)).toEqual(['http', 'admin']);
+  });
+
+  test('a worker with an exposed port gets a ClusterIP Service named after it; its NetworkPolicy admits the port only', () => {
+    // GIVEN
+    const chart = Testing.chart();
+    const app = new PythonMicroservice(chart, 'orders-api', baseProps());
+    new PythonWorker(chart, 'orders-worker', {
+      app,
+      command: WorkerCommand.command(['python', '-m', 'orders.worker']),
+      liveness: WorkerLiveness.heartbeatFile('/tmp/beat'),
+      ports: [{ name: 'log-server', port: 8793 }],
+    });
+
+    // WHEN
+    const objects = Testing.synth(chart);
+
+    // THEN
+    const svc = find(objects, 'Service', 'orders-worker');
+    expect(svc.spec).toEqual({
+      type: 'ClusterIP',
+      selector: find(objects, 'Deployment', 'orders-worker').spec.selector.matchLabels,
+      ports: [{ name: 'log-server', port: 8793, targetPort: 'log-server', protocol: 'TCP' }],
+    });
+    expect(find(objects, 'NetworkPolicy', 'orders-worker').spec.ingress).toEqual([
+      { from: [{ podSelector: {} }], ports: [{ port: 8793, protocol: 'TCP' }] },
+    ]);
+    expect(validateAll(objects)).toEqual([]);
+  });
+
+  test('a sidecar port (an exporter) is on the Service and the NetworkPolicy like the app container’s', () => {
+    const { objects } = synthService({
+      sidecars: [{ name: 'exporter', image: 'prom/statsd-exporter:v0.26.1', ports: [{ name: 'exporter', port: 9102 }] }],
+    });
+    const d = find(objects, 'Deployment');
+    const sidecar = [...(d.spec.template.spec.initContainers ?? []), ...d.spec.template.spec.containers].find(
+      (c: any) => c.name === 'exporter',
+    );
+    expect(sidecar.ports).toEqual([{ name: 'exporter', containerPort: 9102, protocol: 'TCP' }]);
+    expect(find(objects, 'Service').spec.ports.map((p: any) => p.name)).toEqual(['http', 'exporter']);
+    expect(validateAll(objects)).toEqual([]);
+  });
+
+  test('an exposed web service keeps its load balancer to its serving port; declared ports go on <name>-cluster', () => {
+    const { objects } = synthService({ exposure: Exposure.PUBLIC, ports: [STATSD] });
+    const lb = find(objects, 'Service', 'orders-api');
+    expect(lb.spec.type).toBe('LoadBalancer');
+    expect(lb.spec.ports.map((p: any) => p.name)).toEqual(['http']);
+    const inCluster = find(objects, 'Service', 'orders-api-cluster');
+    expect(inCluster.spec).toMatchObject({ type: 'ClusterIP', ports: [{ name: 'statsd', port: 8125, protocol: 'UDP' }] });
+    expect(inCluster.metadata.annotations).toBeUndefined();
+  });
+
+  test.each([
+    ['stats_d', false],
+    ['statsd', true],
+    ['a-very-long-port-name', false],
+    ['8125', false],
+    ['log--server', false],
+    ['-log', false],
+    ['log-server', true],
+  ])('port name %s is an IANA service name: %s', (name, ok) => {
+    expect(isPortName(name)).toBe(ok);
+  });
+
+  test.each([
+    [
+      { ports: [{ name: 'stats_d', port: 8125 }] },
+      "'ports[0].name' must be an IANA service name: at most 15 lowercase letters, digits and '-', with a letter, without '--' or a '-' at either end; received \"stats_d\"",
+    ],
+    [
+      { ports: [{ name: 'http', port: 9001 }] },
+      "'ports[0].name' must be unique in the pod; the workload's http port has it; received \"http\"",
+    ],
+    [
+      { ports: [{ name: 'alt', port: 8000 }] },
+      "'ports[0].port' must not be a port and protocol another port of the pod has (its containers share one network); the workload's http port listens on 8000/TCP; received 8000",
+    ],
+    [
+      { ports: [STATSD], sidecars: [{ name: 'statsd', image: 'prom/statsd-exporter:v0.26.1', ports: [{ ...STATSD, name: 'statsd-in' }] }] },
+      "'sidecars[0].ports[0].port' must not be a port and protocol another port of the pod has (its containers share one network); ports[0] listens on 8125/UDP; received 8125",
+    ],
+    [
+      { ports: [{ name: 'low', port: 80 }] },
+      "'ports[0].port' must be a whole number from 1024 to 65535 (the container has no privilege to bind lower ports); received 80",
+    ],
+    [
+      { ports: [{ name: 'alt', port: 8080, servicePort: 80 }] },
+      "'ports[0].servicePort' must differ from the Service port of the service (80/TCP): a Service takes each port and protocol once; received 80",
+    ],
+    [
+      { ports: [STATSD], health: { readiness: '/readyz', port: 8125 } },
+      "'health.port' must be a TCP port: no probe can check a UDP port (probes are HTTP, gRPC, TCP or a command), nor can a load balancer; received 8125",
+    ],
+    [
+      { initContainers: [{ name: 'setup', ports: [STATSD] }] },
+      "'initContainers[0].ports' belong to sidecars: an init container exits before the app starts, so nothing could reach them",
+    ],
+  ])('refused: %j', (overrides, message) => {
+    expect(chartError((chart) => new PythonMicroservice(chart, 'orders-api', baseProps(overrides as any)))).toContain(message);
+  });
+
+  test('the same number over TCP and UDP is two ports (DNS-like listeners)', () => {
+    const { objects } = synthService({
+      ports: [
+        { name: 'dns-tcp', port: 5353 },
+        { name: 'dns-udp', port: 5353, protocol: PortProtocol.UDP },
+      ],
+    });
+    expect(find(objects, 'Service').spec.ports.map((p: any) => `${p.port}/${p.protocol}`)).toEqual(['80/TCP', '5353/TCP', '5353/UDP']);
+    expect(validateAll(objects)).toEqual([]);
+  });
+
+  test('compose publishes the declared ports on 127.0.0.1, UDP as udp', () => {
+    const { service } = synthService({ ports: [STATSD] });
+    const files = containerFiles([{ container: service.container }], PythonBuild.requirements({ pythonVersion: '3.12.7' }));
+    const compose = parse(files.get('compose.yaml')!);
+    expect(compose.services['orders-api'].ports).toEqual([
+      { target: 8000, published: 8000, host_ip: '127.0.0.1', protocol: 'tcp' },
+      { target: 8125, published: 8125, host_ip: '127.0.0.1', protocol: 'udp' },
+    ]);
+  });
+});
