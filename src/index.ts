@@ -10,6 +10,7 @@
 // Workloads
 export { PythonMicroservice } from '../constructs/workloads/python-microservice';
 export type { PythonMicroserviceProps, IdentityBinding } from '../constructs/workloads/python-microservice';
+export { RolloutStrategy } from '../constructs/workloads/web-rollout';
 export { PythonWorker } from '../constructs/workloads/worker';
 export { PythonSingleton } from '../constructs/workloads/singleton';
 export type {
@@ -33,7 +34,7 @@ export type { IPythonApp, AppRuntime } from '../constructs/workloads/runtime';
 
 // Pods: volumes, extra containers, env sources
 export { Volume, AccessMode } from '../constructs/pod/volumes';
-export type { Mount, EmptyDirOptions, KeyedVolumeOptions, NewClaimOptions } from '../constructs/pod/volumes';
+export type { Mount, EmptyDirOptions, KeyedVolumeOptions, NewClaimOptions, PersistentClaimOptions } from '../constructs/pod/volumes';
 export { EnvFrom, PodField, KUBERNETES_VERSION_CONTEXT } from '../constructs/pod/containers';
 export { PortProtocol } from '../constructs/pod/ports';
 export type { PortProps } from '../constructs/pod/ports';

@@ -8,7 +8,7 @@
 import { App, Chart } from 'cdk8s';
 import { Node } from 'constructs';
 import { render } from '../src/synth';
-import { CloudProfile, Exposure, PythonMicroservice, PythonServer, RestrictedNamespace } from './support/internals';
+import { CloudProfile, Exposure, PythonMicroservice, PythonServer, RestrictedNamespace, Volume } from './support/internals';
 
 interface Walks {
   /** Calls of `node.findAll()`. */
@@ -38,8 +38,8 @@ function countWalks(f: () => void): Walks {
 
 /**
  * `n` services on EKS (whose exposed services label their Namespace) behind one
- * shared host, each in its own chart or all in one, so that every check across
- * services and charts runs.
+ * shared host, each in its own chart or all in one, each mounting a claim of its
+ * own, so that every check across services and charts runs.
  */
 function defineApp(n: number, chartPerService: boolean): App {
   const app = new App({ outdir: '/nonexistent' });
@@ -54,6 +54,7 @@ function defineApp(n: number, chartPerService: boolean): App {
       exposure: Exposure.PUBLIC,
       ingress: { host: 'api.example.com', path: `/svc-${i}` },
       profile: CloudProfile.eks({ roleArn: `arn:aws:iam::111122223333:role/svc-${i}`, albGroup: 'shop' }),
+      mounts: [{ path: '/data', volume: Volume.persistentClaim(`data-${i}`) }],
     });
   }
   return app;

@@ -17,6 +17,7 @@ import {
   PythonServer,
   PythonSingleton,
   PythonWorker,
+  RolloutStrategy,
   Volume,
   WorkerCommand,
   WorkerLiveness,
@@ -88,7 +89,10 @@ describe('volumes', () => {
   test('a new claim, a ConfigMap key as one file, a Secret as files and extra scratch space; the root stays read-only', () => {
     // GIVEN
     const media = Volume.newClaim('media', { storage: '10Gi', storageClass: 'gp3' });
+    // One replica that stops before the next starts: a ReadWriteOnce disk attaches to one node.
     const { objects, service } = synth({
+      replicas: 1,
+      strategy: RolloutStrategy.RECREATE,
       mounts: [
         { path: '/app/media', volume: media },
         { path: '/etc/app/settings.py', volume: Volume.configMap('app-settings'), subPath: 'settings.py' },
@@ -525,7 +529,8 @@ describe('several services behind one host', () => {
 
 describe('the container files follow the pod', () => {
   test("compose: scratch paths are tmpfs owned by the pod's user; a claim is a named volume", () => {
-    const { service } = synth({ runAsUser: 1000, mounts: [{ path: '/app/media', volume: Volume.newClaim('media', { storage: '1Gi' }) }] });
+    const media = Volume.newClaim('media', { storage: '1Gi', accessMode: AccessMode.READ_WRITE_MANY });
+    const { service } = synth({ runAsUser: 1000, mounts: [{ path: '/app/media', volume: media }] });
     const files = containerFiles([{ container: service.container }], PythonBuild.uv({ pythonVersion: '3.12.7' }));
     const compose = parse(files.get('compose.yaml')!);
     expect(compose.services.svc.tmpfs).toEqual(['/tmp:size=268435456,uid=1000,gid=1000', '/dev/shm:size=67108864,uid=1000,gid=1000']);

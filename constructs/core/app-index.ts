@@ -29,6 +29,21 @@ export interface RoutedHost {
   readonly fix?: string;
 }
 
+/** A workload's mount of a PersistentVolumeClaim, for the check of ReadWriteOnce claims across the app. */
+export interface ClaimUse {
+  /** The construct path of the workload. */
+  readonly path: string;
+  /** `<namespace>/<claim name>`: the claim Kubernetes sees. */
+  readonly key: string;
+  readonly claim: string;
+  /** The prop that mounts it, e.g. `mounts[0].volume`. */
+  readonly prop: string;
+  /** `ReadWriteOnce`, `ReadWriteMany`, `ReadOnlyMany`; undefined when the library cannot see it (an existing claim). */
+  readonly accessMode?: string;
+  /** How many of the workload's pods may mount it at once, and whether a new pod starts before the old one stops (read at synthesis). */
+  readonly scale: () => { readonly replicas: number; readonly surges: boolean };
+}
+
 /**
  * What the checks across the whole app need, built in one walk of the tree per
  * validation pass (every check across services reads it, so a synth stays linear
@@ -42,11 +57,15 @@ export interface AppIndex {
   readonly hosts: ReadonlyMap<string, readonly RoutedHost[]>;
   /** For each guarded chart, what it reports about the others (empty unless cross-chart checks are on). */
   readonly chartProblems: ReadonlyMap<Chart, readonly string[]>;
+  /** The workloads' mounts of each claim, by `<namespace>/<claim name>`. */
+  readonly claims: ReadonlyMap<string, readonly ClaimUse[]>;
 }
 
 interface AppRegistry {
   /** Routed hosts registered by services as they are constructed. */
   readonly routedHosts: RoutedHost[];
+  /** Claims mounted by workloads as they are constructed. */
+  readonly claimUses: ClaimUse[];
   /** Labels the app's services need on their Namespace, by namespace name. */
   readonly namespaceLabels: Map<string, Record<string, string>>;
   /** Namespace objects that render the labels the services need. */
@@ -65,7 +84,7 @@ function registryOf(scope: Construct): AppRegistry {
   const root = scope.node.root;
   let registry = REGISTRIES.get(root);
   if (!registry) {
-    registry = { routedHosts: [], charts: [], namespaceLabels: new Map(), labellingNamespaces: new WeakSet() };
+    registry = { routedHosts: [], claimUses: [], charts: [], namespaceLabels: new Map(), labellingNamespaces: new WeakSet() };
     REGISTRIES.set(root, registry);
     // The root is validated first in every pass (cdk8s's App.synth and chart.toJson(), render(),
     // the Pulumi host all walk in pre-order from it), so the index is fresh for every check below it.
@@ -89,6 +108,11 @@ export function appIndex(scope: Construct): AppIndex {
 /** Records a host and path a service routes, for the check across services. */
 export function registerRoutedHost(scope: Construct, routed: Omit<RoutedHost, 'path'>): void {
   registryOf(scope).routedHosts.push({ ...routed, path: scope.node.path });
+}
+
+/** Records a workload's mount of a claim, for the check across the app. */
+export function registerClaimUse(scope: Construct, use: Omit<ClaimUse, 'path'>): void {
+  registryOf(scope).claimUses.push({ ...use, path: scope.node.path });
 }
 
 /** Records labels a service needs on its Namespace (a cloud's admission webhook reads them). */
@@ -122,10 +146,16 @@ function buildIndex(root: Construct, registry: AppRegistry): AppIndex {
   const hosts = new Map<string, RoutedHost[]>();
   for (const routed of registry.routedHosts) hosts.set(routed.host, [...(hosts.get(routed.host) ?? []), routed]);
   for (const list of hosts.values()) list.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const claims = new Map<string, ClaimUse[]>();
+  for (const use of registry.claimUses) {
+    const list = claims.get(use.key);
+    if (list) list.push(use);
+    else claims.set(use.key, [use]);
+  }
   // The checks the cross-chart pass runs read this index already.
-  registry.index = { namespaces, hosts, chartProblems: new Map() };
+  registry.index = { namespaces, hosts, claims, chartProblems: new Map() };
   if (!crossChartChecks || inCrossChartCheck) return registry.index;
-  return { namespaces, hosts, chartProblems: crossChartProblems(root, all, registry.charts) };
+  return { namespaces, hosts, claims, chartProblems: crossChartProblems(root, all, registry.charts) };
 }
 
 /** The closest chart of `c` (itself when it is one), or undefined outside charts. */

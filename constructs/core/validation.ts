@@ -85,6 +85,11 @@ export function addWarning(scope: Construct, message: string): void {
   scope.node.addMetadata(WARNING_METADATA, message);
 }
 
+/** Records a warning unless `scope` already has it: for checks that run at every validation pass. */
+export function addWarningOnce(scope: Construct, message: string): void {
+  if (!scope.node.metadata.some((m) => m.type === WARNING_METADATA && m.data === message)) addWarning(scope, message);
+}
+
 /** Metadata type under which warnings are recorded. */
 const WARNING_METADATA = 'pyservice:warning';
 

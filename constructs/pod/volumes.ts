@@ -60,6 +60,21 @@ export interface NewClaimOptions {
   readonly accessMode?: AccessMode;
 }
 
+/** Options of {@link Volume.persistentClaim}. */
+export interface PersistentClaimOptions {
+  /**
+   * Mount it read-only.
+   * @default false
+   */
+  readonly readOnly?: boolean;
+  /**
+   * The claim's access mode, as it was created: tells the synth whether every
+   * workload and replica that mounts it can start (a ReadWriteOnce disk attaches to one node).
+   * @default - unknown: a warning where a ReadWriteOnce claim would hang a rollout
+   */
+  readonly accessMode?: AccessMode;
+}
+
 /** What a volume contributes to a pod, for the workload that mounts it. */
 export interface VolumeConfig {
   /** The pod's volume entry. */
@@ -133,14 +148,24 @@ export class Volume {
     }));
   }
 
-  /** A PersistentVolumeClaim that exists in the namespace. */
-  public static persistentClaim(claimName: string, options: { readonly readOnly?: boolean } = {}): Volume {
-    return new Volume(`pvc-${claimName}`, 'claim', (prop) => ({
-      volume: { name: volumeName(`pvc-${claimName}`), persistentVolumeClaim: { claimName, readOnly: options.readOnly } },
-      writable: !options.readOnly,
-      medium: 'persistent',
-      issues: objectNameIssues(`${prop}.persistentClaim`, claimName),
-    }));
+  /**
+   * A PersistentVolumeClaim that exists in the namespace. Name its `accessMode`
+   * so the synth can tell whether the workloads that mount it can all start; a
+   * claim of unknown mode that could be ReadWriteOnce gets a warning where one
+   * would not.
+   */
+  public static persistentClaim(claimName: string, options: PersistentClaimOptions = {}): Volume {
+    return new Volume(
+      `pvc-${claimName}`,
+      'claim',
+      (prop) => ({
+        volume: { name: volumeName(`pvc-${claimName}`), persistentVolumeClaim: { claimName, readOnly: options?.readOnly } },
+        writable: !options?.readOnly,
+        medium: 'persistent',
+        issues: [...objectNameIssues(`${prop}.persistentClaim`, claimName), ...accessModeIssues(prop, options?.accessMode)],
+      }),
+      { storage: '', accessMode: options?.accessMode },
+    );
   }
 
   /**
@@ -162,14 +187,7 @@ export class Volume {
             fix: "Request what the data needs, e.g. '10Gi'.",
           });
         }
-        if (options?.accessMode !== undefined && !Object.values(AccessMode).includes(options.accessMode)) {
-          issues.push({
-            prop: `${prop}.accessMode`,
-            rule: `must be one of ${Object.values(AccessMode).join(', ')}`,
-            received: options.accessMode,
-            fix: 'Use AccessMode.READ_WRITE_ONCE.',
-          });
-        }
+        issues.push(...accessModeIssues(prop, options?.accessMode));
         return {
           volume: { name: volumeName(`pvc-${claimName}`), persistentVolumeClaim: { claimName } },
           writable: true,
@@ -214,6 +232,18 @@ export class Volume {
       },
     });
     return this.claimObject;
+  }
+
+  /**
+   * For a claim, its name and access mode as far as the library knows it: a new
+   * claim's (ReadWriteOnce unless set), an existing one's when `accessMode` names
+   * it; undefined for other volumes.
+   */
+  public get claimInfo(): { readonly name: string; readonly accessMode?: AccessMode } | undefined {
+    if (this.kind === 'newClaim')
+      return { name: this.key.slice('pvc-'.length), accessMode: this.claim?.accessMode ?? AccessMode.READ_WRITE_ONCE };
+    if (this.kind === 'claim') return { name: this.key.slice('pvc-'.length), accessMode: this.claim?.accessMode };
+    return undefined;
   }
 
   /** The claim this volume created, when it is a new claim that was created. */
@@ -262,4 +292,16 @@ function keyItems(items: KeyedVolumeOptions['items']): k8s.KeyToPath[] | undefin
 function objectNameIssues(prop: string, name: string): PropIssue[] {
   const problem = dnsSubdomainProblem(name);
   return problem ? [{ prop, rule: problem.rule, received: name, fix: 'Use the name of the object in the namespace.' }] : [];
+}
+
+function accessModeIssues(prop: string, mode: AccessMode | undefined): PropIssue[] {
+  if (mode === undefined || Object.values(AccessMode).includes(mode)) return [];
+  return [
+    {
+      prop: `${prop}.accessMode`,
+      rule: `must be one of ${Object.values(AccessMode).join(', ')}`,
+      received: mode,
+      fix: 'Use AccessMode.READ_WRITE_ONCE for a disk, AccessMode.READ_WRITE_MANY for a file share.',
+    },
+  ];
 }

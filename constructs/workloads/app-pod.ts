@@ -5,6 +5,7 @@ import { PropIssue } from '../core/validation';
 import { ContainerDescription, writablePaths } from '../pod/description';
 import { PodExtrasProps, PodSetup, resolvePodExtras, resolveRunAs } from '../pod/extras';
 import { PortProps, ResolvedPort, containerPortsOf, resolvePodPorts } from '../pod/ports';
+import { AccessMode, Volume } from '../pod/volumes';
 import { ServerScratchDir } from '../pod/server';
 import { PYTHON_RUNTIME_ENV, buildPodTemplate } from '../pod/template';
 import { ProfileOutput } from '../profiles/profile';
@@ -47,6 +48,15 @@ export interface AppPodInput {
   readonly job?: boolean;
 }
 
+/** A PersistentVolumeClaim a pod mounts. */
+export interface PodClaim {
+  readonly name: string;
+  /** Undefined when the library cannot see it (an existing claim that does not name it). */
+  readonly accessMode?: AccessMode;
+  /** The prop of its first mount, e.g. `mounts[0].volume`. */
+  readonly prop: string;
+}
+
 /** The pod template, its labels and selector, and the container as the image must match it. */
 export interface AppPod {
   readonly template: k8s.PodTemplateSpec;
@@ -58,6 +68,8 @@ export interface AppPod {
   readonly setup: PodSetup;
   /** The ports the pod's containers declare (`ports`, `sidecars[].ports`), checked. */
   readonly ports: ResolvedPort[];
+  /** The PersistentVolumeClaims the pod's containers mount, once each. */
+  readonly claims: PodClaim[];
   readonly issues: PropIssue[];
 }
 
@@ -116,7 +128,25 @@ export function appPod(input: AppPodInput): AppPod {
     },
   });
   const container = describe(input, runtimeEnv, setup, ports);
-  return { template, labels, selector, container, setup, ports, issues };
+  return { template, labels, selector, container, setup, ports, claims: podClaims(input.extras), issues };
+}
+
+/** The claims the containers of a pod mount, each once, with the prop of its first mount. */
+function podClaims(extras: PodExtrasProps): PodClaim[] {
+  const list = (x: unknown): unknown[] => (Array.isArray(x) ? x : []);
+  const mounts: Array<[string, unknown]> = list(extras.mounts).map((m, i) => [`mounts[${i}].volume`, m]);
+  for (const kind of ['initContainers', 'sidecars'] as const) {
+    list(extras[kind]).forEach((c, i) =>
+      list((c as { mounts?: unknown })?.mounts).forEach((m, j) => mounts.push([`${kind}[${i}].mounts[${j}].volume`, m])),
+    );
+  }
+  const claims = new Map<string, PodClaim>();
+  for (const [prop, m] of mounts) {
+    const volume = (m as { volume?: unknown })?.volume;
+    const info = volume instanceof Volume ? volume.claimInfo : undefined;
+    if (info && !claims.has(info.name)) claims.set(info.name, { ...info, prop });
+  }
+  return [...claims.values()];
 }
 
 /** The declared ports of the app container and its sidecars, checked against each other and the workload's own. */

@@ -8,6 +8,7 @@ import { AutoscalingProps } from '../scaling/scaling';
 import { Exposure, NetworkPeer, Protocol } from '../traffic/exposure';
 import { IngressProps } from '../traffic/ingress';
 import { WorkloadProps } from './workload-props';
+import { RolloutStrategy } from './web-rollout';
 
 /** Props of {@link PythonMicroservice}. */
 export interface PythonMicroserviceProps extends WorkloadProps {
@@ -36,6 +37,13 @@ export interface PythonMicroserviceProps extends WorkloadProps {
    * @default 2
    */
   readonly replicas?: number;
+  /**
+   * How the Deployment replaces pods. `RECREATE` stops the old pod before the new
+   * one starts, for one replica that holds a ReadWriteOnce claim (a disk attaches
+   * to one node); each rollout is then a short outage.
+   * @default RolloutStrategy.ROLLING_UPDATE
+   */
+  readonly strategy?: RolloutStrategy;
   /**
    * Horizontal autoscaling. When set, the HorizontalPodAutoscaler owns the replica count.
    * @default - a fixed number of replicas

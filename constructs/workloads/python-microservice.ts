@@ -1,5 +1,4 @@
 import { ApiObject, Chart } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { selectorLabels, workloadLabels } from '../core/labels';
 import { DNS1035_LABEL, DNS1123_LABEL, chartNamespaceProblems } from '../core/names';
@@ -8,7 +7,6 @@ import { ContainerDescription } from '../pod/description';
 import { PodSetup } from '../pod/extras';
 import { ResolvedHealth, resolveHealth } from '../pod/health';
 import { cpuBasisMillis, resolveResources } from '../pod/resources';
-import { podStartSeconds, rollingRounds } from '../pod/rollout';
 import { PythonServer, ServerConfig } from '../pod/server';
 import { APP_CONTAINER, PYTHON_RUNTIME_ENV } from '../pod/template';
 import { profileFix } from '../profiles';
@@ -26,6 +24,8 @@ import { IdentityBinding, PythonMicroserviceProps } from './python-microservice-
 import { AppRuntime, ownRuntime } from './runtime';
 import { SHAPES } from './shapes.generated';
 import { WebTraffic } from './web-traffic';
+import { webRollout } from './web-rollout';
+import { PropIssue } from '../core/validation';
 import { PythonWorkload, WorkloadMetrics } from './workload';
 import { NO_PROFILE, checkWorkloadProps } from './workload-props';
 
@@ -141,7 +141,6 @@ export class PythonMicroservice extends PythonWorkload {
     this.ingress = traffic.ingress;
     this.httpRoute = traffic.httpRoute;
     this.checkAcrossTheApp(traffic);
-    this.issues.addAll(traffic.portIssues(pod.ports));
     this.service = traffic.service(pod.ports);
     this.clusterService = traffic.clusterService(pod.ports);
     if (props.autoscaling) this.autoscaler = cpuAutoscaler(this, this.name, labels, scaling);
@@ -344,19 +343,12 @@ export class PythonMicroservice extends PythonWorkload {
   }
 
   private renderDeployment(pod: AppPod, health: ResolvedHealth, scaling: ResolvedScaling): ApiObject {
-    // Surge new pods before removing old ones: full capacity during rollouts.
-    const strategy = {
-      type: 'RollingUpdate',
-      rollingUpdate: { maxSurge: k8s.IntOrString.fromString('25%'), maxUnavailable: k8s.IntOrString.fromNumber(0) },
-    };
-    return this.deploymentOf(pod, scaling, strategy, {
+    const found: PropIssue[] = [];
+    const rollout = webRollout(this.props.strategy, scaling, health, this.terminationGracePeriodSeconds, found);
+    this.issues.addAll(found);
+    return this.deploymentOf(pod, scaling, rollout.strategy, {
       sleepPreStopSeconds: pod.setup.extras.kubernetesMinor >= 30 ? this.drainSeconds : undefined,
-      // maxSurge 25% (rounded up), maxUnavailable 0: a round of new pods at a time, at the most replicas.
-      rollout: {
-        startSeconds: podStartSeconds(health.startup, health.readiness),
-        leadSeconds: 0,
-        rounds: rollingRounds(scaling.maxReplicas, Math.ceil(scaling.maxReplicas / 4)),
-      },
+      rollout: rollout.pace,
     });
   }
 

@@ -80,6 +80,7 @@ const PythonMicroserviceProps: PropShape = {
   port: 'number',
   servicePort: 'number',
   replicas: 'number',
+  strategy: 'string',
   autoscaling: AutoscalingProps,
   exposure: 'string',
   ingress: IngressProps,

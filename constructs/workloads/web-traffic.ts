@@ -107,6 +107,7 @@ export class WebTraffic {
   /** The Service, of type LoadBalancer when nothing routes to it; a ClusterIP one carries the exposed declared ports too. */
   public service(ports: readonly ResolvedPort[]): ApiObject {
     const { input } = this;
+    this.issues.addAll(this.portIssues(ports));
     const drain = this.loadBalanced ? (input.profile.serviceDrainAnnotations?.(input.terminationGracePeriodSeconds) ?? {}) : {};
     return renderService(this.scope, {
       name: input.name,

@@ -18,6 +18,7 @@ import { NetworkPolicyInput, networkPolicySpec } from '../traffic/network-policy
 import { renderPortsService, servicePortIssues } from '../traffic/service';
 import { AppPod, AppPodInput, appPod } from './app-pod';
 import { AppRuntime, IPythonApp, requireApp } from './runtime';
+import { PodScale, registerClaims } from './claims';
 
 /** How the object that runs a pod renders the parts decided at synthesis. */
 export interface PodControllerOptions {
@@ -51,6 +52,8 @@ export abstract class PythonWorkload extends Construct implements IPythonApp {
 
   /** The rule breaks found while resolving the props, reported at synthesis with the construct path. */
   protected readonly issues: IssueCollector;
+  /** How many pods may mount the pod's claims at once (the check of ReadWriteOnce claims reads it at synthesis). */
+  protected podScale: PodScale = { replicas: 1, surges: false };
 
   protected constructor(scope: Construct, id: string) {
     super(uniqueIn(scope, id), id);
@@ -113,6 +116,7 @@ export abstract class PythonWorkload extends Construct implements IPythonApp {
   protected buildPod(input: Omit<AppPodInput, 'runtime' | 'scope' | 'name'>): AppPod {
     const pod = appPod({ ...input, runtime: this.runtime, scope: this, name: this.name });
     this.issues.addAll(pod.issues);
+    registerClaims(this, pod.claims, () => this.podScale);
     return pod;
   }
 
@@ -149,6 +153,7 @@ export abstract class PythonWorkload extends Construct implements IPythonApp {
       template: pod.template,
     };
     const metadata = { name: this.name, labels: pod.labels };
+    this.podScale = { replicas: scaling.maxReplicas, surges: strategy.type !== 'Recreate' };
     return this.podController(
       k8s.KubeDeployment,
       'Deployment',

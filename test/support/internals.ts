@@ -44,3 +44,4 @@ export * from '../../constructs/delivery';
 export * from '../../constructs/pod/ports';
 export * from '../../constructs/pod/volumes';
 export * from '../../constructs/pod/containers';
+export * from '../../constructs/workloads/web-rollout';
