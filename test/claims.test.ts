@@ -5,7 +5,7 @@
  * waiting (Multi-Attach error). Refused where the mode is known, a warning
  * where it is not; `strategy: RolloutStrategy.RECREATE` for one served replica.
  */
-import { App, Chart, Testing } from 'cdk8s';
+import { App, Chart, Duration, Testing } from 'cdk8s';
 import { render } from '../src/synth';
 import {
   AccessMode,
@@ -80,7 +80,7 @@ describe('ReadWriteOnce claims that would hang pods', () => {
         baseProps({
           replicas: 1,
           strategy,
-          health: { readiness: '/readyz', liveness: '/livez', startupBudget: require('cdk8s').Duration.minutes(8) },
+          health: { readiness: '/readyz', liveness: '/livez', startupBudget: Duration.minutes(8) },
         }),
       );
       return find(Testing.synth(chart), 'Deployment').spec.progressDeadlineSeconds;
