@@ -81,6 +81,7 @@ export type {
   NodeLabels,
   PrometheusOperatorOptions,
   ExposureRoute,
+  SharedFileStorage,
 } from '../constructs/profiles/profile';
 export type {
   SecretBackendResult,

@@ -62,6 +62,11 @@ export interface PodExtrasInput {
   readonly runAs: RunAs;
   /** The pod belongs to a Job, which a regular sidecar container would keep from completing. */
   readonly job?: boolean;
+  /**
+   * StorageClass of new claims many nodes mount that name none (the profile's file share class).
+   * @default - such claims keep the cluster's default class
+   */
+  readonly sharedStorageClass?: string;
 }
 
 /** Checks and resolves the mounts, init containers, sidecars and annotations of a pod. */
@@ -234,7 +239,7 @@ class ExtrasResolver {
       });
     }
     this.volumes.set(name, bound.volume);
-    m.volume.createClaim(this.input.scope, this.input.labels);
+    m.volume.createClaim(this.input.scope, this.input.labels, this.input.sharedStorageClass);
     return bound.writable && m.readOnly !== true;
   }
 

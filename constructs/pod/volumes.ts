@@ -219,15 +219,16 @@ export class Volume {
   /**
    * Creates the claim of {@link Volume.newClaim} under `scope`, once, however
    * many workloads mount it; returns it. Other kinds create nothing.
+   * @param sharedStorageClass the class of a claim many nodes mount that names none (the profile's file share class)
    */
-  public createClaim(scope: Construct, labels: Record<string, string>): ApiObject | undefined {
+  public createClaim(scope: Construct, labels: Record<string, string>, sharedStorageClass?: string): ApiObject | undefined {
     if (this.kind !== 'newClaim' || this.claimObject) return this.claimObject;
     const name = this.key.slice('pvc-'.length);
     this.claimObject = kubeObject(scope, `Claim-${name}`, k8s.KubePersistentVolumeClaim, {
       metadata: { name, labels },
       spec: {
         accessModes: [this.claim?.accessMode ?? AccessMode.READ_WRITE_ONCE],
-        storageClassName: this.claim?.storageClass,
+        storageClassName: this.claim?.storageClass ?? (this.sharedWithoutClass ? sharedStorageClass : undefined),
         resources: { requests: { storage: k8s.Quantity.fromString(this.claim?.storage ?? '1Gi') } },
       },
     });
@@ -244,6 +245,16 @@ export class Volume {
       return { name: this.key.slice('pvc-'.length), accessMode: this.claim?.accessMode ?? AccessMode.READ_WRITE_ONCE };
     if (this.kind === 'claim') return { name: this.key.slice('pvc-'.length), accessMode: this.claim?.accessMode };
     return undefined;
+  }
+
+  /** A new claim many nodes mount (ReadWriteMany, ReadOnlyMany) that names no StorageClass: block storage, the clusters' default, cannot serve it. */
+  public get sharedWithoutClass(): boolean {
+    const mode = this.claim?.accessMode;
+    return (
+      this.kind === 'newClaim' &&
+      this.claim?.storageClass === undefined &&
+      (mode === AccessMode.READ_WRITE_MANY || mode === AccessMode.READ_ONLY_MANY)
+    );
   }
 
   /** The claim this volume created, when it is a new claim that was created. */

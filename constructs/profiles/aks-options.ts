@@ -1,7 +1,7 @@
 import { Duration } from 'cdk8s';
 import { SecretBackend } from '../settings/secret-store';
 import { IdentityBindingBase, IdentityMechanism, PrometheusOperatorOptions, KedaOperatorOptions } from './profile';
-import { bindingBase, definedOnly } from './shared';
+import { SharedFileClass, bindingBase, definedOnly } from './shared';
 
 /** Options of the Azure AKS profile. */
 export interface AksProfileOptions extends PrometheusOperatorOptions {
@@ -50,6 +50,13 @@ export interface AksProfileOptions extends PrometheusOperatorOptions {
    * @default - namespace 'keda', ServiceAccount 'keda-operator'
    */
   readonly keda?: KedaOperatorOptions;
+  /**
+   * StorageClass of new claims many nodes mount (ReadWriteMany, ReadOnlyMany) that
+   * name none. AKS builds in Azure Files classes: `azurefile-csi` (standard
+   * storage), `azurefile-csi-premium` (premium, SSD).
+   * @default 'azurefile-csi'
+   */
+  readonly sharedFileStorageClass?: string;
   /**
    * Application Gateway only: CIDRs it reaches the pods from, its own subnet.
    * The gateway proxies to pod IPs from its private addresses in that subnet
@@ -108,3 +115,10 @@ export const AKS_IDENTITY_MECHANISMS: Record<AksIdentityBinding['mechanism'], Id
       }),
   },
 };
+
+/**
+ * AKS creates `azurefile-csi` (an Azure file share on standard storage) and
+ * `azurefile-csi-premium` with its CSI drivers, on by default
+ * (https://learn.microsoft.com/azure/aks/azure-files-csi, "Use built-in storage classes").
+ */
+export const AKS_SHARED_FILES: SharedFileClass = { builtIn: 'azurefile-csi' };

@@ -33,7 +33,7 @@ import {
   privateRangesWarning,
 } from './shared';
 import { SHAPES } from './shapes.generated';
-import { AksProfileOptions } from './aks-options';
+import { AKS_SHARED_FILES, AksProfileOptions } from './aks-options';
 
 // Key Vault names: 3-24 of letters, digits and single hyphens, starting with a letter, not ending in a hyphen.
 const KEY_VAULT = /^(?=.{3,24}$)[a-zA-Z](?!.*--)[a-zA-Z0-9-]*[a-zA-Z0-9]$/;
@@ -70,7 +70,7 @@ export class AksProfile extends CheckedOptionsProfile<AksProfileOptions> impleme
   public readonly registry = 'acr';
 
   public constructor(options: AksProfileOptions = {}) {
-    super(options, SHAPES.AksProfileOptions, 'CloudProfile.aks()');
+    super(options, SHAPES.AksProfileOptions, 'CloudProfile.aks()', AKS_SHARED_FILES);
   }
 
   public bind(input: ProfileInput): ProfileOutput {

@@ -1,7 +1,7 @@
 import { Duration } from 'cdk8s';
 import { SecretBackend } from '../settings/secret-store';
 import { IdentityBindingBase, IdentityMechanism, KedaOperatorOptions, PrometheusOperatorOptions } from './profile';
-import { bindingBase, definedOnly } from './shared';
+import { SharedFileClass, bindingBase, definedOnly } from './shared';
 
 /** Options of the Amazon EKS profile. */
 export interface EksProfileOptions extends PrometheusOperatorOptions {
@@ -53,6 +53,14 @@ export interface EksProfileOptions extends PrometheusOperatorOptions {
    * @default ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'] (private addresses: the internet is not admitted directly)
    */
   readonly loadBalancerSourceRanges?: string[];
+  /**
+   * StorageClass of new claims many nodes mount (ReadWriteMany, ReadOnlyMany) that
+   * name none: an EFS class of the EFS CSI driver (`efs.csi.aws.com`), which you
+   * create for your file system. EKS builds in none, and its default class is EBS
+   * block storage, which such a claim cannot use.
+   * @default - none: such a claim keeps the default class (it would stay Pending), with a warning
+   */
+  readonly sharedFileStorageClass?: string;
   /**
    * Where KEDA runs, for the subject the workload's role must also trust when KEDA reads SQS as the workload.
    * @default - namespace 'keda', ServiceAccount 'keda-operator'
@@ -112,4 +120,18 @@ export const EKS_IDENTITY_MECHANISMS: Record<EksIdentityBinding['mechanism'], Id
     cloud: 'eks',
     bind: (c): EksIdentityBinding => ({ cloud: 'eks', mechanism: 'eks-pod-identity', ...bindingBase(c), roleArn: c.principal }),
   },
+};
+
+/**
+ * EKS builds in no file StorageClass: the EFS CSI driver provisions an access
+ * point per claim on a file system you create, named in a StorageClass you create
+ * (https://docs.aws.amazon.com/eks/latest/userguide/efs-csi.html;
+ * kubernetes-sigs/aws-efs-csi-driver, examples/kubernetes/dynamic_provisioning:
+ * `provisioner: efs.csi.aws.com`, `provisioningMode: efs-ap`, `fileSystemId`).
+ */
+export const EKS_SHARED_FILES: SharedFileClass = {
+  missing:
+    "EKS's default StorageClass is EBS block storage, which many nodes cannot mount, so the claim would stay Pending. " +
+    'Install the EFS CSI driver, create a StorageClass for your EFS file system (provisioner efs.csi.aws.com, provisioningMode: efs-ap, fileSystemId: fs-...), ' +
+    "and name it: CloudProfile.eks({ sharedFileStorageClass: 'efs-sc' }), or storageClass on the claim.",
 };

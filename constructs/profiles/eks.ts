@@ -29,7 +29,7 @@ import {
   privateRangesWarning,
 } from './shared';
 import { SHAPES } from './shapes.generated';
-import { EksProfileOptions } from './eks-options';
+import { EKS_SHARED_FILES, EksProfileOptions } from './eks-options';
 
 // IAM ARNs: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html
 // Role names: 1-64 of [\w+=,.@-]; paths: '/'-delimited printable ASCII (CreateRole API).
@@ -67,7 +67,7 @@ export class EksProfile extends CheckedOptionsProfile<EksProfileOptions> impleme
   public readonly registry = 'ecr';
 
   public constructor(options: EksProfileOptions = {}) {
-    super(options, SHAPES.EksProfileOptions, 'CloudProfile.eks()');
+    super(options, SHAPES.EksProfileOptions, 'CloudProfile.eks()', EKS_SHARED_FILES);
   }
 
   public bind(input: ProfileInput): ProfileOutput {

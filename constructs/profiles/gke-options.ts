@@ -1,7 +1,7 @@
 import { SecretBackend } from '../settings/secret-store';
 import { ValidationError } from '../core/validation';
 import { IdentityBindingBase, IdentityMechanism, PrometheusOperatorOptions } from './profile';
-import { bindingBase } from './shared';
+import { SharedFileClass, bindingBase } from './shared';
 
 /** Options of the Google GKE profile. */
 export interface GkeProfileOptions extends PrometheusOperatorOptions {
@@ -27,6 +27,15 @@ export interface GkeProfileOptions extends PrometheusOperatorOptions {
    * @default - store secrets are an error
    */
   readonly secrets?: GkeSecretsOptions;
+  /**
+   * StorageClass of new claims many nodes mount (ReadWriteMany, ReadOnlyMany) that
+   * name none. GKE installs Filestore classes with its Filestore CSI driver, which
+   * is on by default on Autopilot and must be enabled on Standard clusters
+   * (`gcloud container clusters update <cluster> --update-addons=GcpFilestoreCsiDriver=ENABLED`):
+   * `standard-rwx` (basic HDD), `premium-rwx` (basic SSD), `zonal-rwx`, `enterprise-rwx`.
+   * @default 'standard-rwx'
+   */
+  readonly sharedFileStorageClass?: string;
   /**
    * Reserved global static IP address for the external Ingress (`kubernetes.io/ingress.global-static-ip-name`).
    * @default - an ephemeral address
@@ -120,3 +129,12 @@ export const GKE_IDENTITY_MECHANISMS: Record<GkeIdentityBinding['mechanism'], Id
     },
   },
 };
+
+/**
+ * GKE's Filestore CSI driver installs `standard-rwx` (Filestore basic HDD) among
+ * its StorageClasses
+ * (https://cloud.google.com/kubernetes-engine/docs/how-to/persistent-volumes/filestore-csi-driver);
+ * the driver is enabled by default on Autopilot, off on Standard clusters
+ * (GKE API `addonsConfig.gcpFilestoreCsiDriverConfig`).
+ */
+export const GKE_SHARED_FILES: SharedFileClass = { builtIn: 'standard-rwx' };

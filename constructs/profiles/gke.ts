@@ -24,7 +24,7 @@ import {
 import { SHAPES } from './shapes.generated';
 import { TriggerAuthenticationSpecPodIdentityProvider } from '../imports/triggerauthentication-keda.sh';
 import { ScalerIdentity } from '../scaling/queue-scaler';
-import { GkeProfileOptions } from './gke-options';
+import { GKE_SHARED_FILES, GkeProfileOptions } from './gke-options';
 import { autopilotResources } from './gke-autopilot';
 
 // Project IDs: 6-30 lowercase letters, digits, hyphens; secret IDs: [A-Za-z0-9_-]{1,255}.
@@ -75,7 +75,7 @@ export class GkeProfile extends CheckedOptionsProfile<GkeProfileOptions> impleme
   public readonly registry = 'artifact-registry';
 
   public constructor(options: GkeProfileOptions = {}) {
-    super(options, SHAPES.GkeProfileOptions, 'CloudProfile.gke()');
+    super(options, SHAPES.GkeProfileOptions, 'CloudProfile.gke()', GKE_SHARED_FILES);
   }
 
   public bind(input: ProfileInput): ProfileOutput {

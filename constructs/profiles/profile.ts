@@ -138,11 +138,34 @@ export interface ICloudProfile {
   /** Labels the workload's namespace needs on this cloud (e.g. readiness gate injection). */
   namespaceLabels?(input: ProfileInput): Record<string, string>;
   /**
+   * The StorageClass of new claims many nodes mount (ReadWriteMany, ReadOnlyMany)
+   * that name none: the clusters' default classes are block storage, which such a
+   * claim cannot use, so it would stay Pending. Undefined: such claims keep the
+   * cluster's default class, without a word.
+   */
+  sharedFileStorage?(): SharedFileStorage;
+  /**
    * Why the NetworkPolicy of an exposed service that restricts its callers
    * (`allowFrom`) still admits every pod of the network (a load balancer admitted
    * from whole private ranges), with the cloud's fix; undefined when it does not.
    */
   callerRestrictionWarning?(route: ExposureRoute): string | undefined;
+}
+
+/** A profile's answer for claims many nodes mount that name no StorageClass. */
+export interface SharedFileStorage {
+  /**
+   * The StorageClass to give them.
+   * @default - none: the claim keeps the cluster's default class
+   */
+  readonly storageClassName?: string;
+  /**
+   * Why the profile names none, and how to name one: the workload that creates such a claim shows it.
+   * @default - no warning
+   */
+  readonly warning?: string;
+  /** Problems with the profile's option that names the class. */
+  readonly issues: PropIssue[];
 }
 
 /** How an exposed service is reached, for {@link ICloudProfile.callerRestrictionWarning}. */

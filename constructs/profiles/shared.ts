@@ -12,6 +12,7 @@ import { IngressOutput } from '../traffic/ingress';
 import { MonitorInput, MonitorOutput, renderPodMonitor } from '../scaling/metrics';
 import type { ScalerIdentity } from '../scaling/queue-scaler';
 import { PropShape, checkShape } from '../core/props';
+import { dnsSubdomainProblem } from '../core/names';
 import { PropIssue } from '../core/validation';
 import {
   IdentityBindingBase,
@@ -23,6 +24,7 @@ import {
   ProfileInput,
   ProfileOutput,
   PrometheusOperatorOptions,
+  SharedFileStorage,
 } from './profile';
 
 /**
@@ -170,6 +172,14 @@ export function definedOnly<T extends object>(o: T): T {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 }
 
+/** What a cloud has for claims many nodes mount: a StorageClass built into its clusters, or why there is none. */
+export interface SharedFileClass {
+  /** The class the cloud creates in every cluster (or every cluster with its file driver on). */
+  readonly builtIn?: string;
+  /** Without one: why, and the way out, for the warning. */
+  readonly missing?: string;
+}
+
 /**
  * The base of a profile with options: they are checked against their shape once
  * (unknown keys, wrong types, for JavaScript callers), and the issues found are
@@ -181,9 +191,32 @@ export abstract class CheckedOptionsProfile<O extends object> {
   /** Mistakes in the options, as `profile.<key>` issues. */
   protected readonly optionIssues: readonly PropIssue[];
 
-  protected constructor(options: O, shape: PropShape, factory: string) {
+  protected constructor(
+    options: O,
+    shape: PropShape,
+    factory: string,
+    private readonly sharedFiles: SharedFileClass = {},
+  ) {
     const issues: PropIssue[] = [];
     this.options = checkShape(options, shape, factory, issues, 'profile');
     this.optionIssues = issues;
+  }
+
+  /** The StorageClass of new claims many nodes mount that name none: the `sharedFileStorageClass` option, else the cloud's built-in class, else a warning. */
+  public sharedFileStorage(): SharedFileStorage {
+    const named = (this.options as { readonly sharedFileStorageClass?: string }).sharedFileStorageClass;
+    const problem = named === undefined ? undefined : dnsSubdomainProblem(named);
+    const issues = problem
+      ? [
+          {
+            prop: 'profile.sharedFileStorageClass',
+            rule: problem.rule,
+            received: named,
+            fix: 'Use the name of a StorageClass of the cluster.',
+          },
+        ]
+      : [];
+    const storageClassName = named ?? this.sharedFiles.builtIn;
+    return { storageClassName, warning: storageClassName === undefined ? this.sharedFiles.missing : undefined, issues };
   }
 }

@@ -1,7 +1,7 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { selectorLabels, workloadLabels } from '../core/labels';
-import { PropIssue } from '../core/validation';
+import { PropIssue, addWarning } from '../core/validation';
 import { ContainerDescription, writablePaths } from '../pod/description';
 import { PodExtrasProps, PodSetup, resolvePodExtras, resolveRunAs } from '../pod/extras';
 import { PortProps, ResolvedPort, containerPortsOf, resolvePodPorts } from '../pod/ports';
@@ -85,11 +85,23 @@ export function appPod(input: AppPodInput): AppPod {
   const issues: PropIssue[] = [];
   const own = input.extras.runAsUser !== undefined || input.extras.runAsGroup !== undefined;
   const runAs = own ? resolveRunAs(input.extras.runAsUser, input.extras.runAsGroup, issues) : rt.runAs;
+  const shared = rt.profile.sharedFileStorage?.();
+  issues.push(...(shared?.issues ?? []));
   const extras = resolvePodExtras(
     input.extras,
-    { scope: input.scope, image: rt.image, labels, scratchDirs: input.scratchDirs, appEnv: rt.appEnv, runAs, job: input.job },
+    {
+      scope: input.scope,
+      image: rt.image,
+      labels,
+      scratchDirs: input.scratchDirs,
+      appEnv: rt.appEnv,
+      runAs,
+      job: input.job,
+      sharedStorageClass: shared?.storageClassName,
+    },
     issues,
   );
+  if (shared?.warning) warnUnclassedClaims(input.scope, input.extras, shared.warning);
   const setup: PodSetup = { runAs, python: rt.python, extras };
   const ports = podPorts(input, issues);
   const runtimeEnv = { ...(rt.python ? PYTHON_RUNTIME_ENV : {}), ...input.env };
@@ -131,8 +143,8 @@ export function appPod(input: AppPodInput): AppPod {
   return { template, labels, selector, container, setup, ports, claims: podClaims(input.extras), issues };
 }
 
-/** The claims the containers of a pod mount, each once, with the prop of its first mount. */
-function podClaims(extras: PodExtrasProps): PodClaim[] {
+/** Every volume the containers of a pod mount, with the prop of the mount (`mounts[0].volume`, `sidecars[1].mounts[0].volume`). */
+function mountedVolumes(extras: PodExtrasProps): Array<[string, Volume]> {
   const list = (x: unknown): unknown[] => (Array.isArray(x) ? x : []);
   const mounts: Array<[string, unknown]> = list(extras.mounts).map((m, i) => [`mounts[${i}].volume`, m]);
   for (const kind of ['initContainers', 'sidecars'] as const) {
@@ -140,13 +152,33 @@ function podClaims(extras: PodExtrasProps): PodClaim[] {
       list((c as { mounts?: unknown })?.mounts).forEach((m, j) => mounts.push([`${kind}[${i}].mounts[${j}].volume`, m])),
     );
   }
-  const claims = new Map<string, PodClaim>();
-  for (const [prop, m] of mounts) {
+  return mounts.flatMap(([prop, m]) => {
     const volume = (m as { volume?: unknown })?.volume;
-    const info = volume instanceof Volume ? volume.claimInfo : undefined;
+    return volume instanceof Volume ? [[prop, volume] as [string, Volume]] : [];
+  });
+}
+
+/** The claims the containers of a pod mount, each once, with the prop of its first mount. */
+function podClaims(extras: PodExtrasProps): PodClaim[] {
+  const claims = new Map<string, PodClaim>();
+  for (const [prop, volume] of mountedVolumes(extras)) {
+    const info = volume.claimInfo;
     if (info && !claims.has(info.name)) claims.set(info.name, { ...info, prop });
   }
   return [...claims.values()];
+}
+
+/** Warns about each claim many nodes mount that this workload created without a StorageClass, when the profile names none. */
+function warnUnclassedClaims(scope: Construct, extras: PodExtrasProps, why: string): void {
+  const seen = new Set<Volume>();
+  for (const [prop, volume] of mountedVolumes(extras)) {
+    if (seen.has(volume) || !volume.sharedWithoutClass || volume.createdClaim?.node.scope !== scope) continue;
+    seen.add(volume);
+    addWarning(
+      scope,
+      `'${prop}' is a new claim many nodes mount ('${volume.claimInfo!.name}', ${volume.claimInfo!.accessMode}) without a storageClass. ${why}`,
+    );
+  }
 }
 
 /** The declared ports of the app container and its sidecars, checked against each other and the workload's own. */
