@@ -1,29 +1,21 @@
 import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { selectorLabels, workloadLabels } from '../core/labels';
+import { selectorLabels } from '../core/labels';
 import { nameIssue } from '../core/names';
 import { checkedProps } from '../core/props';
 import { ContainerDescription } from '../pod/description';
-import { cpuBasisMillis, resolveResources } from '../pod/resources';
 import { RolloutPace, podStartSeconds, rollingRounds } from '../pod/rollout';
-import { PYTHON_RUNTIME_ENV } from '../pod/template';
-import { WorkerCommand, WorkerCommandConfig } from '../pod/worker-command';
-import { WorkerLiveness } from '../pod/worker-liveness';
-import { profileFix } from '../profiles';
-import { ProfileOutput } from '../profiles/profile';
+import { WorkerCommandConfig } from '../pod/worker-command';
 import { renderQueueScaling } from '../scaling/keda';
 import { scalerEnvIssues } from '../scaling/queue-scaler';
 import { ResolvedScaling, cpuAutoscaler, resolveScaling } from '../scaling/scaling';
-import { checkDuplicateEnv } from '../settings/env';
-import { Exposure } from '../traffic/exposure';
 import { portIngress } from '../traffic/network-policy';
 import { AppPod } from './app-pod';
-import { AppRuntime, IPythonApp, ownRuntime, trustAlso } from './runtime';
+import { AppRuntime, trustAlso } from './runtime';
 import { SHAPES } from './shapes.generated';
-import { PythonWorkload } from './workload';
-import { PythonWorkerProps, STANDALONE_ONLY } from './worker-props';
-import { NO_PROFILE, checkWorkloadProps } from './workload-props';
+import { PythonProcess } from './process';
+import { PythonWorkerProps } from './worker-props';
 
 export type { PythonProcessProps, PythonWorkerProps, QueueAutoscalingProps } from './worker-props';
 
@@ -42,7 +34,7 @@ interface Scalers {
  * secrets and identity; without, it is its own application (a load generator,
  * a consumer with its own image).
  */
-export class PythonWorker extends PythonWorkload {
+export class PythonWorker extends PythonProcess {
   /** Name of the worker's objects. */
   public readonly name: string;
   /** Worker processes, when derived. */
@@ -77,26 +69,20 @@ export class PythonWorker extends PythonWorkload {
     this.runtime = this.resolveRuntime(props);
     // A worker may run elsewhere than its app (spot capacity for work that can be retried).
     const cloud = this.appCloud(props.resources, props.placement);
-    const cmd = this.bindCommand(props, cloud);
+    const cmd = this.bindCommand(props, cloud, props.queueAutoscaling?.queue?.type);
     this.concurrency = cmd.concurrency;
     const liveness = this.resolveLiveness(props.liveness ?? cmd.defaultLiveness);
     this.terminationGracePeriodSeconds = this.resolveGrace(props);
     const scaling = this.resolveScaling(props);
     const monitor = { name: this.name, labels: this.labels(), selector: selectorLabels(this.name) };
     const metrics = this.metricsOf(this.runtime.profile, props.metrics, monitor, []);
-    const pod = this.buildPod({
-      component: this.component,
+    const pod = this.processPod(props, {
       cloud,
-      command: metrics ? metrics.wrap(cmd.command) : cmd.command,
-      env: { ...cmd.env, ...metrics?.env },
+      cmd,
       liveness: liveness?.toProbe(),
       terminationGracePeriodSeconds: this.terminationGracePeriodSeconds,
-      gracefulTimeoutSeconds: this.terminationGracePeriodSeconds,
+      metrics,
       spread: scaling.maxReplicas > 1,
-      scratchDirs: metrics?.scratchDirs ?? [],
-      ports: metrics ? [metrics.containerPort] : undefined,
-      declaredPorts: props.ports,
-      extras: this.ownsRuntime(props) ? { ...props, runAsUser: undefined, runAsGroup: undefined } : props,
     });
     this.container = pod.container;
     this.deployment = this.deploymentOf(pod, scaling, this.strategy(), { rollout: this.rolloutPace(scaling) });
@@ -107,16 +93,6 @@ export class PythonWorker extends PythonWorkload {
     this.disruptionBudget = this.disruptionBudgetFor(pod, scaling);
     this.service = this.portsService(pod);
     this.networkPolicy = this.egressOnlyPolicy(pod, [...(metrics ? [metrics.ingress] : []), ...portIngress(pod.ports)]);
-  }
-
-  /** `app.kubernetes.io/component` of the pods. */
-  protected get component(): string {
-    return 'worker';
-  }
-
-  /** Whether a liveness check is required (a worker must tell the kubelet when it is wedged). */
-  protected get livenessRequired(): boolean {
-    return true;
   }
 
   /** The props checked against the worker's shape. */
@@ -196,106 +172,5 @@ export class PythonWorker extends PythonWorkload {
       cooldownSeconds: q.cooldownSeconds ?? 300,
       podIdentity: identity?.podIdentity,
     });
-  }
-
-  private labels(): Record<string, string> {
-    return workloadLabels({ name: this.name, component: this.component, image: this.runtime.image, partOf: this.runtime.partOf });
-  }
-
-  /** The worker is its own application: no `app`, or an `app` that is not one. */
-  private ownsRuntime(props: PythonWorkerProps): boolean {
-    return !(props.app as Partial<IPythonApp> | undefined)?.runtime;
-  }
-
-  private resolveRuntime(props: PythonWorkerProps): AppRuntime {
-    if (props.app !== undefined && props.app !== null) {
-      if (!this.ownsRuntime(props)) {
-        const extra = STANDALONE_ONLY.filter((k) => props[k] !== undefined);
-        if (extra.length > 0) {
-          this.issues.add({
-            prop: extra[0],
-            rule: `must not be set together with 'app': the worker shares the app's ${extra.join(', ')}`,
-            received: props[extra[0]],
-            fix: 'Remove it, or remove app to make the process its own application.',
-          });
-        }
-        return props.app.runtime;
-      }
-      this.issues.add({
-        prop: 'app',
-        rule: 'must be a PythonMicroservice or a standalone PythonWorker',
-        received: typeof props.app,
-        fix: 'Pass the web service the worker belongs to.',
-      });
-    }
-    return this.standaloneRuntime(props);
-  }
-
-  /** The runtime of a worker that is its own application: its ServiceAccount, settings and secrets. */
-  private standaloneRuntime(props: PythonWorkerProps): AppRuntime {
-    const required = {
-      image: "Pass the image the process runs, e.g. 'ghcr.io/acme/loadgenerator:1.0.0', or pass app to share a web service's.",
-      profile: profileFix(),
-    };
-    checkWorkloadProps(this.name, { ...props, image: props.image!, profile: props.profile! }, required, this.issues);
-    const own = { ...props, image: props.image ?? 'invalid.invalid/missing:0', profile: props.profile ?? NO_PROFILE };
-    const labels = workloadLabels({ name: this.name, component: 'worker', image: own.image, partOf: own.partOf });
-    const cloud = own.profile.bind({
-      name: this.name,
-      exposure: Exposure.CLUSTER,
-      resources: resolveResources(own.resources).spec,
-      placement: own.placement,
-    });
-    this.issues.addAll(cloud.issues);
-    const reservedEnv = Object.keys(PYTHON_RUNTIME_ENV);
-    return ownRuntime(own, { scope: this, name: this.name, labels, cloud, reservedEnv }, this.issues);
-  }
-
-  private bindCommand(props: PythonWorkerProps, cloud: ProfileOutput): WorkerCommandConfig {
-    const cmd = (props.command ?? WorkerCommand.command([])).bind({
-      cpuMillis: cpuBasisMillis(cloud.resources),
-      memoryBytes: cloud.resources.memoryLimitBytes,
-      scaler: props.queueAutoscaling?.queue?.type,
-      ownLiveness: props.liveness !== undefined,
-    });
-    this.issues.addAll(cmd.issues);
-    cmd.warnings.forEach((w) => this.warn(w));
-    this.issues.addAll(
-      checkDuplicateEnv([
-        { prop: 'the app', names: this.runtime.appEnv.envNames },
-        { prop: 'command', names: Object.keys(cmd.env) },
-      ]),
-    );
-    return cmd;
-  }
-
-  private resolveLiveness(liveness: WorkerLiveness | undefined): WorkerLiveness | undefined {
-    // A scheduler has no cheap health check of its own; Recreate and one replica keep it honest.
-    this.issues.check(liveness !== undefined || !this.livenessRequired, {
-      prop: 'liveness',
-      rule: 'is required for this command (it has no health check of its own)',
-      received: undefined,
-      fix: "Use WorkerLiveness.heartbeatFile('/tmp/worker-heartbeat') and touch the file from the worker, or WorkerLiveness.command([...]).",
-    });
-    if (liveness?.usesPython && !this.runtime.python) {
-      this.warn(
-        'the liveness check runs python3, but the container does not run Python (python: false); the image may not have it. Use WorkerLiveness.command([...]) with a binary the image has.',
-      );
-    }
-    return liveness;
-  }
-
-  /** The grace period is all a worker needs: no endpoint to drain, only tasks to finish. */
-  private resolveGrace(props: PythonWorkerProps): number {
-    const shutdown = props.shutdownTimeout?.toSeconds({ integral: false }) ?? 300;
-    this.issues.check(Number.isInteger(shutdown) && shutdown >= 1 && shutdown <= 86400, {
-      prop: 'shutdownTimeout',
-      rule: 'must be a whole number of seconds from 1 to 86400',
-      received: shutdown,
-      fix: 'Use the duration of your longest task, e.g. Duration.minutes(5).',
-    });
-    const grace = shutdown + 5;
-    this.warn(this.runtime.profile.gracePeriodWarning?.(grace));
-    return grace;
   }
 }

@@ -1,0 +1,176 @@
+import { k8s } from 'cdk8s-plus-28';
+import { workloadLabels } from '../core/labels';
+import { cpuBasisMillis, resolveResources } from '../pod/resources';
+import { PYTHON_RUNTIME_ENV } from '../pod/template';
+import { WorkerCommand, WorkerCommandConfig } from '../pod/worker-command';
+import { WorkerLiveness } from '../pod/worker-liveness';
+import { profileFix } from '../profiles';
+import { ProfileOutput } from '../profiles/profile';
+import { checkDuplicateEnv } from '../settings/env';
+import { Exposure } from '../traffic/exposure';
+import { AppRuntime, IPythonApp, ownRuntime } from './runtime';
+import { PythonWorkload, WorkloadMetrics } from './workload';
+import { AppPod } from './app-pod';
+import { PythonProcessProps, STANDALONE_ONLY } from './worker-props';
+import { NO_PROFILE, checkWorkloadProps } from './workload-props';
+
+/** How a process's pod runs, as its kind resolved it. */
+export interface ProcessRun {
+  readonly cloud: ProfileOutput;
+  readonly cmd: WorkerCommandConfig;
+  readonly liveness?: k8s.Probe;
+  readonly readiness?: k8s.Probe;
+  readonly terminationGracePeriodSeconds: number;
+  readonly metrics?: WorkloadMetrics;
+  /** Spread replicas over zones and nodes. */
+  readonly spread: boolean;
+}
+
+/**
+ * The base of the kinds that run a process rather than serve through a web
+ * server (`PythonWorker`, `PythonSingleton`, `PythonStatefulSet`): the app's
+ * runtime or a standalone one, the command sized from the resources, the
+ * liveness check, the grace period that lets tasks finish.
+ */
+export abstract class PythonProcess extends PythonWorkload {
+  /** `app.kubernetes.io/component` of the pods. */
+  protected get component(): string {
+    return 'worker';
+  }
+
+  /** `app.kubernetes.io/component` of a standalone process's ServiceAccount, ConfigMap and secrets. */
+  protected get runtimeComponent(): string {
+    return 'worker';
+  }
+
+  /** Whether a liveness check is required (a process must tell the kubelet when it is wedged). */
+  protected get livenessRequired(): boolean {
+    return true;
+  }
+
+  /** The pod of a process: its command (behind the metrics prelude), env, checks, grace period, ports and extras. */
+  protected processPod(props: PythonProcessProps, run: ProcessRun): AppPod {
+    const { cmd, metrics } = run;
+    return this.buildPod({
+      component: this.component,
+      cloud: run.cloud,
+      command: metrics ? metrics.wrap(cmd.command) : cmd.command,
+      env: { ...cmd.env, ...metrics?.env },
+      liveness: run.liveness,
+      readiness: run.readiness,
+      terminationGracePeriodSeconds: run.terminationGracePeriodSeconds,
+      gracefulTimeoutSeconds: run.terminationGracePeriodSeconds,
+      spread: run.spread,
+      scratchDirs: metrics?.scratchDirs ?? [],
+      ports: metrics ? [metrics.containerPort] : undefined,
+      declaredPorts: props.ports,
+      // A standalone process's user is its runtime's; an app's process may set its own.
+      extras: this.ownsRuntime(props) ? { ...props, runAsUser: undefined, runAsGroup: undefined } : props,
+    });
+  }
+
+  /** The process's labels (`app.kubernetes.io/*`). */
+  protected labels(): Record<string, string> {
+    return workloadLabels({ name: this.name, component: this.component, image: this.runtime.image, partOf: this.runtime.partOf });
+  }
+
+  /** The process is its own application: no `app`, or an `app` that is not one. */
+  protected ownsRuntime(props: PythonProcessProps): boolean {
+    return !(props.app as Partial<IPythonApp> | undefined)?.runtime;
+  }
+
+  /** The app's runtime, or the process's own when it is standalone. */
+  protected resolveRuntime(props: PythonProcessProps): AppRuntime {
+    if (props.app !== undefined && props.app !== null) {
+      if (!this.ownsRuntime(props)) {
+        const extra = STANDALONE_ONLY.filter((k) => props[k] !== undefined);
+        if (extra.length > 0) {
+          this.issues.add({
+            prop: extra[0],
+            rule: `must not be set together with 'app': the worker shares the app's ${extra.join(', ')}`,
+            received: props[extra[0]],
+            fix: 'Remove it, or remove app to make the process its own application.',
+          });
+        }
+        return props.app.runtime;
+      }
+      this.issues.add({
+        prop: 'app',
+        rule: 'must be a PythonMicroservice or a standalone PythonWorker',
+        received: typeof props.app,
+        fix: 'Pass the web service the worker belongs to.',
+      });
+    }
+    return this.standaloneRuntime(props);
+  }
+
+  /** The runtime of a process that is its own application: its ServiceAccount, settings and secrets. */
+  private standaloneRuntime(props: PythonProcessProps): AppRuntime {
+    const required = {
+      image: "Pass the image the process runs, e.g. 'ghcr.io/acme/loadgenerator:1.0.0', or pass app to share a web service's.",
+      profile: profileFix(),
+    };
+    checkWorkloadProps(this.name, { ...props, image: props.image!, profile: props.profile! }, required, this.issues);
+    const own = { ...props, image: props.image ?? 'invalid.invalid/missing:0', profile: props.profile ?? NO_PROFILE };
+    const labels = workloadLabels({ name: this.name, component: this.runtimeComponent, image: own.image, partOf: own.partOf });
+    const cloud = own.profile.bind({
+      name: this.name,
+      exposure: Exposure.CLUSTER,
+      resources: resolveResources(own.resources).spec,
+      placement: own.placement,
+    });
+    this.issues.addAll(cloud.issues);
+    const reservedEnv = Object.keys(PYTHON_RUNTIME_ENV);
+    return ownRuntime(own, { scope: this, name: this.name, labels, cloud, reservedEnv }, this.issues);
+  }
+
+  /** The command, sized from the container's resources; `scaler` is the queue scaler's type, when there is one. */
+  protected bindCommand(props: PythonProcessProps, cloud: ProfileOutput, scaler?: string): WorkerCommandConfig {
+    const cmd = (props.command ?? WorkerCommand.command([])).bind({
+      cpuMillis: cpuBasisMillis(cloud.resources),
+      memoryBytes: cloud.resources.memoryLimitBytes,
+      scaler,
+      ownLiveness: props.liveness !== undefined,
+    });
+    this.issues.addAll(cmd.issues);
+    cmd.warnings.forEach((w) => this.warn(w));
+    this.issues.addAll(
+      checkDuplicateEnv([
+        { prop: 'the app', names: this.runtime.appEnv.envNames },
+        { prop: 'command', names: Object.keys(cmd.env) },
+      ]),
+    );
+    return cmd;
+  }
+
+  /** The liveness check, required unless the kind says otherwise. */
+  protected resolveLiveness(liveness: WorkerLiveness | undefined): WorkerLiveness | undefined {
+    // A scheduler has no cheap health check of its own; Recreate and one replica keep it honest.
+    this.issues.check(liveness !== undefined || !this.livenessRequired, {
+      prop: 'liveness',
+      rule: 'is required for this command (it has no health check of its own)',
+      received: undefined,
+      fix: "Use WorkerLiveness.heartbeatFile('/tmp/worker-heartbeat') and touch the file from the worker, or WorkerLiveness.command([...]).",
+    });
+    if (liveness?.usesPython && !this.runtime.python) {
+      this.warn(
+        'the liveness check runs python3, but the container does not run Python (python: false); the image may not have it. Use WorkerLiveness.command([...]) with a binary the image has.',
+      );
+    }
+    return liveness;
+  }
+
+  /** The grace period is all a process needs: no endpoint to drain, only tasks to finish. */
+  protected resolveGrace(props: PythonProcessProps): number {
+    const shutdown = props.shutdownTimeout?.toSeconds({ integral: false }) ?? 300;
+    this.issues.check(Number.isInteger(shutdown) && shutdown >= 1 && shutdown <= 86400, {
+      prop: 'shutdownTimeout',
+      rule: 'must be a whole number of seconds from 1 to 86400',
+      received: shutdown,
+      fix: 'Use the duration of your longest task, e.g. Duration.minutes(5).',
+    });
+    const grace = shutdown + 5;
+    this.warn(this.runtime.profile.gracePeriodWarning?.(grace));
+    return grace;
+  }
+}
