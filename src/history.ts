@@ -4,7 +4,8 @@
  *
  * A kept object is still needed when a Deployment, a ReplicaSet (the
  * Deployment controller keeps `revisionHistoryLimit` of them for `rollout
- * undo`), a CronJob, a pod or a running Job names it, or when the manifests
+ * undo`), a StatefulSet, a ControllerRevision (the StatefulSet controller's
+ * kept templates), a CronJob, a pod or a running Job names it, or when the manifests
  * being deployed hold it: a migration Job deleted while its version is still
  * the one in git would be re-created and run again. A wait Role and RoleBinding
  * are needed while their Job is. Everything else kept can go; a rollback to a
@@ -13,7 +14,7 @@
  *
  * Usage (the namespace's live objects on stdin, the target's folder as argument):
  *
- *     kubectl get deployments,replicasets,cronjobs,jobs,pods,configmaps,roles,rolebindings -n shop -o json \
+ *     kubectl get deployments,replicasets,statefulsets,controllerrevisions,cronjobs,jobs,pods,configmaps,roles,rolebindings -n shop -o json \
  *       | npx pyservice-k8s history dist/prod/east | xargs -r kubectl delete -n shop
  */
 import * as fs from 'fs';
@@ -24,13 +25,14 @@ import { MIGRATION_JOB_LABEL, RELEASE_HISTORY_LABEL } from '../constructs/delive
 import { ManifestField } from './manifest';
 
 /** The kinds whose live objects `pyservice-k8s history` reads on stdin, as `kubectl get` takes them. */
-export const HISTORY_KINDS = 'deployments,replicasets,cronjobs,jobs,pods,configmaps,roles,rolebindings';
+export const HISTORY_KINDS = 'deployments,replicasets,statefulsets,controllerrevisions,cronjobs,jobs,pods,configmaps,roles,rolebindings';
 
 /** A live object or manifest, read as JSON. */
 type Obj = ManifestField;
 
-/** The pod spec of a workload, Job, CronJob or pod. */
+/** The pod spec of a workload, Job, CronJob, pod, or a StatefulSet's ControllerRevision (`data` holds its template). */
 function podSpecOf(o: Obj): Obj | undefined {
+  if (o.kind === 'ControllerRevision') return o.data?.spec?.template?.spec;
   return o.spec?.template?.spec ?? o.spec?.jobTemplate?.spec?.template?.spec ?? (o.kind === 'Pod' ? o.spec : undefined);
 }
 
@@ -57,7 +59,9 @@ export function unneededHistory(live: { readonly items?: readonly Obj[] }, manif
   // Finished Jobs and their finished pods do not hold on to what they named; running ones do.
   const running = (o: Obj) =>
     (o.kind === 'Job' && o.status?.active > 0) || (o.kind === 'Pod' && !['Succeeded', 'Failed'].includes(o.status?.phase));
-  const users = items.filter((o) => ['Deployment', 'ReplicaSet', 'CronJob'].includes(o.kind) || running(o));
+  const users = items.filter(
+    (o) => ['Deployment', 'ReplicaSet', 'StatefulSet', 'ControllerRevision', 'CronJob'].includes(o.kind) || running(o),
+  );
   const needed = new Set<string>(manifests.map((o) => `${o.kind}/${o.metadata?.name}`));
   for (const o of users) {
     const spec = podSpecOf(o);

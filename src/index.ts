@@ -19,6 +19,8 @@ export type {
   PythonProcessProps,
   QueueAutoscalingProps,
 } from '../constructs/workloads/worker-props';
+export { PythonStatefulSet, PodManagementPolicy, StatefulSetUpdate, ClaimRetention } from '../constructs/workloads/stateful-set';
+export type { PythonStatefulSetProps, ClaimRetentionProps } from '../constructs/workloads/stateful-set';
 export { PythonMigration, MigrationCommand } from '../constructs/workloads/migration';
 export { PythonCronJob } from '../constructs/workloads/cron-job';
 export type { PythonMigrationProps } from '../constructs/workloads/migration';

@@ -260,7 +260,7 @@ describe('pyservice-k8s history', () => {
       ),
     ).toBe(2);
     expect(err).toContain(
-      'history reads a List from stdin: pipe `kubectl get deployments,replicasets,cronjobs,jobs,pods,configmaps,roles,rolebindings -n <ns> -o json`',
+      'history reads a List from stdin: pipe `kubectl get deployments,replicasets,statefulsets,controllerrevisions,cronjobs,jobs,pods,configmaps,roles,rolebindings -n <ns> -o json`',
     );
     expect(err).toContain('See: pyservice-k8s help history\n');
     err = '';

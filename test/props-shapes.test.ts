@@ -28,6 +28,7 @@ describe('the committed shapes', () => {
       'PythonMicroserviceProps',
       'PythonMigrationProps',
       'PythonSingletonProps',
+      'PythonStatefulSetProps',
       'PythonWorkerProps',
       'RestrictedNamespaceProps',
     ]);

@@ -67,6 +67,11 @@ export interface PodExtrasInput {
    * @default - such claims keep the cluster's default class
    */
   readonly sharedStorageClass?: string;
+  /**
+   * The pod is a StatefulSet's, whose `volumeClaimTemplates` give each replica its per-replica claims.
+   * @default false
+   */
+  readonly perReplicaClaims?: boolean;
 }
 
 /** Checks and resolves the mounts, init containers, sidecars and annotations of a pod. */
@@ -238,7 +243,16 @@ class ExtrasResolver {
         fix: 'Give each volume its own name.',
       });
     }
-    this.volumes.set(name, bound.volume);
+    if (bound.perReplica && !this.input.perReplicaClaims) {
+      this.issues.push({
+        prop: `${prop}.volume`,
+        rule: "is a claim per replica, which only a PythonStatefulSet's pods get (its volumeClaimTemplates)",
+        received: m.volume.key,
+        fix: 'Run the process as a PythonStatefulSet, or use Volume.newClaim for one claim the pods share.',
+      });
+    }
+    // A StatefulSet's controller adds the volumes of its claim templates to each pod.
+    if (!bound.perReplica) this.volumes.set(name, bound.volume);
     m.volume.createClaim(this.input.scope, this.input.labels, this.input.sharedStorageClass);
     return bound.writable && m.readOnly !== true;
   }

@@ -85,6 +85,8 @@ export interface VolumeConfig {
   readonly medium: 'disk' | 'memory' | 'persistent' | 'files';
   /** Size, when known (emptyDir limit, claim request). */
   readonly sizeLimit?: string;
+  /** A claim per replica: the StatefulSet's `volumeClaimTemplates` adds it to each pod, not the pod template. */
+  readonly perReplica?: boolean;
   readonly issues: PropIssue[];
 }
 
@@ -178,15 +180,7 @@ export class Volume {
       `pvc-${claimName}`,
       'newClaim',
       (prop) => {
-        const issues = objectNameIssues(`${prop}.newClaim`, claimName);
-        if (typeof options?.storage !== 'string' || 'error' in parseMemory(options.storage)) {
-          issues.push({
-            prop: `${prop}.storage`,
-            rule: "must be a size like '10Gi'",
-            received: options?.storage,
-            fix: "Request what the data needs, e.g. '10Gi'.",
-          });
-        }
+        const issues = [...objectNameIssues(`${prop}.newClaim`, claimName), ...storageIssues(prop, options?.storage)];
         issues.push(...accessModeIssues(prop, options?.accessMode));
         return {
           volume: { name: volumeName(`pvc-${claimName}`), persistentVolumeClaim: { claimName } },
@@ -200,13 +194,46 @@ export class Volume {
     );
   }
 
+  /**
+   * A claim of each replica of a `PythonStatefulSet` (a `volumeClaimTemplates`
+   * entry): each pod gets its own, `<name>-<set>-<ordinal>`, which follows it
+   * through restarts, rollouts and rescheduling. Only a PythonStatefulSet mounts it.
+   */
+  public static perReplicaClaim(name: string, options: NewClaimOptions): Volume {
+    return new Volume(
+      name,
+      'replicaClaim',
+      (prop) => {
+        const issues: PropIssue[] = [];
+        if (typeof name !== 'string' || !DNS1123_LABEL.test(name) || name.length > 63) {
+          issues.push({
+            prop: `${prop}.perReplicaClaim`,
+            rule: "must be a DNS-1123 label (at most 63 lowercase letters, digits and '-'): it names the pod's volume too",
+            received: name,
+            fix: "Use e.g. 'data' or 'logs'.",
+          });
+        }
+        issues.push(...storageIssues(prop, options?.storage), ...accessModeIssues(prop, options?.accessMode));
+        return {
+          volume: { name: volumeName(name), persistentVolumeClaim: { claimName: name } },
+          writable: true,
+          medium: 'persistent',
+          sizeLimit: options?.storage,
+          perReplica: true,
+          issues,
+        };
+      },
+      options,
+    );
+  }
+
   private claimObject?: ApiObject;
 
   private constructor(
     /** Identifies the volume within a pod. */
     public readonly key: string,
     /** Which kind of source it is. */
-    public readonly kind: 'emptyDir' | 'configMap' | 'secret' | 'claim' | 'newClaim',
+    public readonly kind: 'emptyDir' | 'configMap' | 'secret' | 'claim' | 'newClaim' | 'replicaClaim',
     private readonly binder: (prop: string) => VolumeConfig,
     private readonly claim?: NewClaimOptions,
   ) {}
@@ -251,10 +278,23 @@ export class Volume {
   public get sharedWithoutClass(): boolean {
     const mode = this.claim?.accessMode;
     return (
-      this.kind === 'newClaim' &&
+      (this.kind === 'newClaim' || this.kind === 'replicaClaim') &&
       this.claim?.storageClass === undefined &&
       (mode === AccessMode.READ_WRITE_MANY || mode === AccessMode.READ_ONLY_MANY)
     );
+  }
+
+  /** The `volumeClaimTemplates` entry of a {@link Volume.perReplicaClaim}; undefined for other volumes. */
+  public claimTemplate(labels: Record<string, string>, sharedStorageClass?: string): k8s.KubePersistentVolumeClaimProps | undefined {
+    if (this.kind !== 'replicaClaim') return undefined;
+    return {
+      metadata: { name: this.key, labels },
+      spec: {
+        accessModes: [this.claim?.accessMode ?? AccessMode.READ_WRITE_ONCE],
+        storageClassName: this.claim?.storageClass ?? (this.sharedWithoutClass ? sharedStorageClass : undefined),
+        resources: { requests: { storage: k8s.Quantity.fromString(this.claim?.storage ?? '1Gi') } },
+      },
+    };
   }
 
   /** The claim this volume created, when it is a new claim that was created. */
@@ -314,5 +354,12 @@ function accessModeIssues(prop: string, mode: AccessMode | undefined): PropIssue
       received: mode,
       fix: 'Use AccessMode.READ_WRITE_ONCE for a disk, AccessMode.READ_WRITE_MANY for a file share.',
     },
+  ];
+}
+
+function storageIssues(prop: string, storage: unknown): PropIssue[] {
+  if (typeof storage === 'string' && !('error' in parseMemory(storage))) return [];
+  return [
+    { prop: `${prop}.storage`, rule: "must be a size like '10Gi'", received: storage, fix: "Request what the data needs, e.g. '10Gi'." },
   ];
 }

@@ -38,6 +38,11 @@ export class WorkerLiveness {
     return this.handler.exec?.command?.[0] === 'python3';
   }
 
+  /** The check as a readiness probe: every 10 s, ready at the first success, not ready after three failures. */
+  public toReadinessProbe(): k8s.Probe {
+    return { ...this.handler, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3, successThreshold: 1 };
+  }
+
   /** The liveness probe; lenient, since a restart loses the tasks in flight. */
   public toProbe(): k8s.Probe {
     return {

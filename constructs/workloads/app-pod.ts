@@ -46,6 +46,8 @@ export interface AppPodInput {
   readonly extras: PodExtrasProps & { readonly runAsUser?: number; readonly runAsGroup?: number };
   /** The pod belongs to a Job. */
   readonly job?: boolean;
+  /** The pod is a StatefulSet's, which gives each replica its per-replica claims. */
+  readonly perReplicaClaims?: boolean;
 }
 
 /** A PersistentVolumeClaim a pod mounts. */
@@ -98,6 +100,7 @@ export function appPod(input: AppPodInput): AppPod {
       runAs,
       job: input.job,
       sharedStorageClass: shared?.storageClassName,
+      perReplicaClaims: input.perReplicaClaims,
     },
     issues,
   );
@@ -168,11 +171,17 @@ function podClaims(extras: PodExtrasProps): PodClaim[] {
   return [...claims.values()];
 }
 
+/** The per-replica claims the containers of a StatefulSet's pod mount, each once. */
+export function perReplicaClaims(extras: PodExtrasProps): Volume[] {
+  return [...new Set(mountedVolumes(extras).map(([, v]) => v))].filter((v) => v.kind === 'replicaClaim');
+}
+
 /** Warns about each claim many nodes mount that this workload created without a StorageClass, when the profile names none. */
 function warnUnclassedClaims(scope: Construct, extras: PodExtrasProps, why: string): void {
   const seen = new Set<Volume>();
   for (const [prop, volume] of mountedVolumes(extras)) {
-    if (seen.has(volume) || !volume.sharedWithoutClass || volume.createdClaim?.node.scope !== scope) continue;
+    const mine = volume.kind === 'replicaClaim' || volume.createdClaim?.node.scope === scope;
+    if (seen.has(volume) || !volume.sharedWithoutClass || !mine) continue;
     seen.add(volume);
     addWarning(
       scope,

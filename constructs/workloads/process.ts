@@ -24,6 +24,8 @@ export interface ProcessRun {
   readonly metrics?: WorkloadMetrics;
   /** Spread replicas over zones and nodes. */
   readonly spread: boolean;
+  /** The pod is a StatefulSet's, which gives each replica its per-replica claims. */
+  readonly perReplicaClaims?: boolean;
 }
 
 /**
@@ -64,6 +66,7 @@ export abstract class PythonProcess extends PythonWorkload {
       scratchDirs: metrics?.scratchDirs ?? [],
       ports: metrics ? [metrics.containerPort] : undefined,
       declaredPorts: props.ports,
+      perReplicaClaims: run.perReplicaClaims,
       // A standalone process's user is its runtime's; an app's process may set its own.
       extras: this.ownsRuntime(props) ? { ...props, runAsUser: undefined, runAsGroup: undefined } : props,
     });

@@ -161,6 +161,48 @@ const PythonSingletonProps: PropShape = {
   python: 'boolean',
 };
 
+const ClaimRetentionProps: PropShape = {
+  whenDeleted: 'string',
+  whenScaled: 'string',
+};
+
+const PythonStatefulSetProps: PropShape = {
+  replicas: 'number',
+  podManagementPolicy: 'string',
+  updateStrategy: 'string',
+  claimRetention: ClaimRetentionProps,
+  readiness: 'object',
+  app: 'object',
+  command: 'object',
+  image: 'string',
+  profile: 'object',
+  name: 'string',
+  resources: ResourcesProps,
+  liveness: 'object',
+  ports: 'array',
+  metrics: MetricsProps,
+  shutdownTimeout: 'duration',
+  placement: Placement,
+  allowEgressTo: 'array',
+  partOf: 'string',
+  priorityClassName: 'string',
+  config: 'map',
+  env: 'map',
+  notSecret: 'array',
+  secrets: 'array',
+  secretFiles: 'array',
+  envFrom: 'array',
+  fieldEnv: 'map',
+  mounts: 'array',
+  initContainers: 'array',
+  sidecars: 'array',
+  podAnnotations: 'map',
+  runAsUser: 'number',
+  runAsGroup: 'number',
+  keepEntrypoint: 'boolean',
+  python: 'boolean',
+};
+
 const QueueAutoscalingProps: PropShape = {
   queue: 'object',
   minReplicas: 'number',
@@ -214,6 +256,7 @@ export const SHAPES = {
   PythonMicroserviceProps,
   PythonMigrationProps,
   PythonSingletonProps,
+  PythonStatefulSetProps,
   PythonWorkerProps,
   RestrictedNamespaceProps,
 } as const;

@@ -133,7 +133,8 @@ export abstract class PythonWorkload extends Construct implements IPythonApp {
       const podSpec = options.podSpecPath.reduce((o: ManifestJson, key) => o[key] as ManifestJson, manifest) as unknown as PodSpecJson;
       if (options.sleepPreStopSeconds) addSleepPreStop(podSpec, options.sleepPreStopSeconds);
       addWaits(podSpec, rt.waits);
-      if (options.rollout)
+      // A StatefulSet has no progress deadline: it waits for each pod as long as it takes.
+      if (options.rollout && manifest.kind === 'Deployment')
         (manifest.spec as ManifestJson).progressDeadlineSeconds = progressDeadlineSeconds(options.rollout, waitSeconds(rt.waits));
     });
   }

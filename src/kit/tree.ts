@@ -7,6 +7,7 @@ import { PythonMigration } from '../../constructs/workloads/migration';
 import { PythonMicroservice } from '../../constructs/workloads/python-microservice';
 import { releaseSeconds } from '../../constructs/workloads/workload';
 import { PythonWorker } from '../../constructs/workloads/worker';
+import { PythonStatefulSet } from '../../constructs/workloads/stateful-set';
 import { TargetScope, scopeOf } from '../gitops/scope';
 import { Target } from './target';
 
@@ -43,7 +44,7 @@ export function containerWorkloads(scope: Construct): Workload[] {
     // A service without an HTTP readiness path (gRPC, TCP) runs in compose without a published, HTTP-checked port.
     if (c instanceof PythonMicroservice)
       out.push({ container: c.container, role: c.container.readinessPath ? WorkloadRole.WEB : WorkloadRole.WORKER });
-    else if (c instanceof PythonWorker) out.push({ container: c.container, role: WorkloadRole.WORKER });
+    else if (c instanceof PythonWorker || c instanceof PythonStatefulSet) out.push({ container: c.container, role: WorkloadRole.WORKER });
     else if (c instanceof PythonMigration) out.push({ container: c.container, role: WorkloadRole.MIGRATION });
     else if (c instanceof PythonCronJob) out.push({ container: c.container, role: WorkloadRole.CRON });
   }

@@ -12,6 +12,7 @@ import type { WorkloadIdentity } from '../../constructs/profiles/profile';
 import { PythonMicroservice } from '../../constructs/workloads/python-microservice';
 import { StoreSecretRequest } from '../../constructs/settings/secret-store';
 import { PythonWorker } from '../../constructs/workloads/worker';
+import { PythonStatefulSet } from '../../constructs/workloads/stateful-set';
 
 /** An application: the ServiceAccount its workloads run as, and what it binds. */
 export interface AppFacts {
@@ -43,8 +44,8 @@ export function planFacts(scope: Construct): PlanFacts {
   const apps = new Map<string, AppFacts>();
   const services: ServiceFacts[] = [];
   for (const c of scope.node.findAll()) {
-    if (!(c instanceof PythonMicroservice) && !(c instanceof PythonWorker)) continue;
-    const namespace = c.deployment.metadata.namespace;
+    if (!(c instanceof PythonMicroservice) && !(c instanceof PythonWorker) && !(c instanceof PythonStatefulSet)) continue;
+    const namespace = (c instanceof PythonStatefulSet ? c.statefulSet : c.deployment).metadata.namespace;
     const rt = c.runtime;
     const key = `${namespace ?? ''}/${rt.serviceAccountName}`;
     if (!apps.has(key))

@@ -74,6 +74,8 @@ function workloadTable(w: PlanWorkload): string[] {
     for (const r of w.routes) rows.push(['route', `${r.via}${r.through ? ` (${r.through})` : ''}: ${r.addresses.join(', ')}`]);
     rows.push(['services', w.services.map(code).join(', ') || '—']);
   }
+  if (w.storage.length > 0)
+    rows.push(['storage', w.storage.map((x) => x.replace(/^(claim )?([^ ]+)/, (_m, c, n) => `${c ?? ''}${code(n)}`)).join('<br>')]);
   rows.push(['callers', callersText(w.callers)]);
   const identity = w.identity
     ? `${w.identity.mechanism}: ${code(w.identity.principal)}${Object.entries(w.identity.details)

@@ -66,8 +66,10 @@ export interface PlanWorkload {
   readonly replicas: Replicas;
   /** Requests and limits of the first container, e.g. `cpu 500m, memory 512Mi (requests = limits)`. */
   readonly resources: string;
-  /** The Services that select its pods, `name:port`. */
+  /** The Services that select its pods, `name:port` (`/UDP` after a UDP port; `(headless)` after a headless Service). */
   readonly services: string[];
+  /** Its claims: shared ones by name, a StatefulSet's per replica with size and access mode. */
+  readonly storage: string[];
   /** The exposure its construct asked for, when it is a web service of the app kit. */
   readonly exposure?: Exposure;
   readonly routes: Route[];
@@ -139,7 +141,8 @@ export function buildPlan(input: PlanInput): Plan {
       images: [...new Set((pod.spec.containers ?? []).map((c) => str(c.image)))],
       replicas: replicasOf(pod, objects),
       resources: resourcesOf(pod),
-      services: services.map((s) => `${s.metadata?.name}:${(s.spec?.ports ?? []).map((p: { port: number }) => p.port).join(',')}`),
+      services: services.map(serviceText),
+      storage: storageOf(pod),
       exposure: input.facts.services.find((s) => s.name === o.metadata?.name && (s.namespace ?? ns) === ns)?.exposure,
       routes: routesOf(services, objects),
       callers: callersOf(pod, objects, pods),
@@ -167,6 +170,22 @@ export function buildPlan(input: PlanInput): Plan {
     stores: [...stores.values()],
     warnings: [...(input.warnings ?? [])],
   };
+}
+
+/** `name:80,8125/UDP`, and `(headless)` when DNS answers with the pods' own addresses. */
+function serviceText(s: K8sObject): string {
+  const ports = (s.spec?.ports ?? []).map((p: { port: number; protocol?: string }) => `${p.port}${p.protocol === 'UDP' ? '/UDP' : ''}`);
+  return `${s.metadata?.name}:${ports.join(',')}${s.spec?.clusterIP === 'None' ? ' (headless)' : ''}`;
+}
+
+/** The claims a pod mounts: shared claims by name; a StatefulSet's templates as one claim per replica. */
+function storageOf(pod: Pod): string[] {
+  const shared = (pod.spec.volumes ?? []).flatMap((v) => (v.persistentVolumeClaim ? [`claim ${v.persistentVolumeClaim.claimName}`] : []));
+  const perReplica = (pod.object.spec?.volumeClaimTemplates ?? []).map((t: K8sObject['spec']) => {
+    const cls = t.spec?.storageClassName ? `, class ${t.spec.storageClassName}` : '';
+    return `${t.metadata?.name} per replica (${t.spec?.resources?.requests?.storage}, ${(t.spec?.accessModes ?? []).join(', ')}${cls})`;
+  });
+  return [...perReplica, ...shared];
 }
 
 function appOf(apps: readonly AppFacts[], ns: string | undefined, serviceAccount: string | undefined): AppFacts | undefined {

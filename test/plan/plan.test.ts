@@ -9,11 +9,14 @@ import {
   Exposure,
   PyserviceApp,
   PythonMicroservice,
+  PortProtocol,
   PythonServer,
+  PythonStatefulSet,
   PythonWorker,
   QueueScaler,
   SecretBackend,
   SecretEnv,
+  Volume,
   WorkerCommand,
 } from 'pyservice-k8s';
 import { TARGETS } from '../../examples/shop/shop';
@@ -201,6 +204,7 @@ describe('the picture', () => {
           replicas: { text: '*/5 * * * * (a|b)' },
           resources: 'none set',
           services: [],
+          storage: [],
           routes: [{ via: 'Ingress x', addresses: ['http://h/a"b'] }],
           callers: [],
           secrets: [],
@@ -215,5 +219,35 @@ describe('the picture', () => {
     // THEN
     expect(diagram).toContain('say #quot;hi#quot; #35;1 #lt;b#gt;');
     expect(parseMermaid([diagram])).toEqual([{ type: 'flowchart-v2' }]);
+  });
+});
+
+describe('the plan of a StatefulSet', () => {
+  test('its kind, its claims per replica, its headless Service with a UDP port, and who may call each port', () => {
+    // GIVEN a standalone cache with a disk per replica, a TCP and a UDP port
+    const app = new PyserviceApp({ env: {} });
+    const chart = new Chart(app.addTarget({ environment: 'dev' }), 'cache', { namespace: 'cache' });
+    new PythonStatefulSet(chart, 'redis', {
+      image: 'redis:7.4.1',
+      profile: CloudProfile.gke(),
+      python: false,
+      command: WorkerCommand.command(['redis-server']),
+      replicas: 2,
+      mounts: [{ path: '/data', volume: Volume.perReplicaClaim('data', { storage: '5Gi' }) }],
+      ports: [
+        { name: 'redis', port: 6379 },
+        { name: 'stats', port: 8125, protocol: PortProtocol.UDP, allowFrom: [] },
+      ],
+    });
+    // WHEN
+    const { files, errors } = app.render();
+    // THEN
+    expect(errors).toEqual([]);
+    const rows = rowsOf(files.get(`dev/${PLAN_FILE}`)!, 'redis');
+    expect(rows.kind).toBe('StatefulSet `cache/redis`, worker');
+    expect(rows.replicas).toBe('2');
+    expect(rows.storage).toBe('`data` per replica (5Gi, ReadWriteOnce)');
+    expect(rows.services).toBe('`redis:6379,8125/UDP (headless)`');
+    expect(rows.callers).toBe('any pod in cache (6379/TCP)');
   });
 });

@@ -5,8 +5,10 @@ import {
   CloudProfile,
   PythonMicroservice,
   PythonServer,
+  PythonStatefulSet,
   PythonWorker,
   QueueScaler,
+  Volume,
   WorkerCommand,
   WorkerLiveness,
 } from '../support/internals';
@@ -311,6 +313,27 @@ describe('Cdk8sComponent hosting any construct tree', () => {
     expect(await settle(c.identityBindings)).toEqual([
       expect.objectContaining({ mechanism: 'eks-pod-identity', namespace: 'jobs', serviceAccount: 'etl', alsoTrustedSubjects: [] }),
     ]);
+  });
+
+  test('a standalone StatefulSet: a typed StatefulSet with its claim templates, its headless Service, and its identity', async () => {
+    // GIVEN a cache with a disk per replica
+    const define = (app: Construct) =>
+      new PythonStatefulSet(new Chart(app, 'cache', { namespace: 'cache' }), 'redis', {
+        image: 'redis:7.4.1',
+        python: false,
+        command: WorkerCommand.command(['redis-server']),
+        mounts: [{ path: '/data', volume: Volume.perReplicaClaim('data', { storage: '5Gi' }) }],
+        ports: [{ name: 'redis', port: 6379 }],
+        profile: CloudProfile.eks({ roleArn: 'arn:aws:iam::111122223333:role/redis', identity: 'pod-identity' }),
+      });
+    // WHEN
+    const c = await deploy('cache', define, { label: 'eks' });
+    // THEN
+    const sts = engine.named('cache/cache/StatefulSet/redis');
+    expect(sts.type).toBe('kubernetes:apps/v1:StatefulSet');
+    expect(sts.inputs.spec.volumeClaimTemplates[0].metadata.name).toBe('data');
+    expect(engine.named('cache/cache/Service/redis').inputs.spec.clusterIP).toBe('None');
+    expect(await settle(c.identityBindings)).toEqual([expect.objectContaining({ mechanism: 'eks-pod-identity', serviceAccount: 'redis' })]);
   });
 
   test('honours dependencies declared in cdk8s', async () => {

@@ -45,3 +45,5 @@ export * from '../../constructs/pod/ports';
 export * from '../../constructs/pod/volumes';
 export * from '../../constructs/pod/containers';
 export * from '../../constructs/workloads/web-rollout';
+export * from '../../constructs/workloads/stateful-set';
+export * from '../../constructs/workloads/claims';

@@ -27,6 +27,9 @@
  *   pods to every active ReplicaSet in proportion; `rollout undo` brings back
  *   the previous ReplicaSet's template; `revisionHistoryLimit` old ReplicaSets
  *   are kept. A pod is available once its migration waits passed.
+ * - StatefulSet controller: as test/support/stateful-set-model.ts models it
+ *   (one pod at a time, highest ordinal first; an evicted pod comes back from
+ *   the current revision below `status.currentReplicas`).
  * - Job controller: a created Job runs its migration when the test says so; a
  *   migration of revision r against a database at a newer revision fails, as
  *   alembic's `upgrade head` does ("Can't locate revision identified by ...").
@@ -34,6 +37,7 @@
 import { createHash } from 'crypto';
 import { KUBECTL_PRUNE_KINDS, selectorMatches } from './kubectl-rules';
 import { objectKey, podReferences, podSpec, waitedJobs } from './references';
+import { StatefulSetState } from './stateful-set-model';
 
 type Obj = any;
 
@@ -82,6 +86,7 @@ export class ReleaseModel {
   public readonly problems: string[] = [];
   private readonly objects = new Map<string, Obj>();
   private readonly deployments = new Map<string, DeploymentState>();
+  private readonly sets = new Map<string, StatefulSetState>();
   /** Every object any delivered release holds: the objects whose absence matters. */
   private readonly managed = new Set<string>();
   /** Argo CD: objects the app applied; Flux: the inventory; kubectl: objects with a last-applied annotation. */
@@ -134,6 +139,7 @@ export class ReleaseModel {
       const before = this.fingerprint();
       this.progressSync();
       for (const name of this.deployments.keys()) this.reconcile(name);
+      for (const name of this.sets.keys()) this.reconcileSet(name);
       if (this.fingerprint() === before) return;
     }
     throw new Error('the model did not settle');
@@ -162,6 +168,11 @@ export class ReleaseModel {
 
   /** An autoscaler sets the replicas of a Deployment; during a rollout every active ReplicaSet grows in proportion. */
   public scale(name: string, replicas: number): void {
+    const set = this.sets.get(name);
+    if (set) {
+      set.replicas = replicas;
+      return this.reconcileSet(name);
+    }
     const st = this.state(name);
     const active = st.sets.filter((s) => s.pods.length > 0).sort((a, b) => b.pods.length - a.pods.length || b.revision - a.revision);
     const total = active.reduce((n, s) => n + s.pods.length, 0);
@@ -181,24 +192,34 @@ export class ReleaseModel {
 
   /** Evicts one started pod of the oldest ReplicaSet that has one; its ReplicaSet creates a replacement. */
   public evictOldPod(name: string): void {
+    if (this.sets.has(name)) return this.sets.get(name)!.evictOldPod();
     const set = [...this.state(name).sets].sort((a, b) => a.revision - b.revision).find((s) => s.pods.includes(true));
     if (set) set.pods[set.pods.indexOf(true)] = false;
   }
 
+  /** `kubectl delete pod` of a StatefulSet's pods that do not run (the forced rollback); the controller creates them again. */
+  public deleteUnreadyPods(name: string): void {
+    const st = this.sets.get(name)!;
+    st.pods = st.pods.map((p) => (p?.started ? p : undefined));
+  }
+
   /** `kubectl rollout undo`: the Deployment gets the previous ReplicaSet's template back. */
   public rolloutUndo(name: string): void {
+    const previous = this.sets.get(name)?.previousTemplate();
+    if (previous) this.objects.get(name)!.spec.template = previous;
+    if (this.sets.has(name)) return;
     const sets = [...this.state(name).sets].sort((a, b) => b.revision - a.revision);
     if (sets.length > 1) this.objects.get(name)!.spec.template = clone(sets[1].template);
   }
 
   /** The replicas a Deployment should have. */
   public replicas(name: string): number {
-    return this.state(name).replicas;
+    return this.sets.get(name)?.replicas ?? this.state(name).replicas;
   }
 
-  /** Keys of the Deployments. */
-  public deploymentNames(): string[] {
-    return [...this.deployments.keys()];
+  /** Keys of the Deployments and StatefulSets. */
+  public controllerNames(): string[] {
+    return [...this.deployments.keys(), ...this.sets.keys()];
   }
 
   /** Whether a Deployment's pods wait for a migration. */
@@ -226,19 +247,27 @@ export class ReleaseModel {
       for (const s of st.sets)
         out.push({ from: `${name} revision ${s.revision}`, outcome: this.outcome(s.template, this.objects.get(name)) });
     }
+    for (const [name, st] of this.sets) {
+      for (const r of st.revisions)
+        out.push({ from: `${name} revision ${r.revision}`, outcome: this.outcome(r.template, this.objects.get(name)) });
+    }
     for (const [key, o] of this.objects)
       if (o.kind === 'CronJob') out.push({ from: key, outcome: this.outcome(o.spec.jobTemplate.spec.template, o) });
     return out;
   }
 
-  /** Deployments with fewer available pods than replicas (maxUnavailable is 0, so never, once settled). */
+  /** Deployments and StatefulSets with fewer available pods than replicas (never, once settled). */
   public shortOfCapacity(): string[] {
+    const sets = [...this.sets]
+      .filter(([, st]) => st.startedPods() < st.replicas)
+      .map(([name, st]) => `${name}: ${st.startedPods()} of ${st.replicas} pods run`);
     return [...this.deployments]
       .filter(([, st]) => st.sets.reduce((n, s) => n + s.pods.filter(Boolean).length, 0) < st.replicas)
       .map(
         ([name, st]) =>
           `${name}: ${st.sets.map((s) => `revision ${s.revision} ${s.pods.filter(Boolean).length}/${s.pods.length}`).join(', ')} of ${st.replicas}`,
-      );
+      )
+      .concat(sets);
   }
 
   /** The objects of the cluster as `kubectl get -o json` lists them, with their ReplicaSets. */
@@ -250,7 +279,16 @@ export class ReleaseModel {
         spec: { template: s.template },
       })),
     );
-    return { items: [...[...this.objects.values()].map(clone), ...sets] };
+    // The StatefulSet controller keeps its templates as ControllerRevisions, for `rollout undo`.
+    const revisions = [...this.sets].flatMap(([name, st]) =>
+      st.revisions.map((r) => ({
+        kind: 'ControllerRevision',
+        metadata: { name: `${this.objects.get(name).metadata.name}-${r.hash}`, namespace: this.objects.get(name).metadata.namespace },
+        revision: r.revision,
+        data: { spec: { template: r.template } },
+      })),
+    );
+    return { items: [...[...this.objects.values()].map(clone), ...sets, ...revisions] };
   }
 
   /** `kubectl delete <kind>/<name> ...`, as a user's cleanup runs it. */
@@ -304,6 +342,7 @@ export class ReleaseModel {
         throw new Error(`${key}: field is immutable`);
       this.objects.set(key, { ...clone(o), status: live.status });
       if (o.kind === 'Deployment' && o.spec.replicas !== undefined) this.state(key).replicas = o.spec.replicas;
+      if (o.kind === 'StatefulSet' && o.spec.replicas !== undefined) this.sets.get(key)!.replicas = o.spec.replicas;
       return;
     }
     if (o.kind === 'Job') {
@@ -312,11 +351,13 @@ export class ReleaseModel {
     }
     this.objects.set(key, { ...clone(o), status: o.kind === 'Job' ? { phase: 'running', active: 1 } : {} });
     if (o.kind === 'Deployment') this.deployments.set(key, { replicas: o.spec.replicas ?? this.minReplicas(o), sets: [], revisions: 0 });
+    if (o.kind === 'StatefulSet') this.sets.set(key, new StatefulSetState(o));
   }
 
   private delete(key: string): void {
     this.objects.delete(key);
     this.deployments.delete(key);
+    this.sets.delete(key);
     this.applied.delete(key);
   }
 
@@ -360,6 +401,10 @@ export class ReleaseModel {
   private health(key: string): 'Healthy' | 'Progressing' | 'Degraded' {
     const o = this.objects.get(key);
     if (o?.kind === 'Job') return o.status.phase === 'succeeded' ? 'Healthy' : o.status.phase === 'failed' ? 'Degraded' : 'Progressing';
+    if (o?.kind === 'StatefulSet') {
+      this.reconcileSet(key);
+      return this.sets.get(key)!.rolledOut(o) ? 'Healthy' : 'Progressing';
+    }
     if (o?.kind !== 'Deployment') return 'Healthy';
     this.reconcile(key);
     const st = this.state(key);
@@ -411,6 +456,12 @@ export class ReleaseModel {
     st.sets = st.sets.filter((s) => !idle.slice(limit).includes(s));
   }
 
+  /** The StatefulSet controller, for one StatefulSet. */
+  private reconcileSet(name: string): void {
+    const set = this.objects.get(name);
+    this.sets.get(name)!.reconcile(set, (template) => this.outcome(template, set).state === 'passed');
+  }
+
   /** Pods that have not started yet start once their waits pass. */
   private startPods(name: string): void {
     const d = this.objects.get(name);
@@ -440,6 +491,7 @@ export class ReleaseModel {
       this.sync?.state,
       [...this.objects.keys()],
       [...this.deployments].map(([k, st]) => [k, st.replicas, st.sets.map((s) => [s.revision, s.pods])]),
+      [...this.sets].map(([k, st]) => [k, st.replicas, st.pods, st.revisions.map((r) => r.revision)]),
     ]);
   }
 }

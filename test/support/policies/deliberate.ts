@@ -50,6 +50,24 @@ const DECISIONS: readonly Decision[] = [
     why: 'a worker or scheduler takes no traffic: no Service selects it, so a readiness probe would gate nothing',
   },
   {
+    checks: ['polaris:readinessProbeMissing', 'kube-score:pod-probes'],
+    applies: ({ obj, objects }) =>
+      obj.kind === 'StatefulSet' &&
+      !objects.some(
+        (svc: any) =>
+          svc.kind === 'Service' &&
+          svc.metadata?.namespace === obj.metadata?.namespace &&
+          (svc.spec?.ports ?? []).length > 0 &&
+          selects(svc.spec?.selector, podLabels(obj)),
+      ),
+    why: 'a StatefulSet that declares no port takes no traffic: its headless Service has no port and only gives each pod its DNS name, so a readiness probe would gate nothing (its `readiness` prop adds one, to start the pods in order once each is ready)',
+  },
+  {
+    checks: ['polaris:topologySpreadConstraint'],
+    applies: ({ obj }) => obj.kind === 'StatefulSet' && ((obj as any).spec?.replicas ?? 1) <= 1,
+    why: 'one replica has nothing to spread; with more, a StatefulSet spreads them over zones and nodes like every workload',
+  },
+  {
     checks: ['polaris:livenessProbeMissing'],
     applies: isSingleton,
     why: 'a scheduler often has no cheap health check (liveness is optional on a singleton only); Recreate keeps it single',
