@@ -56,13 +56,13 @@ function histories(
   return folders.map((folder) => ({ target: `${name} ${folder}`, n: objectsOf(n, folder), next: objectsOf(n1, folder) }));
 }
 
-/** A small app whose N+1 changes only its config: a new content-hashed ConfigMap, a new Job; a StatefulSet among its workloads. */
-function configApp(level: string): Obj[] {
+/** A small app at one config level and image tag: a content-hashed ConfigMap, a Job; a StatefulSet among its workloads. */
+function configApp(level: string, tag = '1.4.2'): Obj[] {
   const chart = Testing.chart();
   const app = new PythonMicroservice(
     chart,
     'orders-api',
-    baseProps({ config: { LOG_LEVEL: level }, autoscaling: { minReplicas: 2, maxReplicas: 6 } }),
+    baseProps({ image: `ghcr.io/acme/orders-api:${tag}`, config: { LOG_LEVEL: level }, autoscaling: { minReplicas: 2, maxReplicas: 6 } }),
   );
   new PythonWorker(chart, 'orders-worker', {
     app,
@@ -93,6 +93,7 @@ const HISTORIES: History[] = [
   ...histories('inventory', (env) => inventoryApp(env).render(), { IMAGE_INVENTORY: 'ghcr.io/acme/inventory:4.2.0' }, PROD),
   ...histories('fastapi', (env) => fastapiApp(env).render(), { IMAGE_BACKEND: 'ghcr.io/acme/backend:0.9.0' }, PROD),
   { target: 'a config change', n: configApp('info'), next: configApp('debug') },
+  { target: 'a new image', n: configApp('info'), next: configApp('info', '1.5.0') },
 ];
 
 /** Each engine as the example and the README configure it: pruning on. */

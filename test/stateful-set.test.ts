@@ -28,9 +28,20 @@ import {
 } from './support/internals';
 import { projectFindings, restrictedViolations } from './support/policies';
 import { validateAll } from './support/schema';
+import { refusedSetChanges } from './support/stateful-set-model';
 import { PROFILES, appContainer, baseProps, chartError, find } from './support/synth';
 
 const LOGS = () => Volume.perReplicaClaim('logs', { storage: '10Gi' });
+
+/** A standalone cache on EKS with `extra`, in `chart`. */
+const cache = (chart: Chart, extra: Partial<PythonStatefulSetProps>, id = 'cache') =>
+  new PythonStatefulSet(chart, id, {
+    image: 'redis:7.4.1',
+    profile: CloudProfile.eks(),
+    command: WorkerCommand.command(['redis-server']),
+    ...extra,
+  });
+const PORT = [{ name: 'redis', port: 6379 }];
 
 /** An Airflow-like worker of an app: task logs on a disk per replica, a log server port the web service reads. */
 function workerOfApp(extra: Partial<PythonStatefulSetProps> = {}, version?: string) {
@@ -78,9 +89,11 @@ describe('PythonStatefulSet', () => {
     expect(sts.spec.replicas).toBe(3);
     expect(sts.spec.podManagementPolicy).toBe('Parallel');
     expect(sts.spec.updateStrategy).toEqual({ type: 'RollingUpdate' });
+    const { ['app.kubernetes.io/version']: version, ...stable } = sts.metadata.labels;
+    expect(version).toBe('1.4.2');
     expect(sts.spec.volumeClaimTemplates).toEqual([
       {
-        metadata: { name: 'logs', labels: sts.metadata.labels },
+        metadata: { name: 'logs', labels: stable },
         spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '10Gi' } } },
       },
     ]);
@@ -95,6 +108,26 @@ describe('PythonStatefulSet', () => {
       ports: [{ name: 'worker-logs', port: 8793, targetPort: 'worker-logs', protocol: 'TCP' }],
     });
     expect(sts.spec.progressDeadlineSeconds).toBeUndefined();
+  });
+
+  test('a new release changes only what the API server lets change in a StatefulSet: its claim templates keep no version label', () => {
+    // GIVEN two releases of the app, with a new image tag
+    const [n, next] = ['1.4.2', '1.5.0'].map((tag) => {
+      const chart = Testing.chart();
+      const web = new PythonMicroservice(chart, 'airflow-web', baseProps({ image: `ghcr.io/acme/orders-api:${tag}` }));
+      new PythonStatefulSet(chart, 'airflow-worker', {
+        app: web,
+        command: WorkerCommand.celery({ app: 'airflow.executors.celery_executor.app' }),
+        mounts: [{ path: '/opt/airflow/logs', volume: LOGS() }],
+      });
+      return find(Testing.synth(chart), 'StatefulSet', 'airflow-worker');
+    });
+    // WHEN the update is checked as ValidateStatefulSetUpdate checks it (rules modelled on it)
+    const refused = refusedSetChanges(n, next);
+    // THEN nothing is refused, while the pods do get the new version
+    expect(refused).toEqual([]);
+    expect(next.spec.volumeClaimTemplates).toEqual(n.spec.volumeClaimTemplates);
+    expect(next.spec.template.metadata.labels['app.kubernetes.io/version']).toBe('1.5.0');
   });
 
   test("shares the app's ServiceAccount, settings and identity, waits for its migration, and keeps the restricted standard", () => {
@@ -186,46 +219,15 @@ describe('PythonStatefulSet', () => {
       (chart: Chart) => new PythonMicroservice(chart, 'api', baseProps({ mounts: [{ path: '/data', volume: LOGS() }] })),
       "[test/api] 'mounts[0].volume' is a claim per replica, which only a PythonStatefulSet's pods get (its volumeClaimTemplates); received \"logs\". Run the process as a PythonStatefulSet, or use Volume.newClaim for one claim the pods share.",
     ],
+    [(chart: Chart) => cache(chart, { ports: PORT }, 'x'.repeat(53)), "'name' must be at most 52 characters (it is 53)"],
+    [(chart: Chart) => cache(chart, {}), "[test/cache] 'liveness' is required for this command (it has no health check of its own)"],
     [
       (chart: Chart) =>
-        new PythonStatefulSet(chart, 'x'.repeat(53), {
-          image: 'redis:7.4.1',
-          profile: CloudProfile.eks(),
-          command: WorkerCommand.command(['redis-server']),
-          liveness: WorkerLiveness.command(['redis-cli', 'ping']),
-        }),
-      "'name' must be at most 52 characters (it is 53)",
-    ],
-    [
-      (chart: Chart) =>
-        new PythonStatefulSet(chart, 'cache', {
-          image: 'redis:7.4.1',
-          profile: CloudProfile.eks(),
-          command: WorkerCommand.command(['redis-server']),
-        }),
-      "[test/cache] 'liveness' is required for this command (it has no health check of its own)",
-    ],
-    [
-      (chart: Chart) =>
-        new PythonStatefulSet(chart, 'cache', {
-          image: 'redis:7.4.1',
-          profile: CloudProfile.eks(),
-          command: WorkerCommand.command(['redis-server']),
-          ports: [{ name: 'redis', port: 6379 }],
-          replicas: 2,
-          mounts: [{ path: '/data', volume: Volume.newClaim('cache-data', { storage: '1Gi' }) }],
-        }),
+        cache(chart, { ports: PORT, replicas: 2, mounts: [{ path: '/data', volume: Volume.newClaim('cache-data', { storage: '1Gi' }) }] }),
       "[test/cache] 'mounts[0].volume' is a ReadWriteOnce claim ('cache-data'), a disk that attaches to one node, and up to 2 replicas mount it",
     ],
     [
-      (chart: Chart) =>
-        new PythonStatefulSet(chart, 'cache', {
-          image: 'redis:7.4.1',
-          profile: CloudProfile.eks(),
-          command: WorkerCommand.command(['redis-server']),
-          ports: [{ name: 'redis', port: 6379 }],
-          podManagementPolicy: 'Sometimes' as any,
-        }),
+      (chart: Chart) => cache(chart, { ports: PORT, podManagementPolicy: 'Sometimes' as any }),
       '[test/cache] \'podManagementPolicy\' must be one of OrderedReady, Parallel; received "Sometimes"',
     ],
   ])('refused (%#)', (build, message) => {

@@ -12,6 +12,21 @@ export function selectorLabels(name: string): Record<string, string> {
   return { [SELECTOR_LABEL]: name };
 }
 
+/** The recommended label that names the release: it changes with every image tag. */
+const VERSION_LABEL = 'app.kubernetes.io/version';
+
+/**
+ * `labels` without the ones that change every release, for a field the API
+ * server never lets change: a StatefulSet's `volumeClaimTemplates`
+ * (ValidateStatefulSetUpdate in kubernetes pkg/apis/apps/validation refuses any
+ * update of the spec but its replicas, ordinals, template, updateStrategy,
+ * revisionHistoryLimit, persistentVolumeClaimRetentionPolicy and minReadySeconds).
+ */
+export function releaseIndependentLabels(labels: Record<string, string>): Record<string, string> {
+  const { [VERSION_LABEL]: _version, ...rest } = labels;
+  return rest;
+}
+
 /** What the recommended labels describe. */
 export interface WorkloadLabelInput {
   readonly name: string;
@@ -34,7 +49,7 @@ export function workloadLabels(input: WorkloadLabelInput): Record<string, string
     'app.kubernetes.io/managed-by': 'cdk8s',
   };
   const version = imageVersionLabel(input.image);
-  if (version) labels['app.kubernetes.io/version'] = version;
+  if (version) labels[VERSION_LABEL] = version;
   if (input.partOf) labels['app.kubernetes.io/part-of'] = input.partOf;
   return labels;
 }

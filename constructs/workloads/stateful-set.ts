@@ -1,14 +1,14 @@
 import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { selectorLabels } from '../core/labels';
+import { releaseIndependentLabels, selectorLabels } from '../core/labels';
 import { nameIssue } from '../core/names';
 import { checkedProps } from '../core/props';
 import { ContainerDescription } from '../pod/description';
 import { PortProtocol } from '../pod/ports';
 import { podStartSeconds } from '../pod/rollout';
 import { WorkerCommandConfig } from '../pod/worker-command';
-import { ResolvedScaling } from '../scaling/scaling';
+import { ResolvedScaling, resolveScaling } from '../scaling/scaling';
 import { portIngress } from '../traffic/network-policy';
 import { AppPod, perReplicaClaims } from './app-pod';
 import { PythonProcess } from './process';
@@ -68,7 +68,8 @@ export class PythonStatefulSet extends PythonProcess {
     this.concurrency = cmd.concurrency;
     const probes = this.probes(props, cmd);
     this.terminationGracePeriodSeconds = this.resolveGrace(props);
-    const scaling = this.resolveReplicas(props.replicas);
+    // A fixed count, one by default: each replica is a disk of its own.
+    const scaling = resolveScaling(props.replicas ?? 1, undefined, this.issues);
     const monitor = { name: this.name, labels: this.labels(), selector: selectorLabels(this.name) };
     const metrics = this.metricsOf(this.runtime.profile, props.metrics, monitor, []);
     const pod = this.processPod(props, {
@@ -101,18 +102,6 @@ export class PythonStatefulSet extends PythonProcess {
     return name;
   }
 
-  /** `replicas`: a fixed count, one by default (each replica is its own disk). */
-  private resolveReplicas(replicas: number | undefined): ResolvedScaling {
-    const n = replicas ?? 1;
-    this.issues.check(Number.isInteger(n) && n >= 0 && n <= 1000, {
-      prop: 'replicas',
-      rule: 'must be a whole number from 0 to 1000',
-      received: n,
-      fix: 'Use 1 for a single instance, or one per disk you want.',
-    });
-    return { fixedReplicas: n, minReplicas: n, maxReplicas: n, metrics: [] };
-  }
-
   /**
    * Liveness: the command's own check or the one given; else a TCP connection
    * to the first declared TCP port. Readiness: the one given, else that TCP
@@ -129,7 +118,9 @@ export class PythonStatefulSet extends PythonProcess {
 
   private renderStatefulSet(props: PythonStatefulSetProps, pod: AppPod, scaling: ResolvedScaling, readiness?: k8s.Probe): ApiObject {
     const shared = this.runtime.profile.sharedFileStorage?.().storageClassName;
-    const templates = perReplicaClaims(props).flatMap((v) => v.claimTemplate(pod.labels, shared) ?? []);
+    // The templates cannot change once the set exists: no label that moves with the release.
+    const labels = releaseIndependentLabels(pod.labels);
+    const templates = perReplicaClaims(props).flatMap((v) => v.claimTemplate(labels, shared) ?? []);
     const spec: k8s.StatefulSetSpec = {
       serviceName: this.name,
       replicas: scaling.fixedReplicas,

@@ -82,7 +82,7 @@ function itemLines(c: ItemChange): string[] {
   }
   const kept = c.kept ? '; kept in the cluster as release history' : '';
   const where = c.isObject && c.kind !== ChangeKind.CHANGED ? `  (${c.file.slice(c.file.lastIndexOf('/') + 1)}${kept})` : '';
-  return [`  ${SYMBOL[c.kind]} ${c.label}${where}`, ...fields];
+  return [`  ${SYMBOL[c.kind]} ${c.label}${where}`, ...fields, ...(c.refused ? [`      ! ${c.refused}`] : [])];
 }
 
 const count = (n: number, what: string) => `${n} ${what}`;

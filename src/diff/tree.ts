@@ -8,6 +8,7 @@ import { parseAllDocuments } from 'yaml';
 import { RELEASE_HISTORY_LABEL } from '../../constructs/delivery/retention';
 import { PLAN_FILE } from '../plan/markdown';
 import { FieldChange, FieldFilter, diffFields } from './fields';
+import { refusedUpdate } from './immutable';
 
 /** Relative path ('/'-separated) to file text. */
 export type Tree = ReadonlyMap<string, string>;
@@ -47,6 +48,8 @@ export interface ItemChange {
    * documented `kubectl apply --prune` leave in the cluster.
    */
   readonly kept?: boolean;
+  /** For a changed object: the API server refuses the update, why, and how to deliver it anyway. */
+  readonly refused?: string;
 }
 
 /** The comparison of one folder. */
@@ -190,7 +193,17 @@ export function diffItems(
     if (!item) continue;
     const fields = compare(old, item);
     if (fields.length === 0) unchanged++;
-    else changes.push({ kind: ChangeKind.CHANGED, label: item.label, file: item.file, fields, isObject: item.isObject });
+    else {
+      const refused = item.isObject ? refusedUpdate(old.value as Parameters<typeof refusedUpdate>[0], fields) : undefined;
+      changes.push({
+        kind: ChangeKind.CHANGED,
+        label: item.label,
+        file: item.file,
+        fields,
+        isObject: item.isObject,
+        ...(refused ? { refused } : {}),
+      });
+    }
   }
   const removed = [...was.values()].filter((i) => !now.has(i.key));
   const added = [...now.values()].filter((i) => !was.has(i.key));

@@ -29,7 +29,9 @@
  *   are kept. A pod is available once its migration waits passed.
  * - StatefulSet controller: as test/support/stateful-set-model.ts models it
  *   (one pod at a time, highest ordinal first; an evicted pod comes back from
- *   the current revision below `status.currentReplicas`).
+ *   the current revision below `status.currentReplicas`); an update that
+ *   changes its spec beyond the template, replicas and update strategy (its
+ *   claim templates, its serviceName) is refused, as the API server refuses it.
  * - Job controller: a created Job runs its migration when the test says so; a
  *   migration of revision r against a database at a newer revision fails, as
  *   alembic's `upgrade head` does ("Can't locate revision identified by ...").
@@ -37,7 +39,7 @@
 import { createHash } from 'crypto';
 import { KUBECTL_PRUNE_KINDS, selectorMatches } from './kubectl-rules';
 import { objectKey, podReferences, podSpec, waitedJobs } from './references';
-import { StatefulSetState } from './stateful-set-model';
+import { StatefulSetState, refusedSetChanges } from './stateful-set-model';
 
 type Obj = any;
 
@@ -340,6 +342,9 @@ export class ReleaseModel {
         throw new Error(`${key}: field is immutable`);
       if (o.kind === 'ConfigMap' && live.immutable && JSON.stringify(live.data) !== JSON.stringify(o.data))
         throw new Error(`${key}: field is immutable`);
+      const refused = o.kind === 'StatefulSet' ? refusedSetChanges(live, o) : [];
+      if (refused.length > 0)
+        throw new Error(`${key}: updates to statefulset spec for fields other than the template are forbidden (${refused.join(', ')})`);
       this.objects.set(key, { ...clone(o), status: live.status });
       if (o.kind === 'Deployment' && o.spec.replicas !== undefined) this.state(key).replicas = o.spec.replicas;
       if (o.kind === 'StatefulSet' && o.spec.replicas !== undefined) this.sets.get(key)!.replicas = o.spec.replicas;

@@ -22,6 +22,7 @@
  *   those pods run are kept, and `kubectl rollout undo` applies the previous one's template.
  */
 import { createHash } from 'crypto';
+import { STATEFUL_SET_MUTABLE_FIELDS } from '../../src/diff/immutable';
 
 type Obj = any;
 
@@ -40,6 +41,19 @@ export interface SetRevision {
 
 const clone = <T>(o: T): T => JSON.parse(JSON.stringify(o));
 const hashOf = (o: unknown) => createHash('sha256').update(JSON.stringify(o)).digest('hex').slice(0, 10);
+
+/**
+ * The spec fields an update of a StatefulSet from `live` to `next` changes that
+ * the API server refuses to change (ValidateStatefulSetUpdate, kubernetes
+ * pkg/apis/apps/validation/validation.go; the list is the diff's).
+ */
+export function refusedSetChanges(live: Obj, next: Obj): string[] {
+  const keys = [...new Set([...Object.keys(live.spec ?? {}), ...Object.keys(next.spec ?? {})])];
+  return keys
+    .filter((k) => !STATEFUL_SET_MUTABLE_FIELDS.has(k))
+    .filter((k) => JSON.stringify(live.spec?.[k]) !== JSON.stringify(next.spec?.[k]))
+    .sort();
+}
 
 /** What the controller knows of one StatefulSet. */
 export class StatefulSetState {
