@@ -270,7 +270,8 @@ export class PythonMicroservice extends PythonWorkload {
   /** The service's own runtime: ServiceAccount, settings and secrets, user; its workers and jobs share it. */
   private ownRuntime(labels: Record<string, string>, env: Record<string, string>): AppRuntime {
     const python = this.props.python ?? true;
-    const reservedEnv = Object.keys({ ...(python ? PYTHON_RUNTIME_ENV : {}), ...env });
+    const home = this.props.home === undefined ? {} : { HOME: this.props.home };
+    const reservedEnv = Object.keys({ ...(python ? PYTHON_RUNTIME_ENV : {}), ...home, ...env });
     const props = { ...this.props, profile: this.profile };
     return ownRuntime(props, { scope: this, name: this.name, labels, cloud: this.cloud, reservedEnv }, this.issues);
   }
@@ -304,9 +305,9 @@ export class PythonMicroservice extends PythonWorkload {
         podAnnotations: this.props.podAnnotations,
       },
     });
-    if (!pod.setup.python && this.drainSeconds > 0 && pod.setup.extras.kubernetesMinor < 30) {
+    if (!this.runtime.process.hasPython3 && this.drainSeconds > 0 && pod.setup.extras.kubernetesMinor < 30) {
       this.warn(
-        `the container does not run Python, so there is no python3 for the ${this.drainSeconds}s preStop delay before Kubernetes 1.30 (its sleep action); in-flight requests may fail during rollouts. Target Kubernetes 1.30 or later (the target's kubernetesVersion).`,
+        `the image has no python3 (hasPython3: false), so there is no ${this.drainSeconds}s preStop delay before Kubernetes 1.30 (its sleep action); in-flight requests may fail during rollouts. Target Kubernetes 1.30 or later (the target's kubernetesVersion), or set hasPython3: true if the image has python3.`,
       );
     }
     return pod;

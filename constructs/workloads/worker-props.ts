@@ -133,4 +133,7 @@ export const STANDALONE_ONLY = [
   'allowEgressTo',
   'partOf',
   'priorityClassName',
+  'hasPython3',
+  'home',
+  'imagePullPolicy',
 ] as const;

@@ -242,7 +242,7 @@ export class PythonWorker extends PythonWorkload {
       placement: own.placement,
     });
     this.issues.addAll(cloud.issues);
-    const reservedEnv = Object.keys(PYTHON_RUNTIME_ENV);
+    const reservedEnv = [...Object.keys(own.python === false ? {} : PYTHON_RUNTIME_ENV), ...(own.home === undefined ? [] : ['HOME'])];
     return ownRuntime(own, { scope: this, name: this.name, labels, cloud, reservedEnv }, this.issues);
   }
 
@@ -272,9 +272,9 @@ export class PythonWorker extends PythonWorkload {
       received: undefined,
       fix: "Use WorkerLiveness.heartbeatFile('/tmp/worker-heartbeat') and touch the file from the worker, or WorkerLiveness.command([...]).",
     });
-    if (liveness?.usesPython && !this.runtime.python) {
+    if (liveness?.usesPython && !this.runtime.process.hasPython3) {
       this.warn(
-        'the liveness check runs python3, but the container does not run Python (python: false); the image may not have it. Use WorkerLiveness.command([...]) with a binary the image has.',
+        'the liveness check runs python3, but the image has none (hasPython3: false). Use WorkerLiveness.command([...]) with a binary the image has, or set hasPython3: true if it has python3.',
       );
     }
     return liveness;
