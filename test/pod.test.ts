@@ -417,7 +417,9 @@ describe('containers that are not Python', () => {
     expect(envMap(c).PYTHONUNBUFFERED).toBeUndefined();
     expect(c.lifecycle).toBeUndefined();
     const warnings = chart.node.findAll().flatMap((n) => n.node.metadata.filter((m) => m.type === 'pyservice:warning').map((m) => m.data));
-    expect(warnings.join('\n')).toContain('the image has no python3 (hasPython3: false), so there is no 20s preStop delay before Kubernetes 1.30');
+    expect(warnings.join('\n')).toContain(
+      'the image has no python3 (hasPython3: false), so there is no 20s preStop delay before Kubernetes 1.30',
+    );
   });
 
   test('Kubernetes 1.30+: the sleep action, for every image', () => {

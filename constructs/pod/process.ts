@@ -72,7 +72,10 @@ export function defaultPullPolicy(image: string): ImagePullPolicy {
 
 /** Checks and resolves the image-level process props of a workload. */
 export function resolveProcess(input: ProcessInput, issues: PropIssue[]): ResolvedProcess {
-  if (input.home !== undefined && (typeof input.home !== 'string' || !/^\/[A-Za-z0-9._\-/]*$/.test(input.home) || input.home.split('/').includes('..'))) {
+  if (
+    input.home !== undefined &&
+    (typeof input.home !== 'string' || !/^\/[A-Za-z0-9._\-/]*$/.test(input.home) || input.home.split('/').includes('..'))
+  ) {
     issues.push({
       prop: 'home',
       rule: "must be an absolute path of letters, digits, '.', '_', '-' and '/'",
@@ -82,7 +85,12 @@ export function resolveProcess(input: ProcessInput, issues: PropIssue[]): Resolv
   }
   const hasPython3 = input.hasPython3 ?? input.python;
   if (typeof hasPython3 !== 'boolean')
-    issues.push({ prop: 'hasPython3', rule: 'must be true or false', received: hasPython3, fix: 'Set true when the image has python3 on its PATH.' });
+    issues.push({
+      prop: 'hasPython3',
+      rule: 'must be true or false',
+      received: hasPython3,
+      fix: 'Set true when the image has python3 on its PATH.',
+    });
   const policy = input.imagePullPolicy ?? defaultPullPolicy(input.image);
   if (!Object.values(ImagePullPolicy).includes(policy)) {
     issues.push({
@@ -124,4 +132,41 @@ export function resolveTmpSize(size: string | undefined, issues: PropIssue[]): s
     return DEFAULT_TMP_SIZE;
   }
   return size;
+}
+
+/** `exec` as a command of a shell script: at its start, or after `;`, `&&`, `||`, `|`, `(` or a new line. */
+const EXEC = /(^|[;&|(\n])\s*exec\s+\S/;
+
+/** The argv of a shell command line. */
+export function shellArgv(script: string): string[] {
+  return ['/bin/sh', '-c', script];
+}
+
+/**
+ * Checks a shell command line: `/bin/sh -c` keeps the shell as the container's
+ * PID 1 unless the script `exec`s the long-running program, and a shell does not
+ * pass SIGTERM on to its child, which is then killed at the end of the grace period.
+ */
+export function shellScriptIssues(script: unknown, prop: string): PropIssue[] {
+  if (typeof script !== 'string' || script.trim() === '') {
+    return [
+      {
+        prop,
+        rule: 'must be a non-empty shell command line',
+        received: script,
+        fix: "Pass e.g. 'cd /app && exec celery --app app worker'.",
+      },
+    ];
+  }
+  if (!EXEC.test(script)) {
+    return [
+      {
+        prop,
+        rule: 'must exec the long-running program: without exec, /bin/sh stays PID 1 and does not pass SIGTERM on, so the program is killed at the end of the grace period instead of stopping cleanly',
+        received: script,
+        fix: `Start the program with exec, e.g. '${script.includes('&&') ? script.replace(/&&\s*(?!.*&&)/, '&& exec ') : `exec ${script.trim()}`}'.`,
+      },
+    ];
+  }
+  return [];
 }

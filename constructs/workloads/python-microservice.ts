@@ -123,7 +123,12 @@ export class PythonMicroservice extends PythonWorkload {
     const labels = workloadLabels({ name: this.name, component: 'web', image: props.image, partOf: props.partOf });
     this.selectorLabels = selectorLabels(this.name);
     const monitor = { name: this.name, labels, selector: this.selectorLabels };
-    const metrics = this.metricsOf(this.profile, props.metrics, monitor, [this.port]);
+    const python = props.python ?? true;
+    const metrics = this.metricsOf(this.profile, props.metrics, monitor, [this.port], {
+      python,
+      hasPython3: props.hasPython3 ?? python,
+      command: server.command,
+    });
     const env = { ...server.env, ...metrics?.env };
     this.runtime = this.ownRuntime(labels, env);
     this.serviceAccount = this.runtime.serviceAccount!;

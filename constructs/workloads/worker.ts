@@ -64,6 +64,8 @@ export class PythonWorker extends PythonWorkload {
   public readonly autoscaler?: ApiObject;
   /** The NetworkPolicy (egress only, unless metrics are scraped). */
   public readonly networkPolicy: ApiObject;
+  /** Why the worker has no liveness check, when it says so with `WorkerLiveness.none(reason)`. */
+  public readonly noLivenessReason?: string;
 
   public constructor(scope: Construct, id: string, props: PythonWorkerProps) {
     super(scope, id);
@@ -77,14 +79,21 @@ export class PythonWorker extends PythonWorkload {
     const cmd = this.bindCommand(props, cloud);
     this.concurrency = cmd.concurrency;
     const liveness = this.resolveLiveness(props.liveness ?? cmd.defaultLiveness);
+    this.noLivenessReason = liveness?.noneReason;
     this.terminationGracePeriodSeconds = this.resolveGrace(props);
     const scaling = this.resolveScaling(props);
     const monitor = { name: this.name, labels: this.labels(), selector: selectorLabels(this.name) };
-    const metrics = this.metricsOf(this.runtime.profile, props.metrics, monitor, []);
+    const metrics = this.metricsOf(this.runtime.profile, props.metrics, monitor, [], {
+      python: this.runtime.python,
+      hasPython3: this.runtime.process.hasPython3,
+      command: cmd.command,
+    });
     const pod = this.buildPod({
       component: this.component,
       cloud,
       command: metrics ? metrics.wrap(cmd.command) : cmd.command,
+      keepEntrypoint: props.keepEntrypoint,
+      stopSignal: props.stopSignal,
       env: { ...cmd.env, ...metrics?.env },
       liveness: liveness?.toProbe(),
       terminationGracePeriodSeconds: this.terminationGracePeriodSeconds,
@@ -270,8 +279,16 @@ export class PythonWorker extends PythonWorkload {
       prop: 'liveness',
       rule: 'is required for this command (it has no health check of its own)',
       received: undefined,
-      fix: "Use WorkerLiveness.heartbeatFile('/tmp/worker-heartbeat') and touch the file from the worker, or WorkerLiveness.command([...]).",
+      fix: "Use WorkerLiveness.heartbeatFile('/tmp/worker-heartbeat') and touch the file from the worker, WorkerLiveness.command([...]), or WorkerLiveness.none('<why the kubelet need not restart it>').",
     });
+    if (liveness?.noneReason !== undefined) {
+      this.issues.check(typeof liveness.noneReason === 'string' && liveness.noneReason.trim().length >= 10, {
+        prop: 'liveness',
+        rule: 'WorkerLiveness.none() needs a reason of at least 10 characters: the plan shows it, so a reviewer knows why a stuck process is never restarted',
+        received: liveness.noneReason,
+        fix: "Say why, e.g. WorkerLiveness.none('PgBouncer: the TCP check of its Service is its health').",
+      });
+    }
     if (liveness?.usesPython && !this.runtime.process.hasPython3) {
       this.warn(
         'the liveness check runs python3, but the image has none (hasPython3: false). Use WorkerLiveness.command([...]) with a binary the image has, or set hasPython3: true if it has python3.',

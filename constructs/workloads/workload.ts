@@ -10,7 +10,7 @@ import { RolloutPace, progressDeadlineSeconds, rolloutSeconds } from '../pod/rol
 import { PodSpecJson, addSleepPreStop } from '../pod/template';
 import { addWaits, waitSeconds } from '../pod/waits';
 import { ICloudProfile, Placement, ProfileOutput } from '../profiles/profile';
-import { METRICS_PORT_NAME, MetricsProps, MonitorInput, resolveMetrics } from '../scaling/metrics';
+import { METRICS_PORT_NAME, MetricsContainer, MetricsProps, MonitorInput, resolveMetrics } from '../scaling/metrics';
 import { ResolvedScaling, disruptionBudget } from '../scaling/scaling';
 import { Exposure } from '../traffic/exposure';
 import { NetworkPolicyInput, networkPolicySpec } from '../traffic/network-policy';
@@ -89,9 +89,10 @@ export abstract class PythonWorkload extends Construct implements IPythonApp {
     props: MetricsProps | undefined,
     monitor: Omit<MonitorInput, 'portName' | 'path' | 'intervalSeconds'>,
     servingPorts: number[],
+    container: MetricsContainer,
   ) {
     if (!props) return undefined;
-    const m = resolveMetrics(props, servingPorts);
+    const m = resolveMetrics(props, servingPorts, container);
     this.issues.addAll(m.issues);
     const scrape = profile.metricsMonitor(this, {
       ...monitor,
