@@ -5,7 +5,8 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { EnvFrom, PodField } from '../pod/containers';
 import { keepInReleaseHistory } from '../delivery/retention';
-import { checkDuplicateEnv, checkPlainSettings } from './env';
+import { checkDuplicateEnv, checkPlainSettings, envFromIssues, suggestEnvName } from './env';
+import { ENV_NAME } from '../core/names';
 import { SecretBackendInput, SecretBackendResult, StoreSecretRequest, renderStoreSecrets } from './secret-store';
 import { SecretEnv, SecretFile } from './secrets';
 import { IssueCollector, addWarning } from '../core/validation';
@@ -116,14 +117,25 @@ export function resolveAppEnv(scope: Construct, props: AppEnvProps, ctx: AppEnvC
       fix: 'Use e.g. PodField.POD_IP.',
     }),
   );
-  (props.envFrom ?? []).forEach((e, i) =>
-    issues.check(e instanceof EnvFrom, {
-      prop: `envFrom[${i}]`,
-      rule: 'must be EnvFrom.configMap(name) or EnvFrom.secret(name)',
-      received: e,
-      fix: "Use e.g. EnvFrom.secret('netbox-env').",
+  fieldEnv.forEach(([name]) =>
+    issues.check(ENV_NAME.test(name), {
+      prop: `fieldEnv.${name}`,
+      rule: 'must be an env var name: letters, digits and underscores, not starting with a digit',
+      received: name,
+      fix: `Use e.g. '${suggestEnvName(name)}'.`,
     }),
   );
+  (props.envFrom ?? []).forEach((e, i) => {
+    if (
+      issues.check(e instanceof EnvFrom, {
+        prop: `envFrom[${i}]`,
+        rule: 'must be EnvFrom.configMap(name) or EnvFrom.secret(name)',
+        received: e,
+        fix: "Use e.g. EnvFrom.secret('netbox-env').",
+      })
+    )
+      issues.addAll(envFromIssues(e, `envFrom[${i}]`));
+  });
   issues.addAll(
     checkDuplicateEnv([
       { prop: 'fieldEnv', names: fieldEnv.map(([name]) => name) },

@@ -1,4 +1,5 @@
-import { ENV_NAME } from '../core/names';
+import { ENV_NAME, dnsSubdomainProblem, suggestDnsLabel } from '../core/names';
+import { EnvFrom } from '../pod/containers';
 import { PropIssue } from '../core/validation';
 
 const SECRET_WORDS = new Set([
@@ -98,6 +99,44 @@ export function checkDuplicateEnv(sources: { prop: string; names: readonly strin
         seen.set(name, source.prop);
       }
     }
+  }
+  return issues;
+}
+
+/** An env var name close to `name`: its words, upper case, joined by underscores, not starting with a digit. */
+export function suggestEnvName(name: string): string {
+  const words = String(name)
+    .toUpperCase()
+    .split(/[^A-Z0-9]+/)
+    .filter(Boolean)
+    .join('_');
+  return /^[0-9]/.test(words) ? `_${words}` : words || 'NAME';
+}
+
+/** The envFrom prefix rule of the API server (core/v1 validation, IsEnvVarName: `[-._a-zA-Z][-._a-zA-Z0-9]*`). */
+const ENV_FROM_PREFIX = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
+
+/** Checks the object name and prefix of an envFrom source as the API server will. */
+export function envFromIssues(e: EnvFrom, prop: string): PropIssue[] {
+  const issues: PropIssue[] = [];
+  const kind = e.source.secretRef ? 'Secret' : 'ConfigMap';
+  const problem = dnsSubdomainProblem(e.objectName);
+  if (problem) {
+    issues.push({
+      prop: `${prop}.name`,
+      rule: `${problem.rule} (the name of a ${kind})`,
+      received: e.objectName,
+      fix: `Use the ${kind}'s name as the cluster has it, e.g. '${suggestDnsLabel(String(e.objectName))}'.`,
+    });
+  }
+  const prefix = e.source.prefix;
+  if (prefix !== undefined && (typeof prefix !== 'string' || !ENV_FROM_PREFIX.test(prefix))) {
+    issues.push({
+      prop: `${prop}.prefix`,
+      rule: "must be a valid start of env var names: letters, digits, '_', '-' and '.', not starting with a digit (the API server refuses the pod otherwise)",
+      received: prefix,
+      fix: `Use e.g. '${suggestEnvName(String(prefix))}_'.`,
+    });
   }
   return issues;
 }

@@ -12,7 +12,8 @@ import { WorkerCommand, WorkerCommandConfig } from '../pod/worker-command';
 import { WorkerLiveness } from '../pod/worker-liveness';
 import { profileFix } from '../profiles';
 import { ProfileOutput } from '../profiles/profile';
-import { renderQueueScaling } from '../scaling/keda';
+import { renderQueueScaling, resolveQueueTiming } from '../scaling/keda';
+import { PropIssue } from '../core/validation';
 import { scalerEnvIssues } from '../scaling/queue-scaler';
 import { ResolvedScaling, cpuAutoscaler, resolveScaling } from '../scaling/scaling';
 import { checkDuplicateEnv } from '../settings/env';
@@ -21,7 +22,7 @@ import { AppPod } from './app-pod';
 import { AppRuntime, IPythonApp, ownRuntime, trustAlso } from './runtime';
 import { SHAPES } from './shapes.generated';
 import { PythonWorkload } from './workload';
-import { PythonWorkerProps, STANDALONE_ONLY } from './worker-props';
+import { PythonWorkerProps, QueueAutoscalingProps, STANDALONE_ONLY } from './worker-props';
 import { NO_PROFILE, checkWorkloadProps } from './workload-props';
 
 export type { PythonProcessProps, PythonWorkerProps, QueueAutoscalingProps } from './worker-props';
@@ -197,9 +198,17 @@ export class PythonWorker extends PythonWorkload {
       trigger,
       minReplicas: scaling.minReplicas,
       maxReplicas: scaling.maxReplicas,
-      cooldownSeconds: q.cooldownSeconds ?? 300,
+      ...this.queueTiming(q),
       podIdentity: identity?.podIdentity,
     });
+  }
+
+  /** KEDA's cooldown and polling interval and its autoscaler's behavior, checked. */
+  private queueTiming(q: QueueAutoscalingProps) {
+    const issues: PropIssue[] = [];
+    const timing = resolveQueueTiming(q, issues);
+    this.issues.addAll(issues);
+    return timing;
   }
 
   private labels(): Record<string, string> {
