@@ -155,7 +155,7 @@ describe('GKE Pub/Sub scaling', () => {
       queueAutoscaling: { queue: QueueScaler.pubsub({ subscription: 'events-worker' }), maxReplicas: 5 },
     });
     expect(errorOf(() => Testing.synth(chart))).toContain(
-      "'autoscaling.queue.project' is required unless the subscription is a full name: KEDA resolves a bare subscription in its own project",
+      "'queueAutoscaling.queue.project' is required unless the subscription is a full name: KEDA resolves a bare subscription in its own project",
     );
   });
 });

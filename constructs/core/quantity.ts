@@ -73,6 +73,7 @@ export function parseMemory(input: string | number): { bytes: number } | { error
   if (q.suffix === 'm' || q.suffix === 'u' || q.suffix === 'n') {
     return { error: `uses the milli suffix '${q.suffix}' (thousandths of a byte); did you mean '${q.text.slice(0, -1)}Mi'?` };
   }
+  if (q.value <= 0) return { error: 'must be above zero' };
   if (q.value < 4 * 2 ** 20) {
     return { error: "must be at least 4Mi; a bare number is bytes, so write '512Mi' rather than '512'" };
   }

@@ -136,12 +136,13 @@ class CeleryCommand extends WorkerCommand {
         fix: "Name the Celery app, e.g. 'orders.celery:app'.",
       });
     }
-    const queues = o.queues ?? ['celery'];
-    if (queues.length === 0 || queues.some((q) => !QUEUE.test(q))) {
+    const given = o.queues ?? ['celery'];
+    const queues = Array.isArray(given) ? given : [];
+    if (!Array.isArray(given) || queues.length === 0 || queues.some((q) => typeof q !== 'string' || !QUEUE.test(q))) {
       issues.push({
         prop: 'command.queues',
         rule: 'must be one or more queue names',
-        received: queues,
+        received: given,
         fix: "Use e.g. ['celery'] or ['orders', 'emails'].",
       });
     }
@@ -241,6 +242,22 @@ class DramatiqCommand extends WorkerCommand {
   }
 }
 
+/** What each fixed command checks, by the prop it reports. */
+const FIXED_RULES: Record<string, { rule: string; fix: string }> = {
+  'command.queues': {
+    rule: "must be one or more queue names (letters, digits, '_', '.', ':' and '-')",
+    fix: "Use e.g. ['default'] (RQ's own) or ['high', 'default', 'low'], most urgent first.",
+  },
+  'command.settings': {
+    rule: 'must be the Python path of the worker settings class',
+    fix: "Use e.g. 'orders.worker.WorkerSettings'.",
+  },
+  command: {
+    rule: 'must be a non-empty argv of non-empty strings',
+    fix: "Pass e.g. ['python', '-m', 'orders.consumer'], or use WorkerCommand.fromImage() to run the image's own ENTRYPOINT and CMD.",
+  },
+};
+
 class ShellCommand extends WorkerCommand {
   public constructor(private readonly script: string) {
     super();
@@ -274,9 +291,9 @@ class FixedCommand extends WorkerCommand {
     if (bad) {
       issues.push({
         prop: this.prop,
-        rule: 'must be one or more non-empty names',
+        rule: FIXED_RULES[this.prop]?.rule ?? 'must be one or more non-empty names',
         received: this.checked,
-        fix: 'Pass the queues, settings path or argv your worker needs.',
+        fix: FIXED_RULES[this.prop]?.fix ?? 'Pass the queues, settings path or argv your worker needs.',
       });
     }
     return { command: [...this.argv], env: {}, issues, warnings: [], redisLists: this.redisLists };

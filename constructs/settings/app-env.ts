@@ -97,12 +97,20 @@ export function resolveAppEnv(scope: Construct, props: AppEnvProps, ctx: AppEnvC
   issues.addAll(checkPlainSettings('config', config, notSecret));
   issues.addAll(checkPlainSettings('env', literalEnv, notSecret));
 
-  const bindings = (props.secrets ?? []).map((s, i) => s.bind({ scope, serviceName: ctx.name, labels: ctx.labels, prop: `secrets[${i}]` }));
+  const secretList = valueObjects(
+    props.secrets,
+    SecretEnv,
+    'secrets',
+    "SecretEnv.fromExisting('orders-db', { DATABASE_URL: 'url' })",
+    issues,
+  );
+  const bindings = secretList.map((s, i) => s.bind({ scope, serviceName: ctx.name, labels: ctx.labels, prop: `secrets[${i}]` }));
   bindings.forEach((b) => {
     issues.addAll(b.issues);
     b.warnings.forEach((w) => addWarning(scope, w));
   });
-  const files = (props.secretFiles ?? []).map((f, i) => f.bind(`secretFiles[${i}]`));
+  const fileList = valueObjects(props.secretFiles, SecretFile, 'secretFiles', "SecretFile.fromStore('orders/tls-key', 'tls.key')", issues);
+  const files = fileList.map((f, i) => f.bind(`secretFiles[${i}]`));
   files.forEach((f) => issues.addAll(f.issues));
   const requests: StoreSecretRequest[] = [...bindings.flatMap((b) => b.storeRequests), ...files.map((f) => f.request)];
   issues.addAll(checkDuplicateAliases(requests));
@@ -232,4 +240,27 @@ function contentHash(data: Record<string, string>): string {
       .map((k) => [k, data[k]]),
   );
   return createHash('sha256').update(canonical).digest('hex').slice(0, 10);
+}
+
+/**
+ * The entries of a list prop that are the value objects it takes; the others are
+ * reported (a JavaScript caller passing a plain object, or a SecretFile among secrets).
+ */
+function valueObjects<T>(
+  list: readonly T[] | undefined,
+  kind: { readonly prototype: T; readonly name: string },
+  prop: string,
+  example: string,
+  issues: IssueCollector,
+): T[] {
+  if (list === undefined) return [];
+  if (!Array.isArray(list)) return []; // the shape check reports a list prop that is not a list
+  return list.filter((v, i) =>
+    issues.check(v instanceof (kind as unknown as new () => T), {
+      prop: `${prop}[${i}]`,
+      rule: `must be a ${kind.name}`,
+      received: v,
+      fix: `Use e.g. ${example}.`,
+    }),
+  );
 }

@@ -116,7 +116,7 @@ export class PythonMicroservice extends PythonWorkload {
     const health = this.health(props);
     this.cloud = this.bindProfile(props, health);
     this.identity = this.cloud.identity;
-    const server = this.bindServer(props.server ?? PythonServer.command({ command: ['python3'] }));
+    const server = this.bindServer(props.server);
     this.workers = server.workers;
     this.drainSeconds = this.resolveDrain(props);
     this.terminationGracePeriodSeconds = this.resolveGrace(props, server.gracefulTimeoutSeconds);
@@ -223,7 +223,15 @@ export class PythonMicroservice extends PythonWorkload {
   }
 
   /** The server's command, env and worker count, sized from the container's resources. */
-  private bindServer(model: PythonServer): ServerConfig {
+  private bindServer(given: PythonServer | undefined): ServerConfig {
+    this.issues.check(given === undefined || given instanceof PythonServer, {
+      prop: 'server',
+      rule: 'must be a PythonServer',
+      received: given,
+      fix: "Use e.g. PythonServer.gunicornUvicorn({ app: 'orders.main:app' }), PythonServer.command({ command: [...] }) or PythonServer.fromImage().",
+    });
+    // A missing server is reported as a required prop; the rest is still checked against a stand-in.
+    const model = given instanceof PythonServer ? given : PythonServer.command({ command: ['python3'] });
     const server = model.bind({
       port: this.port,
       cpuMillis: cpuBasisMillis(this.cloud.resources),

@@ -14,7 +14,7 @@ import { profileFix } from '../profiles';
 import { ProfileOutput } from '../profiles/profile';
 import { renderQueueScaling, resolveQueueTiming } from '../scaling/keda';
 import { PropIssue } from '../core/validation';
-import { scalerEnvIssues } from '../scaling/queue-scaler';
+import { QueueScaler, scalerEnvIssues } from '../scaling/queue-scaler';
 import { ResolvedScaling, cpuAutoscaler, resolveScaling } from '../scaling/scaling';
 import { checkDuplicateEnv } from '../settings/env';
 import { Exposure } from '../traffic/exposure';
@@ -67,6 +67,8 @@ export class PythonWorker extends PythonWorkload {
   public readonly networkPolicy: ApiObject;
   /** Why the worker has no liveness check, when it says so with `WorkerLiveness.none(reason)`. */
   public readonly noLivenessReason?: string;
+  /** The command is a WorkerCommand (the checks that depend on it are skipped otherwise). */
+  private commandValid = true;
 
   public constructor(scope: Construct, id: string, props: PythonWorkerProps) {
     super(scope, id);
@@ -184,7 +186,17 @@ export class PythonWorker extends PythonWorkload {
     const q = props.queueAutoscaling;
     if (!q) return props.autoscaling ? { autoscaler: cpuAutoscaler(this, this.name, pod.labels, scaling) } : {};
     const rt = this.runtime;
-    const trigger = q.queue.bind({ redisLists: cmd.redisLists });
+    if (
+      !this.issues.check(q.queue instanceof QueueScaler, {
+        prop: 'queueAutoscaling.queue',
+        rule: 'must be a QueueScaler',
+        received: q.queue,
+        fix: "Use e.g. QueueScaler.redis({ addressFromEnv: 'REDIS_ADDRESS' }) or QueueScaler.sqs({ queueUrl }).",
+      })
+    )
+      return {};
+    // A wrong queue list is reported once, against the command, not again by the scaler that reads it.
+    const trigger = q.queue.bind({ redisLists: cmd.redisLists, redisListsReported: cmd.issues.some((i) => i.prop === 'command.queues') });
     this.issues.addAll(trigger.issues);
     this.issues.addAll(scalerEnvIssues(trigger, rt.appEnv, Object.keys(cmd.env)));
     (trigger.warnings ?? []).forEach((w) => this.warn(w));
@@ -265,7 +277,15 @@ export class PythonWorker extends PythonWorkload {
   }
 
   private bindCommand(props: PythonWorkerProps, cloud: ProfileOutput): WorkerCommandConfig {
-    const cmd = (props.command ?? WorkerCommand.command([])).bind({
+    const given = props.command;
+    this.commandValid = this.issues.check(given instanceof WorkerCommand, {
+      prop: 'command',
+      rule: given === undefined ? 'is required' : 'must be a WorkerCommand',
+      received: given,
+      fix: "Use e.g. WorkerCommand.celery({ app: 'orders.celery:app' }), WorkerCommand.command([...]) or WorkerCommand.fromImage().",
+    });
+    // Without a usable command, a stand-in that reports nothing keeps the rest checked without false errors.
+    const cmd = (given instanceof WorkerCommand ? given : WorkerCommand.fromImage()).bind({
       cpuMillis: cpuBasisMillis(cloud.resources),
       memoryBytes: cloud.resources.memoryLimitBytes,
       scaler: props.queueAutoscaling?.queue?.type,
@@ -284,7 +304,7 @@ export class PythonWorker extends PythonWorkload {
 
   private resolveLiveness(liveness: WorkerLiveness | undefined): WorkerLiveness | undefined {
     // A scheduler has no cheap health check of its own; Recreate and one replica keep it honest.
-    this.issues.check(liveness !== undefined || !this.livenessRequired, {
+    this.issues.check(liveness !== undefined || !this.livenessRequired || !this.commandValid, {
       prop: 'liveness',
       rule: 'is required for this command (it has no health check of its own)',
       received: undefined,
