@@ -29,6 +29,9 @@ import {
   privateRangesWarning,
 } from './shared';
 import { SHAPES } from './shapes.generated';
+import { didYouMean } from '../core/props';
+
+const NODE_PROVISIONERS: readonly string[] = ['managed-node-groups', 'karpenter'];
 import { EksProfileOptions } from './eks-options';
 
 // IAM ARNs: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html
@@ -81,7 +84,16 @@ export class EksProfile extends CheckedOptionsProfile<EksProfileOptions> impleme
         prop: 'profile.identity',
         rule: "must be 'irsa' or 'pod-identity'",
         received: mode,
-        fix: "Use 'irsa' unless your cluster runs the EKS Pod Identity Agent.",
+        fix: `${didYouMean(mode, ['irsa', 'pod-identity'])}Use 'irsa' unless your cluster runs the EKS Pod Identity Agent.`,
+      });
+    }
+    const provisioner = this.options.nodeProvisioner;
+    if (provisioner !== undefined && !NODE_PROVISIONERS.includes(provisioner)) {
+      issues.push({
+        prop: 'profile.nodeProvisioner',
+        rule: "must be 'managed-node-groups' or 'karpenter'",
+        received: provisioner,
+        fix: `${didYouMean(provisioner, NODE_PROVISIONERS)}It decides how long a node drain may take; use what scales the cluster's nodes.`,
       });
     }
     if (roleArn !== undefined && (typeof roleArn !== 'string' || !ROLE_ARN.test(roleArn))) {
