@@ -388,7 +388,8 @@ export function scalerEnvIssues(trigger: ScalerTrigger, appEnv: AppEnv, ownEnv: 
   return [
     ...addressIssues,
     ...Object.entries(trigger.metadata)
-      .filter(([key, name]) => key.endsWith('FromEnv') && !defined.has(name))
+      // A name that is no env var name at all is already reported by the scaler.
+      .filter(([key, name]) => key.endsWith('FromEnv') && !defined.has(name) && ENV_NAME.test(name))
       .map(([key, name]) => ({
         prop: `queueAutoscaling.queue.${key}`,
         rule: 'must name an env var the worker defines (KEDA reads the broker address from it)',

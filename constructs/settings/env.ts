@@ -81,6 +81,17 @@ export function checkPlainSettings(prop: string, settings: Record<string, string
   return issues;
 }
 
+/** How the user changes each env var the library sets. */
+const RUNTIME_ENV_CONTROL: Record<string, string> = {
+  PYTHONUNBUFFERED: "'python: false' leaves it out",
+  PYTHONDONTWRITEBYTECODE: "'python: false' leaves it out",
+  HOME: "'home' sets its value",
+  WEB_CONCURRENCY: "'server.workers' sets its value",
+  PROMETHEUS_MULTIPROC_DIR: "'metrics.multiprocess: false' leaves it out",
+  DJANGO_SETTINGS_MODULE: "'server.settingsModule' sets its value",
+  FORWARDED_ALLOW_IPS: 'it is set only behind an ingress, whose proxy it trusts',
+};
+
 /** Reports every env var name that more than one source defines. */
 export function checkDuplicateEnv(sources: { prop: string; names: readonly string[] }[]): PropIssue[] {
   const seen = new Map<string, string>();
@@ -89,11 +100,15 @@ export function checkDuplicateEnv(sources: { prop: string; names: readonly strin
     for (const name of source.names) {
       const first = seen.get(name);
       if (first !== undefined) {
+        const control = RUNTIME_ENV_CONTROL[name];
         issues.push({
           prop: source.prop,
           rule: `must not define an env var that ${first} already defines (one would silently shadow the other)`,
           received: name,
-          fix: `Define ${name} in one place only.`,
+          fix:
+            control && first.startsWith('the runtime')
+              ? `Remove ${name} from ${source.prop}: the library sets it, and ${control}.`
+              : `Remove ${name} from ${source.prop} or from ${first}.`,
         });
       } else {
         seen.set(name, source.prop);
