@@ -159,7 +159,10 @@ export class Volume {
         if (parsed === undefined || 'error' in parsed) {
           issues.push({
             prop: `${prop}.storage`,
-            rule: parsed && 'error' in parsed ? parsed.error : "must be a size like '10Gi'",
+            rule:
+              parsed && 'error' in parsed && parsed.error === 'must be above zero'
+                ? "must be a size above zero, like '10Gi'"
+                : "must be a size like '10Gi'",
             received: options?.storage,
             fix: "Request what the data needs, e.g. '10Gi'.",
           });

@@ -30,9 +30,7 @@ import {
 } from './shared';
 import { SHAPES } from './shapes.generated';
 import { didYouMean } from '../core/props';
-
-const NODE_PROVISIONERS: readonly string[] = ['managed-node-groups', 'karpenter'];
-import { EksProfileOptions } from './eks-options';
+import { EksProfileOptions, nodeProvisionerIssues } from './eks-options';
 
 // IAM ARNs: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html
 // Role names: 1-64 of [\w+=,.@-]; paths: '/'-delimited printable ASCII (CreateRole API).
@@ -87,15 +85,7 @@ export class EksProfile extends CheckedOptionsProfile<EksProfileOptions> impleme
         fix: `${didYouMean(mode, ['irsa', 'pod-identity'])}Use 'irsa' unless your cluster runs the EKS Pod Identity Agent.`,
       });
     }
-    const provisioner = this.options.nodeProvisioner;
-    if (provisioner !== undefined && !NODE_PROVISIONERS.includes(provisioner)) {
-      issues.push({
-        prop: 'profile.nodeProvisioner',
-        rule: "must be 'managed-node-groups' or 'karpenter'",
-        received: provisioner,
-        fix: `${didYouMean(provisioner, NODE_PROVISIONERS)}It decides how long a node drain may take; use what scales the cluster's nodes.`,
-      });
-    }
+    issues.push(...nodeProvisionerIssues(this.options.nodeProvisioner));
     if (roleArn !== undefined && (typeof roleArn !== 'string' || !ROLE_ARN.test(roleArn))) {
       issues.push({
         prop: 'profile.roleArn',

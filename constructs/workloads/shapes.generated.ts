@@ -17,6 +17,8 @@ const PythonCronJobProps: PropShape = {
   concurrencyPolicy: 'string',
   startingDeadline: 'duration',
   name: 'string',
+  successfulJobsHistoryLimit: 'number',
+  failedJobsHistoryLimit: 'number',
   app: 'object',
   resources: ResourcesProps,
   timeout: 'duration',
@@ -25,6 +27,7 @@ const PythonCronJobProps: PropShape = {
   initContainers: 'array',
   sidecars: 'array',
   podAnnotations: 'map',
+  tmpSize: 'string',
 };
 
 const HealthProps: PropShape = {
@@ -38,6 +41,13 @@ const HealthProps: PropShape = {
   liveness: 'string',
   startupBudget: 'duration',
   interval: 'duration',
+  livenessInterval: 'duration',
+};
+
+const ScalingRules: PropShape = {
+  stabilizationWindow: 'duration',
+  policies: 'array',
+  selectPolicy: 'string',
 };
 
 const AutoscalingProps: PropShape = {
@@ -45,6 +55,8 @@ const AutoscalingProps: PropShape = {
   maxReplicas: 'number',
   targetCpuUtilization: 'number',
   targetMemoryUtilization: 'number',
+  scaleUp: ScalingRules,
+  scaleDown: ScalingRules,
 };
 
 const GatewayRef: PropShape = {
@@ -107,10 +119,15 @@ const PythonMicroserviceProps: PropShape = {
   initContainers: 'array',
   sidecars: 'array',
   podAnnotations: 'map',
+  tmpSize: 'string',
   runAsUser: 'number',
   runAsGroup: 'number',
   keepEntrypoint: 'boolean',
   python: 'boolean',
+  hasPython3: 'boolean',
+  home: 'string',
+  imagePullPolicy: 'string',
+  stopSignal: 'string',
 };
 
 const PythonMigrationProps: PropShape = {
@@ -125,6 +142,7 @@ const PythonMigrationProps: PropShape = {
   initContainers: 'array',
   sidecars: 'array',
   podAnnotations: 'map',
+  tmpSize: 'string',
 };
 
 const PythonSingletonProps: PropShape = {
@@ -152,10 +170,15 @@ const PythonSingletonProps: PropShape = {
   initContainers: 'array',
   sidecars: 'array',
   podAnnotations: 'map',
+  tmpSize: 'string',
   runAsUser: 'number',
   runAsGroup: 'number',
   keepEntrypoint: 'boolean',
   python: 'boolean',
+  hasPython3: 'boolean',
+  home: 'string',
+  imagePullPolicy: 'string',
+  stopSignal: 'string',
 };
 
 const QueueAutoscalingProps: PropShape = {
@@ -163,6 +186,10 @@ const QueueAutoscalingProps: PropShape = {
   minReplicas: 'number',
   maxReplicas: 'number',
   cooldownSeconds: 'number',
+  cooldown: 'duration',
+  pollingInterval: 'duration',
+  scaleUp: ScalingRules,
+  scaleDown: ScalingRules,
 };
 
 const PythonWorkerProps: PropShape = {
@@ -193,10 +220,15 @@ const PythonWorkerProps: PropShape = {
   initContainers: 'array',
   sidecars: 'array',
   podAnnotations: 'map',
+  tmpSize: 'string',
   runAsUser: 'number',
   runAsGroup: 'number',
   keepEntrypoint: 'boolean',
   python: 'boolean',
+  hasPython3: 'boolean',
+  home: 'string',
+  imagePullPolicy: 'string',
+  stopSignal: 'string',
 };
 
 const RestrictedNamespaceProps: PropShape = {
