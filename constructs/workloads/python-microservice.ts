@@ -316,6 +316,7 @@ export class PythonMicroservice extends PythonWorkload {
         initContainers: this.props.initContainers,
         sidecars: this.props.sidecars,
         podAnnotations: this.props.podAnnotations,
+        tmpSize: this.props.tmpSize,
       },
     });
     if (!this.runtime.process.hasPython3 && this.drainSeconds > 0 && pod.setup.extras.kubernetesMinor < 30) {
