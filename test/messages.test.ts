@@ -7,7 +7,6 @@ import { Duration } from 'cdk8s';
 import {
   CloudProfile,
   PythonMicroservice,
-  PythonServer,
   PythonWorker,
   QueueScaler,
   SecretEnv,
@@ -124,10 +123,12 @@ describe('sizes of zero and profile values', () => {
   test.each([
     ['memory', { resources: { memory: '0Gi' } }, '\'resources.memory\' must be above zero; received "0Gi".'],
     [
+      'a new claim',
       { mounts: [{ path: '/d', volume: Volume.newClaim('d', { storage: '0Gi' }) }] },
       "'mounts[0].volume.storage' must be a size above zero, like '10Gi'; received \"0Gi\".",
     ],
     [
+      'an emptyDir',
       { mounts: [{ path: '/d', volume: Volume.emptyDir('d', { sizeLimit: '0Gi' }) }] },
       '\'mounts[0].volume.sizeLimit\' must be above zero; received "0Gi".',
     ],
