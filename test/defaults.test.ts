@@ -468,5 +468,14 @@ describe('9. the stop signal', () => {
     });
     expect(renderDockerfile(app.container, BUILD)).not.toContain('STOPSIGNAL');
     expect(worker.container.stopSignal).toBe('SIGINT');
+    // The image has one STOPSIGNAL: the container files refuse two signals for one image.
+    expect(() => containerFiles([{ container: app.container }, { container: worker.container }], BUILD)).toThrow(
+      "'workloads[1].container.stopSignal' must equal that of 'svc', which has the same image: an image has one STOPSIGNAL, and the runtime sends it to every container of the image; received \"SIGINT\".",
+    );
+    // The synth warns that the signal travels in the image.
+    const warnings = worker.node.metadata.filter((m) => m.type === 'pyservice:warning').map((m) => String(m.data));
+    expect(warnings).toContain(
+      "stopSignal SIGINT reaches the process through the image's STOPSIGNAL: the Dockerfile generated here carries it; an image built elsewhere needs 'STOPSIGNAL SIGINT' in its Dockerfile, or the kubelet's stop sends SIGTERM.",
+    );
   });
 });

@@ -112,6 +112,12 @@ export abstract class PythonWorkload extends Construct implements IPythonApp {
   protected buildPod(input: Omit<AppPodInput, 'runtime' | 'scope' | 'name'>): AppPod {
     const pod = appPod({ ...input, runtime: this.runtime, scope: this, name: this.name });
     this.issues.addAll(pod.issues);
+    const signal = pod.container.stopSignal;
+    // The pod field (lifecycle.stopSignal) is alpha; containerd and CRI-O send the image's STOPSIGNAL.
+    if (signal)
+      this.warn(
+        `stopSignal ${signal} reaches the process through the image's STOPSIGNAL: the Dockerfile generated here carries it; an image built elsewhere needs 'STOPSIGNAL ${signal}' in its Dockerfile, or the kubelet's stop sends SIGTERM.`,
+      );
     return pod;
   }
 
