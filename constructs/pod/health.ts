@@ -2,6 +2,7 @@ import { Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Protocol } from '../traffic/exposure';
 import { PropIssue } from '../core/validation';
+import { wholeSeconds } from '../core/quantity';
 
 /** How the kubelet checks a container. */
 export enum HealthCheck {
@@ -300,16 +301,7 @@ export function resolveHealth(props: HealthProps, target: HealthTarget | number,
 }
 
 function seconds(d: Duration | undefined, fallback: number, prop: string, min: number, max: number, issues: PropIssue[]): number {
-  if (d === undefined) return fallback;
-  const s = d.toSeconds({ integral: false });
-  if (!Number.isInteger(s) || s < min || s > max) {
-    issues.push({
-      prop,
-      rule: `must be a whole number of seconds from ${min} to ${max}`,
-      received: s,
-      fix: `Use e.g. Duration.seconds(${fallback}).`,
-    });
-    return fallback;
-  }
-  return s;
+  const before = issues.length;
+  const s = wholeSeconds(d, prop, min, max, issues, fallback);
+  return s === undefined || issues.length > before ? fallback : s;
 }

@@ -1,6 +1,7 @@
 import { Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { PropIssue } from '../core/validation';
+import { wholeSeconds } from '../core/quantity';
 
 /** How a scaling policy counts the change it allows. */
 export enum ScalingPolicyType {
@@ -99,19 +100,4 @@ function renderPolicy(p: ScalingPolicy, prop: string, issues: PropIssue[]): k8s.
   );
   const period = wholeSeconds(p?.period, `${prop}.period`, 1, 1800, issues) ?? 60;
   return { type: p?.type, value: p?.value, periodSeconds: period };
-}
-
-/** A Duration as whole seconds in [min, max], or undefined when unset. */
-export function wholeSeconds(d: Duration | undefined, prop: string, min: number, max: number, issues: PropIssue[]): number | undefined {
-  if (d === undefined) return undefined;
-  const s = d.toSeconds({ integral: false });
-  if (!Number.isInteger(s) || s < min || s > max) {
-    issues.push({
-      prop,
-      rule: `must be a whole number of seconds from ${min} to ${max}`,
-      received: s,
-      fix: `Use e.g. Duration.seconds(${Math.max(min, Math.min(max, 60))}).`,
-    });
-  }
-  return s;
 }
