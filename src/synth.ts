@@ -4,6 +4,7 @@ import { ApiObject, App, Yaml } from 'cdk8s';
 import { ARGOCD_SYNC_WAVE, PREREQUISITE_KINDS, PREREQUISITE_WAVE } from '../constructs/gitops/hooks';
 import { duplicateObjectProblems, withoutCrossChartChecks } from '../constructs/objects';
 import { ValidationError, collectWarnings } from '../constructs/validation';
+import { chartObjects } from './chart-objects';
 import { ManifestWriter } from './yaml';
 
 /** One cloud's app, rendered into its own folder. */
@@ -63,8 +64,10 @@ export function render(targets: readonly CloudTarget[]): Rendering {
   const yaml = new ManifestWriter();
   for (const { cloud, app } of targets) {
     const names = new Set<string>();
-    for (const chart of app.charts) {
-      for (const obj of chart.toJson()) {
+    // Validated above, once: chart.toJson() would validate the whole app again for every chart.
+    for (const { apiObjects } of chartObjects(app)) {
+      for (const apiObject of apiObjects) {
+        const obj = apiObject.toJson();
         const file = fileName(obj, names);
         names.add(file);
         files.set(`${cloud}/${file}`, yaml.stringify(obj));
