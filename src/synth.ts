@@ -27,11 +27,26 @@ export interface Rendering {
   readonly objectCount: number;
 }
 
+/** What {@link render} produces besides validating. */
+export interface RenderOptions {
+  /**
+   * Called with every object, in the order of the files, for a caller that
+   * deploys the objects rather than writing them.
+   * @default - none
+   */
+  readonly onObject?: (cloud: string, apiObject: ApiObject, manifest: ReturnType<ApiObject['toJson']>) => void;
+  /**
+   * Write YAML files. Without them, `files` stays empty and `onObject` is the output.
+   * @default true
+   */
+  readonly files?: boolean;
+}
+
 /**
  * Validates and renders every target in memory. Nothing is written: a synth
  * either produces every file of every cloud, or reports every error.
  */
-export function render(targets: readonly CloudTarget[]): Rendering {
+export function render(targets: readonly CloudTarget[], options: RenderOptions = {}): Rendering {
   const errors: string[] = [];
   const warnings: string[] = [];
   // Every construct is validated here, so the charts' checks of each other (for plain app.synth()) would only repeat errors.
@@ -62,19 +77,22 @@ export function render(targets: readonly CloudTarget[]): Rendering {
 
   let objectCount = 0;
   const yaml = new ManifestWriter();
+  const writeFiles = options.files ?? true;
   for (const { cloud, app } of targets) {
     const names = new Set<string>();
     // Validated above, once: chart.toJson() would validate the whole app again for every chart.
     for (const { apiObjects } of chartObjects(app)) {
       for (const apiObject of apiObjects) {
         const obj = apiObject.toJson();
+        options.onObject?.(cloud, apiObject, obj);
+        objectCount++;
+        if (!writeFiles) continue;
         const file = fileName(obj, names);
         names.add(file);
         files.set(`${cloud}/${file}`, yaml.stringify(obj));
-        objectCount++;
       }
     }
-    files.set(`${cloud}/kustomization.yaml`, kustomization([...names]));
+    if (writeFiles) files.set(`${cloud}/kustomization.yaml`, kustomization([...names]));
   }
   return { files, errors, warnings, objectCount };
 }
