@@ -57,6 +57,35 @@ export function mainThreadProfile(dir: string): string {
   return path.join(dir, main);
 }
 
+/** What one process of a command spent, from its profile. */
+export interface ProcessProfile {
+  /** Which process: the command, the cdk8s CLI, the app. */
+  readonly process: string;
+  /** Wall time the profile covers, ms. */
+  readonly profiledMs: number;
+  readonly summary: ProfileSummary;
+}
+
+/**
+ * Every main-thread profile in `dir` (one per process of a command), named
+ * after the script it ran, in the order the processes started.
+ */
+export function processProfiles(dir: string, repoRoot: string, name: (urls: string[]) => string): ProcessProfile[] {
+  return fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.cpuprofile') && f.split('.')[4] === '0')
+    .sort()
+    .map((f) => {
+      const file = path.join(dir, f);
+      const profile: CpuProfile & { endTime: number } = JSON.parse(fs.readFileSync(file, 'utf8'));
+      return {
+        process: name(profile.nodes.map((n) => n.callFrame.url)),
+        profiledMs: Math.round((profile.endTime - profile.startTime) / 100) / 10,
+        summary: summarizeProfile(file, [], repoRoot),
+      };
+    });
+}
+
 /** Summarizes `file`, keeping samples whose timestamp (µs, process.hrtime clock) falls in one of `windows`. */
 export function summarizeProfile(file: string, windows: Array<[number, number]>, repoRoot: string, top = 15): ProfileSummary {
   const profile: CpuProfile = JSON.parse(fs.readFileSync(file, 'utf8'));

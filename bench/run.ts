@@ -23,7 +23,7 @@ import { APPROACHES } from './approaches';
 import { CliResults, INSTALLED, measureCli, profileInstalledSynth } from './cli';
 import { LoadSampler, isLoaded, loadDuring, spread } from './load';
 import { KINDS_PER_SERVICE } from './names';
-import { FunctionTime, ProfileSummary, mainThreadProfile, summarizeProfile } from './profile';
+import { FunctionTime, ProcessProfile, ProfileSummary, mainThreadProfile, processProfiles, summarizeProfile } from './profile';
 import {
   CommandResult,
   Measured,
@@ -156,6 +156,14 @@ function machine() {
   };
 }
 
+/** Which process of the synth command a profile is, from the scripts it ran. */
+function processName(urls: string[]): string {
+  if (urls.some((u) => u.includes('/cdk8s-cli/'))) return 'the cdk8s CLI (cdk8s synth)';
+  if (urls.some((u) => u.endsWith('/main.ts'))) return 'the app (node --import tsx main.ts)';
+  if (urls.some((u) => u.includes('/pyservice-k8s/lib/src/cli.js'))) return 'pyservice-k8s synth';
+  return 'another process';
+}
+
 /** Same key order on every run: keys sorted at every level (arrays keep their order). */
 function stable(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(stable);
@@ -266,7 +274,7 @@ async function main(): Promise<void> {
 
   let cliResults: CliResults | null = null;
   const cliWork = fs.mkdtempSync(path.join(os.tmpdir(), 'pyservice-bench-cli-'));
-  let startUp: ProfileSummary | null = null;
+  let startUp: ProcessProfile[] = [];
   try {
     if (cli) {
       log("timing the example's synth in a copy of the repository and through the installed tarball, interleaved");
@@ -274,7 +282,7 @@ async function main(): Promise<void> {
       if (profile && cliResults.installedDir) {
         log('profiling the synth through the installed tarball (start-up included)');
         const dir = path.join(work, 'prof-cli');
-        if (profileInstalledSynth(cliResults.installedDir, dir)) startUp = summarizeProfile(mainThreadProfile(dir), [], REPO);
+        if (profileInstalledSynth(cliResults.installedDir, dir)) startUp = processProfiles(dir, REPO, processName);
       }
     }
   } finally {
@@ -348,10 +356,11 @@ ${plan.warmRuns} warm run(s) per process (Pulumi at N=100: ${plan.slowWarmRuns})
     }
     sections.push(table(['total time, dependencies', 'ms', '%'], rowsOf(p.summary.topTotalDependencies, 8)));
   }
-  if (startUp) {
-    sections.push(`Profile of the synth through the installed tarball, whole process: ${startUp.sampledMs} ms sampled`);
-    sections.push(table(['self time by source', 'ms', '%'], rowsOf(startUp.bySource, 12)));
-    sections.push(table(['total time, dependencies', 'ms', '%'], rowsOf(startUp.topTotalDependencies, 10)));
+  if (startUp.length > 0) {
+    sections.push(
+      `Profile of the synth through the installed tarball, every process it starts:\n${startUp.map((p) => `  ${p.process}: ${p.profiledMs} ms profiled, ${p.summary.sampledMs} ms sampled`).join('\n')}`,
+    );
+    for (const p of startUp) sections.push(table([`${p.process}: self time by source`, 'ms', '%'], rowsOf(p.summary.bySource, 10)));
   }
   process.stdout.write(`\n${sections.join('\n\n')}\n\n`);
 
@@ -383,12 +392,14 @@ ${plan.warmRuns} warm run(s) per process (Pulumi at N=100: ${plan.slowWarmRuns})
   };
   const dir = path.join(__dirname, 'results');
   fs.mkdirSync(dir, { recursive: true });
-  const suffix = plan.mode === 'quick' ? '-quick' : '';
+  // A run of some approaches only is named after them, so that it does not replace a run of all.
+  const suffix = `${only ? `-${only.join('+')}` : ''}${large ? '-large' : ''}${plan.mode === 'quick' ? '-quick' : ''}`;
   const text = `${JSON.stringify(stable(result), null, 2)}\n`;
   const file = path.join(dir, `${result.date.slice(0, 10)}-${git.sha}${suffix}.json`);
   fs.writeFileSync(file, text);
-  fs.writeFileSync(path.join(dir, `latest${suffix}.json`), text);
-  log(`wrote ${path.relative(REPO, file)} and latest${suffix}.json`);
+  const latest = `latest${plan.mode === 'quick' ? '-quick' : ''}.json`;
+  fs.writeFileSync(path.join(dir, latest), text);
+  log(`wrote ${path.relative(REPO, file)} and ${latest}`);
 }
 
 main().catch((err) => {
