@@ -205,6 +205,15 @@ export interface Target {
   readonly firm: boolean;
   /** Some of the rows it reads were measured while other work competed for the CPUs. */
   readonly loaded: boolean;
+  /**
+   * For a ratio of two approaches: the same ratio of CPU time, median and range,
+   * and its verdict; on a loaded machine the better estimate (bench/README.md).
+   */
+  readonly cpu: {
+    readonly measured: number;
+    readonly range: { readonly min: number; readonly max: number } | null;
+    readonly status: 'PASS' | 'MISS';
+  } | null;
   /** How the figure was obtained. */
   readonly basis: string;
   /** The approach and N to profile when missed. */
@@ -246,6 +255,7 @@ export function evaluateTargets(rows: Row[], commands: readonly TimedCommand[]):
     basis: string,
     from: ReadonlyArray<Row | TimedCommand | undefined>,
     profile?: Target['profile'],
+    cpu?: Spread | null,
   ): void => {
     const s = typeof measured === 'number' ? { min: measured, median: measured, max: measured, n: 1 } : (measured ?? null);
     const m = s === null || Number.isNaN(s.median) ? null : s;
@@ -260,12 +270,20 @@ export function evaluateTargets(rows: Row[], commands: readonly TimedCommand[]):
       status: m === null ? 'N/A' : pass(m.median) ? 'PASS' : 'MISS',
       firm: m === null || (pass(m.min) === pass(m.median) && pass(m.max) === pass(m.median)),
       loaded: from.some((r) => r?.loaded === true),
+      cpu: cpu
+        ? {
+            measured: round3(cpu.median),
+            range: cpu.n < 2 ? null : { min: round3(cpu.min), max: round3(cpu.max) },
+            status: pass(cpu.median) ? 'PASS' : 'MISS',
+          }
+        : null,
       basis,
       profile,
     });
   };
   const times = (x: number) => `${x.toFixed(2)}x`;
   const ratioOf = (a: Row | undefined, b: Row | undefined) => (a && b ? pairedRatio(a, b) : null);
+  const cpuRatioOf = (a: Row | undefined, b: Row | undefined) => (a && b ? pairedRatio(a, b, 'perProcessCpuMs') : null);
   const sameRun = 'steady-state synthesis wall time, ratio per round of interleaved fresh processes';
 
   const lib1000 = row('library', 1000);
@@ -293,6 +311,8 @@ export function evaluateTargets(rows: Row[], commands: readonly TimedCommand[]):
     times,
     sameRun,
     [lib1000, floor1000],
+    undefined,
+    cpuRatioOf(lib1000, floor1000),
   );
   const lib100 = row('library', 100);
   const floor100 = row('floor', 100);
@@ -379,6 +399,7 @@ export function evaluateTargets(rows: Row[], commands: readonly TimedCommand[]):
       `${measured?.synthBasis ?? 'steady-state'} registration wall time with mocks, largest N measured, ratio per round`,
       [measured, measured ? row('pulumi-raw', measured.n) : undefined],
       measured ? { approach, n: measured.n } : undefined,
+      measured?.cpuRatios['pulumi-raw'],
     );
   }
 
@@ -496,7 +517,7 @@ export function commandsTable(commands: CommandResult[]): string {
 
 export function targetsTable(targets: Target[]): string {
   return table(
-    ['target', 'goal', 'median', 'min-max', 'threshold', 'result'],
+    ['target', 'goal', 'median', 'min-max', 'threshold', 'result', 'CPU-time ratio'],
     targets.map((t) => [
       t.description,
       String(t.goal),
@@ -504,6 +525,7 @@ export function targetsTable(targets: Target[]): string {
       t.range ? `${t.range.min}-${t.range.max}` : '-',
       t.threshold,
       t.status === 'N/A' ? 'N/A' : `${t.status}${t.firm ? '' : ' (flips within the range)'}${t.loaded ? ' (loaded)' : ''}`,
+      t.cpu ? `${t.cpu.measured}${t.cpu.range ? ` [${t.cpu.range.min}-${t.cpu.range.max}]` : ''} ${t.cpu.status}` : '-',
     ]),
   );
 }

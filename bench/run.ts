@@ -295,7 +295,8 @@ async function main(): Promise<void> {
   const profiles: Array<{ approach: string; n: number; targets: string[]; summary: ProfileSummary }> = [];
   if (profile) {
     const toProfile = new Map<string, { approach: string; n: number; targets: string[] }>();
-    for (const target of targets.filter((x) => x.status === 'MISS' && x.profile && approaches.includes(x.profile.approach))) {
+    const missed = (x: Target) => x.status === 'MISS' || x.cpu?.status === 'MISS';
+    for (const target of targets.filter((x) => missed(x) && x.profile && approaches.includes(x.profile.approach))) {
       const { approach, n } = target.profile!;
       // Profile the peers too, to show where the approach spends more than they do.
       for (const a of [approach, ...(PEERS[approach] ?? []).filter((p) => approaches.includes(p))]) {
