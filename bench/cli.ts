@@ -9,8 +9,8 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { LoadSampler, isLoaded, loadDuring, median } from './load';
-import { CommandResult } from './report';
+import { LoadSampler } from './load';
+import { CommandResult, commandResult } from './report';
 
 const TIME = '/usr/bin/time';
 /** Not copied: installed or generated state. */
@@ -91,29 +91,14 @@ function measureCommands(specs: CommandSpec[], repeats: number, sampler: LoadSam
       log(`  ${spec.name} run ${i + 1}/${repeats}: ${t.wallS.toFixed(2)} s`);
     }
   }
-  return specs.map((spec): CommandResult => {
-    const failure = failed.get(spec.name);
-    const timed = failure ? [] : runs.get(spec.name)!;
-    const cpu = timed.map((r) => r.cpuS).filter((x): x is number => x !== null);
-    const rss = timed.map((r) => r.maxRssMb).filter((x): x is number => x !== null);
-    const load = timed.length
-      ? loadDuring(
-          sampler.samples(),
-          timed.map((r) => r.window),
-        )
-      : null;
-    return {
-      name: spec.name,
-      command: spec.command,
-      samplesS: timed.map((r) => Math.round(r.wallS * 1000) / 1000),
-      medianS: timed.length ? median(timed.map((r) => r.wallS)) : null,
-      cpuS: cpu.length ? median(cpu) : null,
-      maxRssMb: rss.length ? median(rss) : null,
-      note: failure ?? spec.note,
-      load,
-      loaded: load !== null && isLoaded(load),
-    };
-  });
+  return specs.map((spec) =>
+    commandResult(
+      spec,
+      runs.get(spec.name)!.map((r) => ({ ...r, window: r.window })),
+      failed.get(spec.name),
+      sampler.samples(),
+    ),
+  );
 }
 
 function lastLines(text: string): string {

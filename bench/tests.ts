@@ -6,8 +6,8 @@
  */
 import { spawnSync } from 'child_process';
 import * as os from 'os';
-import { LoadSampler, isLoaded, loadDuring, median } from './load';
-import { CommandResult } from './report';
+import { LoadSampler } from './load';
+import { CommandResult, commandResult } from './report';
 
 const COMMANDS = [
   { name: 'unit tests', command: 'npm run test:unit', args: ['run', 'test:unit'] },
@@ -41,25 +41,14 @@ export function measureTests(repo: string, rounds: number, sampler: LoadSampler,
       log(`  ${c.command} run ${i + 1}/${rounds}: ${t.s.toFixed(1)} s`);
     }
   }
-  return COMMANDS.map((c): CommandResult => {
-    const timed = failed.has(c.name) ? [] : runs.get(c.name)!;
-    const load = timed.length
-      ? loadDuring(
-          sampler.samples(),
-          timed.map((t) => t.window),
-        )
-      : null;
-    return {
-      name: c.name,
-      command: c.command,
-      samplesS: timed.map((t) => Math.round(t.s * 10) / 10),
-      medianS: timed.length ? median(timed.map((t) => t.s)) : null,
-      cpuS: null,
-      maxRssMb: null,
-      note: failed.get(c.name) ?? 'warm: after one run that filled the transform cache',
-      load,
-      // jest keeps every CPU busy itself.
-      loaded: load !== null && isLoaded(load, os.cpus().length),
-    };
-  });
+  // jest keeps every CPU busy itself.
+  return COMMANDS.map((c) =>
+    commandResult(
+      { ...c, note: 'warm: after one run that filled the transform cache' },
+      runs.get(c.name)!.map((t) => ({ wallS: t.s, cpuS: null, maxRssMb: null, window: t.window })),
+      failed.get(c.name),
+      sampler.samples(),
+      os.cpus().length,
+    ),
+  );
 }
