@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { ApiObject, App, Yaml } from 'cdk8s';
+import { ApiObject, App } from 'cdk8s';
 import { ARGOCD_SYNC_WAVE, PREREQUISITE_KINDS, PREREQUISITE_WAVE } from '../constructs/gitops/hooks';
 import { duplicateObjectProblems, withoutCrossChartChecks } from '../constructs/objects';
 import { ValidationError, collectWarnings } from '../constructs/validation';
@@ -92,7 +92,7 @@ export function render(targets: readonly CloudTarget[], options: RenderOptions =
         files.set(`${cloud}/${file}`, yaml.stringify(obj));
       }
     }
-    if (writeFiles) files.set(`${cloud}/kustomization.yaml`, kustomization([...names]));
+    if (writeFiles) files.set(`${cloud}/kustomization.yaml`, yaml.stringify(kustomization([...names])));
   }
   return { files, errors, warnings, objectCount };
 }
@@ -117,12 +117,8 @@ function fileName(
   return `${candidate}.yaml`;
 }
 
-function kustomization(resources: string[]): string {
-  return Yaml.stringify({
-    apiVersion: 'kustomize.config.k8s.io/v1beta1',
-    kind: 'Kustomization',
-    resources: [...resources].sort(),
-  });
+function kustomization(resources: string[]): object {
+  return { apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: [...resources].sort() };
 }
 
 /**
@@ -134,9 +130,12 @@ export function publish(files: Map<string, string>, dest: string): void {
   const old = `${dest}.old`;
   fs.rmSync(next, { recursive: true, force: true });
   fs.rmSync(old, { recursive: true, force: true });
+  const made = new Set<string>();
   for (const [rel, content] of files) {
     const file = path.join(next, rel);
-    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const dir = path.dirname(file);
+    if (!made.has(dir)) fs.mkdirSync(dir, { recursive: true });
+    made.add(dir);
     fs.writeFileSync(file, content);
   }
   if (fs.existsSync(dest)) fs.renameSync(dest, old);

@@ -5,10 +5,13 @@
  * validations (`node.validate()` calls), not by a clock. The objects and their
  * order stay exactly those of `chart.toJson()`.
  */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { ApiObject, App, Chart } from 'cdk8s';
 import { Node } from 'constructs';
 import { chartObjects } from '../src/chart-objects';
-import { render } from '../src/synth';
+import { publish, render } from '../src/synth';
 import { CloudProfile, PythonMicroservice, PythonServer } from '../src';
 
 /** `n` services, all in one chart or each in a chart of its own. */
@@ -128,5 +131,29 @@ describe('chartObjects()', () => {
     expect(front.node.dependencies.map((d) => d.node.path).sort()).toEqual(['base', 'front/nested']);
     // ...and cdk8s, resolving again, finds the same objects in the same order
     for (const { chart, apiObjects } of rendered) expect(chart.toJson()).toEqual(apiObjects.map((o) => o.toJson()));
+  });
+});
+
+describe('publish()', () => {
+  test('makes each folder once, not once per file', () => {
+    // GIVEN 40 files in 2 folders
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'publish-'));
+    const files = new Map<string, string>();
+    for (let i = 0; i < 40; i++) files.set(`${i % 2 === 0 ? 'eks' : 'gke'}/configmap-${i}.yaml`, `n: ${i}\n`);
+    // The module object itself (the namespace import's properties cannot be redefined).
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const mkdir = jest.spyOn(require('fs') as typeof fs, 'mkdirSync');
+    try {
+      // WHEN
+      publish(files, path.join(root, 'dist'));
+
+      // THEN
+      expect(mkdir).toHaveBeenCalledTimes(2);
+      expect(fs.readFileSync(path.join(root, 'dist', 'gke', 'configmap-39.yaml'), 'utf8')).toBe('n: 39\n');
+      expect(fs.readdirSync(path.join(root, 'dist', 'eks'))).toHaveLength(20);
+    } finally {
+      mkdir.mockRestore();
+      fs.rmSync(root, { recursive: true, force: true });
+    }
   });
 });
