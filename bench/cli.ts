@@ -179,20 +179,26 @@ export function measureCli(repo: string, work: string, repeats: number, sampler:
 export const INSTALLED = 'synth through the installed tarball';
 
 /**
- * Runs the installed synth once more with every Node process it starts under
- * `--cpu-prof` (through NODE_OPTIONS: the command, the cdk8s CLI it runs, and
- * the app the CLI runs), writing their profiles into `profDir`; returns whether
- * it ran.
+ * Runs the installed synth once more with every Node process it starts
+ * profiled (the command, the cdk8s CLI it runs, and the app the CLI runs),
+ * writing their profiles into `profDir`; returns whether it ran. Node refuses
+ * `--cpu-prof` in NODE_OPTIONS, so a preloaded hook (bench/profile-hook.cjs)
+ * profiles each process from its first module on.
  */
 export function profileInstalledSynth(dir: string, profDir: string): boolean {
   fs.rmSync(path.join(dir, 'dist'), { recursive: true, force: true });
   const r = spawnSync(process.execPath, SYNTH_ARGS.installed, {
     cwd: dir,
     encoding: 'utf8',
-    env: { ...process.env, CDK8S_OUTDIR: undefined, NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profDir}` },
+    env: {
+      ...process.env,
+      CDK8S_OUTDIR: undefined,
+      NODE_OPTIONS: `--require ${path.join(__dirname, 'profile-hook.cjs')}`,
+      BENCH_PROFILE_DIR: profDir,
+    },
     maxBuffer: 64 * 1024 * 1024,
   });
-  return r.status === 0;
+  return r.status === 0 && fs.existsSync(profDir);
 }
 
 /**
