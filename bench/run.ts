@@ -24,21 +24,8 @@ import { CliResults, INSTALLED, measureCli, profileInstalledSynth } from './cli'
 import { LoadSampler, isLoaded, loadDuring, spread } from './load';
 import { KINDS_PER_SERVICE } from './names';
 import { FunctionTime, ProcessProfile, ProfileSummary, mainThreadProfile, processProfiles, summarizeProfile } from './profile';
-import {
-  CommandResult,
-  Measured,
-  PEERS,
-  Row,
-  Target,
-  commandsTable,
-  derive,
-  evaluateTargets,
-  fmtSpread,
-  resultsTable,
-  table,
-  targetsTable,
-  toRow,
-} from './report';
+import { Target, evaluateTargets, targetsTable } from './goals';
+import { CommandResult, Measured, PEERS, commandsTable, derive, fmtSpread, parityLine, resultsTable, table, toRow } from './report';
 import { measureTests } from './tests';
 import { WorkerReport } from './types';
 
@@ -176,27 +163,6 @@ function stable(value: unknown): unknown {
   }
   if (typeof value === 'number') return Number.isFinite(value) ? Math.round(value * 1000) / 1000 : null;
   return value;
-}
-
-/** Objects per kind, per service and cloud: `ConfigMap=1 Deployment=1 ...`. */
-function kindsPerService(row: Row): string {
-  return Object.keys(row.kinds)
-    .sort()
-    .map((k) => `${k}=${+(row.kinds[k] / (row.n * 3)).toFixed(2)}`)
-    .join(' ');
-}
-
-/** One line when every approach makes the same objects per service, else one per approach. */
-function parityLine(rows: Row[], n: number): string {
-  const at = rows.filter((r) => r.n === n);
-  const shapes = new Set(at.map(kindsPerService));
-  const expected = [...KINDS_PER_SERVICE]
-    .sort()
-    .map((k) => `${k}=1`)
-    .join(' ');
-  if (shapes.size === 1 && shapes.has(expected))
-    return `Parity: every approach makes 1 ${[...KINDS_PER_SERVICE].join(', ')} per service and cloud.`;
-  return `Parity: objects per service and cloud differ (expected ${expected}):\n${at.map((r) => `  ${r.approach}: ${kindsPerService(r)}`).join('\n')}`;
 }
 
 async function main(): Promise<void> {
