@@ -360,7 +360,7 @@ ${plan.warmRuns} warm run(s) per process (Pulumi at N=100: ${plan.slowWarmRuns})
   const dir = path.join(__dirname, 'results');
   fs.mkdirSync(dir, { recursive: true });
   // A run of some approaches only is named after them, so that it does not replace a run of all.
-  const suffix = `${only ? `-${only.join('+')}` : ''}${large ? '-large' : ''}${plan.mode === 'quick' ? '-quick' : ''}`;
+  const suffix = `${only ? `-${only.join('+')}` : ''}${large ? '-large' : ''}${tests ? '-tests' : ''}${plan.mode === 'quick' ? '-quick' : ''}`;
   const text = `${JSON.stringify(stable(result), null, 2)}\n`;
   const file = path.join(dir, `${result.date.slice(0, 10)}-${git.sha}${suffix}.json`);
   fs.writeFileSync(file, text);
