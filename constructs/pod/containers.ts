@@ -4,6 +4,7 @@ import { DNS1123_LABEL, imagePinProblem } from '../core/names';
 import { ResourceSpec, ResourcesProps, renderResources, resolveResources } from './resources';
 import { Mount, volumeName } from './volumes';
 import { PortProps, containerPortsOf } from './ports';
+import { defaultPullPolicy } from './process';
 import { PropIssue } from '../core/validation';
 
 /** Context key of the cluster's Kubernetes version (`'1.29'`); the app kit's targets set it. */
@@ -126,6 +127,8 @@ export interface ExtraContainerContext {
   readonly appEnvFrom: k8s.EnvFromSource[];
   readonly appMounts: k8s.VolumeMount[];
   readonly securityContext: k8s.SecurityContext;
+  /** Pull policy of the workload's image (containers of other images follow their own pin). */
+  readonly imagePullPolicy?: string;
   /** /tmp for every container: a read-only root with nowhere to write breaks most programs. */
   readonly tmpMount: k8s.VolumeMount;
 }
@@ -184,7 +187,7 @@ export function resolveExtraContainer(
     container: {
       name: props.name,
       image: props.image ?? ctx.image,
-      imagePullPolicy: 'Always',
+      imagePullPolicy: sameImage && ctx.imagePullPolicy ? ctx.imagePullPolicy : defaultPullPolicy(props.image ?? ctx.image),
       command: props.command,
       args: props.args,
       ports: props.ports !== undefined ? containerPortsOf(props.ports) : undefined,

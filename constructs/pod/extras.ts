@@ -34,6 +34,12 @@ export interface PodExtrasProps {
    * @default - none
    */
   readonly podAnnotations?: { readonly [key: string]: string };
+  /**
+   * Size of the disk-backed `/tmp` every container gets (Python's tempfile, uploads).
+   * It counts against the ephemeral storage of the container.
+   * @default '256Mi'
+   */
+  readonly tmpSize?: string;
 }
 
 /** The user, runtime and extras of a workload's pod, resolved. */
@@ -72,6 +78,10 @@ export interface PodExtrasInput {
    * @default false
    */
   readonly perReplicaClaims?: boolean;
+  /** Env every container of the workload's image gets beside Python's (HOME). */
+  readonly imageEnv?: Record<string, string>;
+  /** Pull policy of the workload's image. */
+  readonly imagePullPolicy?: string;
 }
 
 /** Checks and resolves the mounts, init containers, sidecars and annotations of a pod. */
@@ -115,6 +125,9 @@ export function resolvePython(python: boolean | undefined, issues: PropIssue[]):
   return value;
 }
 
+/** Who owns /tmp in every container. */
+const BUILT_IN_TMP = "the built-in /tmp (a disk-backed emptyDir every container gets, sized by 'tmpSize')";
+
 /** Resolves the extras of one pod, collecting the volumes they name and the issues found. */
 class ExtrasResolver {
   private readonly minor: number;
@@ -131,7 +144,8 @@ class ExtrasResolver {
     this.reservedVolumes = ['tmp', ...input.scratchDirs.map((d) => d.name), ...input.appEnv.volumes.map((v) => v.name)];
     this.ctx = {
       image: input.image,
-      pythonEnv: Object.entries(PYTHON_RUNTIME_ENV).map(([name, value]) => ({ name, value })),
+      pythonEnv: Object.entries({ ...PYTHON_RUNTIME_ENV, ...input.imageEnv }).map(([name, value]) => ({ name, value })),
+      imagePullPolicy: input.imagePullPolicy,
       appEnv: input.appEnv.env,
       appEnvFrom: input.appEnv.envFrom,
       appMounts: input.appEnv.mounts,
@@ -166,7 +180,11 @@ class ExtrasResolver {
 
   /** The app container's mounts, and the writable paths they add. */
   private appMounts(list: Mount[]): { mounts: k8s.VolumeMount[]; writablePaths: WritablePath[] } {
-    const taken = new Set(['/tmp', ...this.input.scratchDirs.map((d) => d.path), ...this.input.appEnv.mounts.map((m) => m.mountPath)]);
+    const taken = new Map<string, string>([
+      ['/tmp', BUILT_IN_TMP],
+      ...this.input.scratchDirs.map((d) => [d.path, `the server's or the metrics' scratch dir '${d.name}'`] as [string, string]),
+      ...this.input.appEnv.mounts.map((m) => [m.mountPath, `the secret files (secretFiles)`] as [string, string]),
+    ]);
     const mounts: k8s.VolumeMount[] = [];
     const writablePaths: WritablePath[] = [];
     list.forEach((m, i) => {
@@ -203,7 +221,7 @@ class ExtrasResolver {
           received: c.ports,
           fix: 'Move the container to sidecars, or remove its ports.',
         });
-      const taken = new Set(['/tmp']);
+      const taken = new Map([['/tmp', BUILT_IN_TMP]]);
       resolved.mounts.forEach((m, j) => {
         this.checkPath(m, `${prop}.mounts[${j}]`, taken);
         this.addVolume(m, `${prop}.mounts[${j}]`);
@@ -257,8 +275,8 @@ class ExtrasResolver {
     return bound.writable && m.readOnly !== true;
   }
 
-  /** Checks the path (and subPath) of a mount; `taken` holds the paths the container already mounts. */
-  private checkPath(m: Mount, prop: string, taken: Set<string>): void {
+  /** Checks the path (and subPath) of a mount; `taken` holds the paths the container already mounts, and by what. */
+  private checkPath(m: Mount, prop: string, taken: Map<string, string>): void {
     if (typeof m?.path !== 'string' || !/^\/[A-Za-z0-9._\-/]*$/.test(m.path) || m.path.split('/').includes('..')) {
       this.issues.push({
         prop: `${prop}.path`,
@@ -276,15 +294,19 @@ class ExtrasResolver {
         received: m.path,
         fix: "Mount under a folder of its own, e.g. '/data'.",
       });
-    if (taken.has(normal)) {
+    const owner = taken.get(normal);
+    if (owner !== undefined) {
       this.issues.push({
         prop: `${prop}.path`,
-        rule: 'must not be mounted twice in one container (the second mount hides the first)',
+        rule: `must not be a path the container already mounts (${owner} is mounted there; one mount would hide the other)`,
         received: m.path,
-        fix: 'Mount each volume at its own path, or one key with subPath.',
+        fix:
+          owner === BUILT_IN_TMP
+            ? "Set tmpSize (e.g. '2Gi') to resize the built-in /tmp, or mount this volume under another path."
+            : 'Mount each volume at its own path, or one key with subPath.',
       });
     }
-    taken.add(normal);
+    taken.set(normal, prop);
     if (
       m.subPath !== undefined &&
       (typeof m.subPath !== 'string' || m.subPath === '' || m.subPath.startsWith('/') || m.subPath.split('/').includes('..'))

@@ -101,6 +101,19 @@ export function declaredPortNumbers(ports: readonly PortProps[] | undefined, pro
     .map((p) => p.containerPort);
 }
 
+/** A health check on a declared UDP port, which no probe and no load balancer can check. */
+export function udpHealthPortIssues(healthPort: number | undefined, ports: readonly PortProps[] | undefined): PropIssue[] {
+  if (healthPort === undefined || !declaredPortNumbers(ports, 'UDP').includes(healthPort)) return [];
+  return [
+    {
+      prop: 'health.port',
+      rule: 'must be a TCP port: no probe can check a UDP port (probes are HTTP, gRPC, TCP or a command), nor can a load balancer',
+      received: healthPort,
+      fix: 'Check the serving port or another TCP port, or use HealthCheck.EXEC with a command that tests the listener.',
+    },
+  ];
+}
+
 /** The declared ports of one container, and the prop that holds them (`ports`, `sidecars[0].ports`). */
 export interface DeclaredPorts {
   readonly prop: string;

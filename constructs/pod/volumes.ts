@@ -102,10 +102,11 @@ export class Volume {
     return new Volume(name, 'emptyDir', (prop) => {
       const issues: PropIssue[] = [];
       const sizeLimit = options.sizeLimit ?? '256Mi';
-      if ('error' in parseMemory(sizeLimit)) {
+      const parsed = parseMemory(sizeLimit);
+      if ('error' in parsed) {
         issues.push({
           prop: `${prop}.sizeLimit`,
-          rule: "must be a memory quantity like '256Mi'",
+          rule: parsed.error,
           received: options.sizeLimit,
           fix: "Use e.g. '256Mi' or '1Gi'.",
         });
@@ -358,8 +359,11 @@ function accessModeIssues(prop: string, mode: AccessMode | undefined): PropIssue
 }
 
 function storageIssues(prop: string, storage: unknown): PropIssue[] {
-  if (typeof storage === 'string' && !('error' in parseMemory(storage))) return [];
-  return [
-    { prop: `${prop}.storage`, rule: "must be a size like '10Gi'", received: storage, fix: "Request what the data needs, e.g. '10Gi'." },
-  ];
+  const parsed = typeof storage === 'string' ? parseMemory(storage) : undefined;
+  if (parsed !== undefined && !('error' in parsed)) return [];
+  const rule =
+    parsed && 'error' in parsed && parsed.error === 'must be above zero'
+      ? "must be a size above zero, like '10Gi'"
+      : "must be a size like '10Gi'";
+  return [{ prop: `${prop}.storage`, rule, received: storage, fix: "Request what the data needs, e.g. '10Gi'." }];
 }

@@ -1,6 +1,8 @@
 import { Duration } from 'cdk8s';
 import { SecretBackend } from '../settings/secret-store';
 import { IdentityBindingBase, IdentityMechanism, KedaOperatorOptions, PrometheusOperatorOptions } from './profile';
+import { didYouMean } from '../core/props';
+import { PropIssue } from '../core/validation';
 import { SharedFileClass, bindingBase, definedOnly } from './shared';
 
 /** Options of the Amazon EKS profile. */
@@ -135,3 +137,18 @@ export const EKS_SHARED_FILES: SharedFileClass = {
     'Install the EFS CSI driver, create a StorageClass for your EFS file system (provisioner efs.csi.aws.com, provisioningMode: efs-ap, fileSystemId: fs-...), ' +
     "and name it: CloudProfile.eks({ sharedFileStorageClass: 'efs-sc' }), or storageClass on the claim.",
 };
+
+const NODE_PROVISIONERS: readonly string[] = ['managed-node-groups', 'karpenter'];
+
+/** Checks `nodeProvisioner`, which decides how long a node drain may take. */
+export function nodeProvisionerIssues(provisioner: string | undefined): PropIssue[] {
+  if (provisioner === undefined || NODE_PROVISIONERS.includes(provisioner)) return [];
+  return [
+    {
+      prop: 'profile.nodeProvisioner',
+      rule: "must be 'managed-node-groups' or 'karpenter'",
+      received: provisioner,
+      fix: `${didYouMean(provisioner, NODE_PROVISIONERS)}It decides how long a node drain may take; use what scales the cluster's nodes.`,
+    },
+  ];
+}

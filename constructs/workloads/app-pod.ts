@@ -7,6 +7,7 @@ import { PodExtrasProps, PodSetup, resolvePodExtras, resolveRunAs } from '../pod
 import { PortProps, ResolvedPort, containerPortsOf, resolvePodPorts } from '../pod/ports';
 import { AccessMode, Volume } from '../pod/volumes';
 import { ServerScratchDir } from '../pod/server';
+import { StopSignal, checkStopSignal, resolveTmpSize } from '../pod/process';
 import { PYTHON_RUNTIME_ENV, buildPodTemplate } from '../pod/template';
 import { ProfileOutput } from '../profiles/profile';
 import { AppRuntime } from './runtime';
@@ -23,7 +24,12 @@ export interface AppPodInput {
   readonly component: string;
   /** What the profile bound for the workload: pod labels, node selector, tolerations, resources. */
   readonly cloud: ProfileOutput;
+  /** The argv; empty to run the image's own ENTRYPOINT and CMD. */
   readonly command: string[];
+  /** Keep the image's ENTRYPOINT for this workload's process. @default - the app's `keepEntrypoint` */
+  readonly keepEntrypoint?: boolean;
+  /** The signal that stops this workload's process. @default - the app's `stopSignal` */
+  readonly stopSignal?: StopSignal;
   /** Env the workload adds (its server's or its own concurrency, metrics), beside Python's. */
   readonly env: Record<string, string>;
   /** The workload's own ports (serving, metrics), which declared ports must not repeat. */
@@ -89,6 +95,7 @@ export function appPod(input: AppPodInput): AppPod {
   const runAs = own ? resolveRunAs(input.extras.runAsUser, input.extras.runAsGroup, issues) : rt.runAs;
   const shared = rt.profile.sharedFileStorage?.();
   issues.push(...(shared?.issues ?? []));
+  const imageEnv = imageEnvOf(rt);
   const extras = resolvePodExtras(
     input.extras,
     {
@@ -101,13 +108,17 @@ export function appPod(input: AppPodInput): AppPod {
       job: input.job,
       sharedStorageClass: shared?.storageClassName,
       perReplicaClaims: input.perReplicaClaims,
+      imageEnv,
+      imagePullPolicy: rt.process.imagePullPolicy,
     },
     issues,
   );
   if (shared?.warning) warnUnclassedClaims(input.scope, input.extras, shared.warning);
   const setup: PodSetup = { runAs, python: rt.python, extras };
   const ports = podPorts(input, issues);
-  const runtimeEnv = { ...(rt.python ? PYTHON_RUNTIME_ENV : {}), ...input.env };
+  const tmpSize = resolveTmpSize(input.extras.tmpSize, issues);
+  const keepEntrypoint = input.keepEntrypoint ?? rt.keepEntrypoint;
+  const runtimeEnv = { ...(rt.python ? PYTHON_RUNTIME_ENV : {}), ...imageEnv, ...input.env };
   const template = buildPodTemplate({
     selectorLabels: selector,
     labels: { ...labels, ...input.cloud.podLabels },
@@ -124,9 +135,7 @@ export function appPod(input: AppPodInput): AppPod {
     extras,
     container: {
       image: rt.image,
-      // Re-resolving the tag on every start keeps imagePullSecrets checked
-      // for every pod; with a pinned tag or digest it costs one manifest request.
-      imagePullPolicy: 'Always',
+      imagePullPolicy: rt.process.imagePullPolicy,
       command: input.command,
       ports: nonEmptyList([...(input.ports ?? []), ...containerPortsOf(input.declaredPorts)]),
       env: [...Object.entries(runtimeEnv).map(([name, value]) => ({ name, value })), ...rt.appEnv.env],
@@ -138,11 +147,13 @@ export function appPod(input: AppPodInput): AppPod {
       startup: input.startup,
       preStopSeconds: input.preStopSeconds,
       scratchDirs: input.scratchDirs,
-      keepEntrypoint: rt.keepEntrypoint,
-      python: rt.python,
+      keepEntrypoint,
+      hasPython3: rt.process.hasPython3,
+      tmpSize,
     },
   });
-  const container = describe(input, runtimeEnv, setup, ports);
+  const stopSignal = input.stopSignal === undefined ? rt.process.stopSignal : checkStopSignal(input.stopSignal, issues);
+  const container = describe(input, runtimeEnv, setup, { keepEntrypoint, tmpSize, stopSignal, ports });
   return { template, labels, selector, container, setup, ports, claims: podClaims(input.extras), issues };
 }
 
@@ -214,24 +225,39 @@ function nonEmptyList<T>(list: T[]): T[] | undefined {
 }
 
 /** The container as a Dockerfile or compose file made from the same description must match it. */
-function describe(input: AppPodInput, runtimeEnv: Record<string, string>, setup: PodSetup, ports: ResolvedPort[]): ContainerDescription {
+function describe(
+  input: AppPodInput,
+  runtimeEnv: Record<string, string>,
+  setup: PodSetup,
+  process: { keepEntrypoint: boolean; tmpSize: string; stopSignal?: StopSignal; ports: ResolvedPort[] },
+): ContainerDescription {
   const rt = input.runtime;
   return {
     name: input.name,
     image: rt.image,
     command: input.command,
-    keepsEntrypoint: rt.keepEntrypoint,
+    keepsEntrypoint: process.keepEntrypoint,
     python: rt.python,
+    hasPython3: rt.process.hasPython3,
+    home: rt.process.home,
+    stopSignal: process.stopSignal,
     port: undefined,
     metricsPort: input.ports?.find((p) => p.name === 'metrics')?.containerPort,
-    ports: nonEmptyList(ports.filter((p) => p.container === 'app').map((p) => ({ name: p.name, port: p.port, protocol: p.protocol }))),
+    ports: nonEmptyList(
+      process.ports.filter((p) => p.container === 'app').map((p) => ({ name: p.name, port: p.port, protocol: p.protocol })),
+    ),
     runAsUser: setup.runAs.user,
     runAsGroup: setup.runAs.group,
     env: { ...runtimeEnv, ...rt.appEnv.literalEnv },
     config: rt.appEnv.config,
     secretEnvNames: rt.appEnv.secretEnvNames,
-    writablePaths: [...writablePaths(input.scratchDirs), ...setup.extras.writablePaths],
+    writablePaths: [...writablePaths(input.scratchDirs, process.tmpSize), ...setup.extras.writablePaths],
     resources: input.cloud.resources,
     gracefulTimeoutSeconds: input.gracefulTimeoutSeconds,
   };
+}
+
+/** Env every container of the app's image gets, beside Python's: HOME, when the app sets one. */
+function imageEnvOf(rt: AppRuntime): Record<string, string> {
+  return rt.process.home === undefined ? {} : { HOME: rt.process.home };
 }

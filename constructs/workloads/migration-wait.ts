@@ -143,7 +143,7 @@ export function migrationWait(input: MigrationWaitInput): MigrationWait {
     container: {
       name: `wait-for-${input.base}`,
       image: rt.image,
-      imagePullPolicy: 'Always',
+      imagePullPolicy: rt.process.imagePullPolicy,
       command: ['python3', `${WAIT_DIR}/wait.py`],
       env: [
         { name: 'MIGRATION_JOB', value: jobName },

@@ -10,6 +10,7 @@ import { checkDuplicateEnv } from '../settings/env';
 import { Exposure } from '../traffic/exposure';
 import { AppRuntime, IPythonApp, ownRuntime } from './runtime';
 import { PythonWorkload, WorkloadMetrics } from './workload';
+import { MetricsProps, MonitorInput } from '../scaling/metrics';
 import { AppPod } from './app-pod';
 import { PythonProcessProps, STANDALONE_ONLY } from './worker-props';
 import { NO_PROFILE, checkWorkloadProps } from './workload-props';
@@ -35,6 +36,15 @@ export interface ProcessRun {
  * liveness check, the grace period that lets tasks finish.
  */
 export abstract class PythonProcess extends PythonWorkload {
+  /** The command is a WorkerCommand (the checks that depend on it are skipped otherwise). */
+  private commandValid = true;
+  private noneReason?: string;
+
+  /** Why the process has no liveness check, when it says so with `WorkerLiveness.none(reason)`. */
+  public get noLivenessReason(): string | undefined {
+    return this.noneReason;
+  }
+
   /** `app.kubernetes.io/component` of the pods. */
   protected get component(): string {
     return 'worker';
@@ -57,6 +67,8 @@ export abstract class PythonProcess extends PythonWorkload {
       component: this.component,
       cloud: run.cloud,
       command: metrics ? metrics.wrap(cmd.command) : cmd.command,
+      keepEntrypoint: props.keepEntrypoint,
+      stopSignal: props.stopSignal,
       env: { ...cmd.env, ...metrics?.env },
       liveness: run.liveness,
       readiness: run.readiness,
@@ -69,6 +81,19 @@ export abstract class PythonProcess extends PythonWorkload {
       perReplicaClaims: run.perReplicaClaims,
       // A standalone process's user is its runtime's; an app's process may set its own.
       extras: this.ownsRuntime(props) ? { ...props, runAsUser: undefined, runAsGroup: undefined } : props,
+    });
+  }
+
+  /** The metrics of the process, when `metrics` is set; the checks of its command's Python. */
+  protected processMetrics(
+    metrics: MetricsProps | undefined,
+    monitor: Omit<MonitorInput, 'portName' | 'path' | 'intervalSeconds'>,
+    cmd: WorkerCommandConfig,
+  ): WorkloadMetrics | undefined {
+    return this.metricsOf(this.runtime.profile, metrics, monitor, [], {
+      python: this.runtime.python,
+      hasPython3: this.runtime.process.hasPython3,
+      command: cmd.command,
     });
   }
 
@@ -123,13 +148,21 @@ export abstract class PythonProcess extends PythonWorkload {
       placement: own.placement,
     });
     this.issues.addAll(cloud.issues);
-    const reservedEnv = Object.keys(PYTHON_RUNTIME_ENV);
+    const reservedEnv = [...Object.keys(own.python === false ? {} : PYTHON_RUNTIME_ENV), ...(own.home === undefined ? [] : ['HOME'])];
     return ownRuntime(own, { scope: this, name: this.name, labels, cloud, reservedEnv }, this.issues);
   }
 
   /** The command, sized from the container's resources; `scaler` is the queue scaler's type, when there is one. */
   protected bindCommand(props: PythonProcessProps, cloud: ProfileOutput, scaler?: string): WorkerCommandConfig {
-    const cmd = (props.command ?? WorkerCommand.command([])).bind({
+    const given = props.command;
+    this.commandValid = this.issues.check(given instanceof WorkerCommand, {
+      prop: 'command',
+      rule: given === undefined ? 'is required' : 'must be a WorkerCommand',
+      received: given,
+      fix: "Use e.g. WorkerCommand.celery({ app: 'orders.celery:app' }), WorkerCommand.command([...]) or WorkerCommand.fromImage().",
+    });
+    // Without a usable command, a stand-in that reports nothing keeps the rest checked without false errors.
+    const cmd = (given instanceof WorkerCommand ? given : WorkerCommand.fromImage()).bind({
       cpuMillis: cpuBasisMillis(cloud.resources),
       memoryBytes: cloud.resources.memoryLimitBytes,
       scaler,
@@ -149,17 +182,26 @@ export abstract class PythonProcess extends PythonWorkload {
   /** The liveness check, required unless the kind says otherwise. */
   protected resolveLiveness(liveness: WorkerLiveness | undefined): WorkerLiveness | undefined {
     // A scheduler has no cheap health check of its own; Recreate and one replica keep it honest.
-    this.issues.check(liveness !== undefined || !this.livenessRequired, {
+    this.issues.check(liveness !== undefined || !this.livenessRequired || !this.commandValid, {
       prop: 'liveness',
       rule: 'is required for this command (it has no health check of its own)',
       received: undefined,
-      fix: "Use WorkerLiveness.heartbeatFile('/tmp/worker-heartbeat') and touch the file from the worker, or WorkerLiveness.command([...]).",
+      fix: "Use WorkerLiveness.heartbeatFile('/tmp/worker-heartbeat') and touch the file from the worker, WorkerLiveness.command([...]), or WorkerLiveness.none('<why the kubelet need not restart it>').",
     });
-    if (liveness?.usesPython && !this.runtime.python) {
+    if (liveness?.noneReason !== undefined) {
+      this.issues.check(typeof liveness.noneReason === 'string' && liveness.noneReason.trim().length >= 10, {
+        prop: 'liveness',
+        rule: 'WorkerLiveness.none() needs a reason of at least 10 characters: the plan shows it, so a reviewer knows why a stuck process is never restarted',
+        received: liveness.noneReason,
+        fix: "Say why, e.g. WorkerLiveness.none('PgBouncer: the TCP check of its Service is its health').",
+      });
+    }
+    if (liveness?.usesPython && !this.runtime.process.hasPython3) {
       this.warn(
-        'the liveness check runs python3, but the container does not run Python (python: false); the image may not have it. Use WorkerLiveness.command([...]) with a binary the image has.',
+        'the liveness check runs python3, but the image has none (hasPython3: false). Use WorkerLiveness.command([...]) with a binary the image has, or set hasPython3: true if it has python3.',
       );
     }
+    this.noneReason = liveness?.noneReason;
     return liveness;
   }
 

@@ -17,6 +17,8 @@ const PythonCronJobProps: PropShape = {
   concurrencyPolicy: 'string',
   startingDeadline: 'duration',
   name: 'string',
+  successfulJobsHistoryLimit: 'number',
+  failedJobsHistoryLimit: 'number',
   app: 'object',
   resources: ResourcesProps,
   timeout: 'duration',
@@ -25,6 +27,7 @@ const PythonCronJobProps: PropShape = {
   initContainers: 'array',
   sidecars: 'array',
   podAnnotations: 'map',
+  tmpSize: 'string',
 };
 
 const HealthProps: PropShape = {
@@ -38,6 +41,13 @@ const HealthProps: PropShape = {
   liveness: 'string',
   startupBudget: 'duration',
   interval: 'duration',
+  livenessInterval: 'duration',
+};
+
+const ScalingRules: PropShape = {
+  stabilizationWindow: 'duration',
+  policies: 'array',
+  selectPolicy: 'string',
 };
 
 const AutoscalingProps: PropShape = {
@@ -45,6 +55,8 @@ const AutoscalingProps: PropShape = {
   maxReplicas: 'number',
   targetCpuUtilization: 'number',
   targetMemoryUtilization: 'number',
+  scaleUp: ScalingRules,
+  scaleDown: ScalingRules,
 };
 
 const GatewayRef: PropShape = {
@@ -109,10 +121,15 @@ const PythonMicroserviceProps: PropShape = {
   initContainers: 'array',
   sidecars: 'array',
   podAnnotations: 'map',
+  tmpSize: 'string',
   runAsUser: 'number',
   runAsGroup: 'number',
   keepEntrypoint: 'boolean',
   python: 'boolean',
+  hasPython3: 'boolean',
+  home: 'string',
+  imagePullPolicy: 'string',
+  stopSignal: 'string',
 };
 
 const PythonMigrationProps: PropShape = {
@@ -127,6 +144,7 @@ const PythonMigrationProps: PropShape = {
   initContainers: 'array',
   sidecars: 'array',
   podAnnotations: 'map',
+  tmpSize: 'string',
 };
 
 const PythonSingletonProps: PropShape = {
@@ -155,10 +173,15 @@ const PythonSingletonProps: PropShape = {
   initContainers: 'array',
   sidecars: 'array',
   podAnnotations: 'map',
+  tmpSize: 'string',
   runAsUser: 'number',
   runAsGroup: 'number',
   keepEntrypoint: 'boolean',
   python: 'boolean',
+  hasPython3: 'boolean',
+  home: 'string',
+  imagePullPolicy: 'string',
+  stopSignal: 'string',
 };
 
 const ClaimRetentionProps: PropShape = {
@@ -197,10 +220,15 @@ const PythonStatefulSetProps: PropShape = {
   initContainers: 'array',
   sidecars: 'array',
   podAnnotations: 'map',
+  tmpSize: 'string',
   runAsUser: 'number',
   runAsGroup: 'number',
   keepEntrypoint: 'boolean',
   python: 'boolean',
+  hasPython3: 'boolean',
+  home: 'string',
+  imagePullPolicy: 'string',
+  stopSignal: 'string',
 };
 
 const QueueAutoscalingProps: PropShape = {
@@ -208,6 +236,10 @@ const QueueAutoscalingProps: PropShape = {
   minReplicas: 'number',
   maxReplicas: 'number',
   cooldownSeconds: 'number',
+  cooldown: 'duration',
+  pollingInterval: 'duration',
+  scaleUp: ScalingRules,
+  scaleDown: ScalingRules,
 };
 
 const PythonWorkerProps: PropShape = {
@@ -239,10 +271,15 @@ const PythonWorkerProps: PropShape = {
   initContainers: 'array',
   sidecars: 'array',
   podAnnotations: 'map',
+  tmpSize: 'string',
   runAsUser: 'number',
   runAsGroup: 'number',
   keepEntrypoint: 'boolean',
   python: 'boolean',
+  hasPython3: 'boolean',
+  home: 'string',
+  imagePullPolicy: 'string',
+  stopSignal: 'string',
 };
 
 const RestrictedNamespaceProps: PropShape = {

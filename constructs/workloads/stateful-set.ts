@@ -71,7 +71,7 @@ export class PythonStatefulSet extends PythonProcess {
     // A fixed count, one by default: each replica is a disk of its own.
     const scaling = resolveScaling(props.replicas ?? 1, undefined, this.issues);
     const monitor = { name: this.name, labels: this.labels(), selector: selectorLabels(this.name) };
-    const metrics = this.metricsOf(this.runtime.profile, props.metrics, monitor, []);
+    const metrics = this.processMetrics(props.metrics, monitor, cmd);
     const pod = this.processPod(props, {
       ...{ cloud, cmd, ...probes, metrics, terminationGracePeriodSeconds: this.terminationGracePeriodSeconds },
       spread: scaling.maxReplicas > 1,

@@ -7,15 +7,16 @@ import { checkedProps } from '../core/props';
 import { ContainerDescription } from '../pod/description';
 import { RolloutPace, podStartSeconds, rollingRounds } from '../pod/rollout';
 import { WorkerCommandConfig } from '../pod/worker-command';
-import { renderQueueScaling } from '../scaling/keda';
-import { scalerEnvIssues } from '../scaling/queue-scaler';
+import { renderQueueScaling, resolveQueueTiming } from '../scaling/keda';
+import { PropIssue } from '../core/validation';
+import { QueueScaler, scalerEnvIssues } from '../scaling/queue-scaler';
 import { ResolvedScaling, cpuAutoscaler, resolveScaling } from '../scaling/scaling';
 import { portIngress } from '../traffic/network-policy';
 import { AppPod } from './app-pod';
 import { AppRuntime, trustAlso } from './runtime';
 import { SHAPES } from './shapes.generated';
 import { PythonProcess } from './process';
-import { PythonWorkerProps } from './worker-props';
+import { PythonWorkerProps, QueueAutoscalingProps } from './worker-props';
 
 export type { PythonProcessProps, PythonWorkerProps, QueueAutoscalingProps } from './worker-props';
 
@@ -75,7 +76,7 @@ export class PythonWorker extends PythonProcess {
     this.terminationGracePeriodSeconds = this.resolveGrace(props);
     const scaling = this.resolveScaling(props);
     const monitor = { name: this.name, labels: this.labels(), selector: selectorLabels(this.name) };
-    const metrics = this.metricsOf(this.runtime.profile, props.metrics, monitor, []);
+    const metrics = this.processMetrics(props.metrics, monitor, cmd);
     const pod = this.processPod(props, {
       cloud,
       cmd,
@@ -155,7 +156,17 @@ export class PythonWorker extends PythonProcess {
     const q = props.queueAutoscaling;
     if (!q) return props.autoscaling ? { autoscaler: cpuAutoscaler(this, this.name, pod.labels, scaling) } : {};
     const rt = this.runtime;
-    const trigger = q.queue.bind({ redisLists: cmd.redisLists });
+    if (
+      !this.issues.check(q.queue instanceof QueueScaler, {
+        prop: 'queueAutoscaling.queue',
+        rule: 'must be a QueueScaler',
+        received: q.queue,
+        fix: "Use e.g. QueueScaler.redis({ addressFromEnv: 'REDIS_ADDRESS' }) or QueueScaler.sqs({ queueUrl }).",
+      })
+    )
+      return {};
+    // A wrong queue list is reported once, against the command, not again by the scaler that reads it.
+    const trigger = q.queue.bind({ redisLists: cmd.redisLists, redisListsReported: cmd.issues.some((i) => i.prop === 'command.queues') });
     this.issues.addAll(trigger.issues);
     this.issues.addAll(scalerEnvIssues(trigger, rt.appEnv, Object.keys(cmd.env)));
     (trigger.warnings ?? []).forEach((w) => this.warn(w));
@@ -169,8 +180,16 @@ export class PythonWorker extends PythonProcess {
       trigger,
       minReplicas: scaling.minReplicas,
       maxReplicas: scaling.maxReplicas,
-      cooldownSeconds: q.cooldownSeconds ?? 300,
+      ...this.queueTiming(q),
       podIdentity: identity?.podIdentity,
     });
+  }
+
+  /** KEDA's cooldown and polling interval and its autoscaler's behavior, checked. */
+  private queueTiming(q: QueueAutoscalingProps) {
+    const issues: PropIssue[] = [];
+    const timing = resolveQueueTiming(q, issues);
+    this.issues.addAll(issues);
+    return timing;
   }
 }

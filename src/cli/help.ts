@@ -11,7 +11,7 @@ export enum ExitCode {
   USAGE = 2,
   /** The synth failed: the app reported errors (printed above) or crashed. */
   SYNTH_FAILED = 3,
-  /** The command could not run: a file init would overwrite, no cdk8s CLI, git failed, the app wrote nothing. */
+  /** The command could not run: a file init would overwrite, no app in cdk8s.yaml, no cdk8s CLI where needed, git failed, the app wrote nothing. */
   FAILED = 4,
 }
 
@@ -22,8 +22,9 @@ const EXIT_CODES = `Exit codes:
      (a target, git revision or folder that does not exist); for history,
      no kubectl List on stdin
   3  the synth failed: the app reported errors (printed above) or crashed
-  4  the command could not run: init would overwrite a file, the cdk8s CLI
-     is missing, git failed, or the app wrote nothing
+  4  the command could not run: init would overwrite a file, cdk8s.yaml
+     names no app, the cdk8s CLI is missing for a synth that needs it, git
+     failed, or the app wrote nothing
 `;
 
 /** One command's help. */
@@ -60,13 +61,16 @@ Options:
 `,
     },
     synth: {
-      summary: 'synthesize the app into its output folder (runs cdk8s synth)',
+      summary: 'synthesize the app into its output folder (the app of cdk8s.yaml)',
       text: `Usage: pyservice-k8s synth [cdk8s synth options]
 
-Runs the project's cdk8s synth (the app named in cdk8s.yaml). When the app
-rejects its input it has printed every error with its construct path; the
-cdk8s CLI's own stack trace, which says nothing more, is left out. Other
-options are passed to cdk8s synth (see npx cdk8s synth --help).
+Runs the app named in cdk8s.yaml as cdk8s synth runs it: the output folder
+(--output, else output: in cdk8s.yaml, else dist) is emptied, then the app
+runs with CDK8S_OUTDIR set. When the app rejects its input it has printed
+every error with its construct path. --app, --output and --[no-]validate are
+understood; other options (--stdout, --format helm, ...), and validation
+plugins in cdk8s.yaml, hand the synth to the project's cdk8s CLI (see
+npx cdk8s synth --help).
 
 Options:
   -h, --help  show this help

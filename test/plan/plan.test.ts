@@ -18,6 +18,7 @@ import {
   SecretEnv,
   Volume,
   WorkerCommand,
+  WorkerLiveness,
 } from 'pyservice-k8s';
 import { TARGETS } from '../../examples/shop/shop';
 import { PLAN_FILE } from '../../src/plan';
@@ -249,5 +250,26 @@ describe('the plan of a StatefulSet', () => {
     expect(rows.storage).toBe('`data` per replica (5Gi, ReadWriteOnce)');
     expect(rows.services).toBe('`redis:6379,8125/UDP (headless)`');
     expect(rows.callers).toBe('any pod in cache (6379/TCP)');
+  });
+
+  test('a StatefulSet without a liveness check says why, as a worker does', () => {
+    // GIVEN a set that states why the kubelet need not restart it
+    const app = new PyserviceApp({ env: {} });
+    const chart = new Chart(app.addTarget({ environment: 'dev' }), 'cache', { namespace: 'cache' });
+    new PythonStatefulSet(chart, 'pgbouncer', {
+      image: 'bitnami/pgbouncer:1.23.1',
+      profile: CloudProfile.gke(),
+      python: false,
+      command: WorkerCommand.fromImage(),
+      liveness: WorkerLiveness.none('PgBouncer: its readiness check on the TCP port is its health'),
+      mounts: [{ path: '/data', volume: Volume.perReplicaClaim('data', { storage: '1Gi' }) }],
+      ports: [{ name: 'pgbouncer', port: 6432 }],
+    });
+    // WHEN
+    const { files, errors } = app.render();
+    // THEN
+    expect(errors).toEqual([]);
+    const rows = rowsOf(files.get(`dev/${PLAN_FILE}`)!, 'pgbouncer');
+    expect(rows.liveness).toBe('none: PgBouncer: its readiness check on the TCP port is its health');
   });
 });
