@@ -4,6 +4,7 @@ import { DNS1123_LABEL, imagePinProblem } from '../core/names';
 import { ResourceSpec, ResourcesProps, renderResources, resolveResources } from './resources';
 import { Mount, volumeName } from './volumes';
 import { PropIssue } from '../core/validation';
+import { RunAs, checkedRunAs } from './template';
 
 /** Context key of the cluster's Kubernetes version (`'1.29'`); the app kit's targets set it. */
 export const KUBERNETES_VERSION_CONTEXT = 'pyservice:kubernetesVersion';
@@ -98,6 +99,18 @@ export interface ContainerProps {
    * @default - true when it runs the workload's image
    */
   readonly appEnv?: boolean;
+  /**
+   * UID the container runs as, when its image expects its own user (git-sync runs as 65533).
+   * Never 0. The pod's fsGroup (the workload's group) stays a supplemental group of the
+   * container, so files on the pod's volumes remain shared through that group.
+   * @default - the workload's user (`runAsUser`)
+   */
+  readonly runAsUser?: number;
+  /**
+   * GID the container runs as.
+   * @default - runAsUser when it is set, else the workload's group
+   */
+  readonly runAsGroup?: number;
 }
 
 /** A resolved extra container, before it is put into a pod. */
@@ -119,6 +132,8 @@ export interface ExtraContainerContext {
   readonly appEnvFrom: k8s.EnvFromSource[];
   readonly appMounts: k8s.VolumeMount[];
   readonly securityContext: k8s.SecurityContext;
+  /** The user the pod's containers run as unless one sets its own. */
+  readonly runAs: RunAs;
   /** /tmp for every container: a read-only root with nowhere to write breaks most programs. */
   readonly tmpMount: k8s.VolumeMount;
 }
@@ -183,12 +198,21 @@ export function resolveExtraContainer(
       env: env.length > 0 ? env : undefined,
       envFrom: withAppEnv && ctx.appEnvFrom.length > 0 ? ctx.appEnvFrom : undefined,
       resources: renderResources(requested.spec),
-      securityContext: ctx.securityContext,
+      securityContext: ownUser(props, prop, ctx, issues),
       volumeMounts: [ctx.tmpMount, ...(withAppEnv ? ctx.appMounts : []), ...mounts.map((m) => mountOf(m, m.volume.bind(prop).writable))],
     },
     mounts,
     resources: requested.spec,
   };
+}
+
+/** The security context of an extra container: the pod's, with its own user and group when it sets them. */
+function ownUser(props: ContainerProps, prop: string, ctx: ExtraContainerContext, issues: PropIssue[]): k8s.SecurityContext {
+  if (props.runAsUser === undefined && props.runAsGroup === undefined) return ctx.securityContext;
+  const user = props.runAsUser ?? ctx.runAs.user;
+  const group = props.runAsGroup ?? (props.runAsUser !== undefined ? props.runAsUser : ctx.runAs.group);
+  const runAs = checkedRunAs(user, group, `${prop}.`, issues);
+  return { ...ctx.securityContext, runAsUser: runAs.user, runAsGroup: runAs.group };
 }
 
 /** The container's mount entry of a {@link Mount} of a volume that is `writable` or not. */

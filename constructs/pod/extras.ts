@@ -4,7 +4,7 @@ import { PropIssue } from '../core/validation';
 import { ContainerProps, ExtraContainerContext, kubernetesMinor, mountOf, resolveExtraContainer } from './containers';
 import { WritablePath } from './description';
 import { ServerScratchDir } from './server';
-import { PYTHON_RUNTIME_ENV, PodExtras, RUN_AS_GID, RUN_AS_UID, RunAs, containerSecurityContext } from './template';
+import { PYTHON_RUNTIME_ENV, PodExtras, RUN_AS_GID, RUN_AS_UID, RunAs, checkedRunAs, containerSecurityContext } from './template';
 import { Mount, Volume } from './volumes';
 
 /** What a workload may add to its pod. */
@@ -72,24 +72,7 @@ export function resolvePodExtras(props: PodExtrasProps, input: PodExtrasInput, i
 /** Checks a UID and GID for the pod's security context. */
 export function resolveRunAs(user: number | undefined, group: number | undefined, issues: PropIssue[]): RunAs {
   const u = user ?? RUN_AS_UID;
-  const g = group ?? (user !== undefined ? user : RUN_AS_GID);
-  if (!Number.isInteger(u) || u < 1 || u > 2147483647) {
-    issues.push({
-      prop: 'runAsUser',
-      rule: 'must be a whole number from 1 to 2147483647: the "restricted" Pod Security Standard forbids UID 0 (root)',
-      received: u,
-      fix: "Use the UID the image's USER creates (often 1000), or leave it unset for 10001.",
-    });
-  }
-  if (!Number.isInteger(g) || g < 1 || g > 2147483647) {
-    issues.push({
-      prop: 'runAsGroup',
-      rule: "must be a whole number from 1 to 2147483647 (GID 0 is root's group)",
-      received: g,
-      fix: "Use the image's group, often the same number as the user.",
-    });
-  }
-  return { user: u, group: g };
+  return checkedRunAs(u, group ?? (user !== undefined ? user : RUN_AS_GID), '', issues);
 }
 
 /** Checks the `python` prop; true unless set false. */
@@ -126,6 +109,7 @@ class ExtrasResolver {
       appEnvFrom: input.appEnv.envFrom,
       appMounts: input.appEnv.mounts,
       securityContext: containerSecurityContext(input.runAs),
+      runAs: input.runAs,
       tmpMount: { name: 'tmp', mountPath: '/tmp' },
     };
   }
