@@ -5,6 +5,7 @@ import { ResourceSpec, ResourcesProps, renderResources, resolveResources } from 
 import { Mount, volumeName } from './volumes';
 import { PropIssue } from '../core/validation';
 import { RunAs, checkedRunAs } from './template';
+import { EnvSources, orderEnv } from './env-references';
 
 /** Context key of the cluster's Kubernetes version (`'1.29'`); the app kit's targets set it. */
 export const KUBERNETES_VERSION_CONTEXT = 'pyservice:kubernetesVersion';
@@ -134,6 +135,8 @@ export interface ExtraContainerContext {
   readonly securityContext: k8s.SecurityContext;
   /** The user the pod's containers run as unless one sets its own. */
   readonly runAs: RunAs;
+  /** What the app's env sources define, for the order of dependent env vars. */
+  readonly appEnvSources: Omit<EnvSources, 'propOf'>;
   /** /tmp for every container: a read-only root with nowhere to write breaks most programs. */
   readonly tmpMount: k8s.VolumeMount;
 }
@@ -176,7 +179,14 @@ export function resolveExtraContainer(
   const requested = resolveResources(props.resources ?? EXTRA_RESOURCES);
   issues.push(...requested.issues.map((i) => ({ ...i, prop: `${prop}.${i.prop}` })));
   const literal = Object.entries(props.env ?? {}).map(([name, value]) => ({ name, value }));
-  const env = [...(python ? ctx.pythonEnv : []), ...literal, ...(withAppEnv ? ctx.appEnv : [])];
+  const env = orderEnv(
+    [...(python ? ctx.pythonEnv : []), ...literal, ...(withAppEnv ? ctx.appEnv : [])],
+    {
+      ...(withAppEnv ? ctx.appEnvSources : { known: [], opaque: false }),
+      propOf: (name) => (props.env?.[name] !== undefined ? `${prop}.env.${name}` : undefined),
+    },
+    issues,
+  );
   const names = env.map((e) => e.name);
   const duplicates = [...new Set(names.filter((n, i) => names.indexOf(n) !== i))];
   if (duplicates.length > 0) {

@@ -55,6 +55,8 @@ export interface PodExtrasInput {
   readonly appEnv: {
     readonly env: k8s.EnvVar[];
     readonly envFrom: k8s.EnvFromSource[];
+    /** The names the app's own ConfigMap (one of its env sources) defines. */
+    readonly config: Record<string, string>;
     readonly volumes: k8s.Volume[];
     readonly mounts: k8s.VolumeMount[];
   };
@@ -73,6 +75,12 @@ export function resolvePodExtras(props: PodExtrasProps, input: PodExtrasInput, i
 export function resolveRunAs(user: number | undefined, group: number | undefined, issues: PropIssue[]): RunAs {
   const u = user ?? RUN_AS_UID;
   return checkedRunAs(u, group ?? (user !== undefined ? user : RUN_AS_GID), '', issues);
+}
+
+/** What the app's env sources define: its ConfigMap's keys are known; any other source is opaque. */
+export function appEnvSources(appEnv: PodExtrasInput['appEnv']): { known: string[]; opaque: boolean } {
+  const known = Object.keys(appEnv.config);
+  return { known, opaque: appEnv.envFrom.length > (known.length > 0 ? 1 : 0) };
 }
 
 /** Checks the `python` prop; true unless set false. */
@@ -110,6 +118,7 @@ class ExtrasResolver {
       appMounts: input.appEnv.mounts,
       securityContext: containerSecurityContext(input.runAs),
       runAs: input.runAs,
+      appEnvSources: appEnvSources(input.appEnv),
       tmpMount: { name: 'tmp', mountPath: '/tmp' },
     };
   }

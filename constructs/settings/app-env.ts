@@ -8,7 +8,8 @@ import { keepInReleaseHistory } from '../delivery/retention';
 import { checkDuplicateEnv, checkPlainSettings } from './env';
 import { SecretBackendInput, SecretBackendResult, StoreSecretRequest, renderStoreSecrets } from './secret-store';
 import { SecretEnv, SecretFile } from './secrets';
-import { IssueCollector, addWarning } from '../core/validation';
+import { IssueCollector, PropIssue, addWarning } from '../core/validation';
+import { envReferences, orderEnv } from '../pod/env-references';
 
 /** The settings and secrets of an application, shared by all its workloads. */
 export interface AppEnvProps {
@@ -157,13 +158,20 @@ export function resolveAppEnv(scope: Construct, props: AppEnvProps, ctx: AppEnvC
   // Pods of earlier versions still name their ConfigMap (an evicted old pod, a rollback): kept, never pruned.
   if (configMap) keepInReleaseHistory(configMap);
 
+  const env = [
+    ...Object.entries(literalEnv).map(([name, value]) => ({ name, value })),
+    ...fieldEnv.map(([name, field]) => ({ name, valueFrom: { fieldRef: { fieldPath: field } } })),
+    ...bindings.flatMap((b) => b.env),
+    ...store.env,
+  ];
+  issues.addAll(checkConfigReferences(config, env));
+  const referenceIssues: PropIssue[] = [];
+  // The runtime's env comes first in every container, so references to it resolve.
+  const sources = { known: [...Object.keys(config), ...ctx.reservedEnv], opaque: (props.envFrom ?? []).length > 0 };
+  const ordered = orderEnv(env, { ...sources, propOf: (name) => `env.${name}` }, referenceIssues);
+  issues.addAll(referenceIssues);
   return {
-    env: [
-      ...Object.entries(literalEnv).map(([name, value]) => ({ name, value })),
-      ...fieldEnv.map(([name, field]) => ({ name, valueFrom: { fieldRef: { fieldPath: field } } })),
-      ...bindings.flatMap((b) => b.env),
-      ...store.env,
-    ],
+    env: ordered,
     // Later sources win in envFrom; the app's own ConfigMap comes last so its keys cannot be shadowed.
     envFrom: [
       ...(props.envFrom ?? []).filter((e) => e instanceof EnvFrom).map((e) => e.source),
@@ -178,6 +186,27 @@ export function resolveAppEnv(scope: Construct, props: AppEnvProps, ctx: AppEnvC
     envNames: [...Object.keys(config), ...Object.keys(literalEnv), ...fieldEnv.map(([name]) => name), ...secretEnvNames],
     configMap,
   };
+}
+
+/**
+ * Config reaches the container through envFrom, whose values Kubernetes never
+ * expands: a `$(NAME)` there that names one of the app's env vars would stay literal text.
+ */
+function checkConfigReferences(config: Record<string, string>, env: readonly k8s.EnvVar[]): PropIssue[] {
+  const names = new Set([...Object.keys(config), ...env.map((e) => e.name)]);
+  return Object.entries(config).flatMap(([name, value]) => {
+    const ref = envReferences(String(value)).find((r) => names.has(r));
+    return ref === undefined
+      ? []
+      : [
+          {
+            prop: `config.${name}`,
+            rule: `refers to $(${ref}), but config values reach the container through envFrom, which Kubernetes never expands`,
+            received: value,
+            fix: `Move ${name} to env, where the reference is resolved (the env vars are ordered so that ${ref} comes first).`,
+          },
+        ];
+  });
 }
 
 function storeSecrets(scope: Construct, ctx: AppEnvContext, requests: StoreSecretRequest[], issues: IssueCollector) {

@@ -3,7 +3,8 @@ import { Construct } from 'constructs';
 import { selectorLabels, workloadLabels } from '../core/labels';
 import { PropIssue } from '../core/validation';
 import { ContainerDescription, writablePaths } from '../pod/description';
-import { PodExtrasProps, PodSetup, resolvePodExtras, resolveRunAs } from '../pod/extras';
+import { PodExtrasProps, PodSetup, appEnvSources, resolvePodExtras, resolveRunAs } from '../pod/extras';
+import { orderEnv } from '../pod/env-references';
 import { ServerScratchDir } from '../pod/server';
 import { PYTHON_RUNTIME_ENV, buildPodTemplate } from '../pod/template';
 import { ProfileOutput } from '../profiles/profile';
@@ -74,6 +75,12 @@ export function appPod(input: AppPodInput): AppPod {
   );
   const setup: PodSetup = { runAs, python: rt.python, extras };
   const runtimeEnv = { ...(rt.python ? PYTHON_RUNTIME_ENV : {}), ...input.env };
+  const env = orderEnv(
+    [...Object.entries(runtimeEnv).map(([name, value]) => ({ name, value })), ...rt.appEnv.env],
+    // The app's own settings were checked once, where they were resolved.
+    { ...appEnvSources(rt.appEnv), propOf: (name) => (rt.appEnv.envNames.includes(name) ? undefined : `env.${name}`) },
+    issues,
+  );
   const template = buildPodTemplate({
     selectorLabels: selector,
     labels: { ...labels, ...input.cloud.podLabels },
@@ -95,7 +102,7 @@ export function appPod(input: AppPodInput): AppPod {
       imagePullPolicy: 'Always',
       command: input.command,
       ports: input.ports,
-      env: [...Object.entries(runtimeEnv).map(([name, value]) => ({ name, value })), ...rt.appEnv.env],
+      env,
       envFrom: rt.appEnv.envFrom,
       mounts: rt.appEnv.mounts,
       resources: input.cloud.resources,
