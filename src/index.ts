@@ -52,6 +52,8 @@ export type { CeleryOptions } from '../constructs/pod/worker-command';
 export { QueueScaler } from '../constructs/scaling/queue-scaler';
 export type { QueueTargetOptions, RedisScalerOptions, ScalerContext, ScalerTrigger } from '../constructs/scaling/queue-scaler';
 export { SecretEnv, SecretFile } from '../constructs/settings/secrets';
+export { ConfigFile } from '../constructs/settings/config-files';
+export type { ConfigFileSource } from '../constructs/settings/config-files';
 export { SecretBackend } from '../constructs/settings/secret-store';
 export type { SecretBackendConfig } from '../constructs/settings/secret-store';
 export { Exposure, NetworkPeer, Protocol } from '../constructs/traffic/exposure';

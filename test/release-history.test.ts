@@ -19,6 +19,7 @@ import { Rendering } from '../src/synth';
 import { KUBECTL_PRUNE_SELECTOR, RELEASE_HISTORY_LABEL, RETAINED_ANNOTATIONS } from '../constructs/delivery/retention';
 import { TARGET_FOLDERS, objectsOf } from './support/example';
 import {
+  ConfigFile,
   MigrationCommand,
   PythonCronJob,
   PythonMicroservice,
@@ -53,13 +54,17 @@ function histories(
   return folders.map((folder) => ({ target: `${name} ${folder}`, n: objectsOf(n, folder), next: objectsOf(n1, folder) }));
 }
 
-/** A small app whose N+1 changes only its config: a new content-hashed ConfigMap, a new Job. */
-function configApp(level: string): Obj[] {
+/** A small app whose N+1 changes only its config (or its settings file): a new content-hashed ConfigMap, a new Job. */
+function configApp(level: string, settings?: string): Obj[] {
   const chart = Testing.chart();
   const app = new PythonMicroservice(
     chart,
     'orders-api',
-    baseProps({ config: { LOG_LEVEL: level }, autoscaling: { minReplicas: 2, maxReplicas: 6 } }),
+    baseProps({
+      config: { LOG_LEVEL: level },
+      autoscaling: { minReplicas: 2, maxReplicas: 6 },
+      files: settings === undefined ? undefined : { '/app/orders/settings.py': ConfigFile.fromText(settings) },
+    }),
   );
   new PythonWorker(chart, 'orders-worker', {
     app,
@@ -83,6 +88,7 @@ const HISTORIES: History[] = [
   ...histories('inventory', (env) => inventoryApp(env).render(), { IMAGE_INVENTORY: 'ghcr.io/acme/inventory:4.2.0' }, PROD),
   ...histories('fastapi', (env) => fastapiApp(env).render(), { IMAGE_BACKEND: 'ghcr.io/acme/backend:0.9.0' }, PROD),
   { target: 'a config change', n: configApp('info'), next: configApp('debug') },
+  { target: 'a settings file change', n: configApp('info', 'ROW_LIMIT = 5000\n'), next: configApp('info', 'ROW_LIMIT = 10000\n') },
 ];
 
 /** Each engine as the example and the README configure it: pruning on. */
@@ -239,6 +245,14 @@ describe('the walk catches what the previous design did over the same history', 
       );
     },
   );
+
+  test.each(ENGINES)('%s: ConfigMaps pruned: a pod of N no longer finds its settings file', (_label, engine, options) => {
+    const files = HISTORIES.find((h) => h.target === 'a settings file change')!;
+    const problems = walk(new ReleaseModel(engine, options), altered(files, ['ConfigMap']), false);
+    expect(problems).toContainEqual(
+      expect.stringMatching(/: a pod of Deployment\/\/orders-api revision 1: ConfigMap\/\/orders-api-files-[0-9a-f]{10} is missing$/),
+    );
+  });
 
   test.each(ENGINES)('%s: ConfigMaps pruned: a pod of N no longer finds its config', (_label, engine, options) => {
     const problems = walk(new ReleaseModel(engine, options), altered(config, ['ConfigMap']), false);

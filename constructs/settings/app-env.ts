@@ -1,5 +1,4 @@
 import { ApiObject } from 'cdk8s';
-import { createHash } from 'crypto';
 import { kubeObject } from '../core/objects';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
@@ -8,6 +7,7 @@ import { keepInReleaseHistory } from '../delivery/retention';
 import { checkDuplicateEnv, checkPlainSettings } from './env';
 import { SecretBackendInput, SecretBackendResult, StoreSecretRequest, renderStoreSecrets } from './secret-store';
 import { SecretEnv, SecretFile } from './secrets';
+import { ConfigFile, FileDescription, contentHash, resolveConfigFiles } from './config-files';
 import { IssueCollector, PropIssue, addWarning } from '../core/validation';
 import { envReferences, orderEnv } from '../pod/env-references';
 
@@ -39,6 +39,16 @@ export interface AppEnvProps {
    * @default - none
    */
   readonly secretFiles?: SecretFile[];
+  /**
+   * Files the containers read, by absolute path, each mounted read-only by itself
+   * (so a file can sit in a folder of the image): a settings module, an ini file.
+   * Files written here go into one immutable ConfigMap whose name carries a hash of
+   * their content, so a change rolls the pods; secret files come from an existing
+   * Secret or the secret manager, e.g.
+   * `{ '/app/pythonpath/superset_config.py': ConfigFile.fromText('...'), '/etc/app/key.pem': ConfigFile.fromStore('app-key') }`.
+   * @default - none
+   */
+  readonly files?: { readonly [path: string]: ConfigFile };
   /**
    * Whole ConfigMaps or Secrets that exist in the namespace, every key as an env var.
    * @default - none
@@ -73,6 +83,10 @@ export interface AppEnv {
   readonly envNames: string[];
   /** The ConfigMap, if there is config. */
   readonly configMap?: ApiObject;
+  /** The files the containers read, as the container files mirror them. */
+  readonly files: FileDescription[];
+  /** The ConfigMap of the files written in the description, if any. */
+  readonly filesConfigMap?: ApiObject;
 }
 
 /** What {@link resolveAppEnv} needs besides the props. */
@@ -104,7 +118,15 @@ export function resolveAppEnv(scope: Construct, props: AppEnvProps, ctx: AppEnvC
   });
   const files = (props.secretFiles ?? []).map((f, i) => f.bind(`secretFiles[${i}]`));
   files.forEach((f) => issues.addAll(f.issues));
-  const requests: StoreSecretRequest[] = [...bindings.flatMap((b) => b.storeRequests), ...files.map((f) => f.request)];
+  const fileIssues: PropIssue[] = [];
+  const configFiles = resolveConfigFiles(scope, props.files, { name: ctx.name, labels: ctx.labels }, fileIssues);
+  issues.addAll(fileIssues);
+  configFiles.warnings.forEach((w) => addWarning(scope, w));
+  const requests: StoreSecretRequest[] = [
+    ...bindings.flatMap((b) => b.storeRequests),
+    ...files.map((f) => f.request),
+    ...configFiles.storeRequests,
+  ];
   issues.addAll(checkDuplicateAliases(requests));
 
   const secretEnvNames = [...bindings.flatMap((b) => b.env.map((e) => e.name)), ...requests.flatMap((r) => (r.env ? [r.env] : []))];
@@ -177,14 +199,16 @@ export function resolveAppEnv(scope: Construct, props: AppEnvProps, ctx: AppEnvC
       ...(props.envFrom ?? []).filter((e) => e instanceof EnvFrom).map((e) => e.source),
       ...(configMap ? [{ configMapRef: { name: configMap.name } }] : []),
     ],
-    volumes: store.volumes,
-    mounts: store.mounts,
+    volumes: [...store.volumes, ...configFiles.volumes],
+    mounts: [...store.mounts, ...configFiles.mounts],
     literalEnv: { ...literalEnv },
     config: { ...config },
     secretEnvNames,
     storeSecrets: requests,
     envNames: [...Object.keys(config), ...Object.keys(literalEnv), ...fieldEnv.map(([name]) => name), ...secretEnvNames],
     configMap,
+    files: configFiles.descriptions,
+    filesConfigMap: configFiles.configMap,
   };
 }
 
@@ -239,14 +263,4 @@ function checkDuplicateAliases(requests: StoreSecretRequest[]) {
           },
         ];
   });
-}
-
-/** A short, stable hash of a string map, independent of key order. */
-function contentHash(data: Record<string, string>): string {
-  const canonical = JSON.stringify(
-    Object.keys(data)
-      .sort()
-      .map((k) => [k, data[k]]),
-  );
-  return createHash('sha256').update(canonical).digest('hex').slice(0, 10);
 }

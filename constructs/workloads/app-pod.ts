@@ -135,6 +135,7 @@ function describe(input: AppPodInput, runtimeEnv: Record<string, string>, setup:
     env: { ...runtimeEnv, ...rt.appEnv.literalEnv },
     config: rt.appEnv.config,
     secretEnvNames: rt.appEnv.secretEnvNames,
+    files: rt.appEnv.files.length > 0 ? [...rt.appEnv.files] : undefined,
     writablePaths: [...writablePaths(input.scratchDirs), ...setup.extras.writablePaths],
     resources: input.cloud.resources,
     gracefulTimeoutSeconds: input.gracefulTimeoutSeconds,

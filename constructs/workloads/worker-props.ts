@@ -128,6 +128,7 @@ export const STANDALONE_ONLY = [
   'env',
   'secrets',
   'secretFiles',
+  'files',
   'envFrom',
   'fieldEnv',
   'allowEgressTo',
