@@ -59,6 +59,16 @@ export interface AppEnvProps {
    * @default - none
    */
   readonly fieldEnv?: { readonly [name: string]: PodField };
+  /**
+   * Roll the app's Deployments when a Secret their pods read changes (an existing
+   * Secret, or the one the secret backend keeps in sync with the secret manager):
+   * each Deployment names those Secrets in Stakater Reloader's
+   * `secret.reloader.stakater.com/reload` annotation. Needs Reloader in the cluster;
+   * without it the annotation does nothing. Jobs and CronJobs read Secrets when
+   * each run starts and need nothing.
+   * @default false
+   */
+  readonly reloadOnSecretChange?: boolean;
 }
 
 /** The resolved settings and secrets, ready to put into any pod of the application. */

@@ -40,6 +40,8 @@ export interface AppRuntime {
   readonly priorityClassName?: string;
   readonly placement?: Placement;
   readonly mountServiceAccountToken: boolean;
+  /** Roll the app's Deployments when a Secret their pods read changes (Reloader's annotation). */
+  readonly reloadOnSecretChange: boolean;
   readonly allowEgressTo?: NetworkPeer[];
   /** Resources of the application, the default of its other workloads. */
   readonly resources?: ResourcesProps;
@@ -119,6 +121,7 @@ export function ownRuntime(props: WorkloadProps, input: OwnRuntimeInput, issues:
     priorityClassName: props.priorityClassName,
     placement: props.placement,
     mountServiceAccountToken,
+    reloadOnSecretChange: props.reloadOnSecretChange === true,
     allowEgressTo: props.allowEgressTo,
     resources: props.resources,
     // Read when a job is defined, so that claims the app's pod creates count too.

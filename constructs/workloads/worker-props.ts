@@ -131,6 +131,7 @@ export const STANDALONE_ONLY = [
   'files',
   'envFrom',
   'fieldEnv',
+  'reloadOnSecretChange',
   'allowEgressTo',
   'partOf',
   'priorityClassName',

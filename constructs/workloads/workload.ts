@@ -9,6 +9,7 @@ import { ResourcesProps, resolveResources } from '../pod/resources';
 import { RolloutPace, progressDeadlineSeconds, rolloutSeconds } from '../pod/rollout';
 import { PodSpecJson, addSleepPreStop } from '../pod/template';
 import { addWaits, waitSeconds } from '../pod/waits';
+import { addSecretReload } from '../pod/reload';
 import { ICloudProfile, Placement, ProfileOutput } from '../profiles/profile';
 import { METRICS_PORT_NAME, MetricsProps, MonitorInput, resolveMetrics } from '../scaling/metrics';
 import { ResolvedScaling, disruptionBudget } from '../scaling/scaling';
@@ -25,6 +26,8 @@ export interface PodControllerOptions {
   readonly rollout?: RolloutPace;
   /** The `sleep` preStop action's seconds (Kubernetes 1.30+). */
   readonly sleepPreStopSeconds?: number;
+  /** Name the Secrets the pods read in Reloader's annotation (a Deployment or StatefulSet of an app with `reloadOnSecretChange`). */
+  readonly reloadOnSecretChange?: boolean;
 }
 
 /** Metrics of a workload: its port, env, scratch dir and command wrapper, and the NetworkPolicy rule of its scraper. */
@@ -127,6 +130,7 @@ export abstract class PythonWorkload extends Construct implements IPythonApp {
       const podSpec = options.podSpecPath.reduce((o: ManifestJson, key) => o[key] as ManifestJson, manifest) as unknown as PodSpecJson;
       if (options.sleepPreStopSeconds) addSleepPreStop(podSpec, options.sleepPreStopSeconds);
       addWaits(podSpec, rt.waits);
+      if (options.reloadOnSecretChange) addSecretReload(manifest, podSpec as unknown as ManifestJson);
       if (options.rollout)
         (manifest.spec as ManifestJson).progressDeadlineSeconds = progressDeadlineSeconds(options.rollout, waitSeconds(rt.waits));
     });
@@ -151,7 +155,7 @@ export abstract class PythonWorkload extends Construct implements IPythonApp {
       k8s.KubeDeployment,
       'Deployment',
       { metadata, spec },
-      { podSpecPath: ['spec', 'template', 'spec'], ...options },
+      { podSpecPath: ['spec', 'template', 'spec'], reloadOnSecretChange: this.runtime.reloadOnSecretChange, ...options },
     );
   }
 
