@@ -64,6 +64,14 @@ export interface PodExtrasInput {
   readonly runAs: RunAs;
   /** The pod belongs to a Job, which a regular sidecar container would keep from completing. */
   readonly job?: boolean;
+  /** The application's own mounts and init containers, which this workload takes over (before its own). */
+  readonly inherited?: InheritedExtras;
+}
+
+/** What a workload takes over from its application's pod. */
+export interface InheritedExtras {
+  readonly mounts: readonly Mount[];
+  readonly initContainers: readonly ContainerProps[];
 }
 
 /** Checks and resolves the mounts, init containers, sidecars and annotations of a pod. */
@@ -81,6 +89,25 @@ export function resolveRunAs(user: number | undefined, group: number | undefined
 export function appEnvSources(appEnv: PodExtrasInput['appEnv']): { known: string[]; opaque: boolean } {
   const known = Object.keys(appEnv.config);
   return { known, opaque: appEnv.envFrom.length > (known.length > 0 ? 1 : 0) };
+}
+
+/**
+ * `own` without the entries that repeat one of `inherited` (a workload that
+ * still lists what it now takes over from its app); a different entry at the
+ * same path or name stays, and the checks name the clash.
+ */
+function withoutRepeats<T>(own: readonly T[], inherited: readonly T[], same: (a: T, b: T) => boolean): T[] {
+  return own.filter((o) => !inherited.some((i) => same(o, i)));
+}
+
+/** Two mounts of the same volume at the same path, the same way. */
+function sameMount(a: Mount, b: Mount): boolean {
+  return a?.path === b.path && a?.volume?.key === b.volume?.key && a?.subPath === b.subPath && a?.readOnly === b.readOnly;
+}
+
+/** Two extra containers with the same name and the same definition. */
+function sameContainer(a: ContainerProps, b: ContainerProps): boolean {
+  return a?.name === b.name && JSON.stringify(a) === JSON.stringify(b);
 }
 
 /** Checks the `python` prop; true unless set false. */
@@ -124,8 +151,18 @@ class ExtrasResolver {
   }
 
   public resolve(props: PodExtrasProps): PodExtras {
-    const { mounts, writablePaths } = this.appMounts(props.mounts ?? []);
-    const initContainers = this.extraContainers(props.initContainers, 'initContainers');
+    const inherited = this.input.inherited ?? { mounts: [], initContainers: [] };
+    const { mounts, writablePaths } = this.appMounts([
+      ...inherited.mounts.map((m, i) => ({ m, prop: `app.mounts[${i}]` })),
+      ...withoutRepeats(props.mounts ?? [], inherited.mounts, sameMount).map((m, i) => ({
+        m,
+        prop: `mounts[${i}]`,
+      })),
+    ]);
+    const initContainers = [
+      ...this.extraContainers([...inherited.initContainers], 'app.initContainers'),
+      ...this.extraContainers(withoutRepeats(props.initContainers ?? [], inherited.initContainers, sameContainer), 'initContainers'),
+    ];
     const sidecars = this.extraContainers(props.sidecars, 'sidecars');
     const native = this.minor >= 29;
     if (sidecars.length > 0 && this.input.job && !native) {
@@ -148,12 +185,11 @@ class ExtrasResolver {
   }
 
   /** The app container's mounts, and the writable paths they add. */
-  private appMounts(list: Mount[]): { mounts: k8s.VolumeMount[]; writablePaths: WritablePath[] } {
+  private appMounts(list: { m: Mount; prop: string }[]): { mounts: k8s.VolumeMount[]; writablePaths: WritablePath[] } {
     const taken = new Set(['/tmp', ...this.input.scratchDirs.map((d) => d.path), ...this.input.appEnv.mounts.map((m) => m.mountPath)]);
     const mounts: k8s.VolumeMount[] = [];
     const writablePaths: WritablePath[] = [];
-    list.forEach((m, i) => {
-      const prop = `mounts[${i}]`;
+    list.forEach(({ m, prop }) => {
       this.checkPath(m, prop, taken);
       const writable = this.addVolume(m, prop);
       if (!(m?.volume instanceof Volume)) return;
@@ -167,7 +203,7 @@ class ExtrasResolver {
   }
 
   /** Init containers or sidecars, hardened like the app container, with their own mounts. */
-  private extraContainers(list: ContainerProps[] | undefined, kind: 'initContainers' | 'sidecars'): k8s.Container[] {
+  private extraContainers(list: ContainerProps[] | undefined, kind: 'initContainers' | 'sidecars' | 'app.initContainers'): k8s.Container[] {
     return (list ?? []).map((c, i) => {
       const prop = `${kind}[${i}]`;
       const resolved = resolveExtraContainer(c, prop, this.ctx, this.issues);

@@ -9,6 +9,7 @@ import { ServerScratchDir } from '../pod/server';
 import { PYTHON_RUNTIME_ENV, buildPodTemplate } from '../pod/template';
 import { ProfileOutput } from '../profiles/profile';
 import { AppRuntime } from './runtime';
+import { InheritProps } from './workload-props';
 
 /** The pod of one workload of an application: same image, identity, settings and secrets. */
 export interface AppPodInput {
@@ -42,6 +43,8 @@ export interface AppPodInput {
   readonly extras: PodExtrasProps & { readonly runAsUser?: number; readonly runAsGroup?: number };
   /** The pod belongs to a Job. */
   readonly job?: boolean;
+  /** What the workload takes over from its application's own pod (a worker or job of an app; the app itself takes nothing). */
+  readonly inherit?: InheritProps;
 }
 
 /** The pod template, its labels and selector, and the container as the image must match it. */
@@ -70,7 +73,19 @@ export function appPod(input: AppPodInput): AppPod {
   const runAs = own ? resolveRunAs(input.extras.runAsUser, input.extras.runAsGroup, issues) : rt.runAs;
   const extras = resolvePodExtras(
     input.extras,
-    { scope: input.scope, image: rt.image, labels, scratchDirs: input.scratchDirs, appEnv: rt.appEnv, runAs, job: input.job },
+    {
+      scope: input.scope,
+      image: rt.image,
+      labels,
+      scratchDirs: input.scratchDirs,
+      appEnv: rt.appEnv,
+      runAs,
+      job: input.job,
+      inherited: input.inherit && {
+        mounts: input.inherit.mounts === false ? [] : rt.extras.mounts,
+        initContainers: input.inherit.initContainers === false ? [] : rt.extras.initContainers,
+      },
+    },
     issues,
   );
   const setup: PodSetup = { runAs, python: rt.python, extras };

@@ -6,6 +6,7 @@ import { ResourcesProps } from '../pod/resources';
 import { AppPod } from './app-pod';
 import { IPythonApp } from './runtime';
 import { PythonWorkload } from './workload';
+import { InheritProps } from './workload-props';
 
 /** Props every job of an application shares. */
 export interface AppJobProps extends PodExtrasProps {
@@ -26,6 +27,11 @@ export interface AppJobProps extends PodExtrasProps {
    * @default 1
    */
   readonly retries?: number;
+  /**
+   * What the job takes over from the app's own pod: its mounts and init containers, before the job's own.
+   * @default - both
+   */
+  readonly inherit?: InheritProps;
 }
 
 /**
@@ -70,6 +76,7 @@ export abstract class AppJob extends PythonWorkload {
       scratchDirs: [],
       extras: props,
       job: true,
+      inherit: props.inherit ?? {},
     });
   }
 

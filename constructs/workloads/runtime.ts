@@ -3,7 +3,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { kubeObject, nonEmpty } from '../core/objects';
 import { IssueCollector, PropIssue, ValidationError, formatIssue } from '../core/validation';
-import { resolvePython, resolveRunAs } from '../pod/extras';
+import { InheritedExtras, resolvePython, resolveRunAs } from '../pod/extras';
 import { ResourcesProps } from '../pod/resources';
 import { RolloutPace } from '../pod/rollout';
 import { RunAs } from '../pod/template';
@@ -47,6 +47,8 @@ export interface AppRuntime {
   readonly resources?: ResourcesProps;
   /** Objects a job of the application needs before it runs: ServiceAccount, ConfigMap, secret objects, claims. */
   readonly sharedObjects: readonly ApiObject[];
+  /** The application's own mounts and init containers, which its workers and jobs take over unless they opt out (`inherit`). */
+  readonly extras: InheritedExtras;
   /** Init containers (and their volumes) every pod of the application runs first: the migrations' waits, in the order they were added. */
   readonly waits: PodWait[];
   /** How each Deployment of the application rolls out, for the time a release may take. */
@@ -124,6 +126,7 @@ export function ownRuntime(props: WorkloadProps, input: OwnRuntimeInput, issues:
     reloadOnSecretChange: props.reloadOnSecretChange === true,
     allowEgressTo: props.allowEgressTo,
     resources: props.resources,
+    extras: { mounts: [...(props.mounts ?? [])], initContainers: [...(props.initContainers ?? [])] },
     // Read when a job is defined, so that claims the app's pod creates count too.
     get sharedObjects() {
       return sharedObjectsOf(scope);

@@ -10,6 +10,11 @@ const ResourcesProps: PropShape = {
   ephemeralStorage: 'string',
 };
 
+const InheritProps: PropShape = {
+  mounts: 'boolean',
+  initContainers: 'boolean',
+};
+
 const PythonCronJobProps: PropShape = {
   command: 'array',
   schedule: 'string',
@@ -21,6 +26,7 @@ const PythonCronJobProps: PropShape = {
   resources: ResourcesProps,
   timeout: 'duration',
   retries: 'number',
+  inherit: InheritProps,
   mounts: 'array',
   initContainers: 'array',
   sidecars: 'array',
@@ -123,6 +129,7 @@ const PythonMigrationProps: PropShape = {
   resources: ResourcesProps,
   timeout: 'duration',
   retries: 'number',
+  inherit: InheritProps,
   mounts: 'array',
   initContainers: 'array',
   sidecars: 'array',
@@ -132,6 +139,7 @@ const PythonMigrationProps: PropShape = {
 const PythonSingletonProps: PropShape = {
   app: 'object',
   command: 'object',
+  inherit: InheritProps,
   image: 'string',
   profile: 'object',
   name: 'string',
@@ -175,6 +183,7 @@ const PythonWorkerProps: PropShape = {
   autoscaling: AutoscalingProps,
   app: 'object',
   command: 'object',
+  inherit: InheritProps,
   image: 'string',
   profile: 'object',
   name: 'string',

@@ -10,7 +10,7 @@ import { AutoscalingProps } from '../scaling/scaling';
 import { AppEnvProps } from '../settings/app-env';
 import { NetworkPeer } from '../traffic/exposure';
 import { IPythonApp } from './runtime';
-import { ProcessProps } from './workload-props';
+import { InheritProps, ProcessProps } from './workload-props';
 
 /** Queue-driven autoscaling of a worker with KEDA. */
 export interface QueueAutoscalingProps {
@@ -40,6 +40,12 @@ export interface PythonProcessProps extends AppEnvProps, PodExtrasProps, Process
   readonly app?: IPythonApp;
   /** How the process starts. */
   readonly command: WorkerCommand;
+  /**
+   * What a process of an app takes over from the app's own pod: its mounts and init
+   * containers, before the process's own. Only with `app`.
+   * @default - both
+   */
+  readonly inherit?: InheritProps;
   /**
    * Image of a standalone process, pinned by tag or digest. Not with `app`.
    * @default - the app's image

@@ -93,6 +93,7 @@ export class PythonWorker extends PythonWorkload {
       scratchDirs: metrics?.scratchDirs ?? [],
       ports: metrics ? [metrics.containerPort] : undefined,
       extras: this.ownsRuntime(props) ? { ...props, runAsUser: undefined, runAsGroup: undefined } : props,
+      inherit: this.ownsRuntime(props) ? undefined : (props.inherit ?? {}),
     });
     this.container = pod.container;
     this.deployment = this.deploymentOf(pod, scaling, this.strategy(), { rollout: this.rolloutPace(scaling) });
@@ -228,6 +229,12 @@ export class PythonWorker extends PythonWorkload {
 
   /** The runtime of a worker that is its own application: its ServiceAccount, settings and secrets. */
   private standaloneRuntime(props: PythonWorkerProps): AppRuntime {
+    this.issues.check(props.inherit === undefined, {
+      prop: 'inherit',
+      rule: "needs 'app': a standalone process has no application to inherit from",
+      received: props.inherit,
+      fix: 'Remove inherit, or pass the app the process belongs to.',
+    });
     const required = {
       image: "Pass the image the process runs, e.g. 'ghcr.io/acme/loadgenerator:1.0.0', or pass app to share a web service's.",
       profile: profileFix(),

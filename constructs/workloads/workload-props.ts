@@ -35,6 +35,25 @@ export interface ProcessProps {
   readonly python?: boolean;
 }
 
+/**
+ * What a worker or job takes over from its application's own pod. A
+ * ReadWriteOnce claim of the app is attached to one node at a time: a pod of
+ * another workload that mounts it can start only on that node (else it waits,
+ * Multi-Attach), so use ReadWriteMany for shared data, or opt out here.
+ */
+export interface InheritProps {
+  /**
+   * The app's mounts (claims, ConfigMaps and Secrets as files, scratch space), before the workload's own.
+   * @default true
+   */
+  readonly mounts?: boolean;
+  /**
+   * The app's init containers (wait for a database, prepare a folder), run before the workload's own.
+   * @default true
+   */
+  readonly initContainers?: boolean;
+}
+
 /** Props every Python workload has: what runs, where, with which settings and secrets. */
 export interface WorkloadProps extends AppEnvProps, PodExtrasProps, ProcessProps {
   /** Container image, pinned by tag or digest, e.g. `ghcr.io/acme/orders-api:1.4.2`. */

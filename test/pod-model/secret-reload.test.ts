@@ -61,9 +61,9 @@ describe('reloadOnSecretChange', () => {
       'orders-api-store,orders-ca,orders-db,orders-env,orders-tls',
     );
     expect(find(objects, 'Deployment', 'orders-api').spec.template.metadata.annotations[RELOAD]).toBeUndefined();
-    // AND the worker shares the app's settings, so the same Secrets
+    // AND the worker shares the app's settings and mounts, so the same Secrets
     expect(find(objects, 'Deployment', 'orders-worker').metadata.annotations[RELOAD]).toBe(
-      'orders-api-store,orders-db,orders-env,orders-tls',
+      'orders-api-store,orders-ca,orders-db,orders-env,orders-tls',
     );
     // AND Jobs read Secrets when each run starts: nothing to roll
     expect(objects.find((o) => o.kind === 'Job').metadata.annotations?.[RELOAD]).toBeUndefined();
