@@ -26,7 +26,7 @@ export type { AppJobProps } from '../constructs/workloads/job';
 export { RestrictedNamespace } from '../constructs/workloads/namespace';
 export type { RestrictedNamespaceProps } from '../constructs/workloads/namespace';
 export type { WorkloadProps, ProcessProps, InheritProps } from '../constructs/workloads/workload-props';
-export type { AppEnvProps } from '../constructs/settings/app-env';
+export type { AppEnvProps, SettingsProps } from '../constructs/settings/app-env';
 export type { ContainerDescription, ServiceDescription, WritablePath } from '../constructs/pod/description';
 export type { PodExtrasProps } from '../constructs/pod/extras';
 export type { IPythonApp, AppRuntime } from '../constructs/workloads/runtime';

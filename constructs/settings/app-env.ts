@@ -11,8 +11,12 @@ import { ConfigFile, FileDescription, contentHash, resolveConfigFiles } from './
 import { IssueCollector, PropIssue, addWarning } from '../core/validation';
 import { envReferences, orderEnv } from '../pod/env-references';
 
-/** The settings and secrets of an application, shared by all its workloads. */
-export interface AppEnvProps {
+/**
+ * Settings and secrets. On a web service or a standalone process they are the
+ * application's, shared by all its workloads; on a worker or job of an app they
+ * are its own, added to the app's (a name both define is refused).
+ */
+export interface SettingsProps {
   /**
    * Non-secret settings, delivered as env vars from a ConfigMap whose name
    * carries a hash of its content, so a change rolls the pods.
@@ -20,7 +24,8 @@ export interface AppEnvProps {
    */
   readonly config?: Record<string, string>;
   /**
-   * Non-secret env vars written into the pod spec.
+   * Non-secret env vars written into the pod spec. A value may name other env vars
+   * as `$(NAME)` (Kubernetes expands them; the list is ordered so that they resolve).
    * @default - none
    */
   readonly env?: Record<string, string>;
@@ -34,6 +39,20 @@ export interface AppEnvProps {
    * @default - none
    */
   readonly secrets?: SecretEnv[];
+  /**
+   * Whole ConfigMaps or Secrets that exist in the namespace, every key as an env var.
+   * @default - none
+   */
+  readonly envFrom?: EnvFrom[];
+  /**
+   * Env vars set from the pod itself (downward API), e.g. `{ POD_IP: PodField.POD_IP }`.
+   * @default - none
+   */
+  readonly fieldEnv?: { readonly [name: string]: PodField };
+}
+
+/** The settings and secrets of an application, shared by all its workloads. */
+export interface AppEnvProps extends SettingsProps {
   /**
    * Secrets from the cloud's secret manager, mounted as files under `/var/run/secrets/store/`.
    * @default - none
@@ -49,16 +68,6 @@ export interface AppEnvProps {
    * @default - none
    */
   readonly files?: { readonly [path: string]: ConfigFile };
-  /**
-   * Whole ConfigMaps or Secrets that exist in the namespace, every key as an env var.
-   * @default - none
-   */
-  readonly envFrom?: EnvFrom[];
-  /**
-   * Env vars set from the pod itself (downward API), e.g. `{ POD_IP: PodField.POD_IP }`.
-   * @default - none
-   */
-  readonly fieldEnv?: { readonly [name: string]: PodField };
   /**
    * Roll the app's Deployments when a Secret their pods read changes (an existing
    * Secret, or the one the secret backend keeps in sync with the secret manager):
@@ -108,6 +117,17 @@ export interface AppEnvContext {
   readonly secretBackend: (input: SecretBackendInput) => SecretBackendResult;
   /** Env var names the runtime and server define, which the user must not redefine. */
   readonly reservedEnv: readonly string[];
+  /**
+   * Who defines `reservedEnv`, for messages.
+   * @default 'the runtime (derived from server and resources)'
+   */
+  readonly reservedBy?: string;
+  /**
+   * The volume and folder of the secrets the secret backend delivers: a worker's or
+   * job's own secrets get their own, beside the app's.
+   * @default - the app's: `store-secrets` at /var/run/secrets/store
+   */
+  readonly storeVolume?: { readonly name: string; readonly dir: string };
 }
 
 /**
@@ -160,7 +180,7 @@ export function resolveAppEnv(scope: Construct, props: AppEnvProps, ctx: AppEnvC
   issues.addAll(
     checkDuplicateEnv([
       { prop: 'fieldEnv', names: fieldEnv.map(([name]) => name) },
-      { prop: 'the runtime (derived from server and resources)', names: ctx.reservedEnv },
+      { prop: ctx.reservedBy ?? 'the runtime (derived from server and resources)', names: ctx.reservedEnv },
       { prop: 'config', names: Object.keys(config) },
       { prop: 'env', names: Object.keys(literalEnv) },
       ...bindings.map((b, i) => ({ prop: `secrets[${i}]`, names: [...b.env.map((e) => e.name), ...b.storeRequests.map((r) => r.env!)] })),
@@ -243,12 +263,32 @@ function checkConfigReferences(config: Record<string, string>, env: readonly k8s
   });
 }
 
+/** The app's settings with a worker's or job's own added after them (their names were checked not to clash). */
+export function mergeAppEnv(app: AppEnv, own: AppEnv | undefined): AppEnv {
+  if (!own) return app;
+  return {
+    env: [...app.env, ...own.env],
+    envFrom: [...app.envFrom, ...own.envFrom],
+    volumes: [...app.volumes, ...own.volumes],
+    mounts: [...app.mounts, ...own.mounts],
+    literalEnv: { ...app.literalEnv, ...own.literalEnv },
+    config: { ...app.config, ...own.config },
+    secretEnvNames: [...app.secretEnvNames, ...own.secretEnvNames],
+    storeSecrets: [...app.storeSecrets, ...own.storeSecrets],
+    envNames: [...app.envNames, ...own.envNames],
+    configMap: app.configMap,
+    files: app.files,
+    filesConfigMap: app.filesConfigMap,
+  };
+}
+
 function storeSecrets(scope: Construct, ctx: AppEnvContext, requests: StoreSecretRequest[], issues: IssueCollector) {
   if (requests.length === 0) return { env: [], volumes: [], mounts: [] };
   const backend = ctx.secretBackend({ name: ctx.name, serviceAccountName: ctx.serviceAccountName, requests });
   issues.addAll(backend.issues);
   if (!backend.config) return { env: [], volumes: [], mounts: [] };
   return renderStoreSecrets(scope, {
+    volume: ctx.storeVolume,
     name: ctx.name,
     serviceAccountName: ctx.serviceAccountName,
     labels: ctx.labels,

@@ -9,6 +9,7 @@ import { ServerScratchDir } from '../pod/server';
 import { PYTHON_RUNTIME_ENV, buildPodTemplate } from '../pod/template';
 import { ProfileOutput } from '../profiles/profile';
 import { AppRuntime } from './runtime';
+import { AppEnv, mergeAppEnv } from '../settings/app-env';
 import { InheritProps } from './workload-props';
 
 /** The pod of one workload of an application: same image, identity, settings and secrets. */
@@ -43,6 +44,8 @@ export interface AppPodInput {
   readonly extras: PodExtrasProps & { readonly runAsUser?: number; readonly runAsGroup?: number };
   /** The pod belongs to a Job. */
   readonly job?: boolean;
+  /** The workload's own settings and secrets, added to the app's (a worker or job of an app). */
+  readonly ownEnv?: AppEnv;
   /** What the workload takes over from its application's own pod (a worker or job of an app; the app itself takes nothing). */
   readonly inherit?: InheritProps;
 }
@@ -66,6 +69,7 @@ export interface AppPod {
  */
 export function appPod(input: AppPodInput): AppPod {
   const rt = input.runtime;
+  const appEnv = mergeAppEnv(rt.appEnv, input.ownEnv);
   const labels = workloadLabels({ name: input.name, component: input.component, image: rt.image, partOf: rt.partOf });
   const selector = selectorLabels(input.name);
   const issues: PropIssue[] = [];
@@ -78,7 +82,7 @@ export function appPod(input: AppPodInput): AppPod {
       image: rt.image,
       labels,
       scratchDirs: input.scratchDirs,
-      appEnv: rt.appEnv,
+      appEnv,
       runAs,
       job: input.job,
       inherited: input.inherit && {
@@ -91,9 +95,9 @@ export function appPod(input: AppPodInput): AppPod {
   const setup: PodSetup = { runAs, python: rt.python, extras };
   const runtimeEnv = { ...(rt.python ? PYTHON_RUNTIME_ENV : {}), ...input.env };
   const env = orderEnv(
-    [...Object.entries(runtimeEnv).map(([name, value]) => ({ name, value })), ...rt.appEnv.env],
-    // The app's own settings were checked once, where they were resolved.
-    { ...appEnvSources(rt.appEnv), propOf: (name) => (rt.appEnv.envNames.includes(name) ? undefined : `env.${name}`) },
+    [...Object.entries(runtimeEnv).map(([name, value]) => ({ name, value })), ...appEnv.env],
+    // The app's and the workload's own settings were checked where they were resolved.
+    { ...appEnvSources(appEnv), propOf: (name) => (appEnv.envNames.includes(name) ? undefined : `env.${name}`) },
     issues,
   );
   const template = buildPodTemplate({
@@ -106,7 +110,7 @@ export function appPod(input: AppPodInput): AppPod {
     tolerations: input.cloud.tolerations,
     spread: input.spread,
     priorityClassName: rt.priorityClassName,
-    volumes: rt.appEnv.volumes,
+    volumes: appEnv.volumes,
     restartPolicy: input.restartPolicy,
     runAs,
     extras,
@@ -118,8 +122,8 @@ export function appPod(input: AppPodInput): AppPod {
       command: input.command,
       ports: input.ports,
       env,
-      envFrom: rt.appEnv.envFrom,
-      mounts: rt.appEnv.mounts,
+      envFrom: appEnv.envFrom,
+      mounts: appEnv.mounts,
       resources: input.cloud.resources,
       liveness: input.liveness,
       readiness: input.readiness,
@@ -130,12 +134,12 @@ export function appPod(input: AppPodInput): AppPod {
       python: rt.python,
     },
   });
-  const container = describe(input, runtimeEnv, setup);
+  const container = describe(input, runtimeEnv, setup, appEnv);
   return { template, labels, selector, container, setup, issues };
 }
 
 /** The container as a Dockerfile or compose file made from the same description must match it. */
-function describe(input: AppPodInput, runtimeEnv: Record<string, string>, setup: PodSetup): ContainerDescription {
+function describe(input: AppPodInput, runtimeEnv: Record<string, string>, setup: PodSetup, appEnv: AppEnv): ContainerDescription {
   const rt = input.runtime;
   return {
     name: input.name,
@@ -147,10 +151,10 @@ function describe(input: AppPodInput, runtimeEnv: Record<string, string>, setup:
     metricsPort: input.ports?.find((p) => p.name === 'metrics')?.containerPort,
     runAsUser: setup.runAs.user,
     runAsGroup: setup.runAs.group,
-    env: { ...runtimeEnv, ...rt.appEnv.literalEnv },
-    config: rt.appEnv.config,
-    secretEnvNames: rt.appEnv.secretEnvNames,
-    files: rt.appEnv.files.length > 0 ? [...rt.appEnv.files] : undefined,
+    env: { ...runtimeEnv, ...appEnv.literalEnv },
+    config: appEnv.config,
+    secretEnvNames: appEnv.secretEnvNames,
+    files: appEnv.files.length > 0 ? [...appEnv.files] : undefined,
     writablePaths: [...writablePaths(input.scratchDirs), ...setup.extras.writablePaths],
     resources: input.cloud.resources,
     gracefulTimeoutSeconds: input.gracefulTimeoutSeconds,

@@ -2,14 +2,15 @@ import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { nameIssue } from '../core/names';
 import { PodExtrasProps } from '../pod/extras';
+import { SettingsProps } from '../settings/app-env';
 import { ResourcesProps } from '../pod/resources';
 import { AppPod } from './app-pod';
 import { IPythonApp } from './runtime';
 import { PythonWorkload } from './workload';
 import { InheritProps } from './workload-props';
 
-/** Props every job of an application shares. */
-export interface AppJobProps extends PodExtrasProps {
+/** Props every job of an application shares. Its `config`, `env` and `secrets` are its own, beside the app's. */
+export interface AppJobProps extends PodExtrasProps, SettingsProps {
   /** The application whose image, settings, secrets and identity the job shares. */
   readonly app: IPythonApp;
   /**
@@ -75,6 +76,7 @@ export abstract class AppJob extends PythonWorkload {
       spread: false,
       scratchDirs: [],
       extras: props,
+      ownEnv: this.ownSettings(props, component),
       job: true,
       inherit: props.inherit ?? {},
     });

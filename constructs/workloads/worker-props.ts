@@ -126,17 +126,12 @@ export interface PythonWorkerProps extends PythonProcessProps {
 /** Props of {@link PythonSingleton}. */
 export interface PythonSingletonProps extends PythonProcessProps {}
 
-/** Props that belong to a standalone process and come from the app otherwise. */
+/** Props that belong to a standalone process and come from the app otherwise (`config`, `env`, `secrets`, `envFrom` and `fieldEnv` of a process of an app are its own, beside the app's). */
 export const STANDALONE_ONLY = [
   'image',
   'profile',
-  'config',
-  'env',
-  'secrets',
   'secretFiles',
   'files',
-  'envFrom',
-  'fieldEnv',
   'reloadOnSecretChange',
   'allowEgressTo',
   'partOf',

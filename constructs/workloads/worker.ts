@@ -16,6 +16,7 @@ import { renderQueueScaling } from '../scaling/keda';
 import { scalerEnvIssues } from '../scaling/queue-scaler';
 import { ResolvedScaling, cpuAutoscaler, resolveScaling } from '../scaling/scaling';
 import { checkDuplicateEnv } from '../settings/env';
+import { AppEnv, mergeAppEnv } from '../settings/app-env';
 import { Exposure } from '../traffic/exposure';
 import { AppPod } from './app-pod';
 import { AppRuntime, IPythonApp, ownRuntime, trustAlso } from './runtime';
@@ -64,6 +65,8 @@ export class PythonWorker extends PythonWorkload {
   public readonly autoscaler?: ApiObject;
   /** The NetworkPolicy (egress only, unless metrics are scraped). */
   public readonly networkPolicy: ApiObject;
+  /** The worker's own settings and secrets, beside its app's. */
+  private readonly ownEnv?: AppEnv;
 
   public constructor(scope: Construct, id: string, props: PythonWorkerProps) {
     super(scope, id);
@@ -81,6 +84,9 @@ export class PythonWorker extends PythonWorkload {
     const scaling = this.resolveScaling(props);
     const monitor = { name: this.name, labels: this.labels(), selector: selectorLabels(this.name) };
     const metrics = this.metricsOf(this.runtime.profile, props.metrics, monitor, []);
+    this.ownEnv = this.ownsRuntime(props)
+      ? undefined
+      : this.ownSettings(props, this.component, [...Object.keys(cmd.env), ...Object.keys(metrics?.env ?? {})]);
     const pod = this.buildPod({
       component: this.component,
       cloud,
@@ -94,6 +100,7 @@ export class PythonWorker extends PythonWorkload {
       ports: metrics ? [metrics.containerPort] : undefined,
       extras: this.ownsRuntime(props) ? { ...props, runAsUser: undefined, runAsGroup: undefined } : props,
       inherit: this.ownsRuntime(props) ? undefined : (props.inherit ?? {}),
+      ownEnv: this.ownEnv,
     });
     this.container = pod.container;
     this.deployment = this.deploymentOf(pod, scaling, this.strategy(), { rollout: this.rolloutPace(scaling) });
@@ -177,7 +184,7 @@ export class PythonWorker extends PythonWorkload {
     const rt = this.runtime;
     const trigger = q.queue.bind({ redisLists: cmd.redisLists });
     this.issues.addAll(trigger.issues);
-    this.issues.addAll(scalerEnvIssues(trigger, rt.appEnv, Object.keys(cmd.env)));
+    this.issues.addAll(scalerEnvIssues(trigger, mergeAppEnv(rt.appEnv, this.ownEnv), Object.keys(cmd.env)));
     (trigger.warnings ?? []).forEach((w) => this.warn(w));
     const identity = trigger.identity ? rt.profile.kedaIdentity(trigger.identity) : undefined;
     this.issues.addAll(identity?.issues ?? []);

@@ -16,6 +16,9 @@ import { ResolvedScaling, disruptionBudget } from '../scaling/scaling';
 import { Exposure } from '../traffic/exposure';
 import { NetworkPolicyInput, networkPolicySpec } from '../traffic/network-policy';
 import { AppPod, AppPodInput, appPod } from './app-pod';
+import { AppEnv, SettingsProps, resolveAppEnv } from '../settings/app-env';
+import { workloadLabels } from '../core/labels';
+import { PYTHON_RUNTIME_ENV } from '../pod/template';
 import { AppRuntime, IPythonApp, requireApp } from './runtime';
 
 /** How the object that runs a pod renders the parts decided at synthesis. */
@@ -108,6 +111,39 @@ export abstract class PythonWorkload extends Construct implements IPythonApp {
       containerPort: { name: METRICS_PORT_NAME, containerPort: m.port, protocol: 'TCP' } as k8s.ContainerPort,
       ingress: { port: m.port, from: props.scrapeFrom ?? scrape.scrapers },
     };
+  }
+
+  /**
+   * The workload's own settings and secrets (a worker or job of an app), added to
+   * the app's: its ConfigMap and secret objects are its own; a name the app or
+   * `reserved` (the command's env) defines is refused. Undefined without any.
+   */
+  protected ownSettings(props: SettingsProps, component: string, reserved: readonly string[] = []): AppEnv | undefined {
+    const keys: (keyof SettingsProps)[] = ['config', 'env', 'secrets', 'envFrom', 'fieldEnv'];
+    if (keys.every((k) => props[k] === undefined)) return undefined;
+    const rt = this.runtime;
+    const labels = workloadLabels({ name: this.name, component, image: rt.image, partOf: rt.partOf });
+    return resolveAppEnv(
+      this,
+      {
+        config: props.config,
+        env: props.env,
+        notSecret: props.notSecret,
+        secrets: props.secrets,
+        envFrom: props.envFrom,
+        fieldEnv: props.fieldEnv,
+      },
+      {
+        name: this.name,
+        labels,
+        serviceAccountName: rt.serviceAccountName,
+        secretBackend: (i) => rt.profile.secretBackend(i),
+        reservedEnv: [...Object.keys(rt.python ? PYTHON_RUNTIME_ENV : {}), ...reserved, ...rt.appEnv.envNames],
+        reservedBy: 'the app (or the runtime)',
+        storeVolume: { name: 'own-store-secrets', dir: `/var/run/secrets/${this.name}-store` },
+      },
+      this.issues,
+    );
   }
 
   /** The workload's pod, built by the one pod path every kind shares. */
