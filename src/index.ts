@@ -21,6 +21,8 @@ export type {
 export { PythonMigration, MigrationCommand } from '../constructs/workloads/migration';
 export { PythonCronJob } from '../constructs/workloads/cron-job';
 export type { PythonMigrationProps } from '../constructs/workloads/migration';
+export { PythonSetupJob } from '../constructs/workloads/setup-job';
+export type { PythonSetupJobProps } from '../constructs/workloads/setup-job';
 export type { PythonCronJobProps } from '../constructs/workloads/cron-job';
 export type { AppJobProps } from '../constructs/workloads/job';
 export { RestrictedNamespace } from '../constructs/workloads/namespace';

@@ -91,6 +91,9 @@ const HISTORIES: History[] = [
   { target: 'a settings file change', n: configApp('info', 'ROW_LIMIT = 5000\n'), next: configApp('info', 'ROW_LIMIT = 10000\n') },
 ];
 
+/** The runs of the Jobs of one kind (`migration`, `setup`), in order: [revision, succeeded]. */
+const runsOf = (model: ReleaseModel, kind: string) => model.runs.filter((r) => r.kind === kind).map((r) => [r.revision, r.succeeded]);
+
 /** Each engine as the example and the README configure it: pruning on. */
 const ENGINES: Array<[string, Engine, { prune: boolean; pruneSelector?: string }]> = [
   ['Argo CD', 'argocd', { prune: true }],
@@ -166,10 +169,13 @@ describe('a release history under each delivery engine (rules modelled on Argo C
       }),
     ).toEqual([]);
     // Each version's migration ran once: the rollback re-applied N's finished Job.
-    expect(model.runs.map((r) => [r.revision, r.succeeded])).toEqual([
+    expect(runsOf(model, 'migration')).toEqual([
       [1, true],
       [2, true],
     ]);
+    // And each version's setup jobs, after it: once per version, never again on the rollback.
+    const setups = h.next.filter((o) => o.kind === 'Job' && o.metadata.labels['app.kubernetes.io/component'] === 'setup').length;
+    expect(runsOf(model, 'setup')).toEqual([...Array(setups).fill([1, true]), ...Array(setups).fill([2, true])]);
   });
 
   test.each(CASES)(
@@ -190,10 +196,12 @@ describe('a release history under each delivery engine (rules modelled on Argo C
           for (const p of failing) expect(p.outcome).toEqual({ state: 'job-failed', job: failedJob });
         }),
       ).toEqual([]);
-      expect(model.runs.map((r) => [r.revision, r.succeeded])).toEqual([
+      expect(runsOf(model, 'migration')).toEqual([
         [1, true],
         [2, false],
       ]);
+      // N+1's setup jobs never ran: their pods wait for the failed migration.
+      expect(runsOf(model, 'setup').filter(([revision]) => revision === 2)).toEqual([]);
     },
   );
 });

@@ -147,6 +147,7 @@ function workloadService(
   if (w.role !== WorkloadRole.MIGRATION) {
     for (const m of migrations) dependsOn[m] = { condition: 'service_completed_successfully' };
   }
+  for (const s of w.after ?? []) dependsOn[s] = { condition: 'service_completed_successfully' };
   if (Object.keys(dependsOn).length > 0) svc.depends_on = dependsOn;
   // Service-level `cpus`/`mem_limit` are core Compose; `deploy` is an optional part of the specification.
   if (c.resources.cpuLimitMillis !== undefined) svc.cpus = c.resources.cpuLimitMillis / 1000;

@@ -148,6 +148,27 @@ const PythonMigrationProps: PropShape = {
   fieldEnv: 'map',
 };
 
+const PythonSetupJobProps: PropShape = {
+  command: 'array',
+  name: 'string',
+  after: 'array',
+  app: 'object',
+  resources: ResourcesProps,
+  timeout: 'duration',
+  retries: 'number',
+  inherit: InheritProps,
+  mounts: 'array',
+  initContainers: 'array',
+  sidecars: 'array',
+  podAnnotations: 'map',
+  config: 'map',
+  env: 'map',
+  notSecret: 'array',
+  secrets: 'array',
+  envFrom: 'array',
+  fieldEnv: 'map',
+};
+
 const PythonSingletonProps: PropShape = {
   app: 'object',
   command: 'object',
@@ -236,6 +257,7 @@ export const SHAPES = {
   PythonCronJobProps,
   PythonMicroserviceProps,
   PythonMigrationProps,
+  PythonSetupJobProps,
   PythonSingletonProps,
   PythonWorkerProps,
   RestrictedNamespaceProps,
