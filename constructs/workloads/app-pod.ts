@@ -9,6 +9,7 @@ import { ServerScratchDir } from '../pod/server';
 import { PYTHON_RUNTIME_ENV, buildPodTemplate } from '../pod/template';
 import { ProfileOutput } from '../profiles/profile';
 import { AppRuntime } from './runtime';
+import { API_TOKEN_MOUNT, API_TOKEN_VOLUME } from './api-access';
 import { AppEnv, mergeAppEnv } from '../settings/app-env';
 import { InheritProps } from './workload-props';
 
@@ -44,6 +45,11 @@ export interface AppPodInput {
   readonly extras: PodExtrasProps & { readonly runAsUser?: number; readonly runAsGroup?: number };
   /** The pod belongs to a Job. */
   readonly job?: boolean;
+  /**
+   * The ServiceAccount the pods run as, when it is the workload's own, and whether the app container gets an API token.
+   * @default - the app's
+   */
+  readonly serviceAccount?: { readonly name: string; readonly apiToken: boolean };
   /** The workload's own settings and secrets, added to the app's (a worker or job of an app). */
   readonly ownEnv?: AppEnv;
   /** What the workload takes over from its application's own pod (a worker or job of an app; the app itself takes nothing). */
@@ -70,6 +76,7 @@ export interface AppPod {
 export function appPod(input: AppPodInput): AppPod {
   const rt = input.runtime;
   const appEnv = mergeAppEnv(rt.appEnv, input.ownEnv);
+  const account = input.serviceAccount ?? { name: rt.serviceAccountName, apiToken: rt.apiToken };
   const labels = workloadLabels({ name: input.name, component: input.component, image: rt.image, partOf: rt.partOf });
   const selector = selectorLabels(input.name);
   const issues: PropIssue[] = [];
@@ -103,14 +110,14 @@ export function appPod(input: AppPodInput): AppPod {
   const template = buildPodTemplate({
     selectorLabels: selector,
     labels: { ...labels, ...input.cloud.podLabels },
-    serviceAccountName: rt.serviceAccountName,
+    serviceAccountName: account.name,
     automountServiceAccountToken: rt.mountServiceAccountToken,
     terminationGracePeriodSeconds: input.terminationGracePeriodSeconds,
     nodeSelector: input.cloud.nodeSelector,
     tolerations: input.cloud.tolerations,
     spread: input.spread,
     priorityClassName: rt.priorityClassName,
-    volumes: appEnv.volumes,
+    volumes: account.apiToken ? [...appEnv.volumes, API_TOKEN_VOLUME] : appEnv.volumes,
     restartPolicy: input.restartPolicy,
     runAs,
     extras,
@@ -123,7 +130,8 @@ export function appPod(input: AppPodInput): AppPod {
       ports: input.ports,
       env,
       envFrom: appEnv.envFrom,
-      mounts: appEnv.mounts,
+      // Only the app container gets the token: sidecars and init containers have no API access.
+      mounts: account.apiToken ? [...appEnv.mounts, API_TOKEN_MOUNT] : appEnv.mounts,
       resources: input.cloud.resources,
       liveness: input.liveness,
       readiness: input.readiness,

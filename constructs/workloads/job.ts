@@ -8,6 +8,7 @@ import { AppPod } from './app-pod';
 import { IPythonApp } from './runtime';
 import { PythonWorkload } from './workload';
 import { InheritProps } from './workload-props';
+import { OwnServiceAccountProps } from './service-account';
 
 /** Props every job of an application shares. Its `config`, `env` and `secrets` are its own, beside the app's. */
 export interface AppJobProps extends PodExtrasProps, SettingsProps {
@@ -33,6 +34,12 @@ export interface AppJobProps extends PodExtrasProps, SettingsProps {
    * @default - both
    */
   readonly inherit?: InheritProps;
+  /**
+   * A ServiceAccount of the job's own, instead of the app's: its own cloud identity and
+   * Kubernetes API access. The settings and secrets stay the app's.
+   * @default - the app's ServiceAccount
+   */
+  readonly serviceAccount?: OwnServiceAccountProps;
 }
 
 /**
@@ -67,7 +74,7 @@ export abstract class AppJob extends PythonWorkload {
   protected jobPod(component: string, command: string[], props: AppJobProps): AppPod {
     return this.buildPod({
       component,
-      cloud: this.appCloud(props.resources),
+      cloud: this.cloudWithAccount(props.serviceAccount, component, props.resources),
       command,
       env: {},
       terminationGracePeriodSeconds: 30,

@@ -147,11 +147,20 @@ export function migrationWait(input: MigrationWaitInput): MigrationWait {
     metadata: { name: `${jobName}-wait`, labels, annotations },
     rules: [{ apiGroups: ['batch'], resources: ['jobs'], verbs: ['get'], resourceNames: [jobName] }],
   });
-  const roleBinding = kubeObject(scope, 'WaitRoleBinding', k8s.KubeRoleBinding, {
-    metadata: { name: `${jobName}-wait`, labels, annotations },
-    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: role.name },
-    subjects: [{ kind: 'ServiceAccount', name: rt.serviceAccountName }],
-  });
+  const roleBinding = kubeObject(
+    scope,
+    'WaitRoleBinding',
+    k8s.KubeRoleBinding,
+    {
+      metadata: { name: `${jobName}-wait`, labels, annotations },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: role.name },
+      subjects: [{ kind: 'ServiceAccount', name: rt.serviceAccountName }],
+    },
+    // Every ServiceAccount the app's pods run as, those of workloads defined later included.
+    (manifest) => {
+      manifest.subjects = rt.serviceAccountNames.map((name) => ({ kind: 'ServiceAccount', name }));
+    },
+  );
   keepInReleaseHistory(role);
   keepInReleaseHistory(roleBinding);
   const script = scriptConfigMap(scope, rt, input.labels, input.awaited ?? 'migration');

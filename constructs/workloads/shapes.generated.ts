@@ -15,6 +15,12 @@ const InheritProps: PropShape = {
   initContainers: 'boolean',
 };
 
+const OwnServiceAccountProps: PropShape = {
+  name: 'string',
+  profile: 'object',
+  permissions: 'array',
+};
+
 const PythonCronJobProps: PropShape = {
   command: 'array',
   schedule: 'string',
@@ -27,6 +33,7 @@ const PythonCronJobProps: PropShape = {
   timeout: 'duration',
   retries: 'number',
   inherit: InheritProps,
+  serviceAccount: OwnServiceAccountProps,
   mounts: 'array',
   initContainers: 'array',
   sidecars: 'array',
@@ -108,6 +115,7 @@ const PythonMicroserviceProps: PropShape = {
   partOf: 'string',
   priorityClassName: 'string',
   mountServiceAccountToken: 'boolean',
+  permissions: 'array',
   secretFiles: 'array',
   files: 'map',
   reloadOnSecretChange: 'boolean',
@@ -136,6 +144,7 @@ const PythonMigrationProps: PropShape = {
   timeout: 'duration',
   retries: 'number',
   inherit: InheritProps,
+  serviceAccount: OwnServiceAccountProps,
   mounts: 'array',
   initContainers: 'array',
   sidecars: 'array',
@@ -157,6 +166,7 @@ const PythonSetupJobProps: PropShape = {
   timeout: 'duration',
   retries: 'number',
   inherit: InheritProps,
+  serviceAccount: OwnServiceAccountProps,
   mounts: 'array',
   initContainers: 'array',
   sidecars: 'array',
@@ -184,6 +194,8 @@ const PythonSingletonProps: PropShape = {
   allowEgressTo: 'array',
   partOf: 'string',
   priorityClassName: 'string',
+  permissions: 'array',
+  serviceAccount: OwnServiceAccountProps,
   secretFiles: 'array',
   files: 'map',
   reloadOnSecretChange: 'boolean',
@@ -228,6 +240,8 @@ const PythonWorkerProps: PropShape = {
   allowEgressTo: 'array',
   partOf: 'string',
   priorityClassName: 'string',
+  permissions: 'array',
+  serviceAccount: OwnServiceAccountProps,
   secretFiles: 'array',
   files: 'map',
   reloadOnSecretChange: 'boolean',

@@ -11,6 +11,8 @@ import { AppEnvProps } from '../settings/app-env';
 import { NetworkPeer } from '../traffic/exposure';
 import { IPythonApp } from './runtime';
 import { InheritProps, ProcessProps } from './workload-props';
+import { ApiPermission } from './api-access';
+import { OwnServiceAccountProps } from './service-account';
 
 /** Queue-driven autoscaling of a worker with KEDA. */
 export interface QueueAutoscalingProps {
@@ -102,6 +104,19 @@ export interface PythonProcessProps extends AppEnvProps, PodExtrasProps, Process
    * @default - the app's
    */
   readonly priorityClassName?: string;
+  /**
+   * Kubernetes API access of a standalone process's ServiceAccount (see the web
+   * service's `permissions`). Not with `app`: give a process of an app a
+   * ServiceAccount of its own (`serviceAccount`) with its permissions.
+   * @default - no access to the API
+   */
+  readonly permissions?: ApiPermission[];
+  /**
+   * A ServiceAccount of the process's own, instead of the app's: its own cloud
+   * identity and Kubernetes API access. Only with `app`; the settings and secrets stay the app's.
+   * @default - the app's ServiceAccount
+   */
+  readonly serviceAccount?: OwnServiceAccountProps;
 }
 
 /** Props of {@link PythonWorker}. */
@@ -133,6 +148,7 @@ export const STANDALONE_ONLY = [
   'secretFiles',
   'files',
   'reloadOnSecretChange',
+  'permissions',
   'allowEgressTo',
   'partOf',
   'priorityClassName',

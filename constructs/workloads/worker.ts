@@ -27,6 +27,12 @@ import { NO_PROFILE, checkWorkloadProps } from './workload-props';
 
 export type { PythonProcessProps, PythonWorkerProps, QueueAutoscalingProps } from './worker-props';
 
+/** Adds a subject a workload's own identity must trust too, once, sorted. */
+function trustAlsoOwn(subjects: string[], subject: string): void {
+  if (!subjects.includes(subject)) subjects.push(subject);
+  subjects.sort();
+}
+
 /** The autoscalers of a worker: KEDA's objects, or a HorizontalPodAutoscaler. */
 interface Scalers {
   readonly scaledObject?: ApiObject;
@@ -75,8 +81,8 @@ export class PythonWorker extends PythonWorkload {
     const bad = nameIssue(this.name);
     if (bad) this.issues.add(bad);
     this.runtime = this.resolveRuntime(props);
-    // A worker may run elsewhere than its app (spot capacity for work that can be retried).
-    const cloud = this.appCloud(props.resources, props.placement);
+    // A worker may run elsewhere than its app (spot capacity for work that can be retried), as its own identity.
+    const cloud = this.cloudWithAccount(props.serviceAccount, this.component, props.resources, props.placement);
     const cmd = this.bindCommand(props, cloud);
     this.concurrency = cmd.concurrency;
     const liveness = this.resolveLiveness(props.liveness ?? cmd.defaultLiveness);
@@ -186,10 +192,13 @@ export class PythonWorker extends PythonWorkload {
     this.issues.addAll(trigger.issues);
     this.issues.addAll(scalerEnvIssues(trigger, mergeAppEnv(rt.appEnv, this.ownEnv), Object.keys(cmd.env)));
     (trigger.warnings ?? []).forEach((w) => this.warn(w));
-    const identity = trigger.identity ? rt.profile.kedaIdentity(trigger.identity) : undefined;
+    const own = this.ownServiceAccount;
+    const profile = (own && props.serviceAccount?.profile) || rt.profile;
+    const identity = trigger.identity ? profile.kedaIdentity(trigger.identity) : undefined;
     this.issues.addAll(identity?.issues ?? []);
-    // KEDA's operator, not the worker, reads the queue: the app's cloud identity must trust it too.
-    if (identity?.alsoTrust) trustAlso(rt, identity.alsoTrust);
+    // KEDA's operator, not the worker, reads the queue: the worker's cloud identity must trust it too.
+    if (identity?.alsoTrust && own?.identity) trustAlsoOwn(own.alsoTrustedSubjects, identity.alsoTrust);
+    else if (identity?.alsoTrust) trustAlso(rt, identity.alsoTrust);
     return renderQueueScaling(this, {
       name: this.name,
       labels: pod.labels,
@@ -236,6 +245,12 @@ export class PythonWorker extends PythonWorkload {
 
   /** The runtime of a worker that is its own application: its ServiceAccount, settings and secrets. */
   private standaloneRuntime(props: PythonWorkerProps): AppRuntime {
+    this.issues.check(props.serviceAccount === undefined, {
+      prop: 'serviceAccount',
+      rule: "needs 'app': a standalone process has a ServiceAccount of its own already",
+      received: props.serviceAccount,
+      fix: 'Set permissions and the profile of the process itself, or pass the app the process belongs to.',
+    });
     this.issues.check(props.inherit === undefined, {
       prop: 'inherit',
       rule: "needs 'app': a standalone process has no application to inherit from",

@@ -6,6 +6,7 @@ import { ICloudProfile, Placement } from '../profiles/profile';
 import { neutralIngress, neutralOutput } from '../profiles/shared';
 import { ResourcesProps } from '../pod/resources';
 import { IssueCollector } from '../core/validation';
+import { ApiPermission } from './api-access';
 
 /** How a workload's main container runs: its user, its entrypoint, its runtime. */
 export interface ProcessProps {
@@ -92,10 +93,21 @@ export interface WorkloadProps extends AppEnvProps, PodExtrasProps, ProcessProps
    */
   readonly priorityClassName?: string;
   /**
-   * Mount a Kubernetes API token into the pod. Only apps that call the Kubernetes API need one.
+   * Mount a Kubernetes API token into every container of the pod (the kubelet's
+   * automount). Apps that call the API are better served by `permissions`, which
+   * give the app container alone a token.
    * @default false
    */
   readonly mountServiceAccountToken?: boolean;
+  /**
+   * Kubernetes API access of the app's ServiceAccount (a task runner that starts
+   * pods and reads their logs): a Role in the namespace (a ClusterRole only for
+   * `ApiPermission.clusterWide`) bound to it, and a short-lived token mounted into
+   * the app container only (sidecars and init containers get none), at the path
+   * Kubernetes client libraries read.
+   * @default - no access to the API
+   */
+  readonly permissions?: ApiPermission[];
 }
 
 /** Stands in for a missing profile so the other props can still be checked. */

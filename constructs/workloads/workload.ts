@@ -3,7 +3,8 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { guardApp } from '../core/app-index';
 import { ManifestJson, ObjectKind, kubeObject, uniqueIn } from '../core/objects';
-import { IssueCollector, addWarning } from '../core/validation';
+import { IssueCollector, PropIssue, addWarning } from '../core/validation';
+import { OwnServiceAccount, OwnServiceAccountProps, createOwnServiceAccount, ownIdentityProfile } from './service-account';
 import { ContainerDescription } from '../pod/description';
 import { ResourcesProps, resolveResources } from '../pod/resources';
 import { RolloutPace, progressDeadlineSeconds, rolloutSeconds } from '../pod/rollout';
@@ -53,8 +54,13 @@ export abstract class PythonWorkload extends Construct implements IPythonApp {
   /** The NetworkPolicy of the workload's pods. */
   public abstract readonly networkPolicy: ApiObject;
 
+  /** The workload's own ServiceAccount (a worker or job of an app with `serviceAccount`), instead of the app's. */
+  public ownServiceAccount?: OwnServiceAccount;
+
   /** The rule breaks found while resolving the props, reported at synthesis with the construct path. */
   protected readonly issues: IssueCollector;
+  /** The profile of the workload's own cloud identity, when it has one. */
+  private identityProfile?: ICloudProfile;
 
   protected constructor(scope: Construct, id: string) {
     super(uniqueIn(scope, id), id);
@@ -73,20 +79,58 @@ export abstract class PythonWorkload extends Construct implements IPythonApp {
     if (message) addWarning(this, message);
   }
 
-  /** Resources and placement of a workload of the app, through the app's profile (so platform rules apply). */
+  /**
+   * Resources and placement of a workload of the app, through the app's profile
+   * (so platform rules apply), or through the profile of its own identity.
+   */
   protected appCloud(resources: ResourcesProps | undefined, placement?: Placement): ProfileOutput {
     const rt = this.runtime;
     const requested = resolveResources(resources ?? rt.resources);
     this.issues.addAll(requested.issues);
-    // Profile option problems are the app's to report; only resource rules and placement matter here.
-    const cloud = rt.profile.bind({
+    const cloud = (this.identityProfile ?? rt.profile).bind({
       name: this.name,
       exposure: Exposure.CLUSTER,
       resources: requested.spec,
       placement: placement ?? rt.placement,
     });
+    // The app's profile option problems are the app's to report; those of the workload's own are its own.
+    if (this.identityProfile) this.issues.addAll(cloud.issues.map((i) => ({ ...i, prop: `serviceAccount.${i.prop}` })));
     cloud.warnings.forEach((w) => this.warn(w));
     return cloud;
+  }
+
+  /** {@link appCloud}, with the workload's own ServiceAccount and identity when `account` is set. */
+  protected cloudWithAccount(
+    account: OwnServiceAccountProps | undefined,
+    component: string,
+    resources: ResourcesProps | undefined,
+    placement?: Placement,
+  ): ProfileOutput {
+    this.useOwnIdentity(account);
+    const cloud = this.appCloud(resources, placement);
+    this.createOwnServiceAccount(account, component, cloud);
+    return cloud;
+  }
+
+  /** Checks `serviceAccount` and takes its profile, before the workload binds its cloud. */
+  private useOwnIdentity(props: OwnServiceAccountProps | undefined): void {
+    if (props === undefined) return;
+    const issues: PropIssue[] = [];
+    this.identityProfile = ownIdentityProfile(props, this.runtime, issues);
+    this.issues.addAll(issues);
+  }
+
+  /** Creates the workload's own ServiceAccount, with the identity `cloud` bound; its pods run as it. */
+  private createOwnServiceAccount(props: OwnServiceAccountProps | undefined, component: string, cloud: ProfileOutput): void {
+    if (props === undefined) return;
+    const rt = this.runtime;
+    const labels = workloadLabels({ name: this.name, component, image: rt.image, partOf: rt.partOf });
+    const issues: PropIssue[] = [];
+    const warnings: string[] = [];
+    const own = { props, runtime: rt, workload: this.name, labels, cloud: this.identityProfile ? cloud : undefined };
+    this.ownServiceAccount = createOwnServiceAccount(this, own, issues, warnings);
+    this.issues.addAll(issues);
+    warnings.forEach((w) => this.warn(w));
   }
 
   /** The workload's metrics (port, env, scratch dir, command wrapper) and the cloud's scrape object, or undefined without. */
@@ -148,7 +192,9 @@ export abstract class PythonWorkload extends Construct implements IPythonApp {
 
   /** The workload's pod, built by the one pod path every kind shares. */
   protected buildPod(input: Omit<AppPodInput, 'runtime' | 'scope' | 'name'>): AppPod {
-    const pod = appPod({ ...input, runtime: this.runtime, scope: this, name: this.name });
+    const own = this.ownServiceAccount;
+    const serviceAccount = own && { name: own.name, apiToken: own.apiToken };
+    const pod = appPod({ ...input, runtime: this.runtime, scope: this, name: this.name, serviceAccount });
     this.issues.addAll(pod.issues);
     return pod;
   }
