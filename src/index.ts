@@ -117,12 +117,14 @@ export { ValidationError, formatIssue } from '../constructs/core/validation';
 export type { PropIssue } from '../constructs/core/validation';
 
 // Container files (Dockerfile, .dockerignore, compose)
-export { PythonBuild, BackingService, WorkloadRole, containerFiles } from '../constructs/image';
+export { PythonBuild, AssetStage, NodePackageManager, BackingService, WorkloadRole, containerFiles } from '../constructs/image';
 export type {
   PythonBuildOptions,
   RequirementsBuildOptions,
   PoetryBuildOptions,
   UvBuildOptions,
+  UvWorkspaceOptions,
+  NodeAssetOptions,
   BackingServiceProps,
   PostgresOptions,
   RedisOptions,
