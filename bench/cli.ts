@@ -9,7 +9,8 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { CommandResult, median } from './report';
+import { LoadSampler } from './load';
+import { CommandResult, commandResult } from './report';
 
 const TIME = '/usr/bin/time';
 /** Not copied: installed or generated state. */
@@ -56,38 +57,48 @@ function timeSynth(cwd: string, kind: 'repo' | 'installed' = 'repo'): Timed {
   return { ok, wallS, cpuS: user + sys, maxRssMb: rssKb / 1024, stderr: r.stderr ?? '' };
 }
 
-function measureCommand(
-  name: string,
-  command: string,
-  cwd: string,
-  repeats: number,
-  note: string,
-  log: (s: string) => void,
-  kind: 'repo' | 'installed' = 'repo',
-): CommandResult {
-  fs.rmSync(path.join(cwd, 'dist'), { recursive: true, force: true });
-  const warmUp = timeSynth(cwd, kind);
-  if (!warmUp.ok) {
-    return { name, command, samplesS: [], medianS: null, cpuS: null, maxRssMb: null, note: `failed: ${lastLines(warmUp.stderr)}` };
+/** A command to time: where it runs, and how. */
+interface CommandSpec {
+  readonly name: string;
+  readonly command: string;
+  readonly cwd: string;
+  readonly note: string;
+  readonly kind: 'repo' | 'installed';
+}
+
+/**
+ * Times `specs` in rounds, interleaved (one run of each per round), after one
+ * warm-up run of each, so that a change in the machine's load hits every
+ * command alike; the load is read from `sampler` during the timed runs.
+ */
+function measureCommands(specs: CommandSpec[], repeats: number, sampler: LoadSampler, log: (s: string) => void): CommandResult[] {
+  const failed = new Map<string, string>();
+  for (const spec of specs) {
+    fs.rmSync(path.join(spec.cwd, 'dist'), { recursive: true, force: true });
+    const warmUp = timeSynth(spec.cwd, spec.kind);
+    if (!warmUp.ok) failed.set(spec.name, `failed: ${lastLines(warmUp.stderr)}`);
   }
-  const runs: Timed[] = [];
+  const runs = new Map<string, Array<Timed & { window: [number, number] }>>(specs.map((s) => [s.name, []]));
   for (let i = 0; i < repeats; i++) {
-    const t = timeSynth(cwd, kind);
-    if (!t.ok) return { name, command, samplesS: [], medianS: null, cpuS: null, maxRssMb: null, note: `failed: ${lastLines(t.stderr)}` };
-    runs.push(t);
-    log(`  ${name} run ${i + 1}/${repeats}: ${t.wallS.toFixed(2)} s`);
+    for (const spec of specs.filter((x) => !failed.has(x.name))) {
+      const from = Date.now();
+      const t = timeSynth(spec.cwd, spec.kind);
+      if (!t.ok) {
+        failed.set(spec.name, `failed: ${lastLines(t.stderr)}`);
+        continue;
+      }
+      runs.get(spec.name)!.push({ ...t, window: [from, Date.now()] });
+      log(`  ${spec.name} run ${i + 1}/${repeats}: ${t.wallS.toFixed(2)} s`);
+    }
   }
-  const cpu = runs.map((r) => r.cpuS).filter((x): x is number => x !== null);
-  const rss = runs.map((r) => r.maxRssMb).filter((x): x is number => x !== null);
-  return {
-    name,
-    command,
-    samplesS: runs.map((r) => Math.round(r.wallS * 1000) / 1000),
-    medianS: median(runs.map((r) => r.wallS)),
-    cpuS: cpu.length ? median(cpu) : null,
-    maxRssMb: rss.length ? median(rss) : null,
-    note,
-  };
+  return specs.map((spec) =>
+    commandResult(
+      spec,
+      runs.get(spec.name)!.map((r) => ({ ...r, window: r.window })),
+      failed.get(spec.name),
+      sampler.samples(),
+    ),
+  );
 }
 
 function lastLines(text: string): string {
@@ -108,50 +119,86 @@ export interface CliResults {
   readonly tsNode: TsNodeSetup;
   /** Whether both variants wrote identical dist/ folders. */
   readonly sameOutput: boolean | null;
+  /** The app with the tarball installed, while `work` exists; null when the install failed. */
+  readonly installedDir: string | null;
 }
 
-/** Copies the repository twice under `work` and times the example's synth in each. */
-export function measureCli(repo: string, work: string, repeats: number, log: (s: string) => void): CliResults {
+/** Copies the repository and installs the packed tarball under `work`, then times the example's synth in each, interleaved. */
+export function measureCli(repo: string, work: string, repeats: number, sampler: LoadSampler, log: (s: string) => void): CliResults {
   const tsxCopy = path.join(work, 'repo-tsx');
   copyRepo(repo, tsxCopy);
   fs.symlinkSync(path.join(repo, 'node_modules'), path.join(tsxCopy, 'node_modules'));
   const app = /^app: (.*)$/m.exec(fs.readFileSync(path.join(tsxCopy, 'cdk8s.yaml'), 'utf8'))?.[1] ?? '?';
   log(`cdk8s synth, app: ${app}`);
-  const commands = [
-    measureCommand('cdk8s synth (tsx)', `npm run synth (cdk8s.yaml app: ${app})`, tsxCopy, repeats, 'as the project configures it', log),
-  ];
 
   // ts-node is not timed any more: the example imports the package by name, which
   // ts-node resolves only with tsconfig-paths; the earlier runs measured it at 4.3x tsx.
   const tsNode: TsNodeSetup = { registryVersion: null, installed: false, note: 'not measured (see bench/README.md)' };
 
   const installed = installTarball(repo, path.join(work, 'installed'), log);
-  commands.push(
-    installed.ok
-      ? measureCommand(
-          'synth through the installed tarball',
-          'pyservice-k8s synth in an app with the packed package installed (lib/, compiled)',
-          installed.dir,
-          repeats,
-          installed.note,
-          log,
-          'installed',
-        )
-      : {
-          name: 'synth through the installed tarball',
-          command: 'pyservice-k8s synth',
-          samplesS: [],
-          medianS: null,
-          cpuS: null,
-          maxRssMb: null,
-          note: installed.note,
-        },
-  );
+  const specs: CommandSpec[] = [
+    {
+      name: 'cdk8s synth (tsx)',
+      command: `npm run synth (cdk8s.yaml app: ${app})`,
+      cwd: tsxCopy,
+      note: 'as the project configures it',
+      kind: 'repo',
+    },
+  ];
+  if (installed.ok) {
+    specs.push({
+      name: INSTALLED,
+      command: 'pyservice-k8s synth in an app with the packed package installed (lib/, compiled)',
+      cwd: installed.dir,
+      note: installed.note,
+      kind: 'installed',
+    });
+  }
+  const commands = measureCommands(specs, repeats, sampler, log);
+  if (!installed.ok) {
+    commands.push({
+      name: INSTALLED,
+      command: 'pyservice-k8s synth',
+      samplesS: [],
+      medianS: null,
+      cpuS: null,
+      maxRssMb: null,
+      note: installed.note,
+      load: null,
+      loaded: false,
+    });
+  }
 
   const sameOutput = commands.every((c) => c.medianS !== null)
     ? sameTree(path.join(tsxCopy, 'dist'), path.join(installed.dir, 'dist'))
     : null;
-  return { commands, tsNode, sameOutput };
+  return { commands, tsNode, sameOutput, installedDir: installed.ok ? installed.dir : null };
+}
+
+/** The name of the installed-tarball command in the results. */
+export const INSTALLED = 'synth through the installed tarball';
+
+/**
+ * Runs the installed synth once more with every Node process it starts
+ * profiled (the command, the cdk8s CLI it runs, and the app the CLI runs),
+ * writing their profiles into `profDir`; returns whether it ran. Node refuses
+ * `--cpu-prof` in NODE_OPTIONS, so a preloaded hook (bench/profile-hook.cjs)
+ * profiles each process from its first module on.
+ */
+export function profileInstalledSynth(dir: string, profDir: string): boolean {
+  fs.rmSync(path.join(dir, 'dist'), { recursive: true, force: true });
+  const r = spawnSync(process.execPath, SYNTH_ARGS.installed, {
+    cwd: dir,
+    encoding: 'utf8',
+    env: {
+      ...process.env,
+      CDK8S_OUTDIR: undefined,
+      NODE_OPTIONS: `--require ${path.join(__dirname, 'profile-hook.cjs')}`,
+      BENCH_PROFILE_DIR: profDir,
+    },
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return r.status === 0 && fs.existsSync(profDir);
 }
 
 /**

@@ -40,6 +40,12 @@ export interface ProfileSummary {
   readonly topTotalLibrary: FunctionTime[];
   /** Dependencies' functions (and Node's) by total time. */
   readonly topTotalDependencies: FunctionTime[];
+  /**
+   * Self time by where the code lives: a package (`node_modules/<name>`), a
+   * folder of this repository (`constructs/imports`, `src`, ...), Node's own
+   * code, the garbage collector or the rest of the engine.
+   */
+  readonly bySource: FunctionTime[];
 }
 
 /** The main thread's profile among those `node --cpu-prof` wrote into `dir` (tsx adds a loader thread). */
@@ -49,6 +55,35 @@ export function mainThreadProfile(dir: string): string {
   const main = files.find((f) => f.split('.')[4] === '0') ?? files[0];
   if (!main) throw new Error(`no .cpuprofile in ${dir}`);
   return path.join(dir, main);
+}
+
+/** What one process of a command spent, from its profile. */
+export interface ProcessProfile {
+  /** Which process: the command, the cdk8s CLI, the app. */
+  readonly process: string;
+  /** Wall time the profile covers, ms. */
+  readonly profiledMs: number;
+  readonly summary: ProfileSummary;
+}
+
+/**
+ * Every main-thread profile in `dir` (one per process of a command), named
+ * after the script it ran, in the order the processes started.
+ */
+export function processProfiles(dir: string, repoRoot: string, name: (urls: string[]) => string): ProcessProfile[] {
+  return fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.cpuprofile') && f.split('.')[4] === '0')
+    .sort()
+    .map((f) => {
+      const file = path.join(dir, f);
+      const profile: CpuProfile & { endTime: number } = JSON.parse(fs.readFileSync(file, 'utf8'));
+      return {
+        process: name(profile.nodes.map((n) => n.callFrame.url)),
+        profiledMs: Math.round((profile.endTime - profile.startTime) / 100) / 10,
+        summary: summarizeProfile(file, [], repoRoot),
+      };
+    });
 }
 
 /** Summarizes `file`, keeping samples whose timestamp (µs, process.hrtime clock) falls in one of `windows`. */
@@ -81,10 +116,13 @@ export function summarizeProfile(file: string, windows: Array<[number, number]>,
   };
   const self = new Map<string, number>();
   const total = new Map<string, number>();
+  const bySource = new Map<string, number>();
   for (const [id, us] of selfUs) {
     const node = byId.get(id)!;
     const key = keyOf(node);
     self.set(key, (self.get(key) ?? 0) + us);
+    const where = source(node, repoRoot);
+    bySource.set(where, (bySource.get(where) ?? 0) + us);
     // Charge the sample to every distinct function on its stack once (recursion counts once).
     const onStack = new Set<string>();
     for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) onStack.add(keyOf(byId.get(cur)!));
@@ -106,7 +144,33 @@ export function summarizeProfile(file: string, windows: Array<[number, number]>,
     topTotalLibrary: rank(total, isLibrary),
     // The benchmark's own frames (worker, runners) are left out: they only wrap the calls.
     topTotalDependencies: rank(total, (k) => !isMeta(k) && !isLibrary(k) && !harness.has(k) && !k.startsWith('(anonymous) (node:')),
+    bySource: rank(bySource, () => true),
   };
+}
+
+/** Where a function's code lives, for {@link ProfileSummary.bySource}. */
+function source(n: ProfileNode, repoRoot: string): string {
+  const { functionName, url } = n.callFrame;
+  if (!url) return functionName.startsWith('(') ? functionName : '(engine)';
+  if (url.startsWith('node:')) return "node's own modules";
+  const file = url.replace(/^file:\/\//, '');
+  const nm = file.lastIndexOf('node_modules/');
+  if (nm >= 0) {
+    const parts = file.slice(nm + 'node_modules/'.length).split('/');
+    const pkg = parts[0].startsWith('@') ? `${parts[0]}/${parts[1]}` : parts[0];
+    // An installed pyservice-k8s: split it as the repository is split.
+    if (pkg === 'pyservice-k8s') return inRepo(parts.slice(2).join('/'));
+    return `node_modules/${pkg}`;
+  }
+  if (file.startsWith(repoRoot)) return inRepo(path.relative(repoRoot, file));
+  return path.basename(file);
+}
+
+/** `constructs/imports` and the other top folders, `src`, `examples`, ... */
+function inRepo(rel: string): string {
+  const parts = rel.split('/');
+  if (parts[0] === 'constructs' && parts[1] === 'imports') return 'constructs/imports';
+  return parts.length > 1 ? parts[0] : rel;
 }
 
 function label(n: ProfileNode, repoRoot: string): string {

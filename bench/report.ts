@@ -1,8 +1,19 @@
 /**
  * Turns worker reports into rows (medians, per-service cost, slopes, ratios
- * against peers of the same run), evaluates the targets, and prints tables.
+ * against peers of the same run), folds timed commands, and prints tables.
  */
-import { WorkerReport } from './types';
+import { LoadDuring, LoadSample, Spread, isLoaded, loadDuring, median, spread } from './load';
+import { KINDS_PER_SERVICE } from './names';
+import { IterationSample, WorkerReport } from './types';
+
+/** One worker process as the harness ran it. */
+export interface Measured {
+  readonly report: WorkerReport;
+  /** Spawn and exit of the process, epoch ms. */
+  readonly window: readonly [number, number];
+  /** Which round of the interleaved loop it belongs to (0-based): rows are paired by round. */
+  readonly round: number;
+}
 
 /** One approach at one N. */
 export interface Row {
@@ -14,8 +25,17 @@ export interface Row {
   readonly files: number;
   /** Bytes written, or null when the approach writes no files. */
   readonly bytes: number | null;
-  /** Steady-state synthesis: median of the warm runs (the first run if there are none), ms. */
+  /**
+   * Steady-state synthesis, ms: each process's figure is the median of its warm
+   * runs (its first run if it has none); this is the median over processes.
+   */
   readonly synthMs: number;
+  /** Min, median and max of the per-process figures. */
+  readonly synthSpreadMs: Spread;
+  /** Per-process figures, by round. */
+  readonly perProcessMs: number[];
+  /** The same for CPU time (user + system) of the same runs, ms: less sensitive to waiting for a CPU. */
+  readonly perProcessCpuMs: number[];
   /** Which runs synthMs comes from. */
   readonly synthBasis: 'warm' | 'cold';
   readonly synthSamplesMs: number[];
@@ -23,24 +43,41 @@ export interface Row {
   readonly coldSynthMs: number;
   /** Spawn to end of the first synthesis (node start, imports, synthesis, writes), median, ms. */
   readonly processMs: number;
+  readonly processSpreadMs: Spread;
   /** Importing the approach's modules, median, ms. */
   readonly loadMs: number;
   /** User + system CPU of one steady-state synthesis, median, ms. */
   readonly cpuMs: number;
+  /**
+   * CPU time / wall time of the steady-state syntheses, percent, spread over
+   * processes: near 100 when the synthesis had a CPU to itself, lower when it
+   * waited for one (parallel GC threads can push it above 100).
+   */
+  readonly onCpuPct: Spread | null;
   /** User + system CPU of the process up to the end of its first synthesis, median, ms. */
   readonly processCpuMs: number;
   /** Peak RSS of a fresh process through its first synthesis, median, MB. */
   readonly peakRssMb: number;
+  readonly peakRssSpreadMb: Spread;
   /** Steady-state phases, median, ms. */
   readonly phasesMs: Record<string, number>;
   /** Objects per kind. */
   readonly kinds: Record<string, number>;
+  /** The machine's load while this row's processes ran. */
+  readonly load: LoadDuring;
+  /** Other work competed with the measurement (see {@link isLoaded}). */
+  readonly loaded: boolean;
   /** synthMs / N. */
   msPerService: number;
   /** Slope of synthMs from the previous N: (t(N) - t(N_prev)) / (N - N_prev); null at the first N. */
   marginalMsPerService: number | null;
-  /** synthMs divided by the peer's synthMs at the same N, by peer. */
-  ratios: Record<string, number>;
+  /**
+   * synthMs divided by the peer's, by peer: the ratio of each round (processes
+   * run one after the other in the same round), then min, median and max over rounds.
+   */
+  ratios: Record<string, Spread>;
+  /** The same ratios of CPU time: on a loaded machine, steadier than those of wall time. */
+  cpuRatios: Record<string, Spread>;
 }
 
 /** The peers each approach is compared with (plain, the floor, for every approach that writes YAML). */
@@ -52,19 +89,26 @@ export const PEERS: Record<string, string[]> = {
   'pulumi-service': ['pulumi-raw'],
 };
 
-export function median(xs: number[]): number {
-  if (xs.length === 0) return NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+export { median };
+
+/** One process's steady-state figure: the median of its warm runs, or its first run. */
+function processFigure(r: WorkerReport, of: (s: IterationSample) => number = (s) => s.wallMs): number {
+  return median((r.warm.length > 0 ? r.warm : [r.cold]).map(of));
 }
 
-/** Folds the reports of one approach at one N into a row (without the derived columns). */
-export function toRow(reports: WorkerReport[]): Row {
+/** Folds the processes of one approach at one N into a row (without the derived columns). */
+export function toRow(measured: Measured[], samples: readonly LoadSample[]): Row {
+  const byRound = [...measured].sort((a, b) => a.round - b.round);
+  const reports = byRound.map((m) => m.report);
   const r0 = reports[0];
   const warm = reports.flatMap((r) => r.warm);
   const steady = warm.length > 0 ? warm : reports.map((r) => r.cold);
   const phaseNames = Object.keys(steady[0]?.phases ?? {});
+  const perProcess = reports.map((r) => processFigure(r));
+  const load = loadDuring(
+    samples,
+    byRound.map((m) => m.window),
+  );
   return {
     approach: r0.approach,
     n: r0.n,
@@ -72,21 +116,41 @@ export function toRow(reports: WorkerReport[]): Row {
     objects: r0.objects,
     files: r0.files,
     bytes: r0.bytes,
-    synthMs: median(steady.map((s) => s.wallMs)),
+    synthMs: median(perProcess),
+    synthSpreadMs: spread(perProcess)!,
+    perProcessMs: perProcess.map(round),
+    perProcessCpuMs: reports.map((r) => round(processFigure(r, (x) => x.userMs + x.sysMs))),
     synthBasis: warm.length > 0 ? 'warm' : 'cold',
     synthSamplesMs: steady.map((s) => round(s.wallMs)),
     coldSynthMs: median(reports.map((r) => r.cold.wallMs)),
     processMs: median(reports.map((r) => r.coldProcessMs)),
+    processSpreadMs: spread(reports.map((r) => r.coldProcessMs))!,
     loadMs: median(reports.map((r) => r.loadMs)),
     cpuMs: median(steady.map((s) => s.userMs + s.sysMs)),
+    onCpuPct: spread(
+      reports.map((r) => {
+        const runs = r.warm.length > 0 ? r.warm : [r.cold];
+        return median(runs.map((s) => (100 * (s.userMs + s.sysMs)) / s.wallMs));
+      }),
+    ),
     processCpuMs: median(reports.map((r) => r.coldProcessUserMs + r.coldProcessSysMs)),
     peakRssMb: median(reports.map((r) => r.coldMaxRssMb)),
+    peakRssSpreadMb: spread(reports.map((r) => r.coldMaxRssMb))!,
     phasesMs: Object.fromEntries(phaseNames.map((p) => [p, round(median(steady.map((s) => s.phases[p] ?? 0)))])),
     kinds: r0.kinds,
+    load,
+    loaded: isLoaded(load),
     msPerService: NaN,
     marginalMsPerService: null,
     ratios: {},
+    cpuRatios: {},
   };
+}
+
+/** Ratios of two rows' per-process figures (wall time, or CPU time), round by round, as a spread. */
+export function pairedRatio(row: Row, peer: Row, of: 'perProcessMs' | 'perProcessCpuMs' = 'perProcessMs'): Spread | null {
+  const k = Math.min(row[of].length, peer[of].length);
+  return spread(Array.from({ length: k }, (_, i) => row[of][i] / peer[of][i]));
 }
 
 /** Fills per-service cost, slopes between N points, and ratios against peers at the same N. */
@@ -98,7 +162,10 @@ export function derive(rows: Row[]): void {
     row.marginalMsPerService = previous ? (row.synthMs - previous.synthMs) / (row.n - previous.n) : null;
     for (const peer of PEERS[row.approach] ?? []) {
       const p = find(peer, row.n);
-      if (p) row.ratios[peer] = row.synthMs / p.synthMs;
+      const ratio = p ? pairedRatio(row, p) : null;
+      if (ratio) row.ratios[peer] = ratio;
+      const cpu = p ? pairedRatio(row, p, 'perProcessCpuMs') : null;
+      if (cpu) row.cpuRatios[peer] = cpu;
     }
   }
 }
@@ -115,160 +182,54 @@ export interface CommandResult {
   /** Largest RSS of any one process of the command, median, MB. */
   readonly maxRssMb: number | null;
   readonly note: string;
+  /** The machine's load during the timed runs, or null when none ran. */
+  readonly load: LoadDuring | null;
+  /** Other work competed with the runs (see {@link isLoaded}). */
+  readonly loaded: boolean;
 }
 
-/** One target, evaluated on this run's numbers. */
-export interface Target {
-  readonly id: string;
-  readonly description: string;
-  /** What was measured, or null when it could not be. */
-  readonly measured: number | null;
-  /** How `measured` is compared, e.g. `<= 1.00`. */
-  readonly threshold: string;
-  /** PASS, MISS, or N/A when not measured in this mode. */
-  readonly status: 'PASS' | 'MISS' | 'N/A';
-  /** How the figure was obtained. */
-  readonly basis: string;
-  /** The approach and N to profile when missed. */
-  readonly profile?: { readonly approach: string; readonly n: number };
+/** One timed run of a command. */
+export interface CommandRun {
+  readonly wallS: number;
+  /** User + system CPU of the command and its children, s, when known. */
+  readonly cpuS: number | null;
+  /** Largest RSS of any one process of the command, MB, when known. */
+  readonly maxRssMb: number | null;
+  /** Start and end, epoch ms. */
+  readonly window: readonly [number, number];
 }
 
-/** Linear growth: per-service cost at 1000 within this factor of that at 100. */
-export const LINEAR_TOLERANCE = 1.25;
-
-export function evaluateTargets(rows: Row[], commands: CommandResult[]): Target[] {
-  const row = (a: string, n: number) => rows.find((r) => r.approach === a && r.n === n);
-  const targets: Target[] = [];
-  const check = (
-    id: string,
-    description: string,
-    measured: number | null | undefined,
-    max: number,
-    fmt: (x: number) => string,
-    basis: string,
-    profile?: Target['profile'],
-  ): void => {
-    const m = measured === undefined || measured === null || Number.isNaN(measured) ? null : measured;
-    targets.push({
-      id,
-      description,
-      measured: m === null ? null : round3(m),
-      threshold: `<= ${fmt(max)}`,
-      status: m === null ? 'N/A' : m <= max ? 'PASS' : 'MISS',
-      basis,
-      profile,
-    });
+/**
+ * Folds the timed runs of a command into its result, with the load sampled
+ * during them; `ownLoad` is what the command itself adds to the load average.
+ */
+export function commandResult(
+  spec: { readonly name: string; readonly command: string; readonly note: string },
+  runs: readonly CommandRun[],
+  failure: string | undefined,
+  samples: readonly LoadSample[],
+  ownLoad = 1,
+): CommandResult {
+  const timed = failure ? [] : runs;
+  const cpu = timed.map((r) => r.cpuS).filter((x): x is number => x !== null);
+  const rss = timed.map((r) => r.maxRssMb).filter((x): x is number => x !== null);
+  const load = timed.length
+    ? loadDuring(
+        samples,
+        timed.map((r) => r.window),
+      )
+    : null;
+  return {
+    name: spec.name,
+    command: spec.command,
+    samplesS: timed.map((r) => Math.round(r.wallS * 1000) / 1000),
+    medianS: timed.length ? median(timed.map((r) => r.wallS)) : null,
+    cpuS: cpu.length ? median(cpu) : null,
+    maxRssMb: rss.length ? median(rss) : null,
+    note: failure ?? spec.note,
+    load,
+    loaded: load !== null && isLoaded(load, ownLoad),
   };
-
-  for (const n of [100, 1000]) {
-    const lib = row('library', n);
-    check(
-      `library-vs-cdk8s-plus-n${n}`,
-      `library synth cost per service <= 1.0x hand-written cdk8s-plus-28, N=${n}`,
-      lib?.ratios['cdk8s-plus'],
-      1.0,
-      (x) => `${x.toFixed(2)}x`,
-      'steady-state synthesis wall time, same N, same run',
-      { approach: 'library', n },
-    );
-    check(
-      `library-vs-plain-n${n}`,
-      `library synth cost per service <= 3x plain objects + YAML, N=${n}`,
-      lib?.ratios.plain,
-      3.0,
-      (x) => `${x.toFixed(2)}x`,
-      'steady-state synthesis wall time, same N, same run',
-      { approach: 'library', n },
-    );
-  }
-
-  for (const n of [100, 1000]) {
-    const lib = row('library', n);
-    const floor = row('floor', n);
-    check(
-      `library-vs-floor-n${n}`,
-      `library synth cost per service <= 3x the true floor (literal objects + the project's YAML writer), N=${n}`,
-      lib && floor ? lib.synthMs / floor.synthMs : null,
-      3.0,
-      (x) => `${x.toFixed(2)}x`,
-      'steady-state synthesis wall time, same N, same run',
-      { approach: 'library', n },
-    );
-  }
-
-  const repo = commands.find((c) => c.name === 'cdk8s synth (tsx)');
-  const installed = commands.find((c) => c.name === 'synth through the installed tarball');
-  check(
-    'cli-installed-vs-repo',
-    "the example's synth through the installed tarball (precompiled) <= 1.0x the same in the repository (tsx)",
-    repo?.medianS && installed?.medianS ? installed.medianS / repo.medianS : null,
-    1.0,
-    (x) => `${x.toFixed(2)}x`,
-    'median wall time of `pyservice-k8s synth`, installed / repository copy',
-  );
-
-  const huge = row('library', 10_000);
-  check(
-    'library-10000x3-wall',
-    '10,000 services x 3 clouds <= 30 s wall (fresh process)',
-    huge ? huge.processMs / 1000 : null,
-    30,
-    (x) => `${x.toFixed(1)} s`,
-    'spawn to end of the first synthesis, one fresh process (--large)',
-  );
-  check(
-    'library-10000x3-rss',
-    '10,000 services x 3 clouds <= 2 GB peak RSS',
-    huge?.peakRssMb,
-    2048,
-    (x) => `${x.toFixed(0)} MB`,
-    'maxRSS of a fresh process through its first synthesis (--large)',
-  );
-
-  const big = row('library', 1000);
-  check(
-    'library-1000x3-wall',
-    '1000 services x 3 clouds <= 5 s wall (fresh process: node start, imports, synthesis, writes)',
-    big ? big.processMs / 1000 : null,
-    5,
-    (x) => `${x.toFixed(1)} s`,
-    'spawn to end of the first synthesis, median of fresh processes',
-    { approach: 'library', n: 1000 },
-  );
-  check(
-    'library-1000x3-rss',
-    '1000 services x 3 clouds <= 400 MB peak RSS',
-    big?.peakRssMb,
-    400,
-    (x) => `${x.toFixed(0)} MB`,
-    'maxRSS of a fresh process through its first synthesis',
-    { approach: 'library', n: 1000 },
-  );
-
-  const small = row('library', 100);
-  check(
-    'library-linear-growth',
-    `growth linear: per-service cost at N=1000 / at N=100 <= ${LINEAR_TOLERANCE}`,
-    big && small ? big.msPerService / small.msPerService : null,
-    LINEAR_TOLERANCE,
-    (x) => `${x.toFixed(2)}x`,
-    'steady-state ms per service',
-    { approach: 'library', n: 1000 },
-  );
-
-  for (const approach of ['pulumi', 'pulumi-service']) {
-    const measured = rows.filter((r) => r.approach === approach && r.ratios['pulumi-raw'] !== undefined).sort((a, b) => b.n - a.n)[0];
-    check(
-      `${approach}-vs-raw`,
-      `Pulumi path (${approach}) <= 1.5x raw @pulumi/kubernetes${measured ? `, N=${measured.n}` : ''}`,
-      measured?.ratios['pulumi-raw'],
-      1.5,
-      (x) => `${x.toFixed(2)}x`,
-      `${measured?.synthBasis ?? 'steady-state'} registration wall time with mocks, largest N measured`,
-      measured ? { approach, n: measured.n } : undefined,
-    );
-  }
-  return targets;
 }
 
 /** Renders rows as a Markdown table (readable as plain text too). */
@@ -282,6 +243,19 @@ export function table(headers: string[], body: string[][]): string {
   ].join('\n');
 }
 
+/** `median [min-max]`, or the median alone when there is one figure. */
+export function fmtSpread(s: Spread | null | undefined, digits = 0, unit = ''): string {
+  if (!s) return '-';
+  const f = (x: number) => x.toFixed(digits);
+  return s.n < 2 ? `${f(s.median)}${unit}` : `${f(s.median)}${unit} [${f(s.min)}-${f(s.max)}]`;
+}
+
+/** The row's load: `load 1.2 [1.0-1.4]`, with `LOADED` when other work competed. */
+export function fmtLoad(load: LoadDuring | null, loaded: boolean): string {
+  if (!load || !load.load1) return '-';
+  return `${fmtSpread(load.load1, 1)}${loaded ? ' LOADED' : ''}`;
+}
+
 export function resultsTable(rows: Row[]): string {
   const f = (x: number | null | undefined, digits = 0) => (x === null || x === undefined || Number.isNaN(x) ? '-' : x.toFixed(digits));
   const body = rows.map((r) => [
@@ -289,14 +263,18 @@ export function resultsTable(rows: Row[]): string {
     String(r.n),
     String(r.objects),
     r.bytes === null ? '-' : (r.bytes / 1e6).toFixed(2),
-    f(r.synthMs) + (r.synthBasis === 'cold' ? '*' : ''),
-    f(r.cpuMs),
+    fmtSpread(r.synthSpreadMs) + (r.synthBasis === 'cold' ? '*' : ''),
+    fmtSpread(r.onCpuPct),
     f(r.msPerService, 2),
     f(r.marginalMsPerService, 2),
-    f(r.processMs),
-    f(r.peakRssMb),
+    fmtSpread(r.processSpreadMs),
+    fmtSpread(r.peakRssSpreadMb),
+    fmtLoad(r.load, r.loaded),
     Object.entries(r.ratios)
-      .map(([p, x]) => `${x.toFixed(2)}x ${p}`)
+      .map(([p, x]) => `${fmtSpread(x, 2, 'x')} ${p}`)
+      .join(', ') || '-',
+    Object.entries(r.cpuRatios)
+      .map(([p, x]) => `${fmtSpread(x, 2, 'x')} ${p}`)
       .join(', ') || '-',
   ]);
   return table(
@@ -306,12 +284,14 @@ export function resultsTable(rows: Row[]): string {
       'objects',
       'MB out',
       'synth ms',
-      'CPU ms',
+      'on-CPU %',
       'ms/svc',
       'marginal ms/svc',
       'process ms',
       'peak RSS MB',
+      'load avg',
       'synth time vs peers',
+      'CPU time vs peers',
     ],
     body,
   );
@@ -320,7 +300,7 @@ export function resultsTable(rows: Row[]): string {
 export function commandsTable(commands: CommandResult[]): string {
   const f = (x: number | null, d: number) => (x === null ? '-' : x.toFixed(d));
   return table(
-    ['command', 'runs', 'median s', 'min s', 'max s', 'CPU s', 'max RSS MB', 'note'],
+    ['command', 'runs', 'median s', 'min s', 'max s', 'CPU s', 'max RSS MB', 'load avg', 'note'],
     commands.map((c) => [
       c.name,
       String(c.samplesS.length),
@@ -329,15 +309,9 @@ export function commandsTable(commands: CommandResult[]): string {
       f(c.samplesS.length ? Math.max(...c.samplesS) : null, 2),
       f(c.cpuS, 2),
       f(c.maxRssMb, 0),
+      fmtLoad(c.load, c.loaded),
       c.note,
     ]),
-  );
-}
-
-export function targetsTable(targets: Target[]): string {
-  return table(
-    ['target', 'measured', 'threshold', 'result'],
-    targets.map((t) => [t.description, t.measured === null ? '-' : String(t.measured), t.threshold, t.status]),
   );
 }
 
@@ -345,6 +319,27 @@ function round(x: number): number {
   return Math.round(x * 10) / 10;
 }
 
-function round3(x: number): number {
+export function round3(x: number): number {
   return Math.round(x * 1000) / 1000;
+}
+
+/** Objects per kind, per service and cloud: `ConfigMap=1 Deployment=1 ...`. */
+function kindsPerService(row: Row): string {
+  return Object.keys(row.kinds)
+    .sort()
+    .map((k) => `${k}=${+(row.kinds[k] / (row.n * 3)).toFixed(2)}`)
+    .join(' ');
+}
+
+/** One line when every approach makes the same objects per service, else one per approach. */
+export function parityLine(rows: Row[], n: number): string {
+  const at = rows.filter((r) => r.n === n);
+  const shapes = new Set(at.map(kindsPerService));
+  const expected = [...KINDS_PER_SERVICE]
+    .sort()
+    .map((k) => `${k}=1`)
+    .join(' ');
+  if (shapes.size === 1 && shapes.has(expected))
+    return `Parity: every approach makes 1 ${[...KINDS_PER_SERVICE].join(', ')} per service and cloud.`;
+  return `Parity: objects per service and cloud differ (expected ${expected}):\n${at.map((r) => `  ${r.approach}: ${kindsPerService(r)}`).join('\n')}`;
 }

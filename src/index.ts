@@ -50,9 +50,14 @@ export type {
   GunicornOptions,
   DjangoOptions,
   CommandServerOptions,
+  ImageServerOptions,
+  ShellServerOptions,
 } from '../constructs/pod/server-options';
 export { WorkerCommand, CeleryBroker } from '../constructs/pod/worker-command';
 export { WorkerLiveness } from '../constructs/pod/worker-liveness';
+export { ImagePullPolicy, StopSignal } from '../constructs/pod/process';
+export { ScalingPolicyType, ScalingPolicySelect } from '../constructs/scaling/behavior';
+export type { ScalingPolicy, ScalingRules } from '../constructs/scaling/behavior';
 export type { CeleryOptions } from '../constructs/pod/worker-command';
 export { QueueScaler } from '../constructs/scaling/queue-scaler';
 export type { QueueTargetOptions, RedisScalerOptions, ScalerContext, ScalerTrigger } from '../constructs/scaling/queue-scaler';

@@ -1,10 +1,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, Chart, Yaml } from 'cdk8s';
+import { ApiObject, App } from 'cdk8s';
 import { ARGOCD_SYNC_WAVE, PREREQUISITE_KINDS, PREREQUISITE_WAVE } from '../constructs/delivery/hooks';
 import { duplicateObjectProblems, withoutCrossChartChecks } from '../constructs/core/app-index';
 import { sortedMap } from '../constructs/core/objects';
 import { ValidationError, collectWarnings } from '../constructs/core/validation';
+import { chartObjects } from './chart-objects';
 import { ManifestWriter } from './yaml';
 
 /** One cloud's app, rendered into its own folder. */
@@ -33,11 +34,26 @@ export interface ManifestRendering extends Rendering {
   readonly objects: ReadonlyMap<string, readonly object[]>;
 }
 
+/** What {@link render} produces besides validating. */
+export interface RenderOptions {
+  /**
+   * Called with every object, in the order of the files, for a caller that
+   * deploys the objects rather than writing them.
+   * @default - none
+   */
+  readonly onObject?: (cloud: string, apiObject: ApiObject, manifest: Record<string, unknown>) => void;
+  /**
+   * Write YAML files. Without them, `files` stays empty and `onObject` is the output.
+   * @default true
+   */
+  readonly files?: boolean;
+}
+
 /**
  * Validates and renders every target in memory. Nothing is written: a synth
  * either produces every file of every cloud, or reports every error.
  */
-export function render(targets: readonly CloudTarget[]): ManifestRendering {
+export function render(targets: readonly CloudTarget[], options: RenderOptions = {}): ManifestRendering {
   const errors: string[] = [];
   const warnings: string[] = [];
   // Every construct is validated here, so the charts' checks of each other (for plain app.synth()) would only repeat errors.
@@ -56,19 +72,24 @@ export function render(targets: readonly CloudTarget[]): ManifestRendering {
 
   let objectCount = 0;
   const yaml = new ManifestWriter();
+  const writeFiles = options.files ?? true;
   for (const { cloud, app } of targets) {
     const names = new Set<string>();
     const rendered: object[] = [];
-    for (const chart of app.charts) {
-      for (const obj of chartManifests(chart)) {
+    // Validated above, once: chart.toJson() would validate the whole app again for every chart.
+    for (const { apiObjects } of chartObjects(app)) {
+      for (const apiObject of apiObjects) {
+        const obj = asWritten(apiObject.toJson());
+        options.onObject?.(cloud, apiObject, obj);
+        objectCount++;
+        rendered.push(obj);
+        if (!writeFiles) continue;
         const file = fileName(obj, names);
         names.add(file);
         files.set(`${cloud}/${file}`, yaml.stringify(obj));
-        rendered.push(obj);
-        objectCount++;
       }
     }
-    files.set(`${cloud}/kustomization.yaml`, kustomization([...names]));
+    if (writeFiles) files.set(`${cloud}/kustomization.yaml`, yaml.stringify(kustomization([...names])));
     objects.set(cloud, rendered);
   }
   return { files, errors, warnings, objectCount, objects };
@@ -81,18 +102,16 @@ type Manifest = {
 };
 
 /**
- * The manifests of a chart as they are written. Prerequisites other objects
- * name (Namespaces, PriorityClasses, CRDs, StorageClasses) go first in an Argo
- * CD sync unless they say otherwise: a pod naming a missing PriorityClass is
- * rejected. The construct tree is left as it is.
+ * A manifest as it is written. Prerequisites other objects name (Namespaces,
+ * PriorityClasses, CRDs, StorageClasses) go first in an Argo CD sync unless
+ * they say otherwise: a pod naming a missing PriorityClass is rejected. The
+ * construct tree is left as it is.
  */
-export function chartManifests(chart: Chart): Record<string, unknown>[] {
-  return chart.toJson().map((obj: Manifest) => {
-    if (!PREREQUISITE_KINDS.includes(String(obj.kind)) || obj.metadata?.annotations?.[ARGOCD_SYNC_WAVE] !== undefined) return obj;
-    const annotations = sortedMap({ ...obj.metadata?.annotations, [ARGOCD_SYNC_WAVE]: PREREQUISITE_WAVE });
-    // cdk8s writes every map's keys sorted; the added field keeps that order.
-    return { ...obj, metadata: sortedMap({ ...obj.metadata, annotations }) };
-  });
+export function asWritten(obj: Manifest): Record<string, unknown> {
+  if (!PREREQUISITE_KINDS.includes(String(obj.kind)) || obj.metadata?.annotations?.[ARGOCD_SYNC_WAVE] !== undefined) return obj;
+  const annotations = sortedMap({ ...obj.metadata?.annotations, [ARGOCD_SYNC_WAVE]: PREREQUISITE_WAVE });
+  // cdk8s writes every map's keys sorted; the added field keeps that order.
+  return { ...obj, metadata: sortedMap({ ...obj.metadata, annotations }) };
 }
 
 /** `<kind>-<name>.yaml`, with the namespace added when two objects would share a file. */
@@ -115,12 +134,8 @@ function fileName(
   return `${candidate}.yaml`;
 }
 
-function kustomization(resources: string[]): string {
-  return Yaml.stringify({
-    apiVersion: 'kustomize.config.k8s.io/v1beta1',
-    kind: 'Kustomization',
-    resources: [...resources].sort(),
-  });
+function kustomization(resources: string[]): object {
+  return { apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: [...resources].sort() };
 }
 
 /**
@@ -132,9 +147,12 @@ export function publish(files: Map<string, string>, dest: string): void {
   const old = `${dest}.old`;
   fs.rmSync(next, { recursive: true, force: true });
   fs.rmSync(old, { recursive: true, force: true });
+  const made = new Set<string>();
   for (const [rel, content] of files) {
     const file = path.join(next, rel);
-    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const dir = path.dirname(file);
+    if (!made.has(dir)) fs.mkdirSync(dir, { recursive: true });
+    made.add(dir);
     fs.writeFileSync(file, content);
   }
   if (fs.existsSync(dest)) fs.renameSync(dest, old);

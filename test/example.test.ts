@@ -131,10 +131,13 @@ describe('the example app', () => {
     );
     expect(deliberate.sort()).toEqual([
       'kube-linter:job-ttl-seconds-after-finished Job',
+      // inventory's image is pinned by digest: IfNotPresent.
+      'kube-score:container-image-pull-policy Deployment',
       'polaris:deploymentMissingReplicas Deployment',
       'polaris:missingNetworkPolicy CronJob',
       'polaris:missingNetworkPolicy Deployment',
       'polaris:missingNetworkPolicy Job',
+      'polaris:pullPolicyNotAlways Deployment',
       'polaris:readinessProbeMissing Deployment',
     ]);
   });

@@ -69,7 +69,11 @@ describe('the example systems (examples/systems/), without JSON patches', () => 
     expect(ws.env?.some((e: any) => e.name.startsWith('PYTHON'))).toBeFalsy();
     expect(ws.lifecycle).toBeUndefined();
     expect(find(objs, 'Job', objs.find((o) => o.kind === 'Job').metadata.name).metadata.name).toMatch(/^analytics-init-[0-9a-f]{8}$/);
-    expect(renderings.analytics.warnings.some((w) => w.includes('analytics-websocket') && w.includes('does not run Python'))).toBe(true);
+    expect(
+      renderings.analytics.warnings.some(
+        (w) => w.includes('analytics-websocket') && w.includes('the image has no python3 (hasPython3: false)'),
+      ),
+    ).toBe(true);
   });
 
   test('inventory: a shared media claim, the pod IP, a Host header the settings allow', () => {

@@ -150,9 +150,12 @@ describe('volumes', () => {
         { path: '/data', volume: Volume.emptyDir('a') },
         { path: '/data/', volume: Volume.emptyDir('b') },
       ],
-      '\'mounts[1].path\' must not be mounted twice in one container (the second mount hides the first); received "/data/".',
+      '\'mounts[1].path\' must not be a path the container already mounts (mounts[0] is mounted there; one mount would hide the other); received "/data/".',
     ],
-    [[{ path: '/tmp', volume: Volume.emptyDir('a') }], "'mounts[0].path' must not be mounted twice in one container"],
+    [
+      [{ path: '/tmp', volume: Volume.emptyDir('a') }],
+      "'mounts[0].path' must not be a path the container already mounts (the built-in /tmp (a disk-backed emptyDir every container gets, sized by 'tmpSize') is mounted there; one mount would hide the other); received \"/tmp\". Set tmpSize (e.g. '2Gi') to resize the built-in /tmp, or mount this volume under another path.",
+    ],
     [[{ path: 'data', volume: Volume.emptyDir('a') }], "'mounts[0].path' must be an absolute path"],
     [[{ path: '/', volume: Volume.emptyDir('a') }], "'mounts[0].path' must not be the root folder"],
     [
@@ -414,7 +417,9 @@ describe('containers that are not Python', () => {
     expect(envMap(c).PYTHONUNBUFFERED).toBeUndefined();
     expect(c.lifecycle).toBeUndefined();
     const warnings = chart.node.findAll().flatMap((n) => n.node.metadata.filter((m) => m.type === 'pyservice:warning').map((m) => m.data));
-    expect(warnings.join('\n')).toContain('does not run Python, so there is no python3 for the 20s preStop delay before Kubernetes 1.30');
+    expect(warnings.join('\n')).toContain(
+      'the image has no python3 (hasPython3: false), so there is no 20s preStop delay before Kubernetes 1.30',
+    );
   });
 
   test('Kubernetes 1.30+: the sleep action, for every image', () => {
@@ -550,7 +555,7 @@ describe('hooks that need a binary', () => {
       .findAll()
       .flatMap((n) => n.node.metadata.filter((m) => m.type === 'pyservice:warning').map((m) => String(m.data)));
     expect(warnings).toContain(
-      'the liveness check runs python3, but the container does not run Python (python: false); the image may not have it. Use WorkerLiveness.command([...]) with a binary the image has.',
+      'the liveness check runs python3, but the image has none (hasPython3: false). Use WorkerLiveness.command([...]) with a binary the image has, or set hasPython3: true if it has python3.',
     );
   });
 });

@@ -155,7 +155,7 @@ describe('GKE Pub/Sub scaling', () => {
       queueAutoscaling: { queue: QueueScaler.pubsub({ subscription: 'events-worker' }), maxReplicas: 5 },
     });
     expect(errorOf(() => Testing.synth(chart))).toContain(
-      "'autoscaling.queue.project' is required unless the subscription is a full name: KEDA resolves a bare subscription in its own project",
+      "'queueAutoscaling.queue.project' is required unless the subscription is a full name: KEDA resolves a bare subscription in its own project",
     );
   });
 });
@@ -166,9 +166,13 @@ describe('the container agrees with the pod', () => {
     expect(renderDockerfile(service.container, PythonBuild.uv({ pythonVersion: '3.12.7' }))).toContain('EXPOSE 8000 9090');
   });
 
-  test('HOME is /tmp, writable on the read-only root (gunicorn writes its control socket there)', () => {
-    const env = appContainer(find(synth({}).objects, 'Deployment')).env;
-    expect(env).toContainEqual({ name: 'HOME', value: '/tmp' });
+  test("HOME is the image's unless 'home' sets it (gunicorn 25.1+ puts its control socket under $HOME/.gunicorn)", () => {
+    // GIVEN a service without 'home', and one with a writable home
+    const bare = appContainer(find(synth({}).objects, 'Deployment')).env;
+    const set = appContainer(find(synth({ home: '/tmp' }).objects, 'Deployment')).env;
+    // THEN only the second sets HOME
+    expect(bare.map((e: { name: string }) => e.name)).not.toContain('HOME');
+    expect(set).toContainEqual({ name: 'HOME', value: '/tmp' });
   });
 
   test('the metrics prelude (real python3) runs without PROMETHEUS_MULTIPROC_DIR, as a bare docker run of the image', () => {

@@ -60,8 +60,13 @@ function typeErrors(files: Map<string, string>): string[] {
   host.readFile = (f) => files.get(path.resolve(f)) ?? readFile(f);
   host.fileExists = (f) => files.has(path.resolve(f)) || fileExists(f);
   const program = ts.createProgram([...files.keys()], options, host);
-  return ts
-    .getPreEmitDiagnostics(program)
+  // Diagnostics of the starters' files only (and those of no file): the package's own files are type-checked by `tsc --noEmit`.
+  const diagnostics = [
+    ...program.getOptionsDiagnostics(),
+    ...program.getGlobalDiagnostics(),
+    ...[...files.keys()].flatMap((f) => ts.getPreEmitDiagnostics(program, program.getSourceFile(f)).filter((d) => d.file !== undefined)),
+  ];
+  return diagnostics
     .filter((d) => d.file === undefined || files.has(path.resolve(d.file.fileName)))
     .map((d) => `${d.file ? path.basename(path.dirname(d.file.fileName)) : ''}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
 }

@@ -218,10 +218,10 @@ describe('PythonWorker', () => {
       { provider: 'gcp', service: 'Cloud Tasks' },
     );
     expect(workerError({ queueAutoscaling: { queue, maxReplicas: 5 } })).toContain(
-      "'autoscaling.queue' must be a queue the cluster's cloud can authenticate to: Cloud Tasks needs a gcp identity, which the eks profile has not",
+      "'queueAutoscaling.queue' must be a queue the cluster's cloud can authenticate to: Cloud Tasks needs a gcp identity, which the eks profile has not",
     );
     expect(workerError({ queueAutoscaling: { queue: QueueScaler.keda('Kafka', { lagThreshold: 50 as never }), maxReplicas: 5 } })).toMatch(
-      /'autoscaling.queue.type' must be a KEDA scaler type[\s\S]*'autoscaling.queue.metadata.lagThreshold' must be a string/,
+      /'queueAutoscaling.queue.type' must be a KEDA scaler type[\s\S]*'queueAutoscaling.queue.metadata.lagThreshold' must be a string/,
     );
   });
 
@@ -241,7 +241,7 @@ describe('PythonWorker', () => {
       'a queue of another cloud',
       { queueAutoscaling: { queue: QueueScaler.pubsub({ subscription: 'orders-sub', project: 'acme-prod' }), maxReplicas: 5 } },
       {},
-      "'autoscaling.queue' must be a queue the cluster's cloud can authenticate to: Pub/Sub needs a gcp identity, which the eks profile has not",
+      "'queueAutoscaling.queue' must be a queue the cluster's cloud can authenticate to: Pub/Sub needs a gcp identity, which the eks profile has not",
     ],
     [
       'SQS without a role',
@@ -258,7 +258,7 @@ describe('PythonWorker', () => {
       'a malformed SQS URL',
       { queueAutoscaling: { queue: QueueScaler.sqs({ queueUrl: 'orders' }), maxReplicas: 5 } },
       { profile: CloudProfile.eks({ roleArn: ROLE }) },
-      "'autoscaling.queue.queueUrl' must be an SQS queue URL",
+      "'queueAutoscaling.queue.queueUrl' must be an SQS queue URL",
     ],
     [
       'KEDA and HPA together',
@@ -275,7 +275,7 @@ describe('PythonWorker', () => {
       'an env var name KEDA cannot read',
       { queueAutoscaling: { queue: QueueScaler.redis({ addressFromEnv: 'redis-address' }), maxReplicas: 5 } },
       {},
-      "'autoscaling.queue.addressFromEnv' must name an env var of the worker",
+      "'queueAutoscaling.queue.addressFromEnv' must name an env var of the worker",
     ],
   ])('error: %s', (_name, props, app, message) => {
     expect(workerError(props as Partial<PythonWorkerProps>, app)).toContain(message);

@@ -71,6 +71,14 @@ export function closest(key: string, known: readonly string[]): string | undefin
   return best && best.d <= Math.max(2, Math.floor(key.length / 4)) ? best.k : undefined;
 }
 
+/** `Did you mean 'x'? ` when `value` is a string close to one of `allowed` (a typo, another case, `_` for `-`), else ''. */
+export function didYouMean(value: unknown, allowed: readonly string[]): string {
+  if (typeof value !== 'string') return '';
+  const normal = (v: string) => v.toLowerCase().replace(/[_\s]/g, '-');
+  const found = allowed.find((a) => normal(a) === normal(value)) ?? closest(value, allowed);
+  return found !== undefined && found !== value ? `Did you mean '${found}'? ` : '';
+}
+
 /**
  * Checks `props` against `shape`: every key must be known, every value of its
  * kind. Returns a copy without the values that are of the wrong kind, so that

@@ -1,3 +1,6 @@
+import { Duration } from 'cdk8s';
+import { PropIssue } from './validation';
+
 /**
  * Kubernetes resource quantities, parsed so that requests and limits can be
  * compared and turned into worker counts.
@@ -73,6 +76,7 @@ export function parseMemory(input: string | number): { bytes: number } | { error
   if (q.suffix === 'm' || q.suffix === 'u' || q.suffix === 'n') {
     return { error: `uses the milli suffix '${q.suffix}' (thousandths of a byte); did you mean '${q.text.slice(0, -1)}Mi'?` };
   }
+  if (q.value <= 0) return { error: 'must be above zero' };
   if (q.value < 4 * 2 ** 20) {
     return { error: "must be at least 4Mi; a bare number is bytes, so write '512Mi' rather than '512'" };
   }
@@ -95,3 +99,25 @@ export function formatMemory(bytes: number): string {
 
 /** Bytes in one mebibyte. */
 export const MiB = 2 ** 20;
+
+/** A Duration as whole seconds in [min, max], or undefined when unset. */
+export function wholeSeconds(
+  d: Duration | undefined,
+  prop: string,
+  min: number,
+  max: number,
+  issues: PropIssue[],
+  example?: number,
+): number | undefined {
+  if (d === undefined) return undefined;
+  const s = d.toSeconds({ integral: false });
+  if (!Number.isInteger(s) || s < min || s > max) {
+    issues.push({
+      prop,
+      rule: `must be a whole number of seconds from ${min} to ${max}`,
+      received: s,
+      fix: `Use e.g. Duration.seconds(${example ?? Math.max(min, Math.min(max, 60))}).`,
+    });
+  }
+  return s;
+}

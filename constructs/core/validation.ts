@@ -28,11 +28,27 @@ function show(value: unknown): string {
   // JSON would print them as null.
   if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
   if (typeof value === 'function') return `a function (${value.name || 'anonymous'})`;
+  // A value object or a construct: its class, never its private fields.
+  const kind = classOf(value);
+  if (kind) return kind;
   try {
     return JSON.stringify(value);
   } catch {
     return String(value);
   }
+}
+
+/** `a SecretEnv`, `the construct shop/orders-api`: what an object of a class is, or undefined for plain data. */
+function classOf(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const path = (value as { node?: { path?: unknown } }).node?.path;
+  if (typeof path === 'string') return `the construct ${path}`;
+  let proto = Object.getPrototypeOf(value);
+  if (proto === null || proto === Object.prototype) return undefined;
+  // The base class below Object is the public one (SecretEnv, not its private ExistingSecretEnv).
+  while (Object.getPrototypeOf(proto) !== null && Object.getPrototypeOf(proto) !== Object.prototype) proto = Object.getPrototypeOf(proto);
+  const name = proto.constructor?.name;
+  return name ? `${/^[AEIOU]/.test(name) ? 'an' : 'a'} ${name}` : undefined;
 }
 
 /**

@@ -153,6 +153,7 @@ function workloadService(
   if (c.resources.cpuLimitMillis !== undefined) svc.cpus = c.resources.cpuLimitMillis / 1000;
   svc.mem_limit = byteValue(c.resources.memoryLimitBytes);
   svc.stop_grace_period = `${c.gracefulTimeoutSeconds + 5}s`;
+  if (c.stopSignal !== undefined) svc.stop_signal = c.stopSignal;
   if (w.role === WorkloadRole.CRON) svc.profiles = ['cron'];
   // Like the pod's restartPolicy: Always; jobs keep compose's default of no restart.
   if (w.role === WorkloadRole.WEB || w.role === WorkloadRole.WORKER) svc.restart = 'unless-stopped';

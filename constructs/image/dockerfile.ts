@@ -51,7 +51,12 @@ export function renderDockerfile(container: ContainerDescription, build: PythonB
     `FROM ${build.baseImage} AS runtime`,
     ...aptInstall(build.runtimePackages),
     ...userSteps(container),
-    envLine({ ...PYTHON_RUNTIME_ENV, VIRTUAL_ENV: VENV_DIR, PATH: `${VENV_DIR}/bin:$PATH` }),
+    envLine({
+      ...PYTHON_RUNTIME_ENV,
+      ...(container.home === undefined ? {} : { HOME: container.home }),
+      VIRTUAL_ENV: VENV_DIR,
+      PATH: `${VENV_DIR}/bin:$PATH`,
+    }),
     `COPY --from=builder ${VENV_DIR} ${VENV_DIR}`,
     `WORKDIR ${APP_DIR}`,
     // Left owned by root: the app user can read its code but a compromised process cannot rewrite it.
@@ -61,6 +66,8 @@ export function renderDockerfile(container: ContainerDescription, build: PythonB
   ];
   const ports = [container.port, container.metricsPort].filter((p): p is number => p !== undefined);
   if (ports.length > 0) lines.push(`EXPOSE ${ports.join(' ')}`);
+  // containerd and CRI-O send the image's StopSignal when the kubelet stops the container.
+  if (container.stopSignal !== undefined) lines.push(`STOPSIGNAL ${container.stopSignal}`);
   lines.push(`CMD [${container.command.map((a) => JSON.stringify(a)).join(', ')}]`);
   return `${lines.join('\n')}\n`;
 }
@@ -91,7 +98,14 @@ export function containerIssues(container: ContainerDescription, prop = 'contain
   id('runAsUser');
   id('runAsGroup');
   const cmd = container.command;
-  if (!Array.isArray(cmd) || cmd.length === 0 || cmd.some((c) => typeof c !== 'string' || c.length === 0)) {
+  if (Array.isArray(cmd) && cmd.length === 0) {
+    issues.push({
+      prop: `${prop}.command`,
+      rule: "must not be empty: the workload runs its image's own ENTRYPOINT and CMD (fromImage), which a generated Dockerfile cannot know",
+      received: cmd,
+      fix: 'Give the workload its command (PythonServer.command, WorkerCommand.command), or build that image yourself and leave its workloads out of the container files.',
+    });
+  } else if (!Array.isArray(cmd) || cmd.some((c) => typeof c !== 'string' || c.length === 0)) {
     issues.push({
       prop: `${prop}.command`,
       rule: 'must be a non-empty list of non-empty strings (CMD is written in exec form)',
@@ -237,8 +251,8 @@ function assetPlacementIssues(container: ContainerDescription, build: PythonBuil
 /**
  * The user and group with exactly the pod's IDs, and the writable paths owned
  * by them. `--no-log-init` keeps a high UID from growing /var/log/lastlog (hadolint
- * DL3046); the home does not exist, so nothing expects a writable home on the
- * read-only root filesystem.
+ * DL3046); the home does not exist unless the workload names one (`home`), so
+ * nothing expects a writable home on the read-only root filesystem.
  */
 function userSteps(container: ContainerDescription): string[] {
   const uid = container.runAsUser;
@@ -248,7 +262,7 @@ function userSteps(container: ContainerDescription): string[] {
     .sort();
   const lines = [
     `RUN groupadd --system --gid ${gid} ${IMAGE_USER} \\`,
-    `    && useradd --system --no-log-init --uid ${uid} --gid ${gid} --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin ${IMAGE_USER}`,
+    `    && useradd --system --no-log-init --uid ${uid} --gid ${gid} --no-create-home --home-dir ${container.home ?? '/nonexistent'} --shell /usr/sbin/nologin ${IMAGE_USER}`,
   ];
   if (paths.length > 0) {
     lines[lines.length - 1] += ' \\';

@@ -141,6 +141,14 @@ export function planContainers(workloads: readonly Workload[], build: PythonBuil
         fix: 'An image has one user; run every workload of it as the same UID:GID.',
       });
     }
+    if (first && first.container.stopSignal !== c.stopSignal) {
+      issues.push({
+        prop: `${prop}.container.stopSignal`,
+        rule: `must equal that of '${first.container.name}', which has the same image: an image has one STOPSIGNAL, and the runtime sends it to every container of the image`,
+        received: c.stopSignal ?? 'SIGTERM',
+        fix: 'Give the workloads of one image one stopSignal, or give them different images.',
+      });
+    }
     const entry = { container: c, role, build: b, after: w.after };
     resolved.push(entry);
     byImage.set(c.image, [...(byImage.get(c.image) ?? []), entry]);

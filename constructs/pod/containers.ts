@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { DNS1123_LABEL, imagePinProblem } from '../core/names';
 import { ResourceSpec, ResourcesProps, renderResources, resolveResources } from './resources';
 import { Mount, volumeName } from './volumes';
+import { defaultPullPolicy } from './process';
 import { PropIssue } from '../core/validation';
 import { RunAs, checkedRunAs } from './template';
 import { EnvSources, orderEnv } from './env-references';
@@ -137,6 +138,8 @@ export interface ExtraContainerContext {
   readonly runAs: RunAs;
   /** What the app's env sources define, for the order of dependent env vars. */
   readonly appEnvSources: Omit<EnvSources, 'propOf'>;
+  /** Pull policy of the workload's image (containers of other images follow their own pin). */
+  readonly imagePullPolicy?: string;
   /** /tmp for every container: a read-only root with nowhere to write breaks most programs. */
   readonly tmpMount: k8s.VolumeMount;
 }
@@ -202,7 +205,7 @@ export function resolveExtraContainer(
     container: {
       name: props.name,
       image: props.image ?? ctx.image,
-      imagePullPolicy: 'Always',
+      imagePullPolicy: sameImage && ctx.imagePullPolicy ? ctx.imagePullPolicy : defaultPullPolicy(props.image ?? ctx.image),
       command: props.command,
       args: props.args,
       env: env.length > 0 ? env : undefined,

@@ -1,4 +1,5 @@
 import { ResourceSpec } from './resources';
+import { DEFAULT_TMP_SIZE, StopSignal } from './process';
 import { ServerScratchDir } from './server';
 
 /**
@@ -10,7 +11,7 @@ export interface ContainerDescription {
   readonly name: string;
   /** Image reference. */
   readonly image: string;
-  /** The exact argv the container runs. */
+  /** The exact argv the container runs; empty when it runs the image's own ENTRYPOINT and CMD. */
   readonly command: string[];
   /**
    * The argv goes after the image's own ENTRYPOINT (Kubernetes `args`) instead of replacing it.
@@ -22,6 +23,21 @@ export interface ContainerDescription {
    * @default true
    */
   readonly python?: boolean;
+  /**
+   * The image has `python3` (the compose healthcheck and the library's helpers use it).
+   * @default - the value of `python`
+   */
+  readonly hasPython3?: boolean;
+  /**
+   * HOME of the container, when the workload sets one (the Dockerfile's user gets it).
+   * @default - the image's
+   */
+  readonly home?: string;
+  /**
+   * The signal that stops the process, when it is not SIGTERM (the Dockerfile's `STOPSIGNAL`).
+   * @default StopSignal.SIGTERM
+   */
+  readonly stopSignal?: StopSignal;
   /** Container port, for servers. */
   readonly port?: number;
   /**
@@ -82,13 +98,10 @@ export interface WritablePath {
   readonly sizeLimit: string;
 }
 
-/** Size limit of the disk-backed /tmp every pod gets. */
-export const TMP_SIZE_LIMIT = '256Mi';
-
 /** The writable paths of a container: /tmp plus the server's memory-backed scratch dirs. */
-export function writablePaths(scratchDirs: ServerScratchDir[]): ContainerDescription['writablePaths'] {
+export function writablePaths(scratchDirs: ServerScratchDir[], tmpSize = DEFAULT_TMP_SIZE): ContainerDescription['writablePaths'] {
   return [
-    { path: '/tmp', medium: 'disk', sizeLimit: TMP_SIZE_LIMIT },
+    { path: '/tmp', medium: 'disk', sizeLimit: tmpSize },
     ...scratchDirs.map((d) => ({ path: d.path, medium: 'memory' as const, sizeLimit: d.sizeLimit })),
   ];
 }

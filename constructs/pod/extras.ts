@@ -34,6 +34,12 @@ export interface PodExtrasProps {
    * @default - none
    */
   readonly podAnnotations?: { readonly [key: string]: string };
+  /**
+   * Size of the disk-backed `/tmp` every container gets (Python's tempfile, uploads).
+   * It counts against the ephemeral storage of the container.
+   * @default '256Mi'
+   */
+  readonly tmpSize?: string;
 }
 
 /** The user, runtime and extras of a workload's pod, resolved. */
@@ -64,6 +70,10 @@ export interface PodExtrasInput {
   readonly runAs: RunAs;
   /** The pod belongs to a Job, which a regular sidecar container would keep from completing. */
   readonly job?: boolean;
+  /** Env every container of the workload's image gets beside Python's (HOME). */
+  readonly imageEnv?: Record<string, string>;
+  /** Pull policy of the workload's image. */
+  readonly imagePullPolicy?: string;
   /** The application's own mounts and init containers, which this workload takes over (before its own). */
   readonly inherited?: InheritedExtras;
 }
@@ -123,6 +133,9 @@ export function resolvePython(python: boolean | undefined, issues: PropIssue[]):
   return value;
 }
 
+/** Who owns /tmp in every container. */
+const BUILT_IN_TMP = "the built-in /tmp (a disk-backed emptyDir every container gets, sized by 'tmpSize')";
+
 /** Resolves the extras of one pod, collecting the volumes they name and the issues found. */
 class ExtrasResolver {
   private readonly minor: number;
@@ -139,7 +152,8 @@ class ExtrasResolver {
     this.reservedVolumes = ['tmp', ...input.scratchDirs.map((d) => d.name), ...input.appEnv.volumes.map((v) => v.name)];
     this.ctx = {
       image: input.image,
-      pythonEnv: Object.entries(PYTHON_RUNTIME_ENV).map(([name, value]) => ({ name, value })),
+      pythonEnv: Object.entries({ ...PYTHON_RUNTIME_ENV, ...input.imageEnv }).map(([name, value]) => ({ name, value })),
+      imagePullPolicy: input.imagePullPolicy,
       appEnv: input.appEnv.env,
       appEnvFrom: input.appEnv.envFrom,
       appMounts: input.appEnv.mounts,
@@ -186,7 +200,14 @@ class ExtrasResolver {
 
   /** The app container's mounts, and the writable paths they add. */
   private appMounts(list: { m: Mount; prop: string }[]): { mounts: k8s.VolumeMount[]; writablePaths: WritablePath[] } {
-    const taken = new Set(['/tmp', ...this.input.scratchDirs.map((d) => d.path), ...this.input.appEnv.mounts.map((m) => m.mountPath)]);
+    const taken = new Map<string, string>([
+      ['/tmp', BUILT_IN_TMP],
+      ...this.input.scratchDirs.map((d) => [d.path, `the server's or the metrics' scratch dir '${d.name}'`] as [string, string]),
+      // A file of `files` is mounted by itself (subPath); the secret manager's files as one folder.
+      ...this.input.appEnv.mounts.map(
+        (m) => [m.mountPath, m.subPath ? `the file of 'files' at ${m.mountPath}` : 'the secret files (secretFiles)'] as [string, string],
+      ),
+    ]);
     const mounts: k8s.VolumeMount[] = [];
     const writablePaths: WritablePath[] = [];
     list.forEach(({ m, prop }) => {
@@ -215,7 +236,7 @@ class ExtrasResolver {
           fix: 'Give every container its own name.',
         });
       this.containerNames.add(c?.name);
-      const taken = new Set(['/tmp']);
+      const taken = new Map([['/tmp', BUILT_IN_TMP]]);
       resolved.mounts.forEach((m, j) => {
         this.checkPath(m, `${prop}.mounts[${j}]`, taken);
         this.addVolume(m, `${prop}.mounts[${j}]`);
@@ -260,8 +281,8 @@ class ExtrasResolver {
     return bound.writable && m.readOnly !== true;
   }
 
-  /** Checks the path (and subPath) of a mount; `taken` holds the paths the container already mounts. */
-  private checkPath(m: Mount, prop: string, taken: Set<string>): void {
+  /** Checks the path (and subPath) of a mount; `taken` holds the paths the container already mounts, and by what. */
+  private checkPath(m: Mount, prop: string, taken: Map<string, string>): void {
     if (typeof m?.path !== 'string' || !/^\/[A-Za-z0-9._\-/]*$/.test(m.path) || m.path.split('/').includes('..')) {
       this.issues.push({
         prop: `${prop}.path`,
@@ -279,15 +300,19 @@ class ExtrasResolver {
         received: m.path,
         fix: "Mount under a folder of its own, e.g. '/data'.",
       });
-    if (taken.has(normal)) {
+    const owner = taken.get(normal);
+    if (owner !== undefined) {
       this.issues.push({
         prop: `${prop}.path`,
-        rule: 'must not be mounted twice in one container (the second mount hides the first)',
+        rule: `must not be a path the container already mounts (${owner} is mounted there; one mount would hide the other)`,
         received: m.path,
-        fix: 'Mount each volume at its own path, or one key with subPath.',
+        fix:
+          owner === BUILT_IN_TMP
+            ? "Set tmpSize (e.g. '2Gi') to resize the built-in /tmp, or mount this volume under another path."
+            : 'Mount each volume at its own path, or one key with subPath.',
       });
     }
-    taken.add(normal);
+    taken.set(normal, prop);
     if (
       m.subPath !== undefined &&
       (typeof m.subPath !== 'string' || m.subPath === '' || m.subPath.startsWith('/') || m.subPath.split('/').includes('..'))

@@ -2,6 +2,7 @@ import { Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Protocol } from '../traffic/exposure';
 import { PropIssue } from '../core/validation';
+import { wholeSeconds } from '../core/quantity';
 
 /** How the kubelet checks a container. */
 export enum HealthCheck {
@@ -74,6 +75,12 @@ export interface HealthProps {
    * @default Duration.seconds(10)
    */
   readonly interval?: Duration;
+  /**
+   * How often liveness is checked, apart from readiness: a slow liveness check
+   * restarts a wedged process later but costs less.
+   * @default Duration.seconds(10)
+   */
+  readonly livenessInterval?: Duration;
 }
 
 /** The health definition as a load balancer health check. */
@@ -168,6 +175,15 @@ export function resolveHealth(props: HealthProps, target: HealthTarget | number,
       fix: 'Set protocol: Protocol.GRPC, or health.port to the gRPC port.',
     });
   }
+  if (check === HealthCheck.HTTP && t.protocol === Protocol.GRPC && props.port === undefined) {
+    // A gRPC server speaks h2c on its port; the kubelet's HTTP probe speaks HTTP/1.1 and never gets an answer.
+    issues.push({
+      prop: 'health.check',
+      rule: "must not be HTTP on a gRPC port: the kubelet's HTTP/1.1 probe cannot talk to an h2c server, so the pods would never become ready",
+      received: check,
+      fix: 'Use HealthCheck.GRPC (the grpc.health.v1 service), or set health.port to an exposed port where an HTTP health server listens.',
+    });
+  }
   const headers = Object.entries(props.httpHeaders ?? {}).map(([name, value]) => ({ name, value }));
   for (const h of headers) {
     if (!/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(h.name) || typeof h.value !== 'string') {
@@ -243,10 +259,17 @@ export function resolveHealth(props: HealthProps, target: HealthTarget | number,
 
   const interval = seconds(props.interval, 10, 'health.interval', 1, 300, issues);
   const budget = seconds(props.startupBudget, 120, 'health.startupBudget', STARTUP_PERIOD, 3600, issues);
+  const livenessInterval = seconds(props.livenessInterval, 10, 'health.livenessInterval', 1, 300, issues);
 
   return {
     // Liveness is deliberately lenient: a restart is the most expensive remedy.
-    liveness: { ...livenessHandler, periodSeconds: 10, timeoutSeconds: PROBE_TIMEOUT, failureThreshold: 3, successThreshold: 1 },
+    liveness: {
+      ...livenessHandler,
+      periodSeconds: livenessInterval,
+      timeoutSeconds: Math.min(PROBE_TIMEOUT, livenessInterval),
+      failureThreshold: 3,
+      successThreshold: 1,
+    },
     // A timeout longer than the period overlaps checks; the kubelet then counts them unpredictably.
     readiness: {
       ...readinessHandler,
@@ -278,16 +301,7 @@ export function resolveHealth(props: HealthProps, target: HealthTarget | number,
 }
 
 function seconds(d: Duration | undefined, fallback: number, prop: string, min: number, max: number, issues: PropIssue[]): number {
-  if (d === undefined) return fallback;
-  const s = d.toSeconds({ integral: false });
-  if (!Number.isInteger(s) || s < min || s > max) {
-    issues.push({
-      prop,
-      rule: `must be a whole number of seconds from ${min} to ${max}`,
-      received: s,
-      fix: `Use e.g. Duration.seconds(${fallback}).`,
-    });
-    return fallback;
-  }
-  return s;
+  const before = issues.length;
+  const s = wholeSeconds(d, prop, min, max, issues, fallback);
+  return s === undefined || issues.length > before ? fallback : s;
 }

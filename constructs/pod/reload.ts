@@ -16,12 +16,26 @@
 /** Reloader's annotation naming the Secrets whose change rolls the workload. */
 export const RELOADER_SECRETS = 'secret.reloader.stakater.com/reload';
 
-type Json = Record<string, any>;
+/** The parts of a rendered container that name Secrets. */
+interface RenderedContainer {
+  readonly env?: readonly { readonly valueFrom?: { readonly secretKeyRef?: { readonly name?: string } } }[];
+  readonly envFrom?: readonly { readonly secretRef?: { readonly name?: string } }[];
+}
+
+/** The parts of a rendered pod spec that name Secrets. */
+export interface RenderedPodSpec {
+  readonly initContainers?: readonly RenderedContainer[];
+  readonly containers?: readonly RenderedContainer[];
+  readonly volumes?: readonly {
+    readonly secret?: { readonly secretName?: string };
+    readonly projected?: { readonly sources?: readonly { readonly secret?: { readonly name?: string } }[] };
+  }[];
+}
 
 /** Every Secret a rendered pod spec reads (env, envFrom, volumes), sorted. */
-export function referencedSecrets(podSpec: Json): string[] {
+export function referencedSecrets(podSpec: RenderedPodSpec): string[] {
   const names = new Set<string>();
-  const containers: Json[] = [...(podSpec.initContainers ?? []), ...(podSpec.containers ?? [])];
+  const containers = [...(podSpec.initContainers ?? []), ...(podSpec.containers ?? [])];
   for (const c of containers) {
     for (const e of c.envFrom ?? []) if (e.secretRef?.name) names.add(e.secretRef.name);
     for (const e of c.env ?? []) if (e.valueFrom?.secretKeyRef?.name) names.add(e.valueFrom.secretKeyRef.name);
@@ -34,7 +48,7 @@ export function referencedSecrets(podSpec: Json): string[] {
 }
 
 /** Adds Reloader's annotation to a rendered workload, naming the Secrets its pods read; nothing when they read none. */
-export function addSecretReload(manifest: Json, podSpec: Json): void {
+export function addSecretReload(manifest: { metadata?: { annotations?: Record<string, string> } }, podSpec: RenderedPodSpec): void {
   const secrets = referencedSecrets(podSpec);
   if (secrets.length === 0) return;
   manifest.metadata ??= {};

@@ -1,4 +1,5 @@
 import { Duration } from 'cdk8s';
+import { PropIssue } from '../core/validation';
 
 /** Options every server shares. */
 export interface ServerOptions {
@@ -72,4 +73,59 @@ export interface CommandServerOptions extends ServerOptions {
    * @default - no worker count is derived and `WEB_CONCURRENCY` is not set
    */
   readonly concurrency?: 'wsgi' | 'asgi';
+  /**
+   * The server's flag for its worker count, for servers that do not read
+   * `WEB_CONCURRENCY` (granian, hypercorn, a Node server): the derived count is
+   * appended as `<flag> <count>`, or `<flag><count>` when the flag ends with `=`.
+   * Needs `concurrency`.
+   * @default - the count is only in `WEB_CONCURRENCY`
+   */
+  readonly workersFlag?: string;
+}
+
+/** Options of a server the image starts by itself (its ENTRYPOINT and CMD). */
+export interface ImageServerOptions extends Omit<ServerOptions, 'extraArgs'> {
+  /**
+   * The concurrency model of the server, so that `WEB_CONCURRENCY` can be derived for it to read.
+   * @default - no worker count is derived and `WEB_CONCURRENCY` is not set
+   */
+  readonly concurrency?: 'wsgi' | 'asgi';
+}
+
+/** Options of a server started by a shell command line. */
+export interface ShellServerOptions extends Omit<ServerOptions, 'extraArgs'> {
+  /**
+   * The command line, run by `/bin/sh -c`; it must `exec` the server so that
+   * SIGTERM reaches it, e.g. `'cd /app && exec granian --workers "$WEB_CONCURRENCY" app:app'`.
+   */
+  readonly script: string;
+  /**
+   * The concurrency model of the server, so that `WEB_CONCURRENCY` can be derived for the script to read.
+   * @default - no worker count is derived and `WEB_CONCURRENCY` is not set
+   */
+  readonly concurrency?: 'wsgi' | 'asgi';
+}
+
+/** The worker count as the server's own flag, for servers that do not read WEB_CONCURRENCY. */
+export function workersFlagArgs(flag: string | undefined, workers: number | undefined, issues: PropIssue[]): string[] {
+  if (flag === undefined) return [];
+  if (typeof flag !== 'string' || !/^--?[A-Za-z0-9][A-Za-z0-9-]*=?$/.test(flag)) {
+    issues.push({
+      prop: 'server.workersFlag',
+      rule: "must be a command-line flag such as '--workers' or '--workers='",
+      received: flag,
+      fix: "Use the server's flag, e.g. '--workers'.",
+    });
+    return [];
+  }
+  if (workers === undefined) {
+    issues.push({
+      prop: 'server.workersFlag',
+      rule: "needs 'concurrency' ('wsgi' or 'asgi'), from which the worker count is derived, or 'workers'",
+      received: flag,
+      fix: "Add concurrency: 'asgi' (one worker per CPU) or 'wsgi' (2 x CPU + 1), or set workers.",
+    });
+    return [];
+  }
+  return flag.endsWith('=') ? [`${flag}${workers}`] : [flag, String(workers)];
 }

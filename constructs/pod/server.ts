@@ -1,6 +1,16 @@
 import { MiB, formatMemory, parseMemory } from '../core/quantity';
 import { PropIssue } from '../core/validation';
-import { AppServerOptions, CommandServerOptions, DjangoOptions, GunicornOptions, ServerOptions } from './server-options';
+import { shellArgv, shellScriptIssues } from './process';
+import {
+  AppServerOptions,
+  CommandServerOptions,
+  DjangoOptions,
+  GunicornOptions,
+  ImageServerOptions,
+  ServerOptions,
+  ShellServerOptions,
+  workersFlagArgs,
+} from './server-options';
 
 /** What a server needs to know about the container it runs in. */
 export interface ServerContext {
@@ -107,7 +117,20 @@ export abstract class PythonServer {
 
   /** A command of your own; `WEB_CONCURRENCY` is derived when you name its concurrency model. */
   public static command(options: CommandServerOptions): PythonServer {
-    return new CommandServer(options);
+    return new CommandServer(options, 'command');
+  }
+
+  /**
+   * The image's own ENTRYPOINT and CMD, unchanged: the pod sets no `command`
+   * and no `args`. `WEB_CONCURRENCY` is derived when you name the concurrency model.
+   */
+  public static fromImage(options: ImageServerOptions = {}): PythonServer {
+    return new CommandServer({ ...options, command: [] }, 'image');
+  }
+
+  /** A shell command line (`/bin/sh -c`) that must `exec` the server, so that SIGTERM reaches it. */
+  public static shell(options: ShellServerOptions): PythonServer {
+    return new CommandServer({ ...options, command: shellArgv(options?.script) }, 'shell', options?.script);
   }
 
   /** A short name of the server for labels and messages. */
@@ -317,28 +340,42 @@ class UvicornServer extends WorkerServer {
 }
 
 class CommandServer extends WorkerServer {
-  public readonly kind = 'command';
+  public readonly kind: string;
 
-  public constructor(private readonly commandOptions: CommandServerOptions) {
+  public constructor(
+    private readonly commandOptions: CommandServerOptions,
+    private readonly mode: 'command' | 'image' | 'shell',
+    private readonly script?: string,
+  ) {
     super(commandOptions, commandOptions.concurrency ?? 'wsgi');
+    this.kind = mode === 'command' ? 'command' : mode;
   }
 
   public bind(ctx: ServerContext): ServerConfig {
     const issues: PropIssue[] = [];
     const warnings: string[] = [];
     const cmd = this.commandOptions.command;
-    if (!Array.isArray(cmd) || cmd.length === 0 || cmd.some((c) => typeof c !== 'string' || c.length === 0)) {
+    if (this.mode === 'shell') issues.push(...shellScriptIssues(this.script, 'server.script'));
+    else if (
+      this.mode === 'command' &&
+      (!Array.isArray(cmd) || cmd.length === 0 || cmd.some((c) => typeof c !== 'string' || c.length === 0))
+    ) {
       issues.push({
         prop: 'server.command',
         rule: 'must be a non-empty list of non-empty strings',
         received: cmd,
-        fix: "Pass the argv, e.g. ['python', '-m', 'myapp'].",
+        fix: "Pass the argv, e.g. ['python', '-m', 'myapp'], or use PythonServer.fromImage() to run the image's own ENTRYPOINT and CMD.",
       });
     }
     const grace = this.graceSeconds(issues);
-    const workers = this.commandOptions.concurrency ? this.workers(ctx, issues, warnings) : undefined;
+    const derived = this.commandOptions.concurrency !== undefined || this.options.workers !== undefined;
+    const workers = derived ? this.workers(ctx, issues, warnings) : undefined;
     return {
-      command: [...(Array.isArray(cmd) ? cmd : []), ...(this.options.extraArgs ?? [])],
+      command: [
+        ...(Array.isArray(cmd) ? cmd : []),
+        ...(this.options.extraArgs ?? []),
+        ...workersFlagArgs(this.commandOptions.workersFlag, workers, issues),
+      ],
       env: workers === undefined ? {} : { WEB_CONCURRENCY: String(workers) },
       gracefulTimeoutSeconds: grace,
       workers,

@@ -1,8 +1,9 @@
 import { k8s } from 'cdk8s-plus-28';
 import { ServerScratchDir } from './server';
 import { ResourceSpec, renderResources } from './resources';
-import { TMP_SIZE_LIMIT, WritablePath } from './description';
+import { WritablePath } from './description';
 import { PropIssue } from '../core/validation';
+import { DEFAULT_TMP_SIZE } from './process';
 
 /**
  * UID and GID every container runs as. Above 10000 so that it cannot collide
@@ -22,15 +23,13 @@ export const PYTHON_RUNTIME_ENV: Record<string, string> = {
   PYTHONUNBUFFERED: '1',
   // The root filesystem is read-only; do not try to write .pyc files.
   PYTHONDONTWRITEBYTECODE: '1',
-  // The image's user has no home (/nonexistent); gunicorn's control socket and
-  // other per-user files go to the writable /tmp instead of failing at start.
-  HOME: '/tmp',
 };
 
 /** The application container of a pod. */
 export interface AppContainerInput {
   readonly image: string;
   readonly imagePullPolicy: string;
+  /** The argv; empty to run the image's own ENTRYPOINT and CMD. */
   readonly command: string[];
   readonly ports?: k8s.ContainerPort[];
   readonly env: k8s.EnvVar[];
@@ -46,8 +45,10 @@ export interface AppContainerInput {
   readonly scratchDirs: ServerScratchDir[];
   /** Put the argv in `args`, keeping the image's ENTRYPOINT. */
   readonly keepEntrypoint?: boolean;
-  /** The container runs Python; otherwise no `python3` preStop hook is used. */
-  readonly python?: boolean;
+  /** The image has `python3` for the preStop delay before Kubernetes 1.30. */
+  readonly hasPython3?: boolean;
+  /** Size limit of the disk-backed /tmp. */
+  readonly tmpSize?: string;
 }
 
 /** A pod template. */
@@ -144,7 +145,7 @@ export function buildPodTemplate(input: PodTemplateInput): k8s.PodTemplateSpec {
   const extras = input.extras ?? EMPTY_EXTRAS;
   // /tmp is the one disk-backed writable path on the read-only root filesystem:
   // Python's tempfile, uploads and many libraries write there.
-  const volumes: k8s.Volume[] = [{ name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString(TMP_SIZE_LIMIT) } }];
+  const volumes: k8s.Volume[] = [{ name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString(c.tmpSize ?? DEFAULT_TMP_SIZE) } }];
   const mounts: k8s.VolumeMount[] = [{ name: 'tmp', mountPath: '/tmp' }];
   for (const dir of c.scratchDirs) {
     volumes.push({ name: dir.name, emptyDir: { medium: 'Memory', sizeLimit: k8s.Quantity.fromString(dir.sizeLimit) } });
@@ -153,13 +154,15 @@ export function buildPodTemplate(input: PodTemplateInput): k8s.PodTemplateSpec {
   volumes.push(...(input.volumes ?? []), ...extras.volumes);
   mounts.push(...(c.mounts ?? []), ...extras.mounts);
 
-  const preStop = c.preStopSeconds ? preStopHook(c.preStopSeconds, c.python ?? true, extras.kubernetesMinor) : undefined;
+  const preStop = c.preStopSeconds ? preStopHook(c.preStopSeconds, c.hasPython3 ?? true, extras.kubernetesMinor) : undefined;
+  // No argv: the image's own ENTRYPOINT and CMD run unchanged.
+  const argv = c.command.length > 0 ? c.command : undefined;
   const container: k8s.Container = {
     name: APP_CONTAINER,
     image: c.image,
     imagePullPolicy: c.imagePullPolicy,
-    command: c.keepEntrypoint ? undefined : c.command,
-    args: c.keepEntrypoint ? c.command : undefined,
+    command: c.keepEntrypoint ? undefined : argv,
+    args: c.keepEntrypoint ? argv : undefined,
     ports: c.ports,
     env: c.env,
     envFrom: c.envFrom.length > 0 ? c.envFrom : undefined,

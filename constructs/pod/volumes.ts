@@ -85,10 +85,11 @@ export class Volume {
     return new Volume(name, 'emptyDir', (prop) => {
       const issues: PropIssue[] = [];
       const sizeLimit = options.sizeLimit ?? '256Mi';
-      if ('error' in parseMemory(sizeLimit)) {
+      const parsed = parseMemory(sizeLimit);
+      if ('error' in parsed) {
         issues.push({
           prop: `${prop}.sizeLimit`,
-          rule: "must be a memory quantity like '256Mi'",
+          rule: parsed.error,
           received: options.sizeLimit,
           fix: "Use e.g. '256Mi' or '1Gi'.",
         });
@@ -154,10 +155,14 @@ export class Volume {
       'newClaim',
       (prop) => {
         const issues = objectNameIssues(`${prop}.newClaim`, claimName);
-        if (typeof options?.storage !== 'string' || 'error' in parseMemory(options.storage)) {
+        const parsed = typeof options?.storage === 'string' ? parseMemory(options.storage) : undefined;
+        if (parsed === undefined || 'error' in parsed) {
           issues.push({
             prop: `${prop}.storage`,
-            rule: "must be a size like '10Gi'",
+            rule:
+              parsed && 'error' in parsed && parsed.error === 'must be above zero'
+                ? "must be a size above zero, like '10Gi'"
+                : "must be a size like '10Gi'",
             received: options?.storage,
             fix: "Request what the data needs, e.g. '10Gi'.",
           });

@@ -1,7 +1,21 @@
 import { Duration } from 'cdk8s';
 import { MiB, formatMemory } from '../core/quantity';
 import { PropIssue } from '../core/validation';
+import {
+  BROKER_OF_SCALER,
+  CELERY_HEARTBEAT,
+  CELERY_HEARTBEAT_FILE,
+  CELERY_HEARTBEAT_SECONDS,
+  CeleryBroker,
+  CeleryOptions,
+  REMOTE_CONTROL,
+  celeryExtraArgs,
+} from './celery';
+import { shellArgv, shellScriptIssues } from './process';
 import { WorkerLiveness } from './worker-liveness';
+
+export { CELERY_HEARTBEAT_FILE, CeleryBroker } from './celery';
+export type { CeleryOptions } from './celery';
 
 /** What a worker command needs to know about its container. */
 export interface WorkerContext {
@@ -35,114 +49,6 @@ export interface WorkerCommandConfig {
   readonly warnings: string[];
 }
 
-/** Options of a Celery worker. */
-export interface CeleryOptions {
-  /** The Celery application, as given to `--app`, e.g. `orders.celery:app`. */
-  readonly app: string;
-  /**
-   * Queues to consume.
-   * @default ['celery']
-   */
-  readonly queues?: string[];
-  /**
-   * Child processes of the prefork pool.
-   * @default - 2 x CPU + 1, capped by what the memory limit holds at 128Mi per child
-   */
-  readonly concurrency?: number;
-  /**
-   * Restart a child after this many tasks, bounding slow memory leaks.
-   * @default 1000
-   */
-  readonly maxTasksPerChild?: number;
-  /**
-   * The broker (kombu transport) of the Celery app. It decides the liveness check:
-   * `celery inspect ping` where the transport has remote control, a heartbeat file otherwise.
-   * @default - the broker the queue scaler reads (SQS, Pub/Sub, Service Bus, Redis, RabbitMQ), else Redis
-   */
-  readonly broker?: CeleryBroker;
-}
-
-/**
- * Celery brokers, by kombu transport name. Celery answers remote control
- * (`celery inspect`, `celery control`) only on transports with fanout exchanges:
- * its worker leaves out the remote control bootstep otherwise (celery/worker/consumer/control.py,
- * `include_if`: `c.conninfo.supports_exchange_type('fanout')`). Celery's broker table:
- * RabbitMQ and Redis yes, Amazon SQS no, GC PubSub yes, Kafka no
- * (docs.celeryq.dev, Backends and Brokers); kombu's Azure transports implement direct and topic only.
- */
-export enum CeleryBroker {
-  /** Redis (`redis://`, `rediss://`): remote control. */
-  REDIS = 'redis',
-  /** RabbitMQ (`amqp://`, `pyamqp://`): remote control. */
-  RABBITMQ = 'amqp',
-  /** Amazon SQS (`sqs://`): no remote control (kombu's SNS fanout is opt-in and not assumed). */
-  SQS = 'sqs',
-  /** Google Cloud Pub/Sub (`gcpubsub://`): remote control. */
-  GOOGLE_PUBSUB = 'gcpubsub',
-  /** Azure Service Bus (`azureservicebus://`): no remote control. */
-  AZURE_SERVICE_BUS = 'azureservicebus',
-  /** Azure Storage Queues (`azurestoragequeues://`): no remote control. */
-  AZURE_STORAGE_QUEUES = 'azurestoragequeues',
-  /** Kafka (`confluentkafka://`): no remote control. */
-  KAFKA = 'confluentkafka',
-}
-
-/** The brokers that answer `celery inspect ping`. */
-const REMOTE_CONTROL = new Set<CeleryBroker>([CeleryBroker.REDIS, CeleryBroker.RABBITMQ, CeleryBroker.GOOGLE_PUBSUB]);
-
-/** The Celery broker a KEDA scaler type reads. */
-const BROKER_OF_SCALER: Record<string, CeleryBroker> = {
-  redis: CeleryBroker.REDIS,
-  'redis-sentinel': CeleryBroker.REDIS,
-  rabbitmq: CeleryBroker.RABBITMQ,
-  'aws-sqs-queue': CeleryBroker.SQS,
-  'gcp-pubsub': CeleryBroker.GOOGLE_PUBSUB,
-  'azure-servicebus': CeleryBroker.AZURE_SERVICE_BUS,
-  'azure-queue': CeleryBroker.AZURE_STORAGE_QUEUES,
-  kafka: CeleryBroker.KAFKA,
-  'apache-kafka': CeleryBroker.KAFKA,
-};
-
-/** Where the Celery heartbeat is written: /tmp is the writable emptyDir of every pod. */
-export const CELERY_HEARTBEAT_FILE = '/tmp/celery-heartbeat';
-/** Seconds between two heartbeats; the liveness check allows three to be missed. */
-const CELERY_HEARTBEAT_SECONDS = 30;
-
-/**
- * Runs `celery` (the argv after the file and interval) with a worker bootstep that
- * touches the heartbeat file from the worker's timer while its consumer is connected,
- * added through the `celeryd_init` signal, before the worker builds its steps.
- * With an event loop (Redis, RabbitMQ, SQS) the timer runs in the consumer's loop,
- * so a wedged loop stops the heartbeat; without one, the consumer's connection is checked.
- */
-const CELERY_HEARTBEAT = [
-  'import os, sys',
-  'from celery import bootsteps, signals',
-  'from celery.bin.celery import main',
-  'path, every = sys.argv[1], float(sys.argv[2])',
-  'sys.argv = sys.argv[3:]',
-  'class Heartbeat(bootsteps.StartStopStep):',
-  '    requires = {"celery.worker.components:Timer"}',
-  '    def __init__(self, worker, **kwargs):',
-  '        super().__init__(worker, **kwargs)',
-  '        self.tref = None',
-  '    def start(self, worker):',
-  '        self.tref = worker.timer.call_repeatedly(every, self.beat, (worker,), priority=10)',
-  '    def stop(self, worker):',
-  '        if self.tref is not None:',
-  '            self.tref.cancel()',
-  '            self.tref = None',
-  '    def beat(self, worker):',
-  '        c = worker.consumer',
-  '        if c is not None and c.connection is not None and c.blueprint.state == bootsteps.RUN:',
-  '            with open(path, "a"):',
-  '                os.utime(path, None)',
-  '@signals.celeryd_init.connect',
-  'def add_heartbeat(sender=None, instance=None, **kwargs):',
-  '    instance.app.steps["worker"].add(Heartbeat)',
-  'sys.exit(main())',
-].join('\n');
-
 const MODULE = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*(:[A-Za-z_][A-Za-z0-9_.]*)?$/;
 const QUEUE = /^[A-Za-z0-9_.:-]{1,255}$/;
 const CHILD_MEMORY = 128 * MiB;
@@ -158,17 +64,27 @@ export abstract class WorkerCommand {
     return new CeleryCommand(options);
   }
 
-  /** `rq worker` on the given queues; it reads the Redis URL from `RQ_REDIS_URL`. */
+  /** `rq worker` on the given queues (default: `['default']`, RQ's own); it reads the Redis URL from `RQ_REDIS_URL`. */
   public static rq(options: { readonly queues?: string[] } = {}): WorkerCommand {
-    const queues = options.queues ?? ['default'];
+    const queues = options?.queues ?? ['default'];
     // RQ keeps a queue's jobs in the list 'rq:queue:<name>' (rq/queue.py, redis_queue_namespace_prefix).
     return new FixedCommand(
-      ['rq', 'worker', ...queues],
-      'options.queues',
-      options.queues ?? queues,
-      undefined,
+      ['rq', 'worker', ...(Array.isArray(queues) ? queues : [])],
+      'command.queues',
+      queues,
+      QUEUE,
       Array.isArray(queues) ? queues.map((q) => `rq:queue:${q}`) : undefined,
     );
+  }
+
+  /** The image's own ENTRYPOINT and CMD, unchanged: the pod sets no `command` and no `args`. */
+  public static fromImage(): WorkerCommand {
+    return new FixedCommand([], 'command', [], undefined, undefined, true);
+  }
+
+  /** A shell command line (`/bin/sh -c`) that must `exec` the worker, so that SIGTERM reaches it. */
+  public static shell(script: string): WorkerCommand {
+    return new ShellCommand(script);
   }
 
   /** `dramatiq <module>` with processes derived from the CPU and threads per process. */
@@ -220,12 +136,13 @@ class CeleryCommand extends WorkerCommand {
         fix: "Name the Celery app, e.g. 'orders.celery:app'.",
       });
     }
-    const queues = o.queues ?? ['celery'];
-    if (queues.length === 0 || queues.some((q) => !QUEUE.test(q))) {
+    const given = o.queues ?? ['celery'];
+    const queues = Array.isArray(given) ? given : [];
+    if (!Array.isArray(given) || queues.length === 0 || queues.some((q) => typeof q !== 'string' || !QUEUE.test(q))) {
       issues.push({
         prop: 'command.queues',
         rule: 'must be one or more queue names',
-        received: queues,
+        received: given,
         fix: "Use e.g. ['celery'] or ['orders', 'emails'].",
       });
     }
@@ -253,8 +170,8 @@ class CeleryCommand extends WorkerCommand {
       '--max-tasks-per-child',
       String(o.maxTasksPerChild ?? 1000),
       // Mingle and gossip cost a broadcast per start and per peer; not needed on Kubernetes.
-      '--without-mingle',
-      '--without-gossip',
+      ...(o.mingleAndGossip === true ? [] : ['--without-mingle', '--without-gossip']),
+      ...celeryExtraArgs(o.extraArgs, issues),
     ];
     const broker = o.broker ?? (ctx.scaler === undefined ? undefined : BROKER_OF_SCALER[ctx.scaler]) ?? CeleryBroker.REDIS;
     if (!Object.values(CeleryBroker).includes(broker)) {
@@ -325,6 +242,32 @@ class DramatiqCommand extends WorkerCommand {
   }
 }
 
+/** What each fixed command checks, by the prop it reports. */
+const FIXED_RULES: Record<string, { rule: string; fix: string }> = {
+  'command.queues': {
+    rule: "must be one or more queue names (letters, digits, '_', '.', ':' and '-')",
+    fix: "Use e.g. ['default'] (RQ's own) or ['high', 'default', 'low'], most urgent first.",
+  },
+  'command.settings': {
+    rule: 'must be the Python path of the worker settings class',
+    fix: "Use e.g. 'orders.worker.WorkerSettings'.",
+  },
+  command: {
+    rule: 'must be a non-empty argv of non-empty strings',
+    fix: "Pass e.g. ['python', '-m', 'orders.consumer'], or use WorkerCommand.fromImage() to run the image's own ENTRYPOINT and CMD.",
+  },
+};
+
+class ShellCommand extends WorkerCommand {
+  public constructor(private readonly script: string) {
+    super();
+  }
+
+  public bind(_ctx: WorkerContext): WorkerCommandConfig {
+    return { command: shellArgv(this.script), env: {}, issues: shellScriptIssues(this.script, 'command.script'), warnings: [] };
+  }
+}
+
 class FixedCommand extends WorkerCommand {
   public constructor(
     private readonly argv: string[],
@@ -332,6 +275,7 @@ class FixedCommand extends WorkerCommand {
     private readonly checked: unknown,
     private readonly pattern?: RegExp,
     private readonly redisLists?: string[],
+    private readonly fromImage = false,
   ) {
     super();
   }
@@ -340,15 +284,16 @@ class FixedCommand extends WorkerCommand {
     const issues: PropIssue[] = [];
     const values = Array.isArray(this.checked) ? this.checked : [];
     const bad =
-      !Array.isArray(this.checked) ||
-      values.length === 0 ||
-      values.some((v) => typeof v !== 'string' || v.length === 0 || (this.pattern && !this.pattern.test(v)));
+      !this.fromImage &&
+      (!Array.isArray(this.checked) ||
+        values.length === 0 ||
+        values.some((v) => typeof v !== 'string' || v.length === 0 || (this.pattern && !this.pattern.test(v))));
     if (bad) {
       issues.push({
         prop: this.prop,
-        rule: 'must be one or more non-empty names',
+        rule: FIXED_RULES[this.prop]?.rule ?? 'must be one or more non-empty names',
         received: this.checked,
-        fix: 'Pass the queues, settings path or argv your worker needs.',
+        fix: FIXED_RULES[this.prop]?.fix ?? 'Pass the queues, settings path or argv your worker needs.',
       });
     }
     return { command: [...this.argv], env: {}, issues, warnings: [], redisLists: this.redisLists };

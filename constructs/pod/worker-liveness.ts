@@ -28,18 +28,30 @@ export class WorkerLiveness {
     );
   }
 
+  /**
+   * No liveness check, for a process that has no way to tell it is wedged (a
+   * scheduler, a relay). The reason is required: the plan shows it beside the worker,
+   * so a reviewer sees why the kubelet will never restart a stuck process.
+   */
+  public static none(reason: string): WorkerLiveness {
+    return new WorkerLiveness(undefined, 0, reason);
+  }
+
   private constructor(
-    private readonly handler: Pick<k8s.Probe, 'exec'>,
+    private readonly handler: Pick<k8s.Probe, 'exec'> | undefined,
     private readonly periodSeconds: number,
+    /** Why the worker has no liveness check, for {@link WorkerLiveness.none}. */
+    public readonly noneReason?: string,
   ) {}
 
   /** The check runs `python3` in the container, which a non-Python image may lack. */
   public get usesPython(): boolean {
-    return this.handler.exec?.command?.[0] === 'python3';
+    return this.handler?.exec?.command?.[0] === 'python3';
   }
 
-  /** The liveness probe; lenient, since a restart loses the tasks in flight. */
-  public toProbe(): k8s.Probe {
+  /** The liveness probe; lenient, since a restart loses the tasks in flight. Undefined for {@link WorkerLiveness.none}. */
+  public toProbe(): k8s.Probe | undefined {
+    if (this.handler === undefined) return undefined;
     return {
       ...this.handler,
       periodSeconds: this.periodSeconds,

@@ -1,6 +1,8 @@
 import { Duration } from 'cdk8s';
 import { SecretBackend } from '../settings/secret-store';
 import { IdentityBindingBase, IdentityMechanism, KedaOperatorOptions, PrometheusOperatorOptions } from './profile';
+import { didYouMean } from '../core/props';
+import { PropIssue } from '../core/validation';
 import { bindingBase, definedOnly } from './shared';
 
 /** Options of the Amazon EKS profile. */
@@ -113,3 +115,18 @@ export const EKS_IDENTITY_MECHANISMS: Record<EksIdentityBinding['mechanism'], Id
     bind: (c): EksIdentityBinding => ({ cloud: 'eks', mechanism: 'eks-pod-identity', ...bindingBase(c), roleArn: c.principal }),
   },
 };
+
+const NODE_PROVISIONERS: readonly string[] = ['managed-node-groups', 'karpenter'];
+
+/** Checks `nodeProvisioner`, which decides how long a node drain may take. */
+export function nodeProvisionerIssues(provisioner: string | undefined): PropIssue[] {
+  if (provisioner === undefined || NODE_PROVISIONERS.includes(provisioner)) return [];
+  return [
+    {
+      prop: 'profile.nodeProvisioner',
+      rule: "must be 'managed-node-groups' or 'karpenter'",
+      received: provisioner,
+      fix: `${didYouMean(provisioner, NODE_PROVISIONERS)}It decides how long a node drain may take; use what scales the cluster's nodes.`,
+    },
+  ];
+}

@@ -29,7 +29,8 @@ import {
   privateRangesWarning,
 } from './shared';
 import { SHAPES } from './shapes.generated';
-import { EksProfileOptions } from './eks-options';
+import { didYouMean } from '../core/props';
+import { EksProfileOptions, nodeProvisionerIssues } from './eks-options';
 
 // IAM ARNs: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html
 // Role names: 1-64 of [\w+=,.@-]; paths: '/'-delimited printable ASCII (CreateRole API).
@@ -81,9 +82,10 @@ export class EksProfile extends CheckedOptionsProfile<EksProfileOptions> impleme
         prop: 'profile.identity',
         rule: "must be 'irsa' or 'pod-identity'",
         received: mode,
-        fix: "Use 'irsa' unless your cluster runs the EKS Pod Identity Agent.",
+        fix: `${didYouMean(mode, ['irsa', 'pod-identity'])}Use 'irsa' unless your cluster runs the EKS Pod Identity Agent.`,
       });
     }
+    issues.push(...nodeProvisionerIssues(this.options.nodeProvisioner));
     if (roleArn !== undefined && (typeof roleArn !== 'string' || !ROLE_ARN.test(roleArn))) {
       issues.push({
         prop: 'profile.roleArn',

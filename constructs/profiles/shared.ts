@@ -67,7 +67,7 @@ export function foreignScaler(identity: ScalerIdentity, profile: string): KedaId
   return {
     issues: [
       {
-        prop: 'autoscaling.queue',
+        prop: 'queueAutoscaling.queue',
         rule: `must be a queue the cluster's cloud can authenticate to: ${identity.service} needs a ${identity.provider} identity, which the ${profile} profile has not`,
         received: identity.service,
         fix: 'Use the queue of your cloud, or a Redis or RabbitMQ scaler.',

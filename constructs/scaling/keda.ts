@@ -1,7 +1,11 @@
-import { ApiObject } from 'cdk8s';
+import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { kubeObject } from '../core/objects';
-import { ScaledObject } from '../imports/scaledobject-keda.sh';
+import { k8s } from 'cdk8s-plus-28';
+import { ScaledObject, ScaledObjectSpecAdvancedHorizontalPodAutoscalerConfigBehavior } from '../imports/scaledobject-keda.sh';
+import { PropIssue } from '../core/validation';
+import { ScalingRules, renderBehavior } from './behavior';
+import { wholeSeconds } from '../core/quantity';
 import { TriggerAuthentication, TriggerAuthenticationSpecPodIdentity } from '../imports/triggerauthentication-keda.sh';
 import { APP_CONTAINER } from '../pod/template';
 import { ScalerTrigger } from './queue-scaler';
@@ -16,6 +20,10 @@ export interface QueueScalingInput {
   readonly maxReplicas: number;
   /** Seconds after the last activity before scaling to `minReplicas`. */
   readonly cooldownSeconds: number;
+  /** Seconds between two reads of the queue. */
+  readonly pollingIntervalSeconds: number;
+  /** The behavior of the autoscaler KEDA creates, when set. */
+  readonly behavior?: k8s.HorizontalPodAutoscalerBehaviorV2;
   /** The pod identity KEDA authenticates with, when the queue is a cloud's. */
   readonly podIdentity?: TriggerAuthenticationSpecPodIdentity;
 }
@@ -43,7 +51,10 @@ export function renderQueueScaling(scope: Construct, input: QueueScalingInput): 
       minReplicaCount: input.minReplicas,
       maxReplicaCount: input.maxReplicas,
       cooldownPeriod: input.cooldownSeconds,
-      pollingInterval: 15,
+      pollingInterval: input.pollingIntervalSeconds,
+      advanced: input.behavior
+        ? { horizontalPodAutoscalerConfig: { behavior: input.behavior as ScaledObjectSpecAdvancedHorizontalPodAutoscalerConfigBehavior } }
+        : undefined,
       triggers: [trigger.metadata, ...(trigger.moreMetadata ?? [])].map((metadata) => ({
         type: trigger.type,
         metadata,
@@ -52,4 +63,40 @@ export function renderQueueScaling(scope: Construct, input: QueueScalingInput): 
     },
   });
   return { scaledObject, triggerAuthentication };
+}
+
+/** The timing props of queue autoscaling, as KEDA reads them. */
+export interface QueueTimingProps {
+  readonly cooldownSeconds?: number;
+  readonly cooldown?: Duration;
+  readonly pollingInterval?: Duration;
+  readonly scaleUp?: ScalingRules;
+  readonly scaleDown?: ScalingRules;
+}
+
+/** Checks KEDA's cooldown and polling interval (the ScaledObject CRD: cooldownPeriod >= 0, pollingInterval >= 1) and the autoscaler's behavior. */
+export function resolveQueueTiming(
+  q: QueueTimingProps,
+  issues: PropIssue[],
+): Pick<QueueScalingInput, 'cooldownSeconds' | 'pollingIntervalSeconds' | 'behavior'> {
+  if (q.cooldown !== undefined && q.cooldownSeconds !== undefined) {
+    issues.push({
+      prop: 'queueAutoscaling.cooldownSeconds',
+      rule: "must not be set together with 'queueAutoscaling.cooldown'",
+      received: q.cooldownSeconds,
+      fix: `Keep cooldown: Duration.seconds(${q.cooldownSeconds}) only.`,
+    });
+  }
+  const cooldown = wholeSeconds(q.cooldown, 'queueAutoscaling.cooldown', 0, 86400, issues) ?? q.cooldownSeconds ?? 300;
+  if (q.cooldown === undefined && (!Number.isInteger(cooldown) || cooldown < 0 || cooldown > 86400)) {
+    issues.push({
+      prop: 'queueAutoscaling.cooldownSeconds',
+      rule: 'must be a whole number of seconds from 0 to 86400',
+      received: cooldown,
+      fix: 'Use cooldown: Duration.minutes(5).',
+    });
+  }
+  const polling = wholeSeconds(q.pollingInterval, 'queueAutoscaling.pollingInterval', 1, 3600, issues) ?? 15;
+  const behavior = renderBehavior(q.scaleUp, q.scaleDown, 'queueAutoscaling', issues);
+  return { cooldownSeconds: cooldown, pollingIntervalSeconds: polling, behavior };
 }

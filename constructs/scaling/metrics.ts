@@ -27,8 +27,9 @@ export interface MetricsProps {
    * prometheus_client's multi-process mode, needed when several worker
    * processes serve (gunicorn, uvicorn workers, Celery prefork): sets
    * `PROMETHEUS_MULTIPROC_DIR` to a memory-backed directory that is emptied
-   * every time the container starts.
-   * @default true
+   * every time the container starts. The emptying is a `python3 -c` starter
+   * in front of the command, so it needs python3 in the image and a command.
+   * @default - true for a Python app whose image has python3 (`python`, `hasPython3`), else false
    */
   readonly multiprocess?: boolean;
   /**
@@ -84,8 +85,20 @@ const CLEAN_AND_EXEC =
   // Tolerates a missing variable or folder: `docker run` of the bare image sets neither.
   '[os.remove(os.path.join(d, f)) for f in (os.listdir(d) if d and os.path.isdir(d) else [])]; os.execvp(sys.argv[1], sys.argv[1:])';
 
+/** What the metrics of a container depend on: whether it runs a Python app, has python3, and its command. */
+export interface MetricsContainer {
+  readonly python: boolean;
+  readonly hasPython3: boolean;
+  /** The argv; empty when the image's own ENTRYPOINT and CMD run. */
+  readonly command: readonly string[];
+}
+
 /** Checks and resolves the metrics props. */
-export function resolveMetrics(props: MetricsProps, otherPorts: number[]): ResolvedMetrics {
+export function resolveMetrics(
+  props: MetricsProps,
+  otherPorts: number[],
+  container: MetricsContainer = { python: true, hasPython3: true, command: ['python3'] },
+): ResolvedMetrics {
   const issues: PropIssue[] = [];
   const port = props.port ?? 9090;
   if (!Number.isInteger(port) || port < 1024 || port > 65535 || otherPorts.includes(port)) {
@@ -108,7 +121,8 @@ export function resolveMetrics(props: MetricsProps, otherPorts: number[]): Resol
       fix: 'Use Duration.seconds(30).',
     });
   }
-  const multi = props.multiprocess ?? true;
+  const multi = props.multiprocess ?? (container.python && container.hasPython3);
+  if (multi) issues.push(...multiprocessIssues(container));
   return {
     port,
     path,
@@ -116,8 +130,33 @@ export function resolveMetrics(props: MetricsProps, otherPorts: number[]): Resol
     issues,
     env: multi ? { PROMETHEUS_MULTIPROC_DIR: MULTIPROC_DIR } : {},
     scratchDirs: multi ? [{ name: 'prometheus', path: MULTIPROC_DIR, sizeLimit: '64Mi' }] : [],
-    wrap: (command) => (multi ? ['python3', '-c', CLEAN_AND_EXEC, ...command] : command),
+    wrap: (command) => (multi && command.length > 0 ? ['python3', '-c', CLEAN_AND_EXEC, ...command] : command),
   };
+}
+
+/** Why the multi-process folder cannot be emptied at start in this container. */
+function multiprocessIssues(container: MetricsContainer): PropIssue[] {
+  if (!container.hasPython3) {
+    return [
+      {
+        prop: 'metrics.multiprocess',
+        rule: "needs python3 in the image (a 'python3 -c' starter empties PROMETHEUS_MULTIPROC_DIR before the command), and the image has none (hasPython3: false): the container could not start",
+        received: true,
+        fix: "Set metrics.multiprocess: false (prometheus_client's multi-process mode is for Python apps), or hasPython3: true if the image has python3.",
+      },
+    ];
+  }
+  if (container.command.length === 0) {
+    return [
+      {
+        prop: 'metrics.multiprocess',
+        rule: "needs the command, which a 'python3 -c' starter wraps to empty PROMETHEUS_MULTIPROC_DIR at every start; the workload runs its image's own ENTRYPOINT and CMD",
+        received: true,
+        fix: 'Give the command (PythonServer.command, WorkerCommand.command), or set metrics.multiprocess: false and empty the folder in your own entrypoint.',
+      },
+    ];
+  }
+  return [];
 }
 
 /**

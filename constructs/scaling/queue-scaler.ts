@@ -21,6 +21,11 @@ export interface ScalerContext {
    * @default - unknown
    */
   readonly redisLists?: readonly string[];
+  /**
+   * The command's queues are wrong and already reported; the scaler does not report the lists again.
+   * @default false
+   */
+  readonly redisListsReported?: boolean;
 }
 
 /** A KEDA trigger, resolved. */
@@ -53,7 +58,7 @@ export interface QueueTargetOptions {
 const checkTarget = (n: number, issues: PropIssue[]): string => {
   if (!Number.isInteger(n) || n < 1) {
     issues.push({
-      prop: 'autoscaling.queue.messagesPerReplica',
+      prop: 'queueAutoscaling.queue.messagesPerReplica',
       rule: 'must be a whole number of at least 1',
       received: n,
       fix: 'Use how many queued tasks one replica clears in a few seconds, e.g. 10.',
@@ -87,14 +92,14 @@ export abstract class QueueScaler {
    */
   public static redis(options: RedisScalerOptions): QueueScaler {
     return new Fixed('redis', (issues, context) => {
-      checkEnv('autoscaling.queue.addressFromEnv', options.addressFromEnv, issues);
-      const lists = redisLists(options.listName, context.redisLists, issues);
+      checkEnv('queueAutoscaling.queue.addressFromEnv', options.addressFromEnv, issues);
+      const lists = redisLists(options.listName, context.redisLists, context.redisListsReported ? [] : issues);
       const common: Record<string, string> = {
         addressFromEnv: options.addressFromEnv,
         listLength: checkTarget(options.messagesPerReplica ?? 10, issues),
       };
       if (options.passwordFromEnv !== undefined) {
-        checkEnv('autoscaling.queue.passwordFromEnv', options.passwordFromEnv, issues);
+        checkEnv('queueAutoscaling.queue.passwordFromEnv', options.passwordFromEnv, issues);
         common.passwordFromEnv = options.passwordFromEnv;
       }
       if (options.databaseIndex !== undefined) {
@@ -117,7 +122,7 @@ export abstract class QueueScaler {
   /** A RabbitMQ queue. `hostFromEnv` holds the AMQP URL (often the Celery broker URL). */
   public static rabbitmq(options: QueueTargetOptions & { readonly hostFromEnv: string; readonly queueName?: string }): QueueScaler {
     return new Fixed('rabbitmq', (issues) => {
-      checkEnv('autoscaling.queue.hostFromEnv', options.hostFromEnv, issues);
+      checkEnv('queueAutoscaling.queue.hostFromEnv', options.hostFromEnv, issues);
       return {
         type: 'rabbitmq',
         metadata: {
@@ -137,7 +142,7 @@ export abstract class QueueScaler {
       const m = /^https:\/\/sqs\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?\/\d{12}\/[A-Za-z0-9_-]{1,80}(\.fifo)?$/.exec(options.queueUrl ?? '');
       if (!m)
         issues.push({
-          prop: 'autoscaling.queue.queueUrl',
+          prop: 'queueAutoscaling.queue.queueUrl',
           rule: 'must be an SQS queue URL (https://sqs.<region>.amazonaws.com/<account>/<name>)',
           received: options.queueUrl,
           fix: 'Copy the URL from the SQS console.',
@@ -168,7 +173,7 @@ export abstract class QueueScaler {
         /^projects\/[a-z][-a-z0-9]{4,28}[a-z0-9]\/subscriptions\/[A-Za-z][-A-Za-z0-9_.~+%]{2,254}$/.test(options.subscription);
       if (!qualified && (typeof options.subscription !== 'string' || !/^[A-Za-z][-A-Za-z0-9_.~+%]{2,254}$/.test(options.subscription))) {
         issues.push({
-          prop: 'autoscaling.queue.subscription',
+          prop: 'queueAutoscaling.queue.subscription',
           rule: 'must be a Pub/Sub subscription ID or projects/<p>/subscriptions/<s>',
           received: options.subscription,
           fix: 'Use the subscription the worker pulls from.',
@@ -176,7 +181,7 @@ export abstract class QueueScaler {
       }
       if (options.project !== undefined && !/^[a-z][-a-z0-9]{4,28}[a-z0-9]$/.test(options.project)) {
         issues.push({
-          prop: 'autoscaling.queue.project',
+          prop: 'queueAutoscaling.queue.project',
           rule: 'must be a Google Cloud project ID',
           received: options.project,
           fix: 'Use the ID of the project that holds the subscription.',
@@ -185,7 +190,7 @@ export abstract class QueueScaler {
       if (!qualified && options.project === undefined) {
         // KEDA resolves a bare name in the project of its own credentials, not the workload's.
         issues.push({
-          prop: 'autoscaling.queue.project',
+          prop: 'queueAutoscaling.queue.project',
           rule: 'is required unless the subscription is a full name: KEDA resolves a bare subscription in its own project',
           received: undefined,
           fix: "Pass project: '<project ID>', or subscription: 'projects/<project>/subscriptions/<name>'.",
@@ -208,7 +213,7 @@ export abstract class QueueScaler {
     return new Fixed('azure-servicebus', (issues) => {
       if (typeof options.namespace !== 'string' || !/^[a-zA-Z][a-zA-Z0-9-]{4,48}[a-zA-Z0-9]$/.test(options.namespace)) {
         issues.push({
-          prop: 'autoscaling.queue.namespace',
+          prop: 'queueAutoscaling.queue.namespace',
           rule: 'must be a Service Bus namespace name (6-50 letters, digits, hyphens)',
           received: options.namespace,
           fix: 'Use the namespace name without .servicebus.windows.net.',
@@ -236,7 +241,7 @@ export abstract class QueueScaler {
     return new Fixed(type, (issues) => {
       if (typeof type !== 'string' || !/^[a-z0-9][a-z0-9-]*$/.test(type)) {
         issues.push({
-          prop: 'autoscaling.queue.type',
+          prop: 'queueAutoscaling.queue.type',
           rule: 'must be a KEDA scaler type (lowercase letters, digits, hyphens)',
           received: type,
           fix: "Use the type as KEDA's scaler page names it, e.g. 'kafka'.",
@@ -245,7 +250,7 @@ export abstract class QueueScaler {
       for (const [key, value] of Object.entries(metadata ?? {})) {
         if (typeof value !== 'string')
           issues.push({
-            prop: `autoscaling.queue.metadata.${key}`,
+            prop: `queueAutoscaling.queue.metadata.${key}`,
             rule: 'must be a string (KEDA reads every metadata value as text)',
             received: value,
             fix: `Quote it: '${String(value)}'.`,
@@ -383,7 +388,8 @@ export function scalerEnvIssues(trigger: ScalerTrigger, appEnv: AppEnv, ownEnv: 
   return [
     ...addressIssues,
     ...Object.entries(trigger.metadata)
-      .filter(([key, name]) => key.endsWith('FromEnv') && !defined.has(name))
+      // A name that is no env var name at all is already reported by the scaler.
+      .filter(([key, name]) => key.endsWith('FromEnv') && !defined.has(name) && ENV_NAME.test(name))
       .map(([key, name]) => ({
         prop: `queueAutoscaling.queue.${key}`,
         rule: 'must name an env var the worker defines (KEDA reads the broker address from it)',

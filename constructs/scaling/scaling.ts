@@ -2,7 +2,8 @@ import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { kubeObject } from '../core/objects';
 import { Construct } from 'constructs';
-import { IssueCollector } from '../core/validation';
+import { IssueCollector, PropIssue } from '../core/validation';
+import { ScalingRules, renderBehavior } from './behavior';
 
 /** Horizontal autoscaling on CPU (and optionally memory) utilization. */
 export interface AutoscalingProps {
@@ -20,6 +21,17 @@ export interface AutoscalingProps {
    * @default - memory is not a scaling metric (Python rarely frees memory, so it would only scale up)
    */
   readonly targetMemoryUtilization?: number;
+  /**
+   * How fast replicas are added (the HorizontalPodAutoscaler's `behavior.scaleUp`).
+   * @default - Kubernetes': no stabilization, the larger of 100% and 4 pods per 15 s
+   */
+  readonly scaleUp?: ScalingRules;
+  /**
+   * How fast replicas are removed (`behavior.scaleDown`), e.g. `{ stabilizationWindow: Duration.minutes(10) }`
+   * so that a short dip in load does not remove pods that are needed again a minute later.
+   * @default - Kubernetes': a 5-minute stabilization window, up to 100% per 15 s
+   */
+  readonly scaleDown?: ScalingRules;
 }
 
 /** Replica count or autoscaling range, resolved. */
@@ -30,6 +42,8 @@ export interface ResolvedScaling {
   readonly maxReplicas: number;
   /** HPA metrics, empty without autoscaling. */
   readonly metrics: k8s.MetricSpecV2[];
+  /** HPA behavior, when the props set one. */
+  readonly behavior?: k8s.HorizontalPodAutoscalerBehaviorV2;
 }
 
 /** Checks `replicas` and `autoscaling` and resolves them. */
@@ -90,7 +104,10 @@ export function resolveScaling(replicas: number | undefined, a: AutoscalingProps
   };
   target('autoscaling.targetCpuUtilization', a.targetCpuUtilization ?? 70, 'cpu');
   target('autoscaling.targetMemoryUtilization', a.targetMemoryUtilization, 'memory');
-  return { fixedReplicas: undefined, minReplicas, maxReplicas, metrics };
+  const behaviorIssues: PropIssue[] = [];
+  const behavior = renderBehavior(a.scaleUp, a.scaleDown, 'autoscaling', behaviorIssues);
+  issues.addAll(behaviorIssues);
+  return { fixedReplicas: undefined, minReplicas, maxReplicas, metrics, behavior };
 }
 
 /** A CPU/memory HorizontalPodAutoscaler for the Deployment called `name`. */
@@ -102,6 +119,7 @@ export function cpuAutoscaler(scope: Construct, name: string, labels: Record<str
       minReplicas: scaling.minReplicas,
       maxReplicas: scaling.maxReplicas,
       metrics: scaling.metrics,
+      behavior: scaling.behavior,
     },
   });
 }

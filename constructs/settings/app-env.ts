@@ -4,7 +4,8 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { EnvFrom, PodField } from '../pod/containers';
 import { keepInReleaseHistory } from '../delivery/retention';
-import { checkDuplicateEnv, checkPlainSettings } from './env';
+import { checkDuplicateEnv, checkPlainSettings, envFromIssues, suggestEnvName } from './env';
+import { ENV_NAME } from '../core/names';
 import { SecretBackendInput, SecretBackendResult, StoreSecretRequest, renderStoreSecrets } from './secret-store';
 import { SecretEnv, SecretFile } from './secrets';
 import { ConfigFile, FileDescription, contentHash, resolveConfigFiles } from './config-files';
@@ -141,12 +142,20 @@ export function resolveAppEnv(scope: Construct, props: AppEnvProps, ctx: AppEnvC
   issues.addAll(checkPlainSettings('config', config, notSecret));
   issues.addAll(checkPlainSettings('env', literalEnv, notSecret));
 
-  const bindings = (props.secrets ?? []).map((s, i) => s.bind({ scope, serviceName: ctx.name, labels: ctx.labels, prop: `secrets[${i}]` }));
+  const secretList = valueObjects(
+    props.secrets,
+    SecretEnv,
+    'secrets',
+    "SecretEnv.fromExisting('orders-db', { DATABASE_URL: 'url' })",
+    issues,
+  );
+  const bindings = secretList.map((s, i) => s.bind({ scope, serviceName: ctx.name, labels: ctx.labels, prop: `secrets[${i}]` }));
   bindings.forEach((b) => {
     issues.addAll(b.issues);
     b.warnings.forEach((w) => addWarning(scope, w));
   });
-  const files = (props.secretFiles ?? []).map((f, i) => f.bind(`secretFiles[${i}]`));
+  const fileList = valueObjects(props.secretFiles, SecretFile, 'secretFiles', "SecretFile.fromStore('orders/tls-key', 'tls.key')", issues);
+  const files = fileList.map((f, i) => f.bind(`secretFiles[${i}]`));
   files.forEach((f) => issues.addAll(f.issues));
   const fileIssues: PropIssue[] = [];
   const configFiles = resolveConfigFiles(scope, props.files, { name: ctx.name, labels: ctx.labels }, fileIssues);
@@ -169,14 +178,25 @@ export function resolveAppEnv(scope: Construct, props: AppEnvProps, ctx: AppEnvC
       fix: 'Use e.g. PodField.POD_IP.',
     }),
   );
-  (props.envFrom ?? []).forEach((e, i) =>
-    issues.check(e instanceof EnvFrom, {
-      prop: `envFrom[${i}]`,
-      rule: 'must be EnvFrom.configMap(name) or EnvFrom.secret(name)',
-      received: e,
-      fix: "Use e.g. EnvFrom.secret('netbox-env').",
+  fieldEnv.forEach(([name]) =>
+    issues.check(ENV_NAME.test(name), {
+      prop: `fieldEnv.${name}`,
+      rule: 'must be an env var name: letters, digits and underscores, not starting with a digit',
+      received: name,
+      fix: `Use e.g. '${suggestEnvName(name)}'.`,
     }),
   );
+  (props.envFrom ?? []).forEach((e, i) => {
+    if (
+      issues.check(e instanceof EnvFrom, {
+        prop: `envFrom[${i}]`,
+        rule: 'must be EnvFrom.configMap(name) or EnvFrom.secret(name)',
+        received: e,
+        fix: "Use e.g. EnvFrom.secret('netbox-env').",
+      })
+    )
+      issues.addAll(envFromIssues(e, `envFrom[${i}]`));
+  });
   issues.addAll(
     checkDuplicateEnv([
       { prop: 'fieldEnv', names: fieldEnv.map(([name]) => name) },
@@ -313,4 +333,27 @@ function checkDuplicateAliases(requests: StoreSecretRequest[]) {
           },
         ];
   });
+}
+
+/**
+ * The entries of a list prop that are the value objects it takes; the others are
+ * reported (a JavaScript caller passing a plain object, or a SecretFile among secrets).
+ */
+function valueObjects<T>(
+  list: readonly T[] | undefined,
+  kind: { readonly prototype: T; readonly name: string },
+  prop: string,
+  example: string,
+  issues: IssueCollector,
+): T[] {
+  if (list === undefined) return [];
+  if (!Array.isArray(list)) return []; // the shape check reports a list prop that is not a list
+  return list.filter((v, i) =>
+    issues.check(v instanceof (kind as unknown as new () => T), {
+      prop: `${prop}[${i}]`,
+      rule: `must be a ${kind.name}`,
+      received: v,
+      fix: `Use e.g. ${example}.`,
+    }),
+  );
 }

@@ -1,4 +1,5 @@
-import { ENV_NAME } from '../core/names';
+import { ENV_NAME, dnsSubdomainProblem, suggestDnsLabel } from '../core/names';
+import { EnvFrom } from '../pod/containers';
 import { PropIssue } from '../core/validation';
 
 const SECRET_WORDS = new Set([
@@ -83,6 +84,17 @@ export function checkPlainSettings(prop: string, settings: Record<string, string
   return issues;
 }
 
+/** How the user changes each env var the library sets. */
+const RUNTIME_ENV_CONTROL: Record<string, string> = {
+  PYTHONUNBUFFERED: "'python: false' leaves it out",
+  PYTHONDONTWRITEBYTECODE: "'python: false' leaves it out",
+  HOME: "'home' sets its value",
+  WEB_CONCURRENCY: "'server.workers' sets its value",
+  PROMETHEUS_MULTIPROC_DIR: "'metrics.multiprocess: false' leaves it out",
+  DJANGO_SETTINGS_MODULE: "'server.settingsModule' sets its value",
+  FORWARDED_ALLOW_IPS: 'it is set only behind an ingress, whose proxy it trusts',
+};
+
 /** Reports every env var name that more than one source defines. */
 export function checkDuplicateEnv(sources: { prop: string; names: readonly string[] }[]): PropIssue[] {
   const seen = new Map<string, string>();
@@ -91,16 +103,58 @@ export function checkDuplicateEnv(sources: { prop: string; names: readonly strin
     for (const name of source.names) {
       const first = seen.get(name);
       if (first !== undefined) {
+        const control = RUNTIME_ENV_CONTROL[name];
         issues.push({
           prop: source.prop,
           rule: `must not define an env var that ${first} already defines (one would silently shadow the other)`,
           received: name,
-          fix: `Define ${name} in one place only.`,
+          fix:
+            control && first.startsWith('the runtime')
+              ? `Remove ${name} from ${source.prop}: the library sets it, and ${control}.`
+              : `Remove ${name} from ${source.prop} or from ${first}.`,
         });
       } else {
         seen.set(name, source.prop);
       }
     }
+  }
+  return issues;
+}
+
+/** An env var name close to `name`: its words, upper case, joined by underscores, not starting with a digit. */
+export function suggestEnvName(name: string): string {
+  const words = String(name)
+    .toUpperCase()
+    .split(/[^A-Z0-9]+/)
+    .filter(Boolean)
+    .join('_');
+  return /^[0-9]/.test(words) ? `_${words}` : words || 'NAME';
+}
+
+/** The envFrom prefix rule of the API server (core/v1 validation, IsEnvVarName: `[-._a-zA-Z][-._a-zA-Z0-9]*`). */
+const ENV_FROM_PREFIX = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
+
+/** Checks the object name and prefix of an envFrom source as the API server will. */
+export function envFromIssues(e: EnvFrom, prop: string): PropIssue[] {
+  const issues: PropIssue[] = [];
+  const kind = e.source.secretRef ? 'Secret' : 'ConfigMap';
+  const problem = dnsSubdomainProblem(e.objectName);
+  if (problem) {
+    issues.push({
+      prop: `${prop}.name`,
+      rule: `${problem.rule} (the name of a ${kind})`,
+      received: e.objectName,
+      fix: `Use the ${kind}'s name as the cluster has it, e.g. '${suggestDnsLabel(String(e.objectName))}'.`,
+    });
+  }
+  const prefix = e.source.prefix;
+  if (prefix !== undefined && (typeof prefix !== 'string' || !ENV_FROM_PREFIX.test(prefix))) {
+    issues.push({
+      prop: `${prop}.prefix`,
+      rule: "must be a valid start of env var names: letters, digits, '_', '-' and '.', not starting with a digit (the API server refuses the pod otherwise)",
+      received: prefix,
+      fix: `Use e.g. '${suggestEnvName(String(prefix))}_'.`,
+    });
   }
   return issues;
 }

@@ -8,6 +8,7 @@ import {
 } from '../imports/externalsecret-external-secrets.io';
 import { SecretProviderClass } from '../imports/secretproviderclass-secrets-store.csi.x-k8s.io';
 import { SecretStore, SecretStoreSpecProvider } from '../imports/secretstore-external-secrets.io';
+import { didYouMean } from '../core/props';
 import { PropIssue } from '../core/validation';
 
 /** Folder where secrets delivered as files appear in the container. */
@@ -175,7 +176,7 @@ export function secretBackendOf<O extends SecretManagerOptions>(
           prop: 'profile.secrets.backend',
           rule: 'must be a SecretBackend',
           received: opts.backend,
-          fix: 'Use SecretBackend.CSI_DRIVER or SecretBackend.EXTERNAL_SECRETS.',
+          fix: `${didYouMean(opts.backend, Object.values(SecretBackend))}Use SecretBackend.CSI_DRIVER or SecretBackend.EXTERNAL_SECRETS.`,
         },
       ],
     };

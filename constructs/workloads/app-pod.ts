@@ -6,6 +6,7 @@ import { ContainerDescription, writablePaths } from '../pod/description';
 import { PodExtrasProps, PodSetup, appEnvSources, resolvePodExtras, resolveRunAs } from '../pod/extras';
 import { orderEnv } from '../pod/env-references';
 import { ServerScratchDir } from '../pod/server';
+import { StopSignal, checkStopSignal, resolveTmpSize } from '../pod/process';
 import { PYTHON_RUNTIME_ENV, buildPodTemplate } from '../pod/template';
 import { ProfileOutput } from '../profiles/profile';
 import { AppRuntime } from './runtime';
@@ -25,7 +26,12 @@ export interface AppPodInput {
   readonly component: string;
   /** What the profile bound for the workload: pod labels, node selector, tolerations, resources. */
   readonly cloud: ProfileOutput;
+  /** The argv; empty to run the image's own ENTRYPOINT and CMD. */
   readonly command: string[];
+  /** Keep the image's ENTRYPOINT for this workload's process. @default - the app's `keepEntrypoint` */
+  readonly keepEntrypoint?: boolean;
+  /** The signal that stops this workload's process. @default - the app's `stopSignal` */
+  readonly stopSignal?: StopSignal;
   /** Env the workload adds (its server's or its own concurrency, metrics), beside Python's. */
   readonly env: Record<string, string>;
   readonly ports?: k8s.ContainerPort[];
@@ -82,6 +88,7 @@ export function appPod(input: AppPodInput): AppPod {
   const issues: PropIssue[] = [];
   const own = input.extras.runAsUser !== undefined || input.extras.runAsGroup !== undefined;
   const runAs = own ? resolveRunAs(input.extras.runAsUser, input.extras.runAsGroup, issues) : rt.runAs;
+  const imageEnv = imageEnvOf(rt);
   const extras = resolvePodExtras(
     input.extras,
     {
@@ -92,6 +99,8 @@ export function appPod(input: AppPodInput): AppPod {
       appEnv,
       runAs,
       job: input.job,
+      imageEnv,
+      imagePullPolicy: rt.process.imagePullPolicy,
       inherited: input.inherit && {
         mounts: input.inherit.mounts === false ? [] : rt.extras.mounts,
         initContainers: input.inherit.initContainers === false ? [] : rt.extras.initContainers,
@@ -100,7 +109,9 @@ export function appPod(input: AppPodInput): AppPod {
     issues,
   );
   const setup: PodSetup = { runAs, python: rt.python, extras };
-  const runtimeEnv = { ...(rt.python ? PYTHON_RUNTIME_ENV : {}), ...input.env };
+  const tmpSize = resolveTmpSize(input.extras.tmpSize, issues);
+  const keepEntrypoint = input.keepEntrypoint ?? rt.keepEntrypoint;
+  const runtimeEnv = { ...(rt.python ? PYTHON_RUNTIME_ENV : {}), ...imageEnv, ...input.env };
   const env = orderEnv(
     [...Object.entries(runtimeEnv).map(([name, value]) => ({ name, value })), ...appEnv.env],
     // The app's and the workload's own settings were checked where they were resolved.
@@ -123,9 +134,7 @@ export function appPod(input: AppPodInput): AppPod {
     extras,
     container: {
       image: rt.image,
-      // Re-resolving the tag on every start keeps imagePullSecrets checked
-      // for every pod; with a pinned tag or digest it costs one manifest request.
-      imagePullPolicy: 'Always',
+      imagePullPolicy: rt.process.imagePullPolicy,
       command: input.command,
       ports: input.ports,
       env,
@@ -138,23 +147,34 @@ export function appPod(input: AppPodInput): AppPod {
       startup: input.startup,
       preStopSeconds: input.preStopSeconds,
       scratchDirs: input.scratchDirs,
-      keepEntrypoint: rt.keepEntrypoint,
-      python: rt.python,
+      keepEntrypoint,
+      hasPython3: rt.process.hasPython3,
+      tmpSize,
     },
   });
-  const container = describe(input, runtimeEnv, setup, appEnv);
+  const stopSignal = input.stopSignal === undefined ? rt.process.stopSignal : checkStopSignal(input.stopSignal, issues);
+  const container = describe(input, runtimeEnv, setup, appEnv, { keepEntrypoint, tmpSize, stopSignal });
   return { template, labels, selector, container, setup, issues };
 }
 
 /** The container as a Dockerfile or compose file made from the same description must match it. */
-function describe(input: AppPodInput, runtimeEnv: Record<string, string>, setup: PodSetup, appEnv: AppEnv): ContainerDescription {
+function describe(
+  input: AppPodInput,
+  runtimeEnv: Record<string, string>,
+  setup: PodSetup,
+  appEnv: AppEnv,
+  process: { keepEntrypoint: boolean; tmpSize: string; stopSignal?: StopSignal },
+): ContainerDescription {
   const rt = input.runtime;
   return {
     name: input.name,
     image: rt.image,
     command: input.command,
-    keepsEntrypoint: rt.keepEntrypoint,
+    keepsEntrypoint: process.keepEntrypoint,
     python: rt.python,
+    hasPython3: rt.process.hasPython3,
+    home: rt.process.home,
+    stopSignal: process.stopSignal,
     port: undefined,
     metricsPort: input.ports?.find((p) => p.name === 'metrics')?.containerPort,
     runAsUser: setup.runAs.user,
@@ -163,8 +183,13 @@ function describe(input: AppPodInput, runtimeEnv: Record<string, string>, setup:
     config: appEnv.config,
     secretEnvNames: appEnv.secretEnvNames,
     files: appEnv.files.length > 0 ? [...appEnv.files] : undefined,
-    writablePaths: [...writablePaths(input.scratchDirs), ...setup.extras.writablePaths],
+    writablePaths: [...writablePaths(input.scratchDirs, process.tmpSize), ...setup.extras.writablePaths],
     resources: input.cloud.resources,
     gracefulTimeoutSeconds: input.gracefulTimeoutSeconds,
   };
+}
+
+/** Env every container of the app's image gets, beside Python's: HOME, when the app sets one. */
+function imageEnvOf(rt: AppRuntime): Record<string, string> {
+  return rt.process.home === undefined ? {} : { HOME: rt.process.home };
 }

@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { checkedProps } from '../core/props';
 import { ContainerDescription } from '../pod/description';
 import { AppPod } from './app-pod';
-import { cronProblem, validTimeZone } from './cron';
+import { canonicalTimeZone, cronProblem, validTimeZone } from './cron';
 import { AppJob, AppJobProps } from './job';
 import { AppRuntime } from './runtime';
 import { SHAPES } from './shapes.generated';
@@ -35,6 +35,16 @@ export interface PythonCronJobProps extends AppJobProps {
    * @default - the construct id
    */
   readonly name?: string;
+  /**
+   * Finished successful Jobs (and their pods' logs) kept.
+   * @default 3
+   */
+  readonly successfulJobsHistoryLimit?: number;
+  /**
+   * Failed Jobs kept, for `kubectl logs` after a failure.
+   * @default 3
+   */
+  readonly failedJobsHistoryLimit?: number;
 }
 
 /** A scheduled Python task (management command, report) sharing the app's runtime. */
@@ -75,6 +85,13 @@ export class PythonCronJob extends AppJob {
         received: props.timeZone,
         fix: "Use e.g. 'Europe/Paris' or 'America/New_York'.",
       });
+    } else if (props.timeZone !== undefined && canonicalTimeZone(props.timeZone) !== props.timeZone) {
+      this.issues.add({
+        prop: 'timeZone',
+        rule: 'must be spelled in the case of the IANA database (the API server matches zone names case-sensitively and refuses the CronJob otherwise)',
+        received: props.timeZone,
+        fix: `Did you mean '${canonicalTimeZone(props.timeZone)}'?`,
+      });
     }
   }
 
@@ -88,6 +105,18 @@ export class PythonCronJob extends AppJob {
     return policy;
   }
 
+  /** A history limit: batch/v1 CronJobSpec takes a non-negative whole number. */
+  private historyLimit(n: number | undefined, prop: string): number {
+    const limit = n ?? 3;
+    this.issues.check(Number.isInteger(limit) && limit >= 0, {
+      prop,
+      rule: 'must be a whole number of at least 0 (Jobs kept after they finish)',
+      received: limit,
+      fix: 'Use 3; 0 keeps none, so the logs of a run are gone once it finishes.',
+    });
+    return limit;
+  }
+
   /** The CronJob; its runs wait for the app's migrations like every other pod of the app. */
   private renderCronJob(pod: AppPod, props: PythonCronJobProps, policy: string): ApiObject {
     const spec: k8s.CronJobSpec = {
@@ -95,8 +124,8 @@ export class PythonCronJob extends AppJob {
       timeZone: props.timeZone,
       concurrencyPolicy: policy,
       startingDeadlineSeconds: this.seconds(props.startingDeadline, 300, 'startingDeadline'),
-      successfulJobsHistoryLimit: 3,
-      failedJobsHistoryLimit: 3,
+      successfulJobsHistoryLimit: this.historyLimit(props.successfulJobsHistoryLimit, 'successfulJobsHistoryLimit'),
+      failedJobsHistoryLimit: this.historyLimit(props.failedJobsHistoryLimit, 'failedJobsHistoryLimit'),
       jobTemplate: {
         metadata: { labels: pod.labels },
         spec: {

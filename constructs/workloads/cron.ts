@@ -52,3 +52,18 @@ export function validTimeZone(tz: string): boolean {
     return false;
   }
 }
+
+/**
+ * The zone name as the IANA database spells it, matched without regard to case:
+ * the JavaScript runtime accepts `europe/paris`, Go's time.LoadLocation (which the
+ * API server and the CronJob controller use) reads a file of that exact name.
+ */
+export function canonicalTimeZone(tz: string): string {
+  const lower = tz.toLowerCase();
+  const exact = (Intl as unknown as { supportedValuesOf?: (k: string) => string[] }).supportedValuesOf?.('timeZone') ?? [];
+  const found = [...exact, 'UTC', 'Etc/UTC'].find((z) => z.toLowerCase() === lower);
+  if (found) return found;
+  // Links (Asia/Calcutta) are not listed; the runtime's resolved name serves when only the case differs.
+  const resolved = new Intl.DateTimeFormat('en-US', { timeZone: tz }).resolvedOptions().timeZone;
+  return resolved.toLowerCase() === lower ? resolved : tz;
+}

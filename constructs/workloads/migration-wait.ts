@@ -173,7 +173,7 @@ export function migrationWait(input: MigrationWaitInput): MigrationWait {
     container: {
       name: `wait-for-${input.base}`,
       image: rt.image,
-      imagePullPolicy: 'Always',
+      imagePullPolicy: rt.process.imagePullPolicy,
       command: ['python3', `${v.dir}/wait.py`],
       env: [
         { name: 'MIGRATION_JOB', value: jobName },

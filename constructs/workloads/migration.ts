@@ -135,11 +135,11 @@ export class PythonMigration extends AppJob {
 
   /** Makes every pod of the app, defined before or after this migration, wait for this version's Job. */
   private makePodsWait(pod: AppPod, deadline: number) {
-    this.issues.check(this.runtime.python, {
+    this.issues.check(this.runtime.process.hasPython3, {
       prop: 'waitInPods',
-      rule: "needs python3 in the app's image (the wait is a short standard-library script)",
+      rule: "needs python3 in the app's image (the wait is a short standard-library script), and the app says its image has none (hasPython3: false)",
       received: true,
-      fix: 'Set waitInPods: false and order the migration with your delivery tool, or run the app from a Python image.',
+      fix: "Set waitInPods: false and order the migration with your delivery tool, or set the app's hasPython3: true if its image has python3.",
     });
     const wait = migrationWait({
       runtime: this.runtime,

@@ -116,14 +116,19 @@ export class PythonMicroservice extends PythonWorkload {
     const health = this.health(props);
     this.cloud = this.bindProfile(props, health);
     this.identity = this.cloud.identity;
-    const server = this.bindServer(props.server ?? PythonServer.command({ command: ['python3'] }));
+    const server = this.bindServer(props.server);
     this.workers = server.workers;
     this.drainSeconds = this.resolveDrain(props);
     this.terminationGracePeriodSeconds = this.resolveGrace(props, server.gracefulTimeoutSeconds);
     const labels = workloadLabels({ name: this.name, component: 'web', image: props.image, partOf: props.partOf });
     this.selectorLabels = selectorLabels(this.name);
     const monitor = { name: this.name, labels, selector: this.selectorLabels };
-    const metrics = this.metricsOf(this.profile, props.metrics, monitor, [this.port]);
+    const python = props.python ?? true;
+    const metrics = this.metricsOf(this.profile, props.metrics, monitor, [this.port], {
+      python,
+      hasPython3: props.hasPython3 ?? python,
+      command: server.command,
+    });
     const env = { ...server.env, ...metrics?.env };
     this.runtime = this.ownRuntime(labels, env);
     this.serviceAccount = this.runtime.serviceAccount!;
@@ -218,7 +223,15 @@ export class PythonMicroservice extends PythonWorkload {
   }
 
   /** The server's command, env and worker count, sized from the container's resources. */
-  private bindServer(model: PythonServer): ServerConfig {
+  private bindServer(given: PythonServer | undefined): ServerConfig {
+    this.issues.check(given === undefined || given instanceof PythonServer, {
+      prop: 'server',
+      rule: 'must be a PythonServer',
+      received: given,
+      fix: "Use e.g. PythonServer.gunicornUvicorn({ app: 'orders.main:app' }), PythonServer.command({ command: [...] }) or PythonServer.fromImage().",
+    });
+    // A missing server is reported as a required prop; the rest is still checked against a stand-in.
+    const model = given instanceof PythonServer ? given : PythonServer.command({ command: ['python3'] });
     const server = model.bind({
       port: this.port,
       cpuMillis: cpuBasisMillis(this.cloud.resources),
@@ -270,7 +283,8 @@ export class PythonMicroservice extends PythonWorkload {
   /** The service's own runtime: ServiceAccount, settings and secrets, user; its workers and jobs share it. */
   private ownRuntime(labels: Record<string, string>, env: Record<string, string>): AppRuntime {
     const python = this.props.python ?? true;
-    const reservedEnv = Object.keys({ ...(python ? PYTHON_RUNTIME_ENV : {}), ...env });
+    const home = this.props.home === undefined ? {} : { HOME: this.props.home };
+    const reservedEnv = Object.keys({ ...(python ? PYTHON_RUNTIME_ENV : {}), ...home, ...env });
     const props = { ...this.props, profile: this.profile };
     return ownRuntime(props, { scope: this, name: this.name, labels, cloud: this.cloud, reservedEnv }, this.issues);
   }
@@ -302,11 +316,12 @@ export class PythonMicroservice extends PythonWorkload {
         initContainers: this.props.initContainers,
         sidecars: this.props.sidecars,
         podAnnotations: this.props.podAnnotations,
+        tmpSize: this.props.tmpSize,
       },
     });
-    if (!pod.setup.python && this.drainSeconds > 0 && pod.setup.extras.kubernetesMinor < 30) {
+    if (!this.runtime.process.hasPython3 && this.drainSeconds > 0 && pod.setup.extras.kubernetesMinor < 30) {
       this.warn(
-        `the container does not run Python, so there is no python3 for the ${this.drainSeconds}s preStop delay before Kubernetes 1.30 (its sleep action); in-flight requests may fail during rollouts. Target Kubernetes 1.30 or later (the target's kubernetesVersion).`,
+        `the image has no python3 (hasPython3: false), so there is no ${this.drainSeconds}s preStop delay before Kubernetes 1.30 (its sleep action); in-flight requests may fail during rollouts. Target Kubernetes 1.30 or later (the target's kubernetesVersion), or set hasPython3: true if the image has python3.`,
       );
     }
     return pod;

@@ -5,6 +5,7 @@ import { kubeObject, nonEmpty } from '../core/objects';
 import { IssueCollector, PropIssue, ValidationError, addWarning, formatIssue } from '../core/validation';
 import { renderApiAccess } from './api-access';
 import { InheritedExtras, resolvePython, resolveRunAs } from '../pod/extras';
+import { ResolvedProcess, resolveProcess } from '../pod/process';
 import { ResourcesProps } from '../pod/resources';
 import { RolloutPace } from '../pod/rollout';
 import { RunAs } from '../pod/template';
@@ -32,8 +33,10 @@ export interface AppRuntime {
   readonly appEnv: AppEnv;
   /** UID and GID of the image's user. */
   readonly runAs: RunAs;
-  /** The image runs Python. */
+  /** The image runs a Python application (it gets Python's runtime env). */
   readonly python: boolean;
+  /** How the image is run: its HOME, its python3, its pull policy, its stop signal. */
+  readonly process: ResolvedProcess;
   /** Keep the image's ENTRYPOINT. */
   readonly keepEntrypoint: boolean;
   /** `app.kubernetes.io/part-of`. */
@@ -126,6 +129,7 @@ export function ownRuntime(props: WorkloadProps, input: OwnRuntimeInput, issues:
   const processIssues: PropIssue[] = [];
   const runAs = resolveRunAs(props.runAsUser, props.runAsGroup, processIssues);
   const python = resolvePython(props.python, processIssues);
+  const process = resolveProcess({ ...props, python }, processIssues);
   issues.addAll(processIssues);
   return {
     name,
@@ -135,6 +139,7 @@ export function ownRuntime(props: WorkloadProps, input: OwnRuntimeInput, issues:
     appEnv,
     runAs,
     python,
+    process,
     keepEntrypoint: props.keepEntrypoint === true,
     partOf: props.partOf,
     priorityClassName: props.priorityClassName,

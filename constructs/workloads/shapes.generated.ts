@@ -28,6 +28,8 @@ const PythonCronJobProps: PropShape = {
   concurrencyPolicy: 'string',
   startingDeadline: 'duration',
   name: 'string',
+  successfulJobsHistoryLimit: 'number',
+  failedJobsHistoryLimit: 'number',
   app: 'object',
   resources: ResourcesProps,
   timeout: 'duration',
@@ -38,6 +40,7 @@ const PythonCronJobProps: PropShape = {
   initContainers: 'array',
   sidecars: 'array',
   podAnnotations: 'map',
+  tmpSize: 'string',
   config: 'map',
   env: 'map',
   notSecret: 'array',
@@ -57,6 +60,13 @@ const HealthProps: PropShape = {
   liveness: 'string',
   startupBudget: 'duration',
   interval: 'duration',
+  livenessInterval: 'duration',
+};
+
+const ScalingRules: PropShape = {
+  stabilizationWindow: 'duration',
+  policies: 'array',
+  selectPolicy: 'string',
 };
 
 const AutoscalingProps: PropShape = {
@@ -64,6 +74,8 @@ const AutoscalingProps: PropShape = {
   maxReplicas: 'number',
   targetCpuUtilization: 'number',
   targetMemoryUtilization: 'number',
+  scaleUp: ScalingRules,
+  scaleDown: ScalingRules,
 };
 
 const GatewayRef: PropShape = {
@@ -129,10 +141,15 @@ const PythonMicroserviceProps: PropShape = {
   initContainers: 'array',
   sidecars: 'array',
   podAnnotations: 'map',
+  tmpSize: 'string',
   runAsUser: 'number',
   runAsGroup: 'number',
   keepEntrypoint: 'boolean',
   python: 'boolean',
+  hasPython3: 'boolean',
+  home: 'string',
+  imagePullPolicy: 'string',
+  stopSignal: 'string',
 };
 
 const PythonMigrationProps: PropShape = {
@@ -149,6 +166,7 @@ const PythonMigrationProps: PropShape = {
   initContainers: 'array',
   sidecars: 'array',
   podAnnotations: 'map',
+  tmpSize: 'string',
   config: 'map',
   env: 'map',
   notSecret: 'array',
@@ -171,6 +189,7 @@ const PythonSetupJobProps: PropShape = {
   initContainers: 'array',
   sidecars: 'array',
   podAnnotations: 'map',
+  tmpSize: 'string',
   config: 'map',
   env: 'map',
   notSecret: 'array',
@@ -209,10 +228,15 @@ const PythonSingletonProps: PropShape = {
   initContainers: 'array',
   sidecars: 'array',
   podAnnotations: 'map',
+  tmpSize: 'string',
   runAsUser: 'number',
   runAsGroup: 'number',
   keepEntrypoint: 'boolean',
   python: 'boolean',
+  hasPython3: 'boolean',
+  home: 'string',
+  imagePullPolicy: 'string',
+  stopSignal: 'string',
 };
 
 const QueueAutoscalingProps: PropShape = {
@@ -220,6 +244,10 @@ const QueueAutoscalingProps: PropShape = {
   minReplicas: 'number',
   maxReplicas: 'number',
   cooldownSeconds: 'number',
+  cooldown: 'duration',
+  pollingInterval: 'duration',
+  scaleUp: ScalingRules,
+  scaleDown: ScalingRules,
 };
 
 const PythonWorkerProps: PropShape = {
@@ -255,10 +283,15 @@ const PythonWorkerProps: PropShape = {
   initContainers: 'array',
   sidecars: 'array',
   podAnnotations: 'map',
+  tmpSize: 'string',
   runAsUser: 'number',
   runAsGroup: 'number',
   keepEntrypoint: 'boolean',
   python: 'boolean',
+  hasPython3: 'boolean',
+  home: 'string',
+  imagePullPolicy: 'string',
+  stopSignal: 'string',
 };
 
 const RestrictedNamespaceProps: PropShape = {

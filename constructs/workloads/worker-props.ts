@@ -6,6 +6,7 @@ import { WorkerLiveness } from '../pod/worker-liveness';
 import { ICloudProfile, Placement } from '../profiles/profile';
 import { MetricsProps } from '../scaling/metrics';
 import { QueueScaler } from '../scaling/queue-scaler';
+import { ScalingRules } from '../scaling/behavior';
 import { AutoscalingProps } from '../scaling/scaling';
 import { AppEnvProps } from '../settings/app-env';
 import { NetworkPeer } from '../traffic/exposure';
@@ -26,10 +27,32 @@ export interface QueueAutoscalingProps {
   /** Most replicas. */
   readonly maxReplicas: number;
   /**
-   * Seconds after the last activity before scaling to `minReplicas`.
+   * Seconds after the last activity before scaling to `minReplicas`. Prefer `cooldown`.
    * @default 300
+   * @deprecated use `cooldown`
    */
   readonly cooldownSeconds?: number;
+  /**
+   * Time after the last activity before KEDA scales to `minReplicas` (KEDA's `cooldownPeriod`;
+   * it applies to scaling to 0, the autoscaler's `scaleDown` to the steps above).
+   * @default Duration.minutes(5)
+   */
+  readonly cooldown?: Duration;
+  /**
+   * How often KEDA reads the queue (its `pollingInterval`): shorter reacts faster, longer asks the broker less.
+   * @default Duration.seconds(15)
+   */
+  readonly pollingInterval?: Duration;
+  /**
+   * How fast the autoscaler KEDA creates adds replicas (`advanced.horizontalPodAutoscalerConfig.behavior.scaleUp`).
+   * @default - Kubernetes': no stabilization, the larger of 100% and 4 pods per 15 s
+   */
+  readonly scaleUp?: ScalingRules;
+  /**
+   * How fast it removes them (`behavior.scaleDown`), e.g. `{ stabilizationWindow: Duration.minutes(10) }`.
+   * @default - Kubernetes': a 5-minute stabilization window, up to 100% per 15 s
+   */
+  readonly scaleDown?: ScalingRules;
 }
 
 /** Props of a process that runs without serving a port: a worker, a scheduler, a load generator. */
@@ -152,4 +175,7 @@ export const STANDALONE_ONLY = [
   'allowEgressTo',
   'partOf',
   'priorityClassName',
+  'hasPython3',
+  'home',
+  'imagePullPolicy',
 ] as const;

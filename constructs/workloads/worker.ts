@@ -12,8 +12,9 @@ import { WorkerCommand, WorkerCommandConfig } from '../pod/worker-command';
 import { WorkerLiveness } from '../pod/worker-liveness';
 import { profileFix } from '../profiles';
 import { ProfileOutput } from '../profiles/profile';
-import { renderQueueScaling } from '../scaling/keda';
-import { scalerEnvIssues } from '../scaling/queue-scaler';
+import { renderQueueScaling, resolveQueueTiming } from '../scaling/keda';
+import { PropIssue } from '../core/validation';
+import { QueueScaler, scalerEnvIssues } from '../scaling/queue-scaler';
 import { ResolvedScaling, cpuAutoscaler, resolveScaling } from '../scaling/scaling';
 import { checkDuplicateEnv } from '../settings/env';
 import { AppEnv, mergeAppEnv } from '../settings/app-env';
@@ -21,8 +22,8 @@ import { Exposure } from '../traffic/exposure';
 import { AppPod } from './app-pod';
 import { AppRuntime, IPythonApp, ownRuntime, trustAlso } from './runtime';
 import { SHAPES } from './shapes.generated';
-import { PythonWorkload } from './workload';
-import { PythonWorkerProps, STANDALONE_ONLY } from './worker-props';
+import { PythonWorkload, WorkloadMetrics } from './workload';
+import { PythonWorkerProps, QueueAutoscalingProps, STANDALONE_ONLY } from './worker-props';
 import { NO_PROFILE, checkWorkloadProps } from './workload-props';
 
 export type { PythonProcessProps, PythonWorkerProps, QueueAutoscalingProps } from './worker-props';
@@ -71,6 +72,10 @@ export class PythonWorker extends PythonWorkload {
   public readonly autoscaler?: ApiObject;
   /** The NetworkPolicy (egress only, unless metrics are scraped). */
   public readonly networkPolicy: ApiObject;
+  /** Why the worker has no liveness check, when it says so with `WorkerLiveness.none(reason)`. */
+  public readonly noLivenessReason?: string;
+  /** The command is a WorkerCommand (the checks that depend on it are skipped otherwise). */
+  private commandValid = true;
   /** The worker's own settings and secrets, beside its app's. */
   private readonly ownEnv?: AppEnv;
 
@@ -86,10 +91,10 @@ export class PythonWorker extends PythonWorkload {
     const cmd = this.bindCommand(props, cloud);
     this.concurrency = cmd.concurrency;
     const liveness = this.resolveLiveness(props.liveness ?? cmd.defaultLiveness);
+    this.noLivenessReason = liveness?.noneReason;
     this.terminationGracePeriodSeconds = this.resolveGrace(props);
     const scaling = this.resolveScaling(props);
-    const monitor = { name: this.name, labels: this.labels(), selector: selectorLabels(this.name) };
-    const metrics = this.metricsOf(this.runtime.profile, props.metrics, monitor, []);
+    const metrics = this.workerMetrics(props, cmd);
     this.ownEnv = this.ownsRuntime(props)
       ? undefined
       : this.ownSettings(props, this.component, [...Object.keys(cmd.env), ...Object.keys(metrics?.env ?? {})]);
@@ -97,6 +102,8 @@ export class PythonWorker extends PythonWorkload {
       component: this.component,
       cloud,
       command: metrics ? metrics.wrap(cmd.command) : cmd.command,
+      keepEntrypoint: props.keepEntrypoint,
+      stopSignal: props.stopSignal,
       env: { ...cmd.env, ...metrics?.env },
       liveness: liveness?.toProbe(),
       terminationGracePeriodSeconds: this.terminationGracePeriodSeconds,
@@ -188,7 +195,17 @@ export class PythonWorker extends PythonWorkload {
     const q = props.queueAutoscaling;
     if (!q) return props.autoscaling ? { autoscaler: cpuAutoscaler(this, this.name, pod.labels, scaling) } : {};
     const rt = this.runtime;
-    const trigger = q.queue.bind({ redisLists: cmd.redisLists });
+    if (
+      !this.issues.check(q.queue instanceof QueueScaler, {
+        prop: 'queueAutoscaling.queue',
+        rule: 'must be a QueueScaler',
+        received: q.queue,
+        fix: "Use e.g. QueueScaler.redis({ addressFromEnv: 'REDIS_ADDRESS' }) or QueueScaler.sqs({ queueUrl }).",
+      })
+    )
+      return {};
+    // A wrong queue list is reported once, against the command, not again by the scaler that reads it.
+    const trigger = q.queue.bind({ redisLists: cmd.redisLists, redisListsReported: cmd.issues.some((i) => i.prop === 'command.queues') });
     this.issues.addAll(trigger.issues);
     this.issues.addAll(scalerEnvIssues(trigger, mergeAppEnv(rt.appEnv, this.ownEnv), Object.keys(cmd.env)));
     (trigger.warnings ?? []).forEach((w) => this.warn(w));
@@ -205,9 +222,17 @@ export class PythonWorker extends PythonWorkload {
       trigger,
       minReplicas: scaling.minReplicas,
       maxReplicas: scaling.maxReplicas,
-      cooldownSeconds: q.cooldownSeconds ?? 300,
+      ...this.queueTiming(q),
       podIdentity: identity?.podIdentity,
     });
+  }
+
+  /** KEDA's cooldown and polling interval and its autoscaler's behavior, checked. */
+  private queueTiming(q: QueueAutoscalingProps) {
+    const issues: PropIssue[] = [];
+    const timing = resolveQueueTiming(q, issues);
+    this.issues.addAll(issues);
+    return timing;
   }
 
   private labels(): Record<string, string> {
@@ -271,12 +296,30 @@ export class PythonWorker extends PythonWorkload {
       placement: own.placement,
     });
     this.issues.addAll(cloud.issues);
-    const reservedEnv = Object.keys(PYTHON_RUNTIME_ENV);
+    const reservedEnv = [...Object.keys(own.python === false ? {} : PYTHON_RUNTIME_ENV), ...(own.home === undefined ? [] : ['HOME'])];
     return ownRuntime(own, { scope: this, name: this.name, labels, cloud, reservedEnv }, this.issues);
   }
 
+  /** The worker's metrics endpoint and the scrape object, for the command it runs. */
+  private workerMetrics(props: PythonWorkerProps, cmd: WorkerCommandConfig): WorkloadMetrics | undefined {
+    const monitor = { name: this.name, labels: this.labels(), selector: selectorLabels(this.name) };
+    return this.metricsOf(this.runtime.profile, props.metrics, monitor, [], {
+      python: this.runtime.python,
+      hasPython3: this.runtime.process.hasPython3,
+      command: cmd.command,
+    });
+  }
+
   private bindCommand(props: PythonWorkerProps, cloud: ProfileOutput): WorkerCommandConfig {
-    const cmd = (props.command ?? WorkerCommand.command([])).bind({
+    const given = props.command;
+    this.commandValid = this.issues.check(given instanceof WorkerCommand, {
+      prop: 'command',
+      rule: given === undefined ? 'is required' : 'must be a WorkerCommand',
+      received: given,
+      fix: "Use e.g. WorkerCommand.celery({ app: 'orders.celery:app' }), WorkerCommand.command([...]) or WorkerCommand.fromImage().",
+    });
+    // Without a usable command, a stand-in that reports nothing keeps the rest checked without false errors.
+    const cmd = (given instanceof WorkerCommand ? given : WorkerCommand.fromImage()).bind({
       cpuMillis: cpuBasisMillis(cloud.resources),
       memoryBytes: cloud.resources.memoryLimitBytes,
       scaler: props.queueAutoscaling?.queue?.type,
@@ -295,15 +338,23 @@ export class PythonWorker extends PythonWorkload {
 
   private resolveLiveness(liveness: WorkerLiveness | undefined): WorkerLiveness | undefined {
     // A scheduler has no cheap health check of its own; Recreate and one replica keep it honest.
-    this.issues.check(liveness !== undefined || !this.livenessRequired, {
+    this.issues.check(liveness !== undefined || !this.livenessRequired || !this.commandValid, {
       prop: 'liveness',
       rule: 'is required for this command (it has no health check of its own)',
       received: undefined,
-      fix: "Use WorkerLiveness.heartbeatFile('/tmp/worker-heartbeat') and touch the file from the worker, or WorkerLiveness.command([...]).",
+      fix: "Use WorkerLiveness.heartbeatFile('/tmp/worker-heartbeat') and touch the file from the worker, WorkerLiveness.command([...]), or WorkerLiveness.none('<why the kubelet need not restart it>').",
     });
-    if (liveness?.usesPython && !this.runtime.python) {
+    if (liveness?.noneReason !== undefined) {
+      this.issues.check(typeof liveness.noneReason === 'string' && liveness.noneReason.trim().length >= 10, {
+        prop: 'liveness',
+        rule: 'WorkerLiveness.none() needs a reason of at least 10 characters: the plan shows it, so a reviewer knows why a stuck process is never restarted',
+        received: liveness.noneReason,
+        fix: "Say why, e.g. WorkerLiveness.none('PgBouncer: the TCP check of its Service is its health').",
+      });
+    }
+    if (liveness?.usesPython && !this.runtime.process.hasPython3) {
       this.warn(
-        'the liveness check runs python3, but the container does not run Python (python: false); the image may not have it. Use WorkerLiveness.command([...]) with a binary the image has.',
+        'the liveness check runs python3, but the image has none (hasPython3: false). Use WorkerLiveness.command([...]) with a binary the image has, or set hasPython3: true if it has python3.',
       );
     }
     return liveness;

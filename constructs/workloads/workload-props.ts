@@ -7,6 +7,7 @@ import { neutralIngress, neutralOutput } from '../profiles/shared';
 import { ResourcesProps } from '../pod/resources';
 import { IssueCollector } from '../core/validation';
 import { ApiPermission } from './api-access';
+import { ImagePullPolicy, StopSignal } from '../pod/process';
 
 /** How a workload's main container runs: its user, its entrypoint, its runtime. */
 export interface ProcessProps {
@@ -28,12 +29,43 @@ export interface ProcessProps {
    */
   readonly keepEntrypoint?: boolean;
   /**
-   * The main container runs Python: it gets PYTHONUNBUFFERED and
-   * PYTHONDONTWRITEBYTECODE, and a `python3` preStop delay before Kubernetes 1.30.
-   * Set false for a Node, Go or other container.
+   * The main container runs a Python application: it gets PYTHONUNBUFFERED and
+   * PYTHONDONTWRITEBYTECODE. Set false for a Node, Go or other container. Whether
+   * the image has a `python3` to run the library's helpers is `hasPython3`.
    * @default true
    */
   readonly python?: boolean;
+  /**
+   * The image has `python3` on its PATH, so the library's helpers may use it: the
+   * preStop delay before Kubernetes 1.30, the migration wait (`waitInPods`), the
+   * metrics folder cleaner, the Celery heartbeat. Set true for a non-Python app
+   * whose image still has python3, false for a Python app started by a frozen binary.
+   * @default - the value of `python`
+   */
+  readonly hasPython3?: boolean;
+  /**
+   * HOME of the containers that run the image. Set it for an image that keeps its
+   * packages under the user's home (a user-site install in `/home/<user>/.local`)
+   * when the pod's UID is not the image's user, or to give tools a writable home
+   * (`'/tmp'`: gunicorn 25.1+ puts its control socket under `$HOME/.gunicorn`).
+   * The generated Dockerfile gives its user this home.
+   * @default - the image's HOME (the home of its user in /etc/passwd)
+   */
+  readonly home?: string;
+  /**
+   * When the kubelet pulls the image.
+   * @default - ImagePullPolicy.IF_NOT_PRESENT for an image pinned by digest, ImagePullPolicy.ALWAYS for a tag
+   */
+  readonly imagePullPolicy?: ImagePullPolicy;
+  /**
+   * The signal that stops the process (nginx: SIGQUIT, PostgreSQL: SIGINT). The
+   * generated Dockerfile carries it as `STOPSIGNAL` and compose as `stop_signal`;
+   * containerd and CRI-O send the image's STOPSIGNAL when the kubelet stops the
+   * container. For an image built elsewhere, put `STOPSIGNAL` in its Dockerfile (the
+   * pod field, `lifecycle.stopSignal`, is alpha in Kubernetes 1.33 and off by default).
+   * @default StopSignal.SIGTERM
+   */
+  readonly stopSignal?: StopSignal;
 }
 
 /**

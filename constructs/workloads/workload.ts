@@ -12,7 +12,7 @@ import { PodSpecJson, addSleepPreStop } from '../pod/template';
 import { addWaits, waitSeconds } from '../pod/waits';
 import { addSecretReload } from '../pod/reload';
 import { ICloudProfile, Placement, ProfileOutput } from '../profiles/profile';
-import { METRICS_PORT_NAME, MetricsProps, MonitorInput, resolveMetrics } from '../scaling/metrics';
+import { METRICS_PORT_NAME, MetricsContainer, MetricsProps, MonitorInput, resolveMetrics } from '../scaling/metrics';
 import { ResolvedScaling, disruptionBudget } from '../scaling/scaling';
 import { Exposure } from '../traffic/exposure';
 import { NetworkPolicyInput, networkPolicySpec } from '../traffic/network-policy';
@@ -139,9 +139,10 @@ export abstract class PythonWorkload extends Construct implements IPythonApp {
     props: MetricsProps | undefined,
     monitor: Omit<MonitorInput, 'portName' | 'path' | 'intervalSeconds'>,
     servingPorts: number[],
+    container: MetricsContainer,
   ) {
     if (!props) return undefined;
-    const m = resolveMetrics(props, servingPorts);
+    const m = resolveMetrics(props, servingPorts, container);
     this.issues.addAll(m.issues);
     const scrape = profile.metricsMonitor(this, {
       ...monitor,
@@ -196,6 +197,12 @@ export abstract class PythonWorkload extends Construct implements IPythonApp {
     const serviceAccount = own && { name: own.name, apiToken: own.apiToken };
     const pod = appPod({ ...input, runtime: this.runtime, scope: this, name: this.name, serviceAccount });
     this.issues.addAll(pod.issues);
+    const signal = pod.container.stopSignal;
+    // The pod field (lifecycle.stopSignal) is alpha; containerd and CRI-O send the image's STOPSIGNAL.
+    if (signal)
+      this.warn(
+        `stopSignal ${signal} reaches the process through the image's STOPSIGNAL: the Dockerfile generated here carries it; an image built elsewhere needs 'STOPSIGNAL ${signal}' in its Dockerfile, or the kubelet's stop sends SIGTERM.`,
+      );
     return pod;
   }
 

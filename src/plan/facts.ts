@@ -33,16 +33,26 @@ export interface ServiceFacts {
   readonly exposure: Exposure;
 }
 
+/** A worker that states it has no liveness check, and why. */
+export interface NoLivenessFacts {
+  readonly namespace?: string;
+  readonly name: string;
+  readonly reason: string;
+}
+
 /** The facts of one target. */
 export interface PlanFacts {
   readonly apps: readonly AppFacts[];
   readonly services: readonly ServiceFacts[];
+  /** Workers without a liveness check, by the name of their Deployment. */
+  readonly noLiveness?: readonly NoLivenessFacts[];
 }
 
 /** The facts of the constructs under `scope`, in construct order. */
 export function planFacts(scope: Construct): PlanFacts {
   const apps = new Map<string, AppFacts>();
   const services: ServiceFacts[] = [];
+  const noLiveness: NoLivenessFacts[] = [];
   for (const c of scope.node.findAll()) {
     const own = c instanceof PythonWorkload ? c.ownServiceAccount : undefined;
     if (own) {
@@ -56,6 +66,8 @@ export function planFacts(scope: Construct): PlanFacts {
     if (!apps.has(key))
       apps.set(key, { namespace, serviceAccount: rt.serviceAccountName, identity: rt.identity, storeSecrets: rt.appEnv.storeSecrets });
     if (c instanceof PythonMicroservice) services.push({ namespace, name: c.name, exposure: c.exposure });
+    if (c instanceof PythonWorker && c.noLivenessReason !== undefined)
+      noLiveness.push({ namespace, name: c.name, reason: c.noLivenessReason });
   }
-  return { apps: [...apps.values()], services };
+  return { apps: [...apps.values()], services, noLiveness };
 }

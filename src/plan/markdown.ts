@@ -91,6 +91,7 @@ function workloadTable(w: PlanWorkload): string[] {
         .join(', ')}`,
   );
   rows.push(['secrets', secrets.join('<br>') || 'none']);
+  if (w.noLiveness !== undefined) rows.push(['liveness', `none: ${w.noLiveness}`]);
   if (w.queues.length > 0) rows.push(['queues', w.queues.map((q) => `${q.type}${q.name ? ` ${code(q.name)}` : ''}`).join(', ')]);
   if (w.waitsFor.length > 0) rows.push(['waits for', `${w.waitsFor.map((j) => `Job ${code(j)}`).join(', ')} to succeed before it starts`]);
   if (w.awaitedBy.length > 0) rows.push(['runs before', `${w.awaitedBy.join(', ')}: their pods wait until it succeeds`]);

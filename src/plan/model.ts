@@ -81,6 +81,8 @@ export interface PlanWorkload {
   readonly waitsFor: string[];
   /** For a Job: the workloads whose pods wait for it. */
   readonly awaitedBy: string[];
+  /** Why the workload has no liveness check, when its construct says so (`WorkerLiveness.none`). */
+  readonly noLiveness?: string;
 }
 
 /** The plan of one target. */
@@ -149,6 +151,8 @@ export function buildPlan(input: PlanInput): Plan {
       queues: queuesOf(o, objects),
       waitsFor: waitsOf(pod, jobs),
       awaitedBy: [],
+      noLiveness: input.facts.noLiveness?.find((n) => n.name === o.metadata?.name && (n.namespace ?? ns) === ns && o.kind === 'Deployment')
+        ?.reason,
     };
   });
   for (const w of workloads) {

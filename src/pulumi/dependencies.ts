@@ -177,26 +177,69 @@ function podReferences(o: Manifest): Reference[] {
  * what it depends on; ties keep the input order, so the order is stable.
  */
 export function topologicalOrder(deps: readonly ReadonlySet<number>[], describe: (i: number) => string): number[] {
-  const done = new Set<number>();
+  // Kahn's algorithm, always taking the lowest ready index: the order of picking, at
+  // each step, the first object whose dependencies are all placed, in O(e + n log n).
+  const waitingFor = deps.map((d) => d.size);
+  const dependants: number[][] = deps.map(() => []);
+  deps.forEach((d, i) => d.forEach((j) => dependants[j].push(i)));
+  const ready = new MinHeap();
+  waitingFor.forEach((w, i) => w === 0 && ready.push(i));
   const order: number[] = [];
-  while (order.length < deps.length) {
-    const next = deps.findIndex((d, i) => !done.has(i) && [...d].every((j) => done.has(j)));
-    if (next < 0) {
-      const stuck = deps
-        .map((_, i) => i)
-        .filter((i) => !done.has(i))
-        .map(describe);
-      throw ValidationError.fromIssues('The objects cannot be ordered for Pulumi:', [
-        {
-          prop: 'dependencies',
-          rule: 'must not form a cycle',
-          received: stuck,
-          fix: 'Remove one of the dependencies between these objects.',
-        },
-      ]);
-    }
-    done.add(next);
+  for (let next = ready.pop(); next !== undefined; next = ready.pop()) {
     order.push(next);
+    for (const k of dependants[next]) if (--waitingFor[k] === 0) ready.push(k);
+  }
+  if (order.length < deps.length) {
+    const placed = new Set(order);
+    const stuck = deps
+      .map((_, i) => i)
+      .filter((i) => !placed.has(i))
+      .map(describe);
+    throw ValidationError.fromIssues('The objects cannot be ordered for Pulumi:', [
+      {
+        prop: 'dependencies',
+        rule: 'must not form a cycle',
+        received: stuck,
+        fix: 'Remove one of the dependencies between these objects.',
+      },
+    ]);
   }
   return order;
+}
+
+/** A binary min-heap of numbers. */
+class MinHeap {
+  private readonly items: number[] = [];
+
+  public push(x: number): void {
+    const a = this.items;
+    a.push(x);
+    for (let i = a.length - 1; i > 0;) {
+      const p = (i - 1) >> 1;
+      if (a[p] <= a[i]) break;
+      [a[p], a[i]] = [a[i], a[p]];
+      i = p;
+    }
+  }
+
+  public pop(): number | undefined {
+    const a = this.items;
+    if (a.length === 0) return undefined;
+    const top = a[0];
+    const last = a.pop()!;
+    if (a.length > 0) {
+      a[0] = last;
+      for (let i = 0; ;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < a.length && a[l] < a[m]) m = l;
+        if (r < a.length && a[r] < a[m]) m = r;
+        if (m === i) break;
+        [a[m], a[i]] = [a[i], a[m]];
+        i = m;
+      }
+    }
+    return top;
+  }
 }

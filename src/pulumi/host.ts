@@ -113,27 +113,33 @@ export function hostTree(
   // Both Services and Ingresses report their load balancer in status.loadBalancer.ingress.
   const addressOf = (o: TreeObject) =>
     pulumi.output((resources[o.id] as ReportingResource).status).apply((status) => loadBalancerAddress(status?.loadBalancer?.ingress?.[0]));
-  const ingresses = objects.filter((o) => o.manifest.apiVersion === 'networking.k8s.io/v1' && o.manifest.kind === 'Ingress');
+  // Indexed once, so that each Service's lookups stay independent of the size of the tree:
+  // Ingresses by the Services they route to, pod templates by each of their labels.
+  const routesTo = new Map<string, TreeObject[]>();
+  for (const o of objects.filter((x) => x.manifest.apiVersion === 'networking.k8s.io/v1' && x.manifest.kind === 'Ingress')) {
+    for (const name of new Set(ingressBackends(o.manifest))) push(routesTo, labelKey(o.manifest.metadata.namespace, name, ''), o);
+  }
+  const byLabel = new Map<string, ManifestField[]>();
+  for (const { manifest } of objects) {
+    const template = WORKLOAD_POD_SPECS[manifest.kind]?.(manifest);
+    for (const [k, v] of Object.entries(template?.metadata?.labels ?? {}))
+      push(byLabel, labelKey(manifest.metadata.namespace, k, String(v)), template);
+  }
   const services = objects
     .filter((o) => o.manifest.apiVersion === 'v1' && o.manifest.kind === 'Service')
     .map((o) => {
       const { manifest } = o;
       const type: string = manifest.spec?.type ?? 'ClusterIP';
       const address = type === 'LoadBalancer' ? addressOf(o) : pulumi.output(undefined);
-      const routes = ingresses
-        .filter(
-          (i) =>
-            i.manifest.metadata.namespace === manifest.metadata.namespace && ingressBackends(i.manifest).includes(manifest.metadata.name),
-        )
-        .map((i) =>
-          addressOf(i).apply((loadBalancer): IngressInfo =>
-            withoutUndefined({
-              name: i.manifest.metadata.name,
-              hosts: [...new Set<string>((i.manifest.spec?.rules ?? []).map((r: ManifestField) => r.host).filter(Boolean))],
-              loadBalancer,
-            }),
-          ),
-        );
+      const routes = (routesTo.get(labelKey(manifest.metadata.namespace, manifest.metadata.name, '')) ?? []).map((i) =>
+        addressOf(i).apply((loadBalancer): IngressInfo =>
+          withoutUndefined({
+            name: i.manifest.metadata.name,
+            hosts: [...new Set<string>((i.manifest.spec?.rules ?? []).map((r: ManifestField) => r.host).filter(Boolean))],
+            loadBalancer,
+          }),
+        ),
+      );
       return pulumi.all([namespaceOf(o), address, pulumi.all(routes)]).apply(
         ([namespace, loadBalancer, routed]) =>
           [
@@ -142,7 +148,7 @@ export function hostTree(
               name: manifest.metadata.name,
               namespace,
               type,
-              serviceAccount: serviceAccountBehind(manifest, objects),
+              serviceAccount: serviceAccountBehind(manifest, byLabel),
               loadBalancer,
               ingresses: routed.length > 0 ? routed : undefined,
             }),
@@ -176,18 +182,31 @@ function namespacedName(manifest: Manifest): string {
   return manifest.metadata.namespace ? `${manifest.metadata.namespace}/${manifest.metadata.name}` : manifest.metadata.name;
 }
 
-/** The ServiceAccount of the one workload whose pods the Service selects, if exactly one does. */
-function serviceAccountBehind(service: Manifest, objects: readonly TreeObject[]): string | undefined {
+/**
+ * The ServiceAccount of the one workload whose pods the Service selects, if
+ * exactly one does; `byLabel` holds the pod templates by namespace and label.
+ */
+function serviceAccountBehind(service: Manifest, byLabel: ReadonlyMap<string, readonly ManifestField[]>): string | undefined {
   const selector: Record<string, string> | undefined = service.spec?.selector;
   if (!selector || Object.keys(selector).length === 0) return undefined;
+  // A template the Service selects has the selector's first label, among others.
+  const [k0, v0] = Object.entries(selector)[0];
   const accounts = new Set<string>();
-  for (const { manifest } of objects) {
-    const template = WORKLOAD_POD_SPECS[manifest.kind]?.(manifest);
-    if (!template || manifest.metadata.namespace !== service.metadata.namespace) continue;
+  for (const template of byLabel.get(labelKey(service.metadata.namespace, k0, String(v0))) ?? []) {
     const labels: Record<string, string> = template.metadata?.labels ?? {};
     if (Object.entries(selector).every(([k, v]) => labels[k] === v)) accounts.add(template.spec?.serviceAccountName ?? 'default');
   }
   return accounts.size === 1 ? [...accounts][0] : undefined;
+}
+
+function labelKey(namespace: string | undefined, key: string, value: string): string {
+  return JSON.stringify([namespace ?? null, key, value]);
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
 }
 
 function loadBalancerAddress(ingress: LoadBalancerAddress | undefined): LoadBalancerAddress | undefined {

@@ -1,7 +1,7 @@
 import { ApiObject, App } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ValidationError } from '../../constructs/core/validation';
-import { chartManifests, render } from '../synth';
+import { render } from '../synth';
 import { inferDependencies, topologicalOrder } from './dependencies';
 import { Manifest } from './kinds';
 
@@ -38,21 +38,14 @@ export interface SynthesizedTree {
 export function synthesizeTree(define: (scope: Construct) => void, label: string): SynthesizedTree {
   const app = new App();
   define(app);
-  const rendering = render([{ cloud: label, app }]);
+  // The objects as the synth renders them (validated once), without writing YAML.
+  const made: Array<{ manifest: Manifest; apiObject: ApiObject }> = [];
+  const rendering = render([{ cloud: label, app }], {
+    files: false,
+    onObject: (_cloud, apiObject, manifest) => made.push({ manifest: manifest as unknown as Manifest, apiObject }),
+  });
   if (rendering.errors.length > 0) {
     throw new ValidationError(`Synthesis failed with ${rendering.errors.length} error(s); no resources were registered:`, rendering.errors);
-  }
-
-  const made: Array<{ manifest: Manifest; apiObject?: ApiObject }> = [];
-  const byIdentity = new Map<string, ApiObject>();
-  for (const c of app.node.findAll()) {
-    if (ApiObject.isApiObject(c)) byIdentity.set(identity(c.apiVersion, c.kind, c.metadata.namespace, c.name), c);
-  }
-  for (const chart of app.charts) {
-    for (const manifest of chartManifests(chart) as unknown as Manifest[]) {
-      const { apiVersion, kind, metadata } = manifest;
-      made.push({ manifest, apiObject: byIdentity.get(identity(apiVersion, kind, metadata.namespace, metadata.name)) });
-    }
   }
 
   const ids = made.map(({ manifest }) => objectId(manifest));
@@ -74,9 +67,9 @@ export function synthesizeTree(define: (scope: Construct) => void, label: string
 
   // Dependencies declared in cdk8s (chart.addDependency, node.addDependency) plus those the manifests imply.
   const deps = inferDependencies(made.map((m) => m.manifest));
-  const indexOf = new Map(made.map((m, i) => [m.apiObject, i] as const).filter(([o]) => o !== undefined));
+  const indexOf = new Map(made.map((m, i) => [m.apiObject, i] as const));
   made.forEach(({ apiObject }, i) => {
-    for (const d of apiObject?.node.dependencies ?? []) {
+    for (const d of apiObject.node.dependencies) {
       const j = indexOf.get(d as ApiObject);
       if (j !== undefined && j !== i) deps[i].add(j);
     }
@@ -84,7 +77,7 @@ export function synthesizeTree(define: (scope: Construct) => void, label: string
 
   const objects = topologicalOrder(deps, (i) => ids[i]).map((i): TreeObject => ({
     manifest: made[i].manifest,
-    path: made[i].apiObject?.node.path ?? ids[i],
+    path: made[i].apiObject.node.path,
     id: ids[i],
     dependsOn: [...deps[i]].sort((a, b) => a - b).map((j) => ids[j]),
   }));
@@ -95,8 +88,4 @@ export function synthesizeTree(define: (scope: Construct) => void, label: string
 export function objectId(manifest: Manifest): string {
   const { kind, metadata } = manifest;
   return metadata.namespace ? `${metadata.namespace}/${kind}/${metadata.name}` : `${kind}/${metadata.name}`;
-}
-
-function identity(apiVersion: string, kind: string, namespace: string | undefined, name: string): string {
-  return JSON.stringify([apiVersion, kind, namespace ?? '', name]);
 }

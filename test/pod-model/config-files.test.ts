@@ -172,7 +172,9 @@ describe('files that cannot be mounted are refused', () => {
           }),
         ),
     );
-    expect(error).toContain("'mounts[0].path' must not be mounted twice in one container");
+    expect(error).toContain(
+      "[test/svc] 'mounts[0].path' must not be a path the container already mounts (the file of 'files' at /app/media is mounted there; one mount would hide the other); received \"/app/media\".",
+    );
   });
 
   test("a worker of an app shares the app's files and sets none of its own", () => {

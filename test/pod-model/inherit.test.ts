@@ -101,7 +101,9 @@ describe('clashes are named', () => {
       const web = new PythonMicroservice(chart, 'svc', baseProps({ mounts: APP_MOUNTS }));
       new PythonWorker(chart, 'w', { app: web, ...worker, mounts: [{ path: '/app/media', volume: Volume.emptyDir('scratch') }] });
     });
-    expect(error).toContain("[test/w] 'mounts[0].path' must not be mounted twice in one container");
+    expect(error).toContain(
+      '[test/w] \'mounts[0].path\' must not be a path the container already mounts (app.mounts[0] is mounted there; one mount would hide the other); received "/app/media".',
+    );
   });
 
   test("an init container of the workload with the name of one of the app's, but another definition", () => {

@@ -231,7 +231,7 @@ describe('a fourth profile, from the public API alone', () => {
       queueAutoscaling: { queue: QueueScaler.sqs({ queueUrl: 'https://sqs.eu-west-1.amazonaws.com/111122223333/orders' }), maxReplicas: 5 },
     });
     expect(() => Testing.synth(chart2)).toThrow(
-      /'autoscaling.queue' must be a queue the cluster's cloud can authenticate to: SQS needs a aws identity, which the onprem profile has not/,
+      /'queueAutoscaling.queue' must be a queue the cluster's cloud can authenticate to: SQS needs a aws identity, which the onprem profile has not/,
     );
   });
 });

@@ -100,6 +100,18 @@ const DECISIONS: readonly Decision[] = [
     why: "the library's own user is 10001; a lower UID or GID is the image's own, chosen with runAsUser/runAsGroup",
   },
   {
+    checks: ['kube-score:container-image-pull-policy', 'polaris:pullPolicyNotAlways'],
+    applies: ({ obj }) => {
+      const pod = podOf(obj) as {
+        containers?: { image?: string; imagePullPolicy?: string }[];
+        initContainers?: { image?: string; imagePullPolicy?: string }[];
+      };
+      const containers = [...(pod?.containers ?? []), ...(pod?.initContainers ?? [])];
+      return containers.every((c) => c.imagePullPolicy === 'Always' || /@sha256:[0-9a-f]{64}$/.test(c.image ?? ''));
+    },
+    why: 'an image pinned by digest cannot change, so IfNotPresent (its default) pulls it once per node and starts pods while the registry is unreachable; a tag keeps Always',
+  },
+  {
     checks: ['kube-score:pod-probes-identical'],
     applies: ({ obj }) => component(obj) === 'web',
     why: 'PythonMicroservice refuses identical liveness and readiness checks unless health.readinessChecksNoDependency states that the one check depends on nothing, so it cannot restart every pod when a dependency blips',

@@ -1,0 +1,159 @@
+/**
+ * Rendering validates an app once, however many charts it has: cdk8s's
+ * `chart.toJson()` validates the whole app on every call, so rendering chart by
+ * chart through it would validate it once per chart. Guarded by counting
+ * validations (`node.validate()` calls), not by a clock. The objects and their
+ * order stay exactly those of `chart.toJson()`.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { ApiObject, App, Chart } from 'cdk8s';
+import { Node } from 'constructs';
+import { chartObjects } from '../src/chart-objects';
+import { publish, render } from '../src/synth';
+import { CloudProfile, PythonMicroservice, PythonServer } from '../src';
+
+/** `n` services, all in one chart or each in a chart of its own. */
+function defineApp(n: number, charts: 'one chart' | 'a chart per service'): App {
+  const app = new App({ outdir: '/nonexistent' });
+  const shared = new Chart(app, 'shop', { namespace: 'shop' });
+  for (let i = 0; i < n; i++) {
+    const chart = charts === 'a chart per service' ? new Chart(app, `chart-${i}`, { namespace: 'shop' }) : shared;
+    new PythonMicroservice(chart, `svc-${i}`, {
+      image: `ghcr.io/acme/svc-${i}:1.0.${i}`,
+      server: PythonServer.uvicorn({ app: 'app.main:app' }),
+      health: { readiness: '/readyz', liveness: '/livez' },
+      profile: CloudProfile.eks({ roleArn: `arn:aws:iam::111122223333:role/svc-${i}` }),
+    });
+  }
+  return app;
+}
+
+/** Validations `f` runs: calls of `node.validate()`, on any construct. */
+function countValidations(f: () => void): number {
+  const original = Node.prototype.validate;
+  let calls = 0;
+  const spy = jest.spyOn(Node.prototype, 'validate').mockImplementation(function (this: Node) {
+    calls++;
+    return original.apply(this);
+  });
+  try {
+    f();
+  } finally {
+    spy.mockRestore();
+  }
+  return calls;
+}
+
+describe('render() validates each construct once, whatever the number of charts', () => {
+  test.each([1, 10])('%i service(s), each in a chart of its own, as many validations as constructs', (n) => {
+    // GIVEN
+    const app = defineApp(n, 'a chart per service');
+    const constructs = app.node.findAll().length;
+
+    // WHEN
+    const validations = countValidations(() => expect(render([{ cloud: 'eks', app }]).errors).toEqual([]));
+
+    // THEN: once per construct (validating the app again per chart would make it about n + 1 times as many)
+    expect(validations).toBe(constructs);
+  });
+
+  test('ten charts cost the validations of one chart holding the same services', () => {
+    // GIVEN
+    const one = defineApp(10, 'one chart');
+    const ten = defineApp(10, 'a chart per service');
+
+    // WHEN
+    const inOne = countValidations(() => render([{ cloud: 'eks', app: one }]));
+    const inTen = countValidations(() => render([{ cloud: 'eks', app: ten }]));
+
+    // THEN: the ten charts of their own are ten more constructs, nothing more
+    expect(inTen - inOne).toBe(10);
+  });
+});
+
+/**
+ * Nested charts, a chart depending on another through a construct dependency,
+ * and objects depending on objects created after them: everything cdk8s's
+ * dependency resolution and topological order act on.
+ */
+function tangledApp(): App {
+  const app = new App({ outdir: '/nonexistent' });
+  const object = (scope: Chart, id: string, kind = 'ConfigMap') =>
+    new ApiObject(scope, id, { apiVersion: 'v1', kind, metadata: { name: id.toLowerCase() } });
+  const base = new Chart(app, 'base');
+  const front = new Chart(app, 'front');
+  const nested = new Chart(front, 'nested');
+  const a = object(base, 'A');
+  const b = object(base, 'B');
+  a.node.addDependency(b);
+  const c = object(front, 'C', 'Secret');
+  const d = object(front, 'D');
+  const e = object(nested, 'E');
+  c.node.addDependency(a);
+  d.node.addDependency(e);
+  object(front, 'F').node.addDependency(c);
+  return app;
+}
+
+describe('chartObjects()', () => {
+  test("gives every chart's objects in the order chart.toJson() gives them", () => {
+    // GIVEN two identical apps
+    const ours = tangledApp();
+    const theirs = tangledApp();
+
+    // WHEN one is rendered through chartObjects() and the other through cdk8s's chart.toJson()
+    const rendered = chartObjects(ours).map(({ chart, apiObjects }) => [chart.node.path, apiObjects.map((o) => o.toJson())]);
+    const expected = theirs.charts.map((chart) => [chart.node.path, chart.toJson()]);
+
+    // THEN
+    expect(rendered).toEqual(expected);
+    // ...each object after those it depends on (B before A, C before F)
+    expect(
+      rendered.map(([chart, objects]) => [chart, (objects as Array<{ metadata: { name: string } }>).map((o) => o.metadata.name)]),
+    ).toEqual([
+      ['base', ['b', 'a']],
+      ['front', ['d', 'c', 'f']],
+      ['front/nested', ['e']],
+    ]);
+  });
+
+  test('resolves the dependencies cdk8s infers, so a later chart.toJson() sees the same graph', () => {
+    // GIVEN
+    const app = tangledApp();
+
+    // WHEN
+    const rendered = chartObjects(app);
+
+    // THEN: the front chart depends on the base chart (C depends on A) and on the chart nested in it...
+    const front = rendered.find(({ chart }) => chart.node.path === 'front')!.chart;
+    expect(front.node.dependencies.map((d) => d.node.path).sort()).toEqual(['base', 'front/nested']);
+    // ...and cdk8s, resolving again, finds the same objects in the same order
+    for (const { chart, apiObjects } of rendered) expect(chart.toJson()).toEqual(apiObjects.map((o) => o.toJson()));
+  });
+});
+
+describe('publish()', () => {
+  test('makes each folder once, not once per file', () => {
+    // GIVEN 40 files in 2 folders
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'publish-'));
+    const files = new Map<string, string>();
+    for (let i = 0; i < 40; i++) files.set(`${i % 2 === 0 ? 'eks' : 'gke'}/configmap-${i}.yaml`, `n: ${i}\n`);
+    // The module object itself (the namespace import's properties cannot be redefined).
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const mkdir = jest.spyOn(require('fs') as typeof fs, 'mkdirSync');
+    try {
+      // WHEN
+      publish(files, path.join(root, 'dist'));
+
+      // THEN
+      expect(mkdir).toHaveBeenCalledTimes(2);
+      expect(fs.readFileSync(path.join(root, 'dist', 'gke', 'configmap-39.yaml'), 'utf8')).toBe('n: 39\n');
+      expect(fs.readdirSync(path.join(root, 'dist', 'eks'))).toHaveLength(20);
+    } finally {
+      mkdir.mockRestore();
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
