@@ -3,12 +3,16 @@ import { Construct } from 'constructs';
 import { selectorLabels, workloadLabels } from '../core/labels';
 import { PropIssue } from '../core/validation';
 import { ContainerDescription, writablePaths } from '../pod/description';
-import { PodExtrasProps, PodSetup, resolvePodExtras, resolveRunAs } from '../pod/extras';
+import { PodExtrasProps, PodSetup, appEnvSources, resolvePodExtras, resolveRunAs } from '../pod/extras';
+import { orderEnv } from '../pod/env-references';
 import { ServerScratchDir } from '../pod/server';
 import { StopSignal, checkStopSignal, resolveTmpSize } from '../pod/process';
 import { PYTHON_RUNTIME_ENV, buildPodTemplate } from '../pod/template';
 import { ProfileOutput } from '../profiles/profile';
 import { AppRuntime } from './runtime';
+import { API_TOKEN_MOUNT, API_TOKEN_VOLUME } from './api-access';
+import { AppEnv, mergeAppEnv } from '../settings/app-env';
+import { InheritProps } from './workload-props';
 
 /** The pod of one workload of an application: same image, identity, settings and secrets. */
 export interface AppPodInput {
@@ -47,6 +51,15 @@ export interface AppPodInput {
   readonly extras: PodExtrasProps & { readonly runAsUser?: number; readonly runAsGroup?: number };
   /** The pod belongs to a Job. */
   readonly job?: boolean;
+  /**
+   * The ServiceAccount the pods run as, when it is the workload's own, and whether the app container gets an API token.
+   * @default - the app's
+   */
+  readonly serviceAccount?: { readonly name: string; readonly apiToken: boolean };
+  /** The workload's own settings and secrets, added to the app's (a worker or job of an app). */
+  readonly ownEnv?: AppEnv;
+  /** What the workload takes over from its application's own pod (a worker or job of an app; the app itself takes nothing). */
+  readonly inherit?: InheritProps;
 }
 
 /** The pod template, its labels and selector, and the container as the image must match it. */
@@ -68,6 +81,8 @@ export interface AppPod {
  */
 export function appPod(input: AppPodInput): AppPod {
   const rt = input.runtime;
+  const appEnv = mergeAppEnv(rt.appEnv, input.ownEnv);
+  const account = input.serviceAccount ?? { name: rt.serviceAccountName, apiToken: rt.apiToken };
   const labels = workloadLabels({ name: input.name, component: input.component, image: rt.image, partOf: rt.partOf });
   const selector = selectorLabels(input.name);
   const issues: PropIssue[] = [];
@@ -81,11 +96,15 @@ export function appPod(input: AppPodInput): AppPod {
       image: rt.image,
       labels,
       scratchDirs: input.scratchDirs,
-      appEnv: rt.appEnv,
+      appEnv,
       runAs,
       job: input.job,
       imageEnv,
       imagePullPolicy: rt.process.imagePullPolicy,
+      inherited: input.inherit && {
+        mounts: input.inherit.mounts === false ? [] : rt.extras.mounts,
+        initContainers: input.inherit.initContainers === false ? [] : rt.extras.initContainers,
+      },
     },
     issues,
   );
@@ -93,17 +112,23 @@ export function appPod(input: AppPodInput): AppPod {
   const tmpSize = resolveTmpSize(input.extras.tmpSize, issues);
   const keepEntrypoint = input.keepEntrypoint ?? rt.keepEntrypoint;
   const runtimeEnv = { ...(rt.python ? PYTHON_RUNTIME_ENV : {}), ...imageEnv, ...input.env };
+  const env = orderEnv(
+    [...Object.entries(runtimeEnv).map(([name, value]) => ({ name, value })), ...appEnv.env],
+    // The app's and the workload's own settings were checked where they were resolved.
+    { ...appEnvSources(appEnv), propOf: (name) => (appEnv.envNames.includes(name) ? undefined : `env.${name}`) },
+    issues,
+  );
   const template = buildPodTemplate({
     selectorLabels: selector,
     labels: { ...labels, ...input.cloud.podLabels },
-    serviceAccountName: rt.serviceAccountName,
+    serviceAccountName: account.name,
     automountServiceAccountToken: rt.mountServiceAccountToken,
     terminationGracePeriodSeconds: input.terminationGracePeriodSeconds,
     nodeSelector: input.cloud.nodeSelector,
     tolerations: input.cloud.tolerations,
     spread: input.spread,
     priorityClassName: rt.priorityClassName,
-    volumes: rt.appEnv.volumes,
+    volumes: account.apiToken ? [...appEnv.volumes, API_TOKEN_VOLUME] : appEnv.volumes,
     restartPolicy: input.restartPolicy,
     runAs,
     extras,
@@ -112,9 +137,10 @@ export function appPod(input: AppPodInput): AppPod {
       imagePullPolicy: rt.process.imagePullPolicy,
       command: input.command,
       ports: input.ports,
-      env: [...Object.entries(runtimeEnv).map(([name, value]) => ({ name, value })), ...rt.appEnv.env],
-      envFrom: rt.appEnv.envFrom,
-      mounts: rt.appEnv.mounts,
+      env,
+      envFrom: appEnv.envFrom,
+      // Only the app container gets the token: sidecars and init containers have no API access.
+      mounts: account.apiToken ? [...appEnv.mounts, API_TOKEN_MOUNT] : appEnv.mounts,
       resources: input.cloud.resources,
       liveness: input.liveness,
       readiness: input.readiness,
@@ -127,7 +153,7 @@ export function appPod(input: AppPodInput): AppPod {
     },
   });
   const stopSignal = input.stopSignal === undefined ? rt.process.stopSignal : checkStopSignal(input.stopSignal, issues);
-  const container = describe(input, runtimeEnv, setup, { keepEntrypoint, tmpSize, stopSignal });
+  const container = describe(input, runtimeEnv, setup, appEnv, { keepEntrypoint, tmpSize, stopSignal });
   return { template, labels, selector, container, setup, issues };
 }
 
@@ -136,6 +162,7 @@ function describe(
   input: AppPodInput,
   runtimeEnv: Record<string, string>,
   setup: PodSetup,
+  appEnv: AppEnv,
   process: { keepEntrypoint: boolean; tmpSize: string; stopSignal?: StopSignal },
 ): ContainerDescription {
   const rt = input.runtime;
@@ -152,9 +179,10 @@ function describe(
     metricsPort: input.ports?.find((p) => p.name === 'metrics')?.containerPort,
     runAsUser: setup.runAs.user,
     runAsGroup: setup.runAs.group,
-    env: { ...runtimeEnv, ...rt.appEnv.literalEnv },
-    config: rt.appEnv.config,
-    secretEnvNames: rt.appEnv.secretEnvNames,
+    env: { ...runtimeEnv, ...appEnv.literalEnv },
+    config: appEnv.config,
+    secretEnvNames: appEnv.secretEnvNames,
+    files: appEnv.files.length > 0 ? [...appEnv.files] : undefined,
     writablePaths: [...writablePaths(input.scratchDirs, process.tmpSize), ...setup.extras.writablePaths],
     resources: input.cloud.resources,
     gracefulTimeoutSeconds: input.gracefulTimeoutSeconds,

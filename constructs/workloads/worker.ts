@@ -17,15 +17,22 @@ import { PropIssue } from '../core/validation';
 import { QueueScaler, scalerEnvIssues } from '../scaling/queue-scaler';
 import { ResolvedScaling, cpuAutoscaler, resolveScaling } from '../scaling/scaling';
 import { checkDuplicateEnv } from '../settings/env';
+import { AppEnv, mergeAppEnv } from '../settings/app-env';
 import { Exposure } from '../traffic/exposure';
 import { AppPod } from './app-pod';
 import { AppRuntime, IPythonApp, ownRuntime, trustAlso } from './runtime';
 import { SHAPES } from './shapes.generated';
-import { PythonWorkload } from './workload';
+import { PythonWorkload, WorkloadMetrics } from './workload';
 import { PythonWorkerProps, QueueAutoscalingProps, STANDALONE_ONLY } from './worker-props';
 import { NO_PROFILE, checkWorkloadProps } from './workload-props';
 
 export type { PythonProcessProps, PythonWorkerProps, QueueAutoscalingProps } from './worker-props';
+
+/** Adds a subject a workload's own identity must trust too, once, sorted. */
+function trustAlsoOwn(subjects: string[], subject: string): void {
+  if (!subjects.includes(subject)) subjects.push(subject);
+  subjects.sort();
+}
 
 /** The autoscalers of a worker: KEDA's objects, or a HorizontalPodAutoscaler. */
 interface Scalers {
@@ -69,6 +76,8 @@ export class PythonWorker extends PythonWorkload {
   public readonly noLivenessReason?: string;
   /** The command is a WorkerCommand (the checks that depend on it are skipped otherwise). */
   private commandValid = true;
+  /** The worker's own settings and secrets, beside its app's. */
+  private readonly ownEnv?: AppEnv;
 
   public constructor(scope: Construct, id: string, props: PythonWorkerProps) {
     super(scope, id);
@@ -77,20 +86,18 @@ export class PythonWorker extends PythonWorkload {
     const bad = nameIssue(this.name);
     if (bad) this.issues.add(bad);
     this.runtime = this.resolveRuntime(props);
-    // A worker may run elsewhere than its app (spot capacity for work that can be retried).
-    const cloud = this.appCloud(props.resources, props.placement);
+    // A worker may run elsewhere than its app (spot capacity for work that can be retried), as its own identity.
+    const cloud = this.cloudWithAccount(props.serviceAccount, this.component, props.resources, props.placement);
     const cmd = this.bindCommand(props, cloud);
     this.concurrency = cmd.concurrency;
     const liveness = this.resolveLiveness(props.liveness ?? cmd.defaultLiveness);
     this.noLivenessReason = liveness?.noneReason;
     this.terminationGracePeriodSeconds = this.resolveGrace(props);
     const scaling = this.resolveScaling(props);
-    const monitor = { name: this.name, labels: this.labels(), selector: selectorLabels(this.name) };
-    const metrics = this.metricsOf(this.runtime.profile, props.metrics, monitor, [], {
-      python: this.runtime.python,
-      hasPython3: this.runtime.process.hasPython3,
-      command: cmd.command,
-    });
+    const metrics = this.workerMetrics(props, cmd);
+    this.ownEnv = this.ownsRuntime(props)
+      ? undefined
+      : this.ownSettings(props, this.component, [...Object.keys(cmd.env), ...Object.keys(metrics?.env ?? {})]);
     const pod = this.buildPod({
       component: this.component,
       cloud,
@@ -105,6 +112,8 @@ export class PythonWorker extends PythonWorkload {
       scratchDirs: metrics?.scratchDirs ?? [],
       ports: metrics ? [metrics.containerPort] : undefined,
       extras: this.ownsRuntime(props) ? { ...props, runAsUser: undefined, runAsGroup: undefined } : props,
+      inherit: this.ownsRuntime(props) ? undefined : (props.inherit ?? {}),
+      ownEnv: this.ownEnv,
     });
     this.container = pod.container;
     this.deployment = this.deploymentOf(pod, scaling, this.strategy(), { rollout: this.rolloutPace(scaling) });
@@ -198,12 +207,15 @@ export class PythonWorker extends PythonWorkload {
     // A wrong queue list is reported once, against the command, not again by the scaler that reads it.
     const trigger = q.queue.bind({ redisLists: cmd.redisLists, redisListsReported: cmd.issues.some((i) => i.prop === 'command.queues') });
     this.issues.addAll(trigger.issues);
-    this.issues.addAll(scalerEnvIssues(trigger, rt.appEnv, Object.keys(cmd.env)));
+    this.issues.addAll(scalerEnvIssues(trigger, mergeAppEnv(rt.appEnv, this.ownEnv), Object.keys(cmd.env)));
     (trigger.warnings ?? []).forEach((w) => this.warn(w));
-    const identity = trigger.identity ? rt.profile.kedaIdentity(trigger.identity) : undefined;
+    const own = this.ownServiceAccount;
+    const profile = (own && props.serviceAccount?.profile) || rt.profile;
+    const identity = trigger.identity ? profile.kedaIdentity(trigger.identity) : undefined;
     this.issues.addAll(identity?.issues ?? []);
-    // KEDA's operator, not the worker, reads the queue: the app's cloud identity must trust it too.
-    if (identity?.alsoTrust) trustAlso(rt, identity.alsoTrust);
+    // KEDA's operator, not the worker, reads the queue: the worker's cloud identity must trust it too.
+    if (identity?.alsoTrust && own?.identity) trustAlsoOwn(own.alsoTrustedSubjects, identity.alsoTrust);
+    else if (identity?.alsoTrust) trustAlso(rt, identity.alsoTrust);
     return renderQueueScaling(this, {
       name: this.name,
       labels: pod.labels,
@@ -258,6 +270,18 @@ export class PythonWorker extends PythonWorkload {
 
   /** The runtime of a worker that is its own application: its ServiceAccount, settings and secrets. */
   private standaloneRuntime(props: PythonWorkerProps): AppRuntime {
+    this.issues.check(props.serviceAccount === undefined, {
+      prop: 'serviceAccount',
+      rule: "needs 'app': a standalone process has a ServiceAccount of its own already",
+      received: props.serviceAccount,
+      fix: 'Set permissions and the profile of the process itself, or pass the app the process belongs to.',
+    });
+    this.issues.check(props.inherit === undefined, {
+      prop: 'inherit',
+      rule: "needs 'app': a standalone process has no application to inherit from",
+      received: props.inherit,
+      fix: 'Remove inherit, or pass the app the process belongs to.',
+    });
     const required = {
       image: "Pass the image the process runs, e.g. 'ghcr.io/acme/loadgenerator:1.0.0', or pass app to share a web service's.",
       profile: profileFix(),
@@ -274,6 +298,16 @@ export class PythonWorker extends PythonWorkload {
     this.issues.addAll(cloud.issues);
     const reservedEnv = [...Object.keys(own.python === false ? {} : PYTHON_RUNTIME_ENV), ...(own.home === undefined ? [] : ['HOME'])];
     return ownRuntime(own, { scope: this, name: this.name, labels, cloud, reservedEnv }, this.issues);
+  }
+
+  /** The worker's metrics endpoint and the scrape object, for the command it runs. */
+  private workerMetrics(props: PythonWorkerProps, cmd: WorkerCommandConfig): WorkloadMetrics | undefined {
+    const monitor = { name: this.name, labels: this.labels(), selector: selectorLabels(this.name) };
+    return this.metricsOf(this.runtime.profile, props.metrics, monitor, [], {
+      python: this.runtime.python,
+      hasPython3: this.runtime.process.hasPython3,
+      command: cmd.command,
+    });
   }
 
   private bindCommand(props: PythonWorkerProps, cloud: ProfileOutput): WorkerCommandConfig {

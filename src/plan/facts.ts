@@ -12,6 +12,7 @@ import type { WorkloadIdentity } from '../../constructs/profiles/profile';
 import { PythonMicroservice } from '../../constructs/workloads/python-microservice';
 import { StoreSecretRequest } from '../../constructs/settings/secret-store';
 import { PythonWorker } from '../../constructs/workloads/worker';
+import { PythonWorkload } from '../../constructs/workloads/workload';
 
 /** An application: the ServiceAccount its workloads run as, and what it binds. */
 export interface AppFacts {
@@ -53,6 +54,11 @@ export function planFacts(scope: Construct): PlanFacts {
   const services: ServiceFacts[] = [];
   const noLiveness: NoLivenessFacts[] = [];
   for (const c of scope.node.findAll()) {
+    const own = c instanceof PythonWorkload ? c.ownServiceAccount : undefined;
+    if (own) {
+      const namespace = own.serviceAccount.metadata.namespace;
+      apps.set(`${namespace ?? ''}/${own.name}`, { namespace, serviceAccount: own.name, identity: own.identity, storeSecrets: [] });
+    }
     if (!(c instanceof PythonMicroservice) && !(c instanceof PythonWorker)) continue;
     const namespace = c.deployment.metadata.namespace;
     const rt = c.runtime;

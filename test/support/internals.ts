@@ -41,3 +41,4 @@ export * from '../../constructs/workloads/cron-job';
 export * from '../../constructs/workloads/cron';
 export * from '../../constructs/scaling/metrics';
 export * from '../../constructs/delivery';
+export * from '../../constructs/settings/config-files';
