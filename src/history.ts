@@ -36,16 +36,22 @@ function podSpecOf(o: Obj): Obj | undefined {
   return o.spec?.template?.spec ?? o.spec?.jobTemplate?.spec?.template?.spec ?? (o.kind === 'Pod' ? o.spec : undefined);
 }
 
-/** ConfigMaps and migration Jobs a pod spec names. */
-function named(spec: Obj): { configMaps: string[]; jobs: string[] } {
+/** ConfigMaps, Secrets and migration Jobs a pod spec names. */
+function named(spec: Obj): { configMaps: string[]; secrets: string[]; jobs: string[] } {
   const containers = [...(spec.containers ?? []), ...(spec.initContainers ?? [])];
   const configMaps = [
     ...containers.flatMap((c: Obj) => (c.envFrom ?? []).map((e: Obj) => e.configMapRef?.name)),
     ...containers.flatMap((c: Obj) => (c.env ?? []).map((e: Obj) => e.valueFrom?.configMapKeyRef?.name)),
     ...(spec.volumes ?? []).flatMap((v: Obj) => [v.configMap?.name, ...(v.projected?.sources ?? []).map((s: Obj) => s.configMap?.name)]),
   ];
+  const secrets = [
+    ...containers.flatMap((c: Obj) => (c.envFrom ?? []).map((e: Obj) => e.secretRef?.name)),
+    ...containers.flatMap((c: Obj) => (c.env ?? []).map((e: Obj) => e.valueFrom?.secretKeyRef?.name)),
+    ...(spec.volumes ?? []).map((v: Obj) => v.secret?.secretName),
+  ];
   const jobs = containers.flatMap((c: Obj) => (c.env ?? []).filter((e: Obj) => e.name === 'MIGRATION_JOB').map((e: Obj) => e.value));
-  return { configMaps: configMaps.filter((n): n is string => typeof n === 'string'), jobs };
+  const names = (list: unknown[]) => list.filter((n): n is string => typeof n === 'string');
+  return { configMaps: names(configMaps), secrets: names(secrets), jobs };
 }
 
 /**
@@ -66,8 +72,9 @@ export function unneededHistory(live: { readonly items?: readonly Obj[] }, manif
   for (const o of users) {
     const spec = podSpecOf(o);
     if (!spec) continue;
-    const { configMaps, jobs } = named(spec);
+    const { configMaps, secrets, jobs } = named(spec);
     configMaps.forEach((n) => needed.add(`ConfigMap/${n}`));
+    secrets.forEach((n) => needed.add(`Secret/${n}`));
     jobs.forEach((n) => needed.add(`Job/${n}`));
   }
   const isNeeded = (o: Obj) =>

@@ -24,12 +24,17 @@ export type { PythonStatefulSetProps, ClaimRetentionProps } from '../constructs/
 export { PythonMigration, MigrationCommand } from '../constructs/workloads/migration';
 export { PythonCronJob } from '../constructs/workloads/cron-job';
 export type { PythonMigrationProps } from '../constructs/workloads/migration';
+export { PythonSetupJob } from '../constructs/workloads/setup-job';
+export type { PythonSetupJobProps } from '../constructs/workloads/setup-job';
 export type { PythonCronJobProps } from '../constructs/workloads/cron-job';
 export type { AppJobProps } from '../constructs/workloads/job';
 export { RestrictedNamespace } from '../constructs/workloads/namespace';
 export type { RestrictedNamespaceProps } from '../constructs/workloads/namespace';
-export type { WorkloadProps, ProcessProps } from '../constructs/workloads/workload-props';
-export type { AppEnvProps } from '../constructs/settings/app-env';
+export type { WorkloadProps, ProcessProps, InheritProps } from '../constructs/workloads/workload-props';
+export { ApiPermission, ApiVerb } from '../constructs/workloads/api-access';
+export type { ApiPermissionOptions, ApiRule } from '../constructs/workloads/api-access';
+export type { OwnServiceAccountProps, OwnServiceAccount } from '../constructs/workloads/service-account';
+export type { AppEnvProps, SettingsProps } from '../constructs/settings/app-env';
 export type { ContainerDescription, ServiceDescription, WritablePath, PortDescription } from '../constructs/pod/description';
 export type { PodExtrasProps } from '../constructs/pod/extras';
 export type { IPythonApp, AppRuntime } from '../constructs/workloads/runtime';
@@ -62,6 +67,8 @@ export type { CeleryOptions } from '../constructs/pod/worker-command';
 export { QueueScaler } from '../constructs/scaling/queue-scaler';
 export type { QueueTargetOptions, RedisScalerOptions, ScalerContext, ScalerTrigger } from '../constructs/scaling/queue-scaler';
 export { SecretEnv, SecretFile } from '../constructs/settings/secrets';
+export { ConfigFile } from '../constructs/settings/config-files';
+export type { ConfigFileSource } from '../constructs/settings/config-files';
 export { SecretBackend } from '../constructs/settings/secret-store';
 export type { SecretBackendConfig } from '../constructs/settings/secret-store';
 export { Exposure, NetworkPeer, Protocol } from '../constructs/traffic/exposure';
@@ -121,12 +128,14 @@ export { ValidationError, formatIssue } from '../constructs/core/validation';
 export type { PropIssue } from '../constructs/core/validation';
 
 // Container files (Dockerfile, .dockerignore, compose)
-export { PythonBuild, BackingService, WorkloadRole, containerFiles } from '../constructs/image';
+export { PythonBuild, AssetStage, NodePackageManager, BackingService, WorkloadRole, containerFiles } from '../constructs/image';
 export type {
   PythonBuildOptions,
   RequirementsBuildOptions,
   PoetryBuildOptions,
   UvBuildOptions,
+  UvWorkspaceOptions,
+  NodeAssetOptions,
   BackingServiceProps,
   PostgresOptions,
   RedisOptions,

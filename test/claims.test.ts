@@ -12,6 +12,7 @@ import {
   PythonMicroservice,
   PythonMicroserviceProps,
   PythonSingleton,
+  PythonStatefulSet,
   PythonWorker,
   PythonWorkerProps,
   RolloutStrategy,
@@ -118,7 +119,7 @@ describe('ReadWriteOnce claims that would hang pods', () => {
         'orders-api',
         baseProps({ replicas: 1, strategy: RolloutStrategy.RECREATE, mounts: [{ path: '/data', volume }] }),
       );
-      new PythonSingleton(chart, 'orders-beat', { app, ...worker({ mounts: [{ path: '/data', volume }] }) });
+      new PythonSingleton(chart, 'orders-beat', { app, ...worker({ inherit: { mounts: false }, mounts: [{ path: '/data', volume }] }) });
     });
     expect(message).toContain(
       "[test/orders-api] 'mounts[0].volume' is a ReadWriteOnce claim ('data'), a disk that attaches to one node, and test/orders-beat mounts it too",
@@ -126,6 +127,38 @@ describe('ReadWriteOnce claims that would hang pods', () => {
     expect(message).toContain(
       "[test/orders-beat] 'mounts[0].volume' is a ReadWriteOnce claim ('data'), a disk that attaches to one node, and test/orders-api mounts it too",
     );
+  });
+
+  test("refused: a ReadWriteOnce claim of the app that its worker and StatefulSet take over; the fix names 'inherit'", () => {
+    // GIVEN a web service on a disk, and a singleton and a StatefulSet of the app that do not name the disk
+    const message = chartError((chart) => {
+      const app = new PythonMicroservice(
+        chart,
+        'orders-api',
+        baseProps({ replicas: 1, strategy: RolloutStrategy.RECREATE, mounts: [{ path: '/data', volume: disk() }] }),
+      );
+      new PythonSingleton(chart, 'orders-beat', { app, ...worker() });
+      new PythonStatefulSet(chart, 'orders-ledger', { app, ...worker() });
+    });
+    // THEN both are refused as mounting the app's claim, with the way out of taking it over
+    for (const name of ['orders-beat', 'orders-ledger']) {
+      expect(message).toContain(
+        `[test/${name}] 'app.mounts[0].volume' is a ReadWriteOnce claim ('data'), a disk that attaches to one node, and test/orders-api`,
+      );
+    }
+    expect(message).toContain("Or keep the workload from taking over the app's mounts: inherit: { mounts: false }.");
+  });
+
+  test('accepted: workloads of an app on a disk that opt out of taking it over', () => {
+    const chart = Testing.chart();
+    const app = new PythonMicroservice(
+      chart,
+      'orders-api',
+      baseProps({ replicas: 1, strategy: RolloutStrategy.RECREATE, mounts: [{ path: '/data', volume: disk() }] }),
+    );
+    new PythonSingleton(chart, 'orders-beat', { app, ...worker({ inherit: { mounts: false } }) });
+    new PythonStatefulSet(chart, 'orders-ledger', { app, ...worker({ inherit: { mounts: false } }) });
+    expect(() => Testing.synth(chart)).not.toThrow();
   });
 
   test('accepted: a ReadWriteMany claim shared by every replica of two workloads; a singleton alone on a disk', () => {

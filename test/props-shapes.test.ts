@@ -27,6 +27,7 @@ describe('the committed shapes', () => {
       'PythonCronJobProps',
       'PythonMicroserviceProps',
       'PythonMigrationProps',
+      'PythonSetupJobProps',
       'PythonSingletonProps',
       'PythonStatefulSetProps',
       'PythonWorkerProps',

@@ -19,6 +19,7 @@ import { Rendering } from '../src/synth';
 import { KUBECTL_PRUNE_SELECTOR, RELEASE_HISTORY_LABEL, RETAINED_ANNOTATIONS } from '../constructs/delivery/retention';
 import { TARGET_FOLDERS, objectsOf } from './support/example';
 import {
+  ConfigFile,
   MigrationCommand,
   PodManagementPolicy,
   PythonCronJob,
@@ -56,13 +57,22 @@ function histories(
   return folders.map((folder) => ({ target: `${name} ${folder}`, n: objectsOf(n, folder), next: objectsOf(n1, folder) }));
 }
 
-/** A small app at one config level and image tag: a content-hashed ConfigMap, a Job; a StatefulSet among its workloads. */
-function configApp(level: string, tag = '1.4.2'): Obj[] {
+/**
+ * A small app at one config level and image tag, with its settings file when given: a content-hashed
+ * ConfigMap, a Job; a StatefulSet among its workloads.
+ */
+function configApp(level: string, opts: { tag?: string; settings?: string } = {}): Obj[] {
+  const { tag = '1.4.2', settings } = opts;
   const chart = Testing.chart();
   const app = new PythonMicroservice(
     chart,
     'orders-api',
-    baseProps({ image: `ghcr.io/acme/orders-api:${tag}`, config: { LOG_LEVEL: level }, autoscaling: { minReplicas: 2, maxReplicas: 6 } }),
+    baseProps({
+      image: `ghcr.io/acme/orders-api:${tag}`,
+      config: { LOG_LEVEL: level },
+      autoscaling: { minReplicas: 2, maxReplicas: 6 },
+      files: settings === undefined ? undefined : { '/app/orders/settings.py': ConfigFile.fromText(settings) },
+    }),
   );
   new PythonWorker(chart, 'orders-worker', {
     app,
@@ -93,8 +103,16 @@ const HISTORIES: History[] = [
   ...histories('inventory', (env) => inventoryApp(env).render(), { IMAGE_INVENTORY: 'ghcr.io/acme/inventory:4.2.0' }, PROD),
   ...histories('fastapi', (env) => fastapiApp(env).render(), { IMAGE_BACKEND: 'ghcr.io/acme/backend:0.9.0' }, PROD),
   { target: 'a config change', n: configApp('info'), next: configApp('debug') },
-  { target: 'a new image', n: configApp('info'), next: configApp('info', '1.5.0') },
+  { target: 'a new image', n: configApp('info'), next: configApp('info', { tag: '1.5.0' }) },
+  {
+    target: 'a settings file change',
+    n: configApp('info', { settings: 'ROW_LIMIT = 5000\n' }),
+    next: configApp('info', { settings: 'ROW_LIMIT = 10000\n' }),
+  },
 ];
+
+/** The runs of the Jobs of one kind (`migration`, `setup`), in order: [revision, succeeded]. */
+const runsOf = (model: ReleaseModel, kind: string) => model.runs.filter((r) => r.kind === kind).map((r) => [r.revision, r.succeeded]);
 
 /** Each engine as the example and the README configure it: pruning on. */
 const ENGINES: Array<[string, Engine, { prune: boolean; pruneSelector?: string }]> = [
@@ -171,10 +189,13 @@ describe('a release history under each delivery engine (rules modelled on Argo C
       }),
     ).toEqual([]);
     // Each version's migration ran once: the rollback re-applied N's finished Job.
-    expect(model.runs.map((r) => [r.revision, r.succeeded])).toEqual([
+    expect(runsOf(model, 'migration')).toEqual([
       [1, true],
       [2, true],
     ]);
+    // And each version's setup jobs, after it: once per version, never again on the rollback.
+    const setups = h.next.filter((o) => o.kind === 'Job' && o.metadata.labels['app.kubernetes.io/component'] === 'setup').length;
+    expect(runsOf(model, 'setup')).toEqual([...Array(setups).fill([1, true]), ...Array(setups).fill([2, true])]);
   });
 
   test.each(CASES)(
@@ -195,10 +216,12 @@ describe('a release history under each delivery engine (rules modelled on Argo C
           for (const p of failing) expect(p.outcome).toEqual({ state: 'job-failed', job: failedJob });
         }),
       ).toEqual([]);
-      expect(model.runs.map((r) => [r.revision, r.succeeded])).toEqual([
+      expect(runsOf(model, 'migration')).toEqual([
         [1, true],
         [2, false],
       ]);
+      // N+1's setup jobs never ran: their pods wait for the failed migration.
+      expect(runsOf(model, 'setup').filter(([revision]) => revision === 2)).toEqual([]);
     },
   );
 });
@@ -250,6 +273,14 @@ describe('the walk catches what the previous design did over the same history', 
       );
     },
   );
+
+  test.each(ENGINES)('%s: ConfigMaps pruned: a pod of N no longer finds its settings file', (_label, engine, options) => {
+    const files = HISTORIES.find((h) => h.target === 'a settings file change')!;
+    const problems = walk(new ReleaseModel(engine, options), altered(files, ['ConfigMap']), false);
+    expect(problems).toContainEqual(
+      expect.stringMatching(/: a pod of Deployment\/\/orders-api revision 1: ConfigMap\/\/orders-api-files-[0-9a-f]{10} is missing$/),
+    );
+  });
 
   test.each(ENGINES)('%s: ConfigMaps pruned: a pod of N no longer finds its config', (_label, engine, options) => {
     const problems = walk(new ReleaseModel(engine, options), altered(config, ['ConfigMap']), false);

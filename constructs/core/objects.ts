@@ -1,4 +1,4 @@
-import { ApiObject, JsonPatch } from 'cdk8s';
+import { ApiObject, App, JsonPatch, resolve } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ValidationError, formatIssue } from './validation';
 
@@ -55,9 +55,55 @@ function unescapeKeys(value: unknown): unknown {
   return out;
 }
 
+/** What {@link plainJson} returns for a value only cdk8s's resolvers can render. */
+const NOT_PLAIN = Symbol('not plain');
+
+/**
+ * `value` as cdk8s's `ApiObject.toJson()` renders plain data with its default
+ * resolvers (cdk8s lib/resolve.js, then `sanitizeValue` with sorted keys): a
+ * deep copy, keys sorted, null and undefined dropped from maps and turned into
+ * undefined in lists. Those resolvers change only values that are not plain
+ * data (a `Lazy`, an object with a `resolve()` method, a number-or-string
+ * union class), so a manifest without any renders in one walk; for anything
+ * else this returns NOT_PLAIN and the object goes through cdk8s's own
+ * `resolve`. Keys are copied as own properties, `__proto__` and `constructor`
+ * included.
+ */
+function plainJson(value: unknown): unknown {
+  if (value === null || value === undefined) return undefined;
+  if (typeof value !== 'object') return typeof value === 'function' ? NOT_PLAIN : value;
+  if (Array.isArray(value)) {
+    const out = new Array<unknown>(value.length);
+    for (let i = 0; i < value.length; i++) {
+      const v = plainJson(value[i]);
+      if (v === NOT_PLAIN) return NOT_PLAIN;
+      out[i] = v;
+    }
+    return out;
+  }
+  if (Object.getPrototypeOf(value) !== Object.prototype) return NOT_PLAIN;
+  const map = value as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(map).sort()) {
+    const v = plainJson(map[key]);
+    if (v === NOT_PLAIN) return NOT_PLAIN;
+    if (v === undefined) continue;
+    if (key === '__proto__') Object.defineProperty(out, key, { value: v, enumerable: true, writable: true, configurable: true });
+    else out[key] = v;
+  }
+  return out;
+}
+
+/** The resolvers every cdk8s App has (cdk8s lib/app.js): Lazy, implicit tokens, number-or-string unions. */
+const DEFAULT_RESOLVERS = 3;
+
 /**
  * An ApiObject whose user data may hold keys cdk8s's serializer cannot (see
  * UNSAFE_KEYS), and whose late fields are added before the user's patches.
+ * Its body is kept as given and rendered by {@link plainJson}; only the
+ * metadata, which cdk8s keeps itself (name, namespace, the chart's labels),
+ * goes through cdk8s. Keys are always sorted (cdk8s's CDK8S_DISABLE_SORT
+ * does not apply), so the output is the same in every environment.
  */
 class PlainObject extends ApiObject {
   private readonly userPatches: JsonPatch[] = [];
@@ -65,10 +111,11 @@ class PlainObject extends ApiObject {
   public constructor(
     scope: Construct,
     id: string,
-    manifest: never,
+    private readonly body: ManifestJson,
+    head: { apiVersion: string; kind: string; metadata?: Record<string, unknown> },
     private readonly late?: LateFields,
   ) {
-    super(scope, id, manifest);
+    super(scope, id, { apiVersion: head.apiVersion, kind: head.kind, metadata: escapeKeys(head.metadata) as never });
   }
 
   public addJsonPatch(...ops: JsonPatch[]): void {
@@ -76,21 +123,41 @@ class PlainObject extends ApiObject {
   }
 
   public toJson(): ReturnType<ApiObject['toJson']> {
-    // cdk8s resolves and sorts the manifest; no patch is registered with it.
-    const manifest = super.toJson() as ManifestJson;
+    let manifest: ManifestJson;
+    try {
+      manifest = this.render();
+    } catch (e) {
+      throw new Error(`Failed serializing construct at path '${this.node.path}' with name '${this.name}': ${e}`, { cause: e });
+    }
     this.late?.(manifest);
-    if (this.userPatches.length === 0) return unescapeKeys(manifest);
+    if (this.userPatches.length === 0) return manifest;
     let patched: ManifestJson;
     try {
       patched = JsonPatch.apply(manifest, ...this.userPatches) as ManifestJson;
     } catch (e) {
       throw new Error(`Failed serializing construct at path '${this.node.path}' with name '${this.name}': ${e}`, { cause: e });
     }
-    // apiVersion, kind and metadata first, as cdk8s writes them, whatever a patch added.
-    const ordered: ManifestJson = {};
-    for (const key of ['apiVersion', 'kind', 'metadata', ...Object.keys(patched)]) if (key in patched) ordered[key] = patched[key];
-    return unescapeKeys(ordered);
+    return ordered(patched);
   }
+
+  /** The manifest, apiVersion, kind and metadata first, as cdk8s writes them. */
+  private render(): ManifestJson {
+    const metadata = unescapeKeys(this.metadata.toJson());
+    const data = { ...this.body, apiVersion: this.apiVersion, kind: this.kind, metadata };
+    const fast = App.of(this).resolvers.length === DEFAULT_RESOLVERS ? plainJson(data) : NOT_PLAIN;
+    if (fast !== NOT_PLAIN) return ordered(fast as ManifestJson);
+    // Values only cdk8s's resolvers (or the app's own) can render: resolve them first.
+    const resolved = plainJson(resolve([], escapeKeys({ ...this.body, metadata: undefined }), this));
+    if (resolved === NOT_PLAIN) throw new Error(`can't render a value that is not plain data after resolving its tokens`);
+    return ordered({ ...(unescapeKeys(resolved) as ManifestJson), apiVersion: this.apiVersion, kind: this.kind, metadata });
+  }
+}
+
+function ordered(manifest: ManifestJson): ManifestJson {
+  const out: ManifestJson = {};
+  for (const key of ['apiVersion', 'kind', 'metadata', ...Object.keys(manifest)])
+    if (key in manifest) Object.defineProperty(out, key, { value: manifest[key], enumerable: true, writable: true, configurable: true });
+  return out;
 }
 
 /**
@@ -104,8 +171,17 @@ class PlainObject extends ApiObject {
  * @param late fields rendered at synthesis from state other constructs may still change
  */
 export function kubeObject<P>(scope: Construct, id: string, kind: ObjectKind<P>, props: P, late?: LateFields): ApiObject {
-  const manifest = escapeKeys(kind.manifest(props)) as { apiVersion: string; kind: string; metadata?: Record<string, unknown> };
-  return new PlainObject(scope, id, manifest as never, late);
+  const {
+    apiVersion,
+    kind: kindName,
+    metadata,
+    ...body
+  } = kind.manifest(props) as ManifestJson & {
+    apiVersion: string;
+    kind: string;
+    metadata?: Record<string, unknown>;
+  };
+  return new PlainObject(scope, id, body, { apiVersion, kind: kindName, metadata }, late);
 }
 
 /** `map`, or undefined when it is empty (so no empty `annotations: {}` is written). */

@@ -1,4 +1,8 @@
 import { PropIssue } from '../core/validation';
+import { AssetStage } from './assets';
+import { ignoredFolderIssues, normalizePath, pathIssues } from './paths';
+
+export { IGNORED_ANYWHERE, IGNORED_AT_ROOT } from './paths';
 
 /** Where the virtualenv lives in both stages: built in one, copied to the other at the same path. */
 export const VENV_DIR = '/opt/venv';
@@ -28,8 +32,9 @@ export interface PythonBuildOptions {
    */
   readonly context?: string;
   /**
-   * Folder with the application code, relative to the build context; its content is copied to `/app`.
-   * @default '.'
+   * Folder with the application code, relative to the build context; its content is
+   * copied to `/app`, the working directory (a `src/` layout run from there: `'src'`).
+   * @default '.'; with `installProject` or a uv workspace, nothing: the code is in the virtualenv
    */
   readonly sourceDir?: string;
   /**
@@ -42,6 +47,22 @@ export interface PythonBuildOptions {
    * @default - none
    */
   readonly runtimePackages?: string[];
+  /**
+   * Install the project itself into the virtualenv, not editable, after its
+   * dependencies (with uv: `uv sync`; otherwise `pip install --no-deps .`): a `src/`
+   * layout package that the app imports by name, reads its metadata or runs its
+   * console scripts. It needs a `[build-system]` in `pyproject.toml`. The build
+   * context is copied into the builder stage for it, and only the virtualenv
+   * reaches the runtime image (plus `sourceDir` when given).
+   * @default false (only the dependencies; the code is copied to /app); true for a uv workspace
+   */
+  readonly installProject?: boolean;
+  /**
+   * A build stage of its own that produces files the app serves (a frontend's
+   * bundle), copied into the runtime image; its tools stay out of it.
+   * @default - none
+   */
+  readonly assets?: AssetStage;
 }
 
 /** Options of a build from a pip requirements file. */
@@ -63,6 +84,19 @@ export interface PoetryBuildOptions extends PythonBuildOptions {
   readonly poetryVersion?: string;
 }
 
+/** One member of a uv workspace, built with the workspace's lock. */
+export interface UvWorkspaceOptions {
+  /** Name of the member package the image runs, as its `pyproject.toml` names it, e.g. `'api'`. */
+  readonly package: string;
+  /**
+   * Folders of every member of the workspace, relative to the build context (each
+   * holds a `pyproject.toml`), e.g. `['packages/core', 'apps/api']`. Their
+   * `pyproject.toml` files are copied before the code, so the dependency layer is
+   * cached until one of them or the lock changes.
+   */
+  readonly members: string[];
+}
+
 /** Options of a build from a uv project (`pyproject.toml` and `uv.lock` at the context root). */
 export interface UvBuildOptions extends PythonBuildOptions {
   /**
@@ -70,6 +104,14 @@ export interface UvBuildOptions extends PythonBuildOptions {
    * @default '0.8.15'
    */
   readonly uvVersion?: string;
+  /**
+   * Build one member of a uv workspace (the context is the workspace root, with its
+   * `uv.lock`): its dependencies with `uv sync --frozen --no-install-workspace
+   * --package <package>`, then the member and the workspace packages it uses,
+   * not editable, with `uv sync --locked --package <package>`.
+   * @default - a single project
+   */
+  readonly workspace?: UvWorkspaceOptions;
 }
 
 /** The dependency tool a build installs with. */
@@ -83,6 +125,8 @@ export interface DependencySource {
   readonly manifests: readonly string[];
   /** Pinned version of the tool, for Poetry and uv. */
   readonly toolVersion?: string;
+  /** The uv workspace member to build, when the project is a workspace. */
+  readonly workspace?: UvWorkspaceOptions;
 }
 
 const VERSION = /^\d+\.\d+\.\d+$/;
@@ -90,8 +134,6 @@ const PYTHON_VERSION = /^3\.(\d+)\.(\d+)$/;
 const DIGEST = /^sha256:[a-f0-9]{64}$/;
 // Debian policy: lowercase alphanumerics, '+', '-', '.'; two characters or more. An optional '=version' pin.
 const DEBIAN_PACKAGE = /^[a-z0-9][a-z0-9+.-]+(=[A-Za-z0-9.+~:-]+)?$/;
-// Paths end up in COPY instructions and compose files: keep them to characters that need no quoting.
-const SAFE_PATH = /^[A-Za-z0-9._/-]+$/;
 
 /**
  * How to build the image of a Python service: the exact interpreter, where the
@@ -116,10 +158,14 @@ export class PythonBuild {
 
   /** Dependencies from `uv.lock`, installed with `uv sync --locked --no-install-project`. */
   public static uv(options: UvBuildOptions): PythonBuild {
+    const ws = options.workspace;
+    const members = Array.isArray(ws?.members) ? ws.members.map(normalizePath) : [];
     return new PythonBuild(options, {
       tool: 'uv',
-      manifests: ['pyproject.toml', 'uv.lock'],
+      manifests: ['pyproject.toml', 'uv.lock', ...members.map((m) => `${m}/pyproject.toml`)],
       toolVersion: options.uvVersion ?? '0.8.15',
+      // Non-lists are kept as given, for the checks to report.
+      workspace: ws && { package: ws.package, members: Array.isArray(ws.members) ? members : ws.members },
     });
   }
 
@@ -129,25 +175,33 @@ export class PythonBuild {
   public readonly baseImage: string;
   /** Build context, relative to the project root. */
   public readonly context: string;
-  /** Code folder, relative to the build context. */
-  public readonly sourceDir: string;
+  /** Code folder copied to /app, relative to the build context; none when the project is installed and no `sourceDir` was given. */
+  public readonly sourceDir?: string;
   /** Debian packages of the builder stage. */
   public readonly buildPackages: readonly string[];
   /** Debian packages of the runtime stage. */
   public readonly runtimePackages: readonly string[];
   /** How dependencies are installed. */
   public readonly dependencies: DependencySource;
+  /** The project itself is installed into the virtualenv (a workspace member always is). */
+  public readonly installProject: boolean;
+  /** The stage that builds the assets the app serves, if any. */
+  public readonly assets?: AssetStage;
   private readonly digest?: string;
+  private readonly explicitInstall?: boolean;
 
   private constructor(options: PythonBuildOptions, dependencies: DependencySource) {
     this.pythonVersion = options.pythonVersion;
     this.digest = options.baseImageDigest;
     this.baseImage = `python:${options.pythonVersion}-slim-${DEBIAN_RELEASE}${this.digest ? `@${this.digest}` : ''}`;
     this.context = normalizePath(options.context ?? '.');
-    this.sourceDir = normalizePath(options.sourceDir ?? '.');
+    this.installProject = options.installProject ?? dependencies.workspace !== undefined;
+    this.sourceDir = options.sourceDir !== undefined || !this.installProject ? normalizePath(options.sourceDir ?? '.') : undefined;
     this.buildPackages = [...(options.buildPackages ?? [])];
     this.runtimePackages = [...(options.runtimePackages ?? [])];
     this.dependencies = dependencies;
+    this.assets = options.assets;
+    this.explicitInstall = options.installProject;
   }
 
   /** Every broken rule of the build, in the project's error shape; `prop` prefixes each prop path. */
@@ -194,19 +248,9 @@ export class PythonBuild {
         'Run the app from a folder that contains the code, e.g. the repository root.',
       ),
     );
-    issues.push(...pathIssues(`${prop}.sourceDir`, this.sourceDir));
+    if (this.sourceDir !== undefined)
+      issues.push(...pathIssues(`${prop}.sourceDir`, this.sourceDir), ...ignoredFolderIssues(`${prop}.sourceDir`, this.sourceDir));
     if (dep.tool === 'pip') issues.push(...pathIssues(`${prop}.file`, dep.manifests[0]));
-    const segments = this.sourceDir.split('/');
-    const excluded =
-      segments.find((seg) => IGNORED_ANYWHERE.includes(seg)) ?? (IGNORED_AT_ROOT.includes(segments[0]) ? segments[0] : undefined);
-    if (excluded) {
-      issues.push({
-        prop: `${prop}.sourceDir`,
-        rule: `must not be in a folder the generated .dockerignore keeps out of the context ('${excluded}')`,
-        received: this.sourceDir,
-        fix: "Move the code to a folder such as 'src' or 'app'.",
-      });
-    }
     const packages = (name: string, list: readonly string[]) =>
       list.forEach((p, i) => {
         if (typeof p !== 'string' || !DEBIAN_PACKAGE.test(p)) {
@@ -220,49 +264,63 @@ export class PythonBuild {
       });
     packages('buildPackages', this.buildPackages);
     packages('runtimePackages', this.runtimePackages);
+    if (this.explicitInstall !== undefined && typeof this.explicitInstall !== 'boolean')
+      issues.push({ prop: `${prop}.installProject`, rule: 'must be true or false', received: this.explicitInstall, fix: 'Use true.' });
+    issues.push(...workspaceIssues(dep.workspace, `${prop}.workspace`));
+    if (dep.workspace !== undefined && this.explicitInstall === false)
+      issues.push({
+        prop: `${prop}.installProject`,
+        rule: 'must not be false for a uv workspace (the member and the workspace packages it uses are installed into the virtualenv)',
+        received: false,
+        fix: 'Leave installProject out, or build a single project without workspace.',
+      });
+    if (this.assets !== undefined && !(this.assets instanceof AssetStage))
+      issues.push({
+        prop: `${prop}.assets`,
+        rule: 'must be an AssetStage',
+        received: this.assets,
+        fix: "Use AssetStage.node({ nodeVersion: '22.11.0', context: 'frontend', output: 'frontend/dist', into: '/app/static' }).",
+      });
+    else if (this.assets) issues.push(...this.assets.validate(`${prop}.assets`));
     return issues;
   }
 }
 
-/** Folder names the generated .dockerignore excludes at any depth; code under one would silently be missing. */
-export const IGNORED_ANYWHERE = ['.git', '.venv', 'venv', 'node_modules', 'tests', '__pycache__'];
-/** Folder names the generated .dockerignore excludes at the context root (build output). */
-export const IGNORED_AT_ROOT = ['dist', 'build'];
+// A package name as PEP 508 allows it (uv compares them normalized).
+const PACKAGE_NAME = /^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$/;
 
-function normalizePath(p: string): string {
-  if (typeof p !== 'string') return p;
-  const trimmed = p.replace(/\/+$/, '').replace(/^\.\/(?=.)/, '');
-  return trimmed === '' ? '.' : trimmed;
-}
-
-function pathIssues(
-  prop: string,
-  value: string,
-  inside = 'the build context',
-  fix = 'Widen build.context instead, so the path lies inside it.',
-): PropIssue[] {
-  if (typeof value !== 'string' || value.length === 0 || !SAFE_PATH.test(value)) {
-    return [
-      {
-        prop,
-        rule: "must be a relative path of letters, digits, '.', '_', '-' and '/'",
-        received: value,
-        fix: "Rename the folder, or point at it with a path such as 'services/orders'.",
-      },
-    ];
+function workspaceIssues(ws: UvWorkspaceOptions | undefined, prop: string): PropIssue[] {
+  if (ws === undefined) return [];
+  const issues: PropIssue[] = [];
+  if (typeof ws.package !== 'string' || !PACKAGE_NAME.test(ws.package))
+    issues.push({
+      prop: `${prop}.package`,
+      rule: 'must be the name of a workspace member package (letters, digits, ., _ and -)',
+      received: ws.package,
+      fix: "Use the `name` of the member's pyproject.toml, e.g. 'api'.",
+    });
+  if (!Array.isArray(ws.members) || ws.members.length === 0) {
+    issues.push({
+      prop: `${prop}.members`,
+      rule: 'must list the folder of every workspace member (uv reads each pyproject.toml, even to install dependencies alone)',
+      received: ws.members,
+      fix: "List the folders `tool.uv.workspace.members` matches, e.g. ['packages/core', 'apps/api'].",
+    });
+    return issues;
   }
-  if (value.startsWith('/')) {
-    return [
-      {
-        prop,
-        rule: 'must be relative, not absolute (generated files are moved between machines)',
-        received: value,
-        fix: `Use '${value.replace(/^\/+/, '')}'.`,
-      },
-    ];
-  }
-  if (value.split('/').includes('..')) {
-    return [{ prop, rule: `must stay inside ${inside} (no '..')`, received: value, fix }];
-  }
-  return [];
+  const seen = new Set<string>();
+  ws.members.forEach((m, i) => {
+    const p = `${prop}.members[${i}]`;
+    const found = [...pathIssues(p, m), ...ignoredFolderIssues(p, m)];
+    if (found.length === 0 && (m === '.' || seen.has(m)))
+      found.push({
+        prop: p,
+        rule: m === '.' ? 'must be a member folder, not the workspace root (its pyproject.toml is always copied)' : 'must be listed once',
+        received: m,
+        fix: 'List each member folder once, without the root.',
+      });
+    seen.add(m);
+    issues.push(...found);
+  });
+  return issues;
 }

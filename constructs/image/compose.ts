@@ -1,3 +1,4 @@
+import { createHash } from 'crypto';
 import * as path from 'path';
 import { Document, Scalar } from 'yaml';
 import { parseImage } from '../core/names';
@@ -58,10 +59,12 @@ export function composeFromPlan(plan: ContainerPlan, options: ComposeOptions): s
       ),
     ),
   ].sort();
+  const configs = composeConfigs(plan);
   const doc = new Document({
     ...(options.projectName ? { name: options.projectName } : {}),
     services,
     ...(volumes.length > 0 ? { volumes: Object.fromEntries(volumes.map((v) => [v, {}])) } : {}),
+    ...(configs.size > 0 ? { configs: Object.fromEntries([...configs].sort(([a], [b]) => a.localeCompare(b))) } : {}),
   });
   doc.commentBefore =
     ' Local development mirror of the Kubernetes pods, generated from the same service descriptions.\n' +
@@ -145,11 +148,13 @@ function workloadService(
   // the ownership of the image's folder, which the Dockerfile gives to the user.
   const persistent = c.writablePaths.filter((p) => p.medium === 'persistent');
   if (persistent.length > 0) svc.volumes = persistent.map((p) => ({ type: 'volume', source: composeVolumeName(p.path), target: p.path }));
+  mountFiles(svc, c.files ?? []);
   const dependsOn: Record<string, { condition: string }> = {};
   for (const s of plan.backing) dependsOn[s.name] = { condition: 'service_healthy' };
   if (w.role !== WorkloadRole.MIGRATION) {
     for (const m of migrations) dependsOn[m] = { condition: 'service_completed_successfully' };
   }
+  for (const s of w.after ?? []) dependsOn[s] = { condition: 'service_completed_successfully' };
   if (Object.keys(dependsOn).length > 0) svc.depends_on = dependsOn;
   // Service-level `cpus`/`mem_limit` are core Compose; `deploy` is an optional part of the specification.
   if (c.resources.cpuLimitMillis !== undefined) svc.cpus = c.resources.cpuLimitMillis / 1000;
@@ -160,6 +165,35 @@ function workloadService(
   // Like the pod's restartPolicy: Always; jobs keep compose's default of no restart.
   if (w.role === WorkloadRole.WEB || w.role === WorkloadRole.WORKER) svc.restart = 'unless-stopped';
   return svc;
+}
+
+/** The name of a file's compose config: its file name and a hash of its content (the same file in two services is one config). */
+function configName(file: { path: string; content?: string }): string {
+  const base = file.path.slice(file.path.lastIndexOf('/') + 1).replace(/[^A-Za-z0-9_.-]+/g, '-');
+  return `${base}-${createHash('sha256')
+    .update(file.content ?? '')
+    .digest('hex')
+    .slice(0, 8)}`;
+}
+
+/** The top-level configs: the content of every file written in the description (compose interpolates `$`, so it is escaped). */
+function composeConfigs(plan: ContainerPlan): Map<string, { content: string }> {
+  const configs = new Map<string, { content: string }>();
+  for (const w of plan.workloads)
+    for (const f of w.container.files ?? []) if (f.content !== undefined) configs.set(configName(f), { content: escape(f.content) });
+  return configs;
+}
+
+/**
+ * The pod's files at the same paths: those written in the description as
+ * configs (read-only, 0444 as in the pod); secret files are listed for the user
+ * to provide, as secret env vars are.
+ */
+function mountFiles(svc: Record<string, unknown>, files: readonly { path: string; content?: string }[]): void {
+  const text = files.filter((f) => f.content !== undefined);
+  if (text.length > 0) svc.configs = text.map((f) => ({ source: configName(f), target: f.path, mode: 0o444 }));
+  const secret = files.filter((f) => f.content === undefined).map((f) => f.path);
+  if (secret.length > 0) svc['x-secret-files'] = secret;
 }
 
 function backingService(s: BackingService): Record<string, unknown> {

@@ -10,6 +10,9 @@ const IMAGE_USER = 'app';
 // Paths the container runtime mounts itself; anything written there at build time is hidden at run time.
 const RUNTIME_MOUNTS = ['/dev', '/proc', '/sys'];
 
+/** Where the asset stage keeps the build context's layout. */
+const ASSETS_DIR = '/assets';
+
 /**
  * The Dockerfile of a container: a builder stage that installs the locked
  * dependencies into a virtualenv, and a runtime stage on the same exact slim
@@ -21,7 +24,7 @@ const RUNTIME_MOUNTS = ['/dev', '/proc', '/sys'];
  * @throws ValidationError listing every broken rule when the build or the container cannot be rendered
  */
 export function renderDockerfile(container: ContainerDescription, build: PythonBuild): string {
-  const issues = [...build.validate(), ...containerIssues(container)];
+  const issues = [...build.validate(), ...containerIssues(container), ...assetPlacementIssues(container, build)];
   if (issues.length > 0) {
     throw ValidationError.fromIssues(`Cannot render the Dockerfile of '${container?.name}':`, issues);
   }
@@ -41,6 +44,8 @@ export function renderDockerfile(container: ContainerDescription, build: PythonB
     ...aptInstall(build.buildPackages),
     `WORKDIR /build`,
     ...dependencySteps(build),
+    ...projectSteps(build),
+    ...assetStage(build),
     '',
     '# Runtime: the same exact base, the virtualenv and the code; nothing to compile with.',
     `FROM ${build.baseImage} AS runtime`,
@@ -55,7 +60,8 @@ export function renderDockerfile(container: ContainerDescription, build: PythonB
     `COPY --from=builder ${VENV_DIR} ${VENV_DIR}`,
     `WORKDIR ${APP_DIR}`,
     // Left owned by root: the app user can read its code but a compromised process cannot rewrite it.
-    `COPY ${build.sourceDir === '.' ? '.' : `${build.sourceDir}/`} ${APP_DIR}/`,
+    ...(build.sourceDir === undefined ? [] : [`COPY ${build.sourceDir === '.' ? '.' : `${build.sourceDir}/`} ${APP_DIR}/`]),
+    ...(build.assets ? [`COPY --from=assets ${ASSETS_DIR}/${build.assets.output} ${build.assets.into}`] : []),
     `USER ${uid}:${gid}`,
   ];
   const ports = [container.port, container.metricsPort].filter((p): p is number => p !== undefined);
@@ -176,9 +182,70 @@ function dependencySteps(build: PythonBuild): string[] {
           UV_LINK_MODE: 'copy',
         }),
         copyManifests,
-        'RUN uv sync --locked --no-install-project --no-dev --no-editable --no-cache',
+        dep.workspace
+          ? // uv needs every member's pyproject.toml even to skip the members (astral-sh/uv#6685); --frozen, as
+            // uv's maintainers advise for this layer (astral-sh/uv#6867), since the members' code is not here
+            // yet: the install of the project below checks the lock with --locked.
+            `RUN uv sync --frozen --no-install-workspace --package ${dep.workspace.package} --no-dev --no-editable --no-cache`
+          : 'RUN uv sync --locked --no-install-project --no-dev --no-editable --no-cache',
       ];
   }
+}
+
+/**
+ * The project itself, installed into the virtualenv as a regular (not editable)
+ * package, so the runtime stage needs nothing of the builder's copy: a `src/`
+ * layout package, or a uv workspace member and the workspace packages it uses.
+ */
+function projectSteps(build: PythonBuild): string[] {
+  if (!build.installProject) return [];
+  const dep = build.dependencies;
+  const install =
+    dep.tool === 'uv'
+      ? `RUN uv sync --locked ${dep.workspace ? `--package ${dep.workspace.package} ` : ''}--no-dev --no-editable --no-cache`
+      : // The dependencies are in place: pip builds the project (its build backend in an isolated environment) and adds it alone.
+        'RUN pip install --no-cache-dir --no-deps .';
+  return ['# The project itself, after its dependencies: a change of code reuses the layer above.', 'COPY . ./', install];
+}
+
+/**
+ * The stage that builds the assets the app serves, with the build context's
+ * layout under /assets (so an output beside the frontend folder is found); only
+ * its output reaches the runtime image.
+ */
+function assetStage(build: PythonBuild): string[] {
+  const a = build.assets;
+  if (!a) return [];
+  const inContext = (f: string) => (a.context === '.' ? f : `${a.context}/${f}`);
+  const copyInstallFiles = a.installFiles.every((f) => !f.includes('/'))
+    ? [`COPY ${a.installFiles.map(inContext).join(' ')} ./`]
+    : a.installFiles.map((f) => `COPY ${inContext(f)} ${f}`);
+  return [
+    '',
+    '# Assets: built with their own toolchain, of which only the output is kept.',
+    `FROM ${a.baseImage} AS assets`,
+    `WORKDIR ${a.context === '.' ? ASSETS_DIR : `${ASSETS_DIR}/${a.context}`}`,
+    ...copyInstallFiles,
+    `RUN ${a.install}`,
+    `COPY ${a.context === '.' ? '.' : `${a.context}/`} ./`,
+    `RUN ${a.build}`,
+  ];
+}
+
+/** The assets must not land where the pod mounts a volume: it would hide them. */
+function assetPlacementIssues(container: ContainerDescription, build: PythonBuild): PropIssue[] {
+  const into = build.assets?.into;
+  if (typeof into !== 'string') return [];
+  const under = (container?.writablePaths ?? []).find((w) => into === w.path || into.startsWith(`${w.path}/`));
+  if (!under) return [];
+  return [
+    {
+      prop: 'build.assets.into',
+      rule: `must not be under a path the pod mounts a volume at ('${under.path}' of '${container.name}'), which hides what the image has there`,
+      received: into,
+      fix: `Copy them to a folder of the image outside '${under.path}', or mount the volume elsewhere.`,
+    },
+  ];
 }
 
 /**
@@ -275,6 +342,8 @@ export function renderDockerignore(build: PythonBuild): string {
   ];
   const lines = ['# Build context of the generated Dockerfile: only what the image needs.'];
   for (const [title, patterns] of sections) lines.push('', `# ${title}`, ...patterns);
+  // A local build of the assets would only be replaced by the asset stage's own.
+  if (build.assets) lines.push('', '# Output of the asset stage, built in the image', build.assets.output);
   // Last match wins: the dependency manifests must reach the builder whatever matched above.
   lines.push('', '# Dependency manifests, copied before the code', ...build.dependencies.manifests.map((m) => `!${m}`));
   return `${lines.join('\n')}\n`;

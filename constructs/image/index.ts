@@ -3,6 +3,7 @@ import { assertNoIssues, composeFromPlan } from './compose';
 import { ComposeOptions, Workload, dockerfilePath, planContainers } from './plan';
 import { renderDockerfile, renderDockerignore } from './dockerfile';
 
+export * from './assets';
 export * from './backing';
 export * from './build';
 export * from './compose';

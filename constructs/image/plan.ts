@@ -14,6 +14,8 @@ export enum WorkloadRole {
   MIGRATION = 'migration',
   /** Runs on a schedule in the cluster; compose has no scheduler, so it runs on demand (`--profile cron`). */
   CRON = 'cron',
+  /** Runs once after the migrations (create the admin user, load fixtures); nothing waits for it. */
+  SETUP = 'setup',
 }
 
 /** One container of the application as the pod runs it, and its role. */
@@ -30,12 +32,19 @@ export interface Workload {
    * @default - the build given for all workloads
    */
   readonly build?: PythonBuild;
+  /**
+   * Names of the setup workloads that must complete before this one (a setup job's `after`).
+   * @default - none
+   */
+  readonly after?: string[];
 }
 
 /** A workload with its defaults resolved. */
 export interface PlannedWorkload {
   readonly container: ContainerDescription;
   readonly role: WorkloadRole;
+  /** Setup workloads to complete first. */
+  readonly after?: string[];
   readonly build: PythonBuild;
   /** Name of the image group, which names the Dockerfile's folder. */
   readonly group: string;
@@ -140,7 +149,7 @@ export function planContainers(workloads: readonly Workload[], build: PythonBuil
         fix: 'Give the workloads of one image one stopSignal, or give them different images.',
       });
     }
-    const entry = { container: c, role, build: b };
+    const entry = { container: c, role, build: b, after: w.after };
     resolved.push(entry);
     byImage.set(c.image, [...(byImage.get(c.image) ?? []), entry]);
   });

@@ -6,6 +6,8 @@ import { Mount, volumeName } from './volumes';
 import { PortProps, containerPortsOf } from './ports';
 import { defaultPullPolicy } from './process';
 import { PropIssue } from '../core/validation';
+import { RunAs, checkedRunAs } from './template';
+import { EnvSources, orderEnv } from './env-references';
 
 /** Context key of the cluster's Kubernetes version (`'1.29'`); the app kit's targets set it. */
 export const KUBERNETES_VERSION_CONTEXT = 'pyservice:kubernetesVersion';
@@ -106,6 +108,18 @@ export interface ContainerProps {
    * @default - none
    */
   readonly ports?: PortProps[];
+  /**
+   * UID the container runs as, when its image expects its own user (git-sync runs as 65533).
+   * Never 0. The pod's fsGroup (the workload's group) stays a supplemental group of the
+   * container, so files on the pod's volumes remain shared through that group.
+   * @default - the workload's user (`runAsUser`)
+   */
+  readonly runAsUser?: number;
+  /**
+   * GID the container runs as.
+   * @default - runAsUser when it is set, else the workload's group
+   */
+  readonly runAsGroup?: number;
 }
 
 /** A resolved extra container, before it is put into a pod. */
@@ -127,6 +141,10 @@ export interface ExtraContainerContext {
   readonly appEnvFrom: k8s.EnvFromSource[];
   readonly appMounts: k8s.VolumeMount[];
   readonly securityContext: k8s.SecurityContext;
+  /** The user the pod's containers run as unless one sets its own. */
+  readonly runAs: RunAs;
+  /** What the app's env sources define, for the order of dependent env vars. */
+  readonly appEnvSources: Omit<EnvSources, 'propOf'>;
   /** Pull policy of the workload's image (containers of other images follow their own pin). */
   readonly imagePullPolicy?: string;
   /** /tmp for every container: a read-only root with nowhere to write breaks most programs. */
@@ -171,7 +189,14 @@ export function resolveExtraContainer(
   const requested = resolveResources(props.resources ?? EXTRA_RESOURCES);
   issues.push(...requested.issues.map((i) => ({ ...i, prop: `${prop}.${i.prop}` })));
   const literal = Object.entries(props.env ?? {}).map(([name, value]) => ({ name, value }));
-  const env = [...(python ? ctx.pythonEnv : []), ...literal, ...(withAppEnv ? ctx.appEnv : [])];
+  const env = orderEnv(
+    [...(python ? ctx.pythonEnv : []), ...literal, ...(withAppEnv ? ctx.appEnv : [])],
+    {
+      ...(withAppEnv ? ctx.appEnvSources : { known: [], opaque: false }),
+      propOf: (name) => (props.env?.[name] !== undefined ? `${prop}.env.${name}` : undefined),
+    },
+    issues,
+  );
   const names = env.map((e) => e.name);
   const duplicates = [...new Set(names.filter((n, i) => names.indexOf(n) !== i))];
   if (duplicates.length > 0) {
@@ -194,12 +219,21 @@ export function resolveExtraContainer(
       env: env.length > 0 ? env : undefined,
       envFrom: withAppEnv && ctx.appEnvFrom.length > 0 ? ctx.appEnvFrom : undefined,
       resources: renderResources(requested.spec),
-      securityContext: ctx.securityContext,
+      securityContext: ownUser(props, prop, ctx, issues),
       volumeMounts: [ctx.tmpMount, ...(withAppEnv ? ctx.appMounts : []), ...mounts.map((m) => mountOf(m, m.volume.bind(prop).writable))],
     },
     mounts,
     resources: requested.spec,
   };
+}
+
+/** The security context of an extra container: the pod's, with its own user and group when it sets them. */
+function ownUser(props: ContainerProps, prop: string, ctx: ExtraContainerContext, issues: PropIssue[]): k8s.SecurityContext {
+  if (props.runAsUser === undefined && props.runAsGroup === undefined) return ctx.securityContext;
+  const user = props.runAsUser ?? ctx.runAs.user;
+  const group = props.runAsGroup ?? (props.runAsUser !== undefined ? props.runAsUser : ctx.runAs.group);
+  const runAs = checkedRunAs(user, group, `${prop}.`, issues);
+  return { ...ctx.securityContext, runAsUser: runAs.user, runAsGroup: runAs.group };
 }
 
 /** The container's mount entry of a {@link Mount} of a volume that is `writable` or not. */

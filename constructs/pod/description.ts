@@ -67,6 +67,12 @@ export interface ContainerDescription {
   readonly readinessPath?: string;
   /** Headers the readiness check sends (e.g. a Host the app allows). */
   readonly readinessHeaders?: Record<string, string>;
+  /**
+   * Files mounted read-only into the container: the content of those written in
+   * the description, only the path of secret ones.
+   * @default - none
+   */
+  readonly files?: { readonly path: string; readonly content?: string }[];
   /** The only writable paths on the read-only root filesystem. */
   readonly writablePaths: WritablePath[];
   /** Resources after the profile's rules. */

@@ -4,7 +4,7 @@ import { PropIssue } from '../core/validation';
 import { ContainerProps, ExtraContainerContext, kubernetesMinor, mountOf, resolveExtraContainer } from './containers';
 import { WritablePath } from './description';
 import { ServerScratchDir } from './server';
-import { PYTHON_RUNTIME_ENV, PodExtras, RUN_AS_GID, RUN_AS_UID, RunAs, containerSecurityContext } from './template';
+import { PYTHON_RUNTIME_ENV, PodExtras, RUN_AS_GID, RUN_AS_UID, RunAs, checkedRunAs, containerSecurityContext } from './template';
 import { Mount, Volume } from './volumes';
 
 /** What a workload may add to its pod. */
@@ -61,6 +61,8 @@ export interface PodExtrasInput {
   readonly appEnv: {
     readonly env: k8s.EnvVar[];
     readonly envFrom: k8s.EnvFromSource[];
+    /** The names the app's own ConfigMap (one of its env sources) defines. */
+    readonly config: Record<string, string>;
     readonly volumes: k8s.Volume[];
     readonly mounts: k8s.VolumeMount[];
   };
@@ -82,6 +84,14 @@ export interface PodExtrasInput {
   readonly imageEnv?: Record<string, string>;
   /** Pull policy of the workload's image. */
   readonly imagePullPolicy?: string;
+  /** The application's own mounts and init containers, which this workload takes over (before its own). */
+  readonly inherited?: InheritedExtras;
+}
+
+/** What a workload takes over from its application's pod. */
+export interface InheritedExtras {
+  readonly mounts: readonly Mount[];
+  readonly initContainers: readonly ContainerProps[];
 }
 
 /** Checks and resolves the mounts, init containers, sidecars and annotations of a pod. */
@@ -92,24 +102,32 @@ export function resolvePodExtras(props: PodExtrasProps, input: PodExtrasInput, i
 /** Checks a UID and GID for the pod's security context. */
 export function resolveRunAs(user: number | undefined, group: number | undefined, issues: PropIssue[]): RunAs {
   const u = user ?? RUN_AS_UID;
-  const g = group ?? (user !== undefined ? user : RUN_AS_GID);
-  if (!Number.isInteger(u) || u < 1 || u > 2147483647) {
-    issues.push({
-      prop: 'runAsUser',
-      rule: 'must be a whole number from 1 to 2147483647: the "restricted" Pod Security Standard forbids UID 0 (root)',
-      received: u,
-      fix: "Use the UID the image's USER creates (often 1000), or leave it unset for 10001.",
-    });
-  }
-  if (!Number.isInteger(g) || g < 1 || g > 2147483647) {
-    issues.push({
-      prop: 'runAsGroup',
-      rule: "must be a whole number from 1 to 2147483647 (GID 0 is root's group)",
-      received: g,
-      fix: "Use the image's group, often the same number as the user.",
-    });
-  }
-  return { user: u, group: g };
+  return checkedRunAs(u, group ?? (user !== undefined ? user : RUN_AS_GID), '', issues);
+}
+
+/** What the app's env sources define: its ConfigMap's keys are known; any other source is opaque. */
+export function appEnvSources(appEnv: PodExtrasInput['appEnv']): { known: string[]; opaque: boolean } {
+  const known = Object.keys(appEnv.config);
+  return { known, opaque: appEnv.envFrom.length > (known.length > 0 ? 1 : 0) };
+}
+
+/**
+ * `own` without the entries that repeat one of `inherited` (a workload that
+ * still lists what it now takes over from its app); a different entry at the
+ * same path or name stays, and the checks name the clash.
+ */
+function withoutRepeats<T>(own: readonly T[], inherited: readonly T[], same: (a: T, b: T) => boolean): T[] {
+  return own.filter((o) => !inherited.some((i) => same(o, i)));
+}
+
+/** Two mounts of the same volume at the same path, the same way. */
+function sameMount(a: Mount, b: Mount): boolean {
+  return a?.path === b.path && a?.volume?.key === b.volume?.key && a?.subPath === b.subPath && a?.readOnly === b.readOnly;
+}
+
+/** Two extra containers with the same name and the same definition. */
+function sameContainer(a: ContainerProps, b: ContainerProps): boolean {
+  return a?.name === b.name && JSON.stringify(a) === JSON.stringify(b);
 }
 
 /** Checks the `python` prop; true unless set false. */
@@ -150,13 +168,25 @@ class ExtrasResolver {
       appEnvFrom: input.appEnv.envFrom,
       appMounts: input.appEnv.mounts,
       securityContext: containerSecurityContext(input.runAs),
+      runAs: input.runAs,
+      appEnvSources: appEnvSources(input.appEnv),
       tmpMount: { name: 'tmp', mountPath: '/tmp' },
     };
   }
 
   public resolve(props: PodExtrasProps): PodExtras {
-    const { mounts, writablePaths } = this.appMounts(props.mounts ?? []);
-    const initContainers = this.extraContainers(props.initContainers, 'initContainers');
+    const inherited = this.input.inherited ?? { mounts: [], initContainers: [] };
+    const { mounts, writablePaths } = this.appMounts([
+      ...inherited.mounts.map((m, i) => ({ m, prop: `app.mounts[${i}]` })),
+      ...withoutRepeats(props.mounts ?? [], inherited.mounts, sameMount).map((m, i) => ({
+        m,
+        prop: `mounts[${i}]`,
+      })),
+    ]);
+    const initContainers = [
+      ...this.extraContainers([...inherited.initContainers], 'app.initContainers'),
+      ...this.extraContainers(withoutRepeats(props.initContainers ?? [], inherited.initContainers, sameContainer), 'initContainers'),
+    ];
     const sidecars = this.extraContainers(props.sidecars, 'sidecars');
     const native = this.minor >= 29;
     if (sidecars.length > 0 && this.input.job && !native) {
@@ -179,16 +209,18 @@ class ExtrasResolver {
   }
 
   /** The app container's mounts, and the writable paths they add. */
-  private appMounts(list: Mount[]): { mounts: k8s.VolumeMount[]; writablePaths: WritablePath[] } {
+  private appMounts(list: { m: Mount; prop: string }[]): { mounts: k8s.VolumeMount[]; writablePaths: WritablePath[] } {
     const taken = new Map<string, string>([
       ['/tmp', BUILT_IN_TMP],
       ...this.input.scratchDirs.map((d) => [d.path, `the server's or the metrics' scratch dir '${d.name}'`] as [string, string]),
-      ...this.input.appEnv.mounts.map((m) => [m.mountPath, `the secret files (secretFiles)`] as [string, string]),
+      // A file of `files` is mounted by itself (subPath); the secret manager's files as one folder.
+      ...this.input.appEnv.mounts.map(
+        (m) => [m.mountPath, m.subPath ? `the file of 'files' at ${m.mountPath}` : 'the secret files (secretFiles)'] as [string, string],
+      ),
     ]);
     const mounts: k8s.VolumeMount[] = [];
     const writablePaths: WritablePath[] = [];
-    list.forEach((m, i) => {
-      const prop = `mounts[${i}]`;
+    list.forEach(({ m, prop }) => {
       this.checkPath(m, prop, taken);
       const writable = this.addVolume(m, prop);
       if (!(m?.volume instanceof Volume)) return;
@@ -202,7 +234,7 @@ class ExtrasResolver {
   }
 
   /** Init containers or sidecars, hardened like the app container, with their own mounts. */
-  private extraContainers(list: ContainerProps[] | undefined, kind: 'initContainers' | 'sidecars'): k8s.Container[] {
+  private extraContainers(list: ContainerProps[] | undefined, kind: 'initContainers' | 'sidecars' | 'app.initContainers'): k8s.Container[] {
     return (list ?? []).map((c, i) => {
       const prop = `${kind}[${i}]`;
       const resolved = resolveExtraContainer(c, prop, this.ctx, this.issues);
@@ -266,7 +298,9 @@ class ExtrasResolver {
         prop: `${prop}.volume`,
         rule: "is a claim per replica, which only a PythonStatefulSet's pods get (its volumeClaimTemplates)",
         received: m.volume.key,
-        fix: 'Run the process as a PythonStatefulSet, or use Volume.newClaim for one claim the pods share.',
+        fix: prop.startsWith('app.')
+          ? "Keep the workload from taking over the app's mounts (inherit: { mounts: false }), or run it as a PythonStatefulSet."
+          : 'Run the process as a PythonStatefulSet, or use Volume.newClaim for one claim the pods share.',
       });
     }
     // A StatefulSet's controller adds the volumes of its claim templates to each pod.

@@ -2,6 +2,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { ServerScratchDir } from './server';
 import { ResourceSpec, renderResources } from './resources';
 import { WritablePath } from './description';
+import { PropIssue } from '../core/validation';
 import { DEFAULT_TMP_SIZE } from './process';
 
 /**
@@ -83,6 +84,33 @@ export interface RunAs {
 
 /** The default user: above 10000, so it cannot collide with a user of the node. */
 const DEFAULT_RUN_AS: RunAs = { user: RUN_AS_UID, group: RUN_AS_GID };
+
+/**
+ * The user and group a container runs as, each checked: a whole number from 1,
+ * since the "restricted" Pod Security Standard forbids UID 0 (root). `prefix`
+ * names where they sit in the props (`''` for the workload, `sidecars[0].` for a container).
+ */
+export function checkedRunAs(user: number, group: number, prefix: string, issues: PropIssue[]): RunAs {
+  if (!Number.isInteger(user) || user < 1 || user > 2147483647) {
+    issues.push({
+      prop: `${prefix}runAsUser`,
+      rule: 'must be a whole number from 1 to 2147483647: the "restricted" Pod Security Standard forbids UID 0 (root)',
+      received: user,
+      fix: prefix
+        ? "Use the UID the container's image runs as (e.g. 65533 for git-sync), or leave it unset for the pod's user."
+        : "Use the UID the image's USER creates (often 1000), or leave it unset for 10001.",
+    });
+  }
+  if (!Number.isInteger(group) || group < 1 || group > 2147483647) {
+    issues.push({
+      prop: `${prefix}runAsGroup`,
+      rule: "must be a whole number from 1 to 2147483647 (GID 0 is root's group)",
+      received: group,
+      fix: "Use the image's group, often the same number as the user.",
+    });
+  }
+  return { user, group };
+}
 
 /** Security context of every pod: the "restricted" Pod Security Standard, by default. */
 function podSecurityContext(runAs: RunAs = DEFAULT_RUN_AS): k8s.PodSecurityContext {

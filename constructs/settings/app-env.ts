@@ -1,5 +1,4 @@
 import { ApiObject } from 'cdk8s';
-import { createHash } from 'crypto';
 import { kubeObject } from '../core/objects';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
@@ -9,10 +8,16 @@ import { checkDuplicateEnv, checkPlainSettings, envFromIssues, suggestEnvName } 
 import { ENV_NAME } from '../core/names';
 import { SecretBackendInput, SecretBackendResult, StoreSecretRequest, renderStoreSecrets } from './secret-store';
 import { SecretEnv, SecretFile } from './secrets';
-import { IssueCollector, addWarning } from '../core/validation';
+import { ConfigFile, FileDescription, contentHash, resolveConfigFiles } from './config-files';
+import { IssueCollector, PropIssue, addWarning } from '../core/validation';
+import { envReferences, orderEnv } from '../pod/env-references';
 
-/** The settings and secrets of an application, shared by all its workloads. */
-export interface AppEnvProps {
+/**
+ * Settings and secrets. On a web service or a standalone process they are the
+ * application's, shared by all its workloads; on a worker or job of an app they
+ * are its own, added to the app's (a name both define is refused).
+ */
+export interface SettingsProps {
   /**
    * Non-secret settings, delivered as env vars from a ConfigMap whose name
    * carries a hash of its content, so a change rolls the pods.
@@ -20,7 +25,8 @@ export interface AppEnvProps {
    */
   readonly config?: Record<string, string>;
   /**
-   * Non-secret env vars written into the pod spec.
+   * Non-secret env vars written into the pod spec. A value may name other env vars
+   * as `$(NAME)` (Kubernetes expands them; the list is ordered so that they resolve).
    * @default - none
    */
   readonly env?: Record<string, string>;
@@ -35,11 +41,6 @@ export interface AppEnvProps {
    */
   readonly secrets?: SecretEnv[];
   /**
-   * Secrets from the cloud's secret manager, mounted as files under `/var/run/secrets/store/`.
-   * @default - none
-   */
-  readonly secretFiles?: SecretFile[];
-  /**
    * Whole ConfigMaps or Secrets that exist in the namespace, every key as an env var.
    * @default - none
    */
@@ -49,6 +50,35 @@ export interface AppEnvProps {
    * @default - none
    */
   readonly fieldEnv?: { readonly [name: string]: PodField };
+}
+
+/** The settings and secrets of an application, shared by all its workloads. */
+export interface AppEnvProps extends SettingsProps {
+  /**
+   * Secrets from the cloud's secret manager, mounted as files under `/var/run/secrets/store/`.
+   * @default - none
+   */
+  readonly secretFiles?: SecretFile[];
+  /**
+   * Files the containers read, by absolute path, each mounted read-only by itself
+   * (so a file can sit in a folder of the image): a settings module, an ini file.
+   * Files written here go into one immutable ConfigMap whose name carries a hash of
+   * their content, so a change rolls the pods; secret files come from an existing
+   * Secret or the secret manager, e.g.
+   * `{ '/app/pythonpath/superset_config.py': ConfigFile.fromText('...'), '/etc/app/key.pem': ConfigFile.fromStore('app-key') }`.
+   * @default - none
+   */
+  readonly files?: { readonly [path: string]: ConfigFile };
+  /**
+   * Roll the app's Deployments when a Secret their pods read changes (an existing
+   * Secret, or the one the secret backend keeps in sync with the secret manager):
+   * each Deployment names those Secrets in Stakater Reloader's
+   * `secret.reloader.stakater.com/reload` annotation. Needs Reloader in the cluster;
+   * without it the annotation does nothing. Jobs and CronJobs read Secrets when
+   * each run starts and need nothing.
+   * @default false
+   */
+  readonly reloadOnSecretChange?: boolean;
 }
 
 /** The resolved settings and secrets, ready to put into any pod of the application. */
@@ -73,6 +103,10 @@ export interface AppEnv {
   readonly envNames: string[];
   /** The ConfigMap, if there is config. */
   readonly configMap?: ApiObject;
+  /** The files the containers read, as the container files mirror them. */
+  readonly files: FileDescription[];
+  /** The ConfigMap of the files written in the description, if any. */
+  readonly filesConfigMap?: ApiObject;
 }
 
 /** What {@link resolveAppEnv} needs besides the props. */
@@ -84,6 +118,17 @@ export interface AppEnvContext {
   readonly secretBackend: (input: SecretBackendInput) => SecretBackendResult;
   /** Env var names the runtime and server define, which the user must not redefine. */
   readonly reservedEnv: readonly string[];
+  /**
+   * Who defines `reservedEnv`, for messages.
+   * @default 'the runtime (derived from server and resources)'
+   */
+  readonly reservedBy?: string;
+  /**
+   * The volume and folder of the secrets the secret backend delivers: a worker's or
+   * job's own secrets get their own, beside the app's.
+   * @default - the app's: `store-secrets` at /var/run/secrets/store
+   */
+  readonly storeVolume?: { readonly name: string; readonly dir: string };
 }
 
 /**
@@ -112,7 +157,15 @@ export function resolveAppEnv(scope: Construct, props: AppEnvProps, ctx: AppEnvC
   const fileList = valueObjects(props.secretFiles, SecretFile, 'secretFiles', "SecretFile.fromStore('orders/tls-key', 'tls.key')", issues);
   const files = fileList.map((f, i) => f.bind(`secretFiles[${i}]`));
   files.forEach((f) => issues.addAll(f.issues));
-  const requests: StoreSecretRequest[] = [...bindings.flatMap((b) => b.storeRequests), ...files.map((f) => f.request)];
+  const fileIssues: PropIssue[] = [];
+  const configFiles = resolveConfigFiles(scope, props.files, { name: ctx.name, labels: ctx.labels }, fileIssues);
+  issues.addAll(fileIssues);
+  configFiles.warnings.forEach((w) => addWarning(scope, w));
+  const requests: StoreSecretRequest[] = [
+    ...bindings.flatMap((b) => b.storeRequests),
+    ...files.map((f) => f.request),
+    ...configFiles.storeRequests,
+  ];
   issues.addAll(checkDuplicateAliases(requests));
 
   const secretEnvNames = [...bindings.flatMap((b) => b.env.map((e) => e.name)), ...requests.flatMap((r) => (r.env ? [r.env] : []))];
@@ -147,7 +200,7 @@ export function resolveAppEnv(scope: Construct, props: AppEnvProps, ctx: AppEnvC
   issues.addAll(
     checkDuplicateEnv([
       { prop: 'fieldEnv', names: fieldEnv.map(([name]) => name) },
-      { prop: 'the runtime (derived from server and resources)', names: ctx.reservedEnv },
+      { prop: ctx.reservedBy ?? 'the runtime (derived from server and resources)', names: ctx.reservedEnv },
       { prop: 'config', names: Object.keys(config) },
       { prop: 'env', names: Object.keys(literalEnv) },
       ...bindings.map((b, i) => ({ prop: `secrets[${i}]`, names: [...b.env.map((e) => e.name), ...b.storeRequests.map((r) => r.env!)] })),
@@ -177,26 +230,75 @@ export function resolveAppEnv(scope: Construct, props: AppEnvProps, ctx: AppEnvC
   // Pods of earlier versions still name their ConfigMap (an evicted old pod, a rollback): kept, never pruned.
   if (configMap) keepInReleaseHistory(configMap);
 
+  const env = [
+    ...Object.entries(literalEnv).map(([name, value]) => ({ name, value })),
+    ...fieldEnv.map(([name, field]) => ({ name, valueFrom: { fieldRef: { fieldPath: field } } })),
+    ...bindings.flatMap((b) => b.env),
+    ...store.env,
+  ];
+  issues.addAll(checkConfigReferences(config, env));
+  const referenceIssues: PropIssue[] = [];
+  // The runtime's env comes first in every container, so references to it resolve.
+  const sources = { known: [...Object.keys(config), ...ctx.reservedEnv], opaque: (props.envFrom ?? []).length > 0 };
+  const ordered = orderEnv(env, { ...sources, propOf: (name) => `env.${name}` }, referenceIssues);
+  issues.addAll(referenceIssues);
   return {
-    env: [
-      ...Object.entries(literalEnv).map(([name, value]) => ({ name, value })),
-      ...fieldEnv.map(([name, field]) => ({ name, valueFrom: { fieldRef: { fieldPath: field } } })),
-      ...bindings.flatMap((b) => b.env),
-      ...store.env,
-    ],
+    env: ordered,
     // Later sources win in envFrom; the app's own ConfigMap comes last so its keys cannot be shadowed.
     envFrom: [
       ...(props.envFrom ?? []).filter((e) => e instanceof EnvFrom).map((e) => e.source),
       ...(configMap ? [{ configMapRef: { name: configMap.name } }] : []),
     ],
-    volumes: store.volumes,
-    mounts: store.mounts,
+    volumes: [...store.volumes, ...configFiles.volumes],
+    mounts: [...store.mounts, ...configFiles.mounts],
     literalEnv: { ...literalEnv },
     config: { ...config },
     secretEnvNames,
     storeSecrets: requests,
     envNames: [...Object.keys(config), ...Object.keys(literalEnv), ...fieldEnv.map(([name]) => name), ...secretEnvNames],
     configMap,
+    files: configFiles.descriptions,
+    filesConfigMap: configFiles.configMap,
+  };
+}
+
+/**
+ * Config reaches the container through envFrom, whose values Kubernetes never
+ * expands: a `$(NAME)` there that names one of the app's env vars would stay literal text.
+ */
+function checkConfigReferences(config: Record<string, string>, env: readonly k8s.EnvVar[]): PropIssue[] {
+  const names = new Set([...Object.keys(config), ...env.map((e) => e.name)]);
+  return Object.entries(config).flatMap(([name, value]) => {
+    const ref = envReferences(String(value)).find((r) => names.has(r));
+    return ref === undefined
+      ? []
+      : [
+          {
+            prop: `config.${name}`,
+            rule: `refers to $(${ref}), but config values reach the container through envFrom, which Kubernetes never expands`,
+            received: value,
+            fix: `Move ${name} to env, where the reference is resolved (the env vars are ordered so that ${ref} comes first).`,
+          },
+        ];
+  });
+}
+
+/** The app's settings with a worker's or job's own added after them (their names were checked not to clash). */
+export function mergeAppEnv(app: AppEnv, own: AppEnv | undefined): AppEnv {
+  if (!own) return app;
+  return {
+    env: [...app.env, ...own.env],
+    envFrom: [...app.envFrom, ...own.envFrom],
+    volumes: [...app.volumes, ...own.volumes],
+    mounts: [...app.mounts, ...own.mounts],
+    literalEnv: { ...app.literalEnv, ...own.literalEnv },
+    config: { ...app.config, ...own.config },
+    secretEnvNames: [...app.secretEnvNames, ...own.secretEnvNames],
+    storeSecrets: [...app.storeSecrets, ...own.storeSecrets],
+    envNames: [...app.envNames, ...own.envNames],
+    configMap: app.configMap,
+    files: app.files,
+    filesConfigMap: app.filesConfigMap,
   };
 }
 
@@ -206,6 +308,7 @@ function storeSecrets(scope: Construct, ctx: AppEnvContext, requests: StoreSecre
   issues.addAll(backend.issues);
   if (!backend.config) return { env: [], volumes: [], mounts: [] };
   return renderStoreSecrets(scope, {
+    volume: ctx.storeVolume,
     name: ctx.name,
     serviceAccountName: ctx.serviceAccountName,
     labels: ctx.labels,
@@ -230,16 +333,6 @@ function checkDuplicateAliases(requests: StoreSecretRequest[]) {
           },
         ];
   });
-}
-
-/** A short, stable hash of a string map, independent of key order. */
-function contentHash(data: Record<string, string>): string {
-  const canonical = JSON.stringify(
-    Object.keys(data)
-      .sort()
-      .map((k) => [k, data[k]]),
-  );
-  return createHash('sha256').update(canonical).digest('hex').slice(0, 10);
 }
 
 /**

@@ -17,7 +17,9 @@ const SECRET_WORDS = new Set([
   'DSN',
 ]);
 // scheme://user:password@host: a password embedded in a connection URL.
-const URL_WITH_PASSWORD = /^[a-z][a-z0-9+.-]*:\/\/[^/\s:@]*:[^/\s@]+@/i;
+const URL_WITH_PASSWORD = /^[a-z][a-z0-9+.-]*:\/\/[^/\s:@]*:([^/\s@]+)@/i;
+// A password that is only a reference to another env var (a secret's), which Kubernetes expands in the pod.
+const REFERENCE_ONLY = /^\$\([A-Za-z_][A-Za-z0-9_]*\)$/;
 
 /** Secret words long enough to find inside a name without separators (`dbpassword`); short ones (KEY, PASS) only as words. */
 const SECRET_INFIXES = ['PASSWORD', 'PASSWD', 'SECRET', 'TOKEN', 'APIKEY', 'CREDENTIAL', 'PRIVATEKEY'];
@@ -43,7 +45,8 @@ function secretLooking(name: string, value: string): string | undefined {
   const joined = words.join('');
   const infix = SECRET_INFIXES.find((w) => joined.includes(w));
   if (infix) return `its name contains '${infix}'`;
-  if (typeof value === 'string' && URL_WITH_PASSWORD.test(value)) return 'its value is a URL with a password in it';
+  const password = typeof value === 'string' ? URL_WITH_PASSWORD.exec(value)?.[1] : undefined;
+  if (password !== undefined && !REFERENCE_ONLY.test(password)) return 'its value is a URL with a password in it';
   return undefined;
 }
 

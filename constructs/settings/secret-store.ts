@@ -198,6 +198,11 @@ export interface StoreSecretsBinding {
 
 /** Inputs of {@link renderStoreSecrets}. */
 export interface RenderStoreSecretsInput {
+  /**
+   * The pod's volume of the secrets, and where it is mounted.
+   * @default - `store-secrets` at /var/run/secrets/store
+   */
+  readonly volume?: { readonly name: string; readonly dir: string };
   readonly name: string;
   readonly serviceAccountName: string;
   readonly labels: Record<string, string>;
@@ -214,7 +219,11 @@ export function renderStoreSecrets(scope: Construct, input: RenderStoreSecretsIn
   const secretName = `${input.name}-store`;
   const envRequests = input.requests.filter((r) => r.env !== undefined);
   const env: k8s.EnvVar[] = envRequests.map((r) => ({ name: r.env!, valueFrom: { secretKeyRef: { name: secretName, key: r.alias } } }));
-  const mount: k8s.VolumeMount = { name: 'store-secrets', mountPath: SECRET_FILE_DIR, readOnly: true };
+  const mount: k8s.VolumeMount = {
+    name: input.volume?.name ?? 'store-secrets',
+    mountPath: input.volume?.dir ?? SECRET_FILE_DIR,
+    readOnly: true,
+  };
 
   if (input.config.backend === SecretBackend.CSI_DRIVER) {
     const spc = kubeObject(scope, 'SecretProviderClass', SecretProviderClass, {

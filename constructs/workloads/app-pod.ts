@@ -3,7 +3,8 @@ import { Construct } from 'constructs';
 import { selectorLabels, workloadLabels } from '../core/labels';
 import { PropIssue, addWarning } from '../core/validation';
 import { ContainerDescription, writablePaths } from '../pod/description';
-import { PodExtrasProps, PodSetup, resolvePodExtras, resolveRunAs } from '../pod/extras';
+import { InheritedExtras, PodExtrasProps, PodSetup, appEnvSources, resolvePodExtras, resolveRunAs } from '../pod/extras';
+import { orderEnv } from '../pod/env-references';
 import { PortProps, ResolvedPort, containerPortsOf, resolvePodPorts } from '../pod/ports';
 import { AccessMode, Volume } from '../pod/volumes';
 import { ServerScratchDir } from '../pod/server';
@@ -11,6 +12,9 @@ import { StopSignal, checkStopSignal, resolveTmpSize } from '../pod/process';
 import { PYTHON_RUNTIME_ENV, buildPodTemplate } from '../pod/template';
 import { ProfileOutput } from '../profiles/profile';
 import { AppRuntime } from './runtime';
+import { API_TOKEN_MOUNT, API_TOKEN_VOLUME } from './api-access';
+import { AppEnv, mergeAppEnv } from '../settings/app-env';
+import { InheritProps } from './workload-props';
 
 /** The pod of one workload of an application: same image, identity, settings and secrets. */
 export interface AppPodInput {
@@ -54,6 +58,15 @@ export interface AppPodInput {
   readonly job?: boolean;
   /** The pod is a StatefulSet's, which gives each replica its per-replica claims. */
   readonly perReplicaClaims?: boolean;
+  /**
+   * The ServiceAccount the pods run as, when it is the workload's own, and whether the app container gets an API token.
+   * @default - the app's
+   */
+  readonly serviceAccount?: { readonly name: string; readonly apiToken: boolean };
+  /** The workload's own settings and secrets, added to the app's (a worker or job of an app). */
+  readonly ownEnv?: AppEnv;
+  /** What the workload takes over from its application's own pod (a worker or job of an app; the app itself takes nothing). */
+  readonly inherit?: InheritProps;
 }
 
 /** A PersistentVolumeClaim a pod mounts. */
@@ -61,7 +74,7 @@ export interface PodClaim {
   readonly name: string;
   /** Undefined when the library cannot see it (an existing claim that does not name it). */
   readonly accessMode?: AccessMode;
-  /** The prop of its first mount, e.g. `mounts[0].volume`. */
+  /** The prop of its first mount, e.g. `mounts[0].volume`, or `app.mounts[0].volume` for one taken over from the app. */
   readonly prop: string;
 }
 
@@ -78,6 +91,8 @@ export interface AppPod {
   readonly ports: ResolvedPort[];
   /** The PersistentVolumeClaims the pod's containers mount, once each. */
   readonly claims: PodClaim[];
+  /** The per-replica claims of a StatefulSet's pod (its `volumeClaimTemplates`), once each; none for other pods. */
+  readonly perReplicaClaims: Volume[];
   readonly issues: PropIssue[];
 }
 
@@ -88,6 +103,8 @@ export interface AppPod {
  */
 export function appPod(input: AppPodInput): AppPod {
   const rt = input.runtime;
+  const appEnv = mergeAppEnv(rt.appEnv, input.ownEnv);
+  const account = input.serviceAccount ?? { name: rt.serviceAccountName, apiToken: rt.apiToken };
   const labels = workloadLabels({ name: input.name, component: input.component, image: rt.image, partOf: rt.partOf });
   const selector = selectorLabels(input.name);
   const issues: PropIssue[] = [];
@@ -96,6 +113,7 @@ export function appPod(input: AppPodInput): AppPod {
   const shared = rt.profile.sharedFileStorage?.();
   issues.push(...(shared?.issues ?? []));
   const imageEnv = imageEnvOf(rt);
+  const inherited = inheritedExtras(input);
   const extras = resolvePodExtras(
     input.extras,
     {
@@ -103,13 +121,14 @@ export function appPod(input: AppPodInput): AppPod {
       image: rt.image,
       labels,
       scratchDirs: input.scratchDirs,
-      appEnv: rt.appEnv,
+      appEnv,
       runAs,
       job: input.job,
       sharedStorageClass: shared?.storageClassName,
       perReplicaClaims: input.perReplicaClaims,
       imageEnv,
       imagePullPolicy: rt.process.imagePullPolicy,
+      inherited,
     },
     issues,
   );
@@ -119,17 +138,23 @@ export function appPod(input: AppPodInput): AppPod {
   const tmpSize = resolveTmpSize(input.extras.tmpSize, issues);
   const keepEntrypoint = input.keepEntrypoint ?? rt.keepEntrypoint;
   const runtimeEnv = { ...(rt.python ? PYTHON_RUNTIME_ENV : {}), ...imageEnv, ...input.env };
+  const env = orderEnv(
+    [...Object.entries(runtimeEnv).map(([name, value]) => ({ name, value })), ...appEnv.env],
+    // The app's and the workload's own settings were checked where they were resolved.
+    { ...appEnvSources(appEnv), propOf: (name) => (appEnv.envNames.includes(name) ? undefined : `env.${name}`) },
+    issues,
+  );
   const template = buildPodTemplate({
     selectorLabels: selector,
     labels: { ...labels, ...input.cloud.podLabels },
-    serviceAccountName: rt.serviceAccountName,
+    serviceAccountName: account.name,
     automountServiceAccountToken: rt.mountServiceAccountToken,
     terminationGracePeriodSeconds: input.terminationGracePeriodSeconds,
     nodeSelector: input.cloud.nodeSelector,
     tolerations: input.cloud.tolerations,
     spread: input.spread,
     priorityClassName: rt.priorityClassName,
-    volumes: rt.appEnv.volumes,
+    volumes: account.apiToken ? [...appEnv.volumes, API_TOKEN_VOLUME] : appEnv.volumes,
     restartPolicy: input.restartPolicy,
     runAs,
     extras,
@@ -138,9 +163,10 @@ export function appPod(input: AppPodInput): AppPod {
       imagePullPolicy: rt.process.imagePullPolicy,
       command: input.command,
       ports: nonEmptyList([...(input.ports ?? []), ...containerPortsOf(input.declaredPorts)]),
-      env: [...Object.entries(runtimeEnv).map(([name, value]) => ({ name, value })), ...rt.appEnv.env],
-      envFrom: rt.appEnv.envFrom,
-      mounts: rt.appEnv.mounts,
+      env,
+      envFrom: appEnv.envFrom,
+      // Only the app container gets the token: sidecars and init containers have no API access.
+      mounts: account.apiToken ? [...appEnv.mounts, API_TOKEN_MOUNT] : appEnv.mounts,
       resources: input.cloud.resources,
       liveness: input.liveness,
       readiness: input.readiness,
@@ -153,19 +179,40 @@ export function appPod(input: AppPodInput): AppPod {
     },
   });
   const stopSignal = input.stopSignal === undefined ? rt.process.stopSignal : checkStopSignal(input.stopSignal, issues);
-  const container = describe(input, runtimeEnv, setup, { keepEntrypoint, tmpSize, stopSignal, ports });
-  return { template, labels, selector, container, setup, ports, claims: podClaims(input.extras), issues };
+  const container = describe(input, runtimeEnv, setup, appEnv, { keepEntrypoint, tmpSize, stopSignal, ports });
+  const claims = podClaims(input.extras, inherited);
+  const replicaClaims = input.perReplicaClaims ? perReplicaClaims(input.extras, inherited) : [];
+  return { template, labels, selector, container, setup, ports, claims, perReplicaClaims: replicaClaims, issues };
 }
 
-/** Every volume the containers of a pod mount, with the prop of the mount (`mounts[0].volume`, `sidecars[1].mounts[0].volume`). */
-function mountedVolumes(extras: PodExtrasProps): Array<[string, Volume]> {
+/** What the workload takes over from its application's own pod, unless it opts out; undefined for the app itself. */
+function inheritedExtras(input: AppPodInput): InheritedExtras | undefined {
+  const { inherit, runtime: rt } = input;
+  return (
+    inherit && {
+      mounts: inherit.mounts === false ? [] : rt.extras.mounts,
+      initContainers: inherit.initContainers === false ? [] : rt.extras.initContainers,
+    }
+  );
+}
+
+/**
+ * Every volume the containers of a pod mount, with the prop of the mount (`mounts[0].volume`,
+ * `sidecars[1].mounts[0].volume`), those taken over from the app first (`app.mounts[0].volume`).
+ */
+function mountedVolumes(extras: PodExtrasProps, inherited?: InheritedExtras): Array<[string, Volume]> {
   const list = (x: unknown): unknown[] => (Array.isArray(x) ? x : []);
-  const mounts: Array<[string, unknown]> = list(extras.mounts).map((m, i) => [`mounts[${i}].volume`, m]);
-  for (const kind of ['initContainers', 'sidecars'] as const) {
-    list(extras[kind]).forEach((c, i) =>
-      list((c as { mounts?: unknown })?.mounts).forEach((m, j) => mounts.push([`${kind}[${i}].mounts[${j}].volume`, m])),
-    );
-  }
+  const mounts: Array<[string, unknown]> = [];
+  const add = (prefix: string, from: { mounts?: unknown; initContainers?: unknown; sidecars?: unknown }) => {
+    list(from.mounts).forEach((m, i) => mounts.push([`${prefix}mounts[${i}].volume`, m]));
+    for (const kind of ['initContainers', 'sidecars'] as const) {
+      list(from[kind]).forEach((c, i) =>
+        list((c as { mounts?: unknown })?.mounts).forEach((m, j) => mounts.push([`${prefix}${kind}[${i}].mounts[${j}].volume`, m])),
+      );
+    }
+  };
+  if (inherited) add('app.', inherited);
+  add('', extras);
   return mounts.flatMap(([prop, m]) => {
     const volume = (m as { volume?: unknown })?.volume;
     return volume instanceof Volume ? [[prop, volume] as [string, Volume]] : [];
@@ -173,18 +220,18 @@ function mountedVolumes(extras: PodExtrasProps): Array<[string, Volume]> {
 }
 
 /** The claims the containers of a pod mount, each once, with the prop of its first mount. */
-function podClaims(extras: PodExtrasProps): PodClaim[] {
+function podClaims(extras: PodExtrasProps, inherited?: InheritedExtras): PodClaim[] {
   const claims = new Map<string, PodClaim>();
-  for (const [prop, volume] of mountedVolumes(extras)) {
+  for (const [prop, volume] of mountedVolumes(extras, inherited)) {
     const info = volume.claimInfo;
     if (info && !claims.has(info.name)) claims.set(info.name, { ...info, prop });
   }
   return [...claims.values()];
 }
 
-/** The per-replica claims the containers of a StatefulSet's pod mount, each once. */
-export function perReplicaClaims(extras: PodExtrasProps): Volume[] {
-  return [...new Set(mountedVolumes(extras).map(([, v]) => v))].filter((v) => v.kind === 'replicaClaim');
+/** The per-replica claims the containers of a StatefulSet's pod mount (its own and those it takes over from the app), each once. */
+function perReplicaClaims(extras: PodExtrasProps, inherited?: InheritedExtras): Volume[] {
+  return [...new Set(mountedVolumes(extras, inherited).map(([, v]) => v))].filter((v) => v.kind === 'replicaClaim');
 }
 
 /** Warns about each claim many nodes mount that this workload created without a StorageClass, when the profile names none. */
@@ -229,6 +276,7 @@ function describe(
   input: AppPodInput,
   runtimeEnv: Record<string, string>,
   setup: PodSetup,
+  appEnv: AppEnv,
   process: { keepEntrypoint: boolean; tmpSize: string; stopSignal?: StopSignal; ports: ResolvedPort[] },
 ): ContainerDescription {
   const rt = input.runtime;
@@ -248,9 +296,10 @@ function describe(
     ),
     runAsUser: setup.runAs.user,
     runAsGroup: setup.runAs.group,
-    env: { ...runtimeEnv, ...rt.appEnv.literalEnv },
-    config: rt.appEnv.config,
-    secretEnvNames: rt.appEnv.secretEnvNames,
+    env: { ...runtimeEnv, ...appEnv.literalEnv },
+    config: appEnv.config,
+    secretEnvNames: appEnv.secretEnvNames,
+    files: appEnv.files.length > 0 ? [...appEnv.files] : undefined,
     writablePaths: [...writablePaths(input.scratchDirs, process.tmpSize), ...setup.extras.writablePaths],
     resources: input.cloud.resources,
     gracefulTimeoutSeconds: input.gracefulTimeoutSeconds,

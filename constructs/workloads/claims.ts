@@ -41,8 +41,12 @@ function claimProblems(workload: Construct, own: ReadonlyArray<Omit<ClaimUse, 'p
   const index = appIndex(workload);
   const errors: string[] = [];
   for (const use of own) {
-    const hang = hangOf(workload.node.path, use, index.claims.get(use.key) ?? []);
-    if (!hang) continue;
+    const found = hangOf(workload.node.path, use, index.claims.get(use.key) ?? []);
+    if (!found) continue;
+    // A claim the workload takes over from its app: it can also stop taking it over.
+    const hang = use.prop.startsWith('app.')
+      ? { ...found, fix: `${found.fix} Or keep the workload from taking over the app's mounts: inherit: { mounts: false }.` }
+      : found;
     if (use.accessMode === AccessMode.READ_WRITE_ONCE) {
       const rule = `is a ReadWriteOnce claim ('${use.claim}'), a disk that attaches to one node, and ${hang.reason}`;
       errors.push(formatIssue({ prop: use.prop, rule, received: use.claim, fix: hang.fix }));

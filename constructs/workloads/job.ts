@@ -2,13 +2,16 @@ import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { nameIssue } from '../core/names';
 import { PodExtrasProps } from '../pod/extras';
+import { SettingsProps } from '../settings/app-env';
 import { ResourcesProps } from '../pod/resources';
 import { AppPod } from './app-pod';
 import { IPythonApp } from './runtime';
 import { PythonWorkload } from './workload';
+import { InheritProps } from './workload-props';
+import { OwnServiceAccountProps } from './service-account';
 
-/** Props every job of an application shares. */
-export interface AppJobProps extends PodExtrasProps {
+/** Props every job of an application shares. Its `config`, `env` and `secrets` are its own, beside the app's. */
+export interface AppJobProps extends PodExtrasProps, SettingsProps {
   /** The application whose image, settings, secrets and identity the job shares. */
   readonly app: IPythonApp;
   /**
@@ -26,6 +29,17 @@ export interface AppJobProps extends PodExtrasProps {
    * @default 1
    */
   readonly retries?: number;
+  /**
+   * What the job takes over from the app's own pod: its mounts and init containers, before the job's own.
+   * @default - both
+   */
+  readonly inherit?: InheritProps;
+  /**
+   * A ServiceAccount of the job's own, instead of the app's: its own cloud identity and
+   * Kubernetes API access. The settings and secrets stay the app's.
+   * @default - the app's ServiceAccount
+   */
+  readonly serviceAccount?: OwnServiceAccountProps;
 }
 
 /**
@@ -60,7 +74,7 @@ export abstract class AppJob extends PythonWorkload {
   protected jobPod(component: string, command: string[], props: AppJobProps): AppPod {
     return this.buildPod({
       component,
-      cloud: this.appCloud(props.resources),
+      cloud: this.cloudWithAccount(props.serviceAccount, component, props.resources),
       command,
       env: {},
       terminationGracePeriodSeconds: 30,
@@ -69,7 +83,9 @@ export abstract class AppJob extends PythonWorkload {
       spread: false,
       scratchDirs: [],
       extras: props,
+      ownEnv: this.ownSettings(props, component),
       job: true,
+      inherit: props.inherit ?? {},
     });
   }
 

@@ -24,6 +24,21 @@ export const WAIT_DIR = '/var/run/secrets/pyservice.dev/migration-wait';
 /** Name of the wait's volume; one per pod, shared by the waits of every migration of the app. */
 const WAIT_VOLUME = 'migration-wait';
 
+/** What a wait waits for: a migration, or another Job of the app (a setup job), which its lines call a job. */
+export type AwaitedJob = 'migration' | 'job';
+
+/** The volume, folder and script of each kind of wait; a pod may have both. */
+function variant(awaited: AwaitedJob): { volume: string; dir: string; script: string; component: string } {
+  return awaited === 'migration'
+    ? { volume: WAIT_VOLUME, dir: WAIT_DIR, script: WAIT_SCRIPT, component: 'migration-wait' }
+    : {
+        volume: 'job-wait',
+        dir: '/var/run/secrets/pyservice.dev/job-wait',
+        script: WAIT_SCRIPT.replace(/migration job/gi, 'job'),
+        component: 'job-wait',
+      };
+}
+
 /**
  * Polls a migration Job until it succeeded (exit 0), failed (exit 1) or the
  * deadline passed (exit 2), each with a line that names the cause. Standard
@@ -100,6 +115,11 @@ export interface MigrationWaitInput {
   readonly jobDeadlineSeconds: number;
   /** Labels of the migration. */
   readonly labels: Record<string, string>;
+  /**
+   * What the Job is, for the wait's lines and its volume.
+   * @default 'migration'
+   */
+  readonly awaited?: AwaitedJob;
 }
 
 /** The wait of one migration: its per-version RBAC and the init container every pod of the app gets. */
@@ -110,8 +130,8 @@ export interface MigrationWait extends PodWait {
   readonly script: ApiObject;
 }
 
-/** The script's ConfigMap of each application, created with its first migration. */
-const SCRIPTS = new WeakMap<AppRuntime, ApiObject>();
+/** The script's ConfigMap of each application and kind of wait, created with the first wait of that kind. */
+const SCRIPTS = new WeakMap<AppRuntime, Map<AwaitedJob, ApiObject>>();
 
 /**
  * Builds the wait of one migration. The Role and RoleBinding are named after
@@ -120,20 +140,30 @@ const SCRIPTS = new WeakMap<AppRuntime, ApiObject>();
  */
 export function migrationWait(input: MigrationWaitInput): MigrationWait {
   const { runtime: rt, scope, jobName } = input;
-  const labels = { ...input.labels, 'app.kubernetes.io/component': 'migration-wait', [MIGRATION_JOB_LABEL]: jobName };
+  const v = variant(input.awaited ?? 'migration');
+  const labels = { ...input.labels, 'app.kubernetes.io/component': v.component, [MIGRATION_JOB_LABEL]: jobName };
   const annotations = { [ARGOCD_SYNC_WAVE]: MIGRATION_INPUT_WAVE };
   const role = kubeObject(scope, 'WaitRole', k8s.KubeRole, {
     metadata: { name: `${jobName}-wait`, labels, annotations },
     rules: [{ apiGroups: ['batch'], resources: ['jobs'], verbs: ['get'], resourceNames: [jobName] }],
   });
-  const roleBinding = kubeObject(scope, 'WaitRoleBinding', k8s.KubeRoleBinding, {
-    metadata: { name: `${jobName}-wait`, labels, annotations },
-    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: role.name },
-    subjects: [{ kind: 'ServiceAccount', name: rt.serviceAccountName }],
-  });
+  const roleBinding = kubeObject(
+    scope,
+    'WaitRoleBinding',
+    k8s.KubeRoleBinding,
+    {
+      metadata: { name: `${jobName}-wait`, labels, annotations },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: role.name },
+      subjects: [{ kind: 'ServiceAccount', name: rt.serviceAccountName }],
+    },
+    // Every ServiceAccount the app's pods run as, those of workloads defined later included.
+    (manifest) => {
+      manifest.subjects = rt.serviceAccountNames.map((name) => ({ kind: 'ServiceAccount', name }));
+    },
+  );
   keepInReleaseHistory(role);
   keepInReleaseHistory(roleBinding);
-  const script = scriptConfigMap(scope, rt, input.labels);
+  const script = scriptConfigMap(scope, rt, input.labels, input.awaited ?? 'migration');
   const deadlineSeconds = input.jobDeadlineSeconds + WAIT_SLACK_SECONDS;
   return {
     role,
@@ -144,7 +174,7 @@ export function migrationWait(input: MigrationWaitInput): MigrationWait {
       name: `wait-for-${input.base}`,
       image: rt.image,
       imagePullPolicy: rt.process.imagePullPolicy,
-      command: ['python3', `${WAIT_DIR}/wait.py`],
+      command: ['python3', `${v.dir}/wait.py`],
       env: [
         { name: 'MIGRATION_JOB', value: jobName },
         { name: 'WAIT_DEADLINE_SECONDS', value: String(deadlineSeconds) },
@@ -152,12 +182,12 @@ export function migrationWait(input: MigrationWaitInput): MigrationWait {
       ],
       resources: renderResources(resolveResources({ cpu: '50m', memory: '64Mi', ephemeralStorage: '64Mi' }).spec),
       securityContext: containerSecurityContext(rt.runAs),
-      volumeMounts: [{ name: WAIT_VOLUME, mountPath: WAIT_DIR, readOnly: true }],
+      volumeMounts: [{ name: v.volume, mountPath: v.dir, readOnly: true }],
     },
     // The pods keep automountServiceAccountToken: false; only the waits get a token.
     volumes: [
       {
-        name: WAIT_VOLUME,
+        name: v.volume,
         projected: {
           defaultMode: 0o440,
           sources: [
@@ -171,21 +201,24 @@ export function migrationWait(input: MigrationWaitInput): MigrationWait {
   };
 }
 
-/** One immutable ConfigMap per application and script version; old pods keep theirs through the release history. */
-function scriptConfigMap(scope: Construct, rt: AppRuntime, labels: Record<string, string>): ApiObject {
-  const existing = SCRIPTS.get(rt);
+/** One immutable ConfigMap per application, kind of wait and script version; old pods keep theirs through the release history. */
+function scriptConfigMap(scope: Construct, rt: AppRuntime, labels: Record<string, string>, awaited: AwaitedJob): ApiObject {
+  const scripts = SCRIPTS.get(rt) ?? new Map<AwaitedJob, ApiObject>();
+  SCRIPTS.set(rt, scripts);
+  const existing = scripts.get(awaited);
   if (existing) return existing;
-  const hash = createHash('sha256').update(WAIT_SCRIPT).digest('hex').slice(0, 10);
-  const configMap = kubeObject(scope, 'WaitScript', k8s.KubeConfigMap, {
+  const v = variant(awaited);
+  const hash = createHash('sha256').update(v.script).digest('hex').slice(0, 10);
+  const configMap = kubeObject(scope, awaited === 'migration' ? 'WaitScript' : 'JobWaitScript', k8s.KubeConfigMap, {
     metadata: {
-      name: `${rt.name}-migration-wait-${hash}`,
-      labels: { ...labels, 'app.kubernetes.io/component': 'migration-wait' },
+      name: `${rt.name}-${v.component}-${hash}`,
+      labels: { ...labels, 'app.kubernetes.io/component': v.component },
       annotations: { [ARGOCD_SYNC_WAVE]: MIGRATION_INPUT_WAVE },
     },
-    data: { 'wait.py': WAIT_SCRIPT },
+    data: { 'wait.py': v.script },
     immutable: true,
   });
   keepInReleaseHistory(configMap);
-  SCRIPTS.set(rt, configMap);
+  scripts.set(awaited, configMap);
   return configMap;
 }

@@ -124,9 +124,12 @@ export class PythonMigration extends AppJob {
     return job;
   }
 
-  /** Config, secrets and identity must exist before the Job runs (wave -2, before the Job's -1). */
+  /** Config, secrets and identity (the app's and the migration's own) must exist before the Job runs (wave -2, before the Job's -1). */
   private orderInputsFirst(): void {
-    for (const obj of [...this.runtime.sharedObjects, this.networkPolicy])
+    const own = this.node.children.filter(
+      (c): c is ApiObject => c instanceof ApiObject && c !== this.job && c.kind !== 'Role' && c.kind !== 'RoleBinding',
+    );
+    for (const obj of new Set([...this.runtime.sharedObjects, ...own, this.networkPolicy]))
       obj.metadata.addAnnotation(ARGOCD_SYNC_WAVE, MIGRATION_INPUT_WAVE);
   }
 

@@ -7,6 +7,7 @@ import { WorkerLiveness } from '../pod/worker-liveness';
 import { profileFix } from '../profiles';
 import { ProfileOutput } from '../profiles/profile';
 import { checkDuplicateEnv } from '../settings/env';
+import { AppEnv } from '../settings/app-env';
 import { Exposure } from '../traffic/exposure';
 import { AppRuntime, IPythonApp, ownRuntime } from './runtime';
 import { PythonWorkload, WorkloadMetrics } from './workload';
@@ -32,10 +33,13 @@ export interface ProcessRun {
 /**
  * The base of the kinds that run a process rather than serve through a web
  * server (`PythonWorker`, `PythonSingleton`, `PythonStatefulSet`): the app's
- * runtime or a standalone one, the command sized from the resources, the
+ * runtime or a standalone one, its own ServiceAccount, settings and what it
+ * takes over from the app's pod, the command sized from the resources, the
  * liveness check, the grace period that lets tasks finish.
  */
 export abstract class PythonProcess extends PythonWorkload {
+  /** The process's own settings and secrets, beside its app's (set by `processPod`). */
+  protected ownEnv?: AppEnv;
   /** The command is a WorkerCommand (the checks that depend on it are skipped otherwise). */
   private commandValid = true;
   private noneReason?: string;
@@ -60,9 +64,26 @@ export abstract class PythonProcess extends PythonWorkload {
     return true;
   }
 
-  /** The pod of a process: its command (behind the metrics prelude), env, checks, grace period, ports and extras. */
+  /**
+   * Resources and placement through the profile; a process of an app may run
+   * elsewhere than its app (spot capacity for work that can be retried), and as
+   * a ServiceAccount of its own (`serviceAccount`).
+   */
+  protected processCloud(props: PythonProcessProps): ProfileOutput {
+    return this.cloudWithAccount(props.serviceAccount, this.component, props.resources, props.placement);
+  }
+
+  /**
+   * The pod of a process: its command (behind the metrics prelude), env, checks,
+   * grace period, ports and extras; a process of an app also gets its own
+   * settings and what it takes over from the app's pod (`inherit`).
+   */
   protected processPod(props: PythonProcessProps, run: ProcessRun): AppPod {
     const { cmd, metrics } = run;
+    const standalone = this.ownsRuntime(props);
+    this.ownEnv = standalone
+      ? undefined
+      : this.ownSettings(props, this.component, [...Object.keys(cmd.env), ...Object.keys(metrics?.env ?? {})]);
     return this.buildPod({
       component: this.component,
       cloud: run.cloud,
@@ -80,7 +101,9 @@ export abstract class PythonProcess extends PythonWorkload {
       declaredPorts: props.ports,
       perReplicaClaims: run.perReplicaClaims,
       // A standalone process's user is its runtime's; an app's process may set its own.
-      extras: this.ownsRuntime(props) ? { ...props, runAsUser: undefined, runAsGroup: undefined } : props,
+      extras: standalone ? { ...props, runAsUser: undefined, runAsGroup: undefined } : props,
+      inherit: standalone ? undefined : (props.inherit ?? {}),
+      ownEnv: this.ownEnv,
     });
   }
 
@@ -134,6 +157,18 @@ export abstract class PythonProcess extends PythonWorkload {
 
   /** The runtime of a process that is its own application: its ServiceAccount, settings and secrets. */
   private standaloneRuntime(props: PythonProcessProps): AppRuntime {
+    this.issues.check(props.serviceAccount === undefined, {
+      prop: 'serviceAccount',
+      rule: "needs 'app': a standalone process has a ServiceAccount of its own already",
+      received: props.serviceAccount,
+      fix: 'Set permissions and the profile of the process itself, or pass the app the process belongs to.',
+    });
+    this.issues.check(props.inherit === undefined, {
+      prop: 'inherit',
+      rule: "needs 'app': a standalone process has no application to inherit from",
+      received: props.inherit,
+      fix: 'Remove inherit, or pass the app the process belongs to.',
+    });
     const required = {
       image: "Pass the image the process runs, e.g. 'ghcr.io/acme/loadgenerator:1.0.0', or pass app to share a web service's.",
       profile: profileFix(),

@@ -1,9 +1,10 @@
-import { ApiObject } from 'cdk8s';
+import { ApiObject, Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { kubeObject, nonEmpty } from '../core/objects';
-import { IssueCollector, PropIssue, ValidationError, formatIssue } from '../core/validation';
-import { resolvePython, resolveRunAs } from '../pod/extras';
+import { IssueCollector, PropIssue, ValidationError, addWarning, formatIssue } from '../core/validation';
+import { renderApiAccess } from './api-access';
+import { InheritedExtras, resolvePython, resolveRunAs } from '../pod/extras';
 import { ResolvedProcess, resolveProcess } from '../pod/process';
 import { ResourcesProps } from '../pod/resources';
 import { RolloutPace } from '../pod/rollout';
@@ -43,11 +44,22 @@ export interface AppRuntime {
   readonly priorityClassName?: string;
   readonly placement?: Placement;
   readonly mountServiceAccountToken: boolean;
+  /** The app container gets a projected API token (the ServiceAccount has `permissions`, and no automount). */
+  readonly apiToken: boolean;
+  /**
+   * Every ServiceAccount the pods of the application run as: the app's, then those
+   * of workloads with their own; the migrations' waits let each read their Job.
+   */
+  readonly serviceAccountNames: string[];
+  /** Roll the app's Deployments when a Secret their pods read changes (Reloader's annotation). */
+  readonly reloadOnSecretChange: boolean;
   readonly allowEgressTo?: NetworkPeer[];
   /** Resources of the application, the default of its other workloads. */
   readonly resources?: ResourcesProps;
   /** Objects a job of the application needs before it runs: ServiceAccount, ConfigMap, secret objects, claims. */
   readonly sharedObjects: readonly ApiObject[];
+  /** The application's own mounts and init containers, which its workers and jobs take over unless they opt out (`inherit`). */
+  readonly extras: InheritedExtras;
   /** Init containers (and their volumes) every pod of the application runs first: the migrations' waits, in the order they were added. */
   readonly waits: PodWait[];
   /** How each Deployment of the application rolls out, for the time a release may take. */
@@ -105,6 +117,15 @@ export function ownRuntime(props: WorkloadProps, input: OwnRuntimeInput, issues:
     { name, labels, serviceAccountName: name, secretBackend: (i) => props.profile.secretBackend(i), reservedEnv: input.reservedEnv },
     issues,
   );
+  const access = renderApiAccess(scope, {
+    name,
+    labels,
+    serviceAccountName: name,
+    namespace: Chart.of(scope).namespace,
+    permissions: props.permissions,
+  });
+  issues.addAll(access.issues);
+  access.warnings.forEach((w) => addWarning(scope, w));
   const processIssues: PropIssue[] = [];
   const runAs = resolveRunAs(props.runAsUser, props.runAsGroup, processIssues);
   const python = resolvePython(props.python, processIssues);
@@ -124,8 +145,12 @@ export function ownRuntime(props: WorkloadProps, input: OwnRuntimeInput, issues:
     priorityClassName: props.priorityClassName,
     placement: props.placement,
     mountServiceAccountToken,
+    apiToken: access.any && !mountServiceAccountToken,
+    serviceAccountNames: [name],
+    reloadOnSecretChange: props.reloadOnSecretChange === true,
     allowEgressTo: props.allowEgressTo,
     resources: props.resources,
+    extras: { mounts: [...(props.mounts ?? [])], initContainers: [...(props.initContainers ?? [])] },
     // Read when a job is defined, so that claims the app's pod creates count too.
     get sharedObjects() {
       return sharedObjectsOf(scope);
@@ -148,6 +173,10 @@ function sharedObjectsOf(scope: Construct): ApiObject[] {
     'ExternalSecret',
     'SecretStore',
     'PersistentVolumeClaim',
+    'Role',
+    'RoleBinding',
+    'ClusterRole',
+    'ClusterRoleBinding',
   ]);
   return scope.node.children.filter((c): c is ApiObject => c instanceof ApiObject && kinds.has(c.kind));
 }

@@ -10,7 +10,7 @@ import { podStartSeconds } from '../pod/rollout';
 import { WorkerCommandConfig } from '../pod/worker-command';
 import { ResolvedScaling, resolveScaling } from '../scaling/scaling';
 import { portIngress } from '../traffic/network-policy';
-import { AppPod, perReplicaClaims } from './app-pod';
+import { AppPod } from './app-pod';
 import { PythonProcess } from './process';
 import { AppRuntime } from './runtime';
 import { SHAPES } from './shapes.generated';
@@ -63,7 +63,7 @@ export class PythonStatefulSet extends PythonProcess {
     props = checkedProps(props, SHAPES.PythonStatefulSetProps, 'PythonStatefulSet', this.issues);
     this.name = this.checkName(props.name ?? id, props);
     this.runtime = this.resolveRuntime(props);
-    const cloud = this.appCloud(props.resources, props.placement);
+    const cloud = this.processCloud(props);
     const cmd = this.bindCommand(props, cloud);
     this.concurrency = cmd.concurrency;
     const probes = this.probes(props, cmd);
@@ -120,7 +120,7 @@ export class PythonStatefulSet extends PythonProcess {
     const shared = this.runtime.profile.sharedFileStorage?.().storageClassName;
     // The templates cannot change once the set exists: no label that moves with the release.
     const labels = releaseIndependentLabels(pod.labels);
-    const templates = perReplicaClaims(props).flatMap((v) => v.claimTemplate(labels, shared) ?? []);
+    const templates = pod.perReplicaClaims.flatMap((v) => v.claimTemplate(labels, shared) ?? []);
     const spec: k8s.StatefulSetSpec = {
       serviceName: this.name,
       replicas: scaling.fixedReplicas,
@@ -139,7 +139,11 @@ export class PythonStatefulSet extends PythonProcess {
       k8s.KubeStatefulSet,
       'StatefulSet',
       { metadata: { name: this.name, labels: pod.labels }, spec },
-      { podSpecPath: ['spec', 'template', 'spec'], rollout: { startSeconds, rounds: Math.max(1, scaling.maxReplicas), leadSeconds: 0 } },
+      {
+        podSpecPath: ['spec', 'template', 'spec'],
+        rollout: { startSeconds, rounds: Math.max(1, scaling.maxReplicas), leadSeconds: 0 },
+        reloadOnSecretChange: this.runtime.reloadOnSecretChange,
+      },
     );
   }
 

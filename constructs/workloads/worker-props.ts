@@ -12,7 +12,9 @@ import { AutoscalingProps } from '../scaling/scaling';
 import { AppEnvProps } from '../settings/app-env';
 import { NetworkPeer } from '../traffic/exposure';
 import { IPythonApp } from './runtime';
-import { ProcessProps } from './workload-props';
+import { InheritProps, ProcessProps } from './workload-props';
+import { ApiPermission } from './api-access';
+import { OwnServiceAccountProps } from './service-account';
 
 /** Queue-driven autoscaling of a worker with KEDA. */
 export interface QueueAutoscalingProps {
@@ -64,6 +66,12 @@ export interface PythonProcessProps extends AppEnvProps, PodExtrasProps, Process
   readonly app?: IPythonApp;
   /** How the process starts. */
   readonly command: WorkerCommand;
+  /**
+   * What a process of an app takes over from the app's own pod: its mounts and init
+   * containers, before the process's own. Only with `app`.
+   * @default - both
+   */
+  readonly inherit?: InheritProps;
   /**
    * Image of a standalone process, pinned by tag or digest. Not with `app`.
    * @default - the app's image
@@ -127,6 +135,19 @@ export interface PythonProcessProps extends AppEnvProps, PodExtrasProps, Process
    * @default - the app's
    */
   readonly priorityClassName?: string;
+  /**
+   * Kubernetes API access of a standalone process's ServiceAccount (see the web
+   * service's `permissions`). Not with `app`: give a process of an app a
+   * ServiceAccount of its own (`serviceAccount`) with its permissions.
+   * @default - no access to the API
+   */
+  readonly permissions?: ApiPermission[];
+  /**
+   * A ServiceAccount of the process's own, instead of the app's: its own cloud
+   * identity and Kubernetes API access. Only with `app`; the settings and secrets stay the app's.
+   * @default - the app's ServiceAccount
+   */
+  readonly serviceAccount?: OwnServiceAccountProps;
 }
 
 /** Props of {@link PythonWorker}. */
@@ -151,16 +172,14 @@ export interface PythonWorkerProps extends PythonProcessProps {
 /** Props of {@link PythonSingleton}. */
 export interface PythonSingletonProps extends PythonProcessProps {}
 
-/** Props that belong to a standalone process and come from the app otherwise. */
+/** Props that belong to a standalone process and come from the app otherwise (`config`, `env`, `secrets`, `envFrom` and `fieldEnv` of a process of an app are its own, beside the app's). */
 export const STANDALONE_ONLY = [
   'image',
   'profile',
-  'config',
-  'env',
-  'secrets',
   'secretFiles',
-  'envFrom',
-  'fieldEnv',
+  'files',
+  'reloadOnSecretChange',
+  'permissions',
   'allowEgressTo',
   'partOf',
   'priorityClassName',

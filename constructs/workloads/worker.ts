@@ -11,6 +11,7 @@ import { renderQueueScaling, resolveQueueTiming } from '../scaling/keda';
 import { PropIssue } from '../core/validation';
 import { QueueScaler, scalerEnvIssues } from '../scaling/queue-scaler';
 import { ResolvedScaling, cpuAutoscaler, resolveScaling } from '../scaling/scaling';
+import { mergeAppEnv } from '../settings/app-env';
 import { portIngress } from '../traffic/network-policy';
 import { AppPod } from './app-pod';
 import { AppRuntime, trustAlso } from './runtime';
@@ -19,6 +20,12 @@ import { PythonProcess } from './process';
 import { PythonWorkerProps, QueueAutoscalingProps } from './worker-props';
 
 export type { PythonProcessProps, PythonWorkerProps, QueueAutoscalingProps } from './worker-props';
+
+/** Adds a subject a workload's own identity must trust too, once, sorted. */
+function trustAlsoOwn(subjects: string[], subject: string): void {
+  if (!subjects.includes(subject)) subjects.push(subject);
+  subjects.sort();
+}
 
 /** The autoscalers of a worker: KEDA's objects, or a HorizontalPodAutoscaler. */
 interface Scalers {
@@ -68,8 +75,8 @@ export class PythonWorker extends PythonProcess {
     const bad = nameIssue(this.name);
     if (bad) this.issues.add(bad);
     this.runtime = this.resolveRuntime(props);
-    // A worker may run elsewhere than its app (spot capacity for work that can be retried).
-    const cloud = this.appCloud(props.resources, props.placement);
+    // A worker may run elsewhere than its app (spot capacity for work that can be retried), as its own identity.
+    const cloud = this.processCloud(props);
     const cmd = this.bindCommand(props, cloud, props.queueAutoscaling?.queue?.type);
     this.concurrency = cmd.concurrency;
     const liveness = this.resolveLiveness(props.liveness ?? cmd.defaultLiveness);
@@ -168,12 +175,15 @@ export class PythonWorker extends PythonProcess {
     // A wrong queue list is reported once, against the command, not again by the scaler that reads it.
     const trigger = q.queue.bind({ redisLists: cmd.redisLists, redisListsReported: cmd.issues.some((i) => i.prop === 'command.queues') });
     this.issues.addAll(trigger.issues);
-    this.issues.addAll(scalerEnvIssues(trigger, rt.appEnv, Object.keys(cmd.env)));
+    this.issues.addAll(scalerEnvIssues(trigger, mergeAppEnv(rt.appEnv, this.ownEnv), Object.keys(cmd.env)));
     (trigger.warnings ?? []).forEach((w) => this.warn(w));
-    const identity = trigger.identity ? rt.profile.kedaIdentity(trigger.identity) : undefined;
+    const own = this.ownServiceAccount;
+    const profile = (own && props.serviceAccount?.profile) || rt.profile;
+    const identity = trigger.identity ? profile.kedaIdentity(trigger.identity) : undefined;
     this.issues.addAll(identity?.issues ?? []);
-    // KEDA's operator, not the worker, reads the queue: the app's cloud identity must trust it too.
-    if (identity?.alsoTrust) trustAlso(rt, identity.alsoTrust);
+    // KEDA's operator, not the worker, reads the queue: the worker's cloud identity must trust it too.
+    if (identity?.alsoTrust && own?.identity) trustAlsoOwn(own.alsoTrustedSubjects, identity.alsoTrust);
+    else if (identity?.alsoTrust) trustAlso(rt, identity.alsoTrust);
     return renderQueueScaling(this, {
       name: this.name,
       labels: pod.labels,

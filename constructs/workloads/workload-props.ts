@@ -6,6 +6,7 @@ import { ICloudProfile, Placement } from '../profiles/profile';
 import { neutralIngress, neutralOutput } from '../profiles/shared';
 import { ResourcesProps } from '../pod/resources';
 import { IssueCollector } from '../core/validation';
+import { ApiPermission } from './api-access';
 import { ImagePullPolicy, StopSignal } from '../pod/process';
 
 /** How a workload's main container runs: its user, its entrypoint, its runtime. */
@@ -67,6 +68,25 @@ export interface ProcessProps {
   readonly stopSignal?: StopSignal;
 }
 
+/**
+ * What a worker or job takes over from its application's own pod. A
+ * ReadWriteOnce claim of the app is attached to one node at a time: a pod of
+ * another workload that mounts it can start only on that node (else it waits,
+ * Multi-Attach), so use ReadWriteMany for shared data, or opt out here.
+ */
+export interface InheritProps {
+  /**
+   * The app's mounts (claims, ConfigMaps and Secrets as files, scratch space), before the workload's own.
+   * @default true
+   */
+  readonly mounts?: boolean;
+  /**
+   * The app's init containers (wait for a database, prepare a folder), run before the workload's own.
+   * @default true
+   */
+  readonly initContainers?: boolean;
+}
+
 /** Props every Python workload has: what runs, where, with which settings and secrets. */
 export interface WorkloadProps extends AppEnvProps, PodExtrasProps, ProcessProps {
   /** Container image, pinned by tag or digest, e.g. `ghcr.io/acme/orders-api:1.4.2`. */
@@ -105,10 +125,21 @@ export interface WorkloadProps extends AppEnvProps, PodExtrasProps, ProcessProps
    */
   readonly priorityClassName?: string;
   /**
-   * Mount a Kubernetes API token into the pod. Only apps that call the Kubernetes API need one.
+   * Mount a Kubernetes API token into every container of the pod (the kubelet's
+   * automount). Apps that call the API are better served by `permissions`, which
+   * give the app container alone a token.
    * @default false
    */
   readonly mountServiceAccountToken?: boolean;
+  /**
+   * Kubernetes API access of the app's ServiceAccount (a task runner that starts
+   * pods and reads their logs): a Role in the namespace (a ClusterRole only for
+   * `ApiPermission.clusterWide`) bound to it, and a short-lived token mounted into
+   * the app container only (sidecars and init containers get none), at the path
+   * Kubernetes client libraries read.
+   * @default - no access to the API
+   */
+  readonly permissions?: ApiPermission[];
 }
 
 /** Stands in for a missing profile so the other props can still be checked. */

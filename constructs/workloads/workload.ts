@@ -4,12 +4,14 @@ import { Construct } from 'constructs';
 import { guardApp } from '../core/app-index';
 import { DNS1035_LABEL } from '../core/names';
 import { ManifestJson, ObjectKind, kubeObject, uniqueIn } from '../core/objects';
-import { IssueCollector, addWarning } from '../core/validation';
+import { IssueCollector, PropIssue, addWarning } from '../core/validation';
+import { OwnServiceAccount, OwnServiceAccountProps, createOwnServiceAccount, ownIdentityProfile } from './service-account';
 import { ContainerDescription } from '../pod/description';
 import { ResourcesProps, resolveResources } from '../pod/resources';
 import { RolloutPace, progressDeadlineSeconds, rolloutSeconds } from '../pod/rollout';
 import { PodSpecJson, addSleepPreStop } from '../pod/template';
 import { addWaits, waitSeconds } from '../pod/waits';
+import { addSecretReload } from '../pod/reload';
 import { ICloudProfile, Placement, ProfileOutput } from '../profiles/profile';
 import { METRICS_PORT_NAME, MetricsContainer, MetricsProps, MonitorInput, resolveMetrics } from '../scaling/metrics';
 import { ResolvedScaling, disruptionBudget } from '../scaling/scaling';
@@ -17,6 +19,9 @@ import { Exposure } from '../traffic/exposure';
 import { NetworkPolicyInput, networkPolicySpec } from '../traffic/network-policy';
 import { renderPortsService, servicePortIssues } from '../traffic/service';
 import { AppPod, AppPodInput, appPod } from './app-pod';
+import { AppEnv, SettingsProps, resolveAppEnv } from '../settings/app-env';
+import { workloadLabels } from '../core/labels';
+import { PYTHON_RUNTIME_ENV } from '../pod/template';
 import { AppRuntime, IPythonApp, requireApp } from './runtime';
 import { PodScale, registerClaims } from './claims';
 
@@ -28,6 +33,8 @@ export interface PodControllerOptions {
   readonly rollout?: RolloutPace;
   /** The `sleep` preStop action's seconds (Kubernetes 1.30+). */
   readonly sleepPreStopSeconds?: number;
+  /** Name the Secrets the pods read in Reloader's annotation (a Deployment or StatefulSet of an app with `reloadOnSecretChange`). */
+  readonly reloadOnSecretChange?: boolean;
 }
 
 /** Metrics of a workload: its port, env, scratch dir and command wrapper, and the NetworkPolicy rule of its scraper. */
@@ -50,10 +57,15 @@ export abstract class PythonWorkload extends Construct implements IPythonApp {
   /** The NetworkPolicy of the workload's pods. */
   public abstract readonly networkPolicy: ApiObject;
 
+  /** The workload's own ServiceAccount (a worker or job of an app with `serviceAccount`), instead of the app's. */
+  public ownServiceAccount?: OwnServiceAccount;
+
   /** The rule breaks found while resolving the props, reported at synthesis with the construct path. */
   protected readonly issues: IssueCollector;
   /** How many pods may mount the pod's claims at once (the check of ReadWriteOnce claims reads it at synthesis). */
   protected podScale: PodScale = { replicas: 1, surges: false };
+  /** The profile of the workload's own cloud identity, when it has one. */
+  private identityProfile?: ICloudProfile;
 
   protected constructor(scope: Construct, id: string) {
     super(uniqueIn(scope, id), id);
@@ -72,20 +84,58 @@ export abstract class PythonWorkload extends Construct implements IPythonApp {
     if (message) addWarning(this, message);
   }
 
-  /** Resources and placement of a workload of the app, through the app's profile (so platform rules apply). */
+  /**
+   * Resources and placement of a workload of the app, through the app's profile
+   * (so platform rules apply), or through the profile of its own identity.
+   */
   protected appCloud(resources: ResourcesProps | undefined, placement?: Placement): ProfileOutput {
     const rt = this.runtime;
     const requested = resolveResources(resources ?? rt.resources);
     this.issues.addAll(requested.issues);
-    // Profile option problems are the app's to report; only resource rules and placement matter here.
-    const cloud = rt.profile.bind({
+    const cloud = (this.identityProfile ?? rt.profile).bind({
       name: this.name,
       exposure: Exposure.CLUSTER,
       resources: requested.spec,
       placement: placement ?? rt.placement,
     });
+    // The app's profile option problems are the app's to report; those of the workload's own are its own.
+    if (this.identityProfile) this.issues.addAll(cloud.issues.map((i) => ({ ...i, prop: `serviceAccount.${i.prop}` })));
     cloud.warnings.forEach((w) => this.warn(w));
     return cloud;
+  }
+
+  /** {@link appCloud}, with the workload's own ServiceAccount and identity when `account` is set. */
+  protected cloudWithAccount(
+    account: OwnServiceAccountProps | undefined,
+    component: string,
+    resources: ResourcesProps | undefined,
+    placement?: Placement,
+  ): ProfileOutput {
+    this.useOwnIdentity(account);
+    const cloud = this.appCloud(resources, placement);
+    this.createOwnServiceAccount(account, component, cloud);
+    return cloud;
+  }
+
+  /** Checks `serviceAccount` and takes its profile, before the workload binds its cloud. */
+  private useOwnIdentity(props: OwnServiceAccountProps | undefined): void {
+    if (props === undefined) return;
+    const issues: PropIssue[] = [];
+    this.identityProfile = ownIdentityProfile(props, this.runtime, issues);
+    this.issues.addAll(issues);
+  }
+
+  /** Creates the workload's own ServiceAccount, with the identity `cloud` bound; its pods run as it. */
+  private createOwnServiceAccount(props: OwnServiceAccountProps | undefined, component: string, cloud: ProfileOutput): void {
+    if (props === undefined) return;
+    const rt = this.runtime;
+    const labels = workloadLabels({ name: this.name, component, image: rt.image, partOf: rt.partOf });
+    const issues: PropIssue[] = [];
+    const warnings: string[] = [];
+    const own = { props, runtime: rt, workload: this.name, labels, cloud: this.identityProfile ? cloud : undefined };
+    this.ownServiceAccount = createOwnServiceAccount(this, own, issues, warnings);
+    this.issues.addAll(issues);
+    warnings.forEach((w) => this.warn(w));
   }
 
   /** The workload's metrics (port, env, scratch dir, command wrapper) and the cloud's scrape object, or undefined without. */
@@ -113,9 +163,44 @@ export abstract class PythonWorkload extends Construct implements IPythonApp {
     };
   }
 
+  /**
+   * The workload's own settings and secrets (a worker or job of an app), added to
+   * the app's: its ConfigMap and secret objects are its own; a name the app or
+   * `reserved` (the command's env) defines is refused. Undefined without any.
+   */
+  protected ownSettings(props: SettingsProps, component: string, reserved: readonly string[] = []): AppEnv | undefined {
+    const keys: (keyof SettingsProps)[] = ['config', 'env', 'secrets', 'envFrom', 'fieldEnv'];
+    if (keys.every((k) => props[k] === undefined)) return undefined;
+    const rt = this.runtime;
+    const labels = workloadLabels({ name: this.name, component, image: rt.image, partOf: rt.partOf });
+    return resolveAppEnv(
+      this,
+      {
+        config: props.config,
+        env: props.env,
+        notSecret: props.notSecret,
+        secrets: props.secrets,
+        envFrom: props.envFrom,
+        fieldEnv: props.fieldEnv,
+      },
+      {
+        name: this.name,
+        labels,
+        serviceAccountName: rt.serviceAccountName,
+        secretBackend: (i) => rt.profile.secretBackend(i),
+        reservedEnv: [...Object.keys(rt.python ? PYTHON_RUNTIME_ENV : {}), ...reserved, ...rt.appEnv.envNames],
+        reservedBy: 'the app (or the runtime)',
+        storeVolume: { name: 'own-store-secrets', dir: `/var/run/secrets/${this.name}-store` },
+      },
+      this.issues,
+    );
+  }
+
   /** The workload's pod, built by the one pod path every kind shares. */
   protected buildPod(input: Omit<AppPodInput, 'runtime' | 'scope' | 'name'>): AppPod {
-    const pod = appPod({ ...input, runtime: this.runtime, scope: this, name: this.name });
+    const own = this.ownServiceAccount;
+    const serviceAccount = own && { name: own.name, apiToken: own.apiToken };
+    const pod = appPod({ ...input, runtime: this.runtime, scope: this, name: this.name, serviceAccount });
     this.issues.addAll(pod.issues);
     registerClaims(this, pod.claims, () => this.podScale);
     const signal = pod.container.stopSignal;
@@ -140,6 +225,7 @@ export abstract class PythonWorkload extends Construct implements IPythonApp {
       const podSpec = options.podSpecPath.reduce((o: ManifestJson, key) => o[key] as ManifestJson, manifest) as unknown as PodSpecJson;
       if (options.sleepPreStopSeconds) addSleepPreStop(podSpec, options.sleepPreStopSeconds);
       addWaits(podSpec, rt.waits);
+      if (options.reloadOnSecretChange) addSecretReload(manifest, podSpec as unknown as ManifestJson);
       // A StatefulSet has no progress deadline: it waits for each pod as long as it takes.
       if (options.rollout && manifest.kind === 'Deployment')
         (manifest.spec as ManifestJson).progressDeadlineSeconds = progressDeadlineSeconds(options.rollout, waitSeconds(rt.waits));
@@ -166,7 +252,7 @@ export abstract class PythonWorkload extends Construct implements IPythonApp {
       k8s.KubeDeployment,
       'Deployment',
       { metadata, spec },
-      { podSpecPath: ['spec', 'template', 'spec'], ...options },
+      { podSpecPath: ['spec', 'template', 'spec'], reloadOnSecretChange: this.runtime.reloadOnSecretChange, ...options },
     );
   }
 

@@ -33,7 +33,7 @@ export function analyticsApp(env: { readonly [name: string]: string | undefined 
     const target = app.addTarget({ environment: 'prod', cloud });
     const chart = systemChart(target, 'analytics');
 
-    // The settings file and the secrets the image expects, shared by every workload of the app.
+    // The settings file and the secrets the image expects; the app's workers and jobs take its mounts over.
     const settings = Volume.configMap('analytics-config', { items: { 'superset_config.py': 'superset_config.py' } });
     const web = new PythonMicroservice(chart, 'analytics', {
       image: target.image('analytics'),
@@ -61,7 +61,6 @@ export function analyticsApp(env: { readonly [name: string]: string | undefined 
       app: web,
       command: MigrationCommand.command(['sh', '-c', 'superset db upgrade && superset init']),
       timeout: Duration.minutes(15),
-      mounts: [{ path: '/app/pythonpath/superset_config.py', volume: settings, subPath: 'superset_config.py' }],
     });
 
     new PythonWorker(chart, 'analytics-worker', {
@@ -73,7 +72,6 @@ export function analyticsApp(env: { readonly [name: string]: string | undefined 
         minReplicas: 1,
         maxReplicas: 8,
       },
-      mounts: [{ path: '/app/pythonpath/superset_config.py', volume: settings, subPath: 'superset_config.py' }],
     });
 
     // Beat schedules the periodic tasks: two of them would schedule every task twice.
@@ -91,7 +89,6 @@ export function analyticsApp(env: { readonly [name: string]: string | undefined 
       ]),
       resources: { cpu: '250m', memory: '512Mi' },
       liveness: WorkerLiveness.command(['python3', '-c', 'import os, sys; sys.exit(0 if os.path.exists("/tmp/celerybeat.pid") else 1)']),
-      mounts: [{ path: '/app/pythonpath/superset_config.py', volume: settings, subPath: 'superset_config.py' }],
     });
 
     // The websocket server is Node: no Python env, no python3 preStop hook.

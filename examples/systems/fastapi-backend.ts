@@ -4,6 +4,9 @@
  * Job and the new Deployment start together; the backend's pods wait in an
  * init container until this version's migration Job succeeded (with a Role
  * that can read that one Job), so the order holds without Argo CD or Flux.
+ * The template's prestart script then creates the first superuser
+ * (app/initial_data.py): a setup Job that runs after the migration, with the
+ * superuser's credentials that only it reads.
  */
 import { Duration } from 'cdk8s';
 import {
@@ -14,6 +17,7 @@ import {
   PythonMicroservice,
   PythonMigration,
   PythonServer,
+  PythonSetupJob,
   SecretEnv,
 } from 'pyservice-k8s';
 import { CLOUDS, PRIORITY, profile, runIfMain, systemChart } from './common';
@@ -41,8 +45,13 @@ export function fastapiApp(env: { readonly [name: string]: string | undefined } 
     });
     new PythonMigration(chart, 'backend-prestart', {
       app: backend,
-      command: MigrationCommand.command(['sh', '-c', 'alembic upgrade head && python app/initial_data.py']),
+      command: MigrationCommand.alembic(),
       timeout: Duration.minutes(10),
+    });
+    new PythonSetupJob(chart, 'backend-initial-data', {
+      app: backend,
+      command: ['python', 'app/initial_data.py'],
+      secrets: [SecretEnv.fromExisting('backend-superuser', { FIRST_SUPERUSER: 'email', FIRST_SUPERUSER_PASSWORD: 'password' })],
     });
   }
   return app;

@@ -68,7 +68,6 @@ export function inventoryApp(env: { readonly [name: string]: string | undefined 
       command: WorkerCommand.command(['python', 'manage.py', 'rqworker', 'high', 'default', 'low']),
       liveness: WorkerLiveness.command(['python3', '-c', 'import os, sys; sys.exit(0)']),
       replicas: 2,
-      mounts: [{ path: '/opt/netbox/netbox/media', volume: media }],
     });
 
     new PythonCronJob(chart, 'inventory-housekeeping', {

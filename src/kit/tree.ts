@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { Workload, WorkloadRole } from '../../constructs/image';
 import { PythonCronJob } from '../../constructs/workloads/cron-job';
 import { PythonMigration } from '../../constructs/workloads/migration';
+import { PythonSetupJob } from '../../constructs/workloads/setup-job';
 import { PythonMicroservice } from '../../constructs/workloads/python-microservice';
 import { releaseSeconds } from '../../constructs/workloads/workload';
 import { PythonWorker } from '../../constructs/workloads/worker';
@@ -47,6 +48,7 @@ export function containerWorkloads(scope: Construct): Workload[] {
     else if (c instanceof PythonWorker || c instanceof PythonStatefulSet) out.push({ container: c.container, role: WorkloadRole.WORKER });
     else if (c instanceof PythonMigration) out.push({ container: c.container, role: WorkloadRole.MIGRATION });
     else if (c instanceof PythonCronJob) out.push({ container: c.container, role: WorkloadRole.CRON });
+    else if (c instanceof PythonSetupJob) out.push({ container: c.container, role: WorkloadRole.SETUP, after: [...c.after] });
   }
   return out;
 }

@@ -13,6 +13,7 @@ import { PythonMicroservice } from '../../constructs/workloads/python-microservi
 import { StoreSecretRequest } from '../../constructs/settings/secret-store';
 import { PythonWorker } from '../../constructs/workloads/worker';
 import { PythonStatefulSet } from '../../constructs/workloads/stateful-set';
+import { PythonWorkload } from '../../constructs/workloads/workload';
 
 /** An application: the ServiceAccount its workloads run as, and what it binds. */
 export interface AppFacts {
@@ -54,6 +55,11 @@ export function planFacts(scope: Construct): PlanFacts {
   const services: ServiceFacts[] = [];
   const noLiveness: NoLivenessFacts[] = [];
   for (const c of scope.node.findAll()) {
+    const own = c instanceof PythonWorkload ? c.ownServiceAccount : undefined;
+    if (own) {
+      const namespace = own.serviceAccount.metadata.namespace;
+      apps.set(`${namespace ?? ''}/${own.name}`, { namespace, serviceAccount: own.name, identity: own.identity, storeSecrets: [] });
+    }
     if (!(c instanceof PythonMicroservice) && !(c instanceof PythonWorker) && !(c instanceof PythonStatefulSet)) continue;
     const namespace = (c instanceof PythonStatefulSet ? c.statefulSet : c.deployment).metadata.namespace;
     const rt = c.runtime;

@@ -168,6 +168,9 @@ function exposedIdentities(app: App): Map<string, ReportedIdentity> {
     if (c instanceof PythonWorkload) {
       const { serviceAccount, identity, alsoTrustedSubjects } = c.runtime;
       if (serviceAccount) found.set(serviceAccount.node.path, { identity, alsoTrustedSubjects });
+      // A worker or job with a ServiceAccount of its own, and its own identity.
+      const own = c.ownServiceAccount;
+      if (own) found.set(own.serviceAccount.node.path, { identity: own.identity, alsoTrustedSubjects: own.alsoTrustedSubjects });
       continue;
     }
     const { serviceAccount, identity } = c as { serviceAccount?: unknown; identity?: unknown };

@@ -18,6 +18,7 @@ import {
   PythonMicroserviceProps,
   PythonMigration,
   PythonServer,
+  PythonSetupJob,
   PythonStatefulSet,
   PythonWorker,
   PortProtocol,
@@ -447,7 +448,38 @@ export const CASES: BadInput[] = [
     received: '"10m"',
     fix: 'Use Duration.seconds(...)',
   },
+  // setup jobs
+  {
+    family: 'setup jobs',
+    name: 'an empty command',
+    build: withApp((chart, app) => new PythonSetupJob(chart, 'seed', { app, command: [] })),
+    path: 'shop/seed',
+    prop: 'command',
+    received: '[]',
+    fix: "Pass e.g. ['python', 'app/initial_data.py']",
+  },
+  {
+    family: 'setup jobs',
+    name: 'after as one job instead of a list (JavaScript)',
+    build: withApp((chart, app) => {
+      const first = new PythonSetupJob(chart, 'first', { app, command: ['true'] });
+      new PythonSetupJob(chart, 'seed', { app, command: ['true'], after: first as never });
+    }),
+    path: 'shop/seed',
+    prop: 'after',
+    received: 'the construct shop/first',
+    fix: 'Pass a list',
+  },
   // pods
+  {
+    family: 'pods',
+    name: 'a sidecar of its own user running as root',
+    build: service({ sidecars: [{ name: 'git-sync', image: 'registry.k8s.io/git-sync/git-sync:v4.2.4', runAsUser: 0 }] }),
+    path: 'shop/orders-api',
+    prop: 'sidecars[0].runAsUser',
+    received: '0',
+    fix: "Use the UID the container's image runs as",
+  },
   {
     family: 'pods',
     name: 'UID 0',

@@ -85,6 +85,19 @@ describe('Argo CD sync waves: everything an object names is applied first', () =
     expect(Math.min(...of('Deployment'))).toBe(0);
   });
 
+  test('a setup job comes after the migration it waits for, and the app does not wait for it', () => {
+    for (const [, objects] of targets(RENDERINGS.fastapi)) {
+      const jobs = objects.filter((o) => o.kind === 'Job');
+      const setup = jobs.find((o) => o.metadata.labels['app.kubernetes.io/component'] === 'setup');
+      const migration = jobs.find((o) => o.metadata.labels['app.kubernetes.io/component'] === 'migration');
+      expect(wave(migration)).toBe(-1);
+      expect(wave(setup)).toBe(0);
+      expect(references(setup)).toContain(key('Job', migration.metadata.name, migration.metadata.namespace));
+      const deployment = objects.find((o) => o.kind === 'Deployment');
+      expect(references(deployment)).not.toContain(key('Job', setup.metadata.name, setup.metadata.namespace));
+    }
+  });
+
   test("no object of any engine's folder is a hook or expires: one folder serves Argo CD, Flux and kubectl apply", () => {
     for (const [, , objects] of CASES) {
       for (const o of objects) {

@@ -47,3 +47,4 @@ export * from '../../constructs/pod/containers';
 export * from '../../constructs/workloads/web-rollout';
 export * from '../../constructs/workloads/stateful-set';
 export * from '../../constructs/workloads/claims';
+export * from '../../constructs/settings/config-files';

@@ -32,9 +32,11 @@
  *   the current revision below `status.currentReplicas`); an update that
  *   changes its spec beyond the template, replicas and update strategy (its
  *   claim templates, its serviceName) is refused, as the API server refuses it.
- * - Job controller: a created Job runs its migration when the test says so; a
- *   migration of revision r against a database at a newer revision fails, as
- *   alembic's `upgrade head` does ("Can't locate revision identified by ...").
+ * - Job controller: a created Job runs its migration when the test says so, once
+ *   the waits of its pod passed (a setup job waits for the migrations and the
+ *   setup jobs it names; a migration for nothing); a migration of revision r
+ *   against a database at a newer revision fails, as alembic's `upgrade head`
+ *   does ("Can't locate revision identified by ...").
  */
 import { createHash } from 'crypto';
 import { KUBECTL_PRUNE_KINDS, selectorMatches } from './kubectl-rules';
@@ -53,9 +55,11 @@ export type WaitOutcome =
   /** Never allowed: a 403, a 404, or a named object missing. */
   | { readonly state: 'blocked'; readonly cause: string };
 
-/** A migration run: the revision the Job brings and the database's before it ran. */
+/** A run of a Job (a migration, or a setup job): the revision the Job brings and the database's before it ran. */
 export interface MigrationRun {
   readonly job: string;
+  /** `app.kubernetes.io/component` of the Job: `migration` or `setup`. */
+  readonly kind: string;
   readonly revision: number;
   readonly databaseBefore: number;
   readonly succeeded: boolean;
@@ -147,16 +151,31 @@ export class ReleaseModel {
     throw new Error('the model did not settle');
   }
 
-  /** Every running migration Job runs its migration, then everything settles. */
+  /**
+   * Every running Job whose pod's waits pass runs (a migration first, then the
+   * setup jobs that wait for it), then everything settles; a Job whose waits do
+   * not pass stays running, its pod waiting.
+   */
   public finishMigrations(): void {
+    for (let before = -1; before !== this.runs.length;) {
+      before = this.runs.length;
+      this.runReadyJobs();
+      // The engine goes on (Argo CD's next wave) and a waiting Job's pod may start.
+      this.settle();
+    }
+  }
+
+  private runReadyJobs(): void {
     for (const [key, job] of this.objects) {
       if (job.kind !== 'Job' || job.status.phase !== 'running') continue;
+      if (this.outcome(job.spec.template, job).state !== 'passed') continue;
       const app = job.metadata.labels?.['app.kubernetes.io/name'] ?? key;
       const revision = this.revisionOf.get(key) ?? 0;
       const databaseBefore = this.database.get(app) ?? 0;
       // alembic cannot go on from a revision its code does not know.
       const succeeded = databaseBefore <= revision && !this.broken.has(key);
-      this.runs.push({ job: job.metadata.name, revision, databaseBefore, succeeded });
+      const kind = job.metadata.labels?.['app.kubernetes.io/component'] ?? 'migration';
+      this.runs.push({ job: job.metadata.name, kind, revision, databaseBefore, succeeded });
       if (succeeded) this.database.set(app, revision);
       job.status = succeeded
         ? { phase: 'succeeded', succeeded: 1 }
@@ -165,7 +184,6 @@ export class ReleaseModel {
             reason: databaseBefore > revision ? `Can't locate revision identified by '${databaseBefore}'` : 'BackoffLimitExceeded',
           };
     }
-    this.settle();
   }
 
   /** An autoscaler sets the replicas of a Deployment; during a rollout every active ReplicaSet grows in proportion. */

@@ -29,7 +29,8 @@
  *   container-ephemeral-storage-request-equals-limit, container-ports-check); there is no
  *   `service-targetport` check in kube-score.
  * - Polaris RBAC checks (the PodExecAttach and ClusterAdmin families) and Gateway API checks
- *   (gatewayTLSMissing, httpRouteWildcardOrEmptyHost, ...): the library emits no Role/Binding/Gateway/HTTPRoute; the
+ *   (gatewayTLSMissing, httpRouteWildcardOrEmptyHost, ...): the library's Roles (migration waits, `permissions`) are
+ *   checked for least privilege by the tests of their own (test/pod-model/api-access.test.ts); the
  *   exemptions by controller name shipped in Polaris' default.yaml (e.g. `cert-manager`, `vpa`);
  *   `pdbMinAvailableEqualToHPAMinReplicas` (not in a released default config).
  * - kube-linter checks that are off by default (no-liveness-probe, no-readiness-probe,
