@@ -70,7 +70,9 @@ export abstract class PythonProcess extends PythonWorkload {
    * a ServiceAccount of its own (`serviceAccount`).
    */
   protected processCloud(props: PythonProcessProps): ProfileOutput {
-    return this.cloudWithAccount(props.serviceAccount, this.component, props.resources, props.placement);
+    // A standalone process is refused a `serviceAccount` (its runtime has made its own already).
+    const account = this.ownsRuntime(props) ? undefined : props.serviceAccount;
+    return this.cloudWithAccount(account, this.component, props.resources, props.placement);
   }
 
   /**

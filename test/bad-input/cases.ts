@@ -577,6 +577,48 @@ export const CASES: BadInput[] = [
     fix: 'Remove it; the props are',
   },
   {
+    family: 'storage',
+    name: 'a per-replica claim a worker takes over from its app, a standalone StatefulSet',
+    build: withApp((chart) => {
+      const cache = new PythonStatefulSet(chart, 'cache', {
+        image: 'redis:7.4.1',
+        profile: CloudProfile.eks(),
+        python: false,
+        command: WorkerCommand.command(['redis-server']),
+        liveness: WorkerLiveness.none('redis: the TCP check of its Service is its health'),
+        mounts: [{ path: '/data', volume: Volume.perReplicaClaim('data', { storage: '1Gi' }) }],
+      });
+      new PythonWorker(chart, 'flusher', {
+        app: cache,
+        command: WorkerCommand.command(['flush']),
+        liveness: WorkerLiveness.heartbeatFile('/tmp/h'),
+      });
+    }),
+    path: 'shop/flusher',
+    prop: 'app.mounts[0].volume',
+    received: '"data"',
+    fix: "Keep the workload from taking over the app's mounts (inherit: { mounts: false })",
+  },
+  {
+    family: 'storage',
+    name: 'serviceAccount on a standalone StatefulSet',
+    build: withApp(
+      (chart) =>
+        new PythonStatefulSet(chart, 'cache', {
+          image: 'redis:7.4.1',
+          profile: CloudProfile.eks(),
+          python: false,
+          command: WorkerCommand.command(['redis-server']),
+          liveness: WorkerLiveness.none('redis: the TCP check of its Service is its health'),
+          serviceAccount: { name: 'cache-admin' },
+        }),
+    ),
+    path: 'shop/cache',
+    prop: 'serviceAccount',
+    received: '{"name":"cache-admin"}',
+    fix: 'Set permissions and the profile of the process itself',
+  },
+  {
     family: 'ports',
     name: 'a port name over 15 characters',
     build: service({ ports: [{ name: 'statsd-listener-udp', port: 8125, protocol: PortProtocol.UDP }] }),
