@@ -69,10 +69,11 @@ export interface ProcessProps {
 }
 
 /**
- * What a worker or job takes over from its application's own pod. A
- * ReadWriteOnce claim of the app is attached to one node at a time: a pod of
+ * What a worker, StatefulSet or job takes over from its application's own pod.
+ * A ReadWriteOnce claim of the app is attached to one node at a time: a pod of
  * another workload that mounts it can start only on that node (else it waits,
- * Multi-Attach), so use ReadWriteMany for shared data, or opt out here.
+ * Multi-Attach), so the synth refuses it; use ReadWriteMany for shared data, or
+ * opt out here.
  */
 export interface InheritProps {
   /**
