@@ -33,6 +33,14 @@ module.exports = {
       to: { circular: true },
     },
     {
+      name: 'plus-28-generated-classes-only',
+      comment:
+        "The library uses cdk8s-plus-28's generated k8s classes only: import them from 'cdk8s-plus-28/lib/imports/k8s'. The package index also loads every L2 class, a third of the package's start-up, which every synth would pay.",
+      severity: 'error',
+      from: { path: '^(constructs|src)/' },
+      to: { path: 'node_modules/cdk8s-plus-28/lib/index\\.js$' },
+    },
+    {
       name: 'no-unresolvable',
       comment: 'Every import resolves to a file or an installed package.',
       severity: 'error',

@@ -4,7 +4,7 @@
  * binding helpers, and the base of a profile whose options are checked.
  */
 import { Duration } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { stringify } from 'yaml';
 import { NetworkPeer } from '../traffic/exposure';

@@ -1,7 +1,7 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { kubeObject } from '../core/objects';
-import { k8s } from 'cdk8s-plus-28';
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { ScaledObject, ScaledObjectSpecAdvancedHorizontalPodAutoscalerConfigBehavior } from '../imports/scaledobject-keda.sh';
 import { PropIssue } from '../core/validation';
 import { ScalingRules, renderBehavior } from './behavior';

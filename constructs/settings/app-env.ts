@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { kubeObject } from '../core/objects';
-import { k8s } from 'cdk8s-plus-28';
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { EnvFrom, PodField } from '../pod/containers';
 import { keepInReleaseHistory } from '../delivery/retention';

@@ -1,4 +1,4 @@
-import { k8s } from 'cdk8s-plus-28';
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import type { Problem } from '../core/validation';
 
 /** Who can reach the service. The cloud profile turns this into load balancer settings. */

@@ -1,4 +1,4 @@
-import { k8s } from 'cdk8s-plus-28';
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { workloadLabels } from '../core/labels';
 import { cpuBasisMillis, resolveResources } from '../pod/resources';
 import { PYTHON_RUNTIME_ENV } from '../pod/template';
