@@ -298,10 +298,12 @@ describe("7. the image's own ENTRYPOINT and CMD", () => {
       '/bin/sh',
       [
         '-c',
-        `${argv
+        `out=$(mktemp); ${argv
           .slice(0, 2)
           .map((a: string) => `'${a}'`)
-          .join(' ')} '${script.replace(/'/g, "'\\''")}' & pid=$!; sleep 1; kill -TERM $pid; wait $pid; echo "exit $?"`,
+          .join(' ')} '${script.replace(/'/g, "'\\''")}' > "$out" & pid=$!; ` +
+          // The signal goes out once the handler is installed (the program printed 1), however slow its start.
+          `i=0; while ! grep -q 1 "$out" && [ $i -lt 300 ]; do i=$((i+1)); sleep 0.05; done; kill -TERM $pid; wait $pid; echo "exit $?"; rm -f "$out"`,
       ],
       {
         encoding: 'utf8',
