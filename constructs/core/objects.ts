@@ -1,6 +1,7 @@
 import { ApiObject, App, JsonPatch, resolve } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ValidationError, formatIssue } from './validation';
+import { NOT_PLAIN, TYPED_KINDS, plainJson } from './plain-json';
 
 /** A class of typed Kubernetes objects (cdk8s-plus-28's `k8s.Kube*`, or one `cdk8s import` generated). */
 export interface ObjectKind<P> {
@@ -55,45 +56,6 @@ function unescapeKeys(value: unknown): unknown {
   return out;
 }
 
-/** What {@link plainJson} returns for a value only cdk8s's resolvers can render. */
-const NOT_PLAIN = Symbol('not plain');
-
-/**
- * `value` as cdk8s's `ApiObject.toJson()` renders plain data with its default
- * resolvers (cdk8s lib/resolve.js, then `sanitizeValue` with sorted keys): a
- * deep copy, keys sorted, null and undefined dropped from maps and turned into
- * undefined in lists. Those resolvers change only values that are not plain
- * data (a `Lazy`, an object with a `resolve()` method, a number-or-string
- * union class), so a manifest without any renders in one walk; for anything
- * else this returns NOT_PLAIN and the object goes through cdk8s's own
- * `resolve`. Keys are copied as own properties, `__proto__` and `constructor`
- * included.
- */
-function plainJson(value: unknown): unknown {
-  if (value === null || value === undefined) return undefined;
-  if (typeof value !== 'object') return typeof value === 'function' ? NOT_PLAIN : value;
-  if (Array.isArray(value)) {
-    const out = new Array<unknown>(value.length);
-    for (let i = 0; i < value.length; i++) {
-      const v = plainJson(value[i]);
-      if (v === NOT_PLAIN) return NOT_PLAIN;
-      out[i] = v;
-    }
-    return out;
-  }
-  if (Object.getPrototypeOf(value) !== Object.prototype) return NOT_PLAIN;
-  const map = value as Record<string, unknown>;
-  const out: Record<string, unknown> = {};
-  for (const key of Object.keys(map).sort()) {
-    const v = plainJson(map[key]);
-    if (v === NOT_PLAIN) return NOT_PLAIN;
-    if (v === undefined) continue;
-    if (key === '__proto__') Object.defineProperty(out, key, { value: v, enumerable: true, writable: true, configurable: true });
-    else out[key] = v;
-  }
-  return out;
-}
-
 /** The resolvers every cdk8s App has (cdk8s lib/app.js): Lazy, implicit tokens, number-or-string unions. */
 const DEFAULT_RESOLVERS = 3;
 
@@ -114,6 +76,7 @@ class PlainObject extends ApiObject {
     private readonly body: ManifestJson,
     head: { apiVersion: string; kind: string; metadata?: Record<string, unknown> },
     private readonly late?: LateFields,
+    private readonly mapped?: () => ManifestJson,
   ) {
     super(scope, id, { apiVersion: head.apiVersion, kind: head.kind, metadata: escapeKeys(head.metadata) as never });
   }
@@ -144,10 +107,12 @@ class PlainObject extends ApiObject {
   private render(): ManifestJson {
     const metadata = unescapeKeys(this.metadata.toJson());
     const data = { ...this.body, apiVersion: this.apiVersion, kind: this.kind, metadata };
-    const fast = App.of(this).resolvers.length === DEFAULT_RESOLVERS ? plainJson(data) : NOT_PLAIN;
+    const fast = App.of(this).resolvers.length === DEFAULT_RESOLVERS ? plainJson(data, this.mapped !== undefined) : NOT_PLAIN;
     if (fast !== NOT_PLAIN) return ordered(fast as ManifestJson);
-    // Values only cdk8s's resolvers (or the app's own) can render: resolve them first.
-    const resolved = plainJson(resolve([], escapeKeys({ ...this.body, metadata: undefined }), this));
+    // Values only cdk8s's resolvers (or the app's own) can render: map typed props as their class
+    // does, then resolve them.
+    const body = this.mapped?.() ?? this.body;
+    const resolved = plainJson(resolve([], escapeKeys({ ...body, apiVersion: undefined, kind: undefined, metadata: undefined }), this));
     if (resolved === NOT_PLAIN) throw new Error(`can't render a value that is not plain data after resolving its tokens`);
     return ordered({ ...(unescapeKeys(resolved) as ManifestJson), apiVersion: this.apiVersion, kind: this.kind, metadata });
   }
@@ -171,6 +136,12 @@ function ordered(manifest: ManifestJson): ManifestJson {
  * @param late fields rendered at synthesis from state other constructs may still change
  */
 export function kubeObject<P>(scope: Construct, id: string, kind: ObjectKind<P>, props: P, late?: LateFields): ApiObject {
+  if (TYPED_KINDS.has(kind)) {
+    // A cdk8s-plus-28 class: its typed props are rendered at synthesis, in the walk that sorts them.
+    const { metadata, ...body } = props as ManifestJson & { metadata?: Record<string, unknown> };
+    const gvk = (kind as unknown as { GVK: { apiVersion: string; kind: string } }).GVK;
+    return new PlainObject(scope, id, body, { apiVersion: gvk.apiVersion, kind: gvk.kind, metadata }, late, () => kind.manifest(props));
+  }
   const {
     apiVersion,
     kind: kindName,

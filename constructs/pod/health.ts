@@ -1,5 +1,5 @@
 import { Duration } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Protocol } from '../traffic/exposure';
 import { PropIssue } from '../core/validation';
 import { wholeSeconds } from '../core/quantity';
