@@ -73,7 +73,7 @@ describe('the example app', () => {
     });
   });
 
-  test('the example shows what the README claims: Pod Identity, spot workers, a static IP with a Google-managed certificate', () => {
+  test('the example shows what docs/clouds.md describes: Pod Identity, spot workers, a static IP with a Google-managed certificate', () => {
     const [staging, gke] = ['staging/eks', 'prod/gke'].map((f) => objectsOf(rendering, f));
     const ta = staging.find((o) => o.kind === 'TriggerAuthentication' && o.metadata.name === 'orders-events');
     expect(ta.spec.podIdentity).toEqual({ provider: 'aws', roleArn: 'arn:aws:iam::444455556666:role/shop/orders-api' });
@@ -124,7 +124,7 @@ describe('the example app', () => {
     expect(keys.filter((k) => optOut.test(k))).toEqual([]);
   });
 
-  test('the deliberate findings are the ones the README lists, on the workloads it names', () => {
+  test('the deliberate findings are the ones docs/pod-model.md lists, on the workloads it names', () => {
     const objects = objectsOf(rendering, 'prod/eks');
     const deliberate = [...new Set(lintFindings(objects).map((f) => `${f.tool}:${f.check} ${f.object.split('/')[0]}`))].filter((key) =>
       lintFindings(objects).some((f) => `${f.tool}:${f.check} ${f.object.split('/')[0]}` === key && deliberateReason(f, objects)),

@@ -24,7 +24,7 @@ import { ApiObject } from 'cdk8s';
  *   (https://fluxcd.io/flux/components/kustomize/kustomizations/#prune).
  * - `kubectl apply --prune`: a selector that negates {@link RELEASE_HISTORY_LABEL}
  *   ({@link KUBECTL_PRUNE_SELECTOR}); `-l` also filters what is applied, so the
- *   pruning apply runs after a full one (see the README).
+ *   pruning apply runs after a full one (see docs/delivery.md, "In the cluster").
  *
  * Nothing deletes them by itself: a TTL would also delete the current
  * version's Job, and a later pod of that version (an autoscaler's scale-up

@@ -3,7 +3,7 @@
  * the findings that are deliberate for an object because of what it is, decided from the objects
  * themselves, each with the reason the check does not apply. The library writes none of the
  * tools' opt-out annotations into users' manifests; a user who runs the real tools on their
- * manifests sees these findings (the README lists them under "What your linters say, and why").
+ * manifests sees these findings (docs/pod-model.md lists them under "What your linters say, and why").
  */
 
 import type { Finding } from './common';
