@@ -2,30 +2,35 @@
  * Apache Airflow with the Celery executor, as its official Helm chart deploys it.
  *
  * Upstream: github.com/apache/airflow, the chart in `chart/`, as read at the
- * version whose `chart/values.yaml` defaults to Airflow 2.7.3 (git-sync v3.6.9,
- * statsd-exporter v0.22.8): `values.yaml` (ports, uid 50000, git-sync uid 65533,
- * statsd uid 65534, the `airflow db migrate` and `airflow users create` jobs),
- * `templates/workers/worker-deployment.yaml` (a StatefulSet with a `logs` claim per
- * replica and the `worker-logs` port 8793), `templates/triggerer/` (the same with
- * `triggerer-logs` 8794), `templates/statsd/statsd-deployment.yaml` (UDP 9125
- * ingest, TCP 9102 scrape), `templates/redis/redis-statefulset.yaml`,
- * `templates/rbac/pod-launcher-role.yaml` and `pod-log-reader-role.yaml`,
- * `templates/_helpers.yaml` (git-sync's container, the liveness commands) and
- * `files/statsd-mappings.yml`.
+ * version whose `chart/values.yaml` defaults to Airflow 2.7.3 (statsd-exporter
+ * v0.22.8, Redis 7): `values.yaml` (ports, uid 50000, git-sync uid 65533, statsd uid
+ * 65534, the `config:` of airflow.cfg, the `airflow db migrate` and `airflow users
+ * create` jobs), `templates/workers/worker-deployment.yaml` (a StatefulSet with a
+ * `logs` claim per replica and the `worker-logs` port 8793), the triggerer's (the
+ * same with `triggerer-logs` 8794), `templates/statsd/statsd-deployment.yaml` (UDP
+ * 9125 ingest, TCP 9102 scrape), `templates/redis/redis-statefulset.yaml`,
+ * `templates/rbac/pod-launcher-role.yaml`, `pod-launcher-rolebinding.yaml` and
+ * `pod-log-reader-role.yaml`, `templates/_helpers.yaml` (git-sync's container, the
+ * liveness commands) and `files/statsd-mappings.yml`; for git-sync v4 and its HTTP
+ * probe, the chart's later `helm-tests/tests/helm_tests/other/test_git_sync_scheduler.py`.
  *
  * What differs from the chart, on purpose: the root filesystem is read-only, so the
- * webserver writes its pid file under /tmp and every Airflow pod has a writable
- * logs folder; the pods wait for the migration Job through the library's wait
- * instead of `airflow db check-migrations`; git-sync clones over HTTPS without
- * `GIT_SYNC_ADD_USER` (it appends to /etc/passwd, for SSH only); the Redis image is
- * pinned to a patch release; the Role for launching pods is bound to the workers'
- * own ServiceAccount only (the chart binds the scheduler's too for Kubernetes executors).
+ * webserver writes its pid file under /tmp and every Airflow pod has a writable logs
+ * folder; the pods wait for the migration Job through the library's wait instead of
+ * `airflow db check-migrations`; git-sync is v4 (the chart then shipped v3.6.9),
+ * clones over HTTPS without `GITSYNC_ADD_USER` (it appends to /etc/passwd, for SSH
+ * only) and has startup, liveness and readiness checks; the StatsD exporter is checked
+ * on its own /-/healthy and /-/ready; Redis is pinned to a patch release and checked
+ * with `redis-cli ping`; the create-user job and the scheduler have ServiceAccounts
+ * without API access, and the Role for launching pods is bound to the workers' own
+ * ServiceAccount only (the chart binds the scheduler's too for Kubernetes executors).
  */
 import { Duration } from 'cdk8s';
 import {
   ApiPermission,
   ApiVerb,
   ConfigFile,
+  ContainerCheck,
   ContainerProps,
   Exposure,
   MigrationCommand,
@@ -69,25 +74,34 @@ export function airflowApp(env: { readonly [name: string]: string | undefined } 
     const target = app.addTarget({ environment: 'prod', cloud });
     const chart = systemChart(target, 'airflow');
 
-    // The DAGs: git-sync (its own image and user, UID 65533) clones them into an emptyDir the Airflow container reads.
+    // The DAGs: git-sync (its own image and user, UID 65533) clones them into an emptyDir the Airflow
+    // container reads; once in an init container, then every 5 s in a sidecar whose HTTP endpoint
+    // answers / once a sync is done (the chart's later versions probe it the same way).
     const dags = Volume.emptyDir('dags', { sizeLimit: '1Gi' });
     const gitSync = (init: boolean): ContainerProps => ({
       name: init ? 'git-sync-init' : 'git-sync',
-      image: 'registry.k8s.io/git-sync/git-sync:v3.6.9',
+      image: 'registry.k8s.io/git-sync/git-sync:v4.1.0',
       runAsUser: 65533,
       env: {
-        GIT_SYNC_REPO: 'https://github.com/acme/airflow-dags.git',
-        GIT_SYNC_BRANCH: 'main',
-        GIT_SYNC_REV: 'HEAD',
-        GIT_SYNC_DEPTH: '1',
-        GIT_SYNC_ROOT: '/git',
-        GIT_SYNC_DEST: 'repo',
-        GIT_SYNC_WAIT: '5',
-        GIT_SYNC_MAX_SYNC_FAILURES: '0',
-        ...(init ? { GIT_SYNC_ONE_TIME: 'true' } : {}),
+        GITSYNC_REPO: 'https://github.com/acme/airflow-dags.git',
+        GITSYNC_REF: 'main',
+        GITSYNC_DEPTH: '1',
+        GITSYNC_ROOT: '/git',
+        GITSYNC_LINK: 'repo',
+        GITSYNC_PERIOD: '5s',
+        GITSYNC_MAX_FAILURES: '0',
+        ...(init ? { GITSYNC_ONE_TIME: 'true' } : { GITSYNC_HTTP_BIND: ':1234' }),
       },
       resources: { cpu: '100m', memory: '128Mi' },
       mounts: [{ path: '/git', volume: dags }],
+      ...(init
+        ? {}
+        : {
+            ports: [{ name: 'git-sync', port: 1234, expose: false, allowFrom: [] }],
+            startup: ContainerCheck.http('/', 1234),
+            liveness: ContainerCheck.http('/', 1234),
+            readiness: ContainerCheck.tcp(1234),
+          }),
     });
     const withDags = { initContainers: [gitSync(true)], sidecars: [gitSync(false)] };
     const dagsMount: Mount = { path: '/opt/airflow/dags', volume: dags, readOnly: true };
@@ -239,6 +253,8 @@ export function airflowApp(env: { readonly [name: string]: string | undefined } 
       partOf: 'airflow',
       command: WorkerCommand.command(['redis-server', '--requirepass', '$(REDIS_PASSWORD)']),
       secrets: [SecretEnv.fromExisting('airflow-redis-password', { REDIS_PASSWORD: 'password' })],
+      // Alive when it answers a command; ready (the default) once it accepts connections.
+      liveness: WorkerLiveness.command(['sh', '-c', 'redis-cli -a "$REDIS_PASSWORD" --no-auth-warning ping | grep -q PONG']),
       resources: { cpu: '250m', memory: '512Mi' },
       mounts: [{ path: '/data', volume: Volume.perReplicaClaim('redis-db', { storage: '1Gi' }) }],
       ports: [{ name: 'redis-db', port: 6379, allowFrom: [AIRFLOW_PODS] }],
@@ -255,7 +271,9 @@ export function airflowApp(env: { readonly [name: string]: string | undefined } 
       partOf: 'airflow',
       command: WorkerCommand.command(['/bin/statsd_exporter', '--statsd.mapping-config=/etc/statsd-exporter/mappings.yml']),
       files: { '/etc/statsd-exporter/mappings.yml': ConfigFile.fromText(STATSD_MAPPINGS) },
-      liveness: WorkerLiveness.command(['wget', '-q', '-O', '/dev/null', 'http://127.0.0.1:9102/metrics'], Duration.seconds(10)),
+      // The exporter's own health and readiness endpoints on its scrape port (busybox's wget; the chart GETs /metrics).
+      liveness: WorkerLiveness.command(['wget', '-q', '-O', '/dev/null', 'http://127.0.0.1:9102/-/healthy'], Duration.seconds(10)),
+      readiness: WorkerLiveness.command(['wget', '-q', '-O', '/dev/null', 'http://127.0.0.1:9102/-/ready']),
       resources: { cpu: '100m', memory: '128Mi' },
       ports: [{ name: 'statsd-ingest', port: 9125, protocol: PortProtocol.UDP, allowFrom: [AIRFLOW_PODS] }],
       metrics: { port: 9102 },
