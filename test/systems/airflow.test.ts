@@ -6,18 +6,13 @@
  */
 import { airflowApp } from '../../examples/systems/airflow';
 import { AIRFLOW_CFG, STATSD_MAPPINGS } from '../../examples/systems/airflow-files';
-import { objectsOf } from '../support/example';
+import { SYSTEM_CLOUDS, containerOf, findObject, podOf, systemObjects } from '../support/systems';
 
 const rendering = airflowApp({}).render();
-const CLOUDS = ['eks', 'gke', 'aks'] as const;
-const objectsFor = (cloud: string): any[] => objectsOf(rendering, `prod/${cloud}`);
-const find = (objs: any[], kind: string, name: string) => {
-  const found = objs.find((o) => o.kind === kind && o.metadata.name === name);
-  if (!found) throw new Error(`no ${kind}/${name}`);
-  return found;
-};
-const podOf = (o: any) => o.spec.template.spec;
-const container = (o: any, name: string) => [...podOf(o).containers, ...(podOf(o).initContainers ?? [])].find((c: any) => c.name === name);
+const CLOUDS = SYSTEM_CLOUDS;
+const objectsFor = (cloud: string): any[] => systemObjects(rendering, cloud);
+const find = findObject;
+const container = containerOf;
 const AIRFLOW_PODS = { podSelector: { matchLabels: { 'app.kubernetes.io/part-of': 'airflow' } } };
 
 describe('Airflow (the official Helm chart), on every cloud', () => {

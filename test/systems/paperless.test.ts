@@ -6,21 +6,16 @@
  * system are in test/examples.test.ts.
  */
 import { paperlessApp } from '../../examples/systems/paperless';
-import { objectsOf } from '../support/example';
+import { SYSTEM_CLOUDS, containerOf, findObject, podOf, systemObjects } from '../support/systems';
 import { lintDockerfile } from '../image/dockerfile-lint';
 import { argsText, composeErrors, execForm, ofKind, parseDockerfile } from '../image/support';
 import { parse } from 'yaml';
 
 const rendering = paperlessApp({}).render();
-const CLOUDS = ['eks', 'gke', 'aks'] as const;
-const objectsFor = (cloud: string): any[] => objectsOf(rendering, `prod/${cloud}`);
-const find = (objs: any[], kind: string, name: string) => {
-  const found = objs.find((o) => o.kind === kind && o.metadata.name === name);
-  if (!found) throw new Error(`no ${kind}/${name}`);
-  return found;
-};
-const podOf = (o: any) => o.spec.template.spec;
-const app = (o: any) => podOf(o).containers.find((c: any) => c.name === 'app');
+const CLOUDS = SYSTEM_CLOUDS;
+const objectsFor = (cloud: string): any[] => systemObjects(rendering, cloud);
+const find = findObject;
+const app = (o: any) => containerOf(o, 'app');
 const env = (o: any) => Object.fromEntries((app(o).env ?? []).map((e: any) => [e.name, e.value ?? e.valueFrom]));
 const FOLDERS = ['data', 'media', 'consume'];
 
