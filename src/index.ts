@@ -43,6 +43,7 @@ export type { IPythonApp, AppRuntime } from '../constructs/workloads/runtime';
 export { Volume, AccessMode } from '../constructs/pod/volumes';
 export type { Mount, EmptyDirOptions, KeyedVolumeOptions, NewClaimOptions, PersistentClaimOptions } from '../constructs/pod/volumes';
 export { EnvFrom, PodField, KUBERNETES_VERSION_CONTEXT } from '../constructs/pod/containers';
+export { ContainerCheck } from '../constructs/pod/container-check';
 export { PortProtocol } from '../constructs/pod/ports';
 export type { PortProps } from '../constructs/pod/ports';
 export type { ContainerProps } from '../constructs/pod/containers';

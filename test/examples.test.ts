@@ -1,9 +1,11 @@
 import { parseAllDocuments } from 'yaml';
 import { PyserviceApp } from 'pyservice-k8s';
+import { airflowApp } from '../examples/systems/airflow';
 import { analyticsApp } from '../examples/systems/analytics';
 import { boutiqueApp } from '../examples/systems/boutique-grpc';
 import { fastapiApp } from '../examples/systems/fastapi-backend';
 import { inventoryApp } from '../examples/systems/inventory-django';
+import { paperlessApp } from '../examples/systems/paperless';
 import { projectFindings, restrictedViolations } from './support/policies';
 import { validateAll } from './support/schema';
 
@@ -12,6 +14,8 @@ const SYSTEMS: Record<string, () => PyserviceApp> = {
   inventory: () => inventoryApp({}),
   boutique: () => boutiqueApp({}),
   fastapi: () => fastapiApp({}),
+  airflow: () => airflowApp({}),
+  paperless: () => paperlessApp({}),
 };
 
 const renderings = Object.fromEntries(Object.entries(SYSTEMS).map(([name, make]) => [name, make().render()]));

@@ -15,6 +15,8 @@ import { analyticsApp } from '../examples/systems/analytics';
 import { boutiqueApp } from '../examples/systems/boutique-grpc';
 import { fastapiApp } from '../examples/systems/fastapi-backend';
 import { inventoryApp } from '../examples/systems/inventory-django';
+import { airflowApp } from '../examples/systems/airflow';
+import { paperlessApp } from '../examples/systems/paperless';
 
 const MAPPERS = fs.readFileSync(require.resolve('cdk8s-plus-28/lib/imports/k8s.js'), 'utf8');
 
@@ -83,6 +85,8 @@ const SYSTEMS: Record<string, () => PyserviceApp> = {
   inventory: () => inventoryApp({}),
   boutique: () => boutiqueApp({}),
   fastapi: () => fastapiApp({}),
+  airflow: () => airflowApp({}),
+  paperless: () => paperlessApp({}),
 };
 
 describe('every object of the example and the systems renders as its generated mapper would', () => {

@@ -10,7 +10,10 @@ import {
   NetworkPeer,
   PortProtocol,
   PythonBuild,
+  MigrationCommand,
   PythonMicroservice,
+  PythonMigration,
+  PythonSingleton,
   PythonWorker,
   WorkerCommand,
   WorkerLiveness,
@@ -85,6 +88,72 @@ describe('declared ports', () => {
       { from: [{ podSelector: {} }], ports: [{ port: 8793, protocol: 'TCP' }] },
     ]);
     expect(validateAll(objects)).toEqual([]);
+  });
+
+  test('a worker or singleton whose Service carries a TCP port is ready once it listens there; the rollout waits for it', () => {
+    // GIVEN a worker with a log server (a UDP port before it) and one whose port stays off the Service, each after a migration
+    const make = (expose: boolean) => {
+      const chart = Testing.chart();
+      const app = new PythonMicroservice(chart, 'orders-api', baseProps());
+      new PythonMigration(chart, 'orders-migrate', { app, command: MigrationCommand.alembic() });
+      new PythonWorker(chart, 'orders-worker', {
+        app,
+        command: WorkerCommand.command(['python', '-m', 'orders.worker']),
+        liveness: WorkerLiveness.heartbeatFile('/tmp/beat'),
+        ports: [STATSD, { name: 'log-server', port: 8793, expose }],
+      });
+      return find(Testing.synth(chart), 'Deployment', 'orders-worker');
+    };
+
+    // WHEN
+    const [worker, hidden] = [make(true), make(false)];
+
+    // THEN the pod is ready once the first TCP port of its Service accepts connections
+    expect(appContainer(worker).readinessProbe).toEqual({
+      tcpSocket: { port: 'log-server' },
+      periodSeconds: 10,
+      timeoutSeconds: 3,
+      failureThreshold: 3,
+      successThreshold: 1,
+    });
+    // ...and the progress deadline counts its first success (10 s); without a Service there is nothing to gate
+    expect(appContainer(hidden).readinessProbe).toBeUndefined();
+    expect(worker.spec.progressDeadlineSeconds - hidden.spec.progressDeadlineSeconds).toBe(10);
+  });
+
+  test('a singleton behind the Service of its port (a broker) is ready once it listens', () => {
+    const chart = Testing.chart();
+    new PythonSingleton(chart, 'orders-broker', {
+      image: 'redis:7.4.1',
+      python: false,
+      profile: baseProps().profile,
+      command: WorkerCommand.command(['redis-server']),
+      ports: [{ name: 'redis', port: 6379 }],
+    });
+    const objects = Testing.synth(chart);
+    expect(appContainer(find(objects, 'Deployment', 'orders-broker')).readinessProbe.tcpSocket).toEqual({ port: 'redis' });
+    expect(validateAll(objects)).toEqual([]);
+  });
+
+  test('readiness of a process is the user’s; a UDP-only Service gets none by default', () => {
+    const chart = Testing.chart();
+    const statsd = (id: string, readiness?: WorkerLiveness) =>
+      new PythonSingleton(chart, id, {
+        image: 'prom/statsd-exporter:v0.26.1',
+        python: false,
+        profile: baseProps().profile,
+        command: WorkerCommand.fromImage(),
+        ports: [STATSD],
+        readiness,
+      });
+    statsd('udp-only');
+    statsd('checked', WorkerLiveness.command(['wget', '-q', '-O', '/dev/null', 'http://127.0.0.1:9102/metrics']));
+    const objects = Testing.synth(chart);
+    expect(appContainer(find(objects, 'Deployment', 'udp-only')).readinessProbe).toBeUndefined();
+    expect(appContainer(find(objects, 'Deployment', 'checked')).readinessProbe).toMatchObject({
+      exec: { command: ['wget', '-q', '-O', '/dev/null', 'http://127.0.0.1:9102/metrics'] },
+      periodSeconds: 10,
+    });
   });
 
   test('a sidecar port (an exporter) is on the Service and the NetworkPolicy like the app container’s', () => {

@@ -11,9 +11,11 @@
  */
 import { Testing } from 'cdk8s';
 import { shopApp } from '../examples/shop/shop';
+import { airflowApp } from '../examples/systems/airflow';
 import { analyticsApp } from '../examples/systems/analytics';
 import { fastapiApp } from '../examples/systems/fastapi-backend';
 import { inventoryApp } from '../examples/systems/inventory-django';
+import { paperlessApp } from '../examples/systems/paperless';
 import { unneededHistory } from '../src/history';
 import { Rendering } from '../src/synth';
 import { KUBECTL_PRUNE_SELECTOR, RELEASE_HISTORY_LABEL, RETAINED_ANNOTATIONS } from '../constructs/delivery/retention';
@@ -103,6 +105,8 @@ const HISTORIES: History[] = [
   ...histories('analytics', (env) => analyticsApp(env).render(), { IMAGE_ANALYTICS: 'ghcr.io/acme/analytics:4.2.0' }, PROD),
   ...histories('inventory', (env) => inventoryApp(env).render(), { IMAGE_INVENTORY: 'ghcr.io/acme/inventory:4.2.0' }, PROD),
   ...histories('fastapi', (env) => fastapiApp(env).render(), { IMAGE_BACKEND: 'ghcr.io/acme/backend:0.9.0' }, PROD),
+  ...histories('airflow', (env) => airflowApp(env).render(), { IMAGE_AIRFLOW: 'apache/airflow:2.7.4' }, PROD),
+  ...histories('paperless', (env) => paperlessApp(env).render(), { IMAGE_PAPERLESS: 'ghcr.io/acme/paperless-ngx:3.0.6' }, PROD),
   { target: 'a config change', n: configApp('info'), next: configApp('debug') },
   { target: 'a new image', n: configApp('info'), next: configApp('info', { tag: '1.5.0' }) },
   {

@@ -112,6 +112,13 @@ export interface UvBuildOptions extends PythonBuildOptions {
    * @default - a single project
    */
   readonly workspace?: UvWorkspaceOptions;
+  /**
+   * Optional dependencies (`[project.optional-dependencies]`) to install with the
+   * locked ones, e.g. `['postgres', 'webserver']`: `--extra <name>` on every
+   * `uv sync` (an exact sync removes what it is not asked for).
+   * @default - none: only `[project] dependencies`
+   */
+  readonly extras?: string[];
 }
 
 /** The dependency tool a build installs with. */
@@ -127,6 +134,8 @@ export interface DependencySource {
   readonly toolVersion?: string;
   /** The uv workspace member to build, when the project is a workspace. */
   readonly workspace?: UvWorkspaceOptions;
+  /** Optional dependencies installed with the locked ones (uv). */
+  readonly extras?: readonly string[];
 }
 
 const VERSION = /^\d+\.\d+\.\d+$/;
@@ -166,6 +175,7 @@ export class PythonBuild {
       toolVersion: options.uvVersion ?? '0.8.15',
       // Non-lists are kept as given, for the checks to report.
       workspace: ws && { package: ws.package, members: Array.isArray(ws.members) ? members : ws.members },
+      extras: options.extras,
     });
   }
 
@@ -266,7 +276,7 @@ export class PythonBuild {
     packages('runtimePackages', this.runtimePackages);
     if (this.explicitInstall !== undefined && typeof this.explicitInstall !== 'boolean')
       issues.push({ prop: `${prop}.installProject`, rule: 'must be true or false', received: this.explicitInstall, fix: 'Use true.' });
-    issues.push(...workspaceIssues(dep.workspace, `${prop}.workspace`));
+    issues.push(...workspaceIssues(dep.workspace, `${prop}.workspace`), ...extrasIssues(dep.extras, `${prop}.extras`));
     if (dep.workspace !== undefined && this.explicitInstall === false)
       issues.push({
         prop: `${prop}.installProject`,
@@ -288,6 +298,23 @@ export class PythonBuild {
 
 // A package name as PEP 508 allows it (uv compares them normalized).
 const PACKAGE_NAME = /^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$/;
+
+function extrasIssues(extras: readonly string[] | undefined, prop: string): PropIssue[] {
+  if (extras === undefined) return [];
+  if (!Array.isArray(extras)) return [{ prop, rule: 'must be a list of extra names', received: extras, fix: "Pass e.g. ['postgres']." }];
+  return extras.flatMap((e, i) =>
+    typeof e === 'string' && PACKAGE_NAME.test(e) && extras.indexOf(e) === i
+      ? []
+      : [
+          {
+            prop: `${prop}[${i}]`,
+            rule: 'must be the name of an extra of `[project.optional-dependencies]` (letters, digits, ., _ and -), listed once',
+            received: e,
+            fix: "Use a key of `[project.optional-dependencies]` in pyproject.toml, e.g. 'postgres'.",
+          },
+        ],
+  );
+}
 
 function workspaceIssues(ws: UvWorkspaceOptions | undefined, prop: string): PropIssue[] {
   if (ws === undefined) return [];

@@ -2,7 +2,7 @@ import { dnsLabelProblem } from '../core/names';
 import { ContainerDescription } from '../pod/description';
 import { PYTHON_RUNTIME_ENV } from '../pod/template';
 import { PropIssue, ValidationError } from '../core/validation';
-import { APP_DIR, IGNORED_AT_ROOT, PythonBuild, VENV_DIR } from './build';
+import { APP_DIR, DependencySource, IGNORED_AT_ROOT, PythonBuild, VENV_DIR } from './build';
 
 /** Name of the user and group the image creates (the pod refers to them by number only). */
 const IMAGE_USER = 'app';
@@ -186,10 +186,15 @@ function dependencySteps(build: PythonBuild): string[] {
           ? // uv needs every member's pyproject.toml even to skip the members (astral-sh/uv#6685); --frozen, as
             // uv's maintainers advise for this layer (astral-sh/uv#6867), since the members' code is not here
             // yet: the install of the project below checks the lock with --locked.
-            `RUN uv sync --frozen --no-install-workspace --package ${dep.workspace.package} --no-dev --no-editable --no-cache`
-          : 'RUN uv sync --locked --no-install-project --no-dev --no-editable --no-cache',
+            `RUN uv sync --frozen --no-install-workspace --package ${dep.workspace.package}${uvExtras(dep)} --no-dev --no-editable --no-cache`
+          : `RUN uv sync --locked --no-install-project${uvExtras(dep)} --no-dev --no-editable --no-cache`,
       ];
   }
+}
+
+/** ` --extra <name>` for each optional dependency group; both syncs need them, as an exact sync removes the others. */
+function uvExtras(dep: DependencySource): string {
+  return (dep.extras ?? []).map((e) => ` --extra ${e}`).join('');
 }
 
 /**
@@ -202,7 +207,7 @@ function projectSteps(build: PythonBuild): string[] {
   const dep = build.dependencies;
   const install =
     dep.tool === 'uv'
-      ? `RUN uv sync --locked ${dep.workspace ? `--package ${dep.workspace.package} ` : ''}--no-dev --no-editable --no-cache`
+      ? `RUN uv sync --locked${dep.workspace ? ` --package ${dep.workspace.package}` : ''}${uvExtras(dep)} --no-dev --no-editable --no-cache`
       : // The dependencies are in place: pip builds the project (its build backend in an isolated environment) and adds it alone.
         'RUN pip install --no-cache-dir --no-deps .';
   return ['# The project itself, after its dependencies: a change of code reuses the layer above.', 'COPY . ./', install];

@@ -8,6 +8,7 @@ import { defaultPullPolicy } from './process';
 import { PropIssue } from '../core/validation';
 import { RunAs, checkedRunAs } from './template';
 import { EnvSources, orderEnv } from './env-references';
+import { ContainerCheck } from './container-check';
 
 /** Context key of the cluster's Kubernetes version (`'1.29'`); the app kit's targets set it. */
 export const KUBERNETES_VERSION_CONTEXT = 'pyservice:kubernetesVersion';
@@ -108,6 +109,25 @@ export interface ContainerProps {
    * @default - none
    */
   readonly ports?: PortProps[];
+  /**
+   * Liveness check of a sidecar: the kubelet restarts the sidecar when it fails
+   * (git-sync: `ContainerCheck.http('/', 1234)` with `GITSYNC_HTTP_BIND=:1234`).
+   * Not on init containers, which run to completion.
+   * @default - none: the sidecar is restarted only when its process exits
+   */
+  readonly liveness?: ContainerCheck;
+  /**
+   * Readiness check of a sidecar: while it fails the pod is not ready, so its
+   * Services send it nothing (a proxy in front of the app). Not on init containers.
+   * @default - none: the sidecar counts as ready once it runs
+   */
+  readonly readiness?: ContainerCheck;
+  /**
+   * Startup check of a sidecar: its liveness and readiness checks begin once it
+   * passes (allowed two minutes). Not on init containers.
+   * @default - none
+   */
+  readonly startup?: ContainerCheck;
   /**
    * UID the container runs as, when its image expects its own user (git-sync runs as 65533).
    * Never 0. The pod's fsGroup (the workload's group) stays a supplemental group of the
@@ -219,12 +239,34 @@ export function resolveExtraContainer(
       env: env.length > 0 ? env : undefined,
       envFrom: withAppEnv && ctx.appEnvFrom.length > 0 ? ctx.appEnvFrom : undefined,
       resources: renderResources(requested.spec),
+      ...checks(props, prop, issues),
       securityContext: ownUser(props, prop, ctx, issues),
       volumeMounts: [ctx.tmpMount, ...(withAppEnv ? ctx.appMounts : []), ...mounts.map((m) => mountOf(m, m.volume.bind(prop).writable))],
     },
     mounts,
     resources: requested.spec,
   };
+}
+
+/** The probes of an extra container's checks (a sidecar's; init containers refuse them in the extras). */
+function checks(
+  props: ContainerProps,
+  prop: string,
+  issues: PropIssue[],
+): Pick<k8s.Container, 'livenessProbe' | 'readinessProbe' | 'startupProbe'> {
+  const probe = (use: 'liveness' | 'readiness' | 'startup'): k8s.Probe | undefined => {
+    const check = props[use];
+    if (check === undefined) return undefined;
+    if (check instanceof ContainerCheck) return check.toProbe(use, `${prop}.${use}`, issues);
+    issues.push({
+      prop: `${prop}.${use}`,
+      rule: 'must be a ContainerCheck',
+      received: check,
+      fix: "Use ContainerCheck.http('/healthz', 8080), ContainerCheck.tcp(8080) or ContainerCheck.command([...]).",
+    });
+    return undefined;
+  };
+  return { livenessProbe: probe('liveness'), readinessProbe: probe('readiness'), startupProbe: probe('startup') };
 }
 
 /** The security context of an extra container: the pod's, with its own user and group when it sets them. */

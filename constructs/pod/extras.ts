@@ -253,6 +253,14 @@ class ExtrasResolver {
           received: c.ports,
           fix: 'Move the container to sidecars, or remove its ports.',
         });
+      for (const use of ['liveness', 'readiness', 'startup'] as const)
+        if (kind === 'initContainers' && c?.[use] !== undefined)
+          this.issues.push({
+            prop: `${prop}.${use}`,
+            rule: 'belongs to sidecars: an init container runs to completion, and Kubernetes refuses probes on it',
+            received: use,
+            fix: 'Move the container to sidecars, or remove the check.',
+          });
       const taken = new Map([['/tmp', BUILT_IN_TMP]]);
       resolved.mounts.forEach((m, j) => {
         this.checkPath(m, `${prop}.mounts[${j}]`, taken);

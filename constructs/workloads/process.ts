@@ -12,6 +12,7 @@ import { Exposure } from '../traffic/exposure';
 import { AppRuntime, IPythonApp, ownRuntime } from './runtime';
 import { PythonWorkload, WorkloadMetrics } from './workload';
 import { MetricsProps, MonitorInput } from '../scaling/metrics';
+import { PortProps, PortProtocol } from '../pod/ports';
 import { AppPod } from './app-pod';
 import { PythonProcessProps, STANDALONE_ONLY } from './worker-props';
 import { NO_PROFILE, checkWorkloadProps } from './workload-props';
@@ -240,6 +241,18 @@ export abstract class PythonProcess extends PythonWorkload {
     }
     this.noneReason = liveness?.noneReason;
     return liveness;
+  }
+
+  /**
+   * A TCP connection to the first declared TCP port (of the exposed ones only, when
+   * `exposedOnly`): what tells that a process listens; undefined without such a port
+   * (no probe can check UDP).
+   */
+  protected tcpConnect(ports: readonly PortProps[] | undefined, exposedOnly: boolean): k8s.Probe | undefined {
+    const tcp = (Array.isArray(ports) ? ports : []).find(
+      (p) => (p?.protocol ?? PortProtocol.TCP) === PortProtocol.TCP && (!exposedOnly || p?.expose !== false),
+    );
+    return tcp && { tcpSocket: { port: k8s.IntOrString.fromString(tcp.name) }, timeoutSeconds: 3, successThreshold: 1 };
   }
 
   /** The grace period is all a process needs: no endpoint to drain, only tasks to finish. */

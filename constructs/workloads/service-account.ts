@@ -2,7 +2,8 @@ import { ApiObject, Chart } from 'cdk8s';
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { nameIssue } from '../core/names';
-import { kubeObject, nonEmpty } from '../core/objects';
+import { kubeObject } from '../core/objects';
+import { ARGOCD_SYNC_WAVE, MIGRATION_INPUT_WAVE } from '../delivery/hooks';
 import { PropIssue } from '../core/validation';
 import { ICloudProfile, ProfileOutput, WorkloadIdentity } from '../profiles/profile';
 import { SecretBackend } from '../settings/secret-store';
@@ -99,7 +100,12 @@ export function createOwnServiceAccount(
       fix: 'Leave it unset for the workload name.',
     });
   const serviceAccount = kubeObject(scope, 'ServiceAccount', k8s.KubeServiceAccount, {
-    metadata: { name, labels: input.labels, annotations: nonEmpty(input.cloud?.serviceAccountAnnotations ?? {}) },
+    metadata: {
+      name,
+      labels: input.labels,
+      // With the app's identity, before the migrations' wait RoleBindings that name this account too.
+      annotations: { ...input.cloud?.serviceAccountAnnotations, [ARGOCD_SYNC_WAVE]: MIGRATION_INPUT_WAVE },
+    },
     automountServiceAccountToken: rt.mountServiceAccountToken,
   });
   const access = renderApiAccess(scope, {

@@ -74,9 +74,9 @@ export class PythonSingleton extends PythonWorker {
     return { type: 'Recreate' };
   }
 
-  /** Recreate first waits for the old pod's grace period, then starts the one new pod. */
-  protected rolloutPace(): RolloutPace {
-    return { startSeconds: podStartSeconds(), rounds: 1, leadSeconds: this.terminationGracePeriodSeconds };
+  /** Recreate first waits for the old pod's grace period, then starts the one new pod (ready, with a Service of its ports). */
+  protected rolloutPace(_scaling: ResolvedScaling, readiness?: k8s.Probe): RolloutPace {
+    return { startSeconds: podStartSeconds(undefined, readiness), rounds: 1, leadSeconds: this.terminationGracePeriodSeconds };
   }
 
   /** No autoscaler: one replica, always. */

@@ -5,7 +5,6 @@ import { releaseIndependentLabels, selectorLabels } from '../core/labels';
 import { nameIssue } from '../core/names';
 import { checkedProps } from '../core/props';
 import { ContainerDescription } from '../pod/description';
-import { PortProtocol } from '../pod/ports';
 import { podStartSeconds } from '../pod/rollout';
 import { WorkerCommandConfig } from '../pod/worker-command';
 import { ResolvedScaling, resolveScaling } from '../scaling/scaling';
@@ -108,8 +107,7 @@ export class PythonStatefulSet extends PythonProcess {
    * check; none without a TCP port (no probe can check UDP).
    */
   private probes(props: PythonStatefulSetProps, cmd: WorkerCommandConfig): Probes {
-    const tcp = (Array.isArray(props.ports) ? props.ports : []).find((p) => (p?.protocol ?? PortProtocol.TCP) === PortProtocol.TCP);
-    const connect = tcp && { tcpSocket: { port: k8s.IntOrString.fromString(tcp.name) }, timeoutSeconds: 3, successThreshold: 1 };
+    const connect = this.tcpConnect(props.ports, false);
     const own = props.liveness ?? cmd.defaultLiveness;
     const liveness = own || !connect ? this.resolveLiveness(own)?.toProbe() : { ...connect, periodSeconds: 10, failureThreshold: 6 };
     const readiness = props.readiness?.toReadinessProbe() ?? (connect && { ...connect, periodSeconds: 10, failureThreshold: 3 });

@@ -98,6 +98,12 @@ export interface PythonProcessProps extends AppEnvProps, PodExtrasProps, Process
    */
   readonly liveness?: WorkerLiveness;
   /**
+   * When a pod is ready for the traffic of its Service (a process that declares
+   * ports): the Service sends connections only to ready pods, and a rollout waits for it.
+   * @default - a TCP connection to the first exposed declared TCP port; none without one (no Service, or UDP only: ready once running)
+   */
+  readonly readiness?: WorkerLiveness;
+  /**
    * Ports the process listens on (a log server, a StatsD listener): each on a
    * ClusterIP Service named after the process (when `expose`, the default) and
    * admitted by the NetworkPolicy from its own `allowFrom`.

@@ -80,6 +80,7 @@ export class PythonWorker extends PythonProcess {
     const cmd = this.bindCommand(props, cloud, props.queueAutoscaling?.queue?.type);
     this.concurrency = cmd.concurrency;
     const liveness = this.resolveLiveness(props.liveness ?? cmd.defaultLiveness);
+    const readiness = this.serviceReadiness(props);
     this.terminationGracePeriodSeconds = this.resolveGrace(props);
     const scaling = this.resolveScaling(props);
     const monitor = { name: this.name, labels: this.labels(), selector: selectorLabels(this.name) };
@@ -88,12 +89,13 @@ export class PythonWorker extends PythonProcess {
       cloud,
       cmd,
       liveness: liveness?.toProbe(),
+      readiness,
       terminationGracePeriodSeconds: this.terminationGracePeriodSeconds,
       metrics,
       spread: scaling.maxReplicas > 1,
     });
     this.container = pod.container;
-    this.deployment = this.deploymentOf(pod, scaling, this.strategy(), { rollout: this.rolloutPace(scaling) });
+    this.deployment = this.deploymentOf(pod, scaling, this.strategy(), { rollout: this.rolloutPace(scaling, readiness) });
     const scalers = this.scalers(props, cmd, pod, scaling);
     this.scaledObject = scalers.scaledObject;
     this.triggerAuthentication = scalers.triggerAuthentication;
@@ -153,9 +155,18 @@ export class PythonWorker extends PythonProcess {
     };
   }
 
-  /** How a rollout is paced: available once running (no readiness probe), one new pod a round (maxSurge 1). */
-  protected rolloutPace(scaling: ResolvedScaling): RolloutPace {
-    return { startSeconds: podStartSeconds(), rounds: rollingRounds(scaling.maxReplicas, 1), leadSeconds: 0 };
+  /** How a rollout is paced: available once running or ready (with a Service of its ports), one new pod a round (maxSurge 1). */
+  protected rolloutPace(scaling: ResolvedScaling, readiness?: k8s.Probe): RolloutPace {
+    return { startSeconds: podStartSeconds(undefined, readiness), rounds: rollingRounds(scaling.maxReplicas, 1), leadSeconds: 0 };
+  }
+
+  /**
+   * The readiness check, given or, for a process whose Service carries a TCP port,
+   * a connection to it: the Service then sends nothing to a pod that does not listen yet.
+   */
+  private serviceReadiness(props: PythonWorkerProps): k8s.Probe | undefined {
+    const connect = this.tcpConnect(props.ports, true);
+    return props.readiness?.toReadinessProbe() ?? (connect && { ...connect, periodSeconds: 10, failureThreshold: 3 });
   }
 
   /** KEDA's objects for queue autoscaling, or a HorizontalPodAutoscaler for CPU autoscaling. */

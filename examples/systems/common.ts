@@ -27,11 +27,14 @@ export function systemChart(target: Target, namespace: string): Chart {
 export const CLOUDS = ['eks', 'gke', 'aks'] as const;
 export type Cloud = (typeof CLOUDS)[number];
 
-/** A profile with a workload identity named after the service, on each cloud. */
+/**
+ * A profile with a workload identity named after the service, on each cloud. On EKS
+ * it names the cluster's EFS StorageClass for file shares (GKE and AKS have theirs built in).
+ */
 export function profile(cloud: Cloud, service: string): ICloudProfile {
   switch (cloud) {
     case 'eks':
-      return CloudProfile.eks({ roleArn: `arn:aws:iam::111122223333:role/examples/${service}` });
+      return CloudProfile.eks({ roleArn: `arn:aws:iam::111122223333:role/examples/${service}`, sharedFileStorageClass: 'efs-sc' });
     case 'gke':
       return CloudProfile.gke({ serviceAccount: `${service}@acme-examples.iam.gserviceaccount.com` });
     case 'aks':

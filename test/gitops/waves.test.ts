@@ -1,10 +1,15 @@
+import { Testing } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
+import { MigrationCommand, PythonMicroservice, PythonMigration, PythonWorker, WorkerCommand } from 'pyservice-k8s';
+import { airflowApp } from '../../examples/systems/airflow';
 import { analyticsApp } from '../../examples/systems/analytics';
 import { fastapiApp } from '../../examples/systems/fastapi-backend';
 import { inventoryApp } from '../../examples/systems/inventory-django';
+import { paperlessApp } from '../../examples/systems/paperless';
 import { Rendering } from '../../src/synth';
 import { renderExample } from '../support/example';
 import { objectKey, references } from '../support/references';
+import { baseProps } from '../support/synth';
 
 const WAVE = 'argocd.argoproj.io/sync-wave';
 const HOOK = 'argocd.argoproj.io/hook';
@@ -52,6 +57,8 @@ const RENDERINGS: Record<string, Rendering> = {
   analytics: analyticsApp({}).render(),
   inventory: inventoryApp({}).render(),
   fastapi: fastapiApp({}).render(),
+  airflow: airflowApp({}).render(),
+  paperless: paperlessApp({}).render(),
 };
 
 const CASES = Object.entries(RENDERINGS).flatMap(([name, r]) =>
@@ -96,6 +103,27 @@ describe('Argo CD sync waves: everything an object names is applied first', () =
       const deployment = objects.find((o) => o.kind === 'Deployment');
       expect(references(deployment)).not.toContain(key('Job', setup.metadata.name, setup.metadata.namespace));
     }
+  });
+
+  test("a workload's own ServiceAccount is applied before the migration wait's RoleBinding that names it", () => {
+    // GIVEN an app with a migration and a worker that runs as a ServiceAccount of its own
+    const chart = Testing.chart();
+    const app = new PythonMicroservice(chart, 'orders-api', baseProps());
+    new PythonMigration(chart, 'orders-migrate', { app, command: MigrationCommand.alembic() });
+    new PythonWorker(chart, 'orders-worker', {
+      app,
+      command: WorkerCommand.celery({ app: 'orders.celery:app' }),
+      serviceAccount: { name: 'orders-worker' },
+    });
+
+    // WHEN
+    const objects = Testing.synth(chart);
+
+    // THEN the wait's RoleBinding admits the account, and the account is in the same early wave
+    const binding = objects.find((o) => o.kind === 'RoleBinding' && o.metadata.name.endsWith('-wait'));
+    expect(binding.subjects.map((s: Obj) => s.name)).toEqual(['orders-api', 'orders-worker']);
+    expect(wave(objects.find((o) => o.kind === 'ServiceAccount' && o.metadata.name === 'orders-worker'))).toBe(wave(binding));
+    expect(waveViolations(objects)).toEqual([]);
   });
 
   test("no object of any engine's folder is a hook or expires: one folder serves Argo CD, Flux and kubectl apply", () => {

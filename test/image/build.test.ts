@@ -72,6 +72,16 @@ describe('PythonBuild', () => {
       PythonBuild.uv({ ...ok, runtimePackages: ['libpq5', 'curl; rm -rf /'] }),
       "'build.runtimePackages[1]' must be a Debian package name, optionally pinned as name=version; received \"curl; rm -rf /\". Use the name `apt-cache search` shows, e.g. 'libpq-dev' (build) or 'libpq5' (runtime).",
     ],
+    [
+      'an extra that is not a name',
+      PythonBuild.uv({ ...ok, extras: ['postgres', 'web server'] }),
+      "'build.extras[1]' must be the name of an extra of `[project.optional-dependencies]` (letters, digits, ., _ and -), listed once; received \"web server\". Use a key of `[project.optional-dependencies]` in pyproject.toml, e.g. 'postgres'.",
+    ],
+    [
+      'an extra listed twice',
+      PythonBuild.uv({ ...ok, extras: ['postgres', 'postgres'] }),
+      "'build.extras[1]' must be the name of an extra of `[project.optional-dependencies]` (letters, digits, ., _ and -), listed once; received \"postgres\". Use a key of `[project.optional-dependencies]` in pyproject.toml, e.g. 'postgres'.",
+    ],
   ])('rejects %s', (_, build, message) => {
     expect(build.validate().map(formatIssue)).toEqual([message]);
   });

@@ -85,6 +85,37 @@ describe('src/ layout: the project installed into the virtualenv', () => {
   });
 });
 
+describe('optional dependencies (extras) of a uv project', () => {
+  test('every uv sync installs them: the dependencies, then the project (an exact sync would remove them)', () => {
+    // GIVEN a project whose server and database driver are extras (paperless-ngx: `webserver`, `postgres`)
+    const build = PythonBuild.uv({ pythonVersion: '3.12.7', installProject: true, extras: ['postgres', 'webserver'] });
+
+    // WHEN
+    const text = renderDockerfile(container(), build);
+    const builder = parseDockerfile(text).stages[0].instructions;
+
+    // THEN both syncs name both extras
+    const deps = at(
+      builder,
+      'RUN uv sync --locked --no-install-project --extra postgres --extra webserver --no-dev --no-editable --no-cache',
+    );
+    const project = at(builder, 'RUN uv sync --locked --extra postgres --extra webserver --no-dev --no-editable --no-cache');
+    expect(deps).toBeLessThan(project);
+    expect(lintDockerfile(text)).toEqual([]);
+  });
+
+  test("a workspace member's extras, on both syncs of the member", () => {
+    const build = PythonBuild.uv({
+      pythonVersion: '3.12.7',
+      extras: ['postgres'],
+      workspace: { package: 'orders-api', members: ['packages/core', 'apps/api'] },
+    });
+    const builder = parseDockerfile(renderDockerfile(container(), build)).stages[0].instructions;
+    at(builder, 'RUN uv sync --frozen --no-install-workspace --package orders-api --extra postgres --no-dev --no-editable --no-cache');
+    at(builder, 'RUN uv sync --locked --package orders-api --extra postgres --no-dev --no-editable --no-cache');
+  });
+});
+
 describe('uv workspace: one member and the workspace packages it uses', () => {
   const build = PythonBuild.uv({ pythonVersion: '3.12.7', workspace: { package: 'orders-api', members: ['packages/core/', 'apps/api'] } });
 

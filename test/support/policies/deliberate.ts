@@ -36,6 +36,16 @@ const podLabels = (obj: K8sObject): Record<string, string> => {
 const selects = (matchLabels: Record<string, string> | undefined, labels: Record<string, string>): boolean =>
   matchLabels !== undefined && Object.entries(matchLabels).every(([k, v]) => labels[k] === v);
 
+/** A Service with ports selects the object's pods: they take traffic. */
+const servedByPorts = ({ obj, objects }: Subject): boolean =>
+  objects.some(
+    (svc: any) =>
+      svc.kind === 'Service' &&
+      svc.metadata?.namespace === obj.metadata?.namespace &&
+      (svc.spec?.ports ?? []).length > 0 &&
+      selects(svc.spec?.selector, podLabels(obj)),
+  );
+
 /** A singleton as `PythonSingleton` renders it: one replica, replaced with `Recreate`. */
 const isSingleton = ({ obj }: Subject): boolean =>
   obj.kind === 'Deployment' &&
@@ -46,20 +56,12 @@ const isSingleton = ({ obj }: Subject): boolean =>
 const DECISIONS: readonly Decision[] = [
   {
     checks: ['polaris:readinessProbeMissing'],
-    applies: ({ obj }) => obj.kind === 'Deployment' && ['worker', 'scheduler'].includes(component(obj) ?? ''),
-    why: 'a worker or scheduler takes no traffic: no Service selects it, so a readiness probe would gate nothing',
+    applies: (s) => s.obj.kind === 'Deployment' && ['worker', 'scheduler'].includes(component(s.obj) ?? '') && !servedByPorts(s),
+    why: 'a worker or scheduler that declares no port takes no traffic: no Service selects it, so a readiness probe would gate nothing (with ports on a Service it is ready once its first TCP port listens)',
   },
   {
     checks: ['polaris:readinessProbeMissing', 'kube-score:pod-probes'],
-    applies: ({ obj, objects }) =>
-      obj.kind === 'StatefulSet' &&
-      !objects.some(
-        (svc: any) =>
-          svc.kind === 'Service' &&
-          svc.metadata?.namespace === obj.metadata?.namespace &&
-          (svc.spec?.ports ?? []).length > 0 &&
-          selects(svc.spec?.selector, podLabels(obj)),
-      ),
+    applies: (s) => s.obj.kind === 'StatefulSet' && !servedByPorts(s),
     why: 'a StatefulSet that declares no port takes no traffic: its headless Service has no port and only gives each pod its DNS name, so a readiness probe would gate nothing (its `readiness` prop adds one, to start the pods in order once each is ready)',
   },
   {
@@ -73,10 +75,15 @@ const DECISIONS: readonly Decision[] = [
     why: 'a scheduler often has no cheap health check (liveness is optional on a singleton only); Recreate keeps it single',
   },
   {
-    // kube-score's replica and budget checks and kube-linter's anti-affinity check skip one replica without a Service.
+    // kube-score's budget check and kube-linter's anti-affinity check skip one replica.
     checks: ['polaris:deploymentMissingReplicas', 'polaris:missingPodDisruptionBudget', 'polaris:topologySpreadConstraint'],
     applies: isSingleton,
     why: 'a singleton runs exactly one replica by design: a second replica, or a budget that keeps one up during a drain, would run it twice, and one pod has nothing to spread',
+  },
+  {
+    checks: ['kube-score:deployment-replicas', 'kube-score:deployment-strategy'],
+    applies: isSingleton,
+    why: 'a singleton behind the Service of its ports (a broker on its own disk, a StatsD exporter whose counters must not be split) runs one replica by design, and Recreate stops the old pod before the new one starts: a rolling update would run two',
   },
   {
     checks: ['polaris:deploymentMissingReplicas'],
