@@ -57,7 +57,8 @@ export function starterFiles(options: StarterOptions): Map<string, string> {
       synth: 'pyservice-k8s synth',
       test: 'tsc --noEmit && pyservice-k8s synth',
     },
-    engines: { node: '>=20' },
+    // The library's own range (its package.json): Node 21 is not supported.
+    engines: { node: '>=20 <21 || >=22' },
     dependencies: {
       cdk8s: v.cdk8s,
       'cdk8s-plus-28': v['cdk8s-plus-28'],

@@ -48,6 +48,8 @@ describe('pyservice-k8s init', () => {
     expect(Object.keys(pkg.devDependencies).sort()).toEqual(['@types/node', 'cdk8s-cli', 'tsx', 'typescript']);
     expect(pkg.devDependencies.typescript).toMatch(/^~5\./);
     expect(pkg.scripts).toEqual({ synth: 'pyservice-k8s synth', test: 'tsc --noEmit && pyservice-k8s synth' });
+    // The starter asks for the Node versions the library supports, no wider.
+    expect(pkg.engines).toEqual(own.engines);
     expect(fs.readFileSync(path.join(dir, 'cdk8s.yaml'), 'utf8')).toContain('app: node --import tsx main.ts');
     expect(fs.readFileSync(path.join(dir, 'README.md'), 'utf8')).toContain('npm install && npm run synth');
   });
