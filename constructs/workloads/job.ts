@@ -1,4 +1,8 @@
-import { Duration } from 'cdk8s';
+import { createHash } from 'crypto';
+import { ApiObject, Duration } from 'cdk8s';
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
+import { kubeObject } from '../core/objects';
+import { keepInReleaseHistory } from '../delivery/retention';
 import { Construct } from 'constructs';
 import { nameIssue } from '../core/names';
 import { PodExtrasProps } from '../pod/extras';
@@ -47,6 +51,16 @@ export interface AppJobProps extends PodExtrasProps, SettingsProps {
  * pod that runs its command once with the app's image, settings, secrets and
  * identity, restarts never (the Job retries), and serves nothing.
  */
+/** What {@link AppJob.renderVersionedJob} renders. */
+interface VersionedJob {
+  readonly name: string;
+  readonly labels: Record<string, string>;
+  readonly annotations?: Record<string, string>;
+  readonly template: k8s.PodTemplateSpec;
+  readonly deadlineSeconds: number;
+  readonly retries: number | undefined;
+}
+
 export abstract class AppJob extends PythonWorkload {
   protected constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -87,6 +101,29 @@ export abstract class AppJob extends PythonWorkload {
       job: true,
       inherit: props.inherit ?? {},
     });
+  }
+
+  /**
+   * `base` with a hash of the pod template: each change of image, command,
+   * config, secrets or waits is a new Job (a Job's template cannot change),
+   * and an unchanged version is left alone.
+   */
+  protected versionedName(base: string, template: k8s.PodTemplateSpec): string {
+    return `${base}-${createHash('sha256').update(JSON.stringify(template)).digest('hex').slice(0, 8)}`;
+  }
+
+  /** The Job of one version, kept in the release history (`delivery/retention.ts`). */
+  protected renderVersionedJob(job: VersionedJob): ApiObject {
+    const obj = kubeObject(this, 'Job', k8s.KubeJob, {
+      metadata: {
+        name: job.name,
+        labels: { ...job.labels, 'app.kubernetes.io/instance': job.name },
+        annotations: job.annotations,
+      },
+      spec: { backoffLimit: this.retries(job.retries), activeDeadlineSeconds: job.deadlineSeconds, template: job.template },
+    });
+    keepInReleaseHistory(obj);
+    return obj;
   }
 
   /** `backoffLimit`: retries after a failed run. */

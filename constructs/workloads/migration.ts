@@ -1,11 +1,7 @@
-import { createHash } from 'crypto';
 import { ApiObject } from 'cdk8s';
-import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
-import { kubeObject } from '../core/objects';
 import { checkedProps } from '../core/props';
 import { ARGOCD_SYNC_WAVE, MIGRATION_INPUT_WAVE, MIGRATION_WAVE } from '../delivery/hooks';
-import { keepInReleaseHistory } from '../delivery/retention';
 import { ContainerDescription } from '../pod/description';
 import { AppPod } from './app-pod';
 import { AppJob, AppJobProps } from './job';
@@ -95,11 +91,18 @@ export class PythonMigration extends AppJob {
     this.name = this.checkName(props.name ?? id, 43);
     const command = this.checkCommand(props.command?.command ?? [], 'Use MigrationCommand.django(), .alembic() or .command([...]).');
     const pod = this.jobPod('migration', command, props);
-    // A new name per pod template: any change of image, command, config or secrets is a new version.
-    this.jobName = `${this.name}-${createHash('sha256').update(JSON.stringify(pod.template)).digest('hex').slice(0, 8)}`;
+    this.jobName = this.versionedName(this.name, pod.template);
     this.container = pod.container;
     const deadline = this.seconds(props.timeout, 600, 'timeout');
-    this.job = this.renderJob(pod, deadline, props.retries);
+    this.job = this.renderVersionedJob({
+      name: this.jobName,
+      labels: pod.labels,
+      // Argo CD applies waves in order and waits for each to be healthy: a Job is healthy once it succeeded.
+      annotations: { [ARGOCD_SYNC_WAVE]: MIGRATION_WAVE },
+      template: pod.template,
+      deadlineSeconds: deadline,
+      retries: props.retries,
+    });
     this.networkPolicy = this.egressOnlyPolicy(pod);
     this.orderInputsFirst();
     if (props.waitInPods ?? true) {
@@ -108,20 +111,6 @@ export class PythonMigration extends AppJob {
       this.waitRoleBinding = wait.roleBinding;
       this.waitScript = wait.script;
     }
-  }
-
-  private renderJob(pod: AppPod, deadline: number, retries: number | undefined): ApiObject {
-    const job = kubeObject(this, 'Job', k8s.KubeJob, {
-      metadata: {
-        name: this.jobName,
-        labels: { ...pod.labels, 'app.kubernetes.io/instance': this.jobName },
-        // Argo CD applies waves in order and waits for each to be healthy: a Job is healthy once it succeeded.
-        annotations: { [ARGOCD_SYNC_WAVE]: MIGRATION_WAVE },
-      },
-      spec: { backoffLimit: this.retries(retries), activeDeadlineSeconds: deadline, template: pod.template },
-    });
-    keepInReleaseHistory(job);
-    return job;
   }
 
   /** Config, secrets and identity (the app's and the migration's own) must exist before the Job runs (wave -2, before the Job's -1). */

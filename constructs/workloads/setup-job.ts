@@ -1,15 +1,11 @@
-import { createHash } from 'crypto';
 import { ApiObject } from 'cdk8s';
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
-import { kubeObject } from '../core/objects';
 import { checkedProps } from '../core/props';
 import { formatIssue } from '../core/validation';
 import { ARGOCD_SYNC_WAVE, setupWave } from '../delivery/hooks';
-import { keepInReleaseHistory } from '../delivery/retention';
 import { ContainerDescription } from '../pod/description';
 import { PodWait } from '../pod/waits';
-import { AppPod } from './app-pod';
 import { AppJob, AppJobProps } from './job';
 import { migrationWait } from './migration-wait';
 import { AppRuntime } from './runtime';
@@ -83,10 +79,17 @@ export class PythonSetupJob extends AppJob {
     this.deadlineSeconds = this.seconds(props.timeout, 600, 'timeout');
     const waits = [...this.runtime.waits, ...after.map((j) => j.waitedFor())];
     const template = withWaits(pod.template, waits);
-    // A new name per pod template, the Jobs it waits for included: a Job's template cannot change.
-    this.jobName = `${this.name}-${createHash('sha256').update(JSON.stringify(template)).digest('hex').slice(0, 8)}`;
+    // The Jobs it waits for are part of the template, so of its version.
+    this.jobName = this.versionedName(this.name, template);
     this.wave = setupWave(after.map((j) => j.wave));
-    this.job = this.renderJob(pod, template, props.retries);
+    this.job = this.renderVersionedJob({
+      name: this.jobName,
+      labels: pod.labels,
+      annotations: this.wave > 0 ? { [ARGOCD_SYNC_WAVE]: String(this.wave) } : undefined,
+      template,
+      deadlineSeconds: this.deadlineSeconds,
+      retries: props.retries,
+    });
     this.networkPolicy = this.egressOnlyPolicy(pod);
     this.refuseLaterMigrations(this.runtime.waits.length);
   }
@@ -114,19 +117,6 @@ export class PythonSetupJob extends AppJob {
       fix: "Pass PythonSetupJob constructs defined before this one, with the same 'app'.",
     });
     return ok;
-  }
-
-  private renderJob(pod: AppPod, template: k8s.PodTemplateSpec, retries: number | undefined): ApiObject {
-    const job = kubeObject(this, 'Job', k8s.KubeJob, {
-      metadata: {
-        name: this.jobName,
-        labels: { ...pod.labels, 'app.kubernetes.io/instance': this.jobName },
-        annotations: this.wave > 0 ? { [ARGOCD_SYNC_WAVE]: String(this.wave) } : undefined,
-      },
-      spec: { backoffLimit: this.retries(retries), activeDeadlineSeconds: this.deadlineSeconds, template },
-    });
-    keepInReleaseHistory(job);
-    return job;
   }
 
   /** The Job's name covers the migrations known when it was defined; one defined later would change its template. */
