@@ -12,9 +12,15 @@ import { AZURE_TENANT, Cloud, NAMESPACE, azureClientId, serviceName } from './na
 /** The public API the props are made with: the sources, or the compiled lib/ (bench/subjects/library-lib.ts). */
 export type Api = typeof SourceApi;
 
-/** The sources, loaded only when no other API is given, so the compiled run never loads them. */
+/**
+ * The sources, loaded only when no other API is given, so the compiled run never
+ * loads them; once, since every `require()` call resolves its path again (tsx's
+ * resolver checks the file system each time), which the timed syntheses would pay
+ * per service.
+ */
+let loaded: Api | undefined;
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const sources = (): Api => require('../src') as Api;
+const sources = (): Api => (loaded ??= require('../src') as Api);
 
 /** The cloud identity of service `i` on `cloud`. */
 export function profileFor(cloud: Cloud, i: number, { CloudProfile }: Api = sources()): ICloudProfile {
