@@ -27,7 +27,7 @@ const pulumiAdapter = () =>
 
 export const APPROACHES: Record<string, Approach> = {
   library: {
-    description: 'PythonMicroservice -> render() -> publish(): this project, file per object as in dist/',
+    description: 'PythonMicroservice -> render() into staged folders, as the synth writes: this project, file per object as in dist/',
     load: async () => (await import('./subjects/library')).run,
   },
   'library-lib': {

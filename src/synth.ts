@@ -18,7 +18,7 @@ export interface CloudTarget {
 
 /** The result of rendering targets in memory. */
 export interface Rendering {
-  /** Relative path to file content. Empty when there are errors. */
+  /** Relative path to file content. Empty when there are errors, or when a sink took the files. */
   readonly files: Map<string, string>;
   /** Validation errors, `[cloud] [construct path] message`. */
   readonly errors: string[];
@@ -30,7 +30,7 @@ export interface Rendering {
 
 /** A rendering with the objects of each target, as written, by folder. */
 export interface ManifestRendering extends Rendering {
-  /** Each target's objects (plain JSON), by its folder; empty when there are errors. */
+  /** Each target's objects (plain JSON), by its folder; empty when there are errors, or when a sink took the files. */
   readonly objects: ReadonlyMap<string, readonly object[]>;
 }
 
@@ -47,11 +47,92 @@ export interface RenderOptions {
    * @default true
    */
   readonly files?: boolean;
+  /**
+   * Where each file goes as soon as it is rendered, e.g. a {@link StagedFolders}:
+   * then `files` and `objects` stay empty, and a target's objects are held only
+   * until `onTarget` has seen them, so memory does not grow with the text of the
+   * whole output.
+   * @default - every file in `files` and every object in `objects`
+   */
+  readonly sink?: FileSink;
+  /**
+   * Called after each target's files, with its objects (plain JSON, as written)
+   * and the warnings of the whole rendering, e.g. to write a summary beside them.
+   * @default - none
+   */
+  readonly onTarget?: (cloud: string, objects: readonly object[], warnings: readonly string[]) => void;
+}
+
+/** Where rendered files go. */
+export interface FileSink {
+  /** Takes one file, by its path relative to the output folder. */
+  write(relativePath: string, content: string): void;
+}
+
+/** A sink that keeps every file in memory. */
+export class FileMap implements FileSink {
+  /** Relative path to file content, in the order written. */
+  public readonly files = new Map<string, string>();
+
+  public write(relativePath: string, content: string): void {
+    this.files.set(relativePath, content);
+  }
 }
 
 /**
- * Validates and renders every target in memory. Nothing is written: a synth
- * either produces every file of every cloud, or reports every error.
+ * Writes files into a staging folder beside each destination (`<dest>.next`)
+ * as they come, then swaps every destination at once ({@link commit}) or
+ * removes what was staged ({@link discard}): a reader sees the old folder or
+ * the new one, never a half-written one.
+ */
+export class StagedFolders implements FileSink {
+  /** Every file written, by its relative path, in the order written. */
+  public readonly written: string[] = [];
+  private readonly destinations: readonly string[];
+  private readonly made = new Set<string>();
+
+  /** @param destinations the folders to replace; the same folder twice counts once */
+  public constructor(destinations: readonly string[]) {
+    this.destinations = [...new Set(destinations.map((d) => path.resolve(d)))];
+    for (const dest of this.destinations) {
+      fs.rmSync(`${dest}.next`, { recursive: true, force: true });
+      fs.rmSync(`${dest}.old`, { recursive: true, force: true });
+    }
+  }
+
+  public write(relativePath: string, content: string): void {
+    this.written.push(relativePath);
+    for (const dest of this.destinations) {
+      const file = path.join(`${dest}.next`, relativePath);
+      const dir = path.dirname(file);
+      if (!this.made.has(dir)) fs.mkdirSync(dir, { recursive: true });
+      this.made.add(dir);
+      fs.writeFileSync(file, content);
+    }
+  }
+
+  /** Replaces each destination with what was written. */
+  public commit(): void {
+    for (const dest of this.destinations) {
+      const [next, old] = [`${dest}.next`, `${dest}.old`];
+      // An empty output still replaces the folder.
+      if (this.written.length === 0) fs.mkdirSync(next, { recursive: true });
+      if (fs.existsSync(dest)) fs.renameSync(dest, old);
+      fs.renameSync(next, dest);
+      fs.rmSync(old, { recursive: true, force: true });
+    }
+  }
+
+  /** Removes what was written; the destinations stay as they were. */
+  public discard(): void {
+    for (const dest of this.destinations) fs.rmSync(`${dest}.next`, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Validates every target, then renders it: in memory, or into `options.sink`
+ * as each file is rendered. A synth either produces every file of every cloud,
+ * or reports every error before rendering any.
  */
 export function render(targets: readonly CloudTarget[], options: RenderOptions = {}): ManifestRendering {
   const errors: string[] = [];
@@ -73,6 +154,7 @@ export function render(targets: readonly CloudTarget[], options: RenderOptions =
   let objectCount = 0;
   const yaml = new ManifestWriter();
   const writeFiles = options.files ?? true;
+  const sink: FileSink = options.sink ?? { write: (file, content) => files.set(file, content) };
   for (const { cloud, app } of targets) {
     const names = new Set<string>();
     const rendered: object[] = [];
@@ -86,11 +168,12 @@ export function render(targets: readonly CloudTarget[], options: RenderOptions =
         if (!writeFiles) continue;
         const file = fileName(obj, names);
         names.add(file);
-        files.set(`${cloud}/${file}`, yaml.stringify(obj));
+        sink.write(`${cloud}/${file}`, yaml.stringify(obj));
       }
     }
-    if (writeFiles) files.set(`${cloud}/kustomization.yaml`, yaml.stringify(kustomization([...names])));
-    objects.set(cloud, rendered);
+    if (writeFiles) sink.write(`${cloud}/kustomization.yaml`, yaml.stringify(kustomization([...names])));
+    options.onTarget?.(cloud, rendered, warnings);
+    if (!options.sink) objects.set(cloud, rendered);
   }
   return { files, errors, warnings, objectCount, objects };
 }
@@ -142,22 +225,10 @@ function kustomization(resources: string[]): object {
  * Replaces `dest` with exactly `files`, atomically from a reader's point of
  * view: everything is written beside it first, then swapped in by renames.
  */
-export function publish(files: Map<string, string>, dest: string): void {
-  const next = `${dest}.next`;
-  const old = `${dest}.old`;
-  fs.rmSync(next, { recursive: true, force: true });
-  fs.rmSync(old, { recursive: true, force: true });
-  const made = new Set<string>();
-  for (const [rel, content] of files) {
-    const file = path.join(next, rel);
-    const dir = path.dirname(file);
-    if (!made.has(dir)) fs.mkdirSync(dir, { recursive: true });
-    made.add(dir);
-    fs.writeFileSync(file, content);
-  }
-  if (fs.existsSync(dest)) fs.renameSync(dest, old);
-  fs.renameSync(next, dest);
-  fs.rmSync(old, { recursive: true, force: true });
+export function publish(files: ReadonlyMap<string, string>, dest: string): void {
+  const folders = new StagedFolders([dest]);
+  for (const [rel, content] of files) folders.write(rel, content);
+  folders.commit();
 }
 
 /** Folds messages that are identical on several clouds into one line naming the clouds. */

@@ -11,7 +11,7 @@ import * as path from 'path';
 import { ApiObject, App, Chart } from 'cdk8s';
 import { Node } from 'constructs';
 import { chartObjects } from '../src/chart-objects';
-import { publish, render } from '../src/synth';
+import { StagedFolders, publish, render } from '../src/synth';
 import { CloudProfile, PythonMicroservice, PythonServer } from '../src';
 
 /** `n` services, all in one chart or each in a chart of its own. */
@@ -153,6 +153,65 @@ describe('publish()', () => {
       expect(fs.readdirSync(path.join(root, 'dist', 'eks'))).toHaveLength(20);
     } finally {
       mkdir.mockRestore();
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('render() into a sink', () => {
+  test('writes each file as soon as it is rendered and keeps neither the text nor the objects', () => {
+    // GIVEN 3 services (7 objects each, some more for the namespace's checks)
+    const app = defineApp(3, 'one chart');
+    let rendered = 0;
+    const seenWhenWritten: number[] = [];
+    const plans: Array<[string, number]> = [];
+
+    // WHEN
+    const r = render([{ cloud: 'eks', app }], {
+      onObject: () => rendered++,
+      sink: { write: () => seenWhenWritten.push(rendered) },
+      onTarget: (cloud, objects) => plans.push([cloud, objects.length]),
+    });
+
+    // THEN the first file went out after the first object, long before the last one
+    expect(r.errors).toEqual([]);
+    expect(seenWhenWritten[0]).toBe(1);
+    expect(seenWhenWritten).toHaveLength(r.objectCount + 1); // and the kustomization
+    expect(plans).toEqual([['eks', r.objectCount]]);
+    expect(r.files.size).toBe(0);
+    expect(r.objects.size).toBe(0);
+  });
+});
+
+describe('StagedFolders', () => {
+  test('commit swaps every destination at once; discard leaves them and nothing beside them', () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'staged-'));
+    try {
+      // GIVEN two destinations, one with an earlier file
+      const [a, b] = [path.join(root, 'a'), path.join(root, 'b')];
+      fs.mkdirSync(a);
+      fs.writeFileSync(path.join(a, 'old.yaml'), 'old');
+
+      // WHEN a rendering is discarded
+      const discarded = new StagedFolders([a, b]);
+      discarded.write('eks/x.yaml', 'x: 1\n');
+      discarded.discard();
+      // THEN nothing changed
+      expect(fs.readdirSync(root)).toEqual(['a']);
+      expect(fs.readdirSync(a)).toEqual(['old.yaml']);
+
+      // WHEN one is committed
+      const committed = new StagedFolders([a, b, a]);
+      committed.write('eks/x.yaml', 'x: 2\n');
+      committed.commit();
+      // THEN both hold exactly its files
+      expect(fs.readdirSync(root).sort()).toEqual(['a', 'b']);
+      for (const dest of [a, b]) {
+        expect(fs.readdirSync(dest)).toEqual(['eks']);
+        expect(fs.readFileSync(path.join(dest, 'eks', 'x.yaml'), 'utf8')).toBe('x: 2\n');
+      }
+      expect(committed.written).toEqual(['eks/x.yaml']);
+    } finally {
       fs.rmSync(root, { recursive: true, force: true });
     }
   });

@@ -1,13 +1,14 @@
 /**
  * This library, as `npm run synth` uses it: `PythonMicroservice` per service,
- * one App per cloud, `render()` (validate everything, then YAML in memory),
- * then `publish()` into `<outDir>/dist/<cloud>/`, one file per object plus a
- * kustomization.yaml, exactly the layout of dist/.
+ * one App per cloud, `render()` (validate everything, then each file written
+ * into a staging folder as it is rendered) and the swap into
+ * `<outDir>/dist/<cloud>/`, one file per object plus a kustomization.yaml,
+ * exactly the layout of dist/.
  */
 import * as path from 'path';
 import { App } from 'cdk8s';
 import { PythonMicroservice } from '../../src';
-import { CloudTarget, publish, render } from '../../src/synth';
+import { CloudTarget, StagedFolders, render } from '../../src/synth';
 import { CLOUDS, serviceName } from '../names';
 import { benchChart, serviceProps } from '../shape';
 import { RunResult } from '../types';
@@ -26,10 +27,11 @@ export function run(n: number, outDir: string): RunResult {
   const t0 = performance.now();
   const targets = define(n);
   const t1 = performance.now();
-  const rendering = render(targets);
+  const folders = new StagedFolders([path.join(outDir, 'dist')]);
+  const rendering = render(targets, { sink: folders });
   if (rendering.errors.length > 0) throw new Error(`the benchmark service is invalid:\n${rendering.errors.slice(0, 5).join('\n')}`);
   const t2 = performance.now();
-  publish(rendering.files, path.join(outDir, 'dist'));
+  folders.commit();
   const t3 = performance.now();
   return { phases: { define: t1 - t0, render: t2 - t1, write: t3 - t2 } };
 }

@@ -5,7 +5,7 @@ import { PropIssue, ValidationError, formatIssue } from '../../constructs/core/v
 import { DeliveryOptions, DeliveryTarget, deliveryFiles } from '../gitops';
 import { imageOverrideProblems, resolveImage } from '../images';
 import { PLAN_FILE, targetPlan } from '../plan';
-import { Rendering, foldClouds, publish, render } from '../synth';
+import { FileMap, FileSink, Rendering, StagedFolders, foldClouds, render } from '../synth';
 import { OUTPUT_REDIRECT_VARIABLE, synthSummary } from './output';
 import { Target, TargetProps } from './target';
 import { containerWorkloads, profileCloud, releaseTimeout, targetScope } from './tree';
@@ -230,6 +230,53 @@ export class PyserviceApp {
    * delivery files; paths are relative to the output folder. Nothing is written.
    */
   public render(): Rendering {
+    const files = new FileMap();
+    const result = this.renderInto(files);
+    return { ...result, files: result.errors.length > 0 ? new Map() : files.files };
+  }
+
+  /**
+   * Renders every target and, only if all of them are valid, replaces the output
+   * folder with the result (and the cdk8s CLI's folder, when it runs the app).
+   * Files are written beside the folders as they are rendered, so the text of the
+   * whole output is never held in memory, and swapped in at the end.
+   * Prints warnings and errors to stderr without a stack trace and sets
+   * `process.exitCode` to 1 on failure, which `cdk8s synth` reports.
+   *
+   * @returns true when the files were written
+   */
+  public synth(options: SynthOptions = {}): boolean {
+    // Read from the process, not `env`: it tells where this run writes, whatever the app's inputs are.
+    const redirect = options.directory ?? process.env[OUTPUT_REDIRECT_VARIABLE];
+    const dest = path.resolve(redirect ?? this.outdir);
+    const staging = this.env.CDK8S_OUTDIR;
+    const folders = new StagedFolders(staging ? [path.resolve(staging), dest] : [dest]);
+    let result: Rendering;
+    try {
+      result = this.renderInto(folders);
+    } catch (e) {
+      folders.discard();
+      throw e;
+    }
+    const stderr = (text: string) => process.stderr.write(text);
+    for (const w of foldClouds(result.warnings)) stderr(`warning: ${w}\n`);
+    if (result.errors.length > 0) {
+      folders.discard();
+      const errors = foldClouds(result.errors);
+      stderr(`\nSynthesis failed with ${errors.length} error(s); ${this.outdir}/ was not changed:\n`);
+      for (const e of errors) stderr(`  ${e}\n`);
+      process.exitCode = 1;
+      return false;
+    }
+    folders.commit();
+    // Where the files went, instead of the cdk8s CLI's list of its own copy; a redirected synth (diff) stays quiet.
+    const folderNames = this.targets.map((t) => t.folder);
+    if (redirect === undefined) stderr(synthSummary(this.outdir, folderNames, folders.written));
+    return true;
+  }
+
+  /** Validates every target, then renders it and the container and delivery files into `sink`; `files` stays empty. */
+  private renderInto(sink: FileSink): Rendering {
     const errors = [...this.issues];
     const services = Object.keys(this.props.images ?? {});
     if (services.length > 0) errors.push(...imageOverrideProblems(services, this.env));
@@ -243,64 +290,30 @@ export class PyserviceApp {
         }),
       );
     }
-    const manifests = render(this.targets.map((t) => ({ cloud: t.folder, app: t })));
+    const files = new Map<string, string>();
+    const byFolder = new Map(this.targets.map((t) => [t.folder, t]));
+    // render() validates every target before rendering any; the app's own problems found above stop the output too.
+    const out: FileSink = errors.length > 0 ? { write: () => undefined } : sink;
+    const manifests = render(
+      this.targets.map((t) => ({ cloud: t.folder, app: t })),
+      {
+        sink: out,
+        // The plan beside each target's files, from its objects while they are at hand.
+        onTarget: (folder, objects, warnings) =>
+          out.write(`${folder}/${PLAN_FILE}`, targetPlan(byFolder.get(folder)!, folder, this.outdir, objects, warnings)),
+      },
+    );
     errors.push(...manifests.errors);
-    if (errors.length > 0) return { files: new Map(), errors, warnings: manifests.warnings, objectCount: 0 };
-
-    const files = new Map(manifests.files);
-    for (const t of this.targets) {
-      files.set(
-        `${t.folder}/${PLAN_FILE}`,
-        targetPlan(t, t.folder, this.outdir, manifests.objects.get(t.folder) ?? [], manifests.warnings),
-      );
-    }
+    if (errors.length > 0) return { files, errors, warnings: manifests.warnings, objectCount: 0 };
     try {
       const container = this.containerFiles();
-      for (const [file, text] of container) files.set(file, text);
-      for (const [file, text] of this.deliveryFiles(container)) files.set(file, text);
+      for (const [file, text] of container) sink.write(file, text);
+      for (const [file, text] of this.deliveryFiles(container)) sink.write(file, text);
     } catch (e) {
       if (!(e instanceof ValidationError)) throw e;
       errors.push(...e.errors);
     }
-    if (errors.length > 0) return { files: new Map(), errors, warnings: manifests.warnings, objectCount: 0 };
-    return { files, errors, warnings: manifests.warnings, objectCount: manifests.objectCount };
-  }
-
-  /**
-   * Renders every target and, only if all of them are valid, replaces the output
-   * folder with the result (and the cdk8s CLI's folder, when it runs the app).
-   * Prints warnings and errors to stderr without a stack trace and sets
-   * `process.exitCode` to 1 on failure, which `cdk8s synth` reports.
-   *
-   * @returns true when the files were written
-   */
-  public synth(options: SynthOptions = {}): boolean {
-    const result = this.render();
-    const stderr = (text: string) => process.stderr.write(text);
-    for (const w of foldClouds(result.warnings)) stderr(`warning: ${w}\n`);
-    if (result.errors.length > 0) {
-      const errors = foldClouds(result.errors);
-      stderr(`\nSynthesis failed with ${errors.length} error(s); ${this.outdir}/ was not changed:\n`);
-      for (const e of errors) stderr(`  ${e}\n`);
-      process.exitCode = 1;
-      return false;
-    }
-    // Read from the process, not `env`: it tells where this run writes, whatever the app's inputs are.
-    const redirect = options.directory ?? process.env[OUTPUT_REDIRECT_VARIABLE];
-    const dest = path.resolve(redirect ?? this.outdir);
-    const staging = this.env.CDK8S_OUTDIR;
-    if (staging && path.resolve(staging) !== dest) publish(result.files, path.resolve(staging));
-    publish(result.files, dest);
-    // Where the files went, instead of the cdk8s CLI's list of its own copy; a redirected synth (diff) stays quiet.
-    if (redirect === undefined)
-      stderr(
-        synthSummary(
-          this.outdir,
-          this.targets.map((t) => t.folder),
-          [...result.files.keys()],
-        ),
-      );
-    return true;
+    return { files, errors, warnings: manifests.warnings, objectCount: errors.length > 0 ? 0 : manifests.objectCount };
   }
 
   private report(prop: string, rule: string, received: unknown, fix: string): void {

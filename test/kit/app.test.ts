@@ -245,9 +245,29 @@ describe('PyserviceApp.synth', () => {
     expect(ok).toBe(false);
     expect(process.exitCode).toBe(1);
     expect(fs.readdirSync(out)).toEqual(['keep.txt']);
+    expect(fs.readdirSync(dir)).toEqual(['dist']);
     const printed = stderr.mock.calls.map((c) => String(c[0])).join('');
     expect(printed).toContain('Synthesis failed with 1 error(s); dist/ was not changed:');
     expect(printed).not.toMatch(/\n\s+at /);
+  });
+
+  test('a problem found after the manifests were written (the container files) leaves the folders as they were, and nothing beside them', () => {
+    // GIVEN an output folder and the cdk8s CLI's, each with an earlier file
+    const out = path.join(dir, 'dist');
+    const cli = path.join(dir, '.cdk8s.out');
+    for (const folder of [out, cli]) {
+      fs.mkdirSync(folder);
+      fs.writeFileSync(path.join(folder, 'keep.txt'), 'old');
+    }
+    // WHEN every target renders, and then the container files name an environment no target has
+    const app = twoEnvironments({ containers: { environment: 'qa' }, env: { CDK8S_OUTDIR: cli } });
+    expect(app.synth({ directory: out })).toBe(false);
+
+    // THEN the manifests written so far are gone, and both folders are unchanged
+    expect(String(stderr.mock.calls.map((c) => c[0]).join(''))).toContain("'containers.environment' must name the environment of a target");
+    expect(fs.readdirSync(dir).sort()).toEqual(['.cdk8s.out', 'dist']);
+    expect(fs.readdirSync(out)).toEqual(['keep.txt']);
+    expect(fs.readdirSync(cli)).toEqual(['keep.txt']);
   });
 
   test("copies the files into the cdk8s CLI's output folder when it runs the app", () => {
