@@ -174,7 +174,9 @@ export abstract class PythonProcess extends PythonWorkload {
     });
     const required = {
       image: "Pass the image the process runs, e.g. 'ghcr.io/acme/loadgenerator:1.0.0', or pass app to share a web service's.",
-      profile: profileFix(),
+      get profile() {
+        return profileFix();
+      },
     };
     checkWorkloadProps(this.name, { ...props, image: props.image!, profile: props.profile! }, required, this.issues);
     const own = { ...props, image: props.image ?? 'invalid.invalid/missing:0', profile: props.profile ?? NO_PROFILE };

@@ -156,9 +156,10 @@ export const NO_PROFILE: ICloudProfile = {
 
 /** Checks the props every workload shares; returns the workload name. */
 export function checkWorkloadProps(id: string, props: WorkloadProps, required: Record<string, string>, issues: IssueCollector): string {
-  for (const [prop, fix] of Object.entries(required)) {
+  for (const prop of Object.keys(required)) {
     const value = (props as unknown as Record<string, unknown>)[prop];
-    issues.check(value !== undefined && value !== null, { prop, rule: 'is required', received: value, fix });
+    // The fix is read only when the prop is missing: some are worked out when asked for (a getter).
+    if (value === undefined || value === null) issues.add({ prop, rule: 'is required', received: value, fix: required[prop] });
   }
   const name = props.name ?? id;
   const bad = nameIssue(name);
