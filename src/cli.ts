@@ -4,16 +4,10 @@
  * `--help`, `help <command>`, `--version`, and the exit codes of
  * {@link ExitCode}. The commands' help is in `cli/help.ts`.
  */
-import * as fs from 'fs';
-import * as path from 'path';
-import { ValidationError, formatIssue } from '../constructs/core/validation';
-import { UsageError, didYouMean, parseOptions } from './cli/args';
-import { diff } from './cli/diff';
+import { UsageError, didYouMean } from './cli/args';
 import { ExitCode, commandHelp, helpOf, overview } from './cli/help';
-import { history, readStdin } from './cli/history';
-import { LibrarySource, librarySpecOf } from './cli/library-spec';
 import { runSynth } from './cli/synth';
-import { STARTER_CLOUDS, starterFiles, starterIssues } from './starter';
+import { STARTER_CLOUDS } from './starter';
 
 type Print = (text: string) => void;
 type Command = keyof ReturnType<typeof commandHelp>;
@@ -22,14 +16,12 @@ const COMMANDS = Object.keys(commandHelp(STARTER_CLOUDS)) as Command[];
 const isCommand = (word: string | undefined): word is Command => COMMANDS.includes(word as Command);
 const wantsHelp = (args: readonly string[]) => args.includes('--help') || args.includes('-h');
 
-/** Runs the command line; resolves to the exit code. `stdin` reads the standard input (for `history`). */
-export async function run(
-  argv: readonly string[],
-  cwd: string,
-  out: Print,
-  err: Print,
-  stdin: () => Promise<string> = readStdin,
-): Promise<number> {
+/**
+ * Runs the command line; resolves to the exit code. `stdin` reads the standard
+ * input for `history` (default: the process's). Each command's module is loaded
+ * when it runs, so that a synth loads only what it uses.
+ */
+export async function run(argv: readonly string[], cwd: string, out: Print, err: Print, stdin?: () => Promise<string>): Promise<number> {
   const [command, ...rest] = argv;
   try {
     if (command === '--help' || command === '-h') {
@@ -37,7 +29,7 @@ export async function run(
       return ExitCode.OK;
     }
     if (command === '--version') {
-      out(`${ownPackage().version}\n`);
+      out(`${(await import('./cli/init')).ownPackage().version}\n`);
       return ExitCode.OK;
     }
     if (command === undefined) throw new UsageError('A command is missing.');
@@ -65,13 +57,15 @@ export async function run(
     }
     switch (command) {
       case 'init':
-        return init(rest, cwd, out, err);
+        return (await import('./cli/init')).init(rest, cwd, out, err);
       case 'synth':
         return await runSynth(cwd, err, { args: rest, out });
       case 'diff':
-        return await diff(rest, cwd, out, err);
-      case 'history':
-        return await history(rest, cwd, out, stdin);
+        return await (await import('./cli/diff')).diff(rest, cwd, out, err);
+      case 'history': {
+        const { history, readStdin } = await import('./cli/history');
+        return await history(rest, cwd, out, stdin ?? readStdin);
+      }
     }
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
@@ -79,92 +73,6 @@ export async function run(
     err(`${e.message}\nSee: ${help}\n`);
     return ExitCode.USAGE;
   }
-}
-
-function init(rest: readonly string[], cwd: string, out: Print, err: Print): number {
-  const given = parseOptions('init', rest, { cloud: { values: 1 }, name: { values: 1 }, library: { values: 1 } });
-  const flag = (name: string) => given.get(name)?.[0][0];
-
-  const own = ownPackage();
-  const library = flag('library') === undefined ? librarySpecOf(own.dir, own.version) : undefined;
-  // The starter pins what this release was tested with (see the package's devDependencies).
-  const pinned = (name: string) => `^${own.devDependencies[name].replace(/^[^\d]*/, '')}`;
-  const options = {
-    name:
-      flag('name') ??
-      path
-        .basename(cwd)
-        .toLowerCase()
-        .replace(/[^a-z0-9._-]+/g, '-')
-        .replace(/^[._-]+/, '') ??
-      'my-service',
-    cloud: flag('cloud') ?? STARTER_CLOUDS[0],
-    librarySpec: flag('library') ?? library!.spec,
-    versions: Object.fromEntries(
-      ['cdk8s', 'cdk8s-plus-28', 'constructs', 'cdk8s-cli', 'tsx', '@types/node']
-        .map((n) => [n, pinned(n)])
-        .concat([
-          // ts-node and ts-jest users need TypeScript below 7; keep the minor the package was built with.
-          ['typescript', `~${own.devDependencies.typescript}`],
-        ]),
-    ),
-  };
-  const issues = starterIssues(options);
-  if (issues.length > 0) {
-    err(`init failed; nothing was written:\n${issues.map((i) => `  ${formatIssue(i)}\n`).join('')}`);
-    return ExitCode.USAGE;
-  }
-
-  const files = starterFiles(options);
-  const existing = [...files.keys()].filter((f) => fs.existsSync(path.join(cwd, f)));
-  if (existing.length > 0) {
-    err(
-      `init failed; nothing was written: ${existing.join(', ')} already exist${existing.length === 1 ? 's' : ''} in ${cwd}. Run it in an empty folder.\n`,
-    );
-    return ExitCode.FAILED;
-  }
-  for (const [file, text] of files) fs.writeFileSync(path.join(cwd, file), text, { flag: 'wx' });
-  out(`Wrote ${[...files.keys()].join(', ')}.\n${dependencyNote(options.librarySpec, library, own)}Next: npm install && npm run synth\n`);
-  return ExitCode.OK;
-}
-
-/** What the new package.json depends on, and where that came from. */
-function dependencyNote(spec: string, library: ReturnType<typeof librarySpecOf> | undefined, own: OwnPackage): string {
-  const line = `package.json depends on pyservice-k8s ${spec}`;
-  if (!library) return `${line} (--library).\n`;
-  switch (library.source) {
-    case LibrarySource.TARBALL:
-      return `${line}, the tarball init ran from: keep it there, or pass --library.\n`;
-    case LibrarySource.FOLDER: {
-      // npm links a folder dependency as it is: its entry point must be built.
-      const built = fs.existsSync(path.join(own.dir, own.main));
-      return `${line}, the folder init ran from${built ? '' : `; build it first (npm run build there: ${own.main} is missing)`}.\n`;
-    }
-    case LibrarySource.REGISTRY:
-      return `${line}, from the npm registry.\n`;
-  }
-}
-
-/** This package's package.json, and its folder. */
-interface OwnPackage {
-  readonly dir: string;
-  readonly version: string;
-  readonly main: string;
-  readonly devDependencies: Record<string, string>;
-}
-
-/** This package's package.json: two levels up when compiled (lib/src/cli.js), one from the sources. */
-function ownPackage(): OwnPackage {
-  for (let dir = __dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) {
-    const file = path.join(dir, 'package.json');
-    if (fs.existsSync(file)) {
-      const pkg = JSON.parse(fs.readFileSync(file, 'utf8'));
-      if (pkg.name === 'pyservice-k8s') return { ...pkg, dir };
-    }
-  }
-  throw new ValidationError('The package is incomplete:', [
-    'the package.json of pyservice-k8s was not found beside its code. Reinstall the package.',
-  ]);
 }
 
 if (require.main === module) {

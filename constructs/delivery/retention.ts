@@ -1,4 +1,4 @@
-import { ApiObject } from 'cdk8s';
+import type { ApiObject } from 'cdk8s';
 
 /**
  * The release history: versioned objects that pods of earlier versions still

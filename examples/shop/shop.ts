@@ -8,7 +8,8 @@
  * in `defineShop`.
  */
 import { Chart, Duration } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
+// The generated class only: the package's index also loads every L2 class, which a synth does not use.
+import { KubePriorityClass } from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import {
   BackingService,
@@ -232,7 +233,7 @@ export function defineShop(scope: Construct, ctx: ShopContext): void {
 
   const ns = new Chart(scope, 'namespace');
   new RestrictedNamespace(ns, SHOP_NAMESPACE);
-  new k8s.KubePriorityClass(ns, 'priority', {
+  new KubePriorityClass(ns, 'priority', {
     metadata: { name: SHOP_PRIORITY },
     value: 100_000,
     description: 'Customer-facing shop services: scheduled before batch work, evicted after it.',

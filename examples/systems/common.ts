@@ -4,7 +4,8 @@
  * `npx tsx examples/systems/<file>.ts` writes it under examples/out/<name>/.
  */
 import { Chart } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
+// The generated class only: the package's index also loads every L2 class, which a synth does not use.
+import { KubePriorityClass } from 'cdk8s-plus-28/lib/imports/k8s';
 import { CloudProfile, ICloudProfile, PyserviceApp, RestrictedNamespace, Target } from 'pyservice-k8s';
 
 /** The PriorityClass every example's pods use. */
@@ -17,7 +18,7 @@ export const PRIORITY = 'examples-standard';
 export function systemChart(target: Target, namespace: string): Chart {
   const base = new Chart(target, 'namespace');
   new RestrictedNamespace(base, namespace);
-  new k8s.KubePriorityClass(base, 'priority', { metadata: { name: PRIORITY }, value: 100_000, description: 'Example services.' });
+  new KubePriorityClass(base, 'priority', { metadata: { name: PRIORITY }, value: 100_000, description: 'Example services.' });
   const chart = new Chart(target, namespace, { namespace });
   chart.addDependency(base);
   return chart;

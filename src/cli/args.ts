@@ -1,5 +1,5 @@
 /** Command-line options: parsing, and the usage errors a user can act on ("did you mean"). */
-import { closest } from '../../constructs/core/props';
+import { closest } from '../../constructs/core/spelling';
 
 /** A mistake in the command line: an unknown command or option, a missing or bad value. */
 export class UsageError extends Error {}
