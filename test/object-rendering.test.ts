@@ -5,7 +5,8 @@
  */
 import { ApiObject, App, Chart, IResolver, JsonPatch, Lazy, ResolutionContext } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
-import { kubeObject } from '../constructs/core/objects';
+import { kubeObject, plainMetadata } from '../constructs/core/objects';
+import { NOT_PLAIN } from '../constructs/core/plain-json';
 
 const props = (data: Record<string, unknown>): k8s.KubeConfigMapProps => ({
   metadata: { name: 'settings', annotations: { 'b.example/x': '1', 'a.example/y': '2' } },
@@ -54,6 +55,49 @@ describe('kubeObject renders as cdk8s would', () => {
       expect(Object.keys(json.data)).toEqual(['__proto__', 'constructor']);
       expect(Object.getPrototypeOf(json.data)).toBe(Object.prototype);
     }
+  });
+
+  test('GIVEN metadata changed through cdk8s (labels, annotations, finalizers, owners, other fields, empty ones) WHEN rendered THEN it equals what cdk8s renders', () => {
+    const chart = new Chart(new App(), 'c', { namespace: 'shop', labels: { team: 'orders' } });
+    const ours = kubeObject(chart, 'ours', k8s.KubeConfigMap, props({ a: '1' }));
+    const theirs = new ApiObject(chart, 'theirs', k8s.KubeConfigMap.manifest(props({ a: '1' })) as never);
+    for (const o of [ours, theirs]) {
+      o.metadata.addLabel('z.example/tier', 'web');
+      o.metadata.addFinalizers('example.com/cleanup');
+      o.metadata.addOwnerReference({ apiVersion: 'v1', kind: 'ConfigMap', name: 'owner', uid: 'u-1' });
+      o.metadata.add('generateName', 'settings-');
+      o.metadata.add('emptyMap', {});
+      o.metadata.add('emptyList', []);
+      o.metadata.add('nested', { keep: 'x', drop: {}, none: null });
+    }
+    expect(JSON.stringify(ours.toJson())).toBe(JSON.stringify(theirs.toJson()));
+    // A key cdk8s's own serializer cannot hold stays a key of ours.
+    ours.metadata.addAnnotation('constructor', 'kept as a key');
+    const json = ours.toJson();
+    expect(Object.keys(json.metadata)).toEqual([
+      'annotations',
+      'finalizers',
+      'generateName',
+      'labels',
+      'name',
+      'namespace',
+      'nested',
+      'ownerReferences',
+    ]);
+    expect(json.metadata.nested).toEqual({ keep: 'x' });
+    expect(Object.keys(json.metadata.annotations)).toEqual(['a.example/y', 'b.example/x', 'constructor']);
+  });
+
+  test('GIVEN a Lazy label WHEN rendered THEN cdk8s resolves the metadata', () => {
+    const obj = kubeObject(new Chart(new App(), 'c'), 'o', k8s.KubeConfigMap, props({ a: '1' }));
+    obj.metadata.addLabel('version', Lazy.any({ produce: () => '1.2.3' }) as unknown as string);
+    expect(plainMetadata(obj.metadata)).toBe(NOT_PLAIN);
+    expect(obj.toJson().metadata.labels).toEqual({ version: '1.2.3' });
+  });
+
+  test('GIVEN a metadata definition without the fields cdk8s 2 keeps WHEN rendered THEN it is left to cdk8s', () => {
+    expect(plainMetadata({ toJson: () => ({}) })).toBe(NOT_PLAIN);
+    expect(plainMetadata({ labels: {}, annotations: {}, finalizers: [], ownerReferences: [], _additionalAttributes: {} })).toBeUndefined();
   });
 
   test('GIVEN a JSON patch and late fields WHEN rendered THEN the late fields come first, the patch applies to the final JSON', () => {

@@ -10,6 +10,7 @@ import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { PyserviceApp } from 'pyservice-k8s';
 import { NOT_PLAIN, TYPED_KINDS, TYPED_MAPS, TYPED_RENAMES, plainJson } from '../constructs/core/plain-json';
+import { plainMetadata } from '../constructs/core/objects';
 import { shopApp } from '../examples/shop/shop';
 import { analyticsApp } from '../examples/systems/analytics';
 import { boutiqueApp } from '../examples/systems/boutique-grpc';
@@ -123,5 +124,19 @@ describe('the typed walk', () => {
   test('GIVEN a value that is not plain data THEN the walk says so, and without typed a quantity is not plain either', () => {
     expect(plainJson({ a: [{ b: new Date(0) }] }, true)).toBe(NOT_PLAIN);
     expect(plainJson({ q: k8s.Quantity.fromString('1') })).toBe(NOT_PLAIN);
+  });
+});
+
+describe("every object's metadata of the example and the systems renders as cdk8s's metadata.toJson() would", () => {
+  test.each(Object.keys(SYSTEMS))('%s', (name) => {
+    const app = SYSTEMS[name]();
+    const objects = app.targets.flatMap((t) => t.node.findAll().filter((c): c is ApiObject => ApiObject.isApiObject(c)));
+    expect(objects.length).toBeGreaterThan(20);
+    for (const o of objects) {
+      const ours = plainMetadata(o.metadata);
+      expect(ours).not.toBe(NOT_PLAIN);
+      // Same keys, same values, same order.
+      expect(JSON.stringify(ours)).toBe(JSON.stringify(o.metadata.toJson()));
+    }
   });
 });

@@ -105,10 +105,18 @@ class PlainObject extends ApiObject {
 
   /** The manifest, apiVersion, kind and metadata first, as cdk8s writes them. */
   private render(): ManifestJson {
+    if (App.of(this).resolvers.length === DEFAULT_RESOLVERS) {
+      const meta = plainMetadata(this.metadata);
+      const fast = meta === NOT_PLAIN ? NOT_PLAIN : plainJson(this.bodyOnly(), this.mapped !== undefined);
+      if (fast !== NOT_PLAIN)
+        return ordered({
+          ...(fast as ManifestJson),
+          apiVersion: this.apiVersion,
+          kind: this.kind,
+          ...(meta === undefined ? {} : { metadata: meta }),
+        });
+    }
     const metadata = unescapeKeys(this.metadata.toJson());
-    const data = { ...this.body, apiVersion: this.apiVersion, kind: this.kind, metadata };
-    const fast = App.of(this).resolvers.length === DEFAULT_RESOLVERS ? plainJson(data, this.mapped !== undefined) : NOT_PLAIN;
-    if (fast !== NOT_PLAIN) return ordered(fast as ManifestJson);
     // Values only cdk8s's resolvers (or the app's own) can render: map typed props as their class
     // does, then resolve them.
     const body = this.mapped?.() ?? this.body;
@@ -116,6 +124,75 @@ class PlainObject extends ApiObject {
     if (resolved === NOT_PLAIN) throw new Error(`can't render a value that is not plain data after resolving its tokens`);
     return ordered({ ...(unescapeKeys(resolved) as ManifestJson), apiVersion: this.apiVersion, kind: this.kind, metadata });
   }
+
+  /** The body without the fields the object writes itself. */
+  private bodyOnly(): ManifestJson {
+    return { ...this.body, apiVersion: undefined, kind: undefined, metadata: undefined };
+  }
+}
+
+/** The fields of cdk8s's metadata definition that its `toJson()` reads (cdk8s lib/metadata.js); private in its typings. */
+interface MetadataFields {
+  readonly name?: unknown;
+  readonly namespace?: unknown;
+  readonly labels?: unknown;
+  readonly annotations?: unknown;
+  readonly finalizers?: unknown;
+  readonly ownerReferences?: unknown;
+  readonly _additionalAttributes?: unknown;
+}
+
+/**
+ * What `ApiObject.metadata.toJson()` then {@link unescapeKeys} make of plain
+ * data, in one walk: cdk8s (lib/metadata.js) resolves the definition's fields,
+ * then `sanitizeValue` drops null values and empty lists and maps, and sorts
+ * the keys. NOT_PLAIN for a value only cdk8s's resolvers can render, or for a
+ * definition without the fields this reads (another cdk8s's), so the caller
+ * goes through cdk8s; undefined when nothing is left.
+ */
+export function plainMetadata(metadata: object): unknown {
+  const f = metadata as MetadataFields;
+  const extra = f._additionalAttributes;
+  if (typeof extra !== 'object' || extra === null || typeof f.labels !== 'object' || typeof f.annotations !== 'object') return NOT_PLAIN;
+  if (!Array.isArray(f.finalizers) || !Array.isArray(f.ownerReferences)) return NOT_PLAIN;
+  const fields = {
+    name: f.name,
+    namespace: f.namespace,
+    annotations: f.annotations,
+    finalizers: f.finalizers,
+    ownerReferences: f.ownerReferences,
+    labels: f.labels,
+  };
+  return sanitized({ ...extra, ...fields });
+}
+
+function sanitized(value: unknown): unknown {
+  if (value === null || value === undefined) return undefined;
+  if (typeof value !== 'object') return typeof value === 'function' ? NOT_PLAIN : value;
+  if (Array.isArray(value)) {
+    if (value.length === 0) return undefined;
+    const out = new Array<unknown>(value.length);
+    for (let i = 0; i < value.length; i++) {
+      const v = sanitized(value[i]);
+      if (v === NOT_PLAIN) return NOT_PLAIN;
+      out[i] = v;
+    }
+    return out;
+  }
+  if (Object.getPrototypeOf(value) !== Object.prototype) return NOT_PLAIN;
+  const map = value as Record<string, unknown>;
+  const names = Object.keys(map).map((key) => [key.startsWith(ESCAPE) ? key.slice(ESCAPE.length) : key, key] as const);
+  names.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  const out: Record<string, unknown> = {};
+  let empty = true;
+  for (const [name, key] of names) {
+    const v = sanitized(map[key]);
+    if (v === NOT_PLAIN) return NOT_PLAIN;
+    if (v === undefined) continue;
+    Object.defineProperty(out, name, { value: v, enumerable: true, writable: true, configurable: true });
+    empty = false;
+  }
+  return empty ? undefined : out;
 }
 
 function ordered(manifest: ManifestJson): ManifestJson {
