@@ -24,6 +24,7 @@ import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { parse as parseYaml } from 'yaml';
 import { DERIVED_SCHEMAS, GROUP_ALIASES } from './derived-schemas';
+import { workerCached } from './worker-cache';
 
 /** A JSON Schema node as found in swagger.json and CRDs; loosely typed because it is upstream data. */
 type Schema = { [keyword: string]: unknown };
@@ -62,11 +63,11 @@ const INT_OR_STRING_SCHEMA: Schema = { type: ['integer', 'string'] };
 
 const isSchema = (value: unknown): value is Schema => typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** Memoizes a zero-argument factory so expensive loads happen on first use only. */
-function lazy<T>(factory: () => T): () => T {
-  let cached: { value: T } | undefined;
-  return () => (cached ??= { value: factory() }).value;
-}
+/** Expensive loads happen on first use, once per jest worker (not again in every test file). */
+const lazy =
+  <T>(key: string, factory: () => T): (() => T) =>
+  () =>
+    workerCached(`schema:${key}`, factory);
 
 // ---------------------------------------------------------------------------------------------
 // Schema rewriting
@@ -149,7 +150,7 @@ function withTypeAndObjectMeta(node: Schema): Schema {
 // ---------------------------------------------------------------------------------------------
 
 /** One Ajv instance holds the swagger definitions, so CRD schemas can `$ref` ObjectMeta. */
-const builtins = lazy(() => {
+const builtins = lazy('builtins', () => {
   // strict: false because the schemas carry x-kubernetes-* and `example` keywords Ajv does not know.
   // verbose: true so errors keep the offending value, which the messages echo.
   const ajv = new Ajv({ strict: false, allErrors: true, verbose: true });
@@ -200,7 +201,7 @@ function listYamlFiles(dir: string): string[] {
 }
 
 /** Maps `group/kind` to its CRD file, reading only each file's header so big CRDs stay unparsed. */
-const crdFileIndex = lazy(() => {
+const crdFileIndex = lazy('crd-files', () => {
   const index = new Map<string, string>();
   for (const file of listYamlFiles(CRD_DIR)) {
     const { group, kind } = readCrdHeader(file);
@@ -246,7 +247,7 @@ function parseCrdText(file: string, text: string): Schema {
   return doc;
 }
 
-const crdCache = new Map<string, Crd>();
+const crdCache = workerCached('schema:crds', () => new Map<string, Crd>());
 
 /** Parses a CRD file once and keeps its served versions' `openAPIV3Schema`s. */
 function loadCrd(file: string): Crd {
@@ -286,7 +287,7 @@ function compileCrdVersion(schema: Schema): ValidateFunction {
 // Dispatch and messages
 // ---------------------------------------------------------------------------------------------
 
-const validatorCache = new Map<string, Validator>();
+const validatorCache = workerCached('schema:validators', () => new Map<string, Validator>());
 
 function validatorFor(apiVersion: string, kind: string): Validator {
   const key = `${apiVersion} ${kind}`;
