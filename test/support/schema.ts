@@ -24,7 +24,7 @@ import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { parse as parseYaml } from 'yaml';
 import { DERIVED_SCHEMAS, GROUP_ALIASES } from './derived-schemas';
-import { workerCached } from './worker-cache';
+import { parsedYamlFile, workerCached } from './worker-cache';
 
 /** A JSON Schema node as found in swagger.json and CRDs; loosely typed because it is upstream data. */
 type Schema = { [keyword: string]: unknown };
@@ -253,7 +253,7 @@ const crdCache = workerCached('schema:crds', () => new Map<string, Crd>());
 function loadCrd(file: string): Crd {
   const cached = crdCache.get(file);
   if (cached) return cached;
-  const doc = parseCrdText(file, fs.readFileSync(file, 'utf8'));
+  const doc = parsedYamlFile(fs.readFileSync(file, 'utf8'), (text) => parseCrdText(file, text));
   const names = crdNames(doc);
   const spec = doc.spec as Schema;
   if (!names || !Array.isArray(spec.versions)) throw new Error(`${file}: CustomResourceDefinition without group, kind or versions`);
