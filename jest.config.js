@@ -3,8 +3,9 @@
  * `npm run test:unit`) and `integration` (the example app, Pulumi, the packaging
  * contract, the diff tool, and the tests that run real tools for seconds: a
  * Celery worker, the migration wait's python3 against a stub API server, kubectl
- * against another, Mermaid in a Node process, the TypeScript compiler over the
- * whole package: `npm run test:integration`). `npm test` runs both.
+ * against another, the workflow's shell steps with git, Mermaid in a Node
+ * process, the TypeScript compiler over the whole package:
+ * `npm run test:integration`). `npm test` runs both.
  */
 const INTEGRATION = [
   '<rootDir>/test/example.test.ts',
@@ -16,6 +17,7 @@ const INTEGRATION = [
   '<rootDir>/test/migration-wait.test.ts',
   '<rootDir>/test/plan/plan-mermaid.test.ts',
   '<rootDir>/test/gitops/kubectl-prune.test.ts',
+  '<rootDir>/test/gitops/workflow-scripts.test.ts',
   '<rootDir>/test/starter-types.test.ts',
   '<rootDir>/test/props-shapes-generator.test.ts',
 ];
