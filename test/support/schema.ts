@@ -21,9 +21,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import standaloneCode from 'ajv/dist/standalone';
 import addFormats from 'ajv-formats';
 import { parse as parseYaml } from 'yaml';
 import { DERIVED_SCHEMAS, GROUP_ALIASES } from './derived-schemas';
+import { cachedValidator, hashOf } from './compiled-schemas';
 import { parsedYamlFile, workerCached } from './worker-cache';
 
 /** A JSON Schema node as found in swagger.json and CRDs; loosely typed because it is upstream data. */
@@ -152,8 +154,8 @@ function withTypeAndObjectMeta(node: Schema): Schema {
 /** One Ajv instance holds the swagger definitions, so CRD schemas can `$ref` ObjectMeta. */
 const builtins = lazy('builtins', () => {
   // strict: false because the schemas carry x-kubernetes-* and `example` keywords Ajv does not know.
-  // verbose: true so errors keep the offending value, which the messages echo.
-  const ajv = new Ajv({ strict: false, allErrors: true, verbose: true });
+  // verbose: true so errors keep the offending value, which the messages echo; code.source for the cached code.
+  const ajv = new Ajv({ strict: false, allErrors: true, verbose: true, code: { source: true } });
   addFormats(ajv);
   ajv.addFormat('k8s-quantity', QUANTITY_PATTERN);
   ajv.addFormat('duration', GO_DURATION_PATTERN);
@@ -169,7 +171,7 @@ const builtins = lazy('builtins', () => {
     for (const gvk of groupVersionKinds(definition)) definitionByGvk.set(gvk, name);
   }
   ajv.addSchema({ $id: SWAGGER_ID, definitions });
-  return { ajv, definitionByGvk };
+  return { ajv, definitionByGvk, standaloneCode };
 });
 
 /** The `group/version/kind` keys a swagger definition is registered under. */
@@ -278,9 +280,21 @@ function registerUnknownFormats(ajv: Ajv, node: unknown): void {
 }
 
 function compileCrdVersion(schema: Schema): ValidateFunction {
-  const { ajv } = builtins();
-  registerUnknownFormats(ajv, schema);
-  return ajv.compile(withTypeAndObjectMeta(rewriteShape(schema, closeCrdNode)));
+  return compile(withTypeAndObjectMeta(rewriteShape(schema, closeCrdNode)), schema);
+}
+
+/** What decides the code of every validator besides its schema: the Kubernetes spec and the rules of this file. */
+const cacheInputs = lazy('cache-inputs', () =>
+  hashOf(...[SWAGGER_FILE, __filename, path.join(__dirname, 'derived-schemas.ts')].map((f) => fs.readFileSync(f, 'utf8'))),
+);
+
+/** Compiles once per change of its inputs (kept on disk), with the unknown formats of `raw` accepted. */
+function compile(schema: Schema, raw: Schema = schema): ValidateFunction {
+  return cachedValidator(cacheInputs(), schema, () => {
+    const compiler = builtins();
+    registerUnknownFormats(compiler.ajv, raw);
+    return compiler;
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -301,9 +315,9 @@ function validatorFor(apiVersion: string, kind: string): Validator {
 
 function createValidator(apiVersion: string, kind: string): Validator {
   const { group, version } = parseApiVersion(apiVersion);
-  const { ajv, definitionByGvk } = builtins();
+  const { definitionByGvk } = builtins();
   const definition = definitionByGvk.get(gvkKey(group, version, kind));
-  if (definition) return { validate: ajv.compile({ $ref: `${SWAGGER_ID}#/definitions/${definition}` }) };
+  if (definition) return { validate: compile({ $ref: `${SWAGGER_ID}#/definitions/${definition}` }) };
 
   const file = crdFileIndex().get(`${GROUP_ALIASES[group] ?? group}/${kind}`);
   const derived = DERIVED_SCHEMAS[`${group}/${version}/${kind}`];
