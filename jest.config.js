@@ -1,7 +1,11 @@
 /**
  * Two projects: `unit` (construct behaviour, the fast loop while editing:
  * `npm run test:unit`) and `integration` (the example app, Pulumi, the packaging
- * contract, the diff tool: `npm run test:integration`). `npm test` runs both.
+ * contract, the diff tool, and the tests that run real tools for seconds: a
+ * Celery worker, the migration wait's python3 against a stub API server, kubectl
+ * against another, the workflow's shell steps with git, Mermaid in a Node
+ * process, the TypeScript compiler over the whole package:
+ * `npm run test:integration`). `npm test` runs both.
  */
 const INTEGRATION = [
   '<rootDir>/test/example.test.ts',
@@ -9,6 +13,13 @@ const INTEGRATION = [
   '<rootDir>/test/packaging/',
   '<rootDir>/test/diff/cli-diff.test.ts',
   '<rootDir>/test/django-host.test.ts',
+  '<rootDir>/test/worker-celery.test.ts',
+  '<rootDir>/test/migration-wait.test.ts',
+  '<rootDir>/test/plan/plan-mermaid.test.ts',
+  '<rootDir>/test/gitops/kubectl-prune.test.ts',
+  '<rootDir>/test/gitops/workflow-scripts.test.ts',
+  '<rootDir>/test/starter-types.test.ts',
+  '<rootDir>/test/props-shapes-generator.test.ts',
 ];
 
 /** @type {import('jest').Config} */

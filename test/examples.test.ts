@@ -1,4 +1,3 @@
-import { parseAllDocuments } from 'yaml';
 import { PyserviceApp } from 'pyservice-k8s';
 import { airflowApp } from '../examples/systems/airflow';
 import { analyticsApp } from '../examples/systems/analytics';
@@ -8,6 +7,7 @@ import { inventoryApp } from '../examples/systems/inventory-django';
 import { paperlessApp } from '../examples/systems/paperless';
 import { projectFindings, restrictedViolations } from './support/policies';
 import { validateAll } from './support/schema';
+import { yamlDocuments } from './support/worker-cache';
 
 const SYSTEMS: Record<string, () => PyserviceApp> = {
   analytics: () => analyticsApp({}),
@@ -23,7 +23,7 @@ const renderings = Object.fromEntries(Object.entries(SYSTEMS).map(([name, make])
 function objects(system: string, cloud: string): any[] {
   return [...renderings[system].files]
     .filter(([file]) => file.startsWith(`prod/${cloud}/`) && file.endsWith('.yaml') && !file.endsWith('kustomization.yaml'))
-    .flatMap(([, text]) => parseAllDocuments(text).map((d) => d.toJSON()));
+    .flatMap(([, text]) => yamlDocuments(text));
 }
 
 const find = (objs: any[], kind: string, name: string) => objs.find((o) => o.kind === kind && o.metadata.name === name);

@@ -1,11 +1,9 @@
 /**
  * What a worker's broker decides: the Celery liveness check (remote control or a
- * heartbeat file) and the Redis lists and address KEDA watches.
+ * heartbeat file) and the Redis lists and address KEDA watches. The heartbeat with
+ * a real Celery worker is in worker-celery.test.ts (integration: it runs Celery).
  */
-import { spawn, spawnSync } from 'child_process';
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
+import { spawnSync } from 'child_process';
 import { Testing } from 'cdk8s';
 import {
   CeleryBroker,
@@ -111,65 +109,6 @@ describe("Celery liveness follows the broker's remote control", () => {
     const run = spawnSync('python3', ['-c', 'import ast, sys; ast.parse(sys.argv[1])', c.command[2]], { encoding: 'utf8' });
     expect([run.status, run.stderr]).toEqual([0, '']);
   });
-});
-
-/** A python3 that has Celery and SQLAlchemy (kombu's sqla transport has no fanout, so no remote control), or why there is none. */
-function celeryPython(): { python?: string; reason?: string } {
-  for (const python of ['python3', '/usr/bin/python3']) {
-    if (spawnSync(python, ['-c', 'import celery, sqlalchemy'], { encoding: 'utf8' }).status === 0) return { python };
-  }
-  return { reason: 'no python3 here imports celery and sqlalchemy (Debian: apt-get install python3-celery python3-sqlalchemy)' };
-}
-
-describe('the heartbeat liveness with a real Celery worker on a broker without remote control', () => {
-  const { python, reason } = celeryPython();
-  if (reason) console.warn(`Celery heartbeat test skipped: ${reason}`);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'celery-'));
-  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
-
-  (python ? test : test.skip)(
-    'the worker writes the heartbeat, the probe passes; inspect ping gets no answer; a frozen worker fails the probe',
-    async () => {
-      // GIVEN the generated command and probe of a Celery worker without remote control, with the heartbeat
-      // in a scratch folder and its interval scaled down from 30 s to 1 s (the probe's age from 90 s to 3 s)
-      const c = workerContainer(
-        synthWorker({ command: WorkerCommand.celery({ app: 'tasks:app', broker: CeleryBroker.AZURE_SERVICE_BUS, concurrency: 1 }) }),
-      );
-      const heartbeat = path.join(dir, 'heartbeat');
-      const argv = [...c.command];
-      argv.splice(3, 2, heartbeat, '1');
-      const probe = c.livenessProbe.exec.command[2].replace('/tmp/celery-heartbeat', heartbeat).replace('< 90', '< 3');
-      fs.writeFileSync(
-        path.join(dir, 'tasks.py'),
-        `from celery import Celery\napp = Celery('tasks', broker='sqla+sqlite:///${dir}/broker.db')\n`,
-      );
-      const env = { PATH: process.env.PATH!, HOME: dir };
-      // WHEN the worker runs
-      const worker = spawn(python!, argv.slice(1), { cwd: dir, env, stdio: 'ignore' });
-      try {
-        const start = Date.now();
-        while (!fs.existsSync(heartbeat) && Date.now() - start < 30_000) await new Promise((r) => setTimeout(r, 250));
-        // THEN the heartbeat appears and the liveness probe passes
-        expect(fs.existsSync(heartbeat)).toBe(true);
-        expect(spawnSync(python!, ['-c', probe], { encoding: 'utf8' }).status).toBe(0);
-        // AND `celery inspect ping`, the check for brokers with remote control, gets no answer here
-        const ping = spawnSync(python!, ['-m', 'celery', '--app', 'tasks:app', 'inspect', 'ping', '--timeout', '2'], {
-          cwd: dir,
-          env,
-          encoding: 'utf8',
-        });
-        expect(ping.status).not.toBe(0);
-        expect(ping.stdout + ping.stderr).toContain('No nodes replied');
-        // AND a wedged worker (stopped) lets the heartbeat age until the probe fails
-        worker.kill('SIGSTOP');
-        await new Promise((r) => setTimeout(r, 4000));
-        expect(spawnSync(python!, ['-c', probe], { encoding: 'utf8' }).status).toBe(1);
-      } finally {
-        worker.kill('SIGKILL');
-      }
-    },
-    60_000,
-  );
 });
 
 describe("KEDA's Redis scaler watches the worker's own lists", () => {

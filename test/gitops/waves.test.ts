@@ -1,5 +1,4 @@
 import { Testing } from 'cdk8s';
-import { parseAllDocuments } from 'yaml';
 import { MigrationCommand, PythonMicroservice, PythonMigration, PythonWorker, WorkerCommand } from 'pyservice-k8s';
 import { airflowApp } from '../../examples/systems/airflow';
 import { analyticsApp } from '../../examples/systems/analytics';
@@ -10,6 +9,7 @@ import { Rendering } from '../../src/synth';
 import { renderExample } from '../support/example';
 import { objectKey, references } from '../support/references';
 import { baseProps } from '../support/synth';
+import { yamlDocuments } from '../support/worker-cache';
 
 const WAVE = 'argocd.argoproj.io/sync-wave';
 const HOOK = 'argocd.argoproj.io/hook';
@@ -22,7 +22,7 @@ function targets(rendering: Rendering): Map<string, Obj[]> {
   for (const [file, text] of rendering.files) {
     const folder = file.slice(0, file.lastIndexOf('/'));
     if (!file.endsWith('.yaml') || file.endsWith('kustomization.yaml') || /^(container|gitops|ci)\//.test(file)) continue;
-    out.set(folder, [...(out.get(folder) ?? []), ...parseAllDocuments(text).map((d) => d.toJSON())]);
+    out.set(folder, [...(out.get(folder) ?? []), ...yamlDocuments(text)]);
   }
   return out;
 }

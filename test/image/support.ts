@@ -1,14 +1,15 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import Ajv, { type ValidateFunction } from 'ajv';
+import standaloneCode from 'ajv/dist/standalone';
 import addFormats from 'ajv-formats';
 import { DockerfileParser, From, Instruction, JSONInstruction } from 'dockerfile-ast';
 import { parseMemory } from '../support/internals';
+import { cachedValidator, hashOf } from '../support/compiled-schemas';
+import { workerCached } from '../support/worker-cache';
 
 /** The Compose Specification's JSON Schema, kept unmodified in schemas/compose (see schemas/SOURCES.md). */
 const COMPOSE_SCHEMA_FILE = path.resolve(__dirname, '..', '..', 'schemas', 'compose', 'compose-spec.json');
-
-let validator: ValidateFunction | undefined;
 
 /**
  * A validator of compose files. The schema is draft-07 (`$schema:
@@ -16,17 +17,23 @@ let validator: ValidateFunction | undefined;
  * Ajv registers that meta-schema under its `http://...#` id only, so it is added
  * under the https id too, and the schema itself is still checked against it.
  * `strict: false` because the schema uses annotations (`deprecated`) that
- * draft-07 does not define.
+ * draft-07 does not define. Compiled once per jest worker, not once per test file.
  */
 export function composeValidator(): ValidateFunction {
-  if (validator) return validator;
-  const draft7 = JSON.parse(fs.readFileSync(require.resolve('ajv/dist/refs/json-schema-draft-07.json'), 'utf8'));
-  const schema = JSON.parse(fs.readFileSync(COMPOSE_SCHEMA_FILE, 'utf8'));
-  const ajv = new Ajv({ allErrors: true, strict: false });
-  ajv.addMetaSchema({ ...draft7, $id: schema.$schema });
-  addFormats(ajv);
-  validator = ajv.compile(schema);
-  return validator;
+  return workerCached('compose-spec', compileComposeSchema);
+}
+
+/** Compiled once per change of the schema, kept as code (compiled-schemas.ts). */
+function compileComposeSchema(): ValidateFunction {
+  const draft7Text = fs.readFileSync(require.resolve('ajv/dist/refs/json-schema-draft-07.json'), 'utf8');
+  const text = fs.readFileSync(COMPOSE_SCHEMA_FILE, 'utf8');
+  const schema = JSON.parse(text);
+  return cachedValidator(hashOf('compose-spec', draft7Text, text), schema, () => {
+    const ajv = new Ajv({ allErrors: true, strict: false, code: { source: true } });
+    ajv.addMetaSchema({ ...JSON.parse(draft7Text), $id: schema.$schema });
+    addFormats(ajv);
+    return { ajv, standaloneCode };
+  });
 }
 
 /** Schema errors of a compose document, readable in a failed expectation. */

@@ -1,8 +1,8 @@
 import * as path from 'path';
-import { parseAllDocuments } from 'yaml';
 import { Construct } from 'constructs';
 import { Cloud, IMAGES, TARGETS, defineShop, shopApp } from '../../examples/shop/shop';
 import { Rendering } from '../../src/synth';
+import { yamlDocuments } from './worker-cache';
 
 /** The repository root. */
 export const ROOT = path.resolve(__dirname, '..', '..');
@@ -22,7 +22,7 @@ export function renderExample(env: { readonly [name: string]: string } = {}): Re
 export function objectsOf(rendering: Rendering, folder: string): any[] {
   return [...rendering.files]
     .filter(([file]) => file.startsWith(`${folder}/`) && file.endsWith('.yaml') && !file.endsWith('kustomization.yaml'))
-    .flatMap(([, text]) => parseAllDocuments(text).map((d) => d.toJSON()));
+    .flatMap(([, text]) => yamlDocuments(text));
 }
 
 /** The clouds the example's prod environment runs on. */

@@ -21,9 +21,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import standaloneCode from 'ajv/dist/standalone';
 import addFormats from 'ajv-formats';
 import { parse as parseYaml } from 'yaml';
 import { DERIVED_SCHEMAS, GROUP_ALIASES } from './derived-schemas';
+import { cachedValidator, hashOf } from './compiled-schemas';
+import { parsedYamlFile, workerCached } from './worker-cache';
 
 /** A JSON Schema node as found in swagger.json and CRDs; loosely typed because it is upstream data. */
 type Schema = { [keyword: string]: unknown };
@@ -62,11 +65,11 @@ const INT_OR_STRING_SCHEMA: Schema = { type: ['integer', 'string'] };
 
 const isSchema = (value: unknown): value is Schema => typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** Memoizes a zero-argument factory so expensive loads happen on first use only. */
-function lazy<T>(factory: () => T): () => T {
-  let cached: { value: T } | undefined;
-  return () => (cached ??= { value: factory() }).value;
-}
+/** Expensive loads happen on first use, once per jest worker (not again in every test file). */
+const lazy =
+  <T>(key: string, factory: () => T): (() => T) =>
+  () =>
+    workerCached(`schema:${key}`, factory);
 
 // ---------------------------------------------------------------------------------------------
 // Schema rewriting
@@ -149,10 +152,10 @@ function withTypeAndObjectMeta(node: Schema): Schema {
 // ---------------------------------------------------------------------------------------------
 
 /** One Ajv instance holds the swagger definitions, so CRD schemas can `$ref` ObjectMeta. */
-const builtins = lazy(() => {
+const builtins = lazy('builtins', () => {
   // strict: false because the schemas carry x-kubernetes-* and `example` keywords Ajv does not know.
-  // verbose: true so errors keep the offending value, which the messages echo.
-  const ajv = new Ajv({ strict: false, allErrors: true, verbose: true });
+  // verbose: true so errors keep the offending value, which the messages echo; code.source for the cached code.
+  const ajv = new Ajv({ strict: false, allErrors: true, verbose: true, code: { source: true } });
   addFormats(ajv);
   ajv.addFormat('k8s-quantity', QUANTITY_PATTERN);
   ajv.addFormat('duration', GO_DURATION_PATTERN);
@@ -168,7 +171,7 @@ const builtins = lazy(() => {
     for (const gvk of groupVersionKinds(definition)) definitionByGvk.set(gvk, name);
   }
   ajv.addSchema({ $id: SWAGGER_ID, definitions });
-  return { ajv, definitionByGvk };
+  return { ajv, definitionByGvk, standaloneCode };
 });
 
 /** The `group/version/kind` keys a swagger definition is registered under. */
@@ -200,7 +203,7 @@ function listYamlFiles(dir: string): string[] {
 }
 
 /** Maps `group/kind` to its CRD file, reading only each file's header so big CRDs stay unparsed. */
-const crdFileIndex = lazy(() => {
+const crdFileIndex = lazy('crd-files', () => {
   const index = new Map<string, string>();
   for (const file of listYamlFiles(CRD_DIR)) {
     const { group, kind } = readCrdHeader(file);
@@ -246,13 +249,13 @@ function parseCrdText(file: string, text: string): Schema {
   return doc;
 }
 
-const crdCache = new Map<string, Crd>();
+const crdCache = workerCached('schema:crds', () => new Map<string, Crd>());
 
 /** Parses a CRD file once and keeps its served versions' `openAPIV3Schema`s. */
 function loadCrd(file: string): Crd {
   const cached = crdCache.get(file);
   if (cached) return cached;
-  const doc = parseCrdText(file, fs.readFileSync(file, 'utf8'));
+  const doc = parsedYamlFile(fs.readFileSync(file, 'utf8'), (text) => parseCrdText(file, text));
   const names = crdNames(doc);
   const spec = doc.spec as Schema;
   if (!names || !Array.isArray(spec.versions)) throw new Error(`${file}: CustomResourceDefinition without group, kind or versions`);
@@ -277,16 +280,28 @@ function registerUnknownFormats(ajv: Ajv, node: unknown): void {
 }
 
 function compileCrdVersion(schema: Schema): ValidateFunction {
-  const { ajv } = builtins();
-  registerUnknownFormats(ajv, schema);
-  return ajv.compile(withTypeAndObjectMeta(rewriteShape(schema, closeCrdNode)));
+  return compile(withTypeAndObjectMeta(rewriteShape(schema, closeCrdNode)), schema);
+}
+
+/** What decides the code of every validator besides its schema: the Kubernetes spec and the rules of this file. */
+const cacheInputs = lazy('cache-inputs', () =>
+  hashOf(...[SWAGGER_FILE, __filename, path.join(__dirname, 'derived-schemas.ts')].map((f) => fs.readFileSync(f, 'utf8'))),
+);
+
+/** Compiles once per change of its inputs (kept on disk), with the unknown formats of `raw` accepted. */
+function compile(schema: Schema, raw: Schema = schema): ValidateFunction {
+  return cachedValidator(cacheInputs(), schema, () => {
+    const compiler = builtins();
+    registerUnknownFormats(compiler.ajv, raw);
+    return compiler;
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
 // Dispatch and messages
 // ---------------------------------------------------------------------------------------------
 
-const validatorCache = new Map<string, Validator>();
+const validatorCache = workerCached('schema:validators', () => new Map<string, Validator>());
 
 function validatorFor(apiVersion: string, kind: string): Validator {
   const key = `${apiVersion} ${kind}`;
@@ -300,9 +315,9 @@ function validatorFor(apiVersion: string, kind: string): Validator {
 
 function createValidator(apiVersion: string, kind: string): Validator {
   const { group, version } = parseApiVersion(apiVersion);
-  const { ajv, definitionByGvk } = builtins();
+  const { definitionByGvk } = builtins();
   const definition = definitionByGvk.get(gvkKey(group, version, kind));
-  if (definition) return { validate: ajv.compile({ $ref: `${SWAGGER_ID}#/definitions/${definition}` }) };
+  if (definition) return { validate: compile({ $ref: `${SWAGGER_ID}#/definitions/${definition}` }) };
 
   const file = crdFileIndex().get(`${GROUP_ALIASES[group] ?? group}/${kind}`);
   const derived = DERIVED_SCHEMAS[`${group}/${version}/${kind}`];
