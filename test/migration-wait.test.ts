@@ -82,6 +82,22 @@ beforeAll(async () => {
   fs.writeFileSync(path.join(dir, 'wait.py'), script);
   fs.writeFileSync(path.join(dir, 'token'), `${TOKEN}\n`);
   // the script run with time.sleep recording its argument instead of sleeping: how long it would wait
+  // the script run on a clock that skips its sleeps: each sleeps a hundredth of its time, and time.monotonic()
+  // (which its deadline reads) moves on by the whole of it, so the script behaves as in a pod, in a hundredth of the time
+  fs.writeFileSync(
+    path.join(dir, 'fast-clock.py'),
+    [
+      'import runpy, sys, time',
+      'real_sleep, real_monotonic, skipped = time.sleep, time.monotonic, [0.0]',
+      'def sleep(seconds):',
+      '    real_sleep(seconds / 100)',
+      '    skipped[0] += seconds - seconds / 100',
+      'time.sleep = sleep',
+      'time.monotonic = lambda: real_monotonic() + skipped[0]',
+      'runpy.run_path(sys.argv[1], run_name="__main__")',
+      '',
+    ].join('\n'),
+  );
   fs.writeFileSync(
     path.join(dir, 'sleeps.py'),
     'import json, runpy, sys, time\nslept = []\ntime.sleep = slept.append\ntry:\n    runpy.run_path(sys.argv[1], run_name="__main__")\nfinally:\n    print("slept " + json.dumps(slept), flush=True)\n',
@@ -106,19 +122,15 @@ beforeEach(() => {
   requests.length = 0;
 });
 
-/** How often the script polls here: 5 s in a pod (WAIT_POLL_SECONDS is not rendered), 50 ms in these tests. */
-const POLL_SECONDS = '0.05';
-
 /**
- * Runs `wait.py` (or, with `argv`, a wrapper of it) with the container's env, the deadline replaced and the
- * poll interval shortened, against the stub; `onFirstLine` sees the child.
+ * Runs the rendered `wait.py` on the fast clock (or, with `argv`, another wrapper of it) with the container's
+ * env and the deadline replaced, against the stub; `onFirstLine` sees the child.
  */
 function runWait(
   given: Answer[],
   deadlineSeconds: number,
   onFirstLine?: (child: ChildProcess) => void,
-  argv: string[] = [path.join(dir, 'wait.py')],
-  poll: string | null = POLL_SECONDS,
+  argv: string[] = [path.join(dir, 'fast-clock.py'), path.join(dir, 'wait.py')],
 ) {
   answers = given;
   const env: Record<string, string> = {
@@ -130,7 +142,6 @@ function runWait(
   for (const e of container.env) if (e.value !== undefined) env[e.name] = e.value;
   env.MIGRATION_JOB = JOB;
   env.WAIT_DEADLINE_SECONDS = String(deadlineSeconds);
-  if (poll !== null) env.WAIT_POLL_SECONDS = poll;
   return new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((resolve) => {
     const child = spawn('python3', argv, { env });
     let stdout = '';
@@ -151,27 +162,17 @@ describe('the migration wait (real python3, stub API server)', () => {
     expect(container.env.find((e: any) => e.name === 'MIGRATION_JOB').value).toMatch(/^orders-migrate-[0-9a-f]{8}$/);
   });
 
-  test('a pod polls every 5 s: the container sets no WAIT_POLL_SECONDS and the script defaults to 5', async () => {
-    // GIVEN the container's env as rendered (no poll interval) WHEN the Job runs for two reads, then succeeds
-    expect(container.env.map((e: any) => e.name)).not.toContain('WAIT_POLL_SECONDS');
-    const result = await runWait(
-      [running, running, succeeded],
-      660,
-      undefined,
-      [path.join(dir, 'sleeps.py'), path.join(dir, 'wait.py')],
-      null,
-    );
+  test('a pod polls every 5 s', async () => {
+    // GIVEN the container's env as rendered WHEN the Job runs for two reads, then succeeds
+    const result = await runWait([running, running, succeeded], 660, undefined, [path.join(dir, 'sleeps.py'), path.join(dir, 'wait.py')]);
     // THEN it slept 5 s after each read that was not final
     expect([result.code, result.stderr]).toEqual([0, '']);
     expect(result.stdout.split('\n').slice(-2)).toEqual(['slept [5.0, 5.0]', '']);
     expect(requests).toHaveLength(3);
   });
 
-  test('WAIT_POLL_SECONDS sets the interval, and no sleep passes the deadline', async () => {
-    const sleeps = [path.join(dir, 'sleeps.py'), path.join(dir, 'wait.py')];
-    const every2s = await runWait([running, succeeded], 660, undefined, sleeps, '2');
-    expect(every2s.stdout.split('\n').slice(-2)).toEqual(['slept [2.0]', '']);
-    const nearDeadline = await runWait([running, succeeded], 3, undefined, sleeps, null);
+  test('no sleep passes the deadline', async () => {
+    const nearDeadline = await runWait([running, succeeded], 3, undefined, [path.join(dir, 'sleeps.py'), path.join(dir, 'wait.py')]);
     const [slept] = JSON.parse(/^slept (.*)$/m.exec(nearDeadline.stdout)![1]) as number[];
     expect(slept).toBeGreaterThan(2);
     expect(slept).toBeLessThanOrEqual(3);
@@ -204,11 +205,9 @@ describe('the migration wait (real python3, stub API server)', () => {
     [404, `HTTP 404: job ${JOB} does not exist (not applied yet, or pruned or deleted: re-apply this version)`],
     [500, 'HTTP 500 from the API server'],
   ])('HTTP %d: the cause is logged, and the wait gives up at its deadline (exit 2)', async (code, cause) => {
-    const result = await runWait([status(code)], 0.3);
+    const result = await runWait([status(code)], 1);
     expect(result.code).toBe(2);
-    expect(result.stdout).toBe(
-      `waiting for migration job ${JOB}: ${cause}\ngave up waiting for migration job ${JOB} after 0.3s: ${cause}\n`,
-    );
+    expect(result.stdout).toBe(`waiting for migration job ${JOB}: ${cause}\ngave up waiting for migration job ${JOB} after 1s: ${cause}\n`);
   });
 
   test('a Job applied after the pod (404, then succeeded) is waited for', async () => {
@@ -242,7 +241,7 @@ describe('the migration wait (real python3, stub API server)', () => {
         ],
         { stdio: 'ignore' },
       );
-      const result = await runWait([succeeded], 0.3);
+      const result = await runWait([succeeded], 1);
       expect(result.code).toBe(2);
       expect(result.stdout).toMatch(/the API server did not answer: .*CERTIFICATE_VERIFY_FAILED/);
     } finally {

@@ -45,8 +45,6 @@ function variant(awaited: AwaitedJob): { volume: string; dir: string; script: st
  * library only: every Python image has it. It runs as PID 1 of its container,
  * which gets no default signal handling, hence the SIGTERM handler: without it
  * a pod still waiting is killed only at the end of its grace period.
- * `WAIT_POLL_SECONDS` (not rendered: 5 s) and a fractional deadline exist for
- * the tests that run it, which would otherwise wait in real seconds.
  */
 export const WAIT_SCRIPT = `"""Waits until the migration Job $MIGRATION_JOB succeeded (pyservice-k8s)."""
 import json, os, signal, ssl, sys, time, urllib.error, urllib.request
@@ -54,9 +52,8 @@ import json, os, signal, ssl, sys, time, urllib.error, urllib.request
 signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 here = os.path.dirname(os.path.abspath(__file__))
 job = os.environ["MIGRATION_JOB"]
-limit = os.environ["WAIT_DEADLINE_SECONDS"]
-poll = float(os.environ.get("WAIT_POLL_SECONDS", "5"))
-deadline = time.monotonic() + float(limit)
+limit = int(os.environ["WAIT_DEADLINE_SECONDS"])
+deadline = time.monotonic() + limit
 host = os.environ["KUBERNETES_SERVICE_HOST"]
 host = "[%s]" % host if ":" in host else host
 url = "https://%s:%s/apis/batch/v1/namespaces/%s/jobs/%s" % (host, os.environ["KUBERNETES_SERVICE_PORT"], os.environ["POD_NAMESPACE"], job)
@@ -96,12 +93,12 @@ while True:
         cause = "job %s is running" % job
     now = time.monotonic()
     if now >= deadline:
-        print("gave up waiting for migration job %s after %ss: %s" % (job, limit, cause), flush=True)
+        print("gave up waiting for migration job %s after %ds: %s" % (job, limit, cause), flush=True)
         sys.exit(2)
     if cause != said or now >= again:
         print("waiting for migration job %s: %s" % (job, cause), flush=True)
         said, again = cause, now + 60
-    time.sleep(min(poll, deadline - now))
+    time.sleep(min(5.0, deadline - now))
 `;
 
 /** What one migration's wait needs. */
