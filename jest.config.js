@@ -1,7 +1,7 @@
 /**
  * Two projects: `unit` (construct behaviour, the fast loop while editing:
  * `npm run test:unit`) and `integration` (the example app, Pulumi, the packaging
- * contract, the diff tool, and the tests that run real tools for seconds: a
+ * contract, the diff tool, and the tests that run real tools as processes: a
  * Celery worker, the migration wait's python3 against a stub API server, kubectl
  * against another, the workflow's shell steps with git, Mermaid in a Node
  * process, the TypeScript compiler over the whole package:
