@@ -4,6 +4,21 @@ import { stringify } from 'yaml';
 const OPTIONS = { keepUndefined: true, lineWidth: 0, version: '1.1' } as const;
 /** Keys written as they are; anything else is checked against `yaml` once. */
 const PLAIN_KEY = /^[A-Za-z_][A-Za-z0-9._/-]*$/;
+/**
+ * Strings `yaml` writes as they are, in a key or a value, known without asking it: a lowercase
+ * letter first rules out YAML 1.1 timestamps and indicators, and numbers too except an exponent
+ * without digits before it (`e1` is a float to `yaml`: excluded); no space, colon or hash rules out
+ * quoting inside; what is left are the YAML 1.1 words for booleans and null that start lowercase
+ * (`test/yaml.test.ts` compares this with `yaml` over every string of up to three characters of an
+ * alphabet that spells them). Most keys and names of a manifest are this shape.
+ */
+const SURELY_PLAIN = /^(?!e[-+0-9])[a-z][A-Za-z0-9._/-]*$/;
+const YAML11_WORDS = new Set(['y', 'yes', 'n', 'no', 'true', 'false', 'on', 'off', 'null']);
+
+/** Whether `yaml` writes `s` as it is, without asking it (false: not known, ask). */
+export function surelyPlain(s: string): boolean {
+  return SURELY_PLAIN.test(s) && !YAML11_WORDS.has(s);
+}
 
 /** A value the fast path does not write itself; the whole object then goes through `yaml`. */
 class Unhandled extends Error {}
@@ -82,6 +97,7 @@ export class ManifestWriter {
   }
 
   private scalar(s: string): string {
+    if (surelyPlain(s)) return s;
     let r = this.scalars.get(s);
     if (r === undefined) {
       const doc = stringify(s, OPTIONS);
@@ -94,6 +110,7 @@ export class ManifestWriter {
   }
 
   private plainKey(key: string): boolean {
+    if (surelyPlain(key)) return true;
     let ok = this.keys.get(key);
     if (ok === undefined) {
       ok = PLAIN_KEY.test(key) && stringify({ [key]: 0 }, OPTIONS) === `${key}: 0\n`;

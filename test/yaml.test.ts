@@ -1,6 +1,6 @@
 import { Yaml } from 'cdk8s';
 import { shopApp } from '../examples/shop/shop';
-import { ManifestWriter } from '../src/yaml';
+import { ManifestWriter, surelyPlain } from '../src/yaml';
 
 describe('ManifestWriter writes exactly what cdk8s Yaml.stringify writes', () => {
   test('for every object of the example on every cloud', () => {
@@ -74,6 +74,21 @@ describe('ManifestWriter writes exactly what cdk8s Yaml.stringify writes', () =>
       data: { k: value, list: [value, { n: value }] },
     };
     expect(writer.stringify(obj)).toBe(Yaml.stringify(obj));
+  });
+
+  test('a string it writes without asking `yaml` is one `yaml` writes plain: every such string of up to three characters of an alphabet that spells the YAML 1.1 words and numbers', () => {
+    const alphabet = [...'aefilnorstuyNOSY01._/-: '];
+    const strings = [...alphabet];
+    for (const a of alphabet) for (const b of alphabet) strings.push(a + b);
+    for (const a of alphabet) for (const b of alphabet) for (const c of alphabet) strings.push(a + b + c);
+    const words = ['true', 'True', 'TRUE', 'false', 'False', 'FALSE', 'null', 'Null', 'NULL', 'tRUE', 'nULL', 'fALSE', 'oFF', 'yES'];
+    const trusted = [...strings, ...words].filter(surelyPlain);
+    const wrong = trusted.filter((s) => Yaml.stringify(s) !== `${s}\n` || Yaml.stringify({ [s]: 0 }) !== `${s}: 0\n`);
+    expect(wrong).toEqual([]);
+    // the rule trusts most such strings and none of the words, exponents or indicators
+    expect(trusted.length).toBeGreaterThan(5000);
+    for (const s of ['y', 'yes', 'no', 'on', 'off', 'true', 'null', 'e1', 'e-1', 'a:', 'a b', 'Yes', '_x', '0a'])
+      expect(surelyPlain(s)).toBe(false);
   });
 
   test.each([
