@@ -47,6 +47,21 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
   {
+    // cdk8s's test apps make a temporary folder each and never remove it (cdk8s lib/testing.js).
+    files: ['test/**/*.ts'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        ...['app', 'chart'].map((property) => ({
+          object: 'Testing',
+          property,
+          message:
+            'Testing.app() and Testing.chart() leave a folder in the temporary folder: use testApp() or testChart() of test/support/cdk8s-testing.ts.',
+        })),
+      ],
+    },
+  },
+  {
     files: ['**/*.js', '**/*.cjs'],
     languageOptions: {
       sourceType: 'commonjs',

@@ -5,6 +5,7 @@
 import { Duration, Testing } from 'cdk8s';
 import { PythonMicroservice, PythonWorker, QueueScaler, WorkerCommand, WorkerLiveness } from './support/internals';
 import { baseProps, chartError, find, synthError, synthService } from './support/synth';
+import { testChart } from './support/cdk8s-testing';
 
 describe('the grace period must cover the drain delay plus the graceful timeout', () => {
   // baseProps: in-cluster on EKS (drain 5 s) with gunicorn+uvicorn (graceful timeout 30 s): 35 s needed.
@@ -68,7 +69,7 @@ describe('a HorizontalPodAutoscaler never scales to 0; KEDA may', () => {
 
   test('a worker scaled by KEDA on its queue may stop at 0 (its ScaledObject, not an HPA, owns the replicas)', () => {
     // GIVEN
-    const chart = Testing.chart();
+    const chart = testChart();
     const app = new PythonMicroservice(chart, 'orders-api', baseProps({ config: { REDIS_ADDRESS: 'redis:6379' } }));
     new PythonWorker(chart, 'events', {
       app,

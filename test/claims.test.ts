@@ -22,6 +22,7 @@ import {
 } from './support/internals';
 import { validateAll } from './support/schema';
 import { baseProps, chartError, find } from './support/synth';
+import { testChart } from './support/cdk8s-testing';
 
 const disk = () => Volume.newClaim('data', { storage: '10Gi' });
 const worker = (extra: Partial<PythonWorkerProps> = {}): Omit<PythonWorkerProps, 'app'> => ({
@@ -58,7 +59,7 @@ describe('ReadWriteOnce claims that would hang pods', () => {
     );
 
     // WHEN
-    const chart = Testing.chart();
+    const chart = testChart();
     const svc = new PythonMicroservice(chart, 'orders-api', props({ strategy: RolloutStrategy.RECREATE }));
     const objects = Testing.synth(chart);
 
@@ -74,7 +75,7 @@ describe('ReadWriteOnce claims that would hang pods', () => {
 
   test('a Recreate rollout adds the old pod’s grace period to the progress deadline', () => {
     const make = (strategy: RolloutStrategy) => {
-      const chart = Testing.chart();
+      const chart = testChart();
       new PythonMicroservice(
         chart,
         'orders-api',
@@ -88,7 +89,7 @@ describe('ReadWriteOnce claims that would hang pods', () => {
     };
     const rolling = make(RolloutStrategy.ROLLING_UPDATE);
     const recreate = make(RolloutStrategy.RECREATE);
-    const chart = Testing.chart();
+    const chart = testChart();
     const grace = new PythonMicroservice(chart, 'x', baseProps({ replicas: 1 })).terminationGracePeriodSeconds;
     expect(recreate - rolling).toBe(grace);
   });
@@ -150,7 +151,7 @@ describe('ReadWriteOnce claims that would hang pods', () => {
   });
 
   test('accepted: workloads of an app on a disk that opt out of taking it over', () => {
-    const chart = Testing.chart();
+    const chart = testChart();
     const app = new PythonMicroservice(
       chart,
       'orders-api',
@@ -162,7 +163,7 @@ describe('ReadWriteOnce claims that would hang pods', () => {
   });
 
   test('accepted: a ReadWriteMany claim shared by every replica of two workloads; a singleton alone on a disk', () => {
-    const chart = Testing.chart();
+    const chart = testChart();
     const media = Volume.newClaim('media', { storage: '10Gi', accessMode: AccessMode.READ_WRITE_MANY });
     const app = new PythonMicroservice(chart, 'orders-api', baseProps({ mounts: [{ path: '/media', volume: media }] }));
     new PythonWorker(chart, 'orders-worker', { app, ...worker({ replicas: 3, mounts: [{ path: '/media', volume: media }] }) });

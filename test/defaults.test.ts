@@ -30,12 +30,13 @@ import { planFacts } from '../src/plan/facts';
 import { ofKind, parseDockerfile } from './image/support';
 import { validateAll } from './support/schema';
 import { appContainer, baseProps, chartError, envMap, find } from './support/synth';
+import { testChart } from './support/cdk8s-testing';
 
 const BUILD = PythonBuild.uv({ pythonVersion: '3.12.7' });
 const DIGEST = 'ghcr.io/acme/orders-api@sha256:' + 'a'.repeat(64);
 
 function service(overrides: Partial<PythonMicroserviceProps> = {}) {
-  const chart = Testing.chart();
+  const chart = testChart();
   const svc = new PythonMicroservice(chart, 'svc', baseProps(overrides));
   return { chart, svc, objects: Testing.synth(chart) };
 }
@@ -94,7 +95,7 @@ describe('1. HOME: the image keeps its own unless the workload sets one', () => 
 describe('2. python: false and hasPython3 are two statements', () => {
   test('a non-Python app whose image has python3 may wait for its migration in its pods', () => {
     // GIVEN a Node app (python: false) whose image has python3, and a migration that waits in pods
-    const chart = Testing.chart();
+    const chart = testChart();
     const app = new PythonMicroservice(
       chart,
       'svc',
@@ -127,7 +128,7 @@ describe('2. python: false and hasPython3 are two statements', () => {
 describe('3. metrics on a workload without python3', () => {
   test('the command is left alone: multi-process mode is off by default for a non-Python image', () => {
     // GIVEN a connection pooler without python3, with a metrics exporter port
-    const chart = Testing.chart();
+    const chart = testChart();
     new PythonWorker(chart, 'pgbouncer', {
       image: 'ghcr.io/acme/pgbouncer:1.23.1',
       profile: CloudProfile.eks(),
@@ -193,7 +194,7 @@ describe('5. imagePullPolicy', () => {
   });
 
   test('the prop wins, for the app, its workers, its jobs and the migration wait', () => {
-    const chart = Testing.chart();
+    const chart = testChart();
     const app = new PythonMicroservice(chart, 'svc', baseProps({ imagePullPolicy: ImagePullPolicy.IF_NOT_PRESENT }));
     new PythonWorker(chart, 'worker', { app, command: WorkerCommand.celery({ app: 'orders.celery:app' }) });
     new PythonMigration(chart, 'migrate', { app, command: MigrationCommand.alembic() });
@@ -263,7 +264,7 @@ describe('6. a worker without a liveness check says why; liveness has its own in
 
 describe("7. the image's own ENTRYPOINT and CMD", () => {
   test('PythonServer.fromImage() and WorkerCommand.fromImage(): no command, no args', () => {
-    const chart = Testing.chart();
+    const chart = testChart();
     const app = new PythonMicroservice(chart, 'svc', baseProps({ server: PythonServer.fromImage({ concurrency: 'asgi' }) }));
     new PythonWorker(chart, 'worker', { app, command: WorkerCommand.fromImage(), liveness: WorkerLiveness.command(['true']) });
     const objects = Testing.synth(chart);
@@ -361,7 +362,7 @@ describe("7. the image's own ENTRYPOINT and CMD", () => {
   });
 
   test('a worker of an app keeps its own entrypoint choice', () => {
-    const chart = Testing.chart();
+    const chart = testChart();
     const app = new PythonMicroservice(chart, 'svc', baseProps());
     new PythonWorker(chart, 'worker', {
       app,
@@ -376,7 +377,7 @@ describe("7. the image's own ENTRYPOINT and CMD", () => {
 
 describe('8. scaling and history knobs', () => {
   test('KEDA polling interval, cooldown and the scale-down behavior of its autoscaler', () => {
-    const chart = Testing.chart();
+    const chart = testChart();
     const app = new PythonMicroservice(chart, 'svc', baseProps({ config: { REDIS_ADDRESS: 'redis:6379' } }));
     new PythonWorker(chart, 'worker', {
       app,
@@ -420,7 +421,7 @@ describe('8. scaling and history knobs', () => {
   });
 
   test('CronJob history limits', () => {
-    const chart = Testing.chart();
+    const chart = testChart();
     const app = new PythonMicroservice(chart, 'svc', baseProps());
     new PythonCronJob(chart, 'report', {
       app,
@@ -435,7 +436,7 @@ describe('8. scaling and history knobs', () => {
 
   test('Celery: mingle and gossip on request, extra arguments appended, derived flags not repeated', () => {
     const argv = (options: object) => {
-      const chart = Testing.chart();
+      const chart = testChart();
       const app = new PythonMicroservice(chart, 'svc', baseProps());
       new PythonWorker(chart, 'worker', { app, command: WorkerCommand.celery({ app: 'orders.celery:app', ...options }) });
       return appContainer(find(Testing.synth(chart), 'Deployment', 'worker')).command as string[];
@@ -460,7 +461,7 @@ describe('9. the stop signal', () => {
   });
 
   test('SIGTERM, the default, writes nothing; a worker of an app may stop with its own signal', () => {
-    const chart = Testing.chart();
+    const chart = testChart();
     const app = new PythonMicroservice(chart, 'svc', baseProps({ stopSignal: StopSignal.SIGTERM }));
     const worker = new PythonWorker(chart, 'worker', {
       app,

@@ -2,6 +2,7 @@ import { App, Chart, Duration, Testing } from 'cdk8s';
 import { render } from '../src/synth';
 import { CloudProfile, NetworkPeer, PythonMicroservice, PythonServer, SecretEnv } from './support/internals';
 import { baseProps, synthError } from './support/synth';
+import { testChart } from './support/cdk8s-testing';
 
 // Each row: a bad input, and the parts its message must contain: the construct
 // path, the prop, the echoed value, the rule, and a fix.
@@ -159,14 +160,14 @@ describe('bad input fails at synth with path, prop, value, rule and fix', () => 
   });
 
   test('errors of several services are all reported, each with its own path', () => {
-    const chart = Testing.chart();
+    const chart = testChart();
     new PythonMicroservice(chart, 'a', baseProps({ image: 'a' }));
     new PythonMicroservice(chart, 'b', baseProps({ port: 5 }));
     expect(() => Testing.synth(chart)).toThrow(/\[test\/a\] 'image'[\s\S]*\[test\/b\] 'port'/);
   });
 
   test('missing required props (as from JavaScript) are reported, not a crash', () => {
-    const chart = Testing.chart();
+    const chart = testChart();
     new PythonMicroservice(chart, 'svc', {} as any);
     const message = (() => {
       try {
@@ -193,7 +194,7 @@ describe('bad input fails at synth with path, prop, value, rule and fix', () => 
   });
 
   test('a name that looks secret can be vouched for with notSecret', () => {
-    const chart = Testing.chart();
+    const chart = testChart();
     new PythonMicroservice(chart, 'svc', baseProps({ config: { CACHE_KEY_PREFIX: 'orders' }, notSecret: ['CACHE_KEY_PREFIX'] }));
     expect(() => Testing.synth(chart)).not.toThrow();
   });

@@ -17,9 +17,10 @@ import { projectFindings, restrictedViolations } from './support/policies';
 import { selectorMatches } from './support/kubectl-rules';
 import { validateAll } from './support/schema';
 import { baseProps, errorOf, find } from './support/synth';
+import { testChart } from './support/cdk8s-testing';
 
 function synthJobs(migration?: Partial<PythonMigrationProps>, cron?: Partial<PythonCronJobProps>, image = 'ghcr.io/acme/orders-api:1.4.2') {
-  const chart = Testing.chart();
+  const chart = testChart();
   const app = new PythonMicroservice(chart, 'orders-api', baseProps({ image, config: { LOG_LEVEL: 'info' }, priorityClassName: 'batch' }));
   if (migration) new PythonMigration(chart, 'migrate', { app, command: MigrationCommand.alembic(), ...migration });
   if (cron) new PythonCronJob(chart, 'nightly', { app, command: ['python', '-m', 'orders.report'], schedule: '30 2 * * *', ...cron });
@@ -72,7 +73,7 @@ describe('PythonMigration', () => {
   });
 
   test("a config change is a new Job (a Job's pod template is immutable, so the same name would be rejected)", () => {
-    const chart = Testing.chart();
+    const chart = testChart();
     const app = new PythonMicroservice(chart, 'orders-api', baseProps({ config: { LOG_LEVEL: 'debug' } }));
     const other = find(Testing.synth((new PythonMigration(chart, 'migrate', { app, command: MigrationCommand.alembic() }), chart)), 'Job')
       .metadata.name;
@@ -81,7 +82,7 @@ describe('PythonMigration', () => {
 
   test("plain kubectl apply: every new pod of the app waits in an init container for this version's Job", () => {
     // GIVEN a web service, a worker and a cron job of one app, and its migration
-    const chart = Testing.chart();
+    const chart = testChart();
     const app = new PythonMicroservice(chart, 'orders-api', baseProps());
     new PythonMigration(chart, 'migrate', { app, command: MigrationCommand.alembic() });
     new PythonCronJob(chart, 'nightly', { app, command: ['python', '-m', 'orders.report'], schedule: '30 2 * * *' });
@@ -155,7 +156,7 @@ describe('PythonMigration', () => {
 
   test("the wait's script is one ConfigMap per app, and each pod carries a short init container", () => {
     // GIVEN an app with two migrations
-    const chart = Testing.chart();
+    const chart = testChart();
     const app = new PythonMicroservice(chart, 'orders-api', baseProps());
     new PythonMigration(chart, 'migrate', { app, command: MigrationCommand.alembic() });
     new PythonMigration(chart, 'seed', { app, command: MigrationCommand.command(['python', '-m', 'orders.seed']) });
@@ -177,7 +178,7 @@ describe('PythonMigration', () => {
 
   test("a user's JSON patch applies to the final manifest, after the waits of a migration defined later", () => {
     // GIVEN a patch on the first init container, added before the migration that creates it exists
-    const chart = Testing.chart();
+    const chart = testChart();
     const app = new PythonMicroservice(chart, 'orders-api', baseProps());
     app.deployment.addJsonPatch(JsonPatch.add('/spec/template/spec/initContainers/0/env/-', { name: 'WAIT_VERBOSE', value: '1' }));
     new PythonMigration(chart, 'migrate', { app, command: MigrationCommand.alembic() });
@@ -192,7 +193,7 @@ describe('PythonMigration', () => {
 
   test('Deployments that wait have a progress deadline covering the wait and their own start-up', () => {
     // GIVEN a service with a 90 s startup budget, a worker, a singleton, and a migration of 15 minutes
-    const chart = Testing.chart();
+    const chart = testChart();
     const app = new PythonMicroservice(
       chart,
       'orders-api',

@@ -14,10 +14,11 @@ import * as path from 'path';
 import { Testing } from 'cdk8s';
 import { MigrationCommand, PythonMicroservice, PythonMigration } from './support/internals';
 import { baseProps, find } from './support/synth';
+import { testChart } from './support/cdk8s-testing';
 
 /** The wait as synthesized: its script, and the init container that runs it. */
 function synthesizedWait() {
-  const chart = Testing.chart();
+  const chart = testChart();
   const app = new PythonMicroservice(chart, 'orders-api', baseProps());
   new PythonMigration(chart, 'orders-migrate', { app, command: MigrationCommand.alembic() });
   const objects = Testing.synth(chart);

@@ -28,6 +28,7 @@ import { renderDockerfile } from '../constructs/image/dockerfile';
 import { deliberateReason, lintFindings, projectFindings, restrictedViolations } from './support/policies';
 import { validateAll } from './support/schema';
 import { appContainer, baseProps, envMap, errorOf, find } from './support/synth';
+import { testChart } from './support/cdk8s-testing';
 
 /** Synthesizes one service with `overrides`, optionally for a Kubernetes version; returns its objects. */
 function synth(overrides: Partial<PythonMicroserviceProps> = {}, kubernetesVersion?: string) {
@@ -134,7 +135,7 @@ describe('volumes', () => {
   });
 
   test('one claim mounted by two workloads is created once', () => {
-    const chart = Testing.chart();
+    const chart = testChart();
     const shared = Volume.newClaim('media', { storage: '10Gi', accessMode: AccessMode.READ_WRITE_MANY });
     const web = new PythonMicroservice(chart, 'web', baseProps({ mounts: [{ path: '/app/media', volume: shared }] }));
     new PythonWorker(chart, 'worker', {
@@ -208,7 +209,7 @@ describe('init containers and sidecars', () => {
   });
 
   test('a Job with a sidecar before Kubernetes 1.29 is refused: it would never complete', () => {
-    const chart = Testing.chart();
+    const chart = testChart();
     const app = new PythonMicroservice(chart, 'svc', baseProps());
     new PythonCronJob(chart, 'nightly', {
       app,
@@ -337,7 +338,7 @@ describe('workloads that are not HTTP', () => {
   });
 
   test('a standalone process with its own image: a Deployment and a ServiceAccount, no Service, no HTTP probe', () => {
-    const chart = Testing.chart();
+    const chart = testChart();
     new PythonWorker(chart, 'loadgenerator', {
       image: 'ghcr.io/acme/loadgenerator:1.0.0',
       profile: CloudProfile.gke(),
@@ -357,7 +358,7 @@ describe('workloads that are not HTTP', () => {
   });
 
   test('a worker of an app cannot also set its own image', () => {
-    const chart = Testing.chart();
+    const chart = testChart();
     const app = new PythonMicroservice(chart, 'svc', baseProps());
     new PythonWorker(chart, 'w', { app, image: 'ghcr.io/acme/other:1.0.0', command: WorkerCommand.rq({ queues: ['default'] }) });
     expect(errorOf(() => Testing.synth(chart))).toContain("[test/w] 'image' must not be set together with 'app'");
@@ -366,7 +367,7 @@ describe('workloads that are not HTTP', () => {
 
 describe('singletons', () => {
   test('Celery beat: one replica, Recreate, no autoscaler, no PodDisruptionBudget, liveness optional', () => {
-    const chart = Testing.chart();
+    const chart = testChart();
     const app = new PythonMicroservice(chart, 'svc', baseProps());
     new PythonSingleton(chart, 'beat', { app, command: WorkerCommand.command(['celery', '--app', 'x.celery:app', 'beat']) });
     const objects = Testing.synth(chart);
@@ -396,7 +397,7 @@ describe('singletons', () => {
   });
 
   test('a singleton with an autoscaler is refused', () => {
-    const chart = Testing.chart();
+    const chart = testChart();
     const app = new PythonMicroservice(chart, 'svc', baseProps());
     new PythonSingleton(chart, 'beat', {
       app,
@@ -442,7 +443,7 @@ describe("the image's ENTRYPOINT", () => {
   });
 
   test('workers and migrations of the app keep it too', () => {
-    const chart = Testing.chart();
+    const chart = testChart();
     const app = new PythonMicroservice(chart, 'svc', baseProps({ keepEntrypoint: true }));
     new PythonMigration(chart, 'migrate', { app, command: MigrationCommand.alembic() });
     const job = find(Testing.synth(chart), 'Job');
@@ -484,7 +485,7 @@ describe('escape hatches', () => {
 describe('several services behind one host', () => {
   /** A web app on `/` and a websocket server on `/ws` of one host. */
   function twoOnOneHost(profile: () => ReturnType<typeof CloudProfile.eks>, paths: [string, string] = ['/', '/ws'], gateway = false) {
-    const chart = Testing.chart();
+    const chart = testChart();
     for (const [id, path] of [
       ['web', paths[0]],
       ['websocket', paths[1]],
@@ -547,7 +548,7 @@ describe('the container files follow the pod', () => {
 
 describe('hooks that need a binary', () => {
   test('a python3 liveness check on a non-Python standalone process is a warning', () => {
-    const chart = Testing.chart();
+    const chart = testChart();
     new PythonWorker(chart, 'relay', {
       image: 'ghcr.io/acme/relay:1.0.0',
       profile: CloudProfile.eks(),

@@ -23,6 +23,7 @@ import {
 import { restrictedViolations } from './support/policies';
 import { validateAll } from './support/schema';
 import { appContainer, baseProps, chartError, find, synthService } from './support/synth';
+import { testChart } from './support/cdk8s-testing';
 
 const STATSD = { name: 'statsd', port: 8125, protocol: PortProtocol.UDP };
 
@@ -65,7 +66,7 @@ describe('declared ports', () => {
 
   test('a worker with an exposed port gets a ClusterIP Service named after it; its NetworkPolicy admits the port only', () => {
     // GIVEN
-    const chart = Testing.chart();
+    const chart = testChart();
     const app = new PythonMicroservice(chart, 'orders-api', baseProps());
     new PythonWorker(chart, 'orders-worker', {
       app,
@@ -93,7 +94,7 @@ describe('declared ports', () => {
   test('a worker or singleton whose Service carries a TCP port is ready once it listens there; the rollout waits for it', () => {
     // GIVEN a worker with a log server (a UDP port before it) and one whose port stays off the Service, each after a migration
     const make = (expose: boolean) => {
-      const chart = Testing.chart();
+      const chart = testChart();
       const app = new PythonMicroservice(chart, 'orders-api', baseProps());
       new PythonMigration(chart, 'orders-migrate', { app, command: MigrationCommand.alembic() });
       new PythonWorker(chart, 'orders-worker', {
@@ -122,7 +123,7 @@ describe('declared ports', () => {
   });
 
   test('a singleton behind the Service of its port (a broker) is ready once it listens', () => {
-    const chart = Testing.chart();
+    const chart = testChart();
     new PythonSingleton(chart, 'orders-broker', {
       image: 'redis:7.4.1',
       python: false,
@@ -136,7 +137,7 @@ describe('declared ports', () => {
   });
 
   test('readiness of a process is the user’s; a UDP-only Service gets none by default', () => {
-    const chart = Testing.chart();
+    const chart = testChart();
     const statsd = (id: string, readiness?: WorkerLiveness) =>
       new PythonSingleton(chart, id, {
         image: 'prom/statsd-exporter:v0.26.1',

@@ -20,9 +20,10 @@ import {
 } from 'pyservice-k8s';
 import { renderDockerfile } from '../constructs/image/dockerfile';
 import { appContainer, baseProps, envMap, errorOf, find, synthService } from './support/synth';
+import { testChart } from './support/cdk8s-testing';
 
 function synth(overrides: Partial<PythonMicroserviceProps>) {
-  const chart = Testing.chart();
+  const chart = testChart();
   const service = new PythonMicroservice(chart, 'api', baseProps(overrides));
   return { service, chart, objects: Testing.synth(chart) };
 }
@@ -80,7 +81,7 @@ describe('EKS: the NLB drains as long as the pod lives', () => {
 
 describe("KEDA reads cloud queues as KEDA: the workload's identity must trust KEDA's operator too", () => {
   function worker(profile: ReturnType<typeof CloudProfile.aks>, queue: QueueScaler) {
-    const chart = Testing.chart();
+    const chart = testChart();
     const app = new PythonMicroservice(chart, 'api', baseProps({ profile, config: { REDIS_ADDRESS: 'redis:6379' } }));
     new PythonWorker(chart, 'events', {
       app,
@@ -129,7 +130,7 @@ describe("KEDA reads cloud queues as KEDA: the workload's identity must trust KE
 
 describe('GKE Pub/Sub scaling', () => {
   test('the subscription carries its project; the deprecation is a warning', () => {
-    const chart = Testing.chart();
+    const chart = testChart();
     const app = new PythonMicroservice(chart, 'api', baseProps({ profile: CloudProfile.gke(), config: {} }));
     new PythonWorker(chart, 'events', {
       app,
@@ -146,7 +147,7 @@ describe('GKE Pub/Sub scaling', () => {
   });
 
   test('a bare subscription without a project is refused', () => {
-    const chart = Testing.chart();
+    const chart = testChart();
     const app = new PythonMicroservice(chart, 'api', baseProps({ profile: CloudProfile.gke() }));
     new PythonWorker(chart, 'events', {
       app,
@@ -208,7 +209,7 @@ describe('grace periods the platform will not honour', () => {
     ['AKS', CloudProfile.aks(), 'cluster-autoscaler.kubernetes.io/safe-to-evict'],
     ['EKS with Karpenter', CloudProfile.eks({ nodeProvisioner: 'karpenter' }), 'karpenter.sh/do-not-disrupt'],
   ])('%s: a worker allowed 20 minutes is warned about, with the way out', (_name, profile, way) => {
-    const chart = Testing.chart();
+    const chart = testChart();
     const app = new PythonMicroservice(chart, 'api', baseProps({ profile }));
     new PythonWorker(chart, 'reports', {
       app,
@@ -221,7 +222,7 @@ describe('grace periods the platform will not honour', () => {
   });
 
   test('10 minutes or less: no warning', () => {
-    const chart = Testing.chart();
+    const chart = testChart();
     const app = new PythonMicroservice(chart, 'api', baseProps({ profile: CloudProfile.gke() }));
     new PythonWorker(chart, 'w', { app, command: WorkerCommand.celery({ app: 'a.celery:app' }) });
     Testing.synth(chart);
@@ -231,7 +232,7 @@ describe('grace periods the platform will not honour', () => {
 
 describe("EKS: rollouts wait for the load balancer's target health", () => {
   test('the namespace of an exposed service is labelled for pod readiness gate injection', () => {
-    const chart = Testing.chart();
+    const chart = testChart();
     new RestrictedNamespace(chart, 'shop');
     const shop = new Chart(chart, 'shop-app', { namespace: 'shop' });
     new PythonMicroservice(shop, 'api', baseProps({ profile: CloudProfile.eks(), exposure: Exposure.INTERNAL }));
@@ -240,7 +241,7 @@ describe("EKS: rollouts wait for the load balancer's target health", () => {
   });
 
   test('a service defined before its RestrictedNamespace gets the label too, and synthesis leaves the tree as it was', () => {
-    const chart = Testing.chart();
+    const chart = testChart();
     const shop = new Chart(chart, 'shop-app', { namespace: 'shop' });
     new PythonMicroservice(shop, 'api', baseProps({ profile: CloudProfile.eks(), exposure: Exposure.INTERNAL }));
     const ns = new RestrictedNamespace(chart, 'shop');
@@ -251,7 +252,7 @@ describe("EKS: rollouts wait for the load balancer's target health", () => {
   });
 
   test('a Namespace object the library does not own is left as written, and a warning names the label to add', () => {
-    const chart = Testing.chart();
+    const chart = testChart();
     new ApiObject(chart, 'ns', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } });
     const shop = new Chart(chart, 'shop-app', { namespace: 'shop' });
     new PythonMicroservice(shop, 'api', baseProps({ profile: CloudProfile.eks(), exposure: Exposure.INTERNAL }));
@@ -265,7 +266,7 @@ describe("EKS: rollouts wait for the load balancer's target health", () => {
   });
 
   test('without a Namespace in the app, a warning says which label to set', () => {
-    const chart = Testing.chart();
+    const chart = testChart();
     new PythonMicroservice(chart, 'api', baseProps({ profile: CloudProfile.eks(), exposure: Exposure.PUBLIC }));
     Testing.synth(chart);
     const warnings = chart.node
@@ -317,7 +318,7 @@ describe('values only the golden files guarded before', () => {
   });
 
   test('RestrictedNamespace enforces, audits and warns at the restricted level, at the version given', () => {
-    const chart = Testing.chart();
+    const chart = testChart();
     const ns = new RestrictedNamespace(chart, 'shop', { podSecurityVersion: 'v1.29' });
     expect(ns.namespace.metadata.toJson().labels).toEqual({
       'pod-security.kubernetes.io/enforce': 'restricted',

@@ -11,6 +11,7 @@ import { SHAPES } from '../constructs/workloads/shapes.generated';
 import { SHAPES as PROFILE_SHAPES } from '../constructs/profiles/shapes.generated';
 import { PythonMicroservice, PythonSingleton, WorkerCommand } from '../src';
 import { baseProps, errorOf } from './support/synth';
+import { testChart } from './support/cdk8s-testing';
 
 describe('the committed shapes', () => {
   test('hold the interfaces the constructs and the profiles check, each folder its own', () => {
@@ -57,7 +58,7 @@ describe('the committed shapes', () => {
 
 describe('a singleton refuses the props of a worker with the reason', () => {
   const singletonError = (props: object): string => {
-    const chart = Testing.chart();
+    const chart = testChart();
     const app = new PythonMicroservice(chart, 'svc', baseProps());
     new PythonSingleton(chart, 'beat', { app, command: WorkerCommand.command(['celery', 'beat']), ...props } as never);
     return errorOf(() => Testing.synth(chart));

@@ -20,12 +20,13 @@ import {
 } from './support/internals';
 import { ReleaseModel } from './support/release-history';
 import { baseProps } from './support/synth';
+import { testChart } from './support/cdk8s-testing';
 
 type Obj = any;
 
 /** A web service and a StatefulSet of its app, at one config level; the set's policy, and how many ReplicaSets the web keeps. */
 function setApp(level: string, policy: PodManagementPolicy, webHistory?: number): Obj[] {
-  const chart = Testing.chart();
+  const chart = testChart();
   const app = new PythonMicroservice(chart, 'orders-api', baseProps({ config: { LOG_LEVEL: level } }));
   if (webHistory !== undefined) app.deployment.addJsonPatch(JsonPatch.replace('/spec/revisionHistoryLimit', webHistory));
   new PythonMigration(chart, 'orders-migrate', { app, command: MigrationCommand.alembic() });

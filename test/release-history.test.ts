@@ -34,6 +34,7 @@ import {
 } from './support/internals';
 import { Engine, ReleaseModel } from './support/release-history';
 import { baseProps } from './support/synth';
+import { testChart } from './support/cdk8s-testing';
 
 type Obj = any;
 
@@ -64,7 +65,7 @@ function histories(
  */
 function configApp(level: string, opts: { tag?: string; settings?: string } = {}): Obj[] {
   const { tag = '1.4.2', settings } = opts;
-  const chart = Testing.chart();
+  const chart = testChart();
   const app = new PythonMicroservice(
     chart,
     'orders-api',
@@ -323,7 +324,7 @@ describe('cleaning up the release history (pyservice-k8s history)', () => {
   });
 
   test('the Job of the version in git is kept even when no pod waits for it (waitInPods: false)', () => {
-    const chart = Testing.chart();
+    const chart = testChart();
     const app = new PythonMicroservice(chart, 'orders-api', baseProps());
     new PythonMigration(chart, 'orders-migrate', { app, command: MigrationCommand.alembic(), waitInPods: false });
     const manifests = Testing.synth(chart);

@@ -6,13 +6,14 @@
  * normal release is never reported as failed.
  */
 import { parseAllDocuments } from 'yaml';
-import { Testing } from 'cdk8s';
+import {} from 'cdk8s';
 import { Construct } from 'constructs';
 import { renderExample, TARGET_FOLDERS, objectsOf } from './support/example';
 import { MigrationCommand, PythonMicroservice, PythonMigration } from './support/internals';
 import { podSpec } from './support/references';
 import { baseProps } from './support/synth';
 import { releaseSeconds } from '../constructs/workloads/workload';
+import { testChart } from './support/cdk8s-testing';
 
 type Obj = any;
 
@@ -101,12 +102,12 @@ describe.each(TARGET_FOLDERS)("the example's %s", (folder) => {
 
 describe('releaseSeconds', () => {
   test('no workload: no derived timeout (FluxDelivery keeps its default)', () => {
-    expect(releaseSeconds(Testing.chart())).toBeUndefined();
+    expect(releaseSeconds(testChart())).toBeUndefined();
   });
 
   test('one service and its migration: the wait, then four rounds of a quarter of the replicas, rounded up to the minute', () => {
     // GIVEN 8 replicas (2 per round), a 120 s startup budget by default, a 10-minute migration
-    const chart: Construct = Testing.chart();
+    const chart: Construct = testChart();
     const app = new PythonMicroservice(chart, 'api', baseProps({ replicas: 8 }));
     new PythonMigration(chart, 'migrate', { app, command: MigrationCommand.alembic() });
     // THEN 660 + 4 × (120 + 120 + 10) = 1660 s, i.e. 28 minutes

@@ -111,7 +111,7 @@ describe('provider parameters', () => {
       principal: 'arn:aws:iam::111122223333:role/orders-api',
       details: {},
     });
-    // The chart of Testing.chart() has no namespace.
+    // The test chart of synthService() has no namespace.
     expect(service.identityBinding).toEqual({
       mechanism: 'eks-pod-identity',
       principal: 'arn:aws:iam::111122223333:role/orders-api',

@@ -30,6 +30,7 @@ import { projectFindings, restrictedViolations } from './support/policies';
 import { validateAll } from './support/schema';
 import { refusedSetChanges } from './support/stateful-set-model';
 import { PROFILES, appContainer, baseProps, chartError, find } from './support/synth';
+import { testChart } from './support/cdk8s-testing';
 
 const LOGS = () => Volume.perReplicaClaim('logs', { storage: '10Gi' });
 
@@ -63,7 +64,7 @@ function workerOfApp(extra: Partial<PythonStatefulSetProps> = {}, version?: stri
 
 /** A standalone Redis for a small environment: its own image, no Python. */
 function redis(extra: Partial<PythonStatefulSetProps> = {}) {
-  const chart = Testing.chart();
+  const chart = testChart();
   const set = new PythonStatefulSet(chart, 'redis', {
     image: 'redis:7.4.1',
     profile: CloudProfile.aks({ clientId: '5b0c3a6e-4f7d-4c1a-9a53-0d6f3b8e2c11' }),
@@ -113,7 +114,7 @@ describe('PythonStatefulSet', () => {
   test('a new release changes only what the API server lets change in a StatefulSet: its claim templates keep no version label', () => {
     // GIVEN two releases of the app, with a new image tag
     const [n, next] = ['1.4.2', '1.5.0'].map((tag) => {
-      const chart = Testing.chart();
+      const chart = testChart();
       const web = new PythonMicroservice(chart, 'airflow-web', baseProps({ image: `ghcr.io/acme/orders-api:${tag}` }));
       new PythonStatefulSet(chart, 'airflow-worker', {
         app: web,

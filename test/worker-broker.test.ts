@@ -18,12 +18,13 @@ import {
   WorkerLiveness,
 } from './support/internals';
 import { appContainer, baseProps, errorOf, find } from './support/synth';
+import { testChart } from './support/cdk8s-testing';
 
 const ROLE = 'arn:aws:iam::111122223333:role/orders-api';
 const CLIENT_ID = '5b0c3a6e-4f7d-4c1a-9a53-0d6f3b8e2c11';
 
 function synthWorker(workerProps: Partial<PythonWorkerProps>, appOverrides: Record<string, unknown> = {}) {
-  const chart = Testing.chart();
+  const chart = testChart();
   const app = new PythonMicroservice(chart, 'orders-api', baseProps({ config: { REDIS_ADDRESS: 'redis:6379' }, ...appOverrides }));
   new PythonWorker(chart, 'orders-worker', { app, command: WorkerCommand.celery({ app: 'orders.celery:app' }), ...workerProps });
   return Testing.synth(chart);

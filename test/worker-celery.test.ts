@@ -11,10 +11,11 @@ import * as path from 'path';
 import { Testing } from 'cdk8s';
 import { CeleryBroker, PythonMicroservice, PythonWorker, WorkerCommand } from './support/internals';
 import { appContainer, baseProps, find } from './support/synth';
+import { testChart } from './support/cdk8s-testing';
 
 /** The container of a Celery worker without remote control, as synthesized. */
 function celeryWorkerContainer() {
-  const chart = Testing.chart();
+  const chart = testChart();
   const app = new PythonMicroservice(chart, 'orders-api', baseProps({ config: { REDIS_ADDRESS: 'redis:6379' } }));
   new PythonWorker(chart, 'orders-worker', {
     app,
@@ -51,7 +52,8 @@ describe('the heartbeat liveness with a real Celery worker on a broker without r
         path.join(dir, 'tasks.py'),
         `from celery import Celery\napp = Celery('tasks', broker='sqla+sqlite:///${dir}/broker.db')\n`,
       );
-      const env = { PATH: process.env.PATH!, HOME: dir };
+      // The worker is killed at the end, so its pool's temporary folder (pymp-*) stays behind: in the scratch folder.
+      const env = { PATH: process.env.PATH!, HOME: dir, TMPDIR: dir };
       // WHEN the worker runs
       const worker = spawn(python!, argv.slice(1), { cwd: dir, env, stdio: 'ignore' });
       try {

@@ -11,11 +11,12 @@ import {
 } from './support/internals';
 import { validateAll } from './support/schema';
 import { appContainer, baseProps, errorOf, find } from './support/synth';
+import { testChart } from './support/cdk8s-testing';
 
 const ROLE = 'arn:aws:iam::111122223333:role/orders-api';
 
 function synthWorker(workerProps: Partial<PythonWorkerProps>, appOverrides = {}) {
-  const chart = Testing.chart();
+  const chart = testChart();
   const app = new PythonMicroservice(chart, 'orders-api', baseProps({ config: { REDIS_ADDRESS: 'redis:6379' }, ...appOverrides }));
   const worker = new PythonWorker(chart, 'orders-worker', {
     app,
@@ -282,7 +283,7 @@ describe('PythonWorker', () => {
   });
 
   test('a worker without its app is its own application, and then needs an image and a profile', () => {
-    const chart = Testing.chart();
+    const chart = testChart();
     new PythonWorker(chart, 'w', { command: WorkerCommand.celery({ app: 'x:app' }) } as PythonWorkerProps);
     const message = errorOf(() => Testing.synth(chart));
     expect(message).toContain("[test/w] 'image' is required; received nothing. Pass the image the process runs");
@@ -293,7 +294,7 @@ describe('PythonWorker', () => {
 describe('a standalone worker is its own application', () => {
   test('a bad runAsUser is reported once: the pod runs as the runtime the worker resolved for itself', () => {
     // GIVEN a standalone worker running as root
-    const chart = Testing.chart();
+    const chart = testChart();
     new PythonWorker(chart, 'loadgen', {
       image: 'ghcr.io/acme/loadgen:1.0.0',
       profile: CloudProfile.eks(),

@@ -8,10 +8,11 @@ import { stringify } from 'yaml';
 import { formatReport } from '../../src/diff/report';
 import { diffTrees } from '../../src/diff/tree';
 import { CloudProfile, PythonStatefulSet, Volume, WorkerCommand } from '../support/internals';
+import { testApp } from '../support/cdk8s-testing';
 
 /** The folder `eks` of a cache: its image tag, the size of its per-replica claim, an extra claim per replica. */
 function cache(tag: string, storage = '5Gi', logs = false): Map<string, string> {
-  const chart = new Chart(Testing.app(), 'cache', { namespace: 'cache' });
+  const chart = new Chart(testApp(), 'cache', { namespace: 'cache' });
   new PythonStatefulSet(chart, 'redis', {
     image: `redis:${tag}`,
     python: false,

@@ -2,11 +2,12 @@ import { Testing } from 'cdk8s';
 import { ArgoCdApplication, ArgoCdProject, ArgoCdProjectProps } from '../../constructs/delivery';
 import { validateAll } from '../support/schema';
 import { find, synthError } from './support';
+import { testChart } from '../support/cdk8s-testing';
 
 const REPO = 'https://github.com/acme/shop.git';
 
 function synthProject(overrides: Partial<ArgoCdProjectProps> = {}) {
-  const chart = Testing.chart();
+  const chart = testChart();
   const project = new ArgoCdProject(chart, 'shop-prod', { repoUrl: REPO, namespaces: ['shop'], ...overrides });
   new ArgoCdApplication(chart, 'app', { repoUrl: REPO, path: 'dist/prod', namespace: 'shop', project: project.name, name: 'shop-prod' });
   const objects = Testing.synth(chart);

@@ -2,11 +2,12 @@ import { Duration, Testing } from 'cdk8s';
 import { ArgoCdApplication, ArgoCdApplicationProps } from '../../constructs/delivery';
 import { validateAll } from '../support/schema';
 import { find, synthError } from './support';
+import { testChart } from '../support/cdk8s-testing';
 
 const REPO = 'https://github.com/acme/shop-deploy.git';
 
 function synthApp(overrides: Partial<ArgoCdApplicationProps> = {}) {
-  const chart = Testing.chart();
+  const chart = testChart();
   const app = new ArgoCdApplication(chart, 'shop-eks', { repoUrl: REPO, path: 'dist/eks', namespace: 'shop', ...overrides });
   const objects = Testing.synth(chart);
   return { app, objects, application: find(objects, 'Application', 'shop-eks') };

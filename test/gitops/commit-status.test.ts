@@ -2,13 +2,14 @@ import { Testing } from 'cdk8s';
 import { FluxCommitStatus, FluxDelivery } from '../../constructs/delivery';
 import { validateAll } from '../support/schema';
 import { find, synthError } from './support';
+import { testChart } from '../support/cdk8s-testing';
 
 const REPO = 'ssh://git@github.com/acme/shop.git';
 
 describe('FluxCommitStatus', () => {
   test('a github Provider and an Alert on the Kustomization post continuous-delivery/<name> on each revision', () => {
     // GIVEN
-    const chart = Testing.chart();
+    const chart = testChart();
     const delivery = new FluxDelivery(chart, 'shop-prod', { repoUrl: REPO, path: 'dist/prod', branch: 'deploy/prod' });
     // WHEN
     const status = new FluxCommitStatus(chart, 'status', {

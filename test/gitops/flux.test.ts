@@ -2,11 +2,12 @@ import { Duration, Testing } from 'cdk8s';
 import { FluxDelivery, FluxDeliveryProps } from '../../constructs/delivery';
 import { validateAll } from '../support/schema';
 import { find, synthError } from './support';
+import { testChart } from '../support/cdk8s-testing';
 
 const REPO = 'https://github.com/acme/shop-deploy.git';
 
 function synthFlux(overrides: Partial<FluxDeliveryProps> = {}) {
-  const chart = Testing.chart();
+  const chart = testChart();
   const delivery = new FluxDelivery(chart, 'shop-gke', { repoUrl: REPO, path: 'dist/gke', ...overrides });
   const objects = Testing.synth(chart);
   return { delivery, objects, source: find(objects, 'GitRepository'), kustomization: find(objects, 'Kustomization') };

@@ -1,6 +1,7 @@
-import { Testing } from 'cdk8s';
+import {} from 'cdk8s';
 import { ValidationError } from '../../constructs/core/validation';
 import { IMAGE_CONTEXT_KEY, imageFor, imageOverrideProblems, imageVariable, resolveImage } from '../../src/images';
+import { testApp } from '../support/cdk8s-testing';
 
 const FALLBACK = 'ghcr.io/acme/orders-api:1.4.2';
 const DIGEST = `sha256:${'ab'.repeat(32)}`;
@@ -90,7 +91,7 @@ describe('imageFor', () => {
 describe('imageFor with the cdk8s context', () => {
   test('the context supplies an image when the environment does not', () => {
     // GIVEN
-    const app = Testing.app();
+    const app = testApp();
     app.node.setContext(IMAGE_CONTEXT_KEY, { 'orders-api': 'ghcr.io/acme/orders-api:1.6.0' });
     // WHEN / THEN
     expect(imageFor('orders-api', FALLBACK, {}, app)).toBe('ghcr.io/acme/orders-api:1.6.0');
@@ -98,13 +99,13 @@ describe('imageFor with the cdk8s context', () => {
   });
 
   test('the environment wins over the context', () => {
-    const app = Testing.app();
+    const app = testApp();
     app.node.setContext(IMAGE_CONTEXT_KEY, { 'orders-api': 'ghcr.io/acme/orders-api:1.6.0' });
     expect(imageFor('orders-api', FALLBACK, { IMAGE_ORDERS_API: PUSHED }, app)).toBe(PUSHED);
   });
 
   test('an unpinned context value is refused, naming the context key', () => {
-    const app = Testing.app();
+    const app = testApp();
     app.node.setContext(IMAGE_CONTEXT_KEY, { 'orders-api': 'ghcr.io/acme/orders-api:latest' });
     expect(() => imageFor('orders-api', FALLBACK, {}, app)).toThrow(
       "'pyservice:images.orders-api' must not use the mutable tag ':latest'; received \"ghcr.io/acme/orders-api:latest\". " +

@@ -10,6 +10,7 @@ import { renderExample } from '../support/example';
 import { objectKey, references } from '../support/references';
 import { baseProps } from '../support/synth';
 import { yamlDocuments } from '../support/worker-cache';
+import { testChart } from '../support/cdk8s-testing';
 
 const WAVE = 'argocd.argoproj.io/sync-wave';
 const HOOK = 'argocd.argoproj.io/hook';
@@ -107,7 +108,7 @@ describe('Argo CD sync waves: everything an object names is applied first', () =
 
   test("a workload's own ServiceAccount is applied before the migration wait's RoleBinding that names it", () => {
     // GIVEN an app with a migration and a worker that runs as a ServiceAccount of its own
-    const chart = Testing.chart();
+    const chart = testChart();
     const app = new PythonMicroservice(chart, 'orders-api', baseProps());
     new PythonMigration(chart, 'orders-migrate', { app, command: MigrationCommand.alembic() });
     new PythonWorker(chart, 'orders-worker', {

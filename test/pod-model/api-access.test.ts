@@ -5,7 +5,7 @@
  * authorizer does for these rules: a request is allowed when one rule of a
  * Role bound to the ServiceAccount matches its group, resource, verb and name.
  */
-import { App, Chart, Testing } from 'cdk8s';
+import { App, Chart } from 'cdk8s';
 import {
   ApiPermission,
   ApiVerb,
@@ -24,6 +24,7 @@ import { restrictedViolations } from '../support/policies';
 import { ReleaseModel } from '../support/release-history';
 import { validateAll } from '../support/schema';
 import { appContainer, baseProps, chartError, find } from '../support/synth';
+import { testChart } from '../support/cdk8s-testing';
 
 const TOKEN_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
 const RUNNER = [ApiPermission.of({ resources: ['pods'], verbs: [ApiVerb.CREATE, ApiVerb.DELETE] }), ApiPermission.readPodsAndLogs()];
@@ -137,7 +138,7 @@ describe("the app's permissions", () => {
   });
 
   test('reading every Secret is allowed with a warning to name them', () => {
-    const chart = Testing.chart();
+    const chart = testChart();
     new PythonMicroservice(
       chart,
       'runner',

@@ -23,12 +23,13 @@ import { restrictedViolations } from '../support/policies';
 import { validateAll } from '../support/schema';
 import { appContainer, baseProps, chartError, find, synthService } from '../support/synth';
 import { composeErrors } from '../image/support';
+import { testChart } from '../support/cdk8s-testing';
 
 const SETTINGS = "SQLALCHEMY_DATABASE_URI = 'postgresql://db/superset'\nROW_LIMIT = 5000\n";
 const INI = '[server]\nport = 8000\n';
 
 function app(settings = SETTINGS) {
-  const chart = Testing.chart();
+  const chart = testChart();
   const web = new PythonMicroservice(
     chart,
     'orders-api',
@@ -135,7 +136,7 @@ describe('secret files', () => {
   });
 
   test('written into the manifests only through the unsafe API, with a warning, in a content-hashed Secret', () => {
-    const chart = Testing.chart();
+    const chart = testChart();
     new PythonMicroservice(chart, 'orders-api', baseProps({ files: { '/etc/orders/test.key': ConfigFile.unsafePlaintextInGit('k') } }));
     const objects = Testing.synth(chart);
     const secret = find(objects, 'Secret');

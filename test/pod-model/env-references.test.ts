@@ -10,6 +10,7 @@ import { Testing } from 'cdk8s';
 import { EnvFrom, PythonMicroservice, PythonWorker, SecretEnv, WorkerCommand, WorkerLiveness } from 'pyservice-k8s';
 import { envReferences } from '../../constructs/pod/env-references';
 import { appContainer, baseProps, chartError, find, synthService } from '../support/synth';
+import { testChart } from '../support/cdk8s-testing';
 
 /** expansion.Expand: `$$` is `$`, `$(NAME)` is the mapped value or the text itself, an unclosed `$(` is text. */
 function expand(input: string, lookup: (name: string) => string | undefined): string {
@@ -174,7 +175,7 @@ describe('references that cannot work are refused, with a fix', () => {
 });
 
 test('the rendered example: synthesis leaves a chart valid', () => {
-  const chart = Testing.chart();
+  const chart = testChart();
   new PythonMicroservice(chart, 'svc', baseProps({ env: { A: '$(B)', B: 'x' } }));
   const env = appContainer(find(Testing.synth(chart), 'Deployment')).env.map((e: any) => e.name);
   expect(env.indexOf('B')).toBeLessThan(env.indexOf('A'));

@@ -16,6 +16,7 @@ import {
   WorkerLiveness,
 } from 'pyservice-k8s';
 import { appContainer, baseProps, chartError, find } from '../support/synth';
+import { testChart } from '../support/cdk8s-testing';
 
 const media = Volume.newClaim('media', { storage: '10Gi', accessMode: AccessMode.READ_WRITE_MANY });
 const settings = Volume.configMap('orders-settings');
@@ -28,7 +29,7 @@ const worker = { command: WorkerCommand.command(['python', '-m', 'orders.worker'
 
 /** The app with mounts and an init container, and one workload of each kind with `extra` props. */
 function app(extra: Record<string, unknown> = {}) {
-  const chart = Testing.chart();
+  const chart = testChart();
   const web = new PythonMicroservice(chart, 'orders-api', baseProps({ mounts: APP_MOUNTS, initContainers: [WAIT_FOR_DB] }));
   new PythonWorker(chart, 'orders-worker', { app: web, ...worker, ...extra });
   new PythonSingleton(chart, 'orders-beat', { app: web, command: WorkerCommand.command(['python', '-m', 'orders.beat']), ...extra });

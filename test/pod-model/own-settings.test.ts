@@ -17,6 +17,7 @@ import {
 } from 'pyservice-k8s';
 import { validateAll } from '../support/schema';
 import { appContainer, baseProps, chartError, envMap, find } from '../support/synth';
+import { testChart } from '../support/cdk8s-testing';
 
 const worker = { command: WorkerCommand.command(['python', '-m', 'orders.worker']), liveness: WorkerLiveness.heartbeatFile('/tmp/beat') };
 const csi = CloudProfile.eks({
@@ -25,7 +26,7 @@ const csi = CloudProfile.eks({
 });
 
 function app() {
-  const chart = Testing.chart();
+  const chart = testChart();
   const web = new PythonMicroservice(
     chart,
     'orders-api',

@@ -21,11 +21,12 @@ import {
   WorkerLiveness,
 } from 'pyservice-k8s';
 import { baseProps, chartError, find } from '../support/synth';
+import { testChart } from '../support/cdk8s-testing';
 
 const RELOAD = 'secret.reloader.stakater.com/reload';
 
 function app(reloadOnSecretChange?: boolean) {
-  const chart = Testing.chart();
+  const chart = testChart();
   const web = new PythonMicroservice(
     chart,
     'orders-api',
@@ -75,7 +76,7 @@ describe('reloadOnSecretChange', () => {
   });
 
   test('pods that read no Secret get no annotation', () => {
-    const chart = Testing.chart();
+    const chart = testChart();
     new PythonMicroservice(chart, 'orders-api', baseProps({ reloadOnSecretChange: true, config: { LOG_LEVEL: 'info' } }));
     expect(find(Testing.synth(chart), 'Deployment').metadata.annotations?.[RELOAD]).toBeUndefined();
   });

@@ -16,9 +16,10 @@ import { composeErrors } from '../image/support';
 import { validateAll } from '../support/schema';
 import { waitedJobs } from '../support/references';
 import { baseProps, chartError, envMap, find } from '../support/synth';
+import { testChart } from '../support/cdk8s-testing';
 
 function app(migration = MigrationCommand.alembic()) {
-  const chart = Testing.chart();
+  const chart = testChart();
   const web = new PythonMicroservice(chart, 'backend', baseProps());
   const migrate = new PythonMigration(chart, 'backend-migrate', { app: web, command: migration });
   const superuser = new PythonSetupJob(chart, 'backend-superuser', {
@@ -133,7 +134,7 @@ describe('a setup job', () => {
 
 describe('compose runs the setup jobs after the migration and in their order', () => {
   test('each depends on the migration and the setup jobs it names; the app depends on none of them', () => {
-    const chart = Testing.chart();
+    const chart = testChart();
     const web = new PythonMicroservice(chart, 'backend', baseProps());
     new PythonMigration(chart, 'backend-migrate', { app: web, command: MigrationCommand.alembic() });
     const superuser = new PythonSetupJob(chart, 'backend-superuser', { app: web, command: ['python', 'app/initial_data.py'] });

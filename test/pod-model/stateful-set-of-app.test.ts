@@ -27,6 +27,7 @@ import { planFacts } from '../../src/plan/facts';
 import { restrictedViolations } from '../support/policies';
 import { validateAll } from '../support/schema';
 import { appContainer, baseProps, chartError, envMap, find } from '../support/synth';
+import { testChart } from '../support/cdk8s-testing';
 
 const RELOAD = 'secret.reloader.stakater.com/reload';
 const DAGS = Volume.newClaim('dags', { storage: '5Gi', accessMode: AccessMode.READ_WRITE_MANY });
@@ -202,7 +203,7 @@ describe('a per-replica claim of a standalone StatefulSet, taken over by a proce
   });
 
   test('becomes a claim template of another StatefulSet: each replica a disk of its own', () => {
-    const chart = Testing.chart();
+    const chart = testChart();
     withStandaloneApp(
       (c, cache) => new PythonStatefulSet(c, 'replica', { app: cache, command, liveness: WorkerLiveness.heartbeatFile('/tmp/beat') }),
     )(chart);

@@ -40,6 +40,7 @@ import {
 } from 'pyservice-k8s';
 import { restrictedViolations } from '../support/policies';
 import { validateAll } from '../support/schema';
+import { testChart } from '../support/cdk8s-testing';
 
 /** Options of the on-premises profile. */
 interface OnPremOptions {
@@ -132,7 +133,7 @@ class OnPremProfile implements ICloudProfile {
 const profile = new OnPremProfile({ vaultServer: 'https://vault.example.com', vaultRole: 'shop' });
 
 function shop(): { chart: Chart; objects: any[] } {
-  const chart = Testing.chart();
+  const chart = testChart();
   const api = new PythonMicroservice(chart, 'orders-api', {
     image: 'registry.example.com/shop/orders-api:1.4.2',
     server: PythonServer.gunicornUvicorn({ app: 'orders.main:app' }),
@@ -202,7 +203,7 @@ describe('a fourth profile, from the public API alone', () => {
   });
 
   test('its own rules speak through the same errors: a certificate kind it does not know, a queue it cannot authenticate to', () => {
-    const chart = Testing.chart();
+    const chart = testChart();
     new PythonMicroservice(chart, 'orders-api', {
       image: 'registry.example.com/shop/orders-api:1.4.2',
       server: PythonServer.uvicorn({ app: 'orders.main:app' }),
@@ -217,7 +218,7 @@ describe('a fourth profile, from the public API alone', () => {
     expect(() => Testing.synth(chart)).toThrow(
       /\[test\/orders-api\] 'ingress.tls' must be a cert-manager issuer on this cluster; received "acm"\. Use TlsCertificate\.of\('cert-manager', '<issuer>'\)\./,
     );
-    const chart2 = Testing.chart();
+    const chart2 = testChart();
     const api = new PythonMicroservice(chart2, 'orders-api', {
       image: 'registry.example.com/shop/orders-api:1.4.2',
       server: PythonServer.uvicorn({ app: 'orders.main:app' }),

@@ -1,5 +1,6 @@
 import { Chart, Testing } from 'cdk8s';
 import { CloudProfile, ICloudProfile, PythonMicroservice, PythonMicroserviceProps, PythonServer } from './internals';
+import { testChart } from './cdk8s-testing';
 
 /** Props of a minimal valid service, to override per test. */
 export function baseProps(overrides: Partial<PythonMicroserviceProps> = {}): PythonMicroserviceProps {
@@ -14,7 +15,7 @@ export function baseProps(overrides: Partial<PythonMicroserviceProps> = {}): Pyt
 
 /** A chart holding one service; returns the chart, the construct and its synthesized objects. */
 export function synthService(overrides: Partial<PythonMicroserviceProps> = {}, id = 'orders-api') {
-  const chart = Testing.chart();
+  const chart = testChart();
   const service = new PythonMicroservice(chart, id, baseProps(overrides));
   const objects = Testing.synth(chart);
   return { chart, service, objects };
@@ -32,7 +33,7 @@ export function errorOf(fn: () => unknown): string {
 
 /** Builds constructs in a test chart and returns the synth error (cdk8s prefixes each message with the construct path). */
 export function chartError(build: (chart: Chart) => void): string {
-  const chart = Testing.chart();
+  const chart = testChart();
   build(chart);
   return errorOf(() => Testing.synth(chart));
 }
