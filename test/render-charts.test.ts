@@ -215,4 +215,48 @@ describe('StagedFolders', () => {
       fs.rmSync(root, { recursive: true, force: true });
     }
   });
+
+  test('writes in batches of a few megabytes: a big rendering is on disk before the commit, the last batch at the commit', () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'staged-'));
+    try {
+      // GIVEN six files of 1 MiB each
+      const dest = path.join(root, 'dist');
+      const folders = new StagedFolders([dest]);
+      const staged = () => (fs.existsSync(`${dest}.next/eks`) ? fs.readdirSync(`${dest}.next/eks`).length : 0);
+      const held: number[] = [];
+      for (let i = 0; i < 6; i++) {
+        // WHEN each is written
+        folders.write(`eks/f${i}.yaml`, 'x'.repeat(1024 * 1024));
+        held.push(i + 1 - staged());
+      }
+      // THEN the first four went to disk together, and no more than four were ever held
+      expect(held).toEqual([1, 2, 3, 0, 1, 2]);
+      // AND the commit writes the rest before the swap
+      folders.commit();
+      expect(fs.readdirSync(path.join(dest, 'eks')).sort()).toEqual(['f0.yaml', 'f1.yaml', 'f2.yaml', 'f3.yaml', 'f4.yaml', 'f5.yaml']);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  test('a batch that cannot be written at the commit leaves the destination as it was and nothing beside it', () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'staged-'));
+    try {
+      // GIVEN a destination with a file, and a rendering whose second file needs a folder where the first is a file
+      const dest = path.join(root, 'dist');
+      fs.mkdirSync(dest);
+      fs.writeFileSync(path.join(dest, 'old.yaml'), 'old');
+      const folders = new StagedFolders([dest]);
+      folders.write('eks', 'a file\n');
+      folders.write('eks/x.yaml', 'x: 1\n');
+
+      // WHEN it is committed, THEN the file system's error comes out
+      expect(() => folders.commit()).toThrow(/ENOTDIR|EEXIST/);
+      // AND nothing changed
+      expect(fs.readdirSync(root)).toEqual(['dist']);
+      expect(fs.readdirSync(dest)).toEqual(['old.yaml']);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
 });
