@@ -49,6 +49,16 @@ export const APPROACHES: Record<string, Approach> = {
     load: async () => (await import('./peers/floor')).run,
     template: true,
   },
+  'library-per-target': {
+    description: 'bound: library, but each cloud defined only when it is rendered and dropped before the next (targets defined on demand)',
+    load: async () => (await import('./subjects/library')).runPerTarget,
+  },
+  tree: {
+    description:
+      "bound: only the construct tree of the library's objects (a construct per service, an ApiObject per object with its metadata), not rendered",
+    load: async () => (await import('./peers/tree')).run,
+    template: true,
+  },
   pulumi: {
     description: 'src/pulumi Cdk8sComponent per cloud hosting the construct tree, mocked engine',
     load: async () => (await import('./subjects/pulumi')).run,

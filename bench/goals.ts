@@ -117,6 +117,21 @@ export function evaluateTargets(rows: Row[], commands: readonly TimedCommand[]):
     check(1, id, goal, ratioOf(lib, floor), max, times, sameRun, [lib, floor], profile, cpuRatioOf(lib, floor));
   }
 
+  // A bound, not a goal: the best a design without a construct per object could reach (bench/README.md, "Bounds").
+  const [tree1000, floor1000] = [row('tree', 1000), row('floor', 1000)];
+  check(
+    1,
+    'bound-library-without-tree-n1000',
+    'bound: library minus its construct tree (`tree`) per service <= 2x the floor, N=1000',
+    lib1000 && tree1000 && floor1000 ? pairedRemainder(lib1000, tree1000, floor1000, 'perProcessMs') : null,
+    GOALS.floorRatio,
+    times,
+    'per round of interleaved fresh processes: (library - tree) / floor, steady-state synthesis wall time',
+    [lib1000, tree1000, floor1000],
+    undefined,
+    lib1000 && tree1000 && floor1000 ? pairedRemainder(lib1000, tree1000, floor1000, 'perProcessCpuMs') : null,
+  );
+
   const huge = row('library', 10_000);
   check(
     2,
@@ -159,6 +174,18 @@ export function evaluateTargets(rows: Row[], commands: readonly TimedCommand[]):
     (x) => `${x.toFixed(0)} MB`,
     'maxRSS of a fresh process through its first synthesis (--large)',
     [huge],
+  );
+
+  const perTarget = row('library-per-target', 10_000);
+  check(
+    2,
+    'bound-per-target-10000x3-rss',
+    'bound: the same, each cloud defined only when rendered (`library-per-target`) <= 1 GB peak RSS',
+    perTarget?.peakRssSpreadMb,
+    GOALS.largeRssMb,
+    (x) => `${x.toFixed(0)} MB`,
+    'maxRSS of a fresh process through its first synthesis (--large)',
+    [perTarget],
   );
 
   const installed = commands.find((c) => c.name === 'synth through the installed tarball');
@@ -206,6 +233,12 @@ export function evaluateTargets(rows: Row[], commands: readonly TimedCommand[]):
     );
   }
   return targets;
+}
+
+/** Per round, `(row - part) / peer`: what is left of `row` without `part`, against `peer`. */
+function pairedRemainder(row: Row, part: Row, peer: Row, of: 'perProcessMs' | 'perProcessCpuMs'): Spread | null {
+  const k = Math.min(row[of].length, part[of].length, peer[of].length);
+  return k === 0 ? null : spread(Array.from({ length: k }, (_, i) => (row[of][i] - part[of][i]) / peer[of][i]));
 }
 
 function scaled(s: Spread, k: number): Spread {

@@ -84,6 +84,8 @@ export interface Row {
 export const PEERS: Record<string, string[]> = {
   library: ['cdk8s-plus', 'plain', 'floor'],
   'library-lib': ['library', 'floor'],
+  'library-per-target': ['library'],
+  tree: ['library', 'floor'],
   'cdk8s-plus': ['plain'],
   pulumi: ['pulumi-raw'],
   'pulumi-service': ['pulumi-raw'],

@@ -5,8 +5,8 @@
  *
  *   node --import tsx bench/run.ts [--quick] [--large] [--tests] [--only=library,plain] [--no-cli] [--no-profile]
  *
- * `--large` adds N=10,000 (× 3 clouds) for the library, the compiled library
- * and the floor; `--tests` times the test commands.
+ * `--large` adds N=10,000 (× 3 clouds) for the library, the compiled library,
+ * the library per target and the floor; `--tests` times the test commands.
  *
  * Every measurement runs in a fresh worker process (bench/worker.ts), so load
  * time, JIT state and peak RSS are comparable, in rounds: each round runs every
@@ -54,7 +54,7 @@ const PLANS: Record<Plan['mode'], Plan> = {
 
 /** N of `--large`: 10,000 services on each of the three clouds. */
 const LARGE_N = 10_000;
-const LARGE_APPROACHES = ['library', 'library-lib', 'floor'];
+const LARGE_APPROACHES = ['library', 'library-lib', 'library-per-target', 'floor'];
 
 const started = performance.now();
 const log = (s: string) => process.stdout.write(`[${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${s}\n`);
