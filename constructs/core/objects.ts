@@ -107,7 +107,8 @@ class PlainObject extends ApiObject {
   private render(): ManifestJson {
     if (App.of(this).resolvers.length === DEFAULT_RESOLVERS) {
       const meta = plainMetadata(this.metadata);
-      const fast = meta === NOT_PLAIN ? NOT_PLAIN : plainJson(this.bodyOnly(), this.mapped !== undefined);
+      // The body holds no apiVersion, kind or metadata: kubeObject() takes them out.
+      const fast = meta === NOT_PLAIN ? NOT_PLAIN : plainJson(this.body, this.mapped !== undefined);
       if (fast !== NOT_PLAIN)
         return ordered({
           ...(fast as ManifestJson),
@@ -123,11 +124,6 @@ class PlainObject extends ApiObject {
     const resolved = plainJson(resolve([], escapeKeys({ ...body, apiVersion: undefined, kind: undefined, metadata: undefined }), this));
     if (resolved === NOT_PLAIN) throw new Error(`can't render a value that is not plain data after resolving its tokens`);
     return ordered({ ...(unescapeKeys(resolved) as ManifestJson), apiVersion: this.apiVersion, kind: this.kind, metadata });
-  }
-
-  /** The body without the fields the object writes itself. */
-  private bodyOnly(): ManifestJson {
-    return { ...this.body, apiVersion: undefined, kind: undefined, metadata: undefined };
   }
 }
 
@@ -181,24 +177,37 @@ function sanitized(value: unknown): unknown {
   }
   if (Object.getPrototypeOf(value) !== Object.prototype) return NOT_PLAIN;
   const map = value as Record<string, unknown>;
-  const names = Object.keys(map).map((key) => [key.startsWith(ESCAPE) ? key.slice(ESCAPE.length) : key, key] as const);
-  names.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  const keys = Object.keys(map);
+  // Escaped keys (see UNSAFE_KEYS) sort under their own name; without any, the keys sort as they are.
+  const names = keys.some((key) => key.startsWith(ESCAPE))
+    ? keys.map((key) => [key.startsWith(ESCAPE) ? key.slice(ESCAPE.length) : key, key] as const).sort(byName)
+    : keys.sort().map((key) => [key, key] as const);
   const out: Record<string, unknown> = {};
   let empty = true;
   for (const [name, key] of names) {
     const v = sanitized(map[key]);
     if (v === NOT_PLAIN) return NOT_PLAIN;
     if (v === undefined) continue;
-    Object.defineProperty(out, name, { value: v, enumerable: true, writable: true, configurable: true });
+    setOwn(out, name, v);
     empty = false;
   }
   return empty ? undefined : out;
 }
 
+/** Orders pairs by their first string as `Array.prototype.sort` orders strings (UTF-16 code units). */
+function byName(a: readonly [string, string], b: readonly [string, string]): number {
+  return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0;
+}
+
+/** `out[name] = value` as an own property, also for `__proto__` (which assignment turns into the prototype). */
+function setOwn(out: Record<string, unknown>, name: string, value: unknown): void {
+  if (name === '__proto__') Object.defineProperty(out, name, { value, enumerable: true, writable: true, configurable: true });
+  else out[name] = value;
+}
+
 function ordered(manifest: ManifestJson): ManifestJson {
   const out: ManifestJson = {};
-  for (const key of ['apiVersion', 'kind', 'metadata', ...Object.keys(manifest)])
-    if (key in manifest) Object.defineProperty(out, key, { value: manifest[key], enumerable: true, writable: true, configurable: true });
+  for (const key of ['apiVersion', 'kind', 'metadata', ...Object.keys(manifest)]) if (key in manifest) setOwn(out, key, manifest[key]);
   return out;
 }
 

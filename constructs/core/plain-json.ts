@@ -144,6 +144,7 @@ export function plainJson(value: unknown, typed = false, inMap = false): unknown
 
 /** Each key with the name it is written under, sorted by that name (as `Array.prototype.sort` orders strings). */
 function sortedNames(keys: string[], rename: boolean): Array<readonly [string, string]> {
-  const pairs = keys.map((k) => [(rename && RENAMES.get(k)) || k, k] as const);
+  if (!rename || !keys.some((k) => RENAMES.has(k))) return keys.sort().map((k) => [k, k] as const);
+  const pairs = keys.map((k) => [RENAMES.get(k) ?? k, k] as const);
   return pairs.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
 }
