@@ -28,8 +28,7 @@ export function run(n: number, outDir: string): RunResult {
   const targets = define(n);
   const t1 = performance.now();
   const folders = new StagedFolders([path.join(outDir, 'dist')]);
-  const rendering = render(targets, { sink: folders });
-  if (rendering.errors.length > 0) throw new Error(`the benchmark service is invalid:\n${rendering.errors.slice(0, 5).join('\n')}`);
+  renderInto(targets, folders);
   const t2 = performance.now();
   folders.commit();
   const t3 = performance.now();
@@ -45,10 +44,15 @@ export function runPerTarget(n: number, outDir: string): RunResult {
   const t0 = performance.now();
   const folders = new StagedFolders([path.join(outDir, 'dist')]);
   for (const cloud of CLOUDS) {
-    const rendering = render(define(n, [cloud]), { sink: folders });
-    if (rendering.errors.length > 0) throw new Error(`the benchmark service is invalid:\n${rendering.errors.slice(0, 5).join('\n')}`);
+    renderInto(define(n, [cloud]), folders);
   }
   const t1 = performance.now();
   folders.commit();
   return { phases: { 'define and render': t1 - t0, write: performance.now() - t1 } };
+}
+
+/** Renders `targets` into `folders`; the benchmark's services are valid, so an error stops the run. */
+function renderInto(targets: CloudTarget[], folders: StagedFolders): void {
+  const rendering = render(targets, { sink: folders });
+  if (rendering.errors.length > 0) throw new Error(`the benchmark service is invalid:\n${rendering.errors.slice(0, 5).join('\n')}`);
 }

@@ -1,7 +1,7 @@
 import { ApiObject, App, JsonPatch, resolve } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ValidationError, formatIssue } from './validation';
-import { NOT_PLAIN, TYPED_KINDS, plainJson } from './plain-json';
+import { NOT_PLAIN, TYPED_KINDS, plainJson, setOwn, sortedNames } from './plain-json';
 
 /** A class of typed Kubernetes objects (cdk8s-plus-28's `k8s.Kube*`, or one `cdk8s import` generated). */
 export interface ObjectKind<P> {
@@ -43,16 +43,7 @@ function unescapeKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(unescapeKeys);
   if (value === null || typeof value !== 'object') return value;
   const out: Record<string, unknown> = {};
-  for (const key of Object.keys(value)) {
-    const name = key.startsWith(ESCAPE) ? key.slice(ESCAPE.length) : key;
-    // defineProperty, not assignment: `__proto__` must become an own key, not the prototype.
-    Object.defineProperty(out, name, {
-      value: unescapeKeys((value as Record<string, unknown>)[key]),
-      enumerable: true,
-      writable: true,
-      configurable: true,
-    });
-  }
+  for (const key of Object.keys(value)) setOwn(out, unescapedName(key) ?? key, unescapeKeys((value as Record<string, unknown>)[key]));
   return out;
 }
 
@@ -177,11 +168,8 @@ function sanitized(value: unknown): unknown {
   }
   if (Object.getPrototypeOf(value) !== Object.prototype) return NOT_PLAIN;
   const map = value as Record<string, unknown>;
-  const keys = Object.keys(map);
-  // Escaped keys (see UNSAFE_KEYS) sort under their own name; without any, the keys sort as they are.
-  const names = keys.some((key) => key.startsWith(ESCAPE))
-    ? keys.map((key) => [key.startsWith(ESCAPE) ? key.slice(ESCAPE.length) : key, key] as const).sort(byName)
-    : keys.sort().map((key) => [key, key] as const);
+  // Escaped keys (see UNSAFE_KEYS) sort and are written under their own name.
+  const names = sortedNames(Object.keys(map), unescapedName);
   const out: Record<string, unknown> = {};
   let empty = true;
   for (const [name, key] of names) {
@@ -194,15 +182,8 @@ function sanitized(value: unknown): unknown {
   return empty ? undefined : out;
 }
 
-/** Orders pairs by their first string as `Array.prototype.sort` orders strings (UTF-16 code units). */
-function byName(a: readonly [string, string], b: readonly [string, string]): number {
-  return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0;
-}
-
-/** `out[name] = value` as an own property, also for `__proto__` (which assignment turns into the prototype). */
-function setOwn(out: Record<string, unknown>, name: string, value: unknown): void {
-  if (name === '__proto__') Object.defineProperty(out, name, { value, enumerable: true, writable: true, configurable: true });
-  else out[name] = value;
+function unescapedName(key: string): string | undefined {
+  return key.startsWith(ESCAPE) ? key.slice(ESCAPE.length) : undefined;
 }
 
 function ordered(manifest: ManifestJson): ManifestJson {

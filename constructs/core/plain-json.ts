@@ -132,19 +132,30 @@ export function plainJson(value: unknown, typed = false, inMap = false): unknown
   }
   const map = value as Record<string, unknown>;
   const out: Record<string, unknown> = {};
-  for (const [name, key] of sortedNames(Object.keys(map), typed && !inMap)) {
+  for (const [name, key] of sortedNames(Object.keys(map), typed && !inMap ? typedName : noRename)) {
     const v = plainJson(map[key], typed, typed && TYPED_MAPS.has(key));
     if (v === NOT_PLAIN) return NOT_PLAIN;
     if (v === undefined) continue;
-    if (name === '__proto__') Object.defineProperty(out, name, { value: v, enumerable: true, writable: true, configurable: true });
-    else out[name] = v;
+    setOwn(out, name, v);
   }
   return out;
 }
 
-/** Each key with the name it is written under, sorted by that name (as `Array.prototype.sort` orders strings). */
-function sortedNames(keys: string[], rename: boolean): Array<readonly [string, string]> {
-  if (!rename || !keys.some((k) => RENAMES.has(k))) return keys.sort().map((k) => [k, k] as const);
-  const pairs = keys.map((k) => [RENAMES.get(k) ?? k, k] as const);
-  return pairs.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+const typedName = (key: string): string | undefined => RENAMES.get(key);
+const noRename = (): undefined => undefined;
+
+/**
+ * Each key with the name it is written under (`nameOf`, where it differs from the key),
+ * sorted by that name as `Array.prototype.sort` orders strings (UTF-16 code units).
+ */
+export function sortedNames(keys: string[], nameOf: (key: string) => string | undefined): Array<readonly [string, string]> {
+  // Most maps rename no key: they sort as they are, without a comparator.
+  if (!keys.some((k) => nameOf(k) !== undefined)) return keys.sort().map((k) => [k, k] as const);
+  return keys.map((k) => [nameOf(k) ?? k, k] as const).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+}
+
+/** `out[name] = value` as an own property, also for `__proto__` (which assignment turns into the prototype). */
+export function setOwn(out: Record<string, unknown>, name: string, value: unknown): void {
+  if (name === '__proto__') Object.defineProperty(out, name, { value, enumerable: true, writable: true, configurable: true });
+  else out[name] = value;
 }
