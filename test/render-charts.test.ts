@@ -216,6 +216,53 @@ describe('StagedFolders', () => {
     }
   });
 
+  test('writes each file once and links it into the other destinations; a path written twice holds its last content in both', () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'staged-'));
+    try {
+      // GIVEN two destinations (CDK8S_OUTDIR and the app's folder) and a path written twice
+      const [a, b] = [path.join(root, 'a'), path.join(root, 'b')];
+      const folders = new StagedFolders([a, b]);
+      folders.write('eks/x.yaml', 'x: 1\n');
+      folders.write('eks/y.yaml', 'y: 1\n');
+      folders.write('eks/x.yaml', 'x: 2\n');
+      folders.commit();
+      // THEN both hold the same files, each one file on disk with two names
+      for (const f of ['x.yaml', 'y.yaml']) {
+        const [sa, sb] = [fs.statSync(path.join(a, 'eks', f)), fs.statSync(path.join(b, 'eks', f))];
+        expect(sa.ino).toBe(sb.ino);
+        expect(sa.nlink).toBe(2);
+      }
+      expect(fs.readFileSync(path.join(b, 'eks', 'x.yaml'), 'utf8')).toBe('x: 2\n');
+      expect(fs.readFileSync(path.join(a, 'eks', 'x.yaml'), 'utf8')).toBe('x: 2\n');
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  test('a destination that refuses a link (another device) gets its files written, and no link is tried again', () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'staged-'));
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const link = jest.spyOn(require('fs') as typeof fs, 'linkSync').mockImplementation(() => {
+      throw Object.assign(new Error('EXDEV: cross-device link not permitted'), { code: 'EXDEV' });
+    });
+    try {
+      // GIVEN a second destination on "another device"
+      const [a, b] = [path.join(root, 'a'), path.join(root, 'b')];
+      const folders = new StagedFolders([a, b]);
+      for (const f of ['x', 'y', 'z']) folders.write(`eks/${f}.yaml`, `${f}: 1\n`);
+      folders.commit();
+      // THEN it holds copies, after a single refused link
+      expect(link).toHaveBeenCalledTimes(1);
+      for (const f of ['x', 'y', 'z']) {
+        expect(fs.readFileSync(path.join(b, 'eks', `${f}.yaml`), 'utf8')).toBe(`${f}: 1\n`);
+        expect(fs.statSync(path.join(b, 'eks', `${f}.yaml`)).nlink).toBe(1);
+      }
+    } finally {
+      link.mockRestore();
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+
   test('writes in batches of a few megabytes: a big rendering is on disk before the commit, the last batch at the commit', () => {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'staged-'));
     try {

@@ -77,7 +77,8 @@ export interface PyserviceAppProps {
   readonly delivery?: DeliveryOptions;
   /**
    * Environment variables to read: `IMAGE_<SERVICE>` overrides from CI, and
-   * `CDK8S_OUTDIR`, the cdk8s CLI's own output folder, which gets a copy.
+   * `CDK8S_OUTDIR`, the cdk8s CLI's own output folder, which gets the same
+   * files (hard links where the file system allows, not a second copy).
    * @default process.env
    */
   readonly env?: { readonly [name: string]: string | undefined };
