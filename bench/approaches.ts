@@ -69,6 +69,12 @@ export const APPROACHES: Record<string, Approach> = {
     load: async () => (await import('./subjects/pulumi')).runPerService,
     unavailable: pulumiAdapter,
   },
+  'pulumi-service-bare': {
+    description:
+      'bound: PythonMicroserviceComponent without outputs (the same synthesis and registrations, nothing derived or registered as outputs), mocked engine',
+    load: async () => (await import('./peers/pulumi-bare')).run,
+    unavailable: pulumiAdapter,
+  },
   'pulumi-raw': {
     description: "the library's objects as typed @pulumi/kubernetes resources, mocked engine",
     load: async () => (await import('./peers/pulumi-raw')).run,

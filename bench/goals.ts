@@ -216,6 +216,23 @@ export function evaluateTargets(rows: Row[], commands: readonly TimedCommand[]):
     );
   }
 
+  // A bound, not a goal: the component with no outputs at all (bench/peers/pulumi-bare.ts).
+  const bare = rows
+    .filter((r) => r.approach === 'pulumi-service-bare' && r.ratios['pulumi-raw'] !== undefined)
+    .sort((a, b) => b.n - a.n)[0];
+  check(
+    4,
+    'bound-pulumi-service-without-outputs',
+    `bound: PythonMicroserviceComponent without outputs (\`pulumi-service-bare\`) <= 1.2x raw${bare ? `, N=${bare.n}` : ''}`,
+    bare?.ratios['pulumi-raw'],
+    GOALS.pulumiRatio,
+    times,
+    'registration wall time with mocks, ratio per round: the best a component that synthesizes through cdk8s could reach',
+    [bare, bare ? row('pulumi-raw', bare.n) : undefined],
+    undefined,
+    bare?.cpuRatios['pulumi-raw'],
+  );
+
   for (const [id, name, command, max] of [
     ['test-unit', 'unit tests', 'npm run test:unit', GOALS.unitTestsS],
     ['test-all', 'all tests', 'npm test', GOALS.allTestsS],

@@ -89,6 +89,7 @@ export const PEERS: Record<string, string[]> = {
   'cdk8s-plus': ['plain'],
   pulumi: ['pulumi-raw'],
   'pulumi-service': ['pulumi-raw'],
+  'pulumi-service-bare': ['pulumi-raw'],
 };
 
 export { median };
