@@ -154,7 +154,7 @@ export class StagedFolders implements FileSink {
    * (`CDK8S_OUTDIR` and the app's own folder). A destination that refuses a
    * link (another device, a file system without hard links) gets its copies
    * written from then on. Each synth replaces both folders with new files, so
-   * a link is never written through.
+   * no file of an earlier synth is ever written through a link.
    */
   private flush(): void {
     const batch = this.pending;
