@@ -171,8 +171,9 @@ export class StagedFolders implements FileSink {
             fs.linkSync(original, file);
             continue;
           } catch (e) {
-            // A path written twice is already linked, and was just written through.
-            if ((e as NodeJS.ErrnoException).code !== 'EEXIST') this.unlinkable.add(dest);
+            // A path written twice is already a link to `original`: written through just now.
+            if ((e as NodeJS.ErrnoException).code === 'EEXIST') continue;
+            this.unlinkable.add(dest);
           }
         }
         fs.writeFileSync(file, content);
